@@ -1,0 +1,140 @@
+"""Encryption at rest for sensitive identifiers (AES-GCM) and keyed blind indexes (HMAC-SHA256).
+
+Keys come from REKISTERI_SECRET_KEY or a key file; never from the repository. A keyring holds
+several encryption keys (each value stores the id of the key that sealed it, so keys can rotate)
+and one blind-index key, which does not rotate with them, so lookups keep working.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+
+class KeyError_(Exception):
+    """The keyring is missing, unreadable or lacks a key a value was sealed with."""
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode(), validate=True)
+
+
+@dataclass(frozen=True)
+class Keyring:
+    current: str
+    keys: dict[str, bytes]
+    index_key: bytes
+
+    @staticmethod
+    def generate() -> Keyring:
+        kid = "k" + secrets.token_hex(4)
+        return Keyring(kid, {kid: AESGCM.generate_key(bit_length=256)}, secrets.token_bytes(32))
+
+    def rotated(self) -> Keyring:
+        kid = "k" + secrets.token_hex(4)
+        return Keyring(kid, {**self.keys, kid: AESGCM.generate_key(bit_length=256)}, self.index_key)
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "current": self.current,
+                "keys": {k: _b64(v) for k, v in self.keys.items()},
+                "index_key": _b64(self.index_key),
+            },
+            indent=2,
+        )
+
+    @staticmethod
+    def from_text(text: str) -> Keyring:
+        text = text.strip()
+        if text.startswith("{"):
+            data = json.loads(text)
+            keys = {k: _unb64(v) for k, v in data["keys"].items()}
+            if data["current"] not in keys:
+                raise KeyError_("the keyring's current key is not among its keys")
+            return Keyring(data["current"], keys, _unb64(data["index_key"]))
+        # A single base64 key: the index key is derived from it, so it cannot rotate.
+        key = _unb64(text)
+        if len(key) != 32:
+            raise KeyError_("REKISTERI_SECRET_KEY must be 32 bytes, base64-encoded")
+        kid = "e" + hashlib.sha256(key).hexdigest()[:8]
+        index = HKDF(SHA256(), 32, salt=None, info=b"rekisteri blind index").derive(key)
+        return Keyring(kid, {kid: key}, index)
+
+
+def load_keyring(secret: str | None, key_file: Path) -> Keyring:
+    if secret:
+        return Keyring.from_text(secret)
+    if key_file.exists():
+        return Keyring.from_text(key_file.read_text())
+    raise KeyError_(f"no key: set REKISTERI_SECRET_KEY or create {key_file} (rekisteri init)")
+
+
+def write_key_file(keyring: Keyring, key_file: Path) -> None:
+    """Write atomically with owner-only permissions: a half-written keyring loses data."""
+    tmp = key_file.with_suffix(key_file.suffix + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(keyring.to_json())
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, key_file)
+
+
+@dataclass(frozen=True)
+class Sealed:
+    ciphertext: bytes
+    key_id: str
+    blind_index: str
+
+
+class Cipher:
+    """Seals and opens values of one attribute at a time; the attribute key is the AAD,
+    so a ciphertext moved to another column does not open."""
+
+    def __init__(self, keyring: Keyring) -> None:
+        self.keyring = keyring
+        self._aead = {kid: AESGCM(key) for kid, key in keyring.keys.items()}
+
+    def blind_index(self, attribute: str, value: str) -> str:
+        msg = attribute.encode() + b"\x00" + value.encode()
+        return hmac.new(self.keyring.index_key, msg, hashlib.sha256).hexdigest()
+
+    def seal(self, attribute: str, value: str) -> Sealed:
+        nonce = secrets.token_bytes(12)
+        kid = self.keyring.current
+        ct = nonce + self._aead[kid].encrypt(nonce, value.encode(), attribute.encode())
+        return Sealed(ct, kid, self.blind_index(attribute, value))
+
+    def open(self, attribute: str, ciphertext: bytes, key_id: str) -> str:
+        aead = self._aead.get(key_id)
+        if aead is None:
+            raise KeyError_(f"the keyring has no key {key_id!r}")
+        return aead.decrypt(ciphertext[:12], ciphertext[12:], attribute.encode()).decode()
+
+    # Text form, for places that hold a value in a text column (the change history).
+    def seal_text(self, attribute: str, value: str) -> str:
+        sealed = self.seal(attribute, value)
+        return f"enc:{sealed.key_id}:{_b64(sealed.ciphertext)}"
+
+    def open_text(self, attribute: str, token: str) -> str:
+        _, kid, data = token.split(":", 2)
+        return self.open(attribute, _unb64(data), kid)
+
+    @staticmethod
+    def text_key_id(token: str) -> str | None:
+        return token.split(":", 2)[1] if token.startswith("enc:") else None

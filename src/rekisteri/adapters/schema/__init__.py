@@ -1,0 +1,6 @@
+"""All tables, registered on one MetaData. Importing this package imports every table module."""
+
+from rekisteri.adapters.schema import register
+from rekisteri.adapters.schema.base import metadata
+
+__all__ = ["metadata", "register"]

@@ -1,0 +1,278 @@
+"""Tables of the register core: persons, contacts, sites, contracts, billing, service contacts.
+
+Every column is classified in the personal-data catalogue (rekisteri.catalogue); a test fails
+for any column that is not.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+)
+
+from rekisteri.adapters.schema.base import (
+    UtcDateTime,
+    encrypted_columns,
+    metadata,
+    provenance_columns,
+)
+
+person = Table(
+    "person",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("customer_number", String(12), nullable=False, unique=True),
+    Column("kind", String(10), nullable=False),  # natural | legal
+    Column("relationship", String(10), nullable=False),  # customer | prospect
+    Column("first_names", String(100)),
+    Column("last_name", String(100)),
+    Column("organisation_name", String(200)),
+    *encrypted_columns("hetu"),
+    Column("business_id", String(9), index=True),
+    Column("birth_year", Integer),
+    Column("gender", String(12)),  # as stated by the person; never inferred from the code
+    Column("mother_tongue", String(5)),
+    Column("customer_class", String(30)),
+    Column("deceased_on", Date),
+    Column("restricted", Boolean, nullable=False, default=False),
+    Column("restricted_reason", String(200)),
+    Column("created_at", UtcDateTime(), nullable=False),
+    *provenance_columns(),
+    CheckConstraint("kind in ('natural', 'legal')", name="kind"),
+    CheckConstraint("relationship in ('customer', 'prospect')", name="relationship"),
+)
+Index("ix_person_last_name", person.c.last_name)
+
+contact_point = Table(
+    "contact_point",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("person.id"), nullable=False, index=True),
+    Column("kind", String(10), nullable=False),  # phone | email | postal
+    Column("phone", String(20), index=True),  # E.164
+    Column("email", String(254), index=True),
+    Column("street", String(200)),
+    Column("postal_code", String(10)),
+    Column("post_office", String(100)),
+    Column("country", String(2)),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date),
+    *provenance_columns(),
+    CheckConstraint("kind in ('phone', 'email', 'postal')", name="kind"),
+)
+
+site = Table(
+    "site",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("street", String(200), nullable=False),
+    Column("postal_code", String(10), nullable=False),
+    Column("post_office", String(100), nullable=False),
+    Column("housing_type", String(20)),
+    Column("ownership", String(20)),
+    Column("usage_timing", String(20)),
+    Column("heating_type", String(20)),
+    Column("consumption_estimate_kwh", Integer),
+    Column("main_fuse_a", Integer),
+    Column("connection_details", String(200)),
+    *provenance_columns(),
+)
+
+metering_point = Table(
+    "metering_point",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("gsrn", String(18), nullable=False, unique=True),
+    Column("site_id", ForeignKey("site.id"), nullable=False, index=True),
+    Column("kind", String(12), nullable=False),  # consumption | production
+    *provenance_columns(),
+)
+
+device = Table(
+    "device",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("site_id", ForeignKey("site.id"), nullable=False, index=True),
+    Column("kind", String(30), nullable=False),
+    Column("description", String(200)),
+    Column("installed_on", Date),
+    *provenance_columns(),
+)
+
+billing_account = Table(
+    "billing_account",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("person.id"), nullable=False, index=True),
+    Column("street", String(200), nullable=False),
+    Column("postal_code", String(10), nullable=False),
+    Column("post_office", String(100), nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("due_day", Integer, nullable=False),
+    Column("rhythm", String(12), nullable=False),
+    Column("method", String(16), nullable=False),
+    *encrypted_columns("iban"),
+    *provenance_columns(),
+    CheckConstraint("due_day between 1 and 28", name="due_day"),
+)
+
+contract = Table(
+    "contract",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("contract_number", String(16), nullable=False, unique=True),
+    Column("person_id", ForeignKey("person.id"), nullable=False, index=True),
+    Column("site_id", ForeignKey("site.id"), nullable=False, index=True),
+    Column("billing_account_id", ForeignKey("billing_account.id"), index=True),
+    Column("kind", String(10), nullable=False),  # sales | network
+    Column("product", String(60), nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date),
+    Column("fixed_term_end", Date),
+    Column("end_reason", String(30)),
+    *provenance_columns(),
+    CheckConstraint("end_date is null or end_date >= start_date", name="period"),
+)
+
+invoice = Table(
+    "invoice",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("invoice_number", String(16), nullable=False, unique=True),
+    Column("person_id", ForeignKey("person.id"), nullable=False, index=True),
+    Column("billing_account_id", ForeignKey("billing_account.id"), nullable=False, index=True),
+    Column("contract_id", ForeignKey("contract.id"), index=True),
+    Column("reference", String(20), nullable=False),
+    Column("issued_on", Date, nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("amount_cents", Integer, nullable=False),
+    Column("status", String(14), nullable=False),  # open | paid | in_collection | cancelled
+    Column("paid_on", Date),
+    Column("reminders", Integer, nullable=False, default=0),
+    *provenance_columns(),
+)
+
+payment = Table(
+    "payment",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("invoice_id", ForeignKey("invoice.id"), nullable=False, index=True),
+    Column("paid_on", Date, nullable=False),
+    Column("amount_cents", Integer, nullable=False),
+    Column("method", String(16), nullable=False),
+    *provenance_columns(),
+)
+
+contact_log = Table(
+    "contact_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("person.id"), nullable=False, index=True),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("channel", String(10), nullable=False),
+    Column("direction", String(8), nullable=False),  # inbound | outbound
+    Column("topic", String(60), nullable=False),
+    Column("note", Text),
+    Column("handled_by", String(60)),
+    *provenance_columns(),
+)
+
+call_recording = Table(
+    "call_recording",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("person.id"), nullable=False, index=True),
+    Column("contact_log_id", ForeignKey("contact_log.id"), index=True),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    Column("duration_seconds", Integer, nullable=False),
+    Column("file_ref", String(300)),  # null once the audio file has been destroyed
+    Column("file_destroyed_at", UtcDateTime()),
+    *provenance_columns(),
+)
+
+feedback = Table(
+    "feedback",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("person.id"), nullable=False, index=True),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("channel", String(10), nullable=False),
+    Column("satisfaction", Integer),  # 1-5
+    Column("text", Text),
+    *provenance_columns(),
+    CheckConstraint("satisfaction is null or satisfaction between 1 and 5", name="satisfaction"),
+)
+
+digital_account = Table(
+    "digital_account",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("person.id"), nullable=False, unique=True),
+    Column("login", String(254), nullable=False, unique=True),
+    Column("registered_at", UtcDateTime(), nullable=False),
+    Column("last_login_at", UtcDateTime()),
+    Column("closed_at", UtcDateTime()),
+    *provenance_columns(),
+)
+
+consent_event = Table(
+    "consent_event",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("person.id"), nullable=False),
+    Column("purpose", String(30), nullable=False),
+    Column("channel", String(10), nullable=False),  # email | sms | letter | phone
+    Column("event", String(12), nullable=False),  # granted | withdrawn | prohibited
+    Column("at", UtcDateTime(), nullable=False),
+    Column("captured_how", String(20), nullable=False),
+    Column("captured_by", String(60), nullable=False),
+    Column("wording", Text),
+    Column("wording_version", String(20)),
+    Column("ip_address", String(45)),
+    Column("user_agent", String(300)),
+    Column("expires_at", UtcDateTime()),
+    *provenance_columns(),
+    CheckConstraint("event in ('granted', 'withdrawn', 'prohibited')", name="event"),
+)
+Index(
+    "ix_consent_event_person_purpose_channel_at",
+    consent_event.c.person_id,
+    consent_event.c.purpose,
+    consent_event.c.channel,
+    consent_event.c.at,
+)
+
+attribute_change = Table(
+    # The rectification history (P12): who changed which attribute, when, from what to what, why.
+    # Values of encrypted attributes are stored encrypted here too.
+    "attribute_change",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("person.id"), nullable=False, index=True),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("actor", String(60), nullable=False),
+    Column("table_name", String(40), nullable=False),
+    Column("row_id", Integer, nullable=False),
+    Column("attribute", String(60), nullable=False),
+    Column("old_value", Text),
+    Column("new_value", Text),
+    Column("reason", String(300), nullable=False),
+    *provenance_columns(),
+)
+
+counter = Table(
+    # Number series (customer, contract and invoice numbers); not personal data.
+    "counter",
+    metadata,
+    Column("name", String(30), primary_key=True),
+    Column("value", Integer, nullable=False),
+)

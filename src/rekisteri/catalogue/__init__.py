@@ -1,0 +1,103 @@
+"""The personal-data catalogue: every personal attribute the register stores, declared once.
+
+Access reports, erasure, retention, role visibility, masking, audit categories and the privacy
+statement are all derived from here. Feature areas add their own declarations by registering
+modules in `_MODULES`; nothing else needs to change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rekisteri.catalogue import register as _register
+from rekisteri.catalogue.model import Anchor, Attribute, OnErasure, RetentionRule, TableSpec
+from rekisteri.catalogue.readers import CATEGORY_READERS
+from rekisteri.catalogue.vocabulary import (
+    Category,
+    Lang,
+    LawfulBasis,
+    Purpose,
+    Role,
+    Sensitivity,
+    Source,
+    Visibility,
+    label,
+)
+
+__all__ = [
+    "Anchor",
+    "Attribute",
+    "Catalogue",
+    "Category",
+    "Lang",
+    "LawfulBasis",
+    "OnErasure",
+    "Purpose",
+    "RetentionRule",
+    "Role",
+    "Sensitivity",
+    "Source",
+    "TableSpec",
+    "Visibility",
+    "catalogue",
+    "label",
+]
+
+
+class Catalogue:
+    """An immutable view over the declarations, with the lookups everything else needs."""
+
+    def __init__(self, attributes: Iterable[Attribute], tables: Iterable[TableSpec]) -> None:
+        self.attributes: tuple[Attribute, ...] = tuple(attributes)
+        self.tables: dict[str, TableSpec] = {t.name: t for t in tables}
+        self._by_key = {a.key: a for a in self.attributes}
+        if len(self._by_key) != len(self.attributes):
+            raise ValueError("an attribute key is declared twice")
+        self._by_column: dict[tuple[str, str], Attribute] = {}
+        for a in self.attributes:
+            if a.table not in self.tables:
+                raise ValueError(f"{a.key}: table {a.table} has no TableSpec")
+            for col in a.columns:
+                if (a.table, col) in self._by_column:
+                    raise ValueError(f"{a.table}.{col} belongs to two attributes")
+                self._by_column[(a.table, col)] = a
+
+    def __getitem__(self, key: str) -> Attribute:
+        return self._by_key[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._by_key
+
+    def for_table(self, table: str) -> tuple[Attribute, ...]:
+        return tuple(a for a in self.attributes if a.table == table)
+
+    def for_column(self, table: str, column: str) -> Attribute | None:
+        return self._by_column.get((table, column))
+
+    def categories(self) -> tuple[Category, ...]:
+        seen = dict.fromkeys(a.category for a in self.attributes)
+        return tuple(seen)
+
+    def visibility(self, attribute: Attribute, role: Role) -> Visibility:
+        """How `role` may read `attribute`: the attribute's own rule, else its category's."""
+        if attribute.reading:
+            return attribute.reading.get(role, Visibility.NONE)
+        return CATEGORY_READERS.get(attribute.category, {}).get(role, Visibility.NONE)
+
+    def category_visibility(self, category: Category, role: Role) -> Visibility:
+        return CATEGORY_READERS.get(category, {}).get(role, Visibility.NONE)
+
+    def encrypted(self) -> tuple[Attribute, ...]:
+        return tuple(a for a in self.attributes if a.sensitivity is Sensitivity.ENCRYPTED)
+
+    def with_attribute(self, attribute: Attribute) -> Catalogue:
+        """A catalogue with one more attribute (tests use it to show derivation works)."""
+        return Catalogue((*self.attributes, attribute), self.tables.values())
+
+
+# Each feature area declares its attributes and tables in a module of this package, listed here.
+_MODULES = (_register,)
+
+catalogue = Catalogue(
+    (a for m in _MODULES for a in m.ATTRIBUTES), (t for m in _MODULES for t in m.TABLES)
+)

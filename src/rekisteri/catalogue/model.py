@@ -1,0 +1,98 @@
+"""The shapes of catalogue entries: personal attributes, retention rules, tables."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from rekisteri.catalogue.vocabulary import (
+    Category,
+    Lang,
+    LawfulBasis,
+    Purpose,
+    Role,
+    Sensitivity,
+    Source,
+    Visibility,
+)
+
+
+class Anchor(StrEnum):
+    """The moment a retention period counts from."""
+
+    RELATIONSHIP_END = (
+        "relationship_end"  # the person's last contract ended, or a prospect's permission lapsed
+    )
+    CONTRACT_END = "contract_end"  # the contract the row belongs to ended
+    RECORDED = "recorded"  # the row itself was made (a call, a contact, a reading)
+
+
+class OnErasure(StrEnum):
+    ERASE = "erase"  # no legal reason to keep: erased when the person asks
+    KEEP_RESTRICTED = (
+        "keep_restricted"  # a law keeps it: restricted now, purged when the period ends
+    )
+
+
+@dataclass(frozen=True)
+class RetentionRule:
+    name: str
+    anchor: Anchor
+    months: int
+    on_erasure: OnErasure
+    legal_reason: str | None = None
+    # The name of the setting that overrides `months` (e.g. "contract_retention_years").
+    setting: str | None = None
+    words: tuple[str, str, str] = ("", "", "")  # fi, sv, en
+
+    def describe(self, lang: Lang | str) -> str:
+        return dict(zip(("fi", "sv", "en"), self.words, strict=True))[str(lang)]
+
+
+Masker = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """One personal attribute, declared once. Everything else is derived from it."""
+
+    key: str  # "<table>.<name>", the name used in history, audit and reports
+    table: str
+    columns: tuple[str, ...]
+    category: Category
+    purposes: frozenset[Purpose]
+    basis: LawfulBasis
+    sources: frozenset[Source]
+    retention: RetentionRule
+    words: tuple[str, str, str]  # fi, sv, en
+    sensitivity: Sensitivity = Sensitivity.PLAIN
+    # Reading roles beyond the category's defaults (for example identity codes).
+    reading: Mapping[Role, Visibility] = field(default_factory=dict)
+    masker: Masker | None = None
+    # Identifies the person directly (erased or anonymised first).
+    identifying: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.key.split(".", 1)[1]
+
+    def label(self, lang: Lang | str) -> str:
+        return dict(zip(("fi", "sv", "en"), self.words, strict=True))[str(lang)]
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """How a table's rows belong to a person, and which of its columns are not personal data.
+
+    `subject` is a join path from the table to person.id: ("person_id",) for a direct link, or
+    hops such as ("site_id", "contract.site_id", "contract.person_id") for data reached
+    through a contract. Structural columns (keys, provenance) are listed with the reason they are
+    not attributes; every other column must be an attribute.
+    """
+
+    name: str
+    structural: frozenset[str]
+    subject: tuple[str, ...] | None
+    personal: bool = True
+    why_not_personal: str = ""

@@ -1,0 +1,92 @@
+"""The retention rules the catalogue's attributes point to."""
+
+from __future__ import annotations
+
+from rekisteri.catalogue.model import Anchor, OnErasure, RetentionRule
+
+CONTRACT_RECORDS = RetentionRule(
+    "contract_records",
+    Anchor.CONTRACT_END,
+    120,
+    OnErasure.KEEP_RESTRICTED,
+    legal_reason="electricity_market_act",
+    setting="contract_retention_years",
+    words=(
+        "10 vuotta sopimuksen päättymisestä (sähkömarkkinalaki, kirjanpitolaki)",
+        "10 år från avtalets upphörande (elmarknadslagen, bokföringslagen)",
+        "10 years after the contract ended (Electricity Market Act, Accounting Act)",
+    ),
+)
+CUSTOMER_DATA = RetentionRule(
+    "customer_data",
+    Anchor.RELATIONSHIP_END,
+    12,
+    OnErasure.ERASE,
+    words=(
+        "asiakassuhteen ajan ja 12 kuukautta sen päättymisestä",
+        "under kundrelationen och 12 månader efter att den upphört",
+        "during the customer relationship and 12 months after it ended",
+    ),
+)
+MARKETING_DATA = RetentionRule(
+    "marketing_data",
+    Anchor.RELATIONSHIP_END,
+    24,
+    OnErasure.ERASE,
+    words=(
+        "luvan tai kiellon voimassaolon ajan ja 24 kuukautta asiakassuhteen päättymisestä",
+        "så länge tillståndet eller förbudet gäller och 24 månader efter kundrelationen",
+        "while the permission or prohibition stands and 24 months after the relationship",
+    ),
+)
+CONTACT_HISTORY = RetentionRule(
+    "contact_history",
+    Anchor.RECORDED,
+    36,
+    OnErasure.ERASE,
+    words=(
+        "36 kuukautta yhteydenotosta",
+        "36 månader från kontakten",
+        "36 months from the contact",
+    ),
+)
+RECORDINGS = RetentionRule(
+    "recordings",
+    Anchor.RECORDED,
+    12,
+    OnErasure.ERASE,
+    setting="recording_retention_months",
+    words=(
+        "12 kuukautta tallennuksesta",
+        "12 månader från inspelningen",
+        "12 months from the recording",
+    ),
+)
+FEEDBACK = RetentionRule(
+    "feedback",
+    Anchor.RECORDED,
+    24,
+    OnErasure.ERASE,
+    words=("24 kuukautta palautteesta", "24 månader från responsen", "24 months from the feedback"),
+)
+READINGS = RetentionRule(
+    "readings",
+    Anchor.RECORDED,
+    72,
+    OnErasure.ERASE,
+    setting="reading_retention_months",
+    words=(
+        "6 vuotta mittauksesta; laskutuksen perusteena olevat lukemat sopimustietojen mukaan",
+        "6 år från mätningen; mätvärden som är grund för fakturering enligt avtalsuppgifterna",
+        "6 years from the reading; readings a bill was based on as contract records",
+    ),
+)
+ALL_RULES = (
+    CONTRACT_RECORDS,
+    CUSTOMER_DATA,
+    MARKETING_DATA,
+    CONTACT_HISTORY,
+    RECORDINGS,
+    FEEDBACK,
+    READINGS,
+)

@@ -1,0 +1,37 @@
+"""Settings from the environment (REKISTERI_*). Secrets are never defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="REKISTERI_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///rekisteri.db",
+        description="SQLite file by default; postgresql+psycopg://... in production",
+    )
+    secret_key: str | None = Field(
+        default=None, repr=False, description="keyring JSON or one base64 AES-256 key"
+    )
+    key_file: Path = Path("rekisteri.keys")
+    # Retention (P14): contract and billing data are kept ten years after the contract ended.
+    contract_retention_years: int = 10
+    recording_retention_months: int = 12
+    reading_retention_months: int = 72
+    # Direct marketing "a few times a year" (P5).
+    marketing_contacts_per_year: int = 4
+    # Controller details for the privacy statement (P17).
+    controller_name: str = "Esimerkkienergia Oy"
+    controller_business_id: str = "1234567-1"
+    controller_address: str = "Energiakatu 1, 00100 Helsinki"
+    controller_email: str = "asiakaspalvelu@esimerkkienergia.fi"
+    dpo_contact: str = "tietosuoja@esimerkkienergia.fi"
+
+
+def get_settings() -> Settings:
+    return Settings()

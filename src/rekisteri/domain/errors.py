@@ -1,0 +1,33 @@
+"""Domain exceptions. Entry points translate them: exit 2 on the CLI, 422/404/403 over HTTP."""
+
+from __future__ import annotations
+
+
+class RegisterError(Exception):
+    """Base of every error the register raises on purpose."""
+
+
+class InvalidInput(RegisterError):
+    """Bad input: names the field and the reason, and nothing was stored."""
+
+    def __init__(self, field: str, reason: str, *, where: str | None = None) -> None:
+        self.field = field
+        self.reason = reason
+        self.where = where
+        prefix = f"{where}: " if where else ""
+        super().__init__(f"{prefix}{field}: {reason}")
+
+
+class NotFound(RegisterError):
+    def __init__(self, what: str, key: object) -> None:
+        self.what = what
+        self.key = key
+        super().__init__(f"{what} {key} not found")
+
+
+class Forbidden(RegisterError):
+    """The actor may not do this (need to know, P7)."""
+
+
+class RuleViolation(RegisterError):
+    """A promise of the privacy statement would be broken (e.g. a prospect without permission)."""

@@ -1,0 +1,191 @@
+"""customer show | add | rectify."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from rekisteri.catalogue import Role, Source
+from rekisteri.domain.consent import PermissionDraft
+from rekisteri.domain.errors import InvalidInput
+from rekisteri.domain.register import (
+    ContactKind,
+    ContactPointDraft,
+    Gender,
+    Language,
+    PersonDraft,
+    PersonKind,
+    Provenance,
+    Relationship,
+)
+from rekisteri.domain.values import enum_value
+from rekisteri.entrypoints.cli.common import (
+    console,
+    print_json,
+    register,
+    register_errors,
+)
+from rekisteri.services import customers
+from rekisteri.services.customer_view import customer_view, resolve_person
+from rekisteri.services.drafts import person_draft_from_json
+from rekisteri.services.unit_of_work import Actor
+
+app = typer.Typer(help="Customers and prospects.", no_args_is_help=True)
+
+ROLE_HELP = "whose eyes to show it through (need to know): " + ", ".join(r.value for r in Role)
+
+
+@app.command()
+def show(
+    key: str = typer.Argument(..., help="customer number, id or personal identity code"),
+    role: Role = typer.Option(Role.CUSTOMER_SERVICE, help=ROLE_HELP),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+) -> None:
+    """One person as the register knows them, with the sources of their data."""
+    reg = register()
+    with register_errors(), reg.reading(Actor("cli", role)) as uow:
+        view = customer_view(uow, resolve_person(uow, key), role)
+    if as_json:
+        print_json(view)
+    else:
+        _print_view(view)
+
+
+def _print_view(view: dict[str, Any]) -> None:
+    console.rule(f"[bold]{view.get('name') or '(name withheld)'}")
+    person = view["person"]
+    for key, value in person.items():
+        if not key.startswith("_") and value not in (None, {}):
+            console.print(f"  {key}: {value}", markup=False)
+    src = person.get("_source")
+    if src:
+        console.print(
+            f"  source: {src['source']} {src['detail'] or ''} ({src['received_at']:%Y-%m-%d})",
+            markup=False,
+        )
+    for section, rows in view.items():
+        if section in ("person", "name", "withheld_categories") or not rows:
+            continue
+        table = Table(title=section.replace("_", " "), title_justify="left", show_lines=False)
+        columns = [c for c in rows[0] if c not in ("_source",)]
+        for c in columns:
+            table.add_column(c)
+        if "_source" in rows[0]:
+            table.add_column("source")
+        for r in rows:
+            cells = [_cell(r.get(c)) for c in columns]
+            if "_source" in r:
+                s = r["_source"]
+                cells.append(f"{s['source']} {s['received_at']:%Y-%m-%d}")
+            table.add_row(*cells)
+        console.print(table)
+    if view["withheld_categories"]:
+        console.print(
+            "withheld (not needed in this role): " + ", ".join(view["withheld_categories"])
+        )
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return ", ".join(str(v) for v in value.values() if v is not None)
+    if isinstance(value, list):
+        return f"{len(value)} items"
+    return str(value)
+
+
+@app.command()
+def add(
+    source: Source = typer.Option(..., help="where the data came from (P2)"),
+    source_detail: str = typer.Option(None, help="e.g. the order or contract number"),
+    file: Path = typer.Option(None, "--file", help="a JSON file describing the person"),
+    kind: str = typer.Option("natural", help="natural | legal"),
+    prospect: bool = typer.Option(False, help="a potential customer (needs a --permission)"),
+    first_names: str = typer.Option(None),
+    last_name: str = typer.Option(None),
+    organisation: str = typer.Option(None, help="organisation name (legal person)"),
+    hetu: str = typer.Option(None, help="personal identity code"),
+    business_id: str = typer.Option(None, help="business ID (Y-tunnus)"),
+    birth_year: int = typer.Option(None),
+    gender: str = typer.Option(None),
+    language: str = typer.Option(None, help="mother tongue fi | sv | en | other"),
+    email: list[str] = typer.Option([], help="e-mail address (repeatable)"),
+    phone: list[str] = typer.Option([], help="phone number (repeatable)"),
+    street: str = typer.Option(None),
+    postal_code: str = typer.Option(None),
+    post_office: str = typer.Option(None),
+    permission: list[str] = typer.Option(
+        [], help="purpose:channel:version:wording, e.g. own_marketing:email:v1:'Saa lähettää'"
+    ),
+) -> None:
+    """Register a new customer or prospect from flags or a JSON file."""
+    reg = register()
+    with register_errors():
+        if file:
+            try:
+                data = json.loads(file.read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError) as exc:
+                raise InvalidInput("--file", f"{file}: {exc}") from exc
+            draft, permissions = person_draft_from_json(data)
+        else:
+            contacts = [ContactPointDraft(ContactKind.EMAIL, e) for e in email]
+            contacts += [ContactPointDraft(ContactKind.PHONE, p) for p in phone]
+            if street or postal_code or post_office:
+                contacts.append(
+                    ContactPointDraft(ContactKind.POSTAL, None, street, postal_code, post_office)
+                )
+            draft = PersonDraft(
+                kind=enum_value(PersonKind, kind, "kind"),
+                relationship=Relationship.PROSPECT if prospect else Relationship.CUSTOMER,
+                first_names=first_names,
+                last_name=last_name,
+                organisation_name=organisation,
+                personal_identity_code=hetu,
+                business_id=business_id,
+                birth_year=birth_year,
+                gender=enum_value(Gender, gender, "gender") if gender else None,
+                mother_tongue=enum_value(Language, language, "language") if language else None,
+                contact_points=tuple(contacts),
+            )
+            permissions = tuple(_permission(p) for p in permission)
+        with reg.unit_of_work(Actor("cli")) as uow:
+            done = customers.register_person(
+                uow, draft, Provenance.of(source, uow.now(), source_detail), permissions
+            )
+    console.print(f"registered customer number {done.customer_number} (id {done.person_id})")
+
+
+def _permission(text: str) -> PermissionDraft:
+    parts = text.split(":", 3)
+    if len(parts) != 4:
+        raise InvalidInput("--permission", "give purpose:channel:version:wording")
+    purpose, channel, version, wording = parts
+    return PermissionDraft(purpose, channel, "phone_call", wording, version)  # type: ignore[arg-type]
+
+
+@app.command()
+def rectify(
+    key: str = typer.Argument(..., help="customer number or id"),
+    set_: list[str] = typer.Option(..., "--set", help="attribute=value (repeatable)"),
+    reason: str = typer.Option(..., help="why the data is corrected"),
+    source: Source = typer.Option(..., help="where the correct value came from"),
+) -> None:
+    """Correct a person's data (P12); the old value stays in the history."""
+    reg = register()
+    with register_errors():
+        changes: dict[str, Any] = {}
+        for item in set_:
+            name, sep, value = item.partition("=")
+            if not sep:
+                raise InvalidInput("--set", f"{item!r} is not attribute=value")
+            changes[name.strip()] = value
+        with reg.unit_of_work(Actor("cli")) as uow:
+            changed = customers.rectify_person(
+                uow, resolve_person(uow, key), changes, reason, Provenance.of(source, uow.now())
+            )
+    console.print("changed: " + (", ".join(changed) or "nothing (values were already so)"))

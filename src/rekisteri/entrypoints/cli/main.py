@@ -1,0 +1,39 @@
+"""The `rekisteri` command. The command names are a contract (DESIGN.md); add, don't rename."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from rekisteri.entrypoints.cli import customer, demo, keys, system
+
+app = typer.Typer(
+    name="rekisteri",
+    help="Rekisteri: the customer register of an energy retailer, kept to its privacy promises.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+system.install(app)
+demo.install(app)
+app.add_typer(customer.app, name="customer")
+app.add_typer(keys.app, name="keys")
+
+
+def main() -> None:
+    """Entry point: usage errors exit 2 with one line, like bad input."""
+    try:
+        app(standalone_mode=False)
+    except click.exceptions.UsageError as exc:
+        sys.stderr.write(f"error: {exc.format_message()}\n")
+        sys.exit(2)
+    except click.exceptions.Abort:
+        sys.exit(1)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":
+    main()

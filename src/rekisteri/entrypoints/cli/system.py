@@ -1,0 +1,35 @@
+"""init and serve."""
+
+from __future__ import annotations
+
+import typer
+
+from rekisteri.entrypoints.cli.common import console, settings
+from rekisteri.services.bootstrap import initialise
+
+
+def install(app: typer.Typer) -> None:
+    @app.command()
+    def init() -> None:
+        """Create or migrate the database (and a key file if no key is configured)."""
+        for line in initialise(settings()):
+            console.print(line)
+
+    @app.command()
+    def serve(
+        host: str = typer.Option("127.0.0.1", help="address to listen on"),
+        port: int = typer.Option(8000, help="port to listen on"),
+        workers: int = typer.Option(1, help="server worker processes"),
+    ) -> None:
+        """Serve the web pages, the API (/api/v1, /openapi.json) and /healthz."""
+        import uvicorn
+
+        console.print(f"Rekisteri serving on http://{host}:{port}/ (API docs at /docs)")
+        uvicorn.run(
+            "rekisteri.entrypoints.api.app:create_app_from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+        )

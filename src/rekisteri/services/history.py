@@ -1,0 +1,97 @@
+"""The rectification history (P12): every change of a personal attribute, with who, when, why."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from rekisteri.adapters.schema.register import attribute_change
+from rekisteri.catalogue import Sensitivity
+from rekisteri.domain.register import Provenance
+from rekisteri.services.unit_of_work import UnitOfWork
+
+
+def _as_text(uow: UnitOfWork, attribute: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else str(value)
+    if uow.catalogue[attribute].sensitivity is Sensitivity.ENCRYPTED:
+        return uow.cipher.seal_text(attribute, text)
+    return text
+
+
+def record_change(
+    uow: UnitOfWork,
+    *,
+    person_id: int,
+    table: str,
+    row_id: int,
+    attribute: str,
+    old: Any,
+    new: Any,
+    reason: str,
+    provenance: Provenance,
+) -> None:
+    uow.execute(
+        attribute_change.insert().values(
+            person_id=person_id,
+            at=uow.now(),
+            actor=uow.actor.name,
+            table_name=table,
+            row_id=row_id,
+            attribute=attribute,
+            old_value=_as_text(uow, attribute, old),
+            new_value=_as_text(uow, attribute, new),
+            reason=reason,
+            source=provenance.source,
+            source_detail=provenance.detail,
+            received_at=provenance.received_at,
+        )
+    )
+
+
+def changes_of(uow: UnitOfWork, person_id: int, *, reveal: bool) -> list[dict[str, Any]]:
+    """The person's change history, oldest first; encrypted values opened only if `reveal`."""
+    rows = uow.execute(
+        select(attribute_change)
+        .where(attribute_change.c.person_id == person_id)
+        .order_by(attribute_change.c.at, attribute_change.c.id)
+    ).mappings()
+    out = []
+    for r in rows:
+        entry = dict(r)
+        for side in ("old_value", "new_value"):
+            token = entry[side]
+            if token and token.startswith("enc:"):
+                entry[side] = (
+                    uow.cipher.open_text(entry["attribute"], token)
+                    if reveal
+                    else "(salattu / krypterad / encrypted)"
+                )
+        out.append(entry)
+    return out
+
+
+def latest_sources(uow: UnitOfWork, person_id: int) -> dict[tuple[str, int, str], dict[str, Any]]:
+    """For each (table, row, attribute) changed after creation, the latest change's provenance."""
+    rows = uow.execute(
+        select(
+            attribute_change.c.table_name,
+            attribute_change.c.row_id,
+            attribute_change.c.attribute,
+            attribute_change.c.source,
+            attribute_change.c.source_detail,
+            attribute_change.c.received_at,
+        )
+        .where(attribute_change.c.person_id == person_id)
+        .order_by(attribute_change.c.at, attribute_change.c.id)
+    ).all()
+    return {
+        (r.table_name, r.row_id, r.attribute): {
+            "source": r.source,
+            "detail": r.source_detail,
+            "received_at": r.received_at,
+        }
+        for r in rows
+    }

@@ -1,0 +1,75 @@
+"""Key rotation: re-encrypt every sensitive value still sealed under an older key.
+
+Works in batches, each its own transaction: an interrupted rotation leaves every value readable
+(old keys stay in the keyring) and the next run carries on where it stopped.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Table, select, update
+
+from rekisteri.adapters.schema import metadata
+from rekisteri.adapters.schema.register import attribute_change
+from rekisteri.catalogue import catalogue
+from rekisteri.services.unit_of_work import RegisterApp
+
+BATCH = 2000
+
+
+def reencrypt_all(reg: RegisterApp) -> dict[str, int]:
+    current = reg.cipher.keyring.current
+    counts: dict[str, int] = {}
+    for attr in catalogue.encrypted():
+        table: Table = metadata.tables[attr.table]
+        ct_col, key_col, _ = (table.c[c] for c in attr.columns)
+        done = 0
+        while True:
+            with reg.engine.begin() as conn:
+                rows = conn.execute(
+                    select(table.c.id, ct_col, key_col)
+                    .where(key_col.is_not(None), key_col != current)
+                    .limit(BATCH)
+                ).all()
+                for row in rows:
+                    plain = reg.cipher.open(attr.key, row[1], row[2])
+                    sealed = reg.cipher.seal(attr.key, plain)
+                    conn.execute(
+                        update(table)
+                        .where(table.c.id == row[0])
+                        .values({ct_col.name: sealed.ciphertext, key_col.name: sealed.key_id})
+                    )
+            done += len(rows)
+            if len(rows) < BATCH:
+                break
+        counts[attr.key] = done
+    counts["attribute_change"] = _reencrypt_history(reg, current)
+    return counts
+
+
+def _reencrypt_history(reg: RegisterApp, current: str) -> int:
+    encrypted = [a.key for a in catalogue.encrypted()]
+    done = 0
+    with reg.engine.begin() as conn:
+        rows = conn.execute(
+            select(
+                attribute_change.c.id,
+                attribute_change.c.attribute,
+                attribute_change.c.old_value,
+                attribute_change.c.new_value,
+            ).where(attribute_change.c.attribute.in_(encrypted))
+        ).all()
+        for row in rows:
+            values = {}
+            for side in ("old_value", "new_value"):
+                token = getattr(row, side)
+                kid = reg.cipher.text_key_id(token) if token else None
+                if kid and kid != current:
+                    values[side] = reg.cipher.seal_text(
+                        row.attribute, reg.cipher.open_text(row.attribute, token)
+                    )
+            if values:
+                conn.execute(
+                    update(attribute_change).where(attribute_change.c.id == row.id).values(**values)
+                )
+                done += 1
+    return done
