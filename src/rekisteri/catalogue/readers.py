@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from rekisteri.catalogue.vocabulary import Category, Role, Visibility
+from rekisteri.catalogue.vocabulary import Category, Purpose, Role, Visibility
 
 F, M = Visibility.FULL, Visibility.MASKED
 CS, BI, MK, DPO, PR = (
@@ -31,4 +31,36 @@ CATEGORY_READERS: Mapping[Category, Mapping[Role, Visibility]] = {
     Category.FEEDBACK: {CS: F, DPO: F},
     Category.DIGITAL_ACCOUNT: {CS: F, DPO: F},
     Category.HISTORY: {CS: F, DPO: F},
+}
+
+# Which purposes each role works for (P4, P7); a route serving another purpose is refused.
+ROLE_PURPOSES: Mapping[Role, frozenset[Purpose]] = {
+    CS: frozenset(
+        {Purpose.CUSTOMER_RELATIONSHIP, Purpose.SERVICE_DELIVERY, Purpose.VERIFYING_TRANSACTIONS}
+    ),
+    BI: frozenset(
+        {Purpose.BILLING_AND_COLLECTION, Purpose.CUSTOMER_RELATIONSHIP, Purpose.LEGAL_OBLIGATION}
+    ),
+    MK: frozenset({Purpose.DIRECT_MARKETING, Purpose.PROFILING, Purpose.BUSINESS_DEVELOPMENT}),
+    DPO: frozenset(Purpose),
+    Role.ADMINISTRATOR: frozenset({Purpose.LEGAL_OBLIGATION}),
+    PR: frozenset({Purpose.SERVICE_DELIVERY}),
+}
+
+# Which role may change which category (deny by default).
+CATEGORY_WRITERS: Mapping[Category, frozenset[Role]] = {
+    Category.IDENTITY: frozenset({CS, BI, DPO}),
+    Category.CONTACT: frozenset({CS, BI, DPO}),
+    Category.CLASSIFICATION: frozenset({CS, MK}),
+    Category.SITE: frozenset({CS, DPO}),
+    Category.CONTRACT: frozenset({CS, BI}),
+    Category.BILLING: frozenset({CS, BI}),
+    Category.PAYMENT: frozenset({BI}),
+    Category.CONSUMPTION: frozenset({BI}),
+    Category.MARKETING: frozenset({CS, MK, DPO}),
+    Category.CONTACT_LOG: frozenset({CS, BI}),
+    Category.RECORDING: frozenset({CS, DPO}),
+    Category.FEEDBACK: frozenset({CS}),
+    Category.DIGITAL_ACCOUNT: frozenset({CS}),
+    Category.HISTORY: frozenset({DPO}),
 }

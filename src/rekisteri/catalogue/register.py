@@ -615,6 +615,42 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec("consent_event", PROVENANCE | {"person_id"}, ("person_id",)),
     TableSpec("attribute_change", PROVENANCE | {"person_id"}, ("person_id",)),
     TableSpec(
+        "staff_user",
+        frozenset(
+            {
+                "id",
+                "username",
+                "role",
+                "password_hash",
+                "active",
+                "failed_logins",
+                "locked_until",
+                "created_at",
+            }
+        ),
+        None,
+        personal=False,
+        why_not_personal="staff accounts: employees' data, not the customer register's",
+    ),
+    TableSpec(
+        "api_token",
+        frozenset(
+            {
+                "id",
+                "user_id",
+                "name",
+                "token_hash",
+                "scopes",
+                "expires_at",
+                "revoked_at",
+                "created_at",
+            }
+        ),
+        None,
+        personal=False,
+        why_not_personal="credentials of integrations",
+    ),
+    TableSpec(
         "counter",
         frozenset({"name", "value"}),
         None,

@@ -7,7 +7,7 @@ import sys
 import click
 import typer
 
-from rekisteri.entrypoints.cli import customer, demo, keys, system
+from rekisteri.entrypoints.cli import customer, demo, keys, system, user
 
 app = typer.Typer(
     name="rekisteri",
@@ -20,6 +20,7 @@ system.install(app)
 demo.install(app)
 app.add_typer(customer.app, name="customer")
 app.add_typer(keys.app, name="keys")
+app.add_typer(user.app, name="user")
 
 
 def main() -> None:

@@ -1,7 +1,7 @@
 """register core
 
 Revision ID: 0001_core
-Revises: 
+Revises:
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 import rekisteri.adapters.schema.base
+
+
 
 revision = '0001_core'
 down_revision = None
@@ -74,6 +76,34 @@ def upgrade() -> None:
     sa.Column('received_at', rekisteri.adapters.schema.base.UtcDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_site'))
     )
+    op.create_table('staff_user',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('username', sa.String(length=60), nullable=False),
+    sa.Column('role', sa.String(length=20), nullable=False),
+    sa.Column('password_hash', sa.String(length=200), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('failed_logins', sa.Integer(), nullable=False),
+    sa.Column('locked_until', rekisteri.adapters.schema.base.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', rekisteri.adapters.schema.base.UtcDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_user')),
+    sa.UniqueConstraint('username', name=op.f('uq_staff_user_username'))
+    )
+    op.create_table('api_token',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=60), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('scopes', sa.String(length=300), nullable=False),
+    sa.Column('expires_at', rekisteri.adapters.schema.base.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', rekisteri.adapters.schema.base.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', rekisteri.adapters.schema.base.UtcDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['staff_user.id'], name=op.f('fk_api_token_user_id_staff_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_api_token')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_api_token_token_hash'))
+    )
+    with op.batch_alter_table('api_token', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_api_token_user_id'), ['user_id'], unique=False)
+
     op.create_table('attribute_change',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
@@ -396,6 +426,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_attribute_change_person_id'))
 
     op.drop_table('attribute_change')
+    with op.batch_alter_table('api_token', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_api_token_user_id'))
+
+    op.drop_table('api_token')
+    op.drop_table('staff_user')
     op.drop_table('site')
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.drop_index('ix_person_last_name')

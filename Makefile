@@ -1,0 +1,40 @@
+# The two commands of the README: `make demo` and `make test`.
+VENV := .venv
+BIN := $(VENV)/bin
+CUSTOMERS ?= 2000
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo setup setup-dev test lint typecheck unit bench
+
+setup:
+	@scripts/setup.sh
+
+setup-dev:
+	@scripts/setup.sh dev
+
+## Set up, fill a demo register (SQLite, rekisteri.db) and serve it on http://$(HOST):$(PORT)/
+demo: setup
+	@$(BIN)/rekisteri init
+	@if [ ! -f .demo-done ]; then $(BIN)/rekisteri demo --customers $(CUSTOMERS) --seed 1 && touch .demo-done; fi
+	@$(BIN)/rekisteri serve --host $(HOST) --port $(PORT)
+
+## Set up and run every check: lint, types, the whole suite on SQLite and PostgreSQL
+test: setup-dev
+	@scripts/system-deps.sh
+	@$(BIN)/ruff check src tests bench
+	@$(BIN)/ruff format --check src tests bench
+	@$(BIN)/mypy
+	@$(BIN)/pytest -q
+
+lint: setup-dev
+	@$(BIN)/ruff check src tests bench && $(BIN)/ruff format --check src tests bench
+
+typecheck: setup-dev
+	@$(BIN)/mypy
+
+unit: setup-dev
+	@$(BIN)/pytest -q tests/unit
+
+bench: setup-dev
+	@for f in bench/bench_*.py; do $(BIN)/python $$f; done

@@ -1,0 +1,35 @@
+"""Staff and partner accounts and API tokens (P7: personal user IDs and passwords)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table
+
+from rekisteri.adapters.schema.base import UtcDateTime, metadata
+
+staff_user = Table(
+    "staff_user",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(60), nullable=False, unique=True),
+    Column("role", String(20), nullable=False),
+    Column("password_hash", String(200), nullable=False),  # argon2id
+    Column("active", Boolean, nullable=False, default=True),
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("locked_until", UtcDateTime()),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+api_token = Table(
+    "api_token",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("staff_user.id"), nullable=False, index=True),
+    Column("name", String(60), nullable=False),
+    # SHA-256 of a 256-bit random token: the token is never stored; a high-entropy secret
+    # needs no slow hash, and lookups stay one index probe.
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("scopes", String(300), nullable=False),  # space-separated purposes
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("revoked_at", UtcDateTime()),
+    Column("created_at", UtcDateTime(), nullable=False),
+)

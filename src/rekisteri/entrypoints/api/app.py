@@ -1,0 +1,66 @@
+"""The FastAPI application: API routes, and (later) the web pages, over one RegisterApp."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from rekisteri import __version__
+from rekisteri.config import get_settings
+from rekisteri.domain.errors import Forbidden, InvalidInput, NotFound, RuleViolation
+from rekisteri.entrypoints.api.routes import health, persons
+from rekisteri.services.bootstrap import open_register
+from rekisteri.services.unit_of_work import RegisterApp
+
+
+def create_app(register: RegisterApp) -> FastAPI:
+    app = FastAPI(
+        title="Rekisteri",
+        version=__version__,
+        description="The customer register of an energy retailer, privacy first.",
+    )
+    app.state.register = register
+    app.include_router(health.router)
+    app.include_router(persons.router)
+    _error_handlers(app)
+    return app
+
+
+def create_app_from_environment() -> FastAPI:
+    return create_app(open_register(get_settings()))
+
+
+def _problem(status: int, message: str, **extra: Any) -> JSONResponse:
+    return JSONResponse({"detail": message, **extra}, status_code=status)
+
+
+def _error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(InvalidInput)
+    def invalid(_: Request, exc: InvalidInput) -> JSONResponse:
+        return _problem(422, str(exc), field=exc.field, reason=exc.reason)
+
+    @app.exception_handler(RuleViolation)
+    def rule(_: Request, exc: RuleViolation) -> JSONResponse:
+        return _problem(422, str(exc))
+
+    @app.exception_handler(NotFound)
+    def not_found(_: Request, exc: NotFound) -> JSONResponse:
+        return _problem(404, str(exc))
+
+    @app.exception_handler(Forbidden)
+    def forbidden(_: Request, exc: Forbidden) -> JSONResponse:
+        return _problem(403, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    def shape(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
+        where = ".".join(str(p) for p in first["loc"] if p != "body")
+        return _problem(
+            422,
+            f"{where}: {first['msg']}",
+            errors=[{"loc": list(e["loc"]), "msg": e["msg"]} for e in errors],
+        )

@@ -1,0 +1,169 @@
+"""/api/v1: persons, contact points, sites, billing accounts and contracts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from sqlalchemy import select
+
+from rekisteri.adapters.schema.register import person
+from rekisteri.catalogue import Category, Purpose, Visibility, catalogue
+from rekisteri.domain.consent import PermissionDraft
+from rekisteri.domain.errors import Forbidden
+from rekisteri.domain.register import (
+    BillingAccountDraft,
+    ContactPointDraft,
+    ContractDraft,
+    PersonDraft,
+    Provenance,
+    SiteDraft,
+)
+from rekisteri.entrypoints.api.deps import Principal, RegisterDep, guard
+from rekisteri.entrypoints.api.schemas import (
+    BillingAccountIn,
+    ContactPointIn,
+    ContractIn,
+    Created,
+    EndIn,
+    NewContactPointIn,
+    PersonIn,
+    ProvenanceIn,
+    RectificationIn,
+    SiteIn,
+)
+from rekisteri.services import customers
+from rekisteri.services.customer_view import customer_view, resolve_person
+from rekisteri.services.presenting import attribute_value
+from rekisteri.services.unit_of_work import UnitOfWork
+
+router = APIRouter(prefix="/api/v1", tags=["register"])
+C = Category
+REL = Purpose.CUSTOMER_RELATIONSHIP
+ALL = tuple(Category)
+
+ReadPerson = Annotated[Principal, Depends(guard(REL, *ALL))]
+WritePerson = Annotated[Principal, Depends(guard(REL, C.IDENTITY, C.CONTACT, writes=True))]
+WriteContact = Annotated[Principal, Depends(guard(REL, C.CONTACT, writes=True))]
+WriteSite = Annotated[Principal, Depends(guard(REL, C.SITE, writes=True))]
+WriteBilling = Annotated[Principal, Depends(guard(REL, C.BILLING, writes=True))]
+WriteContract = Annotated[Principal, Depends(guard(REL, C.CONTRACT, writes=True))]
+ReadIdentityCode = Annotated[Principal, Depends(guard(REL, C.IDENTITY))]
+
+
+def _provenance(uow: UnitOfWork, body: ProvenanceIn | NewContactPointIn) -> Provenance:
+    return Provenance.of(body.source, uow.now(), body.source_detail)
+
+
+def _contact(cp: ContactPointIn) -> ContactPointDraft:
+    fields = cp.model_dump(exclude={"source", "source_detail"})
+    return ContactPointDraft(**fields)
+
+
+@router.post("/persons", status_code=201, response_model=Created)
+def create_person(body: PersonIn, reg: RegisterDep, who: WritePerson) -> Created:
+    """Register a customer or prospect; the source is the order, contract or contact."""
+    fields = body.model_dump(exclude={"contact_points", "permissions", "source", "source_detail"})
+    draft = PersonDraft(**fields, contact_points=tuple(_contact(c) for c in body.contact_points))
+    perms = tuple(PermissionDraft(**p.model_dump()) for p in body.permissions)
+    with reg.unit_of_work(who.actor) as uow:
+        done = customers.register_person(uow, draft, _provenance(uow, body), perms)
+    return Created(id=done.person_id, number=done.customer_number)
+
+
+@router.get("/persons/{key}")
+def read_person(key: str, reg: RegisterDep, who: ReadPerson) -> dict[str, Any]:
+    """One person as the caller's role may see them; withheld categories are listed."""
+    with reg.reading(who.actor) as uow:
+        return customer_view(uow, resolve_person(uow, key), who.actor.role)
+
+
+@router.get("/persons/{key}/identity-code")
+def read_identity_code(key: str, reg: RegisterDep, who: ReadIdentityCode) -> dict[str, Any]:
+    """The personal identity code, in full or masked as the role allows."""
+    attr = catalogue["person.personal_identity_code"]
+    assert who.actor.role is not None
+    visibility = catalogue.visibility(attr, who.actor.role)
+    if visibility is Visibility.NONE:
+        raise Forbidden(f"role {who.actor.role.value} may not read identity codes")
+    with reg.reading(who.actor) as uow:
+        person_id = resolve_person(uow, key)
+        row = uow.execute(select(person).where(person.c.id == person_id)).one()
+        return {
+            "id": person_id,
+            "personal_identity_code": attribute_value(uow, attr, row._mapping, visibility),
+            "visibility": visibility.value,
+        }
+
+
+@router.patch("/persons/{person_id}")
+def rectify_person(
+    person_id: int, body: RectificationIn, reg: RegisterDep, who: WritePerson
+) -> dict[str, Any]:
+    """Correct person attributes (P12); the old values stay in the history."""
+    with reg.unit_of_work(who.actor) as uow:
+        changed = customers.rectify_person(
+            uow, person_id, body.changes, body.reason, _provenance(uow, body)
+        )
+    return {"changed": changed}
+
+
+@router.post("/persons/{person_id}/contact-points", status_code=201, response_model=Created)
+def add_contact_point(
+    person_id: int, body: NewContactPointIn, reg: RegisterDep, who: WriteContact
+) -> Created:
+    with reg.unit_of_work(who.actor) as uow:
+        new_id = customers.add_contact_point(uow, person_id, _contact(body), _provenance(uow, body))
+    return Created(id=new_id)
+
+
+@router.post("/contact-points/{contact_point_id}/end")
+def end_contact_point(
+    contact_point_id: int, body: EndIn, reg: RegisterDep, who: WriteContact
+) -> dict[str, Any]:
+    with reg.unit_of_work(who.actor) as uow:
+        customers.end_contact_point(
+            uow, contact_point_id, body.end_date, body.reason, _provenance(uow, body)
+        )
+    return {"ended": contact_point_id, "valid_to": body.end_date}
+
+
+@router.post("/sites", status_code=201, response_model=Created)
+def add_site(body: SiteIn, reg: RegisterDep, who: WriteSite) -> Created:
+    fields = body.model_dump(exclude={"source", "source_detail"})
+    fields["metering_points"] = tuple(fields["metering_points"])
+    with reg.unit_of_work(who.actor) as uow:
+        new_id = customers.add_site(uow, SiteDraft(**fields), _provenance(uow, body))
+    return Created(id=new_id)
+
+
+@router.post("/persons/{person_id}/billing-accounts", status_code=201, response_model=Created)
+def add_billing_account(
+    person_id: int, body: BillingAccountIn, reg: RegisterDep, who: WriteBilling
+) -> Created:
+    fields = body.model_dump(exclude={"source", "source_detail"})
+    with reg.unit_of_work(who.actor) as uow:
+        new_id = customers.add_billing_account(
+            uow, person_id, BillingAccountDraft(**fields), _provenance(uow, body)
+        )
+    return Created(id=new_id)
+
+
+@router.post("/persons/{person_id}/contracts", status_code=201, response_model=Created)
+def add_contract(person_id: int, body: ContractIn, reg: RegisterDep, who: WriteContract) -> Created:
+    fields = body.model_dump(exclude={"source", "source_detail"})
+    with reg.unit_of_work(who.actor) as uow:
+        new_id, number = customers.add_contract(
+            uow, person_id, ContractDraft(**fields), _provenance(uow, body)
+        )
+    return Created(id=new_id, number=number)
+
+
+@router.post("/contracts/{contract_id}/end")
+def end_contract(
+    contract_id: int, body: EndIn, reg: RegisterDep, who: WriteContract
+) -> dict[str, Any]:
+    with reg.unit_of_work(who.actor) as uow:
+        customers.end_contract(uow, contract_id, body.end_date, body.reason, _provenance(uow, body))
+    return {"ended": contract_id, "end_date": dt.date.isoformat(body.end_date)}

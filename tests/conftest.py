@@ -1,0 +1,97 @@
+"""Test fixtures: every integration test runs on SQLite and on a real PostgreSQL server.
+
+The PostgreSQL server is started once per session; each test gets a fresh database cloned from
+a migrated template, and on SQLite a copy of a migrated file, so tests never see each other's
+rows. REKISTERI_TEST_BACKENDS=sqlite (or postgresql) narrows the run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from rekisteri.adapters import db
+from rekisteri.adapters.crypto import Cipher, Keyring
+from rekisteri.config import Settings
+from rekisteri.services.unit_of_work import RegisterApp
+from tests.support.clock import FakeClock
+from tests.support.postgres import PostgresServer
+
+BACKENDS = [
+    b for b in os.environ.get("REKISTERI_TEST_BACKENDS", "sqlite,postgresql").split(",") if b
+]
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    server = PostgresServer()
+    server.start()
+    try:
+        engine = create_engine(server.url(), isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text("CREATE DATABASE rekisteri_template"))
+        engine.dispose()
+        db.migrate(server.url("rekisteri_template"))
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    db.migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty database of each backend."""
+    if request.param == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "rekisteri.db"
+        shutil.copy(template, path)
+        yield f"sqlite:///{path}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    name = f"t{os.getpid()}_{next(_counter)}"
+    admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE rekisteri_template'))
+    try:
+        yield server.url(name)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def keyring() -> Keyring:
+    return Keyring.generate()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def settings(database_url: str, keyring: Keyring, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=database_url, secret_key=keyring.to_json(), key_file=tmp_path / "unused.keys"
+    )
+
+
+@pytest.fixture
+def register(settings: Settings, keyring: Keyring, clock: FakeClock) -> Iterator[RegisterApp]:
+    engine = db.make_engine(settings.database_url)
+    yield RegisterApp(engine, Cipher(keyring), settings, clock)
+    engine.dispose()
