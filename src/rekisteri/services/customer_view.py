@@ -142,6 +142,7 @@ def customer_view(uow: UnitOfWork, person_id: int, role: Role | None) -> dict[st
         )
     }
     view["withheld_categories"] = sorted(c.value for c in hidden)
+    uow.note_read([person_id], set(Category) - hidden, "customer view")
     view["name"] = (
         display_name(row)
         if role is None or "last_name" in view["person"] or "organisation_name" in view["person"]

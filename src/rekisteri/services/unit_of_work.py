@@ -8,16 +8,16 @@ case either happens whole or not at all (bad input stores nothing).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select, update
 
 from rekisteri.adapters.crypto import Cipher
 from rekisteri.adapters.schema.register import counter
-from rekisteri.catalogue import Catalogue, Role, catalogue
+from rekisteri.catalogue import Catalogue, Category, Role, catalogue
 from rekisteri.config import Settings
 
 Clock = Callable[[], dt.datetime]
@@ -40,6 +40,15 @@ class Actor:
         return Actor(name)
 
 
+@dataclass(frozen=True)
+class PersonalDataRead:
+    """What a use case read: whose data and which categories (for the audit trail)."""
+
+    person_ids: tuple[int, ...]
+    categories: frozenset[Category]
+    what: str
+
+
 @dataclass
 class UnitOfWork:
     connection: Connection
@@ -48,6 +57,13 @@ class UnitOfWork:
     actor: Actor
     settings: Settings
     catalogue: Catalogue
+    reads: list[PersonalDataRead] = field(default_factory=list)
+
+    def note_read(
+        self, person_ids: Iterable[int], categories: Iterable[Category], what: str
+    ) -> None:
+        """Every read of personal data is declared here by the service that reads it."""
+        self.reads.append(PersonalDataRead(tuple(person_ids), frozenset(categories), what))
 
     def now(self) -> dt.datetime:
         return self.clock()
