@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -30,6 +31,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config  # imported here: alembic is slow to import, rarely needed
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -38,6 +41,8 @@ def alembic_config(url: str) -> Config:
 
 def migrate(url: str) -> None:
     """Create or bring the schema up to date: every branch of the migration graph."""
+    from alembic import command
+
     command.upgrade(alembic_config(url), "heads")
 
 

@@ -9,7 +9,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 
 from rekisteri.entrypoints.cli.common import console, is_terminal, register, settings
 from rekisteri.services.bootstrap import initialise
-from rekisteri.services.demo import generate
 
 
 def install(app: typer.Typer) -> None:
@@ -20,6 +19,8 @@ def install(app: typer.Typer) -> None:
     ) -> None:
         """Fill the register with synthetic customers (valid HETUs, GSRNs, IBANs, consents,
         contracts, moves, invoices with some late payments, contact log)."""
+        from rekisteri.services.demo import generate  # Faker is slow to import; only here
+
         initialise(settings())
         reg = register()
         started = time.perf_counter()

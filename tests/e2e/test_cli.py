@@ -1,0 +1,241 @@
+"""The command line as users and scripts use it: exit codes, one clear error line, output."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rekisteri.adapters.crypto import Keyring
+
+BIN = str(Path(sys.executable).with_name("rekisteri"))
+
+
+def run(
+    env: dict[str, str], *args: str, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [BIN, *args],
+        env={**os.environ, **env},
+        cwd=cwd,
+        text=True,
+        capture_output=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture
+def env(database_url: str, keyring: Keyring) -> dict[str, str]:
+    return {
+        "REKISTERI_DATABASE_URL": database_url,
+        "REKISTERI_SECRET_KEY": keyring.to_json(),
+        "COLUMNS": "200",
+    }
+
+
+def test_init_creates_a_key_file_and_the_schema_on_a_fresh_directory(tmp_path: Path) -> None:
+    env = {"REKISTERI_DATABASE_URL": "", "REKISTERI_SECRET_KEY": ""}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("REKISTERI_")}
+    result = subprocess.run(
+        [BIN, "init"], cwd=tmp_path, env=clean, text=True, capture_output=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "rekisteri.db").exists()
+    keys = tmp_path / "rekisteri.keys"
+    assert keys.stat().st_mode & 0o077 == 0, "the key file is readable only by its owner"
+    again = subprocess.run(
+        [BIN, "init"], cwd=tmp_path, env=clean, text=True, capture_output=True, timeout=120
+    )
+    assert again.returncode == 0 and "created a new key" not in again.stdout
+    assert env  # the environment of other tests is not used here
+
+
+def test_demo_then_show_a_coherent_person(env: dict[str, str]) -> None:
+    made = run(env, "demo", "--customers", "300", "--seed", "1")
+    assert made.returncode == 0, made.stderr
+    assert "300 customers" in made.stdout
+    shown = run(env, "customer", "show", "100001", "--json")
+    assert shown.returncode == 0, shown.stderr
+    view = json.loads(shown.stdout)
+    code = view["person"]["personal_identity_code"]
+    assert code.endswith("****") and len(code) == 11  # masked for customer service
+    assert view["contact_points"] and all(c["_source"]["source"] for c in view["contact_points"])
+    assert view["contracts"] and view["sites"] and view["billing_accounts"]
+    pretty = run(env, "customer", "show", "100001")
+    assert pretty.returncode == 0 and "contact points" in pretty.stdout and "****" in pretty.stdout
+
+
+def test_demo_is_deterministic_for_a_seed(
+    env: dict[str, str], tmp_path: Path, keyring: Keyring
+) -> None:
+    other = {**env, "REKISTERI_DATABASE_URL": f"sqlite:///{tmp_path / 'other.db'}"}
+    for e in (env, other):
+        assert run(e, "demo", "--customers", "50", "--seed", "42").returncode == 0
+    views = [
+        json.loads(run(e, "customer", "show", "100020", "--json", "--role", "dpo").stdout)
+        for e in (env, other)
+    ]
+    for v in views:
+        v.pop("history", None)
+    assert views[0]["person"] == views[1]["person"]
+    assert views[0]["contracts"] == views[1]["contracts"]
+
+
+def test_add_a_customer_from_flags_and_refuse_a_bad_identity_code(env: dict[str, str]) -> None:
+    assert run(env, "init").returncode == 0
+    ok = run(
+        env,
+        "customer",
+        "add",
+        "--source",
+        "order",
+        "--source-detail",
+        "T-99",
+        "--first-names",
+        "Aino",
+        "--last-name",
+        "Aalto",
+        "--hetu",
+        "131052-308T",
+        "--email",
+        "aino@example.fi",
+        "--phone",
+        "040 765 4321",
+        "--language",
+        "fi",
+    )
+    assert ok.returncode == 0, ok.stderr
+    number = ok.stdout.split("customer number ")[1].split()[0]
+    bad = run(
+        env,
+        "customer",
+        "add",
+        "--source",
+        "order",
+        "--first-names",
+        "B",
+        "--last-name",
+        "C",
+        "--hetu",
+        "131052-308X",
+    )
+    assert bad.returncode == 2
+    assert bad.stderr.strip().count("\n") == 0, "one clear line"
+    assert "personal_identity_code" in bad.stderr and "check" in bad.stderr.lower()
+    missing = run(env, "customer", "show", "999999")
+    assert missing.returncode == 2 and "not found" in missing.stderr
+    view = json.loads(run(env, "customer", "show", number, "--json", "--role", "dpo").stdout)
+    assert view["person"]["personal_identity_code"] == "131052-308T"
+    assert view["person"]["_source"]["detail"] == "T-99"
+
+
+def test_add_from_a_json_file_and_a_prospect_without_permission(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    assert run(env, "init").returncode == 0
+    doc = tmp_path / "person.json"
+    doc.write_text(
+        json.dumps(
+            {
+                "kind": "legal",
+                "organisation_name": "Esimerkki Oy",
+                "business_id": "2630573-4",
+                "contact_points": [{"kind": "email", "value": "info@esimerkki.example"}],
+            }
+        )
+    )
+    assert (
+        run(env, "customer", "add", "--source", "trade_register", "--file", str(doc)).returncode
+        == 0
+    )
+    doc.write_text(
+        json.dumps(
+            {"kind": "natural", "relationship": "prospect", "first_names": "P", "last_name": "Q"}
+        )
+    )
+    refused = run(env, "customer", "add", "--source", "competition_or_event", "--file", str(doc))
+    assert refused.returncode == 2 and "P3" in refused.stderr
+    doc.write_text("{not json")
+    broken = run(env, "customer", "add", "--source", "order", "--file", str(doc))
+    assert broken.returncode == 2 and "--file" in broken.stderr
+
+
+def test_rectify_from_the_command_line(env: dict[str, str]) -> None:
+    assert run(env, "demo", "--customers", "20", "--seed", "3").returncode == 0
+    done = run(
+        env,
+        "customer",
+        "rectify",
+        "100001",
+        "--set",
+        "customer_class=vip",
+        "--reason",
+        "asked by the customer",
+        "--source",
+        "customer_contact",
+    )
+    assert done.returncode == 0 and "person.customer_class" in done.stdout
+    view = json.loads(run(env, "customer", "show", "100001", "--json").stdout)
+    assert view["history"][-1]["new_value"] == "vip"
+    bad = run(
+        env,
+        "customer",
+        "rectify",
+        "100001",
+        "--set",
+        "shoe_size=44",
+        "--reason",
+        "x",
+        "--source",
+        "customer_contact",
+    )
+    assert bad.returncode == 2 and "shoe_size" in bad.stderr
+
+
+def test_keys_rotate_with_a_key_file(tmp_path: Path) -> None:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("REKISTERI_")}
+    clean["COLUMNS"] = "200"
+    assert (
+        subprocess.run(
+            [BIN, "demo", "--customers", "30"],
+            cwd=tmp_path,
+            env=clean,
+            capture_output=True,
+            timeout=300,
+        ).returncode
+        == 0
+    )
+    before = json.loads((tmp_path / "rekisteri.keys").read_text())
+    rotated = subprocess.run(
+        [BIN, "keys", "rotate"],
+        cwd=tmp_path,
+        env=clean,
+        text=True,
+        capture_output=True,
+        timeout=300,
+    )
+    assert rotated.returncode == 0, rotated.stderr
+    after = json.loads((tmp_path / "rekisteri.keys").read_text())
+    assert after["current"] != before["current"] and before["current"] in after["keys"]
+    assert "re-encrypted" in rotated.stdout
+    shown = subprocess.run(
+        [BIN, "customer", "show", "100001", "--json", "--role", "dpo"],
+        cwd=tmp_path,
+        env=clean,
+        text=True,
+        capture_output=True,
+        timeout=60,
+    )
+    assert (
+        shown.returncode == 0
+        and len(json.loads(shown.stdout)["person"]["personal_identity_code"]) == 11
+    )
+
+
+def test_usage_errors_exit_2() -> None:
+    result = subprocess.run([BIN, "customer", "show"], text=True, capture_output=True, timeout=60)
+    assert result.returncode == 2 and "error" in result.stderr.lower()

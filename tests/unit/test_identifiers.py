@@ -1,0 +1,122 @@
+"""Finnish identifiers: the rules, and properties over generated codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rekisteri.domain import identifiers as ids
+from rekisteri.domain.errors import InvalidInput
+
+CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
+SIGNS = {
+    "+": 1800,
+    "-": 1900,
+    "Y": 1900,
+    "X": 1900,
+    "W": 1900,
+    "V": 1900,
+    "U": 1900,
+    "A": 2000,
+    "B": 2000,
+    "C": 2000,
+    "D": 2000,
+    "E": 2000,
+    "F": 2000,
+}
+
+
+def make_hetu(born: dt.date, individual: int, sign: str) -> str:
+    digits = f"{born:%d%m}{born.year % 100:02d}{individual:03d}"
+    return f"{digits[:6]}{sign}{digits[6:]}{CHECK[int(digits) % 31]}"
+
+
+@st.composite
+def hetus(
+    draw: st.DrawFn, individual: st.SearchStrategy[int] = st.integers(2, 899)
+) -> tuple[str, dt.date]:
+    sign = draw(st.sampled_from(sorted(SIGNS)))
+    century = SIGNS[sign]
+    born = draw(st.dates(dt.date(century, 1, 1), dt.date(century + 99, 12, 31)))
+    return make_hetu(born, draw(individual), sign), born
+
+
+@given(hetus())
+def test_every_valid_code_is_accepted_with_its_sign_and_birth_date(
+    case: tuple[str, dt.date],
+) -> None:
+    code, born = case
+    assert ids.personal_identity_code(code) == code  # the century sign is never normalised
+    assert ids.birth_date_of(code) == born
+
+
+@given(hetus(), st.sampled_from(CHECK))
+def test_a_wrong_check_character_is_refused(case: tuple[str, dt.date], wrong: str) -> None:
+    code, _ = case
+    if wrong == code[-1]:
+        return
+    with pytest.raises(InvalidInput) as err:
+        ids.personal_identity_code(code[:-1] + wrong)
+    assert err.value.field == "personal_identity_code"
+
+
+@given(hetus(individual=st.integers(900, 999)))
+def test_temporary_codes_only_when_allowed(case: tuple[str, dt.date]) -> None:
+    code, _ = case
+    with pytest.raises(InvalidInput, match="temporary"):
+        ids.personal_identity_code(code)
+    assert ids.personal_identity_code(code, allow_temporary=True) == code
+
+
+def test_the_2023_signs_give_the_same_person_different_codes() -> None:
+    # 010101-123N and 010101Y123N are different codes for people born in 1901.
+    a, b = make_hetu(dt.date(1901, 1, 1), 123, "-"), make_hetu(dt.date(1901, 1, 1), 123, "Y")
+    assert ids.personal_identity_code(a) != ids.personal_identity_code(b)
+    assert ids.birth_date_of(b) == dt.date(1901, 1, 1)
+
+
+@pytest.mark.parametrize("bad", ["", "131052-308", "311352-308T", "131052G308T", "abc"])
+def test_malformed_codes_are_refused(bad: str) -> None:
+    with pytest.raises(InvalidInput):
+        ids.personal_identity_code(bad)
+
+
+@given(st.text(alphabet="0123456789", min_size=17, max_size=17))
+def test_gsrn_check_digit_round_trip(body: str) -> None:
+    code = ids.make_gsrn(body)
+    assert ids.gsrn(code) == code
+    wrong = str((int(code[-1]) + 1) % 10)
+    with pytest.raises(InvalidInput, match="check digit"):
+        ids.gsrn(code[:-1] + wrong)
+
+
+def test_gsrn_from_the_datahub_example_is_valid() -> None:
+    assert ids.gsrn("643006966022791278") == "643006966022791278"
+    with pytest.raises(InvalidInput, match="18 digits"):
+        ids.gsrn("64300696602279127")
+
+
+@given(st.integers(100, 10**18))
+def test_invoice_reference_round_trip(base: int) -> None:
+    ref = ids.make_invoice_reference(base)
+    assert ids.invoice_reference(ref) == ref
+    assert ids.invoice_reference(ids.format_invoice_reference(ref)) == ref
+
+
+def test_invoice_reference_known_values() -> None:
+    # 1234561: weights 7-3-1 from the right over 123456 give check digit 1.
+    assert ids.make_invoice_reference(123456) == "1234561"
+    with pytest.raises(InvalidInput, match="check digit"):
+        ids.invoice_reference("1234562")
+
+
+def test_business_id_and_iban() -> None:
+    assert ids.business_id("2630573-4") == "2630573-4"
+    with pytest.raises(InvalidInput, match="business ID"):
+        ids.business_id("2630573-5")
+    assert ids.iban("FI21 1234 5600 0007 85") == "FI2112345600000785"
+    with pytest.raises(InvalidInput, match="IBAN"):
+        ids.iban("FI21 1234 5600 0007 86")
