@@ -316,7 +316,7 @@ def test_a_contact_point_ends_and_the_change_is_recorded(register: RegisterApp) 
             Provenance.of("customer_contact", uow.now()),
         )
         view = customer_view(uow, pid, Role.CUSTOMER_SERVICE)
-    ended = [c for c in view["contact_points"] if c["id"] == cp][0]
+    ended = next(c for c in view["contact_points"] if c["id"] == cp)
     assert ended["validity"]["valid_to"] == register.clock().date()
     assert ended["_source"]["source"] == "phone_directory"
     assert view["history"][-1]["attribute"] == "contact_point.validity"
