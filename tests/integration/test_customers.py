@@ -341,3 +341,78 @@ def test_legal_person_needs_a_valid_business_id(register: RegisterApp) -> None:
             Provenance.of("order", uow.now()),
         )
     assert err.value.field == "business_id"
+
+
+def test_site_and_billing_changes_keep_history_and_their_own_source(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    from rekisteri.services import updates
+
+    with register.unit_of_work(Actor("t")) as uow:
+        pid = customers.register_person(uow, draft(), Provenance.of("order", uow.now())).person_id
+        site_id = customers.add_site(
+            uow,
+            SiteDraft("Kotikatu 5", "00100", "Helsinki", heating_type="oil"),  # type: ignore[arg-type]
+            Provenance.of("contract", uow.now()),
+        )
+        customers.add_contract(
+            uow,
+            pid,
+            ContractDraft(
+                site_id,
+                "sales",
+                "Pörssisähkö",  # type: ignore[arg-type]
+                dt.date(2026, 1, 1),
+            ),
+            Provenance.of("contract", uow.now()),
+        )
+        ba = customers.add_billing_account(
+            uow,
+            pid,
+            BillingAccountDraft("Katu 1", "00100", "Helsinki", 15, "monthly", "paper"),  # type: ignore[arg-type]
+            Provenance.of("contract", uow.now()),
+        )
+    clock.advance(days=10)
+    with register.unit_of_work(Actor("anna", Role.CUSTOMER_SERVICE)) as uow:
+        assert updates.update_site(
+            uow,
+            site_id,
+            {"heating_type": "heat_pump"},
+            "new pump",
+            Provenance.of("customer_contact", uow.now()),
+        ) == ["heating_type"]
+        with pytest.raises(InvalidInput) as err:
+            updates.update_billing_account(
+                uow,
+                ba,
+                {"method": "direct_payment"},
+                "x",
+                Provenance.of("customer_contact", uow.now()),
+            )
+        assert err.value.field == "iban"
+        assert updates.update_billing_account(
+            uow,
+            ba,
+            {"method": "direct_payment", "iban": "FI2112345600000785", "due_day": 5},
+            "asked by phone",
+            Provenance.of("customer_contact", uow.now()),
+        ) == ["method", "iban", "due_day"]
+        with pytest.raises(InvalidInput) as err:
+            updates.update_site(
+                uow, site_id, {"owner_name": "x"}, "x", Provenance.of("customer_contact", uow.now())
+            )
+        assert err.value.field == "owner_name"
+        view = customer_view(uow, pid, Role.CUSTOMER_SERVICE)
+    site_view = view["sites"][0]
+    assert site_view["heating_type"] == "heat_pump"
+    assert site_view["_source"]["source"] == "contract"  # the row's own arrival
+    assert site_view["_sources_of_changes"]["heating_type"]["source"] == "customer_contact"
+    changes = {(h["attribute"], h["old_value"], h["new_value"]) for h in view["history"]}
+    assert ("site.heating_type", "oil", "heat_pump") in changes
+    assert ("billing_account.terms", "15", "5") in changes
+    assert (
+        "billing_account.iban",
+        "(salattu / krypterad / encrypted)",
+        "(salattu / krypterad / encrypted)",
+    ) not in changes  # old was empty
+    assert view["billing_accounts"][0]["iban"] == "FI21 **** **** 0785"

@@ -24,7 +24,7 @@ from rekisteri.adapters.schema.register import (
 )
 from rekisteri.catalogue import Category, Role, Visibility
 from rekisteri.domain.errors import NotFound
-from rekisteri.services.history import changes_of
+from rekisteri.services.history import changes_of, latest_sources
 from rekisteri.services.presenting import present
 from rekisteri.services.unit_of_work import UnitOfWork
 
@@ -64,59 +64,59 @@ def customer_view(uow: UnitOfWork, person_id: int, role: Role | None) -> dict[st
         q = select(table).where(*where)
         return list(uow.execute(q.order_by(order if order is not None else table.c.id)))
 
-    view: dict[str, Any] = {"person": present(uow, "person", row, role, hidden)}
+    later = latest_sources(uow, person_id)
+
+    def show(table: str, r: Any) -> dict[str, Any]:
+        return present(uow, table, r, role, hidden, later)
+
+    view: dict[str, Any] = {"person": show("person", row)}
     view["contact_points"] = [
-        present(uow, "contact_point", r, role, hidden)
+        show("contact_point", r)
         for r in rows(contact_point, contact_point.c.person_id == person_id)
     ]
     contracts = rows(contract, contract.c.person_id == person_id, order=contract.c.start_date)
     view["contracts"] = [
-        present(uow, "contract", r, role, hidden)
-        | {"site_id": r.site_id, "billing_account_id": r.billing_account_id}
+        show("contract", r) | {"site_id": r.site_id, "billing_account_id": r.billing_account_id}
         for r in contracts
     ]
     site_ids = sorted({r.site_id for r in contracts})
     view["sites"] = []
     for s in rows(site, site.c.id.in_(site_ids)):
-        entry = present(uow, "site", s, role, hidden)
+        entry = show("site", s)
         if "address" in entry or role is None:
             entry["metering_points"] = [
-                present(uow, "metering_point", m, role, hidden)
+                show("metering_point", m)
                 for m in rows(metering_point, metering_point.c.site_id == s.id)
             ]
-            entry["devices"] = [
-                present(uow, "device", d, role, hidden)
-                for d in rows(device, device.c.site_id == s.id)
-            ]
+            entry["devices"] = [show("device", d) for d in rows(device, device.c.site_id == s.id)]
         view["sites"].append(entry)
     view["billing_accounts"] = [
-        present(uow, "billing_account", r, role, hidden)
+        show("billing_account", r)
         for r in rows(billing_account, billing_account.c.person_id == person_id)
     ]
     invoices = rows(invoice, invoice.c.person_id == person_id, order=invoice.c.issued_on)
-    view["invoices"] = [present(uow, "invoice", r, role, hidden) for r in invoices]
+    view["invoices"] = [show("invoice", r) for r in invoices]
     view["payments"] = [
-        present(uow, "payment", r, role, hidden) | {"invoice_id": r.invoice_id}
+        show("payment", r) | {"invoice_id": r.invoice_id}
         for r in rows(payment, payment.c.invoice_id.in_([i.id for i in invoices]))
     ]
     view["contact_log"] = [
-        present(uow, "contact_log", r, role, hidden)
+        show("contact_log", r)
         for r in rows(contact_log, contact_log.c.person_id == person_id, order=contact_log.c.at)
     ]
     view["call_recordings"] = [
-        present(uow, "call_recording", r, role, hidden)
+        show("call_recording", r)
         for r in rows(call_recording, call_recording.c.person_id == person_id)
     ]
     view["feedback"] = [
-        present(uow, "feedback", r, role, hidden)
-        for r in rows(feedback, feedback.c.person_id == person_id)
+        show("feedback", r) for r in rows(feedback, feedback.c.person_id == person_id)
     ]
     view["digital_account"] = [
-        present(uow, "digital_account", r, role, hidden)
+        show("digital_account", r)
         for r in rows(digital_account, digital_account.c.person_id == person_id)
     ]
     view["consent_events"] = [
-        present(uow, "consent_event", r, role, hidden)
+        show("consent_event", r)
         for r in rows(
             consent_event, consent_event.c.person_id == person_id, order=consent_event.c.at
         )

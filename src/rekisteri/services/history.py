@@ -24,7 +24,7 @@ def _as_text(uow: UnitOfWork, attribute: str, value: Any) -> str | None:
 def record_change(
     uow: UnitOfWork,
     *,
-    person_id: int,
+    person_id: int | None,
     table: str,
     row_id: int,
     attribute: str,

@@ -53,6 +53,7 @@ def present(
     row: Row[Any] | dict[str, Any],
     role: Role | None,
     hidden: set[Category],
+    changed_sources: Mapping[tuple[str, int, str], dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """One row as `role` may see it (role None: the person themself, in full)."""
     data = row if isinstance(row, dict) else row._mapping
@@ -63,6 +64,9 @@ def present(
             hidden.add(attr.category)
             continue
         out[attr.name] = attribute_value(uow, attr, data, vis)
+        later = (changed_sources or {}).get((table, int(data.get("id") or 0), attr.key))
+        if later:  # changed since the row arrived: this attribute's own, newer source (P2)
+            out.setdefault("_sources_of_changes", {})[attr.name] = later
     if "source" in data:
         out["_source"] = {
             "source": data["source"],

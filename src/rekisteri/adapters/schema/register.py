@@ -257,7 +257,8 @@ attribute_change = Table(
     "attribute_change",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("person_id", ForeignKey("person.id"), nullable=False, index=True),
+    # The person the changed data belonged to at the time (null for a site nobody holds).
+    Column("person_id", ForeignKey("person.id"), index=True),
     Column("at", UtcDateTime(), nullable=False),
     Column("actor", String(60), nullable=False),
     Column("table_name", String(40), nullable=False),

@@ -106,7 +106,7 @@ def upgrade() -> None:
 
     op.create_table('attribute_change',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=True),
     sa.Column('at', rekisteri.adapters.schema.base.UtcDateTime(timezone=True), nullable=False),
     sa.Column('actor', sa.String(length=60), nullable=False),
     sa.Column('table_name', sa.String(length=40), nullable=False),

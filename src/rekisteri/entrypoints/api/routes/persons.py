@@ -33,7 +33,7 @@ from rekisteri.entrypoints.api.schemas import (
     RectificationIn,
     SiteIn,
 )
-from rekisteri.services import customers
+from rekisteri.services import customers, updates
 from rekisteri.services.customer_view import customer_view, resolve_person
 from rekisteri.services.presenting import attribute_value
 from rekisteri.services.unit_of_work import UnitOfWork
@@ -167,3 +167,27 @@ def end_contract(
     with reg.unit_of_work(who.actor) as uow:
         customers.end_contract(uow, contract_id, body.end_date, body.reason, _provenance(uow, body))
     return {"ended": contract_id, "end_date": dt.date.isoformat(body.end_date)}
+
+
+@router.patch("/sites/{site_id}")
+def update_site(
+    site_id: int, body: RectificationIn, reg: RegisterDep, who: WriteSite
+) -> dict[str, Any]:
+    """Change site details (heating, housing, fuse, ...); the history keeps the old values."""
+    with reg.unit_of_work(who.actor) as uow:
+        changed = updates.update_site(
+            uow, site_id, body.changes, body.reason, _provenance(uow, body)
+        )
+    return {"changed": changed}
+
+
+@router.patch("/billing-accounts/{account_id}")
+def update_billing_account(
+    account_id: int, body: RectificationIn, reg: RegisterDep, who: WriteBilling
+) -> dict[str, Any]:
+    """Change billing address, due day, rhythm, method or bank account, with history."""
+    with reg.unit_of_work(who.actor) as uow:
+        changed = updates.update_billing_account(
+            uow, account_id, body.changes, body.reason, _provenance(uow, body)
+        )
+    return {"changed": changed}
