@@ -70,18 +70,20 @@ def _print_view(view: dict[str, Any]) -> None:
     for section, rows in view.items():
         if section in ("person", "name", "withheld_categories") or not rows:
             continue
-        table = Table(title=section.replace("_", " "), title_justify="left", show_lines=False)
-        columns = [c for c in rows[0] if c not in ("_source",)]
-        for c in columns:
+        columns = [c for c in rows[0] if not c.startswith("_")]
+        wide = len(columns) > 6
+        table = Table(title=section.replace("_", " "), title_justify="left")
+        for c in ["field", "value"] if wide else [*columns, "source"]:
             table.add_column(c)
-        if "_source" in rows[0]:
-            table.add_column("source")
         for r in rows:
-            cells = [_cell(r.get(c)) for c in columns]
-            if "_source" in r:
-                s = r["_source"]
-                cells.append(f"{s['source']} {s['received_at']:%Y-%m-%d}")
-            table.add_row(*cells)
+            source = r.get("_source")
+            where = f"{source['source']} {source['received_at']:%Y-%m-%d}" if source else ""
+            if wide:  # many attributes: one field per line reads better than narrow columns
+                for c in columns:
+                    table.add_row(c, _cell(r.get(c)))
+                table.add_row("source", where, end_section=True)
+            else:
+                table.add_row(*[_cell(r.get(c)) for c in columns], where)
         console.print(table)
     if view["withheld_categories"]:
         console.print(
@@ -93,9 +95,12 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, dict):
-        return ", ".join(str(v) for v in value.values() if v is not None)
-    if isinstance(value, list):
-        return f"{len(value)} items"
+        return ", ".join(_cell(v) for v in value.values() if v is not None)
+    if isinstance(value, list):  # nested rows (a site's metering points, devices)
+        return "; ".join(
+            _cell({k: v for k, v in item.items() if not k.startswith("_") and k != "id"})
+            for item in value
+        )
     return str(value)
 
 
