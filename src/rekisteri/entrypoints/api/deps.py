@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Path, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from rekisteri.catalogue import Category, Purpose, Visibility, catalogue
@@ -30,6 +30,12 @@ def get_register(request: Request) -> RegisterApp:
 
 
 RegisterDep = Annotated[RegisterApp, Depends(get_register)]
+# Row ids are 32-bit on both databases; a larger number is refused as bad input, not a crash.
+RowId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+PersonKey = Annotated[
+    str,
+    Path(min_length=1, max_length=20, description="customer number, id or personal identity code"),
+]
 
 
 @dataclass(frozen=True)

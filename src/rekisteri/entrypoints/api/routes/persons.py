@@ -20,7 +20,7 @@ from rekisteri.domain.register import (
     Provenance,
     SiteDraft,
 )
-from rekisteri.entrypoints.api.deps import Principal, RegisterDep, guard
+from rekisteri.entrypoints.api.deps import PersonKey, Principal, RegisterDep, RowId, guard
 from rekisteri.entrypoints.api.schemas import (
     BillingAccountIn,
     ContactPointIn,
@@ -73,14 +73,14 @@ def create_person(body: PersonIn, reg: RegisterDep, who: WritePerson) -> Created
 
 
 @router.get("/persons/{key}")
-def read_person(key: str, reg: RegisterDep, who: ReadPerson) -> dict[str, Any]:
+def read_person(key: PersonKey, reg: RegisterDep, who: ReadPerson) -> dict[str, Any]:
     """One person as the caller's role may see them; withheld categories are listed."""
     with reg.reading(who.actor) as uow:
         return customer_view(uow, resolve_person(uow, key), who.actor.role)
 
 
 @router.get("/persons/{key}/identity-code")
-def read_identity_code(key: str, reg: RegisterDep, who: ReadIdentityCode) -> dict[str, Any]:
+def read_identity_code(key: PersonKey, reg: RegisterDep, who: ReadIdentityCode) -> dict[str, Any]:
     """The personal identity code, in full or masked as the role allows."""
     attr = catalogue["person.personal_identity_code"]
     assert who.actor.role is not None
@@ -99,7 +99,7 @@ def read_identity_code(key: str, reg: RegisterDep, who: ReadIdentityCode) -> dic
 
 @router.patch("/persons/{person_id}")
 def rectify_person(
-    person_id: int, body: RectificationIn, reg: RegisterDep, who: WritePerson
+    person_id: RowId, body: RectificationIn, reg: RegisterDep, who: WritePerson
 ) -> dict[str, Any]:
     """Correct person attributes (P12); the old values stay in the history."""
     with reg.unit_of_work(who.actor) as uow:
@@ -111,7 +111,7 @@ def rectify_person(
 
 @router.post("/persons/{person_id}/contact-points", status_code=201, response_model=Created)
 def add_contact_point(
-    person_id: int, body: NewContactPointIn, reg: RegisterDep, who: WriteContact
+    person_id: RowId, body: NewContactPointIn, reg: RegisterDep, who: WriteContact
 ) -> Created:
     with reg.unit_of_work(who.actor) as uow:
         new_id = customers.add_contact_point(uow, person_id, _contact(body), _provenance(uow, body))
@@ -120,7 +120,7 @@ def add_contact_point(
 
 @router.post("/contact-points/{contact_point_id}/end")
 def end_contact_point(
-    contact_point_id: int, body: EndIn, reg: RegisterDep, who: WriteContact
+    contact_point_id: RowId, body: EndIn, reg: RegisterDep, who: WriteContact
 ) -> dict[str, Any]:
     with reg.unit_of_work(who.actor) as uow:
         customers.end_contact_point(
@@ -140,7 +140,7 @@ def add_site(body: SiteIn, reg: RegisterDep, who: WriteSite) -> Created:
 
 @router.post("/persons/{person_id}/billing-accounts", status_code=201, response_model=Created)
 def add_billing_account(
-    person_id: int, body: BillingAccountIn, reg: RegisterDep, who: WriteBilling
+    person_id: RowId, body: BillingAccountIn, reg: RegisterDep, who: WriteBilling
 ) -> Created:
     fields = body.model_dump(exclude={"source", "source_detail"})
     with reg.unit_of_work(who.actor) as uow:
@@ -151,7 +151,9 @@ def add_billing_account(
 
 
 @router.post("/persons/{person_id}/contracts", status_code=201, response_model=Created)
-def add_contract(person_id: int, body: ContractIn, reg: RegisterDep, who: WriteContract) -> Created:
+def add_contract(
+    person_id: RowId, body: ContractIn, reg: RegisterDep, who: WriteContract
+) -> Created:
     fields = body.model_dump(exclude={"source", "source_detail"})
     with reg.unit_of_work(who.actor) as uow:
         new_id, number = customers.add_contract(
@@ -162,7 +164,7 @@ def add_contract(person_id: int, body: ContractIn, reg: RegisterDep, who: WriteC
 
 @router.post("/contracts/{contract_id}/end")
 def end_contract(
-    contract_id: int, body: EndIn, reg: RegisterDep, who: WriteContract
+    contract_id: RowId, body: EndIn, reg: RegisterDep, who: WriteContract
 ) -> dict[str, Any]:
     with reg.unit_of_work(who.actor) as uow:
         customers.end_contract(uow, contract_id, body.end_date, body.reason, _provenance(uow, body))
@@ -171,7 +173,7 @@ def end_contract(
 
 @router.patch("/sites/{site_id}")
 def update_site(
-    site_id: int, body: RectificationIn, reg: RegisterDep, who: WriteSite
+    site_id: RowId, body: RectificationIn, reg: RegisterDep, who: WriteSite
 ) -> dict[str, Any]:
     """Change site details (heating, housing, fuse, ...); the history keeps the old values."""
     with reg.unit_of_work(who.actor) as uow:
@@ -183,7 +185,7 @@ def update_site(
 
 @router.patch("/billing-accounts/{account_id}")
 def update_billing_account(
-    account_id: int, body: RectificationIn, reg: RegisterDep, who: WriteBilling
+    account_id: RowId, body: RectificationIn, reg: RegisterDep, who: WriteBilling
 ) -> dict[str, Any]:
     """Change billing address, due day, rhythm, method or bank account, with history."""
     with reg.unit_of_work(who.actor) as uow:
