@@ -194,3 +194,29 @@ def rectify(
                 uow, resolve_person(uow, key), changes, reason, Provenance.of(source, uow.now())
             )
     console.print("changed: " + (", ".join(changed) or "nothing (values were already so)"))
+
+
+@app.command("search")
+def search_command(
+    query: str = typer.Argument(
+        ..., help="name, customer number, identity code, address, phone, e-mail or metering point"
+    ),
+    page: int = typer.Option(1, min=1),
+    role: Role = typer.Option(Role.CUSTOMER_SERVICE, help=ROLE_HELP),
+) -> None:
+    """Find persons; 20 a page."""
+    from rekisteri.services.search import search
+
+    reg = register()
+    with register_errors(), reg.reading(Actor("cli", role)) as uow:
+        found = search(uow, query, page)
+    table = Table(
+        title=f"{found.total} found by {found.matched_by} (page {found.page}/{found.pages})",
+        title_justify="left",
+    )
+    for column in ("customer number", "name", "kind", "relationship"):
+        table.add_column(column)
+    for r in found.rows:
+        name = r["organisation_name"] or f"{r['first_names']} {r['last_name']}"
+        table.add_row(r["customer_number"], name, r["kind"], r["relationship"])
+    console.print(table)

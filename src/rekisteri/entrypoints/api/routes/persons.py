@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from sqlalchemy import select
 
 from rekisteri.adapters.schema.register import person
@@ -33,7 +33,7 @@ from rekisteri.entrypoints.api.schemas import (
     RectificationIn,
     SiteIn,
 )
-from rekisteri.services import customers, updates
+from rekisteri.services import customers, search, updates
 from rekisteri.services.customer_view import customer_view, resolve_person
 from rekisteri.services.presenting import attribute_value
 from rekisteri.services.unit_of_work import UnitOfWork
@@ -193,3 +193,27 @@ def update_billing_account(
             uow, account_id, body.changes, body.reason, _provenance(uow, body)
         )
     return {"changed": changed}
+
+
+SearchPerson = Annotated[Principal, Depends(guard(REL, C.IDENTITY))]
+
+
+@router.get("/search")
+def search_persons(
+    reg: RegisterDep,
+    who: SearchPerson,
+    q: Annotated[str, Query(min_length=2, max_length=100)],
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> dict[str, Any]:
+    """Find persons by name, customer number, identity code, address, phone, e-mail or
+    metering point; 20 a page."""
+    with reg.reading(who.actor) as uow:
+        found = search.search(uow, q, page)
+    return {
+        "query": found.query,
+        "matched_by": found.matched_by,
+        "total": found.total,
+        "page": found.page,
+        "pages": found.pages,
+        "results": found.rows,
+    }
