@@ -30,6 +30,7 @@ class Category(StrEnum):
     FEEDBACK = "feedback"
     DIGITAL_ACCOUNT = "digital_account"
     HISTORY = "history"
+    RIGHTS_REQUEST = "rights_request"
 
 
 class Purpose(StrEnum):
@@ -148,6 +149,11 @@ LABELS: dict[StrEnum, tuple[str, str, str]] = {
         "Digital account registration",
     ),
     Category.HISTORY: ("Tietojen muutoshistoria", "Ändringshistorik", "Change history"),
+    Category.RIGHTS_REQUEST: (
+        "Rekisteröidyn oikeuksia koskevat pyynnöt",
+        "Begäranden om den registrerades rättigheter",
+        "Requests about the person's rights",
+    ),
     Purpose.CUSTOMER_RELATIONSHIP: (
         "asiakassuhteen hoitaminen ja kehittäminen",
         "skötsel och utveckling av kundrelationen",
