@@ -10,12 +10,12 @@ from typing import Any
 
 from sqlalchemy import and_, func, select, update
 
+from rekisteri.adapters.schema.register import person
 from rekisteri.adapters.schema.rights import (
     recipient_notification,
     rights_request,
     rights_request_event,
 )
-from rekisteri.adapters.schema.register import person
 from rekisteri.domain import values
 from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
 from rekisteri.domain.register import Provenance
@@ -268,8 +268,9 @@ def listing(uow: UnitOfWork, which: str = "open") -> list[dict[str, Any]]:
     if which not in conditions:
         raise InvalidInput("which", f"must be one of {', '.join(conditions)}")
     q = select(REQ).order_by(due, REQ.c.id)
-    if conditions[which] is not None:
-        q = q.where(conditions[which])
+    condition = conditions[which]
+    if condition is not None:
+        q = q.where(condition)
     return [summary(r, today) for r in uow.execute(q)]
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Select, Table, and_, not_, select
 from rekisteri.adapters.schema import metadata
 from rekisteri.catalogue import Catalogue, TableSpec
 
-Persons = int | Select[Any]  # one person id, or a query of person ids (set-based work)
+Persons = int | list[int] | Select[Any]  # one person, some, or a query of them (set-based)
 
 
 def table_of(name: str) -> Table:

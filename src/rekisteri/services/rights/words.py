@@ -37,6 +37,21 @@ HEADINGS: dict[str, _T] = {
     "none": ("Ei tietoja.", "Inga uppgifter.", "Nothing held."),
     "source": ("Lähde", "Källa", "Source"),
     "kwh_per_month": ("kWh kuukaudessa", "kWh per månad", "kWh per month"),
+    "open_claims": (
+        "avoimet laskut: yhteystiedot tarvitaan saatavan perintään (oikeudellinen vaatimus)",
+        "öppna fakturor: kontaktuppgifterna behövs för indrivning (rättsliga anspråk)",
+        "open invoices: the contact details are needed to collect the claim (legal claims)",
+    ),
+    "needed_by_record": (
+        "säilytettävän tietueen pakollinen osa",
+        "obligatorisk del av en post som sparas",
+        "a required part of a record that is kept",
+    ),
+    "until_contract_ends": (
+        "kunnes sopimus päättyy, sen jälkeen säilytysajan",
+        "tills avtalet upphör, därefter lagringstiden",
+        "until the contract ends, then the retention period",
+    ),
 }
 
 RECIPIENTS: tuple[_T, ...] = (
