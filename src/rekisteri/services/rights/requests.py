@@ -90,7 +90,7 @@ def new_request(
     ).first()
     if open_one is not None:
         raise RuleViolation(
-            f"a {k.value} request of this person is already open: {open_one.reference}"
+            f"this person already has an open {k.value} request: {open_one.reference}"
         )
     last = uow.execute(
         select(REQ.c.id, REQ.c.reference, REQ.c.fulfilled_at)
