@@ -10,7 +10,7 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -58,13 +58,18 @@ def _plain(value: Any) -> Any:
 
 
 def write_readings_csv(readings: Iterable[Reading], out: io.TextIOBase | Any) -> int:
+    """Readings as CSV; returns how many. Rows are any (gsrn, ts, wh, quality), ts aware UTC."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(READINGS_HEADER)
-    n = 0
-    for r in readings:
-        writer.writerow((r.gsrn, r.ts.strftime("%Y-%m-%dT%H:%M:%SZ"), r.wh, r.quality))
-        n += 1
-    return n
+    count = [0]
+
+    def lines() -> Iterator[tuple[str, str, int, str]]:
+        for gsrn, ts, wh, quality in readings:
+            count[0] += 1
+            yield gsrn, ts.isoformat()[:19] + "Z", wh, quality
+
+    writer.writerows(lines())
+    return count[0]
 
 
 def consumption_chart(monthly: list[MonthlyTotal], lang: str) -> Markup:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 
@@ -43,8 +43,9 @@ class Section:
     category: str | None = None
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):
+    """One reading as issue 6's `readings_of` yields it (any 4-tuple of these fits)."""
+
     gsrn: str
     ts: dt.datetime  # aware UTC, start of the interval
     wh: int
