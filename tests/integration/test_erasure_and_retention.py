@@ -266,3 +266,45 @@ def test_prospects_without_permission_in_force_are_purged_and_their_requests_unl
     with register.reading(DPO) as uow:
         req = uow.execute(select(rights_request)).one()
     assert req.reference == new.reference and req.person_id is None and req.details is None
+
+
+def test_a_prospect_with_nothing_a_law_keeps_is_erased_whole(register: RegisterApp) -> None:
+    from rekisteri.domain.consent import CaptureMethod, Channel, ConsentPurpose, PermissionDraft
+    from rekisteri.domain.register import (
+        ContactKind,
+        ContactPointDraft,
+        PersonDraft,
+        PersonKind,
+        Provenance,
+        Relationship,
+    )
+    from rekisteri.services import customers
+
+    with register.unit_of_work(DPO) as uow:
+        pid = customers.register_person(
+            uow,
+            PersonDraft(
+                kind=PersonKind.NATURAL,
+                relationship=Relationship.PROSPECT,
+                first_names="Pekka",
+                last_name="Prospekti",
+                contact_points=(ContactPointDraft(ContactKind.EMAIL, "pekka@example.fi"),),
+            ),
+            Provenance.of("competition_or_event", uow.now(), "messut"),
+            (
+                PermissionDraft(
+                    ConsentPurpose.OWN_MARKETING,
+                    Channel.EMAIL,
+                    CaptureMethod.COMPETITION_OR_EVENT,
+                    "Saa lähettää tarjouksia",
+                    "v1",
+                ),
+            ),
+        ).person_id
+    out = _erase(register, pid).outcome
+    assert _count(register, person) == 0 and _count(register, contact_point) == 0
+    assert out["kept"] == [] and "person.last_name" in {e["attribute"] for e in out["erased"]}
+    with register.reading(DPO) as uow:
+        assert suppression.is_suppressed(uow, email="pekka@example.fi")
+        req = uow.execute(select(rights_request)).one()
+    assert req.person_id is None and req.state == "fulfilled"

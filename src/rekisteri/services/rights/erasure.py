@@ -16,7 +16,13 @@ from typing import Any
 from sqlalchemy import Table, and_, delete, func, not_, select, update
 
 from rekisteri.adapters.schema import metadata
-from rekisteri.adapters.schema.register import contact_point, digital_account, invoice, person
+from rekisteri.adapters.schema.register import (
+    contact_point,
+    contract,
+    digital_account,
+    invoice,
+    person,
+)
 from rekisteri.catalogue import Attribute, Category, Lang, OnErasure
 from rekisteri.domain.errors import NotFound, RuleViolation
 from rekisteri.domain.register import Provenance
@@ -55,6 +61,10 @@ class ErasureAnswer:
 def tables_children_first(uow: UnitOfWork) -> list[Table]:
     personal = {s.name for s in personal_tables(uow.catalogue)}
     return [t for t in reversed(metadata.sorted_tables) if t.name in personal]
+
+
+def person_exists(uow: UnitOfWork, person_id: int) -> bool:
+    return uow.execute(select(person.c.id).where(person.c.id == person_id)).first() is not None
 
 
 def open_invoices(uow: UnitOfWork, person_id: int) -> int:
@@ -141,6 +151,8 @@ def erase_person(
             "17(1)(a) does not apply); end the contract first, then erase"
         )
     answer = ErasureAnswer(person_id)
+    if not _has_records(uow, person_id):
+        return _erase_whole(uow, person_id, answer, lang)
     claims = open_invoices(uow, person_id)
     held_categories: set[Category] = set()
     if claims:
@@ -191,6 +203,37 @@ def erase_person(
             until = periods.kept_until(uow, a.retention, person_id)
             answer.kept.append(_kept(a, lang, a.retention.describe(lang), until, count))
     restrict(uow, person_id, f"erasure: {reason}"[:200], provenance)
+    return answer
+
+
+def _has_records(uow: UnitOfWork, person_id: int) -> bool:
+    """Whether a law keeps anything of the person: a contract or an invoice."""
+    for t in (contract, invoice):
+        if uow.execute(select(t.c.id).where(t.c.person_id == person_id).limit(1)).first():
+            return True
+    return False
+
+
+def _erase_whole(
+    uow: UnitOfWork, person_id: int, answer: ErasureAnswer, lang: Lang
+) -> ErasureAnswer:
+    """No contract and no invoice (a prospect): nothing has a legal reason to stay."""
+    from rekisteri.services.rights.retention import purge  # purge builds on this module
+
+    answer.suppression_entries = suppress_contact_points(uow, person_id)
+    for spec in personal_tables(uow.catalogue):
+        t = metadata.tables[spec.name]
+        n = int(
+            uow.execute(
+                select(func.count()).select_from(t).where(only_theirs(spec, person_id))
+            ).scalar_one()
+        )
+        if n and spec.name not in ("rights_request", "rights_request_event"):
+            answer.erased += [
+                {"attribute": a.key, "what": a.label(lang), "rows": n, "how": "deleted"}
+                for a in uow.catalogue.for_table(spec.name)
+            ]
+    purge(uow, select(person.c.id).where(person.c.id == person_id), dry_run=False)
     return answer
 
 

@@ -94,6 +94,8 @@ def _portability(uow: UnitOfWork, row: Any, _: Provenance, f: Fulfilment, __: La
 
 
 def _erasure(uow: UnitOfWork, row: Any, prov: Provenance, f: Fulfilment, lang: Lang | None) -> None:
+    # The recipients are read before the erasure (their disclosure records may go with it).
+    told = notices.recipients_of(uow, row.person_id)
     answer = erasure.erase_person(
         uow,
         row.person_id,
@@ -101,7 +103,8 @@ def _erasure(uow: UnitOfWork, row: Any, prov: Provenance, f: Fulfilment, lang: L
         reason=f"request {row.reference}",
         lang=lang or package.language_of(uow, row.person_id),
     )
-    told = notices.plan(uow, row.id, row.person_id, [e["attribute"] for e in answer.erased])
+    if told and erasure.person_exists(uow, row.person_id):
+        notices.plan(uow, row.id, row.person_id, [e["attribute"] for e in answer.erased], told)
     f.outcome = answer.as_dict() | {"recipients_to_notify": told}
 
 
