@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     contract_retention_years: int = 10
     recording_retention_months: int = 12
     reading_retention_months: int = 72
+    # Rights (P11): an access request within this many months of a fulfilled one is a repeat
+    # the DPO may charge for (seed 002: "more than once a year").
+    access_repeat_months: int = 12
     # Direct marketing "a few times a year" (P5).
     marketing_contacts_per_year: int = 4
     # Controller details for the privacy statement (P17).

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rekisteri.catalogue import register as _register
+from rekisteri.catalogue import rights as _rights
 from rekisteri.catalogue.model import Anchor, Attribute, OnErasure, RetentionRule, TableSpec
 from rekisteri.catalogue.readers import CATEGORY_READERS
 from rekisteri.catalogue.vocabulary import (
@@ -96,7 +97,7 @@ class Catalogue:
 
 
 # Each feature area declares its attributes and tables in a module of this package, listed here.
-_MODULES = (_register,)
+_MODULES = (_register, _rights)
 
 catalogue = Catalogue(
     (a for m in _MODULES for a in m.ATTRIBUTES), (t for m in _MODULES for t in m.TABLES)

@@ -31,6 +31,7 @@ CATEGORY_READERS: Mapping[Category, Mapping[Role, Visibility]] = {
     Category.FEEDBACK: {CS: F, DPO: F},
     Category.DIGITAL_ACCOUNT: {CS: F, DPO: F},
     Category.HISTORY: {CS: F, DPO: F},
+    Category.RIGHTS_REQUEST: {CS: F, DPO: F},
 }
 
 # Which purposes each role works for (P4, P7); a route serving another purpose is refused.
@@ -63,4 +64,5 @@ CATEGORY_WRITERS: Mapping[Category, frozenset[Role]] = {
     Category.FEEDBACK: frozenset({CS}),
     Category.DIGITAL_ACCOUNT: frozenset({CS}),
     Category.HISTORY: frozenset({DPO}),
+    Category.RIGHTS_REQUEST: frozenset({CS, DPO}),
 }

@@ -30,6 +30,7 @@ class Category(StrEnum):
     FEEDBACK = "feedback"
     DIGITAL_ACCOUNT = "digital_account"
     HISTORY = "history"
+    RIGHTS_REQUEST = "rights_request"
 
 
 class Purpose(StrEnum):
@@ -100,165 +101,264 @@ class Sensitivity(StrEnum):
     ENCRYPTED = "encrypted"
 
 
-LABELS: dict[StrEnum, tuple[str, str, str]] = {
-    # (fi, sv, en)
-    Category.IDENTITY: (
-        "Henkilö- ja tunnistetiedot",
-        "Person- och identifieringsuppgifter",
-        "Identity",
+# Keyed by (vocabulary, value): members of different vocabularies share values (a contract is
+# both a lawful basis and a source), and StrEnum members with equal values are equal keys.
+_LABEL_PAIRS: tuple[tuple[StrEnum, tuple[str, str, str]], ...] = (
+    (
+        Category.IDENTITY,
+        (
+            "Henkilö- ja tunnistetiedot",
+            "Person- och identifieringsuppgifter",
+            "Identity",
+        ),
     ),
-    Category.CONTACT: ("Yhteystiedot", "Kontaktuppgifter", "Contact details"),
-    Category.CLASSIFICATION: (
-        "Asiakkaan luokittelu",
-        "Kundklassificering",
-        "Customer classification",
+    (Category.CONTACT, ("Yhteystiedot", "Kontaktuppgifter", "Contact details")),
+    (
+        Category.CLASSIFICATION,
+        (
+            "Asiakkaan luokittelu",
+            "Kundklassificering",
+            "Customer classification",
+        ),
     ),
-    Category.SITE: ("Käyttökohteen tiedot", "Uppgifter om förbrukningsstället", "Consumption site"),
-    Category.CONTRACT: ("Sopimustiedot", "Avtalsuppgifter", "Contracts"),
-    Category.BILLING: ("Laskutustiedot", "Faktureringsuppgifter", "Billing"),
-    Category.PAYMENT: (
-        "Maksukäyttäytyminen ja maksut",
-        "Betalningsbeteende och betalningar",
-        "Payments and payment behaviour",
+    (
+        Category.SITE,
+        ("Käyttökohteen tiedot", "Uppgifter om förbrukningsstället", "Consumption site"),
     ),
-    Category.CONSUMPTION: (
-        "Energian kulutustiedot",
-        "Uppgifter om energiförbrukning",
-        "Energy consumption",
+    (Category.CONTRACT, ("Sopimustiedot", "Avtalsuppgifter", "Contracts")),
+    (Category.BILLING, ("Laskutustiedot", "Faktureringsuppgifter", "Billing")),
+    (
+        Category.PAYMENT,
+        (
+            "Maksukäyttäytyminen ja maksut",
+            "Betalningsbeteende och betalningar",
+            "Payments and payment behaviour",
+        ),
     ),
-    Category.MARKETING: (
-        "Suoramarkkinoinnin luvat ja kiellot",
-        "Tillstånd och förbud för direktmarknadsföring",
-        "Direct-marketing permissions and prohibitions",
+    (
+        Category.CONSUMPTION,
+        (
+            "Energian kulutustiedot",
+            "Uppgifter om energiförbrukning",
+            "Energy consumption",
+        ),
     ),
-    Category.CONTACT_LOG: (
-        "Asiakaspalvelun yhteydenotot",
-        "Kontakter med kundtjänsten",
-        "Customer service contacts",
+    (
+        Category.MARKETING,
+        (
+            "Suoramarkkinoinnin luvat ja kiellot",
+            "Tillstånd och förbud för direktmarknadsföring",
+            "Direct-marketing permissions and prohibitions",
+        ),
     ),
-    Category.RECORDING: ("Tallennetut puhelut", "Inspelade samtal", "Recorded calls"),
-    Category.FEEDBACK: (
-        "Palaute ja tyytyväisyys",
-        "Respons och kundnöjdhet",
-        "Feedback and satisfaction",
+    (
+        Category.CONTACT_LOG,
+        (
+            "Asiakaspalvelun yhteydenotot",
+            "Kontakter med kundtjänsten",
+            "Customer service contacts",
+        ),
     ),
-    Category.DIGITAL_ACCOUNT: (
-        "Digitaalisen tilin rekisteröitymistiedot",
-        "Registreringsuppgifter för det digitala kontot",
-        "Digital account registration",
+    (Category.RECORDING, ("Tallennetut puhelut", "Inspelade samtal", "Recorded calls")),
+    (
+        Category.FEEDBACK,
+        (
+            "Palaute ja tyytyväisyys",
+            "Respons och kundnöjdhet",
+            "Feedback and satisfaction",
+        ),
     ),
-    Category.HISTORY: ("Tietojen muutoshistoria", "Ändringshistorik", "Change history"),
-    Purpose.CUSTOMER_RELATIONSHIP: (
-        "asiakassuhteen hoitaminen ja kehittäminen",
-        "skötsel och utveckling av kundrelationen",
-        "managing and developing the customer relationship",
+    (
+        Category.DIGITAL_ACCOUNT,
+        (
+            "Digitaalisen tilin rekisteröitymistiedot",
+            "Registreringsuppgifter för det digitala kontot",
+            "Digital account registration",
+        ),
     ),
-    Purpose.SERVICE_DELIVERY: (
-        "tuotteiden ja palvelujen tarjoaminen, toimitus ja kehittäminen",
-        "erbjudande, leverans och utveckling av produkter och tjänster",
-        "offering, delivering and developing products and services",
+    (Category.HISTORY, ("Tietojen muutoshistoria", "Ändringshistorik", "Change history")),
+    (
+        Category.RIGHTS_REQUEST,
+        (
+            "Rekisteröidyn oikeuksia koskevat pyynnöt",
+            "Begäranden om den registrerades rättigheter",
+            "Requests about the person's rights",
+        ),
     ),
-    Purpose.BILLING_AND_COLLECTION: (
-        "laskutus, maksujen valvonta ja perintä",
-        "fakturering, betalningsövervakning och indrivning",
-        "billing, payment monitoring and collection",
+    (
+        Purpose.CUSTOMER_RELATIONSHIP,
+        (
+            "asiakassuhteen hoitaminen ja kehittäminen",
+            "skötsel och utveckling av kundrelationen",
+            "managing and developing the customer relationship",
+        ),
     ),
-    Purpose.DIRECT_MARKETING: (
-        "markkinointi ja etämyynti",
-        "marknadsföring och distansförsäljning",
-        "marketing and distance selling",
+    (
+        Purpose.SERVICE_DELIVERY,
+        (
+            "tuotteiden ja palvelujen tarjoaminen, toimitus ja kehittäminen",
+            "erbjudande, leverans och utveckling av produkter och tjänster",
+            "offering, delivering and developing products and services",
+        ),
     ),
-    Purpose.PROFILING: (
-        "suoramarkkinoinnin kohdentaminen profiloimalla",
-        "inriktning av direktmarknadsföring genom profilering",
-        "targeting direct marketing by profiling",
+    (
+        Purpose.BILLING_AND_COLLECTION,
+        (
+            "laskutus, maksujen valvonta ja perintä",
+            "fakturering, betalningsövervakning och indrivning",
+            "billing, payment monitoring and collection",
+        ),
     ),
-    Purpose.BUSINESS_DEVELOPMENT: (
-        "liiketoiminnan kehittäminen",
-        "utveckling av affärsverksamheten",
-        "developing the business",
+    (
+        Purpose.DIRECT_MARKETING,
+        (
+            "markkinointi ja etämyynti",
+            "marknadsföring och distansförsäljning",
+            "marketing and distance selling",
+        ),
     ),
-    Purpose.VERIFYING_TRANSACTIONS: (
-        "asiointitapahtumien todentaminen ja reklamaatioiden käsittely",
-        "verifiering av ärenden och behandling av reklamationer",
-        "verifying transactions and handling complaints",
+    (
+        Purpose.PROFILING,
+        (
+            "suoramarkkinoinnin kohdentaminen profiloimalla",
+            "inriktning av direktmarknadsföring genom profilering",
+            "targeting direct marketing by profiling",
+        ),
     ),
-    Purpose.SERVICE_QUALITY: (
-        "henkilöstön kouluttaminen ja palvelutasotutkimukset",
-        "utbildning av personalen och servicenivåundersökningar",
-        "training staff and service-level research",
+    (
+        Purpose.BUSINESS_DEVELOPMENT,
+        (
+            "liiketoiminnan kehittäminen",
+            "utveckling av affärsverksamheten",
+            "developing the business",
+        ),
     ),
-    Purpose.LEGAL_OBLIGATION: (
-        "lakisääteisten velvoitteiden täyttäminen",
-        "fullgörande av lagstadgade skyldigheter",
-        "meeting legal obligations",
+    (
+        Purpose.VERIFYING_TRANSACTIONS,
+        (
+            "asiointitapahtumien todentaminen ja reklamaatioiden käsittely",
+            "verifiering av ärenden och behandling av reklamationer",
+            "verifying transactions and handling complaints",
+        ),
     ),
-    LawfulBasis.CONTRACT: ("sopimus", "avtal", "contract"),
-    LawfulBasis.LEGAL_OBLIGATION: (
-        "lakisääteinen velvoite",
-        "rättslig förpliktelse",
-        "legal obligation",
+    (
+        Purpose.SERVICE_QUALITY,
+        (
+            "henkilöstön kouluttaminen ja palvelutasotutkimukset",
+            "utbildning av personalen och servicenivåundersökningar",
+            "training staff and service-level research",
+        ),
     ),
-    LawfulBasis.LEGITIMATE_INTEREST: (
-        "oikeutettu etu (asiakassuhde)",
-        "berättigat intresse (kundrelation)",
-        "legitimate interest (customer relationship)",
+    (
+        Purpose.LEGAL_OBLIGATION,
+        (
+            "lakisääteisten velvoitteiden täyttäminen",
+            "fullgörande av lagstadgade skyldigheter",
+            "meeting legal obligations",
+        ),
     ),
-    LawfulBasis.CONSENT: ("suostumus", "samtycke", "consent"),
-    Source.QUOTE_REQUEST: (
-        "asiakkaan tarjouspyyntö",
-        "kundens offertförfrågan",
-        "the customer's quote request",
+    (LawfulBasis.CONTRACT, ("sopimus", "avtal", "contract")),
+    (
+        LawfulBasis.LEGAL_OBLIGATION,
+        (
+            "lakisääteinen velvoite",
+            "rättslig förpliktelse",
+            "legal obligation",
+        ),
     ),
-    Source.ORDER: ("asiakkaan tilaus", "kundens beställning", "the customer's order"),
-    Source.CONTRACT: ("asiakkaan sopimus", "kundens avtal", "the customer's contract"),
-    Source.CUSTOMER_CONTACT: (
-        "asiakkaan muu yhteydenotto",
-        "kundens övriga kontakt",
-        "other contact by the customer",
+    (
+        LawfulBasis.LEGITIMATE_INTEREST,
+        (
+            "oikeutettu etu (asiakassuhde)",
+            "berättigat intresse (kundrelation)",
+            "legitimate interest (customer relationship)",
+        ),
     ),
-    Source.ENERGY_METER: (
-        "energiamittarit (Datahub)",
-        "energimätare (Datahub)",
-        "energy meters (Datahub)",
+    (LawfulBasis.CONSENT, ("suostumus", "samtycke", "consent")),
+    (
+        Source.QUOTE_REQUEST,
+        (
+            "asiakkaan tarjouspyyntö",
+            "kundens offertförfrågan",
+            "the customer's quote request",
+        ),
     ),
-    Source.COMPETITION_OR_EVENT: (
-        "kilpailut, tapahtumat ja arvonnat",
-        "tävlingar, evenemang och utlottningar",
-        "competitions, events and lotteries",
+    (Source.ORDER, ("asiakkaan tilaus", "kundens beställning", "the customer's order")),
+    (Source.CONTRACT, ("asiakkaan sopimus", "kundens avtal", "the customer's contract")),
+    (
+        Source.CUSTOMER_CONTACT,
+        (
+            "asiakkaan muu yhteydenotto",
+            "kundens övriga kontakt",
+            "other contact by the customer",
+        ),
     ),
-    Source.POPULATION_REGISTER: (
-        "väestötietojärjestelmä (DVV)",
-        "befolkningsdatasystemet (MDB)",
-        "the Population Information System (DVV)",
+    (
+        Source.ENERGY_METER,
+        (
+            "energiamittarit (Datahub)",
+            "energimätare (Datahub)",
+            "energy meters (Datahub)",
+        ),
     ),
-    Source.ASIAKASTIETO: (
-        "Suomen Asiakastieto Oy",
-        "Suomen Asiakastieto Oy",
-        "Suomen Asiakastieto Oy",
+    (
+        Source.COMPETITION_OR_EVENT,
+        (
+            "kilpailut, tapahtumat ja arvonnat",
+            "tävlingar, evenemang och utlottningar",
+            "competitions, events and lotteries",
+        ),
     ),
-    Source.PHONE_DIRECTORY: ("puhelinluettelot", "telefonkataloger", "phone directories"),
-    Source.MARKETING_BAN_REGISTER: (
-        "ASML:n suoramarkkinoinnin kieltorekisteri",
-        "ASML:s spärregister för direktmarknadsföring",
-        "the ASML marketing-ban register",
+    (
+        Source.POPULATION_REGISTER,
+        (
+            "väestötietojärjestelmä (DVV)",
+            "befolkningsdatasystemet (MDB)",
+            "the Population Information System (DVV)",
+        ),
     ),
-    Source.TRADE_REGISTER: ("kaupparekisteri", "handelsregistret", "the trade register"),
-    Source.AUTHORITY: ("muut viranomaiset", "andra myndigheter", "other authorities"),
-    Source.OTHER_COMPANY: ("muut yritykset", "andra företag", "other companies"),
-    Source.PUBLIC_INTERNET: (
-        "julkiset internet-lähteet",
-        "offentliga internetkällor",
-        "public internet sources",
+    (
+        Source.ASIAKASTIETO,
+        (
+            "Suomen Asiakastieto Oy",
+            "Suomen Asiakastieto Oy",
+            "Suomen Asiakastieto Oy",
+        ),
     ),
-    Source.REGISTER_ITSELF: (
-        "rekisterinpitäjän omat järjestelmät (laskutus, luokittelu)",
-        "den personuppgiftsansvariges egna system (fakturering, klassificering)",
-        "the controller's own systems (billing, classification)",
+    (Source.PHONE_DIRECTORY, ("puhelinluettelot", "telefonkataloger", "phone directories")),
+    (
+        Source.MARKETING_BAN_REGISTER,
+        (
+            "ASML:n suoramarkkinoinnin kieltorekisteri",
+            "ASML:s spärregister för direktmarknadsföring",
+            "the ASML marketing-ban register",
+        ),
     ),
+    (Source.TRADE_REGISTER, ("kaupparekisteri", "handelsregistret", "the trade register")),
+    (Source.AUTHORITY, ("muut viranomaiset", "andra myndigheter", "other authorities")),
+    (Source.OTHER_COMPANY, ("muut yritykset", "andra företag", "other companies")),
+    (
+        Source.PUBLIC_INTERNET,
+        (
+            "julkiset internet-lähteet",
+            "offentliga internetkällor",
+            "public internet sources",
+        ),
+    ),
+    (
+        Source.REGISTER_ITSELF,
+        (
+            "rekisterinpitäjän omat järjestelmät (laskutus, luokittelu)",
+            "den personuppgiftsansvariges egna system (fakturering, klassificering)",
+            "the controller's own systems (billing, classification)",
+        ),
+    ),
+)
+LABELS: dict[tuple[type[StrEnum], str], tuple[str, str, str]] = {
+    (type(term), term.value): words for term, words in _LABEL_PAIRS
 }
 
 
 def label(term: StrEnum, lang: Lang | str = Lang.FI) -> str:
-    fi, sv, en = LABELS[term]
+    fi, sv, en = LABELS[(type(term), term.value)]
     return {"fi": fi, "sv": sv, "en": en}[str(lang)]

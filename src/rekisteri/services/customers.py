@@ -22,6 +22,7 @@ from rekisteri.adapters.schema.register import (
     person,
     site,
 )
+from rekisteri.catalogue import Purpose
 from rekisteri.domain import identifiers, values
 from rekisteri.domain.consent import PermissionDraft
 from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
@@ -39,6 +40,7 @@ from rekisteri.domain.register import (
     require_prospect_permission,
 )
 from rekisteri.services.history import record_change
+from rekisteri.services.rights.restriction import ensure_processing_allowed
 from rekisteri.services.unit_of_work import UnitOfWork
 
 HETU = "person.personal_identity_code"
@@ -166,6 +168,7 @@ def add_contact_point(
 ) -> int:
     cp = draft.validated()
     _person_row(uow, person_id)
+    ensure_processing_allowed(uow, person_id, Purpose.CUSTOMER_RELATIONSHIP)
     return _insert_contact_point(uow, person_id, cp, provenance)
 
 
@@ -177,6 +180,7 @@ def end_contact_point(
         raise NotFound("contact point", contact_point_id)
     if valid_to < row.valid_from:
         raise InvalidInput("valid_to", "is before the contact point became valid")
+    ensure_processing_allowed(uow, row.person_id, Purpose.CUSTOMER_RELATIONSHIP)
     uow.execute(
         update(contact_point)
         .where(contact_point.c.id == contact_point_id)
@@ -217,10 +221,19 @@ def _rectifiable(uow: UnitOfWork, field: str, value: Any) -> Any:
 
 
 def rectify_person(
-    uow: UnitOfWork, person_id: int, changes: dict[str, Any], reason: str, provenance: Provenance
+    uow: UnitOfWork,
+    person_id: int,
+    changes: dict[str, Any],
+    reason: str,
+    provenance: Provenance,
+    *,
+    for_request: int | None = None,
 ) -> list[str]:
-    """Correct person attributes (P12); returns the attribute keys that changed."""
+    """Correct person attributes (P12); returns the attribute keys that changed. A restricted
+    person's data changes only through their own rectification request (`for_request`)."""
     why = values.required_text(reason, "reason", max_len=300)
+    if for_request is None:
+        ensure_processing_allowed(uow, person_id, Purpose.CUSTOMER_RELATIONSHIP)
     if not changes:
         raise InvalidInput("changes", "nothing to change")
     new = {f: _rectifiable(uow, f, v) for f, v in changes.items()}
@@ -303,6 +316,7 @@ def add_billing_account(
 ) -> int:
     d = draft.validated()
     _person_row(uow, person_id)
+    ensure_processing_allowed(uow, person_id, Purpose.CUSTOMER_RELATIONSHIP)
     iban_cols: dict[str, Any] = {}
     if d.iban:
         sealed = uow.cipher.seal(IBAN, d.iban)
@@ -336,6 +350,7 @@ def add_contract(
     moves in starts the day the previous one's contract ended, or later."""
     d = draft.validated()
     _person_row(uow, person_id)
+    ensure_processing_allowed(uow, person_id, Purpose.CUSTOMER_RELATIONSHIP)
     if not uow.execute(select(site.c.id).where(site.c.id == d.site_id)).first():
         raise InvalidInput("contract.site_id", f"site {d.site_id} does not exist")
     if d.billing_account_id is not None:
@@ -391,6 +406,8 @@ def end_contract(
         raise RuleViolation(f"contract {row.contract_number} already ended on {row.end_date}")
     if end_date < row.start_date:
         raise InvalidInput("end_date", "is before the contract started")
+    # Ending a contract settles the final bill, which a restriction does not stop.
+    ensure_processing_allowed(uow, row.person_id, Purpose.BILLING_AND_COLLECTION)
     uow.execute(
         update(contract)
         .where(contract.c.id == contract_id)

@@ -96,14 +96,20 @@ class RegisterApp:
     cipher: Cipher
     settings: Settings
     clock: Clock = utc_now
+    # The personal-data catalogue services walk (tests pass one with an attribute added).
+    catalogue: Catalogue = catalogue
 
     @contextmanager
     def unit_of_work(self, actor: Actor) -> Iterator[UnitOfWork]:
         with self.engine.begin() as connection:
-            yield UnitOfWork(connection, self.cipher, self.clock, actor, self.settings, catalogue)
+            yield UnitOfWork(
+                connection, self.cipher, self.clock, actor, self.settings, self.catalogue
+            )
 
     @contextmanager
     def reading(self, actor: Actor) -> Iterator[UnitOfWork]:
         """A read-only unit of work (still one transaction, so reads are consistent)."""
         with self.engine.connect() as connection:
-            yield UnitOfWork(connection, self.cipher, self.clock, actor, self.settings, catalogue)
+            yield UnitOfWork(
+                connection, self.cipher, self.clock, actor, self.settings, self.catalogue
+            )

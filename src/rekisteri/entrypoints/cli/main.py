@@ -7,7 +7,7 @@ import sys
 import click
 import typer
 
-from rekisteri.entrypoints.cli import customer, demo, keys, system, user
+from rekisteri.entrypoints.cli import customer, demo, keys, request, retention, system, user
 
 app = typer.Typer(
     name="rekisteri",
@@ -21,6 +21,8 @@ demo.install(app)
 app.add_typer(customer.app, name="customer")
 app.add_typer(keys.app, name="keys")
 app.add_typer(user.app, name="user")
+app.add_typer(request.app, name="request")
+app.add_typer(retention.app, name="retention")
 
 
 def main() -> None:

@@ -1,0 +1,147 @@
+"""The access package as files: JSON (machine-readable), CSV of readings, HTML and PDF.
+
+The HTML report is a Jinja2 template in the person's language; the PDF is that same HTML
+rendered by WeasyPrint, so the two never say different things.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from rekisteri.services.rights import words
+from rekisteri.services.rights.package import AccessPackage, MonthlyTotal, Reading
+
+_env = Environment(
+    loader=PackageLoader("rekisteri.adapters.reports", "templates"),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+READINGS_HEADER = ("gsrn", "start_utc", "wh", "quality")
+
+
+def as_dict(package: AccessPackage) -> dict[str, Any]:
+    return {
+        "person_id": package.person_id,
+        "customer_number": package.customer_number,
+        "name": package.name,
+        "language": package.lang.value,
+        "generated_at": package.generated_at,
+        "sections": {
+            s.key: {"title": s.title, "category": s.category, "rows": s.rows}
+            for s in package.sections
+        },
+        "consumption_monthly_kwh": [{"month": m.month, "kwh": m.kwh} for m in package.monthly],
+        "information": package.information,
+    }
+
+
+def to_json(package: AccessPackage) -> bytes:
+    return json.dumps(as_dict(package), ensure_ascii=False, indent=1, default=_plain).encode()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return None  # ciphertext never leaves as bytes; the opened value is given instead
+    return str(value)
+
+
+def write_readings_csv(readings: Iterable[Reading], out: io.TextIOBase | Any) -> int:
+    """Readings as CSV; returns how many. Rows are any (gsrn, ts, wh, quality), ts aware UTC."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(READINGS_HEADER)
+    count = [0]
+
+    def lines() -> Iterator[tuple[str, str, int, str]]:
+        for gsrn, ts, wh, quality in readings:
+            count[0] += 1
+            yield gsrn, ts.isoformat()[:19] + "Z", wh, quality
+
+    writer.writerows(lines())
+    return count[0]
+
+
+def consumption_chart(monthly: list[MonthlyTotal], lang: str) -> Markup:
+    """An inline SVG bar chart of monthly kWh (no scripts, so it prints the same in the PDF)."""
+    if not monthly:
+        return Markup('<p class="empty">{}</p>').format(words.word("no_readings", lang))
+    width, height, pad = 720, 220, 30
+    top = max(m.kwh for m in monthly) or 1.0
+    bar = (width - 2 * pad) / len(monthly)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'role="img" aria-label="{words.word("kwh_per_month", lang)}">'
+    ]
+    for i, m in enumerate(monthly):
+        h = (height - 2 * pad) * m.kwh / top
+        x, y = pad + i * bar, height - pad - h
+        parts.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(bar - 2, 1):.1f}" height="{h:.1f}" '
+            f'fill="#2b6cb0"><title>{m.month}: {m.kwh:.0f} kWh</title></rect>'
+        )
+        if len(monthly) <= 24 or i % 12 == 0:
+            parts.append(
+                f'<text x="{x:.1f}" y="{height - pad + 12}" font-size="8">{m.month}</text>'
+            )
+    parts.append(f'<text x="{pad}" y="{pad - 10}" font-size="10">{top:.0f} kWh</text></svg>')
+    return Markup("".join(parts))  # noqa: S704 - built from numbers and month labels only
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dict):
+        return ", ".join(str(v) for v in value.values() if v is not None)
+    return str(value)
+
+
+def to_html(package: AccessPackage) -> str:
+    template = _env.get_template("access_report.html")
+    lang = package.lang.value
+    return template.render(
+        p=package,
+        lang=lang,
+        w=lambda key: words.word(key, lang),
+        cell=_cell,
+        chart=consumption_chart(package.monthly, lang),
+    )
+
+
+def to_pdf(package: AccessPackage, html: str | None = None) -> bytes:
+    from weasyprint import HTML  # imported here: loading it takes a moment
+
+    pdf: bytes = HTML(string=html or to_html(package)).write_pdf()
+    return pdf
+
+
+def write_files(package: AccessPackage, directory: Path, *, pdf: bool = True) -> dict[str, Path]:
+    """Write the package's files; returns them by format."""
+    directory.mkdir(parents=True, exist_ok=True)
+    stem = f"access-{package.customer_number}-{package.generated_at:%Y%m%d}"
+    files = {
+        "json": directory / f"{stem}.json",
+        "csv": directory / f"{stem}-readings.csv",
+        "html": directory / f"{stem}.html",
+    }
+    files["json"].write_bytes(to_json(package))
+    with files["csv"].open("w", encoding="utf-8", newline="") as fh:
+        write_readings_csv(package.readings(), fh)
+    html = to_html(package)
+    files["html"].write_text(html, encoding="utf-8")
+    if pdf:
+        files["pdf"] = directory / f"{stem}.pdf"
+        files["pdf"].write_bytes(to_pdf(package, html))
+    return files

@@ -1,0 +1,108 @@
+"""Tables of the person's rights: requests and their events, notices to recipients (Art. 19),
+the marketing suppression list of erased persons, and the retention run's record."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+)
+
+from rekisteri.adapters.schema.base import UtcDateTime, metadata, provenance_columns
+
+rights_request = Table(
+    "rights_request",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("reference", String(16), nullable=False, unique=True),
+    # Null once the person has been purged: the request stays as the record that it was answered.
+    Column("person_id", ForeignKey("person.id"), index=True),
+    Column("kind", String(14), nullable=False),
+    Column("received_how", String(20), nullable=False),
+    Column("received_on", Date, nullable=False),
+    # Art. 12(3) one calendar month, seed 004's 30 days, and the earlier of the two (the due date).
+    Column("due_month_on", Date, nullable=False),
+    Column("due_30_days_on", Date, nullable=False),
+    Column("due_on", Date, nullable=False, index=True),
+    Column("extended_to", Date),
+    Column("extension_reason", String(300)),
+    Column("extension_notice_on", Date),
+    Column("state", String(12), nullable=False, index=True),
+    Column("verified_how", String(30)),
+    Column("verified_by", String(60)),
+    Column("verified_at", UtcDateTime()),
+    Column("details", Text),  # what the person asked, as JSON (e.g. the rectification)
+    Column("repeat_of", ForeignKey("rights_request.id")),
+    Column("charge_decision", String(12)),  # none | waived | charged (the DPO's decision)
+    Column("charge_decided_by", String(60)),
+    Column("outcome", Text),  # what was done or why it was rejected (JSON or words)
+    Column("fulfilled_at", UtcDateTime()),
+    Column("closed_at", UtcDateTime()),
+    Column("created_by", String(60), nullable=False),
+    *provenance_columns(),
+    CheckConstraint(
+        "kind in ('access', 'rectification', 'objection', 'restriction', 'portability', 'erasure')",
+        name="kind",
+    ),
+    CheckConstraint(
+        "state in ('received', 'verified', 'in_progress', 'fulfilled', 'rejected', 'closed')",
+        name="state",
+    ),
+)
+
+rights_request_event = Table(
+    "rights_request_event",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("request_id", ForeignKey("rights_request.id"), nullable=False, index=True),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("actor", String(60), nullable=False),
+    Column("event", String(20), nullable=False),
+    Column("note", Text),
+)
+
+recipient_notification = Table(
+    # Art. 19: each recipient the data was disclosed to is told of a rectification, erasure or
+    # restriction (or the record says why telling them was impossible).
+    "recipient_notification",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("request_id", ForeignKey("rights_request.id"), nullable=False, index=True),
+    Column("person_id", ForeignKey("person.id"), nullable=False, index=True),
+    Column("recipient", String(200), nullable=False),
+    Column("attributes", String(500), nullable=False),  # catalogue keys, space-separated
+    Column("notified_on", Date),
+    Column("how", String(60)),
+    Column("notified_by", String(60)),
+    Column("impossible_reason", String(300)),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+marketing_suppression = Table(
+    # Keeps an erased person out of future marketing imports without keeping who they are:
+    # only keyed hashes (HMAC) of normalised contact points, with no link to anyone.
+    "marketing_suppression",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(12), nullable=False),  # email | phone | name_address
+    Column("digest", String(64), nullable=False, unique=True),
+    Column("added_on", Date, nullable=False),
+)
+
+retention_run = Table(
+    "retention_run",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("finished_at", UtcDateTime(), nullable=False),
+    Column("dry_run", Boolean, nullable=False),
+    Column("actor", String(60), nullable=False),
+    Column("result", Text, nullable=False),  # JSON: counts by category
+)

@@ -1,0 +1,138 @@
+"""Data subject requests: kinds, how they arrive, their states and their deadlines.
+
+GDPR Art. 12(3): answer within one month of receipt, extendable by two further months when the
+person is told why within the first month. Seed 004 promises a written answer within 30 days.
+The register keeps both dates and uses the earlier.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from rekisteri.domain import values
+from rekisteri.domain.errors import InvalidInput, RuleViolation
+
+
+class RequestKind(StrEnum):
+    ACCESS = "access"  # Art. 15
+    RECTIFICATION = "rectification"  # Art. 16
+    OBJECTION = "objection"  # Art. 21
+    RESTRICTION = "restriction"  # Art. 18
+    PORTABILITY = "portability"  # Art. 20
+    ERASURE = "erasure"  # Art. 17
+
+
+class ReceivedHow(StrEnum):
+    SIGNED_LETTER = "signed_letter"
+    IN_PERSON = "in_person"  # with an identity document
+    STRONG_IDENTIFICATION = "strong_identification"  # web form behind bank ID / mobile ID
+    EMAIL = "email"
+
+
+class VerifiedHow(StrEnum):
+    IDENTITY_DOCUMENT = "identity_document"
+    STRONG_IDENTIFICATION = "strong_identification"
+    SIGNATURE_MATCHED = "signature_matched"
+    CALLBACK_TO_KNOWN_NUMBER = "callback_to_known_number"
+
+
+class RequestState(StrEnum):
+    RECEIVED = "received"
+    VERIFIED = "verified"
+    IN_PROGRESS = "in_progress"
+    FULFILLED = "fulfilled"
+    REJECTED = "rejected"
+    CLOSED = "closed"
+
+
+OPEN_STATES = frozenset({RequestState.RECEIVED, RequestState.VERIFIED, RequestState.IN_PROGRESS})
+
+_NEXT: dict[RequestState, frozenset[RequestState]] = {
+    RequestState.RECEIVED: frozenset({RequestState.VERIFIED, RequestState.REJECTED}),
+    RequestState.VERIFIED: frozenset(
+        {RequestState.IN_PROGRESS, RequestState.FULFILLED, RequestState.REJECTED}
+    ),
+    RequestState.IN_PROGRESS: frozenset({RequestState.FULFILLED, RequestState.REJECTED}),
+    RequestState.FULFILLED: frozenset({RequestState.CLOSED}),
+    RequestState.REJECTED: frozenset({RequestState.CLOSED}),
+    RequestState.CLOSED: frozenset(),
+}
+
+
+def require_transition(current: RequestState, new: RequestState) -> None:
+    if new not in _NEXT[current]:
+        if new is RequestState.FULFILLED and current is RequestState.RECEIVED:
+            raise RuleViolation("the request cannot be fulfilled before the identity is verified")
+        raise RuleViolation(f"a request that is {current.value} cannot become {new.value}")
+
+
+class ChargeDecision(StrEnum):
+    NONE = "none"  # not a repeat: no charge
+    WAIVED = "waived"
+    CHARGED = "charged"  # a reasonable fee (seed 002: access more than once a year)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months later; the month's last day when it has no such day
+    (31 January + 1 month = 28 or 29 February), as EU Regulation 1182/71 counts months."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    received_on: dt.date
+    one_month: dt.date  # GDPR Art. 12(3)
+    thirty_days: dt.date  # seed 004
+    latest_extension: dt.date  # two further months
+
+    @property
+    def due(self) -> dt.date:
+        return min(self.one_month, self.thirty_days)
+
+
+def deadlines(received_on: dt.date) -> Deadlines:
+    one_month = add_months(received_on, 1)
+    return Deadlines(
+        received_on,
+        one_month,
+        received_on + dt.timedelta(days=30),
+        add_months(received_on, 3),
+    )
+
+
+def check_extension(
+    received_on: dt.date, due_on: dt.date, extend_to: dt.date, reason: str, notice_on: dt.date
+) -> str:
+    """An extension needs a reason, a notice to the person within the first month, and ends at
+    most two months after the first month. Returns the cleaned reason."""
+    why = values.text(reason, "reason", max_len=300)
+    if why is None:
+        raise InvalidInput("reason", "an extension needs the reason the person is told")
+    limits = deadlines(received_on)
+    if notice_on < received_on:
+        raise InvalidInput("notice_on", "is before the request was received")
+    if notice_on > due_on:
+        raise RuleViolation(
+            f"the person must be told of an extension within the first month (by {due_on})"
+        )
+    if extend_to <= due_on:
+        raise InvalidInput("extend_to", f"must be after the current due date {due_on}")
+    if extend_to > limits.latest_extension:
+        raise RuleViolation(
+            f"an extension is at most two further months: {limits.latest_extension} at the latest"
+        )
+    return why
+
+
+def is_repeat(
+    kind: RequestKind, received_on: dt.date, last_fulfilled_on: dt.date | None, months: int
+) -> bool:
+    """An access request within `months` of a fulfilled one may be charged for (seed 002)."""
+    if kind is not RequestKind.ACCESS or last_fulfilled_on is None:
+        return False
+    return received_on < add_months(last_fulfilled_on, months)

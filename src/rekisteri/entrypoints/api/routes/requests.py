@@ -1,0 +1,196 @@
+"""/api/v1/requests: data subject requests. Customer service registers them; the DPO handles
+them (verify, extend, charge, fulfil, reject, close) and reads the desk lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from rekisteri.adapters.reports import access
+from rekisteri.catalogue import Category, Lang, Purpose
+from rekisteri.domain.register import Provenance
+from rekisteri.domain.requests import ChargeDecision, ReceivedHow, RequestKind, VerifiedHow
+from rekisteri.entrypoints.api.deps import Principal, RegisterDep, guard
+from rekisteri.services.customer_view import resolve_person
+from rekisteri.services.rights import fulfilment, notices, requests, retention
+
+router = APIRouter(prefix="/api/v1", tags=["rights"])
+RR = Category.RIGHTS_REQUEST
+Register = Annotated[Principal, Depends(guard(Purpose.CUSTOMER_RELATIONSHIP, RR, writes=True))]
+DpoReads = Annotated[Principal, Depends(guard(Purpose.LEGAL_OBLIGATION, RR))]
+DpoWrites = Annotated[Principal, Depends(guard(Purpose.LEGAL_OBLIGATION, RR, writes=True))]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RequestIn(Body):
+    person: str = Field(description="customer number, id or identity code")
+    kind: RequestKind
+    received_how: ReceivedHow
+    received_on: dt.date | None = None
+    details: dict[str, Any] | None = None
+
+
+class VerifyIn(Body):
+    how: VerifiedHow
+    note: str = Field("", max_length=200)
+
+
+class ExtendIn(Body):
+    extend_to: dt.date
+    reason: str = Field(max_length=300)
+    notice_on: dt.date
+
+
+class ChargeIn(Body):
+    decision: ChargeDecision
+    reason: str = Field(max_length=300)
+
+
+class ReasonIn(Body):
+    reason: str = Field(max_length=1000)
+
+
+class NoticeIn(Body):
+    notified_on: dt.date | None = None
+    how: str | None = Field(None, max_length=60)
+    impossible_reason: str | None = Field(None, max_length=300)
+
+
+@router.post("/requests", status_code=201)
+def create_request(body: RequestIn, reg: RegisterDep, who: Register) -> dict[str, Any]:
+    """Register a request as received; answers with the reference and both due dates."""
+    with reg.unit_of_work(who.actor) as uow:
+        done = requests.new_request(
+            uow,
+            resolve_person(uow, body.person),
+            body.kind,
+            body.received_how,
+            Provenance.of("customer_contact", uow.now(), f"request by {body.received_how.value}"),
+            received_on=body.received_on,
+            details=body.details,
+        )
+    return {
+        "id": done.id,
+        "reference": done.reference,
+        "due_on": done.due_on,
+        "due_month_on": done.due_month_on,
+        "due_30_days_on": done.due_30_days_on,
+        "repeat_of": done.repeat_of,
+    }
+
+
+@router.get("/requests")
+def list_requests(
+    reg: RegisterDep,
+    who: DpoReads,
+    which: Annotated[str, Query(pattern="^(open|overdue|due_this_week|all)$")] = "open",
+) -> list[dict[str, Any]]:
+    with reg.reading(who.actor) as uow:
+        return requests.listing(uow, which)
+
+
+@router.get("/requests/{reference}")
+def show_request(reference: str, reg: RegisterDep, who: DpoReads) -> dict[str, Any]:
+    with reg.reading(who.actor) as uow:
+        return requests.show(uow, reference)
+
+
+@router.post("/requests/{reference}/verify")
+def verify_request(
+    reference: str, body: VerifyIn, reg: RegisterDep, who: DpoWrites
+) -> dict[str, Any]:
+    with reg.unit_of_work(who.actor) as uow:
+        requests.verify(uow, reference, body.how, body.note)
+        return requests.show(uow, reference)
+
+
+@router.post("/requests/{reference}/extend")
+def extend_request(
+    reference: str, body: ExtendIn, reg: RegisterDep, who: DpoWrites
+) -> dict[str, Any]:
+    with reg.unit_of_work(who.actor) as uow:
+        requests.extend(uow, reference, body.extend_to, body.reason, body.notice_on)
+        return requests.show(uow, reference)
+
+
+@router.post("/requests/{reference}/charge")
+def decide_charge(
+    reference: str, body: ChargeIn, reg: RegisterDep, who: DpoWrites
+) -> dict[str, Any]:
+    with reg.unit_of_work(who.actor) as uow:
+        requests.decide_charge(uow, reference, body.decision, body.reason)
+        return requests.show(uow, reference)
+
+
+@router.post("/requests/{reference}/fulfil")
+def fulfil_request(
+    reference: str,
+    reg: RegisterDep,
+    who: DpoWrites,
+    lang: Lang | None = None,
+) -> dict[str, Any]:
+    """Do what was asked. An access request answers with the package (JSON); the files for the
+    person (HTML, PDF, CSV) are written by `rekisteri request fulfil`."""
+    with reg.unit_of_work(who.actor) as uow:
+        done = fulfilment.fulfil(uow, reference, lang=lang)
+        out: dict[str, Any] = {
+            "reference": done.reference,
+            "kind": done.kind,
+            "outcome": done.outcome,
+        }
+        if done.access is not None:
+            out["package"] = access.as_dict(done.access)
+        if done.portable is not None:
+            out["provided"] = done.portable.provided
+    return out
+
+
+@router.post("/requests/{reference}/reject")
+def reject_request(
+    reference: str, body: ReasonIn, reg: RegisterDep, who: DpoWrites
+) -> dict[str, Any]:
+    with reg.unit_of_work(who.actor) as uow:
+        requests.reject(uow, reference, body.reason)
+        return requests.show(uow, reference)
+
+
+@router.post("/requests/{reference}/close")
+def close_request(reference: str, reg: RegisterDep, who: DpoWrites) -> dict[str, Any]:
+    with reg.unit_of_work(who.actor) as uow:
+        requests.close(uow, reference)
+        return requests.show(uow, reference)
+
+
+@router.get("/recipient-notifications")
+def pending_notifications(reg: RegisterDep, who: DpoReads) -> list[dict[str, Any]]:
+    """Art. 19: recipients still to be told of a rectification, erasure or restriction."""
+    with reg.reading(who.actor) as uow:
+        return notices.pending(uow)
+
+
+@router.post("/recipient-notifications/{notification_id}")
+def record_notice(
+    notification_id: int, body: NoticeIn, reg: RegisterDep, who: DpoWrites
+) -> dict[str, Any]:
+    with reg.unit_of_work(who.actor) as uow:
+        notices.record_notice(
+            uow,
+            notification_id,
+            notified_on=body.notified_on,
+            how=body.how,
+            impossible_reason=body.impossible_reason,
+        )
+    return {"recorded": notification_id}
+
+
+@router.get("/retention/last-run")
+def last_retention_run(reg: RegisterDep, who: DpoReads) -> dict[str, Any] | None:
+    """What the latest retention run did, by category."""
+    with reg.reading(who.actor) as uow:
+        return retention.last_run(uow)

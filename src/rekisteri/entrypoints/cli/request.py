@@ -1,0 +1,238 @@
+"""request new | list | show | verify | extend | charge | fulfil | reject | close."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from rekisteri.adapters.reports import access
+from rekisteri.catalogue import Lang, Role
+from rekisteri.domain.errors import InvalidInput
+from rekisteri.domain.register import Provenance
+from rekisteri.domain.requests import ChargeDecision, ReceivedHow, RequestKind, VerifiedHow
+from rekisteri.entrypoints.cli.common import console, print_json, register, register_errors
+from rekisteri.services.customer_view import resolve_person
+from rekisteri.services.rights import fulfilment, requests
+from rekisteri.services.unit_of_work import Actor
+
+app = typer.Typer(
+    help="Data subject requests (GDPR Art. 15-21): the DPO's workflow.", no_args_is_help=True
+)
+
+BY = typer.Option("tietosuojavastaava", "--by", help="the staff user acting (recorded)")
+
+
+def _actor(name: str) -> Actor:
+    return Actor(name, Role.DPO)
+
+
+@app.command()
+def new(
+    person: str = typer.Argument(..., help="customer number, id or identity code"),
+    kind: RequestKind = typer.Option(..., help="what the person asks"),
+    received_how: ReceivedHow = typer.Option(..., "--received-how", help="how it arrived"),
+    received_on: str = typer.Option("", "--received-on", help="YYYY-MM-DD (default today)"),
+    details: str = typer.Option("", help='JSON, e.g. {"changes": {"last_name": "Virtanen"}}'),
+    by: str = BY,
+) -> None:
+    """Register a request; prints its reference and due dates (the earlier one applies)."""
+    reg = register()
+    with register_errors(), reg.unit_of_work(_actor(by)) as uow:
+        on = _date(received_on, "received_on") if received_on else None
+        extra = _json(details)
+        done = requests.new_request(
+            uow,
+            resolve_person(uow, person),
+            kind,
+            received_how,
+            Provenance.of("customer_contact", uow.now(), f"request by {received_how.value}"),
+            received_on=on,
+            details=extra,
+        )
+    console.print(
+        f"{done.reference}: due {done.due_on} (one month {done.due_month_on}, "
+        f"30 days {done.due_30_days_on})",
+        markup=False,
+    )
+    if done.repeat_of:
+        console.print(
+            f"repeat of {done.repeat_of} within a year: decide on a charge "
+            f"(rekisteri request charge {done.reference} ...)",
+            markup=False,
+        )
+
+
+def _date(text: str, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(field, f"is not a date YYYY-MM-DD ({text!r})") from None
+
+
+def _json(text: str) -> dict[str, Any] | None:
+    if not text:
+        return None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput("details", f"is not JSON ({exc.msg})") from None
+    if not isinstance(data, dict):
+        raise InvalidInput("details", "must be a JSON object")
+    return data
+
+
+@app.command("list")
+def list_(
+    which: str = typer.Option("open", help="open, overdue, due_this_week or all"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """The DPO desk: requests, soonest due first."""
+    reg = register()
+    with register_errors(), reg.reading(_actor("cli")) as uow:
+        rows = requests.listing(uow, which)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title=f"requests: {which}", title_justify="left")
+    for col in ("reference", "kind", "state", "received", "due", "left", "flags"):
+        table.add_column(col)
+    for r in rows:
+        flags = " ".join(
+            f
+            for f, on in (
+                ("OVERDUE", r["overdue"]),
+                ("unverified", not r["verified"]),
+                ("repeat", r["repeat_of"] is not None),
+                ("extended", r["extended_to"] is not None),
+            )
+            if on
+        )
+        left = "" if r["days_left"] is None else str(r["days_left"])
+        table.add_row(
+            r["reference"],
+            r["kind"],
+            r["state"],
+            str(r["received_on"]),
+            str(r["due_on"]),
+            left,
+            flags,
+        )
+    console.print(table)
+
+
+@app.command()
+def show(reference: str, as_json: bool = typer.Option(False, "--json")) -> None:
+    """One request with its events and notices to recipients."""
+    reg = register()
+    with register_errors(), reg.reading(_actor("cli")) as uow:
+        data = requests.show(uow, reference)
+    print_json(data) if as_json else _print(data)
+
+
+def _print(data: dict[str, Any]) -> None:
+    for key, value in data.items():
+        if key not in ("events", "recipient_notifications") and value is not None:
+            console.print(f"{key}: {value}", markup=False)
+    for e in data["events"]:
+        console.print(
+            f"  {e['at']:%Y-%m-%d %H:%M} {e['actor']}: {e['event']} {e['note'] or ''}", markup=False
+        )
+
+
+@app.command()
+def verify(
+    reference: str,
+    how: VerifiedHow = typer.Option(..., help="how the identity was verified"),
+    note: str = typer.Option("", help="e.g. the document checked (no numbers)"),
+    by: str = BY,
+) -> None:
+    """Record how the requester's identity was verified, and by whom."""
+    reg = register()
+    with register_errors(), reg.unit_of_work(_actor(by)) as uow:
+        requests.verify(uow, reference, how, note)
+    console.print(f"{reference}: verified ({how.value}) by {by}", markup=False)
+
+
+@app.command()
+def extend(
+    reference: str,
+    to: str = typer.Option(..., "--to", help="new due date YYYY-MM-DD (at most two more months)"),
+    reason: str = typer.Option(..., help="why; the person is told this"),
+    notice_on: str = typer.Option(..., "--notice-on", help="when the person was told"),
+    by: str = BY,
+) -> None:
+    """Extend the deadline (Art. 12(3)); needs a reason and a notice sent in the first month."""
+    reg = register()
+    with register_errors(), reg.unit_of_work(_actor(by)) as uow:
+        requests.extend(uow, reference, _date(to, "to"), reason, _date(notice_on, "notice_on"))
+    console.print(f"{reference}: due {to}", markup=False)
+
+
+@app.command()
+def charge(
+    reference: str,
+    decision: ChargeDecision = typer.Option(...),
+    reason: str = typer.Option(...),
+    by: str = BY,
+) -> None:
+    """The DPO's decision on charging for a repeat access request."""
+    reg = register()
+    with register_errors(), reg.unit_of_work(_actor(by)) as uow:
+        requests.decide_charge(uow, reference, decision, reason)
+    console.print(f"{reference}: charge {decision.value}", markup=False)
+
+
+@app.command()
+def fulfil(
+    reference: str,
+    out: Path = typer.Option(
+        Path("."), "--out", help="directory for the files (access, portability)"
+    ),
+    lang: Lang | None = typer.Option(None, help="report language (default: the person's)"),
+    pdf: bool = typer.Option(True, "--pdf/--no-pdf"),
+    by: str = BY,
+) -> None:
+    """Do what was asked, record the outcome, and write the answer's files."""
+    reg = register()
+    with register_errors(), reg.unit_of_work(_actor(by)) as uow:
+        done = fulfilment.fulfil(uow, reference, lang=lang)
+        files: dict[str, Path] = {}
+        if done.access is not None:
+            files = access.write_files(done.access, out, pdf=pdf)
+        if done.portable is not None:
+            out.mkdir(parents=True, exist_ok=True)
+            stem = out / f"portability-{done.reference}"
+            files["json"] = stem.with_suffix(".json")
+            files["json"].write_bytes(done.portable.to_json())
+            files["csv"] = out / f"portability-{done.reference}-provided.csv"
+            files["csv"].write_text(done.portable.provided_csv(), encoding="utf-8")
+            files["readings"] = out / f"portability-{done.reference}-readings.csv"
+            with files["readings"].open("w", encoding="utf-8", newline="") as fh:
+                access.write_readings_csv(done.portable.readings(), fh)
+    console.print(f"{done.reference}: {done.kind.value} fulfilled", markup=False)
+    for fmt, path in files.items():
+        console.print(f"  {fmt}: {path}", markup=False)
+    if not files:
+        print_json(done.outcome)
+
+
+@app.command()
+def reject(reference: str, reason: str = typer.Option(...), by: str = BY) -> None:
+    """Refuse with the reason the person is told (they may complain to the Ombudsman)."""
+    reg = register()
+    with register_errors(), reg.unit_of_work(_actor(by)) as uow:
+        requests.reject(uow, reference, reason)
+    console.print(f"{reference}: rejected", markup=False)
+
+
+@app.command()
+def close(reference: str, by: str = BY) -> None:
+    reg = register()
+    with register_errors(), reg.unit_of_work(_actor(by)) as uow:
+        requests.close(uow, reference)
+    console.print(f"{reference}: closed", markup=False)

@@ -1,0 +1,131 @@
+"""Fulfilling a verified request: each kind has a handler that does the work and returns what was
+done; the request then becomes fulfilled with that outcome recorded."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rekisteri.catalogue import Lang, Source
+from rekisteri.domain.consent import CaptureMethod
+from rekisteri.domain.errors import RuleViolation
+from rekisteri.domain.register import Provenance
+from rekisteri.domain.requests import ReceivedHow, RequestKind, RequestState, require_transition
+from rekisteri.services import customers
+from rekisteri.services.rights import erasure, notices, objection, package, portability, requests
+from rekisteri.services.rights.restriction import restrict
+from rekisteri.services.unit_of_work import UnitOfWork
+
+
+@dataclass
+class Fulfilment:
+    reference: str
+    kind: RequestKind
+    person_id: int
+    outcome: dict[str, Any]
+    access: package.AccessPackage | None = None
+    portable: portability.PortabilityPackage | None = None
+
+
+Handler = Callable[[UnitOfWork, Any, Provenance, Fulfilment, Lang | None], None]
+
+_CAPTURE = {
+    ReceivedHow.SIGNED_LETTER: CaptureMethod.LETTER,
+    ReceivedHow.IN_PERSON: CaptureMethod.LETTER,
+    ReceivedHow.STRONG_IDENTIFICATION: CaptureMethod.WEB_FORM,
+    ReceivedHow.EMAIL: CaptureMethod.LETTER,
+}
+
+
+def _details(row: Any) -> dict[str, Any]:
+    return json.loads(row.details) if row.details else {}
+
+
+def _access(uow: UnitOfWork, row: Any, _: Provenance, f: Fulfilment, lang: Lang | None) -> None:
+    f.access = package.build(uow, row.person_id, lang=lang, reveal=True)
+    f.outcome = {
+        "sections": {s.key: len(s.rows) for s in f.access.sections},
+        "language": f.access.lang.value,
+    }
+
+
+def _rectification(
+    uow: UnitOfWork, row: Any, prov: Provenance, f: Fulfilment, _: Lang | None
+) -> None:
+    d = _details(row)
+    changed = customers.rectify_person(
+        uow,
+        row.person_id,
+        d["changes"],
+        d.get("reason") or f"rectification request {row.reference}",
+        prov,
+        for_request=row.id,
+    )
+    told = notices.plan(uow, row.id, row.person_id, changed) if changed else []
+    f.outcome = {"changed": changed, "recipients_to_notify": told}
+
+
+def _objection(uow: UnitOfWork, row: Any, prov: Provenance, f: Fulfilment, _: Lang | None) -> None:
+    d = _details(row)
+    n = objection.record_objection(
+        uow,
+        row.person_id,
+        prov,
+        captured_how=_CAPTURE[ReceivedHow(row.received_how)],
+        wording=d.get("wording") or f"objection, request {row.reference}",
+    )
+    f.outcome = {"prohibitions": n}
+
+
+def _restriction(
+    uow: UnitOfWork, row: Any, prov: Provenance, f: Fulfilment, _: Lang | None
+) -> None:
+    why = _details(row).get("reason") or f"request {row.reference}"
+    done = restrict(uow, row.person_id, why, prov)
+    told = notices.plan(uow, row.id, row.person_id, ["person.restricted"])
+    f.outcome = {"restricted": True, "already": not done, "recipients_to_notify": told}
+
+
+def _portability(uow: UnitOfWork, row: Any, _: Provenance, f: Fulfilment, __: Lang | None) -> None:
+    f.portable = portability.build(uow, row.person_id)
+    f.outcome = {"tables": {k: len(v) for k, v in f.portable.provided.items()}}
+
+
+def _erasure(uow: UnitOfWork, row: Any, prov: Provenance, f: Fulfilment, lang: Lang | None) -> None:
+    # The recipients are read before the erasure (their disclosure records may go with it).
+    told = notices.recipients_of(uow, row.person_id)
+    answer = erasure.erase_person(
+        uow,
+        row.person_id,
+        prov,
+        reason=f"request {row.reference}",
+        lang=lang or package.language_of(uow, row.person_id),
+    )
+    if told and erasure.person_exists(uow, row.person_id):
+        notices.plan(uow, row.id, row.person_id, [e["attribute"] for e in answer.erased], told)
+    f.outcome = answer.as_dict() | {"recipients_to_notify": told}
+
+
+HANDLERS: dict[RequestKind, Handler] = {
+    RequestKind.ACCESS: _access,
+    RequestKind.RECTIFICATION: _rectification,
+    RequestKind.OBJECTION: _objection,
+    RequestKind.RESTRICTION: _restriction,
+    RequestKind.PORTABILITY: _portability,
+    RequestKind.ERASURE: _erasure,
+}
+
+
+def fulfil(uow: UnitOfWork, key: int | str, *, lang: Lang | str | None = None) -> Fulfilment:
+    row = requests.load(uow, key)
+    require_transition(RequestState(row.state), RequestState.FULFILLED)
+    if row.person_id is None:
+        raise RuleViolation(f"request {row.reference}: the person is no longer in the register")
+    kind = RequestKind(row.kind)
+    prov = Provenance.of(Source.CUSTOMER_CONTACT, uow.now(), f"request {row.reference}")
+    f = Fulfilment(row.reference, kind, int(row.person_id), {})
+    HANDLERS[kind](uow, row, prov, f, Lang(lang) if lang else None)
+    requests.mark_fulfilled(uow, row, f.outcome)
+    return f

@@ -1,0 +1,249 @@
+"""The access package (Art. 15, P11): everything the register holds on a person.
+
+Sections come from small providers in a registry. The catalogue provider walks every personal
+table through its subject path and shows every attribute the catalogue declares, so a new column
+appears without this code changing; other areas (consumption readings, segments, disclosures)
+plug in by adding a provider to SECTION_PROVIDERS, READINGS_PROVIDERS or MONTHLY_PROVIDERS.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from sqlalchemy import select
+
+from rekisteri.adapters.schema.register import person
+from rekisteri.catalogue import (
+    Attribute,
+    Category,
+    Lang,
+    Sensitivity,
+    Source,
+    TableSpec,
+    Visibility,
+    label,
+)
+from rekisteri.domain.errors import NotFound
+from rekisteri.services.history import changes_of
+from rekisteri.services.presenting import attribute_value
+from rekisteri.services.rights import words
+from rekisteri.services.rights.subjects import belongs_to, personal_tables, table_of
+from rekisteri.services.unit_of_work import UnitOfWork
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    columns: list[tuple[str, str]]  # (field, label in the person's language)
+    rows: list[dict[str, Any]]
+    category: str | None = None
+
+
+class Reading(NamedTuple):
+    """One reading as issue 6's `readings_of` yields it (any 4-tuple of these fits)."""
+
+    gsrn: str
+    ts: dt.datetime  # aware UTC, start of the interval
+    wh: int
+    quality: str
+
+
+@dataclass(frozen=True)
+class MonthlyTotal:
+    month: str  # YYYY-MM
+    kwh: float
+
+
+@dataclass
+class PackageContext:
+    uow: UnitOfWork
+    person_id: int
+    lang: Lang
+    reveal: bool  # sensitive values in full: only in the person's own package
+
+
+@dataclass
+class AccessPackage:
+    person_id: int
+    customer_number: str
+    name: str
+    lang: Lang
+    generated_at: dt.datetime
+    reveal: bool
+    sections: list[Section]
+    information: dict[str, Any]
+    monthly: list[MonthlyTotal]
+    # Readings are streamed (six years of 15-minute values is about 210,000 rows).
+    readings: Callable[[], Iterator[Reading]] = field(default=lambda: iter(()))
+
+
+SectionProvider = Callable[[PackageContext], Iterable[Section]]
+ReadingsProvider = Callable[[UnitOfWork, int], Iterable[Reading]]
+MonthlyProvider = Callable[[UnitOfWork, int], Iterable[MonthlyTotal]]
+
+SECTION_PROVIDERS: list[SectionProvider] = []
+# Consumption (issue 6 plugs in readings_of and the monthly aggregates here); empty until then.
+READINGS_PROVIDERS: list[ReadingsProvider] = []
+MONTHLY_PROVIDERS: list[MonthlyProvider] = []
+# Tables a dedicated provider shows (the generic catalogue walk skips them).
+CLAIMED_TABLES: set[str] = {"attribute_change"}
+
+
+def section_provider(fn: SectionProvider) -> SectionProvider:
+    SECTION_PROVIDERS.append(fn)
+    return fn
+
+
+def _column_labels(attr: Attribute, lang: Lang) -> list[tuple[str, str]]:
+    if attr.sensitivity is Sensitivity.ENCRYPTED or len(attr.columns) == 1:
+        return [(attr.name, attr.label(lang))]
+    return [(c, f"{attr.label(lang)}: {c.replace('_', ' ')}") for c in attr.columns]
+
+
+def _row(ctx: PackageContext, attrs: tuple[Attribute, ...], data: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for attr in attrs:
+        if attr.sensitivity is Sensitivity.ENCRYPTED:
+            vis = Visibility.FULL if ctx.reveal else Visibility.MASKED
+            out[attr.name] = attribute_value(ctx.uow, attr, data, vis)
+        else:
+            for c in attr.columns:
+                out[c if len(attr.columns) > 1 else attr.name] = data[c]
+    if "source" in data:
+        src = data["source"]
+        known = src in {s.value for s in Source}
+        out["source"] = label(Source(src), ctx.lang) if known else src
+        out["source_code"] = src
+        out["source_detail"] = data.get("source_detail")
+        out["received_at"] = data["received_at"]
+    return out
+
+
+def _title(ctx: PackageContext, spec: TableSpec, attrs: tuple[Attribute, ...]) -> str:
+    category = attrs[0].category
+    shared = sum(
+        1
+        for t in personal_tables(ctx.uow.catalogue)
+        if (a := ctx.uow.catalogue.for_table(t.name)) and a[0].category is category
+    )
+    base = label(category, ctx.lang)
+    return base if shared == 1 else f"{base}: {attrs[0].label(ctx.lang)}"
+
+
+@section_provider
+def catalogue_sections(ctx: PackageContext) -> Iterator[Section]:
+    """One section per personal table, every declared attribute, through the subject path."""
+    cat = ctx.uow.catalogue
+    for spec in personal_tables(cat):
+        attrs = cat.for_table(spec.name)
+        if spec.name in CLAIMED_TABLES or not attrs:
+            continue
+        t = table_of(spec.name)
+        rows = ctx.uow.execute(
+            select(t).where(belongs_to(spec, ctx.person_id)).order_by(t.c.id)
+        ).mappings()
+        columns = [c for a in attrs for c in _column_labels(a, ctx.lang)]
+        if "source" in t.c:
+            columns.append(("source", words.word("source", ctx.lang)))
+        yield Section(
+            spec.name,
+            _title(ctx, spec, attrs),
+            columns,
+            [_row(ctx, attrs, r) for r in rows],
+            attrs[0].category.value,
+        )
+
+
+@section_provider
+def rectification_history(ctx: PackageContext) -> Iterator[Section]:
+    attr = ctx.uow.catalogue["attribute_change.change"]
+    rows = changes_of(ctx.uow, ctx.person_id, reveal=ctx.reveal)
+    columns = [(c, c.replace("_", " ")) for c in attr.columns]
+    yield Section(
+        "attribute_change",
+        label(Category.HISTORY, ctx.lang),
+        columns,
+        [{c: r[c] for c in attr.columns} for r in rows],
+        Category.HISTORY.value,
+    )
+
+
+def information(uow: UnitOfWork, lang: Lang) -> dict[str, Any]:
+    """Purposes, lawful bases, sources, retention, recipients and rights, in words, derived
+    from the catalogue category by category."""
+    cat = uow.catalogue
+    categories = []
+    for category in cat.categories():
+        attrs = [a for a in cat.attributes if a.category is category]
+        categories.append(
+            {
+                "category": category.value,
+                "title": label(category, lang),
+                "what": [a.label(lang) for a in attrs],
+                "purposes": sorted({label(p, lang) for a in attrs for p in a.purposes}),
+                "lawful_basis": sorted({label(a.basis, lang) for a in attrs}),
+                "sources": sorted({label(s, lang) for a in attrs for s in a.sources}),
+                "retention": sorted({a.retention.describe(lang) for a in attrs}),
+            }
+        )
+    s = uow.settings
+    return {
+        "controller": {
+            "name": s.controller_name,
+            "business_id": s.controller_business_id,
+            "address": s.controller_address,
+            "email": s.controller_email,
+            "dpo": s.dpo_contact,
+        },
+        "categories": categories,
+        "recipients": [words.pick(r, lang) for r in words.RECIPIENTS],
+        "rights": [words.pick(r, lang) for r in words.RIGHTS],
+    }
+
+
+def language_of(uow: UnitOfWork, person_id: int) -> Lang:
+    tongue = uow.execute(select(person.c.mother_tongue).where(person.c.id == person_id)).scalar()
+    return Lang(tongue) if tongue in ("fi", "sv", "en") else Lang.FI
+
+
+def build(
+    uow: UnitOfWork, person_id: int, *, lang: Lang | str | None = None, reveal: bool = True
+) -> AccessPackage:
+    """The package for `person_id`; `reveal` False masks sensitive values (a staff preview)."""
+    row = uow.execute(select(person).where(person.c.id == person_id)).first()
+    if row is None:
+        raise NotFound("person", person_id)
+    chosen = Lang(lang) if lang else language_of(uow, person_id)
+    ctx = PackageContext(uow, person_id, chosen, reveal)
+    sections = [s for provider in SECTION_PROVIDERS for s in provider(ctx)]
+    monthly = sorted(
+        (m for provider in MONTHLY_PROVIDERS for m in provider(uow, person_id)),
+        key=lambda m: m.month,
+    )
+
+    def readings() -> Iterator[Reading]:
+        for provider in READINGS_PROVIDERS:
+            yield from provider(uow, person_id)
+
+    uow.note_read([person_id], set(Category), "access package")
+    name = (
+        row.organisation_name
+        if row.kind == "legal"
+        else " ".join(x for x in (row.first_names, row.last_name) if x)
+    )
+    return AccessPackage(
+        person_id,
+        row.customer_number,
+        name or "",
+        chosen,
+        uow.now(),
+        reveal,
+        sections,
+        information(uow, chosen),
+        monthly,
+        readings,
+    )

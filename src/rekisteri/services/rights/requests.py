@@ -1,0 +1,334 @@
+"""Data subject requests as a workflow: received -> verified -> in_progress -> fulfilled or
+rejected -> closed, with deadlines, extensions, duplicates and repeat access requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, func, select, update
+
+from rekisteri.adapters.schema.register import person
+from rekisteri.adapters.schema.rights import (
+    recipient_notification,
+    rights_request,
+    rights_request_event,
+)
+from rekisteri.domain import values
+from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
+from rekisteri.domain.register import Provenance
+from rekisteri.domain.requests import (
+    OPEN_STATES,
+    ChargeDecision,
+    ReceivedHow,
+    RequestKind,
+    RequestState,
+    VerifiedHow,
+    check_extension,
+    deadlines,
+    is_repeat,
+    require_transition,
+)
+from rekisteri.services.unit_of_work import UnitOfWork
+
+REQ = rights_request
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    id: int
+    reference: str
+    due_on: dt.date
+    due_month_on: dt.date
+    due_30_days_on: dt.date
+    repeat_of: str | None  # the reference of the fulfilled access request it repeats
+
+
+def _event(uow: UnitOfWork, request_id: int, event: str, note: str | None = None) -> None:
+    uow.execute(
+        rights_request_event.insert().values(
+            request_id=request_id, at=uow.now(), actor=uow.actor.name, event=event, note=note
+        )
+    )
+
+
+def _details(kind: RequestKind, details: dict[str, Any] | None) -> dict[str, Any]:
+    d = dict(details or {})
+    if kind is RequestKind.RECTIFICATION:
+        changes = d.get("changes")
+        if not isinstance(changes, dict) or not changes:
+            raise InvalidInput("details.changes", "a rectification names what to correct")
+    return d
+
+
+def new_request(
+    uow: UnitOfWork,
+    person_id: int,
+    kind: RequestKind | str,
+    received_how: ReceivedHow | str,
+    provenance: Provenance,
+    *,
+    received_on: dt.date | None = None,
+    details: dict[str, Any] | None = None,
+) -> NewRequest:
+    k = values.enum_value(RequestKind, kind, "kind")
+    how = values.enum_value(ReceivedHow, received_how, "received_how")
+    on = received_on or uow.today()
+    if on > uow.today():
+        raise InvalidInput("received_on", "is in the future")
+    d = _details(k, details)
+    if uow.execute(select(person.c.id).where(person.c.id == person_id)).first() is None:
+        raise NotFound("person", person_id)
+    open_one = uow.execute(
+        select(REQ.c.reference).where(
+            REQ.c.person_id == person_id,
+            REQ.c.kind == k.value,
+            REQ.c.state.in_([s.value for s in OPEN_STATES]),
+        )
+    ).first()
+    if open_one is not None:
+        raise RuleViolation(
+            f"this person already has an open {k.value} request: {open_one.reference}"
+        )
+    last = uow.execute(
+        select(REQ.c.id, REQ.c.reference, REQ.c.fulfilled_at)
+        .where(
+            REQ.c.person_id == person_id,
+            REQ.c.kind == RequestKind.ACCESS.value,
+            REQ.c.fulfilled_at.is_not(None),
+        )
+        .order_by(REQ.c.fulfilled_at.desc())
+        .limit(1)
+    ).first()
+    repeat = last is not None and is_repeat(
+        k, on, last.fulfilled_at.date(), uow.settings.access_repeat_months
+    )
+    times = deadlines(on)
+    n = uow.next_number("rights_request", 1)
+    reference = f"R{on.year}-{n:05d}"
+    request_id = int(
+        uow.execute(
+            REQ.insert().values(
+                reference=reference,
+                person_id=person_id,
+                kind=k.value,
+                received_how=how.value,
+                received_on=on,
+                due_month_on=times.one_month,
+                due_30_days_on=times.thirty_days,
+                due_on=times.due,
+                state=RequestState.RECEIVED.value,
+                details=json.dumps(d, ensure_ascii=False, default=str) if d else None,
+                repeat_of=last.id if repeat and last is not None else None,
+                # A repeat waits for the DPO's decision on a charge; others are free.
+                charge_decision=None if repeat else ChargeDecision.NONE.value,
+                created_by=uow.actor.name,
+                source=provenance.source.value,
+                source_detail=provenance.detail,
+                received_at=provenance.received_at,
+            )
+        ).inserted_primary_key[0]
+    )
+    _event(uow, request_id, "received", f"{k.value} by {how.value}")
+    if repeat and last is not None:
+        _event(uow, request_id, "repeat", f"repeats {last.reference}; the DPO decides on a charge")
+    return NewRequest(
+        request_id,
+        reference,
+        times.due,
+        times.one_month,
+        times.thirty_days,
+        last.reference if repeat and last is not None else None,
+    )
+
+
+def load(uow: UnitOfWork, key: int | str) -> Any:
+    """A request by id or reference."""
+    text = str(key).strip()
+    cond = REQ.c.reference == text.upper()
+    if text.isdigit():
+        cond = REQ.c.id == int(text)
+    row = uow.execute(select(REQ).where(cond)).first()
+    if row is None:
+        raise NotFound("request", key)
+    return row
+
+
+def _move(uow: UnitOfWork, row: Any, new: RequestState, **columns: Any) -> None:
+    require_transition(RequestState(row.state), new)
+    uow.execute(update(REQ).where(REQ.c.id == row.id).values(state=new.value, **columns))
+
+
+def verify(uow: UnitOfWork, key: int | str, how: VerifiedHow | str, note: str = "") -> None:
+    """Record how the requester's identity was verified and by whom (the acting staff user)."""
+    v = values.enum_value(VerifiedHow, how, "verified_how")
+    row = load(uow, key)
+    _move(
+        uow,
+        row,
+        RequestState.VERIFIED,
+        verified_how=v.value,
+        verified_by=uow.actor.name,
+        verified_at=uow.now(),
+    )
+    _event(uow, row.id, "verified", f"{v.value}{': ' + note if note else ''}")
+
+
+def start(uow: UnitOfWork, key: int | str) -> None:
+    row = load(uow, key)
+    _move(uow, row, RequestState.IN_PROGRESS)
+    _event(uow, row.id, "in_progress")
+
+
+def extend(
+    uow: UnitOfWork, key: int | str, extend_to: dt.date, reason: str, notice_on: dt.date
+) -> None:
+    """Art. 12(3): up to two further months, the person told why within the first month."""
+    row = load(uow, key)
+    if RequestState(row.state) not in OPEN_STATES:
+        raise RuleViolation(f"request {row.reference} is {row.state}: nothing to extend")
+    if row.extended_to is not None:
+        raise RuleViolation(f"request {row.reference} was already extended to {row.extended_to}")
+    if notice_on > uow.today():
+        raise InvalidInput("notice_on", "the notice must already have been sent")
+    why = check_extension(row.received_on, row.due_on, extend_to, reason, notice_on)
+    uow.execute(
+        update(REQ)
+        .where(REQ.c.id == row.id)
+        .values(extended_to=extend_to, extension_reason=why, extension_notice_on=notice_on)
+    )
+    _event(uow, row.id, "extended", f"to {extend_to}, person told on {notice_on}: {why}")
+
+
+def decide_charge(
+    uow: UnitOfWork, key: int | str, decision: ChargeDecision | str, why: str
+) -> None:
+    """The DPO's decision on charging for a repeat access request (seed 002)."""
+    d = values.enum_value(ChargeDecision, decision, "decision")
+    reason = values.required_text(why, "reason", max_len=300)
+    row = load(uow, key)
+    if row.repeat_of is None and d is ChargeDecision.CHARGED:
+        raise RuleViolation("only a repeat access request may be charged for")
+    uow.execute(
+        update(REQ)
+        .where(REQ.c.id == row.id)
+        .values(charge_decision=d.value, charge_decided_by=uow.actor.name)
+    )
+    _event(uow, row.id, "charge", f"{d.value}: {reason}")
+
+
+def mark_fulfilled(uow: UnitOfWork, row: Any, outcome: dict[str, Any]) -> None:
+    if row.charge_decision is None:
+        raise RuleViolation(
+            f"request {row.reference} repeats an access request within "
+            f"{uow.settings.access_repeat_months} months: the DPO decides on a charge first"
+        )
+    _move(
+        uow,
+        row,
+        RequestState.FULFILLED,
+        fulfilled_at=uow.now(),
+        outcome=json.dumps(outcome, ensure_ascii=False, default=str),
+    )
+    _event(uow, row.id, "fulfilled")
+
+
+def reject(uow: UnitOfWork, key: int | str, reason: str) -> None:
+    """Art. 12(4): the person is told why and that they may complain to the supervisory
+    authority (in Finland, the Data Protection Ombudsman)."""
+    why = values.required_text(reason, "reason", max_len=1000)
+    row = load(uow, key)
+    _move(uow, row, RequestState.REJECTED, outcome=json.dumps({"rejected": why}))
+    _event(uow, row.id, "rejected", why)
+
+
+def close(uow: UnitOfWork, key: int | str) -> None:
+    row = load(uow, key)
+    _move(uow, row, RequestState.CLOSED, closed_at=uow.now())
+    _event(uow, row.id, "closed")
+
+
+def effective_due(row: Any) -> dt.date:
+    return row.extended_to or row.due_on  # type: ignore[no-any-return]
+
+
+def listing(uow: UnitOfWork, which: str = "open") -> list[dict[str, Any]]:
+    """Requests for the DPO desk: open, overdue, due_this_week or all; soonest due first."""
+    due = func.coalesce(REQ.c.extended_to, REQ.c.due_on)
+    today = uow.today()
+    open_ = REQ.c.state.in_([s.value for s in OPEN_STATES])
+    conditions = {
+        "all": None,
+        "open": open_,
+        "overdue": and_(open_, due < today),
+        "due_this_week": and_(open_, due >= today, due <= today + dt.timedelta(days=7)),
+    }
+    if which not in conditions:
+        raise InvalidInput("which", f"must be one of {', '.join(conditions)}")
+    q = select(REQ).order_by(due, REQ.c.id)
+    condition = conditions[which]
+    if condition is not None:
+        q = q.where(condition)
+    return [summary(r, today) for r in uow.execute(q)]
+
+
+def summary(row: Any, today: dt.date) -> dict[str, Any]:
+    due = effective_due(row)
+    open_ = RequestState(row.state) in OPEN_STATES
+    return {
+        "id": row.id,
+        "reference": row.reference,
+        "person_id": row.person_id,
+        "kind": row.kind,
+        "state": row.state,
+        "received_how": row.received_how,
+        "received_on": row.received_on,
+        "due_on": due,
+        "due_month_on": row.due_month_on,
+        "due_30_days_on": row.due_30_days_on,
+        "extended_to": row.extended_to,
+        "verified": row.verified_at is not None,
+        "repeat_of": row.repeat_of,
+        "charge_decision": row.charge_decision,
+        "overdue": open_ and due < today,
+        "days_left": (due - today).days if open_ else None,
+    }
+
+
+def show(uow: UnitOfWork, key: int | str) -> dict[str, Any]:
+    row = load(uow, key)
+    out = summary(row, uow.today()) | {
+        "verified_how": row.verified_how,
+        "verified_by": row.verified_by,
+        "verified_at": row.verified_at,
+        "extension_reason": row.extension_reason,
+        "extension_notice_on": row.extension_notice_on,
+        "details": json.loads(row.details) if row.details else None,
+        "outcome": json.loads(row.outcome) if row.outcome else None,
+        "created_by": row.created_by,
+        "source": row.source,
+    }
+    out["events"] = [
+        dict(e._mapping)
+        for e in uow.execute(
+            select(
+                rights_request_event.c.at,
+                rights_request_event.c.actor,
+                rights_request_event.c.event,
+                rights_request_event.c.note,
+            )
+            .where(rights_request_event.c.request_id == row.id)
+            .order_by(rights_request_event.c.id)
+        )
+    ]
+    out["recipient_notifications"] = [
+        dict(n._mapping)
+        for n in uow.execute(
+            select(recipient_notification)
+            .where(recipient_notification.c.request_id == row.id)
+            .order_by(recipient_notification.c.id)
+        )
+    ]
+    return out

@@ -1,0 +1,311 @@
+"""The retention run (P14): every retention rule of the catalogue applied to the whole register
+in set-based SQL. Idempotent and safe to run daily: a second run the same day finds nothing.
+
+Steps, each counted by category:
+- customers whose relationship ended: data under RELATIONSHIP_END rules with ERASE goes after
+  the rule's period (contact data after 12 months, marketing data after 24) and they are restricted;
+- ended customers past the contract period (ten years by default): purged whole;
+- prospects whose permission lapsed (no granted permission in force, P3): purged whole;
+- rows under RECORDED rules past their period (contact log, feedback, requests); call recordings'
+  audio files are destroyed (file_ref cleared, file_destroyed_at stamped);
+- hooks for meter readings (issue 6's table) and research loans of recordings (issue 5).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Date, DateTime, Select, Table, and_, exists, func, or_, select, update
+from sqlalchemy.orm import aliased
+
+from rekisteri.adapters.schema.base import UtcDateTime
+from rekisteri.adapters.schema.register import consent_event, contract, invoice, person
+from rekisteri.adapters.schema.rights import retention_run, rights_request
+from rekisteri.catalogue import Anchor, Attribute, OnErasure, RetentionRule
+from rekisteri.domain.requests import add_months
+from rekisteri.services.rights import periods
+from rekisteri.services.rights.erasure import (
+    FILE_COLUMNS,
+    OPEN_INVOICE,
+    STAMPS,
+    erase_rows,
+    suppress_contact_points,
+)
+from rekisteri.services.rights.erasure import tables_children_first as _ordered
+from rekisteri.services.rights.subjects import only_theirs, personal_tables, table_of
+from rekisteri.services.unit_of_work import UnitOfWork
+
+# Issue 6 registers a function deleting readings older than the cutoff (returns rows affected;
+# counts only when dry_run); issue 5 one listing research loans past their return date.
+ReadingsRetention = Callable[[UnitOfWork, dt.date, bool], int]
+READINGS_RETENTION: list[ReadingsRetention] = []
+CHUNK = 5000  # ids per statement (SQLite allows 32766 parameters)
+OverdueLoans = Callable[[UnitOfWork], list[Any]]
+OVERDUE_RECORDING_LOANS: list[OverdueLoans] = []
+
+
+@dataclass
+class RunResult:
+    dry_run: bool
+    today: dt.date
+    counts: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, category: str, n: int) -> None:
+        self.counts[category] = self.counts.get(category, 0) + n
+
+
+def _open_claims(persons: Any) -> Any:
+    return exists().where(invoice.c.person_id == persons, invoice.c.status.in_(OPEN_INVOICE))
+
+
+def ended_customers(cutoff: dt.date) -> Select[Any]:
+    """Customers with no contract in force whose last contract ended before `cutoff`."""
+    return (
+        select(contract.c.person_id)
+        .join(person, person.c.id == contract.c.person_id)
+        .where(person.c.relationship == "customer")
+        .group_by(contract.c.person_id)
+        .having(
+            and_(
+                func.count().filter(contract.c.end_date.is_(None)) == 0,
+                func.max(contract.c.end_date) < cutoff,
+            )
+        )
+    )
+
+
+def lapsed_prospects(now: dt.datetime) -> Select[Any]:
+    """Prospects with no granted permission in force (the latest event of a purpose and channel
+    is a grant that has not expired)."""
+    later = aliased(consent_event)
+    in_force = (
+        select(consent_event.c.id)
+        .where(
+            consent_event.c.person_id == person.c.id,
+            consent_event.c.event == "granted",
+            or_(consent_event.c.expires_at.is_(None), consent_event.c.expires_at > now),
+            ~exists().where(
+                later.c.person_id == consent_event.c.person_id,
+                later.c.purpose == consent_event.c.purpose,
+                later.c.channel == consent_event.c.channel,
+                or_(
+                    later.c.at > consent_event.c.at,
+                    and_(later.c.at == consent_event.c.at, later.c.id > consent_event.c.id),
+                ),
+            ),
+        )
+        .exists()
+    )
+    return select(person.c.id).where(person.c.relationship == "prospect", ~in_force)
+
+
+def _count(uow: UnitOfWork, t: Table, cond: Any) -> int:
+    return int(uow.execute(select(func.count()).select_from(t).where(cond)).scalar_one())
+
+
+def purge(uow: UnitOfWork, persons: Select[Any], dry_run: bool) -> int:
+    """Remove the persons whole, children first. Requests stay as the record that they were
+    answered, unlinked from the person (their own period removes them later).
+
+    The persons are fixed first (their selection reads rows the purge removes), then purged in
+    chunks of set-based statements."""
+    if dry_run:
+        return int(uow.execute(select(func.count()).select_from(persons.subquery())).scalar_one())
+    ids = [int(i) for i in uow.execute(persons).scalars()]
+    for i in range(0, len(ids), CHUNK):
+        _purge_chunk(uow, ids[i : i + CHUNK])
+    return len(ids)
+
+
+def _purge_chunk(uow: UnitOfWork, chunk: list[int]) -> None:
+    specs = {s.name: s for s in personal_tables(uow.catalogue)}
+    # Rows reached through contracts (sites, metering points, devices) are found before the
+    # contracts go; a site someone else also lived at stays.
+    reached: dict[str, list[int]] = {}
+    for name, spec in specs.items():
+        assert spec.subject is not None
+        if len(spec.subject) > 1 and "rights_request.id" not in spec.subject:
+            t = table_of(name)
+            reached[name] = list(
+                uow.execute(select(t.c.id).where(only_theirs(spec, chunk))).scalars()
+            )
+    for t in _ordered(uow):
+        spec = specs[t.name]
+        assert spec.subject is not None
+        if t is rights_request or "rights_request.id" in spec.subject:
+            continue
+        attrs = list(uow.catalogue.for_table(t.name))
+        if t.name in reached:
+            rows = reached[t.name]
+            for i in range(0, len(rows), CHUNK):
+                erase_rows(uow, t, t.c.id.in_(rows[i : i + CHUNK]), attrs)
+        else:
+            erase_rows(uow, t, only_theirs(spec, chunk), attrs)
+    uow.execute(
+        update(rights_request)
+        .where(rights_request.c.person_id.in_(chunk))
+        .values(person_id=None, details=None)
+    )
+
+
+def _anchor_column(t: Table, attr: Attribute) -> Any:
+    for c in attr.columns:
+        if isinstance(t.c[c].type, Date | DateTime | UtcDateTime):
+            return t.c[c]
+    return None
+
+
+def _after_relationship(uow: UnitOfWork, result: RunResult) -> None:
+    rules: dict[str, RetentionRule] = {
+        a.retention.name: a.retention
+        for a in uow.catalogue.attributes
+        if a.retention.anchor is Anchor.RELATIONSHIP_END
+        and a.retention.on_erasure is OnErasure.ERASE
+    }
+    specs = {s.name: s for s in personal_tables(uow.catalogue)}
+    for rule in rules.values():
+        cutoff = add_months(result.today, -periods.months(rule, uow.settings))
+        who = ended_customers(cutoff).where(~_open_claims(contract.c.person_id))
+        for t in _ordered(uow):
+            attrs = [a for a in uow.catalogue.for_table(t.name) if a.retention == rule]
+            if not attrs:
+                continue
+            cond = only_theirs(specs[t.name], who)
+            everything = len(attrs) == len(uow.catalogue.for_table(t.name))
+            if everything:
+                n = _count(uow, t, cond)
+                if n and not result.dry_run:
+                    erase_rows(uow, t, cond, attrs)
+            else:
+                cols = [t.c[c] for a in attrs for c in a.columns if t.c[c].nullable]
+                if not cols:
+                    continue
+                cond = and_(cond, or_(*(c.is_not(None) for c in cols)))
+                n = _count(uow, t, cond)
+                if n and not result.dry_run:
+                    uow.execute(update(t).where(cond).values({c.name: None for c in cols}))
+            result.add(f"{rule.name}: {t.name}", n)
+    # What is left of them is contract records: restricted until purged.
+    # (from the shortest period on, once the first of their data has gone)
+    first = max(
+        (add_months(result.today, -periods.months(r, uow.settings)) for r in rules.values()),
+        default=result.today,
+    )
+    cond = and_(person.c.id.in_(ended_customers(first)), person.c.restricted.is_(False))
+    n = _count(uow, person, cond)
+    if n and not result.dry_run:
+        uow.execute(
+            update(person)
+            .where(cond)
+            .values(restricted=True, restricted_reason="retention: the customer relationship ended")
+        )
+    result.add("restricted: relationship ended", n)
+
+
+def _recorded(uow: UnitOfWork, result: RunResult) -> None:
+    for t in _ordered(uow):
+        for attr in uow.catalogue.for_table(t.name):
+            rule = attr.retention
+            if rule.anchor is not Anchor.RECORDED:
+                continue
+            anchor = _anchor_column(t, attr)
+            if anchor is None:
+                continue
+            cutoff = add_months(result.today, -periods.months(rule, uow.settings))
+            limit: Any = (
+                dt.datetime.combine(cutoff, dt.time(), dt.UTC)
+                if not isinstance(anchor.type, Date)
+                else cutoff
+            )
+            if t.name in FILE_COLUMNS:
+                f = t.c[FILE_COLUMNS[t.name]]
+                cond = and_(anchor < limit, f.is_not(None))
+                n = _count(uow, t, cond)
+                if n and not result.dry_run:
+                    stamps = {c: uow.now() for (tn, c) in STAMPS if tn == t.name}
+                    uow.execute(update(t).where(cond).values({f.name: None, **stamps}))
+                result.add(f"{rule.name}: files destroyed", n)
+                continue
+            cond = anchor < limit
+            n = _count(uow, t, cond)
+            if n and not result.dry_run:
+                erase_rows(uow, t, cond, [attr])
+            result.add(f"{rule.name}: {t.name}", n)
+
+
+def _prospects(uow: UnitOfWork, result: RunResult) -> None:
+    lapsed = lapsed_prospects(uow.now())
+    if not result.dry_run:
+        # Those who withdrew or objected stay out of future imports (keyed hashes only).
+        refused = lapsed.where(
+            exists().where(
+                consent_event.c.person_id == person.c.id,
+                consent_event.c.event.in_(("withdrawn", "prohibited")),
+            )
+        )
+        for pid in uow.execute(refused).scalars():
+            suppress_contact_points(uow, int(pid))
+    result.add("prospects without permission: purged", purge(uow, lapsed, result.dry_run))
+
+
+def run(uow: UnitOfWork, *, dry_run: bool = False) -> RunResult:
+    started = uow.now()
+    result = RunResult(dry_run, uow.today())
+    contract_rule = next(
+        a.retention for a in uow.catalogue.attributes if a.retention.anchor is Anchor.CONTRACT_END
+    )
+    cutoff = add_months(result.today, -periods.months(contract_rule, uow.settings))
+    past = ended_customers(cutoff)
+    held = _count(uow, person, and_(person.c.id.in_(past), _open_claims(person.c.id)))
+    if held:
+        result.notes.append(f"{held} ended customers past the period kept: open invoices")
+    result.add(
+        "ended customers past the contract period: purged",
+        purge(uow, past.where(~_open_claims(contract.c.person_id)), dry_run),
+    )
+    _after_relationship(uow, result)
+    _prospects(uow, result)
+    _recorded(uow, result)
+    if READINGS_RETENTION:
+        cut = add_months(result.today, -uow.settings.reading_retention_months)
+        result.add(
+            "readings past their period", sum(f(uow, cut, dry_run) for f in READINGS_RETENTION)
+        )
+    else:
+        result.notes.append("readings: no readings table wired yet (READINGS_RETENTION)")
+    if OVERDUE_RECORDING_LOANS:
+        overdue = [x for f in OVERDUE_RECORDING_LOANS for x in f(uow)]
+        result.add("research loans of recordings past their return date", len(overdue))
+        if overdue:
+            result.notes.append(f"{len(overdue)} recording loans overdue: ask the institute")
+    else:
+        result.notes.append("recording loans: not wired yet (OVERDUE_RECORDING_LOANS)")
+    uow.execute(
+        retention_run.insert().values(
+            started_at=started,
+            finished_at=uow.now(),
+            dry_run=dry_run,
+            actor=uow.actor.name,
+            result=json.dumps({"counts": result.counts, "notes": result.notes}),
+        )
+    )
+    return result
+
+
+def last_run(uow: UnitOfWork) -> dict[str, Any] | None:
+    """The latest run, for the DPO desk."""
+    row = uow.execute(select(retention_run).order_by(retention_run.c.id.desc()).limit(1)).first()
+    if row is None:
+        return None
+    return {
+        "started_at": row.started_at,
+        "finished_at": row.finished_at,
+        "dry_run": row.dry_run,
+        "actor": row.actor,
+        **json.loads(row.result),
+    }

@@ -1,0 +1,310 @@
+"""Erasure (P14) and the retention run, end to end on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from rekisteri.adapters.schema.register import (
+    attribute_change,
+    billing_account,
+    call_recording,
+    consent_event,
+    contact_log,
+    contact_point,
+    contract,
+    device,
+    digital_account,
+    feedback,
+    invoice,
+    metering_point,
+    payment,
+    person,
+    site,
+)
+from rekisteri.adapters.schema.rights import marketing_suppression, rights_request
+from rekisteri.domain.errors import RuleViolation
+from rekisteri.services.rights import fulfilment, requests, retention, suppression
+from rekisteri.services.unit_of_work import Actor, RegisterApp
+from tests.support.clock import FakeClock
+from tests.support.people import EMAIL, IBAN, PHONE, make_customer
+
+DPO = Actor("tietosuoja.dpo")
+
+
+def _count(reg: RegisterApp, table, *where) -> int:  # type: ignore[no-untyped-def]
+    with reg.reading(DPO) as uow:
+        return int(uow.execute(select(func.count()).select_from(table).where(*where)).scalar_one())
+
+
+def _erase(reg: RegisterApp, person_id: int) -> fulfilment.Fulfilment:
+    with reg.unit_of_work(DPO) as uow:
+        new = requests.new_request(uow, person_id, "erasure", "signed_letter", _prov(uow))
+        requests.verify(uow, new.reference, "signature_matched")
+        return fulfilment.fulfil(uow, new.reference, lang="en")
+
+
+def _prov(uow):  # type: ignore[no-untyped-def]
+    from rekisteri.domain.register import Provenance
+
+    return Provenance.of("customer_contact", uow.now(), "letter")
+
+
+def test_erasure_keeps_contract_and_invoices_restricted_and_nothing_else_identifying(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    ended = clock().date() - dt.timedelta(days=3 * 365)
+    c = make_customer(register, ended_on=ended)
+    done = _erase(register, c.person_id)
+    pid = c.person_id
+    # Kept, under the legal period: the person's name and identity code, contracts, billing.
+    with register.reading(DPO) as uow:
+        p = uow.execute(select(person).where(person.c.id == pid)).one()
+    assert p.restricted and "erasure" in p.restricted_reason
+    assert p.last_name == "Meikäläinen" and p.hetu_ct is not None
+    assert p.birth_year is None and p.mother_tongue is None and p.customer_class is None
+    assert _count(register, contract, contract.c.person_id == pid) == 2
+    assert _count(register, invoice, invoice.c.person_id == pid) == 2
+    assert _count(register, payment) == 2
+    assert _count(register, billing_account, billing_account.c.person_id == pid) == 1
+    assert _count(register, site, site.c.id.in_(c.site_ids), site.c.heating_type.is_(None)) == 2
+    assert _count(register, metering_point) == 2
+    # Erased now: nothing else identifying is left.
+    for table in (contact_point, consent_event, contact_log, feedback, digital_account):
+        assert _count(register, table, table.c.person_id == pid) == 0, table.name
+    assert _count(register, call_recording) == 0
+    assert _count(register, device) == 0
+    # The change history went too, but for the restriction itself.
+    with register.reading(DPO) as uow:
+        left = list(
+            uow.execute(
+                select(attribute_change.c.attribute).where(attribute_change.c.person_id == pid)
+            ).scalars()
+        )
+    assert left == ["person.restricted"]
+    # The answer says what went, what stayed, why and until when.
+    out = done.outcome
+    erased = {e["attribute"] for e in out["erased"]}
+    kept = {k["attribute"]: k for k in out["kept"]}
+    assert {"contact_point.email", "consent_event.event", "call_recording.recording"} <= erased
+    assert kept["contract.contract"]["until"] == dt.date(ended.year + 10, ended.month, ended.day)
+    assert "Electricity Market Act" in kept["invoice.invoice"]["why"]
+    assert out["files_destroyed"] == 1
+    # A suppression entry keeps them out of future marketing imports, without who they are.
+    assert _count(register, marketing_suppression) >= 3
+    with register.reading(DPO) as uow:
+        assert suppression.is_suppressed(uow, email=EMAIL.upper())
+        assert suppression.is_suppressed(uow, phone=PHONE)
+        assert not suppression.is_suppressed(uow, email="someone.else@example.fi")
+        digests = list(uow.execute(select(marketing_suppression.c.digest)).scalars())
+    assert all(EMAIL not in d and len(d) == 64 for d in digests)
+
+    # The retention run leaves them until ten years have passed ...
+    with register.unit_of_work(Actor("retention")) as uow:
+        first = retention.run(uow)
+    assert first.counts["ended customers past the contract period: purged"] == 0
+    assert _count(register, person, person.c.id == pid) == 1
+    # ... and purges them when the clock passes the period.
+    clock.set(dt.datetime.combine(ended, dt.time(3), dt.UTC))
+    clock.advance(days=366 * 10 + 1)
+    with register.unit_of_work(Actor("retention")) as uow:
+        dry = retention.run(uow, dry_run=True)
+    assert dry.counts["ended customers past the contract period: purged"] == 1
+    assert _count(register, person, person.c.id == pid) == 1  # a dry run changes nothing
+    with register.unit_of_work(Actor("retention")) as uow:
+        done_run = retention.run(uow)
+    assert done_run.counts["ended customers past the contract period: purged"] == 1
+    for table in (person, contract, invoice, payment, billing_account, site, metering_point):
+        assert _count(register, table) == 0, table.name
+    # The request itself was received over five years ago: its own period has passed too.
+    assert _count(register, rights_request) == 0
+    with register.reading(DPO) as uow:
+        last = retention.last_run(uow)
+    assert (
+        last is not None and last["counts"]["ended customers past the contract period: purged"] == 1
+    )
+    # Idempotent: a second run finds nothing.
+    with register.unit_of_work(Actor("retention")) as uow:
+        again = retention.run(uow)
+    assert sum(again.counts.values()) == 0
+
+
+def test_erasure_is_limited_by_open_invoices_and_refused_during_a_contract(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    owing = make_customer(register, ended_on=dt.date(2025, 1, 31), open_invoice=True)
+    out = _erase(register, owing.person_id).outcome
+    assert out["limited_by"] and "open invoices" in out["limited_by"][0]
+    # Contact points stay to collect the claim, and the answer says so.
+    assert _count(register, contact_point, contact_point.c.person_id == owing.person_id) == 3
+    kept = {k["attribute"]: k["why"] for k in out["kept"]}
+    assert "legal claims" in kept["contact_point.email"]
+    assert _count(register, consent_event, consent_event.c.person_id == owing.person_id) == 0
+
+    active = make_customer(
+        register,
+        hetu="010101-123N",
+        email="b@example.fi",
+        phone="+358401111111",
+        site_numbers=(3, 4),
+    )
+    with pytest.raises(RuleViolation, match="contract in force"):
+        _erase(register, active.person_id)
+    assert _count(register, contact_point, contact_point.c.person_id == active.person_id) == 3
+
+
+def test_a_site_someone_else_moved_into_is_not_erased_for_them(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    first = make_customer(register, ended_on=dt.date(2024, 1, 31))
+    from rekisteri.domain.register import ContractDraft, ContractKind, Provenance
+    from rekisteri.services import customers
+
+    second = make_customer(
+        register,
+        hetu="010101-123N",
+        email="b@example.fi",
+        phone="+358401111111",
+        site_numbers=(5, 6),
+    )
+    with register.unit_of_work(DPO) as uow:
+        customers.add_contract(
+            uow,
+            second.person_id,
+            ContractDraft(
+                first.site_ids[1], ContractKind.SALES, "Pörssisähkö", dt.date(2024, 2, 1)
+            ),
+            Provenance.of("contract", uow.now()),
+        )
+    _erase(register, first.person_id)
+    with register.reading(DPO) as uow:
+        shared = uow.execute(select(site).where(site.c.id == first.site_ids[1])).one()
+        alone = uow.execute(select(site).where(site.c.id == first.site_ids[0])).one()
+    assert shared.heating_type == "district"  # the next occupant's site keeps its data
+    assert alone.heating_type is None
+    assert IBAN  # the billing account is kept (covered above)
+
+
+def test_retention_run_applies_relationship_and_recording_periods(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    c = make_customer(register, ended_on=dt.date(2025, 12, 31))
+    # Recordings past 12 months lose their audio file; the contact log lives 36 months.
+    clock.advance(days=400)
+    with register.unit_of_work(Actor("retention")) as uow:
+        result = retention.run(uow)
+    assert result.counts["recordings: files destroyed"] == 1
+    with register.reading(DPO) as uow:
+        rec = uow.execute(select(call_recording)).one()
+    assert rec.file_ref is None and rec.file_destroyed_at == clock()
+    assert _count(register, contact_log) == 1
+    # Ended more than 12 months ago: contact data goes; 24 months: marketing data goes.
+    assert _count(register, contact_point, contact_point.c.person_id == c.person_id) == 0
+    assert result.counts["customer_data: contact_point"] == 3
+    with register.reading(DPO) as uow:
+        p = uow.execute(select(person).where(person.c.id == c.person_id)).one()
+    assert p.restricted and p.birth_year is None
+    assert _count(register, consent_event) == 1  # 24 months not yet passed
+    clock.advance(days=400)
+    with register.unit_of_work(Actor("retention")) as uow:
+        retention.run(uow)
+    assert _count(register, consent_event) == 0
+    assert _count(register, contact_log) == 1
+    clock.advance(days=400)
+    with register.unit_of_work(Actor("retention")) as uow:
+        retention.run(uow)
+    assert _count(register, contact_log) == 0
+    assert _count(register, call_recording) == 1  # the row stays, its file is gone
+    assert _count(register, contract) == 2  # ten years not yet
+
+
+def test_prospects_without_permission_in_force_are_purged_and_their_requests_unlinked(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    from rekisteri.domain.consent import CaptureMethod, Channel, ConsentPurpose, PermissionDraft
+    from rekisteri.domain.register import PersonDraft, PersonKind, Provenance, Relationship
+    from rekisteri.services import customers
+    from rekisteri.services.rights import objection
+
+    def prospect(name: str) -> int:
+        with register.unit_of_work(DPO) as uow:
+            return customers.register_person(
+                uow,
+                PersonDraft(
+                    kind=PersonKind.NATURAL,
+                    relationship=Relationship.PROSPECT,
+                    first_names=name,
+                    last_name="Näkymä",
+                    contact_points=(),
+                ),
+                Provenance.of("competition_or_event", uow.now(), "messut"),
+                (
+                    PermissionDraft(
+                        ConsentPurpose.OWN_MARKETING,
+                        Channel.LETTER,
+                        CaptureMethod.COMPETITION_OR_EVENT,
+                        "Saa lähettää tarjouksia",
+                        "v1",
+                    ),
+                ),
+            ).person_id
+
+    keeps, objects = prospect("Pysyvä"), prospect("Kieltäytyvä")
+    with register.unit_of_work(DPO) as uow:
+        objection.record_objection(
+            uow, objects, _prov(uow), captured_how="letter", wording="Älkää markkinoiko"
+        )
+        new = requests.new_request(uow, objects, "access", "signed_letter", _prov(uow))
+    clock.advance(days=1)
+    with register.unit_of_work(Actor("retention")) as uow:
+        result = retention.run(uow)
+    assert result.counts["prospects without permission: purged"] == 1
+    assert _count(register, person, person.c.id == keeps) == 1
+    assert _count(register, person, person.c.id == objects) == 0
+    with register.reading(DPO) as uow:
+        req = uow.execute(select(rights_request)).one()
+    assert req.reference == new.reference and req.person_id is None and req.details is None
+
+
+def test_a_prospect_with_nothing_a_law_keeps_is_erased_whole(register: RegisterApp) -> None:
+    from rekisteri.domain.consent import CaptureMethod, Channel, ConsentPurpose, PermissionDraft
+    from rekisteri.domain.register import (
+        ContactKind,
+        ContactPointDraft,
+        PersonDraft,
+        PersonKind,
+        Provenance,
+        Relationship,
+    )
+    from rekisteri.services import customers
+
+    with register.unit_of_work(DPO) as uow:
+        pid = customers.register_person(
+            uow,
+            PersonDraft(
+                kind=PersonKind.NATURAL,
+                relationship=Relationship.PROSPECT,
+                first_names="Pekka",
+                last_name="Prospekti",
+                contact_points=(ContactPointDraft(ContactKind.EMAIL, "pekka@example.fi"),),
+            ),
+            Provenance.of("competition_or_event", uow.now(), "messut"),
+            (
+                PermissionDraft(
+                    ConsentPurpose.OWN_MARKETING,
+                    Channel.EMAIL,
+                    CaptureMethod.COMPETITION_OR_EVENT,
+                    "Saa lähettää tarjouksia",
+                    "v1",
+                ),
+            ),
+        ).person_id
+    out = _erase(register, pid).outcome
+    assert _count(register, person) == 0 and _count(register, contact_point) == 0
+    assert out["kept"] == [] and "person.last_name" in {e["attribute"] for e in out["erased"]}
+    with register.reading(DPO) as uow:
+        assert suppression.is_suppressed(uow, email="pekka@example.fi")
+        req = uow.execute(select(rights_request)).one()
+    assert req.person_id is None and req.state == "fulfilled"
