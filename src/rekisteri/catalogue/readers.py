@@ -31,6 +31,8 @@ CATEGORY_READERS: Mapping[Category, Mapping[Role, Visibility]] = {
     Category.FEEDBACK: {CS: F, DPO: F},
     Category.DIGITAL_ACCOUNT: {CS: F, DPO: F},
     Category.HISTORY: {CS: F, DPO: F},
+    Category.DISCLOSURE: {BI: F, DPO: F},
+    Category.ACCESS_LOG: {DPO: F},
 }
 
 # Which purposes each role works for (P4, P7); a route serving another purpose is refused.
@@ -63,4 +65,8 @@ CATEGORY_WRITERS: Mapping[Category, frozenset[Role]] = {
     Category.FEEDBACK: frozenset({CS}),
     Category.DIGITAL_ACCOUNT: frozenset({CS}),
     Category.HISTORY: frozenset({DPO}),
+    # Disclosures are made by billing (Asiakastieto, collection), marketing (group marketing)
+    # and the DPO (authorities, research loans); the access log is written by the register only.
+    Category.DISCLOSURE: frozenset({BI, MK, DPO}),
+    Category.ACCESS_LOG: frozenset(),
 }

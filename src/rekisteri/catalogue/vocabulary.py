@@ -30,6 +30,10 @@ class Category(StrEnum):
     FEEDBACK = "feedback"
     DIGITAL_ACCOUNT = "digital_account"
     HISTORY = "history"
+    # Whom the person's data was disclosed to (P8-P10), and who in the register read or
+    # changed it (the audit trail, P7): both are data about the person.
+    DISCLOSURE = "disclosure"
+    ACCESS_LOG = "access_log"
 
 
 class Purpose(StrEnum):
@@ -148,6 +152,16 @@ LABELS: dict[StrEnum, tuple[str, str, str]] = {
         "Digital account registration",
     ),
     Category.HISTORY: ("Tietojen muutoshistoria", "Ändringshistorik", "Change history"),
+    Category.DISCLOSURE: (
+        "Tietojen luovutukset ja siirrot",
+        "Utlämnanden och överföringar av uppgifter",
+        "Disclosures and transfers",
+    ),
+    Category.ACCESS_LOG: (
+        "Tietojen käsittelyloki (kuka luki tai muutti tietoja)",
+        "Behandlingslogg (vem läste eller ändrade uppgifterna)",
+        "Access log (who read or changed the data)",
+    ),
     Purpose.CUSTOMER_RELATIONSHIP: (
         "asiakassuhteen hoitaminen ja kehittäminen",
         "skötsel och utveckling av kundrelationen",
