@@ -7,7 +7,7 @@ import sys
 import click
 import typer
 
-from rekisteri.entrypoints.cli import audit, customer, demo, keys, system, user
+from rekisteri.entrypoints.cli import audit, customer, demo, disclose, keys, system, user
 
 app = typer.Typer(
     name="rekisteri",
@@ -22,6 +22,9 @@ app.add_typer(customer.app, name="customer")
 app.add_typer(keys.app, name="keys")
 app.add_typer(user.app, name="user")
 app.add_typer(audit.app, name="audit")
+app.add_typer(disclose.recipients, name="recipient")
+app.add_typer(disclose.app, name="disclose")
+app.add_typer(disclose.loans, name="loans")
 
 
 def main() -> None:
