@@ -107,10 +107,12 @@ def test_third_country_without_safeguard_is_refused_with_one_recorded(
         person_ids=[p],
         reason="customer survey platform",
     )
-    with pytest.raises(RuleViolation, match="outside the EU/EEA"):
-        with register.unit_of_work(ACTOR) as uow:
-            to = disclosures.find_recipient(uow, "Offshore Analytics Inc")
-            disclosures.disclose(uow, to, **args)
+    with (
+        pytest.raises(RuleViolation, match="outside the EU/EEA"),
+        register.unit_of_work(ACTOR) as uow,
+    ):
+        to = disclosures.find_recipient(uow, "Offshore Analytics Inc")
+        disclosures.disclose(uow, to, **args)
     assert _count(register, disclosure) == 0
     with register.unit_of_work(ACTOR) as uow:
         to = disclosures.find_recipient(uow, "Safe Analytics Inc")
@@ -131,18 +133,17 @@ def test_adequacy_must_fit_the_country_and_purposes_must_fit_the_agreement(
     _recipient(register, "Swiss Partner AG", "partner", "CH", safeguard="adequacy")
     _recipient(register, "Narrow Oy", "partner", purposes=[Purpose.SERVICE_DELIVERY])
     p = add_person(register)
-    with pytest.raises(RuleViolation, match="does not cover"):
-        with register.unit_of_work(ACTOR) as uow:
-            disclosures.disclose(
-                uow,
-                disclosures.find_recipient(uow, "Narrow Oy"),
-                kind=DisclosureKind.OTHER,
-                purpose=Purpose.DIRECT_MARKETING,
-                basis=LawfulBasis.CONSENT,
-                categories=[Category.CONTACT],
-                person_ids=[p],
-                reason="x",
-            )
+    with pytest.raises(RuleViolation, match="does not cover"), register.unit_of_work(ACTOR) as uow:
+        disclosures.disclose(
+            uow,
+            disclosures.find_recipient(uow, "Narrow Oy"),
+            kind=DisclosureKind.OTHER,
+            purpose=Purpose.DIRECT_MARKETING,
+            basis=LawfulBasis.CONSENT,
+            categories=[Category.CONTACT],
+            person_ids=[p],
+            reason="x",
+        )
 
 
 def test_asiakastieto_gets_only_persons_with_liabilities_of_their_own(
@@ -245,11 +246,13 @@ def test_recording_loans_have_a_deadline_and_close_with_evidence(
     _recipient(register, "Tutkimuslaitos Oy", "research_institute", agreement_ref="TL-7")
     _recipient(register, "Kumppani Oy", "partner")
     due = clock().date() + dt.timedelta(days=30)
-    with pytest.raises(RuleViolation, match="research_institute"):
-        with register.unit_of_work(ACTOR) as uow:
-            recording_loans.lend_recordings(
-                uow, disclosures.find_recipient(uow, "Kumppani Oy"), [rec], study="s", due_on=due
-            )
+    with (
+        pytest.raises(RuleViolation, match="research_institute"),
+        register.unit_of_work(ACTOR) as uow,
+    ):
+        recording_loans.lend_recordings(
+            uow, disclosures.find_recipient(uow, "Kumppani Oy"), [rec], study="s", due_on=due
+        )
     with register.unit_of_work(ACTOR) as uow:
         loan = recording_loans.lend_recordings(
             uow,
