@@ -203,3 +203,28 @@ def test_cli_verify_and_person(trail, settings: Settings) -> None:
     assert last is not None and last.via.startswith("rekisteri audit person")
     assert last.categories == Category.ACCESS_LOG.value
     assert audit.verify_trail(reg).ok
+
+
+def test_concurrent_appends_keep_one_chain(register: RegisterApp) -> None:
+    """Threads on their own connections (row lock on PostgreSQL, write lock on SQLite)."""
+    import threading
+
+    people = [add_person(register, n) for n in range(4)]
+    errors: list[BaseException] = []
+
+    def reader(pid: int) -> None:
+        try:
+            for _ in range(15):
+                _read(register, pid, who=f"reader{pid}")
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=reader, args=(p,)) for p in people]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    verdict = audit.verify_trail(register)
+    assert verdict.ok, verdict
+    assert verdict.checked == 4 + 4 * 15

@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from rekisteri.adapters.schema.audit import audit_chain_head, audit_entry, audit_subject
 
@@ -103,17 +103,29 @@ def head_tag(key: bytes, seq: int, last_hash: str) -> str:
     return hmac.new(key, f"head {seq} {last_hash}".encode(), hashlib.sha256).hexdigest()
 
 
+# Built once: the append runs on every audited request, and building statements costs more
+# than executing these small ones.
+_LOCK_HEAD = (
+    update(audit_chain_head)
+    .where(audit_chain_head.c.id == HEAD_ID)
+    .values(seq=audit_chain_head.c.seq + bindparam("count"))
+    .returning(audit_chain_head.c.seq, audit_chain_head.c.entry_hash)
+)
+_MOVE_HEAD = (
+    update(audit_chain_head)
+    .where(audit_chain_head.c.id == HEAD_ID)
+    .values(entry_hash=bindparam("last_hash"), tag=bindparam("last_tag"))
+)
+_ADD_ENTRY = audit_entry.insert()
+_ADD_SUBJECT = audit_subject.insert()
+
+
 def append(connection: Connection, key: bytes, entries: Sequence[NewEntry], at: dt.datetime) -> int:
     """Append entries in the caller's transaction; returns the last seq."""
     if not entries:
         return 0
     n = len(entries)
-    locked = connection.execute(
-        update(audit_chain_head)
-        .where(audit_chain_head.c.id == HEAD_ID)
-        .values(seq=audit_chain_head.c.seq + n)
-        .returning(audit_chain_head.c.seq, audit_chain_head.c.entry_hash)
-    ).one()
+    locked = connection.execute(_LOCK_HEAD, {"count": n}).one()
     seq = int(locked.seq) - n
     prev = str(locked.entry_hash)
     rows: list[dict[str, Any]] = []
@@ -125,14 +137,10 @@ def append(connection: Connection, key: bytes, entries: Sequence[NewEntry], at: 
         values["entry_hash"] = prev = entry_hash(key, prev, canonical(values))
         rows.append(values)
         subjects.extend({"seq": seq, "person_id": p} for p in sorted(set(entry.person_ids)))
-    connection.execute(audit_entry.insert(), rows)
+    connection.execute(_ADD_ENTRY, rows)
     if subjects:
-        connection.execute(audit_subject.insert(), subjects)
-    connection.execute(
-        update(audit_chain_head)
-        .where(audit_chain_head.c.id == HEAD_ID)
-        .values(entry_hash=prev, tag=head_tag(key, seq, prev))
-    )
+        connection.execute(_ADD_SUBJECT, subjects)
+    connection.execute(_MOVE_HEAD, {"last_hash": prev, "last_tag": head_tag(key, seq, prev)})
     return seq
 
 

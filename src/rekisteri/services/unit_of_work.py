@@ -8,8 +8,9 @@ case either happens whole or not at all (bad input stores nothing).
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,6 +139,9 @@ class RegisterApp:
     clock: Clock = utc_now
     # The route or command named in audit entries when the actor does not say (the CLI sets it).
     via: str = "library"
+    # SQLite has one writer and its busy handler waits by sleeping (1 ms and up), so the
+    # threads of one server process queue here for the audit append of a read instead.
+    _append_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @contextmanager
     def unit_of_work(self, actor: Actor) -> Iterator[UnitOfWork]:
@@ -157,7 +161,13 @@ class RegisterApp:
         with self.engine.connect() as connection:
             uow = UnitOfWork(connection, self.cipher, self.clock, actor, self.settings, catalogue)
             yield uow
-            if self._audit(uow):
+            if not uow.reads or not self.settings.audit_enabled:
+                return
+            # Only here, never in unit_of_work(): a writer may already hold SQLite's lock, and
+            # waiting for this one then would deadlock with a reader waiting for that one.
+            queue = self._append_lock if self.engine.dialect.name == "sqlite" else nullcontext()
+            with queue:
+                self._audit(uow)
                 connection.commit()
 
     def _audit(self, uow: UnitOfWork) -> bool:
