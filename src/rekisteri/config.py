@@ -34,6 +34,14 @@ class Settings(BaseSettings):
     controller_address: str = "Energiakatu 1, 00100 Helsinki"
     controller_email: str = "asiakaspalvelu@esimerkkienergia.fi"
     dpo_contact: str = "tietosuoja@esimerkkienergia.fi"
+    # The audit trail of every read and change (P7). Off only to measure what it costs
+    # (bench/bench_api_audit.py); never in production.
+    audit_enabled: bool = True
+    # Staff login sessions for the web pages (P7, P15: a session cookie for logging in).
+    session_hours: int = 10  # absolute lifetime of a login
+    session_idle_minutes: int = 30  # ends after this long without use
+    # Secure cookies need https; turn off only for plain-http development on localhost.
+    session_cookie_secure: bool = True
 
 
 def get_settings() -> Settings:

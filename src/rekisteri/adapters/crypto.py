@@ -109,6 +109,10 @@ class Cipher:
     def __init__(self, keyring: Keyring) -> None:
         self.keyring = keyring
         self._aead = {kid: AESGCM(key) for kid, key in keyring.keys.items()}
+        # The audit chain's HMAC key, derived from the index key so it survives key rotation.
+        self.audit_key = HKDF(SHA256(), 32, salt=None, info=b"rekisteri audit chain").derive(
+            keyring.index_key
+        )
 
     def blind_index(self, attribute: str, value: str) -> str:
         msg = attribute.encode() + b"\x00" + value.encode()

@@ -32,6 +32,8 @@ CATEGORY_READERS: Mapping[Category, Mapping[Role, Visibility]] = {
     Category.DIGITAL_ACCOUNT: {CS: F, DPO: F},
     Category.HISTORY: {CS: F, DPO: F},
     Category.RIGHTS_REQUEST: {CS: F, DPO: F},
+    Category.DISCLOSURE: {BI: F, DPO: F},
+    Category.ACCESS_LOG: {DPO: F},
 }
 
 # Which purposes each role works for (P4, P7); a route serving another purpose is refused.
@@ -65,4 +67,8 @@ CATEGORY_WRITERS: Mapping[Category, frozenset[Role]] = {
     Category.DIGITAL_ACCOUNT: frozenset({CS}),
     Category.HISTORY: frozenset({DPO}),
     Category.RIGHTS_REQUEST: frozenset({CS, DPO}),
+    # Disclosures are made by billing (Asiakastieto, collection), marketing (group marketing)
+    # and the DPO (authorities, research loans); the access log is written by the register only.
+    Category.DISCLOSURE: frozenset({BI, MK, DPO}),
+    Category.ACCESS_LOG: frozenset(),
 }

@@ -81,6 +81,30 @@ READINGS = RetentionRule(
         "6 years from the reading; readings a bill was based on as contract records",
     ),
 )
+DISCLOSURE_RECORDS = RetentionRule(
+    "disclosure_records",
+    Anchor.RECORDED,
+    60,
+    OnErasure.KEEP_RESTRICTED,
+    legal_reason="gdpr_accountability",
+    words=(
+        "5 vuotta luovutuksesta (osoitusvelvollisuus, EU:n tietosuoja-asetus 5 ja 30 art.)",
+        "5 år från utlämnandet (ansvarsskyldighet, EU:s dataskyddsförordning art. 5 och 30)",
+        "5 years from the disclosure (accountability, GDPR Art. 5 and 30)",
+    ),
+)
+ACCESS_LOG = RetentionRule(
+    "access_log",
+    Anchor.RECORDED,
+    60,
+    OnErasure.KEEP_RESTRICTED,
+    legal_reason="gdpr_security",
+    words=(
+        "5 vuotta kirjauksesta (käsittelyn turvallisuus ja valvonta)",
+        "5 år från loggningen (behandlingens säkerhet och tillsyn)",
+        "5 years from the entry (security and supervision of processing)",
+    ),
+)
 ALL_RULES = (
     CONTRACT_RECORDS,
     CUSTOMER_DATA,
@@ -89,4 +113,6 @@ ALL_RULES = (
     RECORDINGS,
     FEEDBACK,
     READINGS,
+    DISCLOSURE_RECORDS,
+    ACCESS_LOG,
 )

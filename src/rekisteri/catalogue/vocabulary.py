@@ -31,6 +31,10 @@ class Category(StrEnum):
     DIGITAL_ACCOUNT = "digital_account"
     HISTORY = "history"
     RIGHTS_REQUEST = "rights_request"
+    # Whom the person's data was disclosed to (P8-P10), and who in the register read or
+    # changed it (the audit trail, P7): both are data about the person.
+    DISCLOSURE = "disclosure"
+    ACCESS_LOG = "access_log"
 
 
 class Purpose(StrEnum):
@@ -183,6 +187,22 @@ _LABEL_PAIRS: tuple[tuple[StrEnum, tuple[str, str, str]], ...] = (
             "Rekisteröidyn oikeuksia koskevat pyynnöt",
             "Begäranden om den registrerades rättigheter",
             "Requests about the person's rights",
+        ),
+    ),
+    (
+        Category.DISCLOSURE,
+        (
+            "Tietojen luovutukset ja siirrot",
+            "Utlämnanden och överföringar av uppgifter",
+            "Disclosures and transfers",
+        ),
+    ),
+    (
+        Category.ACCESS_LOG,
+        (
+            "Tietojen käsittelyloki (kuka luki tai muutti tietoja)",
+            "Behandlingslogg (vem läste eller ändrade uppgifterna)",
+            "Access log (who read or changed the data)",
         ),
     ),
     (

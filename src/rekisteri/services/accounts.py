@@ -143,3 +143,25 @@ def resolve_token(uow: UnitOfWork, token: str) -> TokenActor:
     return TokenActor(
         Actor(row.username, Role(row.role)), frozenset(Purpose(p) for p in row.scopes.split())
     )
+
+
+# One demo account per role, in the register's own words (Finnish user IDs).
+DEMO_USERS: dict[Role, str] = {
+    Role.CUSTOMER_SERVICE: "demo.asiakaspalvelu",
+    Role.BILLING: "demo.laskutus",
+    Role.MARKETING: "demo.markkinointi",
+    Role.DPO: "demo.tietosuoja",
+    Role.ADMINISTRATOR: "demo.yllapito",
+    Role.PROCESSOR: "demo.kumppani",
+}
+
+
+def add_demo_users(uow: UnitOfWork) -> list[tuple[Role, NewUser]]:
+    """Demo staff, one per role, each with a generated password (none exists by default).
+    Accounts that already exist are left as they are."""
+    made = []
+    for role, name in DEMO_USERS.items():
+        if uow.execute(select(staff_user.c.id).where(staff_user.c.username == name)).first():
+            continue
+        made.append((role, add_user(uow, name, role)))
+    return made

@@ -22,7 +22,7 @@ from rekisteri.adapters.schema.register import (
     person,
     site,
 )
-from rekisteri.catalogue import Purpose
+from rekisteri.catalogue import Category, Purpose
 from rekisteri.domain import identifiers, values
 from rekisteri.domain.consent import PermissionDraft
 from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
@@ -126,6 +126,11 @@ def register_person(
                 **_prov(provenance),
             )
         )
+    uow.note_change(
+        [int(person_id)],
+        {Category.IDENTITY, Category.CONTACT} | ({Category.MARKETING} if perms else set()),
+        "register person",
+    )
     return Registered(int(person_id), number)
 
 
@@ -169,6 +174,7 @@ def add_contact_point(
     cp = draft.validated()
     _person_row(uow, person_id)
     ensure_processing_allowed(uow, person_id, Purpose.CUSTOMER_RELATIONSHIP)
+    uow.note_change([person_id], [Category.CONTACT], "add contact point")
     return _insert_contact_point(uow, person_id, cp, provenance)
 
 
@@ -317,6 +323,7 @@ def add_billing_account(
     d = draft.validated()
     _person_row(uow, person_id)
     ensure_processing_allowed(uow, person_id, Purpose.CUSTOMER_RELATIONSHIP)
+    uow.note_change([person_id], [Category.BILLING], "add billing account")
     iban_cols: dict[str, Any] = {}
     if d.iban:
         sealed = uow.cipher.seal(IBAN, d.iban)
@@ -388,6 +395,7 @@ def add_contract(
             **_prov(provenance),
         )
     ).inserted_primary_key[0]
+    uow.note_change([person_id], [Category.CONTRACT], "add contract")
     return int(contract_id), number
 
 

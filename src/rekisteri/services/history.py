@@ -49,6 +49,11 @@ def record_change(
             received_at=provenance.received_at,
         )
     )
+    uow.note_change(
+        [] if person_id is None else [person_id],
+        [uow.catalogue[attribute].category],
+        f"change {attribute}",
+    )
 
 
 def changes_of(uow: UnitOfWork, person_id: int, *, reveal: bool) -> list[dict[str, Any]]:

@@ -8,16 +8,18 @@ case either happens whole or not at all (bad input stores nothing).
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select, update
 
+from rekisteri.adapters import audit_chain
 from rekisteri.adapters.crypto import Cipher
 from rekisteri.adapters.schema.register import counter
-from rekisteri.catalogue import Catalogue, Category, Role, catalogue
+from rekisteri.catalogue import Catalogue, Category, Purpose, Role, catalogue
 from rekisteri.config import Settings
 
 Clock = Callable[[], dt.datetime]
@@ -34,6 +36,10 @@ class Actor:
     name: str
     role: Role | None = None  # None: the system itself (migrations, demo, retention run)
     person_id: int | None = None  # set when the person acts on their own data
+    # For the audit trail: the purpose the work serves, and the route or command it came by
+    # (the API guard and the CLI fill these in).
+    purpose: Purpose | None = None
+    via: str | None = None
 
     @staticmethod
     def system(name: str = "system") -> Actor:
@@ -47,6 +53,7 @@ class PersonalDataRead:
     person_ids: tuple[int, ...]
     categories: frozenset[Category]
     what: str
+    action: str = "read"  # read | change
 
 
 @dataclass
@@ -64,6 +71,40 @@ class UnitOfWork:
     ) -> None:
         """Every read of personal data is declared here by the service that reads it."""
         self.reads.append(PersonalDataRead(tuple(person_ids), frozenset(categories), what))
+
+    def note_change(
+        self, person_ids: Iterable[int], categories: Iterable[Category], what: str
+    ) -> None:
+        """A change of personal data (services/history.record_change notes it for you)."""
+        self.reads.append(
+            PersonalDataRead(tuple(person_ids), frozenset(categories), what, action="change")
+        )
+
+    def audit_entries(self, default_via: str) -> list[audit_chain.NewEntry]:
+        """What this unit read and changed, one entry per action and set of persons."""
+        grouped: dict[tuple[str, tuple[int, ...]], tuple[set[str], list[str]]] = {}
+        for note in self.reads:
+            key = (note.action, tuple(sorted(set(note.person_ids))))
+            cats, whats = grouped.setdefault(key, (set(), []))
+            cats.update(c.value for c in note.categories)
+            if note.what not in whats:
+                whats.append(note.what)
+        actor = self.actor
+        return [
+            audit_chain.NewEntry(
+                actor=actor.name,
+                role=actor.role.value if actor.role else None,
+                subject_self=actor.person_id,
+                purpose=actor.purpose.value if actor.purpose else None,
+                via=actor.via or default_via,
+                action=action,
+                outcome="allowed",
+                categories=tuple(cats),
+                person_ids=persons,
+                what="; ".join(whats),
+            )
+            for (action, persons), (cats, whats) in grouped.items()
+        ]
 
     def now(self) -> dt.datetime:
         return self.clock()
@@ -98,18 +139,47 @@ class RegisterApp:
     clock: Clock = utc_now
     # The personal-data catalogue services walk (tests pass one with an attribute added).
     catalogue: Catalogue = catalogue
+    # The route or command named in audit entries when the actor does not say (the CLI sets it).
+    via: str = "library"
+    # SQLite has one writer and its busy handler waits by sleeping (1 ms and up), so the
+    # threads of one server process queue here for the audit append of a read instead.
+    _append_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @contextmanager
     def unit_of_work(self, actor: Actor) -> Iterator[UnitOfWork]:
+        """One transaction; what it read and changed is audited in the same transaction."""
         with self.engine.begin() as connection:
-            yield UnitOfWork(
+            uow = UnitOfWork(
                 connection, self.cipher, self.clock, actor, self.settings, self.catalogue
             )
+            yield uow
+            self._audit(uow)
 
     @contextmanager
     def reading(self, actor: Actor) -> Iterator[UnitOfWork]:
-        """A read-only unit of work (still one transaction, so reads are consistent)."""
+        """A read-only unit of work (still one transaction, so reads are consistent).
+
+        Its reads are audited before it ends: when the audit entry cannot be written, the
+        caller gets an error instead of the data (no audit, no data).
+        """
         with self.engine.connect() as connection:
-            yield UnitOfWork(
+            uow = UnitOfWork(
                 connection, self.cipher, self.clock, actor, self.settings, self.catalogue
             )
+            yield uow
+            if not uow.reads or not self.settings.audit_enabled:
+                return
+            # Only here, never in unit_of_work(): a writer may already hold SQLite's lock, and
+            # waiting for this one then would deadlock with a reader waiting for that one.
+            queue = self._append_lock if self.engine.dialect.name == "sqlite" else nullcontext()
+            with queue:
+                self._audit(uow)
+                connection.commit()
+
+    def _audit(self, uow: UnitOfWork) -> bool:
+        if not uow.reads or not self.settings.audit_enabled:
+            return False
+        entries = uow.audit_entries(self.via)
+        audit_chain.append(uow.connection, self.cipher.audit_key, entries, uow.now())
+        uow.reads.clear()
+        return True

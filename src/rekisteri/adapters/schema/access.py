@@ -33,3 +33,16 @@ api_token = Table(
     Column("revoked_at", UtcDateTime()),
     Column("created_at", UtcDateTime(), nullable=False),
 )
+
+staff_session = Table(
+    "staff_session",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("staff_user.id"), nullable=False, index=True),
+    # SHA-256 of the cookie's 256-bit random value; the value itself is never stored.
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("idle_until", UtcDateTime(), nullable=False),
+    Column("revoked_at", UtcDateTime()),
+)

@@ -11,8 +11,9 @@ from fastapi.responses import JSONResponse
 from rekisteri import __version__
 from rekisteri.config import get_settings
 from rekisteri.domain.errors import Forbidden, InvalidInput, NotFound, RuleViolation
-from rekisteri.entrypoints.api.routes import health, persons
+from rekisteri.entrypoints.api.routes import audit, disclosures, health, persons
 from rekisteri.entrypoints.api.routes import requests as rights_requests
+from rekisteri.entrypoints.web import login
 from rekisteri.services.bootstrap import open_register
 from rekisteri.services.unit_of_work import RegisterApp
 
@@ -27,6 +28,9 @@ def create_app(register: RegisterApp) -> FastAPI:
     app.include_router(health.router)
     app.include_router(persons.router)
     app.include_router(rights_requests.router)
+    app.include_router(audit.router)
+    app.include_router(disclosures.router)
+    app.include_router(login.router)
     _error_handlers(app)
     return app
 

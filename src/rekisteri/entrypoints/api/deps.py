@@ -2,23 +2,40 @@
 
 Deny by default: a route states the purpose it serves and the data categories it returns or
 changes (`guard(...)`); the guard authenticates the caller and refuses a role that works for
-another purpose or may not see (or change) those categories. A test walks every route and fails
-for one without a guard.
+another purpose or may not see (or change) those categories. A route that needs no login
+declares that instead (`public(purpose, *categories, reason=...)`). A test walks every route
+and fails for one with neither.
+
+How to declare a route:
+
+    Reader = Annotated[Principal, Depends(guard(Purpose.X, Category.Y))]
+    @router.get("/api/v1/things/{key}")
+    def read_thing(key: str, reg: RegisterDep, who: Reader) -> ...:
+        with reg.reading(who.actor) as uow:   # who.actor carries the purpose and the route,
+            ...                               # so the audit entry names them
+
+    @router.get("/preferences/{token}", dependencies=[Depends(public(
+        Purpose.DIRECT_MARKETING, Category.MARKETING, reason="the person's own signed link"))])
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Annotated
+from dataclasses import dataclass, replace
+from typing import Annotated, Any, NoReturn
+from urllib.parse import quote
 
-from fastapi import Depends, HTTPException, Path, Request, status
+from fastapi import Depends, FastAPI, HTTPException, Path, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from rekisteri.catalogue import Category, Purpose, Visibility, catalogue
 from rekisteri.catalogue.readers import CATEGORY_WRITERS, ROLE_PURPOSES
-from rekisteri.domain.errors import Forbidden
+from rekisteri.domain.errors import Forbidden, NotFound
+from rekisteri.services import sessions
 from rekisteri.services.accounts import resolve_token
+from rekisteri.services.audit import record_denied
+from rekisteri.services.customer_view import resolve_person
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 
 bearer = HTTPBearer(auto_error=False)
@@ -47,8 +64,18 @@ class Principal:
     categories: frozenset[Category]
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 class Guard:
-    """The declaration of a route: the purpose it serves and the categories it touches."""
+    """The declaration of a route: the purpose it serves and the categories it touches.
+
+    The caller is a bearer token (integrations, scripts) or a staff session cookie (pages; a
+    form post must also carry the session's CSRF token, as the form field `csrf_token` or the
+    header X-CSRF-Token). A refusal (403) is written to the audit trail before it is answered.
+    With `page=True` an unauthenticated browser is sent to the login page instead of a 401.
+    """
 
     def __init__(
         self,
@@ -57,41 +84,103 @@ class Guard:
         *,
         writes: bool,
         public: bool = False,
+        page: bool = False,
     ) -> None:
         self.purpose = purpose
         self.categories = frozenset(categories)
         self.writes = writes
         self.public = public
+        self.page = page
 
-    def __call__(
+    async def __call__(
         self,
         request: Request,
         reg: RegisterDep,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     ) -> Principal:
-        if credentials is None:
-            raise HTTPException(
-                status.HTTP_401_UNAUTHORIZED,
-                "authentication required",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-        with reg.unit_of_work(Actor.system("auth")) as uow:
-            try:
-                token = resolve_token(uow, credentials.credentials)
-            except Forbidden as exc:
+        offered_csrf = request.headers.get("x-csrf-token")
+        if (
+            credentials is None
+            and offered_csrf is None
+            and request.method not in SAFE_METHODS
+            and request.headers.get("content-type", "").startswith(FORM_TYPES)
+        ):
+            form = await request.form()  # Starlette keeps it for the route's own Form fields
+            value = form.get("csrf_token")
+            offered_csrf = value if isinstance(value, str) else None
+        return await run_in_threadpool(self.authorise, request, reg, credentials, offered_csrf)
+
+    def authorise(
+        self,
+        request: Request,
+        reg: RegisterApp,
+        credentials: HTTPAuthorizationCredentials | None,
+        offered_csrf: str | None,
+    ) -> Principal:
+        actor, scopes = self._authenticate(request, reg, credentials, offered_csrf)
+        actor = replace(actor, purpose=self.purpose, via=route_name(request))
+        try:
+            if self.purpose not in scopes:
                 raise HTTPException(
-                    status.HTTP_401_UNAUTHORIZED, str(exc), headers={"WWW-Authenticate": "Bearer"}
-                ) from exc
-        actor = token.actor
-        assert actor.role is not None
-        if self.purpose not in token.scopes:
-            raise HTTPException(
-                status.HTTP_403_FORBIDDEN, f"the token is not scoped for {self.purpose.value}"
+                    status.HTTP_403_FORBIDDEN, f"the token is not scoped for {self.purpose.value}"
+                )
+            self.check(actor)
+        except HTTPException as refusal:
+            record_denied(
+                reg,
+                actor,
+                self.categories,
+                _persons_named(reg, request),
+                str(refusal.detail),
+                action="change" if self.writes else "read",
             )
-        self.check(actor)
+            raise
         principal = Principal(actor, self.purpose, self.categories)
         request.state.principal = principal
         return principal
+
+    def _authenticate(
+        self,
+        request: Request,
+        reg: RegisterApp,
+        credentials: HTTPAuthorizationCredentials | None,
+        offered_csrf: str | None,
+    ) -> tuple[Actor, frozenset[Purpose]]:
+        if credentials is not None:
+            with reg.unit_of_work(Actor.system("auth")) as uow:
+                try:
+                    token = resolve_token(uow, credentials.credentials)
+                except Forbidden as exc:
+                    raise HTTPException(
+                        status.HTTP_401_UNAUTHORIZED,
+                        str(exc),
+                        headers={"WWW-Authenticate": "Bearer"},
+                    ) from exc
+            return token.actor, token.scopes
+        cookie = request.cookies.get(sessions.COOKIE)
+        if cookie:
+            with reg.unit_of_work(Actor.system("auth")) as uow:
+                try:
+                    actor = sessions.resolve_session(uow, cookie)
+                except Forbidden as exc:
+                    self._unauthenticated(request, str(exc))
+            if request.method not in SAFE_METHODS and not sessions.csrf_matches(
+                cookie, offered_csrf
+            ):
+                raise HTTPException(status.HTTP_403_FORBIDDEN, "missing or wrong CSRF token")
+            assert actor.role is not None
+            return actor, ROLE_PURPOSES.get(actor.role, frozenset())
+        self._unauthenticated(request, "authentication required")
+
+    def _unauthenticated(self, request: Request, why: str) -> NoReturn:
+        if self.page:
+            target = quote(request.url.path, safe="/")
+            raise HTTPException(
+                status.HTTP_303_SEE_OTHER, why, headers={"Location": f"/login?next={target}"}
+            )
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, why, headers={"WWW-Authenticate": "Bearer"}
+        )
 
     def check(self, actor: Actor) -> None:
         role = actor.role
@@ -122,5 +211,96 @@ class Guard:
             )
 
 
-def guard(purpose: Purpose, *categories: Category, writes: bool = False) -> Guard:
-    return Guard(purpose, categories, writes=writes)
+def guard(
+    purpose: Purpose, *categories: Category, writes: bool = False, page: bool = False
+) -> Guard:
+    """Depends(guard(...)) on every route that touches personal data (deny by default)."""
+    return Guard(purpose, categories, writes=writes, page=page)
+
+
+class Public:
+    """The declaration of a route anyone may call: what it serves and why that is safe.
+
+    A route carries either a Guard or a Public in its dependencies; the route-walk test fails
+    for one with neither. `purpose` is None when the route serves no purpose of the register
+    (health checks, the login form); `categories` are the personal data it touches (a
+    preference-centre page reached by a signed link touches the person's own marketing data).
+    """
+
+    def __init__(
+        self, purpose: Purpose | None, categories: Iterable[Category], *, reason: str
+    ) -> None:
+        if not reason.strip():
+            raise ValueError("a public route must say why it may be public")
+        self.purpose = purpose
+        self.categories = frozenset(categories)
+        self.reason = reason
+
+    def __call__(self) -> None:
+        return None
+
+
+def public(purpose: Purpose | None, *categories: Category, reason: str) -> Public:
+    """Depends(public(...)) on a route that needs no login, with the reason it needs none."""
+    return Public(purpose, categories, reason=reason)
+
+
+def route_name(request: Request) -> str:
+    """The route as the audit trail names it: the path template, never the values in it."""
+    route = request.scope.get("route")
+    path = getattr(route, "path", None) or "(unknown route)"
+    return f"{request.method} {path}"
+
+
+def _persons_named(reg: RegisterApp, request: Request) -> list[int]:
+    """Whose data a refused request asked for, as far as its path says."""
+    params = request.path_params
+    key = params.get("key", params.get("person_id"))
+    if key is None:
+        return []
+    with reg.reading(Actor.system("audit")) as uow:
+        try:
+            return [resolve_person(uow, key)]
+        except NotFound:
+            return []
+
+
+def _dependant_of(route: object) -> Any:
+    return getattr(route, "dependant", None)
+
+
+def declaration(route: object) -> Guard | Public | None:
+    """The Guard or Public a route carries among its dependencies (None: undeclared)."""
+    root = _dependant_of(route)
+    pending = [root] if root is not None else []
+    while pending:
+        dependant = pending.pop()
+        if isinstance(dependant.call, Guard | Public):
+            return dependant.call
+        pending.extend(dependant.dependencies)
+    return None
+
+
+def all_routes(app: FastAPI) -> list[Any]:
+    """Every route as it is served, with routers' prefixes and dependencies applied (newer
+    FastAPI includes routers lazily; older ones copy their routes into app.routes)."""
+    try:
+        from fastapi.routing import iter_route_contexts
+    except ImportError:  # pragma: no cover - depends on the installed FastAPI
+        return list(app.routes)
+    return list(iter_route_contexts(app.routes))
+
+
+def undeclared_routes(app: FastAPI) -> list[str]:
+    """Routes with neither a Guard nor a Public declaration. FastAPI's own documentation
+    routes (/openapi.json, /docs, /redoc) hold no personal data and are exempt."""
+    framework = {app.openapi_url, app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url}
+    missing = []
+    for route in all_routes(app):
+        path = getattr(route, "path", "?")
+        if path in framework:
+            continue
+        if declaration(route) is None:
+            methods = ",".join(sorted(getattr(route, "methods", None) or ()))
+            missing.append(f"{methods} {path}")
+    return missing

@@ -45,9 +45,36 @@ def register() -> RegisterApp:
     from rekisteri.adapters.crypto import KeyError_
 
     try:
-        return open_register(settings())
+        reg = open_register(settings())
     except KeyError_ as exc:
         fail(str(exc), EXIT_FAILURE)
+    reg.via = command_name()
+    return reg
+
+
+def command_name() -> str:
+    """The command and the operating-system user running it, as the audit trail names it."""
+    import getpass
+
+    ctx = _click_context()
+    # The command's path only: its arguments may hold identity codes.
+    path = ctx.command_path if ctx is not None else "rekisteri"
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return f"{path} (os user {user})"
+
+
+def _click_context() -> Any:
+    # Typer >= 0.20 runs commands under its own copy of click; older ones under click itself.
+    import importlib
+
+    try:
+        module = importlib.import_module("typer._click.globals")
+    except ImportError:  # pragma: no cover - depends on the installed Typer
+        module = importlib.import_module("click.globals")
+    return module.get_current_context(silent=True)
 
 
 def print_json(data: Any) -> None:

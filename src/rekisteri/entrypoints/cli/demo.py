@@ -8,7 +8,9 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from rekisteri.entrypoints.cli.common import console, is_terminal, register, settings
+from rekisteri.services.accounts import add_demo_users
 from rekisteri.services.bootstrap import initialise
+from rekisteri.services.unit_of_work import Actor
 
 
 def install(app: typer.Typer) -> None:
@@ -41,3 +43,12 @@ def install(app: typer.Typer) -> None:
             + ", ".join(f"{k} {v}" for k, v in result.rows.items())
         )
         console.print("try: rekisteri customer show " + result.sample_customer_numbers[0])
+        with reg.unit_of_work(Actor("demo")) as uow:
+            staff = add_demo_users(uow)
+        if staff:
+            # Shown once: only argon2 hashes are stored. There is no default password.
+            console.print("demo staff (passwords shown once, not stored):")
+            for role, user in staff:
+                console.print(
+                    f"  {role.value:<17} {user.username:<22} {user.password}", markup=False
+                )

@@ -7,7 +7,17 @@ import sys
 import click
 import typer
 
-from rekisteri.entrypoints.cli import customer, demo, keys, request, retention, system, user
+from rekisteri.entrypoints.cli import (
+    audit,
+    customer,
+    demo,
+    disclose,
+    keys,
+    request,
+    retention,
+    system,
+    user,
+)
 
 app = typer.Typer(
     name="rekisteri",
@@ -23,6 +33,10 @@ app.add_typer(keys.app, name="keys")
 app.add_typer(user.app, name="user")
 app.add_typer(request.app, name="request")
 app.add_typer(retention.app, name="retention")
+app.add_typer(audit.app, name="audit")
+app.add_typer(disclose.recipients, name="recipient")
+app.add_typer(disclose.app, name="disclose")
+app.add_typer(disclose.loans, name="loans")
 
 
 def main() -> None:

@@ -90,6 +90,7 @@ def read_identity_code(key: PersonKey, reg: RegisterDep, who: ReadIdentityCode) 
     with reg.reading(who.actor) as uow:
         person_id = resolve_person(uow, key)
         row = uow.execute(select(person).where(person.c.id == person_id)).one()
+        uow.note_read([person_id], [Category.IDENTITY], "identity code")
         return {
             "id": person_id,
             "personal_identity_code": attribute_value(uow, attr, row._mapping, visibility),

@@ -1,0 +1,248 @@
+"""What the audit trail costs a read: GET /api/v1/persons/{key} with audit on and off.
+
+One run: a fresh register (SQLite by default, or --database-url), a customer-service token,
+then the API served by uvicorn with 2 worker processes, loaded from a second process on
+localhost (wrk from Debian when it can be had, else a bounded Python load generator). Each
+setting is measured --rounds times, alternating (the machine is shared, so its neighbours'
+load comes and goes); the best and the median round are reported. The machine's own limit
+beside it: the same server answering /healthz (no login, no personal data, one trivial query).
+
+    python bench/bench_api_audit.py [--seconds 10] [--connections 16] [--database-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from rekisteri.adapters.crypto import Keyring
+from rekisteri.catalogue import Purpose, Role
+from rekisteri.config import Settings
+from rekisteri.services import accounts
+from rekisteri.services.bootstrap import initialise, open_register
+from rekisteri.services.demo import generate
+from rekisteri.services.unit_of_work import Actor
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wrk() -> str | None:
+    if shutil.which("wrk"):
+        return shutil.which("wrk")
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run(
+            ["apt-get", "install", "-y", "-q", "wrk"],
+            capture_output=True,
+            timeout=300,
+            check=False,
+        )
+    return shutil.which("wrk")
+
+
+def _prepare(env: dict[str, str], customers: int) -> tuple[str, str]:
+    settings = Settings(
+        **{  # type: ignore[arg-type]
+            k.removeprefix("REKISTERI_").lower(): v
+            for k, v in env.items()
+            if k.startswith("REKISTERI_")
+        }
+    )
+    initialise(settings)
+    reg = open_register(settings)
+    result = generate(reg, customers, seed=7)
+    with reg.unit_of_work(Actor("bench")) as uow:
+        accounts.add_user(uow, "bench.cs", Role.CUSTOMER_SERVICE)
+        token = accounts.issue_token(uow, "bench.cs", "bench", [Purpose.CUSTOMER_RELATIONSHIP])
+    reg.engine.dispose()
+    return token, result.sample_customer_numbers[0]
+
+
+class Server:
+    def __init__(self, env: dict[str, str], audit: bool) -> None:
+        self.port = _free_port()
+        self.env = env | {"REKISTERI_AUDIT_ENABLED": "true" if audit else "false"}
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> str:
+        self.proc = subprocess.Popen(
+            [
+                sys.executable, "-m", "uvicorn",
+                "rekisteri.entrypoints.api.app:create_app_from_environment", "--factory",
+                "--host", "127.0.0.1", "--port", str(self.port), "--workers", "2",
+                "--log-level", "warning", "--no-access-log",
+            ],
+            env=self.env,
+            start_new_session=True,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                    return base
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise RuntimeError("the server did not start")
+
+    def __exit__(self, *_: Any) -> None:
+        assert self.proc is not None
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def _load_wrk(wrk: str, url: str, headers: dict[str, str], seconds: int, conns: int) -> dict:
+    args = [wrk, "-t2", f"-c{conns}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    for k, v in headers.items():
+        args += ["-H", f"{k}: {v}"]
+    out = subprocess.run(
+        [*args, url], capture_output=True, text=True, timeout=seconds + 60, check=True
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": rps, "p50": p50, "p99": p99, "errors": int(errors.group(1)) if errors else 0}
+
+
+def _python_load(url: str, headers: dict[str, str], seconds: int, conns: int) -> dict:
+    """Runs in a child process (see main): threads each with one keep-alive connection."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def worker() -> None:
+        mine, bad = [], 0
+        with httpx.Client(headers=headers, timeout=10) as client:
+            while time.monotonic() < stop:
+                t0 = time.perf_counter()
+                ok = client.get(url).status_code == 200
+                mine.append(time.perf_counter() - t0)
+                bad += not ok
+        with lock:
+            latencies.extend(mine)
+            errors[0] += bad
+
+    threads = [threading.Thread(target=worker) for _ in range(conns)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
+    latencies.sort()
+    n = len(latencies)
+    return {
+        "rps": n / elapsed,
+        "p50": latencies[n // 2] * 1000,
+        "p99": latencies[min(n - 1, int(n * 0.99))] * 1000,
+        "errors": errors[0],
+    }
+
+
+def measure(base: str, path: str, headers: dict[str, str], seconds: int, conns: int) -> dict:
+    url = base + path
+    wrk = _wrk()
+    if wrk:
+        _load_wrk(wrk, url, headers, 2, conns)  # warm-up
+        return _load_wrk(wrk, url, headers, seconds, conns) | {"tool": "wrk"}
+    # A second process, so the load generator does not share the interpreter of this script.
+    spec = json.dumps([url, headers, seconds, conns])
+    here = str(Path(__file__).parent)
+    code = (
+        f"import json,sys; sys.path.insert(0, {here!r}); import bench_api_audit as b; "
+        "a=json.loads(sys.argv[1]); print(json.dumps(b._python_load(*a)))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, spec], capture_output=True, text=True, check=True,
+        timeout=seconds + 60,
+    )  # fmt: skip
+    return json.loads(out.stdout) | {"tool": "python threads"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--customers", type=int, default=500)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="rekisteri-bench-"))
+    env = dict(os.environ)
+    env["REKISTERI_DATABASE_URL"] = args.database_url or f"sqlite:///{work / 'bench.db'}"
+    env["REKISTERI_SECRET_KEY"] = Keyring.generate().to_json()
+    try:
+        token, number = _prepare(env, args.customers)
+        auth = {"Authorization": f"Bearer {token}"}
+        runs: dict[str, list[dict]] = {"limit": [], "off": [], "on": []}
+        for round_ in range(args.rounds):
+            with Server(env, audit=True) as base:
+                runs["limit"].append(measure(base, "/healthz", {}, args.seconds, args.connections))
+            for audit in (False, True):
+                with Server(env, audit=audit) as base:
+                    r = measure(
+                        base, f"/api/v1/persons/{number}", auth, args.seconds, args.connections
+                    )
+                key = "on" if audit else "off"
+                runs[key].append(r)
+                print(f"round {round_ + 1} audit {key}: {r['rps']:.0f} req/s", file=sys.stderr)
+        backend = env["REKISTERI_DATABASE_URL"].split(":")[0]
+        for pick in ("best", "median"):
+            _report({k: _pick(v, pick) for k, v in runs.items()}, backend, args, pick)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _pick(runs: list[dict], how: str) -> dict:
+    ordered = sorted(runs, key=lambda r: r["rps"])
+    return ordered[-1] if how == "best" else ordered[len(ordered) // 2]
+
+
+def _report(results: dict[str, dict], backend: str, args: argparse.Namespace, pick: str) -> None:
+    rows = [
+        ("GET /healthz (machine's HTTP limit)", results["limit"]),
+        ("GET /api/v1/persons/{key}, audit off", results["off"]),
+        ("GET /api/v1/persons/{key}, audit on", results["on"]),
+    ]
+    print(
+        f"\nAPI read of one customer: {backend}, uvicorn 2 workers, {args.connections} "
+        f"connections, {args.seconds} s x {args.rounds} rounds per setting, {pick} round, "
+        f"load by {results['on']['tool']}"
+    )
+    print(f"{'what':<42} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
+    for name, r in rows:
+        print(f"{name:<42} {r['rps']:>8.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['errors']:>8}")
+    cost = 1 - results["on"]["rps"] / results["off"]["rps"]
+    verdict = "within" if cost < 0.20 else "OVER"
+    print(f"audit costs {cost:.1%} of throughput ({verdict} the 20 % target)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,205 @@
+"""The audit trail's hash chain: appending entries and verifying the whole chain.
+
+Each entry's hash is HMAC-SHA256(key, previous hash || canonical entry). The key is derived
+from the register's keyring (HKDF over the blind-index key, which does not rotate), so someone
+with write access to the database alone cannot recompute a chain after changing it.
+
+Appending takes the chain head's row lock first (`UPDATE ... SET seq = seq + n RETURNING`):
+on PostgreSQL concurrent appenders queue on that row; on SQLite the UPDATE takes the database's
+write lock. Either way the next seq and previous hash are read under the lock, so two server
+processes never fork the chain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import itertools
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, select, update
+
+from rekisteri.adapters.schema.audit import audit_chain_head, audit_entry, audit_subject
+
+GENESIS = "0" * 64
+HEAD_ID = 1
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """One entry to append; seq, hashes and the time are given by `append`."""
+
+    actor: str
+    role: str | None
+    subject_self: int | None
+    purpose: str | None
+    via: str
+    action: str  # read | change
+    outcome: str  # allowed | denied
+    categories: tuple[str, ...]
+    person_ids: tuple[int, ...]
+    what: str
+
+
+def _fit(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def stored_values(entry: NewEntry, seq: int, at: dt.datetime) -> dict[str, Any]:
+    """The entry as its row stores it (truncated to the columns' lengths)."""
+    return {
+        "seq": seq,
+        "at": at.astimezone(dt.UTC),
+        "actor": _fit(entry.actor, 60),
+        "role": entry.role,
+        "subject_self": entry.subject_self,
+        "purpose": entry.purpose,
+        "via": _fit(entry.via, 200),
+        "action": entry.action,
+        "outcome": entry.outcome,
+        "categories": " ".join(sorted(set(entry.categories))),
+        "person_ids": " ".join(str(p) for p in sorted(set(entry.person_ids))),
+        "what": _fit(entry.what, 400),
+    }
+
+
+_CANONICAL_FIELDS = (
+    "seq",
+    "at",
+    "actor",
+    "role",
+    "subject_self",
+    "purpose",
+    "via",
+    "action",
+    "outcome",
+    "categories",
+    "person_ids",
+    "what",
+)
+
+
+def canonical(row: Any) -> bytes:
+    """A stable byte form of an entry's content (a row mapping or the values to insert)."""
+    values = []
+    for name in _CANONICAL_FIELDS:
+        value = row[name]
+        if name == "at":
+            value = value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        values.append(value)
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def entry_hash(key: bytes, prev_hash: str, content: bytes) -> str:
+    return hmac.new(key, prev_hash.encode() + b"\n" + content, hashlib.sha256).hexdigest()
+
+
+def head_tag(key: bytes, seq: int, last_hash: str) -> str:
+    """A keyed tag over the head, so the chain cannot be cut short by rewinding the head."""
+    return hmac.new(key, f"head {seq} {last_hash}".encode(), hashlib.sha256).hexdigest()
+
+
+# Built once: the append runs on every audited request, and building statements costs more
+# than executing these small ones.
+_LOCK_HEAD = (
+    update(audit_chain_head)
+    .where(audit_chain_head.c.id == HEAD_ID)
+    .values(seq=audit_chain_head.c.seq + bindparam("count"))
+    .returning(audit_chain_head.c.seq, audit_chain_head.c.entry_hash)
+)
+_MOVE_HEAD = (
+    update(audit_chain_head)
+    .where(audit_chain_head.c.id == HEAD_ID)
+    .values(entry_hash=bindparam("last_hash"), tag=bindparam("last_tag"))
+)
+_ADD_ENTRY = audit_entry.insert()
+_ADD_SUBJECT = audit_subject.insert()
+
+
+def append(connection: Connection, key: bytes, entries: Sequence[NewEntry], at: dt.datetime) -> int:
+    """Append entries in the caller's transaction; returns the last seq."""
+    if not entries:
+        return 0
+    n = len(entries)
+    locked = connection.execute(_LOCK_HEAD, {"count": n}).one()
+    seq = int(locked.seq) - n
+    prev = str(locked.entry_hash)
+    rows: list[dict[str, Any]] = []
+    subjects: list[dict[str, int]] = []
+    for entry in entries:
+        seq += 1
+        values = stored_values(entry, seq, at)
+        values["prev_hash"] = prev
+        values["entry_hash"] = prev = entry_hash(key, prev, canonical(values))
+        rows.append(values)
+        subjects.extend({"seq": seq, "person_id": p} for p in sorted(set(entry.person_ids)))
+    connection.execute(_ADD_ENTRY, rows)
+    if subjects:
+        connection.execute(_ADD_SUBJECT, subjects)
+    connection.execute(_MOVE_HEAD, {"last_hash": prev, "last_tag": head_tag(key, seq, prev)})
+    return seq
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    checked: int
+    first_bad: int | None = None
+    reason: str = ""
+
+
+def _subjects(connection: Connection) -> Iterator[tuple[int, str]]:
+    rows = connection.execution_options(yield_per=20000).execute(
+        select(audit_subject.c.seq, audit_subject.c.person_id).order_by(
+            audit_subject.c.seq, audit_subject.c.person_id
+        )
+    )
+    for seq, group in itertools.groupby(rows, key=lambda r: int(r.seq)):
+        yield seq, " ".join(str(r.person_id) for r in group)
+
+
+def verify(connection: Connection, key: bytes) -> Verdict:
+    """Walk the chain from the first entry; name the first entry that does not hold."""
+    head = connection.execute(select(audit_chain_head)).one()
+    rows = connection.execution_options(yield_per=20000).execute(
+        select(audit_entry).order_by(audit_entry.c.seq)
+    )
+    subjects = _subjects(connection)
+    pending = next(subjects, None)
+    expected, prev, checked = 1, GENESIS, 0
+    for row in rows:
+        r = row._mapping
+        if r["seq"] != expected:
+            missing = expected if r["seq"] > expected else r["seq"]
+            return Verdict(False, checked, missing, f"entry {missing} is missing or out of place")
+        if r["prev_hash"] != prev:
+            return Verdict(False, checked, expected, "it does not follow the entry before it")
+        if entry_hash(key, prev, canonical(r)) != r["entry_hash"]:
+            return Verdict(False, checked, expected, "its content does not match its hash")
+        indexed = ""
+        while pending is not None and pending[0] <= expected:
+            if pending[0] < expected:
+                return Verdict(False, checked, pending[0], "a subject row has no entry")
+            indexed = pending[1]
+            pending = next(subjects, None)
+        if indexed != r["person_ids"]:
+            return Verdict(False, checked, expected, "its subject index does not match it")
+        prev = r["entry_hash"]
+        checked += 1
+        expected += 1
+    last = expected - 1
+    if pending is not None:
+        return Verdict(False, checked, pending[0], "a subject row has no entry")
+    if head.seq > last:
+        return Verdict(False, checked, last + 1, f"entries {last + 1}-{head.seq} are missing")
+    if head.seq < last:
+        return Verdict(False, checked, head.seq + 1, "entries past the chain head were added")
+    if head.entry_hash != prev:
+        return Verdict(False, checked, last, "the chain head does not name this entry's hash")
+    if last and not hmac.compare_digest(head.tag, head_tag(key, last, prev)):
+        return Verdict(False, checked, last, "the chain head's tag does not match")
+    return Verdict(True, checked)

@@ -1,0 +1,161 @@
+"""Catalogue of the need-to-know area: disclosures, research loans of recordings, audit trail.
+
+A disclosure record and an audit entry are data about the person they concern (the person may
+ask whom their data was given to, and the DPO who read it), so they are declared here like any
+other personal data. Recipients, sessions and the chain head hold no customer data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rekisteri.catalogue.model import Attribute, TableSpec
+from rekisteri.catalogue.retention import ACCESS_LOG, DISCLOSURE_RECORDS
+from rekisteri.catalogue.vocabulary import Category, LawfulBasis, Purpose, Source
+
+_OWN = frozenset({Source.REGISTER_ITSELF})
+_ALL_PURPOSES = frozenset(Purpose)
+
+
+def _disclosure(key: str, words: tuple[str, str, str], **extra: Any) -> Attribute:
+    table, name = key.split(".", 1)
+    return Attribute(
+        key=key,
+        table=table,
+        columns=(name,),
+        category=Category.DISCLOSURE,
+        purposes=frozenset({Purpose.LEGAL_OBLIGATION}),
+        basis=LawfulBasis.LEGAL_OBLIGATION,
+        sources=_OWN,
+        retention=DISCLOSURE_RECORDS,
+        words=words,
+        **extra,
+    )
+
+
+def _access(name: str, words: tuple[str, str, str]) -> Attribute:
+    return Attribute(
+        key=f"audit_entry.{name}",
+        table="audit_entry",
+        columns=(name,),
+        category=Category.ACCESS_LOG,
+        purposes=_ALL_PURPOSES,
+        basis=LawfulBasis.LEGAL_OBLIGATION,
+        sources=_OWN,
+        retention=ACCESS_LOG,
+        words=words,
+    )
+
+
+ATTRIBUTES: tuple[Attribute, ...] = (
+    _disclosure("disclosure.recipient_id", ("tietojen saaja", "mottagare", "recipient")),
+    _disclosure("disclosure.kind", ("luovutuksen laji", "typ av utlämnande", "kind of disclosure")),
+    _disclosure("disclosure.at", ("luovutusaika", "tidpunkt för utlämnandet", "when disclosed")),
+    _disclosure("disclosure.purpose", ("luovutuksen tarkoitus", "ändamål", "purpose")),
+    _disclosure("disclosure.legal_basis", ("oikeusperuste", "rättslig grund", "legal basis")),
+    _disclosure(
+        "disclosure.categories",
+        ("luovutetut tietoryhmät", "utlämnade uppgiftskategorier", "categories disclosed"),
+    ),
+    _disclosure("disclosure.reason", ("luovutuksen syy", "skäl för utlämnandet", "why")),
+    _disclosure(
+        "disclosure.reference",
+        ("pyynnön tai sopimuksen viite", "begärans eller avtalets referens", "reference"),
+    ),
+    _disclosure("recording_loan.study", ("tutkimus", "undersökning", "study")),
+    _disclosure(
+        "recording_loan.due_on",
+        (
+            "palautettava tai hävitettävä viimeistään",
+            "ska återlämnas eller förstöras senast",
+            "return or destroy by",
+        ),
+    ),
+    _disclosure(
+        "recording_loan.closed_how",
+        ("palautettu vai hävitetty", "återlämnad eller förstörd", "returned or destroyed"),
+    ),
+    _disclosure(
+        "recording_loan.closed_at",
+        ("palautus- tai hävityspäivä", "dag för återlämnande eller förstöring", "closed at"),
+    ),
+    _disclosure(
+        "recording_loan.evidence",
+        ("todiste palautuksesta tai hävityksestä", "bevis", "evidence of return or destruction"),
+    ),
+    _access("at", ("käsittelyaika", "tidpunkt", "when")),
+    _access("actor", ("käsittelijä", "handläggare", "who")),
+    _access("role", ("käsittelijän rooli", "handläggarens roll", "role")),
+    _access("purpose", ("käyttötarkoitus", "ändamål", "purpose")),
+    _access("via", ("käyttöliittymä tai komento", "gränssnitt eller kommando", "route or command")),
+    _access("action", ("luku vai muutos", "läsning eller ändring", "read or change")),
+    _access("outcome", ("sallittu vai estetty", "tillåten eller nekad", "allowed or denied")),
+    _access("categories", ("käsitellyt tietoryhmät", "behandlade kategorier", "categories")),
+    _access("what", ("mitä käsiteltiin", "vad som behandlades", "what")),
+)
+
+_DISCLOSED_TO = ("disclosure_subject.disclosure_id", "disclosure_subject.person_id")
+
+TABLES: tuple[TableSpec, ...] = (
+    TableSpec(
+        "recipient",
+        frozenset(
+            {
+                "id",
+                "name",
+                "kind",
+                "business_id",
+                "country",
+                "agreement_ref",
+                "purposes",
+                "safeguard",
+                "safeguard_ref",
+                "active",
+                "created_at",
+                "created_by",
+            }
+        ),
+        None,
+        personal=False,
+        why_not_personal="organisations that receive data: partners, authorities, institutes",
+    ),
+    TableSpec(
+        "disclosure",
+        frozenset({"id", "actor", "person_count", "output_name"}),
+        ("id", *_DISCLOSED_TO),
+    ),
+    TableSpec("disclosure_subject", frozenset({"disclosure_id", "person_id"}), ("person_id",)),
+    TableSpec(
+        "recording_loan",
+        frozenset({"id", "disclosure_id", "closed_by"}),
+        ("disclosure_id", *_DISCLOSED_TO),
+    ),
+    TableSpec(
+        "recording_loan_item",
+        frozenset({"loan_id", "call_recording_id"}),
+        ("call_recording_id", "call_recording.id", "call_recording.person_id"),
+    ),
+    TableSpec(
+        "audit_entry",
+        # person_ids and subject_self say whom the entry concerns (as person_id does elsewhere);
+        # the hashes are the chain, not data about anyone.
+        frozenset({"seq", "person_ids", "subject_self", "prev_hash", "entry_hash"}),
+        ("seq", "audit_subject.seq", "audit_subject.person_id"),
+    ),
+    TableSpec("audit_subject", frozenset({"seq", "person_id"}), ("person_id",)),
+    TableSpec(
+        "audit_chain_head",
+        frozenset({"id", "seq", "entry_hash", "tag"}),
+        None,
+        personal=False,
+        why_not_personal="the position and hash of the audit chain's last entry",
+    ),
+    TableSpec(
+        "staff_session",
+        frozenset({"id", "user_id", "token_hash", "created_at", "expires_at", "idle_until"})
+        | {"revoked_at"},
+        None,
+        personal=False,
+        why_not_personal="staff login sessions: employees' data, not the customer register's",
+    ),
+)

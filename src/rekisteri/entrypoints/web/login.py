@@ -1,0 +1,129 @@
+"""Staff login for the web pages: GET/POST /login, POST /logout (P7, P15).
+
+The session cookie is HttpOnly, SameSite=Strict and Secure (unless the register is configured
+for plain-http development). The login form itself is protected against cross-site posting by a
+double-submit token (a cookie and the same value in the form), the pages after it by the
+session's CSRF token (see deps.Guard).
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
+
+from rekisteri.domain.errors import Forbidden
+from rekisteri.entrypoints.api.deps import RegisterDep, public
+from rekisteri.services import sessions
+from rekisteri.services.unit_of_work import Actor, RegisterApp
+
+router = APIRouter(tags=["login"])
+templates = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
+LOGIN_CSRF = "rekisteri_login_csrf"
+NO_CUSTOMER_DATA = "the login form: staff credentials only, no customer data"
+LoginPage = Depends(public(None, reason=NO_CUSTOMER_DATA))
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: an open redirect would help phishing."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def _login_page(
+    request: Request,
+    reg: RegisterDep,
+    *,
+    next_path: str,
+    error: str = "",
+    username: str = "",
+    status_code: int = 200,
+) -> Response:
+    token = secrets.token_urlsafe(24)
+    response = templates.TemplateResponse(
+        request,
+        "login.html",
+        {"csrf_token": token, "next": next_path, "error": error, "username": username},
+        status_code=status_code,
+    )
+    response.set_cookie(
+        LOGIN_CSRF,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=reg.settings.session_cookie_secure,
+        path="/login",
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get("/login", response_class=HTMLResponse, dependencies=[LoginPage])
+def login_form(request: Request, reg: RegisterDep, next: str = "/") -> Response:
+    return _login_page(request, reg, next_path=_safe_next(next))
+
+
+@router.post("/login", response_class=HTMLResponse, dependencies=[LoginPage])
+async def log_in(
+    request: Request,
+    reg: RegisterDep,
+    username: Annotated[str, Form(max_length=60)],
+    password: Annotated[str, Form(max_length=1000)],
+    csrf_token: Annotated[str, Form(max_length=100)],
+    next: Annotated[str, Form(max_length=500)] = "/",
+) -> Response:
+    target = _safe_next(next)
+    expected = request.cookies.get(LOGIN_CSRF, "")
+    if not expected or not hmac.compare_digest(expected, csrf_token):
+        return _login_page(
+            request,
+            reg,
+            next_path=target,
+            error="Lomake vanheni; yritä uudelleen.",
+            status_code=403,
+        )
+    try:
+        new = await run_in_threadpool(sessions.log_in, reg, username, password)
+    except Forbidden as exc:
+        return _login_page(
+            request, reg, next_path=target, error=str(exc), username=username, status_code=401
+        )
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(
+        sessions.COOKIE,
+        new.cookie,
+        max_age=reg.settings.session_hours * 3600,
+        httponly=True,
+        samesite="strict",
+        secure=reg.settings.session_cookie_secure,
+        path="/",
+    )
+    response.delete_cookie(LOGIN_CSRF, path="/login")
+    return response
+
+
+@router.post("/logout", dependencies=[LoginPage])
+async def log_out(
+    request: Request,
+    reg: RegisterDep,
+    csrf_token: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    cookie = request.cookies.get(sessions.COOKIE)
+    offered = request.headers.get("x-csrf-token") or csrf_token
+    if cookie and sessions.csrf_matches(cookie, offered):
+        await run_in_threadpool(_end, reg, cookie)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(sessions.COOKIE, path="/")
+    return response
+
+
+def _end(reg: RegisterApp, cookie: str) -> None:
+    with reg.unit_of_work(Actor.system("logout")) as uow:
+        sessions.log_out(uow, cookie)

@@ -1,0 +1,117 @@
+"""Staff login sessions for the web pages (P7: personal user IDs and passwords; P15: a session
+cookie for logging in).
+
+The cookie carries 256 random bits; the register keeps only their SHA-256, with an absolute
+expiry and an idle timeout. The CSRF token of a session is derived from the cookie's value, so
+a page can embed it and a form post must send it back; a site that cannot read the cookie cannot
+know it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+
+from rekisteri.adapters.schema.access import staff_session, staff_user
+from rekisteri.catalogue import Role
+from rekisteri.domain.errors import Forbidden
+from rekisteri.services.accounts import authenticate
+from rekisteri.services.unit_of_work import Actor, RegisterApp, UnitOfWork
+
+COOKIE = "rekisteri_session"
+
+
+@dataclass(frozen=True)
+class NewSession:
+    cookie: str  # given to the browser once; only its hash is stored
+    csrf: str
+    actor: Actor
+    expires_at: dt.datetime
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def csrf_for(cookie: str) -> str:
+    return hashlib.sha256(b"rekisteri csrf\n" + cookie.encode()).hexdigest()
+
+
+def csrf_matches(cookie: str, offered: str | None) -> bool:
+    return bool(offered) and hmac.compare_digest(csrf_for(cookie), str(offered))
+
+
+def log_in(reg: RegisterApp, username: str, password: str) -> NewSession:
+    """Check the password and open a session.
+
+    A failed attempt must still be counted towards the lock-out, so the attempt commits in its
+    own transaction and the refusal is raised after it.
+    """
+    refused: Forbidden | None = None
+    with reg.unit_of_work(Actor.system("login")) as uow:
+        try:
+            actor = authenticate(uow, username, password)
+        except Forbidden as exc:
+            refused = exc
+        else:
+            return _open(uow, actor)
+    assert refused is not None
+    raise refused
+
+
+def _open(uow: UnitOfWork, actor: Actor) -> NewSession:
+    settings = uow.settings
+    now = uow.now()
+    user_id = uow.execute(
+        select(staff_user.c.id).where(staff_user.c.username == actor.name)
+    ).scalar_one()
+    cookie = secrets.token_urlsafe(32)
+    expires = now + dt.timedelta(hours=settings.session_hours)
+    uow.execute(
+        staff_session.insert().values(
+            user_id=user_id,
+            token_hash=_digest(cookie),
+            created_at=now,
+            expires_at=expires,
+            idle_until=min(expires, now + dt.timedelta(minutes=settings.session_idle_minutes)),
+        )
+    )
+    return NewSession(cookie, csrf_for(cookie), actor, expires)
+
+
+def resolve_session(uow: UnitOfWork, cookie: str) -> Actor:
+    """The staff member a session cookie belongs to; each use extends the idle timeout."""
+    row = uow.execute(
+        select(
+            staff_session.c.id,
+            staff_session.c.expires_at,
+            staff_session.c.idle_until,
+            staff_session.c.revoked_at,
+            staff_user.c.username,
+            staff_user.c.role,
+            staff_user.c.active,
+        )
+        .join(staff_user, staff_user.c.id == staff_session.c.user_id)
+        .where(staff_session.c.token_hash == _digest(cookie))
+    ).first()
+    now = uow.now()
+    if row is None or row.revoked_at is not None or not row.active:
+        raise Forbidden("not logged in")
+    if row.expires_at <= now or row.idle_until <= now:
+        raise Forbidden("the session has expired; log in again")
+    idle = min(row.expires_at, now + dt.timedelta(minutes=uow.settings.session_idle_minutes))
+    uow.execute(update(staff_session).where(staff_session.c.id == row.id).values(idle_until=idle))
+    return Actor(row.username, Role(row.role))
+
+
+def log_out(uow: UnitOfWork, cookie: str) -> None:
+    uow.execute(
+        update(staff_session)
+        .where(staff_session.c.token_hash == _digest(cookie), staff_session.c.revoked_at.is_(None))
+        .values(revoked_at=uow.now())
+    )

@@ -1,0 +1,282 @@
+"""Recipients and disclosures (P8, P10) and recording loans (P9), on both databases."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from rekisteri.adapters.schema.audit import audit_entry
+from rekisteri.adapters.schema.disclosure import disclosure, disclosure_subject
+from rekisteri.adapters.schema.register import (
+    billing_account,
+    call_recording,
+    consent_event,
+    invoice,
+)
+from rekisteri.catalogue import Category, LawfulBasis, Purpose
+from rekisteri.domain.errors import InvalidInput, RuleViolation
+from rekisteri.domain.transfers import DisclosureKind
+from rekisteri.services import disclosure_sets, disclosures, recording_loans
+from rekisteri.services.unit_of_work import Actor, RegisterApp
+from tests.support.registered import HETUS, add_person
+
+ACTOR = Actor("laskuttaja", purpose=Purpose.BILLING_AND_COLLECTION, via="test")
+
+
+def _recipient(reg: RegisterApp, name: str, kind: str, country: str = "FI", **kw) -> None:
+    purposes = kw.pop("purposes", list(Purpose))
+    with reg.unit_of_work(ACTOR) as uow:
+        disclosures.add_recipient(uow, name, kind, country, purposes, **kw)
+
+
+def _invoice(reg: RegisterApp, person_id: int, status: str, due: dt.date, n: int) -> None:
+    with reg.unit_of_work(ACTOR) as uow:
+        ba = uow.execute(
+            billing_account.insert().values(
+                person_id=person_id,
+                street="Laskutie 2",
+                postal_code="00200",
+                post_office="Helsinki",
+                country="FI",
+                due_day=15,
+                rhythm="monthly",
+                method="paper",
+                source="contract",
+                received_at=uow.now(),
+            )
+        ).inserted_primary_key[0]
+        uow.execute(
+            invoice.insert().values(
+                invoice_number=f"500000{n}",
+                person_id=person_id,
+                billing_account_id=ba,
+                reference="12344",
+                issued_on=due - dt.timedelta(days=14),
+                due_on=due,
+                amount_cents=12345,
+                status=status,
+                reminders=0,
+                source="register_itself",
+                received_at=uow.now(),
+            )
+        )
+
+
+def _consent(reg: RegisterApp, person_id: int, event: str, days_ago: int) -> None:
+    with reg.unit_of_work(ACTOR) as uow:
+        uow.execute(
+            consent_event.insert().values(
+                person_id=person_id,
+                purpose="group_marketing",
+                channel="letter",
+                event=event,
+                at=uow.now() - dt.timedelta(days=days_ago),
+                captured_how="letter",
+                captured_by="test",
+                source="customer_contact",
+                received_at=uow.now(),
+            )
+        )
+
+
+def _count(reg: RegisterApp, table) -> int:
+    with reg.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def test_third_country_without_safeguard_is_refused_with_one_recorded(
+    register: RegisterApp,
+) -> None:
+    p = add_person(register)
+    _recipient(register, "Offshore Analytics Inc", "service_provider", "IN")
+    _recipient(
+        register,
+        "Safe Analytics Inc",
+        "service_provider",
+        "IN",
+        safeguard="scc",
+        safeguard_ref="SCC 2021/914 module 2",
+    )
+    args = dict(
+        kind=DisclosureKind.OTHER,
+        purpose=Purpose.SERVICE_DELIVERY,
+        basis=LawfulBasis.CONTRACT,
+        categories=[Category.CONTACT],
+        person_ids=[p],
+        reason="customer survey platform",
+    )
+    with (
+        pytest.raises(RuleViolation, match="outside the EU/EEA"),
+        register.unit_of_work(ACTOR) as uow,
+    ):
+        to = disclosures.find_recipient(uow, "Offshore Analytics Inc")
+        disclosures.disclose(uow, to, **args)
+    assert _count(register, disclosure) == 0
+    with register.unit_of_work(ACTOR) as uow:
+        to = disclosures.find_recipient(uow, "Safe Analytics Inc")
+        done = disclosures.disclose(uow, to, **args)
+    assert done.person_count == 1
+    with register.reading(ACTOR) as uow:
+        log = disclosures.disclosures_of(uow, p)
+    assert [(e["recipient"], e["country"], e["legal_basis"]) for e in log] == [
+        ("Safe Analytics Inc", "IN", "contract")
+    ]
+
+
+def test_adequacy_must_fit_the_country_and_purposes_must_fit_the_agreement(
+    register: RegisterApp,
+) -> None:
+    with pytest.raises(InvalidInput, match="adequacy"):
+        _recipient(register, "X", "partner", "IN", safeguard="adequacy")
+    _recipient(register, "Swiss Partner AG", "partner", "CH", safeguard="adequacy")
+    _recipient(register, "Narrow Oy", "partner", purposes=[Purpose.SERVICE_DELIVERY])
+    p = add_person(register)
+    with pytest.raises(RuleViolation, match="does not cover"), register.unit_of_work(ACTOR) as uow:
+        disclosures.disclose(
+            uow,
+            disclosures.find_recipient(uow, "Narrow Oy"),
+            kind=DisclosureKind.OTHER,
+            purpose=Purpose.DIRECT_MARKETING,
+            basis=LawfulBasis.CONSENT,
+            categories=[Category.CONTACT],
+            person_ids=[p],
+            reason="x",
+        )
+
+
+def test_asiakastieto_gets_only_persons_with_liabilities_of_their_own(
+    register: RegisterApp,
+) -> None:
+    today = register.clock().date()
+    late, paid, not_due, collected = (add_person(register, n) for n in range(4))
+    _invoice(register, late, "open", today - dt.timedelta(days=3), 1)
+    _invoice(register, paid, "paid", today - dt.timedelta(days=30), 2)
+    _invoice(register, not_due, "open", today + dt.timedelta(days=3), 3)
+    _invoice(register, collected, "in_collection", today - dt.timedelta(days=60), 4)
+    _recipient(register, "Suomen Asiakastieto Oy", "credit_reference", agreement_ref="AT-1")
+    _recipient(register, "Perintä Oy", "collection_agency")
+    with register.unit_of_work(ACTOR) as uow:
+        wrong = disclosures.find_recipient(uow, "Perintä Oy")
+        with pytest.raises(RuleViolation, match="credit_reference"):
+            disclosure_sets.asiakastieto(uow, wrong)
+    with register.unit_of_work(ACTOR) as uow:
+        hand = disclosure_sets.asiakastieto(
+            uow, disclosures.find_recipient(uow, "Suomen Asiakastieto Oy"), "at.csv"
+        )
+    assert hand.header == ("tunnus", "nimi")
+    assert hand.rows == [(HETUS[0], "Maija0 Virtanen"), (HETUS[3], "Maija3 Virtanen")]
+    with register.engine.connect() as conn:
+        subjects = conn.execute(select(disclosure_subject.c.person_id)).scalars().all()
+        record = conn.execute(select(disclosure)).one()
+        last = conn.execute(select(audit_entry).order_by(audit_entry.c.seq.desc())).first()
+    assert sorted(subjects) == [late, collected]
+    assert (record.categories, record.reference, record.output_name) == (
+        "identity",
+        "AT-1",
+        "at.csv",
+    )
+    assert last.person_ids == f"{late} {collected}" and "disclosure" in last.categories
+    assert HETUS[0] not in str(tuple(last))
+
+    with register.unit_of_work(ACTOR) as uow:
+        agency = disclosures.find_recipient(uow, "Perintä Oy")
+        debts = disclosure_sets.collection(uow, agency, min_days=14)
+    assert [r[0] for r in debts.rows] == ["5000004"]  # 60 days late; 3 days is not yet
+    assert debts.rows[0][6:9] == (HETUS[3], "Maija3 Virtanen", "Laskutie 2")
+
+
+def test_group_marketing_leaves_out_those_who_forbade_it(register: RegisterApp) -> None:
+    forbade, changed_mind, silent, withdrew = (add_person(register, n) for n in range(4))
+    _consent(register, forbade, "granted", 10)
+    _consent(register, forbade, "prohibited", 5)
+    _consent(register, changed_mind, "prohibited", 10)
+    _consent(register, changed_mind, "granted", 5)
+    _consent(register, withdrew, "withdrawn", 1)
+    _recipient(register, "Konserni Kaukolämpö Oy", "subsidiary")
+    with register.unit_of_work(ACTOR) as uow:
+        hand = disclosure_sets.group_marketing(
+            uow, disclosures.find_recipient(uow, "Konserni Kaukolämpö Oy")
+        )
+    names = [r[0] for r in hand.rows]
+    assert names == ["Maija1 Virtanen", "Maija2 Virtanen"]
+    assert hand.rows[0][1] == "maija1@example.fi" and hand.rows[0][3] == "Katu 1"
+    assert all(HETUS[1] not in str(r) for r in hand.rows)
+    with register.engine.connect() as conn:
+        subjects = set(conn.execute(select(disclosure_subject.c.person_id)).scalars())
+    assert subjects == {changed_mind, silent}
+
+
+def test_an_authority_gets_what_it_asked_for_with_the_reference(register: RegisterApp) -> None:
+    p = add_person(register, 2)
+    add_person(register, 3)
+    _recipient(register, "Poliisi", "authority", purposes=[Purpose.LEGAL_OBLIGATION])
+    with register.unit_of_work(ACTOR) as uow:
+        hand = disclosure_sets.authority_request(
+            uow,
+            disclosures.find_recipient(uow, "Poliisi"),
+            reference="POL-2026-123",
+            request="contact details under PolL 4:3",
+            person_keys=[str(p)],
+            categories=[Category.CONTACT],
+        )
+    text = str(hand.document)
+    assert "maija2@example.fi" in text and HETUS[2] not in text and "maija3" not in text
+    with register.engine.connect() as conn:
+        record = conn.execute(select(disclosure)).one()
+    assert (record.reference, record.legal_basis) == ("POL-2026-123", "legal_obligation")
+
+
+def test_recording_loans_have_a_deadline_and_close_with_evidence(
+    register: RegisterApp, clock
+) -> None:
+    p = add_person(register)
+    with register.unit_of_work(ACTOR) as uow:
+        rec = uow.execute(
+            call_recording.insert().values(
+                person_id=p,
+                recorded_at=uow.now(),
+                duration_seconds=95,
+                file_ref="recordings/2026/03/1.opus",
+                source="customer_contact",
+                received_at=uow.now(),
+            )
+        ).inserted_primary_key[0]
+    _recipient(register, "Tutkimuslaitos Oy", "research_institute", agreement_ref="TL-7")
+    _recipient(register, "Kumppani Oy", "partner")
+    due = clock().date() + dt.timedelta(days=30)
+    with (
+        pytest.raises(RuleViolation, match="research_institute"),
+        register.unit_of_work(ACTOR) as uow,
+    ):
+        recording_loans.lend_recordings(
+            uow, disclosures.find_recipient(uow, "Kumppani Oy"), [rec], study="s", due_on=due
+        )
+    with register.unit_of_work(ACTOR) as uow:
+        loan = recording_loans.lend_recordings(
+            uow,
+            disclosures.find_recipient(uow, "Tutkimuslaitos Oy"),
+            [rec],
+            study="asiakaspalvelun laatu 2026",
+            due_on=due,
+        )
+    assert loan.manifest[0][1] == "recordings/2026/03/1.opus"
+    with register.reading(ACTOR) as uow:
+        assert recording_loans.overdue_recording_loans(uow) == []
+    clock.advance(days=31)
+    with register.reading(ACTOR) as uow:
+        overdue = recording_loans.overdue_recording_loans(uow)
+    assert [(o["loan_id"], o["recipient"], o["recordings"]) for o in overdue] == [
+        (loan.loan_id, "Tutkimuslaitos Oy", 1)
+    ]
+    with pytest.raises(InvalidInput, match="evidence"), register.unit_of_work(ACTOR) as uow:
+        recording_loans.close_loan(uow, loan.loan_id, "destroyed", " ")
+    with register.unit_of_work(ACTOR) as uow:
+        recording_loans.close_loan(uow, loan.loan_id, "destroyed", "hävitystodistus HT-55")
+    with register.reading(ACTOR) as uow:
+        assert recording_loans.overdue_recording_loans(uow) == []
+        closed = recording_loans.recording_loans(uow)[0]
+    assert (closed["closed_how"], closed["evidence"]) == ("destroyed", "hävitystodistus HT-55")
+    with pytest.raises(RuleViolation, match="already"), register.unit_of_work(ACTOR) as uow:
+        recording_loans.close_loan(uow, loan.loan_id, "returned", "x")
