@@ -85,6 +85,8 @@ def search(uow: UnitOfWork, query: str, page: int = 1) -> SearchPage:
     term = " ".join(query.split())
     if len(term) < 2:
         raise InvalidInput("q", "give at least two characters")
+    if any(ord(ch) < 32 for ch in term):
+        raise InvalidInput("q", "contains control characters")
     if len(term) > 100:
         raise InvalidInput("q", "is longer than 100 characters")
     if page < 1 or page > 10_000:

@@ -51,7 +51,12 @@ RegisterDep = Annotated[RegisterApp, Depends(get_register)]
 RowId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 PersonKey = Annotated[
     str,
-    Path(min_length=1, max_length=20, description="customer number, id or personal identity code"),
+    Path(
+        min_length=1,
+        max_length=20,
+        pattern=r"^[0-9A-Za-z+-]+$",
+        description="customer number, id or personal identity code",
+    ),
 ]
 
 

@@ -5,13 +5,32 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from rekisteri.catalogue import Source
 
 
+def _no_nul(value: Any) -> Any:
+    """No text may carry a NUL byte: PostgreSQL cannot store one, and no real value has one."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("contains a NUL character")
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _no_nul(k)
+            _no_nul(v)
+    if isinstance(value, list):
+        for v in value:
+            _no_nul(v)
+    return value
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def no_nul(cls, value: Any) -> Any:
+        return _no_nul(value)
 
 
 class ProvenanceIn(Strict):

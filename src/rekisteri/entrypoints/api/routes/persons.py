@@ -203,7 +203,7 @@ SearchPerson = Annotated[Principal, Depends(guard(REL, C.IDENTITY))]
 def search_persons(
     reg: RegisterDep,
     who: SearchPerson,
-    q: Annotated[str, Query(min_length=2, max_length=100)],
+    q: Annotated[str, Query(min_length=2, max_length=100, pattern=r"^[^\x00-\x1f]+$")],
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> dict[str, Any]:
     """Find persons by name, customer number, identity code, address, phone, e-mail or
