@@ -7,7 +7,7 @@ import sys
 import click
 import typer
 
-from rekisteri.entrypoints.cli import customer, demo, keys, system, user
+from rekisteri.entrypoints.cli import consumption, customer, demo, imports, keys, system, user
 
 app = typer.Typer(
     name="rekisteri",
@@ -21,6 +21,8 @@ demo.install(app)
 app.add_typer(customer.app, name="customer")
 app.add_typer(keys.app, name="keys")
 app.add_typer(user.app, name="user")
+app.add_typer(imports.app, name="import")
+app.add_typer(consumption.app, name="consumption")
 
 
 def main() -> None:
