@@ -60,7 +60,7 @@ class Chunk:
     def line_of(self, predicate: Callable[[list[str]], bool]) -> int:
         """The file line of the first row of this block for which `predicate(fields)` holds."""
         for offset, line in enumerate(self.text.split(b"\n")):
-            fields = line.decode("utf-8", "replace").rstrip("\r").split(";")
+            fields = line.decode("utf-8", "replace").replace("\r", "").split(";")
             if line.strip() and predicate(fields):
                 return self.first_line + offset
         return self.first_line
@@ -75,7 +75,7 @@ def parse_row(fields: list[str]) -> Row:
     `parse_chunk` follows exactly these rules (a property test holds them together)."""
     if len(fields) != len(COLUMNS):
         raise InvalidInput("row", f"has {len(fields)} fields, expected {len(COLUMNS)}")
-    gsrn, _product, res, unit, _kind, start, amount, quality = (f.strip() for f in fields)
+    gsrn, _product, res, unit, _kind, start, amount, quality = fields
     if not re.fullmatch(GSRN_RE, gsrn):
         raise InvalidInput(F_GSRN, f"{gsrn!r} is not an 18-digit metering point id")
     if res not in RESOLUTIONS:
@@ -112,6 +112,7 @@ def parse_row(fields: list[str]) -> Row:
 
 def parse_chunk(text: bytes) -> tuple[pl.DataFrame, bool]:
     """Parse a block of whole lines; returns the frame and whether every row is good."""
+    text = text.replace(b"\r", b"")  # CRLF line ends
     if _BLANK_LINE.search(b"\n" + text):  # blank lines are skipped, as parse_row's caller does
         text = b"\n".join(line for line in text.split(b"\n") if line.strip()) + b"\n"
     raw = pl.read_csv(
@@ -121,7 +122,7 @@ def parse_chunk(text: bytes) -> tuple[pl.DataFrame, bool]:
         quote_char=None,
         schema=dict.fromkeys(COLUMNS, pl.String),
         missing_columns="insert",
-    ).with_columns(pl.all().str.strip_chars())
+    )
     res = pl.col("resolution").replace_strict(RESOLUTIONS, default=None, return_dtype=pl.Int16)
     ts = (
         pl.when(pl.col("start").str.contains(TIME_RE))
@@ -217,8 +218,7 @@ def first_error(name: str, chunk: Chunk) -> InvalidInput:
         if not line.strip():
             continue
         try:
-            fields = line.decode("utf-8").rstrip("\r").split(";")
-            parse_row(fields)
+            parse_row(line.decode("utf-8").replace("\r", "").split(";"))
         except UnicodeDecodeError:
             return bad(name, chunk.first_line + offset, "row", "is not UTF-8 text")
         except InvalidInput as exc:

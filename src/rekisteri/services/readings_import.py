@@ -9,7 +9,9 @@ reading_correction. Killing the process at any moment leaves the database as it 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,7 +110,7 @@ def import_datahub_file(
     point_resolution: dict[str, int] = {}
     rows = 0
     done = 0
-    for chunk in datahub.read_chunks(path, name, chunk_bytes):
+    for chunk in _read_ahead(datahub.read_chunks(path, name, chunk_bytes)):
         frame = _with_point_ids(uow, chunk, name, points, point_resolution)
         ranges = (
             frame.group_by("metering_point_id")
@@ -137,6 +139,45 @@ def import_datahub_file(
         .values(rows=rows, readings_new=writer.new, readings_corrected=corrected)
     )
     return FileImport(name, sha, False, rows, writer.new, corrected)
+
+
+def _read_ahead(chunks: Iterator[datahub.Chunk], depth: int = 2) -> Iterator[datahub.Chunk]:
+    """Parse the next blocks in a thread while this one is written: polars and the database
+    drivers release the interpreter lock, so parsing and storing overlap. At most `depth`
+    blocks wait, so memory stays bounded."""
+    waiting: queue.Queue[datahub.Chunk | BaseException | None] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for chunk in chunks:
+                while not stop.is_set():
+                    try:
+                        waiting.put(chunk, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            waiting.put(None)
+        except BaseException as exc:  # handed to the consumer, raised there
+            waiting.put(exc)
+
+    worker = threading.Thread(target=produce, name="datahub-parse", daemon=True)
+    worker.start()
+    try:
+        while (item := waiting.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():
+            try:
+                waiting.get(timeout=0.1)
+            except queue.Empty:
+                pass
+        worker.join()
 
 
 def _with_point_ids(
