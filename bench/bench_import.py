@@ -188,10 +188,11 @@ def postgres_limit(url: str, workdir: Path, rows: pl.DataFrame) -> float:
         )
     raw = eng.raw_connection()
     started = time.perf_counter()
-    with raw.driver_connection.cursor() as cur:  # type: ignore[union-attr]
-        with cur.copy("COPY bulk FROM STDIN (FORMAT text)") as copy, text_file.open("rb") as f:
-            while block := f.read(1 << 20):
-                copy.write(block)
+    cur = raw.driver_connection.cursor()  # type: ignore[union-attr]
+    with cur.copy("COPY bulk FROM STDIN (FORMAT text)") as copy, text_file.open("rb") as f:
+        while block := f.read(1 << 20):
+            copy.write(block)
+    cur.close()
     raw.commit()
     elapsed = time.perf_counter() - started
     raw.close()

@@ -130,8 +130,10 @@ def test_daily_totals_follow_helsinki_days_across_dst(
     assert by_month.total_wh == sum(t.wh for t in by_day.totals)
     assert by_day.peak_hour == local(2025, 3, 31, 18)
     values = [wh(i) for i in range(count)]
-    values[[start + dt.timedelta(minutes=15 * i) for i in range(count)].index(
-        dt.datetime.fromtimestamp(peak, dt.UTC)
-    )] = 500
+    values[
+        [start + dt.timedelta(minutes=15 * i) for i in range(count)].index(
+            dt.datetime.fromtimestamp(peak, dt.UTC)
+        )
+    ] = 500
     night_wh = sum(v for v in values if v == 1)
     assert by_day.night_share == pytest.approx(night_wh / sum(values))

@@ -1,6 +1,7 @@
 """Fingrid Datahub's customer-portal CSV export, read in bounded chunks.
 
-    Mittauspisteen tunnus;Tuotteen tyyppi;Resoluutio;Yksikkötyyppi;Lukeman tyyppi;Alkuaika;Määrä;Laatu
+    Mittauspisteen tunnus;Tuotteen tyyppi;Resoluutio;Yksikkötyyppi;Lukeman tyyppi;Alkuaika;\
+    Määrä;Laatu
     643006966022791278;8716867000030;PT15M;kWh;BN01;2024-12-31T22:00:00Z;2,126000;OK
 
 The file (plain or gzip) is read in blocks of a few megabytes cut at line ends and each block is
@@ -182,7 +183,7 @@ def read_chunks(path: Path, name: str, chunk_bytes: int = CHUNK_BYTES) -> Iterat
     with path.open("rb") as raw:
         gzipped = raw.read(2) == b"\x1f\x8b"
         raw.seek(0)
-        stream: IO[bytes] = gzip.GzipFile(fileobj=raw, mode="rb") if gzipped else raw
+        stream: IO[bytes] = gzip.GzipFile(fileobj=raw, mode="rb") if gzipped else raw  # type: ignore[assignment]
         try:
             check_header(name, stream.readline())
             line, tail = 2, b""

@@ -81,7 +81,7 @@ class ReadingWriter:
         # CROSS JOIN makes SQLite walk the few ranges and probe the primary key for each.
         found = self.conn.execute(
             text(
-                f"SELECT r.metering_point_id, r.ts, r.wh, r.quality, r.resolution, r.file_id "
+                f"SELECT r.metering_point_id, r.ts, r.wh, r.quality, r.resolution, r.file_id "  # noqa: S608
                 f"FROM incoming_range c CROSS JOIN reading r "
                 f"WHERE r.metering_point_id = c.metering_point_id "
                 f"AND r.ts >= c.lo - {MAX_RESOLUTION} AND r.ts < c.hi "
@@ -119,10 +119,7 @@ class ReadingWriter:
     def write(self, frame: pl.DataFrame) -> None:
         """Store a block (columns COLUMNS); readings already stored are set aside for finish()."""
         frame = frame.select(COLUMNS)
-        if self.postgres:
-            inserted = self._write_postgres(frame)
-        else:
-            inserted = self._write_sqlite(frame)
+        inserted = self._write_postgres(frame) if self.postgres else self._write_sqlite(frame)
         self.new += inserted
         if inserted < frame.height:
             self.conflicts += frame.height - inserted
@@ -131,7 +128,7 @@ class ReadingWriter:
     def _write_sqlite(self, frame: pl.DataFrame) -> int:
         before = self.raw.total_changes
         self.raw.executemany(
-            f"INSERT INTO reading ({_COLS}, file_id) VALUES (?, ?, ?, ?, ?, {self.file_id}) "
+            f"INSERT INTO reading ({_COLS}, file_id) VALUES (?, ?, ?, ?, ?, {self.file_id}) "  # noqa: S608
             "ON CONFLICT DO NOTHING",
             frame.rows(),
         )
@@ -163,7 +160,7 @@ class ReadingWriter:
             with cur.copy(f"COPY incoming ({_COLS}) FROM STDIN (FORMAT csv)") as copy:
                 copy.write(frame.write_csv(include_header=False).encode())
             cur.execute(
-                f"INSERT INTO reading ({_COLS}, file_id) SELECT {_COLS}, {self.file_id} "
+                f"INSERT INTO reading ({_COLS}, file_id) SELECT {_COLS}, {self.file_id} "  # noqa: S608
                 "FROM incoming ON CONFLICT DO NOTHING"
             )
             return int(cur.rowcount)
@@ -173,7 +170,8 @@ class ReadingWriter:
             self.conn.exec_driver_sql("INSERT INTO incoming_conflict SELECT * FROM incoming")
         else:
             self.raw.executemany(
-                f"INSERT INTO incoming_conflict ({_COLS}) VALUES (?, ?, ?, ?, ?)", frame.rows()
+                f"INSERT INTO incoming_conflict ({_COLS}) VALUES (?, ?, ?, ?, ?)",  # noqa: S608
+                frame.rows(),
             )
 
     def _ensure_partitions(self, frame: pl.DataFrame) -> None:
@@ -291,10 +289,12 @@ def point_series(conn: Connection, metering_point_id: int, start: int, end: int)
     """One metering point's readings in [start, end) as columns (ts, wh, quality), ordered by
     time, read the fastest way each database offers: one range scan of the primary key, no
     Python object per row on PostgreSQL (COPY out, parsed by polars)."""
+    # Only integers are formatted in (COPY takes no parameters).
+    mp, lo, hi = int(metering_point_id), int(start), int(end)
     sql = (
-        "SELECT ts, wh, quality FROM reading WHERE metering_point_id = {mp} "
-        "AND ts >= {lo} AND ts < {hi} ORDER BY ts"
-    ).format(mp=int(metering_point_id), lo=int(start), hi=int(end))
+        f"SELECT ts, wh, quality FROM reading WHERE metering_point_id = {mp} "  # noqa: S608
+        f"AND ts >= {lo} AND ts < {hi} ORDER BY ts"
+    )
     schema = {"ts": pl.Int64, "wh": pl.Int64, "quality": pl.Int16}
     raw: Any = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":

@@ -146,9 +146,11 @@ def _local_epoch(ts: Any, window: Period) -> ColumnElement[Any]:
     """UTC epoch seconds moved to Helsinki wall-clock seconds, by the offsets in force over the
     window (plain integer arithmetic, the same on both databases)."""
     changes = offset_changes(window)
-    whens = [(ts < at, literal(offset)) for (at, _), (_, offset) in zip(changes[1:], changes)]
+    pairs = zip(changes[1:], changes, strict=False)
+    whens = [(ts < at, literal(offset)) for (at, _), (_, offset) in pairs]
     offset = case(*whens, else_=literal(changes[-1][1])) if whens else literal(changes[0][1])
-    return ts + offset
+    moved: ColumnElement[Any] = ts + offset
+    return moved
 
 
 def summary(

@@ -46,7 +46,7 @@ def _points(reg: RegisterApp) -> list[tuple[str, str | None, str | None, int | N
             .select_from(metering_point.join(site, site.c.id == metering_point.c.site_id))
             .order_by(metering_point.c.id)
         )
-        return [tuple(r) for r in conn.execute(q)]  # type: ignore[misc]
+        return [tuple(r) for r in conn.execute(q)]
 
 
 def _frame(
@@ -68,12 +68,16 @@ def _frame(
     local = pl.from_epoch("ts", time_unit="s").dt.convert_time_zone(HELSINKI.key)
     doy = local.dt.ordinal_day().cast(pl.Float64)
     hour = local.dt.hour()
-    season = pl.when(pl.col("heated")).then(
-        1 + 0.85 * (2 * math.pi * (doy - 15) / 365.25).cos()
-    ).otherwise(1 + 0.15 * (2 * math.pi * (doy - 15) / 365.25).cos())
-    shape = pl.when(pl.col("night")).then(
-        hour.replace_strict(dict(enumerate(NIGHT_SHAPE)), return_dtype=pl.Float64)
-    ).otherwise(hour.replace_strict(dict(enumerate(DAY_SHAPE)), return_dtype=pl.Float64))
+    season = (
+        pl.when(pl.col("heated"))
+        .then(1 + 0.85 * (2 * math.pi * (doy - 15) / 365.25).cos())
+        .otherwise(1 + 0.15 * (2 * math.pi * (doy - 15) / 365.25).cos())
+    )
+    shape = (
+        pl.when(pl.col("night"))
+        .then(hour.replace_strict(dict(enumerate(NIGHT_SHAPE)), return_dtype=pl.Float64))
+        .otherwise(hour.replace_strict(dict(enumerate(DAY_SHAPE)), return_dtype=pl.Float64))
+    )
     noise = (
         pl.concat_str(pl.col("gsrn"), pl.col("ts").cast(pl.String)).hash(seed) % 1_000_000
     ).cast(pl.Float64) / 1_000_000

@@ -8,6 +8,7 @@ reading_correction. Killing the process at any moment leaves the database as it 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import queue
 import threading
@@ -173,10 +174,8 @@ def _read_ahead(chunks: Iterator[datahub.Chunk], depth: int = 2) -> Iterator[dat
     finally:
         stop.set()
         while worker.is_alive():
-            try:
+            with contextlib.suppress(queue.Empty):
                 waiting.get(timeout=0.1)
-            except queue.Empty:
-                pass
         worker.join()
 
 
@@ -203,13 +202,13 @@ def _with_point_ids(
         points.update({str(g): int(mid) for g, mid in found})
     for gsrn, resolutions in per_point.iter_rows():
         if gsrn not in points:
-            line = chunk.line_of(lambda f, g=gsrn: f[0].strip() == g)
+            line = chunk.line_of(_is_point(gsrn))
             raise datahub.bad(name, line, datahub.F_GSRN, f"unknown metering point {gsrn}")
         first = point_resolution.setdefault(gsrn, resolutions[0])
         other = [r for r in resolutions if r != first]
         if other:
             word = RESOLUTION_NAMES[other[0]]
-            line = chunk.line_of(lambda f, g=gsrn, w=word: f[0].strip() == g and f[2].strip() == w)
+            line = chunk.line_of(_is_point(gsrn, word))
             raise datahub.bad(
                 name,
                 line,
@@ -221,6 +220,13 @@ def _with_point_ids(
     return chunk.frame.with_columns(
         pl.col("gsrn").replace_strict(ids, return_dtype=pl.Int32).alias("metering_point_id")
     )
+
+
+def _is_point(gsrn: str, resolution: str | None = None) -> Callable[[list[str]], bool]:
+    def matches(fields: list[str]) -> bool:
+        return fields[0] == gsrn and (resolution is None or fields[2:3] == [resolution])
+
+    return matches
 
 
 def _stated_twice(

@@ -64,14 +64,17 @@ def _readings(days: int, resolution: str, directory: Path | None, seed: int) -> 
         fail("--resolution: must be PT1H or PT15M")
     reg = register()
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as scratch, Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        disable=not is_terminal(),
-    ) as bar:
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            disable=not is_terminal(),
+        ) as bar,
+    ):
         task = bar.add_task("readings (Datahub files)", total=demo_file_count(reg))
         done = demo_readings(
             reg, directory or Path(scratch), days, resolution, seed, lambda n: bar.advance(task, n)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
@@ -9,6 +10,7 @@ from rich.progress import (
     BarColumn,
     DownloadColumn,
     Progress,
+    TaskID,
     TimeElapsedColumn,
     TransferSpeedColumn,
 )
@@ -18,6 +20,10 @@ from rekisteri.services.readings_import import datahub_paths, import_datahub_fil
 from rekisteri.services.unit_of_work import Actor
 
 app = typer.Typer(help="Import files from outside sources.", no_args_is_help=True)
+
+
+def _advance(bar: Progress, task: TaskID) -> Callable[[int], None]:
+    return lambda n: bar.advance(task, n)
 
 
 @app.command()
@@ -42,5 +48,5 @@ def datahub(
             ) as bar:
                 task = bar.add_task(path.name, total=path.stat().st_size)
                 with reg.unit_of_work(Actor("import datahub")) as uow:
-                    done = import_datahub_file(uow, path, lambda n: bar.advance(task, n))
+                    done = import_datahub_file(uow, path, _advance(bar, task))
             console.print(done.describe(), markup=False, highlight=False)
