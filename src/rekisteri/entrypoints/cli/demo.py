@@ -11,8 +11,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 
 from rekisteri.entrypoints.cli.common import console, fail, is_terminal, register, settings
 from rekisteri.services.bootstrap import initialise
-from rekisteri.services.demo import generate
-from rekisteri.services.demo_readings import demo_file_count, demo_readings
 
 
 def install(app: typer.Typer) -> None:
@@ -30,6 +28,8 @@ def install(app: typer.Typer) -> None:
     ) -> None:
         """Fill the register with synthetic customers (valid HETUs, GSRNs, IBANs, consents,
         contracts, moves, invoices with some late payments, contact log)."""
+        from rekisteri.services.demo import generate  # Faker is slow to import; only here
+
         initialise(settings())
         reg = register()
         started = time.perf_counter()
@@ -60,6 +60,8 @@ def install(app: typer.Typer) -> None:
 
 def _readings(days: int, resolution: str, directory: Path | None, seed: int) -> None:
     """Readings written as Datahub files and imported through the import path."""
+    from rekisteri.services.demo_readings import demo_file_count, demo_readings
+
     if resolution not in ("PT1H", "PT15M"):
         fail("--resolution: must be PT1H or PT15M")
     reg = register()
