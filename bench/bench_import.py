@@ -118,7 +118,7 @@ def _insert(table: str, sample: dict[str, Any]) -> str:
 
 
 def child_import(url: str, path: str) -> None:
-    """Runs in its own process, so maxrss is the import's alone."""
+    """Runs in its own process, so its peak memory is the import's alone."""
     reg = register(url)
     started = time.perf_counter()
     with reg.unit_of_work(Actor("bench")) as uow:
