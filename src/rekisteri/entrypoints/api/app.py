@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from rekisteri import __version__
 from rekisteri.config import get_settings
 from rekisteri.domain.errors import Forbidden, InvalidInput, NotFound, RuleViolation
-from rekisteri.entrypoints.api.routes import audit, disclosures, health, persons
+from rekisteri.entrypoints.api.routes import audit, consumption, disclosures, health, persons
 from rekisteri.entrypoints.api.routes import requests as rights_requests
 from rekisteri.entrypoints.web import login
 from rekisteri.services.bootstrap import open_register
@@ -31,6 +31,7 @@ def create_app(register: RegisterApp) -> FastAPI:
     app.include_router(audit.router)
     app.include_router(disclosures.router)
     app.include_router(login.router)
+    app.include_router(consumption.router)
     _error_handlers(app)
     return app
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
 import time
+from pathlib import Path
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-from rekisteri.entrypoints.cli.common import console, is_terminal, register, settings
+from rekisteri.entrypoints.cli.common import console, fail, is_terminal, register, settings
 from rekisteri.services.accounts import add_demo_users
 from rekisteri.services.bootstrap import initialise
 from rekisteri.services.unit_of_work import Actor
@@ -18,6 +20,13 @@ def install(app: typer.Typer) -> None:
     def demo(
         customers: int = typer.Option(1000, min=1, help="how many customers and prospects"),
         seed: int = typer.Option(1, help="the same seed gives the same register"),
+        readings_days: int = typer.Option(
+            30, min=0, help="days of consumption readings for every metering point (0: none)"
+        ),
+        resolution: str = typer.Option("PT1H", help="reading resolution: PT1H or PT15M"),
+        datahub_dir: Path = typer.Option(
+            None, help="keep the Datahub CSV files the readings are imported from here"
+        ),
     ) -> None:
         """Fill the register with synthetic customers (valid HETUs, GSRNs, IBANs, consents,
         contracts, moves, invoices with some late payments, contact log)."""
@@ -42,7 +51,14 @@ def install(app: typer.Typer) -> None:
             f"({result.customers / elapsed:,.0f}/s); rows: "
             + ", ".join(f"{k} {v}" for k, v in result.rows.items())
         )
+        if readings_days:
+            _readings(readings_days, resolution.upper(), datahub_dir, seed)
         console.print("try: rekisteri customer show " + result.sample_customer_numbers[0])
+        if readings_days:
+            console.print(
+                "and: rekisteri consumption show " + result.sample_customer_numbers[0] + " --by day"
+            )
+
         with reg.unit_of_work(Actor("demo")) as uow:
             staff = add_demo_users(uow)
         if staff:
@@ -52,3 +68,35 @@ def install(app: typer.Typer) -> None:
                 console.print(
                     f"  {role.value:<17} {user.username:<22} {user.password}", markup=False
                 )
+
+
+def _readings(days: int, resolution: str, directory: Path | None, seed: int) -> None:
+    """Readings written as Datahub files and imported through the import path."""
+    from rekisteri.services.demo_readings import demo_file_count, demo_readings
+
+    if resolution not in ("PT1H", "PT15M"):
+        fail("--resolution: must be PT1H or PT15M")
+    reg = register()
+    started = time.perf_counter()
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            disable=not is_terminal(),
+        ) as bar,
+    ):
+        task = bar.add_task("readings (Datahub files)", total=demo_file_count(reg))
+        done = demo_readings(
+            reg, directory or Path(scratch), days, resolution, seed, lambda n: bar.advance(task, n)
+        )
+    count = sum(d.new for d in done)
+    elapsed = time.perf_counter() - started
+    where = f" (files in {directory})" if directory else ""
+    console.print(
+        f"{count:,} readings of {days} days at {resolution} in {len(done)} Datahub files, "
+        f"written and imported in {elapsed:.1f} s{where}"
+    )

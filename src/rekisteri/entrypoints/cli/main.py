@@ -9,9 +9,11 @@ import typer
 
 from rekisteri.entrypoints.cli import (
     audit,
+    consumption,
     customer,
     demo,
     disclose,
+    imports,
     keys,
     request,
     retention,
@@ -37,6 +39,8 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(disclose.recipients, name="recipient")
 app.add_typer(disclose.app, name="disclose")
 app.add_typer(disclose.loans, name="loans")
+app.add_typer(imports.app, name="import")
+app.add_typer(consumption.app, name="consumption")
 
 
 def main() -> None:

@@ -1,0 +1,90 @@
+"""The personal-data catalogue of consumption readings (P1 "energy consumption", P2 "energy
+meters"): the readings, the replaced values of corrected readings, and the imported files."""
+
+from __future__ import annotations
+
+from rekisteri.catalogue.model import Attribute, TableSpec
+from rekisteri.catalogue.retention import READINGS
+from rekisteri.catalogue.vocabulary import Category, LawfulBasis, Purpose, Source
+
+USES = frozenset(
+    {
+        Purpose.CUSTOMER_RELATIONSHIP,
+        Purpose.SERVICE_DELIVERY,
+        Purpose.BILLING_AND_COLLECTION,
+        Purpose.PROFILING,
+        Purpose.BUSINESS_DEVELOPMENT,
+    }
+)
+METER = frozenset({Source.ENERGY_METER})
+# A reading belongs to whoever held a contract at the point's site when its interval started;
+# services.consumption.attributed_readings applies the contract periods (this path cannot).
+THROUGH_CONTRACT = (
+    "metering_point_id",
+    "metering_point.id",
+    "metering_point.site_id",
+    "contract.site_id",
+    "contract.person_id",
+)
+
+ATTRIBUTES: tuple[Attribute, ...] = (
+    Attribute(
+        key="reading.reading",
+        table="reading",
+        columns=("ts", "wh", "quality", "resolution"),
+        category=Category.CONSUMPTION,
+        purposes=USES,
+        basis=LawfulBasis.CONTRACT,
+        sources=METER,
+        retention=READINGS,
+        words=(
+            "sähkönkulutuksen mittauslukemat (aika, määrä, laatu)",
+            "mätvärden för elförbrukningen (tid, mängd, kvalitet)",
+            "metered electricity consumption (time, amount, quality)",
+        ),
+    ),
+    Attribute(
+        key="reading_correction.replaced_reading",
+        table="reading_correction",
+        columns=("ts", "wh", "quality", "resolution", "replaced_at"),
+        category=Category.CONSUMPTION,
+        purposes=frozenset({Purpose.CUSTOMER_RELATIONSHIP, Purpose.BILLING_AND_COLLECTION}),
+        basis=LawfulBasis.CONTRACT,
+        sources=METER,
+        retention=READINGS,
+        words=(
+            "korjattujen mittauslukemien aiemmat arvot",
+            "tidigare värden för korrigerade mätvärden",
+            "earlier values of corrected readings",
+        ),
+    ),
+)
+
+TABLES: tuple[TableSpec, ...] = (
+    # file_id names the Datahub file the reading came from: its provenance (P2).
+    TableSpec("reading", frozenset({"metering_point_id", "file_id"}), THROUGH_CONTRACT),
+    TableSpec(
+        "reading_correction",
+        frozenset({"id", "metering_point_id", "file_id", "replaced_by_file_id"}),
+        THROUGH_CONTRACT,
+    ),
+    TableSpec(
+        "datahub_file",
+        frozenset(
+            {
+                "id",
+                "sha256",
+                "name",
+                "size_bytes",
+                "rows",
+                "readings_new",
+                "readings_corrected",
+                "imported_at",
+                "imported_by",
+            }
+        ),
+        None,
+        personal=False,
+        why_not_personal="the imported files themselves: names, hashes and counts",
+    ),
+)

@@ -1,0 +1,108 @@
+"""Kill-safety: a really killed import process leaves the database as it was before the file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import create_engine, func, select, text
+
+from rekisteri.adapters.crypto import Keyring
+from rekisteri.adapters.schema.consumption import datahub_file
+from rekisteri.config import Settings
+from rekisteri.services.unit_of_work import Actor, RegisterApp
+from tests.support.consumption import (
+    corrections,
+    new_contract,
+    new_customer,
+    new_gsrn,
+    new_site,
+    readings,
+    run_import,
+    stored,
+    utc,
+    write,
+)
+
+POINTS = 12
+PER_POINT = 35_040  # a year of quarter hours
+
+
+def _writing(settings: Settings, db_file: Path | None) -> bool:
+    """Whether the import has begun writing readings (uncommitted, so only the signs show)."""
+    if db_file is not None:
+        wal = db_file.with_name(db_file.name + "-wal")
+        return wal.exists() and wal.stat().st_size > 4 << 20
+    engine = create_engine(settings.database_url.rsplit("/", 1)[0] + "/postgres")
+    try:
+        with engine.connect() as conn:
+            found = conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND "
+                    "(query LIKE 'INSERT INTO reading%' OR query LIKE 'COPY incoming%' "
+                    "OR query LIKE 'TRUNCATE incoming%')"
+                )
+            ).scalar()
+        return bool(found)
+    finally:
+        engine.dispose()
+
+
+def test_killing_an_import_leaves_the_database_as_before(
+    register: RegisterApp, settings: Settings, keyring: Keyring, tmp_path: Path
+) -> None:
+    gsrns = [new_gsrn() for _ in range(POINTS)]
+    with register.unit_of_work(Actor("test")) as uow:
+        person = new_customer(uow)
+        for g in gsrns:
+            new_contract(uow, person, new_site(uow, g), dt.date(2024, 1, 1))
+    start = utc(2024, 1, 1)
+    run_import(register, write(tmp_path / "first.csv", readings(gsrns[0], start, 1000)))
+    before = stored(register)
+    # A big file: corrections of the first file's readings, and a year of every point.
+    big = write(
+        tmp_path / "big.csv",
+        *(readings(g, start, PER_POINT, wh=lambda i: 7) for g in gsrns),
+    )
+    env = {
+        **os.environ,
+        "REKISTERI_DATABASE_URL": settings.database_url,
+        "REKISTERI_SECRET_KEY": keyring.to_json(),
+    }
+    db_file = (
+        Path(settings.database_url.removeprefix("sqlite:///"))
+        if settings.database_url.startswith("sqlite")
+        else None
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rekisteri.entrypoints.cli.main", "import", "datahub", str(big)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not _writing(settings, db_file):
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, "the import never started writing"
+            time.sleep(0.02)
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait()
+    assert process.returncode == -signal.SIGKILL  # killed mid-import, not finished
+
+    assert stored(register) == before
+    assert corrections(register) == []
+    with register.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(datahub_file)).scalar() == 1
+    # Nothing half-done is left in the way: the same file imports whole afterwards.
+    done = run_import(register, big)
+    assert (done.new, done.corrected) == (POINTS * PER_POINT - 1000, 1000)
+    assert len(stored(register)) == POINTS * PER_POINT
+    assert pl.Series([r[2] for r in stored(register)]).unique().to_list() == [7]
