@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from pydantic import Field
@@ -31,6 +32,14 @@ class Settings(BaseSettings):
     controller_address: str = "Energiakatu 1, 00100 Helsinki"
     controller_email: str = "asiakaspalvelu@esimerkkienergia.fi"
     dpo_contact: str = "tietosuoja@esimerkkienergia.fi"
+    controller_phone: str = "010 123 4567"
+    customer_service_hours: str = "8–16"  # on weekdays
+    # The register's name per language; empty means "<controller>'s customer register".
+    register_name_fi: str = ""
+    register_name_sv: str = ""
+    register_name_en: str = ""
+    # The date the published statement was last changed (shown at its end, as seed 002 does).
+    notice_updated_on: date = date(2026, 11, 1)
 
 
 def get_settings() -> Settings:

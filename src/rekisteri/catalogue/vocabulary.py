@@ -105,7 +105,7 @@ LABELS: dict[StrEnum, tuple[str, str, str]] = {
     Category.IDENTITY: (
         "Henkilö- ja tunnistetiedot",
         "Person- och identifieringsuppgifter",
-        "Identity",
+        "Personal and identification details",
     ),
     Category.CONTACT: ("Yhteystiedot", "Kontaktuppgifter", "Contact details"),
     Category.CLASSIFICATION: (
@@ -113,9 +113,13 @@ LABELS: dict[StrEnum, tuple[str, str, str]] = {
         "Kundklassificering",
         "Customer classification",
     ),
-    Category.SITE: ("Käyttökohteen tiedot", "Uppgifter om förbrukningsstället", "Consumption site"),
+    Category.SITE: (
+        "Käyttökohteen tiedot",
+        "Uppgifter om förbrukningsstället",
+        "Consumption site details",
+    ),
     Category.CONTRACT: ("Sopimustiedot", "Avtalsuppgifter", "Contracts"),
-    Category.BILLING: ("Laskutustiedot", "Faktureringsuppgifter", "Billing"),
+    Category.BILLING: ("Laskutustiedot", "Faktureringsuppgifter", "Billing details"),
     Category.PAYMENT: (
         "Maksukäyttäytyminen ja maksut",
         "Betalningsbeteende och betalningar",
@@ -193,6 +197,12 @@ LABELS: dict[StrEnum, tuple[str, str, str]] = {
         "fullgörande av lagstadgade skyldigheter",
         "meeting legal obligations",
     ),
+}
+
+# Lawful bases, sources and roles share some values with categories and purposes ("contract",
+# "billing", "marketing", "legal_obligation"); a StrEnum member hashes as its value, so each
+# kind of term keeps its words in a dict of its own.
+BASIS_LABELS: dict[StrEnum, tuple[str, str, str]] = {
     LawfulBasis.CONTRACT: ("sopimus", "avtal", "contract"),
     LawfulBasis.LEGAL_OBLIGATION: (
         "lakisääteinen velvoite",
@@ -205,6 +215,9 @@ LABELS: dict[StrEnum, tuple[str, str, str]] = {
         "legitimate interest (customer relationship)",
     ),
     LawfulBasis.CONSENT: ("suostumus", "samtycke", "consent"),
+}
+
+SOURCE_LABELS: dict[StrEnum, tuple[str, str, str]] = {
     Source.QUOTE_REQUEST: (
         "asiakkaan tarjouspyyntö",
         "kundens offertförfrågan",
@@ -258,7 +271,32 @@ LABELS: dict[StrEnum, tuple[str, str, str]] = {
     ),
 }
 
+# Who reads the data, as the privacy statement says it (P7).
+ROLE_LABELS: dict[StrEnum, tuple[str, str, str]] = {
+    Role.CUSTOMER_SERVICE: ("asiakaspalvelu", "kundtjänsten", "customer service"),
+    Role.BILLING: ("laskutus", "faktureringen", "billing"),
+    Role.MARKETING: ("markkinointi", "marknadsföringen", "marketing"),
+    Role.DPO: ("tietosuojavastaava", "dataskyddsombudet", "the data protection officer"),
+    Role.ADMINISTRATOR: (
+        "järjestelmän ylläpitäjät",
+        "systemadministratörerna",
+        "system administrators",
+    ),
+    Role.PROCESSOR: (
+        "valtuutetut palveluntuottajat",
+        "auktoriserade tjänsteleverantörer",
+        "authorised service providers",
+    ),
+}
+
+
+_LABELS_OF: dict[type, dict[StrEnum, tuple[str, str, str]]] = {
+    LawfulBasis: BASIS_LABELS,
+    Source: SOURCE_LABELS,
+    Role: ROLE_LABELS,
+}
+
 
 def label(term: StrEnum, lang: Lang | str = Lang.FI) -> str:
-    fi, sv, en = LABELS[term]
+    fi, sv, en = _LABELS_OF.get(type(term), LABELS)[term]
     return {"fi": fi, "sv": sv, "en": en}[str(lang)]

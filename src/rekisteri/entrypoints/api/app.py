@@ -7,11 +7,14 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from rekisteri import __version__
 from rekisteri.config import get_settings
 from rekisteri.domain.errors import Forbidden, InvalidInput, NotFound, RuleViolation
 from rekisteri.entrypoints.api.routes import health, persons
+from rekisteri.entrypoints.web import pages
+from rekisteri.entrypoints.web.templating import STATIC_DIR
 from rekisteri.services.bootstrap import open_register
 from rekisteri.services.unit_of_work import RegisterApp
 
@@ -25,6 +28,8 @@ def create_app(register: RegisterApp) -> FastAPI:
     app.state.register = register
     app.include_router(health.router)
     app.include_router(persons.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _error_handlers(app)
     return app
 

@@ -7,7 +7,7 @@ import sys
 import click
 import typer
 
-from rekisteri.entrypoints.cli import customer, demo, keys, system, user
+from rekisteri.entrypoints.cli import customer, demo, keys, notice, system, user
 
 app = typer.Typer(
     name="rekisteri",
@@ -18,6 +18,7 @@ app = typer.Typer(
 )
 system.install(app)
 demo.install(app)
+notice.install(app)
 app.add_typer(customer.app, name="customer")
 app.add_typer(keys.app, name="keys")
 app.add_typer(user.app, name="user")
