@@ -42,7 +42,7 @@ bench: setup-dev
 ## Extract the web pages' words and add new ones to the fi/sv/en catalogues (then translate them)
 messages: setup-dev
 	@mkdir -p build
-	@$(BIN)/pybabel extract -q -F babel.cfg -o build/messages.pot --no-location -w 100 .
+	@$(BIN)/pybabel extract -F babel.cfg -o build/messages.pot --no-location -w 100 .
 	@for l in fi sv en; do \
-	  $(BIN)/pybabel update -q -i build/messages.pot -l $$l -D messages --no-location -w 100 \
+	  $(BIN)/pybabel update -i build/messages.pot -l $$l -D messages -w 100 \
 	    -o src/rekisteri/entrypoints/web/locale/$$l/LC_MESSAGES/messages.po; done
