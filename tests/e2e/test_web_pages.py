@@ -17,6 +17,7 @@ from rekisteri.catalogue import catalogue, label
 from rekisteri.catalogue.cookies import DECLARED_COOKIES, STRICTLY_NECESSARY
 from rekisteri.config import Settings
 from rekisteri.entrypoints.api.app import create_app
+from rekisteri.entrypoints.web import pages
 from rekisteri.services.unit_of_work import RegisterApp
 
 
@@ -163,3 +164,9 @@ def test_the_statement_describes_the_declared_cookies(client: TestClient) -> Non
     for cookie in DECLARED_COOKIES:
         assert cookie.name in text
         assert cookie.says(cookie.lifetime, "fi") in text
+
+
+def test_every_page_route_says_why_it_may_be_public() -> None:
+    paths = {getattr(r, "path", None) for r in pages.router.routes}
+    assert paths == set(pages.PUBLIC_PAGES)
+    assert all(reason.strip() for reason in pages.PUBLIC_PAGES.values())
