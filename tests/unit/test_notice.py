@@ -174,6 +174,12 @@ def test_the_settings_name_the_controller_and_the_retention_of_contracts() -> No
     assert "dpo@pohjoisvirta.fi" in notice.section("contact").words()
     assert notice.register_name == "Pohjoisvirta Oy:n asiakasrekisteri"
     assert "12 vuotta sopimuksen päättymisestä" in notice.section("rights").words()
+    # The retention section follows the same setting, and so do the rules given in months.
+    assert "12 vuotta sopimuksen päättymisestä" in notice.section("retention").words()
+    assert "10 vuotta" not in notice.section("retention").words()
+    months = own.model_copy(update={"recording_retention_months": 6})
+    retention = build_notice(catalogue, months, "en").section("retention").words()
+    assert "6 months from the recording" in retention and "12 months from the rec" not in retention
     named = own.model_copy(update={"register_name_sv": "Pohjoisvirtas kundregister"})
     assert build_notice(catalogue, named, "sv").register_name == "Pohjoisvirtas kundregister"
 

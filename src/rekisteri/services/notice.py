@@ -9,6 +9,7 @@ changes the statement without this module changing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -25,7 +26,7 @@ from rekisteri.catalogue import (
     Visibility,
 )
 from rekisteri.catalogue.cookies import DECLARED_COOKIES, Cookie
-from rekisteri.catalogue.model import Attribute, OnErasure
+from rekisteri.catalogue.model import Attribute, OnErasure, RetentionRule
 from rekisteri.catalogue.vocabulary import label
 from rekisteri.config import Settings
 from rekisteri.services.notice_texts import text
@@ -352,6 +353,31 @@ class _Builder:
         return tuple(blocks)
 
     # -- 8: retention
+    def period(self, rule: RetentionRule) -> str:
+        """The rule's words, with the period the settings give it (a rule names its setting).
+
+        The words lead with the period as declared ("10 vuotta", "12 months"); when a setting
+        changes it, the number follows, in the unit the words use.
+        """
+        words = rule.describe(self.lang)
+        if not rule.setting:
+            return words
+        value = int(getattr(self.s, rule.setting))
+        months = value * 12 if rule.setting.endswith("_years") else value
+        if months == rule.months:
+            return words
+        number = re.match(r"\d+", words)
+        if number is None:
+            return words
+        declared = int(number.group())
+        if declared == rule.months:
+            shown = months
+        elif declared * 12 == rule.months and months % 12 == 0:
+            shown = months // 12
+        else:
+            return words
+        return f"{shown}{words[number.end() :]}"
+
     def retention(self) -> tuple[Block, ...]:
         lang = self.lang
         rules = list(dict.fromkeys(a.retention for a in self.attrs))
@@ -368,7 +394,7 @@ class _Builder:
                 else:
                     names = ", ".join(a.label(lang) for a in ruled)
                     parts.append(f"{label(category, lang)}: {names}")
-            items.append(Item(_cap(rule.describe(lang)), "", tuple(parts)))
+            items.append(Item(_cap(self.period(rule)), "", tuple(parts)))
         blocks: list[Block] = [Paragraph(text("retention.intro", lang)), Items(tuple(items))]
         if any(r.on_erasure is OnErasure.KEEP_RESTRICTED for r in rules):
             blocks.append(Paragraph(text("retention.after", lang)))
