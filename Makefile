@@ -5,7 +5,7 @@ CUSTOMERS ?= 2000
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo setup setup-dev test lint typecheck unit bench
+.PHONY: demo setup setup-dev test lint typecheck unit bench messages
 
 setup:
 	@scripts/setup.sh
@@ -38,3 +38,11 @@ unit: setup-dev
 
 bench: setup-dev
 	@for f in bench/bench_*.py; do $(BIN)/python $$f; done
+
+## Extract the web pages' words and add new ones to the fi/sv/en catalogues (then translate them)
+messages: setup-dev
+	@mkdir -p build
+	@$(BIN)/pybabel extract -F babel.cfg -o build/messages.pot --no-location -w 100 .
+	@for l in fi sv en; do \
+	  $(BIN)/pybabel update -i build/messages.pot -l $$l -D messages -w 100 \
+	    -o src/rekisteri/entrypoints/web/locale/$$l/LC_MESSAGES/messages.po; done

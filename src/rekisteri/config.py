@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from pydantic import Field
@@ -42,6 +43,14 @@ class Settings(BaseSettings):
     session_idle_minutes: int = 30  # ends after this long without use
     # Secure cookies need https; turn off only for plain-http development on localhost.
     session_cookie_secure: bool = True
+    controller_phone: str = "010 123 4567"
+    customer_service_hours: str = "8–16"  # on weekdays
+    # The register's name per language; empty means "<controller>'s customer register".
+    register_name_fi: str = ""
+    register_name_sv: str = ""
+    register_name_en: str = ""
+    # The date the published statement was last changed (shown at its end, as seed 002 does).
+    notice_updated_on: date = date(2026, 11, 1)
 
 
 def get_settings() -> Settings:

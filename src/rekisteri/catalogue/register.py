@@ -289,7 +289,11 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONTRACT,
         CONTACT_SOURCES,
         CUSTOMER_DATA,
-        ("voimassaolo", "giltighet", "validity"),
+        (
+            "yhteystiedon voimassaoloaika",
+            "kontaktuppgiftens giltighetstid",
+            "how long each contact detail is valid",
+        ),
         columns=("valid_from", "valid_to"),
     ),
     # -- consumption sites, metering points and devices (reached through the person's contracts)
@@ -346,7 +350,11 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONTRACT,
         FROM_THE_PERSON | OWN,
         CUSTOMER_DATA,
-        ("sähkön kulutusarvio", "uppskattad elförbrukning", "consumption estimate"),
+        (
+            "sähkön kulutusarvio",
+            "uppskattad elförbrukning",
+            "estimated electricity consumption",
+        ),
     ),
     _a(
         "site.main_fuse_a",
@@ -374,9 +382,9 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         frozenset({S.ENERGY_METER, S.CONTRACT}),
         CONTRACT_RECORDS,
         (
-            "käyttöpaikan tunnus (GSRN)",
+            "käyttöpaikkatunnus (GSRN)",
             "användningsställets nummer (GSRN)",
-            "metering point (GSRN)",
+            "metering point ID (GSRN)",
         ),
         columns=("gsrn", "kind"),
     ),
@@ -399,9 +407,9 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         FROM_THE_PERSON,
         CONTRACT_RECORDS,
         (
-            "sopimus: laji, tuote ja voimassaolo",
-            "avtal: typ, produkt och giltighet",
-            "contract: kind, product and period",
+            "sopimuksen laji, tuote ja voimassaolo",
+            "avtalets typ, produkt och giltighet",
+            "kind, product and period of each contract",
         ),
         columns=(
             "contract_number",
@@ -446,7 +454,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONTRACT,
         FROM_THE_PERSON,
         CONTRACT_RECORDS,
-        ("tilinumero", "kontonummer", "bank account"),
+        ("tilinumero", "kontonummer", "bank account number"),
         columns=("iban_ct", "iban_key", "iban_bidx"),
         sensitivity=Sensitivity.ENCRYPTED,
         reading=_IBAN_READERS,
@@ -494,7 +502,11 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.LEGITIMATE_INTEREST,
         frozenset({S.CUSTOMER_CONTACT}),
         CONTACT_HISTORY,
-        ("asiakaspalvelun yhteydenotot", "kontakter med kundtjänsten", "customer service contacts"),
+        (
+            "yhteydenottojen ajankohta, kanava, aihe ja muistiinpanot",
+            "kontakternas tidpunkt, kanal, ämne och anteckningar",
+            "time, channel, topic and notes of each contact",
+        ),
         columns=("at", "channel", "direction", "topic", "note", "handled_by"),
     ),
     _a(
@@ -504,7 +516,11 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.LEGITIMATE_INTEREST,
         frozenset({S.CUSTOMER_CONTACT}),
         RECORDINGS,
-        ("tallennetut puhelut", "inspelade samtal", "recorded calls"),
+        (
+            "puhelutallenteet ja niiden tallennusaika",
+            "samtalsinspelningar och tidpunkten för inspelningen",
+            "call recordings and when they were made",
+        ),
         columns=("recorded_at", "duration_seconds", "file_ref", "file_destroyed_at"),
     ),
     _a(
@@ -514,7 +530,11 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.LEGITIMATE_INTEREST,
         frozenset({S.CUSTOMER_CONTACT, S.COMPETITION_OR_EVENT}),
         FEEDBACK,
-        ("asiakaspalaute ja tyytyväisyys", "kundrespons och nöjdhet", "feedback and satisfaction"),
+        (
+            "palautteet ja tyytyväisyysarviot",
+            "responser och nöjdhetsbedömningar",
+            "feedback and satisfaction ratings",
+        ),
         columns=("at", "channel", "satisfaction", "text"),
     ),
     _a(
@@ -525,9 +545,9 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         FROM_THE_PERSON,
         CUSTOMER_DATA,
         (
-            "digitaalisen tilin rekisteröitymistiedot",
-            "registreringsuppgifter för det digitala kontot",
-            "digital account registration",
+            "käyttäjätunnus sekä rekisteröitymis- ja kirjautumisajat",
+            "användarnamn och tidpunkter för registrering och inloggning",
+            "login name and the times of registration and login",
         ),
         columns=("login", "registered_at", "last_login_at", "closed_at"),
         identifying=True,
@@ -572,7 +592,11 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.LEGAL_OBLIGATION,
         OWN,
         CUSTOMER_DATA,
-        ("tietojen muutoshistoria", "ändringshistorik", "change history"),
+        (
+            "aiemmat arvot sekä milloin, kuka ja miksi tietoa muutettiin",
+            "tidigare värden samt när, av vem och varför uppgiften ändrades",
+            "earlier values, and when, by whom and why data was changed",
+        ),
         columns=(
             "at",
             "actor",

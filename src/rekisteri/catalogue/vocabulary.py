@@ -105,280 +105,218 @@ class Sensitivity(StrEnum):
     ENCRYPTED = "encrypted"
 
 
-# Keyed by (vocabulary, value): members of different vocabularies share values (a contract is
-# both a lawful basis and a source), and StrEnum members with equal values are equal keys.
-_LABEL_PAIRS: tuple[tuple[StrEnum, tuple[str, str, str]], ...] = (
-    (
-        Category.IDENTITY,
-        (
-            "Henkilö- ja tunnistetiedot",
-            "Person- och identifieringsuppgifter",
-            "Identity",
-        ),
+LABELS: dict[StrEnum, tuple[str, str, str]] = {
+    # (fi, sv, en)
+    Category.IDENTITY: (
+        "Henkilö- ja tunnistetiedot",
+        "Person- och identifieringsuppgifter",
+        "Personal and identification details",
     ),
-    (Category.CONTACT, ("Yhteystiedot", "Kontaktuppgifter", "Contact details")),
-    (
-        Category.CLASSIFICATION,
-        (
-            "Asiakkaan luokittelu",
-            "Kundklassificering",
-            "Customer classification",
-        ),
+    Category.CONTACT: ("Yhteystiedot", "Kontaktuppgifter", "Contact details"),
+    Category.CLASSIFICATION: (
+        "Asiakkaan luokittelu",
+        "Kundklassificering",
+        "Customer classification",
     ),
-    (
-        Category.SITE,
-        ("Käyttökohteen tiedot", "Uppgifter om förbrukningsstället", "Consumption site"),
+    Category.SITE: (
+        "Käyttökohteen tiedot",
+        "Uppgifter om förbrukningsstället",
+        "Consumption site details",
     ),
-    (Category.CONTRACT, ("Sopimustiedot", "Avtalsuppgifter", "Contracts")),
-    (Category.BILLING, ("Laskutustiedot", "Faktureringsuppgifter", "Billing")),
-    (
-        Category.PAYMENT,
-        (
-            "Maksukäyttäytyminen ja maksut",
-            "Betalningsbeteende och betalningar",
-            "Payments and payment behaviour",
-        ),
+    Category.CONTRACT: ("Sopimustiedot", "Avtalsuppgifter", "Contracts"),
+    Category.BILLING: ("Laskutustiedot", "Faktureringsuppgifter", "Billing details"),
+    Category.PAYMENT: (
+        "Maksukäyttäytyminen ja maksut",
+        "Betalningsbeteende och betalningar",
+        "Payments and payment behaviour",
     ),
-    (
-        Category.CONSUMPTION,
-        (
-            "Energian kulutustiedot",
-            "Uppgifter om energiförbrukning",
-            "Energy consumption",
-        ),
+    Category.CONSUMPTION: (
+        "Energian kulutustiedot",
+        "Uppgifter om energiförbrukning",
+        "Energy consumption",
     ),
-    (
-        Category.MARKETING,
-        (
-            "Suoramarkkinoinnin luvat ja kiellot",
-            "Tillstånd och förbud för direktmarknadsföring",
-            "Direct-marketing permissions and prohibitions",
-        ),
+    Category.MARKETING: (
+        "Suoramarkkinoinnin luvat ja kiellot",
+        "Tillstånd och förbud för direktmarknadsföring",
+        "Direct-marketing permissions and prohibitions",
     ),
-    (
-        Category.CONTACT_LOG,
-        (
-            "Asiakaspalvelun yhteydenotot",
-            "Kontakter med kundtjänsten",
-            "Customer service contacts",
-        ),
+    Category.CONTACT_LOG: (
+        "Asiakaspalvelun yhteydenotot",
+        "Kontakter med kundtjänsten",
+        "Customer service contacts",
     ),
-    (Category.RECORDING, ("Tallennetut puhelut", "Inspelade samtal", "Recorded calls")),
-    (
-        Category.FEEDBACK,
-        (
-            "Palaute ja tyytyväisyys",
-            "Respons och kundnöjdhet",
-            "Feedback and satisfaction",
-        ),
+    Category.RECORDING: ("Tallennetut puhelut", "Inspelade samtal", "Recorded calls"),
+    Category.FEEDBACK: (
+        "Palaute ja tyytyväisyys",
+        "Respons och kundnöjdhet",
+        "Feedback and satisfaction",
     ),
-    (
-        Category.DIGITAL_ACCOUNT,
-        (
-            "Digitaalisen tilin rekisteröitymistiedot",
-            "Registreringsuppgifter för det digitala kontot",
-            "Digital account registration",
-        ),
+    Category.DIGITAL_ACCOUNT: (
+        "Digitaalisen tilin rekisteröitymistiedot",
+        "Registreringsuppgifter för det digitala kontot",
+        "Digital account registration",
     ),
-    (Category.HISTORY, ("Tietojen muutoshistoria", "Ändringshistorik", "Change history")),
-    (
-        Category.RIGHTS_REQUEST,
-        (
-            "Rekisteröidyn oikeuksia koskevat pyynnöt",
-            "Begäranden om den registrerades rättigheter",
-            "Requests about the person's rights",
-        ),
+    Category.HISTORY: ("Tietojen muutoshistoria", "Ändringshistorik", "Change history"),
+    Category.RIGHTS_REQUEST: (
+        "Rekisteröidyn oikeuksia koskevat pyynnöt",
+        "Begäranden om den registrerades rättigheter",
+        "Requests about the person's rights",
     ),
-    (
-        Category.DISCLOSURE,
-        (
-            "Tietojen luovutukset ja siirrot",
-            "Utlämnanden och överföringar av uppgifter",
-            "Disclosures and transfers",
-        ),
+    Category.DISCLOSURE: (
+        "Tietojen luovutukset ja siirrot",
+        "Utlämnanden och överföringar av uppgifter",
+        "Disclosures and transfers",
     ),
-    (
-        Category.ACCESS_LOG,
-        (
-            "Tietojen käsittelyloki (kuka luki tai muutti tietoja)",
-            "Behandlingslogg (vem läste eller ändrade uppgifterna)",
-            "Access log (who read or changed the data)",
-        ),
+    Category.ACCESS_LOG: (
+        "Tietojen käsittelyloki (kuka luki tai muutti tietoja)",
+        "Behandlingslogg (vem läste eller ändrade uppgifterna)",
+        "Access log (who read or changed the data)",
     ),
-    (
-        Purpose.CUSTOMER_RELATIONSHIP,
-        (
-            "asiakassuhteen hoitaminen ja kehittäminen",
-            "skötsel och utveckling av kundrelationen",
-            "managing and developing the customer relationship",
-        ),
+    Purpose.CUSTOMER_RELATIONSHIP: (
+        "asiakassuhteen hoitaminen ja kehittäminen",
+        "skötsel och utveckling av kundrelationen",
+        "managing and developing the customer relationship",
     ),
-    (
-        Purpose.SERVICE_DELIVERY,
-        (
-            "tuotteiden ja palvelujen tarjoaminen, toimitus ja kehittäminen",
-            "erbjudande, leverans och utveckling av produkter och tjänster",
-            "offering, delivering and developing products and services",
-        ),
+    Purpose.SERVICE_DELIVERY: (
+        "tuotteiden ja palvelujen tarjoaminen, toimitus ja kehittäminen",
+        "erbjudande, leverans och utveckling av produkter och tjänster",
+        "offering, delivering and developing products and services",
     ),
-    (
-        Purpose.BILLING_AND_COLLECTION,
-        (
-            "laskutus, maksujen valvonta ja perintä",
-            "fakturering, betalningsövervakning och indrivning",
-            "billing, payment monitoring and collection",
-        ),
+    Purpose.BILLING_AND_COLLECTION: (
+        "laskutus, maksujen valvonta ja perintä",
+        "fakturering, betalningsövervakning och indrivning",
+        "billing, payment monitoring and collection",
     ),
-    (
-        Purpose.DIRECT_MARKETING,
-        (
-            "markkinointi ja etämyynti",
-            "marknadsföring och distansförsäljning",
-            "marketing and distance selling",
-        ),
+    Purpose.DIRECT_MARKETING: (
+        "markkinointi ja etämyynti",
+        "marknadsföring och distansförsäljning",
+        "marketing and distance selling",
     ),
-    (
-        Purpose.PROFILING,
-        (
-            "suoramarkkinoinnin kohdentaminen profiloimalla",
-            "inriktning av direktmarknadsföring genom profilering",
-            "targeting direct marketing by profiling",
-        ),
+    Purpose.PROFILING: (
+        "suoramarkkinoinnin kohdentaminen profiloimalla",
+        "inriktning av direktmarknadsföring genom profilering",
+        "targeting direct marketing by profiling",
     ),
-    (
-        Purpose.BUSINESS_DEVELOPMENT,
-        (
-            "liiketoiminnan kehittäminen",
-            "utveckling av affärsverksamheten",
-            "developing the business",
-        ),
+    Purpose.BUSINESS_DEVELOPMENT: (
+        "liiketoiminnan kehittäminen",
+        "utveckling av affärsverksamheten",
+        "developing the business",
     ),
-    (
-        Purpose.VERIFYING_TRANSACTIONS,
-        (
-            "asiointitapahtumien todentaminen ja reklamaatioiden käsittely",
-            "verifiering av ärenden och behandling av reklamationer",
-            "verifying transactions and handling complaints",
-        ),
+    Purpose.VERIFYING_TRANSACTIONS: (
+        "asiointitapahtumien todentaminen ja reklamaatioiden käsittely",
+        "verifiering av ärenden och behandling av reklamationer",
+        "verifying transactions and handling complaints",
     ),
-    (
-        Purpose.SERVICE_QUALITY,
-        (
-            "henkilöstön kouluttaminen ja palvelutasotutkimukset",
-            "utbildning av personalen och servicenivåundersökningar",
-            "training staff and service-level research",
-        ),
+    Purpose.SERVICE_QUALITY: (
+        "henkilöstön kouluttaminen ja palvelutasotutkimukset",
+        "utbildning av personalen och servicenivåundersökningar",
+        "training staff and service-level research",
     ),
-    (
-        Purpose.LEGAL_OBLIGATION,
-        (
-            "lakisääteisten velvoitteiden täyttäminen",
-            "fullgörande av lagstadgade skyldigheter",
-            "meeting legal obligations",
-        ),
+    Purpose.LEGAL_OBLIGATION: (
+        "lakisääteisten velvoitteiden täyttäminen",
+        "fullgörande av lagstadgade skyldigheter",
+        "meeting legal obligations",
     ),
-    (LawfulBasis.CONTRACT, ("sopimus", "avtal", "contract")),
-    (
-        LawfulBasis.LEGAL_OBLIGATION,
-        (
-            "lakisääteinen velvoite",
-            "rättslig förpliktelse",
-            "legal obligation",
-        ),
+}
+
+# Lawful bases, sources and roles share some values with categories and purposes ("contract",
+# "billing", "marketing", "legal_obligation"); a StrEnum member hashes as its value, so each
+# kind of term keeps its words in a dict of its own.
+BASIS_LABELS: dict[StrEnum, tuple[str, str, str]] = {
+    LawfulBasis.CONTRACT: ("sopimus", "avtal", "contract"),
+    LawfulBasis.LEGAL_OBLIGATION: (
+        "lakisääteinen velvoite",
+        "rättslig förpliktelse",
+        "legal obligation",
     ),
-    (
-        LawfulBasis.LEGITIMATE_INTEREST,
-        (
-            "oikeutettu etu (asiakassuhde)",
-            "berättigat intresse (kundrelation)",
-            "legitimate interest (customer relationship)",
-        ),
+    LawfulBasis.LEGITIMATE_INTEREST: (
+        "oikeutettu etu (asiakassuhde)",
+        "berättigat intresse (kundrelation)",
+        "legitimate interest (customer relationship)",
     ),
-    (LawfulBasis.CONSENT, ("suostumus", "samtycke", "consent")),
-    (
-        Source.QUOTE_REQUEST,
-        (
-            "asiakkaan tarjouspyyntö",
-            "kundens offertförfrågan",
-            "the customer's quote request",
-        ),
+    LawfulBasis.CONSENT: ("suostumus", "samtycke", "consent"),
+}
+
+SOURCE_LABELS: dict[StrEnum, tuple[str, str, str]] = {
+    Source.QUOTE_REQUEST: (
+        "asiakkaan tarjouspyyntö",
+        "kundens offertförfrågan",
+        "the customer's quote request",
     ),
-    (Source.ORDER, ("asiakkaan tilaus", "kundens beställning", "the customer's order")),
-    (Source.CONTRACT, ("asiakkaan sopimus", "kundens avtal", "the customer's contract")),
-    (
-        Source.CUSTOMER_CONTACT,
-        (
-            "asiakkaan muu yhteydenotto",
-            "kundens övriga kontakt",
-            "other contact by the customer",
-        ),
+    Source.ORDER: ("asiakkaan tilaus", "kundens beställning", "the customer's order"),
+    Source.CONTRACT: ("asiakkaan sopimus", "kundens avtal", "the customer's contract"),
+    Source.CUSTOMER_CONTACT: (
+        "asiakkaan muu yhteydenotto",
+        "kundens övriga kontakt",
+        "other contact by the customer",
     ),
-    (
-        Source.ENERGY_METER,
-        (
-            "energiamittarit (Datahub)",
-            "energimätare (Datahub)",
-            "energy meters (Datahub)",
-        ),
+    Source.ENERGY_METER: (
+        "energiamittarit (Datahub)",
+        "energimätare (Datahub)",
+        "energy meters (Datahub)",
     ),
-    (
-        Source.COMPETITION_OR_EVENT,
-        (
-            "kilpailut, tapahtumat ja arvonnat",
-            "tävlingar, evenemang och utlottningar",
-            "competitions, events and lotteries",
-        ),
+    Source.COMPETITION_OR_EVENT: (
+        "kilpailut, tapahtumat ja arvonnat",
+        "tävlingar, evenemang och utlottningar",
+        "competitions, events and lotteries",
     ),
-    (
-        Source.POPULATION_REGISTER,
-        (
-            "väestötietojärjestelmä (DVV)",
-            "befolkningsdatasystemet (MDB)",
-            "the Population Information System (DVV)",
-        ),
+    Source.POPULATION_REGISTER: (
+        "väestötietojärjestelmä (DVV)",
+        "befolkningsdatasystemet (MDB)",
+        "the Population Information System (DVV)",
     ),
-    (
-        Source.ASIAKASTIETO,
-        (
-            "Suomen Asiakastieto Oy",
-            "Suomen Asiakastieto Oy",
-            "Suomen Asiakastieto Oy",
-        ),
+    Source.ASIAKASTIETO: (
+        "Suomen Asiakastieto Oy",
+        "Suomen Asiakastieto Oy",
+        "Suomen Asiakastieto Oy",
     ),
-    (Source.PHONE_DIRECTORY, ("puhelinluettelot", "telefonkataloger", "phone directories")),
-    (
-        Source.MARKETING_BAN_REGISTER,
-        (
-            "ASML:n suoramarkkinoinnin kieltorekisteri",
-            "ASML:s spärregister för direktmarknadsföring",
-            "the ASML marketing-ban register",
-        ),
+    Source.PHONE_DIRECTORY: ("puhelinluettelot", "telefonkataloger", "phone directories"),
+    Source.MARKETING_BAN_REGISTER: (
+        "ASML:n suoramarkkinoinnin kieltorekisteri",
+        "ASML:s spärregister för direktmarknadsföring",
+        "the ASML marketing-ban register",
     ),
-    (Source.TRADE_REGISTER, ("kaupparekisteri", "handelsregistret", "the trade register")),
-    (Source.AUTHORITY, ("muut viranomaiset", "andra myndigheter", "other authorities")),
-    (Source.OTHER_COMPANY, ("muut yritykset", "andra företag", "other companies")),
-    (
-        Source.PUBLIC_INTERNET,
-        (
-            "julkiset internet-lähteet",
-            "offentliga internetkällor",
-            "public internet sources",
-        ),
+    Source.TRADE_REGISTER: ("kaupparekisteri", "handelsregistret", "the trade register"),
+    Source.AUTHORITY: ("muut viranomaiset", "andra myndigheter", "other authorities"),
+    Source.OTHER_COMPANY: ("muut yritykset", "andra företag", "other companies"),
+    Source.PUBLIC_INTERNET: (
+        "julkiset internet-lähteet",
+        "offentliga internetkällor",
+        "public internet sources",
     ),
-    (
-        Source.REGISTER_ITSELF,
-        (
-            "rekisterinpitäjän omat järjestelmät (laskutus, luokittelu)",
-            "den personuppgiftsansvariges egna system (fakturering, klassificering)",
-            "the controller's own systems (billing, classification)",
-        ),
+    Source.REGISTER_ITSELF: (
+        "rekisterinpitäjän omat järjestelmät (laskutus, luokittelu)",
+        "den personuppgiftsansvariges egna system (fakturering, klassificering)",
+        "the controller's own systems (billing, classification)",
     ),
-)
-LABELS: dict[tuple[type[StrEnum], str], tuple[str, str, str]] = {
-    (type(term), term.value): words for term, words in _LABEL_PAIRS
+}
+
+# Who reads the data, as the privacy statement says it (P7).
+ROLE_LABELS: dict[StrEnum, tuple[str, str, str]] = {
+    Role.CUSTOMER_SERVICE: ("asiakaspalvelu", "kundtjänsten", "customer service"),
+    Role.BILLING: ("laskutus", "faktureringen", "billing"),
+    Role.MARKETING: ("markkinointi", "marknadsföringen", "marketing"),
+    Role.DPO: ("tietosuojavastaava", "dataskyddsombudet", "the data protection officer"),
+    Role.ADMINISTRATOR: (
+        "järjestelmän ylläpitäjät",
+        "systemadministratörerna",
+        "system administrators",
+    ),
+    Role.PROCESSOR: (
+        "valtuutetut palveluntuottajat",
+        "auktoriserade tjänsteleverantörer",
+        "authorised service providers",
+    ),
+}
+
+
+_LABELS_OF: dict[type, dict[StrEnum, tuple[str, str, str]]] = {
+    LawfulBasis: BASIS_LABELS,
+    Source: SOURCE_LABELS,
+    Role: ROLE_LABELS,
 }
 
 
 def label(term: StrEnum, lang: Lang | str = Lang.FI) -> str:
-    fi, sv, en = LABELS[(type(term), term.value)]
+    fi, sv, en = _LABELS_OF.get(type(term), LABELS)[term]
     return {"fi": fi, "sv": sv, "en": en}[str(lang)]

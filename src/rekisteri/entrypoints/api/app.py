@@ -7,13 +7,15 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from rekisteri import __version__
 from rekisteri.config import get_settings
 from rekisteri.domain.errors import Forbidden, InvalidInput, NotFound, RuleViolation
 from rekisteri.entrypoints.api.routes import audit, consumption, disclosures, health, persons
 from rekisteri.entrypoints.api.routes import requests as rights_requests
-from rekisteri.entrypoints.web import login
+from rekisteri.entrypoints.web import login, pages
+from rekisteri.entrypoints.web.templating import STATIC_DIR
 from rekisteri.services.bootstrap import open_register
 from rekisteri.services.unit_of_work import RegisterApp
 
@@ -32,6 +34,8 @@ def create_app(register: RegisterApp) -> FastAPI:
     app.include_router(disclosures.router)
     app.include_router(login.router)
     app.include_router(consumption.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _error_handlers(app)
     return app
 

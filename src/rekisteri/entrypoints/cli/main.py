@@ -15,6 +15,7 @@ from rekisteri.entrypoints.cli import (
     disclose,
     imports,
     keys,
+    notice,
     request,
     retention,
     system,
@@ -30,6 +31,7 @@ app = typer.Typer(
 )
 system.install(app)
 demo.install(app)
+notice.install(app)
 app.add_typer(customer.app, name="customer")
 app.add_typer(keys.app, name="keys")
 app.add_typer(user.app, name="user")

@@ -1,0 +1,69 @@
+"""The cookies the register's web pages may set (P15), declared once.
+
+Only strictly necessary cookies are declared: the staff login and its protection against
+cross-site posting. The public pages set none (the language travels in the address, ?lang=).
+A test walks the pages and fails for any cookie not declared here, and the privacy statement
+describes these same entries, so the two cannot drift apart. A cookie that is not strictly
+necessary (analytics, advertising) would need the person's consent before it is set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rekisteri.catalogue.vocabulary import Lang
+
+Words = tuple[str, str, str]  # fi, sv, en
+
+
+@dataclass(frozen=True)
+class Cookie:
+    name: str
+    purpose: Words
+    lifetime: Words
+    who: Words  # whose browser receives it
+    strictly_necessary: bool = True
+
+    def says(self, words: Words, lang: Lang | str) -> str:
+        return dict(zip(("fi", "sv", "en"), words, strict=True))[str(lang)]
+
+
+STAFF = (
+    "vain henkilökunnan kirjautuessa",
+    "endast när personalen loggar in",
+    "only when staff log in",
+)
+
+DECLARED_COOKIES: tuple[Cookie, ...] = (
+    Cookie(
+        "rekisteri_session",
+        (
+            "pitää henkilökunnan jäsenen kirjautuneena ja suojaa lomakkeita väärennetyiltä "
+            "pyynnöiltä",
+            "håller en anställd inloggad och skyddar formulären mot förfalskade förfrågningar",
+            "keeps a member of staff logged in and protects the forms against forged requests",
+        ),
+        (
+            "kunnes käyttäjä kirjautuu ulos tai istunto vanhenee",
+            "tills användaren loggar ut eller sessionen går ut",
+            "until the user logs out or the session expires",
+        ),
+        STAFF,
+    ),
+    Cookie(
+        "rekisteri_login_csrf",
+        (
+            "suojaa kirjautumislomaketta väärennetyiltä pyynnöiltä",
+            "skyddar inloggningsformuläret mot förfalskade förfrågningar",
+            "protects the login form against forged requests",
+        ),
+        (
+            "selaimen sulkemiseen asti",
+            "tills webbläsaren stängs",
+            "until the browser is closed",
+        ),
+        STAFF,
+    ),
+)
+
+STRICTLY_NECESSARY = frozenset(c.name for c in DECLARED_COOKIES if c.strictly_necessary)

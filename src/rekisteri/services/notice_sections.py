@@ -1,0 +1,330 @@
+"""The sections of the privacy statement, each written from the catalogue and the settings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from rekisteri.catalogue import (
+    Catalogue,
+    Category,
+    Lang,
+    LawfulBasis,
+    Purpose,
+    Role,
+    Source,
+    Visibility,
+)
+from rekisteri.catalogue.cookies import Cookie
+from rekisteri.catalogue.model import Attribute, OnErasure, RetentionRule
+from rekisteri.catalogue.vocabulary import label
+from rekisteri.config import Settings
+from rekisteri.services.notice_model import Block, Heading, Item, Items, Lines, Paragraph
+from rekisteri.services.notice_texts import text
+from rekisteri.services.recipients import Recipient
+
+
+def _cap(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
+def _low(s: str) -> str:
+    """Lower-case a label's first letter for use inside a sentence (not "DVV", "GSRN")."""
+    if len(s) > 1 and s[1].isupper():
+        return s
+    return s[:1].lower() + s[1:]
+
+
+def join_words(words: Iterable[str], lang: Lang) -> str:
+    """Words joined as a sentence joins them: a, b ja c / a, b och c / a, b and c."""
+    items = list(words)
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {text('and', lang)} {items[-1]}"
+
+
+class SectionWriter:
+    """Writes each section of the statement in one language."""
+
+    def __init__(self, catalogue: Catalogue, settings: Settings, lang: Lang) -> None:
+        self.cat = catalogue
+        self.s = settings
+        self.lang = lang
+
+    # -- 1-3: who keeps the register
+    def controller(self) -> tuple[Block, ...]:
+        s, lang = self.s, self.lang
+        return (
+            Lines(
+                (
+                    s.controller_name,
+                    s.controller_address,
+                    text("phone", lang, phone=s.controller_phone),
+                    s.controller_email,
+                    text("business_id", lang, id=s.controller_business_id),
+                )
+            ),
+        )
+
+    def contact(self) -> tuple[Block, ...]:
+        s, lang = self.s, self.lang
+        return (
+            Paragraph(text("contact.intro", lang)),
+            Lines(
+                (
+                    text("contact.dpo", lang, controller=s.controller_name),
+                    s.controller_address,
+                    s.dpo_contact,
+                )
+            ),
+            Paragraph(
+                text(
+                    "contact.service",
+                    lang,
+                    phone=s.controller_phone,
+                    hours=s.customer_service_hours,
+                )
+            ),
+        )
+
+    def register_name(self) -> str:
+        own: str = getattr(self.s, f"register_name_{self.lang.value}")
+        return own or text("register.default", self.lang, controller=self.s.controller_name)
+
+    # -- 4: purposes and lawful bases
+    def purposes(self) -> tuple[Block, ...]:
+        lang = self.lang
+        used = [p for p in Purpose if any(p in a.purposes for a in self.cat.attributes)]
+        items = []
+        for p in used:
+            bases = [
+                b for b in LawfulBasis if any(p in a.purposes and a.basis is b for a in self.attrs)
+            ]
+            wording = join_words((label(b, lang) for b in bases), lang)
+            items.append(
+                Item(_cap(label(p, lang)), "", (text("purposes.basis", lang, bases=wording),))
+            )
+        all_bases = [b for b in LawfulBasis if any(a.basis is b for a in self.attrs)]
+        blocks: list[Block] = [Paragraph(text("purposes.intro", lang)), Items(tuple(items))]
+        if Purpose.DIRECT_MARKETING in used:
+            per_year = self.s.marketing_contacts_per_year
+            blocks.append(Paragraph(text("purposes.marketing", lang, per_year=per_year)))
+        if Purpose.PROFILING in used:
+            blocks.append(Paragraph(text("purposes.profiling", lang)))
+        blocks.append(Heading(text("bases.heading", lang)))
+        blocks.append(
+            Items(
+                tuple(Item(_cap(label(b, lang)), text(f"basis.{b.value}", lang)) for b in all_bases)
+            )
+        )
+        return tuple(blocks)
+
+    @property
+    def attrs(self) -> tuple[Attribute, ...]:
+        return self.cat.attributes
+
+    # -- 5: data content and who sees it
+    def _readers(self, visibility_of: dict[Role, Visibility]) -> str:
+        lang = self.lang
+        names = []
+        for role in Role:
+            seen = visibility_of.get(role, Visibility.NONE)
+            if seen is Visibility.FULL:
+                names.append(label(role, lang))
+            elif seen is Visibility.MASKED:
+                names.append(f"{label(role, lang)} ({text('masked', lang)})")
+        return join_words(names, lang) if names else text("content.nobody", lang)
+
+    def content(self) -> tuple[Block, ...]:
+        lang = self.lang
+        items = []
+        for category in self.cat.categories():
+            members = [a for a in self.attrs if a.category is category]
+            by_category = {r: self.cat.category_visibility(category, r) for r in Role}
+            notes = [text("content.readers", lang, roles=self._readers(by_category))]
+            for a in members:
+                own = {r: self.cat.visibility(a, r) for r in Role}
+                if own != by_category:
+                    notes.append(
+                        text(
+                            "content.attribute_readers",
+                            lang,
+                            attribute=_cap(a.label(lang)),
+                            roles=self._readers(own),
+                        )
+                    )
+            words = ", ".join(a.label(lang) for a in members)
+            if words.lower() == label(category, lang).lower():
+                words = ""  # one attribute named like its category: say it once
+            items.append(Item(label(category, lang), words, tuple(notes)))
+        return (Paragraph(text("content.intro", lang)), Items(tuple(items)))
+
+    # -- 6: sources
+    def sources(self) -> tuple[Block, ...]:
+        lang = self.lang
+        used_sources = {src for a in self.attrs for src in a.sources}
+        # Sources that give the same groups of data are named together.
+        gives: dict[tuple[Category, ...], list[Source]] = {}
+        for src in (src for src in Source if src in used_sources):
+            categories = tuple(
+                c
+                for c in self.cat.categories()
+                if any(a.category is c and src in a.sources for a in self.attrs)
+            )
+            gives.setdefault(categories, []).append(src)
+        items = [
+            Item(
+                _cap(join_words((label(src, lang) for src in sources), lang)),
+                ", ".join(_low(label(c, lang)) for c in categories),
+            )
+            for categories, sources in gives.items()
+        ]
+        blocks: list[Block] = [Paragraph(text("sources.intro", lang)), Items(tuple(items))]
+        if Source.COMPETITION_OR_EVENT in used_sources:
+            blocks.append(Paragraph(text("sources.prospects", lang)))
+        recordings = [a for a in self.attrs if a.category is Category.RECORDING]
+        if recordings:
+            uses = [p for p in Purpose if any(p in a.purposes for a in recordings)]
+            wording = "; ".join(label(p, lang) for p in uses)
+            blocks.append(Paragraph(text("sources.recordings", lang, purposes=wording)))
+        return tuple(blocks)
+
+    # -- 7: disclosures and transfers
+    def disclosures(self, recipients: Sequence[Recipient]) -> tuple[Block, ...]:
+        lang = self.lang
+        blocks: list[Block] = [
+            Paragraph(text("disclosures.intro", lang)),
+            Items(tuple(Item(r.says(r.who, lang), r.says(r.what, lang)) for r in recipients)),
+            Heading(text("transfers.heading", lang)),
+        ]
+        abroad = [r for r in recipients if r.outside_eea]
+        if abroad:
+            blocks.append(Paragraph(text("transfers.some", lang)))
+            blocks.append(
+                Items(
+                    tuple(
+                        Item(r.says(r.who, lang), text(f"safeguard.{r.safeguard or 'scc'}", lang))
+                        for r in abroad
+                    )
+                )
+            )
+        else:
+            blocks.append(Paragraph(text("transfers.none", lang)))
+        blocks.append(Paragraph(text("transfers.rule", lang)))
+        return tuple(blocks)
+
+    # -- 8: retention
+    def period(self, rule: RetentionRule) -> str:
+        """The rule's words, with the period the settings give it (a rule names its setting).
+
+        The words lead with the period as declared ("10 vuotta", "12 months"); when a setting
+        changes it, the number follows, in the unit the words use.
+        """
+        words = rule.describe(self.lang)
+        if not rule.setting:
+            return words
+        value = int(getattr(self.s, rule.setting))
+        months = value * 12 if rule.setting.endswith("_years") else value
+        if months == rule.months:
+            return words
+        number = re.match(r"\d+", words)
+        if number is None:
+            return words
+        declared = int(number.group())
+        if declared == rule.months:
+            shown = months
+        elif declared * 12 == rule.months and months % 12 == 0:
+            shown = months // 12
+        else:
+            return words
+        return f"{shown}{words[number.end() :]}"
+
+    def retention(self) -> tuple[Block, ...]:
+        lang = self.lang
+        rules = list(dict.fromkeys(a.retention for a in self.attrs))
+        items = []
+        for rule in rules:
+            parts = []
+            for category in self.cat.categories():
+                members = [a for a in self.attrs if a.category is category]
+                ruled = [a for a in members if a.retention == rule]
+                if not ruled:
+                    continue
+                if len(ruled) == len(members):
+                    parts.append(label(category, lang))
+                else:
+                    names = ", ".join(a.label(lang) for a in ruled)
+                    parts.append(f"{label(category, lang)}: {names}")
+            items.append(Item(_cap(self.period(rule)), "", tuple(parts)))
+        blocks: list[Block] = [Paragraph(text("retention.intro", lang)), Items(tuple(items))]
+        if any(r.on_erasure is OnErasure.KEEP_RESTRICTED for r in rules):
+            blocks.append(Paragraph(text("retention.after", lang)))
+        return tuple(blocks)
+
+    # -- 9: security
+    def security(self) -> tuple[Block, ...]:
+        lang = self.lang
+        blocks: list[Block] = [
+            Paragraph(text("security.databases", lang)),
+            Paragraph(text("security.access", lang)),
+        ]
+        encrypted = self.cat.encrypted()
+        if encrypted:
+            names = join_words((a.label(lang) for a in encrypted), lang)
+            blocks.append(Paragraph(text("security.encrypted", lang, attributes=_cap(names))))
+        blocks.append(Paragraph(text("security.log", lang)))
+        return tuple(blocks)
+
+    # -- 10: rights
+    def rights(self) -> tuple[Block, ...]:
+        s, lang = self.s, self.lang
+        blocks: list[Block] = [Paragraph(text("rights.intro", lang))]
+        for right in ("access", "rectification", "objection", "erasure", "restriction"):
+            blocks.append(Heading(text(f"right.{right}", lang)))
+            years = s.contract_retention_years  # only the erasure text names it
+            blocks.append(Paragraph(text(f"right.{right}.text", lang, years=years)))
+        blocks.append(Heading(text("right.how", lang)))
+        blocks.append(
+            Paragraph(
+                text(
+                    "right.how.text",
+                    lang,
+                    controller=s.controller_name,
+                    address=s.controller_address,
+                    dpo=s.dpo_contact,
+                )
+            )
+        )
+        blocks.append(Paragraph(text("right.when", lang)))
+        blocks.append(
+            Paragraph(
+                text("right.phone", lang, phone=s.controller_phone, hours=s.customer_service_hours)
+            )
+        )
+        blocks.append(Heading(text("right.complaint", lang)))
+        blocks.append(Paragraph(text("right.complaint.text", lang)))
+        return tuple(blocks)
+
+    # -- 11: cookies
+    def cookies(self, cookies: Sequence[Cookie]) -> tuple[Block, ...]:
+        lang = self.lang
+        blocks: list[Block] = [Paragraph(text("cookies.what", lang))]
+        if all(c.strictly_necessary for c in cookies):
+            blocks.append(Paragraph(text("cookies.necessary_only", lang)))
+            blocks.append(Paragraph(text("cookies.no_tracking", lang)))
+        else:
+            blocks.append(Paragraph(text("cookies.some_by_consent", lang)))
+        blocks.append(Paragraph(text("cookies.public", lang)))
+        items = []
+        for c in cookies:
+            notes = [
+                text("cookie.lifetime", lang, lifetime=c.says(c.lifetime, lang)),
+                text("cookie.who", lang, who=c.says(c.who, lang)),
+            ]
+            if not c.strictly_necessary:
+                notes.append(text("cookie.consent", lang))
+            items.append(Item(c.name, _cap(c.says(c.purpose, lang)), tuple(notes)))
+        if items:
+            blocks.append(Paragraph(text("cookies.list", lang)))
+            blocks.append(Items(tuple(items)))
+        return tuple(blocks)

@@ -1,0 +1,124 @@
+"""Fixed sentences of the privacy statement's middle sections in fi, sv and en: disclosures and
+transfers (P8-P10), retention, security (P7, P16)."""
+
+from __future__ import annotations
+
+Words = tuple[str, str, str]  # fi, sv, en
+
+SHARING_TEXTS: dict[str, Words] = {
+    # -- 7. disclosures and transfers (P8-P10)
+    "disclosures.intro": (
+        "Emme myy henkilötietoja. Luovutamme tai siirrämme tietoja säännönmukaisesti vain "
+        "seuraaville vastaanottajille:",
+        "Vi säljer inte personuppgifter. Vi lämnar ut eller överför uppgifter regelbundet "
+        "endast till följande mottagare:",
+        "We do not sell personal data. We disclose or transfer data regularly only to the "
+        "following recipients:",
+    ),
+    "transfers.heading": (
+        "Siirrot EU:n tai ETA:n ulkopuolelle",
+        "Överföringar utanför EU eller EES",
+        "Transfers outside the EU or EEA",
+    ),
+    "transfers.none": (
+        "Emme säännönmukaisesti siirrä tietoja Euroopan unionin tai Euroopan talousalueen "
+        "ulkopuolelle.",
+        "Vi överför inte regelbundet uppgifter utanför Europeiska unionen eller Europeiska "
+        "ekonomiska samarbetsområdet.",
+        "We do not regularly transfer data outside the European Union or the European Economic "
+        "Area.",
+    ),
+    "transfers.some": (
+        "Seuraaville vastaanottajille tietoja siirretään EU:n tai ETA:n ulkopuolelle:",
+        "Till följande mottagare överförs uppgifter utanför EU eller EES:",
+        "Data is transferred outside the EU or EEA to these recipients:",
+    ),
+    "transfers.rule": (
+        "Jos siirto on tarpeen käsittelyn tarkoitusten tai tietojen käsittelyn teknisen "
+        "toteutuksen vuoksi, siirrämme tietoja vain tietosuoja-asetuksen V luvun edellyttämin "
+        "suojatoimin: maahan, jonka tietosuojan tason Euroopan komissio on todennut "
+        "riittäväksi, tai komission vakiosopimuslausekkeiden tai sitovien yrityssääntöjen "
+        "perusteella.",
+        "Om en överföring behövs för ändamålen med behandlingen eller för det tekniska "
+        "genomförandet av den, överför vi uppgifter endast med de skyddsåtgärder som kapitel V "
+        "i dataskyddsförordningen kräver: till ett land vars skyddsnivå Europeiska kommissionen "
+        "har funnit adekvat, eller med stöd av kommissionens standardavtalsklausuler eller "
+        "bindande företagsbestämmelser.",
+        "Where a transfer is needed for the purposes of processing or for carrying it out "
+        "technically, we transfer data only with the safeguards Chapter V of the GDPR demands: "
+        "to a country whose level of protection the European Commission has found adequate, or "
+        "under the Commission's standard contractual clauses or binding corporate rules.",
+    ),
+    "safeguard.adequacy": (
+        "komission tietosuojan riittävyyttä koskeva päätös (45 artikla)",
+        "kommissionens beslut om adekvat skyddsnivå (artikel 45)",
+        "a Commission adequacy decision (Art. 45)",
+    ),
+    "safeguard.scc": (
+        "komission vakiosopimuslausekkeet (46 artikla)",
+        "kommissionens standardavtalsklausuler (artikel 46)",
+        "the Commission's standard contractual clauses (Art. 46)",
+    ),
+    "safeguard.bcr": (
+        "sitovat yrityssäännöt (47 artikla)",
+        "bindande företagsbestämmelser (artikel 47)",
+        "binding corporate rules (Art. 47)",
+    ),
+    # -- 8. retention
+    "retention.intro": (
+        "Säilytämme tietoja vain niin kauan kuin niitä tarvitaan käsittelyn tarkoituksiin tai "
+        "laki sitä edellyttää. Säilytysajat tietoryhmittäin:",
+        "Vi lagrar uppgifterna endast så länge de behövs för ändamålen med behandlingen eller "
+        "lagen kräver det. Lagringstiderna per uppgiftsgrupp:",
+        "We keep data only as long as the purposes of processing need it or the law requires "
+        "it. The periods by group of data:",
+    ),
+    "retention.after": (
+        "Säilytysajan päätyttyä tiedot poistetaan tai anonymisoidaan. Tiedot, jotka laki "
+        "velvoittaa säilyttämään, rajataan pyynnöstäsi pois muusta käsittelystä siihen asti.",
+        "När lagringstiden har gått ut raderas eller anonymiseras uppgifterna. Uppgifter som "
+        "lagen kräver att vi bevarar begränsar vi på din begäran från all annan behandling "
+        "fram till dess.",
+        "When the period ends the data is erased or anonymised. Data the law obliges us to "
+        "keep is, at your request, restricted from any other processing until then.",
+    ),
+    # -- 9. security (P7, P16)
+    "security.databases": (
+        "Asiakasrekisterin tiedot ovat tietokannoissa, jotka on suojattu palomuurein, salasanoin "
+        "ja muilla teknisillä keinoilla. Paperiset asiakirjat säilytetään lukituissa tiloissa.",
+        "Kundregistrets uppgifter finns i databaser som skyddas med brandväggar, lösenord och "
+        "andra tekniska medel. Dokument i pappersform förvaras i låsta utrymmen.",
+        "The register's data is kept in databases protected by firewalls, passwords and other "
+        "technical means. Paper documents are kept in locked premises.",
+    ),
+    "security.access": (
+        "Tietoihin on pääsy vain niillä työntekijöillämme ja valtuuttamillamme toimijoilla, "
+        "jotka tarvitsevat niitä työssään. Jokaisella on henkilökohtainen käyttäjätunnus ja "
+        "salasana, ja kukin näkee vain ne tietoryhmät, joita hänen tehtävänsä edellyttävät "
+        "(ks. kohta 5). Edellytämme henkilöstöltämme ja yhteistyökumppaneiltamme sitoutumista "
+        "tietojen salassapitoon.",
+        "Endast de av våra anställda och av oss auktoriserade aktörer som behöver uppgifterna i "
+        "sitt arbete har tillgång till dem. Var och en har ett personligt användarnamn och "
+        "lösenord och ser endast de uppgiftsgrupper som uppgifterna kräver (se punkt 5). Vi "
+        "kräver att vår personal och våra samarbetspartner förbinder sig att hålla uppgifterna "
+        "konfidentiella.",
+        "Only those of our employees and authorised partners who need the data in their work "
+        "can access it. Each has a personal user ID and password and sees only the groups of "
+        "data their tasks require (see section 5). We require our staff and partners to keep "
+        "customer data confidential.",
+    ),
+    "security.encrypted": (
+        "{attributes} tallennetaan tietokantaan salattuina.",
+        "{attributes} lagras krypterade i databasen.",
+        "{attributes} are stored encrypted in the database.",
+    ),
+    "security.log": (
+        "Jokaisesta henkilötietojen katselusta ja muutoksesta jää lokimerkintä, josta näkyy, "
+        "kuka tietoja käsitteli ja mihin tarkoitukseen.",
+        "Varje gång personuppgifter visas eller ändras loggas det, så att det framgår vem som "
+        "behandlade dem och för vilket ändamål.",
+        "Every view and change of personal data is logged with who handled it and for what "
+        "purpose.",
+    ),
+    "and": ("ja", "och", "and"),
+}

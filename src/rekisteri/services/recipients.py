@@ -1,0 +1,120 @@
+"""The regular recipients of the register's data (P8, P9, P10), as the privacy statement names them.
+
+`regular_recipients()` is the one place the statement asks. It describes the kinds of recipient
+the seeds name; once the recipient register is in place this function can read it instead
+(one Recipient per kind of recipient in use, with its transfer safeguard) and the statement
+follows without other changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rekisteri.catalogue.vocabulary import Lang
+
+Words = tuple[str, str, str]  # fi, sv, en
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A kind of regular recipient: who they are, what they receive and why."""
+
+    kinds: tuple[str, ...]  # partner, subsidiary, service_provider, ... (the recipient kinds)
+    who: Words
+    what: Words
+    # Outside the EU/EEA the GDPR's Chapter V applies: adequacy, scc or bcr.
+    outside_eea: bool = False
+    safeguard: str | None = None
+
+    def says(self, words: Words, lang: Lang | str) -> str:
+        return dict(zip(("fi", "sv", "en"), words, strict=True))[str(lang)]
+
+
+REGULAR_RECIPIENTS: tuple[Recipient, ...] = (
+    Recipient(
+        ("subsidiary", "partner"),
+        (
+            "Konserniyhtiöt ja yhteistyökumppanit",
+            "Koncernbolag och samarbetspartner",
+            "Group companies and partners",
+        ),
+        (
+            "rekisterin käyttötarkoitusten mukaisesti; yhteystiedot konsernin sähkön, kaasun, "
+            "kaukolämmön, laajakaistan ja TV-palvelujen suoramarkkinointiin, ellei asiakas ole "
+            "kieltänyt tietojensa luovuttamista",
+            "i enlighet med registrets ändamål; kontaktuppgifter för direktmarknadsföring av "
+            "koncernens el, gas, fjärrvärme, bredband och tv-tjänster, om inte kunden har "
+            "förbjudit att uppgifterna lämnas ut",
+            "within the purposes of the register; contact details for the direct marketing of "
+            "the group's electricity, gas, district heat, broadband and TV services, unless the "
+            "customer has forbidden the disclosure",
+        ),
+    ),
+    Recipient(
+        ("service_provider", "subcontractor"),
+        (
+            "Palveluntuottajat ja alihankkijat",
+            "Tjänsteleverantörer och underleverantörer",
+            "Service providers and subcontractors",
+        ),
+        (
+            "esimerkiksi laskujen tulostus, tietojärjestelmät ja asiakaspalvelu; ne käsittelevät "
+            "tietoja vain lukuumme ja ohjeidemme mukaan henkilötietojen käsittelysopimuksen "
+            "perusteella",
+            "till exempel utskrift av fakturor, informationssystem och kundtjänst; de behandlar "
+            "uppgifterna endast för vår räkning och enligt våra anvisningar, med stöd av ett "
+            "personuppgiftsbiträdesavtal",
+            "for example printing invoices, information systems and customer service; they "
+            "process the data only on our behalf and on our instructions, under a data "
+            "processing agreement",
+        ),
+    ),
+    Recipient(
+        ("authority",),
+        ("Viranomaiset", "Myndigheter", "Authorities"),
+        (
+            "lain edellyttämissä tapauksissa",
+            "i de fall som lagen förutsätter",
+            "where the law requires it",
+        ),
+    ),
+    Recipient(
+        ("credit_reference",),
+        ("Suomen Asiakastieto Oy", "Suomen Asiakastieto Oy", "Suomen Asiakastieto Oy"),
+        (
+            "henkilötunnus ja nimi maksuhäiriöseurantaa varten, vain jos rekisteröidyllä on "
+            "omia vastuita",
+            "personbeteckning och namn för uppföljning av betalningsstörningar, endast om den "
+            "registrerade har egna ansvarsförbindelser",
+            "identity code and name for monitoring payment defaults, only of persons with "
+            "liabilities of their own",
+        ),
+    ),
+    Recipient(
+        ("collection_agency",),
+        ("Perintätoimistot", "Inkassobyråer", "Collection agencies"),
+        (
+            "erääntyneiden laskujen perintää varten",
+            "för indrivning av förfallna fakturor",
+            "for collecting overdue invoices",
+        ),
+    ),
+    Recipient(
+        ("research_institute",),
+        ("Tutkimuslaitokset", "Forskningsinstitut", "Research institutes"),
+        (
+            "puhelutallenteita asiakaspalvelun laatutason arvioimiseksi; tutkimuslaitos "
+            "sitoutuu palauttamaan tai tuhoamaan tallenteet heti tutkimuksen päätyttyä",
+            "inspelade samtal för bedömning av kundtjänstens kvalitet; forskningsinstitutet "
+            "förbinder sig att lämna tillbaka eller förstöra inspelningarna genast när "
+            "undersökningen är slut",
+            "recorded calls for evaluating the quality of customer service; the institute "
+            "undertakes to return or destroy the recordings as soon as the study ends",
+        ),
+    ),
+)
+
+
+def regular_recipients() -> tuple[Recipient, ...]:
+    """The recipients the privacy statement lists (the lead may point this at the register)."""
+    return REGULAR_RECIPIENTS
