@@ -63,7 +63,7 @@ def write_readings_csv(readings: Iterable[Reading], out: io.TextIOBase | Any) ->
     writer.writerow(READINGS_HEADER)
     count = [0]
 
-    def lines() -> Iterator[tuple[str, str, int, str]]:
+    def lines() -> Iterator[tuple[str, str, int | None, str]]:
         for gsrn, ts, wh, quality in readings:
             count[0] += 1
             yield gsrn, ts.isoformat()[:19] + "Z", wh, quality

@@ -6,11 +6,11 @@ need no login must say so: PUBLIC_PAGES gives each path the reason it may be pub
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from rekisteri.catalogue import Lang, catalogue
-from rekisteri.entrypoints.api.deps import RegisterDep
+from rekisteri.catalogue import Lang
+from rekisteri.entrypoints.api.deps import RegisterDep, public
 from rekisteri.entrypoints.web.i18n import negotiate
 from rekisteri.entrypoints.web.templating import page_language, render_page
 from rekisteri.services.notice import build_notice
@@ -29,10 +29,15 @@ PUBLIC_PAGES = {
 STAFF_LOGIN = "/login"
 
 
-@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+@router.get(
+    "/",
+    response_class=HTMLResponse,
+    include_in_schema=False,
+    dependencies=[Depends(public(None, reason=PUBLIC_PAGES["/"]))],
+)
 def home(request: Request, reg: RegisterDep) -> HTMLResponse:
     lang = page_language(request)
-    notice = build_notice(catalogue, reg.settings, lang, recipients=regular_recipients())
+    notice = build_notice(reg.catalogue, reg.settings, lang, recipients=regular_recipients())
     return render_page(
         request,
         "home.html",
@@ -44,21 +49,36 @@ def home(request: Request, reg: RegisterDep) -> HTMLResponse:
 def _privacy_page(request: Request, reg: RegisterApp, default: Lang | None) -> HTMLResponse:
     requested = request.query_params.get("lang") or (default.value if default else None)
     lang = negotiate(requested, request.headers.get("accept-language"))
-    notice = build_notice(catalogue, reg.settings, lang, recipients=regular_recipients())
+    notice = build_notice(reg.catalogue, reg.settings, lang, recipients=regular_recipients())
     return render_page(request, "privacy.html", lang, {"settings": reg.settings, "notice": notice})
 
 
 # One statement, three addresses; the Finnish and Swedish names default to their language.
-@router.get("/privacy", response_class=HTMLResponse, include_in_schema=False)
+@router.get(
+    "/privacy",
+    response_class=HTMLResponse,
+    include_in_schema=False,
+    dependencies=[Depends(public(None, reason=PUBLIC_PAGES["/privacy"]))],
+)
 def privacy(request: Request, reg: RegisterDep) -> HTMLResponse:
     return _privacy_page(request, reg, None)
 
 
-@router.get("/tietosuoja", response_class=HTMLResponse, include_in_schema=False)
+@router.get(
+    "/tietosuoja",
+    response_class=HTMLResponse,
+    include_in_schema=False,
+    dependencies=[Depends(public(None, reason=PUBLIC_PAGES["/tietosuoja"]))],
+)
 def tietosuoja(request: Request, reg: RegisterDep) -> HTMLResponse:
     return _privacy_page(request, reg, Lang.FI)
 
 
-@router.get("/dataskydd", response_class=HTMLResponse, include_in_schema=False)
+@router.get(
+    "/dataskydd",
+    response_class=HTMLResponse,
+    include_in_schema=False,
+    dependencies=[Depends(public(None, reason=PUBLIC_PAGES["/dataskydd"]))],
+)
 def dataskydd(request: Request, reg: RegisterDep) -> HTMLResponse:
     return _privacy_page(request, reg, Lang.SV)

@@ -13,11 +13,19 @@ from sqlalchemy import select, update
 from rekisteri.adapters.schema.rights import recipient_notification, rights_request
 from rekisteri.domain import values
 from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
+from rekisteri.services import disclosures
 from rekisteri.services.unit_of_work import UnitOfWork
 
 # (uow, person_id) -> names of the recipients the person's data was disclosed to.
 RecipientProvider = Callable[[UnitOfWork, int], Iterable[str]]
 RECIPIENT_PROVIDERS: list[RecipientProvider] = []
+
+
+def _disclosed_to(uow: UnitOfWork, person_id: int) -> Iterable[str]:
+    return (d["recipient"] for d in disclosures.disclosures_of(uow, person_id))
+
+
+RECIPIENT_PROVIDERS.append(_disclosed_to)
 
 
 def recipients_of(uow: UnitOfWork, person_id: int) -> list[str]:

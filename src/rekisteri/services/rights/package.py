@@ -27,6 +27,7 @@ from rekisteri.catalogue import (
     label,
 )
 from rekisteri.domain.errors import NotFound
+from rekisteri.services import consumption, disclosures
 from rekisteri.services.history import changes_of
 from rekisteri.services.presenting import attribute_value
 from rekisteri.services.rights import words
@@ -48,7 +49,7 @@ class Reading(NamedTuple):
 
     gsrn: str
     ts: dt.datetime  # aware UTC, start of the interval
-    wh: int
+    wh: int | None  # None: the meter sent no value (MISSING)
     quality: str
 
 
@@ -90,7 +91,24 @@ SECTION_PROVIDERS: list[SectionProvider] = []
 READINGS_PROVIDERS: list[ReadingsProvider] = []
 MONTHLY_PROVIDERS: list[MonthlyProvider] = []
 # Tables a dedicated provider shows (the generic catalogue walk skips them).
-CLAIMED_TABLES: set[str] = {"attribute_change"}
+# Readings are never walked by metering point: that would show the readings of whoever held
+# the point before or after the person. They come only through the attribution provider.
+CLAIMED_TABLES: set[str] = {"attribute_change", "disclosure", "reading", "reading_correction"}
+
+
+def _consumption_readings(uow: UnitOfWork, person_id: int) -> Iterator[Reading]:
+    """Only the readings of the periods the person held the contract (services.consumption)."""
+    for r in consumption.readings_of(uow, person_id):
+        yield Reading(r.gsrn, r.ts, r.wh, r.quality)
+
+
+def _consumption_months(uow: UnitOfWork, person_id: int) -> Iterator[MonthlyTotal]:
+    for total in consumption.summary(uow, person_id, by="month").totals:
+        yield MonthlyTotal(total.period, total.wh / 1000)
+
+
+READINGS_PROVIDERS.append(_consumption_readings)
+MONTHLY_PROVIDERS.append(_consumption_months)
 
 
 def section_provider(fn: SectionProvider) -> SectionProvider:
@@ -144,7 +162,7 @@ def catalogue_sections(ctx: PackageContext) -> Iterator[Section]:
             continue
         t = table_of(spec.name)
         rows = ctx.uow.execute(
-            select(t).where(belongs_to(spec, ctx.person_id)).order_by(t.c.id)
+            select(t).where(belongs_to(spec, ctx.person_id)).order_by(*t.primary_key.columns)
         ).mappings()
         columns = [c for a in attrs for c in _column_labels(a, ctx.lang)]
         if "source" in t.c:
@@ -247,3 +265,33 @@ def build(
         monthly,
         readings,
     )
+
+
+_DISCLOSURE_COLUMNS = (
+    "at",
+    "recipient",
+    "country",
+    "purpose",
+    "legal_basis",
+    "categories",
+    "reason",
+    "reference",
+)
+
+
+@section_provider
+def _disclosures(ctx: PackageContext) -> list[Section]:
+    """To whom the person's data was disclosed, when, what and why (Art. 15(1)(c), P8)."""
+    rows = disclosures.disclosures_of(ctx.uow, ctx.person_id)
+    if not rows:
+        return []
+    title = label(Category.DISCLOSURE, ctx.lang)
+    return [
+        Section(
+            "disclosures",
+            title,
+            [(c, c.replace("_", " ")) for c in _DISCLOSURE_COLUMNS],
+            [{c: r[c] for c in _DISCLOSURE_COLUMNS} for r in rows],
+            Category.DISCLOSURE.value,
+        )
+    ]

@@ -27,6 +27,7 @@ from rekisteri.adapters.schema.register import consent_event, contract, invoice,
 from rekisteri.adapters.schema.rights import retention_run, rights_request
 from rekisteri.catalogue import Anchor, Attribute, OnErasure, RetentionRule
 from rekisteri.domain.requests import add_months
+from rekisteri.services import reading_retention, recording_loans
 from rekisteri.services.rights import periods
 from rekisteri.services.rights.erasure import (
     FILE_COLUMNS,
@@ -46,6 +47,8 @@ READINGS_RETENTION: list[ReadingsRetention] = []
 CHUNK = 5000  # ids per statement (SQLite allows 32766 parameters)
 OverdueLoans = Callable[[UnitOfWork], list[Any]]
 OVERDUE_RECORDING_LOANS: list[OverdueLoans] = []
+READINGS_RETENTION.append(reading_retention.purge_before)
+OVERDUE_RECORDING_LOANS.append(recording_loans.overdue_recording_loans)
 
 
 @dataclass

@@ -1,0 +1,93 @@
+"""The rights meet the readings: an access package holds exactly the readings of the periods
+the person held the contract, and the retention run drops readings past their period."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from rekisteri.adapters.reports import access
+from rekisteri.adapters.schema.consumption import reading
+from rekisteri.domain.consumption import HELSINKI
+from rekisteri.services.rights import package, retention
+from rekisteri.services.unit_of_work import Actor, RegisterApp
+from tests.support.clock import FakeClock
+from tests.support.consumption import (
+    new_contract,
+    new_customer,
+    new_gsrn,
+    new_site,
+    readings,
+    run_import,
+    write,
+)
+
+
+def test_an_access_package_holds_exactly_the_persons_own_readings(
+    register: RegisterApp, tmp_path: Path
+) -> None:
+    """Someone moved from site A to site B; someone else moved into A after them."""
+    a_point, b_point = new_gsrn(), new_gsrn()
+    move = dt.date(2025, 3, 10)
+    with register.unit_of_work(Actor("test")) as uow:
+        site_a, site_b = new_site(uow, a_point), new_site(uow, b_point)
+        mover, next_occupant = new_customer(uow), new_customer(uow)
+        new_contract(uow, mover, site_a, dt.date(2025, 1, 1), move)
+        new_contract(uow, mover, site_b, move)
+        new_contract(uow, next_occupant, site_a, move)
+    start = (dt.datetime.combine(move, dt.time(), HELSINKI) - dt.timedelta(days=2)).astimezone(
+        dt.UTC
+    )
+    run_import(register, write(tmp_path / "a.csv", readings(a_point, start, 4 * 96)))
+    run_import(register, write(tmp_path / "b.csv", readings(b_point, start, 4 * 96)))
+    moved = dt.datetime.combine(move, dt.time(), HELSINKI)
+    with register.reading(Actor("test")) as uow:
+        own = package.build(uow, mover, reveal=True)
+        rows = list(own.readings())
+        out = io.StringIO()
+        assert access.write_readings_csv(own.readings(), out) == len(rows)
+        theirs = list(package.build(uow, next_occupant, reveal=True).readings())
+    at_a = [r for r in rows if r.gsrn == a_point]
+    at_b = [r for r in rows if r.gsrn == b_point]
+    assert at_a and max(r.ts for r in at_a) < moved  # nothing after they moved out of A
+    assert at_b and min(r.ts for r in at_b) >= moved  # nothing at B before they moved in
+    assert {r.ts for r in theirs}.isdisjoint({r.ts for r in at_a})
+    assert len(at_a) + len(theirs) == 4 * 96
+    assert own.monthly and sum(m.kwh for m in own.monthly) > 0
+    assert out.getvalue().count("\n") == len(rows) + 1
+
+
+def test_the_retention_run_drops_readings_past_their_period(
+    register: RegisterApp, tmp_path: Path, clock: FakeClock
+) -> None:
+    point = new_gsrn()
+    with register.unit_of_work(Actor("test")) as uow:
+        site = new_site(uow, point)
+        new_contract(uow, new_customer(uow), site, dt.date(2019, 1, 1))
+    run_import(
+        register,
+        write(
+            tmp_path / "old.csv", readings(point, dt.datetime(2019, 12, 31, 22, tzinfo=dt.UTC), 96)
+        ),
+    )
+    run_import(
+        register,
+        write(
+            tmp_path / "new.csv", readings(point, dt.datetime(2025, 12, 31, 22, tzinfo=dt.UTC), 96)
+        ),
+    )
+    clock.set(dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC))  # six years after the old day
+    with register.unit_of_work(Actor("test")) as uow:
+        planned = retention.run(uow, dry_run=True)
+    assert planned.counts["readings past their period"] == 96
+    with register.unit_of_work(Actor("test")) as uow:
+        done = retention.run(uow)
+    assert done.counts["readings past their period"] == 96
+    with register.reading(Actor("test")) as uow:
+        left = uow.execute(select(func.count()).select_from(reading)).scalar_one()
+        assert left == 96
+    with register.unit_of_work(Actor("test")) as uow:
+        assert retention.run(uow).counts["readings past their period"] == 0  # idempotent
