@@ -9,6 +9,8 @@ from sqlalchemy import delete, func, select, text
 
 from rekisteri.adapters.reading_store import month_start, next_month, partition_name
 from rekisteri.adapters.schema.consumption import reading, reading_correction
+from rekisteri.adapters.schema.register import metering_point
+from rekisteri.services.consumption import attribution_periods
 from rekisteri.services.unit_of_work import UnitOfWork
 
 
@@ -36,3 +38,24 @@ def purge_before(uow: UnitOfWork, cutoff: dt.date, dry_run: bool) -> int:
     uow.execute(delete(reading).where(reading.c.ts < cut))
     uow.execute(delete(reading_correction).where(reading_correction.c.ts < cut))
     return count
+
+
+def erase_periods_of(uow: UnitOfWork, person_ids: list[int]) -> int:
+    """Erase the readings of the periods these persons held their contracts, and nothing of
+    anyone else's period at the same metering points; returns how many."""
+    erased = 0
+    for person_id in person_ids:
+        for site_id, periods in attribution_periods(uow, person_id).items():
+            points = select(metering_point.c.id).where(metering_point.c.site_id == site_id)
+            for period in periods:
+                for table in (reading_correction, reading):
+                    done = uow.execute(
+                        delete(table).where(
+                            table.c.metering_point_id.in_(points),
+                            table.c.ts >= period.start,
+                            table.c.ts < period.end,
+                        )
+                    )
+                    if table is reading:
+                        erased += int(done.rowcount or 0)
+    return erased

@@ -27,6 +27,7 @@ from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, HTTPException, Path, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from rekisteri.catalogue import Category, Purpose, Visibility, catalogue
@@ -298,12 +299,13 @@ def all_routes(app: FastAPI) -> list[Any]:
 
 def undeclared_routes(app: FastAPI) -> list[str]:
     """Routes with neither a Guard nor a Public declaration. FastAPI's own documentation
-    routes (/openapi.json, /docs, /redoc) hold no personal data and are exempt."""
+    routes (/openapi.json, /docs, /redoc) and the static files (CSS) hold no personal data
+    and are exempt."""
     framework = {app.openapi_url, app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url}
     missing = []
     for route in all_routes(app):
         path = getattr(route, "path", "?")
-        if path in framework:
+        if path in framework or isinstance(getattr(route, "app", None), StaticFiles):
             continue
         if declaration(route) is None:
             methods = ",".join(sorted(getattr(route, "methods", None) or ()))

@@ -23,9 +23,10 @@ from rekisteri.adapters.schema.register import (
     invoice,
     person,
 )
-from rekisteri.catalogue import Attribute, Category, Lang, OnErasure
+from rekisteri.catalogue import Attribute, Category, Lang, OnErasure, label
 from rekisteri.domain.errors import NotFound, RuleViolation
 from rekisteri.domain.register import Provenance
+from rekisteri.services import reading_retention
 from rekisteri.services.rights import periods, suppression, words
 from rekisteri.services.rights.restriction import restrict
 from rekisteri.services.rights.subjects import only_theirs, personal_tables
@@ -58,8 +59,15 @@ class ErasureAnswer:
         }
 
 
+# Tables the generic walk leaves alone. The audit trail holds only ids and category names and
+# must stay whole to stay verifiable; it has its own period. Readings belong to whoever held the
+# metering point at the time, so they go by the person's own contract periods
+# (reading_retention.erase_periods_of), never by metering point.
+SEPARATELY_HANDLED = frozenset({"audit_entry", "audit_subject", "reading", "reading_correction"})
+
+
 def tables_children_first(uow: UnitOfWork) -> list[Table]:
-    personal = {s.name for s in personal_tables(uow.catalogue)}
+    personal = {s.name for s in personal_tables(uow.catalogue)} - SEPARATELY_HANDLED
     return [t for t in reversed(metadata.sorted_tables) if t.name in personal]
 
 
@@ -118,6 +126,9 @@ def _clear_values(
 def erase_rows(uow: UnitOfWork, t: Table, cond: Any, attrs: list[Attribute]) -> str:
     """Delete the rows; rows a kept row still refers to (a NOT NULL foreign key) are cleared in
     place instead. Nullable references to the deleted rows are cleared first."""
+    if "id" not in t.c:  # a link table (composite key): nothing refers to its rows
+        uow.execute(delete(t).where(cond))
+        return "deleted"
     ids = select(t.c.id).where(cond)
     held = []
     for other in metadata.tables.values():
@@ -159,6 +170,16 @@ def erase_person(
         held_categories = {Category.CONTACT}
         answer.limited_by.append(f"{words.word('open_claims', lang)} ({claims})")
     answer.suppression_entries = suppress_contact_points(uow, person_id)
+    readings = reading_retention.erase_periods_of(uow, [person_id])
+    if readings:
+        answer.erased.append(
+            {
+                "attribute": "reading.reading",
+                "what": label(Category.CONSUMPTION, lang),
+                "rows": readings,
+                "how": "deleted",
+            }
+        )
     cat = uow.catalogue
     specs = {s.name: s for s in personal_tables(cat)}
     for t in tables_children_first(uow):

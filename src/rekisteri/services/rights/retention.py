@@ -32,6 +32,7 @@ from rekisteri.services.rights import periods
 from rekisteri.services.rights.erasure import (
     FILE_COLUMNS,
     OPEN_INVOICE,
+    SEPARATELY_HANDLED,
     STAMPS,
     erase_rows,
     suppress_contact_points,
@@ -126,14 +127,16 @@ def purge(uow: UnitOfWork, persons: Select[Any], dry_run: bool) -> int:
 
 
 def _purge_chunk(uow: UnitOfWork, chunk: list[int]) -> None:
-    specs = {s.name: s for s in personal_tables(uow.catalogue)}
+    reading_retention.erase_periods_of(uow, chunk)
+    specs = {s.name: s for s in personal_tables(uow.catalogue) if s.name not in SEPARATELY_HANDLED}
     # Rows reached through contracts (sites, metering points, devices) are found before the
     # contracts go; a site someone else also lived at stays.
     reached: dict[str, list[int]] = {}
     for name, spec in specs.items():
         assert spec.subject is not None
-        if len(spec.subject) > 1 and "rights_request.id" not in spec.subject:
-            t = table_of(name)
+        t = table_of(name)
+        # (tables keyed otherwise than by id are found live: nothing on their path goes first)
+        if len(spec.subject) > 1 and "rights_request.id" not in spec.subject and "id" in t.c:
             reached[name] = list(
                 uow.execute(select(t.c.id).where(only_theirs(spec, chunk))).scalars()
             )
