@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rekisteri.catalogue import marketing as _marketing
 from rekisteri.catalogue import register as _register
 from rekisteri.catalogue.model import Anchor, Attribute, OnErasure, RetentionRule, TableSpec
 from rekisteri.catalogue.readers import CATEGORY_READERS
@@ -96,7 +97,7 @@ class Catalogue:
 
 
 # Each feature area declares its attributes and tables in a module of this package, listed here.
-_MODULES = (_register,)
+_MODULES = (_register, _marketing)
 
 catalogue = Catalogue(
     (a for m in _MODULES for a in m.ATTRIBUTES), (t for m in _MODULES for t in m.TABLES)
