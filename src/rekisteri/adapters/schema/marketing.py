@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 
 from rekisteri.adapters.schema.base import UtcDateTime, metadata, provenance_columns
-from rekisteri.adapters.schema.register import consent_event
+from rekisteri.adapters.schema.register import consent_event, contact_point
 
 marketing_ban = Table(
     # One row of the ASML ban register as imported: a person's postal or phone ban. The file is
@@ -107,4 +107,12 @@ Index(
     consent_event.c.id,
     consent_event.c.event,
     consent_event.c.expires_at,
+)
+
+# The audience picks each person's newest valid contact point of one kind.
+Index(
+    "ix_contact_point_person_kind",
+    contact_point.c.person_id,
+    contact_point.c.kind,
+    contact_point.c.valid_from,
 )

@@ -11,7 +11,8 @@ from fastapi.responses import JSONResponse
 from rekisteri import __version__
 from rekisteri.config import get_settings
 from rekisteri.domain.errors import Forbidden, InvalidInput, NotFound, RuleViolation
-from rekisteri.entrypoints.api.routes import health, persons
+from rekisteri.entrypoints.api.routes import health, marketing, persons
+from rekisteri.entrypoints.web import preferences
 from rekisteri.services.bootstrap import open_register
 from rekisteri.services.unit_of_work import RegisterApp
 
@@ -25,6 +26,8 @@ def create_app(register: RegisterApp) -> FastAPI:
     app.state.register = register
     app.include_router(health.router)
     app.include_router(persons.router)
+    app.include_router(marketing.router)
+    app.include_router(preferences.router)
     _error_handlers(app)
     return app
 

@@ -7,7 +7,7 @@ import sys
 import click
 import typer
 
-from rekisteri.entrypoints.cli import customer, demo, keys, system, user
+from rekisteri.entrypoints.cli import customer, demo, import_bans, keys, marketing, system, user
 
 app = typer.Typer(
     name="rekisteri",
@@ -21,6 +21,11 @@ demo.install(app)
 app.add_typer(customer.app, name="customer")
 app.add_typer(keys.app, name="keys")
 app.add_typer(user.app, name="user")
+marketing.install(app)
+# `rekisteri import ...`: each importer installs its command on this sub-app.
+import_app = typer.Typer(help="Import files into the register.", no_args_is_help=True)
+import_bans.install(import_app)
+app.add_typer(import_app, name="import")
 
 
 def main() -> None:
