@@ -234,7 +234,6 @@ def _facts_table() -> Table:
         Column("renewal", Integer),
         Column("profiling_objection", Integer),
         Column("in_segment", Integer),
-        Column("reason", String(30)),
         prefixes=["TEMPORARY"],
     )
 
@@ -247,9 +246,14 @@ class Audience:
     spec: AudienceSpec
     table: Table
 
+    @property
+    def reason(self) -> Any:
+        """Each person's exclusion reason (NULL: contactable), over the stored facts."""
+        return reason_sql(self.table.c, self.spec, self.uow.settings.marketing_contacts_per_year)
+
     def counts(self) -> dict[str, int]:
-        t = self.table
-        rows = self.uow.execute(select(t.c.reason, func.count()).group_by(t.c.reason)).all()
+        reason = self.reason.label("reason")
+        rows = self.uow.execute(select(reason, func.count()).group_by(reason)).all()
         found = {r[0]: int(r[1]) for r in rows}
         counts = {"contactable": found.pop(None, 0)}
         counts.update({e.value: found.get(e.value, 0) for e in Exclusion if e.value in found})
@@ -280,7 +284,7 @@ class Audience:
             .select_from(t)
             .join(p, p.c.id == t.c.person_id)
             .join(cp, cp.c.id == t.c.contact_point_id)
-            .where(t.c.reason.is_(None))
+            .where(self.reason.is_(None))
             .order_by(t.c.person_id)
         )
         listed: list[int] = []
@@ -299,18 +303,17 @@ def build(uow: UnitOfWork, spec: AudienceSpec) -> Iterator[Audience]:
     """Compute the audience into a temporary table, dropped when the block ends."""
     t = _facts_table()
     conn = uow.connection
+    if conn.dialect.name == "sqlite":
+        # The audience reads most of the register once: a larger page cache for this
+        # connection keeps the index pages it walks in memory.
+        conn.exec_driver_sql("PRAGMA cache_size = -262144")
     t.drop(conn, checkfirst=True)
     t.create(conn)
     try:
-        facts = facts_query(uow, spec).subquery("facts")
-        cap = uow.settings.marketing_contacts_per_year
-        columns = [c.name for c in facts.c]
-        uow.execute(
-            insert(t).from_select(
-                [*columns, "reason"],
-                select(*facts.c, reason_sql(facts.c, spec, cap)),
-            )
-        )
+        # The facts are stored first and the reasons computed over the stored rows: in one
+        # statement the database could inline the facts and run each lookup once per rule.
+        facts = facts_query(uow, spec)
+        uow.execute(insert(t).from_select([c.name for c in facts.selected_columns], facts))
         yield Audience(uow, spec, t)
     finally:
         t.drop(conn, checkfirst=True)

@@ -46,7 +46,7 @@ def record(uow_audience: Audience, name: str) -> int:
                     literal(spec.purpose.value),
                     literal(spec.channel.value),
                     literal(now, marketing_contact.c.sent_at.type),
-                ).where(t.c.reason.is_(None)),
+                ).where(a.reason.is_(None)),
             )
         )
     return campaign_id

@@ -115,4 +115,5 @@ Index(
     contact_point.c.person_id,
     contact_point.c.kind,
     contact_point.c.valid_from,
+    contact_point.c.valid_to,
 )

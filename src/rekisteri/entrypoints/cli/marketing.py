@@ -82,9 +82,13 @@ def _explain(uow: UnitOfWork, spec: audiences.AudienceSpec, key: str) -> None:
     verdict = "IN the audience" if found.decision.included else "OUT of the audience"
     console.print(f"person {person_id} is {verdict}", markup=False)
     for check in found.decision.checks:
-        mark = "  n/a " if not check.applies else "  ok  " if check.passed else "  FAIL"
-        note = EXPLANATIONS[Exclusion(check.rule)]
-        console.print(f"{mark} {check.rule}: {note}", markup=False, highlight=False)
+        if not check.applies:
+            console.print(f"  n/a   {check.rule}", markup=False, highlight=False)
+        elif check.passed:
+            console.print(f"  pass  {check.rule}", markup=False, highlight=False)
+        else:
+            note = EXPLANATIONS[Exclusion(check.rule)]
+            console.print(f"  FAIL  {check.rule}: {note}", markup=False, highlight=False)
     for rule, held in found.segment_rules:
         console.print(
             f"  segment rule {rule}: {'holds' if held else 'does not hold'}", markup=False

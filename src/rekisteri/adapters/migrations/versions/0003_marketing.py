@@ -96,7 +96,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_consent_event_latest', ['person_id', 'purpose', 'channel', 'at', 'id', 'event', 'expires_at'], unique=False)
 
     with op.batch_alter_table('contact_point', schema=None) as batch_op:
-        batch_op.create_index('ix_contact_point_person_kind', ['person_id', 'kind', 'valid_from'], unique=False)
+        batch_op.create_index('ix_contact_point_person_kind', ['person_id', 'kind', 'valid_from', 'valid_to'], unique=False)
 
     # ### end Alembic commands ###
 
