@@ -27,22 +27,22 @@ _STREET_TYPES = "katu|tie|kuja|polku|tori|aukio|puistikko|raitti|vayla|rinne|gat
 # (pattern, replacement) applied in order to a lower-cased, folded street address.
 # Replacements use ${n} group references (polars/Rust form); Python's form is derived.
 STREET_RULES: tuple[tuple[str, str], ...] = (
-    (r"[,;:/#]", " "),
+    (r"[^a-z0-9.]+", " "),
     # Abbreviated street types, also glued to the name: "Hämeenk. 5", "Mannerheimint. 5".
+    (r"kj\.", "kuja "),
     (r"k\.", "katu "),
     (r"t\.", "tie "),
-    (r"\bkj\.", "kuja "),
-    (r"\bg\.", "gatan "),
-    (r"\bv\.", "vagen "),
-    # "Mannerheimin tie" and "Mannerheimintie" are one street.
-    (r"([a-z])\s+(" + _STREET_TYPES + r")\b", "${1}${2}"),
-    # Apartment forms: "as. 12", "as 12", "as12" name the apartment without a staircase.
-    (r"\bas\.?\s*([0-9])", "${1}"),
-    (r"\bas\b\.?", " "),
+    (r"g\.", "gatan "),
+    (r"v\.", "vagen "),
+    (r"\.", " "),
     # "A12" and "5A" are "a 12" and "5 a": letters and digits become separate tokens.
     (r"([a-z])([0-9])", "${1} ${2}"),
     (r"([0-9])([a-z])", "${1} ${2}"),
-    (r"[^a-z0-9]+", " "),
+    # Apartment forms: "as. 12", "as 12", "as12" name the apartment without a staircase.
+    (r"\bas\s+([0-9])", "${1}"),
+    (r"\bas\b", " "),
+    # "Mannerheimin tie" and "Mannerheimintie" are one street.
+    (r"\s+(" + _STREET_TYPES + r")\b", "${1}"),
     (r"\s+", " "),
 )
 NAME_RULES: tuple[tuple[str, str], ...] = (
