@@ -144,13 +144,16 @@ def test_asml_bans_apply_to_their_own_channel(register: RegisterApp) -> None:
     with register.reading(STAFF) as uow:
         from rekisteri.adapters.schema.register import contact_point as cp
 
-        street, phone = uow.execute(
-            select(cp.c.street, cp.c.postal_code).where(
-                cp.c.person_id == postal_banned, cp.c.kind == "postal"
-            )
-        ).one()[0], uow.execute(
-            select(cp.c.phone).where(cp.c.person_id == phone_banned, cp.c.kind == "phone")
-        ).scalar_one()
+        street, phone = (
+            uow.execute(
+                select(cp.c.street, cp.c.postal_code).where(
+                    cp.c.person_id == postal_banned, cp.c.kind == "postal"
+                )
+            ).one()[0],
+            uow.execute(
+                select(cp.c.phone).where(cp.c.person_id == phone_banned, cp.c.kind == "phone")
+            ).scalar_one(),
+        )
     today = register.clock().date()
     rows = [
         parse_ban(

@@ -97,7 +97,10 @@ def test_a_phone_ban_lasts_three_years_and_applies_to_calls_only() -> None:
         ({"kind": "fax"}, "kind"),
         ({"kind": "phone", "phone": "abc"}, "phone"),
         ({"kind": "postal", "last_name": "A", "first_names": "B", "street": "C"}, "postal_code"),
-        ({"kind": "postal", "first_names": "B", "street": "C", "postal_code": "00100"}, "last_name"),
+        (
+            {"kind": "postal", "first_names": "B", "street": "C", "postal_code": "00100"},
+            "last_name",
+        ),
         ({"kind": "phone", "phone": "0401234567", "registered_on": "2099-01-01"}, "registered_on"),
     ],
 )

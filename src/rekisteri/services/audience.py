@@ -286,9 +286,10 @@ class Audience:
             .join(cp, cp.c.id == t.c.contact_point_id)
             .where(self.reason.is_(None))
             .order_by(t.c.person_id)
+            .execution_options(yield_per=10_000)  # streamed: a million rows never in memory
         )
         listed: list[int] = []
-        for row in self.uow.connection.execution_options(yield_per=10_000).execute(query):
+        for row in self.uow.execute(query):
             listed.append(row.id)
             yield row._asdict()
         self.uow.note_read(

@@ -122,15 +122,16 @@ def _postal_matches(uow: UnitOfWork, today: dt.date) -> pl.DataFrame:
         )
     ).all()
     uow.note_read((r[0] for r in rows), [Category.IDENTITY, Category.CONTACT], "ASML ban matching")
-    schema = ["person_id", "last_name", "first_names", "street", "postal_code"]
-    people = pl.DataFrame(rows, schema=schema, orient="row")
+    text = pl.String
+    schema = {"person_id": pl.Int64, "last_name": text, "first_names": text, "street": text}
+    people = pl.DataFrame(rows, schema={**schema, "postal_code": text}, orient="row")
     people = people.with_columns(postal_keys(people)).select("person_id", "key")
     bans = uow.execute(
         select(marketing_ban.c.id, marketing_ban.c.match_key).where(
             marketing_ban.c.kind == "postal"
         )
     ).all()
-    ban_frame = pl.DataFrame(bans, schema=["ban_id", "key"], orient="row")
+    ban_frame = pl.DataFrame(bans, schema={"ban_id": pl.Int64, "key": pl.String}, orient="row")
     return ban_frame.join(people, on="key").select("ban_id", "person_id").unique()
 
 
