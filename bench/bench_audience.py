@@ -250,6 +250,7 @@ def main() -> None:
         for backend in args.backends.split(","):
             if backend == "sqlite":
                 results += bench_backend("sqlite", f"sqlite:///{tmp}/bench.db", args, out)
+                print_table(results, header=False)  # partial figures survive a later failure
             elif backend == "postgresql":
                 from tests.support.postgres import PostgresServer
 
@@ -261,6 +262,7 @@ def main() -> None:
                         conn.execute(text("CREATE DATABASE bench"))
                     admin.dispose()
                     results += bench_backend("postgresql", server.url("bench"), args, out)
+                    print_table(results[-12:], header=False)
                 finally:
                     server.stop()
     print_table(results)
