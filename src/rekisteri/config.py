@@ -29,6 +29,13 @@ class Settings(BaseSettings):
     access_repeat_months: int = 12
     # Direct marketing "a few times a year" (P5).
     marketing_contacts_per_year: int = 4
+    # The preference centre (P5): personal signed links and the double opt-in mail.
+    public_base_url: str = "http://127.0.0.1:8000"
+    preference_link_days: int = 90
+    confirmation_link_hours: int = 48
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    mail_sender: str = "asetukset@esimerkkienergia.fi"
     # Controller details for the privacy statement (P17).
     controller_name: str = "Esimerkkienergia Oy"
     controller_business_id: str = "1234567-1"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import ipaddress
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -64,3 +66,95 @@ class PermissionDraft:
             wording,
             values.required_text(self.wording_version, "permission.wording_version", max_len=20),
         )
+
+
+# Purposes that are not tied to a channel (profiling) are recorded on this pseudo-channel.
+ANY_CHANNEL = "any"
+CHANNEL_FREE = frozenset({ConsentPurpose.PROFILING})
+
+
+class ConsentState(StrEnum):
+    """What the ledger says about one (person, purpose, channel) at one moment."""
+
+    NONE = "none"  # nothing recorded: never a consent (nothing defaults to consent)
+    GRANTED = "granted"
+    WITHDRAWN = "withdrawn"
+    PROHIBITED = "prohibited"
+    EXPIRED = "expired"  # granted, but the grant's expiry has passed
+
+
+def state_of(
+    event: str | None, expires_at: dt.datetime | None, moment: dt.datetime
+) -> ConsentState:
+    """The state the latest event at `moment` leaves behind."""
+    if event is None:
+        return ConsentState.NONE
+    kind = ConsentEventKind(event)
+    if kind is ConsentEventKind.GRANTED and expires_at is not None and expires_at <= moment:
+        return ConsentState.EXPIRED
+    return ConsentState(kind.value)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """How a change of the ledger was captured (the proof of a consent, GDPR Art. 7(1))."""
+
+    captured_how: CaptureMethod
+    captured_by: str  # a staff user name, or "person" when the person acted themself
+    wording: str | None = None
+    wording_version: str | None = None
+    ip_address: str | None = None
+    user_agent: str | None = None
+
+    def validated(self) -> Evidence:
+        how = values.enum_value(CaptureMethod, self.captured_how, "captured_how")
+        ip = None
+        if self.ip_address:
+            try:
+                ip = str(ipaddress.ip_address(self.ip_address.strip()))
+            except ValueError:
+                raise InvalidInput("ip_address", "is not an IP address") from None
+        ua = (self.user_agent or "").strip()[:300] or None
+        if how is CaptureMethod.WEB_FORM and (ip is None or ua is None):
+            raise InvalidInput("ip_address", "a web capture records the IP address and user agent")
+        return Evidence(
+            how,
+            values.required_text(self.captured_by, "captured_by", max_len=60),
+            values.text(self.wording, "wording", max_len=2000, required=False),
+            values.text(self.wording_version, "wording_version", max_len=20, required=False),
+            ip,
+            ua,
+        )
+
+
+@dataclass(frozen=True)
+class ConsentChange:
+    """One new ledger event, validated: the rules of what may be recorded."""
+
+    purpose: ConsentPurpose
+    channel: str  # a Channel, or ANY_CHANNEL for channel-free purposes
+    event: ConsentEventKind
+    at: dt.datetime
+    evidence: Evidence
+    expires_at: dt.datetime | None = None
+
+    def validated(self) -> ConsentChange:
+        purpose = values.enum_value(ConsentPurpose, self.purpose, "purpose")
+        event = values.enum_value(ConsentEventKind, self.event, "event")
+        if purpose in CHANNEL_FREE:
+            if self.channel != ANY_CHANNEL:
+                raise InvalidInput("channel", f"{purpose.value} is not tied to a channel: use any")
+            channel = ANY_CHANNEL
+        else:
+            channel = values.enum_value(Channel, self.channel, "channel").value
+        if self.at.tzinfo is None:
+            raise InvalidInput("at", "needs a time zone")
+        evidence = self.evidence.validated()
+        if event is ConsentEventKind.GRANTED and evidence.wording is None:
+            raise InvalidInput("wording", "a consent records the text the person agreed to")
+        if self.expires_at is not None:
+            if event is not ConsentEventKind.GRANTED:
+                raise InvalidInput("expires_at", "only a consent can expire")
+            if self.expires_at <= self.at:
+                raise InvalidInput("expires_at", "is not after the event")
+        return ConsentChange(purpose, channel, event, self.at, evidence, self.expires_at)

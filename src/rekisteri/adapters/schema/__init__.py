@@ -1,6 +1,23 @@
 """All tables, registered on one MetaData. Importing this package imports every table module."""
 
-from rekisteri.adapters.schema import access, audit, consumption, disclosure, register, rights
+from rekisteri.adapters.schema import (
+    access,
+    audit,
+    consumption,
+    disclosure,
+    marketing,
+    register,
+    rights,
+)
 from rekisteri.adapters.schema.base import metadata
 
-__all__ = ["access", "audit", "consumption", "disclosure", "metadata", "register", "rights"]
+__all__ = [
+    "access",
+    "audit",
+    "consumption",
+    "disclosure",
+    "marketing",
+    "metadata",
+    "register",
+    "rights",
+]

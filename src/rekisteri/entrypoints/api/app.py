@@ -12,9 +12,16 @@ from fastapi.staticfiles import StaticFiles
 from rekisteri import __version__
 from rekisteri.config import get_settings
 from rekisteri.domain.errors import Forbidden, InvalidInput, NotFound, RuleViolation
-from rekisteri.entrypoints.api.routes import audit, consumption, disclosures, health, persons
+from rekisteri.entrypoints.api.routes import (
+    audit,
+    consumption,
+    disclosures,
+    health,
+    marketing,
+    persons,
+)
 from rekisteri.entrypoints.api.routes import requests as rights_requests
-from rekisteri.entrypoints.web import login, pages
+from rekisteri.entrypoints.web import login, pages, preferences
 from rekisteri.entrypoints.web.templating import STATIC_DIR
 from rekisteri.services.bootstrap import open_register
 from rekisteri.services.unit_of_work import RegisterApp
@@ -36,6 +43,8 @@ def create_app(register: RegisterApp) -> FastAPI:
     app.include_router(consumption.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(marketing.router)
+    app.include_router(preferences.router)
     _error_handlers(app)
     return app
 

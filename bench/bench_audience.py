@@ -1,0 +1,283 @@
+"""Audience benchmark: 1,000,000 persons, 5,000,000 ledger events, 100,000 ASML bans.
+
+Builds a synthetic register set-based in SQL (a sequence table and INSERT ... SELECT), then
+times the audience (facts, reasons, counts, and writing the CSV) on SQLite and PostgreSQL,
+beside the time the same database takes merely to read the same input rows in the same run.
+
+    .venv/bin/python bench/bench_audience.py [--persons N] [--events N] [--bans N]
+        [--backends sqlite,postgresql]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from rekisteri.adapters import db
+from rekisteri.adapters.crypto import Cipher, Keyring
+from rekisteri.config import Settings
+from rekisteri.domain.consent import Channel
+from rekisteri.domain.marketing import AudiencePurpose
+from rekisteri.services import audience
+from rekisteri.services.unit_of_work import Actor, RegisterApp
+
+NOW = dt.datetime(2026, 3, 3, 10, 0, tzinfo=dt.UTC)
+BASE_EPOCH = int(dt.datetime(2024, 1, 1, tzinfo=dt.UTC).timestamp())
+NOW_EPOCH = int(NOW.timestamp())
+
+
+def _ts(dialect: str, seconds: str) -> str:
+    """A UTC timestamp from epoch seconds, stored as the register stores it."""
+    if dialect == "sqlite":
+        return f"strftime('%Y-%m-%d %H:%M:%S.000000', {seconds}, 'unixepoch')"
+    return f"to_timestamp({seconds})"
+
+
+def _date(dialect: str, iso: str) -> str:
+    return f"'{iso}'" if dialect == "sqlite" else f"DATE '{iso}'"
+
+
+def _bool(dialect: str, condition: str) -> str:
+    return f"CASE WHEN {condition} THEN 1 ELSE 0 END" if dialect == "sqlite" else f"({condition})"
+
+
+def generate(engine: Engine, persons: int, events: int, bans: int, contacts: int) -> None:
+    d = engine.dialect.name
+    biggest = max(persons, events, bans, contacts)
+    h = "((x * 2654435761) % 1000003)"  # a cheap deterministic scatter
+    statements = [
+        "CREATE TABLE bench_seq (x INTEGER PRIMARY KEY)",
+        (
+            "WITH RECURSIVE s(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM s WHERE x < "
+            f"{biggest}) INSERT INTO bench_seq SELECT x FROM s"
+            if d == "sqlite"
+            else f"INSERT INTO bench_seq SELECT generate_series(1, {biggest})"
+        ),
+        f"""INSERT INTO person (id, customer_number, kind, relationship, first_names, last_name,
+            organisation_name, mother_tongue, deceased_on, restricted, created_at, source,
+            received_at)
+        SELECT x, 'B' || x,
+            CASE WHEN x % 20 = 0 THEN 'legal' ELSE 'natural' END,
+            CASE WHEN x % 10 = 3 THEN 'prospect' ELSE 'customer' END,
+            CASE WHEN x % 20 = 0 THEN NULL ELSE 'Etu' || (x % 3000) END,
+            CASE WHEN x % 20 = 0 THEN NULL ELSE 'Suku' || (x % 5000) END,
+            CASE WHEN x % 20 = 0 THEN 'Yritys ' || x END,
+            CASE WHEN x % 17 = 0 THEN 'sv' WHEN x % 29 = 0 THEN 'en' ELSE 'fi' END,
+            CASE WHEN x % 97 = 0 THEN {_date(d, "2025-06-01")} END,
+            {_bool(d, "x % 101 = 0")},
+            {_ts(d, str(BASE_EPOCH))}, 'contract', {_ts(d, str(BASE_EPOCH))}
+        FROM bench_seq WHERE x <= {persons}""",
+        # Postal addresses for 12 of 13, e-mail for 7 of 10, phone numbers for 6 of 10.
+        f"""INSERT INTO contact_point (person_id, kind, street, postal_code, post_office,
+            country, valid_from, source, received_at)
+        SELECT x, 'postal', 'Katu ' || (x % 500) || ' ' || (x % 90 + 1), '00100', 'Helsinki',
+            'FI', {_date(d, "2024-01-01")}, 'contract', {_ts(d, str(BASE_EPOCH))}
+        FROM bench_seq WHERE x <= {persons} AND x % 13 <> 0""",
+        f"""INSERT INTO contact_point (person_id, kind, email, valid_from, source, received_at)
+        SELECT x, 'email', 'p' || x || '@example.fi', {_date(d, "2024-01-01")}, 'contract',
+            {_ts(d, str(BASE_EPOCH))}
+        FROM bench_seq WHERE x <= {persons} AND x % 10 < 7""",
+        f"""INSERT INTO contact_point (person_id, kind, phone, valid_from, source, received_at)
+        SELECT x, 'phone', '+35840' || x, {_date(d, "2024-01-01")}, 'contract',
+            {_ts(d, str(BASE_EPOCH))}
+        FROM bench_seq WHERE x <= {persons} AND x % 10 >= 4""",
+        # Ledger: events of persons in rounds, each round later than the one before.
+        f"""INSERT INTO consent_event (person_id, purpose, channel, event, at, captured_how,
+            captured_by, wording, wording_version, expires_at, source, received_at)
+        SELECT ((x - 1) % {persons}) + 1,
+            CASE WHEN {h} % 10 < 4 THEN 'own_marketing' WHEN {h} % 10 < 6 THEN 'group_marketing'
+                 WHEN {h} % 10 < 7 THEN 'research' WHEN {h} % 10 < 8 THEN 'profiling'
+                 WHEN {h} % 10 < 9 THEN 'newsletter' ELSE 'magazine' END,
+            CASE WHEN {h} % 10 = 7 THEN 'any'
+                 WHEN ({h} / 10) % 5 < 2 THEN 'email' WHEN ({h} / 10) % 5 = 2 THEN 'sms'
+                 WHEN ({h} / 10) % 5 = 3 THEN 'letter' ELSE 'phone' END,
+            CASE WHEN ({h} / 50) % 10 < 7 THEN 'granted'
+                 WHEN ({h} / 50) % 10 < 9 THEN 'withdrawn' ELSE 'prohibited' END,
+            {_ts(d, f"{BASE_EPOCH} + ((x - 1) / {persons}) * 8640000 + {h} % 86400")},
+            'web_form', 'person', 'Saa lähettää tarjouksia.', '2024-1',
+            CASE WHEN ({h} / 500) % 20 = 0 THEN {_ts(d, f"{BASE_EPOCH} + 31536000")} END,
+            'customer_contact', {_ts(d, str(BASE_EPOCH))}
+        FROM bench_seq WHERE x <= {events}""",
+        f"""INSERT INTO marketing_ban (id, kind, last_name, first_names, street, postal_code,
+            phone, match_key, registered_on, expires_on, source, received_at)
+        SELECT x, CASE WHEN x % 5 < 3 THEN 'postal' ELSE 'phone' END,
+            CASE WHEN x % 5 < 3 THEN 'Suku' || x END, CASE WHEN x % 5 < 3 THEN 'Etu' END,
+            CASE WHEN x % 5 < 3 THEN 'Katu ' || x END, CASE WHEN x % 5 < 3 THEN '00100' END,
+            CASE WHEN x % 5 >= 3 THEN '+35850' || x END, 'k' || x, {_date(d, "2025-01-01")},
+            CASE WHEN x % 5 >= 3 THEN {_date(d, "2028-01-01")} END,
+            'marketing_ban_register', {_ts(d, str(BASE_EPOCH))}
+        FROM bench_seq WHERE x <= {bans}""",
+        f"""INSERT INTO marketing_ban_match (ban_id, person_id, channel, matched_at)
+        SELECT x, ((x * 7) % {persons}) + 1,
+            CASE WHEN x % 5 < 3 THEN 'letter' ELSE 'phone' END, {_ts(d, str(BASE_EPOCH))}
+        FROM bench_seq WHERE x <= {bans} AND x % 10 <> 0""",
+        f"""INSERT INTO campaign (id, name, purpose, channel, sent_by, sent_at, recipients)
+        SELECT x, 'Kampanja ' || x, 'own_marketing', 'email', 'bench',
+            {_ts(d, f"{NOW_EPOCH} - x * 1209600")}, 0
+        FROM bench_seq WHERE x <= 26""",
+        f"""INSERT INTO marketing_contact (person_id, campaign_id, purpose, channel, sent_at)
+        SELECT (({h} + x) % {max(persons // 2, 1)}) + 1, (x % 26) + 1, 'own_marketing', 'email',
+            {_ts(d, f"{NOW_EPOCH} - ((x % 26) + 1) * 1209600")}
+        FROM bench_seq WHERE x <= {contacts}""",
+        "DROP TABLE bench_seq",
+    ]
+    with engine.begin() as conn:
+        for sql in statements:
+            conn.execute(text(sql))
+    if d == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+    else:
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+
+
+def _timed(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def bench_backend(name: str, url: str, args: argparse.Namespace, out: Path) -> list[list[str]]:
+    db.migrate(url)
+    engine = db.make_engine(url)
+    start = time.perf_counter()
+    generate(engine, args.persons, args.events, args.bans, args.contacts)
+    made = time.perf_counter() - start
+    reg = RegisterApp(
+        engine, Cipher(Keyring.generate()), Settings(database_url=url), clock=lambda: NOW
+    )
+    rows: list[list[str]] = [[name, "generate the register", f"{made:.1f} s", ""]]
+    with engine.connect() as conn:
+        counted = {
+            t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
+            for t in ("person", "consent_event", "contact_point", "marketing_ban")
+        }
+    rows.append([name, "rows", ", ".join(f"{t} {n:,}" for t, n in counted.items()), ""])
+    for purpose, channel, kind in (
+        (AudiencePurpose.OWN_MARKETING, Channel.EMAIL, "email"),
+        (AudiencePurpose.OWN_MARKETING, Channel.LETTER, "postal"),
+    ):
+        spec = audience.AudienceSpec(purpose, channel)
+
+        def read_inputs(
+            purpose: str = purpose.value, ch: str = channel.value, kind: str = kind
+        ) -> int:
+            # The same input rows, merely read: persons, the slice of the ledger, the contact
+            # points, ban matches and sent contacts the audience looks at.
+            sql = text(
+                """SELECT (SELECT count(*) FROM person)
+                 + (SELECT count(*) FROM consent_event WHERE purpose = :p AND channel = :c)
+                 + (SELECT count(*) FROM contact_point WHERE kind = :k)
+                 + (SELECT count(*) FROM marketing_ban_match WHERE channel = :c)
+                 + (SELECT count(*) FROM marketing_contact WHERE sent_at > :since)"""
+            )
+            with engine.connect() as conn:
+                return int(
+                    conn.execute(
+                        sql,
+                        {"p": purpose, "c": ch, "k": kind, "since": NOW - dt.timedelta(days=365)},
+                    ).scalar_one()
+                )
+
+        def join_inputs(
+            purpose: str = purpose.value, ch: str = channel.value, kind: str = kind
+        ) -> int:
+            sql = text(
+                """SELECT count(*) FROM person p
+                LEFT JOIN consent_event e
+                  ON e.person_id = p.id AND e.purpose = :p AND e.channel = :c
+                LEFT JOIN contact_point cp ON cp.person_id = p.id AND cp.kind = :k"""
+            )
+            with engine.connect() as conn:
+                return int(conn.execute(sql, {"p": purpose, "c": ch, "k": kind}).scalar_one())
+
+        def build(spec: audience.AudienceSpec = spec) -> dict[str, int]:
+            with reg.reading(Actor.system("bench")) as uow, audience.build(uow, spec) as a:
+                return a.counts()
+
+        def build_and_write(spec: audience.AudienceSpec = spec) -> dict[str, int]:
+            with reg.reading(Actor.system("bench")) as uow, audience.build(uow, spec) as a:
+                counts = a.counts()
+                with out.open("w", newline="") as fh:
+                    writer = csv.writer(fh)
+                    for r in a.rows():
+                        writer.writerow(r.values())
+                return counts
+
+        t_read, _ = _timed(read_inputs)
+        t_join, _ = _timed(join_inputs)
+        t_build, counts = _timed(build)
+        t_all, _ = _timed(build_and_write)
+        label = f"{purpose.value}/{channel.value}"
+        rows += [
+            [name, f"{label}: read the input rows (count)", f"{t_read:.2f} s", "limit"],
+            [name, f"{label}: join the inputs (count)", f"{t_join:.2f} s", "limit"],
+            [name, f"{label}: audience, counts by reason", f"{t_build:.2f} s", ""],
+            [name, f"{label}: audience + CSV file", f"{t_all:.2f} s", ""],
+            [name, f"{label}: counts", ", ".join(f"{k} {v:,}" for k, v in counts.items()), ""],
+        ]
+    engine.dispose()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--persons", type=int, default=1_000_000)
+    parser.add_argument("--events", type=int, default=5_000_000)
+    parser.add_argument("--bans", type=int, default=100_000)
+    parser.add_argument("--contacts", type=int, default=2_000_000)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    args = parser.parse_args()
+    results: list[list[str]] = []
+    with tempfile.TemporaryDirectory(prefix="bench-audience-") as tmp:
+        out = Path(tmp) / "audience.csv"
+        for backend in args.backends.split(","):
+            if backend == "sqlite":
+                results += bench_backend("sqlite", f"sqlite:///{tmp}/bench.db", args, out)
+                print_table(results, header=False)  # partial figures survive a later failure
+            elif backend == "postgresql":
+                from tests.support.postgres import PostgresServer
+
+                server = PostgresServer()
+                server.start()
+                try:
+                    admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
+                    with admin.connect() as conn:
+                        conn.execute(text("CREATE DATABASE bench"))
+                    admin.dispose()
+                    results += bench_backend("postgresql", server.url("bench"), args, out)
+                    print_table(results[-12:], header=False)
+                finally:
+                    server.stop()
+    print_table(results)
+
+
+def print_table(rows: list[list[str]], header: bool = True) -> None:
+    if not rows:
+        return
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    if header:
+        print("persons, ledger events, bans as given; median of 3 runs; 'limit' rows are the")
+        print("database merely reading the same input rows in the same run")
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
+
+
+if __name__ == "__main__":
+    main()

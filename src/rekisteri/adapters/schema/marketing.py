@@ -1,0 +1,119 @@
+"""Direct marketing beside the consent ledger: ASML bans, segments, campaigns, sent contacts."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from rekisteri.adapters.schema.base import UtcDateTime, metadata, provenance_columns
+from rekisteri.adapters.schema.register import consent_event, contact_point
+
+marketing_ban = Table(
+    # One row of the ASML ban register as imported: a person's postal or phone ban. The file is
+    # the whole register, so an import replaces the previous rows.
+    "marketing_ban",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(10), nullable=False),  # postal | phone
+    Column("last_name", String(100)),
+    Column("first_names", String(100)),
+    Column("street", String(200)),
+    Column("postal_code", String(10)),
+    Column("post_office", String(100)),
+    Column("phone", String(20)),  # E.164
+    Column("match_key", String(400), nullable=False, index=True),
+    Column("registered_on", Date, nullable=False),
+    Column("expires_on", Date),  # phone bans last three years
+    *provenance_columns(),
+    CheckConstraint("kind in ('postal', 'phone')", name="kind"),
+)
+
+marketing_ban_match = Table(
+    # Which register person a ban was found to concern, for which channel.
+    "marketing_ban_match",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ban_id", ForeignKey("marketing_ban.id", ondelete="CASCADE"), nullable=False),
+    Column("person_id", ForeignKey("person.id"), nullable=False),
+    Column("channel", String(10), nullable=False),  # letter | phone
+    Column("matched_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("ban_id", "person_id", name="uq_marketing_ban_match_ban_person"),
+)
+Index(
+    "ix_marketing_ban_match_person_channel",
+    marketing_ban_match.c.person_id,
+    marketing_ban_match.c.channel,
+    marketing_ban_match.c.ban_id,
+)
+
+segment = Table(
+    # A named target group and its rules (JSON of domain.segments rules); no personal data.
+    "segment",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(60), nullable=False, unique=True),
+    Column("description", String(300)),
+    Column("rules", Text, nullable=False),
+    Column("created_by", String(60), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+campaign = Table(
+    "campaign",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("purpose", String(30), nullable=False),
+    Column("channel", String(10), nullable=False),
+    Column("segment_id", ForeignKey("segment.id")),
+    Column("sent_by", String(60), nullable=False),
+    Column("sent_at", UtcDateTime(), nullable=False),
+    Column("recipients", Integer, nullable=False),
+)
+
+marketing_contact = Table(
+    # Each direct-marketing contact sent: the frequency cap counts these (P5).
+    "marketing_contact",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("person.id"), nullable=False),
+    Column("campaign_id", ForeignKey("campaign.id"), nullable=False, index=True),
+    Column("purpose", String(30), nullable=False),
+    Column("channel", String(10), nullable=False),
+    Column("sent_at", UtcDateTime(), nullable=False),
+)
+Index(
+    "ix_marketing_contact_person_sent", marketing_contact.c.person_id, marketing_contact.c.sent_at
+)
+
+# The audience reads the latest event of one (purpose, channel) per person: this index holds
+# everything that query needs, so it never visits the ledger's rows.
+Index(
+    "ix_consent_event_latest",
+    consent_event.c.person_id,
+    consent_event.c.purpose,
+    consent_event.c.channel,
+    consent_event.c.at,
+    consent_event.c.id,
+    consent_event.c.event,
+    consent_event.c.expires_at,
+)
+
+# The audience picks each person's newest valid contact point of one kind.
+Index(
+    "ix_contact_point_person_kind",
+    contact_point.c.person_id,
+    contact_point.c.kind,
+    contact_point.c.valid_from,
+    contact_point.c.valid_to,
+)

@@ -1,0 +1,167 @@
+"""Who may be contacted, on which channel, for what: the direct-marketing rules (P5, P8, P13).
+
+`decide` is the rule book for one person. The audience query (services/audience_sql.py)
+states the same rules set-based in SQL, in the same order; a test holds the two together.
+
+Precedence: a person excluded for several reasons is counted once, under the first reason
+of EXCLUSION_ORDER that applies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from rekisteri.domain.consent import ELECTRONIC, Channel, ConsentPurpose, ConsentState
+from rekisteri.domain.register import PersonKind
+
+
+class AudiencePurpose(StrEnum):
+    """Why a group of persons is contacted."""
+
+    OWN_MARKETING = "own_marketing"
+    GROUP_MARKETING = "group_marketing"
+    RESEARCH = "research"
+    NEWSLETTER = "newsletter"
+    MAGAZINE = "magazine"
+    RENEWAL_OFFER = "renewal_offer"  # of an expiring fixed-term contract
+
+    @property
+    def consent_purpose(self) -> ConsentPurpose | None:
+        """The ledger purpose whose events decide this audience (none for renewal offers)."""
+        if self is AudiencePurpose.RENEWAL_OFFER:
+            return None
+        return ConsentPurpose(self.value)
+
+
+# Direct marketing in the sense of the law. Market research is treated as strictly as direct
+# marketing (opt-in for e-mail/SMS, objection, bans, the cap): the cautious reading of P13.
+DIRECT_MARKETING = frozenset(
+    {AudiencePurpose.OWN_MARKETING, AudiencePurpose.GROUP_MARKETING, AudiencePurpose.RESEARCH}
+)
+# Customer communication (P5): goes to subscribers whatever their marketing consents.
+SUBSCRIPTIONS = frozenset({AudiencePurpose.NEWSLETTER, AudiencePurpose.MAGAZINE})
+
+
+class Exclusion(StrEnum):
+    DECEASED = "deceased"
+    RESTRICTED = "restricted"  # processing restricted (GDPR Art. 18)
+    OBJECTION = "objection"  # the person forbade it (P13)
+    WITHDRAWN = "withdrawn"  # a consent or subscription was withdrawn
+    CONSENT_EXPIRED = "consent_expired"
+    NO_CONSENT = "no_consent"  # e-mail/SMS to a natural person without an opt-in
+    NOT_SUBSCRIBED = "not_subscribed"
+    NO_EXPIRING_CONTRACT = "no_expiring_contract"
+    ASML_BAN = "asml_ban"  # the ASML ban register, for this channel only
+    MISSING_CONTACT_POINT = "missing_contact_point"
+    PROFILING_OBJECTION = "profiling_objection"  # never placed in a segment (P6)
+    NOT_IN_SEGMENT = "not_in_segment"
+    FREQUENCY_CAP = "frequency_cap"  # "a few times a year" (P5)
+
+
+EXCLUSION_ORDER: tuple[Exclusion, ...] = tuple(Exclusion)
+
+EXPLANATIONS: dict[Exclusion, str] = {
+    Exclusion.DECEASED: "the person has died",
+    Exclusion.RESTRICTED: "processing of the person's data is restricted (Art. 18)",
+    Exclusion.OBJECTION: "the person has forbidden this purpose on this channel",
+    Exclusion.WITHDRAWN: "the person withdrew their consent or subscription",
+    Exclusion.CONSENT_EXPIRED: "the consent has expired",
+    Exclusion.NO_CONSENT: "e-mail and SMS marketing to a natural person needs an explicit opt-in",
+    Exclusion.NOT_SUBSCRIBED: "customer communication goes only to its subscribers",
+    Exclusion.NO_EXPIRING_CONTRACT: "no fixed-term contract of theirs is about to end",
+    Exclusion.ASML_BAN: "the ASML ban register forbids this channel",
+    Exclusion.MISSING_CONTACT_POINT: "no valid address or number for the channel",
+    Exclusion.PROFILING_OBJECTION: "the person objected to profiling, so is in no segment",
+    Exclusion.NOT_IN_SEGMENT: "the segment's rules do not place the person",
+    Exclusion.FREQUENCY_CAP: "the yearly number of marketing contacts is used up",
+}
+
+
+def contact_kind_for(channel: Channel) -> str:
+    """The kind of contact point a channel needs (SMS goes to a phone number)."""
+    return {
+        Channel.EMAIL: "email",
+        Channel.SMS: "phone",
+        Channel.PHONE: "phone",
+        Channel.LETTER: "postal",
+    }[channel]
+
+
+def needs_opt_in(purpose: AudiencePurpose, channel: Channel, kind: PersonKind) -> bool:
+    """Nothing defaults to consent where consent is needed: e-mail/SMS marketing to natural
+    persons, and every subscription."""
+    if purpose in SUBSCRIPTIONS:
+        return True
+    return purpose in DIRECT_MARKETING and channel in ELECTRONIC and kind is PersonKind.NATURAL
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    """What the register knows about one person, as far as one audience is concerned."""
+
+    kind: PersonKind
+    deceased: bool = False
+    restricted: bool = False
+    consent: ConsentState = ConsentState.NONE  # for (the audience's purpose, channel)
+    banned: bool = False  # an ASML ban for this channel
+    has_contact_point: bool = True
+    contacts_last_12_months: int = 0
+    fixed_term_ending: bool = False  # a fixed-term contract ends within the renewal window
+    profiling_objection: bool = False
+    in_segment: bool = True
+
+
+@dataclass(frozen=True)
+class Check:
+    rule: str
+    applies: bool  # False: the rule does not concern this audience
+    passed: bool
+
+
+@dataclass(frozen=True)
+class Decision:
+    included: bool
+    reason: Exclusion | None
+    checks: tuple[Check, ...]
+
+
+def decide(
+    purpose: AudiencePurpose,
+    channel: Channel,
+    facts: PersonFacts,
+    *,
+    cap: int,
+    segmented: bool = False,
+) -> Decision:
+    """Whether one person belongs to the audience, with every rule's verdict in order."""
+    marketing = purpose in DIRECT_MARKETING
+    renewal = purpose is AudiencePurpose.RENEWAL_OFFER
+    opt_in = needs_opt_in(purpose, channel, facts.kind)
+    state = facts.consent
+    verdicts: list[tuple[Exclusion, bool, bool]] = [
+        (Exclusion.DECEASED, True, not facts.deceased),
+        (Exclusion.RESTRICTED, True, not facts.restricted),
+        (Exclusion.OBJECTION, not renewal, state is not ConsentState.PROHIBITED),
+        (Exclusion.WITHDRAWN, not renewal, state is not ConsentState.WITHDRAWN),
+        (Exclusion.CONSENT_EXPIRED, opt_in, state is not ConsentState.EXPIRED),
+        (
+            Exclusion.NO_CONSENT,
+            opt_in and marketing,
+            state is ConsentState.GRANTED,
+        ),
+        (
+            Exclusion.NOT_SUBSCRIBED,
+            purpose in SUBSCRIPTIONS,
+            state is ConsentState.GRANTED,
+        ),
+        (Exclusion.NO_EXPIRING_CONTRACT, renewal, facts.fixed_term_ending),
+        (Exclusion.ASML_BAN, marketing and channel not in ELECTRONIC, not facts.banned),
+        (Exclusion.MISSING_CONTACT_POINT, True, facts.has_contact_point),
+        (Exclusion.PROFILING_OBJECTION, segmented, not facts.profiling_objection),
+        (Exclusion.NOT_IN_SEGMENT, segmented, facts.in_segment),
+        (Exclusion.FREQUENCY_CAP, marketing, facts.contacts_last_12_months < cap),
+    ]
+    reason = next((rule for rule, applies, ok in verdicts if applies and not ok), None)
+    checks = tuple(Check(rule.value, applies, ok) for rule, applies, ok in verdicts)
+    return Decision(reason is None, reason, checks)

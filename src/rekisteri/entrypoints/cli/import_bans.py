@@ -1,0 +1,32 @@
+"""`rekisteri import bans FILE`: the ASML marketing-ban register (docs/ban-register.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from rekisteri.entrypoints.cli.common import console, register, register_errors
+from rekisteri.services import bans
+from rekisteri.services.unit_of_work import Actor
+
+
+def install(import_app: typer.Typer) -> None:
+    @import_app.command("bans")
+    def import_bans(
+        file: Path = typer.Argument(..., help="the ban register as CSV (docs/ban-register.md)"),
+    ) -> None:
+        """Replace the stored ASML bans with FILE and match them to the register's persons."""
+        reg = register()
+        with register_errors():
+            read = bans.read_ban_file(file, reg.clock().date())
+            with reg.unit_of_work(Actor("cli import bans")) as uow:
+                result = bans.import_bans(uow, read, file.name)
+        console.print(
+            f"{file}: {result.postal} postal bans, {result.phone} phone bans stored; "
+            f"matched {result.matched_bans.get('letter', 0)} postal and "
+            f"{result.matched_bans.get('phone', 0)} phone bans to "
+            f"{result.matched_persons} persons",
+            markup=False,
+            highlight=False,
+        )

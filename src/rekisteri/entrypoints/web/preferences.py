@@ -1,0 +1,151 @@
+"""The preference centre's pages (P5), server-rendered in the person's language.
+
+These routes carry no staff token: the person is authenticated by the personal, signed,
+expiring link (services/links.py). LINK_AUTHENTICATED_PATHS declares, for the route-walk test,
+the purpose and the data categories each of them serves, as `guard(...)` does for staff routes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from rekisteri.catalogue import Category, Purpose
+from rekisteri.domain.preferences import PAGE_KEYS
+from rekisteri.domain.wording import WORDING_VERSION, channel_label, purpose_label
+from rekisteri.entrypoints.api.deps import RegisterDep
+from rekisteri.entrypoints.web.texts import TEXTS
+from rekisteri.services import preferences
+from rekisteri.services.links import LinkKind, verify
+from rekisteri.services.unit_of_work import Actor
+
+router = APIRouter(tags=["preference centre"], include_in_schema=True)
+templates = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
+
+_MARKETING = (Purpose.DIRECT_MARKETING, frozenset({Category.MARKETING}))
+_WITH_CONTACT = (Purpose.DIRECT_MARKETING, frozenset({Category.MARKETING, Category.CONTACT}))
+# Routes authenticated by a signed link, not a staff token: path -> (purpose, categories).
+LINK_AUTHENTICATED_PATHS: dict[str, tuple[Purpose, frozenset[Category]]] = {
+    "/preferences/{token}": _WITH_CONTACT,  # the form may send a confirmation to the e-mail
+    "/preferences/confirm/{token}": _WITH_CONTACT,
+    "/preferences/unsubscribe/{token}": _MARKETING,
+}
+
+ACTOR = Actor("person")  # the person acting on their own settings
+
+
+def _visitor(request: Request) -> preferences.Visitor:
+    host = request.client.host if request.client else ""
+    return preferences.Visitor(host, request.headers.get("user-agent", ""))
+
+
+def _lang(requested: str | None, fallback: str) -> str:
+    return requested if requested in TEXTS else fallback
+
+
+def _render(
+    request: Request,
+    mode: str,
+    lang: str,
+    message: str | None = None,
+    rows: list[dict[str, object]] | None = None,
+) -> HTMLResponse:
+    return templates.TemplateResponse(
+        request,
+        "preferences.html",
+        {
+            "mode": mode,
+            "lang": lang,
+            "t": TEXTS[lang],
+            "rows": rows or [],
+            "message": message,
+            "version": WORDING_VERSION,
+        },
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def _settings_page(
+    request: Request, reg: RegisterDep, token: str, lang: str | None, message_key: list[str]
+) -> HTMLResponse:
+    with reg.reading(ACTOR) as uow:
+        page = preferences.open_page(uow, token)
+    language = _lang(lang, page.language)
+    on = {(s.purpose, s.channel): s.on for s in page.switches}
+    rows: list[dict[str, object]] = [
+        {
+            "key": f"{p.value}:{c}",
+            "what": purpose_label(p, language),
+            "channel": channel_label(c, language),
+            "on": on[(p, c)],
+        }
+        for p, c in PAGE_KEYS
+    ]
+    text = " ".join(TEXTS[language][k] for k in message_key) or None
+    return _render(request, "settings", language, text, rows)
+
+
+@router.get("/preferences/{token}", response_class=HTMLResponse)
+def show_settings(
+    request: Request, token: str, reg: RegisterDep, lang: str | None = None
+) -> HTMLResponse:
+    """The person's settings per purpose and channel (signed link)."""
+    return _settings_page(request, reg, token, lang, [])
+
+
+@router.post("/preferences/{token}", response_class=HTMLResponse)
+def change_settings(
+    request: Request,
+    token: str,
+    reg: RegisterDep,
+    on: Annotated[list[str] | None, Form()] = None,
+    lang: Annotated[str | None, Form()] = None,
+) -> HTMLResponse:
+    """Save the form: each changed switch becomes one ledger event with its evidence."""
+    wanted: set[tuple[str, str]] = set()
+    for item in on or []:
+        purpose, _, channel = item.partition(":")
+        wanted.add((purpose, channel))
+    with reg.unit_of_work(ACTOR) as uow:
+        outcome = preferences.change_settings(uow, token, wanted, _visitor(request), None)
+    keys = ["saved"] + (["confirm_sent"] if outcome.confirmations_sent else [])
+    return _settings_page(request, reg, token, lang, keys)
+
+
+@router.get("/preferences/confirm/{token}", response_class=HTMLResponse)
+def confirm_page(request: Request, token: str, reg: RegisterDep) -> HTMLResponse:
+    """A button, not an action: mail scanners open links, only people press buttons."""
+    with reg.reading(ACTOR) as uow:
+        payload = verify(uow.cipher, token, LinkKind.CONFIRM, uow.now())
+    return _render(request, "confirm", _lang(str(payload.extra.get("lang")), "fi"))
+
+
+@router.post("/preferences/confirm/{token}", response_class=HTMLResponse)
+def confirm(request: Request, token: str, reg: RegisterDep) -> HTMLResponse:
+    """Double opt-in: the e-mail consent is recorded now."""
+    with reg.unit_of_work(ACTOR) as uow:
+        person_id, _, _ = preferences.confirm(uow, token, _visitor(request))
+        lang = preferences.language_of(uow, person_id)
+    return _render(request, "done", lang, TEXTS[lang]["confirmed"])
+
+
+@router.get("/preferences/unsubscribe/{token}", response_class=HTMLResponse)
+def unsubscribe_page(request: Request, token: str, reg: RegisterDep) -> HTMLResponse:
+    with reg.reading(ACTOR) as uow:
+        payload = verify(uow.cipher, token, LinkKind.UNSUBSCRIBE, uow.now())
+        lang = preferences.language_of(uow, payload.person_id)
+    return _render(request, "unsubscribe", lang)
+
+
+@router.post("/preferences/unsubscribe/{token}", response_class=HTMLResponse)
+def unsubscribe(request: Request, token: str, reg: RegisterDep) -> HTMLResponse:
+    """RFC 8058 one-click unsubscribe: a POST with `List-Unsubscribe=One-Click`."""
+    with reg.unit_of_work(ACTOR) as uow:
+        preferences.one_click_unsubscribe(uow, token, _visitor(request))
+        payload = verify(uow.cipher, token, LinkKind.UNSUBSCRIBE, uow.now())
+        lang = preferences.language_of(uow, payload.person_id)
+    return _render(request, "done", lang, TEXTS[lang]["unsubscribed"])

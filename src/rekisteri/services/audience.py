@@ -1,0 +1,359 @@
+"""Audiences: who may be contacted for a purpose on a channel, set-based in SQL.
+
+Two steps, both single statements: (1) one row of facts per person (the SQL twin of
+domain.marketing.PersonFacts) into a temporary table; (2) the exclusion reason of each person,
+a CASE in the order of domain.marketing.EXCLUSION_ORDER (the SQL twin of `decide`). Counts by
+reason and the list of contactable persons are both read from that table, so the rules run
+once. No Python loop over persons; --explain runs the same statements for one person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Integer,
+    MetaData,
+    Select,
+    String,
+    Table,
+    and_,
+    case,
+    exists,
+    false,
+    func,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    true,
+)
+
+from rekisteri.adapters.schema.marketing import marketing_ban, marketing_ban_match
+from rekisteri.adapters.schema.marketing import marketing_contact as mc
+from rekisteri.adapters.schema.register import consent_event as ce
+from rekisteri.adapters.schema.register import contact_point, contract, person
+from rekisteri.catalogue import Category
+from rekisteri.domain.consent import (
+    ANY_CHANNEL,
+    ELECTRONIC,
+    Channel,
+    ConsentPurpose,
+    ConsentState,
+)
+from rekisteri.domain.marketing import (
+    DIRECT_MARKETING,
+    SUBSCRIPTIONS,
+    AudiencePurpose,
+    Decision,
+    Exclusion,
+    PersonFacts,
+    contact_kind_for,
+    decide,
+)
+from rekisteri.domain.register import PersonKind
+from rekisteri.domain.segments import SegmentDefinition
+from rekisteri.services import segments
+from rekisteri.services.ledger import state_expression
+from rekisteri.services.unit_of_work import UnitOfWork
+
+# A renewal offer goes out this many days before a fixed-term contract ends.
+RENEWAL_WINDOW_DAYS = 90
+
+
+@dataclass(frozen=True)
+class AudienceSpec:
+    purpose: AudiencePurpose
+    channel: Channel
+    segment: SegmentDefinition | None = None
+
+    @property
+    def marketing(self) -> bool:
+        return self.purpose in DIRECT_MARKETING
+
+
+def _latest_state(purpose: str, channel: str, now: dt.datetime) -> Any:
+    """The ledger state of (purpose, channel) at `now` for the current person row."""
+    return (
+        select(state_expression(now))
+        .where(
+            ce.c.person_id == person.c.id,
+            ce.c.purpose == purpose,
+            ce.c.channel == channel,
+            ce.c.at <= now,
+        )
+        .order_by(ce.c.at.desc(), ce.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _flag(condition: ColumnElement[bool]) -> Any:
+    return case((condition, 1), else_=0)
+
+
+def facts_query(uow: UnitOfWork, spec: AudienceSpec) -> Select[Any]:
+    """One row per person: every fact the rules need, each computed once."""
+    now, today = uow.now(), uow.today()
+    consent = spec.purpose.consent_purpose
+    channel = spec.channel.value
+    state: Any = null()
+    if consent is not None:
+        state = _latest_state(consent.value, channel, now)
+    banned: Any = literal(0)
+    if spec.marketing and spec.channel not in ELECTRONIC:
+        banned = _flag(
+            exists(
+                select(marketing_ban_match.c.id)
+                .join(marketing_ban, marketing_ban.c.id == marketing_ban_match.c.ban_id)
+                .where(
+                    marketing_ban_match.c.person_id == person.c.id,
+                    marketing_ban_match.c.channel == channel,
+                    or_(marketing_ban.c.expires_on.is_(None), marketing_ban.c.expires_on > today),
+                )
+            )
+        )
+    cp = contact_point
+    contact = (
+        select(cp.c.id)
+        .where(
+            cp.c.person_id == person.c.id,
+            cp.c.kind == contact_kind_for(spec.channel),
+            cp.c.valid_from <= today,
+            or_(cp.c.valid_to.is_(None), cp.c.valid_to >= today),
+        )
+        .order_by(cp.c.valid_from.desc(), cp.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    contacts: Any = literal(0)
+    if spec.marketing:
+        since = now - dt.timedelta(days=365)
+        contacts = (
+            select(func.count(mc.c.id))
+            .where(mc.c.person_id == person.c.id, mc.c.sent_at > since, mc.c.sent_at <= now)
+            .scalar_subquery()
+        )
+    renewal: Any = literal(0)
+    if spec.purpose is AudiencePurpose.RENEWAL_OFFER:
+        renewal = _flag(
+            exists(
+                select(contract.c.id).where(
+                    contract.c.person_id == person.c.id,
+                    contract.c.fixed_term_end.is_not(None),
+                    contract.c.fixed_term_end >= today,
+                    contract.c.fixed_term_end <= today + dt.timedelta(days=RENEWAL_WINDOW_DAYS),
+                    or_(contract.c.end_date.is_(None), contract.c.end_date > today),
+                )
+            )
+        )
+    profiling: Any = literal(0)
+    in_segment: Any = literal(1)
+    if spec.segment is not None:
+        profiling = _flag(
+            _latest_state(ConsentPurpose.PROFILING.value, ANY_CHANNEL, now).in_(
+                ("prohibited", "withdrawn")
+            )
+        )
+        in_segment = _flag(segments.definition_sql(spec.segment, today))
+    return select(
+        person.c.id.label("person_id"),
+        person.c.kind.label("kind"),
+        _flag(and_(person.c.deceased_on.is_not(None), person.c.deceased_on <= today)).label(
+            "deceased"
+        ),
+        _flag(person.c.restricted == true()).label("restricted"),
+        state.label("state"),
+        banned.label("banned"),
+        contact.label("contact_point_id"),
+        contacts.label("contacts"),
+        renewal.label("renewal"),
+        profiling.label("profiling_objection"),
+        in_segment.label("in_segment"),
+    )
+
+
+def reason_sql(f: Any, spec: AudienceSpec, cap: int) -> Any:
+    """The first exclusion that applies (NULL: contactable): `decide`, in SQL, over facts `f`."""
+    purpose, marketing = spec.purpose, spec.marketing
+    renewal = purpose is AudiencePurpose.RENEWAL_OFFER
+    opt_in: Any = false()
+    if purpose in SUBSCRIPTIONS:
+        opt_in = true()
+    elif marketing and spec.channel in ELECTRONIC:
+        opt_in = f.kind == PersonKind.NATURAL.value
+    state = func.coalesce(f.state, "none")
+    whens: list[tuple[Any, Exclusion]] = [
+        (f.deceased == 1, Exclusion.DECEASED),
+        (f.restricted == 1, Exclusion.RESTRICTED),
+    ]
+    if not renewal:
+        whens += [
+            (state == "prohibited", Exclusion.OBJECTION),
+            (state == "withdrawn", Exclusion.WITHDRAWN),
+        ]
+    whens.append((and_(opt_in, state == "expired"), Exclusion.CONSENT_EXPIRED))
+    if marketing:
+        whens.append((and_(opt_in, state != "granted"), Exclusion.NO_CONSENT))
+    if purpose in SUBSCRIPTIONS:
+        whens.append((state != "granted", Exclusion.NOT_SUBSCRIBED))
+    if renewal:
+        whens.append((f.renewal == 0, Exclusion.NO_EXPIRING_CONTRACT))
+    if marketing and spec.channel not in ELECTRONIC:
+        whens.append((f.banned == 1, Exclusion.ASML_BAN))
+    whens.append((f.contact_point_id.is_(None), Exclusion.MISSING_CONTACT_POINT))
+    if spec.segment is not None:
+        whens += [
+            (f.profiling_objection == 1, Exclusion.PROFILING_OBJECTION),
+            (f.in_segment == 0, Exclusion.NOT_IN_SEGMENT),
+        ]
+    if marketing:
+        whens.append((f.contacts >= cap, Exclusion.FREQUENCY_CAP))
+    return case(*((cond, literal(reason.value)) for cond, reason in whens), else_=null())
+
+
+def _facts_table() -> Table:
+    return Table(
+        "audience_facts",
+        MetaData(),
+        Column("person_id", Integer, primary_key=True),
+        Column("kind", String(10)),
+        Column("deceased", Integer),
+        Column("restricted", Integer),
+        Column("state", String(12)),
+        Column("banned", Integer),
+        Column("contact_point_id", Integer),
+        Column("contacts", Integer),
+        Column("renewal", Integer),
+        Column("profiling_objection", Integer),
+        Column("in_segment", Integer),
+        prefixes=["TEMPORARY"],
+    )
+
+
+@dataclass
+class Audience:
+    """A computed audience, held in a temporary table for the span of one unit of work."""
+
+    uow: UnitOfWork
+    spec: AudienceSpec
+    table: Table
+
+    @property
+    def reason(self) -> Any:
+        """Each person's exclusion reason (NULL: contactable), over the stored facts."""
+        return reason_sql(self.table.c, self.spec, self.uow.settings.marketing_contacts_per_year)
+
+    def counts(self) -> dict[str, int]:
+        reason = self.reason.label("reason")
+        rows = self.uow.execute(select(reason, func.count()).group_by(reason)).all()
+        found = {r[0]: int(r[1]) for r in rows}
+        counts = {"contactable": found.pop(None, 0)}
+        counts.update({e.value: found.get(e.value, 0) for e in Exclusion if e.value in found})
+        return counts
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        """The contactable persons: id, customer number, name, address or number, language."""
+        t, p, cp = self.table, person, contact_point
+        name = func.coalesce(p.c.first_names + " " + p.c.last_name, p.c.organisation_name)
+        language = case(
+            (p.c.mother_tongue == "sv", "sv"),
+            (p.c.mother_tongue.in_(("en", "other")), "en"),
+            else_="fi",
+        )
+        query = (
+            select(
+                p.c.id,
+                p.c.customer_number,
+                name.label("name"),
+                cp.c.email,
+                cp.c.phone,
+                cp.c.street,
+                cp.c.postal_code,
+                cp.c.post_office,
+                cp.c.country,
+                language.label("language"),
+            )
+            .select_from(t)
+            .join(p, p.c.id == t.c.person_id)
+            .join(cp, cp.c.id == t.c.contact_point_id)
+            .where(self.reason.is_(None))
+            .order_by(t.c.person_id)
+            .execution_options(yield_per=10_000)  # streamed: a million rows never in memory
+        )
+        listed: list[int] = []
+        for row in self.uow.execute(query):
+            listed.append(row.id)
+            yield row._asdict()
+        self.uow.note_read(
+            listed,
+            [Category.IDENTITY, Category.CONTACT, Category.MARKETING],
+            f"audience {self.spec.purpose.value}/{self.spec.channel.value}",
+        )
+
+
+@contextmanager
+def build(uow: UnitOfWork, spec: AudienceSpec) -> Iterator[Audience]:
+    """Compute the audience into a temporary table, dropped when the block ends."""
+    t = _facts_table()
+    conn = uow.connection
+    if conn.dialect.name == "sqlite":
+        # The audience reads most of the register once: a larger page cache for this
+        # connection keeps the index pages it walks in memory.
+        conn.exec_driver_sql("PRAGMA cache_size = -262144")
+    t.drop(conn, checkfirst=True)
+    t.create(conn)
+    try:
+        # The facts are stored first and the reasons computed over the stored rows: in one
+        # statement the database could inline the facts and run each lookup once per rule.
+        facts = facts_query(uow, spec)
+        uow.execute(insert(t).from_select([c.name for c in facts.selected_columns], facts))
+        yield Audience(uow, spec, t)
+    finally:
+        t.drop(conn, checkfirst=True)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    person_id: int
+    facts: PersonFacts
+    decision: Decision
+    sql_reason: str | None  # what the audience query itself concluded
+    segment_rules: list[tuple[str, bool]]
+
+
+def explain(uow: UnitOfWork, spec: AudienceSpec, person_id: int) -> Explanation | None:
+    """Why one person is in or out, rule by rule (None: no such person)."""
+    facts = facts_query(uow, spec).where(person.c.id == person_id).subquery("facts")
+    cap = uow.settings.marketing_contacts_per_year
+    row = uow.execute(select(*facts.c, reason_sql(facts.c, spec, cap).label("reason"))).first()
+    if row is None:
+        return None
+    uow.note_read([person_id], [Category.MARKETING], "audience explanation")
+    f = row._mapping
+    person_facts = PersonFacts(
+        kind=PersonKind(f["kind"]),
+        deceased=bool(f["deceased"]),
+        restricted=bool(f["restricted"]),
+        consent=ConsentState(f["state"]) if f["state"] else ConsentState.NONE,
+        banned=bool(f["banned"]),
+        has_contact_point=f["contact_point_id"] is not None,
+        contacts_last_12_months=int(f["contacts"]),
+        fixed_term_ending=bool(f["renewal"]),
+        profiling_objection=bool(f["profiling_objection"]),
+        in_segment=bool(f["in_segment"]),
+    )
+    decision = decide(
+        spec.purpose, spec.channel, person_facts, cap=cap, segmented=spec.segment is not None
+    )
+    rules = (
+        segments.rules_for_person(uow, spec.segment, person_id) if spec.segment is not None else []
+    )
+    return Explanation(person_id, person_facts, decision, f["reason"], rules)

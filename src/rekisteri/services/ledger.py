@@ -1,0 +1,162 @@
+"""The consent ledger: append-only events per (person, purpose, channel), with evidence.
+
+Nothing here updates or deletes an event. The state at any moment is a query over the events
+up to that moment (the latest one wins; its expiry may have passed): "what did we know on
+3 March?" is the same query as "what do we know now".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, and_, case, func, literal, select
+
+from rekisteri.adapters.schema.register import consent_event, person
+from rekisteri.catalogue import Category
+from rekisteri.domain.consent import (
+    ANY_CHANNEL,
+    CHANNEL_FREE,
+    Channel,
+    ConsentChange,
+    ConsentPurpose,
+    ConsentState,
+)
+from rekisteri.domain.errors import NotFound
+from rekisteri.domain.register import Provenance
+from rekisteri.services.unit_of_work import UnitOfWork
+
+ce = consent_event
+
+
+def record(uow: UnitOfWork, person_id: int, change: ConsentChange, provenance: Provenance) -> int:
+    """Append one event to the ledger (validated first: bad input stores nothing)."""
+    c = change.validated()
+    if uow.execute(select(person.c.id).where(person.c.id == person_id)).first() is None:
+        raise NotFound("person", person_id)
+    e = c.evidence
+    return int(
+        uow.execute(
+            ce.insert().values(
+                person_id=person_id,
+                purpose=c.purpose.value,
+                channel=c.channel,
+                event=c.event.value,
+                at=c.at,
+                captured_how=e.captured_how.value,
+                captured_by=e.captured_by,
+                wording=e.wording,
+                wording_version=e.wording_version,
+                ip_address=e.ip_address,
+                user_agent=e.user_agent,
+                expires_at=c.expires_at,
+                source=provenance.source.value,
+                source_detail=provenance.detail,
+                received_at=provenance.received_at,
+            )
+        ).inserted_primary_key[0]
+    )
+
+
+def state_expression(moment: dt.datetime) -> Any:
+    """The state an event row leaves at `moment` (SQL twin of domain.consent.state_of)."""
+    return case(
+        (
+            and_(ce.c.event == "granted", ce.c.expires_at.is_not(None), ce.c.expires_at <= moment),
+            literal(ConsentState.EXPIRED.value),
+        ),
+        else_=ce.c.event,
+    )
+
+
+def latest_events(moment: dt.datetime, person_id: int | None = None) -> Select[Any]:
+    """The latest event per (person, purpose, channel) at `moment`, set-based: one row per key."""
+    ranked = select(
+        ce.c.id,
+        ce.c.person_id,
+        ce.c.purpose,
+        ce.c.channel,
+        ce.c.event,
+        ce.c.at,
+        ce.c.expires_at,
+        state_expression(moment).label("state"),
+        func.row_number()
+        .over(
+            partition_by=(ce.c.person_id, ce.c.purpose, ce.c.channel),
+            order_by=(ce.c.at.desc(), ce.c.id.desc()),
+        )
+        .label("rank"),
+    ).where(ce.c.at <= moment)
+    if person_id is not None:
+        ranked = ranked.where(ce.c.person_id == person_id)
+    sub = ranked.subquery("ranked")
+    return select(*(c for c in sub.c if c.name != "rank")).where(sub.c.rank == 1)
+
+
+@dataclass(frozen=True)
+class Setting:
+    purpose: ConsentPurpose
+    channel: str
+    state: ConsentState
+    since: dt.datetime | None
+    event_id: int | None
+
+
+def all_keys() -> list[tuple[ConsentPurpose, str]]:
+    """Every (purpose, channel) a person has a setting for."""
+    keys: list[tuple[ConsentPurpose, str]] = []
+    for purpose in ConsentPurpose:
+        if purpose in CHANNEL_FREE:
+            keys.append((purpose, ANY_CHANNEL))
+        else:
+            keys.extend((purpose, channel.value) for channel in Channel)
+    return keys
+
+
+def settings_of(
+    uow: UnitOfWork, person_id: int, moment: dt.datetime | None = None
+) -> list[Setting]:
+    """A person's state for every (purpose, channel) at `moment` (now by default)."""
+    at = moment or uow.now()
+    if uow.execute(select(person.c.id).where(person.c.id == person_id)).first() is None:
+        raise NotFound("person", person_id)
+    uow.note_read([person_id], [Category.MARKETING], "consent settings")
+    found = {
+        (r.purpose, r.channel): r for r in uow.execute(latest_events(at, person_id)).mappings()
+    }
+    result = []
+    for purpose, channel in all_keys():
+        row = found.get((purpose.value, channel))
+        if row is None:
+            result.append(Setting(purpose, channel, ConsentState.NONE, None, None))
+        else:
+            result.append(
+                Setting(purpose, channel, ConsentState(row["state"]), row["at"], row["id"])
+            )
+    return result
+
+
+def history_of(uow: UnitOfWork, person_id: int) -> list[dict[str, Any]]:
+    """Every ledger event of a person, oldest first, with its evidence."""
+    uow.note_read([person_id], [Category.MARKETING], "consent history")
+    rows = uow.execute(
+        select(
+            ce.c.id,
+            ce.c.purpose,
+            ce.c.channel,
+            ce.c.event,
+            ce.c.at,
+            ce.c.expires_at,
+            ce.c.captured_how,
+            ce.c.captured_by,
+            ce.c.wording,
+            ce.c.wording_version,
+            ce.c.ip_address,
+            ce.c.user_agent,
+            ce.c.source,
+        )
+        .where(ce.c.person_id == person_id)
+        .order_by(ce.c.at, ce.c.id)
+    ).mappings()
+    return [dict(r) for r in rows]

@@ -1,0 +1,248 @@
+"""Each direct-marketing rule, proven on SQLite and PostgreSQL through the audience query."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from rekisteri.domain.consent import Channel
+from rekisteri.domain.marketing import AudiencePurpose
+from rekisteri.domain.register import PersonKind
+from rekisteri.domain.segments import SegmentDefinition, parse_rule
+from rekisteri.services import audience, campaigns, segments
+from rekisteri.services.unit_of_work import RegisterApp
+from tests.integration.marketing_helpers import (
+    STAFF,
+    add_contract,
+    add_person,
+    consent,
+    set_person,
+)
+from tests.support.clock import FakeClock
+
+OWN = AudiencePurpose.OWN_MARKETING
+
+
+def reasons(
+    reg: RegisterApp, purpose: AudiencePurpose, channel: Channel, segment: str | None = None
+) -> dict[int, str | None]:
+    with reg.reading(STAFF) as uow:
+        definition = segments.get(uow, segment)[1] if segment else None
+        spec = audience.AudienceSpec(purpose, channel, definition)
+        with audience.build(uow, spec) as built:
+            t = built.table
+            rows = uow.execute(select(t.c.person_id, built.reason)).all()
+            listed = [r["id"] for r in built.rows()]
+            counts = built.counts()
+    found = {int(r[0]): r[1] for r in rows}
+    assert sorted(listed) == sorted(p for p, r in found.items() if r is None)
+    assert counts["contactable"] == len(listed)
+    assert sum(counts.values()) == len(found)  # exactly one reason per excluded person
+    return found
+
+
+def test_email_and_sms_marketing_need_an_explicit_opt_in(register: RegisterApp) -> None:
+    silent = add_person(register)
+    opted = add_person(register)
+    consent(register, opted, "own_marketing", "email", "granted")
+    consent(register, opted, "own_marketing", "sms", "granted")
+    withdrawn = add_person(register)
+    consent(register, withdrawn, "own_marketing", "email", "granted")
+    consent(register, withdrawn, "own_marketing", "email", "withdrawn")
+    other_purpose = add_person(register)
+    consent(register, other_purpose, "newsletter", "email", "granted")
+    for channel in (Channel.EMAIL, Channel.SMS):
+        r = reasons(register, OWN, channel)
+        assert r[silent] == "no_consent"
+        assert r[opted] is None
+        assert r[other_purpose] == "no_consent"
+    assert reasons(register, OWN, Channel.EMAIL)[withdrawn] == "withdrawn"
+
+
+def test_letters_and_calls_unless_objection_ban_death_or_restriction(
+    register: RegisterApp,
+) -> None:
+    free = add_person(register)
+    objected = add_person(register)
+    consent(register, objected, "own_marketing", "letter", "prohibited")
+    dead = add_person(register)
+    set_person(register, dead, deceased_on=dt.date(2025, 1, 1))
+    restricted = add_person(register)
+    set_person(register, restricted, restricted=True)
+    no_address = add_person(register, postal=False)
+    letters = reasons(register, OWN, Channel.LETTER)
+    assert letters[free] is None
+    assert letters[objected] == "objection"
+    assert letters[dead] == "deceased"
+    assert letters[restricted] == "restricted"
+    assert letters[no_address] == "missing_contact_point"
+    calls = reasons(register, OWN, Channel.PHONE)
+    assert calls[objected] is None  # the objection named letters only
+    assert calls[no_address] is None
+
+
+def test_legal_persons_until_they_object(register: RegisterApp) -> None:
+    firm = add_person(register, kind=PersonKind.LEGAL)
+    objecting = add_person(register, kind=PersonKind.LEGAL)
+    consent(register, objecting, "own_marketing", "email", "prohibited")
+    r = reasons(register, OWN, Channel.EMAIL)
+    assert r[firm] is None
+    assert r[objecting] == "objection"
+
+
+def test_customer_communication_is_not_direct_marketing(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    reader = add_person(register)
+    consent(register, reader, "newsletter", "email", "granted")
+    consent(register, reader, "own_marketing", "email", "prohibited")
+    consent(register, reader, "magazine", "letter", "granted")
+    consent(register, reader, "own_marketing", "letter", "prohibited")
+    renewing = add_person(register)
+    add_contract(register, renewing, fixed_term_end=clock().date() + dt.timedelta(days=30))
+    consent(register, renewing, "own_marketing", "email", "prohibited")
+    later = add_person(register)
+    add_contract(register, later, fixed_term_end=clock().date() + dt.timedelta(days=200))
+    assert reasons(register, AudiencePurpose.NEWSLETTER, Channel.EMAIL)[reader] is None
+    assert reasons(register, AudiencePurpose.NEWSLETTER, Channel.EMAIL)[renewing] == (
+        "not_subscribed"
+    )
+    assert reasons(register, AudiencePurpose.MAGAZINE, Channel.LETTER)[reader] is None
+    renewal = reasons(register, AudiencePurpose.RENEWAL_OFFER, Channel.EMAIL)
+    assert renewal[renewing] is None
+    assert renewal[later] == "no_expiring_contract"
+    assert renewal[reader] == "no_expiring_contract"
+
+
+def test_the_frequency_cap_counts_sent_contacts_over_a_rolling_year(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    pid = add_person(register)
+    for n in range(4):
+        with register.unit_of_work(STAFF) as uow:
+            spec = audience.AudienceSpec(OWN, Channel.LETTER)
+            with audience.build(uow, spec) as built:
+                assert built.counts()["contactable"] == 1, n
+                campaigns.record(built, f"Kampanja {n}")
+        clock.advance(days=60)
+    assert reasons(register, OWN, Channel.LETTER)[pid] == "frequency_cap"
+    # Customer communication does not count towards the cap, nor is it capped.
+    consent(register, pid, "newsletter", "email", "granted")
+    assert reasons(register, AudiencePurpose.NEWSLETTER, Channel.EMAIL)[pid] is None
+    clock.advance(days=365 - 4 * 60 + 1)  # the first contact is now over a year old
+    assert reasons(register, OWN, Channel.LETTER)[pid] is None
+
+
+def test_asml_bans_apply_to_their_own_channel(register: RegisterApp) -> None:
+    from rekisteri.domain.bans import parse_ban
+    from rekisteri.services import bans
+
+    postal_banned = add_person(register, first="Matti Juhani", last="Meikäläinen")
+    phone_banned = add_person(register, first="Liisa", last="Korhonen")
+    with register.reading(STAFF) as uow:
+        from rekisteri.adapters.schema.register import contact_point as cp
+
+        street, phone = (
+            uow.execute(
+                select(cp.c.street, cp.c.postal_code).where(
+                    cp.c.person_id == postal_banned, cp.c.kind == "postal"
+                )
+            ).one()[0],
+            uow.execute(
+                select(cp.c.phone).where(cp.c.person_id == phone_banned, cp.c.kind == "phone")
+            ).scalar_one(),
+        )
+    today = register.clock().date()
+    rows = [
+        parse_ban(
+            {
+                "kind": "postal",
+                "last_name": "MEIKALAINEN",
+                "first_names": "Matti",
+                "street": street.replace("Mannerheimintie", "Mannerheimin tie").replace(
+                    " A 1", " A1"
+                ),
+                "postal_code": "00100",
+            },
+            today,
+        ),
+        parse_ban({"kind": "phone", "phone": "0" + phone[4:]}, today),
+    ]
+    with register.unit_of_work(STAFF) as uow:
+        result = bans.import_bans(uow, rows, "kielto.csv")
+    assert result.matched_bans == {"letter": 1, "phone": 1}
+    letters = reasons(register, OWN, Channel.LETTER)
+    calls = reasons(register, OWN, Channel.PHONE)
+    assert letters[postal_banned] == "asml_ban" and calls[postal_banned] is None
+    assert calls[phone_banned] == "asml_ban" and letters[phone_banned] is None
+
+
+def test_segments_never_place_persons_who_objected_to_profiling(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    electric = add_person(register, tongue="sv")
+    add_contract(register, electric, heating="electric", kwh=20000)
+    district = add_person(register, tongue="sv")
+    add_contract(register, district, heating="district", kwh=20000)
+    objector = add_person(register, tongue="sv")
+    add_contract(register, objector, heating="electric", kwh=20000)
+    consent(register, objector, "profiling", "any", "prohibited")
+    small = add_person(register, tongue="sv")
+    add_contract(register, small, heating="electric", kwh=2000)
+    with register.unit_of_work(STAFF) as uow:
+        rules = ("heating_type=electric,heat_pump", "consumption_kwh=10000..", "language=sv")
+        segments.add(uow, SegmentDefinition("sv-electric", tuple(parse_rule(r) for r in rules)))
+    r = reasons(register, OWN, Channel.LETTER, "sv-electric")
+    assert r[electric] is None
+    assert r[district] == "not_in_segment"
+    assert r[small] == "not_in_segment"
+    assert r[objector] == "profiling_objection"
+    with register.reading(STAFF) as uow:
+        spec = audience.AudienceSpec(OWN, Channel.LETTER, segments.get(uow, "sv-electric")[1])
+        why = audience.explain(uow, spec, district)
+    assert why is not None
+    assert ("heating_type=electric,heat_pump", False) in why.segment_rules
+    assert ("language=sv", True) in why.segment_rules
+
+
+def test_the_sql_and_the_domain_agree_for_every_person_purpose_and_channel(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    people = [add_person(register) for _ in range(3)]
+    people.append(add_person(register, kind=PersonKind.LEGAL, email=False))
+    people.append(add_person(register, phone=False))
+    add_contract(register, people[0], fixed_term_end=clock().date() + dt.timedelta(days=10))
+    consent(register, people[0], "own_marketing", "email", "granted")
+    expiry = clock() + dt.timedelta(days=1)
+    consent(register, people[1], "own_marketing", "sms", "granted", expires_at=expiry)
+    consent(register, people[1], "newsletter", "email", "granted")
+    consent(register, people[2], "research", "phone", "prohibited")
+    consent(register, people[3], "group_marketing", "letter", "withdrawn")
+    set_person(register, people[4], restricted=True)
+    clock.advance(days=2)
+    for purpose in AudiencePurpose:
+        for channel in Channel:
+            spec = audience.AudienceSpec(purpose, channel)
+            with register.reading(STAFF) as uow:
+                for pid in people:
+                    why = audience.explain(uow, spec, pid)
+                    assert why is not None
+                    expected = why.decision.reason.value if why.decision.reason else None
+                    assert why.sql_reason == expected, (purpose, channel, pid)
+
+
+@pytest.mark.parametrize("channel", list(Channel))
+def test_the_contactable_list_names_the_address_for_the_channel(
+    register: RegisterApp, channel: Channel
+) -> None:
+    pid = add_person(register, kind=PersonKind.LEGAL, tongue=None)
+    with register.reading(STAFF) as uow:
+        with audience.build(uow, audience.AudienceSpec(OWN, channel)) as built:
+            rows = list(built.rows())
+        assert uow.reads and uow.reads[-1].person_ids == (pid,)
+    (row,) = rows
+    assert row["name"].startswith("Yritys")
+    key = {"email": "email", "sms": "phone", "phone": "phone", "letter": "street"}[channel.value]
+    assert row[key]
