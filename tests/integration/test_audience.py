@@ -246,3 +246,67 @@ def test_the_contactable_list_names_the_address_for_the_channel(
     assert row["name"].startswith("Yritys")
     key = {"email": "email", "sms": "phone", "phone": "phone", "letter": "street"}[channel.value]
     assert row[key]
+
+
+def test_an_objection_made_as_a_rights_request_is_effective_for_the_next_audience(
+    register: RegisterApp,
+) -> None:
+    """P13 through the DPO's workflow: the very next audience and segment leave the person out."""
+    from rekisteri.domain.consent import ConsentPurpose
+    from rekisteri.domain.register import Provenance
+    from rekisteri.services.rights import objection
+
+    person = add_person(register, tongue="sv")
+    add_contract(register, person, heating="electric", kwh=20000)
+    with register.unit_of_work(STAFF) as uow:
+        segments.add(uow, SegmentDefinition("electric", (parse_rule("heating_type=electric"),)))
+    assert reasons(register, OWN, Channel.LETTER, "electric")[person] is None
+    with register.unit_of_work(STAFF) as uow:
+        objection.record_objection(
+            uow,
+            person,
+            Provenance.of("customer_contact", uow.now()),
+            captured_how="letter",
+            wording="Ei profilointia",
+            purposes=(ConsentPurpose.PROFILING,),
+        )
+    assert reasons(register, OWN, Channel.LETTER, "electric")[person] == "profiling_objection"
+    assert reasons(register, OWN, Channel.LETTER)[person] is None  # no segment: not profiling
+    with register.unit_of_work(STAFF) as uow:
+        objection.record_objection(
+            uow,
+            person,
+            Provenance.of("customer_contact", uow.now()),
+            captured_how="letter",
+            wording="Ei suoramarkkinointia",
+        )
+    assert reasons(register, OWN, Channel.LETTER)[person] == "objection"
+
+
+def test_the_access_package_names_the_segments_and_the_rules_that_placed_the_person(
+    register: RegisterApp,
+) -> None:
+    from rekisteri.domain.consent import ConsentPurpose
+    from rekisteri.domain.register import Provenance
+    from rekisteri.services.rights import objection, package
+
+    person = add_person(register, tongue="sv")
+    add_contract(register, person, heating="electric", kwh=20000)
+    with register.unit_of_work(STAFF) as uow:
+        segments.add(uow, SegmentDefinition("electric", (parse_rule("heating_type=electric"),)))
+        segments.add(uow, SegmentDefinition("district", (parse_rule("heating_type=district"),)))
+    with register.reading(STAFF) as uow:
+        found = {s.key: s for s in package.build(uow, person).sections}
+    assert [r["segment"] for r in found["segments"].rows] == ["electric"]
+    assert "heating_type=electric" in found["segments"].rows[0]["rules"]
+    with register.unit_of_work(STAFF) as uow:
+        objection.record_objection(
+            uow,
+            person,
+            Provenance.of("customer_contact", uow.now()),
+            captured_how="letter",
+            wording="Ei profilointia",
+            purposes=(ConsentPurpose.PROFILING,),
+        )
+    with register.reading(STAFF) as uow:
+        assert "segments" not in {s.key for s in package.build(uow, person).sections}

@@ -12,7 +12,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, exists, or_, select
 
 from rekisteri.adapters.schema.marketing import segment
-from rekisteri.adapters.schema.register import contract, person, site
+from rekisteri.adapters.schema.register import consent_event, contract, person, site
+from rekisteri.catalogue import Category
+from rekisteri.domain.consent import ANY_CHANNEL, ConsentPurpose
 from rekisteri.domain.errors import InvalidInput, NotFound
 from rekisteri.domain.segments import SegmentDefinition, SegmentField, SegmentRule
 from rekisteri.services.unit_of_work import UnitOfWork
@@ -121,3 +123,45 @@ def rules_for_person(
         ).scalar()
         result.append((rule.describe(), bool(held)))
     return result
+
+
+def profiling_objected(uow: UnitOfWork, person_id: int) -> bool:
+    """Has the person objected to (or withdrawn consent for) profiling? Then no segment."""
+    latest = uow.execute(
+        select(consent_event.c.event)
+        .where(
+            consent_event.c.person_id == person_id,
+            consent_event.c.purpose == ConsentPurpose.PROFILING.value,
+            consent_event.c.channel == ANY_CHANNEL,
+            consent_event.c.at <= uow.now(),
+        )
+        .order_by(consent_event.c.at.desc(), consent_event.c.id.desc())
+        .limit(1)
+    ).scalar()
+    return latest in ("prohibited", "withdrawn")
+
+
+def memberships_of(uow: UnitOfWork, person_id: int) -> list[dict[str, Any]]:
+    """The segments the person is in today and the rules that placed them there (P6; the
+    access package shows these)."""
+    if profiling_objected(uow, person_id):
+        return []
+    today = uow.today()
+    found = []
+    for row in uow.execute(select(segment).order_by(segment.c.name)).mappings():
+        definition = SegmentDefinition.from_stored(row["name"], row["rules"], row["description"])
+        held = uow.execute(
+            select(definition_sql(definition, today))
+            .select_from(person)
+            .where(person.c.id == person_id)
+        ).scalar()
+        if held:
+            found.append(
+                {
+                    "segment": definition.name,
+                    "description": definition.description,
+                    "rules": "; ".join(r.describe() for r in definition.rules),
+                }
+            )
+    uow.note_read([person_id], {Category.CLASSIFICATION}, "segments of the person")
+    return found

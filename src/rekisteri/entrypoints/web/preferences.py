@@ -8,16 +8,16 @@ the purpose and the data categories each of them serves, as `guard(...)` does fo
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from rekisteri.catalogue import Category, Purpose
 from rekisteri.domain.preferences import PAGE_KEYS
 from rekisteri.domain.wording import WORDING_VERSION, channel_label, purpose_label
-from rekisteri.entrypoints.api.deps import RegisterDep
+from rekisteri.entrypoints.api.deps import RegisterDep, public
 from rekisteri.entrypoints.web.texts import TEXTS
 from rekisteri.services import preferences
 from rekisteri.services.links import LinkKind, verify
@@ -36,6 +36,13 @@ LINK_AUTHENTICATED_PATHS: dict[str, tuple[Purpose, frozenset[Category]]] = {
 }
 
 ACTOR = Actor("person")  # the person acting on their own settings
+
+
+def _link(path: str) -> list[Any]:
+    """The route's declaration for the route walk: public, authenticated by the signed link."""
+    purpose, categories = LINK_AUTHENTICATED_PATHS[path]
+    reason = "the person's own settings, authenticated by their signed, expiring link"
+    return [Depends(public(purpose, *categories, reason=reason))]
 
 
 def _visitor(request: Request) -> preferences.Visitor:
@@ -89,7 +96,9 @@ def _settings_page(
     return _render(request, "settings", language, text, rows)
 
 
-@router.get("/preferences/{token}", response_class=HTMLResponse)
+@router.get(
+    "/preferences/{token}", response_class=HTMLResponse, dependencies=_link("/preferences/{token}")
+)
 def show_settings(
     request: Request, token: str, reg: RegisterDep, lang: str | None = None
 ) -> HTMLResponse:
@@ -97,7 +106,9 @@ def show_settings(
     return _settings_page(request, reg, token, lang, [])
 
 
-@router.post("/preferences/{token}", response_class=HTMLResponse)
+@router.post(
+    "/preferences/{token}", response_class=HTMLResponse, dependencies=_link("/preferences/{token}")
+)
 def change_settings(
     request: Request,
     token: str,
@@ -116,7 +127,11 @@ def change_settings(
     return _settings_page(request, reg, token, lang, keys)
 
 
-@router.get("/preferences/confirm/{token}", response_class=HTMLResponse)
+@router.get(
+    "/preferences/confirm/{token}",
+    response_class=HTMLResponse,
+    dependencies=_link("/preferences/confirm/{token}"),
+)
 def confirm_page(request: Request, token: str, reg: RegisterDep) -> HTMLResponse:
     """A button, not an action: mail scanners open links, only people press buttons."""
     with reg.reading(ACTOR) as uow:
@@ -124,7 +139,11 @@ def confirm_page(request: Request, token: str, reg: RegisterDep) -> HTMLResponse
     return _render(request, "confirm", _lang(str(payload.extra.get("lang")), "fi"))
 
 
-@router.post("/preferences/confirm/{token}", response_class=HTMLResponse)
+@router.post(
+    "/preferences/confirm/{token}",
+    response_class=HTMLResponse,
+    dependencies=_link("/preferences/confirm/{token}"),
+)
 def confirm(request: Request, token: str, reg: RegisterDep) -> HTMLResponse:
     """Double opt-in: the e-mail consent is recorded now."""
     with reg.unit_of_work(ACTOR) as uow:
@@ -133,7 +152,11 @@ def confirm(request: Request, token: str, reg: RegisterDep) -> HTMLResponse:
     return _render(request, "done", lang, TEXTS[lang]["confirmed"])
 
 
-@router.get("/preferences/unsubscribe/{token}", response_class=HTMLResponse)
+@router.get(
+    "/preferences/unsubscribe/{token}",
+    response_class=HTMLResponse,
+    dependencies=_link("/preferences/unsubscribe/{token}"),
+)
 def unsubscribe_page(request: Request, token: str, reg: RegisterDep) -> HTMLResponse:
     with reg.reading(ACTOR) as uow:
         payload = verify(uow.cipher, token, LinkKind.UNSUBSCRIBE, uow.now())
@@ -141,7 +164,11 @@ def unsubscribe_page(request: Request, token: str, reg: RegisterDep) -> HTMLResp
     return _render(request, "unsubscribe", lang)
 
 
-@router.post("/preferences/unsubscribe/{token}", response_class=HTMLResponse)
+@router.post(
+    "/preferences/unsubscribe/{token}",
+    response_class=HTMLResponse,
+    dependencies=_link("/preferences/unsubscribe/{token}"),
+)
 def unsubscribe(request: Request, token: str, reg: RegisterDep) -> HTMLResponse:
     """RFC 8058 one-click unsubscribe: a POST with `List-Unsubscribe=One-Click`."""
     with reg.unit_of_work(ACTOR) as uow:

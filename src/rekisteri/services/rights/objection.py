@@ -8,7 +8,14 @@ from sqlalchemy import select
 
 from rekisteri.adapters.schema.register import consent_event, person
 from rekisteri.domain import values
-from rekisteri.domain.consent import CaptureMethod, Channel, ConsentEventKind, ConsentPurpose
+from rekisteri.domain.consent import (
+    ANY_CHANNEL,
+    CHANNEL_FREE,
+    CaptureMethod,
+    Channel,
+    ConsentEventKind,
+    ConsentPurpose,
+)
 from rekisteri.domain.errors import InvalidInput, NotFound
 from rekisteri.domain.register import Provenance
 from rekisteri.services.unit_of_work import UnitOfWork
@@ -40,11 +47,25 @@ def record_objection(
         raise InvalidInput("purposes", "an objection names at least one purpose and channel")
     if uow.execute(select(person.c.id).where(person.c.id == person_id)).first() is None:
         raise NotFound("person", person_id)
+    # Channel-free purposes (profiling) are recorded once, on the ledger's "any" channel,
+    # which is where the audiences and segments look for them.
+    pairs = sorted(
+        {
+            (
+                values.enum_value(ConsentPurpose, p, "purpose"),
+                ANY_CHANNEL
+                if p in CHANNEL_FREE
+                else values.enum_value(Channel, c, "channel").value,
+            )
+            for p in purposes
+            for c in channels
+        }
+    )
     rows = [
         {
             "person_id": person_id,
-            "purpose": values.enum_value(ConsentPurpose, p, "purpose").value,
-            "channel": values.enum_value(Channel, c, "channel").value,
+            "purpose": p.value,
+            "channel": c,
             "event": ConsentEventKind.PROHIBITED.value,
             "at": uow.now(),
             "captured_how": how.value,
@@ -55,8 +76,7 @@ def record_objection(
             "source_detail": provenance.detail,
             "received_at": provenance.received_at,
         }
-        for p in purposes
-        for c in channels
+        for p, c in pairs
     ]
     uow.execute(consent_event.insert(), rows)
     return len(rows)

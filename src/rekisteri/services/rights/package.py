@@ -27,7 +27,7 @@ from rekisteri.catalogue import (
     label,
 )
 from rekisteri.domain.errors import NotFound
-from rekisteri.services import consumption, disclosures
+from rekisteri.services import consumption, disclosures, segments
 from rekisteri.services.history import changes_of
 from rekisteri.services.presenting import attribute_value
 from rekisteri.services.rights import words
@@ -295,3 +295,14 @@ def _disclosures(ctx: PackageContext) -> list[Section]:
             Category.DISCLOSURE.value,
         )
     ]
+
+
+@section_provider
+def _segments(ctx: PackageContext) -> list[Section]:
+    """The target groups the person is in and the rules that placed them there (P6)."""
+    rows = segments.memberships_of(ctx.uow, ctx.person_id)
+    if not rows:
+        return []
+    title = label(Category.CLASSIFICATION, ctx.lang)
+    columns = [("segment", "segment"), ("description", "description"), ("rules", "rules")]
+    return [Section("segments", title, columns, rows, Category.CLASSIFICATION.value)]
