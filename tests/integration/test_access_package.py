@@ -89,7 +89,9 @@ def test_package_of_a_person_who_moved_between_two_sites(
     assert any("tietosuojavaltuutetulle" in r for r in info["rights"])
 
 
-def test_report_in_the_persons_language_with_a_consumption_chart(register: RegisterApp) -> None:
+def test_report_in_the_persons_language_with_a_consumption_chart(
+    register: RegisterApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
     c = make_customer(register, tongue=Language.SV)
     with register.reading(DPO) as uow:
         empty = package.build(uow, c.person_id)
@@ -97,23 +99,24 @@ def test_report_in_the_persons_language_with_a_consumption_chart(register: Regis
     assert 'lang="sv"' in html and "Den registrerades uppgifter" in html
     assert "Registret har inga mätvärden" in html
     assert "Maija Liisa Meikäläinen" in html
-    # A consumption provider (issue 6 plugs in the real one) feeds the chart and the CSV.
-    package.MONTHLY_PROVIDERS.append(
-        lambda uow, pid: [
-            package.MonthlyTotal("2025-01", 812.5),
-            package.MonthlyTotal("2025-02", 640.0),
-        ]
+    # Any provider feeds the chart and the CSV (here in place of the real consumption one,
+    # which this person has no readings for).
+    monkeypatch.setattr(
+        package,
+        "MONTHLY_PROVIDERS",
+        [
+            lambda uow, pid: [
+                package.MonthlyTotal("2025-01", 812.5),
+                package.MonthlyTotal("2025-02", 640.0),
+            ]
+        ],
     )
     reading = package.Reading(c.gsrns[0], dt.datetime(2025, 1, 1, 22, tzinfo=dt.UTC), 2126, "OK")
-    package.READINGS_PROVIDERS.append(lambda uow, pid: [reading])
-    try:
-        with register.reading(DPO) as uow:
-            p = package.build(uow, c.person_id, lang="en")
-            out = io.StringIO()
-            n = access.write_readings_csv(p.readings(), out)
-    finally:
-        package.MONTHLY_PROVIDERS.clear()
-        package.READINGS_PROVIDERS.clear()
+    monkeypatch.setattr(package, "READINGS_PROVIDERS", [lambda uow, pid: [reading]])
+    with register.reading(DPO) as uow:
+        p = package.build(uow, c.person_id, lang="en")
+        out = io.StringIO()
+        n = access.write_readings_csv(p.readings(), out)
     html = access.to_html(p)
     assert "Your data: right of access" in html and html.count("<rect") == 2
     assert n == 1 and out.getvalue().splitlines()[1] == f"{c.gsrns[0]},2025-01-01T22:00:00Z,2126,OK"
