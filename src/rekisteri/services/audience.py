@@ -100,47 +100,105 @@ def _flag(condition: ColumnElement[bool]) -> Any:
 
 
 def facts_query(uow: UnitOfWork, spec: AudienceSpec) -> Select[Any]:
-    """One row per person: every fact the rules need, each computed once."""
+    """One row per person: every fact the rules need, each computed once.
+
+    SQLite runs the per-person lookups as correlated subqueries (index nested loops are what
+    it does best); PostgreSQL gets the same facts as outer joins of set-wise aggregates
+    (DISTINCT-ON-style window ranks and GROUP BYs), which it hashes and merges.
+    """
     now, today = uow.now(), uow.today()
+    joined = uow.connection.dialect.name == "postgresql"
+    source: Any = person
     consent = spec.purpose.consent_purpose
     channel = spec.channel.value
+    cp = contact_point
     state: Any = null()
     if consent is not None:
-        state = _latest_state(consent.value, channel, now)
+        if joined:
+            ranked = (
+                select(
+                    ce.c.person_id,
+                    state_expression(now).label("state"),
+                    func.row_number()
+                    .over(partition_by=ce.c.person_id, order_by=(ce.c.at.desc(), ce.c.id.desc()))
+                    .label("rank"),
+                )
+                .where(ce.c.purpose == consent.value, ce.c.channel == channel, ce.c.at <= now)
+                .subquery("latest")
+            )
+            source = source.outerjoin(
+                ranked, and_(ranked.c.person_id == person.c.id, ranked.c.rank == 1)
+            )
+            state = ranked.c.state
+        else:
+            state = _latest_state(consent.value, channel, now)
     banned: Any = literal(0)
     if spec.marketing and spec.channel not in ELECTRONIC:
-        banned = _flag(
-            exists(
-                select(marketing_ban_match.c.id)
-                .join(marketing_ban, marketing_ban.c.id == marketing_ban_match.c.ban_id)
-                .where(
-                    marketing_ban_match.c.person_id == person.c.id,
-                    marketing_ban_match.c.channel == channel,
-                    or_(marketing_ban.c.expires_on.is_(None), marketing_ban.c.expires_on > today),
-                )
+        ban_holders = (
+            select(marketing_ban_match.c.person_id)
+            .join(marketing_ban, marketing_ban.c.id == marketing_ban_match.c.ban_id)
+            .where(
+                marketing_ban_match.c.channel == channel,
+                or_(marketing_ban.c.expires_on.is_(None), marketing_ban.c.expires_on > today),
             )
         )
-    cp = contact_point
-    contact = (
-        select(cp.c.id)
-        .where(
-            cp.c.person_id == person.c.id,
-            cp.c.kind == contact_kind_for(spec.channel),
-            cp.c.valid_from <= today,
-            or_(cp.c.valid_to.is_(None), cp.c.valid_to >= today),
-        )
-        .order_by(cp.c.valid_from.desc(), cp.c.id.desc())
-        .limit(1)
-        .scalar_subquery()
+        if joined:
+            holders = ban_holders.distinct().subquery("banned")
+            source = source.outerjoin(holders, holders.c.person_id == person.c.id)
+            banned = _flag(holders.c.person_id.is_not(None))
+        else:
+            banned = _flag(
+                exists(ban_holders.where(marketing_ban_match.c.person_id == person.c.id))
+            )
+    valid_contact = and_(
+        cp.c.kind == contact_kind_for(spec.channel),
+        cp.c.valid_from <= today,
+        or_(cp.c.valid_to.is_(None), cp.c.valid_to >= today),
     )
+    newest_first = (cp.c.valid_from.desc(), cp.c.id.desc())
+    if joined:
+        points = (
+            select(
+                cp.c.person_id,
+                cp.c.id,
+                func.row_number()
+                .over(partition_by=cp.c.person_id, order_by=newest_first)
+                .label("rank"),
+            )
+            .where(valid_contact)
+            .subquery("point")
+        )
+        source = source.outerjoin(
+            points, and_(points.c.person_id == person.c.id, points.c.rank == 1)
+        )
+        contact: Any = points.c.id
+    else:
+        contact = (
+            select(cp.c.id)
+            .where(cp.c.person_id == person.c.id, valid_contact)
+            .order_by(*newest_first)
+            .limit(1)
+            .scalar_subquery()
+        )
     contacts: Any = literal(0)
     if spec.marketing:
         since = now - dt.timedelta(days=365)
-        contacts = (
-            select(func.count(mc.c.id))
-            .where(mc.c.person_id == person.c.id, mc.c.sent_at > since, mc.c.sent_at <= now)
-            .scalar_subquery()
-        )
+        window = and_(mc.c.sent_at > since, mc.c.sent_at <= now)
+        if joined:
+            sent = (
+                select(mc.c.person_id, func.count().label("sent"))
+                .where(window)
+                .group_by(mc.c.person_id)
+                .subquery("sent")
+            )
+            source = source.outerjoin(sent, sent.c.person_id == person.c.id)
+            contacts = func.coalesce(sent.c.sent, 0)
+        else:
+            contacts = (
+                select(func.count(mc.c.id))
+                .where(mc.c.person_id == person.c.id, window)
+                .scalar_subquery()
+            )
     renewal: Any = literal(0)
     if spec.purpose is AudiencePurpose.RENEWAL_OFFER:
         renewal = _flag(
@@ -177,7 +235,7 @@ def facts_query(uow: UnitOfWork, spec: AudienceSpec) -> Select[Any]:
         renewal.label("renewal"),
         profiling.label("profiling_objection"),
         in_segment.label("in_segment"),
-    )
+    ).select_from(source)
 
 
 def reason_sql(f: Any, spec: AudienceSpec, cap: int) -> Any:
