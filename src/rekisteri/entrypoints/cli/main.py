@@ -13,8 +13,10 @@ from rekisteri.entrypoints.cli import (
     customer,
     demo,
     disclose,
+    import_bans,
     imports,
     keys,
+    marketing,
     notice,
     request,
     retention,
@@ -41,7 +43,10 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(disclose.recipients, name="recipient")
 app.add_typer(disclose.app, name="disclose")
 app.add_typer(disclose.loans, name="loans")
+# `rekisteri import ...`: each importer installs its command on this one sub-app.
+import_bans.install(imports.app)
 app.add_typer(imports.app, name="import")
+marketing.install(app)
 app.add_typer(consumption.app, name="consumption")
 
 
