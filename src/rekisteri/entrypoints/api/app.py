@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -32,6 +33,7 @@ def create_app(register: RegisterApp) -> FastAPI:
         title="Rekisteri",
         version=__version__,
         description="The customer register of an energy retailer, privacy first.",
+        dependencies=[Depends(refuse_nul_characters)],
     )
     app.state.register = register
     app.include_router(health.router)
@@ -47,6 +49,19 @@ def create_app(register: RegisterApp) -> FastAPI:
     app.include_router(preferences.router)
     _error_handlers(app)
     return app
+
+
+async def refuse_nul_characters(request: Request) -> None:
+    """No path, query or body may carry a NUL character: no real value has one, and
+    PostgreSQL cannot store one. Refused as bad input before any route runs."""
+    where = unquote(request.scope.get("path", "")) + unquote(
+        request.scope.get("query_string", b"").decode("latin-1")
+    )
+    body = await request.body()
+    if "\x00" in where or b"\x00" in body or b"\\u0000" in body:
+        raise RequestValidationError(
+            [{"loc": ("request",), "msg": "contains a NUL character", "type": "value_error"}]
+        )
 
 
 def create_app_from_environment() -> FastAPI:
