@@ -23,3 +23,21 @@ def test_nul_in_path_query_or_body_is_refused(register: RegisterApp) -> None:
         )
         assert answer.status_code == 422
         assert "NUL" in answer.json()["detail"]
+
+
+def test_nul_in_a_login_form_is_refused_and_a_normal_form_still_works(
+    register: RegisterApp,
+) -> None:
+    with TestClient(create_app(register)) as client:
+        assert (
+            client.post(
+                "/login", data={"username": "a\x00b", "password": "x", "csrf_token": ""}
+            ).status_code
+            == 422
+        )
+        page = client.get("/login")
+        assert page.status_code == 200
+        wrong = client.post(
+            "/login", data={"username": "nobody", "password": "wrong", "csrf_token": "x"}
+        )
+        assert wrong.status_code < 500

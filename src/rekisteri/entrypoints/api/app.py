@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rekisteri import __version__
 from rekisteri.config import get_settings
@@ -33,9 +34,9 @@ def create_app(register: RegisterApp) -> FastAPI:
         title="Rekisteri",
         version=__version__,
         description="The customer register of an energy retailer, privacy first.",
-        dependencies=[Depends(refuse_nul_characters)],
     )
     app.state.register = register
+    app.add_middleware(RefuseNulCharacters)
     app.include_router(health.router)
     app.include_router(persons.router)
     app.include_router(rights_requests.router)
@@ -51,17 +52,43 @@ def create_app(register: RegisterApp) -> FastAPI:
     return app
 
 
-async def refuse_nul_characters(request: Request) -> None:
-    """No path, query or body may carry a NUL character: no real value has one, and
-    PostgreSQL cannot store one. Refused as bad input before any route runs."""
-    where = unquote(request.scope.get("path", "")) + unquote(
-        request.scope.get("query_string", b"").decode("latin-1")
-    )
-    body = await request.body()
-    if "\x00" in where or b"\x00" in body or b"\\u0000" in body:
-        raise RequestValidationError(
-            [{"loc": ("request",), "msg": "contains a NUL character", "type": "value_error"}]
+class RefuseNulCharacters:
+    """No path, query or body may carry a NUL character: no real value has one, and PostgreSQL
+    cannot store one. Refused as bad input (422) before any route runs. An ASGI middleware, so
+    that the body it reads is handed on whole to JSON and form routes alike."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        chunks, more = [], True
+        while more:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        headers = dict(scope.get("headers", []))
+        form = headers.get(b"content-type", b"").startswith(b"application/x-www-form-urlencoded")
+        where = unquote(scope.get("path", "")) + unquote(
+            scope.get("query_string", b"").decode("latin-1")
         )
+        if "\x00" in where or b"\x00" in body or b"\\u0000" in body or (form and b"%00" in body):
+            refused = _problem(422, "request: contains a NUL character")
+            await refused(scope, receive, send)
+            return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
 
 
 def create_app_from_environment() -> FastAPI:
