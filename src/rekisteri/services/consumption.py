@@ -129,17 +129,50 @@ def readings_of(
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
 ) -> list[ConsumptionReading]:
-    """The person's own readings in [start, end), ordered by metering point and time."""
+    """The person's own readings in [start, end), ordered by metering point and time.
+
+    One query per (metering point, contract period), each read in clustered-key order straight
+    from the driver: no sort of the union, no per-row SQLAlchemy work (six years of 15-minute
+    readings is about 210,000 rows)."""
     uow.note_read([person_id], {Category.CONSUMPTION}, "consumption readings")
-    query = attributed_readings(uow, person_id, _epoch(start, 0), _epoch(end, FAR))
-    if query is None:
-        return []
-    sub = query.subquery()
-    rows = uow.execute(
-        select(sub.c.gsrn, sub.c.ts, sub.c.wh, sub.c.quality).order_by(sub.c.gsrn, sub.c.ts)
-    )
+    lo, hi = _epoch(start, 0), _epoch(end, FAR)
+    points = []
+    for site_id, periods in attribution_periods(uow, person_id, lo, hi).items():
+        rows = uow.execute(
+            select(metering_point.c.id, metering_point.c.gsrn).where(
+                metering_point.c.site_id == site_id
+            )
+        )
+        points += [(gsrn, mp_id, p) for mp_id, gsrn in rows for p in periods]
+    names = {int(q): q.name for q in Quality}
     from_ts = dt.datetime.fromtimestamp
-    return [ConsumptionReading(g, from_ts(t, dt.UTC), w, Quality(q).name) for g, t, w, q in rows]
+    found: list[ConsumptionReading] = []
+    for gsrn, mp_id, period in sorted(points, key=lambda x: (x[0], x[2].start)):
+        query = (
+            select(reading.c.ts, reading.c.wh, reading.c.quality)
+            .where(
+                reading.c.metering_point_id == mp_id,
+                reading.c.ts >= period.start,
+                reading.c.ts < period.end,
+            )
+            .order_by(reading.c.ts)
+        )
+        compiled = query.compile(dialect=uow.connection.dialect)
+        cursor = uow.connection.connection.cursor()  # the driver's, in this same transaction
+        try:
+            cursor.execute(str(compiled), _driver_params(compiled))
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
+        found += [ConsumptionReading(gsrn, from_ts(t, dt.UTC), w, names[q]) for t, w, q in rows]
+    return found
+
+
+def _driver_params(compiled: Any) -> Any:
+    """Bound parameters in the driver's own style (qmark tuple for SQLite, dict for psycopg)."""
+    if compiled.positiontup is not None:
+        return tuple(compiled.params[name] for name in compiled.positiontup)
+    return compiled.params
 
 
 def _local_epoch(ts: Any, window: Period) -> ColumnElement[Any]:
