@@ -21,7 +21,7 @@ from rekisteri.entrypoints.api.routes import (
     persons,
 )
 from rekisteri.entrypoints.api.routes import requests as rights_requests
-from rekisteri.entrypoints.web import console, desks, login, pages, preferences
+from rekisteri.entrypoints.web import console, desks, login, pages, preferences, self_service
 from rekisteri.entrypoints.web.templating import STATIC_DIR
 from rekisteri.services.bootstrap import open_register
 from rekisteri.services.unit_of_work import RegisterApp
@@ -47,6 +47,7 @@ def create_app(register: RegisterApp) -> FastAPI:
     app.include_router(preferences.router)
     app.include_router(console.router)
     app.include_router(desks.router)
+    app.include_router(self_service.router)
     _error_handlers(app)
     return app
 
