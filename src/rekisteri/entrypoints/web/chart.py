@@ -31,6 +31,7 @@ class Bar:
 class Move:
     on: dt.date
     label: str  # "moved in" / "moved out", in the page's language
+    leaving: bool = False  # a move-out: its label goes left of the line, a move-in's right
 
 
 def _start_of(period: str) -> dt.date:
@@ -68,13 +69,14 @@ def consumption_svg(bars: Sequence[Bar], moves: Sequence[Move], lang: Lang, titl
         f'xmlns="http://www.w3.org/2000/svg" aria-labelledby="chart-title">',
         f'<title id="chart-title">{escape(title)}</title>',
     ]
-    for i in range(5):  # the scale: five lines with their kWh
-        value = top * i / 4
-        y = TOP + plot_h - plot_h * i / 4
+    digits = 1 if top < 10 else 0
+    for i in range(6):  # the scale: six lines with their kWh
+        value = top * i / 5
+        y = TOP + plot_h - plot_h * i / 5
         parts.append(
             f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>'
             f'<text class="axis" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'
-            f"{escape(formats.format_number(value, lang))}</text>"
+            f"{escape(formats.format_number(value, lang, digits))}</text>"
         )
     label_every = max(1, len(bars) // 8)
     for i, bar in enumerate(bars):
@@ -91,16 +93,19 @@ def consumption_svg(bars: Sequence[Bar], moves: Sequence[Move], lang: Lang, titl
                 f'text-anchor="middle">{escape(period_label(bar.period, lang))}</text>'
             )
     first, last = _start_of(bars[0].period), _start_of(bars[-1].period)
-    for move in moves:
-        if not first <= move.on <= last:
-            continue
+    shown = [m for m in moves if first <= m.on <= last]
+    for n, move in enumerate(shown):
         # Where the move falls among the bars: the bar whose period holds the date.
         index = sum(1 for b in bars if _start_of(b.period) <= move.on) - 1
         x = LEFT + index * slot + slot / 2
         text = f"{move.label} {formats.format_date(move.on, lang)}"
+        # A move-out's label reads left of its line, a move-in's right, alternating in height:
+        # a move-out and the next day's move-in do not write over each other.
+        anchor, dx = ("end", -4) if move.leaving else ("start", 4)
         parts.append(
             f'<line class="move" x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{TOP + plot_h}"/>'
-            f'<text class="move-label" x="{x + 4:.1f}" y="{TOP + 12}">{escape(text)}</text>'
+            f'<text class="move-label" x="{x + dx:.1f}" y="{TOP + 12 + 14 * (n % 2)}" '
+            f'text-anchor="{anchor}">{escape(text)}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))

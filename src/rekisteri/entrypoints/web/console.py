@@ -90,7 +90,7 @@ def _moves(uow: UnitOfWork, person_id: int, lang: Lang) -> list[Move]:
         for p in periods:
             moves.append(Move(_local_day(p.start), words["in"]))
             if p.end <= now:  # an open contract has no end (its period runs to the far future)
-                moves.append(Move(_local_day(p.end), words["out"]))
+                moves.append(Move(_local_day(p.end), words["out"], leaving=True))
     return sorted(moves, key=lambda m: m.on)
 
 
