@@ -16,8 +16,13 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from rekisteri.catalogue import Category, Lang, Purpose, Source
-from rekisteri.domain.consent import ConsentChange, ConsentEventKind, ConsentPurpose, Evidence
-from rekisteri.domain.consent import CaptureMethod
+from rekisteri.domain.consent import (
+    CaptureMethod,
+    ConsentChange,
+    ConsentEventKind,
+    ConsentPurpose,
+    Evidence,
+)
 from rekisteri.domain.errors import InvalidInput, RuleViolation
 from rekisteri.domain.preferences import is_on
 from rekisteri.domain.register import Provenance
@@ -41,9 +46,7 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 Searcher = Annotated[Principal, Depends(guard(REL, C.IDENTITY, page=True))]
 Reader = Annotated[Principal, Depends(guard(REL, *tuple(Category), page=True))]
 ConsentWriter = Annotated[Principal, Depends(guard(REL, C.MARKETING, writes=True, page=True))]
-RequestWriter = Annotated[
-    Principal, Depends(guard(REL, C.RIGHTS_REQUEST, writes=True, page=True))
-]
+RequestWriter = Annotated[Principal, Depends(guard(REL, C.RIGHTS_REQUEST, writes=True, page=True))]
 
 # The sections of customer_view shown as tables, in the page's order, with their table names.
 SECTIONS = (
@@ -75,7 +78,9 @@ def search_page(
                 found = search.search(uow, q, page)
         except InvalidInput as exc:
             error = exc.reason
-    return staff_page(request, reg, who, "console/search.html", {"q": q, "found": found, "error": error})
+    return staff_page(
+        request, reg, who, "console/search.html", {"q": q, "found": found, "error": error}
+    )
 
 
 def _moves(uow: UnitOfWork, person_id: int, lang: Lang) -> list[Move]:
@@ -148,9 +153,7 @@ def person_context(
         "person_id": person_id,
         "view": view,
         "sections": {
-            name: section(view[name], table, lang)
-            for name, table in SECTIONS
-            if view.get(name)
+            name: section(view[name], table, lang) for name, table in SECTIONS if view.get(name)
         },
         "person_section": section([view["person"]], "person", lang),
         "sites": [

@@ -39,9 +39,13 @@ DM = Purpose.DIRECT_MARKETING
 
 DpoDesk = Annotated[
     Principal,
-    Depends(guard(Purpose.LEGAL_OBLIGATION, C.RIGHTS_REQUEST, C.RECORDING, C.ACCESS_LOG, page=True)),
+    Depends(
+        guard(Purpose.LEGAL_OBLIGATION, C.RIGHTS_REQUEST, C.RECORDING, C.ACCESS_LOG, page=True)
+    ),
 ]
-MarketingDesk = Annotated[Principal, Depends(guard(DM, C.MARKETING, C.CONTACT, C.IDENTITY, page=True))]
+MarketingDesk = Annotated[
+    Principal, Depends(guard(DM, C.MARKETING, C.CONTACT, C.IDENTITY, page=True))
+]
 Discloser = Annotated[Principal, Depends(guard(DM, C.DISCLOSURE, writes=True, page=True))]
 COLUMNS = ("customer_number", "name", "language", "email", "phone", "street", "postal_code",
            "post_office", "country")  # fmt: skip
@@ -132,7 +136,10 @@ def _download(text: str, name: str) -> Response:
     return Response(
         text,
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
     )
 
 
