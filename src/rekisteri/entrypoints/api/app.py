@@ -49,6 +49,7 @@ def create_app(register: RegisterApp) -> FastAPI:
     app.include_router(desks.router)
     app.include_router(self_service.router)
     _error_handlers(app)
+    console.install_refusal_page(app)
     return app
 
 

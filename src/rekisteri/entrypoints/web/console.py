@@ -12,8 +12,10 @@ import datetime as dt
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Form, Query, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rekisteri.catalogue import Category, Lang, Purpose, Source
 from rekisteri.domain.consent import (
@@ -31,7 +33,7 @@ from rekisteri.domain.wording import WORDING_VERSION, channel_label, consent_wor
 from rekisteri.entrypoints.api.deps import PersonKey, Principal, RegisterDep, guard
 from rekisteri.entrypoints.web.chart import Bar, Move, consumption_svg
 from rekisteri.entrypoints.web.staff import may_change, section, sees, staff_page
-from rekisteri.entrypoints.web.templating import page_language, url_in
+from rekisteri.entrypoints.web.templating import page_language, render_page, url_in
 from rekisteri.services import consumption, ledger, preferences, search, segments
 from rekisteri.services.customer_view import customer_view, resolve_person
 from rekisteri.services.disclosures import disclosures_of
@@ -274,3 +276,17 @@ def start_request(
     except (InvalidInput, RuleViolation) as exc:
         return _person_page(request, reg, who, key, error=str(exc), status_code=422)
     return _back(request, key, f"request {done.reference}")
+
+
+def install_refusal_page(app: FastAPI) -> None:
+    """A console page the role may not open answers 403 with a page, not JSON: what was
+    refused and the ways on (the refusal is in the audit trail already)."""
+
+    @app.exception_handler(StarletteHTTPException)
+    async def refused(request: Request, exc: StarletteHTTPException) -> Response:
+        wants_page = "text/html" in request.headers.get("accept", "")
+        if exc.status_code == 403 and request.url.path.startswith("/console") and wants_page:
+            lang = page_language(request)
+            context = {"settings": request.app.state.register.settings, "reason": exc.detail}
+            return render_page(request, "console/refused.html", lang, context, 403)
+        return await http_exception_handler(request, exc)
