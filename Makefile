@@ -17,7 +17,8 @@ setup-dev:
 demo: setup
 	@$(BIN)/rekisteri init
 	@if [ ! -f .demo-done ]; then $(BIN)/rekisteri demo --customers $(CUSTOMERS) --seed 1 && touch .demo-done; fi
-	@$(BIN)/rekisteri serve --host $(HOST) --port $(PORT)
+	@# Plain http on this machine only: the session cookie cannot be Secure here.
+	@REKISTERI_SESSION_COOKIE_SECURE=false $(BIN)/rekisteri serve --host $(HOST) --port $(PORT)
 
 ## Set up and run every check: lint, types, the whole suite on SQLite and PostgreSQL
 test: setup-dev

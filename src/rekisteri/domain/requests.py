@@ -30,6 +30,9 @@ class ReceivedHow(StrEnum):
     IN_PERSON = "in_person"  # with an identity document
     STRONG_IDENTIFICATION = "strong_identification"  # web form behind bank ID / mobile ID
     EMAIL = "email"
+    # The public self-service form: nobody is identified by it, so the request waits for an
+    # identity check (and for the DPO to connect it to the person) before anything is done.
+    WEB_FORM = "web_form"
 
 
 class VerifiedHow(StrEnum):

@@ -33,7 +33,7 @@ def resolve_person(uow: UnitOfWork, key: str | int) -> int:
     """A person by customer number, id, or identity code (through the blind index)."""
     text = str(key).strip()
     candidates = [person.c.customer_number == text]
-    if text.isdigit() and len(text) <= 9:
+    if text.isascii() and text.isdigit() and len(text) <= 9:  # "¹".isdigit() is True
         candidates.append(person.c.id == int(text))
     elif len(text) == 11:
         candidates.append(

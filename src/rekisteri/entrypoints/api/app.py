@@ -23,7 +23,7 @@ from rekisteri.entrypoints.api.routes import (
     persons,
 )
 from rekisteri.entrypoints.api.routes import requests as rights_requests
-from rekisteri.entrypoints.web import login, pages, preferences
+from rekisteri.entrypoints.web import console, desks, login, pages, preferences, self_service
 from rekisteri.entrypoints.web.templating import STATIC_DIR
 from rekisteri.services.bootstrap import open_register
 from rekisteri.services.unit_of_work import RegisterApp
@@ -48,7 +48,11 @@ def create_app(register: RegisterApp) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(marketing.router)
     app.include_router(preferences.router)
+    app.include_router(console.router)
+    app.include_router(desks.router)
+    app.include_router(self_service.router)
     _error_handlers(app)
+    console.install_refusal_page(app)
     return app
 
 

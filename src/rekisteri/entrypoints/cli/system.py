@@ -25,6 +25,16 @@ def install(app: typer.Typer) -> None:
         import uvicorn
 
         console.print(f"Rekisteri serving on http://{host}:{port}/ (API docs at /docs)")
+        console.print(
+            f"Staff console: http://{host}:{port}/console - log in with a staff user "
+            "(`rekisteri demo` printed the demo users' passwords once; "
+            "`rekisteri user add NAME --role ROLE` makes a new one)"
+        )
+        if settings().session_cookie_secure:
+            console.print(
+                "The session cookie is Secure: over plain http (not https) browsers may not "
+                "send it back; for a local demo set REKISTERI_SESSION_COOKIE_SECURE=false"
+            )
         uvicorn.run(
             "rekisteri.entrypoints.api.app:create_app_from_environment",
             factory=True,

@@ -7,24 +7,22 @@ the purpose and the data categories each of them serves, as `guard(...)` does fo
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 
-from rekisteri.catalogue import Category, Purpose
+from rekisteri.catalogue import Category, Lang, Purpose
 from rekisteri.domain.preferences import PAGE_KEYS
 from rekisteri.domain.wording import WORDING_VERSION, channel_label, purpose_label
 from rekisteri.entrypoints.api.deps import RegisterDep, public
+from rekisteri.entrypoints.web.templating import render_page
 from rekisteri.entrypoints.web.texts import TEXTS
 from rekisteri.services import preferences
 from rekisteri.services.links import LinkKind, verify
 from rekisteri.services.unit_of_work import Actor
 
 router = APIRouter(tags=["preference centre"], include_in_schema=True)
-templates = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 
 _MARKETING = (Purpose.DIRECT_MARKETING, frozenset({Category.MARKETING}))
 _WITH_CONTACT = (Purpose.DIRECT_MARKETING, frozenset({Category.MARKETING, Category.CONTACT}))
@@ -61,19 +59,19 @@ def _render(
     message: str | None = None,
     rows: list[dict[str, object]] | None = None,
 ) -> HTMLResponse:
-    return templates.TemplateResponse(
-        request,
-        "preferences.html",
-        {
-            "mode": mode,
-            "lang": lang,
-            "t": TEXTS[lang],
-            "rows": rows or [],
-            "message": message,
-            "version": WORDING_VERSION,
-        },
-        headers={"Cache-Control": "no-store"},
-    )
+    context = {
+        "settings": request.app.state.register.settings,
+        "mode": mode,
+        "t": TEXTS[lang],
+        "rows": rows or [],
+        "message": message,
+        "version": WORDING_VERSION,
+    }
+    response = render_page(request, "preferences.html", Lang(lang), context)
+    response.headers["Cache-Control"] = "no-store"
+    # The address holds the person's signed link: it must not leak to other sites.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def _settings_page(

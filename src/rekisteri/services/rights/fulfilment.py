@@ -36,6 +36,7 @@ _CAPTURE = {
     ReceivedHow.IN_PERSON: CaptureMethod.LETTER,
     ReceivedHow.STRONG_IDENTIFICATION: CaptureMethod.WEB_FORM,
     ReceivedHow.EMAIL: CaptureMethod.LETTER,
+    ReceivedHow.WEB_FORM: CaptureMethod.WEB_FORM,
 }
 
 

@@ -16,6 +16,7 @@ from rekisteri.adapters.schema.rights import (
     rights_request,
     rights_request_event,
 )
+from rekisteri.catalogue import Category
 from rekisteri.domain import values
 from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
 from rekisteri.domain.register import Provenance
@@ -65,7 +66,7 @@ def _details(kind: RequestKind, details: dict[str, Any] | None) -> dict[str, Any
 
 def new_request(
     uow: UnitOfWork,
-    person_id: int,
+    person_id: int | None,
     kind: RequestKind | str,
     received_how: ReceivedHow | str,
     provenance: Provenance,
@@ -78,6 +79,11 @@ def new_request(
     on = received_on or uow.today()
     if on > uow.today():
         raise InvalidInput("received_on", "is in the future")
+    if person_id is None:
+        # Only the public form arrives without a known person: the DPO identifies them.
+        if how is not ReceivedHow.WEB_FORM:
+            raise InvalidInput("person", "a request names the person who made it")
+        return _unidentified(uow, k, on, details or {}, provenance)
     d = _details(k, details)
     if uow.execute(select(person.c.id).where(person.c.id == person_id)).first() is None:
         raise NotFound("person", person_id)
@@ -142,6 +148,55 @@ def new_request(
         times.thirty_days,
         last.reference if repeat and last is not None else None,
     )
+
+
+def _unidentified(
+    uow: UnitOfWork,
+    kind: RequestKind,
+    on: dt.date,
+    details: dict[str, Any],
+    provenance: Provenance,
+) -> NewRequest:
+    """A request from the public form: received, not tied to anyone until the identity of the
+    requester is verified. The deadline runs from receipt all the same."""
+    times = deadlines(on)
+    n = uow.next_number("rights_request", 1)
+    reference = f"R{on.year}-{n:05d}"
+    request_id = int(
+        uow.execute(
+            REQ.insert().values(
+                reference=reference,
+                person_id=None,
+                kind=kind.value,
+                received_how=ReceivedHow.WEB_FORM.value,
+                received_on=on,
+                due_month_on=times.one_month,
+                due_30_days_on=times.thirty_days,
+                due_on=times.due,
+                state=RequestState.RECEIVED.value,
+                details=json.dumps(
+                    details | {"needs_identity_verification": True}, ensure_ascii=False
+                ),
+                charge_decision=ChargeDecision.NONE.value,
+                created_by=uow.actor.name,
+                source=provenance.source.value,
+                source_detail=provenance.detail,
+                received_at=provenance.received_at,
+            )
+        ).inserted_primary_key[0]
+    )
+    _event(uow, request_id, "received", f"{kind.value} by web form; identity not yet verified")
+    return NewRequest(request_id, reference, times.due, times.one_month, times.thirty_days, None)
+
+
+def of_person(uow: UnitOfWork, person_id: int) -> list[dict[str, Any]]:
+    """The person's requests, newest first (the person's page in the console)."""
+    rows = uow.execute(
+        select(REQ).where(REQ.c.person_id == person_id).order_by(REQ.c.received_on.desc())
+    )
+    found = [summary(r, uow.today()) for r in rows]
+    uow.note_read([person_id], [Category.RIGHTS_REQUEST], "requests of the person")
+    return found
 
 
 def load(uow: UnitOfWork, key: int | str) -> Any:

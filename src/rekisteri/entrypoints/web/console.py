@@ -1,0 +1,292 @@
+"""The staff console: search and a person's page (P7: each role sees what its categories allow).
+
+Every route declares its purpose and categories with `guard(..., page=True)`: the session cookie
+is the credential, a browser without one goes to the login page. The pages call the same
+services as the CLI and the API; what a role may see is decided by customer_view and the
+catalogue, never here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, FastAPI, Form, Query, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from rekisteri.catalogue import Category, Lang, Purpose, Source
+from rekisteri.domain.consent import (
+    CaptureMethod,
+    ConsentChange,
+    ConsentEventKind,
+    ConsentPurpose,
+    Evidence,
+)
+from rekisteri.domain.errors import InvalidInput, RuleViolation
+from rekisteri.domain.preferences import is_on
+from rekisteri.domain.register import Provenance
+from rekisteri.domain.requests import ReceivedHow, RequestKind
+from rekisteri.domain.wording import WORDING_VERSION, channel_label, consent_wording, purpose_label
+from rekisteri.entrypoints.api.deps import PersonKey, Principal, RegisterDep, guard
+from rekisteri.entrypoints.web.chart import Bar, Move, consumption_svg
+from rekisteri.entrypoints.web.staff import may_change, section, sees, staff_page
+from rekisteri.entrypoints.web.templating import page_language, render_page, url_in
+from rekisteri.services import consumption, ledger, preferences, search, segments
+from rekisteri.services.customer_view import customer_view, resolve_person
+from rekisteri.services.disclosures import disclosures_of
+from rekisteri.services.rights import requests
+from rekisteri.services.unit_of_work import RegisterApp, UnitOfWork
+
+router = APIRouter(prefix="/console", tags=["staff console"], include_in_schema=False)
+C = Category
+REL = Purpose.CUSTOMER_RELATIONSHIP
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
+Searcher = Annotated[Principal, Depends(guard(REL, C.IDENTITY, page=True))]
+Reader = Annotated[Principal, Depends(guard(REL, *tuple(Category), page=True))]
+ConsentWriter = Annotated[Principal, Depends(guard(REL, C.MARKETING, writes=True, page=True))]
+RequestWriter = Annotated[Principal, Depends(guard(REL, C.RIGHTS_REQUEST, writes=True, page=True))]
+
+# The sections of customer_view shown as tables, in the page's order, with their table names.
+SECTIONS = (
+    ("contact_points", "contact_point"),
+    ("contracts", "contract"),
+    ("billing_accounts", "billing_account"),
+    ("invoices", "invoice"),
+    ("payments", "payment"),
+    ("contact_log", "contact_log"),
+    ("call_recordings", "call_recording"),
+    ("feedback", "feedback"),
+    ("digital_account", "digital_account"),
+)
+
+
+@router.get("", response_class=HTMLResponse)
+def search_page(
+    request: Request,
+    reg: RegisterDep,
+    who: Searcher,
+    q: Annotated[str, Query(max_length=100)] = "",
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> HTMLResponse:
+    """One search box: name, customer number, identity code, address, phone, e-mail, GSRN."""
+    found, error = None, ""
+    if q.strip():
+        try:
+            with reg.reading(who.actor) as uow:
+                found = search.search(uow, q, page)
+        except InvalidInput as exc:
+            error = exc.reason
+    return staff_page(
+        request, reg, who, "console/search.html", {"q": q, "found": found, "error": error}
+    )
+
+
+def _moves(uow: UnitOfWork, person_id: int, lang: Lang) -> list[Move]:
+    """Move dates: where the person's contract periods at a site begin and end."""
+    words = {
+        "in": {"fi": "muutto sisään", "sv": "inflyttning", "en": "moved in"}[lang.value],
+        "out": {"fi": "muutto pois", "sv": "utflyttning", "en": "moved out"}[lang.value],
+    }
+    moves = []
+    now = int(uow.now().timestamp())
+    for periods in consumption.attribution_periods(uow, person_id).values():
+        for p in periods:
+            moves.append(Move(_local_day(p.start), words["in"]))
+            if p.end <= now:  # an open contract has no end (its period runs to the far future)
+                moves.append(Move(_local_day(p.end), words["out"], leaving=True))
+    return sorted(moves, key=lambda m: m.on)
+
+
+def _local_day(epoch: int) -> dt.date:
+    return dt.datetime.fromtimestamp(epoch, dt.UTC).astimezone(HELSINKI).date()
+
+
+def _chart(uow: UnitOfWork, person_id: int, by: str, lang: Lang) -> dict[str, Any]:
+    end = uow.now()
+    start = end - (dt.timedelta(days=60) if by == "day" else dt.timedelta(days=730))
+    found = consumption.summary(uow, person_id, start, end, by="day" if by == "day" else "month")
+    bars = [Bar(t.period, t.wh / 1000) for t in found.totals]
+    title = {
+        "fi": "Sähkönkulutus, kWh",
+        "sv": "Elförbrukning, kWh",
+        "en": "Electricity consumption, kWh",
+    }[lang.value]
+    return {
+        "svg": consumption_svg(bars, _moves(uow, person_id, lang), lang, title),
+        "bars": bars,
+        "total_kwh": found.total_wh / 1000,
+        "night_share": found.night_share,
+        "by": by,
+    }
+
+
+def _consents(uow: UnitOfWork, person_id: int, lang: Lang) -> dict[str, Any]:
+    settings = ledger.settings_of(uow, person_id)
+    return {
+        "settings": [
+            {
+                "key": f"{s.purpose.value}:{s.channel}",
+                "what": purpose_label(s.purpose, lang.value),
+                "channel": channel_label(s.channel, lang.value),
+                "state": s.state.value,
+                "on": is_on(s.purpose, s.channel, s.state),
+                "since": s.since,
+            }
+            for s in settings
+        ],
+        "history": ledger.history_of(uow, person_id),
+    }
+
+
+def person_context(
+    uow: UnitOfWork, key: str, who: Principal, lang: Lang, by: str
+) -> dict[str, Any]:
+    """Everything the person's page shows to this role; a section the role may not read is
+    never fetched, so it is neither shown nor logged as read."""
+    role = who.actor.role
+    person_id = resolve_person(uow, key)
+    view = customer_view(uow, person_id, role)
+    context: dict[str, Any] = {
+        "key": key,
+        "person_id": person_id,
+        "view": view,
+        "sections": {
+            name: section(view[name], table, lang) for name, table in SECTIONS if view.get(name)
+        },
+        "person_section": section([view["person"]], "person", lang),
+        "sites": [
+            {
+                "site": section([s], "site", lang),
+                "metering_points": section(s.get("metering_points", []), "metering_point", lang),
+            }
+            for s in view.get("sites", [])
+        ],
+        "may_change_consent": may_change(role, REL, C.MARKETING),
+        "may_start_request": may_change(role, REL, C.RIGHTS_REQUEST),
+        "request_kinds": [k.value for k in RequestKind],
+    }
+    if sees(role, C.MARKETING):
+        context["consents"] = _consents(uow, person_id, lang)
+    if sees(role, C.CLASSIFICATION):
+        context["segments"] = segments.memberships_of(uow, person_id)
+    if sees(role, C.RIGHTS_REQUEST):
+        context["requests"] = requests.of_person(uow, person_id)
+    if sees(role, C.DISCLOSURE):
+        context["disclosures"] = disclosures_of(uow, person_id)
+    if sees(role, C.CONSUMPTION):
+        context["chart"] = _chart(uow, person_id, by, lang)
+    return context
+
+
+def _person_page(
+    request: Request,
+    reg: RegisterApp,
+    who: Principal,
+    key: str,
+    *,
+    by: str = "month",
+    message: str = "",
+    error: str = "",
+    status_code: int = 200,
+) -> HTMLResponse:
+    lang = page_language(request)
+    with reg.reading(who.actor) as uow:
+        context = person_context(uow, key, who, lang, by)
+    context |= {"message": message, "error": error}
+    return staff_page(request, reg, who, "console/person.html", context, status_code)
+
+
+@router.get("/persons/{key}", response_class=HTMLResponse)
+def person_page(
+    request: Request,
+    key: PersonKey,
+    reg: RegisterDep,
+    who: Reader,
+    by: Annotated[str, Query(pattern="^(day|month)$")] = "month",
+    done: Annotated[str, Query(max_length=40)] = "",
+) -> HTMLResponse:
+    """The person as the role may see them, with the consumption chart (by day or month)."""
+    return _person_page(request, reg, who, key, by=by, message=done)
+
+
+def _back(request: Request, key: str, done: str) -> Response:
+    """After a change: back to the person's page (post/redirect/get), saying what was done."""
+    lang = page_language(request)
+    target = url_in(lang, f"/console/persons/{key}", done=done)
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/persons/{key}/consent", response_class=HTMLResponse)
+def change_consent(
+    request: Request,
+    key: PersonKey,
+    reg: RegisterDep,
+    who: ConsentWriter,
+    setting: Annotated[str, Form(max_length=60)],
+    event: Annotated[str, Form(max_length=20)],
+) -> Response:
+    """What the person asked on the phone: one ledger event, with the staff user as evidence."""
+    purpose, _, channel = setting.partition(":")
+    try:
+        with reg.unit_of_work(who.actor) as uow:
+            person_id = resolve_person(uow, key)
+            kind = ConsentEventKind(event) if event in set(ConsentEventKind) else None
+            if kind is None or purpose not in set(ConsentPurpose):
+                raise InvalidInput("setting", "choose a setting and what the person said")
+            lang = preferences.language_of(uow, person_id)
+            wording = consent_wording(
+                ConsentPurpose(purpose), channel, lang, yes=kind is ConsentEventKind.GRANTED
+            )
+            evidence = Evidence(CaptureMethod.PHONE_CALL, who.actor.name, wording, WORDING_VERSION)
+            change = ConsentChange(ConsentPurpose(purpose), channel, kind, uow.now(), evidence)
+            provenance = Provenance(Source.CUSTOMER_CONTACT, uow.now(), "staff console")
+            ledger.record(uow, person_id, change, provenance)
+    except (InvalidInput, RuleViolation, KeyError) as exc:
+        return _person_page(request, reg, who, key, error=str(exc), status_code=422)
+    return _back(request, key, "consent")
+
+
+@router.post("/persons/{key}/requests", response_class=HTMLResponse)
+def start_request(
+    request: Request,
+    key: PersonKey,
+    reg: RegisterDep,
+    who: RequestWriter,
+    kind: Annotated[str, Form(max_length=20)],
+    received_how: Annotated[str, Form(max_length=30)],
+    note: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    """Register a data subject request the person made to customer service."""
+    try:
+        with reg.unit_of_work(who.actor) as uow:
+            person_id = resolve_person(uow, key)
+            how = ReceivedHow(received_how) if received_how in set(ReceivedHow) else received_how
+            done = requests.new_request(
+                uow,
+                person_id,
+                kind,
+                how,
+                Provenance(Source.CUSTOMER_CONTACT, uow.now(), "staff console"),
+                details={"note": note.strip()} if note.strip() else None,
+            )
+    except (InvalidInput, RuleViolation) as exc:
+        return _person_page(request, reg, who, key, error=str(exc), status_code=422)
+    return _back(request, key, f"request {done.reference}")
+
+
+def install_refusal_page(app: FastAPI) -> None:
+    """A console page the role may not open answers 403 with a page, not JSON: what was
+    refused and the ways on (the refusal is in the audit trail already)."""
+
+    @app.exception_handler(StarletteHTTPException)
+    async def refused(request: Request, exc: StarletteHTTPException) -> Response:
+        wants_page = "text/html" in request.headers.get("accept", "")
+        if exc.status_code == 403 and request.url.path.startswith("/console") and wants_page:
+            lang = page_language(request)
+            context = {"settings": request.app.state.register.settings, "reason": exc.detail}
+            return render_page(request, "console/refused.html", lang, context, 403)
+        return await http_exception_handler(request, exc)

@@ -1,0 +1,191 @@
+"""The DPO's desk and the marketing desk of the staff console.
+
+DPO: requests by due date (overdue first), recording loans past their deadline, who read a
+person's data, and the retention run's last result. Marketing: an audience by channel, purpose
+and segment, its counts by exclusion reason, and the list as CSV. A list for our own marketing
+is no disclosure (the reads are in the audit trail); a list for the group's companies leaves
+the register and is recorded as a disclosure to the chosen recipient (P8).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from rekisteri.catalogue import Category, LawfulBasis, Purpose
+from rekisteri.domain import values
+from rekisteri.domain.consent import Channel
+from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
+from rekisteri.domain.marketing import EXPLANATIONS, AudiencePurpose, Exclusion
+from rekisteri.domain.transfers import DisclosureKind, RecipientKind
+from rekisteri.entrypoints.api.deps import Principal, RegisterDep, guard
+from rekisteri.entrypoints.web.staff import staff_page
+from rekisteri.services import audience as audiences
+from rekisteri.services import segments
+from rekisteri.services.audit import who_read
+from rekisteri.services.customer_view import resolve_person
+from rekisteri.services.disclosures import disclose, find_recipient, list_recipients
+from rekisteri.services.recording_loans import overdue_recording_loans
+from rekisteri.services.rights import requests, retention
+from rekisteri.services.unit_of_work import UnitOfWork
+
+router = APIRouter(prefix="/console", tags=["staff console"], include_in_schema=False)
+C = Category
+DM = Purpose.DIRECT_MARKETING
+
+DpoDesk = Annotated[
+    Principal,
+    Depends(
+        guard(Purpose.LEGAL_OBLIGATION, C.RIGHTS_REQUEST, C.RECORDING, C.ACCESS_LOG, page=True)
+    ),
+]
+MarketingDesk = Annotated[
+    Principal, Depends(guard(DM, C.MARKETING, C.CONTACT, C.IDENTITY, page=True))
+]
+Discloser = Annotated[Principal, Depends(guard(DM, C.DISCLOSURE, writes=True, page=True))]
+COLUMNS = ("customer_number", "name", "language", "email", "phone", "street", "postal_code",
+           "post_office", "country")  # fmt: skip
+# Lists for these purposes leave the register: they go to the group's companies.
+LEAVES_THE_REGISTER = frozenset({AudiencePurpose.GROUP_MARKETING})
+
+
+@router.get("/dpo", response_class=HTMLResponse)
+def dpo_desk(
+    request: Request,
+    reg: RegisterDep,
+    who: DpoDesk,
+    person: Annotated[str, Query(max_length=20)] = "",
+) -> HTMLResponse:
+    """What needs the DPO's attention first, and the audit trail of one person on request."""
+    context: dict[str, Any] = {"person": person, "trail": None, "error": ""}
+    with reg.reading(who.actor) as uow:
+        listed = requests.listing(uow, "open")
+        # Overdue first, then by due date (the listing is by due date already).
+        context["requests"] = sorted(listed, key=lambda r: (not r["overdue"], r["due_on"]))
+        context["loans"] = overdue_recording_loans(uow)
+        context["retention"] = retention.last_run(uow)
+        context["today"] = uow.today()
+        if person.strip():
+            try:
+                context["trail"] = who_read(uow, resolve_person(uow, person.strip()), limit=200)
+            except NotFound:
+                context["error"] = "not found"
+    return staff_page(request, reg, who, "console/dpo.html", context)
+
+
+def _spec(uow: UnitOfWork, channel: str, purpose: str, segment: str) -> audiences.AudienceSpec:
+    definition = segments.get(uow, segment)[1] if segment else None
+    return audiences.AudienceSpec(
+        values.enum_value(AudiencePurpose, purpose, "purpose"),
+        values.enum_value(Channel, channel, "channel"),
+        definition,
+    )
+
+
+@router.get("/marketing", response_class=HTMLResponse)
+def marketing_desk(
+    request: Request,
+    reg: RegisterDep,
+    who: MarketingDesk,
+    channel: Annotated[str, Query(max_length=10)] = "",
+    purpose: Annotated[str, Query(max_length=20)] = "",
+    segment: Annotated[str, Query(max_length=60)] = "",
+) -> HTMLResponse:
+    """Build an audience and see who is left out and why (nobody's data is listed here)."""
+    context: dict[str, Any] = {
+        "channel": channel,
+        "purpose": purpose,
+        "segment": segment,
+        "channels": [c.value for c in Channel],
+        "purposes": [p.value for p in AudiencePurpose],
+        "counts": None,
+        "error": "",
+        "leaves": purpose in {p.value for p in LEAVES_THE_REGISTER},
+        "explanations": {e.value: EXPLANATIONS[e] for e in Exclusion},
+    }
+    with reg.reading(who.actor) as uow:
+        context["segments"] = segments.list_all(uow)
+        context["recipients"] = [
+            r
+            for r in list_recipients(uow)
+            if r["active"] and r["kind"] in (RecipientKind.SUBSIDIARY, RecipientKind.PARTNER)
+        ]
+        if channel and purpose:
+            try:
+                with audiences.build(uow, _spec(uow, channel, purpose, segment)) as found:
+                    context["counts"] = found.counts()
+            except (InvalidInput, NotFound) as exc:
+                context["error"] = str(exc)
+    return staff_page(request, reg, who, "console/marketing.html", context)
+
+
+def _csv(rows: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([row.get(c) for c in COLUMNS])
+    return out.getvalue()
+
+
+def _download(text: str, name: str) -> Response:
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.get("/marketing/audience.csv")
+def audience_csv(
+    reg: RegisterDep,
+    who: MarketingDesk,
+    channel: Annotated[str, Query(max_length=10)],
+    purpose: Annotated[str, Query(max_length=20)],
+    segment: Annotated[str, Query(max_length=60)] = "",
+) -> Response:
+    """The contactable persons for our own use: not a disclosure; each read is audited."""
+    with reg.reading(who.actor) as uow:
+        spec = _spec(uow, channel, purpose, segment)
+        if spec.purpose in LEAVES_THE_REGISTER:
+            raise RuleViolation("this list leaves the register: download it as a disclosure")
+        with audiences.build(uow, spec) as found:
+            text = _csv(list(found.rows()))
+    return _download(text, f"audience-{spec.purpose.value}-{spec.channel.value}.csv")
+
+
+@router.post("/marketing/disclosure.csv")
+def disclosed_csv(
+    reg: RegisterDep,
+    who: Discloser,
+    channel: Annotated[str, Form(max_length=10)],
+    purpose: Annotated[str, Form(max_length=20)],
+    recipient: Annotated[str, Form(max_length=200)],
+    segment: Annotated[str, Form(max_length=60)] = "",
+) -> Response:
+    """A list that leaves the register: recorded as a disclosure to the recipient first."""
+    with reg.unit_of_work(who.actor) as uow:
+        spec = _spec(uow, channel, purpose, segment)
+        to = find_recipient(uow, recipient)
+        with audiences.build(uow, spec) as found:
+            rows = list(found.rows())
+        done = disclose(
+            uow,
+            to,
+            kind=DisclosureKind.GROUP_MARKETING,
+            purpose=DM,
+            basis=LawfulBasis.LEGITIMATE_INTEREST,
+            categories=[C.IDENTITY, C.CONTACT],
+            person_ids=[r["id"] for r in rows],
+            reason=f"audience {spec.purpose.value}/{spec.channel.value} for {to.name}",
+            reference=to.agreement_ref,
+            required_kinds=[RecipientKind.SUBSIDIARY, RecipientKind.PARTNER],
+        )
+    return _download(_csv(rows), f"disclosure-{done.disclosure_id}-{spec.channel.value}.csv")

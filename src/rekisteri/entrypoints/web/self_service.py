@@ -1,0 +1,89 @@
+"""The public form for starting a data subject request (GDPR Art. 15-21), in fi, sv and en.
+
+Nobody is identified by a web form, so the request is created `received` with
+received_how=web_form and marked as needing identity verification: the DPO checks who asked
+(a callback to a known number, strong identification, an identity document) before anything is
+disclosed or changed. The form asks no identity code, and its answer is the same whoever asks:
+it never tells whether the register knows the person.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse
+
+from rekisteri.catalogue import Category, Purpose, Source
+from rekisteri.domain import values
+from rekisteri.domain.errors import InvalidInput
+from rekisteri.domain.register import Provenance
+from rekisteri.domain.requests import ReceivedHow, RequestKind
+from rekisteri.entrypoints.api.deps import RegisterDep, public
+from rekisteri.entrypoints.web.templating import page_language, render_page
+from rekisteri.services.rights import requests
+from rekisteri.services.unit_of_work import Actor
+
+router = APIRouter(tags=["self-service"], include_in_schema=False)
+REASON = (
+    "the person's own request under GDPR Art. 15-21: anyone may make one; it is created "
+    "unverified and nothing is disclosed before the requester's identity is verified"
+)
+SelfService = Depends(
+    public(Purpose.LEGAL_OBLIGATION, Category.RIGHTS_REQUEST, Category.CONTACT, reason=REASON)
+)
+ACTOR = Actor("web form")
+
+
+def _form(request: Request, reg: RegisterDep, status_code: int = 200, **given: str) -> HTMLResponse:
+    lang = page_language(request)
+    context = {"settings": reg.settings, "kinds": [k.value for k in RequestKind], **given}
+    response = render_page(request, "request_form.html", lang, context, status_code)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get("/request", response_class=HTMLResponse, dependencies=[SelfService])
+def request_form(request: Request, reg: RegisterDep, kind: str = "access") -> HTMLResponse:
+    return _form(request, reg, kind=kind)
+
+
+@router.post("/request", response_class=HTMLResponse, dependencies=[SelfService])
+def send_request(
+    request: Request,
+    reg: RegisterDep,
+    kind: Annotated[str, Form(max_length=20)],
+    name: Annotated[str, Form(max_length=200)],
+    contact: Annotated[str, Form(max_length=200)],
+    description: Annotated[str, Form(max_length=4000)] = "",
+    customer_number: Annotated[str, Form(max_length=12)] = "",
+) -> HTMLResponse:
+    """Create the request (received, unverified) and answer with its reference and due date."""
+    lang = page_language(request)
+    given = {"kind": kind, "name": name, "contact": contact, "description": description,
+             "customer_number": customer_number}  # fmt: skip
+    try:
+        details = {
+            "name": values.required_text(name, "name", max_len=200),
+            "contact": values.required_text(contact, "contact", max_len=200),
+            "description": values.text(description, "description", max_len=4000, required=False),
+            "customer_number": values.text(
+                customer_number, "customer_number", max_len=12, required=False
+            ),
+            "language": lang.value,
+        }
+        with reg.unit_of_work(ACTOR) as uow:
+            done = requests.new_request(
+                uow,
+                None,
+                kind,
+                ReceivedHow.WEB_FORM,
+                Provenance(Source.CUSTOMER_CONTACT, uow.now(), "self-service request form"),
+                details={k: v for k, v in details.items() if v},
+            )
+    except InvalidInput as exc:
+        return _form(request, reg, 422, error=exc.field, **given)
+    context = {"settings": reg.settings, "done": done, "kind": kind}
+    response = render_page(request, "request_receipt.html", lang, context)
+    response.headers["Cache-Control"] = "no-store"
+    return response

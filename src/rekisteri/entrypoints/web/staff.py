@@ -1,0 +1,109 @@
+"""What every staff page shares: the session's CSRF token for its forms, the desks the role may
+open, and the formatting of catalogue values for a table cell."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from rekisteri.catalogue import Category, Lang, Purpose, Role, Source, Visibility, catalogue, label
+from rekisteri.catalogue.readers import CATEGORY_WRITERS, ROLE_PURPOSES
+from rekisteri.entrypoints.api.deps import Principal
+from rekisteri.entrypoints.web import formats
+from rekisteri.entrypoints.web.templating import page_language, render_page
+from rekisteri.services import sessions
+from rekisteri.services.unit_of_work import RegisterApp
+
+
+def sees(role: Role | None, category: Category) -> bool:
+    return role is not None and catalogue.category_visibility(category, role) is not Visibility.NONE
+
+
+def may_change(role: Role | None, purpose: Purpose, *categories: Category) -> bool:
+    """Whether a form's route would let this role through (the same rule as its guard)."""
+    if role is None or purpose not in ROLE_PURPOSES.get(role, frozenset()):
+        return False
+    return all(role in CATEGORY_WRITERS.get(c, ()) for c in categories)
+
+
+def desks(role: Role | None) -> dict[str, bool]:
+    """Which parts of the console the role's purposes open (the links shown in its menu)."""
+    purposes = ROLE_PURPOSES.get(role, frozenset()) if role else frozenset()
+    return {
+        "search": Purpose.CUSTOMER_RELATIONSHIP in purposes,
+        "dpo": role is Role.DPO,
+        "marketing": Purpose.DIRECT_MARKETING in purposes and sees(role, Category.MARKETING),
+    }
+
+
+def staff_page(
+    request: Request,
+    reg: RegisterApp,
+    who: Principal,
+    template: str,
+    context: dict[str, Any],
+    status_code: int = 200,
+) -> HTMLResponse:
+    """A console page: the layout, the user, the desks and the token its forms post back."""
+    lang = page_language(request)
+    cookie = request.cookies.get(sessions.COOKIE)
+    base = {
+        "settings": reg.settings,
+        "who": who.actor,
+        "role_label": label(who.actor.role, lang) if who.actor.role else "",
+        "desks": desks(who.actor.role),
+        "csrf_token": sessions.csrf_for(cookie) if cookie else "",
+        "cell": lambda value: cell(value, lang),
+    }
+    response = render_page(request, template, lang, base | context, status_code)
+    response.headers["Cache-Control"] = "no-store"  # personal data stays out of caches
+    return response
+
+
+def cell(value: Any, lang: Lang | str) -> str:
+    """A stored value as a table cell shows it, in the page's formats."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return {"fi": "kyllä", "sv": "ja", "en": "yes"}[str(lang)] if value else "–"
+    if isinstance(value, dt.datetime):
+        return formats.format_datetime(value, lang)
+    if isinstance(value, dt.date):
+        return formats.format_date(value, lang)
+    if isinstance(value, int | float | Decimal):
+        return formats.format_number(value, lang, 0 if isinstance(value, int) else 2)
+    if isinstance(value, Mapping):
+        return ", ".join(cell(v, lang) for v in value.values() if v not in (None, ""))
+    return str(value)
+
+
+def source_words(source: Mapping[str, Any] | None, lang: Lang | str) -> str:
+    """Where a row came from and when (P2), in the page's language."""
+    if not source:
+        return ""
+    try:
+        what = label(Source(source["source"]), lang)
+    except ValueError:
+        what = str(source["source"])
+    detail = f" ({source['detail']})" if source.get("detail") else ""
+    return f"{what}{detail}, {cell(source.get('received_at'), lang)}"
+
+
+def section(rows: list[dict[str, Any]], table: str, lang: Lang | str) -> dict[str, Any]:
+    """A customer-view section as a table: the catalogue's words head the columns it shows."""
+    attrs = [a for a in catalogue.for_table(table) if any(a.name in r for r in rows)]
+    return {
+        "headers": [a.label(lang) for a in attrs],
+        "rows": [
+            {
+                "cells": [cell(r.get(a.name), lang) for a in attrs],
+                "source": source_words(r.get("_source"), lang),
+            }
+            for r in rows
+        ],
+    }
