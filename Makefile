@@ -15,8 +15,10 @@ setup-dev:
 
 ## Set up, fill a demo register (SQLite, rekisteri.db) and serve it on http://$(HOST):$(PORT)/
 demo: setup
-	@$(BIN)/rekisteri init
-	@if [ ! -f .demo-done ]; then $(BIN)/rekisteri demo --customers $(CUSTOMERS) --seed 1 && touch .demo-done; fi
+	@# A new register gets the demo data (and prints the demo staff passwords, once);
+	@# an existing one is only migrated.
+	@if [ ! -f rekisteri.db ]; then $(BIN)/rekisteri demo --customers $(CUSTOMERS) --seed 1; \
+	 else $(BIN)/rekisteri init; fi
 	@# Plain http on this machine only: the session cookie cannot be Secure here.
 	@REKISTERI_SESSION_COOKIE_SECURE=false $(BIN)/rekisteri serve --host $(HOST) --port $(PORT)
 
