@@ -58,15 +58,16 @@ def staff_page(
         "role_label": label(who.actor.role, lang) if who.actor.role else "",
         "desks": desks(who.actor.role),
         "csrf_token": sessions.csrf_for(cookie) if cookie else "",
-        "cell": lambda value: cell(value, lang),
+        "cell": lambda value, field="": cell(value, lang, field),
     }
     response = render_page(request, template, lang, base | context, status_code)
     response.headers["Cache-Control"] = "no-store"  # personal data stays out of caches
     return response
 
 
-def cell(value: Any, lang: Lang | str) -> str:
-    """A stored value as a table cell shows it, in the page's formats."""
+def cell(value: Any, lang: Lang | str, field: str = "") -> str:
+    """A stored value as a table cell shows it, in the page's formats. The field's name says
+    what an integer is: a year or a day is not grouped, cents are shown as euros."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -75,10 +76,16 @@ def cell(value: Any, lang: Lang | str) -> str:
         return formats.format_datetime(value, lang)
     if isinstance(value, dt.date):
         return formats.format_date(value, lang)
+    if isinstance(value, int) and field.endswith("_cents"):
+        return formats.format_number(value / 100, lang, 2) + " €"
+    if isinstance(value, int) and (
+        field.endswith(("_year", "_day", "_number", "_id")) or field in ("reminders", "row_id")
+    ):
+        return str(value)
     if isinstance(value, int | float | Decimal):
         return formats.format_number(value, lang, 0 if isinstance(value, int) else 2)
     if isinstance(value, Mapping):
-        return ", ".join(cell(v, lang) for v in value.values() if v not in (None, ""))
+        return ", ".join(cell(v, lang, str(k)) for k, v in value.items() if v not in (None, ""))
     return str(value)
 
 
@@ -101,7 +108,7 @@ def section(rows: list[dict[str, Any]], table: str, lang: Lang | str) -> dict[st
         "headers": [a.label(lang) for a in attrs],
         "rows": [
             {
-                "cells": [cell(r.get(a.name), lang) for a in attrs],
+                "cells": [cell(r.get(a.name), lang, a.name) for a in attrs],
                 "source": source_words(r.get("_source"), lang),
             }
             for r in rows
