@@ -16,6 +16,7 @@ from rekisteri.adapters.schema.rights import (
     rights_request,
     rights_request_event,
 )
+from rekisteri.catalogue import Sensitivity
 from rekisteri.domain import values
 from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
 from rekisteri.domain.register import Provenance
@@ -34,6 +35,7 @@ from rekisteri.domain.requests import (
 from rekisteri.services.unit_of_work import UnitOfWork
 
 REQ = rights_request
+SEALED = "(salattu / krypterad / encrypted)"
 
 
 @dataclass(frozen=True)
@@ -54,13 +56,42 @@ def _event(uow: UnitOfWork, request_id: int, event: str, note: str | None = None
     )
 
 
-def _details(kind: RequestKind, details: dict[str, Any] | None) -> dict[str, Any]:
+def _details(uow: UnitOfWork, kind: RequestKind, details: dict[str, Any] | None) -> dict[str, Any]:
     d = dict(details or {})
     if kind is RequestKind.RECTIFICATION:
         changes = d.get("changes")
         if not isinstance(changes, dict) or not changes:
             raise InvalidInput("details.changes", "a rectification names what to correct")
+        # A corrected identity code is sealed as the history seals it: never plain in a table.
+        d["changes"] = {
+            f: uow.cipher.seal_text(_sealed_key(f), v) if _sealed(uow, f, v) else v
+            for f, v in changes.items()
+        }
     return d
+
+
+def _sealed_key(field: str) -> str:
+    return f"person.{field}"  # a rectification request corrects the person's own attributes
+
+
+def _sealed(uow: UnitOfWork, field: str, value: Any) -> bool:
+    key = _sealed_key(field)
+    return (
+        isinstance(value, str)
+        and bool(value)
+        and key in uow.catalogue
+        and uow.catalogue[key].sensitivity is Sensitivity.ENCRYPTED
+    )
+
+
+def opened_changes(uow: UnitOfWork, changes: dict[str, Any]) -> dict[str, Any]:
+    """The changes a rectification request asked for, sealed values opened (to apply them)."""
+    return {
+        f: uow.cipher.open_text(_sealed_key(f), v)
+        if isinstance(v, str) and v.startswith("enc:")
+        else v
+        for f, v in changes.items()
+    }
 
 
 def new_request(
@@ -78,7 +109,7 @@ def new_request(
     on = received_on or uow.today()
     if on > uow.today():
         raise InvalidInput("received_on", "is in the future")
-    d = _details(k, details)
+    d = _details(uow, k, details)
     if uow.execute(select(person.c.id).where(person.c.id == person_id)).first() is None:
         raise NotFound("person", person_id)
     open_one = uow.execute(
@@ -297,6 +328,18 @@ def summary(row: Any, today: dt.date) -> dict[str, Any]:
     }
 
 
+def _shown_details(stored: str | None) -> dict[str, Any] | None:
+    if not stored:
+        return None
+    d: dict[str, Any] = json.loads(stored)
+    if isinstance(d.get("changes"), dict):
+        d["changes"] = {
+            f: SEALED if isinstance(v, str) and v.startswith("enc:") else v
+            for f, v in d["changes"].items()
+        }
+    return d
+
+
 def show(uow: UnitOfWork, key: int | str) -> dict[str, Any]:
     row = load(uow, key)
     out = summary(row, uow.today()) | {
@@ -305,7 +348,7 @@ def show(uow: UnitOfWork, key: int | str) -> dict[str, Any]:
         "verified_at": row.verified_at,
         "extension_reason": row.extension_reason,
         "extension_notice_on": row.extension_notice_on,
-        "details": json.loads(row.details) if row.details else None,
+        "details": _shown_details(row.details),
         "outcome": json.loads(row.outcome) if row.outcome else None,
         "created_by": row.created_by,
         "source": row.source,
