@@ -16,7 +16,7 @@ from rekisteri.adapters.schema.rights import (
     rights_request,
     rights_request_event,
 )
-from rekisteri.catalogue import Sensitivity
+from rekisteri.catalogue import Category, Sensitivity
 from rekisteri.domain import values
 from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
 from rekisteri.domain.register import Provenance
@@ -302,7 +302,9 @@ def listing(uow: UnitOfWork, which: str = "open") -> list[dict[str, Any]]:
     condition = conditions[which]
     if condition is not None:
         q = q.where(condition)
-    return [summary(r, today) for r in uow.execute(q)]
+    rows = list(uow.execute(q))
+    uow.note_read({r.person_id for r in rows}, [Category.RIGHTS_REQUEST], "requests desk")
+    return [summary(r, today) for r in rows]
 
 
 def summary(row: Any, today: dt.date) -> dict[str, Any]:
@@ -342,6 +344,7 @@ def _shown_details(stored: str | None) -> dict[str, Any] | None:
 
 def show(uow: UnitOfWork, key: int | str) -> dict[str, Any]:
     row = load(uow, key)
+    uow.note_read([row.person_id], [Category.RIGHTS_REQUEST], "rights request")
     out = summary(row, uow.today()) | {
         "verified_how": row.verified_how,
         "verified_by": row.verified_by,
