@@ -381,6 +381,20 @@ def add_contract(
             f"site {d.site_id} already has {d.kind.value} contract "
             f"{overlap.contract_number} for that period; end it first"
         )
+    # Readings are attributed by site and period, whatever the kind: another person's contract
+    # still running there would put this person's readings in their data (and theirs in his).
+    other = uow.execute(
+        select(contract.c.contract_number).where(
+            contract.c.site_id == d.site_id,
+            contract.c.person_id != person_id,
+            or_(contract.c.end_date.is_(None), contract.c.end_date > d.start_date),
+        )
+    ).first()
+    if other:
+        raise RuleViolation(
+            f"site {d.site_id} has contract {other.contract_number} of another person for that "
+            "period; end it first"
+        )
     number = f"S{uow.next_number('contract', 1000001)}"
     contract_id = uow.execute(
         contract.insert().values(

@@ -6,10 +6,13 @@ Works in batches, each its own transaction: an interrupted rotation leaves every
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import Table, select, update
 
 from rekisteri.adapters.schema import metadata
 from rekisteri.adapters.schema.register import attribute_change
+from rekisteri.adapters.schema.rights import rights_request
 from rekisteri.catalogue import catalogue
 from rekisteri.services.unit_of_work import RegisterApp
 
@@ -43,6 +46,7 @@ def reencrypt_all(reg: RegisterApp) -> dict[str, int]:
                 break
         counts[attr.key] = done
     counts["attribute_change"] = _reencrypt_history(reg, current)
+    counts["rights_request"] = _reencrypt_request_details(reg, current)
     return counts
 
 
@@ -70,6 +74,35 @@ def _reencrypt_history(reg: RegisterApp, current: str) -> int:
             if values:
                 conn.execute(
                     update(attribute_change).where(attribute_change.c.id == row.id).values(**values)
+                )
+                done += 1
+    return done
+
+
+def _reencrypt_request_details(reg: RegisterApp, current: str) -> int:
+    """A rectification request keeps the corrected sensitive values sealed in its details."""
+    done = 0
+    with reg.engine.begin() as conn:
+        rows = conn.execute(
+            select(rights_request.c.id, rights_request.c.details).where(
+                rights_request.c.details.like('%"enc:%')
+            )
+        ).all()
+        for row in rows:
+            details = json.loads(row.details)
+            changes = details.get("changes") or {}
+            moved = False
+            for field, token in changes.items():
+                kid = reg.cipher.text_key_id(token) if isinstance(token, str) else None
+                if kid and kid != current:
+                    key = f"person.{field}"
+                    changes[field] = reg.cipher.seal_text(key, reg.cipher.open_text(key, token))
+                    moved = True
+            if moved:
+                conn.execute(
+                    update(rights_request)
+                    .where(rights_request.c.id == row.id)
+                    .values(details=json.dumps(details, ensure_ascii=False))
                 )
                 done += 1
     return done

@@ -17,6 +17,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from rekisteri.adapters.private_files import open_private, private_directory, write_private
 from rekisteri.services.rights import words
 from rekisteri.services.rights.package import AccessPackage, MonthlyTotal, Reading
 
@@ -129,19 +130,19 @@ def to_pdf(package: AccessPackage, html: str | None = None) -> bytes:
 
 def write_files(package: AccessPackage, directory: Path, *, pdf: bool = True) -> dict[str, Path]:
     """Write the package's files; returns them by format."""
-    directory.mkdir(parents=True, exist_ok=True)
+    private_directory(directory)
     stem = f"access-{package.customer_number}-{package.generated_at:%Y%m%d}"
     files = {
         "json": directory / f"{stem}.json",
         "csv": directory / f"{stem}-readings.csv",
         "html": directory / f"{stem}.html",
     }
-    files["json"].write_bytes(to_json(package))
-    with files["csv"].open("w", encoding="utf-8", newline="") as fh:
+    write_private(files["json"], to_json(package))
+    with open_private(files["csv"]) as fh:
         write_readings_csv(package.readings(), fh)
     html = to_html(package)
-    files["html"].write_text(html, encoding="utf-8")
+    write_private(files["html"], html)
     if pdf:
         files["pdf"] = directory / f"{stem}.pdf"
-        files["pdf"].write_bytes(to_pdf(package, html))
+        write_private(files["pdf"], to_pdf(package, html))
     return files

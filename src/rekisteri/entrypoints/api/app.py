@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from rekisteri import __version__
 from rekisteri.config import get_settings
 from rekisteri.domain.errors import Forbidden, InvalidInput, NotFound, RuleViolation
+from rekisteri.entrypoints.api import access_log
 from rekisteri.entrypoints.api.routes import (
     audit,
     consumption,
@@ -36,6 +37,7 @@ def create_app(register: RegisterApp) -> FastAPI:
         description="The customer register of an energy retailer, privacy first.",
     )
     app.state.register = register
+    access_log.install()
     app.add_middleware(RefuseNulCharacters)
     app.include_router(health.router)
     app.include_router(persons.router)

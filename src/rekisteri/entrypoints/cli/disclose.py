@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import IO, Any
 import typer
 from rich.table import Table
 
+from rekisteri.adapters.private_files import open_private
 from rekisteri.catalogue import Category, Purpose
 from rekisteri.domain.transfers import RecipientKind, Safeguard
 from rekisteri.entrypoints.cli.common import console, print_json, register, register_errors
@@ -38,9 +38,9 @@ def _unit(purpose: Purpose) -> Iterator[UnitOfWork]:
 
 
 def _private_file(path: Path) -> IO[str]:
-    """The hand-over file holds personal data: readable by its owner only."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    return os.fdopen(fd, "w", encoding="utf-8", newline="")
+    """The hand-over file holds personal data: readable by its owner only (an existing file
+    is narrowed too)."""
+    return open_private(path)
 
 
 def _write_table(path: Path, hand: disclosure_sets.Handover) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from rekisteri.adapters.private_files import open_private
 from rekisteri.domain import values
 from rekisteri.domain.consent import Channel
 from rekisteri.domain.errors import InvalidInput, NotFound
@@ -55,7 +56,7 @@ def _write(out: Path, columns: list[str], rows: Iterator[dict[str, Any]]) -> int
     """Write atomically: a half-written mailing list must never be used."""
     tmp = out.with_name(f".{out.name}.tmp")
     count = 0
-    with tmp.open("w", newline="", encoding="utf-8") as fh:
+    with open_private(tmp) as fh:  # names and addresses: the owner's eyes only
         writer = csv.writer(fh)
         writer.writerow(columns)
         for row in rows:

@@ -10,6 +10,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from rekisteri.adapters.private_files import open_private, private_directory, write_private
 from rekisteri.adapters.reports import access
 from rekisteri.catalogue import Lang, Role
 from rekisteri.domain.errors import InvalidInput
@@ -205,14 +206,14 @@ def fulfil(
         if done.access is not None:
             files = access.write_files(done.access, out, pdf=pdf)
         if done.portable is not None:
-            out.mkdir(parents=True, exist_ok=True)
+            private_directory(out)
             stem = out / f"portability-{done.reference}"
             files["json"] = stem.with_suffix(".json")
-            files["json"].write_bytes(done.portable.to_json())
+            write_private(files["json"], done.portable.to_json())
             files["csv"] = out / f"portability-{done.reference}-provided.csv"
-            files["csv"].write_text(done.portable.provided_csv(), encoding="utf-8")
+            write_private(files["csv"], done.portable.provided_csv())
             files["readings"] = out / f"portability-{done.reference}-readings.csv"
-            with files["readings"].open("w", encoding="utf-8", newline="") as fh:
+            with open_private(files["readings"]) as fh:
                 access.write_readings_csv(done.portable.readings(), fh)
     console.print(f"{done.reference}: {done.kind.value} fulfilled", markup=False)
     for fmt, path in files.items():

@@ -59,7 +59,7 @@ def _rectification(
     changed = customers.rectify_person(
         uow,
         row.person_id,
-        d["changes"],
+        requests.opened_changes(uow, d["changes"]),
         d.get("reason") or f"rectification request {row.reference}",
         prov,
         for_request=row.id,

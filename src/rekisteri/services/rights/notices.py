@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from rekisteri.adapters.schema.rights import recipient_notification, rights_request
+from rekisteri.catalogue import Category
 from rekisteri.domain import values
 from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
 from rekisteri.services import disclosures
@@ -105,4 +106,8 @@ def pending(uow: UnitOfWork) -> list[dict[str, Any]]:
         )
         .order_by(recipient_notification.c.id)
     ).mappings()
-    return [dict(r) for r in rows]
+    found = [dict(r) for r in rows]
+    uow.note_read(
+        {r["person_id"] for r in found}, [Category.RIGHTS_REQUEST], "recipient notifications"
+    )
+    return found

@@ -16,7 +16,7 @@ from rekisteri.adapters.schema.rights import (
     rights_request,
     rights_request_event,
 )
-from rekisteri.catalogue import Category
+from rekisteri.catalogue import Category, Sensitivity
 from rekisteri.domain import values
 from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
 from rekisteri.domain.register import Provenance
@@ -35,6 +35,7 @@ from rekisteri.domain.requests import (
 from rekisteri.services.unit_of_work import UnitOfWork
 
 REQ = rights_request
+SEALED = "(salattu / krypterad / encrypted)"
 
 
 @dataclass(frozen=True)
@@ -48,20 +49,54 @@ class NewRequest:
 
 
 def _event(uow: UnitOfWork, request_id: int, event: str, note: str | None = None) -> None:
+    """One step of a request's life; also a change of the person's data for the audit trail."""
     uow.execute(
         rights_request_event.insert().values(
             request_id=request_id, at=uow.now(), actor=uow.actor.name, event=event, note=note
         )
     )
+    person_id = uow.execute(select(REQ.c.person_id).where(REQ.c.id == request_id)).scalar()
+    uow.note_change(
+        [] if person_id is None else [int(person_id)], [Category.RIGHTS_REQUEST], f"request {event}"
+    )
 
 
-def _details(kind: RequestKind, details: dict[str, Any] | None) -> dict[str, Any]:
+def _details(uow: UnitOfWork, kind: RequestKind, details: dict[str, Any] | None) -> dict[str, Any]:
     d = dict(details or {})
     if kind is RequestKind.RECTIFICATION:
         changes = d.get("changes")
         if not isinstance(changes, dict) or not changes:
             raise InvalidInput("details.changes", "a rectification names what to correct")
+        # A corrected identity code is sealed as the history seals it: never plain in a table.
+        d["changes"] = {
+            f: uow.cipher.seal_text(_sealed_key(f), v) if _sealed(uow, f, v) else v
+            for f, v in changes.items()
+        }
     return d
+
+
+def _sealed_key(field: str) -> str:
+    return f"person.{field}"  # a rectification request corrects the person's own attributes
+
+
+def _sealed(uow: UnitOfWork, field: str, value: Any) -> bool:
+    key = _sealed_key(field)
+    return (
+        isinstance(value, str)
+        and bool(value)
+        and key in uow.catalogue
+        and uow.catalogue[key].sensitivity is Sensitivity.ENCRYPTED
+    )
+
+
+def opened_changes(uow: UnitOfWork, changes: dict[str, Any]) -> dict[str, Any]:
+    """The changes a rectification request asked for, sealed values opened (to apply them)."""
+    return {
+        f: uow.cipher.open_text(_sealed_key(f), v)
+        if isinstance(v, str) and v.startswith("enc:")
+        else v
+        for f, v in changes.items()
+    }
 
 
 def new_request(
@@ -84,7 +119,7 @@ def new_request(
         if how is not ReceivedHow.WEB_FORM:
             raise InvalidInput("person", "a request names the person who made it")
         return _unidentified(uow, k, on, details or {}, provenance)
-    d = _details(k, details)
+    d = _details(uow, k, details)
     if uow.execute(select(person.c.id).where(person.c.id == person_id)).first() is None:
         raise NotFound("person", person_id)
     open_one = uow.execute(
@@ -326,7 +361,9 @@ def listing(uow: UnitOfWork, which: str = "open") -> list[dict[str, Any]]:
     condition = conditions[which]
     if condition is not None:
         q = q.where(condition)
-    return [summary(r, today) for r in uow.execute(q)]
+    rows = list(uow.execute(q))
+    uow.note_read({r.person_id for r in rows}, [Category.RIGHTS_REQUEST], "requests desk")
+    return [summary(r, today) for r in rows]
 
 
 def summary(row: Any, today: dt.date) -> dict[str, Any]:
@@ -352,15 +389,28 @@ def summary(row: Any, today: dt.date) -> dict[str, Any]:
     }
 
 
+def _shown_details(stored: str | None) -> dict[str, Any] | None:
+    if not stored:
+        return None
+    d: dict[str, Any] = json.loads(stored)
+    if isinstance(d.get("changes"), dict):
+        d["changes"] = {
+            f: SEALED if isinstance(v, str) and v.startswith("enc:") else v
+            for f, v in d["changes"].items()
+        }
+    return d
+
+
 def show(uow: UnitOfWork, key: int | str) -> dict[str, Any]:
     row = load(uow, key)
+    uow.note_read([row.person_id], [Category.RIGHTS_REQUEST], "rights request")
     out = summary(row, uow.today()) | {
         "verified_how": row.verified_how,
         "verified_by": row.verified_by,
         "verified_at": row.verified_at,
         "extension_reason": row.extension_reason,
         "extension_notice_on": row.extension_notice_on,
-        "details": json.loads(row.details) if row.details else None,
+        "details": _shown_details(row.details),
         "outcome": json.loads(row.outcome) if row.outcome else None,
         "created_by": row.created_by,
         "source": row.source,
