@@ -74,6 +74,10 @@ def test_killing_an_import_leaves_the_database_as_before(
         **os.environ,
         "REKISTERI_DATABASE_URL": settings.database_url,
         "REKISTERI_SECRET_KEY": keyring.to_json(),
+        # A small page cache makes SQLite spill the open transaction into the WAL as it goes,
+        # which is what this test watches for; with the default 64 MiB the whole file would
+        # sit in memory until the commit and the kill would come too late.
+        "REKISTERI_SQLITE_CACHE_MIB": "2",
     }
     db_file = (
         Path(settings.database_url.removeprefix("sqlite:///"))

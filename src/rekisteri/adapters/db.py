@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,9 +28,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
-    # 64 MiB of page cache: bulk loads into indexed tables thrash the default 2 MiB.
-    cursor.execute("PRAGMA cache_size=-65536")
+    cursor.execute(sqlite_cache_pragma())
     cursor.close()
+
+
+def sqlite_cache_pragma() -> str:
+    """64 MiB of page cache by default: bulk loads into indexed tables thrash SQLite's 2 MiB
+    (REKISTERI_SQLITE_CACHE_MIB overrides it)."""
+    cache_mib = int(os.environ.get("REKISTERI_SQLITE_CACHE_MIB", "64"))
+    return f"PRAGMA cache_size=-{cache_mib * 1024}"
 
 
 def alembic_config(url: str) -> Config:

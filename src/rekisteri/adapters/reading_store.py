@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Connection, text
 
+from rekisteri.adapters.db import sqlite_cache_pragma
 from rekisteri.adapters.schema.consumption import reading, reading_correction
 
 COLUMNS = ("metering_point_id", "ts", "wh", "quality", "resolution")
@@ -45,8 +46,8 @@ class ReadingWriter:
                     "wh integer, quality smallint, resolution smallint) ON COMMIT DROP"
                 )
         else:
-            # A bigger page cache keeps the primary-key b-tree in memory during the load.
-            self.conn.exec_driver_sql("PRAGMA cache_size=-65536")
+            # A big page cache keeps the primary-key b-tree in memory during the load.
+            self.conn.exec_driver_sql(sqlite_cache_pragma())
             self.conn.exec_driver_sql(
                 "CREATE TEMP TABLE IF NOT EXISTS incoming_conflict (metering_point_id integer, "
                 "ts integer, wh integer, quality integer, resolution integer)"
