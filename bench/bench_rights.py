@@ -3,8 +3,9 @@ separately) and the retention run over a demo register.
 
     python bench/bench_rights.py [--customers 100000] [--readings 0] [--database-url URL]
 
---readings N plugs a synthetic readings provider of N 15-minute values (six years is about
-210,000) into the package until issue 6's real provider is wired; 0 keeps the provider empty.
+--readings N imports N 15-minute readings (six years is about 210,000) through the Datahub import
+path for a customer whose contract has run longer than that, and builds that customer's package:
+the readings come from the database through the real attribution, as in production.
 Each figure is printed beside a limit of this machine measured in the same run.
 """
 
@@ -17,36 +18,56 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
+import polars as pl
 from sqlalchemy import func, select
 
 from rekisteri.adapters import db
 from rekisteri.adapters.crypto import Cipher, Keyring
+from rekisteri.adapters.datahub import write_datahub_file
 from rekisteri.adapters.reports import access
 from rekisteri.adapters.schema import metadata
+from rekisteri.adapters.schema.register import contract, metering_point
 from rekisteri.config import Settings
 from rekisteri.services import demo
+from rekisteri.services.readings_import import import_datahub_file
 from rekisteri.services.rights import package, retention
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 
 ACTOR = Actor("bench")
 
 
-def _synthetic_readings(gsrn: str, n: int) -> Iterator[package.Reading]:
-    start = dt.datetime(2019, 1, 1, tzinfo=dt.UTC)
-    step = dt.timedelta(minutes=15)
-    for i in range(n):
-        yield package.Reading(gsrn, start + i * step, 100 + i % 700, "OK")
+def _customer_with_long_contract(reg: RegisterApp, n: int) -> tuple[int, str]:
+    """A person whose open contract began before the first of the n readings, and its GSRN."""
+    since = reg.clock().date() - dt.timedelta(minutes=15 * n) - dt.timedelta(days=2)
+    with reg.reading(ACTOR) as uow:
+        row = uow.execute(
+            select(contract.c.person_id, metering_point.c.gsrn)
+            .join(metering_point, metering_point.c.site_id == contract.c.site_id)
+            .where(contract.c.start_date <= since, contract.c.end_date.is_(None))
+            .order_by(contract.c.id)
+            .limit(1)
+        ).one()
+    return int(row.person_id), str(row.gsrn)
 
 
-def _monthly(n: int) -> list[package.MonthlyTotal]:
-    months = max(1, n // (4 * 24 * 30))
-    return [
-        package.MonthlyTotal(f"{2019 + m // 12}-{m % 12 + 1:02d}", 400 + (m * 37) % 600)
-        for m in range(months)
-    ]
+def _import_readings(reg: RegisterApp, gsrn: str, n: int, where: Path) -> None:
+    end = int(dt.datetime.combine(reg.clock().date(), dt.time(), dt.UTC).timestamp())
+    first = end - n * 900
+    frame = pl.DataFrame(
+        {
+            "gsrn": [gsrn] * n,
+            "ts": list(range(first, end, 900)),
+            "wh": [100 + i % 700 for i in range(n)],
+            "quality": ["OK"] * n,
+            "resolution": [900] * n,
+        }
+    )
+    path = where / "readings.csv"
+    write_datahub_file(path, [frame])
+    with reg.unit_of_work(ACTOR) as uow:
+        import_datahub_file(uow, path)
 
 
 def timed(fn, repeat: int = 3):  # type: ignore[no-untyped-def]
@@ -71,21 +92,17 @@ def main() -> None:
     settings = Settings(database_url=url, secret_key=keyring.to_json())
     reg = RegisterApp(db.make_engine(url), Cipher(keyring), settings)
     t0 = time.perf_counter()
-    made = demo.generate(reg, args.customers, seed=1)
+    demo.generate(reg, args.customers, seed=1)
     took = time.perf_counter() - t0
     print(f"demo register: {args.customers:,} customers in {took:.1f} s ({url.split(':')[0]})")
 
+    pid, gsrn = _customer_with_long_contract(reg, args.readings)
     if args.readings:
-        package.READINGS_PROVIDERS.append(
-            lambda uow, pid: _synthetic_readings("643000000000000017", args.readings)
-        )
-        package.MONTHLY_PROVIDERS.append(lambda uow, pid: _monthly(args.readings))
-    number = made.sample_customer_numbers[0]
+        t0 = time.perf_counter()
+        _import_readings(reg, gsrn, args.readings, tmp)
+        print(f"imported {args.readings:,} readings in {time.perf_counter() - t0:.1f} s")
     rows: list[tuple[str, float, str]] = []
     with reg.reading(ACTOR) as uow:
-        from rekisteri.services.customer_view import resolve_person
-
-        pid = resolve_person(uow, number)
 
         def json_csv() -> int:
             p = package.build(uow, pid)
