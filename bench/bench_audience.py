@@ -30,6 +30,7 @@ from rekisteri.adapters.crypto import Cipher, Keyring
 from rekisteri.config import Settings
 from rekisteri.domain.consent import Channel
 from rekisteri.domain.marketing import AudiencePurpose
+from rekisteri.entrypoints.cli.marketing import ADDRESS_COLUMNS
 from rekisteri.services import audience
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 
@@ -214,10 +215,14 @@ def bench_backend(name: str, url: str, args: argparse.Namespace, out: Path) -> l
         def build_and_write(spec: audience.AudienceSpec = spec) -> dict[str, int]:
             with reg.reading(Actor.system("bench")) as uow, audience.build(uow, spec) as a:
                 counts = a.counts()
-                with out.open("w", newline="") as fh:
+                # As `rekisteri audience --out` writes it: batches of tuples, csv.writerows.
+                columns = ["id", "customer_number", "name", *ADDRESS_COLUMNS[spec.channel]]
+                columns.append("language")
+                with out.open("w", newline="", encoding="utf-8") as fh:
                     writer = csv.writer(fh)
-                    for r in a.rows():
-                        writer.writerow(r.values())
+                    writer.writerow(columns)
+                    for batch in a.batches(columns):
+                        writer.writerows(batch)
                 return counts
 
         t_read, _ = _timed(read_inputs)

@@ -225,12 +225,16 @@ def test_the_sql_and_the_domain_agree_for_every_person_purpose_and_channel(
     for purpose in AudiencePurpose:
         for channel in Channel:
             spec = audience.AudienceSpec(purpose, channel)
-            with register.reading(STAFF) as uow:
+            with register.reading(STAFF) as uow, audience.build(uow, spec) as built:
+                t = built.table
+                whole = dict(uow.execute(select(t.c.person_id, built.reason)).tuples().all())
                 for pid in people:
                     why = audience.explain(uow, spec, pid)
                     assert why is not None
                     expected = why.decision.reason.value if why.decision.reason else None
                     assert why.sql_reason == expected, (purpose, channel, pid)
+                    # the audience over everyone concludes what the one-person query does
+                    assert whole[pid] == expected, (purpose, channel, pid)
 
 
 @pytest.mark.parametrize("channel", list(Channel))

@@ -228,3 +228,21 @@ def test_concurrent_appends_keep_one_chain(register: RegisterApp) -> None:
     verdict = audit.verify_trail(register)
     assert verdict.ok, verdict
     assert verdict.checked == 4 + 4 * 15
+
+
+def test_a_read_of_many_persons_names_each_and_the_chain_holds(register: RegisterApp) -> None:
+    # Above a thousand subjects the subjects go in bulk through the driver (COPY on
+    # PostgreSQL): the same rows, and the chain still verifies.
+    many = list(range(1, 2502))
+    actor = Actor("markkinointi", Role.CUSTOMER_SERVICE, via="test")
+    with register.reading(actor) as uow:
+        uow.note_read(many, [Category.CONTACT], "a large audience")
+    with register.engine.connect() as conn:
+        seq = conn.execute(select(audit_entry.c.seq).order_by(audit_entry.c.seq.desc())).scalar()
+        named = conn.execute(
+            select(audit_subject.c.person_id)
+            .where(audit_subject.c.seq == seq)
+            .order_by(audit_subject.c.person_id)
+        ).scalars()
+        assert list(named) == many
+    assert audit.verify_trail(register).ok

@@ -120,6 +120,32 @@ _ADD_ENTRY = audit_entry.insert()
 _ADD_SUBJECT = audit_subject.insert()
 
 
+# Above this many subjects (an audience names hundreds of thousands of persons) they go
+# through the driver itself: COPY on PostgreSQL, the driver's executemany on SQLite, instead
+# of a parameter dict per row.
+_BULK_SUBJECTS = 1000
+
+
+def _add_subjects(connection: Connection, subjects: list[tuple[int, int]]) -> None:
+    if len(subjects) < _BULK_SUBJECTS:
+        connection.execute(_ADD_SUBJECT, [{"seq": s, "person_id": p} for s, p in subjects])
+        return
+    driver: Any = connection.connection.dbapi_connection
+    if connection.dialect.name == "postgresql":
+        with (
+            driver.cursor() as cursor,
+            cursor.copy("COPY audit_subject (seq, person_id) FROM STDIN") as copy,
+        ):
+            for row in subjects:
+                copy.write_row(row)
+        return
+    cursor = driver.cursor()
+    try:
+        cursor.executemany("INSERT INTO audit_subject (seq, person_id) VALUES (?, ?)", subjects)
+    finally:
+        cursor.close()
+
+
 def append(connection: Connection, key: bytes, entries: Sequence[NewEntry], at: dt.datetime) -> int:
     """Append entries in the caller's transaction; returns the last seq."""
     if not entries:
@@ -129,17 +155,17 @@ def append(connection: Connection, key: bytes, entries: Sequence[NewEntry], at: 
     seq = int(locked.seq) - n
     prev = str(locked.entry_hash)
     rows: list[dict[str, Any]] = []
-    subjects: list[dict[str, int]] = []
+    subjects: list[tuple[int, int]] = []
     for entry in entries:
         seq += 1
         values = stored_values(entry, seq, at)
         values["prev_hash"] = prev
         values["entry_hash"] = prev = entry_hash(key, prev, canonical(values))
         rows.append(values)
-        subjects.extend({"seq": seq, "person_id": p} for p in sorted(set(entry.person_ids)))
+        subjects.extend((seq, p) for p in sorted(set(entry.person_ids)))
     connection.execute(_ADD_ENTRY, rows)
     if subjects:
-        connection.execute(_ADD_SUBJECT, subjects)
+        _add_subjects(connection, subjects)
     connection.execute(_MOVE_HEAD, {"last_hash": prev, "last_tag": head_tag(key, seq, prev)})
     return seq
 

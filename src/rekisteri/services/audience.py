@@ -10,7 +10,7 @@ once. No Python loop over persons; --explain runs the same statements for one pe
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -66,6 +66,21 @@ from rekisteri.services.unit_of_work import UnitOfWork
 
 # A renewal offer goes out this many days before a fixed-term contract ends.
 RENEWAL_WINDOW_DAYS = 90
+# What a list of contactable persons may hold (Audience.batches), in this order.
+LISTED_COLUMNS = (
+    "id",
+    "customer_number",
+    "name",
+    "email",
+    "phone",
+    "street",
+    "postal_code",
+    "post_office",
+    "country",
+    "language",
+)
+# A person's current contact point of a kind: the newest valid one.
+NEWEST_FIRST = (contact_point.c.valid_from.desc(), contact_point.c.id.desc())
 
 
 @dataclass(frozen=True)
@@ -79,12 +94,14 @@ class AudienceSpec:
         return self.purpose in DIRECT_MARKETING
 
 
-def _latest_state(purpose: str, channel: str, now: dt.datetime) -> Any:
+def _latest_state(
+    purpose: str, channel: str, now: dt.datetime, person_id: Any = person.c.id
+) -> Any:
     """The ledger state of (purpose, channel) at `now` for the current person row."""
     return (
         select(state_expression(now))
         .where(
-            ce.c.person_id == person.c.id,
+            ce.c.person_id == person_id,
             ce.c.purpose == purpose,
             ce.c.channel == channel,
             ce.c.at <= now,
@@ -99,140 +116,190 @@ def _flag(condition: ColumnElement[bool]) -> Any:
     return case((condition, 1), else_=0)
 
 
-def facts_query(uow: UnitOfWork, spec: AudienceSpec) -> Select[Any]:
-    """One row per person: every fact the rules need, each computed once.
+def facts_query(uow: UnitOfWork, spec: AudienceSpec, person_id: int | None = None) -> Select[Any]:
+    """One row per person (or only `person_id`'s): every fact the rules need, each computed once.
 
     SQLite runs the per-person lookups as correlated subqueries (index nested loops are what
     it does best); PostgreSQL gets the same facts as outer joins of set-wise aggregates
     (DISTINCT-ON-style window ranks and GROUP BYs), which it hashes and merges.
     """
+    if uow.connection.dialect.name == "postgresql":
+        query = _joined_facts(uow, spec)
+    else:
+        query = _looked_up_facts(uow, spec)
+    return query if person_id is None else query.where(person.c.id == person_id)
+
+
+def _looked_up_facts(uow: UnitOfWork, spec: AudienceSpec) -> Select[Any]:
     now, today = uow.now(), uow.today()
-    joined = uow.connection.dialect.name == "postgresql"
-    source: Any = person
     consent = spec.purpose.consent_purpose
-    channel = spec.channel.value
-    cp = contact_point
     state: Any = null()
     if consent is not None:
-        if joined:
-            ranked = (
-                select(
-                    ce.c.person_id,
-                    state_expression(now).label("state"),
-                    func.row_number()
-                    .over(partition_by=ce.c.person_id, order_by=(ce.c.at.desc(), ce.c.id.desc()))
-                    .label("rank"),
-                )
-                .where(ce.c.purpose == consent.value, ce.c.channel == channel, ce.c.at <= now)
-                .subquery("latest")
-            )
-            source = source.outerjoin(
-                ranked, and_(ranked.c.person_id == person.c.id, ranked.c.rank == 1)
-            )
-            state = ranked.c.state
-        else:
-            state = _latest_state(consent.value, channel, now)
-    banned: Any = literal(0)
-    if spec.marketing and spec.channel not in ELECTRONIC:
-        ban_holders = (
-            select(marketing_ban_match.c.person_id)
-            .join(marketing_ban, marketing_ban.c.id == marketing_ban_match.c.ban_id)
-            .where(
-                marketing_ban_match.c.channel == channel,
-                or_(marketing_ban.c.expires_on.is_(None), marketing_ban.c.expires_on > today),
-            )
-        )
-        if joined:
-            holders = ban_holders.distinct().subquery("banned")
-            source = source.outerjoin(holders, holders.c.person_id == person.c.id)
-            banned = _flag(holders.c.person_id.is_not(None))
-        else:
-            banned = _flag(
-                exists(ban_holders.where(marketing_ban_match.c.person_id == person.c.id))
-            )
-    valid_contact = and_(
-        cp.c.kind == contact_kind_for(spec.channel),
-        cp.c.valid_from <= today,
-        or_(cp.c.valid_to.is_(None), cp.c.valid_to >= today),
-    )
-    newest_first = (cp.c.valid_from.desc(), cp.c.id.desc())
-    if joined:
-        points = (
-            select(
-                cp.c.person_id,
-                cp.c.id,
-                func.row_number()
-                .over(partition_by=cp.c.person_id, order_by=newest_first)
-                .label("rank"),
-            )
-            .where(valid_contact)
-            .subquery("point")
-        )
-        source = source.outerjoin(
-            points, and_(points.c.person_id == person.c.id, points.c.rank == 1)
-        )
-        contact: Any = points.c.id
-    else:
-        contact = (
-            select(cp.c.id)
-            .where(cp.c.person_id == person.c.id, valid_contact)
-            .order_by(*newest_first)
-            .limit(1)
-            .scalar_subquery()
-        )
-    contacts: Any = literal(0)
-    if spec.marketing:
-        since = now - dt.timedelta(days=365)
-        window = and_(mc.c.sent_at > since, mc.c.sent_at <= now)
-        if joined:
-            sent = (
-                select(mc.c.person_id, func.count().label("sent"))
-                .where(window)
-                .group_by(mc.c.person_id)
-                .subquery("sent")
-            )
-            source = source.outerjoin(sent, sent.c.person_id == person.c.id)
-            contacts = func.coalesce(sent.c.sent, 0)
-        else:
-            contacts = (
-                select(func.count(mc.c.id))
-                .where(mc.c.person_id == person.c.id, window)
-                .scalar_subquery()
-            )
-    renewal: Any = literal(0)
-    if spec.purpose is AudiencePurpose.RENEWAL_OFFER:
-        renewal = _flag(
-            exists(
-                select(contract.c.id).where(
-                    contract.c.person_id == person.c.id,
-                    contract.c.fixed_term_end.is_not(None),
-                    contract.c.fixed_term_end >= today,
-                    contract.c.fixed_term_end <= today + dt.timedelta(days=RENEWAL_WINDOW_DAYS),
-                    or_(contract.c.end_date.is_(None), contract.c.end_date > today),
-                )
-            )
-        )
-    profiling: Any = literal(0)
-    in_segment: Any = literal(1)
-    if spec.segment is not None:
-        profiling = _flag(
-            _latest_state(ConsentPurpose.PROFILING.value, ANY_CHANNEL, now).in_(
-                ("prohibited", "withdrawn")
-            )
-        )
-        in_segment = _flag(segments.definition_sql(spec.segment, today))
+        state = _latest_state(consent.value, spec.channel.value, now)
+    profiling, in_segment = _segment_facts(spec, now, today)
     return select(
+        *_own_facts(today),
+        state.label("state"),
+        _banned(spec, today, person.c.id).label("banned"),
+        _contact(spec, today, person.c.id).label("contact_point_id"),
+        _contacts(spec, now, person.c.id).label("contacts"),
+        _renewal(spec, today, person.c.id).label("renewal"),
+        profiling.label("profiling_objection"),
+        in_segment.label("in_segment"),
+    )
+
+
+def _own_facts(today: dt.date) -> list[Any]:
+    return [
         person.c.id.label("person_id"),
         person.c.kind.label("kind"),
         _flag(and_(person.c.deceased_on.is_not(None), person.c.deceased_on <= today)).label(
             "deceased"
         ),
         _flag(person.c.restricted == true()).label("restricted"),
+    ]
+
+
+def _segment_facts(spec: AudienceSpec, now: dt.datetime, today: dt.date) -> tuple[Any, Any]:
+    """(objected to profiling, placed by the segment's rules), for a segmented audience."""
+    if spec.segment is None:
+        return literal(0), literal(1)
+    profiling = _flag(
+        _latest_state(ConsentPurpose.PROFILING.value, ANY_CHANNEL, now).in_(
+            ("prohibited", "withdrawn")
+        )
+    )
+    return profiling, _flag(segments.definition_sql(spec.segment, today))
+
+
+def _valid_contact(spec: AudienceSpec, today: dt.date) -> ColumnElement[bool]:
+    cp = contact_point
+    return and_(
+        cp.c.kind == contact_kind_for(spec.channel),
+        cp.c.valid_from <= today,
+        or_(cp.c.valid_to.is_(None), cp.c.valid_to >= today),
+    )
+
+
+def _ban_holders(spec: AudienceSpec, today: dt.date) -> Select[Any]:
+    return (
+        select(marketing_ban_match.c.person_id)
+        .join(marketing_ban, marketing_ban.c.id == marketing_ban_match.c.ban_id)
+        .where(
+            marketing_ban_match.c.channel == spec.channel.value,
+            or_(marketing_ban.c.expires_on.is_(None), marketing_ban.c.expires_on > today),
+        )
+    )
+
+
+def _banned(spec: AudienceSpec, today: dt.date, pid: Any) -> Any:
+    if not spec.marketing or spec.channel in ELECTRONIC:
+        return literal(0)
+    holders = _ban_holders(spec, today)
+    return _flag(exists(holders.where(marketing_ban_match.c.person_id == pid)))
+
+
+def _contact(spec: AudienceSpec, today: dt.date, pid: Any) -> Any:
+    cp = contact_point
+    return (
+        select(cp.c.id)
+        .where(cp.c.person_id == pid, _valid_contact(spec, today))
+        .order_by(*NEWEST_FIRST)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _contact_window(now: dt.datetime) -> ColumnElement[bool]:
+    return and_(mc.c.sent_at > now - dt.timedelta(days=365), mc.c.sent_at <= now)
+
+
+def _contacts(spec: AudienceSpec, now: dt.datetime, pid: Any) -> Any:
+    if not spec.marketing:
+        return literal(0)
+    return (
+        select(func.count(mc.c.id))
+        .where(mc.c.person_id == pid, _contact_window(now))
+        .scalar_subquery()
+    )
+
+
+def _renewal(spec: AudienceSpec, today: dt.date, pid: Any) -> Any:
+    if spec.purpose is not AudiencePurpose.RENEWAL_OFFER:
+        return literal(0)
+    return _flag(
+        exists(
+            select(contract.c.id).where(
+                contract.c.person_id == pid,
+                contract.c.fixed_term_end.is_not(None),
+                contract.c.fixed_term_end >= today,
+                contract.c.fixed_term_end <= today + dt.timedelta(days=RENEWAL_WINDOW_DAYS),
+                or_(contract.c.end_date.is_(None), contract.c.end_date > today),
+            )
+        )
+    )
+
+
+def _joined_facts(uow: UnitOfWork, spec: AudienceSpec) -> Select[Any]:
+    """The facts for PostgreSQL: outer joins of set-wise aggregates over each input."""
+    now, today = uow.now(), uow.today()
+    source: Any = person
+    consent = spec.purpose.consent_purpose
+    state: Any = null()
+    if consent is not None:
+        ranked = (
+            select(
+                ce.c.person_id,
+                state_expression(now).label("state"),
+                func.row_number()
+                .over(partition_by=ce.c.person_id, order_by=(ce.c.at.desc(), ce.c.id.desc()))
+                .label("rank"),
+            )
+            .where(
+                ce.c.purpose == consent.value, ce.c.channel == spec.channel.value, ce.c.at <= now
+            )
+            .subquery("latest")
+        )
+        source = source.outerjoin(
+            ranked, and_(ranked.c.person_id == person.c.id, ranked.c.rank == 1)
+        )
+        state = ranked.c.state
+    banned: Any = literal(0)
+    if spec.marketing and spec.channel not in ELECTRONIC:
+        holders = _ban_holders(spec, today).distinct().subquery("banned")
+        source = source.outerjoin(holders, holders.c.person_id == person.c.id)
+        banned = _flag(holders.c.person_id.is_not(None))
+    cp = contact_point
+    points = (
+        select(
+            cp.c.person_id,
+            cp.c.id,
+            func.row_number()
+            .over(partition_by=cp.c.person_id, order_by=NEWEST_FIRST)
+            .label("rank"),
+        )
+        .where(_valid_contact(spec, today))
+        .subquery("point")
+    )
+    source = source.outerjoin(points, and_(points.c.person_id == person.c.id, points.c.rank == 1))
+    contacts: Any = literal(0)
+    if spec.marketing:
+        sent = (
+            select(mc.c.person_id, func.count().label("sent"))
+            .where(_contact_window(now))
+            .group_by(mc.c.person_id)
+            .subquery("sent")
+        )
+        source = source.outerjoin(sent, sent.c.person_id == person.c.id)
+        contacts = func.coalesce(sent.c.sent, 0)
+    profiling, in_segment = _segment_facts(spec, now, today)
+    return select(
+        *_own_facts(today),
         state.label("state"),
         banned.label("banned"),
-        contact.label("contact_point_id"),
+        points.c.id.label("contact_point_id"),
         contacts.label("contacts"),
-        renewal.label("renewal"),
+        _renewal(spec, today, person.c.id).label("renewal"),
         profiling.label("profiling_objection"),
         in_segment.label("in_segment"),
     ).select_from(source)
@@ -319,6 +386,16 @@ class Audience:
 
     def rows(self) -> Iterator[dict[str, Any]]:
         """The contactable persons: id, customer number, name, address or number, language."""
+        for batch in self.batches(LISTED_COLUMNS):
+            for row in batch:
+                yield dict(zip(LISTED_COLUMNS, row, strict=True))
+
+    def batches(
+        self, columns: Sequence[str], size: int = 20_000
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """The contactable persons in person order, `size` rows at a time, each a tuple of
+        `columns` (of LISTED_COLUMNS): made by the database in one joined query, so a writer
+        can hand whole batches to csv.writerows instead of building a dict per person."""
         t, p, cp = self.table, person, contact_point
         name = func.coalesce(p.c.first_names + " " + p.c.last_name, p.c.organisation_name)
         language = case(
@@ -326,35 +403,54 @@ class Audience:
             (p.c.mother_tongue.in_(("en", "other")), "en"),
             else_="fi",
         )
+        listed: dict[str, Any] = {
+            "id": p.c.id,
+            "customer_number": p.c.customer_number,
+            "name": name,
+            "email": cp.c.email,
+            "phone": cp.c.phone,
+            "street": cp.c.street,
+            "postal_code": cp.c.postal_code,
+            "post_office": cp.c.post_office,
+            "country": cp.c.country,
+            "language": language,
+        }
         query = (
-            select(
-                p.c.id,
-                p.c.customer_number,
-                name.label("name"),
-                cp.c.email,
-                cp.c.phone,
-                cp.c.street,
-                cp.c.postal_code,
-                cp.c.post_office,
-                cp.c.country,
-                language.label("language"),
-            )
+            select(*(listed[c].label(c) for c in columns))
             .select_from(t)
             .join(p, p.c.id == t.c.person_id)
             .join(cp, cp.c.id == t.c.contact_point_id)
             .where(self.reason.is_(None))
             .order_by(t.c.person_id)
-            .execution_options(yield_per=10_000)  # streamed: a million rows never in memory
         )
-        listed: list[int] = []
-        for row in self.uow.execute(query):
-            listed.append(row.id)
-            yield row._asdict()
-        self.uow.note_read(
-            listed,
-            [Category.IDENTITY, Category.CONTACT, Category.MARKETING],
-            f"audience {self.spec.purpose.value}/{self.spec.channel.value}",
-        )
+        # The read is noted even when the caller stops early: what was handed out was read.
+        ids: list[int] = []
+        try:
+            # Fetched from the driver's own cursor, streamed (server-side on PostgreSQL): a
+            # million rows never in memory at once, and no per-row object beyond the
+            # driver's tuple. The statement holds only literals (purposes, reasons, the cap),
+            # so it is compiled with them inline and the columns need no conversion.
+            conn = self.uow.connection
+            sql = query.add_columns(p.c.id.label("_audited")).compile(
+                dialect=conn.dialect, compile_kwargs={"literal_binds": True}
+            )
+            driver = conn.connection.dbapi_connection
+            assert driver is not None
+            postgres = conn.dialect.name == "postgresql"
+            cursor = driver.cursor(name="audience_list") if postgres else driver.cursor()
+            try:
+                cursor.execute(str(sql))
+                while part := cursor.fetchmany(size):
+                    ids.extend(r[-1] for r in part)
+                    yield [r[:-1] for r in part]
+            finally:
+                cursor.close()
+        finally:
+            self.uow.note_read(
+                ids,
+                [Category.IDENTITY, Category.CONTACT, Category.MARKETING],
+                f"audience {self.spec.purpose.value}/{self.spec.channel.value}",
+            )
 
 
 @contextmanager
@@ -389,7 +485,7 @@ class Explanation:
 
 def explain(uow: UnitOfWork, spec: AudienceSpec, person_id: int) -> Explanation | None:
     """Why one person is in or out, rule by rule (None: no such person)."""
-    facts = facts_query(uow, spec).where(person.c.id == person_id).subquery("facts")
+    facts = facts_query(uow, spec, person_id).subquery("facts")
     cap = uow.settings.marketing_contacts_per_year
     row = uow.execute(select(*facts.c, reason_sql(facts.c, spec, cap).label("reason"))).first()
     if row is None:
