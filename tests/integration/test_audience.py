@@ -227,7 +227,7 @@ def test_the_sql_and_the_domain_agree_for_every_person_purpose_and_channel(
             spec = audience.AudienceSpec(purpose, channel)
             with register.reading(STAFF) as uow, audience.build(uow, spec) as built:
                 t = built.table
-                whole = dict(uow.execute(select(t.c.person_id, built.reason)).tuples().all())
+                whole = {r[0]: r[1] for r in uow.execute(select(t.c.person_id, built.reason))}
                 for pid in people:
                     why = audience.explain(uow, spec, pid)
                     assert why is not None
