@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -53,7 +53,3 @@ def migrate(url: str) -> None:
     from alembic import command
 
     command.upgrade(alembic_config(url), "heads")
-
-
-def is_initialised(engine: Engine) -> bool:
-    return inspect(engine).has_table("person")

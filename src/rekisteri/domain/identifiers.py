@@ -78,10 +78,6 @@ def iban(value: str, *, field: str = "iban") -> str:
     return compact
 
 
-def format_iban(value: str) -> str:
-    return str(_iban.format(value))
-
-
 def gs1_check_digit(body: str) -> str:
     """GS1 mod-10: weights 3,1,3,... from the rightmost digit of the body."""
     total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))

@@ -24,7 +24,3 @@ def tail(value: str) -> str:
 def email(value: str) -> str:
     local, _, domain = value.partition("@")
     return f"{local[:1]}***@{domain}"
-
-
-def text(value: str) -> str:
-    return "***"
