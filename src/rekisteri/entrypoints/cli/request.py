@@ -150,12 +150,18 @@ def verify(
     reference: str,
     how: VerifiedHow = typer.Option(..., help="how the identity was verified"),
     note: str = typer.Option("", help="e.g. the document checked (no numbers)"),
+    person: str = typer.Option(
+        "",
+        help="whose identity was checked: customer number, id or identity code (required for "
+        "a request from the web form, which belongs to nobody until verified)",
+    ),
     by: str = BY,
 ) -> None:
     """Record how the requester's identity was verified, and by whom."""
     reg = register()
     with register_errors(), reg.unit_of_work(_actor(by)) as uow:
-        requests.verify(uow, reference, how, note)
+        person_id = resolve_person(uow, person) if person else None
+        requests.verify(uow, reference, how, note, person_id)
     console.print(f"{reference}: verified ({how.value}) by {by}", markup=False)
 
 

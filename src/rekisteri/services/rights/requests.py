@@ -122,27 +122,8 @@ def new_request(
     d = _details(uow, k, details)
     if uow.execute(select(person.c.id).where(person.c.id == person_id)).first() is None:
         raise NotFound("person", person_id)
-    open_one = uow.execute(
-        select(REQ.c.reference).where(
-            REQ.c.person_id == person_id,
-            REQ.c.kind == k.value,
-            REQ.c.state.in_([s.value for s in OPEN_STATES]),
-        )
-    ).first()
-    if open_one is not None:
-        raise RuleViolation(
-            f"this person already has an open {k.value} request: {open_one.reference}"
-        )
-    last = uow.execute(
-        select(REQ.c.id, REQ.c.reference, REQ.c.fulfilled_at)
-        .where(
-            REQ.c.person_id == person_id,
-            REQ.c.kind == RequestKind.ACCESS.value,
-            REQ.c.fulfilled_at.is_not(None),
-        )
-        .order_by(REQ.c.fulfilled_at.desc())
-        .limit(1)
-    ).first()
+    _refuse_duplicate(uow, person_id, k)
+    last = _last_fulfilled_access(uow, person_id)
     repeat = last is not None and is_repeat(
         k, on, last.fulfilled_at.date(), uow.settings.access_repeat_months
     )
@@ -183,6 +164,37 @@ def new_request(
         times.thirty_days,
         last.reference if repeat and last is not None else None,
     )
+
+
+def _refuse_duplicate(
+    uow: UnitOfWork, person_id: int, kind: RequestKind, other_than: int | None = None
+) -> None:
+    """One open request of a kind per person: a second one is a duplicate (named)."""
+    query = select(REQ.c.reference).where(
+        REQ.c.person_id == person_id,
+        REQ.c.kind == kind.value,
+        REQ.c.state.in_([s.value for s in OPEN_STATES]),
+    )
+    if other_than is not None:
+        query = query.where(REQ.c.id != other_than)
+    open_one = uow.execute(query).first()
+    if open_one is not None:
+        raise RuleViolation(
+            f"this person already has an open {kind.value} request: {open_one.reference}"
+        )
+
+
+def _last_fulfilled_access(uow: UnitOfWork, person_id: int) -> Any:
+    return uow.execute(
+        select(REQ.c.id, REQ.c.reference, REQ.c.fulfilled_at)
+        .where(
+            REQ.c.person_id == person_id,
+            REQ.c.kind == RequestKind.ACCESS.value,
+            REQ.c.fulfilled_at.is_not(None),
+        )
+        .order_by(REQ.c.fulfilled_at.desc())
+        .limit(1)
+    ).first()
 
 
 def _unidentified(
@@ -234,6 +246,11 @@ def of_person(uow: UnitOfWork, person_id: int) -> list[dict[str, Any]]:
     return found
 
 
+def _subjects(row: Any) -> list[int]:
+    """Whose request it is, for the audit trail: nobody yet for an unverified web-form one."""
+    return [] if row.person_id is None else [int(row.person_id)]
+
+
 def load(uow: UnitOfWork, key: int | str) -> Any:
     """A request by id or reference."""
     text = str(key).strip()
@@ -251,10 +268,30 @@ def _move(uow: UnitOfWork, row: Any, new: RequestState, **columns: Any) -> None:
     uow.execute(update(REQ).where(REQ.c.id == row.id).values(state=new.value, **columns))
 
 
-def verify(uow: UnitOfWork, key: int | str, how: VerifiedHow | str, note: str = "") -> None:
-    """Record how the requester's identity was verified and by whom (the acting staff user)."""
+def verify(
+    uow: UnitOfWork,
+    key: int | str,
+    how: VerifiedHow | str,
+    note: str = "",
+    person_id: int | None = None,
+) -> None:
+    """Record how the requester's identity was verified and by whom (the acting staff user).
+
+    A request from the public form belongs to nobody until then: verifying it names the person
+    whose identity was checked, and from that moment it is theirs (duplicate and repeat checks
+    apply as for a request registered by staff)."""
     v = values.enum_value(VerifiedHow, how, "verified_how")
     row = load(uow, key)
+    linked: dict[str, Any] = {}
+    if row.person_id is None:
+        if person_id is None:
+            raise InvalidInput(
+                "person",
+                "a request from the web form is verified by naming whose identity was checked",
+            )
+        linked = _link(uow, row, person_id)
+    elif person_id is not None and person_id != row.person_id:
+        raise RuleViolation(f"request {row.reference} is another person's request")
     _move(
         uow,
         row,
@@ -262,8 +299,34 @@ def verify(uow: UnitOfWork, key: int | str, how: VerifiedHow | str, note: str = 
         verified_how=v.value,
         verified_by=uow.actor.name,
         verified_at=uow.now(),
+        **linked,
     )
     _event(uow, row.id, "verified", f"{v.value}{': ' + note if note else ''}")
+    if linked.get("repeat_of") is not None:
+        earlier = uow.execute(select(REQ.c.reference).where(REQ.c.id == linked["repeat_of"]))
+        _event(uow, row.id, "repeat", f"repeats {earlier.scalar()}; the DPO decides on a charge")
+
+
+def _link(uow: UnitOfWork, row: Any, person_id: int) -> dict[str, Any]:
+    """The columns that tie an unidentified web-form request to the verified person."""
+    if uow.execute(select(person.c.id).where(person.c.id == person_id)).first() is None:
+        raise NotFound("person", person_id)
+    kind = RequestKind(row.kind)
+    _refuse_duplicate(uow, person_id, kind, other_than=row.id)
+    last = _last_fulfilled_access(uow, person_id)
+    repeat = last is not None and is_repeat(
+        kind, row.received_on, last.fulfilled_at.date(), uow.settings.access_repeat_months
+    )
+    details = json.loads(row.details) if row.details else {}
+    details.pop("needs_identity_verification", None)
+    columns: dict[str, Any] = {
+        "person_id": person_id,
+        "details": json.dumps(details, ensure_ascii=False) if details else None,
+    }
+    if repeat and last is not None:
+        # Recorded as a "repeat" event by verify(), once the request is the person's.
+        columns |= {"repeat_of": last.id, "charge_decision": None}
+    return columns
 
 
 def start(uow: UnitOfWork, key: int | str) -> None:
@@ -362,7 +425,9 @@ def listing(uow: UnitOfWork, which: str = "open") -> list[dict[str, Any]]:
     if condition is not None:
         q = q.where(condition)
     rows = list(uow.execute(q))
-    uow.note_read({r.person_id for r in rows}, [Category.RIGHTS_REQUEST], "requests desk")
+    # A request from the web form belongs to nobody until verified: no subject to note.
+    subjects = {r.person_id for r in rows if r.person_id is not None}
+    uow.note_read(subjects, [Category.RIGHTS_REQUEST], "requests desk")
     return [summary(r, today) for r in rows]
 
 
@@ -403,7 +468,7 @@ def _shown_details(stored: str | None) -> dict[str, Any] | None:
 
 def show(uow: UnitOfWork, key: int | str) -> dict[str, Any]:
     row = load(uow, key)
-    uow.note_read([row.person_id], [Category.RIGHTS_REQUEST], "rights request")
+    uow.note_read(_subjects(row), [Category.RIGHTS_REQUEST], "rights request")
     out = summary(row, uow.today()) | {
         "verified_how": row.verified_how,
         "verified_by": row.verified_by,

@@ -39,6 +39,12 @@ class RequestIn(Body):
 class VerifyIn(Body):
     how: VerifiedHow
     note: str = Field("", max_length=200)
+    person: str | None = Field(
+        None,
+        max_length=40,
+        description="whose identity was checked (customer number, id or identity code): "
+        "required for a request from the web form, which belongs to nobody until verified",
+    )
 
 
 class ExtendIn(Body):
@@ -106,7 +112,8 @@ def verify_request(
     reference: str, body: VerifyIn, reg: RegisterDep, who: DpoWrites
 ) -> dict[str, Any]:
     with reg.unit_of_work(who.actor) as uow:
-        requests.verify(uow, reference, body.how, body.note)
+        person_id = None if body.person is None else resolve_person(uow, body.person)
+        requests.verify(uow, reference, body.how, body.note, person_id)
         return requests.show(uow, reference)
 
 
