@@ -47,6 +47,8 @@ def test_a_web_form_request_is_tied_to_the_verified_person_and_fulfilled(
     ref = _send_form(api, "access")
     shown = api.get(f"/api/v1/requests/{ref}", headers=dpo).json()
     assert shown["person_id"] is None and shown["state"] == "received"
+    desk = api.get("/api/v1/requests", headers=dpo)  # the DPO's list, with nobody's request on it
+    assert desk.status_code == 200 and [r["reference"] for r in desk.json()] == [ref]
 
     verify = f"/api/v1/requests/{ref}/verify"
     nobody = api.post(verify, json={"how": "callback_to_known_number"}, headers=dpo)
