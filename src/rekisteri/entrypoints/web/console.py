@@ -32,6 +32,7 @@ from rekisteri.domain.requests import ReceivedHow, RequestKind
 from rekisteri.domain.wording import WORDING_VERSION, channel_label, consent_wording, purpose_label
 from rekisteri.entrypoints.api.deps import PersonKey, Principal, RegisterDep, guard
 from rekisteri.entrypoints.web.chart import Bar, Move, consumption_svg
+from rekisteri.entrypoints.web.i18n import translations
 from rekisteri.entrypoints.web.staff import may_change, section, sees, staff_page
 from rekisteri.entrypoints.web.templating import page_language, render_page, url_in
 from rekisteri.services import consumption, ledger, preferences, search, segments
@@ -87,10 +88,8 @@ def search_page(
 
 def _moves(uow: UnitOfWork, person_id: int, lang: Lang) -> list[Move]:
     """Move dates: where the person's contract periods at a site begin and end."""
-    words = {
-        "in": {"fi": "muutto sisään", "sv": "inflyttning", "en": "moved in"}[lang.value],
-        "out": {"fi": "muutto pois", "sv": "utflyttning", "en": "moved out"}[lang.value],
-    }
+    _ = translations(lang).gettext
+    words = {"in": _("moved in"), "out": _("moved out")}
     moves = []
     now = int(uow.now().timestamp())
     for periods in consumption.attribution_periods(uow, person_id).values():
@@ -110,11 +109,7 @@ def _chart(uow: UnitOfWork, person_id: int, by: str, lang: Lang) -> dict[str, An
     start = end - (dt.timedelta(days=60) if by == "day" else dt.timedelta(days=730))
     found = consumption.summary(uow, person_id, start, end, by="day" if by == "day" else "month")
     bars = [Bar(t.period, t.wh / 1000) for t in found.totals]
-    title = {
-        "fi": "Sähkönkulutus, kWh",
-        "sv": "Elförbrukning, kWh",
-        "en": "Electricity consumption, kWh",
-    }[lang.value]
+    title = translations(lang).gettext("Electricity consumption, kWh")
     return {
         "svg": consumption_svg(bars, _moves(uow, person_id, lang), lang, title),
         "bars": bars,
