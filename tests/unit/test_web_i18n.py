@@ -12,10 +12,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rekisteri.catalogue import Lang
+from rekisteri.domain import translatable
 from rekisteri.entrypoints.web import formats
 from rekisteri.entrypoints.web.i18n import LANGUAGES, negotiate, po_path, translations
 
 TEMPLATES = Path(formats.__file__).with_name("templates")
+DOMAIN = Path(translatable.__file__).parent
 NBSP = "\u00a0"
 
 
@@ -40,7 +42,10 @@ def _template_messages() -> set[str]:
         method_map=[("**.html", "jinja2.ext:babel_extract")],
         options_map={"**.html": {"extensions": "jinja2.ext.i18n"}},
     )
-    in_code = extract_from_dir(str(TEMPLATES.parent), method_map=[("**.py", "python")])
+    in_code = [
+        *extract_from_dir(str(TEMPLATES.parent), method_map=[("**.py", "python")]),
+        *extract_from_dir(str(DOMAIN), method_map=[("**.py", "python")]),
+    ]
     return {m[2] if isinstance(m[2], str) else m[2][0] for m in [*found, *in_code]}
 
 
@@ -48,6 +53,7 @@ def test_every_word_of_the_pages_is_translated_to_finnish_and_swedish() -> None:
     wanted = _template_messages()
     assert "Skip to content" in wanted and "Language" in wanted
     assert "moved in" in wanted  # words in the web package's Python code count too
+    assert "ASML ban" in wanted  # and texts the domain marks with N_
     for lang in ("fi", "sv", "en"):
         with po_path(lang).open("rb") as f:
             catalog = read_po(f)

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from rekisteri.domain.consent import ELECTRONIC, Channel, ConsentPurpose, ConsentState
 from rekisteri.domain.register import PersonKind
+from rekisteri.domain.translatable import N_
 
 
 class AudiencePurpose(StrEnum):
@@ -62,19 +63,47 @@ class Exclusion(StrEnum):
 EXCLUSION_ORDER: tuple[Exclusion, ...] = tuple(Exclusion)
 
 EXPLANATIONS: dict[Exclusion, str] = {
-    Exclusion.DECEASED: "the person has died",
-    Exclusion.RESTRICTED: "processing of the person's data is restricted (Art. 18)",
-    Exclusion.OBJECTION: "the person has forbidden this purpose on this channel",
-    Exclusion.WITHDRAWN: "the person withdrew their consent or subscription",
-    Exclusion.CONSENT_EXPIRED: "the consent has expired",
-    Exclusion.NO_CONSENT: "e-mail and SMS marketing to a natural person needs an explicit opt-in",
-    Exclusion.NOT_SUBSCRIBED: "customer communication goes only to its subscribers",
-    Exclusion.NO_EXPIRING_CONTRACT: "no fixed-term contract of theirs is about to end",
-    Exclusion.ASML_BAN: "the ASML ban register forbids this channel",
-    Exclusion.MISSING_CONTACT_POINT: "no valid address or number for the channel",
-    Exclusion.PROFILING_OBJECTION: "the person objected to profiling, so is in no segment",
-    Exclusion.NOT_IN_SEGMENT: "the segment's rules do not place the person",
-    Exclusion.FREQUENCY_CAP: "the yearly number of marketing contacts is used up",
+    Exclusion.DECEASED: N_("the person has died"),
+    Exclusion.RESTRICTED: N_("processing of the person's data is restricted (Art. 18)"),
+    Exclusion.OBJECTION: N_("the person has forbidden this purpose on this channel"),
+    Exclusion.WITHDRAWN: N_("the person withdrew their consent or subscription"),
+    Exclusion.CONSENT_EXPIRED: N_("the consent has expired"),
+    Exclusion.NO_CONSENT: N_(
+        "e-mail and SMS marketing to a natural person needs an explicit opt-in"
+    ),
+    Exclusion.NOT_SUBSCRIBED: N_("customer communication goes only to its subscribers"),
+    Exclusion.NO_EXPIRING_CONTRACT: N_("no fixed-term contract of theirs is about to end"),
+    Exclusion.ASML_BAN: N_("the ASML ban register forbids this channel"),
+    Exclusion.MISSING_CONTACT_POINT: N_("no valid address or number for the channel"),
+    Exclusion.PROFILING_OBJECTION: N_("the person objected to profiling, so is in no segment"),
+    Exclusion.NOT_IN_SEGMENT: N_("the segment's rules do not place the person"),
+    Exclusion.FREQUENCY_CAP: N_("the yearly number of marketing contacts is used up"),
+}
+
+# Short names of the reasons, as a count table's first column shows them.
+EXCLUSION_TITLES: dict[Exclusion, str] = {
+    Exclusion.DECEASED: N_("Deceased"),
+    Exclusion.RESTRICTED: N_("Processing restricted"),
+    Exclusion.OBJECTION: N_("Objected"),
+    Exclusion.WITHDRAWN: N_("Withdrawn"),
+    Exclusion.CONSENT_EXPIRED: N_("Consent expired"),
+    Exclusion.NO_CONSENT: N_("No consent"),
+    Exclusion.NOT_SUBSCRIBED: N_("Not subscribed"),
+    Exclusion.NO_EXPIRING_CONTRACT: N_("No expiring contract"),
+    Exclusion.ASML_BAN: N_("ASML ban"),
+    Exclusion.MISSING_CONTACT_POINT: N_("No contact point"),
+    Exclusion.PROFILING_OBJECTION: N_("Objected to profiling"),
+    Exclusion.NOT_IN_SEGMENT: N_("Not in the segment"),
+    Exclusion.FREQUENCY_CAP: N_("Frequency cap"),
+}
+CONTACTABLE_TITLE = N_("May be contacted")
+AUDIENCE_PURPOSE_TITLES: dict[AudiencePurpose, str] = {
+    AudiencePurpose.OWN_MARKETING: N_("Our own direct marketing and distance selling"),
+    AudiencePurpose.GROUP_MARKETING: N_("The group companies' direct marketing"),
+    AudiencePurpose.RESEARCH: N_("Market and opinion research"),
+    AudiencePurpose.NEWSLETTER: N_("Newsletter"),
+    AudiencePurpose.MAGAZINE: N_("Customer magazine"),
+    AudiencePurpose.RENEWAL_OFFER: N_("Renewal offer of an expiring fixed-term contract"),
 }
 
 

@@ -20,10 +20,20 @@ from rekisteri.catalogue import Category, LawfulBasis, Purpose
 from rekisteri.domain import values
 from rekisteri.domain.consent import Channel
 from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
-from rekisteri.domain.marketing import EXPLANATIONS, AudiencePurpose, Exclusion
+from rekisteri.domain.marketing import (
+    AUDIENCE_PURPOSE_TITLES,
+    CONTACTABLE_TITLE,
+    EXCLUSION_TITLES,
+    EXPLANATIONS,
+    AudiencePurpose,
+    Exclusion,
+)
 from rekisteri.domain.transfers import DisclosureKind, RecipientKind
+from rekisteri.domain.wording import channel_label
 from rekisteri.entrypoints.api.deps import Principal, RegisterDep, guard
+from rekisteri.entrypoints.web.i18n import translations
 from rekisteri.entrypoints.web.staff import staff_page
+from rekisteri.entrypoints.web.templating import page_language
 from rekisteri.services import audience as audiences
 from rekisteri.services import segments
 from rekisteri.services.audit import who_read
@@ -96,16 +106,17 @@ def marketing_desk(
     segment: Annotated[str, Query(max_length=60)] = "",
 ) -> HTMLResponse:
     """Build an audience and see who is left out and why (nobody's data is listed here)."""
+    lang = page_language(request)
+    _ = translations(lang).gettext
     context: dict[str, Any] = {
         "channel": channel,
         "purpose": purpose,
         "segment": segment,
-        "channels": [c.value for c in Channel],
-        "purposes": [p.value for p in AudiencePurpose],
+        "channels": [(c.value, channel_label(c.value, lang)) for c in Channel],
+        "purposes": [(p.value, _(AUDIENCE_PURPOSE_TITLES[p])) for p in AudiencePurpose],
         "counts": None,
         "error": "",
         "leaves": purpose in {p.value for p in LEAVES_THE_REGISTER},
-        "explanations": {e.value: EXPLANATIONS[e] for e in Exclusion},
     }
     with reg.reading(who.actor) as uow:
         context["segments"] = segments.list_all(uow)
@@ -117,10 +128,22 @@ def marketing_desk(
         if channel and purpose:
             try:
                 with audiences.build(uow, _spec(uow, channel, purpose, segment)) as found:
-                    context["counts"] = found.counts()
+                    context["counts"] = _count_rows(found.counts(), _)
             except (InvalidInput, NotFound) as exc:
                 context["error"] = str(exc)
     return staff_page(request, reg, who, "console/marketing.html", context)
+
+
+def _count_rows(counts: dict[str, int], _: Any) -> list[tuple[str, str, str, int]]:
+    """(reason code, title, why, persons) in the page's language; the contactable first."""
+    out = []
+    for reason, n in counts.items():
+        if reason == "contactable":
+            out.append((reason, _(CONTACTABLE_TITLE), "", n))
+        else:
+            e = Exclusion(reason)
+            out.append((reason, _(EXCLUSION_TITLES[e]), _(EXPLANATIONS[e]), n))
+    return out
 
 
 def _csv(rows: list[dict[str, Any]]) -> str:
