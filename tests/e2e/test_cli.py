@@ -128,6 +128,9 @@ def test_add_a_customer_from_flags_and_refuse_a_bad_identity_code(env: dict[str,
     assert "personal_identity_code" in bad.stderr and "check" in bad.stderr.lower()
     missing = run(env, "customer", "show", "999999")
     assert missing.returncode == 2 and "not found" in missing.stderr
+    unknown_code = run(env, "customer", "show", "010101-123N")
+    assert unknown_code.returncode == 2 and "not found" in unknown_code.stderr
+    assert "123N" not in unknown_code.stderr  # an identity code is never echoed back
     view = json.loads(run(env, "customer", "show", number, "--json", "--role", "dpo").stdout)
     assert view["person"]["personal_identity_code"] == "131052-308T"
     assert view["person"]["_source"]["detail"] == "T-99"

@@ -44,7 +44,9 @@ def resolve_person(uow: UnitOfWork, key: str | int) -> int:
         found = uow.execute(select(person.c.id).where(condition)).scalar()
         if found is not None:
             return int(found)
-    raise NotFound("person", key)
+    # The error is shown and may be logged: an identity code is never echoed back in it.
+    hetu_like = len(text) == 11 and not text.isdigit()
+    raise NotFound("person", "with the given identity code" if hetu_like else key)
 
 
 def display_name(row: Any) -> str:
