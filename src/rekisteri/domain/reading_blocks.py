@@ -238,13 +238,12 @@ def unpack(
     """Blocks as stored (the bytes of `pack`) back into flat arrays."""
     flat_q = np.frombuffer(b"".join(quality), np.int8).copy()
     slots = np.array([len(q) for q in quality], np.int64)
-    files = np.frombuffer(
-        b"".join(
-            f if f is not None else np.full(len(q), fid, "<i4").tobytes()
-            for f, q, fid in zip(slot_files, quality, file_id, strict=True)
-        ),
-        "<i4",
-    ).astype(np.int32)
+    files = np.repeat(np.array(file_id, np.int32), slots)
+    offset = np.zeros(len(slots), np.int64)
+    np.cumsum(slots[:-1], out=offset[1:])
+    for i, f in enumerate(slot_files):
+        if f is not None:  # rare: a block whose readings came from several files
+            files[offset[i] : offset[i] + slots[i]] = np.frombuffer(f, "<i4")
     return Blocks(
         point,
         day,
