@@ -11,7 +11,7 @@ reading_correction), a different value from this same file is a bad row (StatedT
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -417,7 +417,7 @@ def blocks_frame(
         # A day with readings at both resolutions: its two blocks interleave in time.
         order = np.lexsort((ts, np.repeat(blocks.point, blocks.slots)))
         keep = order[keep[order]]
-    make = {
+    make: dict[str, Callable[[], Any]] = {
         "metering_point_id": lambda: np.repeat(blocks.point, blocks.slots)[keep],
         "ts": lambda: ts[keep],
         "wh": lambda: _with_nulls(blocks.wh[keep].astype(np.int64)),
