@@ -4,7 +4,7 @@ A file with one bad row stores nothing (the transaction rolls back) and the erro
 line, field and reason. The same file twice changes nothing: its content hash is kept. A later
 file that states other values for stored readings corrects them, and the replaced values stay in
 reading_correction. Killing the process at any moment leaves the database as it was. The
-readings are stored in day blocks (adapters.reading_store): the file is parsed in chunks by
+readings are stored in day blocks (adapters.reading_writer): the file is parsed in chunks by
 polars and each chunk becomes blocks with numpy, no Python object per reading.
 """
 
@@ -22,7 +22,7 @@ import polars as pl
 from sqlalchemy import select
 
 from rekisteri.adapters import datahub
-from rekisteri.adapters.reading_store import ReadingWriter, StatedTwice
+from rekisteri.adapters.reading_writer import ReadingWriter, StatedTwice
 from rekisteri.adapters.schema.consumption import datahub_file
 from rekisteri.adapters.schema.register import metering_point
 from rekisteri.domain.consumption import RESOLUTION_NAMES
