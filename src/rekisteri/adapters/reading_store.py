@@ -92,6 +92,8 @@ class Store:
         )
 
     def fetch_points(self, points: Sequence[int], first_day: int, last_day: int) -> Blocks:
+        if not points:
+            return empty_blocks()
         parts = []
         for i in range(0, len(points), 500):
             part = [int(p) for p in points[i : i + 500]]

@@ -47,6 +47,8 @@ class ReadingWriter:
 
     def write(self, frame: pl.DataFrame) -> None:
         """Store a chunk (columns COLUMNS); raises StatedTwice."""
+        if frame.height == 0:
+            return
         frame = frame.select(COLUMNS).sort("metering_point_id", "ts")
         point = frame.get_column("metering_point_id").to_numpy().astype(np.int64)
         ts = frame.get_column("ts").to_numpy().astype(np.int64)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
 import polars as pl
-from sqlalchemy import and_, func, literal, or_, select
+from sqlalchemy import and_, false, func, or_, select
 
 from rekisteri.adapters.reading_store import FAR_DAY, day_of, point_series
 from rekisteri.adapters.schema.consumption import reading_block
@@ -223,7 +223,7 @@ def summary(
                 and_(b.metering_point_id == w.metering_point_id, b.day.between(first, last))
             )
         edges += [point_series(uow.connection, w.metering_point_id, e.start, e.end) for e in cut]
-    where = or_(*whole) if whole else literal(False)
+    where = or_(*whole) if whole else false()
     daily = {
         int(d): [int(wh), int(n), int(m)]
         for d, wh, n, m in uow.execute(
