@@ -9,7 +9,10 @@ quarter hours, ids 18 digits), then for SQLite and for PostgreSQL (a server this
   same primary key: SQLite executemany of tuples in one transaction; PostgreSQL COPY of a text
   file;
 - read: one metering point's six years at 15 minutes (210,432 readings), ordered by time,
-  median of 5: as columns (`point_series`), and as Python rows through `readings_of`.
+  median of 5: the point's day blocks decoded (`point_series`), and the holder's readings as
+  columns through the attribution (`reading_frame_of`);
+- size: bytes per reading on disk of the register's day blocks, beside the limit's
+  row-per-reading table.
 
     python bench/bench_import.py [--rows 10000000] [--backends sqlite,postgresql]
 """
@@ -41,7 +44,7 @@ from rekisteri.adapters.datahub import write_datahub_file
 from rekisteri.adapters.reading_store import point_series
 from rekisteri.config import Settings
 from rekisteri.domain.identifiers import make_gsrn
-from rekisteri.services.consumption import readings_of
+from rekisteri.services.consumption import reading_frame_of
 from rekisteri.services.readings_import import import_datahub_file
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 
@@ -186,6 +189,23 @@ def sqlite_limit(workdir: Path, rows: pl.DataFrame) -> float:
     return elapsed
 
 
+def table_bytes(url: str, table: str) -> int:
+    """On-disk bytes of a table with its indexes (all partitions on PostgreSQL)."""
+    eng = create_engine(url)
+    with eng.connect() as conn:
+        if url.startswith("sqlite"):
+            sql = f"SELECT sum(pgsize) FROM dbstat WHERE name = '{table}'"
+        else:
+            sql = (
+                f"SELECT coalesce(sum(pg_total_relation_size(inhrelid)), 0) "
+                f"+ pg_total_relation_size('{table}') FROM pg_inherits "
+                f"WHERE inhparent = '{table}'::regclass"
+            )
+        found = int(conn.exec_driver_sql(sql).scalar() or 0)
+    eng.dispose()
+    return found
+
+
 def postgres_limit(url: str, workdir: Path, rows: pl.DataFrame) -> float:
     text_file = workdir / "limit.txt"
     rows.with_columns(pl.lit(1).alias("file_id")).write_csv(
@@ -213,7 +233,8 @@ def postgres_limit(url: str, workdir: Path, rows: pl.DataFrame) -> float:
 
 
 def six_years(url: str, workdir: Path, point: int) -> tuple[float, float]:
-    """Import one point's six years, then read them: raw rows, and through readings_of."""
+    """Import one point's six years, then read them: the blocks decoded, and through the
+    attribution as the holder's columns."""
     path = workdir / "six-years.csv"
     start = int(dt.datetime(2020, 1, 1, tzinfo=dt.UTC).timestamp())
     write_datahub_file(path, frames(1, SIX_YEARS, first_point=point, start=start))
@@ -230,9 +251,9 @@ def six_years(url: str, workdir: Path, point: int) -> tuple[float, float]:
     with reg.reading(Actor("bench")) as uow:
         for _ in range(5):
             started = time.perf_counter()
-            got_readings = readings_of(uow, 1)
+            frame = reading_frame_of(uow, 1)
             attributed_times.append(time.perf_counter() - started)
-            assert len(got_readings) == SIX_YEARS
+            assert frame.height == SIX_YEARS
     reg.engine.dispose()
     return statistics.median(raw_times), statistics.median(attributed_times)
 
@@ -276,33 +297,40 @@ def main() -> None:
             prepare(url, points)
             imported = run_import(url, csv)
             assert imported["new"] == total, imported
+            size = table_bytes(url, "reading_block") / total
             limit = (
                 sqlite_limit(workdir, rows)
                 if backend == "sqlite"
                 else postgres_limit(url, workdir, rows)
             )
+            limit_url = f"sqlite:///{workdir / 'limit.db'}" if backend == "sqlite" else url
+            limit_size = table_bytes(limit_url, "bulk") / total
             read_raw, read_attributed = six_years(url, workdir, points)
         finally:
             if server:
                 server.stop()
-        results.append((backend, imported, limit, read_raw, read_attributed))
+        results.append((backend, imported, limit, read_raw, read_attributed, size, limit_size))
     print(f"\nDatahub import of {total:,} readings, and one point's six years ({SIX_YEARS:,})")
     print(
         f"{'backend':<11}{'import s':>9}{'import rows/s':>15}{'limit rows/s':>14}{'ratio':>7}"
-        f"{'peak MB':>9}{'six years ms':>14}{'readings_of ms':>16}"
+        f"{'peak MB':>9}{'point_series ms':>17}{'reading_frame_of ms':>21}"
+        f"{'B/reading':>11}{'limit B/reading':>17}"
     )
-    for backend, imp, limit, read_raw, read_attr in results:
+    for backend, imp, limit, read_raw, read_attr, size, limit_size in results:
         rate = total / imp["seconds"]
         print(
             f"{backend:<11}{imp['seconds']:>9.1f}{rate:>15,.0f}{total / limit:>14,.0f}"
             f"{rate / (total / limit):>7.2f}{imp['kib'] / 1024:>9.0f}"
-            f"{read_raw * 1000:>14.1f}{read_attr * 1000:>16.1f}"
+            f"{read_raw * 1000:>17.1f}{read_attr * 1000:>21.1f}{size:>11.1f}{limit_size:>17.1f}"
         )
     print(
-        "limit = the database's own bulk load of the same rows already parsed, same primary key"
-        " (SQLite executemany in one transaction; PostgreSQL COPY of a text file).\n"
+        "limit = the database's own bulk load of the same rows already parsed into a"
+        " row-per-reading table with primary key (point, ts) (SQLite executemany in one"
+        " transaction; PostgreSQL COPY of a text file).\n"
         "targets: import >= 0.5 x limit; six years of one point < 50 ms."
-        " peak MB = peak resident memory (VmHWM) of the import process."
+        " peak MB = peak resident memory (VmHWM) of the import process.\n"
+        "B/reading = on-disk bytes of the register's day blocks (with primary key) per reading,"
+        " beside the limit's row-per-reading table."
     )
 
 

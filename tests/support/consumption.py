@@ -14,7 +14,8 @@ import polars as pl
 from sqlalchemy import select
 
 from rekisteri.adapters.datahub import write_datahub_file
-from rekisteri.adapters.schema.consumption import reading, reading_correction
+from rekisteri.adapters.reading_store import Store, blocks_frame
+from rekisteri.adapters.schema.consumption import reading_correction
 from rekisteri.domain.register import (
     ContractDraft,
     ContractKind,
@@ -111,9 +112,10 @@ def run_import(register: RegisterApp, path: Path, **kwargs: Any) -> FileImport:
 
 
 def stored(register: RegisterApp) -> list[tuple[Any, ...]]:
+    """Every stored reading, decoded from the blocks: (point id, ts, wh, quality, resolution,
+    file id), ordered by point and time."""
     with register.engine.connect() as conn:
-        rows = conn.execute(select(reading).order_by(reading.c.metering_point_id, reading.c.ts))
-        return [tuple(r) for r in rows]
+        return list(blocks_frame(Store(conn).fetch("1 = 1", [])).iter_rows())
 
 
 def corrections(register: RegisterApp) -> list[tuple[Any, ...]]:

@@ -1,312 +1,308 @@
-"""Bulk writing of readings, the fastest way each database offers, inside the caller's
-transaction (so a killed import leaves nothing behind).
+"""Readings in day blocks (domain.reading_blocks), read and written the fastest way each
+database offers, inside the caller's transaction (so a killed import leaves nothing behind).
 
-New readings go straight into `reading` (SQLite: executemany in primary-key order; PostgreSQL:
-COPY into a temporary table, then one INSERT ... ON CONFLICT DO NOTHING). Only a block in which
-some readings were already stored is kept aside in `incoming_conflict`; at the end those are
-compared with what is stored: a different value from an earlier file is a correction (the old
-value goes to reading_correction), a different value from this same file is a bad row.
+Blocks are read with one range scan of the primary key and decoded by numpy; new blocks are bulk
+loaded (SQLite: executemany in primary-key order; PostgreSQL: binary COPY into monthly
+partitions made on demand); changed blocks are written back whole. The import's merging of a
+file into stored blocks is adapters.reading_writer.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
 import polars as pl
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
-from rekisteri.adapters.db import sqlite_cache_pragma
-from rekisteri.adapters.schema.consumption import reading, reading_correction
+from rekisteri.domain.consumption import HELSINKI
+from rekisteri.domain.reading_blocks import (
+    ABSENT,
+    EPOCH,
+    NO_VALUE,
+    Blocks,
+    Ints,
+    aggregates,
+    block_files,
+    empty_blocks,
+    pack,
+    unpack,
+)
 
 COLUMNS = ("metering_point_id", "ts", "wh", "quality", "resolution")
-_COLS = ", ".join(COLUMNS)
-MAX_RESOLUTION = 3600
+BLOCK_COLUMNS = (
+    "metering_point_id", "day", "resolution", "start_ts", "slots", "wh", "quality", "file_id",
+    "slot_files", "readings", "missing", "wh_sum", "night_wh", "peak_start", "peak_wh",
+)  # fmt: skip
+_PG_TYPES = (
+    "int4", "int4", "int2", "int8", "int2", "bytea", "bytea", "int4",
+    "bytea", "int2", "int2", "int8", "int8", "int8", "int8",
+)  # fmt: skip
+FRAME_COLUMNS = ("metering_point_id", "ts", "wh", "quality", "resolution", "file_id")
+_READ = "metering_point_id, day, resolution, start_ts, wh, quality, file_id, slot_files"
+FAR_DAY = 2**31 - 1
 
 
-class ReadingWriter:
-    """Writes one file's readings, in blocks, within one transaction."""
+def day_of(epoch: int) -> int:
+    """The Helsinki day number of an epoch; far future epochs (open periods) give FAR_DAY."""
+    if epoch >= 10**11:
+        return FAR_DAY
+    return (
+        dt.datetime.fromtimestamp(max(epoch, 0), dt.UTC).astimezone(HELSINKI).date() - EPOCH
+    ).days
 
-    def __init__(self, connection: Connection, file_id: int) -> None:
+
+class Store:
+    """Block reads and writes over the driver connection of a SQLAlchemy connection."""
+
+    def __init__(self, connection: Connection) -> None:
         self.conn = connection
-        self.file_id = file_id
         self.postgres = connection.dialect.name == "postgresql"
         self.raw: Any = connection.connection.driver_connection
         self.partitions: set[str] | None = None
-        self.new = 0
-        self.conflicts = 0
-        self._create_work_tables()
 
-    def _create_work_tables(self) -> None:
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self.postgres else sql
+
+    def fetch(self, where: str, params: Sequence[Any]) -> Blocks:
+        """Stored blocks matching `where` (placeholders ?), ordered by the primary key."""
+        sql = self._sql(
+            f"SELECT {_READ} FROM reading_block WHERE {where} "  # noqa: S608
+            "ORDER BY metering_point_id, day, resolution"
+        )
         if self.postgres:
-            for name in ("incoming", "incoming_conflict"):
-                self.conn.exec_driver_sql(
-                    f"CREATE TEMP TABLE {name} (metering_point_id integer, ts bigint, "
-                    "wh integer, quality smallint, resolution smallint) ON COMMIT DROP"
+            with self.raw.cursor(binary=True) as cur:
+                rows = cur.execute(sql, params).fetchall()
+        else:
+            rows = self.raw.execute(sql, params).fetchall()
+        if not rows:
+            return empty_blocks()
+        cols = list(zip(*rows, strict=True))
+        return unpack(
+            np.array(cols[0], np.int64),
+            np.array(cols[1], np.int64),
+            np.array(cols[2], np.int64),
+            np.array(cols[3], np.int64),
+            [bytes(b) for b in cols[4]],
+            [bytes(b) for b in cols[5]],
+            [int(f) for f in cols[6]],
+            [None if b is None else bytes(b) for b in cols[7]],
+        )
+
+    def fetch_points(self, points: Sequence[int], first_day: int, last_day: int) -> Blocks:
+        if not points:
+            return empty_blocks()
+        parts = []
+        for i in range(0, len(points), 500):
+            part = [int(p) for p in points[i : i + 500]]
+            marks = ", ".join("?" * len(part))
+            parts.append(
+                self.fetch(
+                    f"metering_point_id IN ({marks}) AND day >= ? AND day <= ?",
+                    [*part, first_day, last_day],
                 )
-        else:
-            # A big page cache keeps the primary-key b-tree in memory during the load.
-            self.conn.exec_driver_sql(sqlite_cache_pragma())
-            self.conn.exec_driver_sql(
-                "CREATE TEMP TABLE IF NOT EXISTS incoming_conflict (metering_point_id integer, "
-                "ts integer, wh integer, quality integer, resolution integer)"
             )
-            self.conn.exec_driver_sql("DELETE FROM incoming_conflict")
-        self.conn.exec_driver_sql(
-            "CREATE TEMP TABLE IF NOT EXISTS incoming_range (metering_point_id integer, "
-            "lo bigint, hi bigint, resolution smallint)"
-        )
-        self.conn.exec_driver_sql("DELETE FROM incoming_range")
+        if len(parts) == 1:
+            return parts[0]
+        return _concat(parts)
 
-    def close(self) -> None:
-        """Drop SQLite's work tables (PostgreSQL drops them at commit)."""
-        if not self.postgres:
-            self.conn.exec_driver_sql("DROP TABLE IF EXISTS temp.incoming_conflict")
-            self.conn.exec_driver_sql("DROP TABLE IF EXISTS temp.incoming_range")
-
-    # -- readings of another resolution that the file's readings cover
-    def replace_other_resolution(
-        self, ranges: Sequence[tuple[int, int, int, int]], now: dt.datetime
-    ) -> int:
-        """A file is the truth for its points' time ranges at its resolution: stored readings of
-        another resolution overlapping them are moved to the correction history."""
-        self.conn.exec_driver_sql("DELETE FROM incoming_range")
-        self.conn.execute(
-            text(
-                "INSERT INTO incoming_range (metering_point_id, lo, hi, resolution) "
-                "VALUES (:mp, :lo, :hi, :res)"
-            ),
-            [{"mp": m, "lo": lo, "hi": hi, "res": r} for m, lo, hi, r in ranges],
-        )
-        # CROSS JOIN makes SQLite walk the few ranges and probe the primary key for each.
-        found = self.conn.execute(
-            text(
-                f"SELECT r.metering_point_id, r.ts, r.wh, r.quality, r.resolution, r.file_id "  # noqa: S608
-                f"FROM incoming_range c CROSS JOIN reading r "
-                f"WHERE r.metering_point_id = c.metering_point_id "
-                f"AND r.ts >= c.lo - {MAX_RESOLUTION} AND r.ts < c.hi "
-                f"AND r.ts + r.resolution > c.lo AND r.resolution <> c.resolution"
+    @staticmethod
+    def rows(blocks: Blocks) -> list[tuple[Any, ...]]:
+        agg = aggregates(blocks)
+        files, _ = block_files(blocks)
+        packed = pack(blocks)
+        peak = agg.peak_start >= 0
+        return [
+            (
+                p,
+                d,
+                r,
+                s,
+                n,
+                wh,
+                q,
+                f,
+                sf,
+                c,
+                m,
+                total,
+                night,
+                ps if has else None,
+                pw if has else None,
             )
-        ).all()
-        if found:
-            self._keep_history(found, now)
-            self.conn.execute(
-                reading.delete().where(
-                    reading.c.metering_point_id == _bind("mp"), reading.c.ts == _bind("ts")
-                ),
-                [{"mp": r[0], "ts": r[1]} for r in found],
+            for p, d, r, s, n, (wh, q, sf), f, c, m, total, night, ps, pw, has in zip(
+                blocks.point.tolist(),
+                blocks.day.tolist(),
+                blocks.resolution.tolist(),
+                blocks.start.tolist(),
+                blocks.slots.tolist(),
+                packed,
+                files.tolist(),
+                agg.readings.tolist(),
+                agg.missing.tolist(),
+                agg.wh_sum.tolist(),
+                agg.night_wh.tolist(),
+                agg.peak_start.tolist(),
+                agg.peak_wh.tolist(),
+                peak.tolist(),
+                strict=True,
             )
-        return len(found)
-
-    def _keep_history(self, rows: Iterable[Sequence[Any]], now: dt.datetime) -> None:
-        values = [
-            {
-                "metering_point_id": r[0],
-                "ts": r[1],
-                "wh": r[2],
-                "quality": r[3],
-                "resolution": r[4],
-                "file_id": r[5],
-                "replaced_by_file_id": self.file_id,
-                "replaced_at": now,
-            }
-            for r in rows
         ]
-        if values:
-            self.conn.execute(reading_correction.insert(), values)
 
-    # -- new readings
-    def write(self, frame: pl.DataFrame) -> None:
-        """Store a block (columns COLUMNS); readings already stored are set aside for finish()."""
-        frame = frame.select(COLUMNS)
-        inserted = self._write_postgres(frame) if self.postgres else self._write_sqlite(frame)
-        self.new += inserted
-        if inserted < frame.height:
-            self.conflicts += frame.height - inserted
-            self._set_aside(frame)
-
-    def _write_sqlite(self, frame: pl.DataFrame) -> int:
-        before = self.raw.total_changes
-        self.raw.executemany(
-            f"INSERT INTO reading ({_COLS}, file_id) VALUES (?, ?, ?, ?, ?, {self.file_id}) "  # noqa: S608
-            "ON CONFLICT DO NOTHING",
-            frame.rows(),
-        )
-        return int(self.raw.total_changes - before)
-
-    def _write_postgres(self, frame: pl.DataFrame) -> int:
-        """COPY straight into `reading` (the fast path for new readings); when the block meets
-        stored readings the COPY fails on the primary key, is rolled back to a savepoint, and the
-        block goes through a work table and INSERT ... ON CONFLICT DO NOTHING instead."""
-        import psycopg
-
-        self._ensure_partitions(frame)
-        with self.raw.cursor() as cur:
-            cur.execute("SAVEPOINT reading_block")
-            try:
-                with cur.copy(f"COPY reading ({_COLS}, file_id) FROM STDIN (FORMAT csv)") as copy:
-                    copy.write(
-                        frame.with_columns(pl.lit(self.file_id).alias("file_id"))
-                        .write_csv(include_header=False)
-                        .encode()
-                    )
-            except psycopg.errors.UniqueViolation:
-                cur.execute("ROLLBACK TO SAVEPOINT reading_block")
-            else:
-                cur.execute("RELEASE SAVEPOINT reading_block")
-                return frame.height
-            cur.execute("RELEASE SAVEPOINT reading_block")
-            cur.execute("TRUNCATE incoming")
-            with cur.copy(f"COPY incoming ({_COLS}) FROM STDIN (FORMAT csv)") as copy:
-                copy.write(frame.write_csv(include_header=False).encode())
-            cur.execute(
-                f"INSERT INTO reading ({_COLS}, file_id) SELECT {_COLS}, {self.file_id} "  # noqa: S608
-                "FROM incoming ON CONFLICT DO NOTHING"
-            )
-            return int(cur.rowcount)
-
-    def _set_aside(self, frame: pl.DataFrame) -> None:
+    def insert(self, blocks: Blocks) -> None:
+        if len(blocks) == 0:
+            return
+        rows = self.rows(blocks)
         if self.postgres:
-            self.conn.exec_driver_sql("INSERT INTO incoming_conflict SELECT * FROM incoming")
+            self.ensure_partitions(int(blocks.day.min()), int(blocks.day.max()))
+            with (
+                self.raw.cursor() as cur,
+                cur.copy(
+                    f"COPY reading_block ({', '.join(BLOCK_COLUMNS)}) FROM STDIN (FORMAT BINARY)"
+                ) as copy,
+            ):
+                copy.set_types(_PG_TYPES)
+                for row in rows:
+                    copy.write_row(row)
         else:
+            marks = ", ".join("?" * len(BLOCK_COLUMNS))
             self.raw.executemany(
-                f"INSERT INTO incoming_conflict ({_COLS}) VALUES (?, ?, ?, ?, ?)",  # noqa: S608
-                frame.rows(),
+                f"INSERT INTO reading_block ({', '.join(BLOCK_COLUMNS)}) VALUES ({marks})",  # noqa: S608
+                rows,
             )
 
-    def _ensure_partitions(self, frame: pl.DataFrame) -> None:
-        """Monthly partitions (UTC months) for the block's time span, made on demand inside the
-        import's transaction: created and attached (attaching locks out no readers)."""
+    def replace(self, blocks: Blocks) -> None:
+        """Write changed blocks back; a block left without readings goes."""
+        if len(blocks) == 0:
+            return
+        rows = self.rows(blocks)
+        keep = [(*r[5:], r[0], r[1], r[2]) for r in rows if r[9] > 0]
+        gone = [(r[0], r[1], r[2]) for r in rows if r[9] == 0]
+        key = "WHERE metering_point_id = ? AND day = ? AND resolution = ?"
+        cur = self.raw.cursor()
+        try:
+            if keep:
+                sets = ", ".join(f"{c} = ?" for c in BLOCK_COLUMNS[5:])
+                cur.executemany(self._sql(f"UPDATE reading_block SET {sets} {key}"), keep)  # noqa: S608
+            if gone:
+                cur.executemany(self._sql(f"DELETE FROM reading_block {key}"), gone)  # noqa: S608
+        finally:
+            cur.close()
+
+    def ensure_partitions(self, first_day: int, last_day: int) -> None:
+        """Monthly partitions (Helsinki months) for these days, made on demand inside the
+        caller's transaction: created and attached (attaching locks out no readers)."""
         if self.partitions is None:
             self.partitions = {
                 str(n)
                 for (n,) in self.conn.exec_driver_sql(
                     "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-                    "WHERE i.inhparent = 'reading'::regclass"
+                    "WHERE i.inhparent = 'reading_block'::regclass"
                 )
             }
-        lo, hi = frame.get_column("ts").min(), frame.get_column("ts").max()
-        assert isinstance(lo, int) and isinstance(hi, int)
-        for start, end in months_between(lo, hi):
-            name = partition_name(start)
+        for month in months_between(first_day, last_day):
+            name = partition_name(month)
             if name in self.partitions:
                 continue
+            lo, hi = day_number(month), day_number(next_month(month))
             self.conn.exec_driver_sql(
-                f"CREATE TABLE IF NOT EXISTS {name} (LIKE reading INCLUDING DEFAULTS)"
+                f"CREATE TABLE IF NOT EXISTS {name} (LIKE reading_block INCLUDING DEFAULTS)"
             )
             self.conn.exec_driver_sql(
-                f"ALTER TABLE {name} ADD CONSTRAINT {name}_pkey PRIMARY KEY (metering_point_id, ts)"
+                f"ALTER TABLE {name} ADD CONSTRAINT {name}_pkey "
+                "PRIMARY KEY (metering_point_id, day, resolution)"
             )
             self.conn.exec_driver_sql(
-                f"ALTER TABLE reading ATTACH PARTITION {name} FOR VALUES FROM ({start}) TO ({end})"
+                f"ALTER TABLE reading_block ATTACH PARTITION {name} "
+                f"FOR VALUES FROM ({lo}) TO ({hi})"
             )
             self.partitions.add(name)
 
-    # -- the end of the file
-    def finish(self, now: dt.datetime) -> tuple[int, tuple[int, int] | None]:
-        """Apply corrections. Returns (corrected, None), or (0, (point id, ts)) of a reading
-        that this file states twice with different values."""
-        if not self.conflicts:
-            return 0, None
-        twice = self.conn.execute(
-            text(
-                "SELECT metering_point_id, ts FROM incoming_conflict "
-                "GROUP BY metering_point_id, ts HAVING count(DISTINCT coalesce(wh, -1)) > 1 "
-                "OR count(DISTINCT quality) > 1"
-            )
-        ).first()
-        if twice is None:
-            twice = self.conn.execute(
-                text(
-                    "SELECT s.metering_point_id, s.ts FROM incoming_conflict s "
-                    "CROSS JOIN reading r WHERE r.metering_point_id = s.metering_point_id "
-                    "AND r.ts = s.ts AND r.file_id = :fid "
-                    "AND (coalesce(r.wh, -1) <> coalesce(s.wh, -1) OR r.quality <> s.quality)"
-                ),
-                {"fid": self.file_id},
-            ).first()
-        if twice is not None:
-            return 0, (int(twice[0]), int(twice[1]))
-        changed = self.conn.execute(
-            text(
-                "SELECT DISTINCT r.metering_point_id, r.ts, r.wh, r.quality, r.resolution, "
-                "r.file_id, s.wh, s.quality, s.resolution FROM incoming_conflict s "
-                "CROSS JOIN reading r WHERE r.metering_point_id = s.metering_point_id "
-                "AND r.ts = s.ts AND r.file_id <> :fid AND (coalesce(r.wh, -1) <> "
-                "coalesce(s.wh, -1) OR r.quality <> s.quality OR r.resolution <> s.resolution)"
-            ),
-            {"fid": self.file_id},
-        ).all()
-        self._keep_history(changed, now)
-        if changed:
-            self.conn.execute(
-                reading.update()
-                .where(reading.c.metering_point_id == _bind("mp"), reading.c.ts == _bind("t"))
-                .values(
-                    wh=_bind("wh"),
-                    quality=_bind("q"),
-                    resolution=_bind("res"),
-                    file_id=self.file_id,
-                ),
-                [{"mp": c[0], "t": c[1], "wh": c[6], "q": c[7], "res": c[8]} for c in changed],
-            )
-        return len(changed), None
+
+def _concat(parts: Sequence[Blocks]) -> Blocks:
+    return Blocks(
+        *(np.concatenate([getattr(b, f) for b in parts]) for f in Blocks.__dataclass_fields__)
+    )
 
 
-def _bind(name: str) -> Any:
-    from sqlalchemy import bindparam
-
-    return bindparam(name)
+def day_number(day: dt.date) -> int:
+    return (day - EPOCH).days
 
 
-def month_start(ts: int) -> int:
-    d = dt.datetime.fromtimestamp(ts, dt.UTC)
-    return int(dt.datetime(d.year, d.month, 1, tzinfo=dt.UTC).timestamp())
-
-
-def next_month(start: int) -> int:
-    d = dt.datetime.fromtimestamp(start, dt.UTC)
-    y, m = (d.year + 1, 1) if d.month == 12 else (d.year, d.month + 1)
-    return int(dt.datetime(y, m, 1, tzinfo=dt.UTC).timestamp())
-
-
-def months_between(lo: int, hi: int) -> list[tuple[int, int]]:
-    """The UTC months [start, end) that epochs lo..hi fall in."""
+def months_between(first_day: int, last_day: int) -> list[dt.date]:
+    """The first dates of the months that local days first_day..last_day fall in."""
+    d = EPOCH + dt.timedelta(days=first_day)
+    month = dt.date(d.year, d.month, 1)
     out = []
-    start = month_start(lo)
-    while start <= hi:
-        end = next_month(start)
-        out.append((start, end))
-        start = end
+    while day_number(month) <= last_day:
+        out.append(month)
+        month = next_month(month)
     return out
 
 
-def partition_name(start: int) -> str:
-    return f"reading_{dt.datetime.fromtimestamp(start, dt.UTC):y%Ym%m}"
+def next_month(month: dt.date) -> dt.date:
+    return (
+        dt.date(month.year + 1, 1, 1)
+        if month.month == 12
+        else dt.date(month.year, month.month + 1, 1)
+    )
+
+
+def partition_name(month: dt.date) -> str:
+    return f"reading_block_{month:y%Ym%m}"
+
+
+def blocks_frame(
+    blocks: Blocks, start: int = 0, end: int = 2**62, columns: Sequence[str] = FRAME_COLUMNS
+) -> pl.DataFrame:
+    """The stored readings of blocks within [start, end) as columns (of metering_point_id, ts,
+    wh, quality, resolution, file_id), ordered by point and time. Built straight from numpy
+    arrays: no polars expression, no object per reading."""
+    ts = blocks.slot_ts()
+    keep = (blocks.quality != ABSENT) & (ts >= start) & (ts < end)
+    if len(blocks) and len(np.unique(blocks.resolution)) > 1:
+        # A day with readings at both resolutions: its two blocks interleave in time.
+        order = np.lexsort((ts, np.repeat(blocks.point, blocks.slots)))
+        keep = order[keep[order]]
+    make: dict[str, Callable[[], Any]] = {
+        "metering_point_id": lambda: np.repeat(blocks.point, blocks.slots)[keep],
+        "ts": lambda: ts[keep],
+        "wh": lambda: _with_nulls(blocks.wh[keep].astype(np.int64)),
+        "quality": lambda: blocks.quality[keep].astype(np.int16),
+        "resolution": lambda: np.repeat(blocks.resolution, blocks.slots)[keep],
+        "file_id": lambda: blocks.file[keep].astype(np.int64),
+    }
+    return pl.DataFrame({c: make[c]() for c in columns})
+
+
+def _with_nulls(wh: Ints) -> pl.Series:
+    return pl.Series("wh", wh).scatter(np.flatnonzero(wh == NO_VALUE), None)
 
 
 def point_series(conn: Connection, metering_point_id: int, start: int, end: int) -> pl.DataFrame:
     """One metering point's readings in [start, end) as columns (ts, wh, quality), ordered by
-    time, read the fastest way each database offers: one range scan of the primary key, no
-    Python object per row on PostgreSQL (COPY out, parsed by polars)."""
-    # Only integers are formatted in (COPY takes no parameters).
-    mp, lo, hi = int(metering_point_id), int(start), int(end)
-    sql = (
-        f"SELECT ts, wh, quality FROM reading WHERE metering_point_id = {mp} "  # noqa: S608
-        f"AND ts >= {lo} AND ts < {hi} ORDER BY ts"
+    time: one range scan of the blocks' primary key, decoded by numpy (no object per reading)."""
+    blocks = Store(conn).fetch(
+        "metering_point_id = ? AND day >= ? AND day <= ?",
+        [int(metering_point_id), day_of(int(start)), day_of(max(int(end) - 1, 0))],
     )
-    schema = {"ts": pl.Int64, "wh": pl.Int64, "quality": pl.Int16}
-    raw: Any = conn.connection.driver_connection
-    if conn.dialect.name == "postgresql":
-        out = bytearray()
-        with raw.cursor() as cur, cur.copy(f"COPY ({sql}) TO STDOUT") as copy:
-            for block in copy:
-                out += block
-        if not out:
-            return pl.DataFrame(schema=schema)
-        return pl.read_csv(
-            bytes(out), has_header=False, separator="\t", null_values="\\N", schema=schema
-        )
-    rows = raw.execute(sql).fetchall()
-    return pl.DataFrame(rows, schema=schema, orient="row")
+    return blocks_frame(blocks, start, end, ("ts", "wh", "quality"))
+
+
+def erase_range(conn: Connection, points: Sequence[int], start: int, end: int) -> int:
+    """Remove the readings of these points in [start, end) (and their replaced values);
+    returns how many readings went. Whole days go as rows, a partial day is rewritten."""
+    store = Store(conn)
+    first, last = day_of(start), day_of(max(end - 1, 0))
+    blocks = store.fetch_points(list(points), first, last)
+    if len(blocks) == 0:
+        return 0
+    ts = blocks.slot_ts()
+    inside = (ts >= start) & (ts < end) & (blocks.quality != ABSENT)
+    erased = int(inside.sum())
+    blocks.wh[inside], blocks.quality[inside], blocks.file[inside] = NO_VALUE, ABSENT, 0
+    touched = np.flatnonzero(np.add.reduceat(inside.astype(np.int64), blocks.offset) > 0)
+    store.replace(blocks.take(touched))
+    return erased

@@ -1,5 +1,6 @@
 """The personal-data catalogue of consumption readings (P1 "energy consumption", P2 "energy
-meters"): the readings, the replaced values of corrected readings, and the imported files."""
+meters"): the readings (in day blocks), the replaced values of corrected readings, and the
+imported files."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ USES = frozenset(
 )
 METER = frozenset({Source.ENERGY_METER})
 # A reading belongs to whoever held a contract at the point's site when its interval started;
-# services.consumption.attributed_readings applies the contract periods (this path cannot).
+# services.consumption.attributed_points applies the contract periods (this path cannot).
 THROUGH_CONTRACT = (
     "metering_point_id",
     "metering_point.id",
@@ -29,9 +30,22 @@ THROUGH_CONTRACT = (
 
 ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute(
-        key="reading.reading",
-        table="reading",
-        columns=("ts", "wh", "quality", "resolution"),
+        key="reading_block.readings",
+        table="reading_block",
+        columns=(
+            "day",
+            "resolution",
+            "start_ts",
+            "slots",
+            "wh",
+            "quality",
+            "readings",
+            "missing",
+            "wh_sum",
+            "night_wh",
+            "peak_start",
+            "peak_wh",
+        ),
         category=Category.CONSUMPTION,
         purposes=USES,
         basis=LawfulBasis.CONTRACT,
@@ -61,8 +75,10 @@ ATTRIBUTES: tuple[Attribute, ...] = (
 )
 
 TABLES: tuple[TableSpec, ...] = (
-    # file_id names the Datahub file the reading came from: its provenance (P2).
-    TableSpec("reading", frozenset({"metering_point_id", "file_id"}), THROUGH_CONTRACT),
+    # file_id and slot_files name the Datahub file each reading came from: provenance (P2).
+    TableSpec(
+        "reading_block", frozenset({"metering_point_id", "file_id", "slot_files"}), THROUGH_CONTRACT
+    ),
     TableSpec(
         "reading_correction",
         frozenset({"id", "metering_point_id", "file_id", "replaced_by_file_id"}),

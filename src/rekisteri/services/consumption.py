@@ -3,12 +3,13 @@
 A person's readings are those of the metering points of the sites where they held a contract,
 within their contract periods ([start_date, end_date) in Helsinki local dates). Customer service
 views, the access and portability packages and the profiling aggregates all go through
-`attributed_readings` (below), so the person who moved out never sees the next occupant's
+`attributed_points` (below), so the person who moved out never sees the next occupant's
 readings, nor the other way round.
 
-The contract periods (a handful of rows) are turned into UTC epoch ranges here with zoneinfo;
-the readings themselves are selected and aggregated by the database, one primary-key range scan
-per metering point and period.
+The contract periods (a handful of rows) are turned into UTC epoch ranges here with zoneinfo.
+Readings are stored in day blocks (domain.reading_blocks): a period is one primary-key range
+scan of its point's blocks, decoded by numpy; the aggregates are added up by the database from
+those stored with each block.
 """
 
 from __future__ import annotations
@@ -19,11 +20,10 @@ from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
 import polars as pl
-from sqlalchemy import Select, case, func, literal, select, union_all
-from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy import and_, false, func, or_, select
 
-from rekisteri.adapters.reading_store import point_series
-from rekisteri.adapters.schema.consumption import reading
+from rekisteri.adapters.reading_store import FAR_DAY, day_of, point_series
+from rekisteri.adapters.schema.consumption import reading_block
 from rekisteri.adapters.schema.register import contract, metering_point
 from rekisteri.catalogue import Category
 from rekisteri.domain.consumption import (
@@ -33,13 +33,18 @@ from rekisteri.domain.consumption import (
     clip,
     contract_period,
     merge_periods,
-    offset_changes,
+)
+from rekisteri.domain.reading_blocks import (
+    EPOCH,
+    NIGHT_FROM,
+    NIGHT_TO,
+    day_start,
+    helsinki_offsets,
+    local_day,
 )
 from rekisteri.services.unit_of_work import UnitOfWork
 
 FAR = 253402300800  # 10000-01-01: an open contract runs on
-EPOCH = dt.date(1970, 1, 1)
-NIGHT_FROM, NIGHT_TO = 22, 7  # night 22-07 local time (yösähkö)
 Granularity = Literal["day", "month", "year"]
 
 
@@ -98,31 +103,29 @@ def attribution_periods(
     }
 
 
-def attributed_readings(
+class PointWindow(NamedTuple):
+    """A metering point and one of the person's periods at it."""
+
+    gsrn: str
+    metering_point_id: int
+    period: Period
+
+
+def attributed_points(
     uow: UnitOfWork, person_id: int, start: int = 0, end: int = FAR
-) -> Select[Any] | None:
-    """The person's readings as one SQL query (gsrn, ts, wh, quality, resolution); None when
-    the person never held a contract. Everything that reads readings of a person builds on it."""
-    parts = [
-        select(
-            metering_point.c.gsrn,
-            reading.c.ts,
-            reading.c.wh,
-            reading.c.quality,
-            reading.c.resolution,
+) -> list[PointWindow]:
+    """THE attribution: the metering points of the person's sites, each with the person's
+    contract periods there, ordered by point and time. Everything that reads a person's readings
+    builds on it."""
+    out = []
+    for site_id, periods in attribution_periods(uow, person_id, start, end).items():
+        rows = uow.execute(
+            select(metering_point.c.id, metering_point.c.gsrn).where(
+                metering_point.c.site_id == site_id
+            )
         )
-        .select_from(
-            metering_point.join(reading, reading.c.metering_point_id == metering_point.c.id)
-        )
-        .where(metering_point.c.site_id == site_id, reading.c.ts >= p.start, reading.c.ts < p.end)
-        for site_id, periods in sorted(attribution_periods(uow, person_id, start, end).items())
-        for p in periods
-    ]
-    if not parts:
-        return None
-    if len(parts) == 1:
-        return parts[0]
-    return select(union_all(*parts).subquery())
+        out += [PointWindow(str(gsrn), int(mp_id), p) for mp_id, gsrn in rows for p in periods]
+    return sorted(out, key=lambda w: (w.gsrn, w.period.start))
 
 
 READING_SCHEMA = {"gsrn": pl.Utf8, "ts": pl.Int64, "wh": pl.Int64, "quality": pl.Utf8}
@@ -139,24 +142,15 @@ def reading_frame_of(
     and time. Packages, exports and views that handle many readings use this columnar form: six
     years of 15-minute readings is about 210,000 rows, too many for a Python object each."""
     uow.note_read([person_id], {Category.CONSUMPTION}, "consumption readings")
-    lo, hi = _epoch(start, 0), _epoch(end, FAR)
-    points = []
-    for site_id, periods in attribution_periods(uow, person_id, lo, hi).items():
-        rows = uow.execute(
-            select(metering_point.c.id, metering_point.c.gsrn).where(
-                metering_point.c.site_id == site_id
-            )
-        )
-        points += [(str(gsrn), int(mp_id), p) for mp_id, gsrn in rows for p in periods]
     names = {int(q): q.name for q in Quality}
     frames = [
-        point_series(uow.connection, mp_id, period.start, period.end).select(
-            pl.lit(gsrn).alias("gsrn"),
+        point_series(uow.connection, w.metering_point_id, w.period.start, w.period.end).select(
+            pl.lit(w.gsrn).alias("gsrn"),
             "ts",
             "wh",
             pl.col("quality").replace_strict(names, return_dtype=pl.Utf8),
         )
-        for gsrn, mp_id, period in sorted(points, key=lambda x: (x[0], x[2].start))
+        for w in attributed_points(uow, person_id, _epoch(start, 0), _epoch(end, FAR))
     ]
     if not frames:
         return pl.DataFrame(schema=READING_SCHEMA)
@@ -176,15 +170,20 @@ def readings_of(
     return [ConsumptionReading(g, from_ts(t, dt.UTC), w, q) for g, t, w, q in frame.iter_rows()]
 
 
-def _local_epoch(ts: Any, window: Period) -> ColumnElement[Any]:
-    """UTC epoch seconds moved to Helsinki wall-clock seconds, by the offsets in force over the
-    window (plain integer arithmetic, the same on both databases)."""
-    changes = offset_changes(window)
-    pairs = zip(changes[1:], changes, strict=False)
-    whens = [(ts < at, literal(offset)) for (at, _), (_, offset) in pairs]
-    offset = case(*whens, else_=literal(changes[-1][1])) if whens else literal(changes[0][1])
-    moved: ColumnElement[Any] = ts + offset
-    return moved
+def _whole_days(period: Period) -> tuple[int, int, list[Period]]:
+    """The local days wholly inside the period (first, last; empty when first > last), and the
+    parts of the period outside them (the edge blocks, decoded rather than summed)."""
+    first, last = day_of(period.start), day_of(max(period.end - 1, 0))
+    if day_start(first) < period.start:
+        first += 1
+    if last != FAR_DAY and day_start(last + 1) > period.end:
+        last -= 1
+    if first > last:
+        return first, last, [period]
+    edges = [Period(period.start, day_start(first))]
+    if last != FAR_DAY:
+        edges.append(Period(day_start(last + 1), period.end))
+    return first, last, [e for e in edges if e.start < e.end]
 
 
 def summary(
@@ -195,7 +194,8 @@ def summary(
     by: Granularity = "month",
 ) -> ConsumptionSummary:
     """Totals by day, month or year (Helsinki time), the peak hour and the night share of the
-    person's own consumption, computed by the database over the attributed readings."""
+    person's own consumption. The database adds up the aggregates stored with each day block;
+    only the blocks a window cuts (at most two per point and period) are decoded here."""
     uow.note_read([person_id], {Category.CONSUMPTION}, f"consumption summary by {by}")
     periods = [p for ps in attribution_periods(uow, person_id).values() for p in ps]
     lo = _epoch(start, min((p.start for p in periods), default=0))
@@ -211,41 +211,107 @@ def summary(
         None,
         None,
     )
-    query = attributed_readings(uow, person_id, window.start, window.end)
-    if query is None or window.start == window.end:
+    windows = attributed_points(uow, person_id, window.start, window.end)
+    if not windows or window.start == window.end:
         return empty
-    r = query.subquery()
-    local = _local_epoch(r.c.ts, window)
-    day = (local // 86400).label("day")
-    missing = func.sum(case((r.c.quality == int(Quality.MISSING), 1), else_=0))
-    daily = uow.execute(
-        select(day, func.coalesce(func.sum(r.c.wh), 0), func.count(), missing)
-        .group_by(day)
-        .order_by(day)
-    ).all()
-    hour = (r.c.ts - r.c.ts % 3600).label("hour")
-    hour_wh = func.sum(r.c.wh)
-    peak = uow.execute(
-        select(hour, hour_wh)
-        .where(r.c.wh.is_not(None))
-        .group_by(hour)
-        .order_by(hour_wh.desc(), hour)
-        .limit(1)
-    ).first()
-    local_hour = (local % 86400) // 3600
-    night = case(((local_hour >= NIGHT_FROM) | (local_hour < NIGHT_TO), r.c.wh), else_=0)
-    night_wh, all_wh = uow.execute(select(func.sum(night), func.sum(r.c.wh))).one()
-    totals = _roll_up(daily, by)
+    b = reading_block.c
+    whole, edges = [], []
+    for w in windows:
+        first, last, cut = _whole_days(w.period)
+        if first <= last:
+            whole.append(
+                and_(b.metering_point_id == w.metering_point_id, b.day.between(first, last))
+            )
+        edges += [point_series(uow.connection, w.metering_point_id, e.start, e.end) for e in cut]
+    where = or_(*whole) if whole else false()
+    daily = {
+        int(d): [int(wh), int(n), int(m)]
+        for d, wh, n, m in uow.execute(
+            select(b.day, func.sum(b.wh_sum), func.sum(b.readings), func.sum(b.missing))
+            .where(where)
+            .group_by(b.day)
+        )
+    }
+    night_wh, all_wh = uow.execute(
+        select(func.sum(b.night_wh), func.sum(b.wh_sum)).where(where)
+    ).one()
+    peaks = [
+        (int(wh), int(at))
+        for at, wh in uow.execute(
+            select(b.peak_start, b.peak_wh)
+            .where(where, b.peak_wh.is_not(None))
+            .order_by(b.peak_wh.desc(), b.peak_start)
+            .limit(1)
+        )
+    ]
+    night, total = int(night_wh or 0), int(all_wh or 0)
+    edge = pl.concat(edges) if edges else pl.DataFrame()
+    if edge.height:
+        for d, wh, n, m in _edge_days(edge).iter_rows():
+            acc = daily.setdefault(int(d), [0, 0, 0])
+            acc[0], acc[1], acc[2] = acc[0] + int(wh), acc[1] + int(n), acc[2] + int(m)
+        night += _night_wh(edge)
+        total += int(edge.get_column("wh").sum() or 0)
+    if edge.height or _overlapping(windows):
+        # Hours at several points at once (or cut blocks): the peak from the hourly sums.
+        frames = (
+            edges
+            if not _overlapping(windows)
+            else [
+                point_series(uow.connection, w.metering_point_id, w.period.start, w.period.end)
+                for w in windows
+            ]
+        )
+        peaks = peaks if not _overlapping(windows) else []
+        peaks += _hour_peak(pl.concat(frames))
+    peak = min(((-wh, at) for wh, at in peaks), default=None)
+    totals = _roll_up(sorted((d, *v) for d, v in daily.items()), by)
     return ConsumptionSummary(
         empty.start,
         empty.end,
         by,
         totals,
         sum(t.wh for t in totals),
-        dt.datetime.fromtimestamp(int(peak[0]), dt.UTC).astimezone(HELSINKI) if peak else None,
-        int(peak[1]) if peak else None,
-        (int(night_wh) / int(all_wh)) if all_wh else None,
+        dt.datetime.fromtimestamp(peak[1], dt.UTC).astimezone(HELSINKI) if peak else None,
+        -peak[0] if peak else None,
+        (night / total) if total else None,
     )
+
+
+def _overlapping(windows: list[PointWindow]) -> bool:
+    """Whether two different points' windows overlap in time (their hours add up)."""
+    spans = sorted((w.period.start, w.period.end, w.metering_point_id) for w in windows)
+    return any(b[0] < a[1] and a[2] != b[2] for i, a in enumerate(spans) for b in spans[i + 1 :])
+
+
+def _edge_days(frame: pl.DataFrame) -> pl.DataFrame:
+    day = local_day(frame.get_column("ts").to_numpy())
+    return (
+        frame.with_columns(pl.Series("day", day))
+        .group_by("day")
+        .agg(
+            pl.col("wh").sum(),
+            pl.len(),
+            (pl.col("quality") == int(Quality.MISSING)).sum(),
+        )
+    )
+
+
+def _night_wh(frame: pl.DataFrame) -> int:
+    ts = frame.get_column("ts").to_numpy()
+    hour = ((ts + helsinki_offsets(ts)) % 86400) // 3600
+    wh = frame.get_column("wh").fill_null(0).to_numpy()
+    return int(wh[(hour >= NIGHT_FROM) | (hour < NIGHT_TO)].sum())
+
+
+def _hour_peak(frame: pl.DataFrame) -> list[tuple[int, int]]:
+    hours = (
+        frame.filter(pl.col("wh").is_not_null())
+        .group_by((pl.col("ts") - pl.col("ts") % 3600).alias("hour"))
+        .agg(pl.col("wh").sum())
+        .sort(["wh", "hour"], descending=[True, False])
+    )
+    return [(int(hours.item(0, "wh")), int(hours.item(0, "hour")))] if hours.height else []
 
 
 def _roll_up(daily: list[Any], by: Granularity) -> list[ConsumptionTotal]:

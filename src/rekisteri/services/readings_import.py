@@ -3,7 +3,9 @@
 A file with one bad row stores nothing (the transaction rolls back) and the error names the file,
 line, field and reason. The same file twice changes nothing: its content hash is kept. A later
 file that states other values for stored readings corrects them, and the replaced values stay in
-reading_correction. Killing the process at any moment leaves the database as it was.
+reading_correction. Killing the process at any moment leaves the database as it was. The
+readings are stored in day blocks (adapters.reading_writer): the file is parsed in chunks by
+polars and each chunk becomes blocks with numpy, no Python object per reading.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import polars as pl
 from sqlalchemy import select
 
 from rekisteri.adapters import datahub
-from rekisteri.adapters.reading_store import ReadingWriter
+from rekisteri.adapters.reading_writer import ReadingWriter, StatedTwice
 from rekisteri.adapters.schema.consumption import datahub_file
 from rekisteri.adapters.schema.register import metering_point
 from rekisteri.domain.consumption import RESOLUTION_NAMES
@@ -106,34 +108,22 @@ def import_datahub_file(
             )
         ).inserted_primary_key[0]
     )
-    writer = ReadingWriter(uow.connection, file_id)
+    writer = ReadingWriter(uow.connection, file_id, now)
     points: dict[str, int] = {}
     point_resolution: dict[str, int] = {}
     rows = 0
     done = 0
     for chunk in _read_ahead(datahub.read_chunks(path, name, chunk_bytes)):
         frame = _with_point_ids(uow, chunk, name, points, point_resolution)
-        ranges = (
-            frame.group_by("metering_point_id")
-            .agg(pl.col("ts").min(), pl.col("ts").max().alias("hi"), pl.col("resolution").first())
-            .select(
-                "metering_point_id",
-                "ts",
-                (pl.col("hi") + pl.col("resolution").cast(pl.Int64)),
-                "resolution",
-            )
-            .rows()
-        )
-        writer.replace_other_resolution(ranges, now)
-        writer.write(frame)
+        try:
+            writer.write(frame)
+        except StatedTwice as twice:
+            raise _stated_twice(path, name, (twice.point, twice.ts), points) from None
         rows += frame.height
         if progress:
             progress(chunk.bytes_done - done)
         done = chunk.bytes_done
-    corrected, twice = writer.finish(now)
-    if twice is not None:
-        raise _stated_twice(path, name, twice, points)
-    writer.close()
+    corrected = writer.corrected
     uow.execute(
         datahub_file.update()
         .where(datahub_file.c.id == file_id)

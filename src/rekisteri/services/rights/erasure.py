@@ -63,7 +63,9 @@ class ErasureAnswer:
 # must stay whole to stay verifiable; it has its own period. Readings belong to whoever held the
 # metering point at the time, so they go by the person's own contract periods
 # (reading_retention.erase_periods_of), never by metering point.
-SEPARATELY_HANDLED = frozenset({"audit_entry", "audit_subject", "reading", "reading_correction"})
+SEPARATELY_HANDLED = frozenset(
+    {"audit_entry", "audit_subject", "reading_block", "reading_correction"}
+)
 
 
 def tables_children_first(uow: UnitOfWork) -> list[Table]:
@@ -174,7 +176,7 @@ def erase_person(
     if readings:
         answer.erased.append(
             {
-                "attribute": "reading.reading",
+                "attribute": "reading_block.readings",
                 "what": label(Category.CONSUMPTION, lang),
                 "rows": readings,
                 "how": "deleted",

@@ -93,7 +93,7 @@ MONTHLY_PROVIDERS: list[MonthlyProvider] = []
 # Tables a dedicated provider shows (the generic catalogue walk skips them).
 # Readings are never walked by metering point: that would show the readings of whoever held
 # the point before or after the person. They come only through the attribution provider.
-CLAIMED_TABLES: set[str] = {"attribute_change", "disclosure", "reading", "reading_correction"}
+CLAIMED_TABLES: set[str] = {"attribute_change", "disclosure", "reading_block", "reading_correction"}
 
 
 def _consumption_readings(uow: UnitOfWork, person_id: int) -> Iterator[Reading]:

@@ -1,4 +1,4 @@
-"""consumption
+"""consumption: Datahub files, readings in day blocks, replaced readings
 
 Revision ID: 0002_consumption
 Revises: 0001_core
@@ -33,15 +33,24 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_datahub_file')),
     sa.UniqueConstraint('sha256', name=op.f('uq_datahub_file_sha256'))
     )
-    op.create_table('reading',
+    op.create_table('reading_block',
     sa.Column('metering_point_id', sa.Integer(), nullable=False),
-    sa.Column('ts', sa.BigInteger(), nullable=False),
-    sa.Column('wh', sa.Integer(), nullable=True),
-    sa.Column('quality', sa.SmallInteger(), nullable=False),
+    sa.Column('day', sa.Integer(), nullable=False),
     sa.Column('resolution', sa.SmallInteger(), nullable=False),
+    sa.Column('start_ts', sa.BigInteger(), nullable=False),
+    sa.Column('slots', sa.SmallInteger(), nullable=False),
+    sa.Column('wh', sa.LargeBinary(), nullable=False),
+    sa.Column('quality', sa.LargeBinary(), nullable=False),
     sa.Column('file_id', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('metering_point_id', 'ts', name='pk_reading'),
-    postgresql_partition_by='RANGE (ts)',
+    sa.Column('slot_files', sa.LargeBinary(), nullable=True),
+    sa.Column('readings', sa.SmallInteger(), nullable=False),
+    sa.Column('missing', sa.SmallInteger(), nullable=False),
+    sa.Column('wh_sum', sa.BigInteger(), nullable=False),
+    sa.Column('night_wh', sa.BigInteger(), nullable=False),
+    sa.Column('peak_start', sa.BigInteger(), nullable=True),
+    sa.Column('peak_wh', sa.BigInteger(), nullable=True),
+    sa.PrimaryKeyConstraint('metering_point_id', 'day', 'resolution', name='pk_reading_block'),
+    postgresql_partition_by='RANGE (day)',
     sqlite_with_rowid=False
     )
     op.create_table('reading_correction',
@@ -69,6 +78,6 @@ def downgrade() -> None:
         batch_op.drop_index('ix_reading_correction_point_ts')
 
     op.drop_table('reading_correction')
-    op.drop_table('reading')
+    op.drop_table('reading_block')
     op.drop_table('datahub_file')
     # ### end Alembic commands ###
