@@ -2,6 +2,11 @@
 separately) and the retention run over a demo register.
 
     python bench/bench_rights.py [--customers 100000] [--readings 0] [--database-url URL]
+                                 [--keep DIR]
+
+--keep DIR keeps the generated SQLite register (and its key) in DIR and reuses it in later runs:
+each run works on a fresh copy, so the retention run is measured on the untouched register
+(a 1,000,000-customer register takes minutes to generate).
 
 --readings N imports N 15-minute readings (six years is about 210,000) through the Datahub import
 path for a customer whose contract has run longer than that, and builds that customer's package:
@@ -16,6 +21,7 @@ import datetime as dt
 import io
 import json
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -79,28 +85,61 @@ def timed(fn, repeat: int = 3):  # type: ignore[no-untyped-def]
     return best, result
 
 
+def _new_register(url: str, keyring: Keyring) -> RegisterApp:
+    db.migrate(url)
+    settings = Settings(database_url=url, secret_key=keyring.to_json())
+    return RegisterApp(db.make_engine(url), Cipher(keyring), settings)
+
+
+def _generate(reg: RegisterApp, customers: int, readings: int, tmp: Path) -> tuple[int, str]:
+    t0 = time.perf_counter()
+    demo.generate(reg, customers, seed=1)
+    took = time.perf_counter() - t0
+    print(f"demo register: {customers:,} customers in {took:.1f} s ({reg.engine.url.drivername})")
+    pid, gsrn = _customer_with_long_contract(reg, readings)
+    if readings:
+        t0 = time.perf_counter()
+        _import_readings(reg, gsrn, readings, tmp)
+        print(f"imported {readings:,} readings in {time.perf_counter() - t0:.1f} s")
+    return pid, gsrn
+
+
+def _kept_register(
+    keep: Path, customers: int, readings: int, tmp: Path
+) -> tuple[RegisterApp, int, str]:
+    """The register kept in `keep` (generated there the first time), opened on a fresh copy."""
+    kept, key, about = keep / "register.db", keep / "keyring.json", keep / "about.json"
+    if not about.exists():
+        keep.mkdir(parents=True, exist_ok=True)
+        keyring = Keyring.generate()
+        reg = _new_register(f"sqlite:///{kept}", keyring)
+        pid, gsrn = _generate(reg, customers, readings, tmp)
+        reg.engine.dispose()
+        key.write_text(keyring.to_json())
+        facts = {"customers": customers, "readings": readings, "person": pid, "gsrn": gsrn}
+        about.write_text(json.dumps(facts))
+    facts = json.loads(about.read_text())
+    print(f"kept register: {facts['customers']:,} customers, {facts['readings']:,} readings")
+    shutil.copyfile(kept, tmp / "bench.db")
+    reg = _new_register(f"sqlite:///{tmp / 'bench.db'}", Keyring.from_text(key.read_text()))
+    return reg, int(facts["person"]), str(facts["gsrn"])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--customers", type=int, default=100_000)
     ap.add_argument("--readings", type=int, default=0)
     ap.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
+    ap.add_argument("--keep", type=Path, help="keep the generated SQLite register here")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-rights-"))
-    url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
-    db.migrate(url)
-    keyring = Keyring.generate()
-    settings = Settings(database_url=url, secret_key=keyring.to_json())
-    reg = RegisterApp(db.make_engine(url), Cipher(keyring), settings)
-    t0 = time.perf_counter()
-    demo.generate(reg, args.customers, seed=1)
-    took = time.perf_counter() - t0
-    print(f"demo register: {args.customers:,} customers in {took:.1f} s ({url.split(':')[0]})")
-
-    pid, gsrn = _customer_with_long_contract(reg, args.readings)
-    if args.readings:
-        t0 = time.perf_counter()
-        _import_readings(reg, gsrn, args.readings, tmp)
-        print(f"imported {args.readings:,} readings in {time.perf_counter() - t0:.1f} s")
+    if args.keep:
+        reg, pid, _ = _kept_register(args.keep, args.customers, args.readings, tmp)
+        url = str(reg.engine.url)
+    else:
+        url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
+        reg = _new_register(url, Keyring.generate())
+        pid, _ = _generate(reg, args.customers, args.readings, tmp)
     rows: list[tuple[str, float, str]] = []
     with reg.reading(ACTOR) as uow:
 
@@ -155,6 +194,7 @@ def main() -> None:
         if v:
             print(f"  {k}: {v:,}")
     reg.engine.dispose()
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
