@@ -254,8 +254,9 @@ def _prospects(uow: UnitOfWork, result: RunResult) -> None:
                 consent_event.c.event.in_(("withdrawn", "prohibited")),
             )
         )
-        for pid in uow.execute(refused).scalars():
-            suppress_contact_points(uow, int(pid))
+        ids = [int(i) for i in uow.execute(refused).scalars()]
+        for i in range(0, len(ids), CHUNK):
+            suppress_contact_points(uow, ids[i : i + CHUNK])
     result.add("prospects without permission: purged", purge(uow, lapsed, result.dry_run))
 
 
