@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, and_, delete, func, not_, select, update
+from sqlalchemy import Table, and_, delete, exists, func, not_, select, update
 
 from rekisteri.adapters.schema import metadata
 from rekisteri.adapters.schema.register import (
@@ -153,7 +153,9 @@ def erase_rows(uow: UnitOfWork, t: Table, cond: Any, attrs: list[Attribute]) -> 
             if fk.parent.nullable:
                 uow.execute(update(other).where(fk.parent.in_(ids)).values({fk.parent.name: None}))
             else:
-                held.append(t.c.id.in_(select(fk.parent)))
+                # Correlated, so each candidate row is one index probe (not a whole table read
+                # into an IN list per statement).
+                held.append(exists().where(fk.parent == t.c.id))
     if not held:
         uow.execute(delete(t).where(cond))
         return "deleted"
