@@ -2,11 +2,12 @@
 separately) and the retention run over a demo register.
 
     python bench/bench_rights.py [--customers 100000] [--readings 0] [--database-url URL]
-                                 [--keep DIR]
+                                 [--keep DIR] [--postgresql]
 
 --keep DIR keeps the generated SQLite register (and its key) in DIR and reuses it in later runs:
 each run works on a fresh copy, so the retention run is measured on the untouched register
-(a 1,000,000-customer register takes minutes to generate).
+(a 1,000,000-customer register takes minutes to generate). --postgresql runs on a PostgreSQL
+server the script starts (as bench_demo.py does), instead of a SQLite file.
 
 --readings N imports N 15-minute readings (six years is about 210,000) through the Datahub import
 path for a customer whose contract has run longer than that, and builds that customer's package:
@@ -22,12 +23,18 @@ import io
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import polars as pl
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.support.postgres import PostgresServer
 
 from rekisteri.adapters import db
 from rekisteri.adapters.crypto import Cipher, Keyring
@@ -76,12 +83,18 @@ def _import_readings(reg: RegisterApp, gsrn: str, n: int, where: Path) -> None:
         import_datahub_file(uow, path)
 
 
+class Took(NamedTuple):
+    wall: float  # best of the repeats, seconds
+    cpu: float  # this process's CPU seconds in that repeat (less noisy on a shared machine)
+
+
 def timed(fn, repeat: int = 3):  # type: ignore[no-untyped-def]
-    best, result = float("inf"), None
+    best, result = Took(float("inf"), 0.0), None
     for _ in range(repeat):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         result = fn()
-        best = min(best, time.perf_counter() - t)
+        took = Took(time.perf_counter() - t, time.process_time() - c)
+        best = min(best, took)
     return best, result
 
 
@@ -131,8 +144,18 @@ def main() -> None:
     ap.add_argument("--readings", type=int, default=0)
     ap.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
     ap.add_argument("--keep", type=Path, help="keep the generated SQLite register here")
+    ap.add_argument("--postgresql", action="store_true", help="start a PostgreSQL server")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-rights-"))
+    server = None
+    if args.postgresql:
+        server = PostgresServer()
+        server.start()
+        admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text("CREATE DATABASE bench"))
+        admin.dispose()
+        args.database_url = server.url("bench")
     if args.keep:
         reg, pid, _ = _kept_register(args.keep, args.customers, args.readings, tmp)
         url = str(reg.engine.url)
@@ -140,26 +163,33 @@ def main() -> None:
         url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
         reg = _new_register(url, Keyring.generate())
         pid, _ = _generate(reg, args.customers, args.readings, tmp)
-    rows: list[tuple[str, float, str]] = []
+    rows: list[tuple[str, Took, str]] = []
     with reg.reading(ACTOR) as uow:
 
         def json_csv() -> int:
             p = package.build(uow, pid)
             access.to_json(p)
             out = io.StringIO()
-            return access.write_readings_csv(p.readings(), out)
+            return access.write_readings_csv(p.readings, out)
 
         t_jc, n_read = timed(json_csv)
         p = package.build(uow, pid)
+        t_build, _ = timed(lambda: package.build(uow, pid))
         plain = access.as_dict(p)
         t_dump, _ = timed(lambda: json.dumps(plain, default=str))
+        frame = p.readings.clone()
+        t_csv_limit, _ = timed(lambda: frame.write_csv())
         html = access.to_html(p)
         access.to_pdf(p, "<p>warm</p>")  # the first call loads fonts
-        t_pdf, pdf = timed(lambda: access.to_pdf(p, html), repeat=2)
+        t_pdf_all, pdf = timed(lambda: access.to_pdf(package.build(uow, pid)), repeat=2)
+        t_pdf, _ = timed(lambda: access.to_pdf(p, html), repeat=2)
         t_pdf_min, _ = timed(lambda: access.to_pdf(p, "<p>1</p>"), repeat=2)
     rows.append((f"access package JSON+CSV ({n_read:,} readings)", t_jc, "target < 1 s"))
+    rows.append(("  of which package.build (sections, readings, monthly)", t_build, ""))
     rows.append(("  limit: json.dumps of the same package", t_dump, ""))
-    rows.append((f"access package PDF ({len(pdf) // 1024} KiB)", t_pdf, "target < 3 s"))
+    rows.append((f"  limit: polars write_csv of the {n_read:,} readings", t_csv_limit, ""))
+    rows.append((f"access package PDF, build+HTML+PDF ({len(pdf) // 1024} KiB)", t_pdf_all, ""))
+    rows.append(("  PDF from the HTML alone", t_pdf, "target < 3 s"))
     rows.append(("  limit: WeasyPrint PDF of a one-line page", t_pdf_min, ""))
 
     with reg.reading(ACTOR) as uow:
@@ -186,14 +216,18 @@ def main() -> None:
     rows.append((f"  limit: count(*) of every table ({total_rows:,} rows)", t_scan, ""))
 
     width = max(len(r[0]) for r in rows)
-    print(f"\n{'what':<{width}}  {'seconds':>8}  note")
+    print(f"\n{'what':<{width}}  {'seconds':>8}  {'cpu s':>8}  note")
     for what, secs, note in rows:
-        print(f"{what:<{width}}  {secs:8.3f}  {note}")
+        print(f"{what:<{width}}  {secs.wall:8.3f}  {secs.cpu:8.3f}  {note}")
+    for note in done.notes:
+        print(f"note: {note}")
     print("\nretention by category:")
     for k, v in done.counts.items():
         if v:
             print(f"  {k}: {v:,}")
     reg.engine.dispose()
+    if server:
+        server.stop()
     shutil.rmtree(tmp, ignore_errors=True)
 
 
