@@ -122,8 +122,11 @@ def _find_ended(uow: UnitOfWork) -> None:
         .having(func.count().filter(contract.c.end_date.is_(None)) == 0)
     )
     uow.execute(insert(ended).from_select(["person_id", "last_end", "open_claims"], last))
-    claims = select(invoice.c.person_id).where(invoice.c.status.in_(OPEN_INVOICE))
-    uow.execute(update(ended).where(ended.c.person_id.in_(claims)).values(open_claims=True))
+    # Correlated: one index probe per ended customer instead of a read of every invoice.
+    claims = exists().where(
+        invoice.c.person_id == ended.c.person_id, invoice.c.status.in_(OPEN_INVOICE)
+    )
+    uow.execute(update(ended).where(claims).values(open_claims=True))
 
 
 def _ended_before(cutoff: dt.date, *, open_claims: bool | None = False) -> Select[Any]:
