@@ -7,7 +7,9 @@ separately) and the retention run over a demo register.
 --keep DIR keeps the generated SQLite register (and its key) in DIR and reuses it in later runs:
 each run works on a fresh copy, so the retention run is measured on the untouched register
 (a 1,000,000-customer register takes minutes to generate). --postgresql runs on a PostgreSQL
-server the script starts (as bench_demo.py does), instead of a SQLite file.
+server the script starts (as bench_demo.py does), instead of a SQLite file. --years-ahead Y runs
+the retention as Y years later (the demo register has no customer ended ten years ago: with 11,
+the purge of whole customers is measured too).
 
 --readings N imports N 15-minute readings (six years is about 210,000) through the Datahub import
 path for a customer whose contract has run longer than that, and builds that customer's package:
@@ -46,7 +48,7 @@ from rekisteri.config import Settings
 from rekisteri.services import demo
 from rekisteri.services.readings_import import import_datahub_file
 from rekisteri.services.rights import package, retention
-from rekisteri.services.unit_of_work import Actor, RegisterApp
+from rekisteri.services.unit_of_work import Actor, RegisterApp, utc_now
 
 ACTOR = Actor("bench")
 
@@ -145,6 +147,12 @@ def main() -> None:
     ap.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
     ap.add_argument("--keep", type=Path, help="keep the generated SQLite register here")
     ap.add_argument("--postgresql", action="store_true", help="start a PostgreSQL server")
+    ap.add_argument(
+        "--years-ahead",
+        type=float,
+        default=0,
+        help="run the retention as this many years later (11: ended customers are purged)",
+    )
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-rights-"))
     server = None
@@ -192,6 +200,10 @@ def main() -> None:
     rows.append(("  PDF from the HTML alone", t_pdf, "target < 3 s"))
     rows.append(("  limit: WeasyPrint PDF of a one-line page", t_pdf_min, ""))
 
+    if args.years_ahead:
+        later = dt.timedelta(days=365.25 * args.years_ahead)
+        reg.clock = lambda: utc_now() + later
+        print(f"retention run as of {reg.clock():%Y-%m-%d} ({args.years_ahead:g} years ahead)")
     with reg.reading(ACTOR) as uow:
 
         def scan() -> int:
