@@ -167,17 +167,21 @@ def _count(uow: UnitOfWork, t: Table, cond: Any) -> int:
     return int(uow.execute(select(func.count()).select_from(t).where(cond)).scalar_one())
 
 
-def purge(uow: UnitOfWork, persons: Select[Any], dry_run: bool) -> int:
+def purge(uow: UnitOfWork, persons: Select[Any] | list[int], dry_run: bool) -> int:
     """Remove the persons whole, children first. Requests stay as the record that they were
     answered, unlinked from the person (their own period removes them later).
 
     The persons are fixed first (their selection reads rows the purge removes), then purged in
     chunks of set-based statements."""
-    if dry_run:
+    if isinstance(persons, list):
+        ids = persons
+    elif dry_run:
         return int(uow.execute(select(func.count()).select_from(persons.subquery())).scalar_one())
-    ids = [int(i) for i in uow.execute(persons).scalars()]
-    for i in range(0, len(ids), CHUNK):
-        _purge_chunk(uow, ids[i : i + CHUNK])
+    else:
+        ids = [int(i) for i in uow.execute(persons).scalars()]
+    if not dry_run:
+        for i in range(0, len(ids), CHUNK):
+            _purge_chunk(uow, ids[i : i + CHUNK])
     return len(ids)
 
 
@@ -302,18 +306,22 @@ def _recorded(uow: UnitOfWork, result: RunResult) -> None:
 
 
 def _prospects(uow: UnitOfWork, result: RunResult) -> None:
-    lapsed = lapsed_prospects(uow.now())
+    lapsed = [int(i) for i in uow.execute(lapsed_prospects(uow.now())).scalars()]
     if not result.dry_run:
         # Those who withdrew or objected stay out of future imports (keyed hashes only).
-        refused = lapsed.where(
-            exists().where(
-                consent_event.c.person_id == person.c.id,
-                consent_event.c.event.in_(("withdrawn", "prohibited")),
+        for i in range(0, len(lapsed), CHUNK):
+            chunk = lapsed[i : i + CHUNK]
+            refused = (
+                select(consent_event.c.person_id)
+                .where(
+                    consent_event.c.person_id.in_(chunk),
+                    consent_event.c.event.in_(("withdrawn", "prohibited")),
+                )
+                .distinct()
             )
-        )
-        ids = [int(i) for i in uow.execute(refused).scalars()]
-        for i in range(0, len(ids), CHUNK):
-            suppress_contact_points(uow, ids[i : i + CHUNK])
+            ids = [int(p) for p in uow.execute(refused).scalars()]
+            if ids:
+                suppress_contact_points(uow, ids)
     result.add("prospects without permission: purged", purge(uow, lapsed, result.dry_run))
 
 
