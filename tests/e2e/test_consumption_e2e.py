@@ -100,6 +100,9 @@ def test_the_api_serves_consumption_to_customer_service_only(
         assert ok.status_code == 200, ok.text
         body = ok.json()
         assert len(body["readings"]) == 288
+        first = body["readings"][0]
+        assert first.keys() == {"gsrn", "ts", "wh", "quality"} and first["ts"].endswith("+00:00")
+        assert dt.datetime.fromisoformat(first["ts"]).utcoffset() == dt.timedelta(0)
         assert sum(t["readings"] for t in body["totals"]) == 288
         assert client.get(url, headers=headers[Role.MARKETING]).status_code == 403
         assert client.get(url).status_code == 401

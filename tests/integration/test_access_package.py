@@ -7,6 +7,7 @@ import io
 import json
 from collections.abc import Iterator
 
+import polars as pl
 import pytest
 from sqlalchemy import Column, String, text, update
 
@@ -100,26 +101,32 @@ def test_report_in_the_persons_language_with_a_consumption_chart(
     assert "Registret har inga mätvärden" in html
     assert "Maija Liisa Meikäläinen" in html
     # Any provider feeds the chart and the CSV (here in place of the real consumption one,
-    # which this person has no readings for).
-    monkeypatch.setattr(
-        package,
-        "MONTHLY_PROVIDERS",
-        [
-            lambda uow, pid: [
-                package.MonthlyTotal("2025-01", 812.5),
-                package.MonthlyTotal("2025-02", 640.0),
-            ]
-        ],
+    # which this person has no readings for); the chart is by Helsinki month.
+    jan = int(dt.datetime(2025, 1, 1, 22, tzinfo=dt.UTC).timestamp())  # 00:00 on 2 January
+    feb = int(dt.datetime(2025, 1, 31, 22, tzinfo=dt.UTC).timestamp())  # 00:00 on 1 February
+    frame = pl.DataFrame(
+        {
+            "gsrn": [c.gsrns[0]] * 3,
+            "ts": [jan, jan + 900, feb],
+            "wh": [2126, None, 640_000],
+            "quality": ["OK", "MISSING", "OK"],
+        }
     )
-    reading = package.Reading(c.gsrns[0], dt.datetime(2025, 1, 1, 22, tzinfo=dt.UTC), 2126, "OK")
-    monkeypatch.setattr(package, "READINGS_PROVIDERS", [lambda uow, pid: [reading]])
+    monkeypatch.setattr(package, "READINGS_PROVIDERS", [lambda uow, pid: frame])
     with register.reading(DPO) as uow:
         p = package.build(uow, c.person_id, lang="en")
         out = io.StringIO()
-        n = access.write_readings_csv(p.readings(), out)
+        n = access.write_readings_csv(p.readings, out)
+    assert p.monthly == [
+        package.MonthlyTotal("2025-01", 2.126),
+        package.MonthlyTotal("2025-02", 640.0),
+    ]
     html = access.to_html(p)
     assert "Your data: right of access" in html and html.count("<rect") == 2
-    assert n == 1 and out.getvalue().splitlines()[1] == f"{c.gsrns[0]},2025-01-01T22:00:00Z,2126,OK"
+    lines = out.getvalue().splitlines()
+    assert n == 3 and lines[0] == "gsrn,start_utc,wh,quality"
+    assert lines[1] == f"{c.gsrns[0]},2025-01-01T22:00:00Z,2126,OK"
+    assert lines[2] == f"{c.gsrns[0]},2025-01-01T22:15:00Z,,MISSING"
     pdf = access.to_pdf(p, html)
     assert pdf.startswith(b"%PDF") and len(pdf) > 5000
 

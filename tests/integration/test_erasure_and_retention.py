@@ -224,7 +224,14 @@ def test_prospects_without_permission_in_force_are_purged_and_their_requests_unl
     register: RegisterApp, clock: FakeClock
 ) -> None:
     from rekisteri.domain.consent import CaptureMethod, Channel, ConsentPurpose, PermissionDraft
-    from rekisteri.domain.register import PersonDraft, PersonKind, Provenance, Relationship
+    from rekisteri.domain.register import (
+        ContactKind,
+        ContactPointDraft,
+        PersonDraft,
+        PersonKind,
+        Provenance,
+        Relationship,
+    )
     from rekisteri.services import customers
     from rekisteri.services.rights import objection
 
@@ -237,7 +244,7 @@ def test_prospects_without_permission_in_force_are_purged_and_their_requests_unl
                     relationship=Relationship.PROSPECT,
                     first_names=name,
                     last_name="Näkymä",
-                    contact_points=(),
+                    contact_points=(ContactPointDraft(ContactKind.EMAIL, f"{name}@example.fi"),),
                 ),
                 Provenance.of("competition_or_event", uow.now(), "messut"),
                 (
@@ -252,17 +259,23 @@ def test_prospects_without_permission_in_force_are_purged_and_their_requests_unl
             ).person_id
 
     keeps, objects = prospect("Pysyvä"), prospect("Kieltäytyvä")
+    also = prospect("Toinen")
     with register.unit_of_work(DPO) as uow:
-        objection.record_objection(
-            uow, objects, _prov(uow), captured_how="letter", wording="Älkää markkinoiko"
-        )
+        for who in (objects, also):
+            objection.record_objection(
+                uow, who, _prov(uow), captured_how="letter", wording="Älkää markkinoiko"
+            )
         new = requests.new_request(uow, objects, "access", "signed_letter", _prov(uow))
     clock.advance(days=1)
     with register.unit_of_work(Actor("retention")) as uow:
         result = retention.run(uow)
-    assert result.counts["prospects without permission: purged"] == 1
+    assert result.counts["prospects without permission: purged"] == 2
     assert _count(register, person, person.c.id == keeps) == 1
-    assert _count(register, person, person.c.id == objects) == 0
+    assert _count(register, person, person.c.id.in_((objects, also))) == 0
+    with register.reading(DPO) as uow:  # those who objected stay out of future imports
+        assert suppression.is_suppressed(uow, email="kieltäytyvä@example.fi")
+        assert suppression.is_suppressed(uow, email="Toinen@example.fi")
+        assert not suppression.is_suppressed(uow, email="pysyvä@example.fi")
     with register.reading(DPO) as uow:
         req = uow.execute(select(rights_request)).one()
     assert req.reference == new.reference and req.person_id is None and req.details is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -12,7 +13,7 @@ from sqlalchemy import func, select
 from rekisteri.adapters.reports import access
 from rekisteri.adapters.schema.consumption import reading_block
 from rekisteri.domain.consumption import HELSINKI
-from rekisteri.services.rights import package, retention
+from rekisteri.services.rights import package, portability, retention
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.clock import FakeClock
 from tests.support.consumption import (
@@ -46,18 +47,30 @@ def test_an_access_package_holds_exactly_the_persons_own_readings(
     moved = dt.datetime.combine(move, dt.time(), HELSINKI)
     with register.reading(Actor("test")) as uow:
         own = package.build(uow, mover, reveal=True)
-        rows = list(own.readings())
+        rows = list(own.readings.iter_rows(named=True))
         out = io.StringIO()
-        assert access.write_readings_csv(own.readings(), out) == len(rows)
-        theirs = list(package.build(uow, next_occupant, reveal=True).readings())
-    at_a = [r for r in rows if r.gsrn == a_point]
-    at_b = [r for r in rows if r.gsrn == b_point]
-    assert at_a and max(r.ts for r in at_a) < moved  # nothing after they moved out of A
-    assert at_b and min(r.ts for r in at_b) >= moved  # nothing at B before they moved in
-    assert {r.ts for r in theirs}.isdisjoint({r.ts for r in at_a})
+        assert access.write_readings_csv(own.readings, out) == len(rows)
+        theirs = list(package.build(uow, next_occupant, reveal=True).readings.iter_rows(named=True))
+        portable = json.loads(portability.build(uow, mover).to_json())
+    moved_ts = moved.timestamp()
+    at_a = [r for r in rows if r["gsrn"] == a_point]
+    at_b = [r for r in rows if r["gsrn"] == b_point]
+    assert at_a and max(r["ts"] for r in at_a) < moved_ts  # nothing after they moved out of A
+    assert at_b and min(r["ts"] for r in at_b) >= moved_ts  # nothing at B before they moved in
+    assert {r["ts"] for r in theirs}.isdisjoint({r["ts"] for r in at_a})
     assert len(at_a) + len(theirs) == 4 * 96
     assert own.monthly and sum(m.kwh for m in own.monthly) > 0
     assert out.getvalue().count("\n") == len(rows) + 1
+    # Portability carries the same readings, as records with the CSV's fields.
+    records = portable["consumption_readings"]
+    assert len(records) == len(rows) and records[0].keys() == {"gsrn", "start_utc", "wh", "quality"}
+    first = dt.datetime.fromtimestamp(rows[0]["ts"], dt.UTC)
+    assert records[0]["start_utc"] == first.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert (
+        out.getvalue()
+        .splitlines()[1]
+        .startswith(f"{records[0]['gsrn']},{records[0]['start_utc']},")
+    )
 
 
 def test_the_retention_run_drops_readings_past_their_period(

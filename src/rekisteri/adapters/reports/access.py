@@ -1,25 +1,28 @@
 """The access package as files: JSON (machine-readable), CSV of readings, HTML and PDF.
 
+The JSON holds everything but the readings themselves (their monthly totals are in it); the
+readings go to the CSV, one line per reading: gsrn, start_utc (ISO 8601, Z), wh (empty: the
+meter sent no value), quality. Both are written from columns, not reading by reading.
+
 The HTML report is a Jinja2 template in the person's language; the PDF is that same HTML
 rendered by WeasyPrint, so the two never say different things.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from rekisteri.adapters.private_files import open_private, private_directory, write_private
 from rekisteri.services.rights import words
-from rekisteri.services.rights.package import AccessPackage, MonthlyTotal, Reading
+from rekisteri.services.rights.package import AccessPackage, MonthlyTotal, readings_table
 
 _env = Environment(
     loader=PackageLoader("rekisteri.adapters.reports", "templates"),
@@ -27,7 +30,6 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-READINGS_HEADER = ("gsrn", "start_utc", "wh", "quality")
 
 
 def as_dict(package: AccessPackage) -> dict[str, Any]:
@@ -58,19 +60,15 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def write_readings_csv(readings: Iterable[Reading], out: io.TextIOBase | Any) -> int:
-    """Readings as CSV; returns how many. Rows are any (gsrn, ts, wh, quality), ts aware UTC."""
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(READINGS_HEADER)
-    count = [0]
+def readings_csv(readings: pl.DataFrame) -> str:
+    """Readings as CSV text, with a header line."""
+    return readings_table(readings).write_csv(line_terminator="\n")
 
-    def lines() -> Iterator[tuple[str, str, int | None, str]]:
-        for gsrn, ts, wh, quality in readings:
-            count[0] += 1
-            yield gsrn, ts.isoformat()[:19] + "Z", wh, quality
 
-    writer.writerows(lines())
-    return count[0]
+def write_readings_csv(readings: pl.DataFrame, out: io.TextIOBase | Any) -> int:
+    """Write the readings as CSV to a text file; returns how many."""
+    out.write(readings_csv(readings))
+    return readings.height
 
 
 def consumption_chart(monthly: list[MonthlyTotal], lang: str) -> Markup:
@@ -139,7 +137,7 @@ def write_files(package: AccessPackage, directory: Path, *, pdf: bool = True) ->
     }
     write_private(files["json"], to_json(package))
     with open_private(files["csv"]) as fh:
-        write_readings_csv(package.readings(), fh)
+        write_readings_csv(package.readings, fh)
     html = to_html(package)
     write_private(files["html"], html)
     if pdf:

@@ -220,7 +220,7 @@ def fulfil(
             write_private(files["csv"], done.portable.provided_csv())
             files["readings"] = out / f"portability-{done.reference}-readings.csv"
             with open_private(files["readings"]) as fh:
-                access.write_readings_csv(done.portable.readings(), fh)
+                access.write_readings_csv(done.portable.readings, fh)
     console.print(f"{done.reference}: {done.kind.value} fulfilled", markup=False)
     for fmt, path in files.items():
         console.print(f"  {fmt}: {path}", markup=False)

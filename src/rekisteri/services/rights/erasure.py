@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, and_, delete, func, not_, select, update
+from sqlalchemy import Table, and_, delete, exists, func, not_, select, update
 
 from rekisteri.adapters.schema import metadata
 from rekisteri.adapters.schema.register import (
@@ -87,21 +87,36 @@ def open_invoices(uow: UnitOfWork, person_id: int) -> int:
     )
 
 
-def suppress_contact_points(uow: UnitOfWork, person_id: int) -> int:
-    p = uow.execute(select(person).where(person.c.id == person_id)).one()
-    name = p.organisation_name or " ".join(x for x in (p.first_names, p.last_name) if x)
+def suppress_contact_points(uow: UnitOfWork, persons: int | list[int]) -> int:
+    """Suppression entries for the contact points of the person(s): a few statements for a
+    whole batch (the retention run passes thousands); returns how many entries were new."""
+    ids = [persons] if isinstance(persons, int) else persons
+    names: dict[int, str] = {}
+    for row in uow.execute(
+        select(
+            person.c.id, person.c.organisation_name, person.c.first_names, person.c.last_name
+        ).where(person.c.id.in_(ids))
+    ):
+        parts = (row.first_names, row.last_name)
+        names[int(row.id)] = row.organisation_name or " ".join(x for x in parts if x)
     entries: list[tuple[str, str]] = []
-    for cp in uow.execute(select(contact_point).where(contact_point.c.person_id == person_id)):
-        if cp.email:
-            entries.append(("email", cp.email))
-        if cp.phone:
-            entries.append(("phone", cp.phone))
-        if cp.street and cp.postal_code and name:
-            entries.append(
-                ("name_address", suppression.name_address(name, cp.street, cp.postal_code))
-            )
+    points = select(
+        contact_point.c.person_id,
+        contact_point.c.email,
+        contact_point.c.phone,
+        contact_point.c.street,
+        contact_point.c.postal_code,
+    ).where(contact_point.c.person_id.in_(ids))
+    for pid, email, phone, street, postal_code in uow.execute(points):
+        name = names.get(int(pid), "")
+        if email:
+            entries.append(("email", email))
+        if phone:
+            entries.append(("phone", phone))
+        if street and postal_code and name:
+            entries.append(("name_address", suppression.name_address(name, street, postal_code)))
     for login in uow.execute(
-        select(digital_account.c.login).where(digital_account.c.person_id == person_id)
+        select(digital_account.c.login).where(digital_account.c.person_id.in_(ids))
     ).scalars():
         if "@" in login:
             entries.append(("email", login))
@@ -140,7 +155,9 @@ def erase_rows(uow: UnitOfWork, t: Table, cond: Any, attrs: list[Attribute]) -> 
             if fk.parent.nullable:
                 uow.execute(update(other).where(fk.parent.in_(ids)).values({fk.parent.name: None}))
             else:
-                held.append(t.c.id.in_(select(fk.parent)))
+                # Correlated, so each candidate row is one index probe (not a whole table read
+                # into an IN list per statement).
+                held.append(exists().where(fk.parent == t.c.id))
     if not held:
         uow.execute(delete(t).where(cond))
         return "deleted"

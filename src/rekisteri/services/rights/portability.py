@@ -1,7 +1,10 @@
 """Portability (Art. 20): the data the person provided themself, and their consumption data, in
 machine-readable JSON and CSV. "Provided" is read from each row's provenance (P2): rows whose
 source is the person (quote request, order, contract, other contact), attributes the catalogue
-says may come from the person."""
+says may come from the person.
+
+The JSON holds the provided data and the consumption readings (records with the same fields as
+the readings CSV); both are written from columns, not reading by reading."""
 
 from __future__ import annotations
 
@@ -9,10 +12,10 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import polars as pl
 from sqlalchemy import select
 
 from rekisteri.catalogue import Visibility
@@ -31,7 +34,7 @@ class PortabilityPackage:
     person_id: int
     generated_at: dt.datetime
     provided: dict[str, list[dict[str, Any]]]
-    readings: Callable[[], Iterator[package.Reading]] = field(default=lambda: iter(()))
+    readings: pl.DataFrame = field(default_factory=package.no_readings)
 
     def to_json(self) -> bytes:
         data = {
@@ -39,7 +42,10 @@ class PortabilityPackage:
             "generated_at": self.generated_at.isoformat(),
             "provided_by_the_person": self.provided,
         }
-        return json.dumps(data, ensure_ascii=False, indent=1, default=str).encode()
+        head = json.dumps(data, ensure_ascii=False, indent=1, default=str)
+        # The readings' records are serialised by polars and set in as the last member.
+        records = package.readings_table(self.readings).write_json()
+        return f'{head[:-2]},\n "consumption_readings": {records}\n}}'.encode()
 
     def provided_csv(self) -> str:
         """One line per value: table, row, attribute, value."""
@@ -78,9 +84,6 @@ def build(uow: UnitOfWork, person_id: int) -> PortabilityPackage:
         if out:
             provided[spec.name] = out
 
-    def readings() -> Iterator[package.Reading]:
-        for provider in package.READINGS_PROVIDERS:
-            yield from provider(uow, person_id)
-
+    readings = package.readings_of(uow, person_id)
     uow.note_read([person_id], {a.category for a in cat.attributes}, "portability package")
     return PortabilityPackage(person_id, uow.now(), provided, readings)

@@ -19,7 +19,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Select, Table, and_, exists, func, or_, select, update
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Integer,
+    MetaData,
+    Select,
+    Table,
+    and_,
+    exists,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import aliased
 
 from rekisteri.adapters.schema.base import UtcDateTime
@@ -63,10 +80,6 @@ class RunResult:
         self.counts[category] = self.counts.get(category, 0) + n
 
 
-def _open_claims(persons: Any) -> Any:
-    return exists().where(invoice.c.person_id == persons, invoice.c.status.in_(OPEN_INVOICE))
-
-
 def ended_customers(cutoff: dt.date) -> Select[Any]:
     """Customers with no contract in force whose last contract ended before `cutoff`."""
     return (
@@ -81,6 +94,48 @@ def ended_customers(cutoff: dt.date) -> Select[Any]:
             )
         )
     )
+
+
+# The run's working set: every customer with no contract in force, the day their last contract
+# ended and whether they have open invoices. Found once per run with one scan of the contracts
+# (a session's temporary table, not part of the register), then each rule's cutoff is an
+# indexed range of it instead of a new aggregate over every contract in every statement.
+_scratch = MetaData()
+ended = Table(
+    "retention_ended",
+    _scratch,
+    Column("person_id", Integer, primary_key=True),
+    Column("last_end", Date, nullable=False, index=True),
+    Column("open_claims", Boolean, nullable=False),
+    prefixes=["TEMPORARY"],
+)
+
+
+def _find_ended(uow: UnitOfWork) -> None:
+    ended.drop(uow.connection, checkfirst=True)
+    ended.create(uow.connection)
+    last = (
+        select(contract.c.person_id, func.max(contract.c.end_date), false())
+        .join(person, person.c.id == contract.c.person_id)
+        .where(person.c.relationship == "customer")
+        .group_by(contract.c.person_id)
+        .having(func.count().filter(contract.c.end_date.is_(None)) == 0)
+    )
+    uow.execute(insert(ended).from_select(["person_id", "last_end", "open_claims"], last))
+    # Correlated: one index probe per ended customer instead of a read of every invoice.
+    claims = exists().where(
+        invoice.c.person_id == ended.c.person_id, invoice.c.status.in_(OPEN_INVOICE)
+    )
+    uow.execute(update(ended).where(claims).values(open_claims=True))
+
+
+def _ended_before(cutoff: dt.date, *, open_claims: bool | None = False) -> Select[Any]:
+    """From the run's working set: ended before `cutoff`, with or without open invoices (None:
+    either)."""
+    query = select(ended.c.person_id).where(ended.c.last_end < cutoff)
+    if open_claims is not None:
+        query = query.where(ended.c.open_claims.is_(open_claims))
+    return query
 
 
 def lapsed_prospects(now: dt.datetime) -> Select[Any]:
@@ -112,17 +167,21 @@ def _count(uow: UnitOfWork, t: Table, cond: Any) -> int:
     return int(uow.execute(select(func.count()).select_from(t).where(cond)).scalar_one())
 
 
-def purge(uow: UnitOfWork, persons: Select[Any], dry_run: bool) -> int:
+def purge(uow: UnitOfWork, persons: Select[Any] | list[int], dry_run: bool) -> int:
     """Remove the persons whole, children first. Requests stay as the record that they were
     answered, unlinked from the person (their own period removes them later).
 
     The persons are fixed first (their selection reads rows the purge removes), then purged in
     chunks of set-based statements."""
-    if dry_run:
+    if isinstance(persons, list):
+        ids = persons
+    elif dry_run:
         return int(uow.execute(select(func.count()).select_from(persons.subquery())).scalar_one())
-    ids = [int(i) for i in uow.execute(persons).scalars()]
-    for i in range(0, len(ids), CHUNK):
-        _purge_chunk(uow, ids[i : i + CHUNK])
+    else:
+        ids = [int(i) for i in uow.execute(persons).scalars()]
+    if not dry_run:
+        for i in range(0, len(ids), CHUNK):
+            _purge_chunk(uow, ids[i : i + CHUNK])
     return len(ids)
 
 
@@ -176,7 +235,7 @@ def _after_relationship(uow: UnitOfWork, result: RunResult) -> None:
     specs = {s.name: s for s in personal_tables(uow.catalogue)}
     for rule in rules.values():
         cutoff = add_months(result.today, -periods.months(rule, uow.settings))
-        who = ended_customers(cutoff).where(~_open_claims(contract.c.person_id))
+        who = _ended_before(cutoff)
         for t in _ordered(uow):
             attrs = [a for a in uow.catalogue.for_table(t.name) if a.retention == rule]
             if not attrs:
@@ -202,7 +261,9 @@ def _after_relationship(uow: UnitOfWork, result: RunResult) -> None:
         (add_months(result.today, -periods.months(r, uow.settings)) for r in rules.values()),
         default=result.today,
     )
-    cond = and_(person.c.id.in_(ended_customers(first)), person.c.restricted.is_(False))
+    cond = and_(
+        person.c.id.in_(_ended_before(first, open_claims=None)), person.c.restricted.is_(False)
+    )
     n = _count(uow, person, cond)
     if n and not result.dry_run:
         uow.execute(
@@ -245,17 +306,22 @@ def _recorded(uow: UnitOfWork, result: RunResult) -> None:
 
 
 def _prospects(uow: UnitOfWork, result: RunResult) -> None:
-    lapsed = lapsed_prospects(uow.now())
+    lapsed = [int(i) for i in uow.execute(lapsed_prospects(uow.now())).scalars()]
     if not result.dry_run:
         # Those who withdrew or objected stay out of future imports (keyed hashes only).
-        refused = lapsed.where(
-            exists().where(
-                consent_event.c.person_id == person.c.id,
-                consent_event.c.event.in_(("withdrawn", "prohibited")),
+        for i in range(0, len(lapsed), CHUNK):
+            chunk = lapsed[i : i + CHUNK]
+            refused = (
+                select(consent_event.c.person_id)
+                .where(
+                    consent_event.c.person_id.in_(chunk),
+                    consent_event.c.event.in_(("withdrawn", "prohibited")),
+                )
+                .distinct()
             )
-        )
-        for pid in uow.execute(refused).scalars():
-            suppress_contact_points(uow, int(pid))
+            ids = [int(p) for p in uow.execute(refused).scalars()]
+            if ids:
+                suppress_contact_points(uow, ids)
     result.add("prospects without permission: purged", purge(uow, lapsed, result.dry_run))
 
 
@@ -266,13 +332,13 @@ def run(uow: UnitOfWork, *, dry_run: bool = False) -> RunResult:
         a.retention for a in uow.catalogue.attributes if a.retention.anchor is Anchor.CONTRACT_END
     )
     cutoff = add_months(result.today, -periods.months(contract_rule, uow.settings))
-    past = ended_customers(cutoff)
-    held = _count(uow, person, and_(person.c.id.in_(past), _open_claims(person.c.id)))
+    _find_ended(uow)
+    held = _count(uow, ended, and_(ended.c.last_end < cutoff, ended.c.open_claims))
     if held:
         result.notes.append(f"{held} ended customers past the period kept: open invoices")
     result.add(
         "ended customers past the contract period: purged",
-        purge(uow, past.where(~_open_claims(contract.c.person_id)), dry_run),
+        purge(uow, _ended_before(cutoff), dry_run),
     )
     _after_relationship(uow, result)
     _prospects(uow, result)
@@ -291,6 +357,7 @@ def run(uow: UnitOfWork, *, dry_run: bool = False) -> RunResult:
             result.notes.append(f"{len(overdue)} recording loans overdue: ask the institute")
     else:
         result.notes.append("recording loans: not wired yet (OVERDUE_RECORDING_LOANS)")
+    ended.drop(uow.connection)
     uow.execute(
         retention_run.insert().values(
             started_at=started,

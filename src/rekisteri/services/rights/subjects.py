@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, and_, not_, select
+from sqlalchemy import ColumnElement, Select, Table, and_, exists, not_, select
 
 from rekisteri.adapters.schema import metadata
 from rekisteri.catalogue import Catalogue, TableSpec
@@ -29,13 +29,15 @@ def _match(column: Any, persons: Persons, negate: bool) -> ColumnElement[bool]:
     return not_(cond) if negate else cond  # type: ignore[no-any-return]
 
 
-def _reach(spec: TableSpec, persons: Persons, *, others: bool) -> ColumnElement[bool]:
+def _hops(spec: TableSpec) -> list[tuple[str, str]]:
     path = spec.subject
     assert path is not None, f"{spec.name} has no subject path"
-    own = table_of(spec.name)
-    if len(path) == 1:
-        return _match(own.c[path[0]], persons, others)
-    hops = [(path[i], path[i + 1]) for i in range(1, len(path), 2)]
+    return [(path[i], path[i + 1]) for i in range(1, len(path), 2)]
+
+
+def _chain(hops: list[tuple[str, str]], persons: Persons, others: bool) -> Select[Any]:
+    """The join column of the first hop's table, for its rows whose chain ends at the persons
+    (or, `others`, at someone outside them)."""
     last_join, last_out = hops[-1]
     t_name, out_col = last_out.split(".")
     cond: ColumnElement[bool] = _match(table_of(t_name).c[out_col], persons, others)
@@ -44,7 +46,15 @@ def _reach(spec: TableSpec, persons: Persons, *, others: bool) -> ColumnElement[
         t_name, out_col = out.split(".")
         t = table_of(t_name)
         sub = select(t.c[join.split(".")[1]]).where(t.c[out_col].in_(sub))
-    return own.c[path[0]].in_(sub)
+    return sub
+
+
+def _reach(spec: TableSpec, persons: Persons, *, others: bool) -> ColumnElement[bool]:
+    own = table_of(spec.name)
+    assert spec.subject is not None, f"{spec.name} has no subject path"
+    if len(spec.subject) == 1:
+        return _match(own.c[spec.subject[0]], persons, others)
+    return own.c[spec.subject[0]].in_(_chain(_hops(spec), persons, others))
 
 
 def belongs_to(spec: TableSpec, persons: Persons) -> ColumnElement[bool]:
@@ -63,8 +73,20 @@ def only_theirs(spec: TableSpec, persons: Persons) -> ColumnElement[bool]:
 
 
 def _reach_others(spec: TableSpec, persons: Persons) -> ColumnElement[bool]:
-    # Rows reached from a person outside `persons`.
-    return _reach(spec, persons, others=True)
+    """Rows reached from a person outside `persons` (a path of more than one table). The first
+    hop is correlated (an index probe per candidate row, e.g. the contracts of one site) rather
+    than a list of every row anyone else reaches."""
+    own = table_of(spec.name)
+    assert spec.subject is not None
+    hops = _hops(spec)
+    join, out = hops[0]
+    t_name, out_col = out.split(".")
+    first = table_of(t_name)
+    if len(hops) == 1:
+        onward = _match(first.c[out_col], persons, True)
+    else:
+        onward = first.c[out_col].in_(_chain(hops[1:], persons, True))
+    return exists().where(first.c[join.split(".")[1]] == own.c[spec.subject[0]], onward)
 
 
 def personal_tables(cat: Catalogue) -> Iterator[TableSpec]:

@@ -16,6 +16,8 @@ from rekisteri.adapters.crypto import Cipher
 from rekisteri.adapters.schema.rights import marketing_suppression
 from rekisteri.services.unit_of_work import UnitOfWork
 
+CHUNK = 5000  # digests looked up per statement (SQLite allows 32766 parameters)
+
 
 def _norm(text: str) -> str:
     return " ".join(text.casefold().split())
@@ -34,13 +36,16 @@ def add(uow: UnitOfWork, entries: Iterable[tuple[str, str]]) -> int:
     digests = {digest(uow.cipher, kind, value): kind for kind, value in entries if value}
     if not digests:
         return 0
-    known = set(
-        uow.execute(
-            select(marketing_suppression.c.digest).where(
-                marketing_suppression.c.digest.in_(list(digests))
-            )
-        ).scalars()
-    )
+    listed = list(digests)
+    known: set[str] = set()
+    for i in range(0, len(listed), CHUNK):
+        known.update(
+            uow.execute(
+                select(marketing_suppression.c.digest).where(
+                    marketing_suppression.c.digest.in_(listed[i : i + CHUNK])
+                )
+            ).scalars()
+        )
     new = [
         {"kind": kind, "digest": d, "added_on": uow.today()}
         for d, kind in digests.items()
