@@ -28,6 +28,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import create_engine, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.support.postgres import PostgresServer
 
 from rekisteri.adapters.crypto import Keyring
 from rekisteri.catalogue import Purpose, Role
@@ -192,11 +197,22 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--customers", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--database-url", default=None, help="an existing empty database")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="rekisteri-bench-"))
+    server: PostgresServer | None = None
+    url = args.database_url
+    if url is None and args.backend == "postgresql":
+        server = PostgresServer(durable=True)
+        server.start()
+        admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text("CREATE DATABASE bench"))
+        admin.dispose()
+        url = server.url("bench")
     env = dict(os.environ)
-    env["REKISTERI_DATABASE_URL"] = args.database_url or f"sqlite:///{work / 'bench.db'}"
+    env["REKISTERI_DATABASE_URL"] = url or f"sqlite:///{work / 'bench.db'}"
     env["REKISTERI_SECRET_KEY"] = Keyring.generate().to_json()
     try:
         token, number = _prepare(env, args.customers)
@@ -214,10 +230,21 @@ def main() -> None:
                 runs[key].append(r)
                 print(f"round {round_ + 1} audit {key}: {r['rps']:.0f} req/s", file=sys.stderr)
         backend = env["REKISTERI_DATABASE_URL"].split(":")[0]
+        if server is not None:
+            backend += " (durable: fsync and synchronous_commit on)"
         for pick in ("best", "median"):
             _report({k: _pick(v, pick) for k, v in runs.items()}, backend, args, pick)
+        _report_rounds(runs)
     finally:
+        if server is not None:
+            server.stop()
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _report_rounds(runs: dict[str, list[dict]]) -> None:
+    """Each round's cost from its own neighbouring off and on runs (the noise shows here)."""
+    costs = [1 - on["rps"] / off["rps"] for off, on in zip(runs["off"], runs["on"], strict=True)]
+    print("audit cost per round: " + ", ".join(f"{c:.1%}" for c in costs))
 
 
 def _pick(runs: list[dict], how: str) -> dict:
