@@ -19,11 +19,13 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -85,8 +87,14 @@ class Server:
         self.port = _free_port()
         self.env = env | {"REKISTERI_AUDIT_ENABLED": "true" if audit else "false"}
         self.proc: subprocess.Popen[bytes] | None = None
+        self.base = ""
 
-    def __enter__(self) -> str:
+    @property
+    def pgid(self) -> int:
+        assert self.proc is not None
+        return self.proc.pid  # start_new_session: the server leads its own process group
+
+    def __enter__(self) -> Server:
         self.proc = subprocess.Popen(
             [
                 sys.executable, "-m", "uvicorn",
@@ -102,7 +110,8 @@ class Server:
         while time.monotonic() < deadline:
             try:
                 if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    return base
+                    self.base = base
+                    return self
             except httpx.HTTPError:
                 time.sleep(0.2)
         raise RuntimeError("the server did not start")
@@ -171,24 +180,66 @@ def _python_load(url: str, headers: dict[str, str], seconds: int, conns: int) ->
     }
 
 
-def measure(base: str, path: str, headers: dict[str, str], seconds: int, conns: int) -> dict:
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _process_cpu(wanted: Callable[[int, int, int], bool]) -> float:
+    """CPU seconds (user + system, and of reaped children) of the processes `wanted(pid, ppid,
+    pgrp)` picks, from /proc: on a shared machine the server's CPU per request is steadier
+    than its requests per second."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # it ended meanwhile
+        ppid, pgrp = int(fields[1]), int(fields[2])
+        if wanted(int(entry.name), ppid, pgrp):
+            total += sum(int(f) for f in fields[11:15])
+    return total / _TICK
+
+
+def server_cpu(server_pgid: int, postmaster: int | None) -> Callable[[], float]:
+    """The uvicorn master and workers, and the PostgreSQL server with its backends."""
+
+    def wanted(pid: int, ppid: int, pgrp: int) -> bool:
+        return pgrp == server_pgid or (postmaster is not None and postmaster in (pid, ppid))
+
+    return lambda: _process_cpu(wanted)
+
+
+def measure(
+    base: str,
+    path: str,
+    headers: dict[str, str],
+    seconds: int,
+    conns: int,
+    cpu: Callable[[], float],
+) -> dict:
     url = base + path
     wrk = _wrk()
     if wrk:
         _load_wrk(wrk, url, headers, 2, conns)  # warm-up
-        return _load_wrk(wrk, url, headers, seconds, conns) | {"tool": "wrk"}
-    # A second process, so the load generator does not share the interpreter of this script.
-    spec = json.dumps([url, headers, seconds, conns])
-    here = str(Path(__file__).parent)
-    code = (
-        f"import json,sys; sys.path.insert(0, {here!r}); import bench_api_audit as b; "
-        "a=json.loads(sys.argv[1]); print(json.dumps(b._python_load(*a)))"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code, spec], capture_output=True, text=True, check=True,
-        timeout=seconds + 60,
-    )  # fmt: skip
-    return json.loads(out.stdout) | {"tool": "python threads"}
+        before = cpu()
+        result = _load_wrk(wrk, url, headers, seconds, conns) | {"tool": "wrk"}
+    else:
+        # A second process, so the load generator does not share this script's interpreter.
+        spec = json.dumps([url, headers, seconds, conns])
+        here = str(Path(__file__).parent)
+        code = (
+            f"import json,sys; sys.path.insert(0, {here!r}); import bench_api_audit as b; "
+            "a=json.loads(sys.argv[1]); print(json.dumps(b._python_load(*a)))"
+        )
+        before = cpu()
+        out = subprocess.run(
+            [sys.executable, "-c", code, spec], capture_output=True, text=True, check=True,
+            timeout=seconds + 60,
+        )  # fmt: skip
+        result = json.loads(out.stdout) | {"tool": "python threads"}
+    served = max(1.0, result["rps"] * seconds)
+    return result | {"cpu_ms": (cpu() - before) * 1000 / served}
 
 
 def main() -> None:
@@ -199,6 +250,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--database-url", default=None, help="an existing empty database")
+    parser.add_argument(
+        "--sqlite-synchronous",
+        choices=("normal", "full"),
+        default="normal",
+        help="full: every commit synced to disk (an answered read's entry survives power loss)",
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="rekisteri-bench-"))
     server: PostgresServer | None = None
@@ -214,24 +271,35 @@ def main() -> None:
     env = dict(os.environ)
     env["REKISTERI_DATABASE_URL"] = url or f"sqlite:///{work / 'bench.db'}"
     env["REKISTERI_SECRET_KEY"] = Keyring.generate().to_json()
+    env["REKISTERI_SQLITE_SYNCHRONOUS"] = args.sqlite_synchronous.upper()
     try:
         token, number = _prepare(env, args.customers)
         auth = {"Authorization": f"Bearer {token}"}
         runs: dict[str, list[dict]] = {"limit": [], "off": [], "on": []}
+        postmaster = server.postmaster_pid() if server is not None else None
         for round_ in range(args.rounds):
-            with Server(env, audit=True) as base:
-                runs["limit"].append(measure(base, "/healthz", {}, args.seconds, args.connections))
+            with Server(env, audit=True) as served:
+                cpu = server_cpu(served.pgid, postmaster)
+                runs["limit"].append(
+                    measure(served.base, "/healthz", {}, args.seconds, args.connections, cpu)
+                )
             for audit in (False, True):
-                with Server(env, audit=audit) as base:
-                    r = measure(
-                        base, f"/api/v1/persons/{number}", auth, args.seconds, args.connections
-                    )
+                with Server(env, audit=audit) as served:
+                    cpu = server_cpu(served.pgid, postmaster)
+                    path = f"/api/v1/persons/{number}"
+                    r = measure(served.base, path, auth, args.seconds, args.connections, cpu)
                 key = "on" if audit else "off"
                 runs[key].append(r)
-                print(f"round {round_ + 1} audit {key}: {r['rps']:.0f} req/s", file=sys.stderr)
+                print(
+                    f"round {round_ + 1} audit {key}: {r['rps']:.0f} req/s, "
+                    f"{r['cpu_ms']:.2f} server CPU ms/request",
+                    file=sys.stderr,
+                )
         backend = env["REKISTERI_DATABASE_URL"].split(":")[0]
         if server is not None:
             backend += " (durable: fsync and synchronous_commit on)"
+        elif backend == "sqlite":
+            backend += f" (WAL, synchronous={args.sqlite_synchronous.upper()})"
         for pick in ("best", "median"):
             _report({k: _pick(v, pick) for k, v in runs.items()}, backend, args, pick)
         _report_rounds(runs)
@@ -242,9 +310,18 @@ def main() -> None:
 
 
 def _report_rounds(runs: dict[str, list[dict]]) -> None:
-    """Each round's cost from its own neighbouring off and on runs (the noise shows here)."""
-    costs = [1 - on["rps"] / off["rps"] for off, on in zip(runs["off"], runs["on"], strict=True)]
-    print("audit cost per round: " + ", ".join(f"{c:.1%}" for c in costs))
+    """Each round's cost from its own neighbouring off and on runs (the noise shows here), and
+    the cost in server CPU per request (steadier on a shared machine: when the server is
+    CPU-bound, throughput falls by the share of CPU the audit adds)."""
+    pairs = list(zip(runs["off"], runs["on"], strict=True))
+    costs = [1 - on["rps"] / off["rps"] for off, on in pairs]
+    print("audit cost of throughput per round: " + ", ".join(f"{c:.1%}" for c in costs))
+    cpu = [1 - off["cpu_ms"] / on["cpu_ms"] for off, on in pairs]
+    print(
+        "share of server CPU per request the audit takes, per round: "
+        + ", ".join(f"{c:.1%}" for c in cpu)
+        + f" (median {statistics.median(cpu):.1%})"
+    )
 
 
 def _pick(runs: list[dict], how: str) -> dict:
@@ -263,9 +340,14 @@ def _report(results: dict[str, dict], backend: str, args: argparse.Namespace, pi
         f"connections, {args.seconds} s x {args.rounds} rounds per setting, {pick} round, "
         f"load by {results['on']['tool']}"
     )
-    print(f"{'what':<42} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
+    print(
+        f"{'what':<42} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'CPU ms/req':>10}"
+    )
     for name, r in rows:
-        print(f"{name:<42} {r['rps']:>8.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['errors']:>8}")
+        print(
+            f"{name:<42} {r['rps']:>8.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['errors']:>8} "
+            f"{r['cpu_ms']:>10.2f}"
+        )
     cost = 1 - results["on"]["rps"] / results["off"]["rps"]
     verdict = "within" if cost < 0.20 else "OVER"
     print(f"audit costs {cost:.1%} of throughput ({verdict} the 20 % target)")

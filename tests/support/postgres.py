@@ -92,6 +92,9 @@ class PostgresServer:
                 time.sleep(0.1)
         raise RuntimeError("PostgreSQL did not start")
 
+    def postmaster_pid(self) -> int:
+        return int((self.data / "postmaster.pid").read_text().split()[0])
+
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://rekisteri@127.0.0.1:{self.port}/{database}"
 

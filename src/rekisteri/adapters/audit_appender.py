@@ -30,6 +30,7 @@ import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -59,6 +60,8 @@ class GroupAppender:
         self._writer = threading.Lock()  # one batch at a time in this process
         self._lock_file = _lock_file_of(engine)
         self._lock_fd: tuple[int, int] | None = None  # (pid, fd): never share one across a fork
+        # (pid, driver connection, its closer), likewise never shared across a fork
+        self._connection: tuple[int, Any, weakref.finalize[Any, Any]] | None = None
 
     def append(self, entries: Sequence[audit_chain.NewEntry]) -> None:
         """Return once the entries are committed in the chain; raise if they could not be."""
@@ -79,15 +82,42 @@ class GroupAppender:
         entries = [entry for ticket in batch for entry in ticket.entries]
         error: BaseException | None = None
         try:
-            with self._between_processes(), self._engine.begin() as connection:
-                # The first statement locks the chain head (on SQLite: takes the write lock
-                # before anything is read, as BEGIN IMMEDIATE would).
-                audit_chain.append(connection, self._key(), entries, self._clock())
+            with self._between_processes():
+                driver = self._driver()
+                try:
+                    audit_chain.append_to(
+                        driver, self._engine.dialect, self._key(), entries, self._clock()
+                    )
+                    driver.commit()
+                except BaseException:
+                    self._discard()  # the next batch starts on a fresh connection
+                    raise
         except BaseException as exc:  # every waiter of the batch is told, then it fails
             error = exc
         for ticket in batch:
             ticket.error = error
             ticket.done = True
+
+    def _driver(self) -> Any:
+        """This process's own connection for batches, kept open between them (taking one from
+        the pool each time costs a ping on PostgreSQL); only the batch writer uses it."""
+        pid = os.getpid()
+        if self._connection is None or self._connection[0] != pid:
+            raw = self._engine.raw_connection()  # connect events (SQLite's pragmas) have run
+            raw.detach()  # ours alone, closed with the appender
+            self._connection = (pid, raw, weakref.finalize(self, raw.close))
+        return self._connection[1]
+
+    def _discard(self) -> None:
+        if self._connection is None:
+            return
+        _, raw, close = self._connection
+        self._connection = None
+        try:
+            raw.rollback()
+            close()
+        except Exception:  # noqa: S110 - it is being thrown away because it failed
+            pass
 
     @contextmanager
     def _between_processes(self) -> Iterator[None]:
