@@ -1,13 +1,26 @@
 """What the audit trail costs a read: GET /api/v1/persons/{key} with audit on and off.
 
-One run: a fresh register (SQLite by default, or --database-url), a customer-service token,
-then the API served by uvicorn with 2 worker processes, loaded from a second process on
-localhost (wrk from Debian when it can be had, else a bounded Python load generator). Each
-setting is measured --rounds times, alternating (the machine is shared, so its neighbours'
-load comes and goes); the best and the median round are reported. The machine's own limit
-beside it: the same server answering /healthz (no login, no personal data, one trivial query).
+One run: a fresh register (SQLite by default; --backend postgresql starts a PostgreSQL server
+with its durable defaults, fsync and synchronous_commit on; or --database-url), a
+customer-service token, then the API served by uvicorn with 2 worker processes, loaded from a
+second process on localhost (wrk from Debian when it can be had, else a bounded Python load
+generator). Each setting is measured --rounds times, alternating (the machine is shared, so its
+neighbours' load comes and goes); the best and the median round are reported, each round's own
+cost, and the server's CPU per request (uvicorn workers, and the PostgreSQL server when this
+script started it), which a busy machine disturbs far less than requests per second. The
+machine's own limit beside it: the same server answering /healthz (no login, no personal data,
+one trivial query).
 
-    python bench/bench_api_audit.py [--seconds 10] [--connections 16] [--database-url URL]
+What "audit on" promises here: a response leaves only after its entry is committed (reads of
+concurrent requests share one commit, adapters/audit_appender.py). How durable that commit is:
+PostgreSQL (as started here) flushes its WAL to disk before the commit returns, so an answered
+read's entry survives a power cut. SQLite with WAL and synchronous=NORMAL (the default) survives
+the process being killed, but a power cut or an OS crash can roll back the last transactions
+before the WAL was synced at a checkpoint (the chain then ends earlier and still verifies, but
+entries of reads already answered are gone); --sqlite-synchronous full syncs every commit.
+
+    python bench/bench_api_audit.py [--seconds 10] [--connections 16] [--rounds 3]
+        [--backend sqlite|postgresql] [--database-url URL] [--sqlite-synchronous normal|full]
 """
 
 from __future__ import annotations
