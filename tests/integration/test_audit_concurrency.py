@@ -8,12 +8,16 @@ import multiprocessing
 import threading
 from collections import defaultdict
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, text
 
+from rekisteri.adapters.audit_appender import AuditNotWritten
 from rekisteri.adapters.schema.audit import audit_entry, audit_subject
+from rekisteri.catalogue import Purpose, Role
 from rekisteri.config import Settings
 from rekisteri.services import audit
-from rekisteri.services.unit_of_work import RegisterApp
+from rekisteri.services.customer_view import customer_view
+from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.audit_load import work
 from tests.support.registered import add_person
 
@@ -60,3 +64,52 @@ def test_two_processes_and_threads_keep_one_chain(
     assert all(order == list(range(EACH)) for order in seen.values()), seen
     expected = {("read", "allowed"), ("change", "allowed"), ("read", "denied")}
     assert all(k == expected for k in kinds.values())
+
+
+def _refuse_audit_entries(register: RegisterApp, refuse: bool) -> None:
+    """A database that will not take audit entries (a full disk, a broken link, ...)."""
+    with register.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            if refuse:
+                conn.execute(
+                    text(
+                        "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+                        "$$ BEGIN RAISE EXCEPTION 'audit refused'; END $$"
+                    )
+                )
+                conn.execute(
+                    text(
+                        "CREATE TRIGGER refuse BEFORE INSERT ON audit_entry "
+                        "FOR EACH ROW EXECUTE FUNCTION refuse()"
+                    )
+                )
+            else:
+                conn.execute(text("DROP TRIGGER refuse ON audit_entry"))
+        elif refuse:
+            conn.execute(
+                text(
+                    "CREATE TRIGGER refuse BEFORE INSERT ON audit_entry "
+                    "BEGIN SELECT RAISE(ABORT, 'audit refused'); END"
+                )
+            )
+        else:
+            conn.execute(text("DROP TRIGGER refuse"))
+
+
+def test_no_audit_no_data(register: RegisterApp) -> None:
+    person = add_person(register)
+    before = audit.verify_trail(register).checked
+    _refuse_audit_entries(register, True)
+    actor = Actor("maija", Role.CUSTOMER_SERVICE, purpose=Purpose.CUSTOMER_RELATIONSHIP)
+    seen = []
+    with pytest.raises(AuditNotWritten):
+        with register.reading(actor) as uow:
+            view = customer_view(uow, person, Role.CUSTOMER_SERVICE)
+        seen.append(view)  # never reached: the data does not leave the block
+    assert seen == []
+    _refuse_audit_entries(register, False)
+    # the writer recovers, and the failed batch left nothing behind
+    with register.reading(actor) as uow:
+        customer_view(uow, person, Role.CUSTOMER_SERVICE)
+    verdict = audit.verify_trail(register)
+    assert verdict.ok and verdict.checked == before + 1
