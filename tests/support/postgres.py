@@ -34,7 +34,12 @@ def _free_port() -> int:
 
 
 class PostgresServer:
-    def __init__(self) -> None:
+    """durable=False (tests) turns off fsync and synchronous commit: fast, and a crash of the
+    machine may lose or corrupt the cluster. durable=True keeps PostgreSQL's defaults: a commit
+    returns once its WAL is flushed to disk."""
+
+    def __init__(self, *, durable: bool = False) -> None:
+        self.durable = durable
         self.bindir = _bindir()
         self.root = Path(tempfile.mkdtemp(prefix="rekisteri-pg-"))
         self.data = self.root / "data"
@@ -61,10 +66,10 @@ class PostgresServer:
             "--locale=C.UTF-8",
         )
         options = (
-            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-            "-c max_connections=200"
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=200"
         )
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(
             str(self.bindir / "pg_ctl"),
             "-D",
@@ -86,6 +91,9 @@ class PostgresServer:
             except OSError:
                 time.sleep(0.1)
         raise RuntimeError("PostgreSQL did not start")
+
+    def postmaster_pid(self) -> int:
+        return int((self.data / "postmaster.pid").read_text().split()[0])
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://rekisteri@127.0.0.1:{self.port}/{database}"

@@ -7,7 +7,7 @@ with write access to the database alone cannot recompute a chain after changing 
 Appending takes the chain head's row lock first (`UPDATE ... SET seq = seq + n RETURNING`):
 on PostgreSQL concurrent appenders queue on that row; on SQLite the UPDATE takes the database's
 write lock. Either way the next seq and previous hash are read under the lock, so two server
-processes never fork the chain.
+processes never fork the chain. Reads are appended in batches (adapters/audit_appender.py).
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ import hashlib
 import hmac
 import itertools
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, Dialect, select
 
 from rekisteri.adapters.schema.audit import audit_chain_head, audit_entry, audit_subject
 
@@ -103,70 +103,104 @@ def head_tag(key: bytes, seq: int, last_hash: str) -> str:
     return hmac.new(key, f"head {seq} {last_hash}".encode(), hashlib.sha256).hexdigest()
 
 
-# Built once: the append runs on every audited request, and building statements costs more
-# than executing these small ones.
-_LOCK_HEAD = (
-    update(audit_chain_head)
-    .where(audit_chain_head.c.id == HEAD_ID)
-    .values(seq=audit_chain_head.c.seq + bindparam("count"))
-    .returning(audit_chain_head.c.seq, audit_chain_head.c.entry_hash)
-)
-_MOVE_HEAD = (
-    update(audit_chain_head)
-    .where(audit_chain_head.c.id == HEAD_ID)
-    .values(entry_hash=bindparam("last_hash"), tag=bindparam("last_tag"))
-)
-_ADD_ENTRY = audit_entry.insert()
-_ADD_SUBJECT = audit_subject.insert()
+# The append runs on every audited request, so it talks to the driver directly with SQL built
+# once per dialect: SQLAlchemy's per-statement work cost more than the statements themselves.
+# Values still go through the columns' own bind processors, so rows are stored exactly as
+# SQLAlchemy would store them (and read back by verify through SQLAlchemy).
+_ENTRY_COLUMNS = tuple(c.name for c in audit_entry.columns)
 
 
-# Above this many subjects (an audience names hundreds of thousands of persons) they go
-# through the driver itself: COPY on PostgreSQL, the driver's executemany on SQLite, instead
-# of a parameter dict per row.
+@dataclass(frozen=True)
+class _Statements:
+    lock_head: str
+    add_entry: str
+    add_subject: str
+    move_head: str
+    processors: tuple[tuple[int, Callable[[Any], Any]], ...]  # (column index, processor)
+
+
+_STATEMENTS: dict[tuple[str, str], _Statements] = {}
+
+
+def _statements(dialect: Dialect) -> _Statements:
+    key = (dialect.name, dialect.driver)
+    found = _STATEMENTS.get(key)
+    if found is None:
+        p = "?" if dialect.paramstyle == "qmark" else "%s"
+        processors = []
+        for i, column in enumerate(audit_entry.columns):
+            processor = column.type.bind_processor(dialect)
+            if processor is not None:
+                processors.append((i, processor))
+        # Only the tables' own names and placeholders go into these strings (the head is row
+        # HEAD_ID = 1).
+        head, entry, subject = "audit_chain_head", "audit_entry", "audit_subject"
+        columns, slots = ", ".join(_ENTRY_COLUMNS), ", ".join([p] * len(_ENTRY_COLUMNS))
+        found = _STATEMENTS[key] = _Statements(
+            lock_head=f"UPDATE {head} SET seq = seq + {p} WHERE id = 1 RETURNING seq, entry_hash",  # noqa: S608
+            add_entry=f"INSERT INTO {entry} ({columns}) VALUES ({slots})",  # noqa: S608
+            add_subject=f"INSERT INTO {subject} (seq, person_id) VALUES ({p}, {p})",  # noqa: S608
+            move_head=f"UPDATE {head} SET entry_hash = {p}, tag = {p} WHERE id = 1",  # noqa: S608
+            processors=tuple(processors),
+        )
+    return found
+
+
+# Above this many subjects (an audience names hundreds of thousands of persons) they go by
+# COPY on PostgreSQL instead of executemany.
 _BULK_SUBJECTS = 1000
 
 
-def _add_subjects(connection: Connection, subjects: list[tuple[int, int]]) -> None:
-    if len(subjects) < _BULK_SUBJECTS:
-        connection.execute(_ADD_SUBJECT, [{"seq": s, "person_id": p} for s, p in subjects])
-        return
-    driver: Any = connection.connection.dbapi_connection
-    if connection.dialect.name == "postgresql":
-        with (
-            driver.cursor() as cursor,
-            cursor.copy("COPY audit_subject (seq, person_id) FROM STDIN") as copy,
-        ):
+def _add_subjects(cursor: Any, sql: _Statements, dialect: Dialect, subjects: list[Any]) -> None:
+    if dialect.name == "postgresql" and len(subjects) >= _BULK_SUBJECTS:
+        with cursor.copy("COPY audit_subject (seq, person_id) FROM STDIN") as copy:
             for row in subjects:
                 copy.write_row(row)
         return
-    cursor = driver.cursor()
-    try:
-        cursor.executemany("INSERT INTO audit_subject (seq, person_id) VALUES (?, ?)", subjects)
-    finally:
-        cursor.close()
+    cursor.executemany(sql.add_subject, subjects)
 
 
 def append(connection: Connection, key: bytes, entries: Sequence[NewEntry], at: dt.datetime) -> int:
     """Append entries in the caller's transaction; returns the last seq."""
+    return append_to(connection.connection.dbapi_connection, connection.dialect, key, entries, at)
+
+
+def append_to(
+    driver: Any, dialect: Dialect, key: bytes, entries: Sequence[NewEntry], at: dt.datetime
+) -> int:
+    """Append entries through a driver connection, in its current transaction (or the one its
+    first statement begins); the caller commits. Returns the last seq.
+
+    The first statement locks the chain head (`UPDATE ... SET seq = seq + n RETURNING`): on
+    PostgreSQL concurrent appenders queue on that row; on SQLite it takes the database's write
+    lock. The next seq and the previous hash are read under that lock, never remembered."""
     if not entries:
         return 0
+    sql = _statements(dialect)
     n = len(entries)
-    locked = connection.execute(_LOCK_HEAD, {"count": n}).one()
-    seq = int(locked.seq) - n
-    prev = str(locked.entry_hash)
-    rows: list[dict[str, Any]] = []
-    subjects: list[tuple[int, int]] = []
-    for entry in entries:
-        seq += 1
-        values = stored_values(entry, seq, at)
-        values["prev_hash"] = prev
-        values["entry_hash"] = prev = entry_hash(key, prev, canonical(values))
-        rows.append(values)
-        subjects.extend((seq, p) for p in sorted(set(entry.person_ids)))
-    connection.execute(_ADD_ENTRY, rows)
-    if subjects:
-        _add_subjects(connection, subjects)
-    connection.execute(_MOVE_HEAD, {"last_hash": prev, "last_tag": head_tag(key, seq, prev)})
+    cursor = driver.cursor()
+    try:
+        cursor.execute(sql.lock_head, (n,))
+        last_seq, prev = cursor.fetchone()
+        seq = int(last_seq) - n
+        rows: list[list[Any]] = []
+        subjects: list[tuple[int, int]] = []
+        for entry in entries:
+            seq += 1
+            values = stored_values(entry, seq, at)
+            values["prev_hash"] = prev
+            values["entry_hash"] = prev = entry_hash(key, prev, canonical(values))
+            row = [values[name] for name in _ENTRY_COLUMNS]
+            for i, processor in sql.processors:
+                row[i] = processor(row[i])
+            rows.append(row)
+            subjects.extend((seq, p) for p in sorted(set(entry.person_ids)))
+        cursor.executemany(sql.add_entry, rows)
+        if subjects:
+            _add_subjects(cursor, sql, dialect, subjects)
+        cursor.execute(sql.move_head, (prev, head_tag(key, seq, prev)))
+    finally:
+        cursor.close()
     return seq
 
 

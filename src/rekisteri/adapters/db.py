@@ -26,10 +26,24 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(sqlite_synchronous_pragma())
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute(sqlite_cache_pragma())
     cursor.close()
+
+
+def sqlite_synchronous_pragma() -> str:
+    """How far a commit is durable. NORMAL (the default, with WAL): a commit survives the
+    process being killed, but a power cut or an operating-system crash may roll back the last
+    transactions committed since the WAL was last synced (at a checkpoint): whole
+    transactions, newest first, so the audit chain stays a valid, shorter chain, but entries of
+    reads already answered can be lost. FULL syncs the WAL on every commit, so an answered
+    read's entry survives a power cut too (the audit batches of audit_appender make that one
+    sync per batch). REKISTERI_SQLITE_SYNCHRONOUS=FULL chooses it."""
+    mode = os.environ.get("REKISTERI_SQLITE_SYNCHRONOUS", "NORMAL").upper()
+    if mode not in {"NORMAL", "FULL", "EXTRA"}:
+        raise ValueError(f"REKISTERI_SQLITE_SYNCHRONOUS must be NORMAL, FULL or EXTRA, not {mode}")
+    return f"PRAGMA synchronous={mode}"
 
 
 def sqlite_cache_pragma() -> str:

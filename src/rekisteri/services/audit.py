@@ -75,5 +75,4 @@ def record_denied(
         person_ids=tuple(person_ids),
         what=why,
     )
-    with reg.engine.begin() as connection:
-        audit_chain.append(connection, reg.cipher.audit_key, [entry], reg.clock())
+    reg.append_audit([entry])

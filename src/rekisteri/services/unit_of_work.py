@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select, update
 
 from rekisteri.adapters import audit_chain
+from rekisteri.adapters.audit_appender import GroupAppender
 from rekisteri.adapters.crypto import Cipher
 from rekisteri.adapters.schema.register import counter
 from rekisteri.catalogue import Catalogue, Category, Purpose, Role, catalogue
@@ -141,9 +142,8 @@ class RegisterApp:
     catalogue: Catalogue = catalogue
     # The route or command named in audit entries when the actor does not say (the CLI sets it).
     via: str = "library"
-    # SQLite has one writer and its busy handler waits by sleeping (1 ms and up), so the
-    # threads of one server process queue here for the audit append of a read instead.
-    _append_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _appender: GroupAppender | None = field(default=None, repr=False)
+    _appender_made: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @contextmanager
     def unit_of_work(self, actor: Actor) -> Iterator[UnitOfWork]:
@@ -159,22 +159,34 @@ class RegisterApp:
     def reading(self, actor: Actor) -> Iterator[UnitOfWork]:
         """A read-only unit of work (still one transaction, so reads are consistent).
 
-        Its reads are audited before it ends: when the audit entry cannot be written, the
-        caller gets an error instead of the data (no audit, no data).
+        Its reads are audited before it ends: the read's transaction ends first, then the
+        entries are appended with those of concurrent reads (audit_appender) and committed
+        before this returns. When that fails, the caller gets an error instead of the data
+        (no audit, no data).
         """
         with self.engine.connect() as connection:
             uow = UnitOfWork(
                 connection, self.cipher, self.clock, actor, self.settings, self.catalogue
             )
             yield uow
-            if not uow.reads or not self.settings.audit_enabled:
-                return
-            # Only here, never in unit_of_work(): a writer may already hold SQLite's lock, and
-            # waiting for this one then would deadlock with a reader waiting for that one.
-            queue = self._append_lock if self.engine.dialect.name == "sqlite" else nullcontext()
-            with queue:
-                self._audit(uow)
-                connection.commit()
+        if uow.reads and self.settings.audit_enabled:
+            self.append_audit(uow.audit_entries(self.via))
+            uow.reads.clear()
+
+    def append_audit(self, entries: list[audit_chain.NewEntry]) -> None:
+        """Commit entries to the chain in a transaction of their own (batched with those of
+        concurrent threads); returns only once they are committed."""
+        if not self.settings.audit_enabled:
+            return
+        self.appender().append(entries)
+
+    def appender(self) -> GroupAppender:
+        with self._appender_made:
+            if self._appender is None:
+                self._appender = GroupAppender(
+                    self.engine, lambda: self.cipher.audit_key, lambda: self.clock()
+                )
+            return self._appender
 
     def _audit(self, uow: UnitOfWork) -> bool:
         if not uow.reads or not self.settings.audit_enabled:
