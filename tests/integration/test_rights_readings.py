@@ -12,17 +12,21 @@ from sqlalchemy import func, select
 
 from rekisteri.adapters.reports import access
 from rekisteri.adapters.schema.consumption import reading_block
+from rekisteri.adapters.schema.register import metering_point
 from rekisteri.domain.consumption import HELSINKI
+from rekisteri.services import reading_retention
 from rekisteri.services.rights import package, portability, retention
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.clock import FakeClock
 from tests.support.consumption import (
+    corrections,
     new_contract,
     new_customer,
     new_gsrn,
     new_site,
     readings,
     run_import,
+    stored,
     write,
 )
 
@@ -104,3 +108,46 @@ def test_the_retention_run_drops_readings_past_their_period(
         assert left == 96
     with register.unit_of_work(Actor("test")) as uow:
         assert retention.run(uow).counts["readings past their period"] == 0  # idempotent
+
+
+def test_erasure_takes_exactly_the_persons_periods_readings_and_their_corrections(
+    register: RegisterApp, tmp_path: Path
+) -> None:
+    """Two persons erased together: each one's periods go (with replaced values inside them);
+    the next occupant's readings at the same point, and their corrections, stay."""
+    a_point, b_point, c_point = new_gsrn(), new_gsrn(), new_gsrn()
+    move = dt.date(2025, 3, 10)
+    with register.unit_of_work(Actor("test")) as uow:
+        site_a, site_b = new_site(uow, a_point), new_site(uow, b_point)
+        site_c = new_site(uow, c_point)
+        mover, next_occupant, other = new_customer(uow), new_customer(uow), new_customer(uow)
+        new_contract(uow, mover, site_a, dt.date(2025, 1, 1), move)
+        new_contract(uow, mover, site_b, move)
+        new_contract(uow, next_occupant, site_a, move)
+        new_contract(uow, other, site_c, dt.date(2025, 1, 1))
+    start = (dt.datetime.combine(move, dt.time(), HELSINKI) - dt.timedelta(days=2)).astimezone(
+        dt.UTC
+    )
+    for n, point in enumerate((a_point, b_point, c_point)):
+        run_import(register, write(tmp_path / f"{n}.csv", readings(point, start, 4 * 96)))
+    # A later file corrects site A across the move: replaced values on both sides of it.
+    run_import(
+        register, write(tmp_path / "fix.csv", readings(a_point, start, 4 * 96, wh=lambda i: 7))
+    )
+    moved_ts = dt.datetime.combine(move, dt.time(), HELSINKI).timestamp()
+    before_fix = corrections(register)
+    assert any(c[1] < moved_ts for c in before_fix) and any(c[1] >= moved_ts for c in before_fix)
+    with register.unit_of_work(Actor("test")) as uow:
+        erased = reading_retention.erase_periods_of(uow, [mover, other])
+    left = stored(register)
+    with register.reading(Actor("test")) as uow:
+        ids = {
+            gsrn: mp for mp, gsrn in uow.execute(select(metering_point.c.id, metering_point.c.gsrn))
+        }
+    a_left = [r for r in left if r[0] == ids[a_point]]
+    b_left = [r for r in left if r[0] == ids[b_point]]
+    assert erased == 2 * 96 + 2 * 96 + 4 * 96  # the mover's days at A and B, all of C
+    assert len(left) == len(a_left) + len(b_left)  # nothing of C
+    assert len(a_left) == 2 * 96 and min(r[1] for r in a_left) >= moved_ts  # the next occupant
+    assert len(b_left) == 2 * 96 and max(r[1] for r in b_left) < moved_ts  # nobody's, before
+    assert {c[1] >= moved_ts for c in corrections(register)} == {True}

@@ -289,20 +289,3 @@ def point_series(conn: Connection, metering_point_id: int, start: int, end: int)
         [int(metering_point_id), day_of(int(start)), day_of(max(int(end) - 1, 0))],
     )
     return blocks_frame(blocks, start, end, ("ts", "wh", "quality"))
-
-
-def erase_range(conn: Connection, points: Sequence[int], start: int, end: int) -> int:
-    """Remove the readings of these points in [start, end) (and their replaced values);
-    returns how many readings went. Whole days go as rows, a partial day is rewritten."""
-    store = Store(conn)
-    first, last = day_of(start), day_of(max(end - 1, 0))
-    blocks = store.fetch_points(list(points), first, last)
-    if len(blocks) == 0:
-        return 0
-    ts = blocks.slot_ts()
-    inside = (ts >= start) & (ts < end) & (blocks.quality != ABSENT)
-    erased = int(inside.sum())
-    blocks.wh[inside], blocks.quality[inside], blocks.file[inside] = NO_VALUE, ABSENT, 0
-    touched = np.flatnonzero(np.add.reduceat(inside.astype(np.int64), blocks.offset) > 0)
-    store.replace(blocks.take(touched))
-    return erased

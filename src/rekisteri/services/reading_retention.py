@@ -5,20 +5,21 @@ cheaply; the rest, and everything on SQLite, by a range delete on the clustered 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
 from sqlalchemy import delete, func, select, text
 
 from rekisteri.adapters.reading_store import (
     day_number,
-    erase_range,
+    day_of,
     months_between,
     next_month,
     partition_name,
 )
 from rekisteri.adapters.schema.consumption import reading_block, reading_correction
-from rekisteri.adapters.schema.register import metering_point
-from rekisteri.domain.consumption import local_midnight
-from rekisteri.services.consumption import attribution_periods
+from rekisteri.adapters.schema.register import contract, metering_point
+from rekisteri.domain.consumption import Period, contract_period, local_midnight, merge_periods
+from rekisteri.services.consumption import FAR
 from rekisteri.services.unit_of_work import UnitOfWork
 
 
@@ -52,23 +53,74 @@ def purge_before(uow: UnitOfWork, cutoff: dt.date, dry_run: bool) -> int:
 
 def erase_periods_of(uow: UnitOfWork, person_ids: list[int]) -> int:
     """Erase the readings of the periods these persons held their contracts, and nothing of
-    anyone else's period at the same metering points; returns how many."""
-    erased = 0
-    for person_id in person_ids:
-        for site_id, periods in attribution_periods(uow, person_id).items():
-            points = [
-                int(p)
-                for (p,) in uow.execute(
-                    select(metering_point.c.id).where(metering_point.c.site_id == site_id)
-                )
-            ]
-            for period in periods:
-                erased += erase_range(uow.connection, points, period.start, period.end)
-                uow.execute(
-                    delete(reading_correction).where(
-                        reading_correction.c.metering_point_id.in_(points),
-                        reading_correction.c.ts >= period.start,
-                        reading_correction.c.ts < period.end,
-                    )
-                )
+    anyone else's period at the same metering points; returns how many.
+
+    The persons' periods (whole Helsinki days: contracts run from date to date) are gathered
+    with two queries and put in a work table; then one delete of the blocks and one of the
+    replaced values cover them all, whatever the number of persons."""
+    ranges = _ranges_of(uow, person_ids)
+    if not ranges:
+        return 0
+    conn = uow.connection
+    conn.exec_driver_sql(
+        "CREATE TEMP TABLE IF NOT EXISTS erase_range (metering_point_id integer, "
+        "lo_day integer, hi_day integer, lo_ts bigint, hi_ts bigint)"
+    )
+    conn.exec_driver_sql("DELETE FROM erase_range")
+    conn.execute(
+        text("INSERT INTO erase_range VALUES (:mp, :lo_day, :hi_day, :lo_ts, :hi_ts)"),
+        [
+            {
+                "mp": mp,
+                "lo_day": day_of(p.start),
+                "hi_day": day_of(p.end),
+                "lo_ts": p.start,
+                "hi_ts": p.end,
+            }
+            for mp, p in ranges
+        ],
+    )
+    blocks = (
+        "FROM erase_range r WHERE r.metering_point_id = reading_block.metering_point_id "
+        "AND reading_block.day >= r.lo_day AND reading_block.day < r.hi_day"
+    )
+    erased = int(
+        conn.exec_driver_sql(
+            f"SELECT coalesce(sum(readings), 0) FROM reading_block WHERE EXISTS (SELECT 1 {blocks})"  # noqa: S608
+        ).scalar_one()
+    )
+    conn.exec_driver_sql(f"DELETE FROM reading_block WHERE EXISTS (SELECT 1 {blocks})")  # noqa: S608
+    conn.exec_driver_sql(
+        "DELETE FROM reading_correction WHERE EXISTS (SELECT 1 FROM erase_range r "
+        "WHERE r.metering_point_id = reading_correction.metering_point_id "
+        "AND reading_correction.ts >= r.lo_ts AND reading_correction.ts < r.hi_ts)"
+    )
+    conn.exec_driver_sql("DELETE FROM erase_range")
     return erased
+
+
+def _ranges_of(uow: UnitOfWork, person_ids: list[int]) -> list[tuple[int, Period]]:
+    """(metering point, period) of every contract period of these persons, merged per person
+    and site. Each period starts and ends at a Helsinki midnight, so it covers whole blocks."""
+    per_site: dict[tuple[int, int], list[Period]] = defaultdict(list)
+    for pid, site_id, start_date, end_date in uow.execute(
+        select(
+            contract.c.person_id, contract.c.site_id, contract.c.start_date, contract.c.end_date
+        ).where(contract.c.person_id.in_(person_ids))
+    ):
+        per_site[int(pid), int(site_id)].append(contract_period(start_date, end_date, FAR))
+    if not per_site:
+        return []
+    points: dict[int, list[int]] = defaultdict(list)
+    for mp, site_id in uow.execute(
+        select(metering_point.c.id, metering_point.c.site_id).where(
+            metering_point.c.site_id.in_({site for _, site in per_site})
+        )
+    ):
+        points[int(site_id)].append(int(mp))
+    return [
+        (mp, period)
+        for (_, site_id), periods in per_site.items()
+        for period in merge_periods(periods)
+        for mp in points.get(site_id, [])
+    ]
