@@ -17,6 +17,20 @@ down_revision = '0006_audience_indexes'
 branch_labels = None
 depends_on = None
 
+# The latest event of every key, as services.ledger_state.latest_of_every_key ranks them (by
+# time, then arrival), in the table's key order.
+BACKFILL = """INSERT INTO consent_state
+    (purpose, channel, person_id, event_id, event, at, expires_at)
+SELECT purpose, channel, person_id, id, event, at, expires_at FROM (
+    SELECT purpose, channel, person_id, id, event, at, expires_at,
+        row_number() OVER (
+            PARTITION BY purpose, channel, person_id ORDER BY at DESC, id DESC
+        ) AS rank
+    FROM consent_event
+) ranked
+WHERE rank = 1
+ORDER BY purpose, channel, person_id"""
+
 
 def upgrade() -> None:
     op.create_table('consent_state',
@@ -32,21 +46,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('purpose', 'channel', 'person_id', name=op.f('pk_consent_state')),
     sqlite_with_rowid=False
     )
-    # The backfill: the latest event of every key, as services.ledger.latest_of_every_key
-    # computes it (by time, then by arrival), in the table's key order.
-    op.execute(
-        """INSERT INTO consent_state
-            (purpose, channel, person_id, event_id, event, at, expires_at)
-        SELECT purpose, channel, person_id, id, event, at, expires_at FROM (
-            SELECT purpose, channel, person_id, id, event, at, expires_at,
-                row_number() OVER (
-                    PARTITION BY purpose, channel, person_id ORDER BY at DESC, id DESC
-                ) AS rank
-            FROM consent_event
-        ) ranked
-        WHERE rank = 1
-        ORDER BY purpose, channel, person_id"""
-    )
+    op.execute(BACKFILL)
     with op.batch_alter_table('consent_state', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_consent_state_event_id'), ['event_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_consent_state_person_id'), ['person_id'], unique=False)
