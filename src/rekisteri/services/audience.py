@@ -1,10 +1,12 @@
 """Audiences: who may be contacted for a purpose on a channel, set-based in SQL.
 
-Two steps, both single statements: (1) one row of facts per person (the SQL twin of
-domain.marketing.PersonFacts) into a temporary table; (2) the exclusion reason of each person,
-a CASE in the order of domain.marketing.EXCLUSION_ORDER (the SQL twin of `decide`). Counts by
-reason and the list of contactable persons are both read from that table, so the rules run
-once. No Python loop over persons; --explain runs the same statements for one person.
+One statement decides every person: the exclusion reason, a CASE in the order of
+domain.marketing.EXCLUSION_ORDER (`reason_sql`, the SQL twin of `decide`) over the facts the
+rules need (`facts_query`, the SQL twin of domain.marketing.PersonFacts), stored in a temporary
+table with the person. Counts by reason and the list of contactable persons both read the
+stored reason, so the rules run once. No Python loop over persons; --explain runs the same
+facts and CASE for one person. PostgreSQL joins set-wise aggregates and materializes the facts;
+SQLite looks each fact up only when a rule needs it (`_lazily_decided`).
 
 The consent fact comes from consent_state (the ledger's latest event per key, kept by
 services.ledger with every append), not from ranking the ledger; expiry is judged here, at
