@@ -5,7 +5,7 @@ domain.marketing.EXCLUSION_ORDER (`reason_sql`, the SQL twin of `decide`) over t
 rules need (`facts_query`, the SQL twin of domain.marketing.PersonFacts), stored in a temporary
 table with the person. Counts by reason and the list of contactable persons both read the
 stored reason, so the rules run once. No Python loop over persons; --explain runs the same
-facts and CASE for one person. PostgreSQL joins set-wise aggregates and materializes the facts;
+facts and CASE for one person. PostgreSQL joins set-wise aggregates and decides over the joins;
 SQLite looks each fact up only when a rule needs it (`_lazily_decided`).
 
 The consent fact comes from consent_state (the ledger's latest event per key, kept by
@@ -501,9 +501,9 @@ def build(uow: UnitOfWork, spec: AudienceSpec) -> Iterator[Audience]:
         if conn.dialect.name == "sqlite":
             rows = _lazily_decided(uow, spec, cap)
         else:
-            # The facts are materialized before the reason is computed over them: inlined,
-            # the database would compute each fact once per rule that reads it.
-            facts = facts_query(uow, spec).cte("facts").prefix_with("MATERIALIZED")
+            # The facts are outer joins of set-wise aggregates (columns, not lookups), so the
+            # reason is computed over them inline: materializing a million rows costs more.
+            facts = facts_query(uow, spec).subquery("facts")
             rows = select(
                 facts.c.person_id,
                 facts.c.contact_point_id,
