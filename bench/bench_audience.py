@@ -1,8 +1,17 @@
 """Audience benchmark: 1,000,000 persons, 5,000,000 ledger events, 100,000 ASML bans.
 
-Builds a synthetic register set-based in SQL (a sequence table and INSERT ... SELECT), then
-times the audience (facts, reasons, counts, and writing the CSV) on SQLite and PostgreSQL,
-beside the time the same database takes merely to read the same input rows in the same run.
+Builds a synthetic register set-based in SQL (a sequence table and INSERT ... SELECT), builds
+the ledger's current state (consent_state) from the ledger as migration 0007 does, then times
+on SQLite and PostgreSQL, each the median of 3 runs:
+
+- the audience: each person's exclusion reason and the counts by reason;
+- the audience and writing its CSV file, as `rekisteri audience --out` does;
+- the limit, in the same run: the database merely reading the same input rows (a count of
+  each: persons, the (purpose, channel) slice of consent_state, contact points, ban matches,
+  contacts of the last 12 months) and joining them (persons outer-joined to the state slice
+  and the contact points);
+- what appending one ledger event costs: the insert alone (as before consent_state) and the
+  insert with its consent_state upsert (as services.ledger.record does now).
 
     .venv/bin/python bench/bench_audience.py [--persons N] [--events N] [--bans N]
         [--backends sqlite,postgresql]
@@ -27,11 +36,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from rekisteri.adapters import db
 from rekisteri.adapters.crypto import Cipher, Keyring
+from rekisteri.adapters.schema.register import consent_event
 from rekisteri.config import Settings
 from rekisteri.domain.consent import Channel
 from rekisteri.domain.marketing import AudiencePurpose
 from rekisteri.entrypoints.cli.marketing import ADDRESS_COLUMNS
-from rekisteri.services import audience
+from rekisteri.services import audience, ledger_state
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 
 NOW = dt.datetime(2026, 3, 3, 10, 0, tzinfo=dt.UTC)
@@ -137,7 +147,10 @@ def generate(engine: Engine, persons: int, events: int, bans: int, contacts: int
     with engine.begin() as conn:
         for sql in statements:
             conn.execute(text(sql))
-    if d == "postgresql":
+
+
+def _analyze(engine: Engine) -> None:
+    if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))
     else:
@@ -160,14 +173,24 @@ def bench_backend(name: str, url: str, args: argparse.Namespace, out: Path) -> l
     start = time.perf_counter()
     generate(engine, args.persons, args.events, args.bans, args.contacts)
     made = time.perf_counter() - start
+    start = time.perf_counter()
+    with engine.begin() as conn:
+        # The events went in by plain SQL: their current state is built as the migration
+        # that introduced consent_state builds it for an existing ledger.
+        ledger_state.refresh(conn)
+    backfilled = time.perf_counter() - start
+    _analyze(engine)
     reg = RegisterApp(
         engine, Cipher(Keyring.generate()), Settings(database_url=url), clock=lambda: NOW
     )
-    rows: list[list[str]] = [[name, "generate the register", f"{made:.1f} s", ""]]
+    rows: list[list[str]] = [
+        [name, "generate the register", f"{made:.1f} s", ""],
+        [name, "consent_state from the whole ledger", f"{backfilled:.1f} s", ""],
+    ]
     with engine.connect() as conn:
         counted = {
             t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
-            for t in ("person", "consent_event", "contact_point", "marketing_ban")
+            for t in ("person", "consent_event", "consent_state", "contact_point", "marketing_ban")
         }
     rows.append([name, "rows", ", ".join(f"{t} {n:,}" for t, n in counted.items()), ""])
     for purpose, channel, kind in (
@@ -183,7 +206,7 @@ def bench_backend(name: str, url: str, args: argparse.Namespace, out: Path) -> l
             # points, ban matches and sent contacts the audience looks at.
             sql = text(
                 """SELECT (SELECT count(*) FROM person)
-                 + (SELECT count(*) FROM consent_event WHERE purpose = :p AND channel = :c)
+                 + (SELECT count(*) FROM consent_state WHERE purpose = :p AND channel = :c)
                  + (SELECT count(*) FROM contact_point WHERE kind = :k)
                  + (SELECT count(*) FROM marketing_ban_match WHERE channel = :c)
                  + (SELECT count(*) FROM marketing_contact WHERE sent_at > :since)"""
@@ -201,7 +224,7 @@ def bench_backend(name: str, url: str, args: argparse.Namespace, out: Path) -> l
         ) -> int:
             sql = text(
                 """SELECT count(*) FROM person p
-                LEFT JOIN consent_event e
+                LEFT JOIN consent_state e
                   ON e.person_id = p.id AND e.purpose = :p AND e.channel = :c
                 LEFT JOIN contact_point cp ON cp.person_id = p.id AND cp.kind = :k"""
             )
@@ -237,8 +260,51 @@ def bench_backend(name: str, url: str, args: argparse.Namespace, out: Path) -> l
             [name, f"{label}: audience + CSV file", f"{t_all:.2f} s", ""],
             [name, f"{label}: counts", ", ".join(f"{k} {v:,}" for k, v in counts.items()), ""],
         ]
+    rows += _append_costs(name, engine, args.persons)
     engine.dispose()
     return rows
+
+
+def _append_costs(name: str, engine: Engine, persons: int, n: int = 2000) -> list[list[str]]:
+    """Microseconds per appended ledger event, without and with keeping consent_state; rolled
+    back, so the register stays as generated."""
+
+    def event(i: int) -> dict[str, Any]:
+        return {
+            "person_id": (i * 7919) % persons + 1,
+            "purpose": "own_marketing",
+            "channel": ("email", "sms", "letter", "phone")[i % 4],
+            "event": ("granted", "withdrawn")[i % 2],
+            "at": NOW + dt.timedelta(seconds=i),
+            "captured_how": "web_form",
+            "captured_by": "person",
+            "wording": "Saa lähettää tarjouksia.",
+            "wording_version": "2024-1",
+            "ip_address": "192.0.2.1",
+            "user_agent": "bench",
+            "source": "customer_contact",
+            "received_at": NOW,
+        }
+
+    def appended(keep_state: bool) -> float:
+        with engine.connect() as conn:
+            tx = conn.begin()
+            start = time.perf_counter()
+            for i in range(n):
+                row = event(i)
+                new_id = conn.execute(consent_event.insert().values(row)).inserted_primary_key[0]
+                if keep_state:
+                    ledger_state.keep_latest(conn, {**row, "id": new_id, "expires_at": None})
+            spent = time.perf_counter() - start
+            tx.rollback()
+        return spent / n * 1e6
+
+    before = statistics.median(appended(False) for _ in range(3))
+    after = statistics.median(appended(True) for _ in range(3))
+    return [
+        [name, "append one ledger event: insert alone", f"{before:.0f} µs", "before"],
+        [name, "append one ledger event: + consent_state", f"{after:.0f} µs", ""],
+    ]
 
 
 def main() -> None:
@@ -267,7 +333,7 @@ def main() -> None:
                         conn.execute(text("CREATE DATABASE bench"))
                     admin.dispose()
                     results += bench_backend("postgresql", server.url("bench"), args, out)
-                    print_table(results[-12:], header=False)
+                    print_table(results[-15:], header=False)
                 finally:
                     server.stop()
     print_table(results)

@@ -1,16 +1,40 @@
-"""The personal-data catalogue of direct marketing: ASML bans, their matches, sent contacts."""
+"""The personal-data catalogue of direct marketing: ASML bans, their matches, sent contacts,
+and the ledger's current state (a copy of the latest consent event per purpose and channel)."""
 
 from __future__ import annotations
 
 from rekisteri.catalogue.model import Attribute, TableSpec
 from rekisteri.catalogue.retention import CONTACT_HISTORY, MARKETING_DATA
-from rekisteri.catalogue.vocabulary import Category, LawfulBasis, Purpose, Source
+from rekisteri.catalogue.vocabulary import (
+    FROM_THE_PERSON,
+    Category,
+    LawfulBasis,
+    Purpose,
+    Source,
+)
 
 MKT = frozenset({Purpose.DIRECT_MARKETING})
 BAN_REGISTER = frozenset({Source.MARKETING_BAN_REGISTER})
 PROVENANCE = frozenset({"id", "source", "source_detail", "received_at"})
 
 ATTRIBUTES: tuple[Attribute, ...] = (
+    Attribute(
+        key="consent_state.state",
+        table="consent_state",
+        # The same data as consent_event.event (its latest row per purpose and channel), kept
+        # for the audiences: the same purposes, basis and retention as the ledger itself.
+        columns=("purpose", "channel", "event", "at", "expires_at"),
+        category=Category.MARKETING,
+        purposes=MKT,
+        basis=LawfulBasis.CONSENT,
+        sources=FROM_THE_PERSON | {Source.COMPETITION_OR_EVENT, Source.MARKETING_BAN_REGISTER},
+        retention=MARKETING_DATA,
+        words=(
+            "suoramarkkinoinnin lupien ja kieltojen nykytila",
+            "nuvarande tillstånd och förbud för direktmarknadsföring",
+            "current direct-marketing permissions and prohibitions",
+        ),
+    ),
     Attribute(
         key="marketing_ban.ban",
         table="marketing_ban",
@@ -73,6 +97,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
 )
 
 TABLES: tuple[TableSpec, ...] = (
+    TableSpec("consent_state", frozenset({"person_id", "event_id"}), ("person_id",)),
     TableSpec(
         "marketing_ban",
         PROVENANCE,

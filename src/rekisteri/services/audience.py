@@ -1,10 +1,17 @@
 """Audiences: who may be contacted for a purpose on a channel, set-based in SQL.
 
-Two steps, both single statements: (1) one row of facts per person (the SQL twin of
-domain.marketing.PersonFacts) into a temporary table; (2) the exclusion reason of each person,
-a CASE in the order of domain.marketing.EXCLUSION_ORDER (the SQL twin of `decide`). Counts by
-reason and the list of contactable persons are both read from that table, so the rules run
-once. No Python loop over persons; --explain runs the same statements for one person.
+One statement decides every person: the exclusion reason, a CASE in the order of
+domain.marketing.EXCLUSION_ORDER (`reason_sql`, the SQL twin of `decide`) over the facts the
+rules need (`facts_query`, the SQL twin of domain.marketing.PersonFacts), stored in a temporary
+table with the person. Counts by reason and the list of contactable persons both read the
+stored reason, so the rules run once. No Python loop over persons; --explain runs the same
+facts and CASE for one person. PostgreSQL joins set-wise aggregates and decides over the joins;
+SQLite looks each fact up only when a rule needs it (`_lazily_decided`).
+
+The consent fact comes from consent_state (the ledger's latest event per key, kept by
+services.ledger with every append), not from ranking the ledger; expiry is judged here, at
+`now`. A key whose latest event lies after `now` (recorded ahead of time) is looked up in the
+ledger itself, so the answer is the ledger's answer either way.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import (
@@ -36,7 +44,7 @@ from sqlalchemy import (
     true,
 )
 
-from rekisteri.adapters.schema.marketing import marketing_ban, marketing_ban_match
+from rekisteri.adapters.schema.marketing import consent_state, marketing_ban, marketing_ban_match
 from rekisteri.adapters.schema.marketing import marketing_contact as mc
 from rekisteri.adapters.schema.register import consent_event as ce
 from rekisteri.adapters.schema.register import contact_point, contract, person
@@ -112,6 +120,34 @@ def _latest_state(
     )
 
 
+def _state_or_ledger(
+    rows: Any, purpose: str, channel: str, now: dt.datetime, person_id: Any
+) -> Any:
+    """The state a consent_state row gives at `now` (NULL: no row); from the ledger when the
+    row's event is later than `now`."""
+    return case(
+        (rows.c.at <= now, state_expression(now, rows)),
+        (rows.c.at.is_(None), null()),
+        else_=_latest_state(purpose, channel, now, person_id),
+    )
+
+
+def _current_state(
+    purpose: str, channel: str, now: dt.datetime, person_id: Any = person.c.id
+) -> Any:
+    """The state of (purpose, channel) at `now` for the current person row: one key lookup."""
+    rows = consent_state.alias()
+    return (
+        select(_state_or_ledger(rows, purpose, channel, now, rows.c.person_id))
+        .where(
+            rows.c.purpose == purpose,
+            rows.c.channel == channel,
+            rows.c.person_id == person_id,
+        )
+        .scalar_subquery()
+    )
+
+
 def _flag(condition: ColumnElement[bool]) -> Any:
     return case((condition, 1), else_=0)
 
@@ -135,7 +171,7 @@ def _looked_up_facts(uow: UnitOfWork, spec: AudienceSpec) -> Select[Any]:
     consent = spec.purpose.consent_purpose
     state: Any = null()
     if consent is not None:
-        state = _latest_state(consent.value, spec.channel.value, now)
+        state = _current_state(consent.value, spec.channel.value, now)
     profiling, in_segment = _segment_facts(spec, now, today)
     return select(
         *_own_facts(today),
@@ -165,15 +201,14 @@ def _segment_facts(spec: AudienceSpec, now: dt.datetime, today: dt.date) -> tupl
     if spec.segment is None:
         return literal(0), literal(1)
     profiling = _flag(
-        _latest_state(ConsentPurpose.PROFILING.value, ANY_CHANNEL, now).in_(
+        _current_state(ConsentPurpose.PROFILING.value, ANY_CHANNEL, now).in_(
             ("prohibited", "withdrawn")
         )
     )
     return profiling, _flag(segments.definition_sql(spec.segment, today))
 
 
-def _valid_contact(spec: AudienceSpec, today: dt.date) -> ColumnElement[bool]:
-    cp = contact_point
+def _valid_contact(spec: AudienceSpec, today: dt.date, cp: Any = contact_point) -> Any:
     return and_(
         cp.c.kind == contact_kind_for(spec.channel),
         cp.c.valid_from <= today,
@@ -200,11 +235,11 @@ def _banned(spec: AudienceSpec, today: dt.date, pid: Any) -> Any:
 
 
 def _contact(spec: AudienceSpec, today: dt.date, pid: Any) -> Any:
-    cp = contact_point
+    cp = contact_point.alias()  # its own name: the list joins contact_point beside it
     return (
         select(cp.c.id)
-        .where(cp.c.person_id == pid, _valid_contact(spec, today))
-        .order_by(*NEWEST_FIRST)
+        .where(cp.c.person_id == pid, _valid_contact(spec, today, cp))
+        .order_by(cp.c.valid_from.desc(), cp.c.id.desc())
         .limit(1)
         .scalar_subquery()
     )
@@ -247,23 +282,16 @@ def _joined_facts(uow: UnitOfWork, spec: AudienceSpec) -> Select[Any]:
     consent = spec.purpose.consent_purpose
     state: Any = null()
     if consent is not None:
-        ranked = (
-            select(
-                ce.c.person_id,
-                state_expression(now).label("state"),
-                func.row_number()
-                .over(partition_by=ce.c.person_id, order_by=(ce.c.at.desc(), ce.c.id.desc()))
-                .label("rank"),
-            )
-            .where(
-                ce.c.purpose == consent.value, ce.c.channel == spec.channel.value, ce.c.at <= now
-            )
-            .subquery("latest")
-        )
+        rows = consent_state.alias("state_now")
         source = source.outerjoin(
-            ranked, and_(ranked.c.person_id == person.c.id, ranked.c.rank == 1)
+            rows,
+            and_(
+                rows.c.purpose == consent.value,
+                rows.c.channel == spec.channel.value,
+                rows.c.person_id == person.c.id,
+            ),
         )
-        state = ranked.c.state
+        state = _state_or_ledger(rows, consent.value, spec.channel.value, now, person.c.id)
     banned: Any = literal(0)
     if spec.marketing and spec.channel not in ELECTRONIC:
         holders = _ban_holders(spec, today).distinct().subquery("banned")
@@ -344,21 +372,15 @@ def reason_sql(f: Any, spec: AudienceSpec, cap: int) -> Any:
     return case(*((cond, literal(reason.value)) for cond, reason in whens), else_=null())
 
 
-def _facts_table() -> Table:
+def _decided_table() -> Table:
+    """What an audience keeps of each person: the reason (NULL: contactable) and, where it is
+    known, the contact point. Narrow on purpose: a million rows are written and read back."""
     return Table(
-        "audience_facts",
+        "audience_decided",
         MetaData(),
         Column("person_id", Integer, primary_key=True),
-        Column("kind", String(10)),
-        Column("deceased", Integer),
-        Column("restricted", Integer),
-        Column("state", String(12)),
-        Column("banned", Integer),
         Column("contact_point_id", Integer),
-        Column("contacts", Integer),
-        Column("renewal", Integer),
-        Column("profiling_objection", Integer),
-        Column("in_segment", Integer),
+        Column("reason", String(30)),
         prefixes=["TEMPORARY"],
     )
 
@@ -373,15 +395,20 @@ class Audience:
 
     @property
     def reason(self) -> Any:
-        """Each person's exclusion reason (NULL: contactable), over the stored facts."""
-        return reason_sql(self.table.c, self.spec, self.uow.settings.marketing_contacts_per_year)
+        """Each person's exclusion reason (NULL: contactable), computed once when stored."""
+        return self.table.c.reason
 
     def counts(self) -> dict[str, int]:
-        reason = self.reason.label("reason")
-        rows = self.uow.execute(select(reason, func.count()).group_by(reason)).all()
-        found = {r[0]: int(r[1]) for r in rows}
-        counts = {"contactable": found.pop(None, 0)}
-        counts.update({e.value: found.get(e.value, 0) for e in Exclusion if e.value in found})
+        # One count per reason in a single scan: GROUP BY would sort a million rows.
+        reason = self.reason
+        row = self.uow.execute(
+            select(
+                func.count().filter(reason.is_(None)),
+                *(func.count().filter(reason == e.value) for e in Exclusion),
+            ).select_from(self.table)
+        ).one()
+        counts = {"contactable": int(row[0])}
+        counts.update({e.value: int(n) for e, n in zip(Exclusion, row[1:], strict=True) if n})
         return counts
 
     def rows(self) -> Iterator[dict[str, Any]]:
@@ -415,11 +442,16 @@ class Audience:
             "country": cp.c.country,
             "language": language,
         }
+        # SQLite decides without storing the contact point (see _lazily_decided): the
+        # contactable persons' one is looked up here, once each.
+        point = func.coalesce(
+            t.c.contact_point_id, _contact(self.spec, self.uow.today(), t.c.person_id)
+        )
         query = (
             select(*(listed[c].label(c) for c in columns))
             .select_from(t)
             .join(p, p.c.id == t.c.person_id)
-            .join(cp, cp.c.id == t.c.contact_point_id)
+            .join(cp, cp.c.id == point)
             .where(self.reason.is_(None))
             .order_by(t.c.person_id)
         )
@@ -456,7 +488,7 @@ class Audience:
 @contextmanager
 def build(uow: UnitOfWork, spec: AudienceSpec) -> Iterator[Audience]:
     """Compute the audience into a temporary table, dropped when the block ends."""
-    t = _facts_table()
+    t = _decided_table()
     conn = uow.connection
     if conn.dialect.name == "sqlite":
         # The audience reads most of the register once: a larger page cache for this
@@ -465,13 +497,60 @@ def build(uow: UnitOfWork, spec: AudienceSpec) -> Iterator[Audience]:
     t.drop(conn, checkfirst=True)
     t.create(conn)
     try:
-        # The facts are stored first and the reasons computed over the stored rows: in one
-        # statement the database could inline the facts and run each lookup once per rule.
-        facts = facts_query(uow, spec)
-        uow.execute(insert(t).from_select([c.name for c in facts.selected_columns], facts))
+        cap = uow.settings.marketing_contacts_per_year
+        if conn.dialect.name == "sqlite":
+            rows = _lazily_decided(uow, spec, cap)
+        else:
+            # The facts are outer joins of set-wise aggregates (columns, not lookups), so the
+            # reason is computed over them inline: materializing a million rows costs more.
+            facts = facts_query(uow, spec).subquery("facts")
+            rows = select(
+                facts.c.person_id,
+                facts.c.contact_point_id,
+                reason_sql(facts.c, spec, cap).label("reason"),
+            )
+        # Stored with the reason: counts and the list read it, never decide again.
+        uow.execute(insert(t).from_select([c.name for c in rows.selected_columns], rows))
         yield Audience(uow, spec, t)
     finally:
         t.drop(conn, checkfirst=True)
+
+
+def _lazily_decided(uow: UnitOfWork, spec: AudienceSpec, cap: int) -> Select[Any]:
+    """Each person's reason for SQLite, in one pass over persons, each lookup once at most.
+
+    The consent state, which several rules read, is an outer join on consent_state (a column,
+    however often the rules read it); every other fact is a correlated subquery that a single
+    rule of the CASE reads, and the CASE stops at the first rule that applies, so a person
+    already out for, say, a withdrawal costs no contact-point lookup or contact count. Only
+    the reason is stored; the list looks up the contactable persons' contact points
+    (Audience.batches). Materializing the facts first would cost a write of every row."""
+    now, today = uow.now(), uow.today()
+    source: Any = person
+    state: Any = null()
+    consent = spec.purpose.consent_purpose
+    if consent is not None:
+        rows = consent_state.alias("state_now")
+        key = (rows.c.purpose == consent.value, rows.c.channel == spec.channel.value)
+        source = person.outerjoin(rows, and_(*key, rows.c.person_id == person.c.id))
+        state = _state_or_ledger(rows, consent.value, spec.channel.value, now, person.c.id)
+    profiling, in_segment = _segment_facts(spec, now, today)
+    pid = person.c.id
+    f = SimpleNamespace(
+        kind=person.c.kind,
+        deceased=_flag(and_(person.c.deceased_on.is_not(None), person.c.deceased_on <= today)),
+        restricted=_flag(person.c.restricted == true()),
+        state=state,
+        renewal=_renewal(spec, today, pid),
+        banned=_banned(spec, today, pid),
+        contact_point_id=_contact(spec, today, pid),
+        contacts=_contacts(spec, now, pid),
+        profiling_objection=profiling,
+        in_segment=in_segment,
+    )
+    return select(pid.label("person_id"), reason_sql(f, spec, cap).label("reason")).select_from(
+        source
+    )
 
 
 @dataclass(frozen=True)

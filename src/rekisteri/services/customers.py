@@ -15,7 +15,6 @@ from sqlalchemy import or_, select, update
 
 from rekisteri.adapters.schema.register import (
     billing_account,
-    consent_event,
     contact_point,
     contract,
     metering_point,
@@ -39,6 +38,7 @@ from rekisteri.domain.register import (
     SiteDraft,
     require_prospect_permission,
 )
+from rekisteri.services import ledger
 from rekisteri.services.history import record_change
 from rekisteri.services.rights.restriction import ensure_processing_allowed
 from rekisteri.services.unit_of_work import UnitOfWork
@@ -111,21 +111,24 @@ def register_person(
     ).inserted_primary_key[0]
     for cp in d.contact_points:
         _insert_contact_point(uow, person_id, cp, provenance)
-    for p in perms:
-        uow.execute(
-            consent_event.insert().values(
-                person_id=person_id,
-                purpose=p.purpose.value,
-                channel=p.channel.value,
-                event="granted",
-                at=provenance.received_at,
-                captured_how=p.captured_how.value,
-                captured_by=uow.actor.name,
-                wording=p.wording,
-                wording_version=p.wording_version,
+    ledger.append(
+        uow,
+        [
+            {
+                "person_id": person_id,
+                "purpose": p.purpose.value,
+                "channel": p.channel.value,
+                "event": "granted",
+                "at": provenance.received_at,
+                "captured_how": p.captured_how.value,
+                "captured_by": uow.actor.name,
+                "wording": p.wording,
+                "wording_version": p.wording_version,
                 **_prov(provenance),
-            )
-        )
+            }
+            for p in perms
+        ],
+    )
     uow.note_change(
         [int(person_id)],
         {Category.IDENTITY, Category.CONTACT} | ({Category.MARKETING} if perms else set()),

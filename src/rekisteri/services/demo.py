@@ -36,6 +36,7 @@ from rekisteri.adapters.schema.register import (
 )
 from rekisteri.domain.identifiers import make_invoice_reference
 from rekisteri.services import demo_values as dv
+from rekisteri.services import ledger_state
 from rekisteri.services.unit_of_work import RegisterApp
 
 CHUNK = 5000
@@ -123,6 +124,8 @@ def generate(
                 if batch[t.name]:
                     bulk_insert(conn, t, batch[t.name])
                     result.rows[t.name] = result.rows.get(t.name, 0) + len(batch[t.name])
+            # The ledger's current state is kept with every append, bulk ones too.
+            ledger_state.refresh(conn, sorted({r["person_id"] for r in batch["consent_event"]}))
         result.inserting_seconds += time.perf_counter() - built
         done += n
         if progress:

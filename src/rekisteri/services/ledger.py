@@ -3,15 +3,28 @@
 Nothing here updates or deletes an event. The state at any moment is a query over the events
 up to that moment (the latest one wins; its expiry may have passed): "what did we know on
 3 March?" is the same query as "what do we know now".
+
+Every append goes through `record` or `append`, which also keep consent_state (the latest event
+per key) right in the same transaction: audiences read that copy, one row per person, instead
+of ranking the whole ledger. Expiry is not in the copy's state: it is judged at query time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, literal, select
+from sqlalchemy import (
+    Select,
+    Table,
+    and_,
+    case,
+    func,
+    literal,
+    select,
+)
 
 from rekisteri.adapters.schema.register import consent_event, person
 from rekisteri.catalogue import Category
@@ -25,6 +38,7 @@ from rekisteri.domain.consent import (
 )
 from rekisteri.domain.errors import NotFound
 from rekisteri.domain.register import Provenance
+from rekisteri.services import ledger_state
 from rekisteri.services.unit_of_work import UnitOfWork
 
 ce = consent_event
@@ -36,37 +50,50 @@ def record(uow: UnitOfWork, person_id: int, change: ConsentChange, provenance: P
     if uow.execute(select(person.c.id).where(person.c.id == person_id)).first() is None:
         raise NotFound("person", person_id)
     e = c.evidence
-    return int(
-        uow.execute(
-            ce.insert().values(
-                person_id=person_id,
-                purpose=c.purpose.value,
-                channel=c.channel,
-                event=c.event.value,
-                at=c.at,
-                captured_how=e.captured_how.value,
-                captured_by=e.captured_by,
-                wording=e.wording,
-                wording_version=e.wording_version,
-                ip_address=e.ip_address,
-                user_agent=e.user_agent,
-                expires_at=c.expires_at,
-                source=provenance.source.value,
-                source_detail=provenance.detail,
-                received_at=provenance.received_at,
-            )
-        ).inserted_primary_key[0]
-    )
+    row = {
+        "person_id": person_id,
+        "purpose": c.purpose.value,
+        "channel": c.channel,
+        "event": c.event.value,
+        "at": c.at,
+        "captured_how": e.captured_how.value,
+        "captured_by": e.captured_by,
+        "wording": e.wording,
+        "wording_version": e.wording_version,
+        "ip_address": e.ip_address,
+        "user_agent": e.user_agent,
+        "expires_at": c.expires_at,
+        "source": provenance.source.value,
+        "source_detail": provenance.detail,
+        "received_at": provenance.received_at,
+    }
+    event_id = int(uow.execute(ce.insert().values(row)).inserted_primary_key[0])
+    ledger_state.keep_latest(uow.connection, {**row, "id": event_id})
+    return event_id
 
 
-def state_expression(moment: dt.datetime) -> Any:
-    """The state an event row leaves at `moment` (SQL twin of domain.consent.state_of)."""
+def append(uow: UnitOfWork, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Append many already-validated events (rows of consent_event) and bring the current
+    state of their persons up to date: the bulk twin of `record`."""
+    if not rows:
+        return
+    uow.execute(ce.insert(), list(rows))
+    ledger_state.refresh(uow.connection, sorted({int(r["person_id"]) for r in rows}))
+
+
+def state_expression(moment: dt.datetime, rows: Table = ce) -> Any:
+    """The state an event row (of the ledger or of consent_state) leaves at `moment` (SQL twin
+    of domain.consent.state_of)."""
     return case(
         (
-            and_(ce.c.event == "granted", ce.c.expires_at.is_not(None), ce.c.expires_at <= moment),
+            and_(
+                rows.c.event == "granted",
+                rows.c.expires_at.is_not(None),
+                rows.c.expires_at <= moment,
+            ),
             literal(ConsentState.EXPIRED.value),
         ),
-        else_=ce.c.event,
+        else_=rows.c.event,
     )
 
 

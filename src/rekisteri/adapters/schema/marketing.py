@@ -9,6 +9,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -94,6 +95,26 @@ marketing_contact = Table(
 )
 Index(
     "ix_marketing_contact_person_sent", marketing_contact.c.person_id, marketing_contact.c.sent_at
+)
+
+consent_state = Table(
+    # The ledger's latest event per (person, purpose, channel): a copy kept in the same
+    # transaction as every append (services.ledger), so an audience reads one row per person
+    # instead of ranking the ledger. The ledger stays the evidence and answers "as of".
+    # Keyed slice first, so one (purpose, channel) is one contiguous run of the table.
+    "consent_state",
+    metadata,
+    Column("purpose", String(30), nullable=False),
+    Column("channel", String(10), nullable=False),
+    Column("person_id", ForeignKey("person.id"), nullable=False, index=True),
+    Column(
+        "event_id", ForeignKey("consent_event.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("event", String(12), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime()),
+    PrimaryKeyConstraint("purpose", "channel", "person_id"),
+    sqlite_with_rowid=False,
 )
 
 # The audience reads the latest event of one (purpose, channel) per person: this index holds

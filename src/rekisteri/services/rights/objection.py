@@ -1,12 +1,12 @@
 """Objection (P13, Art. 21): a prohibition in the consent ledger for every channel of direct
-marketing, distance selling, market and opinion research and profiling. Audiences read the ledger,
-so the very next audience leaves the person out."""
+marketing, distance selling, market and opinion research and profiling. Audiences read the ledger's
+current state, kept in the same transaction, so the very next audience leaves the person out."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from rekisteri.adapters.schema.register import consent_event, person
+from rekisteri.adapters.schema.register import person
 from rekisteri.domain import values
 from rekisteri.domain.consent import (
     ANY_CHANNEL,
@@ -18,6 +18,7 @@ from rekisteri.domain.consent import (
 )
 from rekisteri.domain.errors import InvalidInput, NotFound
 from rekisteri.domain.register import Provenance
+from rekisteri.services import ledger
 from rekisteri.services.unit_of_work import UnitOfWork
 
 OBJECTABLE = (
@@ -78,5 +79,5 @@ def record_objection(
         }
         for p, c in pairs
     ]
-    uow.execute(consent_event.insert(), rows)
+    ledger.append(uow, rows)
     return len(rows)
