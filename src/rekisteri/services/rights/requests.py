@@ -23,6 +23,7 @@ from rekisteri.domain.register import Provenance
 from rekisteri.domain.requests import (
     OPEN_STATES,
     ChargeDecision,
+    Deadlines,
     ReceivedHow,
     RequestKind,
     RequestState,
@@ -127,31 +128,17 @@ def new_request(
     repeat = last is not None and is_repeat(
         k, on, last.fulfilled_at.date(), uow.settings.access_repeat_months
     )
-    times = deadlines(on)
-    n = uow.next_number("rights_request", 1)
-    reference = f"R{on.year}-{n:05d}"
-    request_id = int(
-        uow.execute(
-            REQ.insert().values(
-                reference=reference,
-                person_id=person_id,
-                kind=k.value,
-                received_how=how.value,
-                received_on=on,
-                due_month_on=times.one_month,
-                due_30_days_on=times.thirty_days,
-                due_on=times.due,
-                state=RequestState.RECEIVED.value,
-                details=json.dumps(d, ensure_ascii=False, default=str) if d else None,
-                repeat_of=last.id if repeat and last is not None else None,
-                # A repeat waits for the DPO's decision on a charge; others are free.
-                charge_decision=None if repeat else ChargeDecision.NONE.value,
-                created_by=uow.actor.name,
-                source=provenance.source.value,
-                source_detail=provenance.detail,
-                received_at=provenance.received_at,
-            )
-        ).inserted_primary_key[0]
+    # A repeat waits for the DPO's decision on a charge; others are free.
+    request_id, reference, times = _insert(
+        uow,
+        provenance,
+        person_id=person_id,
+        kind=k.value,
+        received_how=how.value,
+        received_on=on,
+        details=json.dumps(d, ensure_ascii=False, default=str) if d else None,
+        repeat_of=last.id if repeat and last is not None else None,
+        charge_decision=None if repeat else ChargeDecision.NONE.value,
     )
     _event(uow, request_id, "received", f"{k.value} by {how.value}")
     if repeat and last is not None:
@@ -164,6 +151,32 @@ def new_request(
         times.thirty_days,
         last.reference if repeat and last is not None else None,
     )
+
+
+def _insert(
+    uow: UnitOfWork, provenance: Provenance, *, received_on: dt.date, **columns: Any
+) -> tuple[int, str, Deadlines]:
+    """A new request row, received: its reference, its deadlines from the day received and its
+    provenance. Returns (id, reference, deadlines)."""
+    times = deadlines(received_on)
+    n = uow.next_number("rights_request", 1)
+    reference = f"R{received_on.year}-{n:05d}"
+    request_id = uow.execute(
+        REQ.insert().values(
+            reference=reference,
+            received_on=received_on,
+            due_month_on=times.one_month,
+            due_30_days_on=times.thirty_days,
+            due_on=times.due,
+            state=RequestState.RECEIVED.value,
+            created_by=uow.actor.name,
+            source=provenance.source.value,
+            source_detail=provenance.detail,
+            received_at=provenance.received_at,
+            **columns,
+        )
+    ).inserted_primary_key[0]
+    return int(request_id), reference, times
 
 
 def _refuse_duplicate(
@@ -206,31 +219,15 @@ def _unidentified(
 ) -> NewRequest:
     """A request from the public form: received, not tied to anyone until the identity of the
     requester is verified. The deadline runs from receipt all the same."""
-    times = deadlines(on)
-    n = uow.next_number("rights_request", 1)
-    reference = f"R{on.year}-{n:05d}"
-    request_id = int(
-        uow.execute(
-            REQ.insert().values(
-                reference=reference,
-                person_id=None,
-                kind=kind.value,
-                received_how=ReceivedHow.WEB_FORM.value,
-                received_on=on,
-                due_month_on=times.one_month,
-                due_30_days_on=times.thirty_days,
-                due_on=times.due,
-                state=RequestState.RECEIVED.value,
-                details=json.dumps(
-                    details | {"needs_identity_verification": True}, ensure_ascii=False
-                ),
-                charge_decision=ChargeDecision.NONE.value,
-                created_by=uow.actor.name,
-                source=provenance.source.value,
-                source_detail=provenance.detail,
-                received_at=provenance.received_at,
-            )
-        ).inserted_primary_key[0]
+    request_id, reference, times = _insert(
+        uow,
+        provenance,
+        person_id=None,
+        kind=kind.value,
+        received_how=ReceivedHow.WEB_FORM.value,
+        received_on=on,
+        details=json.dumps(details | {"needs_identity_verification": True}, ensure_ascii=False),
+        charge_decision=ChargeDecision.NONE.value,
     )
     _event(uow, request_id, "received", f"{kind.value} by web form; identity not yet verified")
     return NewRequest(request_id, reference, times.due, times.one_month, times.thirty_days, None)
