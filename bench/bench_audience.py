@@ -1,20 +1,28 @@
 """Audience benchmark: 1,000,000 persons, 5,000,000 ledger events, 100,000 ASML bans.
 
-Builds a synthetic register set-based in SQL (a sequence table and INSERT ... SELECT), builds
-the ledger's current state (consent_state) from the ledger as migration 0007 does, then times
-on SQLite and PostgreSQL, each the median of 3 runs:
+Builds a synthetic register set-based in SQL (a sequence table and INSERT ... SELECT; the
+database's own triggers fill person_reach as the rows go in), builds the ledger's current state
+(consent_state) from the ledger as migration 0007 does, then times on SQLite and PostgreSQL,
+each the median of 3 runs:
 
 - the audience: each person's exclusion reason and the counts by reason;
-- the audience and writing its CSV file, as `rekisteri audience --out` does;
-- the limit, in the same run: the database merely reading the same input rows (a count of
-  each: persons, the (purpose, channel) slice of consent_state, contact points, ban matches,
-  contacts of the last 12 months) and joining them (persons outer-joined to the state slice
-  and the contact points);
-- what appending one ledger event costs: the insert alone (as before consent_state) and the
-  insert with its consent_state upsert (as services.ledger.record does now).
+- the audience and writing its CSV file, as `rekisteri audience --out` does (with the audit
+  entry that names every listed person);
+- the limits, in the same run: the database merely reading the rows the audience reads (a count
+  of each: persons, the (purpose, channel) slice of consent_state, person_reach, ban matches),
+  and joining them as the audience does (persons outer-joined to the state slice and to
+  person_reach); and, for the older way, merely counting the base rows person_reach spares the
+  audience (the contact points of the kind, the contacts of the last 12 months);
+- what keeping the copies costs the writers: recording a campaign to the e-mail audience with
+  the triggers and without them (each rolled back), and appending one ledger event (the insert
+  alone, as before consent_state, and with its consent_state upsert).
 
     .venv/bin/python bench/bench_audience.py [--persons N] [--events N] [--bans N]
-        [--backends sqlite,postgresql]
+        [--backends sqlite,postgresql] [--keep DIR]
+
+With --keep DIR the generated SQLite register is kept in DIR/bench.db and reused by the next
+run with the same DIR (generation and the state backfill are then skipped and not timed; new
+migrations are applied to it first).
 """
 
 from __future__ import annotations
@@ -30,7 +38,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -41,7 +49,7 @@ from rekisteri.config import Settings
 from rekisteri.domain.consent import Channel
 from rekisteri.domain.marketing import AudiencePurpose
 from rekisteri.entrypoints.cli.marketing import ADDRESS_COLUMNS
-from rekisteri.services import audience, ledger_state
+from rekisteri.services import audience, campaigns, ledger_state, reach
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 
 NOW = dt.datetime(2026, 3, 3, 10, 0, tzinfo=dt.UTC)
@@ -167,26 +175,34 @@ def _timed(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
     return statistics.median(times), result
 
 
-def bench_backend(name: str, url: str, args: argparse.Namespace, out: Path) -> list[list[str]]:
-    db.migrate(url)
-    engine = db.make_engine(url)
-    start = time.perf_counter()
-    generate(engine, args.persons, args.events, args.bans, args.contacts)
-    made = time.perf_counter() - start
-    start = time.perf_counter()
-    with engine.begin() as conn:
-        # The events went in by plain SQL: their current state is built as the migration
-        # that introduced consent_state builds it for an existing ledger.
-        ledger_state.refresh(conn)
-    backfilled = time.perf_counter() - start
-    _analyze(engine)
+def bench_backend(
+    name: str, url: str, args: argparse.Namespace, out: Path, reuse: bool = False
+) -> list[list[str]]:
+    rows: list[list[str]] = []
+    if reuse:
+        db.migrate(url)
+        engine = db.make_engine(url)
+        rows.append([name, "generate the register", "kept from an earlier run", ""])
+    else:
+        db.migrate(url)
+        engine = db.make_engine(url)
+        start = time.perf_counter()
+        generate(engine, args.persons, args.events, args.bans, args.contacts)
+        made = time.perf_counter() - start
+        start = time.perf_counter()
+        with engine.begin() as conn:
+            # The events went in by plain SQL: their current state is built as the migration
+            # that introduced consent_state builds it for an existing ledger.
+            ledger_state.refresh(conn)
+        backfilled = time.perf_counter() - start
+        _analyze(engine)
+        rows += [
+            [name, "generate the register", f"{made:.1f} s", ""],
+            [name, "consent_state from the whole ledger", f"{backfilled:.1f} s", ""],
+        ]
     reg = RegisterApp(
         engine, Cipher(Keyring.generate()), Settings(database_url=url), clock=lambda: NOW
     )
-    rows: list[list[str]] = [
-        [name, "generate the register", f"{made:.1f} s", ""],
-        [name, "consent_state from the whole ledger", f"{backfilled:.1f} s", ""],
-    ]
     with engine.connect() as conn:
         counted = {
             t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
@@ -199,37 +215,37 @@ def bench_backend(name: str, url: str, args: argparse.Namespace, out: Path) -> l
     ):
         spec = audience.AudienceSpec(purpose, channel)
 
-        def read_inputs(
-            purpose: str = purpose.value, ch: str = channel.value, kind: str = kind
-        ) -> int:
-            # The same input rows, merely read: persons, the slice of the ledger, the contact
-            # points, ban matches and sent contacts the audience looks at.
+        def read_inputs(purpose: str = purpose.value, ch: str = channel.value) -> int:
+            # The rows the audience reads, merely counted: persons, the slice of the ledger's
+            # state, person_reach and the ban matches of the channel.
             sql = text(
                 """SELECT (SELECT count(*) FROM person)
                  + (SELECT count(*) FROM consent_state WHERE purpose = :p AND channel = :c)
-                 + (SELECT count(*) FROM contact_point WHERE kind = :k)
-                 + (SELECT count(*) FROM marketing_ban_match WHERE channel = :c)
-                 + (SELECT count(*) FROM marketing_contact WHERE sent_at > :since)"""
+                 + (SELECT count(*) FROM person_reach)
+                 + (SELECT count(*) FROM marketing_ban_match WHERE channel = :c)"""
             )
             with engine.connect() as conn:
-                return int(
-                    conn.execute(
-                        sql,
-                        {"p": purpose, "c": ch, "k": kind, "since": NOW - dt.timedelta(days=365)},
-                    ).scalar_one()
-                )
+                return int(conn.execute(sql, {"p": purpose, "c": ch}).scalar_one())
 
-        def join_inputs(
-            purpose: str = purpose.value, ch: str = channel.value, kind: str = kind
-        ) -> int:
+        def join_inputs(purpose: str = purpose.value, ch: str = channel.value) -> int:
             sql = text(
                 """SELECT count(*) FROM person p
                 LEFT JOIN consent_state e
                   ON e.person_id = p.id AND e.purpose = :p AND e.channel = :c
-                LEFT JOIN contact_point cp ON cp.person_id = p.id AND cp.kind = :k"""
+                LEFT JOIN person_reach r ON r.person_id = p.id"""
             )
             with engine.connect() as conn:
-                return int(conn.execute(sql, {"p": purpose, "c": ch, "k": kind}).scalar_one())
+                return int(conn.execute(sql, {"p": purpose, "c": ch}).scalar_one())
+
+        def read_base_rows(kind: str = kind) -> int:
+            # What person_reach copies, merely counted: the audience no longer reads these.
+            sql = text(
+                """SELECT (SELECT count(*) FROM contact_point WHERE kind = :k)
+                 + (SELECT count(*) FROM marketing_contact WHERE sent_at > :since)"""
+            )
+            since = NOW - dt.timedelta(days=365)
+            with engine.connect() as conn:
+                return int(conn.execute(sql, {"k": kind, "since": since}).scalar_one())
 
         def build(spec: audience.AudienceSpec = spec) -> dict[str, int]:
             with reg.reading(Actor.system("bench")) as uow, audience.build(uow, spec) as a:
@@ -250,19 +266,54 @@ def bench_backend(name: str, url: str, args: argparse.Namespace, out: Path) -> l
 
         t_read, _ = _timed(read_inputs)
         t_join, _ = _timed(join_inputs)
+        t_base, _ = _timed(read_base_rows)
         t_build, counts = _timed(build)
         t_all, _ = _timed(build_and_write)
         label = f"{purpose.value}/{channel.value}"
         rows += [
             [name, f"{label}: read the input rows (count)", f"{t_read:.2f} s", "limit"],
             [name, f"{label}: join the inputs (count)", f"{t_join:.2f} s", "limit"],
+            [name, f"{label}: read the copied base rows (count)", f"{t_base:.2f} s", "spared"],
             [name, f"{label}: audience, counts by reason", f"{t_build:.2f} s", ""],
             [name, f"{label}: audience + CSV file", f"{t_all:.2f} s", ""],
             [name, f"{label}: counts", ", ".join(f"{k} {v:,}" for k, v in counts.items()), ""],
         ]
+    rows += _campaign_costs(name, reg)
     rows += _append_costs(name, engine, args.persons)
     engine.dispose()
     return rows
+
+
+def _drop_contact_triggers(conn: Connection) -> None:
+    """Drop the triggers that keep person_reach on marketing_contact, in the caller's
+    transaction (rolled back by the caller, so they come back)."""
+    for trigger in sorted(t for t in reach.TRIGGERS if "_contact_" in t):
+        on = " ON marketing_contact" if conn.dialect.name == "postgresql" else ""
+        conn.execute(text(f"DROP TRIGGER {trigger}{on}"))
+
+
+def _campaign_costs(name: str, reg: RegisterApp) -> list[list[str]]:
+    """Recording a campaign to the e-mail audience (one marketing_contact per contactable
+    person) with person_reach kept by its triggers, and without them; each rolled back."""
+    spec = audience.AudienceSpec(AudiencePurpose.OWN_MARKETING, Channel.EMAIL)
+
+    def recorded(keep_reach: bool) -> tuple[float, int]:
+        # reading(): its transaction is rolled back, so the register stays as generated.
+        with reg.reading(Actor.system("bench")) as uow, audience.build(uow, spec) as a:
+            sent = a.counts()["contactable"]
+            if not keep_reach:
+                _drop_contact_triggers(uow.connection)
+            start = time.perf_counter()
+            campaigns.record(a, "bench")
+            return time.perf_counter() - start, sent
+
+    with_reach = statistics.median(recorded(True)[0] for _ in range(3))
+    plain = [recorded(False) for _ in range(3)]
+    without, sent = statistics.median(t for t, _ in plain), plain[0][1]
+    return [
+        [name, f"record a campaign to {sent:,}: contacts alone", f"{without:.2f} s", "before"],
+        [name, "record a campaign: + person_reach (triggers)", f"{with_reach:.2f} s", ""],
+    ]
 
 
 def _append_costs(name: str, engine: Engine, persons: int, n: int = 2000) -> list[list[str]]:
@@ -314,13 +365,18 @@ def main() -> None:
     parser.add_argument("--bans", type=int, default=100_000)
     parser.add_argument("--contacts", type=int, default=2_000_000)
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--keep", type=Path, help="keep (and reuse) the SQLite register here")
     args = parser.parse_args()
     results: list[list[str]] = []
     with tempfile.TemporaryDirectory(prefix="bench-audience-") as tmp:
         out = Path(tmp) / "audience.csv"
         for backend in args.backends.split(","):
             if backend == "sqlite":
-                results += bench_backend("sqlite", f"sqlite:///{tmp}/bench.db", args, out)
+                where = args.keep or Path(tmp)
+                where.mkdir(parents=True, exist_ok=True)
+                kept = (where / "bench.db").exists()
+                url = f"sqlite:///{where}/bench.db"
+                results += bench_backend("sqlite", url, args, out, reuse=kept)
                 print_table(results, header=False)  # partial figures survive a later failure
             elif backend == "postgresql":
                 from tests.support.postgres import PostgresServer

@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from rekisteri.domain.consent import MAX_CONTACTS_PER_YEAR
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="REKISTERI_", extra="ignore")
@@ -27,8 +29,8 @@ class Settings(BaseSettings):
     # Rights (P11): an access request within this many months of a fulfilled one is a repeat
     # the DPO may charge for (seed 002: "more than once a year").
     access_repeat_months: int = 12
-    # Direct marketing "a few times a year" (P5).
-    marketing_contacts_per_year: int = 4
+    # Direct marketing "a few times a year" (P5): a setting cannot allow a flood.
+    marketing_contacts_per_year: int = Field(default=4, ge=1, le=MAX_CONTACTS_PER_YEAR)
     # The preference centre (P5): personal signed links and the double opt-in mail.
     public_base_url: str = "http://127.0.0.1:8000"
     preference_link_days: int = 90

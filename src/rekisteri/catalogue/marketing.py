@@ -1,10 +1,12 @@
 """The personal-data catalogue of direct marketing: ASML bans, their matches, sent contacts,
-and the ledger's current state (a copy of the latest consent event per purpose and channel)."""
+the ledger's current state (a copy of the latest consent event per purpose and channel), and
+person_reach (a copy of each person's newest contact points and latest contacts)."""
 
 from __future__ import annotations
 
 from rekisteri.catalogue.model import Attribute, TableSpec
-from rekisteri.catalogue.retention import CONTACT_HISTORY, MARKETING_DATA
+from rekisteri.catalogue.register import CONTACT_SOURCES
+from rekisteri.catalogue.retention import CONTACT_HISTORY, CUSTOMER_DATA, MARKETING_DATA
 from rekisteri.catalogue.vocabulary import (
     FROM_THE_PERSON,
     Category,
@@ -12,6 +14,7 @@ from rekisteri.catalogue.vocabulary import (
     Purpose,
     Source,
 )
+from rekisteri.domain.consent import MAX_CONTACTS_PER_YEAR
 
 MKT = frozenset({Purpose.DIRECT_MARKETING})
 BAN_REGISTER = frozenset({Source.MARKETING_BAN_REGISTER})
@@ -96,6 +99,42 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     ),
 )
 
+# person_reach copies contact_point and marketing_contact for the audiences, kept by triggers:
+# the same basis and retention as what it copies (its rows follow those tables, not rules).
+_REACH_KINDS = ("postal", "email", "phone")
+ATTRIBUTES += (
+    Attribute(
+        key="person_reach.newest_contact_points",
+        table="person_reach",
+        columns=tuple(f"{k}_{c}" for k in _REACH_KINDS for c in ("valid_from", "valid_to")),
+        category=Category.CONTACT,
+        purposes=MKT,
+        basis=LawfulBasis.CONTRACT,
+        sources=CONTACT_SOURCES,
+        retention=CUSTOMER_DATA,
+        words=(
+            "uusimpien yhteystietojen voimassaolo markkinoinnin kohderyhmiä varten",
+            "giltigheten för de nyaste kontaktuppgifterna, för målgrupperna",
+            "how long the newest contact details are valid, for the audiences",
+        ),
+    ),
+    Attribute(
+        key="person_reach.latest_contacts",
+        table="person_reach",
+        columns=tuple(f"contacted_{n}_at" for n in range(1, MAX_CONTACTS_PER_YEAR + 1)),
+        category=Category.MARKETING,
+        purposes=MKT,
+        basis=LawfulBasis.LEGITIMATE_INTEREST,
+        sources=frozenset({Source.REGISTER_ITSELF}),
+        retention=CONTACT_HISTORY,
+        words=(
+            "viimeisimpien suoramarkkinointiviestien ajat (enintään muutaman kerran vuodessa)",
+            "tidpunkterna för de senaste direktmarknadsföringskontakterna",
+            "when the latest direct-marketing contacts were sent",
+        ),
+    ),
+)
+
 TABLES: tuple[TableSpec, ...] = (
     TableSpec("consent_state", frozenset({"person_id", "event_id"}), ("person_id",)),
     TableSpec(
@@ -105,6 +144,11 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec("marketing_ban_match", frozenset({"id", "ban_id", "person_id"}), ("person_id",)),
     TableSpec("marketing_contact", frozenset({"id", "person_id", "campaign_id"}), ("person_id",)),
+    TableSpec(
+        "person_reach",
+        frozenset({"person_id", "postal_point_id", "email_point_id", "phone_point_id"}),
+        ("person_id",),
+    ),
     TableSpec(
         "segment",
         frozenset({"id", "name", "description", "rules", "created_by", "created_at"}),

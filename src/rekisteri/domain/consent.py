@@ -10,6 +10,10 @@ from enum import StrEnum
 from rekisteri.domain import values
 from rekisteri.domain.errors import InvalidInput
 
+# "A few times a year, so no flood of messages" (P5): the frequency cap, contacts per rolling 12
+# months, may be set from 1 to this (monthly at most), never higher.
+MAX_CONTACTS_PER_YEAR = 12
+
 
 class Channel(StrEnum):
     EMAIL = "email"

@@ -1,17 +1,20 @@
 """Audiences: who may be contacted for a purpose on a channel, set-based in SQL.
 
-One statement decides every person: the exclusion reason, a CASE in the order of
-domain.marketing.EXCLUSION_ORDER (`reason_sql`, the SQL twin of `decide`) over the facts the
-rules need (`facts_query`, the SQL twin of domain.marketing.PersonFacts), stored in a temporary
-table with the person. Counts by reason and the list of contactable persons both read the
-stored reason, so the rules run once. No Python loop over persons; --explain runs the same
-facts and CASE for one person. PostgreSQL joins set-wise aggregates and decides over the joins;
-SQLite looks each fact up only when a rule needs it (`_lazily_decided`).
+One statement decides every person, the same on SQLite and PostgreSQL: the exclusion reason, a
+CASE in the order of domain.marketing.EXCLUSION_ORDER (`reason_sql`, the SQL twin of `decide`)
+over the facts the rules need (`_facts`, the SQL twin of domain.marketing.PersonFacts), stored in
+a temporary table with the person and the contact point to use. Counts by reason and the list of
+contactable persons both read the stored reason, so the rules run once. No Python loop over
+persons; --explain runs the same facts and CASE for one person, beside the facts looked up
+afresh in the base tables.
 
-The consent fact comes from consent_state (the ledger's latest event per key, kept by
-services.ledger with every append), not from ranking the ledger; expiry is judged here, at
-`now`. A key whose latest event lies after `now` (recorded ahead of time) is looked up in the
-ledger itself, so the answer is the ledger's answer either way.
+Each person is one row of `person`, outer-joined by key to their row of the audience's
+(purpose, channel) in consent_state (the ledger's latest event, kept by services.ledger) and to
+their person_reach row (newest contact points and latest contacts, kept by triggers; see
+services.reach). Where those copies cannot answer for `now` (an event or contact recorded ahead
+of time, a newest contact point not valid today) the CASE looks the fact up in the ledger or
+the base table instead, so the answer is theirs either way. The CASE stops at the first rule
+that applies, and SQLite evaluates a lookup only where a rule reaches it.
 """
 
 from __future__ import annotations
@@ -28,7 +31,6 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     MetaData,
-    Select,
     String,
     Table,
     and_,
@@ -44,7 +46,12 @@ from sqlalchemy import (
     true,
 )
 
-from rekisteri.adapters.schema.marketing import consent_state, marketing_ban, marketing_ban_match
+from rekisteri.adapters.schema.marketing import (
+    consent_state,
+    marketing_ban,
+    marketing_ban_match,
+    person_reach,
+)
 from rekisteri.adapters.schema.marketing import marketing_contact as mc
 from rekisteri.adapters.schema.register import consent_event as ce
 from rekisteri.adapters.schema.register import contact_point, contract, person
@@ -68,7 +75,7 @@ from rekisteri.domain.marketing import (
 )
 from rekisteri.domain.register import PersonKind
 from rekisteri.domain.segments import SegmentDefinition
-from rekisteri.services import segments
+from rekisteri.services import reach, segments
 from rekisteri.services.ledger import state_expression
 from rekisteri.services.unit_of_work import UnitOfWork
 
@@ -87,8 +94,6 @@ LISTED_COLUMNS = (
     "country",
     "language",
 )
-# A person's current contact point of a kind: the newest valid one.
-NEWEST_FIRST = (contact_point.c.valid_from.desc(), contact_point.c.id.desc())
 
 
 @dataclass(frozen=True)
@@ -152,48 +157,44 @@ def _flag(condition: ColumnElement[bool]) -> Any:
     return case((condition, 1), else_=0)
 
 
-def facts_query(uow: UnitOfWork, spec: AudienceSpec, person_id: int | None = None) -> Select[Any]:
-    """One row per person (or only `person_id`'s): every fact the rules need, each computed once.
-
-    SQLite runs the per-person lookups as correlated subqueries (index nested loops are what
-    it does best); PostgreSQL gets the same facts as outer joins of set-wise aggregates
-    (DISTINCT-ON-style window ranks and GROUP BYs), which it hashes and merges.
-    """
-    if uow.connection.dialect.name == "postgresql":
-        query = _joined_facts(uow, spec)
-    else:
-        query = _looked_up_facts(uow, spec)
-    return query if person_id is None else query.where(person.c.id == person_id)
-
-
-def _looked_up_facts(uow: UnitOfWork, spec: AudienceSpec) -> Select[Any]:
+def _facts(uow: UnitOfWork, spec: AudienceSpec) -> tuple[Any, SimpleNamespace]:
+    """The rows to decide over (persons, outer-joined by key to their consent_state and
+    person_reach rows) and every fact of domain.marketing.PersonFacts as an expression over
+    them. Each expression is computed where the CASE reads it, so a lookup runs only for the
+    persons a rule reaches."""
     now, today = uow.now(), uow.today()
-    consent = spec.purpose.consent_purpose
+    cap = uow.settings.marketing_contacts_per_year
+    source: Any = person
     state: Any = null()
+    consent = spec.purpose.consent_purpose
     if consent is not None:
-        state = _current_state(consent.value, spec.channel.value, now)
+        rows = consent_state.alias("state_now")
+        key = (rows.c.purpose == consent.value, rows.c.channel == spec.channel.value)
+        source = source.outerjoin(rows, and_(*key, rows.c.person_id == person.c.id))
+        state = _state_or_ledger(rows, consent.value, spec.channel.value, now, person.c.id)
+    pid = person.c.id
+    # Looked up in the base tables, unless person_reach can answer (and where it cannot).
+    point = _contact(spec, today, pid)
+    capped = _flag(_contacts(now, pid) >= cap)
+    if reach.trusted(uow.connection):
+        source = source.outerjoin(person_reach, person_reach.c.person_id == pid)
+        point = reach.contact_point(contact_kind_for(spec.channel), today, point)
+        capped = reach.capped(cap, now, capped)
     profiling, in_segment = _segment_facts(spec, now, today)
-    return select(
-        *_own_facts(today),
-        state.label("state"),
-        _banned(spec, today, person.c.id).label("banned"),
-        _contact(spec, today, person.c.id).label("contact_point_id"),
-        _contacts(spec, now, person.c.id).label("contacts"),
-        _renewal(spec, today, person.c.id).label("renewal"),
-        profiling.label("profiling_objection"),
-        in_segment.label("in_segment"),
+    facts = SimpleNamespace(
+        person_id=pid,
+        kind=person.c.kind,
+        deceased=_flag(and_(person.c.deceased_on.is_not(None), person.c.deceased_on <= today)),
+        restricted=_flag(person.c.restricted == true()),
+        state=state,
+        renewal=_renewal(spec, today, pid),
+        banned=_banned(spec, today, pid),
+        contact_point_id=point,
+        capped=capped if spec.marketing else literal(0),
+        profiling_objection=profiling,
+        in_segment=in_segment,
     )
-
-
-def _own_facts(today: dt.date) -> list[Any]:
-    return [
-        person.c.id.label("person_id"),
-        person.c.kind.label("kind"),
-        _flag(and_(person.c.deceased_on.is_not(None), person.c.deceased_on <= today)).label(
-            "deceased"
-        ),
-        _flag(person.c.restricted == true()).label("restricted"),
-    ]
+    return source, facts
 
 
 def _segment_facts(spec: AudienceSpec, now: dt.datetime, today: dt.date) -> tuple[Any, Any]:
@@ -216,8 +217,12 @@ def _valid_contact(spec: AudienceSpec, today: dt.date, cp: Any = contact_point) 
     )
 
 
-def _ban_holders(spec: AudienceSpec, today: dt.date) -> Select[Any]:
-    return (
+def _banned(spec: AudienceSpec, today: dt.date, pid: Any) -> Any:
+    """An ASML ban for the channel: membership of the set of banned persons, which both
+    databases build once (a hash or a temporary index), not a lookup per person."""
+    if not spec.marketing or spec.channel in ELECTRONIC:
+        return literal(0)
+    holders = (
         select(marketing_ban_match.c.person_id)
         .join(marketing_ban, marketing_ban.c.id == marketing_ban_match.c.ban_id)
         .where(
@@ -225,16 +230,11 @@ def _ban_holders(spec: AudienceSpec, today: dt.date) -> Select[Any]:
             or_(marketing_ban.c.expires_on.is_(None), marketing_ban.c.expires_on > today),
         )
     )
-
-
-def _banned(spec: AudienceSpec, today: dt.date, pid: Any) -> Any:
-    if not spec.marketing or spec.channel in ELECTRONIC:
-        return literal(0)
-    holders = _ban_holders(spec, today)
-    return _flag(exists(holders.where(marketing_ban_match.c.person_id == pid)))
+    return _flag(pid.in_(holders))
 
 
 def _contact(spec: AudienceSpec, today: dt.date, pid: Any) -> Any:
+    """The newest contact point for the channel valid today, looked up in contact_point."""
     cp = contact_point.alias()  # its own name: the list joins contact_point beside it
     return (
         select(cp.c.id)
@@ -245,16 +245,16 @@ def _contact(spec: AudienceSpec, today: dt.date, pid: Any) -> Any:
     )
 
 
-def _contact_window(now: dt.datetime) -> ColumnElement[bool]:
-    return and_(mc.c.sent_at > now - dt.timedelta(days=365), mc.c.sent_at <= now)
-
-
-def _contacts(spec: AudienceSpec, now: dt.datetime, pid: Any) -> Any:
-    if not spec.marketing:
-        return literal(0)
+def _contacts(now: dt.datetime, pid: Any) -> Any:
+    """Direct-marketing contacts sent in the 12 months up to `now`, counted in
+    marketing_contact."""
     return (
         select(func.count(mc.c.id))
-        .where(mc.c.person_id == pid, _contact_window(now))
+        .where(
+            mc.c.person_id == pid,
+            mc.c.sent_at > now - reach.CAP_WINDOW,
+            mc.c.sent_at <= now,
+        )
         .scalar_subquery()
     )
 
@@ -275,66 +275,17 @@ def _renewal(spec: AudienceSpec, today: dt.date, pid: Any) -> Any:
     )
 
 
-def _joined_facts(uow: UnitOfWork, spec: AudienceSpec) -> Select[Any]:
-    """The facts for PostgreSQL: outer joins of set-wise aggregates over each input."""
-    now, today = uow.now(), uow.today()
-    source: Any = person
-    consent = spec.purpose.consent_purpose
-    state: Any = null()
-    if consent is not None:
-        rows = consent_state.alias("state_now")
-        source = source.outerjoin(
-            rows,
-            and_(
-                rows.c.purpose == consent.value,
-                rows.c.channel == spec.channel.value,
-                rows.c.person_id == person.c.id,
-            ),
-        )
-        state = _state_or_ledger(rows, consent.value, spec.channel.value, now, person.c.id)
-    banned: Any = literal(0)
-    if spec.marketing and spec.channel not in ELECTRONIC:
-        holders = _ban_holders(spec, today).distinct().subquery("banned")
-        source = source.outerjoin(holders, holders.c.person_id == person.c.id)
-        banned = _flag(holders.c.person_id.is_not(None))
-    cp = contact_point
-    points = (
-        select(
-            cp.c.person_id,
-            cp.c.id,
-            func.row_number()
-            .over(partition_by=cp.c.person_id, order_by=NEWEST_FIRST)
-            .label("rank"),
-        )
-        .where(_valid_contact(spec, today))
-        .subquery("point")
-    )
-    source = source.outerjoin(points, and_(points.c.person_id == person.c.id, points.c.rank == 1))
-    contacts: Any = literal(0)
-    if spec.marketing:
-        sent = (
-            select(mc.c.person_id, func.count().label("sent"))
-            .where(_contact_window(now))
-            .group_by(mc.c.person_id)
-            .subquery("sent")
-        )
-        source = source.outerjoin(sent, sent.c.person_id == person.c.id)
-        contacts = func.coalesce(sent.c.sent, 0)
-    profiling, in_segment = _segment_facts(spec, now, today)
-    return select(
-        *_own_facts(today),
-        state.label("state"),
-        banned.label("banned"),
-        points.c.id.label("contact_point_id"),
-        contacts.label("contacts"),
-        _renewal(spec, today, person.c.id).label("renewal"),
-        profiling.label("profiling_objection"),
-        in_segment.label("in_segment"),
-    ).select_from(source)
-
-
-def reason_sql(f: Any, spec: AudienceSpec, cap: int) -> Any:
+def reason_sql(f: Any, spec: AudienceSpec) -> Any:
     """The first exclusion that applies (NULL: contactable): `decide`, in SQL, over facts `f`."""
+    return _first_of(_rules(f, spec))
+
+
+def _first_of(rules: list[tuple[Any, Exclusion]]) -> Any:
+    return case(*((cond, literal(reason.value)) for cond, reason in rules), else_=null())
+
+
+def _rules(f: Any, spec: AudienceSpec) -> list[tuple[Any, Exclusion]]:
+    """The exclusions that concern this audience, in order, each with its condition over `f`."""
     purpose, marketing = spec.purpose, spec.marketing
     renewal = purpose is AudiencePurpose.RENEWAL_OFFER
     opt_in: Any = false()
@@ -368,17 +319,19 @@ def reason_sql(f: Any, spec: AudienceSpec, cap: int) -> Any:
             (f.in_segment == 0, Exclusion.NOT_IN_SEGMENT),
         ]
     if marketing:
-        whens.append((f.contacts >= cap, Exclusion.FREQUENCY_CAP))
-    return case(*((cond, literal(reason.value)) for cond, reason in whens), else_=null())
+        whens.append((f.capped == 1, Exclusion.FREQUENCY_CAP))
+    return whens
 
 
-def _decided_table() -> Table:
-    """What an audience keeps of each person: the reason (NULL: contactable) and, where it is
-    known, the contact point. Narrow on purpose: a million rows are written and read back."""
+def _decided_table(dialect: str) -> Table:
+    """What an audience keeps of each person: the reason (NULL: contactable) and the contact
+    point to use. Narrow on purpose: a million rows are written and read back. On SQLite the
+    person is the rowid (no index to keep); PostgreSQL is given no key, whose index would cost
+    more than the rest of the insert (each person is decided once, so none is needed)."""
     return Table(
         "audience_decided",
         MetaData(),
-        Column("person_id", Integer, primary_key=True),
+        Column("person_id", Integer, primary_key=dialect == "sqlite", autoincrement=False),
         Column("contact_point_id", Integer),
         Column("reason", String(30)),
         prefixes=["TEMPORARY"],
@@ -392,6 +345,7 @@ class Audience:
     uow: UnitOfWork
     spec: AudienceSpec
     table: Table
+    reasons: tuple[Exclusion, ...]  # the exclusions that concern it, in order
 
     @property
     def reason(self) -> Any:
@@ -399,16 +353,17 @@ class Audience:
         return self.table.c.reason
 
     def counts(self) -> dict[str, int]:
+        """Contactable persons, then the persons excluded for each reason (those with any)."""
         # One count per reason in a single scan: GROUP BY would sort a million rows.
         reason = self.reason
         row = self.uow.execute(
             select(
                 func.count().filter(reason.is_(None)),
-                *(func.count().filter(reason == e.value) for e in Exclusion),
+                *(func.count().filter(reason == e.value) for e in self.reasons),
             ).select_from(self.table)
         ).one()
         counts = {"contactable": int(row[0])}
-        counts.update({e.value: int(n) for e, n in zip(Exclusion, row[1:], strict=True) if n})
+        counts.update({e.value: int(n) for e, n in zip(self.reasons, row[1:], strict=True) if n})
         return counts
 
     def rows(self) -> Iterator[dict[str, Any]]:
@@ -442,16 +397,11 @@ class Audience:
             "country": cp.c.country,
             "language": language,
         }
-        # SQLite decides without storing the contact point (see _lazily_decided): the
-        # contactable persons' one is looked up here, once each.
-        point = func.coalesce(
-            t.c.contact_point_id, _contact(self.spec, self.uow.today(), t.c.person_id)
-        )
         query = (
             select(*(listed[c].label(c) for c in columns))
             .select_from(t)
             .join(p, p.c.id == t.c.person_id)
-            .join(cp, cp.c.id == point)
+            .join(cp, cp.c.id == t.c.contact_point_id)
             .where(self.reason.is_(None))
             .order_by(t.c.person_id)
         )
@@ -488,85 +438,65 @@ class Audience:
 @contextmanager
 def build(uow: UnitOfWork, spec: AudienceSpec) -> Iterator[Audience]:
     """Compute the audience into a temporary table, dropped when the block ends."""
-    t = _decided_table()
     conn = uow.connection
+    t = _decided_table(conn.dialect.name)
     if conn.dialect.name == "sqlite":
         # The audience reads most of the register once: a larger page cache for this
-        # connection keeps the index pages it walks in memory.
+        # connection keeps the pages it walks in memory.
         conn.exec_driver_sql("PRAGMA cache_size = -262144")
+    else:
+        # The CASE's lookups make the planner's estimate large enough to compile the plan,
+        # which costs more than the statement it would speed up; for this transaction only.
+        conn.exec_driver_sql("SET LOCAL jit = off")
+        # The list is read whole through a cursor: plan it for all its rows, not the first few.
+        conn.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1.0")
     t.drop(conn, checkfirst=True)
     t.create(conn)
     try:
-        cap = uow.settings.marketing_contacts_per_year
-        if conn.dialect.name == "sqlite":
-            rows = _lazily_decided(uow, spec, cap)
-        else:
-            # The facts are outer joins of set-wise aggregates (columns, not lookups), so the
-            # reason is computed over them inline: materializing a million rows costs more.
-            facts = facts_query(uow, spec).subquery("facts")
-            rows = select(
-                facts.c.person_id,
-                facts.c.contact_point_id,
-                reason_sql(facts.c, spec, cap).label("reason"),
-            )
+        source, f = _facts(uow, spec)
+        rules = _rules(f, spec)
+        rows = select(
+            f.person_id.label("person_id"),
+            f.contact_point_id.label("contact_point_id"),
+            _first_of(rules).label("reason"),
+        ).select_from(source)
         # Stored with the reason: counts and the list read it, never decide again.
         uow.execute(insert(t).from_select([c.name for c in rows.selected_columns], rows))
-        yield Audience(uow, spec, t)
+        if conn.dialect.name == "postgresql":
+            # No statistics of a temporary table are ever gathered by themselves: without them
+            # the list is planned for a few rows (lookups per person, then a sort on disk).
+            conn.exec_driver_sql(f"ANALYZE {t.name}")
+        yield Audience(uow, spec, t, tuple(reason for _, reason in rules))
     finally:
         t.drop(conn, checkfirst=True)
-
-
-def _lazily_decided(uow: UnitOfWork, spec: AudienceSpec, cap: int) -> Select[Any]:
-    """Each person's reason for SQLite, in one pass over persons, each lookup once at most.
-
-    The consent state, which several rules read, is an outer join on consent_state (a column,
-    however often the rules read it); every other fact is a correlated subquery that a single
-    rule of the CASE reads, and the CASE stops at the first rule that applies, so a person
-    already out for, say, a withdrawal costs no contact-point lookup or contact count. Only
-    the reason is stored; the list looks up the contactable persons' contact points
-    (Audience.batches). Materializing the facts first would cost a write of every row."""
-    now, today = uow.now(), uow.today()
-    source: Any = person
-    state: Any = null()
-    consent = spec.purpose.consent_purpose
-    if consent is not None:
-        rows = consent_state.alias("state_now")
-        key = (rows.c.purpose == consent.value, rows.c.channel == spec.channel.value)
-        source = person.outerjoin(rows, and_(*key, rows.c.person_id == person.c.id))
-        state = _state_or_ledger(rows, consent.value, spec.channel.value, now, person.c.id)
-    profiling, in_segment = _segment_facts(spec, now, today)
-    pid = person.c.id
-    f = SimpleNamespace(
-        kind=person.c.kind,
-        deceased=_flag(and_(person.c.deceased_on.is_not(None), person.c.deceased_on <= today)),
-        restricted=_flag(person.c.restricted == true()),
-        state=state,
-        renewal=_renewal(spec, today, pid),
-        banned=_banned(spec, today, pid),
-        contact_point_id=_contact(spec, today, pid),
-        contacts=_contacts(spec, now, pid),
-        profiling_objection=profiling,
-        in_segment=in_segment,
-    )
-    return select(pid.label("person_id"), reason_sql(f, spec, cap).label("reason")).select_from(
-        source
-    )
 
 
 @dataclass(frozen=True)
 class Explanation:
     person_id: int
-    facts: PersonFacts
-    decision: Decision
-    sql_reason: str | None  # what the audience query itself concluded
+    facts: PersonFacts  # looked up afresh in the base tables
+    decision: Decision  # domain.marketing.decide over those facts
+    sql_reason: str | None  # what the audience query itself concludes
     segment_rules: list[tuple[str, bool]]
 
 
 def explain(uow: UnitOfWork, spec: AudienceSpec, person_id: int) -> Explanation | None:
-    """Why one person is in or out, rule by rule (None: no such person)."""
-    facts = facts_query(uow, spec, person_id).subquery("facts")
-    cap = uow.settings.marketing_contacts_per_year
-    row = uow.execute(select(*facts.c, reason_sql(facts.c, spec, cap).label("reason"))).first()
+    """Why one person is in or out, rule by rule (None: no such person). The rules are
+    decided over facts looked up in the base tables, beside the audience's own conclusion
+    (which reads the kept copies), so the two can be compared."""
+    source, f = _facts(uow, spec)
+    now, today, pid = uow.now(), uow.today(), person.c.id
+    query = (
+        select(
+            *(expr.label(name) for name, expr in vars(f).items()),
+            reason_sql(f, spec).label("reason"),
+            _contact(spec, today, pid).label("looked_up_point"),
+            _contacts(now, pid).label("contacts"),
+        )
+        .select_from(source)
+        .where(pid == person_id)
+    )
+    row = uow.execute(query).first()
     if row is None:
         return None
     uow.note_read([person_id], [Category.MARKETING], "audience explanation")
@@ -577,12 +507,13 @@ def explain(uow: UnitOfWork, spec: AudienceSpec, person_id: int) -> Explanation 
         restricted=bool(f["restricted"]),
         consent=ConsentState(f["state"]) if f["state"] else ConsentState.NONE,
         banned=bool(f["banned"]),
-        has_contact_point=f["contact_point_id"] is not None,
+        has_contact_point=f["looked_up_point"] is not None,
         contacts_last_12_months=int(f["contacts"]),
         fixed_term_ending=bool(f["renewal"]),
         profiling_objection=bool(f["profiling_objection"]),
         in_segment=bool(f["in_segment"]),
     )
+    cap = uow.settings.marketing_contacts_per_year
     decision = decide(
         spec.purpose, spec.channel, person_facts, cap=cap, segmented=spec.segment is not None
     )

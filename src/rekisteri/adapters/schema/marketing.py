@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     CheckConstraint,
     Column,
@@ -18,6 +20,7 @@ from sqlalchemy import (
 
 from rekisteri.adapters.schema.base import UtcDateTime, metadata, provenance_columns
 from rekisteri.adapters.schema.register import consent_event, contact_point
+from rekisteri.domain.consent import MAX_CONTACTS_PER_YEAR
 
 marketing_ban = Table(
     # One row of the ASML ban register as imported: a person's postal or phone ban. The file is
@@ -154,4 +157,42 @@ Index(
     contact_point.c.valid_from,
     contact_point.c.id,
     contact_point.c.valid_to,
+)
+
+# The kinds of contact point person_reach keeps the newest of, and how many of the latest
+# direct-marketing contacts it keeps: as many as the highest frequency cap allowed.
+REACH_KINDS = ("postal", "email", "phone")
+REACH_CONTACTS = MAX_CONTACTS_PER_YEAR
+
+
+def _reach_columns() -> list[Column[Any]]:
+    points: list[Column[Any]] = [
+        Column(f"{kind}_{name}", type_)
+        for kind in REACH_KINDS
+        for name, type_ in (("point_id", Integer()), ("valid_from", Date()), ("valid_to", Date()))
+    ]
+    contacts: list[Column[Any]] = [
+        Column(f"contacted_{n}_at", UtcDateTime()) for n in range(1, REACH_CONTACTS + 1)
+    ]
+    return points + contacts
+
+
+person_reach = Table(
+    # How a person can be reached, one row per person so that an audience joins it by key:
+    # the newest contact point of each kind (by valid_from, then id) with its validity, and the
+    # times of the latest direct-marketing contacts, newest first, leaving out those over 366
+    # days older than the newest (they can never count towards the cap again).
+    # Kept by database triggers on contact_point and marketing_contact (migration
+    # 0008_person_reach), so no writer can forget it; services.reach checks the triggers are
+    # in place before an audience trusts the table. A SQLite "batch" migration that copies
+    # either table drops its triggers: create them again (and refresh) in that migration.
+    "person_reach",
+    metadata,
+    Column(
+        "person_id",
+        ForeignKey("person.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    *_reach_columns(),
 )

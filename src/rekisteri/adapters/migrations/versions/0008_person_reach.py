@@ -1,0 +1,276 @@
+"""person reach: the newest contact point of each kind and the latest marketing contacts, kept by
+triggers, so an audience reads one row per person instead of looking both up
+
+Revision ID: 0008_person_reach
+Revises: 0007_marketing_state
+
+The triggers are the only writers of person_reach: whatever writes contact_point or
+marketing_contact (the services, bulk loads, erasure, plain SQL) keeps it. On PostgreSQL they
+fire once per statement and refresh every person the statement touched; on SQLite once per row.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+import rekisteri.adapters.schema.base
+
+
+revision = '0008_person_reach'
+down_revision = '0007_marketing_state'
+branch_labels = None
+depends_on = None
+
+KINDS = ("postal", "email", "phone")
+CONTACTS = 12
+# A contact more than this much older than the person's newest one is left out: every later
+# audience's 12-month window ends at or after the newest contact, so it can never count again.
+KEPT = "366 days"
+
+POINT_COLUMNS = [f"{k}_{c}" for k in KINDS for c in ("point_id", "valid_from", "valid_to")]
+CONTACT_COLUMNS = [f"contacted_{n}_at" for n in range(1, CONTACTS + 1)]
+# The names services.reach looks for before an audience trusts person_reach.
+TRIGGERS = {
+    "sqlite": (
+        "person_reach_point_added",
+        "person_reach_point_changed",
+        "person_reach_point_removed",
+        "person_reach_contact_added",
+        "person_reach_contact_changed",
+        "person_reach_contact_removed",
+    ),
+}
+TRIGGERS["postgresql"] = TRIGGERS["sqlite"]
+
+
+def _set(columns: list[str]) -> str:
+    return ", ".join(f"{c} = excluded.{c}" for c in columns)
+
+
+def _points_upsert(persons: str, newest: str) -> str:
+    """Upsert the newest contact point of each kind of the persons `persons` selects (a
+    condition on person.id); `newest` is a dialect's join of a kind's newest point."""
+    joins = "\n".join(newest.format(kind=k) for k in KINDS)
+    picked = ", ".join(f"{k}.id, {k}.valid_from, {k}.valid_to" for k in KINDS)
+    return f"""INSERT INTO person_reach (person_id, {", ".join(POINT_COLUMNS)})
+SELECT person.id, {picked}
+FROM person
+{joins}
+WHERE {persons}
+ON CONFLICT (person_id) DO UPDATE SET {_set(POINT_COLUMNS)}"""
+
+
+# --- SQLite: row triggers -----------------------------------------------------------------
+
+
+def _sqlite_kept_after(newest: str) -> str:
+    """`newest` less the kept span, in the stored form of a time ('YYYY-MM-DD HH:MM:SS.ffffff',
+    the fraction carried over), so that comparing with it is exact."""
+    return f"(strftime('%Y-%m-%d %H:%M:%S', {newest}, '-{KEPT}') || substr({newest}, 20))"
+
+
+SQLITE_NEWEST = """LEFT JOIN contact_point AS {kind} ON {kind}.id = (
+    SELECT c.id FROM contact_point AS c WHERE c.person_id = person.id AND c.kind = '{kind}'
+    ORDER BY c.valid_from DESC, c.id DESC LIMIT 1)"""
+
+
+def _sqlite_points(persons: str) -> str:
+    return _points_upsert(persons, SQLITE_NEWEST)
+
+
+def _sqlite_contacts(persons: str) -> str:
+    """Recompute the latest contacts of the persons `persons` selects."""
+    latest = ",\n".join(
+        f"(SELECT m.sent_at FROM marketing_contact AS m WHERE m.person_id = person.id"
+        f" ORDER BY m.sent_at DESC LIMIT 1 OFFSET {n - 1}) AS c{n}"
+        for n in range(1, CONTACTS + 1)
+    )
+    kept = ", ".join(
+        ["c1"]
+        + [f"CASE WHEN c{n} > {_sqlite_kept_after('c1')} THEN c{n} END" for n in range(2, CONTACTS + 1)]
+    )
+    return f"""INSERT INTO person_reach (person_id, {", ".join(CONTACT_COLUMNS)})
+SELECT id, {kept}
+FROM (SELECT person.id, {latest} FROM person WHERE {persons})
+WHERE true
+ON CONFLICT (person_id) DO UPDATE SET {_set(CONTACT_COLUMNS)}"""
+
+
+# A contact recorded now (not before the person's newest one): shift the kept ones down a place.
+SQLITE_SHIFT = f"""INSERT INTO person_reach (person_id, contacted_1_at)
+SELECT person.id, NEW.sent_at FROM person
+WHERE person.id = NEW.person_id AND NOT EXISTS (
+    SELECT 1 FROM person_reach AS r
+    WHERE r.person_id = NEW.person_id AND r.contacted_1_at > NEW.sent_at)
+ON CONFLICT (person_id) DO UPDATE SET contacted_1_at = excluded.contacted_1_at, {", ".join(
+    f"contacted_{n}_at = CASE WHEN contacted_{n - 1}_at"
+    f" > {_sqlite_kept_after('excluded.contacted_1_at')} THEN contacted_{n - 1}_at END"
+    for n in range(2, CONTACTS + 1)
+)}"""
+
+# A contact recorded after the fact (before the newest one kept): recompute instead.
+SQLITE_BACKDATED = _sqlite_contacts(
+    "person.id = NEW.person_id AND EXISTS (SELECT 1 FROM person_reach AS r"
+    " WHERE r.person_id = NEW.person_id AND r.contacted_1_at > NEW.sent_at)"
+)
+
+
+def _sqlite_trigger(name: str, event: str, table: str, statements: list[str]) -> str:
+    body = ";\n".join(statements)
+    return f"CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN\n{body};\nEND"
+
+
+SQLITE_TRIGGERS = [
+    _sqlite_trigger(
+        "person_reach_point_added",
+        "INSERT",
+        "contact_point",
+        [_sqlite_points("person.id = NEW.person_id")],
+    ),
+    _sqlite_trigger(
+        "person_reach_point_changed",
+        "UPDATE",
+        "contact_point",
+        [_sqlite_points("person.id IN (OLD.person_id, NEW.person_id)")],
+    ),
+    _sqlite_trigger(
+        "person_reach_point_removed",
+        "DELETE",
+        "contact_point",
+        [_sqlite_points("person.id = OLD.person_id")],
+    ),
+    # Backdated first: after it the shift's own guard sees the newest contact and stays out.
+    _sqlite_trigger(
+        "person_reach_contact_added",
+        "INSERT",
+        "marketing_contact",
+        [SQLITE_BACKDATED, SQLITE_SHIFT],
+    ),
+    _sqlite_trigger(
+        "person_reach_contact_changed",
+        "UPDATE",
+        "marketing_contact",
+        [_sqlite_contacts("person.id IN (OLD.person_id, NEW.person_id)")],
+    ),
+    _sqlite_trigger(
+        "person_reach_contact_removed",
+        "DELETE",
+        "marketing_contact",
+        [_sqlite_contacts("person.id = OLD.person_id")],
+    ),
+]
+
+# --- PostgreSQL: statement triggers over the transition tables ------------------------------
+
+PG_NEWEST = """LEFT JOIN LATERAL (
+    SELECT c.id, c.valid_from, c.valid_to FROM contact_point AS c
+    WHERE c.person_id = person.id AND c.kind = '{kind}'
+    ORDER BY c.valid_from DESC, c.id DESC LIMIT 1) AS {kind} ON true"""
+PG_PERSONS = "person.id IN (SELECT unnest(persons))"
+PG_CONTACTS_KEPT = ", ".join(
+    ["c.at[1]"]
+    + [
+        f"CASE WHEN c.at[{n}] > c.at[1] - interval '{KEPT}' THEN c.at[{n}] END"
+        for n in range(2, CONTACTS + 1)
+    ]
+)
+PG_FUNCTIONS = [
+    f"""CREATE FUNCTION person_reach_keep_points(persons integer[]) RETURNS void
+LANGUAGE sql AS $$
+{_points_upsert(PG_PERSONS, PG_NEWEST)}
+$$""",
+    f"""CREATE FUNCTION person_reach_keep_contacts(persons integer[]) RETURNS void
+LANGUAGE sql AS $$
+INSERT INTO person_reach (person_id, {", ".join(CONTACT_COLUMNS)})
+SELECT person.id, {PG_CONTACTS_KEPT}
+FROM person
+CROSS JOIN LATERAL (SELECT ARRAY(
+    SELECT m.sent_at FROM marketing_contact AS m WHERE m.person_id = person.id
+    ORDER BY m.sent_at DESC LIMIT {CONTACTS}) AS at) AS c
+WHERE {PG_PERSONS}
+ON CONFLICT (person_id) DO UPDATE SET {_set(CONTACT_COLUMNS)}
+$$""",
+]
+
+
+def _pg_trigger(name: str, event: str, table: str, keep: str) -> list[str]:
+    tables = {"INSERT": ["new_rows"], "UPDATE": ["old_rows", "new_rows"], "DELETE": ["old_rows"]}
+    rows = tables[event]
+    persons = " UNION ".join(f"SELECT person_id FROM {t}" for t in rows)
+    referencing = " ".join(
+        f"{'NEW' if t == 'new_rows' else 'OLD'} TABLE AS {t}" for t in rows
+    )
+    return [
+        f"""CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM {keep}(ARRAY({persons}));
+    RETURN NULL;
+END $$""",
+        f"CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {referencing}"
+        f" FOR EACH STATEMENT EXECUTE FUNCTION {name}()",
+    ]
+
+
+PG_TRIGGERS = [
+    *_pg_trigger("person_reach_point_added", "INSERT", "contact_point", "person_reach_keep_points"),
+    *_pg_trigger(
+        "person_reach_point_changed", "UPDATE", "contact_point", "person_reach_keep_points"
+    ),
+    *_pg_trigger(
+        "person_reach_point_removed", "DELETE", "contact_point", "person_reach_keep_points"
+    ),
+    *_pg_trigger(
+        "person_reach_contact_added", "INSERT", "marketing_contact", "person_reach_keep_contacts"
+    ),
+    *_pg_trigger(
+        "person_reach_contact_changed", "UPDATE", "marketing_contact", "person_reach_keep_contacts"
+    ),
+    *_pg_trigger(
+        "person_reach_contact_removed", "DELETE", "marketing_contact", "person_reach_keep_contacts"
+    ),
+]
+
+
+def upgrade() -> None:
+    op.create_table('person_reach',
+    sa.Column('person_id', sa.Integer(), autoincrement=False, nullable=False),
+    *[
+        sa.Column(name, sa.Integer() if name.endswith('_id') else sa.Date(), nullable=True)
+        for name in POINT_COLUMNS
+    ],
+    *[
+        sa.Column(name, rekisteri.adapters.schema.base.UtcDateTime(timezone=True), nullable=True)
+        for name in CONTACT_COLUMNS
+    ],
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_person_reach_person_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('person_id', name=op.f('pk_person_reach'))
+    )
+    if op.get_bind().dialect.name == "postgresql":
+        for statement in PG_FUNCTIONS + PG_TRIGGERS:
+            op.execute(statement)
+        op.execute(
+            "SELECT person_reach_keep_points(ARRAY(SELECT DISTINCT person_id FROM contact_point))"
+        )
+        op.execute(
+            "SELECT person_reach_keep_contacts("
+            "ARRAY(SELECT DISTINCT person_id FROM marketing_contact))"
+        )
+    else:
+        for statement in SQLITE_TRIGGERS:
+            op.execute(statement)
+        op.execute(_sqlite_points("person.id IN (SELECT person_id FROM contact_point)"))
+        op.execute(_sqlite_contacts("person.id IN (SELECT person_id FROM marketing_contact)"))
+
+
+def downgrade() -> None:
+    postgres = op.get_bind().dialect.name == "postgresql"
+    for name in TRIGGERS["postgresql" if postgres else "sqlite"]:
+        table = "contact_point" if "_point_" in name else "marketing_contact"
+        op.execute(f"DROP TRIGGER {name} ON {table}" if postgres else f"DROP TRIGGER {name}")
+        if postgres:
+            op.execute(f"DROP FUNCTION {name}()")
+    if postgres:
+        op.execute("DROP FUNCTION person_reach_keep_points(integer[])")
+        op.execute("DROP FUNCTION person_reach_keep_contacts(integer[])")
+    op.drop_table('person_reach')
