@@ -13,9 +13,10 @@ each the median of 3 runs:
   and joining them as the audience does (persons outer-joined to the state slice and to
   person_reach); and, for the older way, merely counting the base rows person_reach spares the
   audience (the contact points of the kind, the contacts of the last 12 months);
-- what keeping the copies costs the writers: recording a campaign to the e-mail audience with
-  the triggers and without them (each rolled back), and appending one ledger event (the insert
-  alone, as before consent_state, and with its consent_state upsert).
+- what keeping the copies costs the writers (each rolled back): recording a campaign to the
+  e-mail audience and adding one contact point, with person_reach's triggers and without them;
+  appending one ledger event, the insert alone (as before consent_state) and with its
+  consent_state upsert.
 
     .venv/bin/python bench/bench_audience.py [--persons N] [--events N] [--bans N]
         [--backends sqlite,postgresql] [--keep DIR]
@@ -44,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from rekisteri.adapters import db
 from rekisteri.adapters.crypto import Cipher, Keyring
-from rekisteri.adapters.schema.register import consent_event
+from rekisteri.adapters.schema.register import consent_event, contact_point
 from rekisteri.config import Settings
 from rekisteri.domain.consent import Channel
 from rekisteri.domain.marketing import AudiencePurpose
@@ -152,6 +153,8 @@ def generate(engine: Engine, persons: int, events: int, bans: int, contacts: int
         FROM bench_seq WHERE x <= {contacts}""",
         "DROP TABLE bench_seq",
     ]
+    if d == "postgresql":  # the campaigns were given their ids: the next one takes 27
+        statements.append("SELECT setval(pg_get_serial_sequence('campaign', 'id'), 26)")
     with engine.begin() as conn:
         for sql in statements:
             conn.execute(text(sql))
@@ -284,11 +287,17 @@ def bench_backend(
     return rows
 
 
-def _drop_contact_triggers(conn: Connection) -> None:
-    """Drop the triggers that keep person_reach on marketing_contact, in the caller's
-    transaction (rolled back by the caller, so they come back)."""
-    for trigger in sorted(t for t in reach.TRIGGERS if "_contact_" in t):
-        on = " ON marketing_contact" if conn.dialect.name == "postgresql" else ""
+def _drop_triggers(conn: Connection, which: str) -> None:
+    """Drop the triggers that keep person_reach on contact_point (`which` "_point_") or
+    marketing_contact ("_contact_"), in the caller's transaction (rolled back by the caller,
+    so they come back)."""
+    table = "contact_point" if which == "_point_" else "marketing_contact"
+    if conn.dialect.name == "sqlite":
+        # pysqlite opens its transaction at the first data statement only: DDL before one
+        # would commit at once (and the triggers would stay dropped).
+        conn.execute(text("DELETE FROM person_reach WHERE 0 = 1"))
+    for trigger in sorted(t for t in reach.TRIGGERS[conn.dialect.name] if which in t):
+        on = f" ON {table}" if conn.dialect.name == "postgresql" else ""
         conn.execute(text(f"DROP TRIGGER {trigger}{on}"))
 
 
@@ -302,7 +311,7 @@ def _campaign_costs(name: str, reg: RegisterApp) -> list[list[str]]:
         with reg.reading(Actor.system("bench")) as uow, audience.build(uow, spec) as a:
             sent = a.counts()["contactable"]
             if not keep_reach:
-                _drop_contact_triggers(uow.connection)
+                _drop_triggers(uow.connection, "_contact_")
             start = time.perf_counter()
             campaigns.record(a, "bench")
             return time.perf_counter() - start, sent
@@ -350,11 +359,36 @@ def _append_costs(name: str, engine: Engine, persons: int, n: int = 2000) -> lis
             tx.rollback()
         return spent / n * 1e6
 
+    def point_added(keep_reach: bool) -> float:
+        with engine.connect() as conn:
+            tx = conn.begin()
+            if not keep_reach:
+                _drop_triggers(conn, "_point_")
+            start = time.perf_counter()
+            for i in range(n):
+                conn.execute(
+                    contact_point.insert().values(
+                        person_id=(i * 7919) % persons + 1,
+                        kind="email",
+                        email=f"uusi{i}@example.fi",
+                        valid_from=NOW.date(),
+                        source="customer_contact",
+                        received_at=NOW,
+                    )
+                )
+            spent = time.perf_counter() - start
+            tx.rollback()
+        return spent / n * 1e6
+
     before = statistics.median(appended(False) for _ in range(3))
     after = statistics.median(appended(True) for _ in range(3))
+    plain = statistics.median(point_added(False) for _ in range(3))
+    kept = statistics.median(point_added(True) for _ in range(3))
     return [
         [name, "append one ledger event: insert alone", f"{before:.0f} µs", "before"],
         [name, "append one ledger event: + consent_state", f"{after:.0f} µs", ""],
+        [name, "add one contact point: insert alone", f"{plain:.0f} µs", "before"],
+        [name, "add one contact point: + person_reach (trigger)", f"{kept:.0f} µs", ""],
     ]
 
 

@@ -8,10 +8,10 @@ import random
 
 import pytest
 from pydantic import ValidationError
-from sqlalchemy import Connection, delete, insert, select, text
+from sqlalchemy import Connection, delete, insert, literal, select, text
 
 from rekisteri.adapters.schema.marketing import campaign, marketing_contact, person_reach
-from rekisteri.adapters.schema.register import contact_point
+from rekisteri.adapters.schema.register import contact_point, person
 from rekisteri.config import Settings
 from rekisteri.domain.consent import Channel
 from rekisteri.domain.marketing import AudiencePurpose
@@ -284,3 +284,68 @@ def test_erasure_leaves_nothing_of_the_person_in_person_reach(
 def test_the_frequency_cap_cannot_be_set_to_allow_a_flood(cap: int) -> None:
     with pytest.raises(ValidationError):
         Settings(marketing_contacts_per_year=cap)
+
+
+def test_person_reach_keeps_up_with_bulk_writes_of_many_persons(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    """Statements of hundreds of rows (a bulk load, a campaign, a purge): PostgreSQL refreshes
+    their persons together, planned for that many (a few persons take a plan kept once)."""
+    now = clock()
+    persons = list(range(9000, 9150))
+    with register.engine.begin() as conn:
+        conn.execute(
+            insert(person),
+            [
+                {
+                    "id": p,
+                    "customer_number": f"B{p}",
+                    "kind": "natural",
+                    "relationship": "customer",
+                    "restricted": False,
+                    "created_at": now,
+                    "source": "contract",
+                    "received_at": now,
+                }
+                for p in persons
+            ],
+        )
+        for kind, days in (("postal", 0), ("postal", 30), ("email", 10)):
+            conn.execute(
+                insert(contact_point),
+                [
+                    {
+                        "person_id": p,
+                        "kind": kind,
+                        "street": f"Katu {p}" if kind == "postal" else None,
+                        "email": f"p{p}@example.fi" if kind == "email" else None,
+                        "valid_from": now.date() - dt.timedelta(days=days + p % 7),
+                        "source": "contract",
+                        "received_at": now,
+                    }
+                    for p in persons
+                ],
+            )
+        for days in (400, 10, 200, 0, 90):  # out of order: some after the fact
+            at = now - dt.timedelta(days=days)
+            sent = select(
+                person.c.id,
+                literal(_campaign(conn, at)),
+                literal("own_marketing"),
+                literal("letter"),
+                literal(at, marketing_contact.c.sent_at.type),
+            ).where(person.c.id.in_(persons))
+            conn.execute(
+                insert(marketing_contact).from_select(
+                    ["person_id", "campaign_id", "purpose", "channel", "sent_at"], sent
+                )
+            )
+        conn.execute(delete(contact_point).where(contact_point.c.person_id.in_(persons[::3])))
+        conn.execute(
+            delete(marketing_contact).where(
+                marketing_contact.c.person_id.in_(persons[:120]),
+                marketing_contact.c.sent_at > now - dt.timedelta(days=5),
+            )
+        )
+    with register.engine.connect() as conn:
+        assert kept(conn) == from_the_base_tables(conn)

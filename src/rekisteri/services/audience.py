@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -45,6 +45,7 @@ from sqlalchemy import (
     select,
     true,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from rekisteri.adapters.schema.marketing import (
     consent_state,
@@ -467,8 +468,13 @@ def build(uow: UnitOfWork, spec: AudienceSpec) -> Iterator[Audience]:
             # the list is planned for a few rows (lookups per person, then a sort on disk).
             conn.exec_driver_sql(f"ANALYZE {t.name}")
         yield Audience(uow, spec, t, tuple(reason for _, reason in rules))
-    finally:
-        t.drop(conn, checkfirst=True)
+    except BaseException:
+        # A failed PostgreSQL transaction refuses even the drop (its rollback takes the table);
+        # the error that stopped the audience is the one to raise.
+        with suppress(SQLAlchemyError):
+            t.drop(conn, checkfirst=True)
+        raise
+    t.drop(conn, checkfirst=True)
 
 
 @dataclass(frozen=True)

@@ -17,17 +17,20 @@ from sqlalchemy import Connection, and_, case, literal, null, or_, text
 
 from rekisteri.adapters.schema.marketing import REACH_CONTACTS, person_reach
 
-# The triggers that keep person_reach (migration 0008_person_reach).
-TRIGGERS = frozenset(
-    {
-        "person_reach_point_added",
-        "person_reach_point_changed",
-        "person_reach_point_removed",
-        "person_reach_contact_added",
-        "person_reach_contact_changed",
-        "person_reach_contact_removed",
-    }
-)
+# The triggers that keep person_reach (migration 0008_person_reach); SQLite's row triggers
+# tell a contact recorded after the fact apart from one recorded now.
+_BOTH = {
+    "person_reach_point_added",
+    "person_reach_point_changed",
+    "person_reach_point_removed",
+    "person_reach_contact_added",
+    "person_reach_contact_changed",
+    "person_reach_contact_removed",
+}
+TRIGGERS = {
+    "postgresql": frozenset(_BOTH),
+    "sqlite": frozenset(_BOTH | {"person_reach_contact_backdated"}),
+}
 # The frequency cap's window: contacts sent in the 12 months before the audience.
 CAP_WINDOW = dt.timedelta(days=365)
 
@@ -38,7 +41,7 @@ def trusted(conn: Connection) -> bool:
         sql = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE 'person_reach%'"
     else:
         sql = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'person_reach%'"
-    return set(conn.execute(text(sql)).scalars()) >= TRIGGERS
+    return set(conn.execute(text(sql)).scalars()) >= TRIGGERS[conn.dialect.name]
 
 
 def contact_point(kind: str, today: dt.date, looked_up: Any) -> Any:

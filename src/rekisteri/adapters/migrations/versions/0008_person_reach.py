@@ -37,12 +37,19 @@ TRIGGERS = {
         "person_reach_point_changed",
         "person_reach_point_removed",
         "person_reach_contact_added",
+        "person_reach_contact_backdated",
+        "person_reach_contact_changed",
+        "person_reach_contact_removed",
+    ),
+    "postgresql": (
+        "person_reach_point_added",
+        "person_reach_point_changed",
+        "person_reach_point_removed",
+        "person_reach_contact_added",
         "person_reach_contact_changed",
         "person_reach_contact_removed",
     ),
 }
-TRIGGERS["postgresql"] = TRIGGERS["sqlite"]
-
 
 def _set(columns: list[str]) -> str:
     return ", ".join(f"{c} = excluded.{c}" for c in columns)
@@ -97,28 +104,30 @@ WHERE true
 ON CONFLICT (person_id) DO UPDATE SET {_set(CONTACT_COLUMNS)}"""
 
 
-# A contact recorded now (not before the person's newest one): shift the kept ones down a place.
+# A contact recorded after the person's newest one kept (or the first): the others move down a
+# place, and those now too old drop out. (Empty places are skipped: the time arithmetic is
+# what costs.)
 SQLITE_SHIFT = f"""INSERT INTO person_reach (person_id, contacted_1_at)
-SELECT person.id, NEW.sent_at FROM person
-WHERE person.id = NEW.person_id AND NOT EXISTS (
-    SELECT 1 FROM person_reach AS r
-    WHERE r.person_id = NEW.person_id AND r.contacted_1_at > NEW.sent_at)
+SELECT person.id, NEW.sent_at FROM person WHERE person.id = NEW.person_id
 ON CONFLICT (person_id) DO UPDATE SET contacted_1_at = excluded.contacted_1_at, {", ".join(
-    f"contacted_{n}_at = CASE WHEN contacted_{n - 1}_at"
-    f" > {_sqlite_kept_after('excluded.contacted_1_at')} THEN contacted_{n - 1}_at END"
+    f"contacted_{n}_at = CASE WHEN contacted_{n - 1}_at IS NULL THEN NULL"
+    f" WHEN contacted_{n - 1}_at > {_sqlite_kept_after('excluded.contacted_1_at')}"
+    f" THEN contacted_{n - 1}_at END"
     for n in range(2, CONTACTS + 1)
 )}"""
-
-# A contact recorded after the fact (before the newest one kept): recompute instead.
-SQLITE_BACKDATED = _sqlite_contacts(
-    "person.id = NEW.person_id AND EXISTS (SELECT 1 FROM person_reach AS r"
+# A contact recorded before the newest one kept (after the fact): recompute instead.
+SQLITE_BACKDATED = (
+    "EXISTS (SELECT 1 FROM person_reach AS r"
     " WHERE r.person_id = NEW.person_id AND r.contacted_1_at > NEW.sent_at)"
 )
 
 
-def _sqlite_trigger(name: str, event: str, table: str, statements: list[str]) -> str:
+def _sqlite_trigger(
+    name: str, event: str, table: str, statements: list[str], when: str | None = None
+) -> str:
     body = ";\n".join(statements)
-    return f"CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN\n{body};\nEND"
+    condition = f" WHEN {when}" if when else ""
+    return f"CREATE TRIGGER {name} AFTER {event} ON {table}{condition} BEGIN\n{body};\nEND"
 
 
 SQLITE_TRIGGERS = [
@@ -140,12 +149,20 @@ SQLITE_TRIGGERS = [
         "contact_point",
         [_sqlite_points("person.id = OLD.person_id")],
     ),
-    # Backdated first: after it the shift's own guard sees the newest contact and stays out.
+    # Whichever of the two fires first, the other's condition no longer holds after it.
     _sqlite_trigger(
         "person_reach_contact_added",
         "INSERT",
         "marketing_contact",
-        [SQLITE_BACKDATED, SQLITE_SHIFT],
+        [SQLITE_SHIFT],
+        when=f"NOT {SQLITE_BACKDATED}",
+    ),
+    _sqlite_trigger(
+        "person_reach_contact_backdated",
+        "INSERT",
+        "marketing_contact",
+        [_sqlite_contacts("person.id = NEW.person_id")],
+        when=SQLITE_BACKDATED,
     ),
     _sqlite_trigger(
         "person_reach_contact_changed",
@@ -167,7 +184,7 @@ PG_NEWEST = """LEFT JOIN LATERAL (
     SELECT c.id, c.valid_from, c.valid_to FROM contact_point AS c
     WHERE c.person_id = person.id AND c.kind = '{kind}'
     ORDER BY c.valid_from DESC, c.id DESC LIMIT 1) AS {kind} ON true"""
-PG_PERSONS = "person.id IN (SELECT unnest(persons))"
+PG_PERSONS = "person.id IN (SELECT unnest({persons}))"
 PG_CONTACTS_KEPT = ", ".join(
     ["c.at[1]"]
     + [
@@ -175,22 +192,48 @@ PG_CONTACTS_KEPT = ", ".join(
         for n in range(2, CONTACTS + 1)
     ]
 )
-PG_FUNCTIONS = [
-    f"""CREATE FUNCTION person_reach_keep_points(persons integer[]) RETURNS void
-LANGUAGE sql AS $$
-{_points_upsert(PG_PERSONS, PG_NEWEST)}
-$$""",
-    f"""CREATE FUNCTION person_reach_keep_contacts(persons integer[]) RETURNS void
-LANGUAGE sql AS $$
-INSERT INTO person_reach (person_id, {", ".join(CONTACT_COLUMNS)})
+PG_KEEP_POINTS = _points_upsert(PG_PERSONS, PG_NEWEST)
+PG_KEEP_CONTACTS = f"""INSERT INTO person_reach (person_id, {", ".join(CONTACT_COLUMNS)})
 SELECT person.id, {PG_CONTACTS_KEPT}
 FROM person
-CROSS JOIN LATERAL (SELECT ARRAY(
-    SELECT m.sent_at FROM marketing_contact AS m WHERE m.person_id = person.id
-    ORDER BY m.sent_at DESC LIMIT {CONTACTS}) AS at) AS c
+LEFT JOIN (
+    SELECT ranked.person_id, array_agg(ranked.sent_at ORDER BY ranked.sent_at DESC) AS at
+    FROM (
+        SELECT m.person_id, m.sent_at,
+            row_number() OVER (PARTITION BY m.person_id ORDER BY m.sent_at DESC) AS n
+        FROM marketing_contact AS m WHERE m.person_id IN (SELECT unnest({{persons}}))
+    ) AS ranked
+    WHERE ranked.n <= {CONTACTS}
+    GROUP BY ranked.person_id
+) AS c ON c.person_id = person.id
 WHERE {PG_PERSONS}
-ON CONFLICT (person_id) DO UPDATE SET {_set(CONTACT_COLUMNS)}
-$$""",
+ON CONFLICT (person_id) DO UPDATE SET {_set(CONTACT_COLUMNS)}"""
+# A statement usually touches one person: its plan is made once and kept (planning it anew at
+# every call costs several times what running it does). A plan made without knowing how many
+# persons come would be wrong for a bulk load (lookups per person, or worse), so a large set
+# is planned for itself (EXECUTE).
+FEW = 100
+
+
+def _pg_function(name: str, statement: str) -> str:
+    # {persons} marks where the set goes: the argument itself in the statement planned once,
+    # $1 in the one EXECUTE plans anew (given as a string literal, so its quotes doubled).
+    static = statement.replace("{persons}", "persons")
+    dynamic = statement.replace("{persons}", "$1").replace("'", "''")
+    return f"""CREATE FUNCTION {name}(persons integer[]) RETURNS void
+LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+    IF cardinality(persons) <= {FEW} THEN
+        {static};
+    ELSE
+        EXECUTE '{dynamic}' USING persons;
+    END IF;
+END $$"""
+
+
+PG_FUNCTIONS = [
+    _pg_function("person_reach_keep_points", PG_KEEP_POINTS),
+    _pg_function("person_reach_keep_contacts", PG_KEEP_CONTACTS),
 ]
 
 
@@ -202,7 +245,7 @@ def _pg_trigger(name: str, event: str, table: str, keep: str) -> list[str]:
         f"{'NEW' if t == 'new_rows' else 'OLD'} TABLE AS {t}" for t in rows
     )
     return [
-        f"""CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+        f"""CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
     PERFORM {keep}(ARRAY({persons}));
     RETURN NULL;
@@ -265,7 +308,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     postgres = op.get_bind().dialect.name == "postgresql"
-    for name in TRIGGERS["postgresql" if postgres else "sqlite"]:
+    for name in TRIGGERS[op.get_bind().dialect.name]:
         table = "contact_point" if "_point_" in name else "marketing_contact"
         op.execute(f"DROP TRIGGER {name} ON {table}" if postgres else f"DROP TRIGGER {name}")
         if postgres:
