@@ -7,6 +7,7 @@ Revises: 0007_marketing_state
 The triggers are the only writers of person_reach: whatever writes contact_point or
 marketing_contact (the services, bulk loads, erasure, plain SQL) keeps it. On PostgreSQL they
 fire once per statement and refresh every person the statement touched; on SQLite once per row.
+(TRUNCATE fires none of them: the register never truncates either table.)
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ TRIGGERS = {
         "person_reach_contact_removed",
     ),
 }
+
 
 def _set(columns: list[str]) -> str:
     return ", ".join(f"{c} = excluded.{c}" for c in columns)
@@ -123,11 +125,10 @@ SQLITE_BACKDATED = (
 
 
 def _sqlite_trigger(
-    name: str, event: str, table: str, statements: list[str], when: str | None = None
+    name: str, event: str, table: str, statement: str, when: str | None = None
 ) -> str:
-    body = ";\n".join(statements)
     condition = f" WHEN {when}" if when else ""
-    return f"CREATE TRIGGER {name} AFTER {event} ON {table}{condition} BEGIN\n{body};\nEND"
+    return f"CREATE TRIGGER {name} AFTER {event} ON {table}{condition} BEGIN\n{statement};\nEND"
 
 
 SQLITE_TRIGGERS = [
@@ -135,46 +136,46 @@ SQLITE_TRIGGERS = [
         "person_reach_point_added",
         "INSERT",
         "contact_point",
-        [_sqlite_points("person.id = NEW.person_id")],
+        _sqlite_points("person.id = NEW.person_id"),
     ),
     _sqlite_trigger(
         "person_reach_point_changed",
         "UPDATE",
         "contact_point",
-        [_sqlite_points("person.id IN (OLD.person_id, NEW.person_id)")],
+        _sqlite_points("person.id IN (OLD.person_id, NEW.person_id)"),
     ),
     _sqlite_trigger(
         "person_reach_point_removed",
         "DELETE",
         "contact_point",
-        [_sqlite_points("person.id = OLD.person_id")],
+        _sqlite_points("person.id = OLD.person_id"),
     ),
     # Whichever of the two fires first, the other's condition no longer holds after it.
     _sqlite_trigger(
         "person_reach_contact_added",
         "INSERT",
         "marketing_contact",
-        [SQLITE_SHIFT],
+        SQLITE_SHIFT,
         when=f"NOT {SQLITE_BACKDATED}",
     ),
     _sqlite_trigger(
         "person_reach_contact_backdated",
         "INSERT",
         "marketing_contact",
-        [_sqlite_contacts("person.id = NEW.person_id")],
+        _sqlite_contacts("person.id = NEW.person_id"),
         when=SQLITE_BACKDATED,
     ),
     _sqlite_trigger(
         "person_reach_contact_changed",
         "UPDATE",
         "marketing_contact",
-        [_sqlite_contacts("person.id IN (OLD.person_id, NEW.person_id)")],
+        _sqlite_contacts("person.id IN (OLD.person_id, NEW.person_id)"),
     ),
     _sqlite_trigger(
         "person_reach_contact_removed",
         "DELETE",
         "marketing_contact",
-        [_sqlite_contacts("person.id = OLD.person_id")],
+        _sqlite_contacts("person.id = OLD.person_id"),
     ),
 ]
 
@@ -245,7 +246,7 @@ def _pg_trigger(name: str, event: str, table: str, keep: str) -> list[str]:
         f"{'NEW' if t == 'new_rows' else 'OLD'} TABLE AS {t}" for t in rows
     )
     return [
-        f"""CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
+        f"""CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM {keep}(ARRAY({persons}));
     RETURN NULL;
