@@ -437,7 +437,8 @@ def print_table(rows: list[list[str]], header: bool = True) -> None:
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     if header:
         print("persons, ledger events, bans as given; median of 3 runs; 'limit' rows are the")
-        print("database merely reading the same input rows in the same run")
+        print("database merely reading the same input rows in the same run; 'spared': the base")
+        print("rows person_reach spares the audience; 'before': the write without what it keeps")
     for r in rows:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
 
