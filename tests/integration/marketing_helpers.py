@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from rekisteri.adapters.schema.register import person
 from rekisteri.domain.consent import CaptureMethod, ConsentChange, Evidence
@@ -18,7 +18,7 @@ from rekisteri.domain.register import (
     Provenance,
     SiteDraft,
 )
-from rekisteri.services import customers, ledger
+from rekisteri.services import audience, customers, ledger
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 
 STAFF = Actor("tester")
@@ -152,3 +152,18 @@ def add_contract(
             ),
             prov,
         )
+
+
+def assert_decided_as_looked_up(
+    reg: RegisterApp, spec: audience.AudienceSpec, people: list[int]
+) -> None:
+    """The audience over everyone, the one-person query (explain) and the domain's `decide` over
+    facts looked up afresh in the base tables give each person the same reason."""
+    with reg.reading(STAFF) as uow, audience.build(uow, spec) as built:
+        t = built.table
+        decided = {r[0]: r[1] for r in uow.execute(select(t.c.person_id, built.reason))}
+        for pid in people:
+            why = audience.explain(uow, spec, pid)
+            assert why is not None
+            looked_up = why.decision.reason.value if why.decision.reason else None
+            assert decided[pid] == why.sql_reason == looked_up, (spec, pid)

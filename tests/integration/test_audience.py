@@ -17,6 +17,7 @@ from tests.integration.marketing_helpers import (
     STAFF,
     add_contract,
     add_person,
+    assert_decided_as_looked_up,
     consent,
     set_person,
 )
@@ -224,17 +225,7 @@ def test_the_sql_and_the_domain_agree_for_every_person_purpose_and_channel(
     clock.advance(days=2)
     for purpose in AudiencePurpose:
         for channel in Channel:
-            spec = audience.AudienceSpec(purpose, channel)
-            with register.reading(STAFF) as uow, audience.build(uow, spec) as built:
-                t = built.table
-                whole = {r[0]: r[1] for r in uow.execute(select(t.c.person_id, built.reason))}
-                for pid in people:
-                    why = audience.explain(uow, spec, pid)
-                    assert why is not None
-                    expected = why.decision.reason.value if why.decision.reason else None
-                    assert why.sql_reason == expected, (purpose, channel, pid)
-                    # the audience over everyone concludes what the one-person query does
-                    assert whole[pid] == expected, (purpose, channel, pid)
+            assert_decided_as_looked_up(register, audience.AudienceSpec(purpose, channel), people)
 
 
 @pytest.mark.parametrize("channel", list(Channel))
@@ -314,3 +305,29 @@ def test_the_access_package_names_the_segments_and_the_rules_that_placed_the_per
         )
     with register.reading(STAFF) as uow:
         assert "segments" not in {s.key for s in package.build(uow, person).sections}
+
+
+def test_erasing_one_holder_of_a_shared_number_keeps_the_other_s_ban(
+    register: RegisterApp,
+) -> None:
+    """A household's phone is banned once in the ASML register and matches both persons:
+    erasing one of them must not lift the other's ban."""
+    from rekisteri.domain.bans import parse_ban
+    from rekisteri.domain.register import ContactKind, ContactPointDraft, Provenance
+    from rekisteri.services import bans, customers
+    from rekisteri.services.rights.erasure import erase_person
+
+    leaving, staying = add_person(register, phone=False), add_person(register, phone=False)
+    with register.unit_of_work(STAFF) as uow:
+        prov = Provenance.of("customer_contact", uow.now())
+        for pid in (leaving, staying):
+            draft = ContactPointDraft(ContactKind.PHONE, "09 123 4567")
+            customers.add_contact_point(uow, pid, draft, prov)
+    with register.unit_of_work(STAFF) as uow:
+        ban = parse_ban({"kind": "phone", "phone": "09 123 4567"}, uow.today())
+        assert bans.import_bans(uow, [ban], "kielto.csv").matched_bans == {"phone": 1}
+    calls = reasons(register, OWN, Channel.PHONE)
+    assert calls[leaving] == calls[staying] == "asml_ban"
+    with register.unit_of_work(STAFF) as uow:
+        erase_person(uow, leaving, Provenance.of("customer_contact", uow.now()), reason="Art. 17")
+    assert reasons(register, OWN, Channel.PHONE)[staying] == "asml_ban"

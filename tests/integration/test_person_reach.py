@@ -19,7 +19,7 @@ from rekisteri.domain.register import ContactKind, ContactPointDraft, Provenance
 from rekisteri.services import audience, campaigns, customers, reach
 from rekisteri.services.rights.erasure import erase_person
 from rekisteri.services.unit_of_work import RegisterApp
-from tests.integration.marketing_helpers import STAFF, add_person
+from tests.integration.marketing_helpers import STAFF, add_person, assert_decided_as_looked_up
 from tests.support.clock import FakeClock
 
 OWN = AudiencePurpose.OWN_MARKETING
@@ -159,15 +159,7 @@ def test_person_reach_equals_the_base_tables_after_random_writes(
             assert kept(conn) == from_the_base_tables(conn), (seed, step, action)
     # The audiences that read the copy decide as the lookups in the base tables do.
     for channel in Channel:
-        spec = audience.AudienceSpec(OWN, channel)
-        with register.reading(STAFF) as uow, audience.build(uow, spec) as built:
-            t = built.table
-            decided = {r[0]: r[1] for r in uow.execute(select(t.c.person_id, built.reason))}
-            for pid in people:
-                why = audience.explain(uow, spec, pid)
-                assert why is not None
-                looked_up = why.decision.reason.value if why.decision.reason else None
-                assert decided[pid] == why.sql_reason == looked_up, (channel, pid)
+        assert_decided_as_looked_up(register, audience.AudienceSpec(OWN, channel), people)
 
 
 def test_the_newest_address_that_is_valid_today_is_the_one_used(

@@ -63,10 +63,13 @@ class ErasureAnswer:
 # must stay whole to stay verifiable; it has its own period. Readings belong to whoever held the
 # metering point at the time, so they go by the person's own contract periods
 # (reading_retention.erase_periods_of), never by metering point.
-SEPARATELY_HANDLED = frozenset(
-    # person_reach: its triggers empty it with the contact points and contacts it copies, and
-    # it goes with the person; written here, it would disagree with what it copies.
-    {"audit_entry", "audit_subject", "reading_block", "reading_correction", "person_reach"}
+# person_reach is written only by its triggers: they empty it with the contact points and
+# contacts it copies, and its row goes with the person (ON DELETE CASCADE), so it neither
+# holds a person back nor is erased here (it would then disagree with what it copies).
+KEPT_BY_TRIGGERS = frozenset({"person_reach"})
+SEPARATELY_HANDLED = (
+    frozenset({"audit_entry", "audit_subject", "reading_block", "reading_correction"})
+    | KEPT_BY_TRIGGERS
 )
 
 
@@ -154,8 +157,8 @@ def erase_rows(uow: UnitOfWork, t: Table, cond: Any, attrs: list[Attribute]) -> 
         for fk in other.foreign_keys:
             if fk.column.table is not t or other is t:
                 continue
-            if (fk.ondelete or "").upper() == "CASCADE":
-                continue  # the database deletes those rows with this one: they hold nothing
+            if other.name in KEPT_BY_TRIGGERS:
+                continue
             if fk.parent.nullable:
                 uow.execute(update(other).where(fk.parent.in_(ids)).values({fk.parent.name: None}))
             else:
