@@ -60,8 +60,7 @@ def capped(cap: int, now: dt.datetime, counted: Any) -> Any:
     """1 when the person has had `cap` or more direct-marketing contacts in the 12 months up to
     `now`, else 0: from the kept times when none of them lies after `now`, else `counted` (the
     same verdict from a count in marketing_contact)."""
-    if cap > REACH_CONTACTS:  # config.Settings allows no such cap; keeps fewer times than that
-        return counted
+    assert 1 <= cap <= REACH_CONTACTS, "config.Settings bounds the cap to what is kept"
     r = person_reach.c
     newest, nth = r.contacted_1_at, r[f"contacted_{cap}_at"]
     return case(
