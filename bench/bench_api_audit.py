@@ -52,9 +52,9 @@ from tests.support.postgres import PostgresServer
 from rekisteri.adapters.crypto import Keyring
 from rekisteri.catalogue import Purpose, Role
 from rekisteri.config import Settings
-from rekisteri.services import accounts
+from rekisteri.demo.customers import generate
+from rekisteri.services.access import accounts
 from rekisteri.services.bootstrap import initialise, open_register
-from rekisteri.services.demo import generate
 from rekisteri.services.unit_of_work import Actor
 
 

@@ -50,7 +50,7 @@ from rekisteri.config import Settings
 from rekisteri.domain.consent import Channel
 from rekisteri.domain.marketing import AudiencePurpose
 from rekisteri.entrypoints.cli.marketing import ADDRESS_COLUMNS
-from rekisteri.services import audience, campaigns, ledger_state, reach
+from rekisteri.services.marketing import audience, campaigns, ledger_state, reach
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 
 NOW = dt.datetime(2026, 3, 3, 10, 0, tzinfo=dt.UTC)

@@ -23,7 +23,7 @@ from tests.support.postgres import PostgresServer
 from rekisteri.adapters import db
 from rekisteri.adapters.crypto import Cipher, Keyring
 from rekisteri.config import Settings
-from rekisteri.services.demo import generate
+from rekisteri.demo.customers import generate
 from rekisteri.services.unit_of_work import RegisterApp
 
 

@@ -44,8 +44,8 @@ from rekisteri.adapters.datahub import write_datahub_file
 from rekisteri.adapters.reading_store import point_series
 from rekisteri.config import Settings
 from rekisteri.domain.identifiers import make_gsrn
-from rekisteri.services.consumption import reading_frame_of
-from rekisteri.services.readings_import import import_datahub_file
+from rekisteri.services.consumption.attribution import reading_frame_of
+from rekisteri.services.consumption.imports import import_datahub_file
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 
 START = int(dt.datetime(2024, 1, 1, tzinfo=dt.UTC).timestamp())

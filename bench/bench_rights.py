@@ -45,8 +45,8 @@ from rekisteri.adapters.reports import access
 from rekisteri.adapters.schema import metadata
 from rekisteri.adapters.schema.register import contract, metering_point
 from rekisteri.config import Settings
-from rekisteri.services import demo
-from rekisteri.services.readings_import import import_datahub_file
+from rekisteri.demo import customers as demo
+from rekisteri.services.consumption.imports import import_datahub_file
 from rekisteri.services.rights import package, retention
 from rekisteri.services.unit_of_work import Actor, RegisterApp, utc_now
 

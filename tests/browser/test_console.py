@@ -26,7 +26,9 @@ from rekisteri.domain.register import (
 from rekisteri.domain.requests import deadlines
 from rekisteri.entrypoints.api.app import create_app
 from rekisteri.entrypoints.web import formats
-from rekisteri.services import accounts, customers, preferences
+from rekisteri.services.access import accounts
+from rekisteri.services.marketing import preferences
+from rekisteri.services.register import customers
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support import consumption as c
 from tests.support.clock import FakeClock

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from rekisteri.catalogue import Purpose, Role
 from rekisteri.catalogue.readers import ROLE_PURPOSES
 from rekisteri.entrypoints.api.app import create_app
-from rekisteri.services import accounts
+from rekisteri.services.access import accounts
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 
 PERSON: dict[str, Any] = {

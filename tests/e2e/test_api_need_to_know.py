@@ -23,7 +23,7 @@ from rekisteri.entrypoints.api.deps import (
     declaration,
     undeclared_routes,
 )
-from rekisteri.services.presenting import attribute_value
+from rekisteri.services.register.presenting import attribute_value
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.registered import HETUS, add_person
 from tests.support.staff import tokens_per_role

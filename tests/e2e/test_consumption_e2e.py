@@ -15,7 +15,7 @@ from rekisteri.catalogue.readers import ROLE_PURPOSES
 from rekisteri.config import Settings
 from rekisteri.entrypoints.api.app import create_app
 from rekisteri.entrypoints.cli.main import app
-from rekisteri.services import accounts
+from rekisteri.services.access import accounts
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.consumption import (
     new_contract,
@@ -82,7 +82,7 @@ def test_the_api_serves_consumption_to_customer_service_only(
     register: RegisterApp, tmp_path: Path
 ) -> None:
     person, folder = _world(register, tmp_path)
-    from rekisteri.services.readings_import import import_datahub_file
+    from rekisteri.services.consumption.imports import import_datahub_file
 
     with register.unit_of_work(Actor("test")) as uow:
         import_datahub_file(uow, folder / "a.csv.gz")

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from rekisteri.catalogue import Purpose, Role
 from rekisteri.entrypoints.api.app import create_app
-from rekisteri.services.disclosures import add_recipient, disclosures_of
+from rekisteri.services.access.disclosures import add_recipient, disclosures_of
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.people import make_customer
 from tests.support.registered import add_person

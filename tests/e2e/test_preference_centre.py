@@ -21,7 +21,8 @@ from rekisteri.catalogue import Purpose, Role
 from rekisteri.domain.consent import Channel
 from rekisteri.domain.marketing import AudiencePurpose
 from rekisteri.entrypoints.api.app import create_app
-from rekisteri.services import accounts, audience, preferences
+from rekisteri.services.access import accounts
+from rekisteri.services.marketing import audience, preferences
 from rekisteri.services.unit_of_work import RegisterApp
 from tests.integration.marketing_helpers import STAFF, add_person, consent
 from tests.support.clock import FakeClock

@@ -13,7 +13,7 @@ from rekisteri.catalogue import Purpose
 from rekisteri.config import Settings
 from rekisteri.entrypoints.api.app import create_app
 from rekisteri.entrypoints.cli.main import app as cli
-from rekisteri.services.accounts import add_user, issue_token
+from rekisteri.services.access.accounts import add_user, issue_token
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.people import make_customer
 

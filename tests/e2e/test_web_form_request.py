@@ -12,7 +12,7 @@ from rekisteri.catalogue import Purpose
 from rekisteri.domain.errors import RuleViolation
 from rekisteri.domain.register import Provenance
 from rekisteri.entrypoints.api.app import create_app
-from rekisteri.services.accounts import add_user, issue_token
+from rekisteri.services.access.accounts import add_user, issue_token
 from rekisteri.services.rights import requests
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.people import make_customer

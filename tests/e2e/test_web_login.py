@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 
 from rekisteri.catalogue import Role
 from rekisteri.entrypoints.api.app import create_app
-from rekisteri.services import accounts
-from rekisteri.services.sessions import COOKIE
+from rekisteri.services.access import accounts
+from rekisteri.services.access.sessions import COOKIE
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.registered import add_person
 
@@ -58,7 +58,7 @@ def test_login_sets_a_strict_httponly_secure_cookie_and_the_guard_accepts_it(
 def test_a_form_post_needs_the_session_csrf_token(
     client: TestClient, register: RegisterApp
 ) -> None:
-    from rekisteri.services.sessions import csrf_for
+    from rekisteri.services.access.sessions import csrf_for
 
     person = add_person(register)
     _log_in(client)
@@ -89,7 +89,7 @@ def test_five_failures_lock_the_account(client: TestClient) -> None:
 
 
 def test_logout_ends_the_session(client: TestClient, register: RegisterApp) -> None:
-    from rekisteri.services.sessions import csrf_for
+    from rekisteri.services.access.sessions import csrf_for
 
     person = add_person(register)
     _log_in(client)

@@ -18,7 +18,8 @@ from rekisteri.domain.register import (
     Provenance,
     SiteDraft,
 )
-from rekisteri.services import audience, customers, ledger
+from rekisteri.services.marketing import audience, ledger
+from rekisteri.services.register import customers
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 
 STAFF = Actor("tester")

@@ -16,7 +16,7 @@ from rekisteri.adapters.schema.register import person
 from rekisteri.catalogue import Attribute, Category, LawfulBasis, Purpose, Source
 from rekisteri.catalogue.retention import CUSTOMER_DATA
 from rekisteri.domain.register import ContractDraft, ContractKind, Language, Provenance
-from rekisteri.services import customers
+from rekisteri.services.register import customers
 from rekisteri.services.rights import erasure, package
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.clock import FakeClock

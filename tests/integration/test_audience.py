@@ -11,7 +11,7 @@ from rekisteri.domain.consent import Channel
 from rekisteri.domain.marketing import AudiencePurpose
 from rekisteri.domain.register import PersonKind
 from rekisteri.domain.segments import SegmentDefinition, parse_rule
-from rekisteri.services import audience, campaigns, segments
+from rekisteri.services.marketing import audience, campaigns, segments
 from rekisteri.services.unit_of_work import RegisterApp
 from tests.integration.marketing_helpers import (
     STAFF,
@@ -138,7 +138,7 @@ def test_the_frequency_cap_counts_sent_contacts_over_a_rolling_year(
 
 def test_asml_bans_apply_to_their_own_channel(register: RegisterApp) -> None:
     from rekisteri.domain.bans import parse_ban
-    from rekisteri.services import bans
+    from rekisteri.services.marketing import bans
 
     postal_banned = add_person(register, first="Matti Juhani", last="Meikäläinen")
     phone_banned = add_person(register, first="Liisa", last="Korhonen")
@@ -314,7 +314,8 @@ def test_erasing_one_holder_of_a_shared_number_keeps_the_other_s_ban(
     erasing one of them must not lift the other's ban."""
     from rekisteri.domain.bans import parse_ban
     from rekisteri.domain.register import ContactKind, ContactPointDraft, Provenance
-    from rekisteri.services import bans, customers
+    from rekisteri.services.marketing import bans
+    from rekisteri.services.register import customers
     from rekisteri.services.rights.erasure import erase_person
 
     leaving, staying = add_person(register, phone=False), add_person(register, phone=False)

@@ -15,8 +15,8 @@ from rekisteri.adapters.audit_appender import AuditNotWritten
 from rekisteri.adapters.schema.audit import audit_entry, audit_subject
 from rekisteri.catalogue import Purpose, Role
 from rekisteri.config import Settings
-from rekisteri.services import audit
-from rekisteri.services.customer_view import customer_view
+from rekisteri.services.access import audit
+from rekisteri.services.register.person_view import customer_view
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.audit_load import work
 from tests.support.registered import add_person

@@ -10,8 +10,8 @@ from rekisteri.adapters.schema.audit import audit_chain_head, audit_entry, audit
 from rekisteri.catalogue import Category, Purpose, Role
 from rekisteri.config import Settings
 from rekisteri.entrypoints.cli.main import app as cli
-from rekisteri.services import audit
-from rekisteri.services.customer_view import customer_view
+from rekisteri.services.access import audit
+from rekisteri.services.register.person_view import customer_view
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.registered import add_person
 

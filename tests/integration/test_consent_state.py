@@ -16,7 +16,7 @@ from rekisteri.adapters.schema.register import consent_event
 from rekisteri.domain.consent import CaptureMethod, Channel, ConsentState
 from rekisteri.domain.marketing import AudiencePurpose
 from rekisteri.domain.register import Provenance
-from rekisteri.services import audience, ledger, ledger_state
+from rekisteri.services.marketing import audience, ledger, ledger_state
 from rekisteri.services.rights.erasure import erase_person
 from rekisteri.services.rights.objection import record_objection
 from rekisteri.services.unit_of_work import Actor, RegisterApp
@@ -139,7 +139,7 @@ def test_the_migration_builds_the_state_of_an_existing_ledger(register: Register
     for at, event in ((2, "granted"), (1, "withdrawn"), (3, "prohibited"), (3, "granted")):
         consent(register, pid, "own_marketing", "sms", event, dt.datetime(2026, 1, at, tzinfo=UTC))
     consent(register, pid, "research", "phone", "granted", dt.datetime(2026, 1, 1, tzinfo=UTC))
-    path = Path(ledger.__file__).parents[1] / "adapters/migrations/versions/0007_marketing_state.py"
+    path = Path(ledger.__file__).parents[2] / "adapters/migrations/versions/0007_marketing_state.py"
     found = importlib.util.spec_from_file_location("marketing_state_migration", path)
     assert found is not None and found.loader is not None
     migration = importlib.util.module_from_spec(found)

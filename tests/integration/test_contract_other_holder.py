@@ -11,8 +11,8 @@ import pytest
 
 from rekisteri.domain.errors import RuleViolation
 from rekisteri.domain.register import ContractDraft, ContractKind
-from rekisteri.services import customers
-from rekisteri.services.consumption import readings_of
+from rekisteri.services.consumption.attribution import readings_of
+from rekisteri.services.register import customers
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.consumption import (
     new_contract,

@@ -23,8 +23,8 @@ from rekisteri.domain.register import (
     Provenance,
     SiteDraft,
 )
-from rekisteri.services import customers
-from rekisteri.services.customer_view import customer_view
+from rekisteri.services.register import customers
+from rekisteri.services.register.person_view import customer_view
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.clock import FakeClock
 
@@ -346,7 +346,7 @@ def test_legal_person_needs_a_valid_business_id(register: RegisterApp) -> None:
 def test_site_and_billing_changes_keep_history_and_their_own_source(
     register: RegisterApp, clock: FakeClock
 ) -> None:
-    from rekisteri.services import updates
+    from rekisteri.services.register import updates
 
     with register.unit_of_work(Actor("t")) as uow:
         pid = customers.register_person(uow, draft(), Provenance.of("order", uow.now())).person_id

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from rekisteri.adapters.schema.consumption import datahub_file
 from rekisteri.domain.consumption import Quality
 from rekisteri.domain.errors import InvalidInput
-from rekisteri.services.readings_import import datahub_paths
+from rekisteri.services.consumption.imports import datahub_paths
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.consumption import (
     corrections,

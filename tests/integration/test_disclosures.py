@@ -18,7 +18,7 @@ from rekisteri.adapters.schema.register import (
 from rekisteri.catalogue import Category, LawfulBasis, Purpose
 from rekisteri.domain.errors import InvalidInput, RuleViolation
 from rekisteri.domain.transfers import DisclosureKind
-from rekisteri.services import disclosure_sets, disclosures, recording_loans
+from rekisteri.services.access import disclosure_sets, disclosures, recording_loans
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.registered import HETUS, add_person
 

@@ -17,9 +17,9 @@ from rekisteri.domain.register import (
     PersonDraft,
     Provenance,
 )
-from rekisteri.services import customers
-from rekisteri.services.customer_view import customer_view, resolve_person
-from rekisteri.services.keys import reencrypt_all
+from rekisteri.services.register import customers
+from rekisteri.services.register.keys import reencrypt_all
+from rekisteri.services.register.person_view import customer_view, resolve_person
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 
 HETUS = ["131052-308T", "010594Y303P", "120300A1234"]

@@ -160,7 +160,7 @@ def test_a_site_someone_else_moved_into_is_not_erased_for_them(
 ) -> None:
     first = make_customer(register, ended_on=dt.date(2024, 1, 31))
     from rekisteri.domain.register import ContractDraft, ContractKind, Provenance
-    from rekisteri.services import customers
+    from rekisteri.services.register import customers
 
     second = make_customer(
         register,
@@ -232,7 +232,7 @@ def test_prospects_without_permission_in_force_are_purged_and_their_requests_unl
         Provenance,
         Relationship,
     )
-    from rekisteri.services import customers
+    from rekisteri.services.register import customers
     from rekisteri.services.rights import objection
 
     def prospect(name: str) -> int:
@@ -291,7 +291,7 @@ def test_a_prospect_with_nothing_a_law_keeps_is_erased_whole(register: RegisterA
         Provenance,
         Relationship,
     )
-    from rekisteri.services import customers
+    from rekisteri.services.register import customers
 
     with register.unit_of_work(DPO) as uow:
         pid = customers.register_person(

@@ -17,7 +17,7 @@ from rekisteri.domain.consent import (
 )
 from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.register import Provenance
-from rekisteri.services import ledger
+from rekisteri.services.marketing import ledger
 from rekisteri.services.unit_of_work import RegisterApp
 from tests.integration.marketing_helpers import STAFF, add_person, consent
 from tests.support.clock import FakeClock

@@ -16,7 +16,8 @@ from rekisteri.config import Settings
 from rekisteri.domain.consent import Channel
 from rekisteri.domain.marketing import AudiencePurpose
 from rekisteri.domain.register import ContactKind, ContactPointDraft, Provenance
-from rekisteri.services import audience, campaigns, customers, reach
+from rekisteri.services.marketing import audience, campaigns, reach
+from rekisteri.services.register import customers
 from rekisteri.services.rights.erasure import erase_person
 from rekisteri.services.unit_of_work import RegisterApp
 from tests.integration.marketing_helpers import STAFF, add_person, assert_decided_as_looked_up

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from rekisteri.adapters.schema.consumption import datahub_file, reading_block
 from rekisteri.domain.consumption import HELSINKI
-from rekisteri.services.consumption import reading_frame_of, summary
+from rekisteri.services.consumption.attribution import reading_frame_of, summary
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.consumption import (
     new_contract,

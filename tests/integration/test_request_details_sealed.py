@@ -9,7 +9,7 @@ from sqlalchemy import select
 from rekisteri.adapters.schema.register import person
 from rekisteri.adapters.schema.rights import rights_request
 from rekisteri.domain.register import Provenance
-from rekisteri.services.customer_view import resolve_person
+from rekisteri.services.register.person_view import resolve_person
 from rekisteri.services.rights import fulfilment, requests
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.people import make_customer
@@ -48,7 +48,7 @@ def test_key_rotation_moves_the_sealed_request_values_to_the_new_key(
     register: RegisterApp,
 ) -> None:
     from rekisteri.adapters.crypto import Cipher, Keyring
-    from rekisteri.services.keys import reencrypt_all
+    from rekisteri.services.register.keys import reencrypt_all
 
     c = make_customer(register)
     with register.unit_of_work(DPO) as uow:

@@ -4,8 +4,8 @@ the person's rights-request data, so it is written to the audit trail like any o
 from __future__ import annotations
 
 from rekisteri.domain.register import Provenance
-from rekisteri.services import audit
-from rekisteri.services.rights import notices, requests
+from rekisteri.services.access import audit
+from rekisteri.services.rights import recipient_notices, requests
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.people import make_customer
 
@@ -34,5 +34,5 @@ def test_reading_requests_is_audited(register: RegisterApp) -> None:
     with register.reading(DPO) as uow:
         assert [r["reference"] for r in requests.listing(uow, "all")] == [made.reference]
     with register.reading(DPO) as uow:
-        notices.pending(uow)
+        recipient_notices.pending(uow)
     assert len(_rights_reads(register, c.person_id)) >= before + 2

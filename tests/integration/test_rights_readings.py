@@ -14,7 +14,7 @@ from rekisteri.adapters.reports import access
 from rekisteri.adapters.schema.consumption import reading_block
 from rekisteri.adapters.schema.register import metering_point
 from rekisteri.domain.consumption import HELSINKI
-from rekisteri.services import reading_retention
+from rekisteri.services.consumption import retention as reading_retention
 from rekisteri.services.rights import package, portability, retention
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.clock import FakeClock

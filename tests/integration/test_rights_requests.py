@@ -11,8 +11,8 @@ from rekisteri.adapters.schema.register import attribute_change, consent_event, 
 from rekisteri.catalogue import Purpose
 from rekisteri.domain.errors import RuleViolation
 from rekisteri.domain.register import ContactKind, ContactPointDraft, Provenance
-from rekisteri.services import customers
-from rekisteri.services.rights import fulfilment, notices, requests
+from rekisteri.services.register import customers
+from rekisteri.services.rights import fulfilment, recipient_notices, requests
 from rekisteri.services.rights.restriction import ensure_processing_allowed
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.clock import FakeClock
@@ -86,7 +86,9 @@ def test_rectification_through_a_request_keeps_history_and_plans_notices(
     register: RegisterApp,
 ) -> None:
     c = make_customer(register)
-    notices.RECIPIENT_PROVIDERS.append(lambda uow, pid: ["Perintä Oy", "Suomen Asiakastieto Oy"])
+    recipient_notices.RECIPIENT_PROVIDERS.append(
+        lambda uow, pid: ["Perintä Oy", "Suomen Asiakastieto Oy"]
+    )
     try:
         req = _new(
             register,
@@ -98,17 +100,19 @@ def test_rectification_through_a_request_keeps_history_and_plans_notices(
             requests.verify(uow, req.reference, "signature_matched")
             done = fulfilment.fulfil(uow, req.reference)
     finally:
-        notices.RECIPIENT_PROVIDERS.clear()
+        recipient_notices.RECIPIENT_PROVIDERS.clear()
     assert done.outcome["changed"] == ["person.last_name"]
     assert done.outcome["recipients_to_notify"] == ["Perintä Oy", "Suomen Asiakastieto Oy"]
     with register.unit_of_work(DPO) as uow:
         change = uow.execute(
             select(attribute_change).where(attribute_change.c.attribute == "person.last_name")
         ).one()
-        pending = notices.pending(uow)
-        notices.record_notice(uow, pending[0]["id"], how="e-mail")
-        notices.record_notice(uow, pending[1]["id"], impossible_reason="the recipient has ceased")
-        assert notices.pending(uow) == []
+        pending = recipient_notices.pending(uow)
+        recipient_notices.record_notice(uow, pending[0]["id"], how="e-mail")
+        recipient_notices.record_notice(
+            uow, pending[1]["id"], impossible_reason="the recipient has ceased"
+        )
+        assert recipient_notices.pending(uow) == []
     assert (change.old_value, change.new_value) == ("Meikäläinen", "Virtanen")
     assert pending[0]["reference"] == req.reference
 

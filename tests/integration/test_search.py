@@ -6,8 +6,8 @@ import pytest
 
 from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.register import ContractDraft, Provenance, SiteDraft
-from rekisteri.services import customers
-from rekisteri.services.search import search
+from rekisteri.services.register import customers
+from rekisteri.services.register.search import search
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.integration.test_customers import GSRN, HETU, draft
 

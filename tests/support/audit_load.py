@@ -7,9 +7,9 @@ import threading
 
 from rekisteri.catalogue import Category, Purpose, Role
 from rekisteri.config import Settings
-from rekisteri.services.audit import record_denied
+from rekisteri.services.access.audit import record_denied
 from rekisteri.services.bootstrap import open_register
-from rekisteri.services.customer_view import customer_view
+from rekisteri.services.register.person_view import customer_view
 from rekisteri.services.unit_of_work import Actor
 
 

@@ -16,6 +16,8 @@ from sqlalchemy import select
 from rekisteri.adapters.datahub import write_datahub_file
 from rekisteri.adapters.reading_store import Store, blocks_frame
 from rekisteri.adapters.schema.consumption import reading_correction
+from rekisteri.demo.values import gsrn as random_gsrn
+from rekisteri.demo.values import hetu
 from rekisteri.domain.register import (
     ContractDraft,
     ContractKind,
@@ -24,10 +26,8 @@ from rekisteri.domain.register import (
     Provenance,
     SiteDraft,
 )
-from rekisteri.services import customers
-from rekisteri.services.demo_values import gsrn as random_gsrn
-from rekisteri.services.demo_values import hetu
-from rekisteri.services.readings_import import FileImport, import_datahub_file
+from rekisteri.services.consumption.imports import FileImport, import_datahub_file
+from rekisteri.services.register import customers
 from rekisteri.services.unit_of_work import Actor, RegisterApp, UnitOfWork
 
 _rng = random.Random(6)

@@ -35,7 +35,7 @@ from rekisteri.domain.register import (
     Relationship,
     SiteDraft,
 )
-from rekisteri.services import customers
+from rekisteri.services.register import customers
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 
 STAFF = Actor("asiakaspalvelu.anna")

@@ -10,7 +10,7 @@ from rekisteri.domain.register import (
     PersonKind,
     Provenance,
 )
-from rekisteri.services import customers
+from rekisteri.services.register import customers
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 
 HETUS = ("131052-308T", "010190-123M", "311280-888Y", "290296-7808", "150875-959D", "121212-345M")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rekisteri.catalogue import Role
 from rekisteri.catalogue.readers import ROLE_PURPOSES
-from rekisteri.services import accounts
+from rekisteri.services.access import accounts
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 
 

@@ -21,11 +21,11 @@ from rekisteri.catalogue.cookies import DECLARED_COOKIES, Cookie
 from rekisteri.catalogue.model import Anchor, OnErasure, RetentionRule
 from rekisteri.catalogue.retention import CUSTOMER_DATA, MARKETING_DATA
 from rekisteri.config import Settings
-from rekisteri.services.notice import SECTION_KEYS, build_notice
-from rekisteri.services.notice_rights import RIGHTS_TEXTS
-from rekisteri.services.notice_sharing import SHARING_TEXTS
-from rekisteri.services.notice_texts import OPENING_TEXTS, TEXTS
-from rekisteri.services.recipients import REGULAR_RECIPIENTS, Recipient
+from rekisteri.services.statement.notice import SECTION_KEYS, build_notice
+from rekisteri.services.statement.recipients import REGULAR_RECIPIENTS, Recipient
+from rekisteri.services.statement.rights_texts import RIGHTS_TEXTS
+from rekisteri.services.statement.sharing_texts import SHARING_TEXTS
+from rekisteri.services.statement.texts import OPENING_TEXTS, TEXTS
 
 LANGS = ("fi", "sv", "en")
 SETTINGS = Settings(database_url="sqlite://", secret_key=None)

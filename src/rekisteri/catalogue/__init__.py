@@ -16,7 +16,7 @@ from rekisteri.catalogue import register as _register
 from rekisteri.catalogue import rights as _rights
 from rekisteri.catalogue.model import Anchor, Attribute, OnErasure, RetentionRule, TableSpec
 from rekisteri.catalogue.readers import CATEGORY_READERS
-from rekisteri.catalogue.vocabulary import (
+from rekisteri.domain.vocabulary import (
     Category,
     Lang,
     LawfulBasis,

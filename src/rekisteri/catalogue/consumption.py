@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from rekisteri.catalogue.model import Attribute, TableSpec
 from rekisteri.catalogue.retention import READINGS
-from rekisteri.catalogue.vocabulary import Category, LawfulBasis, Purpose, Source
+from rekisteri.domain.vocabulary import Category, LawfulBasis, Purpose, Source
 
 USES = frozenset(
     {

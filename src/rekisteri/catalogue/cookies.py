@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rekisteri.catalogue.vocabulary import Lang
+from rekisteri.domain.vocabulary import Lang
 
 Words = tuple[str, str, str]  # fi, sv, en
 

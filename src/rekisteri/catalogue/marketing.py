@@ -7,14 +7,8 @@ from __future__ import annotations
 from rekisteri.catalogue.model import Attribute, TableSpec
 from rekisteri.catalogue.register import CONTACT_SOURCES
 from rekisteri.catalogue.retention import CONTACT_HISTORY, CUSTOMER_DATA, MARKETING_DATA
-from rekisteri.catalogue.vocabulary import (
-    FROM_THE_PERSON,
-    Category,
-    LawfulBasis,
-    Purpose,
-    Source,
-)
 from rekisteri.domain.consent import MAX_CONTACTS_PER_YEAR
+from rekisteri.domain.vocabulary import FROM_THE_PERSON, Category, LawfulBasis, Purpose, Source
 
 MKT = frozenset({Purpose.DIRECT_MARKETING})
 BAN_REGISTER = frozenset({Source.MARKETING_BAN_REGISTER})

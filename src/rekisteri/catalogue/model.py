@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from rekisteri.catalogue.vocabulary import (
+from rekisteri.domain.vocabulary import (
     Category,
     Lang,
     LawfulBasis,

@@ -11,7 +11,7 @@ from typing import Any
 
 from rekisteri.catalogue.model import Attribute, TableSpec
 from rekisteri.catalogue.retention import ACCESS_LOG, DISCLOSURE_RECORDS
-from rekisteri.catalogue.vocabulary import Category, LawfulBasis, Purpose, Source
+from rekisteri.domain.vocabulary import Category, LawfulBasis, Purpose, Source
 
 _OWN = frozenset({Source.REGISTER_ITSELF})
 _ALL_PURPOSES = frozenset(Purpose)

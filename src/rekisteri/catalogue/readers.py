@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from rekisteri.catalogue.vocabulary import Category, Purpose, Role, Visibility
+from rekisteri.domain.vocabulary import Category, Purpose, Role, Visibility
 
 F, M = Visibility.FULL, Visibility.MASKED
 CS, BI, MK, DPO, PR = (

@@ -13,7 +13,8 @@ from rekisteri.catalogue.retention import (
     MARKETING_DATA,
     RECORDINGS,
 )
-from rekisteri.catalogue.vocabulary import (
+from rekisteri.domain import masking
+from rekisteri.domain.vocabulary import (
     FROM_THE_PERSON,
     Category,
     LawfulBasis,
@@ -23,7 +24,6 @@ from rekisteri.catalogue.vocabulary import (
     Source,
     Visibility,
 )
-from rekisteri.domain import masking
 
 C, P, B, S = Category, Purpose, LawfulBasis, Source
 REL = frozenset({P.CUSTOMER_RELATIONSHIP, P.SERVICE_DELIVERY})

@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 from rekisteri.catalogue.model import Anchor, Attribute, OnErasure, RetentionRule, TableSpec
-from rekisteri.catalogue.vocabulary import (
-    FROM_THE_PERSON,
-    Category,
-    LawfulBasis,
-    Purpose,
-    Source,
-)
+from rekisteri.domain.vocabulary import FROM_THE_PERSON, Category, LawfulBasis, Purpose, Source
 
 # A request is the controller's proof that it answered (GDPR Art. 5(2) accountability): it stays
 # when the person's other data is erased, and goes five years after it was received.

@@ -1,8 +1,9 @@
 """The ASML marketing-ban register: its rows and the Finnish normalisation used to match them.
 
 The normalisation is data (ordered regex rules) so the very same rules run in Python (here,
-for one value) and column-wise in polars (services/bans.py, for the whole register); a test
-holds the two together. The patterns use only syntax both regex engines read alike.
+for one value) and column-wise in polars (services/marketing/bans.py, for the whole
+register); a test holds the two together. The patterns use only syntax both regex engines
+read alike.
 """
 
 from __future__ import annotations

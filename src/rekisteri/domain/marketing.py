@@ -1,6 +1,6 @@
 """Who may be contacted, on which channel, for what: the direct-marketing rules (P5, P8, P13).
 
-`decide` is the rule book for one person. The audience query (services/audience.py)
+`decide` is the rule book for one person. The audience query (services/marketing/audience.py)
 states the same rules set-based in SQL, in the same order; a test holds the two together.
 
 Precedence: a person excluded for several reasons is counted once, under the first reason

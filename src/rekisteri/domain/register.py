@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from rekisteri.catalogue.vocabulary import Source
 from rekisteri.domain import identifiers, values
 from rekisteri.domain.errors import InvalidInput, RuleViolation
+from rekisteri.domain.vocabulary import Source
 
 
 class PersonKind(StrEnum):

@@ -76,7 +76,7 @@ class UnitOfWork:
     def note_change(
         self, person_ids: Iterable[int], categories: Iterable[Category], what: str
     ) -> None:
-        """A change of personal data (services/history.record_change notes it for you)."""
+        """A change of personal data (services/register/history.record_change notes it for you)."""
         self.reads.append(
             PersonalDataRead(tuple(person_ids), frozenset(categories), what, action="change")
         )

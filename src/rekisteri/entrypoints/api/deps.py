@@ -33,10 +33,10 @@ from starlette.concurrency import run_in_threadpool
 from rekisteri.catalogue import Category, Purpose, Visibility, catalogue
 from rekisteri.catalogue.readers import CATEGORY_WRITERS, ROLE_PURPOSES
 from rekisteri.domain.errors import Forbidden, NotFound
-from rekisteri.services import sessions
-from rekisteri.services.accounts import resolve_token
-from rekisteri.services.audit import record_denied
-from rekisteri.services.customer_view import resolve_person
+from rekisteri.services.access import sessions
+from rekisteri.services.access.accounts import resolve_token
+from rekisteri.services.access.audit import record_denied
+from rekisteri.services.register.person_view import resolve_person
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 
 bearer = HTTPBearer(auto_error=False)

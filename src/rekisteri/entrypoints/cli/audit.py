@@ -15,8 +15,8 @@ from rekisteri.entrypoints.cli.common import (
     register,
     register_errors,
 )
-from rekisteri.services import audit
-from rekisteri.services.customer_view import resolve_person
+from rekisteri.services.access import audit
+from rekisteri.services.register.person_view import resolve_person
 from rekisteri.services.unit_of_work import Actor
 
 app = typer.Typer(help="The audit trail of every read and change.", no_args_is_help=True)

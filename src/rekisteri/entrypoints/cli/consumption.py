@@ -12,8 +12,8 @@ from rekisteri.catalogue import Role
 from rekisteri.domain.consumption import HELSINKI
 from rekisteri.domain.errors import InvalidInput
 from rekisteri.entrypoints.cli.common import console, print_json, register, register_errors
-from rekisteri.services.consumption import Granularity, summary
-from rekisteri.services.customer_view import resolve_person
+from rekisteri.services.consumption.attribution import Granularity, summary
+from rekisteri.services.register.person_view import resolve_person
 from rekisteri.services.unit_of_work import Actor
 
 app = typer.Typer(help="Energy consumption of customers.", no_args_is_help=True)

@@ -29,9 +29,9 @@ from rekisteri.entrypoints.cli.common import (
     register,
     register_errors,
 )
-from rekisteri.services import customers
-from rekisteri.services.customer_view import customer_view, resolve_person
-from rekisteri.services.drafts import person_draft_from_json
+from rekisteri.services.register import customers
+from rekisteri.services.register.drafts import person_draft_from_json
+from rekisteri.services.register.person_view import customer_view, resolve_person
 from rekisteri.services.unit_of_work import Actor
 
 app = typer.Typer(help="Customers and prospects.", no_args_is_help=True)
@@ -205,7 +205,7 @@ def search_command(
     role: Role = typer.Option(Role.CUSTOMER_SERVICE, help=ROLE_HELP),
 ) -> None:
     """Find persons; 20 a page."""
-    from rekisteri.services.search import search
+    from rekisteri.services.register.search import search
 
     reg = register()
     with register_errors(), reg.reading(Actor("cli", role)) as uow:

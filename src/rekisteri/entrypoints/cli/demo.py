@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from rekisteri.entrypoints.cli.common import console, fail, is_terminal, register, settings
-from rekisteri.services.accounts import add_demo_users
+from rekisteri.services.access.accounts import add_demo_users
 from rekisteri.services.bootstrap import initialise
 from rekisteri.services.unit_of_work import Actor
 
@@ -30,7 +30,7 @@ def install(app: typer.Typer) -> None:
     ) -> None:
         """Fill the register with synthetic customers (valid HETUs, GSRNs, IBANs, consents,
         contracts, moves, invoices with some late payments, contact log)."""
-        from rekisteri.services.demo import generate  # Faker is slow to import; only here
+        from rekisteri.demo.customers import generate
 
         initialise(settings())
         reg = register()
@@ -72,7 +72,7 @@ def install(app: typer.Typer) -> None:
 
 def _readings(days: int, resolution: str, directory: Path | None, seed: int) -> None:
     """Readings written as Datahub files and imported through the import path."""
-    from rekisteri.services.demo_readings import demo_file_count, demo_readings
+    from rekisteri.demo.readings import demo_file_count, demo_readings
 
     if resolution not in ("PT1H", "PT15M"):
         fail("--resolution: must be PT1H or PT15M")

@@ -18,8 +18,8 @@ from rekisteri.adapters.private_files import open_private
 from rekisteri.catalogue import Category, Purpose
 from rekisteri.domain.transfers import RecipientKind, Safeguard
 from rekisteri.entrypoints.cli.common import console, print_json, register, register_errors
-from rekisteri.services import disclosure_sets, disclosures, recording_loans
-from rekisteri.services.customer_view import resolve_person
+from rekisteri.services.access import disclosure_sets, disclosures, recording_loans
+from rekisteri.services.register.person_view import resolve_person
 from rekisteri.services.unit_of_work import Actor, UnitOfWork
 
 recipients = typer.Typer(help="Recipients of personal data (P8, P10).", no_args_is_help=True)

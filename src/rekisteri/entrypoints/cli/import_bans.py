@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from rekisteri.entrypoints.cli.common import console, register, register_errors
-from rekisteri.services import bans
+from rekisteri.services.marketing import bans
 from rekisteri.services.unit_of_work import Actor
 
 

@@ -16,7 +16,7 @@ from rich.progress import (
 )
 
 from rekisteri.entrypoints.cli.common import console, is_terminal, register, register_errors
-from rekisteri.services.readings_import import datahub_paths, import_datahub_file
+from rekisteri.services.consumption.imports import datahub_paths, import_datahub_file
 from rekisteri.services.unit_of_work import Actor
 
 app = typer.Typer(help="Import files from outside sources.", no_args_is_help=True)

@@ -6,7 +6,7 @@ import typer
 
 from rekisteri.adapters.crypto import write_key_file
 from rekisteri.entrypoints.cli.common import console, fail, register, settings
-from rekisteri.services.keys import reencrypt_all
+from rekisteri.services.register.keys import reencrypt_all
 
 app = typer.Typer(help="Encryption keys of sensitive identifiers.", no_args_is_help=True)
 

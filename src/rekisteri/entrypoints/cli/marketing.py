@@ -19,9 +19,9 @@ from rekisteri.domain.errors import InvalidInput, NotFound
 from rekisteri.domain.marketing import EXPLANATIONS, AudiencePurpose, Exclusion
 from rekisteri.domain.segments import SegmentDefinition, parse_rule
 from rekisteri.entrypoints.cli.common import console, print_json, register, register_errors
-from rekisteri.services import audience as audiences
-from rekisteri.services import campaigns, ledger, preferences, segments
-from rekisteri.services.customer_view import resolve_person
+from rekisteri.services.marketing import audience as audiences
+from rekisteri.services.marketing import campaigns, ledger, preferences, segments
+from rekisteri.services.register.person_view import resolve_person
 from rekisteri.services.unit_of_work import Actor, UnitOfWork
 
 segment_app = typer.Typer(

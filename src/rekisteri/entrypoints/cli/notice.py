@@ -1,7 +1,7 @@
 """`rekisteri notice --lang fi|sv|en [--format text|markdown|html]`: the privacy statement (P17).
 
-The statement is built from the catalogue and the settings (services/notice.py); this module
-only lays it out. It needs no database.
+The statement is built from the catalogue and the settings
+(services/statement/notice.py); this module only lays it out. It needs no database.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import typer
 from rekisteri.catalogue import Lang, catalogue
 from rekisteri.entrypoints.cli.common import settings
 from rekisteri.entrypoints.web.formats import format_date
-from rekisteri.services.notice import Heading, Lines, Notice, Paragraph, build_notice
-from rekisteri.services.recipients import regular_recipients
+from rekisteri.services.statement.notice import Heading, Lines, Notice, Paragraph, build_notice
+from rekisteri.services.statement.recipients import regular_recipients
 
 WIDTH = 88
 

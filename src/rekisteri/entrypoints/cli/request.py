@@ -17,7 +17,7 @@ from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.register import Provenance
 from rekisteri.domain.requests import ChargeDecision, ReceivedHow, RequestKind, VerifiedHow
 from rekisteri.entrypoints.cli.common import console, print_json, register, register_errors
-from rekisteri.services.customer_view import resolve_person
+from rekisteri.services.register.person_view import resolve_person
 from rekisteri.services.rights import fulfilment, requests
 from rekisteri.services.unit_of_work import Actor
 

@@ -7,7 +7,7 @@ import typer
 from rekisteri.catalogue import Purpose, Role
 from rekisteri.catalogue.readers import ROLE_PURPOSES
 from rekisteri.entrypoints.cli.common import console, register, register_errors
-from rekisteri.services import accounts
+from rekisteri.services.access import accounts
 from rekisteri.services.unit_of_work import Actor
 
 app = typer.Typer(help="Staff and partner accounts (personal IDs, P7).", no_args_is_help=True)

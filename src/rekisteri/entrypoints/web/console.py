@@ -35,9 +35,11 @@ from rekisteri.entrypoints.web.chart import Bar, Move, consumption_svg
 from rekisteri.entrypoints.web.i18n import translations
 from rekisteri.entrypoints.web.staff import may_change, section, sees, staff_page
 from rekisteri.entrypoints.web.templating import page_language, render_page, url_in
-from rekisteri.services import consumption, ledger, preferences, search, segments
-from rekisteri.services.customer_view import customer_view, resolve_person
-from rekisteri.services.disclosures import disclosures_of
+from rekisteri.services.access.disclosures import disclosures_of
+from rekisteri.services.consumption import attribution
+from rekisteri.services.marketing import ledger, preferences, segments
+from rekisteri.services.register import search
+from rekisteri.services.register.person_view import customer_view, resolve_person
 from rekisteri.services.rights import requests
 from rekisteri.services.unit_of_work import RegisterApp, UnitOfWork
 
@@ -92,7 +94,7 @@ def _moves(uow: UnitOfWork, person_id: int, lang: Lang) -> list[Move]:
     words = {"in": _("moved in"), "out": _("moved out")}
     moves = []
     now = int(uow.now().timestamp())
-    for periods in consumption.attribution_periods(uow, person_id).values():
+    for periods in attribution.attribution_periods(uow, person_id).values():
         for p in periods:
             moves.append(Move(_local_day(p.start), words["in"]))
             if p.end <= now:  # an open contract has no end (its period runs to the far future)
@@ -107,7 +109,7 @@ def _local_day(epoch: int) -> dt.date:
 def _chart(uow: UnitOfWork, person_id: int, by: str, lang: Lang) -> dict[str, Any]:
     end = uow.now()
     start = end - (dt.timedelta(days=60) if by == "day" else dt.timedelta(days=730))
-    found = consumption.summary(uow, person_id, start, end, by="day" if by == "day" else "month")
+    found = attribution.summary(uow, person_id, start, end, by="day" if by == "day" else "month")
     bars = [Bar(t.period, t.wh / 1000) for t in found.totals]
     title = translations(lang).gettext("Electricity consumption, kWh")
     return {

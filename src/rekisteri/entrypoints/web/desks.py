@@ -34,12 +34,12 @@ from rekisteri.entrypoints.api.deps import Principal, RegisterDep, guard
 from rekisteri.entrypoints.web.i18n import translations
 from rekisteri.entrypoints.web.staff import staff_page
 from rekisteri.entrypoints.web.templating import page_language
-from rekisteri.services import audience as audiences
-from rekisteri.services import segments
-from rekisteri.services.audit import who_read
-from rekisteri.services.customer_view import resolve_person
-from rekisteri.services.disclosures import disclose, find_recipient, list_recipients
-from rekisteri.services.recording_loans import overdue_recording_loans
+from rekisteri.services.access.audit import who_read
+from rekisteri.services.access.disclosures import disclose, find_recipient, list_recipients
+from rekisteri.services.access.recording_loans import overdue_recording_loans
+from rekisteri.services.marketing import audience as audiences
+from rekisteri.services.marketing import segments
+from rekisteri.services.register.person_view import resolve_person
 from rekisteri.services.rights import requests, retention
 from rekisteri.services.unit_of_work import UnitOfWork
 

@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from rekisteri.domain.errors import Forbidden
 from rekisteri.entrypoints.api.deps import RegisterDep, public
-from rekisteri.services import sessions
+from rekisteri.services.access import sessions
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 
 router = APIRouter(tags=["login"])

@@ -13,8 +13,8 @@ from rekisteri.catalogue import Lang
 from rekisteri.entrypoints.api.deps import RegisterDep, public
 from rekisteri.entrypoints.web.i18n import negotiate
 from rekisteri.entrypoints.web.templating import page_language, render_page
-from rekisteri.services.notice import build_notice
-from rekisteri.services.recipients import regular_recipients
+from rekisteri.services.statement.notice import build_notice
+from rekisteri.services.statement.recipients import regular_recipients
 from rekisteri.services.unit_of_work import RegisterApp
 
 router = APIRouter(tags=["public pages"])

@@ -1,8 +1,9 @@
 """The preference centre's pages (P5), server-rendered in the person's language.
 
 These routes carry no staff token: the person is authenticated by the personal, signed,
-expiring link (services/links.py). LINK_AUTHENTICATED_PATHS declares, for the route-walk test,
-the purpose and the data categories each of them serves, as `guard(...)` does for staff routes.
+expiring link (services/marketing/links.py). LINK_AUTHENTICATED_PATHS declares, for the
+route-walk test, the purpose and the data categories each of them serves, as `guard(...)`
+does for staff routes.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from rekisteri.domain.wording import WORDING_VERSION, channel_label, purpose_lab
 from rekisteri.entrypoints.api.deps import RegisterDep, public
 from rekisteri.entrypoints.web.templating import render_page
 from rekisteri.entrypoints.web.texts import TEXTS
-from rekisteri.services import preferences
-from rekisteri.services.links import LinkKind, verify
+from rekisteri.services.marketing import preferences
+from rekisteri.services.marketing.links import LinkKind, verify
 from rekisteri.services.unit_of_work import Actor
 
 router = APIRouter(tags=["preference centre"], include_in_schema=True)

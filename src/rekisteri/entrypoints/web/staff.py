@@ -16,7 +16,7 @@ from rekisteri.catalogue.readers import CATEGORY_WRITERS, ROLE_PURPOSES
 from rekisteri.entrypoints.api.deps import Principal
 from rekisteri.entrypoints.web import formats
 from rekisteri.entrypoints.web.templating import page_language, render_page
-from rekisteri.services import sessions
+from rekisteri.services.access import sessions
 from rekisteri.services.unit_of_work import RegisterApp
 
 

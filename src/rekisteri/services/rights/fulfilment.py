@@ -13,8 +13,16 @@ from rekisteri.domain.consent import CaptureMethod
 from rekisteri.domain.errors import RuleViolation
 from rekisteri.domain.register import Provenance
 from rekisteri.domain.requests import ReceivedHow, RequestKind, RequestState, require_transition
-from rekisteri.services import customers
-from rekisteri.services.rights import erasure, notices, objection, package, portability, requests
+from rekisteri.services.register import customers
+from rekisteri.services.rights import (
+    deletion,
+    erasure,
+    objection,
+    package,
+    portability,
+    recipient_notices,
+    requests,
+)
 from rekisteri.services.rights.restriction import restrict
 from rekisteri.services.unit_of_work import UnitOfWork
 
@@ -64,7 +72,7 @@ def _rectification(
         prov,
         for_request=row.id,
     )
-    told = notices.plan(uow, row.id, row.person_id, changed) if changed else []
+    told = recipient_notices.plan(uow, row.id, row.person_id, changed) if changed else []
     f.outcome = {"changed": changed, "recipients_to_notify": told}
 
 
@@ -85,7 +93,7 @@ def _restriction(
 ) -> None:
     why = _details(row).get("reason") or f"request {row.reference}"
     done = restrict(uow, row.person_id, why, prov)
-    told = notices.plan(uow, row.id, row.person_id, ["person.restricted"])
+    told = recipient_notices.plan(uow, row.id, row.person_id, ["person.restricted"])
     f.outcome = {"restricted": True, "already": not done, "recipients_to_notify": told}
 
 
@@ -96,7 +104,7 @@ def _portability(uow: UnitOfWork, row: Any, _: Provenance, f: Fulfilment, __: La
 
 def _erasure(uow: UnitOfWork, row: Any, prov: Provenance, f: Fulfilment, lang: Lang | None) -> None:
     # The recipients are read before the erasure (their disclosure records may go with it).
-    told = notices.recipients_of(uow, row.person_id)
+    told = recipient_notices.recipients_of(uow, row.person_id)
     answer = erasure.erase_person(
         uow,
         row.person_id,
@@ -104,8 +112,10 @@ def _erasure(uow: UnitOfWork, row: Any, prov: Provenance, f: Fulfilment, lang: L
         reason=f"request {row.reference}",
         lang=lang or package.language_of(uow, row.person_id),
     )
-    if told and erasure.person_exists(uow, row.person_id):
-        notices.plan(uow, row.id, row.person_id, [e["attribute"] for e in answer.erased], told)
+    if told and deletion.person_exists(uow, row.person_id):
+        recipient_notices.plan(
+            uow, row.id, row.person_id, [e["attribute"] for e in answer.erased], told
+        )
     f.outcome = answer.as_dict() | {"recipients_to_notify": told}
 
 

@@ -18,7 +18,7 @@ from rekisteri.domain.consent import (
 )
 from rekisteri.domain.errors import InvalidInput, NotFound
 from rekisteri.domain.register import Provenance
-from rekisteri.services import ledger
+from rekisteri.services.marketing import ledger
 from rekisteri.services.unit_of_work import UnitOfWork
 
 OBJECTABLE = (

@@ -32,11 +32,13 @@ from rekisteri.catalogue import (
     label,
 )
 from rekisteri.domain.errors import NotFound
-from rekisteri.services import consumption, disclosures, segments
-from rekisteri.services.history import changes_of
-from rekisteri.services.presenting import attribute_value
+from rekisteri.services.access import disclosures
+from rekisteri.services.consumption import attribution
+from rekisteri.services.marketing import segments
+from rekisteri.services.register.history import changes_of
+from rekisteri.services.register.presenting import attribute_value
+from rekisteri.services.register.subjects import belongs_to, personal_tables, table_of
 from rekisteri.services.rights import words
-from rekisteri.services.rights.subjects import belongs_to, personal_tables, table_of
 from rekisteri.services.unit_of_work import UnitOfWork
 
 
@@ -51,7 +53,7 @@ class Section:
 
 # The readings frame every provider returns: gsrn, ts (interval start, UTC epoch seconds),
 # wh (null: the meter sent no value) and quality (Datahub's word).
-READING_SCHEMA = pl.Schema(consumption.READING_SCHEMA)
+READING_SCHEMA = pl.Schema(attribution.READING_SCHEMA)
 MONTH_ZONE = "Europe/Helsinki"  # the months of the chart are the person's calendar months
 
 
@@ -99,8 +101,8 @@ READINGS_PROVIDERS: list[ReadingsProvider] = []
 CLAIMED_TABLES: set[str] = {"attribute_change", "disclosure", "reading_block", "reading_correction"}
 
 
-# Only the readings of the periods the person held the contract (services.consumption).
-READINGS_PROVIDERS.append(consumption.reading_frame_of)
+# Only the readings of the periods the person held the contract (services.consumption.attribution).
+READINGS_PROVIDERS.append(attribution.reading_frame_of)
 
 
 def readings_of(uow: UnitOfWork, person_id: int) -> pl.DataFrame:

@@ -19,11 +19,11 @@ import polars as pl
 from sqlalchemy import select
 
 from rekisteri.catalogue import Visibility
-from rekisteri.catalogue.vocabulary import FROM_THE_PERSON as FROM_THE_PERSON_SOURCES
 from rekisteri.domain.errors import NotFound
-from rekisteri.services.presenting import attribute_value
+from rekisteri.domain.vocabulary import FROM_THE_PERSON as FROM_THE_PERSON_SOURCES
+from rekisteri.services.register.presenting import attribute_value
+from rekisteri.services.register.subjects import belongs_to, personal_tables, table_of
 from rekisteri.services.rights import package
-from rekisteri.services.rights.subjects import belongs_to, personal_tables, table_of
 from rekisteri.services.unit_of_work import UnitOfWork
 
 FROM_PERSON = frozenset(s.value for s in FROM_THE_PERSON_SOURCES)

@@ -10,7 +10,7 @@ from rekisteri.catalogue import Purpose
 from rekisteri.domain import values
 from rekisteri.domain.errors import NotFound, RuleViolation
 from rekisteri.domain.register import Provenance
-from rekisteri.services.history import record_change
+from rekisteri.services.register.history import record_change
 from rekisteri.services.unit_of_work import UnitOfWork
 
 # Storage needs no purpose; legal obligations and the collection of claims (an open invoice) are

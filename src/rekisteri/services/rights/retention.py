@@ -41,28 +41,29 @@ from sqlalchemy.orm import aliased
 
 from rekisteri.adapters.schema.base import UtcDateTime
 from rekisteri.adapters.schema.register import consent_event, contract, invoice, person
-from rekisteri.adapters.schema.rights import retention_run, rights_request
+from rekisteri.adapters.schema.rights import retention_run
 from rekisteri.catalogue import Anchor, Attribute, OnErasure, RetentionRule
 from rekisteri.domain.requests import add_months
-from rekisteri.services import reading_retention, recording_loans
+from rekisteri.services.access import recording_loans
+from rekisteri.services.consumption import retention as reading_retention
+from rekisteri.services.register.subjects import only_theirs, personal_tables
 from rekisteri.services.rights import periods
-from rekisteri.services.rights.erasure import (
+from rekisteri.services.rights.deletion import (
+    CHUNK,
     FILE_COLUMNS,
     OPEN_INVOICE,
-    SEPARATELY_HANDLED,
     STAMPS,
     erase_rows,
+    purge,
     suppress_contact_points,
+    tables_children_first,
 )
-from rekisteri.services.rights.erasure import tables_children_first as _ordered
-from rekisteri.services.rights.subjects import only_theirs, personal_tables, table_of
 from rekisteri.services.unit_of_work import UnitOfWork
 
 # Issue 6 registers a function deleting readings older than the cutoff (returns rows affected;
 # counts only when dry_run); issue 5 one listing research loans past their return date.
 ReadingsRetention = Callable[[UnitOfWork, dt.date, bool], int]
 READINGS_RETENTION: list[ReadingsRetention] = []
-CHUNK = 5000  # ids per statement (SQLite allows 32766 parameters)
 OverdueLoans = Callable[[UnitOfWork], list[Any]]
 OVERDUE_RECORDING_LOANS: list[OverdueLoans] = []
 READINGS_RETENTION.append(reading_retention.purge_before)
@@ -167,57 +168,6 @@ def _count(uow: UnitOfWork, t: Table, cond: Any) -> int:
     return int(uow.execute(select(func.count()).select_from(t).where(cond)).scalar_one())
 
 
-def purge(uow: UnitOfWork, persons: Select[Any] | list[int], dry_run: bool) -> int:
-    """Remove the persons whole, children first. Requests stay as the record that they were
-    answered, unlinked from the person (their own period removes them later).
-
-    The persons are fixed first (their selection reads rows the purge removes), then purged in
-    chunks of set-based statements."""
-    if isinstance(persons, list):
-        ids = persons
-    elif dry_run:
-        return int(uow.execute(select(func.count()).select_from(persons.subquery())).scalar_one())
-    else:
-        ids = [int(i) for i in uow.execute(persons).scalars()]
-    if not dry_run:
-        for i in range(0, len(ids), CHUNK):
-            _purge_chunk(uow, ids[i : i + CHUNK])
-    return len(ids)
-
-
-def _purge_chunk(uow: UnitOfWork, chunk: list[int]) -> None:
-    reading_retention.erase_periods_of(uow, chunk)
-    specs = {s.name: s for s in personal_tables(uow.catalogue) if s.name not in SEPARATELY_HANDLED}
-    # Rows reached through contracts (sites, metering points, devices) are found before the
-    # contracts go; a site someone else also lived at stays.
-    reached: dict[str, list[int]] = {}
-    for name, spec in specs.items():
-        assert spec.subject is not None
-        t = table_of(name)
-        # (tables keyed otherwise than by id are found live: nothing on their path goes first)
-        if len(spec.subject) > 1 and "rights_request.id" not in spec.subject and "id" in t.c:
-            reached[name] = list(
-                uow.execute(select(t.c.id).where(only_theirs(spec, chunk))).scalars()
-            )
-    for t in _ordered(uow):
-        spec = specs[t.name]
-        assert spec.subject is not None
-        if t is rights_request or "rights_request.id" in spec.subject:
-            continue
-        attrs = list(uow.catalogue.for_table(t.name))
-        if t.name in reached:
-            rows = reached[t.name]
-            for i in range(0, len(rows), CHUNK):
-                erase_rows(uow, t, t.c.id.in_(rows[i : i + CHUNK]), attrs)
-        else:
-            erase_rows(uow, t, only_theirs(spec, chunk), attrs)
-    uow.execute(
-        update(rights_request)
-        .where(rights_request.c.person_id.in_(chunk))
-        .values(person_id=None, details=None)
-    )
-
-
 def _anchor_column(t: Table, attr: Attribute) -> Any:
     for c in attr.columns:
         if isinstance(t.c[c].type, Date | DateTime | UtcDateTime):
@@ -236,7 +186,7 @@ def _after_relationship(uow: UnitOfWork, result: RunResult) -> None:
     for rule in rules.values():
         cutoff = add_months(result.today, -periods.months(rule, uow.settings))
         who = _ended_before(cutoff)
-        for t in _ordered(uow):
+        for t in tables_children_first(uow):
             attrs = [a for a in uow.catalogue.for_table(t.name) if a.retention == rule]
             if not attrs:
                 continue
@@ -275,7 +225,7 @@ def _after_relationship(uow: UnitOfWork, result: RunResult) -> None:
 
 
 def _recorded(uow: UnitOfWork, result: RunResult) -> None:
-    for t in _ordered(uow):
+    for t in tables_children_first(uow):
         for attr in uow.catalogue.for_table(t.name):
             rule = attr.retention
             if rule.anchor is not Anchor.RECORDED:

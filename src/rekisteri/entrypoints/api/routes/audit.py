@@ -9,8 +9,8 @@ from starlette.concurrency import run_in_threadpool
 
 from rekisteri.catalogue import Category, Purpose
 from rekisteri.entrypoints.api.deps import Principal, RegisterDep, guard
-from rekisteri.services import audit
-from rekisteri.services.customer_view import resolve_person
+from rekisteri.services.access import audit
+from rekisteri.services.register.person_view import resolve_person
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 ReadAccessLog = Annotated[Principal, Depends(guard(Purpose.LEGAL_OBLIGATION, Category.ACCESS_LOG))]

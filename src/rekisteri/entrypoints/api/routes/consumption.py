@@ -14,8 +14,8 @@ from fastapi.encoders import jsonable_encoder
 from rekisteri.catalogue import Category, Purpose
 from rekisteri.domain.consumption import HELSINKI
 from rekisteri.entrypoints.api.deps import Principal, RegisterDep, guard
-from rekisteri.services.consumption import reading_frame_of, summary
-from rekisteri.services.customer_view import resolve_person
+from rekisteri.services.consumption.attribution import reading_frame_of, summary
+from rekisteri.services.register.person_view import resolve_person
 
 router = APIRouter(prefix="/api/v1", tags=["consumption"])
 ReadConsumption = Annotated[

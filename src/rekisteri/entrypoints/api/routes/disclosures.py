@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends
 
 from rekisteri.catalogue import Category, Purpose
 from rekisteri.entrypoints.api.deps import Principal, RegisterDep, guard
-from rekisteri.services import disclosures, recording_loans
-from rekisteri.services.customer_view import resolve_person
+from rekisteri.services.access import disclosures, recording_loans
+from rekisteri.services.register.person_view import resolve_person
 
 router = APIRouter(prefix="/api/v1", tags=["disclosures"])
 ReadDisclosures = Annotated[

@@ -19,8 +19,8 @@ from rekisteri.domain.preferences import is_on
 from rekisteri.domain.register import Provenance
 from rekisteri.entrypoints.api.deps import Principal, RegisterDep, guard
 from rekisteri.entrypoints.api.schemas import Strict
-from rekisteri.services import ledger
-from rekisteri.services.customer_view import resolve_person
+from rekisteri.services.marketing import ledger
+from rekisteri.services.register.person_view import resolve_person
 
 router = APIRouter(prefix="/api/v1", tags=["direct marketing"])
 REL = Purpose.CUSTOMER_RELATIONSHIP

@@ -33,9 +33,9 @@ from rekisteri.entrypoints.api.schemas import (
     RectificationIn,
     SiteIn,
 )
-from rekisteri.services import customers, search, updates
-from rekisteri.services.customer_view import customer_view, resolve_person
-from rekisteri.services.presenting import attribute_value
+from rekisteri.services.register import customers, search, updates
+from rekisteri.services.register.person_view import customer_view, resolve_person
+from rekisteri.services.register.presenting import attribute_value
 from rekisteri.services.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/api/v1", tags=["register"])

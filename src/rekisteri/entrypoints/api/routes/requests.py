@@ -14,8 +14,8 @@ from rekisteri.catalogue import Category, Lang, Purpose
 from rekisteri.domain.register import Provenance
 from rekisteri.domain.requests import ChargeDecision, ReceivedHow, RequestKind, VerifiedHow
 from rekisteri.entrypoints.api.deps import Principal, RegisterDep, guard
-from rekisteri.services.customer_view import resolve_person
-from rekisteri.services.rights import fulfilment, notices, requests, retention
+from rekisteri.services.register.person_view import resolve_person
+from rekisteri.services.rights import fulfilment, recipient_notices, requests, retention
 
 router = APIRouter(prefix="/api/v1", tags=["rights"])
 RR = Category.RIGHTS_REQUEST
@@ -178,7 +178,7 @@ def close_request(reference: str, reg: RegisterDep, who: DpoWrites) -> dict[str,
 def pending_notifications(reg: RegisterDep, who: DpoReads) -> list[dict[str, Any]]:
     """Art. 19: recipients still to be told of a rectification, erasure or restriction."""
     with reg.reading(who.actor) as uow:
-        return notices.pending(uow)
+        return recipient_notices.pending(uow)
 
 
 @router.post("/recipient-notifications/{notification_id}")
@@ -186,7 +186,7 @@ def record_notice(
     notification_id: int, body: NoticeIn, reg: RegisterDep, who: DpoWrites
 ) -> dict[str, Any]:
     with reg.unit_of_work(who.actor) as uow:
-        notices.record_notice(
+        recipient_notices.record_notice(
             uow,
             notification_id,
             notified_on=body.notified_on,

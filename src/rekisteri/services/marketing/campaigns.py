@@ -7,7 +7,7 @@ from sqlalchemy import insert, literal, select
 from rekisteri.adapters.schema.marketing import campaign, marketing_contact
 from rekisteri.adapters.schema.marketing import segment as segment_table
 from rekisteri.domain import values
-from rekisteri.services.audience import Audience
+from rekisteri.services.marketing.audience import Audience
 
 
 def record(uow_audience: Audience, name: str) -> int:

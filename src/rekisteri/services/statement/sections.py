@@ -17,11 +17,11 @@ from rekisteri.catalogue import (
 )
 from rekisteri.catalogue.cookies import Cookie
 from rekisteri.catalogue.model import Attribute, OnErasure, RetentionRule
-from rekisteri.catalogue.vocabulary import label
 from rekisteri.config import Settings
-from rekisteri.services.notice_model import Block, Heading, Item, Items, Lines, Paragraph
-from rekisteri.services.notice_texts import text
-from rekisteri.services.recipients import Recipient
+from rekisteri.domain.vocabulary import label
+from rekisteri.services.statement.model import Block, Heading, Item, Items, Lines, Paragraph
+from rekisteri.services.statement.recipients import Recipient
+from rekisteri.services.statement.texts import text
 
 
 def _cap(s: str) -> str:

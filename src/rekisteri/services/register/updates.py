@@ -19,7 +19,7 @@ from rekisteri.domain.register import (
     Provenance,
     UsageTiming,
 )
-from rekisteri.services.history import record_change
+from rekisteri.services.register.history import record_change
 from rekisteri.services.unit_of_work import UnitOfWork
 
 IBAN = "billing_account.iban"

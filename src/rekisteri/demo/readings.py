@@ -21,7 +21,7 @@ from sqlalchemy import select
 from rekisteri.adapters.datahub import write_datahub_file
 from rekisteri.adapters.schema.register import metering_point, site
 from rekisteri.domain.consumption import HELSINKI, RESOLUTIONS, local_midnight
-from rekisteri.services.readings_import import FileImport, import_datahub_file
+from rekisteri.services.consumption.imports import FileImport, import_datahub_file
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 
 POINTS_PER_FILE = 250

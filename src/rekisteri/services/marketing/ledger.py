@@ -38,7 +38,7 @@ from rekisteri.domain.consent import (
 )
 from rekisteri.domain.errors import NotFound
 from rekisteri.domain.register import Provenance
-from rekisteri.services import ledger_state
+from rekisteri.services.marketing import ledger_state
 from rekisteri.services.unit_of_work import UnitOfWork
 
 ce = consent_event

@@ -4,7 +4,7 @@
 without a safeguard, or one whose agreement does not cover the purpose, and otherwise records
 the recipient, legal basis, categories, persons, time, actor and reason, and audits the read,
 all in the caller's transaction (so a failed hand-over leaves no record, and no record means no
-hand-over). The ready-made disclosures are in services/disclosure_sets.py.
+hand-over). The ready-made disclosures are in services/access/disclosure_sets.py.
 """
 
 from __future__ import annotations

@@ -38,8 +38,8 @@ from rekisteri.domain.register import (
     SiteDraft,
     require_prospect_permission,
 )
-from rekisteri.services import ledger
-from rekisteri.services.history import record_change
+from rekisteri.services.marketing import ledger
+from rekisteri.services.register.history import record_change
 from rekisteri.services.rights.restriction import ensure_processing_allowed
 from rekisteri.services.unit_of_work import UnitOfWork
 

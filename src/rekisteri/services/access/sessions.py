@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 from rekisteri.adapters.schema.access import staff_session, staff_user
 from rekisteri.catalogue import Role
 from rekisteri.domain.errors import Forbidden
-from rekisteri.services.accounts import authenticate
+from rekisteri.services.access.accounts import authenticate
 from rekisteri.services.unit_of_work import Actor, RegisterApp, UnitOfWork
 
 COOKIE = "rekisteri_session"

@@ -14,7 +14,7 @@ from rekisteri.adapters.schema.rights import recipient_notification, rights_requ
 from rekisteri.catalogue import Category
 from rekisteri.domain import values
 from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
-from rekisteri.services import disclosures
+from rekisteri.services.access import disclosures
 from rekisteri.services.unit_of_work import UnitOfWork
 
 # (uow, person_id) -> names of the recipients the person's data was disclosed to.

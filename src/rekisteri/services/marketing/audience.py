@@ -76,8 +76,8 @@ from rekisteri.domain.marketing import (
 )
 from rekisteri.domain.register import PersonKind
 from rekisteri.domain.segments import SegmentDefinition
-from rekisteri.services import reach, segments
-from rekisteri.services.ledger import state_expression
+from rekisteri.services.marketing import reach, segments
+from rekisteri.services.marketing.ledger import state_expression
 from rekisteri.services.unit_of_work import UnitOfWork
 
 # A renewal offer goes out this many days before a fixed-term contract ends.

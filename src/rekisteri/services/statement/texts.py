@@ -3,15 +3,15 @@
 Everything that varies with the register (categories, purposes, sources, retention, readers,
 recipients, cookies, the controller's details) comes from the catalogue and the settings; these
 are the sentences around them, written after seeds 002 and 004. Placeholders are str.format
-fields filled by services/notice.py. Sections 1-6 are here; 7-9 in notice_sharing.py, rights
-and cookies in notice_rights.py.
+fields filled by services/statement/notice.py. Sections 1-6 are here; 7-9 in sharing_texts.py,
+rights and cookies in rights_texts.py.
 """
 
 from __future__ import annotations
 
-from rekisteri.catalogue.vocabulary import Lang
-from rekisteri.services.notice_rights import RIGHTS_TEXTS
-from rekisteri.services.notice_sharing import SHARING_TEXTS
+from rekisteri.domain.vocabulary import Lang
+from rekisteri.services.statement.rights_texts import RIGHTS_TEXTS
+from rekisteri.services.statement.sharing_texts import SHARING_TEXTS
 
 Words = tuple[str, str, str]  # fi, sv, en
 

@@ -25,7 +25,7 @@ from rekisteri.catalogue import Category, LawfulBasis, Purpose
 from rekisteri.domain import values
 from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
 from rekisteri.domain.transfers import DisclosureKind, RecipientKind
-from rekisteri.services.disclosures import Disclosed, Recipient, disclose
+from rekisteri.services.access.disclosures import Disclosed, Recipient, disclose
 from rekisteri.services.unit_of_work import UnitOfWork
 
 CLOSED_HOW = ("returned", "destroyed")

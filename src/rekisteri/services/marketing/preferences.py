@@ -29,8 +29,8 @@ from rekisteri.domain.errors import InvalidInput, NotFound
 from rekisteri.domain.preferences import EVENT_OF, PAGE_KEYS, Change, change_for, is_on
 from rekisteri.domain.register import Provenance
 from rekisteri.domain.wording import WORDING_VERSION, confirmation_mail, consent_wording
-from rekisteri.services import ledger
-from rekisteri.services.links import LinkKind, LinkPayload, sign, verify
+from rekisteri.services.marketing import ledger
+from rekisteri.services.marketing.links import LinkKind, LinkPayload, sign, verify
 from rekisteri.services.unit_of_work import UnitOfWork
 
 

@@ -27,9 +27,9 @@ from rekisteri.domain import values
 from rekisteri.domain.consent import ConsentPurpose
 from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.transfers import DisclosureKind, RecipientKind
-from rekisteri.services.customer_view import display_name, resolve_person
-from rekisteri.services.disclosures import Disclosed, Recipient, disclose
-from rekisteri.services.presenting import attribute_value
+from rekisteri.services.access.disclosures import Disclosed, Recipient, disclose
+from rekisteri.services.register.person_view import display_name, resolve_person
+from rekisteri.services.register.presenting import attribute_value
 from rekisteri.services.unit_of_work import UnitOfWork
 
 HETU = "person.personal_identity_code"

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from rekisteri.catalogue import Catalogue, Lang
 from rekisteri.catalogue.cookies import DECLARED_COOKIES, Cookie
 from rekisteri.config import Settings
-from rekisteri.services.notice_model import (
+from rekisteri.services.statement.model import (
     Block,
     Heading,
     Item,
@@ -24,9 +24,9 @@ from rekisteri.services.notice_model import (
     Paragraph,
     Section,
 )
-from rekisteri.services.notice_sections import SectionWriter, join_words
-from rekisteri.services.notice_texts import text
-from rekisteri.services.recipients import Recipient, regular_recipients
+from rekisteri.services.statement.recipients import Recipient, regular_recipients
+from rekisteri.services.statement.sections import SectionWriter, join_words
+from rekisteri.services.statement.texts import text
 
 __all__ = [
     "SECTION_KEYS",

@@ -34,9 +34,9 @@ from rekisteri.adapters.schema.register import (
     person,
     site,
 )
+from rekisteri.demo import values as dv
 from rekisteri.domain.identifiers import make_invoice_reference
-from rekisteri.services import demo_values as dv
-from rekisteri.services import ledger_state
+from rekisteri.services.marketing import ledger_state
 from rekisteri.services.unit_of_work import RegisterApp
 
 CHUNK = 5000

@@ -19,7 +19,7 @@ from rekisteri.adapters.reading_store import (
 from rekisteri.adapters.schema.consumption import reading_block, reading_correction
 from rekisteri.adapters.schema.register import contract, metering_point
 from rekisteri.domain.consumption import Period, contract_period, local_midnight, merge_periods
-from rekisteri.services.consumption import FAR
+from rekisteri.services.consumption.attribution import FAR
 from rekisteri.services.unit_of_work import UnitOfWork
 
 

@@ -24,8 +24,8 @@ from rekisteri.adapters.schema.register import (
 )
 from rekisteri.catalogue import Category, Role, Visibility
 from rekisteri.domain.errors import NotFound
-from rekisteri.services.history import changes_of, latest_sources
-from rekisteri.services.presenting import present
+from rekisteri.services.register.history import changes_of, latest_sources
+from rekisteri.services.register.presenting import present
 from rekisteri.services.unit_of_work import UnitOfWork
 
 

@@ -1,0 +1,1 @@
+"""A synthetic register for trying Rekisteri out, written through the same doors as real data."""

@@ -1,0 +1,1 @@
+"""Meter readings: import from Datahub, attribution to contract periods, retention."""

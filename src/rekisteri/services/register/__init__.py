@@ -1,0 +1,1 @@
+"""Who the register knows: persons, their attributes, history, search, keys."""
