@@ -22,16 +22,18 @@ demo: setup
 	@# Plain http on this machine only: the session cookie cannot be Secure here.
 	@REKISTERI_SESSION_COOKIE_SECURE=false $(BIN)/rekisteri serve --host $(HOST) --port $(PORT)
 
-## Set up and run every check: lint, types, the whole suite on SQLite and PostgreSQL
+## Set up and run every check: lint, types, the layer rules, the whole suite on SQLite and PostgreSQL
 test: setup-dev
 	@scripts/system-deps.sh
 	@$(BIN)/ruff check src tests bench
 	@$(BIN)/ruff format --check src tests bench
 	@$(BIN)/mypy
+	@$(BIN)/lint-imports --no-cache
 	@$(BIN)/pytest -q
 
 lint: setup-dev
 	@$(BIN)/ruff check src tests bench && $(BIN)/ruff format --check src tests bench
+	@$(BIN)/lint-imports --no-cache
 
 typecheck: setup-dev
 	@$(BIN)/mypy

@@ -183,7 +183,7 @@ def main() -> None:
         t_jc, n_read = timed(json_csv)
         p = package.build(uow, pid)
         t_build, _ = timed(lambda: package.build(uow, pid))
-        plain = access.as_dict(p)
+        plain = p.as_dict()
         t_dump, _ = timed(lambda: json.dumps(plain, default=str))
         frame = p.readings.clone()
         t_csv_limit, _ = timed(lambda: frame.write_csv())

@@ -15,6 +15,7 @@ from rekisteri.adapters.reports import access
 from rekisteri.adapters.schema.register import person
 from rekisteri.catalogue import Attribute, Category, LawfulBasis, Purpose, Source
 from rekisteri.catalogue.retention import CUSTOMER_DATA
+from rekisteri.domain.access_package import MonthlyTotal
 from rekisteri.domain.register import ContractDraft, ContractKind, Language, Provenance
 from rekisteri.services.register import customers
 from rekisteri.services.rights import erasure, package
@@ -118,8 +119,8 @@ def test_report_in_the_persons_language_with_a_consumption_chart(
         out = io.StringIO()
         n = access.write_readings_csv(p.readings, out)
     assert p.monthly == [
-        package.MonthlyTotal("2025-01", 2.126),
-        package.MonthlyTotal("2025-02", 640.0),
+        MonthlyTotal("2025-01", 2.126),
+        MonthlyTotal("2025-02", 640.0),
     ]
     html = access.to_html(p)
     assert "Your data: right of access" in html and html.count("<rect") == 2

@@ -12,8 +12,8 @@ from rekisteri.catalogue import Purpose
 from rekisteri.domain.errors import RuleViolation
 from rekisteri.domain.register import ContactKind, ContactPointDraft, Provenance
 from rekisteri.services.register import customers
+from rekisteri.services.register.processing import ensure_processing_allowed
 from rekisteri.services.rights import fulfilment, recipient_notices, requests
-from rekisteri.services.rights.restriction import ensure_processing_allowed
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.clock import FakeClock
 from tests.support.people import make_customer

@@ -14,7 +14,13 @@ from enum import IntEnum
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+import polars as pl
+
 HELSINKI = ZoneInfo("Europe/Helsinki")
+
+# The readings frame every provider returns: gsrn, ts (interval start, UTC epoch seconds),
+# wh (null: the meter sent no value) and quality (Datahub's word).
+READING_SCHEMA = pl.Schema({"gsrn": pl.Utf8, "ts": pl.Int64, "wh": pl.Int64, "quality": pl.Utf8})
 
 # The header of Datahub's customer-portal CSV export, in its own words.
 DATAHUB_HEADER = (

@@ -21,8 +21,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from rekisteri.adapters.private_files import open_private, private_directory, write_private
-from rekisteri.services.rights import words
-from rekisteri.services.rights.package import AccessPackage, MonthlyTotal, readings_table
+from rekisteri.domain import rights_words
+from rekisteri.domain.access_package import AccessPackage, MonthlyTotal, readings_table
 
 _env = Environment(
     loader=PackageLoader("rekisteri.adapters.reports", "templates"),
@@ -32,24 +32,8 @@ _env = Environment(
 )
 
 
-def as_dict(package: AccessPackage) -> dict[str, Any]:
-    return {
-        "person_id": package.person_id,
-        "customer_number": package.customer_number,
-        "name": package.name,
-        "language": package.lang.value,
-        "generated_at": package.generated_at,
-        "sections": {
-            s.key: {"title": s.title, "category": s.category, "rows": s.rows}
-            for s in package.sections
-        },
-        "consumption_monthly_kwh": [{"month": m.month, "kwh": m.kwh} for m in package.monthly],
-        "information": package.information,
-    }
-
-
 def to_json(package: AccessPackage) -> bytes:
-    return json.dumps(as_dict(package), ensure_ascii=False, indent=1, default=_plain).encode()
+    return json.dumps(package.as_dict(), ensure_ascii=False, indent=1, default=_plain).encode()
 
 
 def _plain(value: Any) -> Any:
@@ -74,13 +58,13 @@ def write_readings_csv(readings: pl.DataFrame, out: io.TextIOBase | Any) -> int:
 def consumption_chart(monthly: list[MonthlyTotal], lang: str) -> Markup:
     """An inline SVG bar chart of monthly kWh (no scripts, so it prints the same in the PDF)."""
     if not monthly:
-        return Markup('<p class="empty">{}</p>').format(words.word("no_readings", lang))
+        return Markup('<p class="empty">{}</p>').format(rights_words.word("no_readings", lang))
     width, height, pad = 720, 220, 30
     top = max(m.kwh for m in monthly) or 1.0
     bar = (width - 2 * pad) / len(monthly)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'role="img" aria-label="{words.word("kwh_per_month", lang)}">'
+        f'role="img" aria-label="{rights_words.word("kwh_per_month", lang)}">'
     ]
     for i, m in enumerate(monthly):
         h = (height - 2 * pad) * m.kwh / top
@@ -113,7 +97,7 @@ def to_html(package: AccessPackage) -> str:
     return template.render(
         p=package,
         lang=lang,
-        w=lambda key: words.word(key, lang),
+        w=lambda key: rights_words.word(key, lang),
         cell=_cell,
         chart=consumption_chart(package.monthly, lang),
     )

@@ -13,7 +13,7 @@ from rich.console import Console
 
 from rekisteri.config import Settings, get_settings
 from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
-from rekisteri.services.bootstrap import open_register
+from rekisteri.services.bootstrap import KeyringError, open_register
 from rekisteri.services.unit_of_work import RegisterApp
 
 console = Console()
@@ -42,11 +42,9 @@ def settings() -> Settings:
 
 
 def register() -> RegisterApp:
-    from rekisteri.adapters.crypto import KeyError_
-
     try:
         reg = open_register(settings())
-    except KeyError_ as exc:
+    except KeyringError as exc:
         fail(str(exc), EXIT_FAILURE)
     reg.via = command_name()
     return reg

@@ -3,21 +3,19 @@ loans list|close: where personal data goes, and the record of it (P8, P9, P10)."
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import typer
 from rich.table import Table
 
-from rekisteri.adapters.private_files import open_private
 from rekisteri.catalogue import Category, Purpose
 from rekisteri.domain.transfers import RecipientKind, Safeguard
 from rekisteri.entrypoints.cli.common import console, print_json, register, register_errors
+from rekisteri.services import exports
 from rekisteri.services.access import disclosure_sets, disclosures, recording_loans
 from rekisteri.services.register.person_view import resolve_person
 from rekisteri.services.unit_of_work import Actor, UnitOfWork
@@ -37,17 +35,8 @@ def _unit(purpose: Purpose) -> Iterator[UnitOfWork]:
         yield uow
 
 
-def _private_file(path: Path) -> IO[str]:
-    """The hand-over file holds personal data: readable by its owner only (an existing file
-    is narrowed too)."""
-    return open_private(path)
-
-
 def _write_table(path: Path, hand: disclosure_sets.Handover) -> None:
-    with _private_file(path) as fh:
-        writer = csv.writer(fh, delimiter=";")
-        writer.writerow(hand.header)
-        writer.writerows(hand.rows)
+    exports.write_table(path, hand.header, [hand.rows], delimiter=";")
 
 
 def _done(hand: disclosure_sets.Handover, out: Path) -> None:
@@ -172,8 +161,7 @@ def authority(
             categories=category,
             output_name=out.name,
         )
-        with _private_file(out) as fh:
-            json.dump(hand.document, fh, ensure_ascii=False, indent=2, default=str)
+        exports.write_json(out, hand.document)
     _done(hand, out)
 
 
@@ -195,10 +183,9 @@ def recordings(
             due_on=due.date(),
             output_name=out.name,
         )
-        with _private_file(out) as fh:
-            writer = csv.writer(fh, delimiter=";")
-            writer.writerow(("tallenne", "tiedosto", "tallennettu", "kesto_s"))
-            writer.writerows(loan.manifest)
+        exports.write_table(
+            out, ("tallenne", "tiedosto", "tallennettu", "kesto_s"), [loan.manifest], delimiter=";"
+        )
     console.print(
         f"loan {loan.loan_id} (disclosure {loan.disclosed.disclosure_id}): "
         f"{len(loan.manifest)} recordings, return or destroy by {due.date()}; manifest {out}",

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich.table import Table
 
-from rekisteri.adapters.private_files import open_private
 from rekisteri.domain import values
 from rekisteri.domain.consent import Channel
 from rekisteri.domain.errors import InvalidInput, NotFound
 from rekisteri.domain.marketing import EXPLANATIONS, AudiencePurpose, Exclusion
 from rekisteri.domain.segments import SegmentDefinition, parse_rule
 from rekisteri.entrypoints.cli.common import console, print_json, register, register_errors
+from rekisteri.services import exports
 from rekisteri.services.marketing import audience as audiences
 from rekisteri.services.marketing import campaigns, ledger, preferences, segments
 from rekisteri.services.register.person_view import resolve_person
@@ -53,22 +51,7 @@ def _spec(
 
 
 def _write(out: Path, columns: list[str], rows: Iterator[dict[str, Any]]) -> int:
-    """Write atomically: a half-written mailing list must never be used."""
-    return _write_batches(out, columns, ([[row.get(c) for c in columns]] for row in rows))
-
-
-def _write_batches(out: Path, columns: list[str], batches: Iterable[Sequence[Any]]) -> int:
-    """Write batches of rows atomically (csv.writerows: the rows are written in C)."""
-    tmp = out.with_name(f".{out.name}.tmp")
-    count = 0
-    with open_private(tmp) as fh:  # names and addresses: the owner's eyes only
-        writer = csv.writer(fh)
-        writer.writerow(columns)
-        for batch in batches:
-            writer.writerows(batch)
-            count += len(batch)
-    os.replace(tmp, out)
-    return count
+    return exports.write_table(out, columns, ([[row.get(c) for c in columns]] for row in rows))
 
 
 def _print_counts(counts: dict[str, int]) -> None:
@@ -123,7 +106,7 @@ def install(app: typer.Typer) -> None:
                     counts = built.counts()
                     columns = ["id", "customer_number", "name", *ADDRESS_COLUMNS[spec.channel]]
                     columns.append("language")
-                    _write_batches(out, columns, built.batches(columns))
+                    exports.write_table(out, columns, built.batches(columns))
                 _print_counts(counts)
             if explain is not None:
                 _explain(uow, spec, explain)

@@ -10,15 +10,13 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from rekisteri.adapters.private_files import open_private, private_directory, write_private
-from rekisteri.adapters.reports import access
 from rekisteri.catalogue import Lang, Role
 from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.register import Provenance
 from rekisteri.domain.requests import ChargeDecision, ReceivedHow, RequestKind, VerifiedHow
 from rekisteri.entrypoints.cli.common import console, print_json, register, register_errors
 from rekisteri.services.register.person_view import resolve_person
-from rekisteri.services.rights import fulfilment, requests
+from rekisteri.services.rights import delivery, fulfilment, requests
 from rekisteri.services.unit_of_work import Actor
 
 app = typer.Typer(
@@ -208,19 +206,7 @@ def fulfil(
     reg = register()
     with register_errors(), reg.unit_of_work(_actor(by)) as uow:
         done = fulfilment.fulfil(uow, reference, lang=lang)
-        files: dict[str, Path] = {}
-        if done.access is not None:
-            files = access.write_files(done.access, out, pdf=pdf)
-        if done.portable is not None:
-            private_directory(out)
-            stem = out / f"portability-{done.reference}"
-            files["json"] = stem.with_suffix(".json")
-            write_private(files["json"], done.portable.to_json())
-            files["csv"] = out / f"portability-{done.reference}-provided.csv"
-            write_private(files["csv"], done.portable.provided_csv())
-            files["readings"] = out / f"portability-{done.reference}-readings.csv"
-            with open_private(files["readings"]) as fh:
-                access.write_readings_csv(done.portable.readings, fh)
+        files = delivery.write_answer_files(done, out, pdf=pdf)
     console.print(f"{done.reference}: {done.kind.value} fulfilled", markup=False)
     for fmt, path in files.items():
         console.print(f"  {fmt}: {path}", markup=False)

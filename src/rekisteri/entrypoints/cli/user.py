@@ -5,7 +5,6 @@ from __future__ import annotations
 import typer
 
 from rekisteri.catalogue import Purpose, Role
-from rekisteri.catalogue.readers import ROLE_PURPOSES
 from rekisteri.entrypoints.cli.common import console, register, register_errors
 from rekisteri.services.access import accounts
 from rekisteri.services.unit_of_work import Actor
@@ -37,14 +36,5 @@ def token(
     """Issue an API token (printed once; only its hash is kept)."""
     reg = register()
     with register_errors(), reg.unit_of_work(Actor("cli")) as uow:
-        if not scope:
-            from sqlalchemy import select
-
-            from rekisteri.adapters.schema.access import staff_user
-
-            role = uow.execute(
-                select(staff_user.c.role).where(staff_user.c.username == name)
-            ).scalar()
-            scope = sorted(ROLE_PURPOSES.get(Role(role), ())) if role else []
-        secret = accounts.issue_token(uow, name, label, list(scope), days)
+        secret = accounts.issue_token(uow, name, label, list(scope) or None, days)
     console.print(secret, markup=False)

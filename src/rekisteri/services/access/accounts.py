@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 
 from rekisteri.adapters.schema.access import api_token, staff_user
 from rekisteri.catalogue import Purpose, Role
+from rekisteri.catalogue.readers import ROLE_PURPOSES
 from rekisteri.domain.errors import Forbidden, InvalidInput, NotFound
 from rekisteri.domain.values import enum_value
 from rekisteri.services.unit_of_work import Actor, UnitOfWork
@@ -93,12 +94,15 @@ def _digest(token: str) -> str:
 
 
 def issue_token(
-    uow: UnitOfWork, username: str, name: str, scopes: list[Purpose], days: int = 90
+    uow: UnitOfWork, username: str, name: str, scopes: list[Purpose] | None, days: int = 90
 ) -> str:
-    """A bearer token for an integration, limited to purposes and to a lifetime."""
+    """A bearer token for an integration, limited to purposes (None: the user's role's) and
+    to a lifetime."""
     user = uow.execute(select(staff_user).where(staff_user.c.username == username)).first()
     if user is None:
         raise NotFound("user", username)
+    if scopes is None:
+        scopes = sorted(ROLE_PURPOSES.get(Role(user.role), ()))
     if not scopes:
         raise InvalidInput("scopes", "a token needs at least one purpose")
     if not 1 <= days <= 366:

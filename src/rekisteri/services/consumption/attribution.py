@@ -28,6 +28,7 @@ from rekisteri.adapters.schema.register import contract, metering_point
 from rekisteri.catalogue import Category
 from rekisteri.domain.consumption import (
     HELSINKI,
+    READING_SCHEMA,
     Period,
     Quality,
     clip,
@@ -128,9 +129,6 @@ def attributed_points(
     return sorted(out, key=lambda w: (w.gsrn, w.period.start))
 
 
-READING_SCHEMA = {"gsrn": pl.Utf8, "ts": pl.Int64, "wh": pl.Int64, "quality": pl.Utf8}
-
-
 def reading_frame_of(
     uow: UnitOfWork,
     person_id: int,
@@ -154,7 +152,7 @@ def reading_frame_of(
     ]
     if not frames:
         return pl.DataFrame(schema=READING_SCHEMA)
-    return pl.concat(frames).cast(READING_SCHEMA)  # type: ignore[arg-type]
+    return pl.concat(frames).cast(READING_SCHEMA)
 
 
 def readings_of(

@@ -40,7 +40,7 @@ from rekisteri.domain.register import (
 )
 from rekisteri.services.marketing import ledger
 from rekisteri.services.register.history import record_change
-from rekisteri.services.rights.restriction import ensure_processing_allowed
+from rekisteri.services.register.processing import ensure_processing_allowed
 from rekisteri.services.unit_of_work import UnitOfWork
 
 HETU = "person.personal_identity_code"

@@ -10,13 +10,39 @@ import json
 
 from sqlalchemy import Table, select, update
 
+from rekisteri.adapters.crypto import Cipher, write_key_file
 from rekisteri.adapters.schema import metadata
 from rekisteri.adapters.schema.register import attribute_change
 from rekisteri.adapters.schema.rights import rights_request
 from rekisteri.catalogue import catalogue
+from rekisteri.domain.errors import InvalidInput
 from rekisteri.services.unit_of_work import RegisterApp
 
 BATCH = 2000
+
+
+def rotate(reg: RegisterApp) -> tuple[str | None, dict[str, int]]:
+    """Make a new key current and re-encrypt every sensitive value under it.
+
+    With a key file, a new key is generated and added to it (old keys stay, so a rotation
+    interrupted half-way still opens everything); returns what was done to the file. With
+    REKISTERI_SECRET_KEY the operator puts the new key first in the keyring; this then
+    re-encrypts what is still under older keys.
+    """
+    cfg = reg.settings
+    keyring = reg.cipher.keyring
+    added = None
+    if not cfg.secret_key:
+        keyring = keyring.rotated()
+        write_key_file(keyring, cfg.key_file)
+        added = f"new key {keyring.current} added to {cfg.key_file}"
+    elif len(keyring.keys) == 1 and not cfg.secret_key.strip().startswith("{"):
+        raise InvalidInput(
+            "REKISTERI_SECRET_KEY",
+            "holds one key: give a keyring (JSON) with the new key current to rotate",
+        )
+    reg.cipher = Cipher(keyring)
+    return added, reencrypt_all(reg)
 
 
 def reencrypt_all(reg: RegisterApp) -> dict[str, int]:

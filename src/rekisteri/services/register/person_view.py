@@ -25,7 +25,7 @@ from rekisteri.adapters.schema.register import (
 from rekisteri.catalogue import Category, Role, Visibility
 from rekisteri.domain.errors import NotFound
 from rekisteri.services.register.history import changes_of, latest_sources
-from rekisteri.services.register.presenting import present
+from rekisteri.services.register.presenting import attribute_value, present
 from rekisteri.services.unit_of_work import UnitOfWork
 
 
@@ -47,6 +47,15 @@ def resolve_person(uow: UnitOfWork, key: str | int) -> int:
     # The error is shown and may be logged: an identity code is never echoed back in it.
     hetu_like = len(text) == 11 and not text.isdigit()
     raise NotFound("person", "with the given identity code" if hetu_like else key)
+
+
+def identity_code(uow: UnitOfWork, person_id: int, visibility: Visibility) -> Any:
+    """The person's identity code as `visibility` allows (in full or masked); the read is noted
+    for the audit trail."""
+    attr = uow.catalogue["person.personal_identity_code"]
+    row = uow.execute(select(person).where(person.c.id == person_id)).one()
+    uow.note_read([person_id], [Category.IDENTITY], "identity code")
+    return attribute_value(uow, attr, row._mapping, visibility)
 
 
 def display_name(row: Any) -> str:

@@ -22,11 +22,12 @@ from rekisteri.adapters.schema.register import (
     person,
 )
 from rekisteri.catalogue import Attribute, Category, Lang, OnErasure, label
+from rekisteri.domain import rights_words
 from rekisteri.domain.errors import NotFound, RuleViolation
 from rekisteri.domain.register import Provenance
 from rekisteri.services.consumption import retention as reading_retention
 from rekisteri.services.register.subjects import only_theirs, personal_tables
-from rekisteri.services.rights import periods, words
+from rekisteri.services.rights import periods
 from rekisteri.services.rights.deletion import (
     FILE_COLUMNS,
     clear_values,
@@ -79,7 +80,7 @@ def erase_person(
     held_categories: set[Category] = set()
     if claims:
         held_categories = {Category.CONTACT}
-        answer.limited_by.append(f"{words.word('open_claims', lang)} ({claims})")
+        answer.limited_by.append(f"{rights_words.word('open_claims', lang)} ({claims})")
     answer.suppression_entries = suppress_contact_points(uow, person_id)
     readings = reading_retention.erase_periods_of(uow, [person_id])
     if readings:
@@ -122,7 +123,7 @@ def erase_person(
         for a in erase:
             if set(a.columns) & required:
                 answer.kept.append(
-                    _kept(a, lang, words.word("needed_by_record", lang), None, count)
+                    _kept(a, lang, rights_words.word("needed_by_record", lang), None, count)
                 )
             else:
                 answer.erased.append(
@@ -130,7 +131,9 @@ def erase_person(
                 )
         for a in keep:
             if a.category in held_categories and a.retention.on_erasure is OnErasure.ERASE:
-                answer.kept.append(_kept(a, lang, words.word("open_claims", lang), None, count))
+                answer.kept.append(
+                    _kept(a, lang, rights_words.word("open_claims", lang), None, count)
+                )
                 continue
             until = periods.kept_until(uow, a.retention, person_id)
             answer.kept.append(_kept(a, lang, a.retention.describe(lang), until, count))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rekisteri.catalogue import Lang, Source
+from rekisteri.domain.access_package import AccessPackage
 from rekisteri.domain.consent import CaptureMethod
 from rekisteri.domain.errors import RuleViolation
 from rekisteri.domain.register import Provenance
@@ -33,7 +34,7 @@ class Fulfilment:
     kind: RequestKind
     person_id: int
     outcome: dict[str, Any]
-    access: package.AccessPackage | None = None
+    access: AccessPackage | None = None
     portable: portability.PortabilityPackage | None = None
 
 

@@ -1,20 +1,16 @@
-"""The access package (Art. 15, P11): everything the register holds on a person.
+"""The access package (Art. 15, P11): everything the register holds on a person
+(domain/access_package.py is its shape).
 
 Sections come from small providers in a registry. The catalogue provider walks every personal
 table through its subject path and shows every attribute the catalogue declares, so a new column
 appears without this code changing; other areas (consumption readings, segments, disclosures)
 plug in by adding a provider to SECTION_PROVIDERS or READINGS_PROVIDERS.
-
-Readings travel as one polars DataFrame (columns gsrn, ts UTC epoch seconds, wh, quality), not
-as an object each: six years of 15-minute readings is about 210,000 rows. The monthly totals
-of the report's chart are computed from that same frame, so chart and CSV never disagree.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -31,6 +27,14 @@ from rekisteri.catalogue import (
     Visibility,
     label,
 )
+from rekisteri.domain import rights_words
+from rekisteri.domain.access_package import (
+    AccessPackage,
+    Section,
+    monthly_totals,
+    no_readings,
+)
+from rekisteri.domain.consumption import READING_SCHEMA
 from rekisteri.domain.errors import NotFound
 from rekisteri.services.access import disclosures
 from rekisteri.services.consumption import attribution
@@ -38,33 +42,7 @@ from rekisteri.services.marketing import segments
 from rekisteri.services.register.history import changes_of
 from rekisteri.services.register.presenting import attribute_value
 from rekisteri.services.register.subjects import belongs_to, personal_tables, table_of
-from rekisteri.services.rights import words
 from rekisteri.services.unit_of_work import UnitOfWork
-
-
-@dataclass
-class Section:
-    key: str
-    title: str
-    columns: list[tuple[str, str]]  # (field, label in the person's language)
-    rows: list[dict[str, Any]]
-    category: str | None = None
-
-
-# The readings frame every provider returns: gsrn, ts (interval start, UTC epoch seconds),
-# wh (null: the meter sent no value) and quality (Datahub's word).
-READING_SCHEMA = pl.Schema(attribution.READING_SCHEMA)
-MONTH_ZONE = "Europe/Helsinki"  # the months of the chart are the person's calendar months
-
-
-def no_readings() -> pl.DataFrame:
-    return pl.DataFrame(schema=READING_SCHEMA)
-
-
-@dataclass(frozen=True)
-class MonthlyTotal:
-    month: str  # YYYY-MM
-    kwh: float
 
 
 @dataclass
@@ -73,20 +51,6 @@ class PackageContext:
     person_id: int
     lang: Lang
     reveal: bool  # sensitive values in full: only in the person's own package
-
-
-@dataclass
-class AccessPackage:
-    person_id: int
-    customer_number: str
-    name: str
-    lang: Lang
-    generated_at: dt.datetime
-    reveal: bool
-    sections: list[Section]
-    information: dict[str, Any]
-    monthly: list[MonthlyTotal]
-    readings: pl.DataFrame = field(default_factory=no_readings)
 
 
 SectionProvider = Callable[[PackageContext], Iterable[Section]]
@@ -111,29 +75,6 @@ def readings_of(uow: UnitOfWork, person_id: int) -> pl.DataFrame:
     if not frames:
         return no_readings()
     return pl.concat(frames).cast(READING_SCHEMA)
-
-
-def readings_table(readings: pl.DataFrame) -> pl.DataFrame:
-    """The readings as files show them (CSV, portability JSON): gsrn, start_utc (the interval
-    start, ISO 8601 UTC with Z), wh (null: no value), quality. Formatted in columns."""
-    start = pl.from_epoch("ts", time_unit="s").dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return readings.select("gsrn", start.alias("start_utc"), "wh", "quality")
-
-
-def monthly_totals(readings: pl.DataFrame) -> list[MonthlyTotal]:
-    """kWh by Helsinki calendar month (missing values count as nothing), computed in columns."""
-    if readings.is_empty():
-        return []
-    month = (
-        pl.from_epoch("ts", time_unit="s")
-        .dt.replace_time_zone("UTC")
-        .dt.convert_time_zone(MONTH_ZONE)
-        .dt.strftime("%Y-%m")
-    )
-    totals = (
-        readings.group_by(month.alias("month")).agg(pl.col("wh").sum().alias("wh")).sort("month")
-    )
-    return [MonthlyTotal(m, wh / 1000) for m, wh in totals.iter_rows()]
 
 
 def section_provider(fn: SectionProvider) -> SectionProvider:
@@ -191,7 +132,7 @@ def catalogue_sections(ctx: PackageContext) -> Iterator[Section]:
         ).mappings()
         columns = [c for a in attrs for c in _column_labels(a, ctx.lang)]
         if "source" in t.c:
-            columns.append(("source", words.word("source", ctx.lang)))
+            columns.append(("source", rights_words.word("source", ctx.lang)))
         yield Section(
             spec.name,
             _title(ctx, spec, attrs),
@@ -243,8 +184,8 @@ def information(uow: UnitOfWork, lang: Lang) -> dict[str, Any]:
             "dpo": s.dpo_contact,
         },
         "categories": categories,
-        "recipients": [words.pick(r, lang) for r in words.RECIPIENTS],
-        "rights": [words.pick(r, lang) for r in words.RIGHTS],
+        "recipients": [rights_words.pick(r, lang) for r in rights_words.RECIPIENTS],
+        "rights": [rights_words.pick(r, lang) for r in rights_words.RIGHTS],
     }
 
 

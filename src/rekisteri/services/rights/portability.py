@@ -19,6 +19,7 @@ import polars as pl
 from sqlalchemy import select
 
 from rekisteri.catalogue import Visibility
+from rekisteri.domain.access_package import no_readings, readings_table
 from rekisteri.domain.errors import NotFound
 from rekisteri.domain.vocabulary import FROM_THE_PERSON as FROM_THE_PERSON_SOURCES
 from rekisteri.services.register.presenting import attribute_value
@@ -34,7 +35,7 @@ class PortabilityPackage:
     person_id: int
     generated_at: dt.datetime
     provided: dict[str, list[dict[str, Any]]]
-    readings: pl.DataFrame = field(default_factory=package.no_readings)
+    readings: pl.DataFrame = field(default_factory=no_readings)
 
     def to_json(self) -> bytes:
         data = {
@@ -44,7 +45,7 @@ class PortabilityPackage:
         }
         head = json.dumps(data, ensure_ascii=False, indent=1, default=str)
         # The readings' records are serialised by polars and set in as the last member.
-        records = package.readings_table(self.readings).write_json()
+        records = readings_table(self.readings).write_json()
         return f'{head[:-2]},\n "consumption_readings": {records}\n}}'.encode()
 
     def provided_csv(self) -> str:

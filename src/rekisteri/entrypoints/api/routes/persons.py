@@ -6,9 +6,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from sqlalchemy import select
 
-from rekisteri.adapters.schema.register import person
 from rekisteri.catalogue import Category, Purpose, Visibility, catalogue
 from rekisteri.domain.consent import PermissionDraft
 from rekisteri.domain.errors import Forbidden
@@ -34,8 +32,7 @@ from rekisteri.entrypoints.api.schemas import (
     SiteIn,
 )
 from rekisteri.services.register import customers, search, updates
-from rekisteri.services.register.person_view import customer_view, resolve_person
-from rekisteri.services.register.presenting import attribute_value
+from rekisteri.services.register.person_view import customer_view, identity_code, resolve_person
 from rekisteri.services.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/api/v1", tags=["register"])
@@ -89,11 +86,9 @@ def read_identity_code(key: PersonKey, reg: RegisterDep, who: ReadIdentityCode) 
         raise Forbidden(f"role {who.actor.role.value} may not read identity codes")
     with reg.reading(who.actor) as uow:
         person_id = resolve_person(uow, key)
-        row = uow.execute(select(person).where(person.c.id == person_id)).one()
-        uow.note_read([person_id], [Category.IDENTITY], "identity code")
         return {
             "id": person_id,
-            "personal_identity_code": attribute_value(uow, attr, row._mapping, visibility),
+            "personal_identity_code": identity_code(uow, person_id, visibility),
             "visibility": visibility.value,
         }
 

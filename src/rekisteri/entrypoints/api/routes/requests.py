@@ -9,7 +9,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from rekisteri.adapters.reports import access
 from rekisteri.catalogue import Category, Lang, Purpose
 from rekisteri.domain.register import Provenance
 from rekisteri.domain.requests import ChargeDecision, ReceivedHow, RequestKind, VerifiedHow
@@ -152,7 +151,7 @@ def fulfil_request(
             "outcome": done.outcome,
         }
         if done.access is not None:
-            out["package"] = access.as_dict(done.access)
+            out["package"] = done.access.as_dict()
         if done.portable is not None:
             out["provided"] = done.portable.provided
     return out

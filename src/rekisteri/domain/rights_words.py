@@ -6,7 +6,7 @@ catalogue; only headings, the recipients of P8 and the rights of the person are 
 
 from __future__ import annotations
 
-from rekisteri.catalogue import Lang
+from rekisteri.domain.vocabulary import Lang
 
 _T = tuple[str, str, str]
 
