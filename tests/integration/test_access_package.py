@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -21,6 +22,7 @@ from rekisteri.services.register import customers
 from rekisteri.services.rights import erasure, package
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.clock import FakeClock
+from tests.support.consumption import run_import, write
 from tests.support.people import HETU, IBAN, make_customer
 
 DPO = Actor("tietosuoja.dpo")
@@ -92,7 +94,7 @@ def test_package_of_a_person_who_moved_between_two_sites(
 
 
 def test_report_in_the_persons_language_with_a_consumption_chart(
-    register: RegisterApp, monkeypatch: pytest.MonkeyPatch
+    register: RegisterApp, tmp_path: Path
 ) -> None:
     c = make_customer(register, tongue=Language.SV)
     with register.reading(DPO) as uow:
@@ -101,19 +103,20 @@ def test_report_in_the_persons_language_with_a_consumption_chart(
     assert 'lang="sv"' in html and "Den registrerades uppgifter" in html
     assert "Registret har inga mätvärden" in html
     assert "Maija Liisa Meikäläinen" in html
-    # Any provider feeds the chart and the CSV (here in place of the real consumption one,
-    # which this person has no readings for); the chart is by Helsinki month.
+    # Readings imported for the metering point of the current home (site B, since 2022) feed
+    # the chart and the CSV; the chart is by Helsinki month.
     jan = int(dt.datetime(2025, 1, 1, 22, tzinfo=dt.UTC).timestamp())  # 00:00 on 2 January
     feb = int(dt.datetime(2025, 1, 31, 22, tzinfo=dt.UTC).timestamp())  # 00:00 on 1 February
     frame = pl.DataFrame(
         {
-            "gsrn": [c.gsrns[0]] * 3,
+            "gsrn": [c.gsrns[1]] * 3,
             "ts": [jan, jan + 900, feb],
             "wh": [2126, None, 640_000],
             "quality": ["OK", "MISSING", "OK"],
+            "resolution": [900] * 3,
         }
     )
-    monkeypatch.setattr(package, "READINGS_PROVIDERS", [lambda uow, pid: frame])
+    run_import(register, write(tmp_path / "readings.csv", frame))
     with register.reading(DPO) as uow:
         p = package.build(uow, c.person_id, lang="en")
         out = io.StringIO()
@@ -126,8 +129,8 @@ def test_report_in_the_persons_language_with_a_consumption_chart(
     assert "Your data: right of access" in html and html.count("<rect") == 2
     lines = out.getvalue().splitlines()
     assert n == 3 and lines[0] == "gsrn,start_utc,wh,quality"
-    assert lines[1] == f"{c.gsrns[0]},2025-01-01T22:00:00Z,2126,OK"
-    assert lines[2] == f"{c.gsrns[0]},2025-01-01T22:15:00Z,,MISSING"
+    assert lines[1] == f"{c.gsrns[1]},2025-01-01T22:00:00Z,2126,OK"
+    assert lines[2] == f"{c.gsrns[1]},2025-01-01T22:15:00Z,,MISSING"
     pdf = access.to_pdf(p, html)
     assert pdf.startswith(b"%PDF") and len(pdf) > 5000
 

@@ -8,9 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from rekisteri.adapters.schema.register import attribute_change, consent_event, person
-from rekisteri.catalogue import Purpose
+from rekisteri.catalogue import Category, LawfulBasis, Purpose
 from rekisteri.domain.errors import RuleViolation
 from rekisteri.domain.register import ContactKind, ContactPointDraft, Provenance
+from rekisteri.domain.transfers import DisclosureKind
+from rekisteri.services.access import disclosures
 from rekisteri.services.register import customers
 from rekisteri.services.register.processing import ensure_processing_allowed
 from rekisteri.services.rights import fulfilment, recipient_notices, requests
@@ -86,21 +88,29 @@ def test_rectification_through_a_request_keeps_history_and_plans_notices(
     register: RegisterApp,
 ) -> None:
     c = make_customer(register)
-    recipient_notices.RECIPIENT_PROVIDERS.append(
-        lambda uow, pid: ["Perintä Oy", "Suomen Asiakastieto Oy"]
+    # The person's data went to two recipients earlier: they are the ones to tell (Art. 19).
+    with register.unit_of_work(DPO) as uow:
+        for name in ("Perintä Oy", "Suomen Asiakastieto Oy"):
+            disclosures.add_recipient(uow, name, "service_provider", "FI", list(Purpose))
+            disclosures.disclose(
+                uow,
+                disclosures.find_recipient(uow, name),
+                kind=DisclosureKind.OTHER,
+                purpose=Purpose.BILLING_AND_COLLECTION,
+                basis=LawfulBasis.CONTRACT,
+                categories=[Category.IDENTITY],
+                person_ids=[c.person_id],
+                reason="collection of an invoice",
+            )
+    req = _new(
+        register,
+        c.person_id,
+        "rectification",
+        details={"changes": {"last_name": "Virtanen"}, "reason": "name changed at marriage"},
     )
-    try:
-        req = _new(
-            register,
-            c.person_id,
-            "rectification",
-            details={"changes": {"last_name": "Virtanen"}, "reason": "name changed at marriage"},
-        )
-        with register.unit_of_work(DPO) as uow:
-            requests.verify(uow, req.reference, "signature_matched")
-            done = fulfilment.fulfil(uow, req.reference)
-    finally:
-        recipient_notices.RECIPIENT_PROVIDERS.clear()
+    with register.unit_of_work(DPO) as uow:
+        requests.verify(uow, req.reference, "signature_matched")
+        done = fulfilment.fulfil(uow, req.reference)
     assert done.outcome["changed"] == ["person.last_name"]
     assert done.outcome["recipients_to_notify"] == ["Perintä Oy", "Suomen Asiakastieto Oy"]
     with register.unit_of_work(DPO) as uow:

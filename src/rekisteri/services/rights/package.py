@@ -3,8 +3,8 @@
 
 Sections come from small providers in a registry. The catalogue provider walks every personal
 table through its subject path and shows every attribute the catalogue declares, so a new column
-appears without this code changing; other areas (consumption readings, segments, disclosures)
-plug in by adding a provider to SECTION_PROVIDERS or READINGS_PROVIDERS.
+appears without this code changing; other areas (segments, disclosures) plug in by adding a
+provider to SECTION_PROVIDERS. The readings are the consumption area's attribution.
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ from rekisteri.domain.access_package import (
     AccessPackage,
     Section,
     monthly_totals,
-    no_readings,
 )
 from rekisteri.domain.consumption import READING_SCHEMA
 from rekisteri.domain.errors import NotFound
@@ -54,27 +53,17 @@ class PackageContext:
 
 
 SectionProvider = Callable[[PackageContext], Iterable[Section]]
-ReadingsProvider = Callable[[UnitOfWork, int], pl.DataFrame]
 
 SECTION_PROVIDERS: list[SectionProvider] = []
-# The person's readings as frames (consumption's attribution; others may add theirs).
-READINGS_PROVIDERS: list[ReadingsProvider] = []
 # Tables a dedicated provider shows (the generic catalogue walk skips them).
 # Readings are never walked by metering point: that would show the readings of whoever held
-# the point before or after the person. They come only through the attribution provider.
+# the point before or after the person. They come only through the consumption attribution.
 CLAIMED_TABLES: set[str] = {"attribute_change", "disclosure", "reading_block", "reading_correction"}
 
 
-# Only the readings of the periods the person held the contract (services.consumption.attribution).
-READINGS_PROVIDERS.append(attribution.reading_frame_of)
-
-
 def readings_of(uow: UnitOfWork, person_id: int) -> pl.DataFrame:
-    """Every provider's readings of the person, one frame in the common schema."""
-    frames = [p(uow, person_id).select(list(READING_SCHEMA)) for p in READINGS_PROVIDERS]
-    if not frames:
-        return no_readings()
-    return pl.concat(frames).cast(READING_SCHEMA)
+    """The person's readings, only of the periods they held the contract, in the common schema."""
+    return attribution.reading_frame_of(uow, person_id).select(list(READING_SCHEMA))
 
 
 def section_provider(fn: SectionProvider) -> SectionProvider:

@@ -1,11 +1,11 @@
 """Art. 19: recipients the data was disclosed to are told of a rectification, erasure or
-restriction. The recipients come from the disclosures record (issue 5 plugs a provider into
-RECIPIENT_PROVIDERS); each gets a `recipient_notification` row, marked when told."""
+restriction. The recipients are those the disclosures record names for the person; each gets a
+`recipient_notification` row, marked when told."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select, update
@@ -17,20 +17,10 @@ from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
 from rekisteri.services.access import disclosures
 from rekisteri.services.unit_of_work import UnitOfWork
 
-# (uow, person_id) -> names of the recipients the person's data was disclosed to.
-RecipientProvider = Callable[[UnitOfWork, int], Iterable[str]]
-RECIPIENT_PROVIDERS: list[RecipientProvider] = []
-
-
-def _disclosed_to(uow: UnitOfWork, person_id: int) -> Iterable[str]:
-    return (d["recipient"] for d in disclosures.disclosures_of(uow, person_id))
-
-
-RECIPIENT_PROVIDERS.append(_disclosed_to)
-
 
 def recipients_of(uow: UnitOfWork, person_id: int) -> list[str]:
-    return sorted({r for provider in RECIPIENT_PROVIDERS for r in provider(uow, person_id)})
+    """The recipients the person's data was disclosed to, by name."""
+    return sorted({d["recipient"] for d in disclosures.disclosures_of(uow, person_id)})
 
 
 def plan(

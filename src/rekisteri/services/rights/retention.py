@@ -8,14 +8,14 @@ Steps, each counted by category:
 - prospects whose permission lapsed (no granted permission in force, P3): purged whole;
 - rows under RECORDED rules past their period (contact log, feedback, requests); call recordings'
   audio files are destroyed (file_ref cleared, file_destroyed_at stamped);
-- hooks for meter readings (issue 6's table) and research loans of recordings (issue 5).
+- meter readings past their period (by Helsinki month), and research loans of recordings past
+  their return date (P9: reported, for the DPO to chase).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,15 +59,6 @@ from rekisteri.services.rights.deletion import (
     tables_children_first,
 )
 from rekisteri.services.unit_of_work import UnitOfWork
-
-# Issue 6 registers a function deleting readings older than the cutoff (returns rows affected;
-# counts only when dry_run); issue 5 one listing research loans past their return date.
-ReadingsRetention = Callable[[UnitOfWork, dt.date, bool], int]
-READINGS_RETENTION: list[ReadingsRetention] = []
-OverdueLoans = Callable[[UnitOfWork], list[Any]]
-OVERDUE_RECORDING_LOANS: list[OverdueLoans] = []
-READINGS_RETENTION.append(reading_retention.purge_before)
-OVERDUE_RECORDING_LOANS.append(recording_loans.overdue_recording_loans)
 
 
 @dataclass
@@ -293,20 +284,12 @@ def run(uow: UnitOfWork, *, dry_run: bool = False) -> RunResult:
     _after_relationship(uow, result)
     _prospects(uow, result)
     _recorded(uow, result)
-    if READINGS_RETENTION:
-        cut = add_months(result.today, -uow.settings.reading_retention_months)
-        result.add(
-            "readings past their period", sum(f(uow, cut, dry_run) for f in READINGS_RETENTION)
-        )
-    else:
-        result.notes.append("readings: no readings table wired yet (READINGS_RETENTION)")
-    if OVERDUE_RECORDING_LOANS:
-        overdue = [x for f in OVERDUE_RECORDING_LOANS for x in f(uow)]
-        result.add("research loans of recordings past their return date", len(overdue))
-        if overdue:
-            result.notes.append(f"{len(overdue)} recording loans overdue: ask the institute")
-    else:
-        result.notes.append("recording loans: not wired yet (OVERDUE_RECORDING_LOANS)")
+    cut = add_months(result.today, -uow.settings.reading_retention_months)
+    result.add("readings past their period", reading_retention.purge_before(uow, cut, dry_run))
+    overdue = recording_loans.overdue_recording_loans(uow)
+    result.add("research loans of recordings past their return date", len(overdue))
+    if overdue:
+        result.notes.append(f"{len(overdue)} recording loans overdue: ask the institute")
     ended.drop(uow.connection)
     uow.execute(
         retention_run.insert().values(
