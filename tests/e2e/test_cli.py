@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import importlib.metadata
 import json
 import os
 import subprocess
@@ -242,3 +244,30 @@ def test_keys_rotate_with_a_key_file(tmp_path: Path) -> None:
 def test_usage_errors_exit_2() -> None:
     result = subprocess.run([BIN, "customer", "show"], text=True, capture_output=True, timeout=60)
     assert result.returncode == 2 and "error" in result.stderr.lower()
+
+
+def test_the_script_runs_main_which_maps_usage_and_domain_errors() -> None:
+    scripts = importlib.metadata.entry_points(group="console_scripts")
+    assert scripts["rekisteri"].value == "rekisteri.entrypoints.cli.main:main"
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "not base64 at all!",
+        base64.b64encode(b"sixteen byte key").decode(),  # a key of the wrong length
+        '{"current": "k1", "keys": {}}',  # a keyring without its index key
+        '{"current": "k2", "keys": {"k1": "' + base64.b64encode(bytes(32)).decode() + '"}, '
+        '"index_key": "' + base64.b64encode(bytes(32)).decode() + '"}',
+        "{broken json",
+    ],
+)
+def test_a_malformed_secret_key_is_one_line_naming_the_setting(
+    database_url: str, secret: str
+) -> None:
+    env = {"REKISTERI_DATABASE_URL": database_url, "REKISTERI_SECRET_KEY": secret}
+    result = run(env, "customer", "show", "100001")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: REKISTERI_SECRET_KEY: ")
+    assert "Traceback" not in result.stderr and secret not in result.stderr

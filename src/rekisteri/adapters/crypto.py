@@ -20,9 +20,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from rekisteri.domain.errors import KeyringError
 
-class KeyError_(Exception):
-    """The keyring is missing, unreadable or lacks a key a value was sealed with."""
+SECRET_KEY_SETTING = "REKISTERI_SECRET_KEY"  # noqa: S105 - the setting's name, not a secret
 
 
 def _b64(data: bytes) -> str:
@@ -59,29 +59,47 @@ class Keyring:
         )
 
     @staticmethod
-    def from_text(text: str) -> Keyring:
-        text = text.strip()
+    def from_text(text: str, origin: str = SECRET_KEY_SETTING) -> Keyring:
+        """A keyring (JSON) or a single base64 key; `origin` names where the text came from in
+        the one-line error a malformed one gets (never the text itself: it is the secret)."""
+        try:
+            return Keyring._parse(text.strip())
+        except KeyringError as exc:
+            raise KeyringError(f"{origin}: {exc}") from None
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise KeyringError(
+                f"{origin}: not a keyring (JSON with current, keys, index_key) nor a "
+                "32-byte base64 key"
+            ) from None
+
+    @staticmethod
+    def _parse(text: str) -> Keyring:
         if text.startswith("{"):
             data = json.loads(text)
-            keys = {k: _unb64(v) for k, v in data["keys"].items()}
+            keys = {str(k): _key(v) for k, v in data["keys"].items()}
             if data["current"] not in keys:
-                raise KeyError_("the keyring's current key is not among its keys")
-            return Keyring(data["current"], keys, _unb64(data["index_key"]))
+                raise KeyringError("the keyring's current key is not among its keys")
+            return Keyring(data["current"], keys, _key(data["index_key"]))
         # A single base64 key: the index key is derived from it, so it cannot rotate.
-        key = _unb64(text)
-        if len(key) != 32:
-            raise KeyError_("REKISTERI_SECRET_KEY must be 32 bytes, base64-encoded")
+        key = _key(text)
         kid = "e" + hashlib.sha256(key).hexdigest()[:8]
         index = HKDF(SHA256(), 32, salt=None, info=b"rekisteri blind index").derive(key)
         return Keyring(kid, {kid: key}, index)
+
+
+def _key(text: str) -> bytes:
+    key = _unb64(text)
+    if len(key) != 32:
+        raise KeyringError("a key must be 32 bytes, base64-encoded")
+    return key
 
 
 def load_keyring(secret: str | None, key_file: Path) -> Keyring:
     if secret:
         return Keyring.from_text(secret)
     if key_file.exists():
-        return Keyring.from_text(key_file.read_text())
-    raise KeyError_(f"no key: set REKISTERI_SECRET_KEY or create {key_file} (rekisteri init)")
+        return Keyring.from_text(key_file.read_text(), f"the key file {key_file}")
+    raise KeyringError(f"no key: set {SECRET_KEY_SETTING} or create {key_file} (rekisteri init)")
 
 
 def write_key_file(keyring: Keyring, key_file: Path) -> None:
@@ -127,7 +145,7 @@ class Cipher:
     def open(self, attribute: str, ciphertext: bytes, key_id: str) -> str:
         aead = self._aead.get(key_id)
         if aead is None:
-            raise KeyError_(f"the keyring has no key {key_id!r}")
+            raise KeyringError(f"the keyring has no key {key_id!r}")
         return aead.decrypt(ciphertext[:12], ciphertext[12:], attribute.encode()).decode()
 
     # Text form, for places that hold a value in a text column (the change history).

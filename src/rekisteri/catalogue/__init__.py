@@ -14,7 +14,14 @@ from rekisteri.catalogue import marketing as _marketing
 from rekisteri.catalogue import need_to_know as _need_to_know
 from rekisteri.catalogue import register as _register
 from rekisteri.catalogue import rights as _rights
-from rekisteri.catalogue.model import Anchor, Attribute, OnErasure, RetentionRule, TableSpec
+from rekisteri.catalogue.model import (
+    Anchor,
+    Attribute,
+    OnErasure,
+    RetentionRule,
+    TableSpec,
+    ViewSpec,
+)
 from rekisteri.catalogue.readers import CATEGORY_READERS
 from rekisteri.domain.vocabulary import (
     Category,
@@ -42,6 +49,7 @@ __all__ = [
     "Sensitivity",
     "Source",
     "TableSpec",
+    "ViewSpec",
     "Visibility",
     "catalogue",
     "label",

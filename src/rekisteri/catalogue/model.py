@@ -82,6 +82,22 @@ class Attribute:
 
 
 @dataclass(frozen=True)
+class ViewSpec:
+    """Where a table's rows stand in the person view (`customer show`, the API, the pages).
+
+    `section` names the list of the person's rows; `order` the column they are sorted by;
+    `links` the structural columns shown beside the attributes so readers can relate rows (a
+    contract's site); `within` a table whose entries hold these rows instead of a section of
+    their own (a site's metering points), related by the first column of the subject path.
+    """
+
+    section: str
+    order: str = "id"
+    links: tuple[str, ...] = ()
+    within: str | None = None
+
+
+@dataclass(frozen=True)
 class TableSpec:
     """How a table's rows belong to a person, and which of its columns are not personal data.
 
@@ -96,3 +112,6 @@ class TableSpec:
     subject: tuple[str, ...] | None
     personal: bool = True
     why_not_personal: str = ""
+    # How the person view shows the table's rows; None: not in the view (the person row is
+    # its head; history, readings, the audit trail and derived copies have their own).
+    view: ViewSpec | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rekisteri.catalogue.model import Attribute, RetentionRule, TableSpec
+from rekisteri.catalogue.model import Attribute, RetentionRule, TableSpec, ViewSpec
 from rekisteri.catalogue.retention import (
     CONTACT_HISTORY,
     CONTRACT_RECORDS,
@@ -612,31 +612,79 @@ ATTRIBUTES: tuple[Attribute, ...] = (
 
 TABLES: tuple[TableSpec, ...] = (
     TableSpec("person", PROVENANCE, ("id",)),
-    TableSpec("contact_point", PROVENANCE | {"person_id"}, ("person_id",)),
-    TableSpec("site", PROVENANCE, ("id", "contract.site_id", "contract.person_id")),
+    TableSpec(
+        "contact_point",
+        PROVENANCE | {"person_id"},
+        ("person_id",),
+        view=ViewSpec("contact_points"),
+    ),
+    TableSpec(
+        "site",
+        PROVENANCE,
+        ("id", "contract.site_id", "contract.person_id"),
+        view=ViewSpec("sites"),
+    ),
     TableSpec(
         "metering_point",
         PROVENANCE | {"site_id"},
         ("site_id", "contract.site_id", "contract.person_id"),
+        view=ViewSpec("metering_points", within="site"),
     ),
     TableSpec(
-        "device", PROVENANCE | {"site_id"}, ("site_id", "contract.site_id", "contract.person_id")
+        "device",
+        PROVENANCE | {"site_id"},
+        ("site_id", "contract.site_id", "contract.person_id"),
+        view=ViewSpec("devices", within="site"),
     ),
     TableSpec(
-        "contract", PROVENANCE | {"person_id", "site_id", "billing_account_id"}, ("person_id",)
+        "contract",
+        PROVENANCE | {"person_id", "site_id", "billing_account_id"},
+        ("person_id",),
+        view=ViewSpec("contracts", "start_date", ("site_id", "billing_account_id")),
     ),
-    TableSpec("billing_account", PROVENANCE | {"person_id"}, ("person_id",)),
     TableSpec(
-        "invoice", PROVENANCE | {"person_id", "billing_account_id", "contract_id"}, ("person_id",)
+        "billing_account",
+        PROVENANCE | {"person_id"},
+        ("person_id",),
+        view=ViewSpec("billing_accounts"),
     ),
     TableSpec(
-        "payment", PROVENANCE | {"invoice_id"}, ("invoice_id", "invoice.id", "invoice.person_id")
+        "invoice",
+        PROVENANCE | {"person_id", "billing_account_id", "contract_id"},
+        ("person_id",),
+        view=ViewSpec("invoices", "issued_on"),
     ),
-    TableSpec("contact_log", PROVENANCE | {"person_id"}, ("person_id",)),
-    TableSpec("call_recording", PROVENANCE | {"person_id", "contact_log_id"}, ("person_id",)),
-    TableSpec("feedback", PROVENANCE | {"person_id"}, ("person_id",)),
-    TableSpec("digital_account", PROVENANCE | {"person_id"}, ("person_id",)),
-    TableSpec("consent_event", PROVENANCE | {"person_id"}, ("person_id",)),
+    TableSpec(
+        "payment",
+        PROVENANCE | {"invoice_id"},
+        ("invoice_id", "invoice.id", "invoice.person_id"),
+        view=ViewSpec("payments", links=("invoice_id",)),
+    ),
+    TableSpec(
+        "contact_log",
+        PROVENANCE | {"person_id"},
+        ("person_id",),
+        view=ViewSpec("contact_log", "at"),
+    ),
+    TableSpec(
+        "call_recording",
+        PROVENANCE | {"person_id", "contact_log_id"},
+        ("person_id",),
+        view=ViewSpec("call_recordings"),
+    ),
+    TableSpec("feedback", PROVENANCE | {"person_id"}, ("person_id",), view=ViewSpec("feedback")),
+    TableSpec(
+        "digital_account",
+        PROVENANCE | {"person_id"},
+        ("person_id",),
+        view=ViewSpec("digital_account"),
+    ),
+    TableSpec(
+        "consent_event",
+        PROVENANCE | {"person_id"},
+        ("person_id",),
+        view=ViewSpec("consent_events", "at"),
+    ),
     TableSpec("attribute_change", PROVENANCE | {"person_id"}, ("person_id",)),
     TableSpec(
         "staff_user",

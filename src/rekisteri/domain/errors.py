@@ -29,5 +29,10 @@ class Forbidden(RegisterError):
     """The actor may not do this (need to know, P7)."""
 
 
+class KeyringError(RegisterError):
+    """The register's keys are missing or malformed, or lack the key a value was sealed with.
+    A matter of the settings (REKISTERI_SECRET_KEY or the key file), not of the data."""
+
+
 class RuleViolation(RegisterError):
     """A promise of the privacy statement would be broken (e.g. a prospect without permission)."""

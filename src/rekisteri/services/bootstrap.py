@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from rekisteri.adapters import db
 from rekisteri.adapters.crypto import Cipher, Keyring, load_keyring, write_key_file
-from rekisteri.adapters.crypto import KeyError_ as KeyringError
 from rekisteri.config import Settings
 from rekisteri.services.unit_of_work import RegisterApp
-
-__all__ = ["KeyringError", "initialise", "open_register"]
 
 
 def open_register(settings: Settings) -> RegisterApp:

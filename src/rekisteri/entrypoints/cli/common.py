@@ -12,8 +12,15 @@ import typer
 from rich.console import Console
 
 from rekisteri.config import Settings, get_settings
-from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
-from rekisteri.services.bootstrap import KeyringError, open_register
+from rekisteri.domain.errors import (
+    Forbidden,
+    InvalidInput,
+    KeyringError,
+    NotFound,
+    RegisterError,
+    RuleViolation,
+)
+from rekisteri.services.bootstrap import open_register
 from rekisteri.services.unit_of_work import RegisterApp
 
 console = Console()
@@ -24,7 +31,7 @@ EXIT_FAILURE = 1
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    errors.print(f"error: {message}", markup=False, highlight=False)
+    errors.print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -33,8 +40,18 @@ def register_errors() -> Iterator[None]:
     """Domain errors become one clear line and exit 2 (bad input) or 1 (anything else)."""
     try:
         yield
-    except (InvalidInput, RuleViolation, NotFound) as exc:
-        fail(str(exc), EXIT_BAD_INPUT)
+    except RegisterError as exc:
+        fail(*refusal(exc))
+
+
+def refusal(exc: RegisterError) -> tuple[str, int]:
+    """The one line and the exit status a domain error gets: 2 for bad input (a value, a rule
+    of the register, a thing not found, the key setting), 1 for a refusal of the actor."""
+    if isinstance(exc, Forbidden):
+        return f"not allowed: {exc}", EXIT_FAILURE
+    if isinstance(exc, InvalidInput | RuleViolation | NotFound | KeyringError):
+        return str(exc), EXIT_BAD_INPUT
+    return str(exc), EXIT_FAILURE
 
 
 def settings() -> Settings:
@@ -45,7 +62,7 @@ def register() -> RegisterApp:
     try:
         reg = open_register(settings())
     except KeyringError as exc:
-        fail(str(exc), EXIT_FAILURE)
+        fail(str(exc), EXIT_BAD_INPUT)
     reg.via = command_name()
     return reg
 

@@ -7,6 +7,7 @@ import sys
 import click
 import typer
 
+from rekisteri.domain.errors import RegisterError
 from rekisteri.entrypoints.cli import (
     audit,
     consumption,
@@ -23,6 +24,7 @@ from rekisteri.entrypoints.cli import (
     system,
     user,
 )
+from rekisteri.entrypoints.cli.common import refusal
 
 app = typer.Typer(
     name="rekisteri",
@@ -51,12 +53,17 @@ app.add_typer(consumption.app, name="consumption")
 
 
 def main() -> None:
-    """Entry point: usage errors exit 2 with one line, like bad input."""
+    """Entry point (the `rekisteri` script): usage errors exit 2 with one line, like bad input,
+    and a domain error that a command did not catch gets its one line too, never a traceback."""
     try:
         app(standalone_mode=False)
     except click.exceptions.UsageError as exc:
         sys.stderr.write(f"error: {exc.format_message()}\n")
         sys.exit(2)
+    except RegisterError as exc:
+        message, code = refusal(exc)
+        sys.stderr.write(f"error: {message}\n")
+        sys.exit(code)
     except click.exceptions.Abort:
         sys.exit(1)
     except click.exceptions.Exit as exc:

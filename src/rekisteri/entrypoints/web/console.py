@@ -38,7 +38,7 @@ from rekisteri.entrypoints.web.templating import page_language, render_page, url
 from rekisteri.services.access.disclosures import disclosures_of
 from rekisteri.services.consumption import attribution
 from rekisteri.services.marketing import ledger, preferences, segments
-from rekisteri.services.register import search
+from rekisteri.services.register import person_view, search
 from rekisteri.services.register.person_view import customer_view, resolve_person
 from rekisteri.services.rights import requests
 from rekisteri.services.unit_of_work import RegisterApp, UnitOfWork
@@ -53,18 +53,8 @@ Reader = Annotated[Principal, Depends(guard(REL, *tuple(Category), page=True))]
 ConsentWriter = Annotated[Principal, Depends(guard(REL, C.MARKETING, writes=True, page=True))]
 RequestWriter = Annotated[Principal, Depends(guard(REL, C.RIGHTS_REQUEST, writes=True, page=True))]
 
-# The sections of customer_view shown as tables, in the page's order, with their table names.
-SECTIONS = (
-    ("contact_points", "contact_point"),
-    ("contracts", "contract"),
-    ("billing_accounts", "billing_account"),
-    ("invoices", "invoice"),
-    ("payments", "payment"),
-    ("contact_log", "contact_log"),
-    ("call_recordings", "call_recording"),
-    ("feedback", "feedback"),
-    ("digital_account", "digital_account"),
-)
+# Sections of the person view with a part of their own on the page; the rest are tables.
+OWN_PARTS = frozenset({"sites", "consent_events"})
 
 
 @router.get("", response_class=HTMLResponse)
@@ -152,7 +142,9 @@ def person_context(
         "person_id": person_id,
         "view": view,
         "sections": {
-            name: section(view[name], table, lang) for name, table in SECTIONS if view.get(name)
+            name: section(view[name], spec.name, lang)
+            for name, spec in person_view.sections(uow.catalogue)
+            if name not in OWN_PARTS and view.get(name)
         },
         "person_section": section([view["person"]], "person", lang),
         "sites": [

@@ -6,26 +6,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from rekisteri.adapters.schema.register import (
-    billing_account,
-    call_recording,
-    consent_event,
-    contact_log,
-    contact_point,
-    contract,
-    device,
-    digital_account,
-    feedback,
-    invoice,
-    metering_point,
-    payment,
-    person,
-    site,
-)
-from rekisteri.catalogue import Category, Role, Visibility
+from rekisteri.adapters.schema.register import person
+from rekisteri.catalogue import Catalogue, Category, Role, TableSpec, Visibility
 from rekisteri.domain.errors import NotFound
 from rekisteri.services.register.history import changes_of, latest_sources
 from rekisteri.services.register.presenting import attribute_value, present
+from rekisteri.services.register.subjects import belongs_to, personal_tables, table_of
 from rekisteri.services.unit_of_work import UnitOfWork
 
 
@@ -64,99 +50,100 @@ def display_name(row: Any) -> str:
     return f"{row.first_names} {row.last_name}"
 
 
+# Keys of a view entry that are not attributes (the row's id and where its values came from).
+_STRUCTURAL = {"id", "_source", "_sources_of_changes"}
+
+
+def sections(cat: Catalogue) -> list[tuple[str, TableSpec]]:
+    """The view's sections of rows in the catalogue's order, with their tables (nested tables,
+    a site's metering points, are within their parent's entries, not sections)."""
+    return [
+        (spec.view.section, spec)
+        for spec in personal_tables(cat)
+        if spec.view is not None and spec.view.within is None
+    ]
+
+
 def customer_view(uow: UnitOfWork, person_id: int, role: Role | None) -> dict[str, Any]:
-    """Everything on the person that `role` may read; role None is the person themself."""
+    """Everything on the person that `role` may read; role None is the person themself.
+
+    The tables and how their rows reach the person come from the catalogue (each TableSpec's
+    `view` and `subject` path), so a table declared there appears here without this code
+    changing. The read is noted for the audit trail with the categories the answer holds."""
     hidden: set[Category] = set()
     row = uow.execute(select(person).where(person.c.id == person_id)).first()
     if row is None:
         raise NotFound("person", person_id)
-
-    def rows(table: Any, *where: Any, order: Any = None) -> list[Any]:
-        q = select(table).where(*where)
-        return list(uow.execute(q.order_by(order if order is not None else table.c.id)))
-
     later = latest_sources(uow, person_id)
+    cat = uow.catalogue
 
-    def show(table: str, r: Any) -> dict[str, Any]:
-        return present(uow, table, r, role, hidden, later)
+    def rows(spec: TableSpec) -> list[Any]:
+        assert spec.view is not None
+        t = table_of(spec.name)
+        query = select(t).where(belongs_to(spec, person_id))
+        return list(uow.execute(query.order_by(t.c[spec.view.order], t.c.id)))
 
-    view: dict[str, Any] = {"person": show("person", row)}
-    view["contact_points"] = [
-        show("contact_point", r)
-        for r in rows(contact_point, contact_point.c.person_id == person_id)
-    ]
-    contracts = rows(contract, contract.c.person_id == person_id, order=contract.c.start_date)
-    view["contracts"] = [
-        show("contract", r) | {"site_id": r.site_id, "billing_account_id": r.billing_account_id}
-        for r in contracts
-    ]
-    site_ids = sorted({r.site_id for r in contracts})
-    view["sites"] = []
-    for s in rows(site, site.c.id.in_(site_ids)):
-        entry = show("site", s)
-        if "address" in entry or role is None:
-            entry["metering_points"] = [
-                show("metering_point", m)
-                for m in rows(metering_point, metering_point.c.site_id == s.id)
-            ]
-            entry["devices"] = [show("device", d) for d in rows(device, device.c.site_id == s.id)]
-        view["sites"].append(entry)
-    view["billing_accounts"] = [
-        show("billing_account", r)
-        for r in rows(billing_account, billing_account.c.person_id == person_id)
-    ]
-    invoices = rows(invoice, invoice.c.person_id == person_id, order=invoice.c.issued_on)
-    view["invoices"] = [show("invoice", r) for r in invoices]
-    view["payments"] = [
-        show("payment", r) | {"invoice_id": r.invoice_id}
-        for r in rows(payment, payment.c.invoice_id.in_([i.id for i in invoices]))
-    ]
-    view["contact_log"] = [
-        show("contact_log", r)
-        for r in rows(contact_log, contact_log.c.person_id == person_id, order=contact_log.c.at)
-    ]
-    view["call_recordings"] = [
-        show("call_recording", r)
-        for r in rows(call_recording, call_recording.c.person_id == person_id)
-    ]
-    view["feedback"] = [
-        show("feedback", r) for r in rows(feedback, feedback.c.person_id == person_id)
-    ]
-    view["digital_account"] = [
-        show("digital_account", r)
-        for r in rows(digital_account, digital_account.c.person_id == person_id)
-    ]
-    view["consent_events"] = [
-        show("consent_event", r)
-        for r in rows(
-            consent_event, consent_event.c.person_id == person_id, order=consent_event.c.at
-        )
-    ]
-    if (
-        role is None
-        or uow.catalogue.category_visibility(Category.HISTORY, role) is not Visibility.NONE
-    ):
+    def entry(spec: TableSpec, r: Any) -> dict[str, Any]:
+        assert spec.view is not None
+        shown = present(uow, spec.name, r, role, hidden, later)
+        return shown | {c: r._mapping[c] for c in spec.view.links}
+
+    view: dict[str, Any] = {"person": present(uow, "person", row, role, hidden, later)}
+    nested = [s for s in personal_tables(cat) if s.view is not None and s.view.within]
+    for name, spec in sections(cat):
+        view[name] = [entry(spec, r) for r in rows(spec)]
+        for child in nested:
+            assert child.view is not None and child.subject is not None
+            if child.view.within != spec.name:
+                continue
+            by_parent: dict[Any, list[dict[str, Any]]] = {}
+            for r in rows(child):  # the subject path's first column names the parent row
+                by_parent.setdefault(r._mapping[child.subject[0]], []).append(entry(child, r))
+            for parent in view[name]:
+                # Rows within a parent are shown only with a parent the reader sees.
+                if role is None or set(parent) - _STRUCTURAL:
+                    parent[child.view.section] = by_parent.get(parent["id"], [])
+    if role is None or cat.category_visibility(Category.HISTORY, role) is not Visibility.NONE:
         view["history"] = changes_of(uow, person_id, reveal=role is None)
     else:
         hidden.add(Category.HISTORY)
     # Drop sections the reader sees nothing of, and say which categories were withheld.
+    links = {c for _, spec in sections(cat) if spec.view for c in spec.view.links}
     view = {
         k: v
         for k, v in view.items()
-        if not (
-            isinstance(v, list)
-            and v
-            and all(
-                set(x) <= {"id", "_source", "site_id", "billing_account_id", "invoice_id"}
-                for x in v
-            )
-        )
+        if not (isinstance(v, list) and v and all(set(x) <= _STRUCTURAL | links for x in v))
     }
     view["withheld_categories"] = sorted(c.value for c in hidden)
-    uow.note_read([person_id], set(Category) - hidden, "customer view")
+    uow.note_read([person_id], _returned_categories(cat, view), "customer view")
     view["name"] = (
         display_name(row)
         if role is None or "last_name" in view["person"] or "organisation_name" in view["person"]
         else None
     )
     return view
+
+
+def _returned_categories(cat: Catalogue, view: dict[str, Any]) -> set[Category]:
+    """The categories whose attributes the answer holds: what the read really disclosed."""
+    tables = {"person": "person"} | {
+        spec.view.section: spec.name for spec in personal_tables(cat) if spec.view is not None
+    }
+    found: set[Category] = set()
+
+    def walk(table: str, entries: list[dict[str, Any]]) -> None:
+        names = {a.name: a.category for a in cat.for_table(table)}
+        for entry in entries:
+            for key, value in entry.items():
+                if key in names:
+                    found.add(names[key])
+                elif key in tables and isinstance(value, list):
+                    walk(tables[key], value)
+
+    walk("person", [view["person"]])
+    for key, value in view.items():
+        if key in tables and key != "person" and isinstance(value, list):
+            walk(tables[key], value)
+    if view.get("history"):
+        found.add(Category.HISTORY)
+    return found
