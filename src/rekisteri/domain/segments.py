@@ -2,7 +2,7 @@
 
 A segment is a list of rules that must all hold. Each rule names one field from a closed set,
 with values checked against the register's own vocabulary, so a definition can be stored as
-JSON and translated to SQL with bound parameters only (services/segment_sql.py).
+JSON and translated to SQL with bound parameters only (services/marketing/segments.py).
 """
 
 from __future__ import annotations
