@@ -52,22 +52,35 @@ marketing.install(app)
 app.add_typer(consumption.app, name="consumption")
 
 
+# Usage errors as Typer raises them: from Typer 0.20 on under its own copy of click (whose
+# errors are TyperExceptions), before that click's own.
+_USAGE_ERRORS: tuple[type[Exception], ...] = (click.ClickException,) + (
+    (typer.TyperException,) if hasattr(typer, "TyperException") else ()
+)
+
+
 def main() -> None:
     """Entry point (the `rekisteri` script): usage errors exit 2 with one line, like bad input,
-    and a domain error that a command did not catch gets its one line too, never a traceback."""
+    and a domain error that a command did not catch gets its one line too, never a traceback.
+    Without standalone mode Typer returns a command's exit status instead of exiting."""
     try:
-        app(standalone_mode=False)
-    except click.exceptions.UsageError as exc:
-        sys.stderr.write(f"error: {exc.format_message()}\n")
-        sys.exit(2)
+        status = app(standalone_mode=False)
+    except _USAGE_ERRORS as exc:
+        message = exc.format_message()  # type: ignore[attr-defined]
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `rekisteri` alone: the help
+            sys.stderr.write(f"{message}\n")
+        else:
+            sys.stderr.write(f"error: {message}\n")
+        sys.exit(getattr(exc, "exit_code", 2))
     except RegisterError as exc:
         message, code = refusal(exc)
         sys.stderr.write(f"error: {message}\n")
         sys.exit(code)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, typer.Abort):
         sys.exit(1)
-    except click.exceptions.Exit as exc:
+    except (click.exceptions.Exit, typer.Exit) as exc:
         sys.exit(exc.exit_code)
+    sys.exit(status if isinstance(status, int) else 0)
 
 
 if __name__ == "__main__":
