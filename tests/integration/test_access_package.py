@@ -16,7 +16,7 @@ from rekisteri.adapters.schema.register import person
 from rekisteri.catalogue import Attribute, Category, LawfulBasis, Purpose, Source
 from rekisteri.catalogue.retention import CUSTOMER_DATA
 from rekisteri.domain.access_package import MonthlyTotal
-from rekisteri.domain.register import ContractDraft, ContractKind, Language, Provenance
+from rekisteri.domain.register import ContractDraft, ContractKind, MotherTongue, Provenance
 from rekisteri.services.register import customers
 from rekisteri.services.rights import erasure, package
 from rekisteri.services.unit_of_work import Actor, RegisterApp
@@ -94,7 +94,7 @@ def test_package_of_a_person_who_moved_between_two_sites(
 def test_report_in_the_persons_language_with_a_consumption_chart(
     register: RegisterApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    c = make_customer(register, tongue=Language.SV)
+    c = make_customer(register, tongue=MotherTongue.SV)
     with register.reading(DPO) as uow:
         empty = package.build(uow, c.person_id)
     html = access.to_html(empty)
