@@ -7,12 +7,51 @@ the access report and the pages are all generated from these same terms (P17).
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Lang(StrEnum):
+    """A language the register speaks: every text a person reads exists in all three."""
+
     FI = "fi"
     SV = "sv"
     EN = "en"
+
+
+class Words(NamedTuple):
+    """One text in Finnish, Swedish and English: the one shape of every such triple."""
+
+    fi: str
+    sv: str
+    en: str
+
+    def in_(self, lang: Lang | str) -> str:
+        """The text in `lang`. A language the register does not speak is a programming error
+        (languages from outside are parsed into `Lang` where they come in), so it raises
+        rather than falling back to some language silently."""
+        try:
+            chosen = Lang(lang)
+        except ValueError:
+            raise ValueError(f"no words in language {lang!r}: only fi, sv and en") from None
+        if chosen is Lang.FI:
+            return self.fi
+        return self.sv if chosen is Lang.SV else self.en
+
+
+# The mother tongues (`register.MotherTongue` values) that are languages the register speaks.
+_LANG_OF_TONGUE = {"fi": Lang.FI, "sv": Lang.SV, "en": Lang.EN}
+
+
+def lang_of(mother_tongue: str | None) -> Lang:
+    """The language the register uses with a person, from their mother tongue: the one rule.
+
+    Finnish, Swedish and English speakers get their own language. Everyone else (mother tongue
+    `other`, not recorded, or a value this code does not know) gets English: a person whose
+    mother tongue is neither national language is more likely to read English than Finnish.
+    The access report, the preference centre, its mails and the audiences' language column all
+    follow this rule, so one person is never addressed in two languages.
+    """
+    return _LANG_OF_TONGUE.get(mother_tongue or "", Lang.EN)
 
 
 class Category(StrEnum):
