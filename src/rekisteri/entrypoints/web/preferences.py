@@ -135,7 +135,10 @@ def confirm_page(request: Request, token: str, reg: RegisterDep) -> HTMLResponse
     """A button, not an action: mail scanners open links, only people press buttons."""
     with reg.reading(ACTOR) as uow:
         payload = verify(uow.cipher, token, LinkKind.CONFIRM, uow.now())
-    return _render(request, "confirm", _lang(str(payload.extra.get("lang")), "fi"))
+        # The language the mail was sent in (we signed it); a link without one: the person's.
+        sent_in = payload.extra.get("lang")
+        lang = Lang(sent_in) if sent_in else preferences.language_of(uow, payload.person_id)
+    return _render(request, "confirm", lang)
 
 
 @router.post(
