@@ -13,7 +13,7 @@ from sqlalchemy import Column, String, text, update
 
 from rekisteri.adapters.reports import access
 from rekisteri.adapters.schema.register import person
-from rekisteri.catalogue import Attribute, Category, LawfulBasis, Purpose, Source
+from rekisteri.catalogue import Attribute, Category, LawfulBasis, Purpose, Source, Words
 from rekisteri.catalogue.retention import CUSTOMER_DATA
 from rekisteri.domain.access_package import MonthlyTotal
 from rekisteri.domain.register import ContractDraft, ContractKind, MotherTongue, Provenance
@@ -149,7 +149,7 @@ def with_new_column(register: RegisterApp) -> Iterator[Attribute]:
         basis=LawfulBasis.CONSENT,
         sources=frozenset({Source.CUSTOMER_CONTACT}),
         retention=CUSTOMER_DATA,
-        words=("toivottu yhteydenottoaika", "önskad kontakttid", "preferred contact time"),
+        words=Words("toivottu yhteydenottoaika", "önskad kontakttid", "preferred contact time"),
     )
     register.catalogue = register.catalogue.with_attribute(attr)
     try:

@@ -25,6 +25,7 @@ from rekisteri.domain.vocabulary import (
     Sensitivity,
     Source,
     Visibility,
+    Words,
     label,
 )
 
@@ -43,6 +44,7 @@ __all__ = [
     "Source",
     "TableSpec",
     "Visibility",
+    "Words",
     "catalogue",
     "label",
 ]

@@ -185,8 +185,8 @@ def information(uow: UnitOfWork, lang: Lang) -> dict[str, Any]:
             "dpo": s.dpo_contact,
         },
         "categories": categories,
-        "recipients": [rights_words.pick(r, lang) for r in rights_words.RECIPIENTS],
-        "rights": [rights_words.pick(r, lang) for r in rights_words.RIGHTS],
+        "recipients": [r.in_(lang) for r in rights_words.RECIPIENTS],
+        "rights": [r.in_(lang) for r in rights_words.RIGHTS],
     }
 
 
