@@ -175,6 +175,9 @@ def test_links_that_are_forged_expired_or_of_another_kind_are_refused(
         ("fi", "Suoramarkkinointiasetukset"),
         ("sv", "Inställningar för direktmarknadsföring"),
         ("en", "Direct-marketing settings"),
+        # Neither national language: English, as in the access report and the audiences.
+        ("other", "Direct-marketing settings"),
+        (None, "Direct-marketing settings"),
     ],
 )
 def test_the_page_speaks_the_persons_language(register, client, tongue, title) -> None:

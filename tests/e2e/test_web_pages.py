@@ -170,7 +170,7 @@ def test_the_statement_describes_the_declared_cookies(client: TestClient) -> Non
     text = client.get("/privacy?lang=fi").text
     for cookie in DECLARED_COOKIES:
         assert cookie.name in text
-        assert cookie.says(cookie.lifetime, "fi") in text
+        assert cookie.lifetime.in_("fi") in text
 
 
 def test_every_page_route_says_why_it_may_be_public() -> None:

@@ -14,10 +14,10 @@ from sqlalchemy import Column, String, text, update
 
 from rekisteri.adapters.reports import access
 from rekisteri.adapters.schema.register import person
-from rekisteri.catalogue import Attribute, Category, LawfulBasis, Purpose, Source
+from rekisteri.catalogue import Attribute, Category, LawfulBasis, Purpose, Source, Words
 from rekisteri.catalogue.retention import CUSTOMER_DATA
 from rekisteri.domain.access_package import MonthlyTotal
-from rekisteri.domain.register import ContractDraft, ContractKind, Language, Provenance
+from rekisteri.domain.register import ContractDraft, ContractKind, MotherTongue, Provenance
 from rekisteri.services.register import customers
 from rekisteri.services.rights import erasure, package
 from rekisteri.services.unit_of_work import Actor, RegisterApp
@@ -96,7 +96,7 @@ def test_package_of_a_person_who_moved_between_two_sites(
 def test_report_in_the_persons_language_with_a_consumption_chart(
     register: RegisterApp, tmp_path: Path
 ) -> None:
-    c = make_customer(register, tongue=Language.SV)
+    c = make_customer(register, tongue=MotherTongue.SV)
     with register.reading(DPO) as uow:
         empty = package.build(uow, c.person_id)
     html = access.to_html(empty)
@@ -152,7 +152,7 @@ def with_new_column(register: RegisterApp) -> Iterator[Attribute]:
         basis=LawfulBasis.CONSENT,
         sources=frozenset({Source.CUSTOMER_CONTACT}),
         retention=CUSTOMER_DATA,
-        words=("toivottu yhteydenottoaika", "önskad kontakttid", "preferred contact time"),
+        words=Words("toivottu yhteydenottoaika", "önskad kontakttid", "preferred contact time"),
     )
     register.catalogue = register.catalogue.with_attribute(attr)
     try:

@@ -28,7 +28,7 @@ from rekisteri.domain.register import (
     ContractDraft,
     ContractKind,
     EndReason,
-    Language,
+    MotherTongue,
     PersonDraft,
     PersonKind,
     Provenance,
@@ -67,7 +67,7 @@ def make_customer(
     hetu: str = HETU,
     email: str = EMAIL,
     phone: str = PHONE,
-    tongue: Language = Language.FI,
+    tongue: MotherTongue = MotherTongue.FI,
     site_numbers: tuple[int, int] = (1, 2),
     open_invoice: bool = False,
 ) -> Customer:

@@ -14,6 +14,7 @@ from rekisteri.catalogue import (
     Purpose,
     Role,
     Source,
+    Words,
     catalogue,
     label,
 )
@@ -107,7 +108,7 @@ def test_who_sees_each_category_comes_from_the_readers() -> None:
     assert "marketing" not in code and "partly masked" in code
 
 
-def _new_attribute(category: Category, words: tuple[str, str, str], **extra: object) -> Attribute:
+def _new_attribute(category: Category, words: Words, **extra: object) -> Attribute:
     fields: dict[str, object] = {
         "key": "person.favourite_tariff",
         "table": "person",
@@ -124,7 +125,7 @@ def _new_attribute(category: Category, words: tuple[str, str, str], **extra: obj
 
 
 def test_a_new_attribute_with_new_words_changes_the_statement() -> None:
-    words = ("lempihinnasto", "favorittaxa", "favourite tariff")
+    words = Words("lempihinnasto", "favorittaxa", "favourite tariff")
     # Kept by another rule than the rest of its category, so the retention section names it.
     new = _new_attribute(Category.CLASSIFICATION, words, retention=MARKETING_DATA)
     changed = catalogue.with_attribute(new)
@@ -148,10 +149,10 @@ def test_a_new_category_appears_in_content_sources_and_retention() -> None:
         Anchor.RECORDED,
         3,
         OnErasure.ERASE,
-        words=("3 kuukautta kokeilusta", "3 månader från försöket", "3 months from the trial"),
+        words=Words("3 kuukautta kokeilusta", "3 månader från försöket", "3 months from the trial"),
     )
     changed = base.with_attribute(
-        _new_attribute(category, ("koe", "försök", "trial"), retention=rule)
+        _new_attribute(category, Words("koe", "försök", "trial"), retention=rule)
     )
     for lang in LANGS:
         before = build_notice(base, SETTINGS, lang).words()
@@ -190,13 +191,13 @@ def test_the_settings_name_the_controller_and_the_retention_of_contracts() -> No
 def test_recipients_and_transfers_come_from_the_provider() -> None:
     regular = build_notice(catalogue, SETTINGS, "fi").section("disclosures").words()
     for recipient in REGULAR_RECIPIENTS:
-        assert recipient.says(recipient.who, "fi") in regular
+        assert recipient.who.in_("fi") in regular
     assert "Suomen Asiakastieto Oy" in regular and "Tutkimuslaitokset" in regular
     assert "Emme säännönmukaisesti siirrä" in regular
     abroad = Recipient(
         ("service_provider",),
-        ("Pilvipalvelu Inc.", "Molntjänst Inc.", "Cloud service Inc."),
-        ("sähköpostien lähetys", "utskick av e-post", "sending e-mail"),
+        Words("Pilvipalvelu Inc.", "Molntjänst Inc.", "Cloud service Inc."),
+        Words("sähköpostien lähetys", "utskick av e-post", "sending e-mail"),
         outside_eea=True,
         safeguard="scc",
     )
@@ -210,13 +211,13 @@ def test_recipients_and_transfers_come_from_the_provider() -> None:
 def test_cookies_are_described_from_the_declared_list() -> None:
     words = build_notice(catalogue, SETTINGS, "sv").section("cookies").words()
     for cookie in DECLARED_COOKIES:
-        assert cookie.name in words and cookie.says(cookie.purpose, "sv")[1:] in words
+        assert cookie.name in words and cookie.purpose.in_("sv")[1:] in words
     assert "endast nödvändiga kakor" in words
     tracker = Cookie(
         "analytics_id",
-        ("kävijätilasto", "besöksstatistik", "visitor statistics"),
-        ("1 vuosi", "1 år", "1 year"),
-        ("kaikille", "alla", "everyone"),
+        Words("kävijätilasto", "besöksstatistik", "visitor statistics"),
+        Words("1 vuosi", "1 år", "1 year"),
+        Words("kaikille", "alla", "everyone"),
         strictly_necessary=False,
     )
     with_tracker = build_notice(

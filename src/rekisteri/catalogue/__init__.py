@@ -32,6 +32,7 @@ from rekisteri.domain.vocabulary import (
     Sensitivity,
     Source,
     Visibility,
+    Words,
     label,
 )
 
@@ -51,6 +52,7 @@ __all__ = [
     "TableSpec",
     "ViewSpec",
     "Visibility",
+    "Words",
     "catalogue",
     "label",
 ]

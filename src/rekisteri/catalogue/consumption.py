@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from rekisteri.catalogue.model import Attribute, TableSpec
 from rekisteri.catalogue.retention import READINGS
-from rekisteri.domain.vocabulary import Category, LawfulBasis, Purpose, Source
+from rekisteri.domain.vocabulary import Category, LawfulBasis, Purpose, Source, Words
 
 USES = frozenset(
     {
@@ -51,7 +51,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         basis=LawfulBasis.CONTRACT,
         sources=METER,
         retention=READINGS,
-        words=(
+        words=Words(
             "sähkönkulutuksen mittauslukemat (aika, määrä, laatu)",
             "mätvärden för elförbrukningen (tid, mängd, kvalitet)",
             "metered electricity consumption (time, amount, quality)",
@@ -66,7 +66,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         basis=LawfulBasis.CONTRACT,
         sources=METER,
         retention=READINGS,
-        words=(
+        words=Words(
             "korjattujen mittauslukemien aiemmat arvot",
             "tidigare värden för korrigerade mätvärden",
             "earlier values of corrected readings",

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rekisteri.domain.vocabulary import Lang
-
-Words = tuple[str, str, str]  # fi, sv, en
+from rekisteri.domain.vocabulary import Words
 
 
 @dataclass(frozen=True)
@@ -24,11 +22,8 @@ class Cookie:
     who: Words  # whose browser receives it
     strictly_necessary: bool = True
 
-    def says(self, words: Words, lang: Lang | str) -> str:
-        return dict(zip(("fi", "sv", "en"), words, strict=True))[str(lang)]
 
-
-STAFF = (
+STAFF = Words(
     "vain henkilökunnan kirjautuessa",
     "endast när personalen loggar in",
     "only when staff log in",
@@ -37,13 +32,13 @@ STAFF = (
 DECLARED_COOKIES: tuple[Cookie, ...] = (
     Cookie(
         "rekisteri_session",
-        (
+        Words(
             "pitää henkilökunnan jäsenen kirjautuneena ja suojaa lomakkeita väärennetyiltä "
             "pyynnöiltä",
             "håller en anställd inloggad och skyddar formulären mot förfalskade förfrågningar",
             "keeps a member of staff logged in and protects the forms against forged requests",
         ),
-        (
+        Words(
             "kunnes käyttäjä kirjautuu ulos tai istunto vanhenee",
             "tills användaren loggar ut eller sessionen går ut",
             "until the user logs out or the session expires",
@@ -52,12 +47,12 @@ DECLARED_COOKIES: tuple[Cookie, ...] = (
     ),
     Cookie(
         "rekisteri_login_csrf",
-        (
+        Words(
             "suojaa kirjautumislomaketta väärennetyiltä pyynnöiltä",
             "skyddar inloggningsformuläret mot förfalskade förfrågningar",
             "protects the login form against forged requests",
         ),
-        (
+        Words(
             "selaimen sulkemiseen asti",
             "tills webbläsaren stängs",
             "until the browser is closed",

@@ -8,7 +8,14 @@ from rekisteri.catalogue.model import Attribute, TableSpec
 from rekisteri.catalogue.register import CONTACT_SOURCES
 from rekisteri.catalogue.retention import CONTACT_HISTORY, CUSTOMER_DATA, MARKETING_DATA
 from rekisteri.domain.consent import MAX_CONTACTS_PER_YEAR
-from rekisteri.domain.vocabulary import FROM_THE_PERSON, Category, LawfulBasis, Purpose, Source
+from rekisteri.domain.vocabulary import (
+    FROM_THE_PERSON,
+    Category,
+    LawfulBasis,
+    Purpose,
+    Source,
+    Words,
+)
 
 MKT = frozenset({Purpose.DIRECT_MARKETING})
 BAN_REGISTER = frozenset({Source.MARKETING_BAN_REGISTER})
@@ -26,7 +33,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         basis=LawfulBasis.CONSENT,
         sources=FROM_THE_PERSON | {Source.COMPETITION_OR_EVENT, Source.MARKETING_BAN_REGISTER},
         retention=MARKETING_DATA,
-        words=(
+        words=Words(
             "suoramarkkinoinnin lupien ja kieltojen nykytila",
             "nuvarande tillstånd och förbud för direktmarknadsföring",
             "current direct-marketing permissions and prohibitions",
@@ -54,7 +61,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         basis=LawfulBasis.LEGAL_OBLIGATION,
         sources=BAN_REGISTER,
         retention=MARKETING_DATA,
-        words=(
+        words=Words(
             "suoramarkkinoinnin kielto (ASML:n kieltorekisteri)",
             "spärr mot direktmarknadsföring (ASML:s spärregister)",
             "marketing ban (ASML ban register)",
@@ -70,7 +77,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         basis=LawfulBasis.LEGAL_OBLIGATION,
         sources=BAN_REGISTER,
         retention=MARKETING_DATA,
-        words=(
+        words=Words(
             "kieltorekisterin kielto kanavalle",
             "spärr för kanalen enligt spärregistret",
             "ban-register ban for the channel",
@@ -85,7 +92,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         basis=LawfulBasis.LEGITIMATE_INTEREST,
         sources=frozenset({Source.REGISTER_ITSELF}),
         retention=CONTACT_HISTORY,
-        words=(
+        words=Words(
             "lähetetyt suoramarkkinointiviestit",
             "skickade direktmarknadsföringskontakter",
             "direct-marketing contacts sent",
@@ -106,7 +113,7 @@ ATTRIBUTES += (
         basis=LawfulBasis.CONTRACT,
         sources=CONTACT_SOURCES,
         retention=CUSTOMER_DATA,
-        words=(
+        words=Words(
             "uusimpien yhteystietojen voimassaolo markkinoinnin kohderyhmiä varten",
             "giltigheten för de nyaste kontaktuppgifterna, för målgrupperna",
             "how long the newest contact details are valid, for the audiences",
@@ -121,7 +128,7 @@ ATTRIBUTES += (
         basis=LawfulBasis.LEGITIMATE_INTEREST,
         sources=frozenset({Source.REGISTER_ITSELF}),
         retention=CONTACT_HISTORY,
-        words=(
+        words=Words(
             "viimeisimpien suoramarkkinointiviestien ajat (enintään muutaman kerran vuodessa)",
             "tidpunkterna för de senaste direktmarknadsföringskontakterna",
             "when the latest direct-marketing contacts were sent",

@@ -15,6 +15,7 @@ from rekisteri.domain.vocabulary import (
     Sensitivity,
     Source,
     Visibility,
+    Words,
 )
 
 
@@ -35,6 +36,9 @@ class OnErasure(StrEnum):
     )
 
 
+_NO_WORDS = Words("", "", "")
+
+
 @dataclass(frozen=True)
 class RetentionRule:
     name: str
@@ -44,10 +48,11 @@ class RetentionRule:
     legal_reason: str | None = None
     # The name of the setting that overrides `months` (e.g. "contract_retention_years").
     setting: str | None = None
-    words: tuple[str, str, str] = ("", "", "")  # fi, sv, en
+    words: Words = _NO_WORDS
 
     def describe(self, lang: Lang | str) -> str:
-        return dict(zip(("fi", "sv", "en"), self.words, strict=True))[str(lang)]
+        """How long the data is kept, said in `lang`."""
+        return self.words.in_(lang)
 
 
 Masker = Callable[[str], str]
@@ -65,7 +70,7 @@ class Attribute:
     basis: LawfulBasis
     sources: frozenset[Source]
     retention: RetentionRule
-    words: tuple[str, str, str]  # fi, sv, en
+    words: Words
     sensitivity: Sensitivity = Sensitivity.PLAIN
     # Reading roles beyond the category's defaults (for example identity codes).
     reading: Mapping[Role, Visibility] = field(default_factory=dict)
@@ -78,7 +83,8 @@ class Attribute:
         return self.key.split(".", 1)[1]
 
     def label(self, lang: Lang | str) -> str:
-        return dict(zip(("fi", "sv", "en"), self.words, strict=True))[str(lang)]
+        """The attribute's name in `lang`."""
+        return self.words.in_(lang)
 
 
 @dataclass(frozen=True)

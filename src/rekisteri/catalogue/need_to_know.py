@@ -11,13 +11,13 @@ from typing import Any
 
 from rekisteri.catalogue.model import Attribute, TableSpec
 from rekisteri.catalogue.retention import ACCESS_LOG, DISCLOSURE_RECORDS
-from rekisteri.domain.vocabulary import Category, LawfulBasis, Purpose, Source
+from rekisteri.domain.vocabulary import Category, LawfulBasis, Purpose, Source, Words
 
 _OWN = frozenset({Source.REGISTER_ITSELF})
 _ALL_PURPOSES = frozenset(Purpose)
 
 
-def _disclosure(key: str, words: tuple[str, str, str], **extra: Any) -> Attribute:
+def _disclosure(key: str, words: Words, **extra: Any) -> Attribute:
     table, name = key.split(".", 1)
     return Attribute(
         key=key,
@@ -33,7 +33,7 @@ def _disclosure(key: str, words: tuple[str, str, str], **extra: Any) -> Attribut
     )
 
 
-def _access(name: str, words: tuple[str, str, str]) -> Attribute:
+def _access(name: str, words: Words) -> Attribute:
     return Attribute(
         key=f"audit_entry.{name}",
         table="audit_entry",
@@ -48,24 +48,28 @@ def _access(name: str, words: tuple[str, str, str]) -> Attribute:
 
 
 ATTRIBUTES: tuple[Attribute, ...] = (
-    _disclosure("disclosure.recipient_id", ("tietojen saaja", "mottagare", "recipient")),
-    _disclosure("disclosure.kind", ("luovutuksen laji", "typ av utlämnande", "kind of disclosure")),
-    _disclosure("disclosure.at", ("luovutusaika", "tidpunkt för utlämnandet", "when disclosed")),
-    _disclosure("disclosure.purpose", ("luovutuksen tarkoitus", "ändamål", "purpose")),
-    _disclosure("disclosure.legal_basis", ("oikeusperuste", "rättslig grund", "legal basis")),
+    _disclosure("disclosure.recipient_id", Words("tietojen saaja", "mottagare", "recipient")),
+    _disclosure(
+        "disclosure.kind", Words("luovutuksen laji", "typ av utlämnande", "kind of disclosure")
+    ),
+    _disclosure(
+        "disclosure.at", Words("luovutusaika", "tidpunkt för utlämnandet", "when disclosed")
+    ),
+    _disclosure("disclosure.purpose", Words("luovutuksen tarkoitus", "ändamål", "purpose")),
+    _disclosure("disclosure.legal_basis", Words("oikeusperuste", "rättslig grund", "legal basis")),
     _disclosure(
         "disclosure.categories",
-        ("luovutetut tietoryhmät", "utlämnade uppgiftskategorier", "categories disclosed"),
+        Words("luovutetut tietoryhmät", "utlämnade uppgiftskategorier", "categories disclosed"),
     ),
-    _disclosure("disclosure.reason", ("luovutuksen syy", "skäl för utlämnandet", "why")),
+    _disclosure("disclosure.reason", Words("luovutuksen syy", "skäl för utlämnandet", "why")),
     _disclosure(
         "disclosure.reference",
-        ("pyynnön tai sopimuksen viite", "begärans eller avtalets referens", "reference"),
+        Words("pyynnön tai sopimuksen viite", "begärans eller avtalets referens", "reference"),
     ),
-    _disclosure("recording_loan.study", ("tutkimus", "undersökning", "study")),
+    _disclosure("recording_loan.study", Words("tutkimus", "undersökning", "study")),
     _disclosure(
         "recording_loan.due_on",
-        (
+        Words(
             "palautettava tai hävitettävä viimeistään",
             "ska återlämnas eller förstöras senast",
             "return or destroy by",
@@ -73,25 +77,29 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     ),
     _disclosure(
         "recording_loan.closed_how",
-        ("palautettu vai hävitetty", "återlämnad eller förstörd", "returned or destroyed"),
+        Words("palautettu vai hävitetty", "återlämnad eller förstörd", "returned or destroyed"),
     ),
     _disclosure(
         "recording_loan.closed_at",
-        ("palautus- tai hävityspäivä", "dag för återlämnande eller förstöring", "closed at"),
+        Words("palautus- tai hävityspäivä", "dag för återlämnande eller förstöring", "closed at"),
     ),
     _disclosure(
         "recording_loan.evidence",
-        ("todiste palautuksesta tai hävityksestä", "bevis", "evidence of return or destruction"),
+        Words(
+            "todiste palautuksesta tai hävityksestä", "bevis", "evidence of return or destruction"
+        ),
     ),
-    _access("at", ("käsittelyaika", "tidpunkt", "when")),
-    _access("actor", ("käsittelijä", "handläggare", "who")),
-    _access("role", ("käsittelijän rooli", "handläggarens roll", "role")),
-    _access("purpose", ("käyttötarkoitus", "ändamål", "purpose")),
-    _access("via", ("käyttöliittymä tai komento", "gränssnitt eller kommando", "route or command")),
-    _access("action", ("luku vai muutos", "läsning eller ändring", "read or change")),
-    _access("outcome", ("sallittu vai estetty", "tillåten eller nekad", "allowed or denied")),
-    _access("categories", ("käsitellyt tietoryhmät", "behandlade kategorier", "categories")),
-    _access("what", ("mitä käsiteltiin", "vad som behandlades", "what")),
+    _access("at", Words("käsittelyaika", "tidpunkt", "when")),
+    _access("actor", Words("käsittelijä", "handläggare", "who")),
+    _access("role", Words("käsittelijän rooli", "handläggarens roll", "role")),
+    _access("purpose", Words("käyttötarkoitus", "ändamål", "purpose")),
+    _access(
+        "via", Words("käyttöliittymä tai komento", "gränssnitt eller kommando", "route or command")
+    ),
+    _access("action", Words("luku vai muutos", "läsning eller ändring", "read or change")),
+    _access("outcome", Words("sallittu vai estetty", "tillåten eller nekad", "allowed or denied")),
+    _access("categories", Words("käsitellyt tietoryhmät", "behandlade kategorier", "categories")),
+    _access("what", Words("mitä käsiteltiin", "vad som behandlades", "what")),
 )
 
 _DISCLOSED_TO = ("disclosure_subject.disclosure_id", "disclosure_subject.person_id")

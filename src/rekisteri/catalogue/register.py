@@ -23,6 +23,7 @@ from rekisteri.domain.vocabulary import (
     Sensitivity,
     Source,
     Visibility,
+    Words,
 )
 
 C, P, B, S = Category, Purpose, LawfulBasis, Source
@@ -48,7 +49,7 @@ def _a(
     basis: LawfulBasis,
     sources: frozenset[Source],
     retention: RetentionRule,
-    words: tuple[str, str, str],
+    words: Words,
     columns: tuple[str, ...] | None = None,
     **extra: Any,
 ) -> Attribute:
@@ -87,7 +88,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONTRACT,
         OWN,
         CONTRACT_RECORDS,
-        ("asiakasnumero", "kundnummer", "customer number"),
+        Words("asiakasnumero", "kundnummer", "customer number"),
     ),
     _a(
         "person.kind",
@@ -96,7 +97,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONTRACT,
         PERSON_SOURCES,
         CONTRACT_RECORDS,
-        (
+        Words(
             "luonnollinen vai juridinen henkilö",
             "fysisk eller juridisk person",
             "natural or legal person",
@@ -109,7 +110,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.LEGITIMATE_INTEREST,
         OWN,
         CUSTOMER_DATA,
-        (
+        Words(
             "asiakas vai potentiaalinen asiakas",
             "kund eller potentiell kund",
             "customer or prospect",
@@ -122,7 +123,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONTRACT,
         PERSON_SOURCES,
         CONTRACT_RECORDS,
-        ("etunimet", "förnamn", "first names"),
+        Words("etunimet", "förnamn", "first names"),
         identifying=True,
         masker=masking.initial,
     ),
@@ -133,7 +134,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONTRACT,
         PERSON_SOURCES,
         CONTRACT_RECORDS,
-        ("sukunimi", "efternamn", "last name"),
+        Words("sukunimi", "efternamn", "last name"),
         identifying=True,
         masker=masking.initial,
     ),
@@ -144,7 +145,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONTRACT,
         PERSON_SOURCES,
         CONTRACT_RECORDS,
-        ("yrityksen nimi", "företagets namn", "organisation name"),
+        Words("yrityksen nimi", "företagets namn", "organisation name"),
         identifying=True,
     ),
     _a(
@@ -154,7 +155,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONTRACT,
         PERSON_SOURCES,
         CONTRACT_RECORDS,
-        ("henkilötunnus", "personbeteckning", "personal identity code"),
+        Words("henkilötunnus", "personbeteckning", "personal identity code"),
         columns=("hetu_ct", "hetu_key", "hetu_bidx"),
         sensitivity=Sensitivity.ENCRYPTED,
         reading=_ENCRYPTED_HETU_READERS,
@@ -168,7 +169,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONTRACT,
         FROM_THE_PERSON | {S.TRADE_REGISTER},
         CONTRACT_RECORDS,
-        ("Y-tunnus", "FO-nummer", "business ID"),
+        Words("Y-tunnus", "FO-nummer", "business ID"),
         identifying=True,
     ),
     _a(
@@ -178,7 +179,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.LEGITIMATE_INTEREST,
         PERSON_SOURCES,
         CUSTOMER_DATA,
-        ("ikä tai syntymävuosi", "ålder eller födelseår", "age or birth year"),
+        Words("ikä tai syntymävuosi", "ålder eller födelseår", "age or birth year"),
     ),
     _a(
         "person.gender",
@@ -187,7 +188,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONSENT,
         FROM_THE_PERSON,
         CUSTOMER_DATA,
-        (
+        Words(
             "sukupuoli (asiakkaan ilmoittama)",
             "kön (som kunden uppgett)",
             "gender (as stated by the person)",
@@ -200,7 +201,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.LEGITIMATE_INTEREST,
         PERSON_SOURCES,
         CUSTOMER_DATA,
-        ("äidinkieli", "modersmål", "mother tongue"),
+        Words("äidinkieli", "modersmål", "mother tongue"),
     ),
     _a(
         "person.customer_class",
@@ -209,7 +210,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.LEGITIMATE_INTEREST,
         OWN,
         CUSTOMER_DATA,
-        ("asiakasluokitus", "kundklassificering", "customer classification"),
+        Words("asiakasluokitus", "kundklassificering", "customer classification"),
     ),
     _a(
         "person.deceased_on",
@@ -218,7 +219,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.LEGAL_OBLIGATION,
         frozenset({S.POPULATION_REGISTER, S.CUSTOMER_CONTACT}),
         CONTRACT_RECORDS,
-        ("kuolinpäivä", "dödsdag", "date of death"),
+        Words("kuolinpäivä", "dödsdag", "date of death"),
     ),
     _a(
         "person.restricted",
@@ -227,7 +228,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.LEGAL_OBLIGATION,
         FROM_THE_PERSON | OWN,
         CONTRACT_RECORDS,
-        ("käsittelyn rajoitus", "begränsning av behandling", "restriction of processing"),
+        Words("käsittelyn rajoitus", "begränsning av behandling", "restriction of processing"),
         columns=("restricted", "restricted_reason"),
     ),
     _a(
@@ -237,7 +238,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONTRACT,
         OWN,
         CONTRACT_RECORDS,
-        ("rekisteröintiaika", "registreringstid", "registered at"),
+        Words("rekisteröintiaika", "registreringstid", "registered at"),
     ),
     # -- contact points, each with its validity
     _a(
@@ -247,7 +248,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONTRACT,
         CONTACT_SOURCES,
         CUSTOMER_DATA,
-        ("puhelinnumero", "telefonnummer", "phone number"),
+        Words("puhelinnumero", "telefonnummer", "phone number"),
         masker=masking.tail,
         identifying=True,
     ),
@@ -258,7 +259,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONTRACT,
         CONTACT_SOURCES,
         CUSTOMER_DATA,
-        ("sähköpostiosoite", "e-postadress", "e-mail address"),
+        Words("sähköpostiosoite", "e-postadress", "e-mail address"),
         masker=masking.email,
         identifying=True,
     ),
@@ -269,7 +270,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONTRACT,
         CONTACT_SOURCES,
         CUSTOMER_DATA,
-        ("postiosoite", "postadress", "postal address"),
+        Words("postiosoite", "postadress", "postal address"),
         columns=("street", "postal_code", "post_office", "country"),
         identifying=True,
     ),
@@ -280,7 +281,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONTRACT,
         CONTACT_SOURCES,
         CUSTOMER_DATA,
-        ("yhteystiedon laji", "typ av kontaktuppgift", "kind of contact point"),
+        Words("yhteystiedon laji", "typ av kontaktuppgift", "kind of contact point"),
     ),
     _a(
         "contact_point.validity",
@@ -289,7 +290,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONTRACT,
         CONTACT_SOURCES,
         CUSTOMER_DATA,
-        (
+        Words(
             "yhteystiedon voimassaoloaika",
             "kontaktuppgiftens giltighetstid",
             "how long each contact detail is valid",
@@ -304,7 +305,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONTRACT,
         FROM_THE_PERSON,
         CONTRACT_RECORDS,
-        ("käyttöpaikan osoite", "förbrukningsställets adress", "site address"),
+        Words("käyttöpaikan osoite", "förbrukningsställets adress", "site address"),
         columns=("street", "postal_code", "post_office"),
     ),
     _a(
@@ -314,7 +315,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONTRACT,
         FROM_THE_PERSON,
         CUSTOMER_DATA,
-        ("asumismuoto", "boendeform", "housing type"),
+        Words("asumismuoto", "boendeform", "housing type"),
     ),
     _a(
         "site.ownership",
@@ -323,7 +324,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONTRACT,
         FROM_THE_PERSON,
         CUSTOMER_DATA,
-        ("omistussuhde", "ägarförhållande", "ownership"),
+        Words("omistussuhde", "ägarförhållande", "ownership"),
     ),
     _a(
         "site.usage_timing",
@@ -332,7 +333,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONTRACT,
         FROM_THE_PERSON,
         CUSTOMER_DATA,
-        ("käytön ajoitus", "tidpunkt för användning", "timing of use"),
+        Words("käytön ajoitus", "tidpunkt för användning", "timing of use"),
     ),
     _a(
         "site.heating_type",
@@ -341,7 +342,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONTRACT,
         FROM_THE_PERSON,
         CUSTOMER_DATA,
-        ("lämmitysmuoto", "uppvärmningsform", "heating type"),
+        Words("lämmitysmuoto", "uppvärmningsform", "heating type"),
     ),
     _a(
         "site.consumption_estimate_kwh",
@@ -350,7 +351,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONTRACT,
         FROM_THE_PERSON | OWN,
         CUSTOMER_DATA,
-        (
+        Words(
             "sähkön kulutusarvio",
             "uppskattad elförbrukning",
             "estimated electricity consumption",
@@ -363,7 +364,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONTRACT,
         FROM_THE_PERSON,
         CUSTOMER_DATA,
-        ("pääsulakkeen koko", "huvudsäkringens storlek", "main fuse size"),
+        Words("pääsulakkeen koko", "huvudsäkringens storlek", "main fuse size"),
     ),
     _a(
         "site.connection_details",
@@ -372,7 +373,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONTRACT,
         FROM_THE_PERSON,
         CUSTOMER_DATA,
-        ("sähköliittymän tiedot", "uppgifter om elanslutningen", "connection details"),
+        Words("sähköliittymän tiedot", "uppgifter om elanslutningen", "connection details"),
     ),
     _a(
         "metering_point.gsrn",
@@ -381,7 +382,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONTRACT,
         frozenset({S.ENERGY_METER, S.CONTRACT}),
         CONTRACT_RECORDS,
-        (
+        Words(
             "käyttöpaikkatunnus (GSRN)",
             "användningsställets nummer (GSRN)",
             "metering point ID (GSRN)",
@@ -395,7 +396,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONTRACT,
         FROM_THE_PERSON,
         CUSTOMER_DATA,
-        ("käyttöpaikan laitteet", "apparater på förbrukningsstället", "devices at the site"),
+        Words("käyttöpaikan laitteet", "apparater på förbrukningsstället", "devices at the site"),
         columns=("kind", "description", "installed_on"),
     ),
     # -- contracts
@@ -406,7 +407,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONTRACT,
         FROM_THE_PERSON,
         CONTRACT_RECORDS,
-        (
+        Words(
             "sopimuksen laji, tuote ja voimassaolo",
             "avtalets typ, produkt och giltighet",
             "kind, product and period of each contract",
@@ -429,7 +430,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONTRACT,
         FROM_THE_PERSON,
         CONTRACT_RECORDS,
-        ("laskutusosoite", "faktureringsadress", "billing address"),
+        Words("laskutusosoite", "faktureringsadress", "billing address"),
         columns=("street", "postal_code", "post_office", "country"),
         identifying=True,
     ),
@@ -440,7 +441,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONTRACT,
         FROM_THE_PERSON,
         CONTRACT_RECORDS,
-        (
+        Words(
             "eräpäivä, laskutusrytmi ja laskutustapa",
             "förfallodag, faktureringsintervall och faktureringssätt",
             "due day, billing rhythm and billing method",
@@ -454,7 +455,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONTRACT,
         FROM_THE_PERSON,
         CONTRACT_RECORDS,
-        ("tilinumero", "kontonummer", "bank account number"),
+        Words("tilinumero", "kontonummer", "bank account number"),
         columns=("iban_ct", "iban_key", "iban_bidx"),
         sensitivity=Sensitivity.ENCRYPTED,
         reading=_IBAN_READERS,
@@ -468,7 +469,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONTRACT,
         OWN,
         CONTRACT_RECORDS,
-        (
+        Words(
             "laskut ja niiden maksutilanne",
             "fakturor och deras betalningsstatus",
             "invoices and their payment status",
@@ -491,7 +492,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONTRACT,
         OWN,
         CONTRACT_RECORDS,
-        ("maksut", "betalningar", "payments"),
+        Words("maksut", "betalningar", "payments"),
         columns=("paid_on", "amount_cents", "method"),
     ),
     # -- service contacts, recordings, feedback, digital account
@@ -502,7 +503,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.LEGITIMATE_INTEREST,
         frozenset({S.CUSTOMER_CONTACT}),
         CONTACT_HISTORY,
-        (
+        Words(
             "yhteydenottojen ajankohta, kanava, aihe ja muistiinpanot",
             "kontakternas tidpunkt, kanal, ämne och anteckningar",
             "time, channel, topic and notes of each contact",
@@ -516,7 +517,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.LEGITIMATE_INTEREST,
         frozenset({S.CUSTOMER_CONTACT}),
         RECORDINGS,
-        (
+        Words(
             "puhelutallenteet ja niiden tallennusaika",
             "samtalsinspelningar och tidpunkten för inspelningen",
             "call recordings and when they were made",
@@ -530,7 +531,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.LEGITIMATE_INTEREST,
         frozenset({S.CUSTOMER_CONTACT, S.COMPETITION_OR_EVENT}),
         FEEDBACK,
-        (
+        Words(
             "palautteet ja tyytyväisyysarviot",
             "responser och nöjdhetsbedömningar",
             "feedback and satisfaction ratings",
@@ -544,7 +545,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONTRACT,
         FROM_THE_PERSON,
         CUSTOMER_DATA,
-        (
+        Words(
             "käyttäjätunnus sekä rekisteröitymis- ja kirjautumisajat",
             "användarnamn och tidpunkter för registrering och inloggning",
             "login name and the times of registration and login",
@@ -560,7 +561,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.CONSENT,
         FROM_THE_PERSON | {S.COMPETITION_OR_EVENT, S.MARKETING_BAN_REGISTER},
         MARKETING_DATA,
-        (
+        Words(
             "suoramarkkinoinnin luvat ja kiellot",
             "tillstånd och förbud för direktmarknadsföring",
             "direct-marketing permissions and prohibitions",
@@ -574,7 +575,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.LEGAL_OBLIGATION,
         FROM_THE_PERSON | {S.COMPETITION_OR_EVENT, S.MARKETING_BAN_REGISTER},
         MARKETING_DATA,
-        ("luvan antamisen todisteet", "bevis på samtycket", "evidence of the permission"),
+        Words("luvan antamisen todisteet", "bevis på samtycket", "evidence of the permission"),
         columns=(
             "captured_how",
             "captured_by",
@@ -592,7 +593,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         B.LEGAL_OBLIGATION,
         OWN,
         CUSTOMER_DATA,
-        (
+        Words(
             "aiemmat arvot sekä milloin, kuka ja miksi tietoa muutettiin",
             "tidigare värden samt när, av vem och varför uppgiften ändrades",
             "earlier values, and when, by whom and why data was changed",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rekisteri.catalogue.model import Anchor, OnErasure, RetentionRule
+from rekisteri.domain.vocabulary import Words
 
 CONTRACT_RECORDS = RetentionRule(
     "contract_records",
@@ -11,7 +12,7 @@ CONTRACT_RECORDS = RetentionRule(
     OnErasure.KEEP_RESTRICTED,
     legal_reason="electricity_market_act",
     setting="contract_retention_years",
-    words=(
+    words=Words(
         "10 vuotta sopimuksen päättymisestä (sähkömarkkinalaki, kirjanpitolaki)",
         "10 år från avtalets upphörande (elmarknadslagen, bokföringslagen)",
         "10 years after the contract ended (Electricity Market Act, Accounting Act)",
@@ -22,7 +23,7 @@ CUSTOMER_DATA = RetentionRule(
     Anchor.RELATIONSHIP_END,
     12,
     OnErasure.ERASE,
-    words=(
+    words=Words(
         "asiakassuhteen ajan ja 12 kuukautta sen päättymisestä",
         "under kundrelationen och 12 månader efter att den upphört",
         "during the customer relationship and 12 months after it ended",
@@ -33,7 +34,7 @@ MARKETING_DATA = RetentionRule(
     Anchor.RELATIONSHIP_END,
     24,
     OnErasure.ERASE,
-    words=(
+    words=Words(
         "luvan tai kiellon voimassaolon ajan ja 24 kuukautta asiakassuhteen päättymisestä",
         "så länge tillståndet eller förbudet gäller och 24 månader efter kundrelationen",
         "while the permission or prohibition stands and 24 months after the relationship",
@@ -44,7 +45,7 @@ CONTACT_HISTORY = RetentionRule(
     Anchor.RECORDED,
     36,
     OnErasure.ERASE,
-    words=(
+    words=Words(
         "36 kuukautta yhteydenotosta",
         "36 månader från kontakten",
         "36 months from the contact",
@@ -56,7 +57,7 @@ RECORDINGS = RetentionRule(
     12,
     OnErasure.ERASE,
     setting="recording_retention_months",
-    words=(
+    words=Words(
         "12 kuukautta tallennuksesta",
         "12 månader från inspelningen",
         "12 months from the recording",
@@ -67,7 +68,9 @@ FEEDBACK = RetentionRule(
     Anchor.RECORDED,
     24,
     OnErasure.ERASE,
-    words=("24 kuukautta palautteesta", "24 månader från responsen", "24 months from the feedback"),
+    words=Words(
+        "24 kuukautta palautteesta", "24 månader från responsen", "24 months from the feedback"
+    ),
 )
 READINGS = RetentionRule(
     "readings",
@@ -75,7 +78,7 @@ READINGS = RetentionRule(
     72,
     OnErasure.ERASE,
     setting="reading_retention_months",
-    words=(
+    words=Words(
         "6 vuotta mittauksesta; laskutuksen perusteena olevat lukemat sopimustietojen mukaan",
         "6 år från mätningen; mätvärden som är grund för fakturering enligt avtalsuppgifterna",
         "6 years from the reading; readings a bill was based on as contract records",
@@ -87,7 +90,7 @@ DISCLOSURE_RECORDS = RetentionRule(
     60,
     OnErasure.KEEP_RESTRICTED,
     legal_reason="gdpr_accountability",
-    words=(
+    words=Words(
         "5 vuotta luovutuksesta (osoitusvelvollisuus, EU:n tietosuoja-asetus 5 ja 30 art.)",
         "5 år från utlämnandet (ansvarsskyldighet, EU:s dataskyddsförordning art. 5 och 30)",
         "5 years from the disclosure (accountability, GDPR Art. 5 and 30)",
@@ -99,7 +102,7 @@ ACCESS_LOG = RetentionRule(
     60,
     OnErasure.KEEP_RESTRICTED,
     legal_reason="gdpr_security",
-    words=(
+    words=Words(
         "5 vuotta kirjauksesta (käsittelyn turvallisuus ja valvonta)",
         "5 år från loggningen (behandlingens säkerhet och tillsyn)",
         "5 years from the entry (security and supervision of processing)",

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from rekisteri.catalogue.model import Anchor, Attribute, OnErasure, RetentionRule, TableSpec
-from rekisteri.domain.vocabulary import FROM_THE_PERSON, Category, LawfulBasis, Purpose, Source
+from rekisteri.domain.vocabulary import (
+    FROM_THE_PERSON,
+    Category,
+    LawfulBasis,
+    Purpose,
+    Source,
+    Words,
+)
 
 # A request is the controller's proof that it answered (GDPR Art. 5(2) accountability): it stays
 # when the person's other data is erased, and goes five years after it was received.
@@ -13,7 +20,7 @@ REQUEST_RECORDS = RetentionRule(
     60,
     OnErasure.KEEP_RESTRICTED,
     legal_reason="gdpr_accountability",
-    words=(
+    words=Words(
         "5 vuotta pyynnön vastaanottamisesta (osoitusvelvollisuus, tietosuoja-asetus 5(2) art.)",
         "5 år från att begäran togs emot (ansvarsskyldighet, dataskyddsförordningen art. 5.2)",
         "5 years from receiving the request (accountability, GDPR Art. 5(2))",
@@ -53,7 +60,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         basis=LawfulBasis.LEGAL_OBLIGATION,
         sources=_FROM,
         retention=REQUEST_RECORDS,
-        words=(
+        words=Words(
             "pyyntö: laji, vastaanotto, määräaika ja käsittely",
             "begäran: typ, mottagande, tidsfrist och behandling",
             "request: kind, receipt, due date and handling",
@@ -68,7 +75,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         basis=LawfulBasis.LEGAL_OBLIGATION,
         sources=FROM_THE_PERSON,
         retention=REQUEST_RECORDS,
-        words=("pyynnön sisältö", "begärans innehåll", "what was asked"),
+        words=Words("pyynnön sisältö", "begärans innehåll", "what was asked"),
     ),
     Attribute(
         key="rights_request_event.event",
@@ -79,7 +86,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         basis=LawfulBasis.LEGAL_OBLIGATION,
         sources=frozenset({Source.REGISTER_ITSELF}),
         retention=REQUEST_RECORDS,
-        words=("pyynnön käsittelyvaiheet", "begärans handläggning", "steps of the request"),
+        words=Words("pyynnön käsittelyvaiheet", "begärans handläggning", "steps of the request"),
     ),
     Attribute(
         key="recipient_notification.notification",
@@ -98,7 +105,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         basis=LawfulBasis.LEGAL_OBLIGATION,
         sources=frozenset({Source.REGISTER_ITSELF}),
         retention=REQUEST_RECORDS,
-        words=(
+        words=Words(
             "ilmoitukset vastaanottajille oikaisusta, poistosta tai rajoituksesta",
             "meddelanden till mottagare om rättelse, radering eller begränsning",
             "notices to recipients of a rectification, erasure or restriction",

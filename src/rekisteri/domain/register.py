@@ -21,7 +21,7 @@ class Relationship(StrEnum):
     PROSPECT = "prospect"
 
 
-class Language(StrEnum):
+class MotherTongue(StrEnum):
     FI = "fi"
     SV = "sv"
     EN = "en"
@@ -180,7 +180,7 @@ class PersonDraft:
     business_id: str | None = None
     birth_year: int | None = None
     gender: Gender | None = None
-    mother_tongue: Language | None = None
+    mother_tongue: MotherTongue | None = None
     customer_class: str | None = None
     contact_points: tuple[ContactPointDraft, ...] = field(default_factory=tuple)
     allow_temporary_code: bool = False
@@ -190,7 +190,7 @@ class PersonDraft:
         rel = values.enum_value(Relationship, self.relationship, "relationship")
         gender = values.enum_value(Gender, self.gender, "gender") if self.gender else None
         tongue = (
-            values.enum_value(Language, self.mother_tongue, "mother_tongue")
+            values.enum_value(MotherTongue, self.mother_tongue, "mother_tongue")
             if self.mother_tongue
             else None
         )

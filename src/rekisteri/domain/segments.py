@@ -15,7 +15,7 @@ from typing import Any
 
 from rekisteri.domain import values
 from rekisteri.domain.errors import InvalidInput
-from rekisteri.domain.register import HeatingType, HousingType, Language, PersonKind
+from rekisteri.domain.register import HeatingType, HousingType, MotherTongue, PersonKind
 
 
 class SegmentField(StrEnum):
@@ -30,7 +30,7 @@ class SegmentField(StrEnum):
 _CHOICES: dict[SegmentField, type[StrEnum]] = {
     SegmentField.HEATING_TYPE: HeatingType,
     SegmentField.HOUSING_TYPE: HousingType,
-    SegmentField.LANGUAGE: Language,
+    SegmentField.LANGUAGE: MotherTongue,
     SegmentField.PERSON_KIND: PersonKind,
 }
 

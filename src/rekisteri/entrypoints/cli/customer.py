@@ -16,7 +16,7 @@ from rekisteri.domain.register import (
     ContactKind,
     ContactPointDraft,
     Gender,
-    Language,
+    MotherTongue,
     PersonDraft,
     PersonKind,
     Provenance,
@@ -154,7 +154,7 @@ def add(
                 business_id=business_id,
                 birth_year=birth_year,
                 gender=enum_value(Gender, gender, "gender") if gender else None,
-                mother_tongue=enum_value(Language, language, "language") if language else None,
+                mother_tongue=enum_value(MotherTongue, language, "language") if language else None,
                 contact_points=tuple(contacts),
             )
             permissions = tuple(_permission(p) for p in permission)

@@ -18,7 +18,7 @@ from rekisteri.domain.preferences import PAGE_KEYS
 from rekisteri.domain.wording import WORDING_VERSION, channel_label, purpose_label
 from rekisteri.entrypoints.api.deps import RegisterDep, public
 from rekisteri.entrypoints.web.templating import render_page
-from rekisteri.entrypoints.web.texts import TEXTS
+from rekisteri.entrypoints.web.texts import TEXTS, page_words
 from rekisteri.services.marketing import preferences
 from rekisteri.services.marketing.links import LinkKind, verify
 from rekisteri.services.unit_of_work import Actor
@@ -49,26 +49,30 @@ def _visitor(request: Request) -> preferences.Visitor:
     return preferences.Visitor(host, request.headers.get("user-agent", ""))
 
 
-def _lang(requested: str | None, fallback: str) -> str:
-    return requested if requested in TEXTS else fallback
+_SPOKEN = frozenset(lang.value for lang in Lang)
+
+
+def _lang(requested: str | None, fallback: Lang) -> Lang:
+    """`?lang=` when it names a language the register speaks, else the person's own."""
+    return Lang(requested) if requested in _SPOKEN else fallback
 
 
 def _render(
     request: Request,
     mode: str,
-    lang: str,
+    lang: Lang,
     message: str | None = None,
     rows: list[dict[str, object]] | None = None,
 ) -> HTMLResponse:
     context = {
         "settings": request.app.state.register.settings,
         "mode": mode,
-        "t": TEXTS[lang],
+        "t": page_words(lang),
         "rows": rows or [],
         "message": message,
         "version": WORDING_VERSION,
     }
-    response = render_page(request, "preferences.html", Lang(lang), context)
+    response = render_page(request, "preferences.html", lang, context)
     response.headers["Cache-Control"] = "no-store"
     # The address holds the person's signed link: it must not leak to other sites.
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -91,7 +95,7 @@ def _settings_page(
         }
         for p, c in PAGE_KEYS
     ]
-    text = " ".join(TEXTS[language][k] for k in message_key) or None
+    text = " ".join(TEXTS[k].in_(language) for k in message_key) or None
     return _render(request, "settings", language, text, rows)
 
 
@@ -135,7 +139,10 @@ def confirm_page(request: Request, token: str, reg: RegisterDep) -> HTMLResponse
     """A button, not an action: mail scanners open links, only people press buttons."""
     with reg.reading(ACTOR) as uow:
         payload = verify(uow.cipher, token, LinkKind.CONFIRM, uow.now())
-    return _render(request, "confirm", _lang(str(payload.extra.get("lang")), "fi"))
+        # The language the mail was sent in (we signed it); a link without one: the person's.
+        sent_in = payload.extra.get("lang")
+        lang = Lang(sent_in) if sent_in else preferences.language_of(uow, payload.person_id)
+    return _render(request, "confirm", lang)
 
 
 @router.post(
@@ -148,7 +155,7 @@ def confirm(request: Request, token: str, reg: RegisterDep) -> HTMLResponse:
     with reg.unit_of_work(ACTOR) as uow:
         person_id, _, _ = preferences.confirm(uow, token, _visitor(request))
         lang = preferences.language_of(uow, person_id)
-    return _render(request, "done", lang, TEXTS[lang]["confirmed"])
+    return _render(request, "done", lang, TEXTS["confirmed"].in_(lang))
 
 
 @router.get(
@@ -174,4 +181,4 @@ def unsubscribe(request: Request, token: str, reg: RegisterDep) -> HTMLResponse:
         preferences.one_click_unsubscribe(uow, token, _visitor(request))
         payload = verify(uow.cipher, token, LinkKind.UNSUBSCRIBE, uow.now())
         lang = preferences.language_of(uow, payload.person_id)
-    return _render(request, "done", lang, TEXTS[lang]["unsubscribed"])
+    return _render(request, "done", lang, TEXTS["unsubscribed"].in_(lang))

@@ -11,7 +11,17 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from rekisteri.catalogue import Category, Lang, Purpose, Role, Source, Visibility, catalogue, label
+from rekisteri.catalogue import (
+    Category,
+    Lang,
+    Purpose,
+    Role,
+    Source,
+    Visibility,
+    Words,
+    catalogue,
+    label,
+)
 from rekisteri.catalogue.readers import CATEGORY_WRITERS, ROLE_PURPOSES
 from rekisteri.entrypoints.api.deps import Principal
 from rekisteri.entrypoints.web import formats
@@ -65,13 +75,16 @@ def staff_page(
     return response
 
 
+_YES = Words("kyllä", "ja", "yes")
+
+
 def cell(value: Any, lang: Lang | str, field: str = "") -> str:
     """A stored value as a table cell shows it, in the page's formats. The field's name says
     what an integer is: a year or a day is not grouped, cents are shown as euros."""
     if value is None:
         return ""
     if isinstance(value, bool):
-        return {"fi": "kyllä", "sv": "ja", "en": "yes"}[str(lang)] if value else "–"
+        return _YES.in_(lang) if value else "–"
     if isinstance(value, dt.datetime):
         return formats.format_datetime(value, lang)
     if isinstance(value, dt.date):

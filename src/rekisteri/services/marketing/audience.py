@@ -74,8 +74,9 @@ from rekisteri.domain.marketing import (
     contact_kind_for,
     decide,
 )
-from rekisteri.domain.register import PersonKind
+from rekisteri.domain.register import MotherTongue, PersonKind
 from rekisteri.domain.segments import SegmentDefinition
+from rekisteri.domain.vocabulary import lang_of
 from rekisteri.services.marketing import reach, segments
 from rekisteri.services.marketing.ledger import state_expression
 from rekisteri.services.unit_of_work import UnitOfWork
@@ -381,10 +382,12 @@ class Audience:
         can hand whole batches to csv.writerows instead of building a dict per person."""
         t, p, cp = self.table, person, contact_point
         name = func.coalesce(p.c.first_names + " " + p.c.last_name, p.c.organisation_name)
+        # The register's one language rule (vocabulary.lang_of) spelled in SQL: each mother
+        # tongue's language, and lang_of(None)'s for none or one this code does not know.
         language = case(
-            (p.c.mother_tongue == "sv", "sv"),
-            (p.c.mother_tongue.in_(("en", "other")), "en"),
-            else_="fi",
+            {tongue.value: lang_of(tongue).value for tongue in MotherTongue},
+            value=p.c.mother_tongue,
+            else_=lang_of(None).value,
         )
         listed: dict[str, Any] = {
             "id": p.c.id,

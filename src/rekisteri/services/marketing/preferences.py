@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 
 from rekisteri.adapters.mail import SmtpMailer
 from rekisteri.adapters.schema.register import contact_point, person
-from rekisteri.catalogue import Category, Source
+from rekisteri.catalogue import Category, Lang, Source
 from rekisteri.domain.consent import (
     CaptureMethod,
     ConsentChange,
@@ -28,6 +28,7 @@ from rekisteri.domain.consent import (
 from rekisteri.domain.errors import InvalidInput, NotFound
 from rekisteri.domain.preferences import EVENT_OF, PAGE_KEYS, Change, change_for, is_on
 from rekisteri.domain.register import Provenance
+from rekisteri.domain.vocabulary import lang_of
 from rekisteri.domain.wording import WORDING_VERSION, confirmation_mail, consent_wording
 from rekisteri.services.marketing import ledger
 from rekisteri.services.marketing.links import LinkKind, LinkPayload, sign, verify
@@ -57,7 +58,7 @@ class Switch:
 @dataclass
 class Page:
     person_id: int
-    language: str
+    language: Lang
     switches: list[Switch]
 
 
@@ -67,11 +68,13 @@ class Outcome:
     confirmations_sent: list[tuple[str, str]] = field(default_factory=list)
 
 
-def language_of(uow: UnitOfWork, person_id: int) -> str:
+def language_of(uow: UnitOfWork, person_id: int) -> Lang:
+    """The person's language for the preference centre and its mails: the register's one rule
+    (`vocabulary.lang_of`), so they match the access report and the audiences."""
     tongue = uow.execute(select(person.c.mother_tongue).where(person.c.id == person_id)).first()
     if tongue is None:
         raise NotFound("person", person_id)
-    return {"sv": "sv", "en": "en", "other": "en"}.get(tongue[0] or "", "fi")
+    return lang_of(tongue[0])
 
 
 def _link(uow: UnitOfWork, path: str, payload: LinkPayload) -> str:
@@ -114,7 +117,7 @@ def _record(
     purpose: ConsentPurpose,
     channel: str,
     event: ConsentEventKind,
-    lang: str,
+    lang: Lang,
     visitor: Visitor,
 ) -> None:
     wording = consent_wording(purpose, channel, lang, yes=event is ConsentEventKind.GRANTED)
@@ -210,7 +213,9 @@ def confirm(uow: UnitOfWork, token: str, visitor: Visitor) -> tuple[int, str, st
         raise InvalidInput("email", "the address confirmed is no longer the one on record")
     states = {(s.purpose, s.channel): s.state for s in ledger.settings_of(uow, link.person_id)}
     if states[(purpose, channel)] is not ConsentState.GRANTED:
-        lang = str(link.extra.get("lang", "fi"))
+        # The language the confirmation mail was sent in; a link without one gets the person's.
+        sent_in = link.extra.get("lang")
+        lang = Lang(sent_in) if sent_in else language_of(uow, link.person_id)
         _record(uow, link.person_id, purpose, channel, ConsentEventKind.GRANTED, lang, visitor)
     return link.person_id, purpose.value, channel
 

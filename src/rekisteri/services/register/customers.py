@@ -32,7 +32,7 @@ from rekisteri.domain.register import (
     ContractDraft,
     EndReason,
     Gender,
-    Language,
+    MotherTongue,
     PersonDraft,
     Provenance,
     SiteDraft,
@@ -220,7 +220,7 @@ def _rectifiable(uow: UnitOfWork, field: str, value: Any) -> Any:
         "business_id": lambda v: identifiers.business_id(v),
         "birth_year": lambda v: int(v),
         "gender": lambda v: values.enum_value(Gender, v, "gender").value,
-        "mother_tongue": lambda v: values.enum_value(Language, v, "mother_tongue").value,
+        "mother_tongue": lambda v: values.enum_value(MotherTongue, v, "mother_tongue").value,
         "customer_class": lambda v: values.text(v, "customer_class", max_len=30),
         "deceased_on": lambda v: values.date(v, "deceased_on"),
     }

@@ -35,6 +35,7 @@ from rekisteri.domain.access_package import (
 )
 from rekisteri.domain.consumption import READING_SCHEMA
 from rekisteri.domain.errors import NotFound
+from rekisteri.domain.vocabulary import lang_of
 from rekisteri.services.access import disclosures
 from rekisteri.services.consumption import attribution
 from rekisteri.services.marketing import segments
@@ -173,14 +174,16 @@ def information(uow: UnitOfWork, lang: Lang) -> dict[str, Any]:
             "dpo": s.dpo_contact,
         },
         "categories": categories,
-        "recipients": [rights_words.pick(r, lang) for r in rights_words.RECIPIENTS],
-        "rights": [rights_words.pick(r, lang) for r in rights_words.RIGHTS],
+        "recipients": [r.in_(lang) for r in rights_words.RECIPIENTS],
+        "rights": [r.in_(lang) for r in rights_words.RIGHTS],
     }
 
 
 def language_of(uow: UnitOfWork, person_id: int) -> Lang:
+    """The person's language for the access report and answers: the register's one rule
+    (`vocabulary.lang_of`), so they match the preference centre and the audiences."""
     tongue = uow.execute(select(person.c.mother_tongue).where(person.c.id == person_id)).scalar()
-    return Lang(tongue) if tongue in ("fi", "sv", "en") else Lang.FI
+    return lang_of(tongue)
 
 
 def build(

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rekisteri.domain.vocabulary import Lang
-
-Words = tuple[str, str, str]  # fi, sv, en
+from rekisteri.domain.vocabulary import Words
 
 
 @dataclass(frozen=True)
@@ -26,19 +24,16 @@ class Recipient:
     outside_eea: bool = False
     safeguard: str | None = None
 
-    def says(self, words: Words, lang: Lang | str) -> str:
-        return dict(zip(("fi", "sv", "en"), words, strict=True))[str(lang)]
-
 
 REGULAR_RECIPIENTS: tuple[Recipient, ...] = (
     Recipient(
         ("subsidiary", "partner"),
-        (
+        Words(
             "Konserniyhtiöt ja yhteistyökumppanit",
             "Koncernbolag och samarbetspartner",
             "Group companies and partners",
         ),
-        (
+        Words(
             "rekisterin käyttötarkoitusten mukaisesti; yhteystiedot konsernin sähkön, kaasun, "
             "kaukolämmön, laajakaistan ja TV-palvelujen suoramarkkinointiin, ellei asiakas ole "
             "kieltänyt tietojensa luovuttamista",
@@ -52,12 +47,12 @@ REGULAR_RECIPIENTS: tuple[Recipient, ...] = (
     ),
     Recipient(
         ("service_provider", "subcontractor"),
-        (
+        Words(
             "Palveluntuottajat ja alihankkijat",
             "Tjänsteleverantörer och underleverantörer",
             "Service providers and subcontractors",
         ),
-        (
+        Words(
             "esimerkiksi laskujen tulostus, tietojärjestelmät ja asiakaspalvelu; ne käsittelevät "
             "tietoja vain lukuumme ja ohjeidemme mukaan henkilötietojen käsittelysopimuksen "
             "perusteella",
@@ -71,8 +66,8 @@ REGULAR_RECIPIENTS: tuple[Recipient, ...] = (
     ),
     Recipient(
         ("authority",),
-        ("Viranomaiset", "Myndigheter", "Authorities"),
-        (
+        Words("Viranomaiset", "Myndigheter", "Authorities"),
+        Words(
             "lain edellyttämissä tapauksissa",
             "i de fall som lagen förutsätter",
             "where the law requires it",
@@ -80,8 +75,8 @@ REGULAR_RECIPIENTS: tuple[Recipient, ...] = (
     ),
     Recipient(
         ("credit_reference",),
-        ("Suomen Asiakastieto Oy", "Suomen Asiakastieto Oy", "Suomen Asiakastieto Oy"),
-        (
+        Words("Suomen Asiakastieto Oy", "Suomen Asiakastieto Oy", "Suomen Asiakastieto Oy"),
+        Words(
             "henkilötunnus ja nimi maksuhäiriöseurantaa varten, vain jos rekisteröidyllä on "
             "omia vastuita",
             "personbeteckning och namn för uppföljning av betalningsstörningar, endast om den "
@@ -92,8 +87,8 @@ REGULAR_RECIPIENTS: tuple[Recipient, ...] = (
     ),
     Recipient(
         ("collection_agency",),
-        ("Perintätoimistot", "Inkassobyråer", "Collection agencies"),
-        (
+        Words("Perintätoimistot", "Inkassobyråer", "Collection agencies"),
+        Words(
             "erääntyneiden laskujen perintää varten",
             "för indrivning av förfallna fakturor",
             "for collecting overdue invoices",
@@ -101,8 +96,8 @@ REGULAR_RECIPIENTS: tuple[Recipient, ...] = (
     ),
     Recipient(
         ("research_institute",),
-        ("Tutkimuslaitokset", "Forskningsinstitut", "Research institutes"),
-        (
+        Words("Tutkimuslaitokset", "Forskningsinstitut", "Research institutes"),
+        Words(
             "puhelutallenteita asiakaspalvelun laatutason arvioimiseksi; tutkimuslaitos "
             "sitoutuu palauttamaan tai tuhoamaan tallenteet heti tutkimuksen päätyttyä",
             "inspelade samtal för bedömning av kundtjänstens kvalitet; forskningsinstitutet "

@@ -3,10 +3,10 @@ and how to use them (P11-P14), and cookies (P15)."""
 
 from __future__ import annotations
 
-Words = tuple[str, str, str]  # fi, sv, en
+from rekisteri.domain.vocabulary import Words
 
 RIGHTS_TEXTS: dict[str, Words] = {
-    "rights.intro": (
+    "rights.intro": Words(
         "Sinulla on EU:n yleisen tietosuoja-asetuksen mukaiset oikeudet. Niiden käyttäminen on "
         "maksutonta, ellei alla toisin sanota.",
         "Du har rättigheter enligt EU:s allmänna dataskyddsförordning. Det är avgiftsfritt att "
@@ -14,12 +14,12 @@ RIGHTS_TEXTS: dict[str, Words] = {
         "You have rights under the EU General Data Protection Regulation. Using them is free "
         "of charge unless said otherwise below.",
     ),
-    "right.access": (
+    "right.access": Words(
         "Oikeus tarkastaa tietosi",
         "Rätt att få tillgång till dina uppgifter",
         "Right of access",
     ),
-    "right.access.text": (
+    "right.access.text": Words(
         "Sinulla on oikeus tietää, mitä tietoja sinusta on rekisterissä, mistä ne on saatu, "
         "mihin niitä käytetään ja kenelle niitä on luovutettu, sekä saada niistä jäljennös. Jos "
         "käytät tarkastusoikeuttasi useammin kuin kerran vuodessa, voimme periä tietojen "
@@ -32,12 +32,12 @@ RIGHTS_TEXTS: dict[str, Words] = {
         "from, what it is used for and to whom it has been disclosed, and to receive a copy. "
         "If you use this right more than once a year, we may charge a reasonable fee.",
     ),
-    "right.rectification": (
+    "right.rectification": Words(
         "Oikeus tietojen oikaisemiseen",
         "Rätt till rättelse",
         "Right to rectification",
     ),
-    "right.rectification.text": (
+    "right.rectification.text": Words(
         "Sinulla on oikeus vaatia virheellisen tai puutteellisen tiedon korjaamista. Jokaisesta "
         "muutoksesta jää merkintä siitä, milloin, kuka ja miksi tietoa muutti.",
         "Du har rätt att kräva att felaktiga eller ofullständiga uppgifter rättas. Varje ändring "
@@ -45,12 +45,12 @@ RIGHTS_TEXTS: dict[str, Words] = {
         "You have the right to have wrong or incomplete data corrected. Every change is "
         "recorded with when, by whom and why it was made.",
     ),
-    "right.objection": (
+    "right.objection": Words(
         "Oikeus vastustaa käsittelyä ja kieltää suoramarkkinointi",
         "Rätt att invända mot behandling och förbjuda direktmarknadsföring",
         "Right to object and to forbid direct marketing",
     ),
-    "right.objection.text": (
+    "right.objection.text": Words(
         "Voit milloin tahansa kieltää tietojesi käytön suoramainontaan, etämyyntiin ja muuhun "
         "suoramarkkinointiin sekä markkina- ja mielipidetutkimuksiin, ja peruuttaa antamasi "
         "suostumuksen. Voit myös vastustaa oikeutettuun etuun perustuvaa käsittelyä henkilökoh"
@@ -71,12 +71,12 @@ RIGHTS_TEXTS: dict[str, Words] = {
         "direct-marketing settings on the settings page you get a personal link to, or by "
         "calling customer service.",
     ),
-    "right.erasure": (
+    "right.erasure": Words(
         "Oikeus tietojen poistamiseen",
         "Rätt till radering",
         "Right to erasure",
     ),
-    "right.erasure.text": (
+    "right.erasure.text": Words(
         "Sinulla on oikeus tulla unohdetuksi eli vaatia tietojesi poistamista, kun niitä ei "
         "enää tarvita, muu lainsäädäntö huomioiden. Sopimukseen perustuvia asiakastietoja "
         "säilytetään sähkömarkkinalain ja kirjanpitolain mukaan {years} vuotta sopimuksen "
@@ -90,12 +90,12 @@ RIGHTS_TEXTS: dict[str, Words] = {
         "{years} years after the contract ended under the Electricity Market Act and the "
         "Accounting Act; until then it is used only as the law requires.",
     ),
-    "right.restriction": (
+    "right.restriction": Words(
         "Oikeus käsittelyn rajoittamiseen ja tietojen siirtämiseen",
         "Rätt till begränsning av behandling och dataportabilitet",
         "Right to restriction and to data portability",
     ),
-    "right.restriction.text": (
+    "right.restriction.text": Words(
         "Voit pyytää, että tietojesi käsittelyä rajoitetaan esimerkiksi siksi aikaa, kun "
         "tietojen oikeellisuutta selvitetään. Sinulla on myös oikeus saada itse antamasi ja "
         "sopimukseen tai suostumukseen perustuvat tiedot koneluettavassa muodossa.",
@@ -106,12 +106,12 @@ RIGHTS_TEXTS: dict[str, Words] = {
         "accuracy is checked. You also have the right to receive the data you gave us, where "
         "processing rests on a contract or consent, in a machine-readable form.",
     ),
-    "right.how": (
+    "right.how": Words(
         "Näin käytät oikeuksiasi",
         "Så här använder du dina rättigheter",
         "How to use your rights",
     ),
-    "right.how.text": (
+    "right.how.text": Words(
         "Lähetä pyyntösi kirjallisena ja allekirjoitettuna osoitteeseen {controller}, "
         "tietosuojavastaava, {address} tai sähköpostitse osoitteeseen {dpo}. Voit myös käydä "
         "toimipisteessämme; ota mukaan henkilöllisyyden todistava asiakirja. Varmistamme "
@@ -124,7 +124,7 @@ RIGHTS_TEXTS: dict[str, Words] = {
         "{address}, or by e-mail to {dpo}. You may also visit our office with an identity "
         "document. We verify your identity before we give out or change any data.",
     ),
-    "right.when": (
+    "right.when": Words(
         "Vastaamme kirjallisesti viipymättä ja viimeistään kuukauden (30 päivän) kuluessa siitä, "
         "kun pyyntösi on saapunut tai kun kävit toimipisteessämme. Jos pyyntö on laaja tai "
         "monimutkainen, määräaikaa voidaan jatkaa enintään kahdella kuukaudella; kerromme "
@@ -138,19 +138,19 @@ RIGHTS_TEXTS: dict[str, Words] = {
         "time may be extended by at most two months; we tell you so, and why, within the "
         "first month.",
     ),
-    "right.phone": (
+    "right.phone": Words(
         "Suoramarkkinointikiellon voit ilmoittaa myös puhelimitse numeroon {phone} arkisin klo "
         "{hours}.",
         "Ett förbud mot direktmarknadsföring kan du också meddela per telefon på {phone} "
         "vardagar kl. {hours}.",
         "You can also forbid direct marketing by phone on {phone}, weekdays {hours}.",
     ),
-    "right.complaint": (
+    "right.complaint": Words(
         "Oikeus valittaa valvontaviranomaiselle",
         "Rätt att klaga hos tillsynsmyndigheten",
         "Right to lodge a complaint",
     ),
-    "right.complaint.text": (
+    "right.complaint.text": Words(
         "Jos katsot, että henkilötietojesi käsittely rikkoo tietosuoja-asetusta, voit tehdä "
         "valituksen tietosuojavaltuutetun toimistolle (tietosuoja.fi).",
         "Om du anser att behandlingen av dina personuppgifter strider mot dataskydds"
@@ -159,12 +159,12 @@ RIGHTS_TEXTS: dict[str, Words] = {
         "complaint with the Office of the Data Protection Ombudsman (tietosuoja.fi).",
     ),
     # -- 11. cookies (P15)
-    "cookies.what": (
+    "cookies.what": Words(
         "Eväste on pieni tekstitiedosto, jonka selain tallentaa laitteellesi.",
         "En kaka är en liten textfil som webbläsaren sparar på din enhet.",
         "A cookie is a small text file your browser stores on your device.",
     ),
-    "cookies.public": (
+    "cookies.public": Words(
         "Julkiset sivumme, kuten tämä seloste, eivät aseta evästeitä lainkaan: kielivalinta "
         "kulkee sivun osoitteessa.",
         "Våra offentliga sidor, som den här beskrivningen, sätter inga kakor alls: språkvalet "
@@ -172,19 +172,19 @@ RIGHTS_TEXTS: dict[str, Words] = {
         "Our public pages, such as this statement, set no cookies at all: your choice of "
         "language travels in the page address.",
     ),
-    "cookies.necessary_only": (
+    "cookies.necessary_only": Words(
         "Verkkopalvelumme käyttää vain välttämättömiä evästeitä, joita ilman palvelu ei toimi.",
         "Vår webbtjänst använder endast nödvändiga kakor, utan vilka tjänsten inte fungerar.",
         "Our web service uses only strictly necessary cookies, without which it does not work.",
     ),
-    "cookies.some_by_consent": (
+    "cookies.some_by_consent": Words(
         "Välttämättömien evästeiden lisäksi asetamme alla merkittyjä evästeitä vain, jos annat "
         "siihen suostumuksesi.",
         "Utöver de nödvändiga kakorna sätter vi de kakor som är märkta nedan endast om du ger "
         "ditt samtycke.",
         "Besides the strictly necessary cookies, we set those marked below only if you consent.",
     ),
-    "cookies.no_tracking": (
+    "cookies.no_tracking": Words(
         "Emme käytä analytiikka- tai mainosevästeitä. Jos niitä joskus otetaan käyttöön, "
         "kysymme ensin suostumuksesi.",
         "Vi använder inga analys- eller reklamkakor. Om sådana någon gång tas i bruk ber vi "
@@ -192,14 +192,14 @@ RIGHTS_TEXTS: dict[str, Words] = {
         "We use no analytics or advertising cookies. Should we ever use them, we will ask for "
         "your consent first.",
     ),
-    "cookies.list": (
+    "cookies.list": Words(
         "Käytämme seuraavia evästeitä:",
         "Vi använder följande kakor:",
         "We use these cookies:",
     ),
-    "cookie.lifetime": ("Voimassa: {lifetime}", "Giltig: {lifetime}", "Kept: {lifetime}"),
-    "cookie.who": ("Asetetaan: {who}", "Sätts: {who}", "Set: {who}"),
-    "cookie.consent": (
+    "cookie.lifetime": Words("Voimassa: {lifetime}", "Giltig: {lifetime}", "Kept: {lifetime}"),
+    "cookie.who": Words("Asetetaan: {who}", "Sätts: {who}", "Set: {who}"),
+    "cookie.consent": Words(
         "ei välttämätön: asetetaan vain suostumuksellasi",
         "inte nödvändig: sätts endast med ditt samtycke",
         "not strictly necessary: set only with your consent",

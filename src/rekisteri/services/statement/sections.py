@@ -194,7 +194,7 @@ class SectionWriter:
         lang = self.lang
         blocks: list[Block] = [
             Paragraph(text("disclosures.intro", lang)),
-            Items(tuple(Item(r.says(r.who, lang), r.says(r.what, lang)) for r in recipients)),
+            Items(tuple(Item(r.who.in_(lang), r.what.in_(lang)) for r in recipients)),
             Heading(text("transfers.heading", lang)),
         ]
         abroad = [r for r in recipients if r.outside_eea]
@@ -203,7 +203,7 @@ class SectionWriter:
             blocks.append(
                 Items(
                     tuple(
-                        Item(r.says(r.who, lang), text(f"safeguard.{r.safeguard or 'scc'}", lang))
+                        Item(r.who.in_(lang), text(f"safeguard.{r.safeguard or 'scc'}", lang))
                         for r in abroad
                     )
                 )
@@ -318,12 +318,12 @@ class SectionWriter:
         items = []
         for c in cookies:
             notes = [
-                text("cookie.lifetime", lang, lifetime=c.says(c.lifetime, lang)),
-                text("cookie.who", lang, who=c.says(c.who, lang)),
+                text("cookie.lifetime", lang, lifetime=c.lifetime.in_(lang)),
+                text("cookie.who", lang, who=c.who.in_(lang)),
             ]
             if not c.strictly_necessary:
                 notes.append(text("cookie.consent", lang))
-            items.append(Item(c.name, _cap(c.says(c.purpose, lang)), tuple(notes)))
+            items.append(Item(c.name, _cap(c.purpose.in_(lang)), tuple(notes)))
         if items:
             blocks.append(Paragraph(text("cookies.list", lang)))
             blocks.append(Items(tuple(items)))

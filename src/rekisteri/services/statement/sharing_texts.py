@@ -3,11 +3,11 @@ transfers (P8-P10), retention, security (P7, P16)."""
 
 from __future__ import annotations
 
-Words = tuple[str, str, str]  # fi, sv, en
+from rekisteri.domain.vocabulary import Words
 
 SHARING_TEXTS: dict[str, Words] = {
     # -- 7. disclosures and transfers (P8-P10)
-    "disclosures.intro": (
+    "disclosures.intro": Words(
         "Emme myy henkilötietoja. Luovutamme tai siirrämme tietoja säännönmukaisesti vain "
         "seuraaville vastaanottajille:",
         "Vi säljer inte personuppgifter. Vi lämnar ut eller överför uppgifter regelbundet "
@@ -15,12 +15,12 @@ SHARING_TEXTS: dict[str, Words] = {
         "We do not sell personal data. We disclose or transfer data regularly only to the "
         "following recipients:",
     ),
-    "transfers.heading": (
+    "transfers.heading": Words(
         "Siirrot EU:n tai ETA:n ulkopuolelle",
         "Överföringar utanför EU eller EES",
         "Transfers outside the EU or EEA",
     ),
-    "transfers.none": (
+    "transfers.none": Words(
         "Emme säännönmukaisesti siirrä tietoja Euroopan unionin tai Euroopan talousalueen "
         "ulkopuolelle.",
         "Vi överför inte regelbundet uppgifter utanför Europeiska unionen eller Europeiska "
@@ -28,12 +28,12 @@ SHARING_TEXTS: dict[str, Words] = {
         "We do not regularly transfer data outside the European Union or the European Economic "
         "Area.",
     ),
-    "transfers.some": (
+    "transfers.some": Words(
         "Seuraaville vastaanottajille tietoja siirretään EU:n tai ETA:n ulkopuolelle:",
         "Till följande mottagare överförs uppgifter utanför EU eller EES:",
         "Data is transferred outside the EU or EEA to these recipients:",
     ),
-    "transfers.rule": (
+    "transfers.rule": Words(
         "Jos siirto on tarpeen käsittelyn tarkoitusten tai tietojen käsittelyn teknisen "
         "toteutuksen vuoksi, siirrämme tietoja vain tietosuoja-asetuksen V luvun edellyttämin "
         "suojatoimin: maahan, jonka tietosuojan tason Euroopan komissio on todennut "
@@ -49,23 +49,23 @@ SHARING_TEXTS: dict[str, Words] = {
         "to a country whose level of protection the European Commission has found adequate, or "
         "under the Commission's standard contractual clauses or binding corporate rules.",
     ),
-    "safeguard.adequacy": (
+    "safeguard.adequacy": Words(
         "komission tietosuojan riittävyyttä koskeva päätös (45 artikla)",
         "kommissionens beslut om adekvat skyddsnivå (artikel 45)",
         "a Commission adequacy decision (Art. 45)",
     ),
-    "safeguard.scc": (
+    "safeguard.scc": Words(
         "komission vakiosopimuslausekkeet (46 artikla)",
         "kommissionens standardavtalsklausuler (artikel 46)",
         "the Commission's standard contractual clauses (Art. 46)",
     ),
-    "safeguard.bcr": (
+    "safeguard.bcr": Words(
         "sitovat yrityssäännöt (47 artikla)",
         "bindande företagsbestämmelser (artikel 47)",
         "binding corporate rules (Art. 47)",
     ),
     # -- 8. retention
-    "retention.intro": (
+    "retention.intro": Words(
         "Säilytämme tietoja vain niin kauan kuin niitä tarvitaan käsittelyn tarkoituksiin tai "
         "laki sitä edellyttää. Säilytysajat tietoryhmittäin:",
         "Vi lagrar uppgifterna endast så länge de behövs för ändamålen med behandlingen eller "
@@ -73,7 +73,7 @@ SHARING_TEXTS: dict[str, Words] = {
         "We keep data only as long as the purposes of processing need it or the law requires "
         "it. The periods by group of data:",
     ),
-    "retention.after": (
+    "retention.after": Words(
         "Säilytysajan päätyttyä tiedot poistetaan tai anonymisoidaan. Tiedot, jotka laki "
         "velvoittaa säilyttämään, rajataan pyynnöstäsi pois muusta käsittelystä siihen asti.",
         "När lagringstiden har gått ut raderas eller anonymiseras uppgifterna. Uppgifter som "
@@ -83,7 +83,7 @@ SHARING_TEXTS: dict[str, Words] = {
         "keep is, at your request, restricted from any other processing until then.",
     ),
     # -- 9. security (P7, P16)
-    "security.databases": (
+    "security.databases": Words(
         "Asiakasrekisterin tiedot ovat tietokannoissa, jotka on suojattu palomuurein, salasanoin "
         "ja muilla teknisillä keinoilla. Paperiset asiakirjat säilytetään lukituissa tiloissa.",
         "Kundregistrets uppgifter finns i databaser som skyddas med brandväggar, lösenord och "
@@ -91,7 +91,7 @@ SHARING_TEXTS: dict[str, Words] = {
         "The register's data is kept in databases protected by firewalls, passwords and other "
         "technical means. Paper documents are kept in locked premises.",
     ),
-    "security.access": (
+    "security.access": Words(
         "Tietoihin on pääsy vain niillä työntekijöillämme ja valtuuttamillamme toimijoilla, "
         "jotka tarvitsevat niitä työssään. Jokaisella on henkilökohtainen käyttäjätunnus ja "
         "salasana, ja kukin näkee vain ne tietoryhmät, joita hänen tehtävänsä edellyttävät "
@@ -107,12 +107,12 @@ SHARING_TEXTS: dict[str, Words] = {
         "data their tasks require (see section 5). We require our staff and partners to keep "
         "customer data confidential.",
     ),
-    "security.encrypted": (
+    "security.encrypted": Words(
         "{attributes} tallennetaan tietokantaan salattuina.",
         "{attributes} lagras krypterade i databasen.",
         "{attributes} are stored encrypted in the database.",
     ),
-    "security.log": (
+    "security.log": Words(
         "Jokaisesta henkilötietojen katselusta ja muutoksesta jää lokimerkintä, josta näkyy, "
         "kuka tietoja käsitteli ja mihin tarkoitukseen.",
         "Varje gång personuppgifter visas eller ändras loggas det, så att det framgår vem som "
@@ -120,5 +120,5 @@ SHARING_TEXTS: dict[str, Words] = {
         "Every view and change of personal data is logged with who handled it and for what "
         "purpose.",
     ),
-    "and": ("ja", "och", "and"),
+    "and": Words("ja", "och", "and"),
 }

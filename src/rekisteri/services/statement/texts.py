@@ -9,83 +9,81 @@ rights and cookies in rights_texts.py.
 
 from __future__ import annotations
 
-from rekisteri.domain.vocabulary import Lang
+from rekisteri.domain.vocabulary import Lang, Words
 from rekisteri.services.statement.rights_texts import RIGHTS_TEXTS
 from rekisteri.services.statement.sharing_texts import SHARING_TEXTS
 
-Words = tuple[str, str, str]  # fi, sv, en
-
 OPENING_TEXTS: dict[str, Words] = {
-    "title": ("Tietosuojaseloste", "Dataskyddsbeskrivning", "Privacy statement"),
-    "subtitle": (
+    "title": Words("Tietosuojaseloste", "Dataskyddsbeskrivning", "Privacy statement"),
+    "subtitle": Words(
         "EU:n yleinen tietosuoja-asetus (2016/679), 13 ja 14 artikla",
         "EU:s allmänna dataskyddsförordning (2016/679), artiklarna 13 och 14",
         "EU General Data Protection Regulation (2016/679), Articles 13 and 14",
     ),
-    "updated": ("Päivitetty", "Uppdaterad", "Last updated"),
+    "updated": Words("Päivitetty", "Uppdaterad", "Last updated"),
     # -- section titles, in the order of seeds 002 and 004
-    "s.controller": ("Rekisterinpitäjä", "Personuppgiftsansvarig", "Controller"),
-    "s.contact": (
+    "s.controller": Words("Rekisterinpitäjä", "Personuppgiftsansvarig", "Controller"),
+    "s.contact": Words(
         "Yhteyshenkilö ja tietosuojavastaava",
         "Kontaktperson och dataskyddsombud",
         "Contact person and data protection officer",
     ),
-    "s.register": ("Rekisterin nimi", "Registrets namn", "Name of the register"),
-    "s.purposes": (
+    "s.register": Words("Rekisterin nimi", "Registrets namn", "Name of the register"),
+    "s.purposes": Words(
         "Henkilötietojen käsittelyn tarkoitus ja oikeusperuste",
         "Ändamålet med behandlingen av personuppgifter och den rättsliga grunden",
         "Purposes of processing and their lawful basis",
     ),
-    "s.content": ("Rekisterin tietosisältö", "Registrets datainnehåll", "Data content"),
-    "s.sources": (
+    "s.content": Words("Rekisterin tietosisältö", "Registrets datainnehåll", "Data content"),
+    "s.sources": Words(
         "Säännönmukaiset tietolähteet",
         "Regelmässiga uppgiftskällor",
         "Regular sources of data",
     ),
-    "s.disclosures": (
+    "s.disclosures": Words(
         "Tietojen säännönmukaiset luovutukset ja siirrot EU:n tai ETA:n ulkopuolelle",
         "Regelmässiga utlämnanden av uppgifter och överföringar utanför EU eller EES",
         "Regular disclosures and transfers outside the EU or EEA",
     ),
-    "s.retention": ("Tietojen säilytysaika", "Lagringstid", "How long data is kept"),
-    "s.security": (
+    "s.retention": Words("Tietojen säilytysaika", "Lagringstid", "How long data is kept"),
+    "s.security": Words(
         "Rekisterin suojauksen periaatteet",
         "Principer för skyddet av registret",
         "How the register is protected",
     ),
-    "s.rights": (
+    "s.rights": Words(
         "Rekisteröidyn oikeudet ja niiden käyttäminen",
         "Den registrerades rättigheter och hur de används",
         "Your rights and how to use them",
     ),
-    "s.cookies": ("Evästeet", "Kakor (cookies)", "Cookies"),
+    "s.cookies": Words("Evästeet", "Kakor (cookies)", "Cookies"),
     # -- 1. controller, 2. contact
-    "phone": ("Puh. {phone}", "Tfn {phone}", "Tel. {phone}"),
-    "business_id": ("Y-tunnus {id}", "FO-nummer {id}", "Business ID {id}"),
-    "contact.intro": (
+    "phone": Words("Puh. {phone}", "Tfn {phone}", "Tel. {phone}"),
+    "business_id": Words("Y-tunnus {id}", "FO-nummer {id}", "Business ID {id}"),
+    "contact.intro": Words(
         "Rekisteriä koskevissa asioissa voit ottaa yhteyttä tietosuojavastaavaamme:",
         "I frågor som gäller registret kan du kontakta vårt dataskyddsombud:",
         "For matters concerning the register, please contact our data protection officer:",
     ),
-    "contact.dpo": (
+    "contact.dpo": Words(
         "{controller}, tietosuojavastaava",
         "{controller}, dataskyddsombudet",
         "{controller}, Data Protection Officer",
     ),
-    "contact.service": (
+    "contact.service": Words(
         "Asiakaspalvelu: puh. {phone}, arkisin klo {hours}",
         "Kundtjänst: tfn {phone}, vardagar kl. {hours}",
         "Customer service: tel. {phone}, weekdays {hours}",
     ),
     # -- 3. register name (right for names ending in a legal form such as Oy or Ab; any other
     # name is set whole with REKISTERI_REGISTER_NAME_FI/_SV/_EN)
-    "register.default": (
+    "register.default": Words(
         "{controller}:n asiakasrekisteri",
         "{controller}:s kundregister",
         "Customer register of {controller}",
     ),
     # -- 4. purposes and lawful bases
-    "purposes.intro": (
+    "purposes.intro": Words(
         "Käsittelemme nykyisten, entisten ja potentiaalisten asiakkaidemme henkilötietoja "
         "seuraaviin tarkoituksiin:",
         "Vi behandlar personuppgifter om våra nuvarande, tidigare och potentiella kunder för "
@@ -93,17 +91,17 @@ OPENING_TEXTS: dict[str, Words] = {
         "We process the personal data of our current, former and potential customers for the "
         "following purposes:",
     ),
-    "purposes.basis": (
+    "purposes.basis": Words(
         "Oikeusperuste: {bases}",
         "Rättslig grund: {bases}",
         "Lawful basis: {bases}",
     ),
-    "bases.heading": (
+    "bases.heading": Words(
         "Mihin käsittely perustuu",
         "Vad behandlingen grundar sig på",
         "What the processing rests on",
     ),
-    "basis.contract": (
+    "basis.contract": Words(
         "käsittely on tarpeen asiakkaan kanssa tehdyn sopimuksen täyttämiseksi tai sopimusta "
         "edeltävien toimenpiteiden toteuttamiseksi (tietosuoja-asetuksen 6 artiklan 1 kohdan "
         "b alakohta)",
@@ -112,7 +110,7 @@ OPENING_TEXTS: dict[str, Words] = {
         "processing is necessary to perform a contract with the customer or to take steps "
         "before entering into one (GDPR Art. 6(1)(b))",
     ),
-    "basis.legal_obligation": (
+    "basis.legal_obligation": Words(
         "käsittely on tarpeen lakisääteisen velvoitteen noudattamiseksi, esimerkiksi "
         "sähkömarkkinalain ja kirjanpitolain nojalla (6 artiklan 1 kohdan c alakohta)",
         "behandlingen är nödvändig för att fullgöra en rättslig förpliktelse, till exempel "
@@ -120,7 +118,7 @@ OPENING_TEXTS: dict[str, Words] = {
         "processing is necessary to meet a legal obligation, for example under the Electricity "
         "Market Act and the Accounting Act (Art. 6(1)(c))",
     ),
-    "basis.legitimate_interest": (
+    "basis.legitimate_interest": Words(
         "käsittely perustuu asiakassuhteesta syntyvään oikeutettuun etuumme, jota on punnittu "
         "rekisteröidyn oikeuksia vasten (6 artiklan 1 kohdan f alakohta)",
         "behandlingen grundar sig på vårt berättigade intresse som följer av kundrelationen, "
@@ -128,13 +126,13 @@ OPENING_TEXTS: dict[str, Words] = {
         "processing rests on our legitimate interest arising from the customer relationship, "
         "weighed against your rights (Art. 6(1)(f))",
     ),
-    "basis.consent": (
+    "basis.consent": Words(
         "olet antanut suostumuksesi; voit peruuttaa sen milloin tahansa (6 artiklan 1 kohdan "
         "a alakohta)",
         "du har gett ditt samtycke; du kan återkalla det när som helst (artikel 6.1 a)",
         "you have given your consent, which you may withdraw at any time (Art. 6(1)(a))",
     ),
-    "purposes.marketing": (
+    "purposes.marketing": Words(
         "Suoramarkkinoimme sähköpostitse, kirjeitse ja puhelimitse muutamia kertoja vuodessa "
         "(enintään {per_year} kertaa), joten viestivyöryä ei synny. Sähköiseen "
         "suoramarkkinointiin, kuten sähköpostiin ja tekstiviestiin, pyydämme aina nimenomaisen "
@@ -151,7 +149,7 @@ OPENING_TEXTS: dict[str, Words] = {
         "communication, such as the customer magazine, a newsletter you ordered or the renewal "
         "offer of a fixed-term contract, is not direct marketing.",
     ),
-    "purposes.profiling": (
+    "purposes.profiling": Words(
         "Profiloinnilla tarkoitetaan henkilötietojen automaattista käsittelyä, jossa "
         "analysoidaan tai ennakoidaan esimerkiksi henkilön käyttäytymistä, kiinnostuksen "
         "kohteita, taloudellista tilannetta ja mieltymyksiä. Sen perusteella muodostamme "
@@ -170,7 +168,7 @@ OPENING_TEXTS: dict[str, Words] = {
         "you is made from it.",
     ),
     # -- 5. data content
-    "content.intro": (
+    "content.intro": Words(
         "Keräämme asiakkailta sekä markkinointi- tai yhteydenottoluvan antaneilta "
         "potentiaalisilta asiakkailta vain ne tiedot, jotka ovat tarpeen edellä kuvattuihin "
         "tarkoituksiin. Rekisterissä voi olla laajimmillaan seuraavat tiedot. Kunkin "
@@ -184,20 +182,22 @@ OPENING_TEXTS: dict[str, Words] = {
         "may hold the following data. For each group we also say whose work requires handling "
         "it.",
     ),
-    "content.readers": ("Käsittelevät: {roles}", "Behandlas av: {roles}", "Handled by: {roles}"),
-    "content.attribute_readers": (
+    "content.readers": Words(
+        "Käsittelevät: {roles}", "Behandlas av: {roles}", "Handled by: {roles}"
+    ),
+    "content.attribute_readers": Words(
         "{attribute}: {roles}",
         "{attribute}: {roles}",
         "{attribute}: {roles}",
     ),
-    "content.nobody": (
+    "content.nobody": Words(
         "vain rekisteröity itse ja tietosuojavastaava pyynnöstä",
         "endast den registrerade själv och dataskyddsombudet på begäran",
         "only you yourself, and the data protection officer on request",
     ),
-    "masked": ("osittain peitettynä", "i delvis maskerad form", "partly masked"),
+    "masked": Words("osittain peitettynä", "i delvis maskerad form", "partly masked"),
     # -- 6. sources
-    "sources.intro": (
+    "sources.intro": Words(
         "Saamme tiedot pääosin rekisteröidyltä itseltään tarjouspyyntöjen, tilausten, "
         "sopimusten ja muiden yhteydenottojen yhteydessä. Tietoja voidaan kerätä ja päivittää "
         "myös muista lähteistä. Alla on kaikki säännönmukaiset tietolähteet ja se, mitä tietoja "
@@ -210,7 +210,7 @@ OPENING_TEXTS: dict[str, Words] = {
         "contacts. Data may also be collected and updated from other sources. Below are all "
         "the regular sources and what data each of them gives:",
     ),
-    "sources.prospects": (
+    "sources.prospects": Words(
         "Potentiaalisten asiakkaiden tietoja saadaan esimerkiksi kilpailujen, arvontojen ja "
         "tapahtumien yhteydessä. Niistä tallennetaan vain niiden tiedot, jotka ovat antaneet "
         "markkinointi- tai yhteydenottoluvan.",
@@ -221,7 +221,7 @@ OPENING_TEXTS: dict[str, Words] = {
         "events. Of these, we keep only the data of those who have given permission for "
         "marketing or contact.",
     ),
-    "sources.recordings": (
+    "sources.recordings": Words(
         "Asiakkaiden yhteydenotot asiakaspalveluumme voidaan tallentaa. Tallenteita käytetään "
         "seuraaviin tarkoituksiin: {purposes}.",
         "Kundernas kontakter med vår kundtjänst kan spelas in. Inspelningarna används för "
@@ -236,6 +236,5 @@ TEXTS: dict[str, Words] = {**OPENING_TEXTS, **SHARING_TEXTS, **RIGHTS_TEXTS}
 
 def text(key: str, lang: Lang | str, **fields: object) -> str:
     """One fixed sentence in `lang`, with its placeholders filled."""
-    fi, sv, en = TEXTS[key]
-    chosen = {"fi": fi, "sv": sv, "en": en}[str(lang)]
+    chosen = TEXTS[key].in_(lang)
     return chosen.format(**fields) if fields else chosen
