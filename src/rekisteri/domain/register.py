@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from rekisteri.domain import identifiers, values
 from rekisteri.domain.errors import InvalidInput, RuleViolation
@@ -137,30 +138,36 @@ class ContactPointDraft:
     valid_to: dt.date | None = None
 
     def validated(self) -> ContactPointDraft:
-        kind = values.enum_value(ContactKind, self.kind, "contact.kind")
+        kind = rules.check("contact_point.kind", self.kind, "contact.kind")
         if kind is ContactKind.PHONE:
             return ContactPointDraft(
                 kind,
-                values.phone(self.value or "", "contact.phone"),
+                rules.check("contact_point.phone", self.value, "contact.phone"),
                 valid_from=self.valid_from,
                 valid_to=self.valid_to,
             )
         if kind is ContactKind.EMAIL:
             return ContactPointDraft(
                 kind,
-                values.email(self.value or "", "contact.email"),
+                rules.check("contact_point.email", self.value, "contact.email"),
                 valid_from=self.valid_from,
                 valid_to=self.valid_to,
             )
-        country = values.country(self.country, "contact.country")
+        address = "contact_point.postal_address"
+        country = rules.check(f"{address}.country", self.country, "contact.country")
         if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
             raise InvalidInput("contact.valid_to", "is before valid_from")
         return ContactPointDraft(
             kind,
             None,
-            values.required_text(self.street, "contact.street"),
-            values.postal_code(self.postal_code or "", country, "contact.postal_code"),
-            values.required_text(self.post_office, "contact.post_office", max_len=100),
+            rules.check(f"{address}.street", self.street, "contact.street"),
+            rules.check(
+                f"{address}.postal_code",
+                self.postal_code,
+                "contact.postal_code",
+                rules.Given(country=country),
+            ),
+            rules.check(f"{address}.post_office", self.post_office, "contact.post_office"),
             country,
             self.valid_from,
             self.valid_to,
@@ -186,48 +193,47 @@ class PersonDraft:
     allow_temporary_code: bool = False
 
     def validated(self, today: dt.date) -> PersonDraft:
-        kind = values.enum_value(PersonKind, self.kind, "kind")
-        rel = values.enum_value(Relationship, self.relationship, "relationship")
-        gender = values.enum_value(Gender, self.gender, "gender") if self.gender else None
-        tongue = (
-            values.enum_value(Language, self.mother_tongue, "mother_tongue")
-            if self.mother_tongue
-            else None
-        )
+        given = rules.Given(today=today, temporary_codes=self.allow_temporary_code)
+
+        def check(name: str, value: Any) -> Any:
+            return rules.check(f"person.{name}", value, name, given)
+
+        kind = check("kind", self.kind)
+        rel = check("relationship", self.relationship)
+        gender = check("gender", self.gender)
+        tongue = check("mother_tongue", self.mother_tongue)
+        birth_year = check("birth_year", self.birth_year)
         hetu = business = first = last = org = None
-        birth_year = self.birth_year
         if kind is PersonKind.NATURAL:
-            first = values.required_text(self.first_names, "first_names", max_len=100)
-            last = values.required_text(self.last_name, "last_name", max_len=100)
+            first = rules.required(check("first_names", self.first_names), "first_names")
+            last = rules.required(check("last_name", self.last_name), "last_name")
             if self.business_id or self.organisation_name:
                 raise InvalidInput(
                     "business_id", "a natural person has no business ID or organisation name"
                 )
-            if self.personal_identity_code:
-                hetu = identifiers.personal_identity_code(
-                    self.personal_identity_code, allow_temporary=self.allow_temporary_code
-                )
+            hetu = check("personal_identity_code", self.personal_identity_code)
+            if hetu:
                 born = identifiers.birth_date_of(hetu).year
                 if birth_year is not None and birth_year != born:
                     raise InvalidInput("birth_year", "does not match the personal identity code")
-                birth_year = born
+                # The code's year answers to the same rule (a code of 1849 is refused).
+                birth_year = check("birth_year", born)
             elif rel is Relationship.CUSTOMER:
                 raise InvalidInput(
                     "personal_identity_code", "is required for a natural person who is a customer"
                 )
         else:
-            org = values.required_text(self.organisation_name, "organisation_name")
+            org = rules.required(
+                check("organisation_name", self.organisation_name), "organisation_name"
+            )
             if self.personal_identity_code or gender or self.first_names or self.last_name:
                 raise InvalidInput(
                     "personal_identity_code",
                     "a legal person has no identity code, gender or personal name",
                 )
-            if self.business_id:
-                business = identifiers.business_id(self.business_id)
-            elif rel is Relationship.CUSTOMER:
+            business = check("business_id", self.business_id)
+            if business is None and rel is Relationship.CUSTOMER:
                 raise InvalidInput("business_id", "is required for an organisation customer")
-        if birth_year is not None and not 1850 <= birth_year <= today.year:
-            raise InvalidInput("birth_year", f"must be between 1850 and {today.year}")
         return PersonDraft(
             kind,
             rel,
@@ -239,7 +245,7 @@ class PersonDraft:
             birth_year,
             gender,
             tongue,
-            values.text(self.customer_class, "customer_class", max_len=30, required=False),
+            check("customer_class", self.customer_class),
             tuple(cp.validated() for cp in self.contact_points),
             self.allow_temporary_code,
         )
@@ -251,10 +257,6 @@ def require_prospect_permission(relationship: Relationship, permissions: int) ->
         raise RuleViolation(
             "a prospect can be stored only with a marketing or contact permission (P3)"
         )
-
-
-def _optional(enum: type[values.E], value: str | None, field: str) -> values.E | None:
-    return values.enum_value(enum, value, field) if value else None
 
 
 @dataclass(frozen=True)
@@ -272,18 +274,24 @@ class SiteDraft:
     metering_points: tuple[str, ...] = ()
 
     def validated(self) -> SiteDraft:
+        def check(key: str, value: Any) -> Any:
+            return rules.check(f"site.{key}", value, f"site.{key.rsplit('.', 1)[-1]}")
+
         return SiteDraft(
-            values.required_text(self.street, "site.street"),
-            values.postal_code(self.postal_code, "FI", "site.postal_code"),
-            values.required_text(self.post_office, "site.post_office", max_len=100),
-            _optional(HousingType, self.housing_type, "site.housing_type"),
-            _optional(Ownership, self.ownership, "site.ownership"),
-            _optional(UsageTiming, self.usage_timing, "site.usage_timing"),
-            _optional(HeatingType, self.heating_type, "site.heating_type"),
-            values.positive_int(self.consumption_estimate_kwh, "site.consumption_estimate_kwh"),
-            values.positive_int(self.main_fuse_a, "site.main_fuse_a", maximum=10_000),
-            values.text(self.connection_details, "site.connection_details", required=False),
-            tuple(identifiers.gsrn(g, field="site.metering_points") for g in self.metering_points),
+            check("address.street", self.street),
+            check("address.postal_code", self.postal_code),
+            check("address.post_office", self.post_office),
+            check("housing_type", self.housing_type),
+            check("ownership", self.ownership),
+            check("usage_timing", self.usage_timing),
+            check("heating_type", self.heating_type),
+            check("consumption_estimate_kwh", self.consumption_estimate_kwh),
+            check("main_fuse_a", self.main_fuse_a),
+            check("connection_details", self.connection_details),
+            tuple(
+                rules.check("metering_point.gsrn", g, "site.metering_points")
+                for g in self.metering_points
+            ),
         )
 
 
@@ -322,20 +330,28 @@ class BillingAccountDraft:
     country: str = "FI"
 
     def validated(self) -> BillingAccountDraft:
-        country = values.country(self.country, "billing.country")
-        method = values.enum_value(BillingMethod, self.method, "billing.method")
-        iban = identifiers.iban(self.iban, field="billing.iban") if self.iban else None
+        def check(key: str, value: Any, given: rules.Given = rules.Given()) -> Any:
+            field = f"billing.{key.rsplit('.', 1)[-1]}"
+            return rules.check(f"billing_account.{key}", value, field, given)
+
+        country = check("billing_address.country", self.country)
+        method = check("terms.method", self.method)
+        iban = check("iban", self.iban)
         if method is BillingMethod.DIRECT_PAYMENT and not iban:
             raise InvalidInput("billing.iban", "is required for direct payment")
-        if not 1 <= self.due_day <= 28:
-            raise InvalidInput("billing.due_day", "must be between 1 and 28")
+        due_day = check("terms.due_day", self.due_day)
         return BillingAccountDraft(
-            values.required_text(self.street, "billing.street"),
-            values.postal_code(self.postal_code, country, "billing.postal_code"),
-            values.required_text(self.post_office, "billing.post_office", max_len=100),
-            self.due_day,
-            values.enum_value(BillingRhythm, self.rhythm, "billing.rhythm"),
+            check("billing_address.street", self.street),
+            check("billing_address.postal_code", self.postal_code, rules.Given(country=country)),
+            check("billing_address.post_office", self.post_office),
+            due_day,
+            check("terms.rhythm", self.rhythm),
             method,
             iban,
             country,
         )
+
+
+# The rules are written in this module's terms (its enums), so they are imported once the terms
+# exist; the drafts use them only when validating.
+from rekisteri.domain import attribute_rules as rules  # noqa: E402
