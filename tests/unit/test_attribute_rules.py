@@ -11,6 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rekisteri.adapters.schema.register import billing_account, person, site
+from rekisteri.catalogue import catalogue
 from rekisteri.domain import attribute_rules as rules
 from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.register import (
@@ -18,6 +20,9 @@ from rekisteri.domain.register import (
     PersonDraft,
     SiteDraft,
 )
+from rekisteri.services.register.attributes import target_of
+from rekisteri.services.register.customers import RECTIFIABLE
+from rekisteri.services.register.updates import BILLING_CHANGEABLE, SITE_CHANGEABLE
 
 TODAY = dt.date(2026, 3, 3)
 GIVEN = rules.Given(today=TODAY)
@@ -151,3 +156,25 @@ def test_the_drafts_answer_to_the_same_rules(draft: Any, field: str) -> None:
     with pytest.raises(InvalidInput) as err:
         draft.validated(TODAY) if isinstance(draft, PersonDraft) else draft.validated()
     assert err.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("table", "writable"),
+    [(person, RECTIFIABLE), (site, SITE_CHANGEABLE), (billing_account, BILLING_CHANGEABLE)],
+    ids=["person", "site", "billing_account"],
+)
+def test_every_writable_field_is_a_catalogued_attribute_with_a_rule(
+    table: Any, writable: frozenset[str]
+) -> None:
+    for field in writable:
+        target = target_of(catalogue, table, field, writable)
+        assert target.rule in rules.RULES, f"{table.name}.{field}: {target.rule} has no rule"
+
+
+def test_an_encrypted_attribute_is_written_by_its_name_never_by_its_columns() -> None:
+    everything = {c.name for c in person.c} | {"personal_identity_code"}
+    assert target_of(catalogue, person, "personal_identity_code", everything).column is None
+    for column in catalogue["person.personal_identity_code"].columns:
+        with pytest.raises(InvalidInput) as err:
+            target_of(catalogue, person, column, everything)
+        assert err.value.field == column
