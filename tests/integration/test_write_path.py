@@ -33,7 +33,7 @@ def _prov(uow: UnitOfWork) -> Provenance:
     return Provenance.of("customer_contact", uow.now(), "phone call")
 
 
-def add_prospect(register: RegisterApp) -> int:
+def add_prospect(register: RegisterApp) -> customers.Registered:
     """A person without an identity code, so any birth year may be theirs."""
     permission = PermissionDraft(
         "own_marketing",
@@ -53,7 +53,7 @@ def add_prospect(register: RegisterApp) -> int:
         done = customers.register_person(
             uow, prospect, Provenance.of("competition_or_event", uow.now()), (permission,)
         )
-    return done.person_id
+    return done
 
 
 def stored(register: RegisterApp, table: Any, row_id: int, column: str) -> Any:
@@ -65,7 +65,7 @@ def stored(register: RegisterApp, table: Any, row_id: int, column: str) -> Any:
 def test_a_birth_year_is_rectified_only_to_a_year_from_1850_to_this_year(
     register: RegisterApp, junk: Any
 ) -> None:
-    pid = add_prospect(register)
+    pid = add_prospect(register).person_id
     before = row_counts(register)
     with pytest.raises(InvalidInput) as err, register.unit_of_work(STAFF) as uow:
         customers.rectify_person(
@@ -78,7 +78,7 @@ def test_a_birth_year_is_rectified_only_to_a_year_from_1850_to_this_year(
 def test_a_valid_birth_year_is_stored_as_a_number_with_its_history(
     register: RegisterApp,
 ) -> None:
-    pid = add_prospect(register)
+    pid = add_prospect(register).person_id
     with register.unit_of_work(STAFF) as uow:
         assert customers.rectify_person(uow, pid, {"birth_year": "1987"}, "told", _prov(uow)) == [
             "person.birth_year"
