@@ -16,13 +16,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from rekisteri.catalogue import Role, Source
-from rekisteri.domain.register import (
-    ContactKind,
-    ContactPointDraft,
-    PersonDraft,
-    PersonKind,
-    Provenance,
-)
+from rekisteri.domain.drafts import ContactPointDraft, PersonDraft
+from rekisteri.domain.register import ContactKind, PersonKind, Provenance
 from rekisteri.domain.requests import deadlines
 from rekisteri.entrypoints.api.app import create_app
 from rekisteri.entrypoints.web import formats

@@ -162,6 +162,96 @@ def test_rectify_over_http_keeps_history(client: TestClient, register: RegisterA
     assert history[0]["old_value"] == "Aalto" and history[0]["new_value"] == "Korhonen"
 
 
+PROSPECT: dict[str, Any] = {
+    "kind": "natural",
+    "relationship": "prospect",
+    "first_names": "Pekka",
+    "last_name": "Puupää",
+    "source": "competition_or_event",
+    "permissions": [
+        {
+            "purpose": "own_marketing",
+            "channel": "email",
+            "captured_how": "competition_or_event",
+            "wording": "Saa lähettää sähköpostitse tarjouksia.",
+            "wording_version": "2026-1",
+        }
+    ],
+}
+
+
+@pytest.mark.parametrize("year", ["abc", "5", "1849", 3000, 1987.5, [1987], {"y": 1987}])
+def test_a_bad_birth_year_answers_422_naming_it(
+    client: TestClient, register: RegisterApp, year: Any
+) -> None:
+    cs = token_for(register, Role.CUSTOMER_SERVICE)
+    created = client.post("/api/v1/persons", json=PROSPECT, headers=cs)
+    assert created.status_code == 201, created.text
+    pid = created.json()["id"]
+    answer = client.patch(
+        f"/api/v1/persons/{pid}",
+        headers=cs,
+        json={"changes": {"birth_year": year}, "reason": "told", "source": "customer_contact"},
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["field"] == "birth_year"
+    assert client.get(f"/api/v1/persons/{pid}", headers=cs).json()["person"]["birth_year"] is None
+
+
+def test_a_valid_birth_year_is_stored(client: TestClient, register: RegisterApp) -> None:
+    cs = token_for(register, Role.CUSTOMER_SERVICE)
+    pid = client.post("/api/v1/persons", json=PROSPECT, headers=cs).json()["id"]
+    done = client.patch(
+        f"/api/v1/persons/{pid}",
+        headers=cs,
+        json={"changes": {"birth_year": "1987"}, "reason": "told", "source": "customer_contact"},
+    )
+    assert done.status_code == 200 and done.json()["changed"] == ["person.birth_year"]
+    assert client.get(f"/api/v1/persons/{pid}", headers=cs).json()["person"]["birth_year"] == 1987
+
+
+def test_site_and_billing_changes_answer_422_naming_the_field(
+    client: TestClient, register: RegisterApp
+) -> None:
+    cs = token_for(register, Role.CUSTOMER_SERVICE)
+    pid = client.post("/api/v1/persons", json=PERSON, headers=cs).json()["id"]
+    site = client.post(
+        "/api/v1/sites",
+        headers=cs,
+        json={
+            "street": "K 5",
+            "postal_code": "00100",
+            "post_office": "Helsinki",
+            "source": "order",
+        },
+    ).json()["id"]
+    account = client.post(
+        f"/api/v1/persons/{pid}/billing-accounts",
+        headers=cs,
+        json={
+            "street": "K 5",
+            "postal_code": "00100",
+            "post_office": "Helsinki",
+            "due_day": 15,
+            "rhythm": "monthly",
+            "method": "paper",
+            "source": "order",
+        },
+    ).json()["id"]
+    for path, field, value in [
+        (f"/api/v1/sites/{site}", "main_fuse_a", "abc"),
+        (f"/api/v1/sites/{site}", "consumption_estimate_kwh", "many"),
+        (f"/api/v1/billing-accounts/{account}", "due_day", "abc"),
+        (f"/api/v1/billing-accounts/{account}", "street", ""),
+    ]:
+        answer = client.patch(
+            path,
+            headers=cs,
+            json={"changes": {field: value}, "reason": "x", "source": "customer_contact"},
+        )
+        assert answer.status_code == 422 and answer.json()["field"] == field, answer.text
+
+
 def test_healthz_and_openapi(client: TestClient) -> None:
     assert client.get("/healthz").json()["status"] == "ok"
     spec = client.get("/openapi.json").json()

@@ -11,8 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner, Result
 
 from rekisteri.adapters.crypto import Keyring
+from rekisteri.entrypoints.cli.main import app as cli
+from rekisteri.services.unit_of_work import RegisterApp
+from tests.integration.test_write_path import add_prospect
 
 BIN = str(Path(sys.executable).with_name("rekisteri"))
 
@@ -199,6 +203,28 @@ def test_rectify_from_the_command_line(env: dict[str, str]) -> None:
         "customer_contact",
     )
     assert bad.returncode == 2 and "shoe_size" in bad.stderr
+
+
+def test_rectify_refuses_a_bad_birth_year_in_one_line_and_stores_a_good_one(
+    env: dict[str, str], register: RegisterApp
+) -> None:
+    """Run in process by typer's runner: what the command itself answers (exit 2, one line)."""
+    number = add_prospect(register).customer_number
+
+    def rectify(year: str) -> Result:
+        args = ["customer", "rectify", number, "--set", f"birth_year={year}", "--reason", "told"]
+        return CliRunner().invoke(cli, [*args, "--source", "customer_contact"], env=env)
+
+    for junk in ("abc", "5"):
+        bad = rectify(junk)
+        assert bad.exit_code == 2, bad.output
+        assert bad.stderr.strip().count("\n") == 0, "one clear line"
+        assert "birth_year" in bad.stderr and "Traceback" not in bad.output
+    done = rectify("1987")
+    assert done.exit_code == 0, done.output
+    assert "person.birth_year" in done.stdout
+    shown = CliRunner().invoke(cli, ["customer", "show", number, "--json"], env=env)
+    assert json.loads(shown.stdout)["person"]["birth_year"] == 1987
 
 
 def test_keys_rotate_with_a_key_file(tmp_path: Path) -> None:

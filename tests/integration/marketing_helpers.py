@@ -9,15 +9,8 @@ from sqlalchemy import select, update
 
 from rekisteri.adapters.schema.register import person
 from rekisteri.domain.consent import CaptureMethod, ConsentChange, Evidence
-from rekisteri.domain.register import (
-    ContactKind,
-    ContactPointDraft,
-    ContractDraft,
-    PersonDraft,
-    PersonKind,
-    Provenance,
-    SiteDraft,
-)
+from rekisteri.domain.drafts import ContactPointDraft, ContractDraft, PersonDraft, SiteDraft
+from rekisteri.domain.register import ContactKind, PersonKind, Provenance
 from rekisteri.services.marketing import audience, ledger
 from rekisteri.services.register import customers
 from rekisteri.services.unit_of_work import Actor, RegisterApp

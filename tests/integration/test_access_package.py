@@ -17,7 +17,8 @@ from rekisteri.adapters.schema.register import person
 from rekisteri.catalogue import Attribute, Category, LawfulBasis, Purpose, Source, Words
 from rekisteri.catalogue.retention import CUSTOMER_DATA
 from rekisteri.domain.access_package import MonthlyTotal
-from rekisteri.domain.register import ContractDraft, ContractKind, MotherTongue, Provenance
+from rekisteri.domain.drafts import ContractDraft
+from rekisteri.domain.register import ContractKind, MotherTongue, Provenance
 from rekisteri.services.register import customers
 from rekisteri.services.rights import erasure, package
 from rekisteri.services.unit_of_work import Actor, RegisterApp

@@ -313,7 +313,8 @@ def test_erasing_one_holder_of_a_shared_number_keeps_the_other_s_ban(
     """A household's phone is banned once in the ASML register and matches both persons:
     erasing one of them must not lift the other's ban."""
     from rekisteri.domain.bans import parse_ban
-    from rekisteri.domain.register import ContactKind, ContactPointDraft, Provenance
+    from rekisteri.domain.drafts import ContactPointDraft
+    from rekisteri.domain.register import ContactKind, Provenance
     from rekisteri.services.marketing import bans
     from rekisteri.services.register import customers
     from rekisteri.services.rights.erasure import erase_person

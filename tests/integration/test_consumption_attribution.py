@@ -10,7 +10,8 @@ import pytest
 
 from rekisteri.catalogue import Category
 from rekisteri.domain.consumption import HELSINKI
-from rekisteri.domain.register import ContractDraft, ContractKind
+from rekisteri.domain.drafts import ContractDraft
+from rekisteri.domain.register import ContractKind
 from rekisteri.services.consumption.attribution import readings_of, summary
 from rekisteri.services.register import customers
 from rekisteri.services.unit_of_work import Actor, RegisterApp

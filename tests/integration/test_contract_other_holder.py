@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from rekisteri.domain.drafts import ContractDraft
 from rekisteri.domain.errors import RuleViolation
-from rekisteri.domain.register import ContractDraft, ContractKind
+from rekisteri.domain.register import ContractKind
 from rekisteri.services.consumption.attribution import readings_of
 from rekisteri.services.register import customers
 from rekisteri.services.unit_of_work import Actor, RegisterApp

@@ -13,16 +13,15 @@ from rekisteri.adapters.schema import metadata
 from rekisteri.adapters.schema.register import attribute_change, person
 from rekisteri.catalogue import Role
 from rekisteri.domain.consent import PermissionDraft
-from rekisteri.domain.errors import InvalidInput, RuleViolation
-from rekisteri.domain.register import (
+from rekisteri.domain.drafts import (
     BillingAccountDraft,
-    ContactKind,
     ContactPointDraft,
     ContractDraft,
     PersonDraft,
-    Provenance,
     SiteDraft,
 )
+from rekisteri.domain.errors import InvalidInput, RuleViolation
+from rekisteri.domain.register import ContactKind, Provenance
 from rekisteri.services.register import customers
 from rekisteri.services.register.person_view import customer_view
 from rekisteri.services.unit_of_work import Actor, RegisterApp

@@ -10,13 +10,8 @@ from sqlalchemy import select, text
 from rekisteri.adapters.crypto import Cipher
 from rekisteri.adapters.schema import metadata
 from rekisteri.adapters.schema.register import person
-from rekisteri.domain.register import (
-    BillingAccountDraft,
-    ContactKind,
-    ContactPointDraft,
-    PersonDraft,
-    Provenance,
-)
+from rekisteri.domain.drafts import BillingAccountDraft, ContactPointDraft, PersonDraft
+from rekisteri.domain.register import ContactKind, Provenance
 from rekisteri.services.register import customers
 from rekisteri.services.register.keys import reencrypt_all
 from rekisteri.services.register.person_view import customer_view, resolve_person

@@ -159,7 +159,8 @@ def test_a_site_someone_else_moved_into_is_not_erased_for_them(
     register: RegisterApp, clock: FakeClock
 ) -> None:
     first = make_customer(register, ended_on=dt.date(2024, 1, 31))
-    from rekisteri.domain.register import ContractDraft, ContractKind, Provenance
+    from rekisteri.domain.drafts import ContractDraft
+    from rekisteri.domain.register import ContractKind, Provenance
     from rekisteri.services.register import customers
 
     second = make_customer(
@@ -224,14 +225,8 @@ def test_prospects_without_permission_in_force_are_purged_and_their_requests_unl
     register: RegisterApp, clock: FakeClock
 ) -> None:
     from rekisteri.domain.consent import CaptureMethod, Channel, ConsentPurpose, PermissionDraft
-    from rekisteri.domain.register import (
-        ContactKind,
-        ContactPointDraft,
-        PersonDraft,
-        PersonKind,
-        Provenance,
-        Relationship,
-    )
+    from rekisteri.domain.drafts import ContactPointDraft, PersonDraft
+    from rekisteri.domain.register import ContactKind, PersonKind, Provenance, Relationship
     from rekisteri.services.register import customers
     from rekisteri.services.rights import objection
 
@@ -283,14 +278,8 @@ def test_prospects_without_permission_in_force_are_purged_and_their_requests_unl
 
 def test_a_prospect_with_nothing_a_law_keeps_is_erased_whole(register: RegisterApp) -> None:
     from rekisteri.domain.consent import CaptureMethod, Channel, ConsentPurpose, PermissionDraft
-    from rekisteri.domain.register import (
-        ContactKind,
-        ContactPointDraft,
-        PersonDraft,
-        PersonKind,
-        Provenance,
-        Relationship,
-    )
+    from rekisteri.domain.drafts import ContactPointDraft, PersonDraft
+    from rekisteri.domain.register import ContactKind, PersonKind, Provenance, Relationship
     from rekisteri.services.register import customers
 
     with register.unit_of_work(DPO) as uow:

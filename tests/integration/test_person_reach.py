@@ -14,8 +14,9 @@ from rekisteri.adapters.schema.marketing import campaign, marketing_contact, per
 from rekisteri.adapters.schema.register import contact_point, person
 from rekisteri.config import Settings
 from rekisteri.domain.consent import Channel
+from rekisteri.domain.drafts import ContactPointDraft
 from rekisteri.domain.marketing import AudiencePurpose
-from rekisteri.domain.register import ContactKind, ContactPointDraft, Provenance
+from rekisteri.domain.register import ContactKind, Provenance
 from rekisteri.services.marketing import audience, campaigns, reach
 from rekisteri.services.register import customers
 from rekisteri.services.rights.erasure import erase_person

@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from rekisteri.adapters.schema.register import attribute_change, consent_event, person
 from rekisteri.catalogue import Category, LawfulBasis, Purpose
+from rekisteri.domain.drafts import ContactPointDraft
 from rekisteri.domain.errors import RuleViolation
-from rekisteri.domain.register import ContactKind, ContactPointDraft, Provenance
+from rekisteri.domain.register import ContactKind, Provenance
 from rekisteri.domain.transfers import DisclosureKind
 from rekisteri.services.access import disclosures
 from rekisteri.services.register import customers

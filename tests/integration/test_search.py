@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from rekisteri.domain.drafts import ContractDraft, SiteDraft
 from rekisteri.domain.errors import InvalidInput
-from rekisteri.domain.register import ContractDraft, Provenance, SiteDraft
+from rekisteri.domain.register import Provenance
 from rekisteri.services.register import customers
 from rekisteri.services.register.search import search
 from rekisteri.services.unit_of_work import Actor, RegisterApp

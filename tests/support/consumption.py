@@ -18,14 +18,8 @@ from rekisteri.adapters.reading_store import Store, blocks_frame
 from rekisteri.adapters.schema.consumption import reading_correction
 from rekisteri.demo.values import gsrn as random_gsrn
 from rekisteri.demo.values import hetu
-from rekisteri.domain.register import (
-    ContractDraft,
-    ContractKind,
-    PersonDraft,
-    PersonKind,
-    Provenance,
-    SiteDraft,
-)
+from rekisteri.domain.drafts import ContractDraft, PersonDraft, SiteDraft
+from rekisteri.domain.register import ContractKind, PersonKind, Provenance
 from rekisteri.services.consumption.imports import FileImport, import_datahub_file
 from rekisteri.services.register import customers
 from rekisteri.services.unit_of_work import Actor, RegisterApp, UnitOfWork

@@ -18,22 +18,24 @@ from rekisteri.adapters.schema.register import (
     payment,
 )
 from rekisteri.domain.consent import CaptureMethod, Channel, ConsentPurpose, PermissionDraft
+from rekisteri.domain.drafts import (
+    BillingAccountDraft,
+    ContactPointDraft,
+    ContractDraft,
+    PersonDraft,
+    SiteDraft,
+)
 from rekisteri.domain.identifiers import make_gsrn, make_invoice_reference
 from rekisteri.domain.register import (
-    BillingAccountDraft,
     BillingMethod,
     BillingRhythm,
     ContactKind,
-    ContactPointDraft,
-    ContractDraft,
     ContractKind,
     EndReason,
     MotherTongue,
-    PersonDraft,
     PersonKind,
     Provenance,
     Relationship,
-    SiteDraft,
 )
 from rekisteri.services.register import customers
 from rekisteri.services.unit_of_work import Actor, RegisterApp

@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 from rekisteri.catalogue import Source
-from rekisteri.domain.register import (
-    ContactKind,
-    ContactPointDraft,
-    PersonDraft,
-    PersonKind,
-    Provenance,
-)
+from rekisteri.domain.drafts import ContactPointDraft, PersonDraft
+from rekisteri.domain.register import ContactKind, PersonKind, Provenance
 from rekisteri.services.register import customers
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from rekisteri.catalogue import Source
+from rekisteri.domain import attribute_rules as rules
 
 
 def _no_nul(value: Any) -> Any:
@@ -70,7 +71,10 @@ class PersonIn(ProvenanceIn):
     organisation_name: str | None = Field(None, max_length=200)
     personal_identity_code: str | None = Field(None, max_length=11)
     business_id: str | None = Field(None, max_length=9)
-    birth_year: int | None = Field(None, ge=1850, le=2100)
+    # The domain's rule (domain/attribute_rules) bounds it by this year, which a schema cannot.
+    birth_year: int | None = Field(
+        None, ge=rules.FIRST_BIRTH_YEAR, description=f"from {rules.FIRST_BIRTH_YEAR} to this year"
+    )
     gender: str | None = None
     mother_tongue: str | None = None
     customer_class: str | None = Field(None, max_length=30)
@@ -79,6 +83,7 @@ class PersonIn(ProvenanceIn):
 
 
 class RectificationIn(ProvenanceIn):
+    # Any JSON value: each attribute's rule in the domain says what it accepts, naming the field.
     changes: dict[str, Any] = Field(min_length=1)
     reason: str = Field(min_length=1, max_length=300)
 
@@ -96,8 +101,8 @@ class SiteIn(ProvenanceIn):
     ownership: str | None = None
     usage_timing: str | None = None
     heating_type: str | None = None
-    consumption_estimate_kwh: int | None = Field(None, ge=0, le=10**9)
-    main_fuse_a: int | None = Field(None, ge=0, le=10000)
+    consumption_estimate_kwh: int | None = Field(None, ge=0, le=rules.MAX_CONSUMPTION_KWH)
+    main_fuse_a: int | None = Field(None, ge=0, le=rules.MAX_FUSE_A)
     connection_details: str | None = Field(None, max_length=200)
     metering_points: list[str] = Field(default_factory=list, max_length=10)
 
@@ -107,7 +112,7 @@ class BillingAccountIn(ProvenanceIn):
     postal_code: str = Field(max_length=10)
     post_office: str = Field(max_length=100)
     country: str = Field("FI", max_length=2)
-    due_day: int = Field(ge=1, le=28)
+    due_day: int = Field(ge=rules.DUE_DAYS[0], le=rules.DUE_DAYS[1])
     rhythm: str
     method: str
     iban: str | None = Field(None, max_length=42)

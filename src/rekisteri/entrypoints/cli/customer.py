@@ -11,13 +11,12 @@ from rich.table import Table
 
 from rekisteri.catalogue import Role, Source
 from rekisteri.domain.consent import PermissionDraft
+from rekisteri.domain.drafts import ContactPointDraft, PersonDraft
 from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.register import (
     ContactKind,
-    ContactPointDraft,
     Gender,
     MotherTongue,
-    PersonDraft,
     PersonKind,
     Provenance,
     Relationship,

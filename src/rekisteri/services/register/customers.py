@@ -21,30 +21,44 @@ from rekisteri.adapters.schema.register import (
     person,
     site,
 )
-from rekisteri.catalogue import Category, Purpose
+from rekisteri.catalogue import Attribute, Category, Purpose
 from rekisteri.domain import identifiers, values
 from rekisteri.domain.consent import PermissionDraft
-from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
-from rekisteri.domain.register import (
+from rekisteri.domain.drafts import (
     BillingAccountDraft,
-    ContactKind,
     ContactPointDraft,
     ContractDraft,
-    EndReason,
-    Gender,
-    MotherTongue,
     PersonDraft,
-    Provenance,
     SiteDraft,
     require_prospect_permission,
 )
+from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
+from rekisteri.domain.register import ContactKind, EndReason, Provenance
 from rekisteri.services.marketing import ledger
+from rekisteri.services.register import attributes
 from rekisteri.services.register.history import record_change
 from rekisteri.services.register.processing import ensure_processing_allowed
 from rekisteri.services.unit_of_work import UnitOfWork
 
-HETU = "person.personal_identity_code"
-IBAN = "billing_account.iban"
+# A person's identity code, found through its blind index and sealed like every encrypted
+# attribute (services/register/attributes); the field named by rectifications and drafts.
+IDENTITY_CODE = "personal_identity_code"
+
+# What a rectification may change (the kind and relationship change through their own use cases).
+RECTIFIABLE = frozenset(
+    {
+        "first_names",
+        "last_name",
+        "organisation_name",
+        IDENTITY_CODE,
+        "business_id",
+        "birth_year",
+        "gender",
+        "mother_tongue",
+        "customer_class",
+        "deceased_on",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -57,11 +71,18 @@ def _prov(p: Provenance) -> dict[str, Any]:
     return {"source": p.source.value, "source_detail": p.detail, "received_at": p.received_at}
 
 
+def _identity_code(uow: UnitOfWork) -> Attribute:
+    return uow.catalogue[f"{person.name}.{IDENTITY_CODE}"]
+
+
 def find_by_identity_code(uow: UnitOfWork, code: str) -> int | None:
+    attr = _identity_code(uow)
     bidx = uow.cipher.blind_index(
-        HETU, identifiers.personal_identity_code(code, allow_temporary=True)
+        attr.key, identifiers.personal_identity_code(code, allow_temporary=True)
     )
-    found = uow.execute(select(person.c.id).where(person.c.hetu_bidx == bidx)).scalar()
+    found = uow.execute(
+        select(person.c.id).where(attributes.blind_index_column(person, attr) == bidx)
+    ).scalar()
     return None if found is None else int(found)
 
 
@@ -82,14 +103,6 @@ def register_person(
     ):
         raise InvalidInput("business_id", "is already registered to another organisation")
     number = str(uow.next_number("customer", 100001))
-    hetu_cols: dict[str, Any] = {}
-    if d.personal_identity_code:
-        sealed = uow.cipher.seal(HETU, d.personal_identity_code)
-        hetu_cols = {
-            "hetu_ct": sealed.ciphertext,
-            "hetu_key": sealed.key_id,
-            "hetu_bidx": sealed.blind_index,
-        }
     person_id = uow.execute(
         person.insert().values(
             customer_number=number,
@@ -105,7 +118,7 @@ def register_person(
             customer_class=d.customer_class,
             restricted=False,
             created_at=uow.now(),
-            **hetu_cols,
+            **attributes.sealed_columns(uow, _identity_code(uow), d.personal_identity_code),
             **_prov(provenance),
         )
     ).inserted_primary_key[0]
@@ -208,27 +221,6 @@ def end_contact_point(
     )
 
 
-# Person attributes a rectification may change, with their validators.
-def _rectifiable(uow: UnitOfWork, field: str, value: Any) -> Any:
-    if value is None or value == "":
-        return None
-    validators: dict[str, Any] = {
-        "first_names": lambda v: values.required_text(v, "first_names", max_len=100),
-        "last_name": lambda v: values.required_text(v, "last_name", max_len=100),
-        "organisation_name": lambda v: values.required_text(v, "organisation_name"),
-        "personal_identity_code": lambda v: identifiers.personal_identity_code(v),
-        "business_id": lambda v: identifiers.business_id(v),
-        "birth_year": lambda v: int(v),
-        "gender": lambda v: values.enum_value(Gender, v, "gender").value,
-        "mother_tongue": lambda v: values.enum_value(MotherTongue, v, "mother_tongue").value,
-        "customer_class": lambda v: values.text(v, "customer_class", max_len=30),
-        "deceased_on": lambda v: values.date(v, "deceased_on"),
-    }
-    if field not in validators:
-        raise InvalidInput(field, "is not a person attribute that can be rectified")
-    return validators[field](value)
-
-
 def rectify_person(
     uow: UnitOfWork,
     person_id: int,
@@ -243,50 +235,39 @@ def rectify_person(
     why = values.required_text(reason, "reason", max_len=300)
     if for_request is None:
         ensure_processing_allowed(uow, person_id, Purpose.CUSTOMER_RELATIONSHIP)
-    if not changes:
-        raise InvalidInput("changes", "nothing to change")
-    new = {f: _rectifiable(uow, f, v) for f, v in changes.items()}
-    row = _person_row(uow, person_id)
-    changed: list[str] = []
-    columns: dict[str, Any] = {}
-    for field, value in new.items():
-        key = f"person.{field}"
-        if field == "personal_identity_code":
-            old = uow.cipher.open(HETU, row.hetu_ct, row.hetu_key) if row.hetu_ct else None
-            if old == value:
-                continue
-            if value and find_by_identity_code(uow, value) not in (None, person_id):
-                raise InvalidInput(field, "is already registered to another person")
-            if value:
-                sealed = uow.cipher.seal(HETU, value)
-                columns.update(
-                    hetu_ct=sealed.ciphertext,
-                    hetu_key=sealed.key_id,
-                    hetu_bidx=sealed.blind_index,
-                    birth_year=identifiers.birth_date_of(value).year,
-                )
-            else:
-                columns.update(hetu_ct=None, hetu_key=None, hetu_bidx=None)
-        else:
-            old = getattr(row, field)
-            if old == value:
-                continue
-            columns[field] = value
-        record_change(
-            uow,
-            person_id=person_id,
-            table="person",
-            row_id=person_id,
-            attribute=key,
-            old=old,
-            new=value,
-            reason=why,
-            provenance=provenance,
+    written = attributes.write_attributes(
+        uow,
+        person,
+        person_id,
+        person_id,
+        _with_code_extras(uow, person_id, changes),
+        why,
+        provenance,
+        writable=RECTIFIABLE,
+    )
+    return [w.attribute for w in written]
+
+
+def _with_code_extras(uow: UnitOfWork, person_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+    """A new identity code must be no one else's, and sets the birth year it encodes (as a
+    draft's does; a year given with it must agree)."""
+    if IDENTITY_CODE not in changes:
+        return changes
+    code = attributes.checked(
+        uow, person, IDENTITY_CODE, changes[IDENTITY_CODE], writable=RECTIFIABLE
+    )
+    if code is None:
+        return changes
+    if find_by_identity_code(uow, code) not in (None, person_id):
+        raise InvalidInput(IDENTITY_CODE, "is already registered to another person")
+    born = identifiers.birth_date_of(code).year
+    if "birth_year" in changes:
+        year = attributes.checked(
+            uow, person, "birth_year", changes["birth_year"], writable=RECTIFIABLE
         )
-        changed.append(key)
-    if columns:
-        uow.execute(update(person).where(person.c.id == person_id).values(**columns))
-    return changed
+        if year not in (None, born):
+            raise InvalidInput("birth_year", "does not match the personal identity code")
+    return {**changes, "birth_year": born}
 
 
 def add_site(uow: UnitOfWork, draft: SiteDraft, provenance: Provenance) -> int:
@@ -327,14 +308,7 @@ def add_billing_account(
     _person_row(uow, person_id)
     ensure_processing_allowed(uow, person_id, Purpose.CUSTOMER_RELATIONSHIP)
     uow.note_change([person_id], [Category.BILLING], "add billing account")
-    iban_cols: dict[str, Any] = {}
-    if d.iban:
-        sealed = uow.cipher.seal(IBAN, d.iban)
-        iban_cols = {
-            "iban_ct": sealed.ciphertext,
-            "iban_key": sealed.key_id,
-            "iban_bidx": sealed.blind_index,
-        }
+    iban = uow.catalogue[f"{billing_account.name}.iban"]
     return int(
         uow.execute(
             billing_account.insert().values(
@@ -346,7 +320,7 @@ def add_billing_account(
                 due_day=d.due_day,
                 rhythm=d.rhythm.value,
                 method=d.method.value,
-                **iban_cols,
+                **attributes.sealed_columns(uow, iban, d.iban),
                 **_prov(provenance),
             )
         ).inserted_primary_key[0]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from rekisteri.domain.consent import PermissionDraft
+from rekisteri.domain.drafts import ContactPointDraft, PersonDraft
 from rekisteri.domain.errors import InvalidInput
-from rekisteri.domain.register import ContactPointDraft, PersonDraft
 
 _PERSON_FIELDS = {
     "kind",

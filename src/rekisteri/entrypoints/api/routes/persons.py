@@ -9,15 +9,15 @@ from fastapi import APIRouter, Depends, Query
 
 from rekisteri.catalogue import Category, Purpose, Visibility, catalogue
 from rekisteri.domain.consent import PermissionDraft
-from rekisteri.domain.errors import Forbidden
-from rekisteri.domain.register import (
+from rekisteri.domain.drafts import (
     BillingAccountDraft,
     ContactPointDraft,
     ContractDraft,
     PersonDraft,
-    Provenance,
     SiteDraft,
 )
+from rekisteri.domain.errors import Forbidden
+from rekisteri.domain.register import Provenance
 from rekisteri.entrypoints.api.deps import PersonKey, Principal, RegisterDep, RowId, guard
 from rekisteri.entrypoints.api.schemas import (
     BillingAccountIn,

@@ -1,0 +1,180 @@
+"""The one way a stored row's personal attributes change, driven by the catalogue.
+
+Rectifying a person and changing a site or billing account all come here: each field is found
+as an attribute of the row's table in the catalogue, checked by that attribute's rule
+(domain/attribute_rules), sealed when the catalogue marks it ENCRYPTED, and recorded in the
+history (P12) with the provenance of the change (P2). No attribute is named here: a newly
+declared encrypted attribute is sealed like the identity code and the bank account are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import Column, Table, select, update
+
+from rekisteri.adapters.crypto import Sealed
+from rekisteri.catalogue import Attribute, Catalogue, Sensitivity
+from rekisteri.domain import attribute_rules as rules
+from rekisteri.domain import values
+from rekisteri.domain.errors import InvalidInput, NotFound
+from rekisteri.domain.register import Provenance
+from rekisteri.services.register.history import record_change
+from rekisteri.services.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Written:
+    """A field that changed, and the attribute whose history records it."""
+
+    field: str
+    attribute: str
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a field of a table is stored, and the rule its value answers to."""
+
+    attribute: Attribute
+    rule: str  # the rule's key
+    column: str | None  # None: an encrypted attribute, stored sealed in its columns
+
+
+def target_of(catalogue: Catalogue, table: Table, field: str, writable: Collection[str]) -> Target:
+    """The attribute a field names: an encrypted attribute by its name (its columns hold the
+    sealed value, never written directly), any other by the column it is stored in."""
+    refused = InvalidInput(field, f"is not an attribute of {table.name} that can be changed")
+    if field not in writable:
+        raise refused
+    sealed = [
+        a
+        for a in catalogue.for_table(table.name)
+        if a.sensitivity is Sensitivity.ENCRYPTED and a.name == field
+    ]
+    if sealed:
+        return Target(sealed[0], rules.key_of(sealed[0].key), None)
+    attr = catalogue.for_column(table.name, field)
+    if attr is None or attr.sensitivity is Sensitivity.ENCRYPTED:
+        raise refused
+    return Target(attr, rules.key_of(attr.key, field), field)
+
+
+def _stored(
+    target: Target, field: str, value: Any, given: rules.Given, rule_book: Mapping[str, rules.Rule]
+) -> Any:
+    new = rules.check(target.rule, value, field, given, rule_book)
+    return new.value if isinstance(new, Enum) else new  # the column holds the enum's value
+
+
+def checked(
+    uow: UnitOfWork,
+    table: Table,
+    field: str,
+    value: Any,
+    *,
+    writable: Collection[str],
+    given: rules.Given | None = None,
+) -> Any:
+    """The value `field` of `table` would be stored as, or InvalidInput naming the field (for
+    callers that must look at a value before writing it)."""
+    target = target_of(uow.catalogue, table, field, writable)
+    return _stored(target, field, value, given or rules.Given(today=uow.today()), rules.RULES)
+
+
+def _sealed_columns(attr: Attribute, sealed: Sealed | None) -> dict[str, Any]:
+    # An encrypted attribute declares its columns as ciphertext, key id, blind index, in the
+    # order schema.base.encrypted_columns makes them.
+    ciphertext, key_id, blind_index = attr.columns
+    if sealed is None:
+        return dict.fromkeys(attr.columns)
+    return {ciphertext: sealed.ciphertext, key_id: sealed.key_id, blind_index: sealed.blind_index}
+
+
+def sealed_columns(uow: UnitOfWork, attr: Attribute, value: str | None) -> dict[str, Any]:
+    """The column values that hold `value` of an encrypted attribute (all None for no value)."""
+    return _sealed_columns(attr, None if value is None else uow.cipher.seal(attr.key, value))
+
+
+def blind_index_column(table: Table, attr: Attribute) -> Column[Any]:
+    """The column an encrypted attribute is looked up by."""
+    return table.c[attr.columns[2]]
+
+
+def opened(uow: UnitOfWork, row: Any, attr: Attribute) -> str | None:
+    """An encrypted attribute's value in a row, opened."""
+    ciphertext, key_id, _ = (row._mapping[c] for c in attr.columns)
+    return None if ciphertext is None else uow.cipher.open(attr.key, ciphertext, key_id)
+
+
+def stored(
+    uow: UnitOfWork, table: Table, row: Any, field: str, *, writable: Collection[str]
+) -> Any:
+    """What `field` holds in a row of `table` now (opened when the attribute is encrypted)."""
+    return _current(uow, row, target_of(uow.catalogue, table, field, writable))
+
+
+def _current(uow: UnitOfWork, row: Any, target: Target) -> Any:
+    if target.column is None:
+        return opened(uow, row, target.attribute)
+    return row._mapping[target.column]
+
+
+def write_attributes(
+    uow: UnitOfWork,
+    table: Table,
+    row_id: int,
+    person_id: int | None,
+    changes: Mapping[str, Any],
+    reason: str,
+    provenance: Provenance,
+    *,
+    writable: Collection[str],
+    given: rules.Given | None = None,
+    rule_book: Mapping[str, rules.Rule] = rules.RULES,
+) -> list[Written]:
+    """Change the fields of one row that differ from `changes`; returns those that changed.
+
+    Every field must be in `writable` and is checked before anything is written. `person_id`
+    is whose history the change goes to (None when the row belongs to nobody now).
+    """
+    why = values.required_text(reason, "reason", max_len=300)
+    if not changes:
+        raise InvalidInput("changes", "nothing to change")
+    targets = {f: target_of(uow.catalogue, table, f, writable) for f in changes}
+    context = given or rules.Given(today=uow.today())
+    new = {f: _stored(targets[f], f, v, context, rule_book) for f, v in changes.items()}
+    row = uow.execute(select(table).where(table.c.id == row_id)).first()
+    if row is None:
+        raise NotFound(table.name, row_id)
+    columns: dict[str, Any] = {}
+    written: list[Written] = []
+    for field, value in new.items():
+        target = targets[field]
+        attr = target.attribute
+        old = _current(uow, row, target)
+        if old == value:
+            continue
+        if target.column is None:
+            columns.update(sealed_columns(uow, attr, value))
+        else:
+            columns[target.column] = value
+        record_change(
+            uow,
+            person_id=person_id,
+            table=table.name,
+            row_id=row_id,
+            attribute=attr.key,
+            old=old,
+            new=value,
+            reason=why,
+            provenance=provenance,
+        )
+        written.append(Written(field, attr.key))
+    if columns:
+        # The row keeps the provenance it arrived with; each changed attribute's own source is
+        # in its history entry (history.latest_sources).
+        uow.execute(update(table).where(table.c.id == row_id).values(**columns))
+    return written
