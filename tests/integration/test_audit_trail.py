@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import Connection, delete, insert, select, text, update
 from typer.testing import CliRunner
 
+from rekisteri.adapters.audit_chain import GENESIS
 from rekisteri.adapters.schema.audit import audit_chain_head, audit_entry, audit_subject
 from rekisteri.catalogue import Category, Purpose, Role
 from rekisteri.config import Settings
@@ -153,9 +154,41 @@ def _rewind_head(conn: Connection) -> int:
     return 5
 
 
+def _wipe_everything(conn: Connection) -> int:
+    """Every entry and subject gone, the head reset as a new database has it."""
+    conn.execute(delete(audit_subject))
+    conn.execute(delete(audit_entry))
+    conn.execute(update(audit_chain_head).values(seq=0, entry_hash=GENESIS, tag=""))
+    return 1
+
+
+def _wipe_and_rewind_the_head(conn: Connection) -> int:
+    """Every entry gone and the head set to seq 0 and a zero hash (its tag left as it was)."""
+    conn.execute(delete(audit_subject))
+    conn.execute(delete(audit_entry))
+    conn.execute(update(audit_chain_head).values(seq=0, entry_hash=GENESIS))
+    return 0
+
+
+def _delete_the_head(conn: Connection) -> int:
+    conn.execute(delete(audit_chain_head))
+    return 6
+
+
+def _delete_the_oldest(conn: Connection) -> int:
+    """What pruning does, without the checkpoint that proves it."""
+    conn.execute(delete(audit_subject).where(audit_subject.c.seq <= 2))
+    conn.execute(delete(audit_entry).where(audit_entry.c.seq <= 2))
+    return 1
+
+
 @pytest.mark.parametrize(
     "tamper",
     [
+        _wipe_everything,
+        _wipe_and_rewind_the_head,
+        _delete_the_head,
+        _delete_the_oldest,
         _edit,
         _edit_time,
         _delete_middle,

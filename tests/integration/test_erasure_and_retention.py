@@ -192,14 +192,18 @@ def test_retention_run_applies_relationship_and_recording_periods(
     register: RegisterApp, clock: FakeClock
 ) -> None:
     c = make_customer(register, ended_on=dt.date(2025, 12, 31))
-    # Recordings past 12 months lose their audio file; the contact log lives 36 months.
+    with register.reading(DPO) as uow:
+        audio = uow.execute(select(call_recording.c.file_ref)).scalar_one()
+    # Recordings past 12 months go with their metadata; their audio file is outside the
+    # register, so the run lists it to be destroyed and claims nothing. The contact log lives
+    # 36 months.
     clock.advance(days=400)
     with register.unit_of_work(Actor("retention")) as uow:
         result = retention.run(uow)
-    assert result.counts["recordings: files destroyed"] == 1
-    with register.reading(DPO) as uow:
-        rec = uow.execute(select(call_recording)).one()
-    assert rec.file_ref is None and rec.file_destroyed_at == clock()
+    assert result.counts["recordings: call_recording"] == 1
+    assert not any("destroyed" in k for k in result.counts)
+    assert result.files_outside == [audio] and any("audio files" in n for n in result.notes)
+    assert _count(register, call_recording) == 0
     assert _count(register, contact_log) == 1
     # Ended more than 12 months ago: contact data goes; 24 months: marketing data goes.
     assert _count(register, contact_point, contact_point.c.person_id == c.person_id) == 0
@@ -217,7 +221,7 @@ def test_retention_run_applies_relationship_and_recording_periods(
     with register.unit_of_work(Actor("retention")) as uow:
         retention.run(uow)
     assert _count(register, contact_log) == 0
-    assert _count(register, call_recording) == 1  # the row stays, its file is gone
+    assert _count(register, call_recording) == 0  # gone with its 12 months, not kept as a stub
     assert _count(register, contract) == 2  # ten years not yet
 
 

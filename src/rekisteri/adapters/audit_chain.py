@@ -21,9 +21,14 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, select
+from sqlalchemy import Connection, Dialect, delete, func, insert, select
 
-from rekisteri.adapters.schema.audit import audit_chain_head, audit_entry, audit_subject
+from rekisteri.adapters.schema.audit import (
+    audit_chain_head,
+    audit_entry,
+    audit_prune_permit,
+    audit_subject,
+)
 
 GENESIS = "0" * 64
 HEAD_ID = 1
@@ -205,11 +210,50 @@ def append_to(
 
 
 @dataclass(frozen=True)
+class Checkpoint:
+    """What a pruning left in the chain: the entries it removed and the hash the first entry
+    after them chains from. Recorded as the `what` of an entry whose action is PRUNE, so the
+    chain's key covers it like any entry."""
+
+    first: int
+    last: int
+    count: int
+    chains_from: str
+    before: str  # the cutoff: entries recorded before this day were pruned
+    seq: int = 0  # the checkpoint entry's own place in the chain
+
+    def what(self) -> str:
+        return json.dumps(
+            {
+                "pruned": [self.first, self.last],
+                "count": self.count,
+                "chains_from": self.chains_from,
+                "before": self.before,
+            },
+            separators=(",", ":"),
+        )
+
+    @staticmethod
+    def read(seq: int, what: str) -> Checkpoint:
+        data = json.loads(what)
+        first, last = data["pruned"]
+        return Checkpoint(
+            int(first), int(last), int(data["count"]), str(data["chains_from"]), data["before"], seq
+        )
+
+
+# The actions of entries that are about the trail itself rather than a read or a change.
+PRUNE = "prune"  # a checkpoint: older entries were removed behind it
+BEGIN = "begin"  # the first entry of a register's trail, written by `rekisteri init`
+
+
+@dataclass(frozen=True)
 class Verdict:
     ok: bool
     checked: int
     first_bad: int | None = None
     reason: str = ""
+    checkpoint: Checkpoint | None = None
 
 
 def _subjects(connection: Connection) -> Iterator[tuple[int, str]]:
@@ -222,17 +266,50 @@ def _subjects(connection: Connection) -> Iterator[tuple[int, str]]:
         yield seq, " ".join(str(r.person_id) for r in group)
 
 
-def verify(connection: Connection, key: bytes) -> Verdict:
-    """Walk the chain from the first entry; name the first entry that does not hold."""
-    head = connection.execute(select(audit_chain_head)).one()
+def latest_checkpoint(connection: Connection) -> Checkpoint | None:
+    """The newest checkpoint entry, read (its content is verified when the chain is walked)."""
+    row = connection.execute(
+        select(audit_entry.c.seq, audit_entry.c.what)
+        .where(audit_entry.c.action == PRUNE)
+        .order_by(audit_entry.c.seq.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else Checkpoint.read(int(row.seq), row.what)
+
+
+def _pristine(head: Any) -> bool:
+    """The head as the migration made it: nothing was ever appended."""
+    return bool(head.seq == 0 and head.entry_hash == GENESIS and head.tag == "")
+
+
+def verify(connection: Connection, key: bytes, *, holds_persons: bool) -> Verdict:
+    """Walk the chain from its first entry, or from the newest checkpoint when older entries
+    were pruned; name the first entry that does not hold.
+
+    The head's keyed tag is checked always, so a trail wiped and its head reset is found; the
+    one head without a tag is the untouched one of a new database, which is suspect as soon as
+    the register holds persons (every person arrives with an entry)."""
+    last_present = connection.execute(select(func.max(audit_entry.c.seq))).scalar()
+    head = connection.execute(select(audit_chain_head)).first()
+    if head is None:
+        return Verdict(False, 0, last_present or 0, "the chain head is missing")
+    try:
+        checkpoint = latest_checkpoint(connection)
+    except (ValueError, KeyError, TypeError) as exc:
+        return Verdict(False, 0, None, f"a checkpoint entry cannot be read ({exc})")
+    expected, prev = (checkpoint.last + 1, checkpoint.chains_from) if checkpoint else (1, GENESIS)
     rows = connection.execution_options(yield_per=20000).execute(
         select(audit_entry).order_by(audit_entry.c.seq)
     )
     subjects = _subjects(connection)
     pending = next(subjects, None)
-    expected, prev, checked = 1, GENESIS, 0
+    checked = 0
     for row in rows:
         r = row._mapping
+        if checkpoint and r["seq"] <= checkpoint.last:
+            return Verdict(
+                False, checked, r["seq"], f"it was pruned at entry {checkpoint.seq} yet is present"
+            )
         if r["seq"] != expected:
             missing = expected if r["seq"] > expected else r["seq"]
             return Verdict(False, checked, missing, f"entry {missing} is missing or out of place")
@@ -254,12 +331,62 @@ def verify(connection: Connection, key: bytes) -> Verdict:
     last = expected - 1
     if pending is not None:
         return Verdict(False, checked, pending[0], "a subject row has no entry")
+    if checked == 0 and checkpoint is None and _pristine(head):
+        if holds_persons:
+            return Verdict(
+                False, 0, 1, "the trail is empty but the register holds persons: it was wiped"
+            )
+        return Verdict(True, 0)
     if head.seq > last:
         return Verdict(False, checked, last + 1, f"entries {last + 1}-{head.seq} are missing")
     if head.seq < last:
         return Verdict(False, checked, head.seq + 1, "entries past the chain head were added")
     if head.entry_hash != prev:
         return Verdict(False, checked, last, "the chain head does not name this entry's hash")
-    if last and not hmac.compare_digest(head.tag, head_tag(key, last, prev)):
+    if not hmac.compare_digest(head.tag, head_tag(key, last, prev)):
         return Verdict(False, checked, last, "the chain head's tag does not match")
-    return Verdict(True, checked)
+    return Verdict(True, checked, checkpoint=checkpoint)
+
+
+def prune_through(
+    connection: Connection,
+    key: bytes,
+    last: int,
+    *,
+    before: dt.date,
+    actor: str,
+    via: str,
+    at: dt.datetime,
+) -> Checkpoint | None:
+    """Remove the entries up to `last` (and their subject rows) behind a checkpoint entry,
+    in the caller's transaction. The checkpoint is appended first, under the head's lock, so
+    the chain is never without the record of what left it. None when nothing is that old."""
+    first = connection.execute(select(func.min(audit_entry.c.seq))).scalar()
+    if first is None or last < first:
+        return None
+    chains_from = connection.execute(
+        select(audit_entry.c.entry_hash).where(audit_entry.c.seq == last)
+    ).scalar_one()
+    span = audit_entry.c.seq.between(first, last)
+    count = int(connection.execute(select(func.count()).where(span)).scalar_one())
+    point = Checkpoint(int(first), last, count, chains_from, before.isoformat())
+    entry = NewEntry(actor, None, None, None, via, PRUNE, "allowed", (), (), point.what())
+    seq = append(connection, key, [entry], at)
+    connection.execute(insert(audit_prune_permit).values(id=1))
+    connection.execute(delete(audit_subject).where(audit_subject.c.seq <= last))
+    connection.execute(delete(audit_entry).where(audit_entry.c.seq <= last))
+    connection.execute(delete(audit_prune_permit))
+    return Checkpoint(point.first, last, count, chains_from, point.before, seq)
+
+
+def begin(connection: Connection, key: bytes, *, actor: str, via: str, at: dt.datetime) -> bool:
+    """Start a new register's trail with its first entry, so that from `rekisteri init` on the
+    register carries a keyed record that its trail exists. False when it has begun already."""
+    head = connection.execute(select(audit_chain_head).with_for_update()).first()
+    if head is None or not _pristine(head):
+        return False
+    entry = NewEntry(
+        actor, None, None, None, via, BEGIN, "allowed", (), (), "the audit trail begins"
+    )
+    append(connection, key, [entry], at)
+    return True

@@ -159,6 +159,13 @@ TABLES: tuple[TableSpec, ...] = (
         why_not_personal="the position and hash of the audit chain's last entry",
     ),
     TableSpec(
+        "audit_prune_permit",
+        frozenset({"id"}),
+        None,
+        personal=False,
+        why_not_personal="a marker that exists only inside the transaction that prunes the trail",
+    ),
+    TableSpec(
         "staff_session",
         frozenset({"id", "user_id", "token_hash", "created_at", "expires_at", "idle_until"})
         | {"revoked_at"},

@@ -6,6 +6,9 @@ entry breaks the chain at that entry. `audit_chain_head` is one row: the last se
 (and a keyed tag over them, so cutting entries off the end is noticed too); appending locks it,
 which keeps the chain a chain with several server processes.
 `audit_subject` indexes whose data an entry touched, for "who read this person's data".
+Entries past their period are pruned behind a checkpoint entry (adapters/audit_chain.py); the
+triggers refuse deletes except while `audit_prune_permit` holds a row, which only the pruning
+transaction writes and removes (uncommitted, so no other transaction ever sees it).
 """
 
 from __future__ import annotations
@@ -41,6 +44,12 @@ audit_subject = Table(
     Column("person_id", Integer, primary_key=True),  # no foreign key: erasure keeps the trail
 )
 Index("ix_audit_subject_person_id", audit_subject.c.person_id)
+
+audit_prune_permit = Table(
+    "audit_prune_permit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),  # always 1, inside a prune
+)
 
 audit_chain_head = Table(
     "audit_chain_head",

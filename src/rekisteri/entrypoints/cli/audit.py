@@ -34,7 +34,16 @@ def verify() -> None:
             f"({verdict.checked} entries before it hold)",
             EXIT_FAILURE,
         )
-    console.print(f"audit trail intact: {verdict.checked} entries")
+    point = verdict.checkpoint
+    if point is None:
+        console.print(f"audit trail intact: {verdict.checked} entries")
+        return
+    console.print(
+        f"audit trail intact: {verdict.checked} entries from entry {point.last + 1}; "
+        f"entries {point.first}-{point.last} ({point.count}, recorded before {point.before}) "
+        f"were pruned at checkpoint entry {point.seq}",
+        soft_wrap=True,
+    )
 
 
 @app.command()

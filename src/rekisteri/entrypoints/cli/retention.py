@@ -24,7 +24,14 @@ def run(
     with register_errors(), reg.unit_of_work(Actor.system("retention run")) as uow:
         result = retention.run(uow, dry_run=dry_run)
     if as_json:
-        print_json({"dry_run": dry_run, "counts": result.counts, "notes": result.notes})
+        print_json(
+            {
+                "dry_run": dry_run,
+                "counts": result.counts,
+                "notes": result.notes,
+                "files_to_destroy": result.files_outside,
+            }
+        )
         return
     table = Table(
         title="retention run" + (" (dry run: nothing changed)" if dry_run else ""),
@@ -37,6 +44,8 @@ def run(
     console.print(table)
     for note in result.notes:
         console.print(f"note: {note}", markup=False)
+    for name in result.files_outside:
+        console.print(f"destroy: {name}", markup=False, soft_wrap=True)
 
 
 @app.command()

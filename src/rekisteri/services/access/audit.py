@@ -7,21 +7,50 @@ ordinary read to be audited.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from rekisteri.adapters import audit_chain
 from rekisteri.adapters.schema.audit import audit_entry, audit_subject
+from rekisteri.adapters.schema.register import person
 from rekisteri.catalogue import Category
+from rekisteri.domain.consumption import HELSINKI
+from rekisteri.domain.requests import add_months
 from rekisteri.services.unit_of_work import Actor, RegisterApp, UnitOfWork
 
 
 def verify_trail(reg: RegisterApp) -> audit_chain.Verdict:
-    """Walk the whole chain in one consistent read."""
+    """Walk the whole chain (from the newest checkpoint) in one consistent read."""
     with reg.engine.connect() as connection:
-        return audit_chain.verify(connection, reg.cipher.audit_key)
+        holds_persons = connection.execute(select(person.c.id).limit(1)).first() is not None
+        return audit_chain.verify(connection, reg.cipher.audit_key, holds_persons=holds_persons)
+
+
+def prune(uow: UnitOfWork, *, dry_run: bool = False) -> int:
+    """Remove the entries past the access log's retention period (the catalogue's rule for
+    audit entries, five years from the entry) behind a checkpoint; returns how many went."""
+    rule = uow.catalogue["audit_entry.at"].retention
+    before = add_months(uow.today(), -rule.months)
+    cutoff = dt.datetime.combine(before, dt.time(), tzinfo=HELSINKI)
+    old = audit_entry.c.at < cutoff
+    if dry_run:
+        return int(uow.execute(select(func.count()).where(old)).scalar_one())
+    last = uow.execute(select(func.max(audit_entry.c.seq)).where(old)).scalar()
+    if last is None:
+        return 0
+    point = audit_chain.prune_through(
+        uow.connection,
+        uow.cipher.audit_key,
+        int(last),
+        before=before,
+        actor=uow.actor.name,
+        via=uow.actor.via or "retention run",
+        at=uow.now(),
+    )
+    return 0 if point is None else point.count
 
 
 def who_read(uow: UnitOfWork, person_id: int, limit: int = 1000) -> list[dict[str, Any]]:

@@ -6,8 +6,10 @@ Steps, each counted by category:
   the rule's period (contact data after 12 months, marketing data after 24) and they are restricted;
 - ended customers past the contract period (ten years by default): purged whole;
 - prospects whose permission lapsed (no granted permission in force, P3): purged whole;
-- rows under RECORDED rules past their period (contact log, feedback, requests); call recordings'
-  audio files are destroyed (file_ref cleared, file_destroyed_at stamped);
+- rows under RECORDED rules past their period (contact log, feedback, requests, call recordings
+  with their metadata); the audio files the recordings name are kept outside the register, so
+  the run lists them for destruction where they are kept and never claims to have destroyed them;
+- audit entries past their period, behind a keyed checkpoint (services/access/audit.prune);
 - meter readings past their period (by Helsinki month), and research loans of recordings past
   their return date (P9: reported, for the DPO to chase).
 """
@@ -44,7 +46,7 @@ from rekisteri.adapters.schema.register import consent_event, contract, invoice,
 from rekisteri.adapters.schema.rights import retention_run
 from rekisteri.catalogue import Anchor, Attribute, OnErasure, RetentionRule
 from rekisteri.domain.requests import add_months
-from rekisteri.services.access import recording_loans
+from rekisteri.services.access import audit, recording_loans
 from rekisteri.services.consumption import retention as reading_retention
 from rekisteri.services.register.subjects import only_theirs, personal_tables
 from rekisteri.services.rights import periods
@@ -52,7 +54,6 @@ from rekisteri.services.rights.deletion import (
     CHUNK,
     FILE_COLUMNS,
     OPEN_INVOICE,
-    STAMPS,
     erase_rows,
     purge,
     suppress_contact_points,
@@ -67,6 +68,10 @@ class RunResult:
     today: dt.date
     counts: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # Files outside the database that rows deleted by this run named (call audio): the run
+    # does not hold them, so whoever keeps them destroys them; they are listed, not counted
+    # as destroyed.
+    files_outside: list[str] = field(default_factory=list)
 
     def add(self, category: str, n: int) -> None:
         self.counts[category] = self.counts.get(category, 0) + n
@@ -230,16 +235,11 @@ def _recorded(uow: UnitOfWork, result: RunResult) -> None:
                 if not isinstance(anchor.type, Date)
                 else cutoff
             )
+            cond = anchor < limit
             if t.name in FILE_COLUMNS:
                 f = t.c[FILE_COLUMNS[t.name]]
-                cond = and_(anchor < limit, f.is_not(None))
-                n = _count(uow, t, cond)
-                if n and not result.dry_run:
-                    stamps = {c: uow.now() for (tn, c) in STAMPS if tn == t.name}
-                    uow.execute(update(t).where(cond).values({f.name: None, **stamps}))
-                result.add(f"{rule.name}: files destroyed", n)
-                continue
-            cond = anchor < limit
+                named = uow.execute(select(f).where(cond, f.is_not(None))).scalars()
+                result.files_outside.extend(str(name) for name in named)
             n = _count(uow, t, cond)
             if n and not result.dry_run:
                 erase_rows(uow, t, cond, [attr])
@@ -286,10 +286,16 @@ def run(uow: UnitOfWork, *, dry_run: bool = False) -> RunResult:
     _recorded(uow, result)
     cut = add_months(result.today, -uow.settings.reading_retention_months)
     result.add("readings past their period", reading_retention.purge_before(uow, cut, dry_run))
+    result.add("audit entries past their period: pruned", audit.prune(uow, dry_run=dry_run))
     overdue = recording_loans.overdue_recording_loans(uow)
     result.add("research loans of recordings past their return date", len(overdue))
     if overdue:
         result.notes.append(f"{len(overdue)} recording loans overdue: ask the institute")
+    if result.files_outside:
+        result.notes.append(
+            f"{len(result.files_outside)} audio files of deleted call recordings are kept outside "
+            "the register: destroy them where they are kept (listed in the run's result)"
+        )
     ended.drop(uow.connection)
     uow.execute(
         retention_run.insert().values(
@@ -297,7 +303,9 @@ def run(uow: UnitOfWork, *, dry_run: bool = False) -> RunResult:
             finished_at=uow.now(),
             dry_run=dry_run,
             actor=uow.actor.name,
-            result=json.dumps({"counts": result.counts, "notes": result.notes}),
+            result=json.dumps(
+                {"counts": result.counts, "notes": result.notes, "files": result.files_outside}
+            ),
         )
     )
     return result
