@@ -22,6 +22,7 @@ from rekisteri.adapters.crypto import Cipher
 from rekisteri.adapters.schema.register import counter
 from rekisteri.catalogue import Catalogue, Category, Purpose, Role, catalogue
 from rekisteri.config import Settings
+from rekisteri.services.change_audit import ChangeTracker
 
 Clock = Callable[[], dt.datetime]
 
@@ -82,10 +83,13 @@ class UnitOfWork:
         )
 
     def audit_entries(self, default_via: str) -> list[audit_chain.NewEntry]:
-        """What this unit read and changed, one entry per action and set of persons."""
+        """What this unit read and changed: its reads one entry per set of persons, and all its
+        changes one entry naming every person they touched (one operation, one entry)."""
         grouped: dict[tuple[str, tuple[int, ...]], tuple[set[str], list[str]]] = {}
+        changed = sorted({p for n in self.reads if n.action == "change" for p in n.person_ids})
         for note in self.reads:
-            key = (note.action, tuple(sorted(set(note.person_ids))))
+            persons = changed if note.action == "change" else sorted(set(note.person_ids))
+            key = (note.action, tuple(persons))
             cats, whats = grouped.setdefault(key, (set(), []))
             cats.update(c.value for c in note.categories)
             if note.what not in whats:
@@ -147,12 +151,19 @@ class RegisterApp:
 
     @contextmanager
     def unit_of_work(self, actor: Actor) -> Iterator[UnitOfWork]:
-        """One transaction; what it read and changed is audited in the same transaction."""
+        """One transaction; what it read and changed is audited in the same transaction. Its
+        writes to personal tables are noted as they are made (services/change_audit.py)."""
         with self.engine.begin() as connection:
             uow = UnitOfWork(
                 connection, self.cipher, self.clock, actor, self.settings, self.catalogue
             )
-            yield uow
+            tracker = ChangeTracker(connection, self.catalogue)
+            try:
+                yield uow
+            finally:
+                tracker.close()
+            for persons, categories, what in tracker.noted:
+                uow.note_change(persons, categories, what)
             self._audit(uow)
 
     @contextmanager

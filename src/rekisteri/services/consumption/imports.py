@@ -11,6 +11,7 @@ polars and each chunk becomes blocks with numpy, no Python object per reading.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import queue
 import threading
@@ -19,12 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from rekisteri.adapters import datahub
 from rekisteri.adapters.reading_writer import ReadingWriter, StatedTwice
 from rekisteri.adapters.schema.consumption import datahub_file
-from rekisteri.adapters.schema.register import metering_point
+from rekisteri.adapters.schema.register import contract, metering_point
+from rekisteri.catalogue import Category
 from rekisteri.domain.consumption import RESOLUTION_NAMES
 from rekisteri.domain.errors import InvalidInput
 from rekisteri.services.unit_of_work import UnitOfWork
@@ -113,8 +115,10 @@ def import_datahub_file(
     point_resolution: dict[str, int] = {}
     rows = 0
     done = 0
+    spans: dict[int, tuple[int, int]] = {}  # point id: first and last interval written
     for chunk in _read_ahead(datahub.read_chunks(path, name, chunk_bytes)):
         frame = _with_point_ids(uow, chunk, name, points, point_resolution)
+        _widen(spans, frame)
         try:
             writer.write(frame)
         except StatedTwice as twice:
@@ -129,7 +133,41 @@ def import_datahub_file(
         .where(datahub_file.c.id == file_id)
         .values(rows=rows, readings_new=writer.new, readings_corrected=corrected)
     )
+    # The blocks go through the driver, past the unit of work's change tracking: the persons
+    # whose contract periods the readings fall in are noted here (P7: every change audited).
+    uow.note_change(_holders(uow, spans), [Category.CONSUMPTION], f"import {name[:200]}")
     return FileImport(name, sha, False, rows, writer.new, corrected)
+
+
+def _widen(spans: dict[int, tuple[int, int]], frame: pl.DataFrame) -> None:
+    bounds = frame.group_by("metering_point_id").agg(
+        pl.col("ts").min().alias("first"), pl.col("ts").max().alias("last")
+    )
+    for point, first, last in bounds.iter_rows():
+        was = spans.get(int(point))
+        spans[int(point)] = (
+            (int(first), int(last)) if was is None else (min(was[0], first), max(was[1], last))
+        )
+
+
+def _holders(uow: UnitOfWork, spans: dict[int, tuple[int, int]]) -> set[int]:
+    """Whoever held a contract at the points' sites during the readings' span (a day's margin
+    either side: contract days are Helsinki days, readings UTC instants)."""
+    holders: set[int] = set()
+    for point, (first, last) in spans.items():
+        start = dt.datetime.fromtimestamp(first, dt.UTC).date() - dt.timedelta(days=1)
+        end = dt.datetime.fromtimestamp(last, dt.UTC).date() + dt.timedelta(days=1)
+        found = uow.execute(
+            select(contract.c.person_id)
+            .join(metering_point, metering_point.c.site_id == contract.c.site_id)
+            .where(
+                metering_point.c.id == point,
+                contract.c.start_date <= end,
+                or_(contract.c.end_date.is_(None), contract.c.end_date >= start),
+            )
+        ).scalars()
+        holders.update(int(p) for p in found)
+    return holders
 
 
 def _read_ahead(chunks: Iterator[datahub.Chunk], depth: int = 2) -> Iterator[datahub.Chunk]:
