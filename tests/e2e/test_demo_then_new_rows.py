@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Table, func, select, text
 
 from rekisteri.adapters.crypto import Keyring
+from rekisteri.adapters.schema.register import invoice
 from rekisteri.catalogue import Role, Source
 from rekisteri.demo.customers import TABLES, generate
 from rekisteri.domain.consent import CaptureMethod, Channel, ConsentPurpose, PermissionDraft
@@ -34,6 +35,7 @@ from rekisteri.services.register import customers
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.e2e.test_api import PERSON, token_for
 from tests.e2e.test_cli import run
+from tests.support.clock import FakeClock
 from tests.support.registered import nth_hetu
 
 DEMO_CUSTOMERS = 5
@@ -127,6 +129,20 @@ def test_the_demo_leaves_every_id_sequence_past_its_rows(register: RegisterApp) 
                 {"t": name},
             ).scalar()
             assert last is not None and last >= highest, (name, last, highest)
+
+
+def test_a_second_demo_continues_every_number_series(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    """A monthly customer of over a year has 13 invoices when today is past the 3rd (the
+    month a year back and this month both billed): the block taken must hold them all."""
+    clock.set(dt.datetime(2026, 3, 20, 10, tzinfo=dt.UTC))
+    first = generate(register, 1, seed=1)
+    assert first.rows["invoice"] == 13  # this seed's one customer is billed monthly
+    generate(register, 1, seed=2)
+    with register.engine.connect() as conn:
+        numbers = conn.execute(select(invoice.c.invoice_number)).scalars().all()
+    assert len(set(numbers)) == len(numbers) > 13
 
 
 def test_the_api_adds_rows_with_fresh_ids_after_the_demo(register: RegisterApp) -> None:
