@@ -1,13 +1,17 @@
 """Bulk loading rows straight through the database driver: executemany of tuples on SQLite,
 COPY on PostgreSQL. SQLAlchemy's per-row parameter handling costs more than the database itself
-at this scale; the column types' own bind processors keep the stored values identical."""
+at this scale; the column types' own bind processors keep the stored values identical.
+
+Rows loaded with their own ids leave a PostgreSQL id sequence where it was, so the next
+ordinary insert would be given an id already taken: the load moves the sequence past them
+itself, so no caller can forget (SQLite gives the next row the highest id plus one anyway)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Table, text
 
 
 def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -22,6 +26,7 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
         with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
             for row in rows:
                 copy.write_row([row[c] for c in columns])
+        _advance_id_sequence(conn, table, columns)
         return
     processors = [table.c[c].type.bind_processor(dialect) for c in columns]
     # Names come from the register's own metadata, never from input.
@@ -38,3 +43,20 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
         return values
 
     raw.executemany(sql, map(convert, rows))
+
+
+def _advance_id_sequence(conn: Connection, table: Table, columns: list[str]) -> None:
+    """Set the table's id sequence to its highest id, never back (a concurrent insert may
+    have taken a higher value already)."""
+    key = table.autoincrement_column
+    if key is None or key.name not in columns:
+        return
+    quote = conn.dialect.identifier_preparer.quote
+    # Names come from the register's own metadata, never from input.
+    top = f"SELECT max({quote(key.name)}) FROM {quote(table.name)}"  # noqa: S608
+    advance = (
+        "SELECT setval(seq, greatest(top, coalesce(pg_sequence_last_value(seq), 0)))"  # noqa: S608
+        " FROM (SELECT CAST(pg_get_serial_sequence(:table, :key) AS regclass) AS seq,"
+        f" ({top}) AS top) AS loaded WHERE seq IS NOT NULL AND top IS NOT NULL"
+    )
+    conn.execute(text(advance), {"table": quote(table.name), "key": key.name})

@@ -14,12 +14,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine
 
-from rekisteri.adapters import audit_chain
+from rekisteri.adapters import audit_chain, number_series
 from rekisteri.adapters.audit_appender import GroupAppender
 from rekisteri.adapters.crypto import Cipher
-from rekisteri.adapters.schema.register import counter
 from rekisteri.catalogue import Catalogue, Category, Purpose, Role, catalogue
 from rekisteri.config import Settings
 from rekisteri.services.change_audit import ChangeTracker
@@ -118,17 +117,9 @@ class UnitOfWork:
         return self.clock().date()
 
     def next_number(self, series: str, start: int) -> int:
-        """The next number of a series, inside this transaction (row lock on PostgreSQL)."""
-        conn = self.connection
-        row = conn.execute(
-            select(counter.c.value).where(counter.c.name == series).with_for_update()
-        ).first()
-        if row is None:
-            conn.execute(counter.insert().values(name=series, value=start))
-            return start
-        value = int(row.value) + 1
-        conn.execute(update(counter).where(counter.c.name == series).values(value=value))
-        return value
+        """The next number of a series (`start` for its first), taken atomically in this
+        transaction: no other writer gets it, on either database (adapters/number_series)."""
+        return number_series.take(self.connection, series, start)
 
     def execute(self, statement: Any, params: Any = None) -> Any:
         return self.connection.execute(statement, params)
