@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import typer
+from sqlalchemy.exc import IntegrityError
 
 from rekisteri.domain.errors import (
     Forbidden,
@@ -49,3 +50,26 @@ def test_main_maps_an_error_no_command_caught(
         cli_main.main()
     assert exited.value.code == 1
     assert capsys.readouterr().err == "error: not allowed: the session has expired; log in again\n"
+
+
+def test_a_database_error_is_one_line_without_the_statements_parameters(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = typer.Typer()
+
+    @app.command()
+    def add() -> None:
+        raise IntegrityError(
+            "INSERT INTO person (first_names, hetu_bidx) VALUES (?, ?)",
+            ("Aino", "a1b2c3"),
+            Exception("UNIQUE constraint failed: person.customer_number"),
+        )
+
+    monkeypatch.setattr(cli_main, "app", app)
+    monkeypatch.setattr("sys.argv", ["rekisteri"])
+    with pytest.raises(SystemExit) as exited:
+        cli_main.main()
+    err = capsys.readouterr().err
+    assert exited.value.code == 1 and err.count("\n") == 1
+    assert "UNIQUE constraint failed: person.customer_number" in err
+    assert "Aino" not in err and "a1b2c3" not in err and "INSERT" not in err

@@ -6,6 +6,7 @@ import sys
 
 import click
 import typer
+from sqlalchemy.exc import DBAPIError
 
 from rekisteri.domain.errors import RegisterError
 from rekisteri.entrypoints.cli import (
@@ -76,6 +77,12 @@ def main() -> None:
         message, code = refusal(exc)
         sys.stderr.write(f"error: {message}\n")
         sys.exit(code)
+    except DBAPIError as exc:
+        # The driver's own message only: SQLAlchemy's text carries the statement's parameters,
+        # which are personal data. The transaction was rolled back.
+        said = str(exc.orig).splitlines()[0] if exc.orig is not None else type(exc).__name__
+        sys.stderr.write(f"error: the database refused the work, nothing was changed: {said}\n")
+        sys.exit(1)
     except (click.exceptions.Abort, typer.Abort):
         sys.exit(1)
     except (click.exceptions.Exit, typer.Exit) as exc:
