@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, delete, insert, select, text
+from sqlalchemy import Connection, delete, insert, select
 
 from rekisteri.adapters.audit_chain import PRUNE
 from rekisteri.adapters.schema.audit import audit_entry, audit_subject
@@ -19,6 +19,7 @@ from rekisteri.services.access import audit
 from rekisteri.services.register.person_view import customer_view
 from rekisteri.services.rights import retention
 from rekisteri.services.unit_of_work import Actor, RegisterApp
+from tests.support.audit import drop_append_only
 from tests.support.clock import FakeClock
 from tests.support.registered import add_person
 
@@ -97,16 +98,6 @@ def test_pruning_again_chains_from_the_newest_checkpoint(aged) -> None:
     assert verdict.checkpoint is not None and verdict.checkpoint.first == 3
 
 
-def _drop_append_only(conn: Connection) -> None:
-    if conn.dialect.name == "postgresql":
-        for table in ("audit_entry", "audit_subject"):
-            conn.execute(text(f"DROP TRIGGER {table}_append_only ON {table}"))
-    else:
-        for table in ("audit_entry", "audit_subject"):
-            for event in ("update", "delete"):
-                conn.execute(text(f"DROP TRIGGER {table}_no_{event}"))
-
-
 def _delete(conn: Connection, seq: int) -> None:
     conn.execute(delete(audit_subject).where(audit_subject.c.seq == seq))
     conn.execute(delete(audit_entry).where(audit_entry.c.seq == seq))
@@ -138,7 +129,7 @@ def test_tampering_after_a_pruning_is_found(aged, tamper) -> None:
     _retention_run(reg)
     entries = _entries(reg)
     with reg.engine.begin() as conn:
-        _drop_append_only(conn)
+        drop_append_only(conn)
         if tamper is _a_pruned_entry_put_back:
             bad = tamper(conn, entries, pruned)
         else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Connection, delete, insert, select, text, update
+from sqlalchemy import Connection, delete, insert, select, update
 from typer.testing import CliRunner
 
 from rekisteri.adapters.audit_chain import GENESIS
@@ -14,18 +14,8 @@ from rekisteri.entrypoints.cli.main import app as cli
 from rekisteri.services.access import audit
 from rekisteri.services.register.person_view import customer_view
 from rekisteri.services.unit_of_work import Actor, RegisterApp
+from tests.support.audit import drop_append_only
 from tests.support.registered import add_person
-
-
-def _drop_append_only(conn: Connection) -> None:
-    """What an attacker with the database owner's rights does first."""
-    if conn.dialect.name == "postgresql":
-        for table in ("audit_entry", "audit_subject"):
-            conn.execute(text(f"DROP TRIGGER {table}_append_only ON {table}"))
-    else:
-        for table in ("audit_entry", "audit_subject"):
-            for event in ("update", "delete"):
-                conn.execute(text(f"DROP TRIGGER {table}_no_{event}"))
 
 
 def _read(reg: RegisterApp, person_id: int, who: str = "maija") -> None:
@@ -205,7 +195,7 @@ def test_tampering_is_found_and_the_entry_named(trail, settings: Settings, tampe
     reg, _ = trail
     assert audit.verify_trail(reg).checked == 6
     with reg.engine.begin() as conn:
-        _drop_append_only(conn)
+        drop_append_only(conn)
         bad = tamper(conn)
     verdict = audit.verify_trail(reg)
     assert not verdict.ok
