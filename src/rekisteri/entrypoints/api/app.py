@@ -12,7 +12,7 @@ from rekisteri.config import get_settings
 from rekisteri.domain.errors import Forbidden, InvalidInput, NotFound, RuleViolation
 from rekisteri.entrypoints.api import access_log
 from rekisteri.entrypoints.api.problems import problem
-from rekisteri.entrypoints.api.request_guard import RefuseNulCharacters
+from rekisteri.entrypoints.api.request_guard import RequestGuard
 from rekisteri.entrypoints.api.routes import (
     audit,
     consumption,
@@ -36,7 +36,8 @@ def create_app(register: RegisterApp) -> FastAPI:
     )
     app.state.register = register
     access_log.install()
-    app.add_middleware(RefuseNulCharacters)
+    # Outside every route: a body is limited and checked before anything reads it.
+    app.add_middleware(RequestGuard, default_limit=register.settings.max_body_bytes)
     app.include_router(health.router)
     app.include_router(persons.router)
     app.include_router(rights_requests.router)
