@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     # The audit trail of every read and change (P7). Off only to measure what it costs
     # (bench/bench_api_audit.py); never in production.
     audit_enabled: bool = True
+    # The largest request body a route takes unless it declares its own limit
+    # (entrypoints/api/body_limits.py). Checked before the body is read or the caller is
+    # authenticated: a larger body is refused (413) without being held in memory.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     # Staff login sessions for the web pages (P7, P15: a session cookie for logging in).
     session_hours: int = 10  # absolute lifetime of a login
     session_idle_minutes: int = 30  # ends after this long without use

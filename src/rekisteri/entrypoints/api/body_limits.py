@@ -1,0 +1,28 @@
+"""How large a request body each route takes, declared in one place.
+
+Every route takes at most `Settings.max_body_bytes` (REKISTERI_MAX_BODY_BYTES, 1 MiB) unless a
+prefix of its path is in `LIMITS`. The largest request the API and the pages take now is a
+person with 20 contact points and 20 permission wordings at their longest: 57 KiB in ASCII,
+310 KiB with every letter an escaped `ä` (`\\u00e4`), 610 KiB with every letter an emoji; the
+public request form is at most 52 KiB. `request_guard.RequestGuard` applies the limit before
+anything reads the body, so it must be known from the path alone, before routing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final
+
+KiB: Final = 1024
+MiB: Final = 1024 * KiB
+
+# Path prefix (whole segments) → the largest body in bytes the routes under it take; the
+# longest matching prefix wins. A route taking uploads declares its limit here, for example
+# "/api/v1/imports": 200 * MiB for Datahub files sent through the API.
+LIMITS: Final[Mapping[str, int]] = {}
+
+
+def limit_for(path: str, default: int, limits: Mapping[str, int] = LIMITS) -> int:
+    """The limit of the longest prefix of `path` in `limits`, or `default` when none matches."""
+    matching = [p for p in limits if path == p or path.startswith(p.rstrip("/") + "/")]
+    return limits[max(matching, key=len)] if matching else default
