@@ -153,6 +153,18 @@ def test_logout_ends_the_session(client: TestClient, register: RegisterApp) -> N
     assert client.get(f"/api/v1/persons/{person}").status_code == 401
 
 
+def test_logout_without_the_csrf_token_still_ends_the_session(
+    client: TestClient, register: RegisterApp
+) -> None:
+    person = add_person(register)
+    _log_in(client)
+    cookie = client.cookies[COOKIE]
+    out = client.post("/logout", follow_redirects=False)
+    assert out.status_code == 303 and COOKIE not in client.cookies
+    client.cookies.set(COOKIE, cookie)
+    assert client.get(f"/api/v1/persons/{person}").status_code == 401
+
+
 def test_sessions_expire_when_idle(client: TestClient, register: RegisterApp, clock) -> None:
     person = add_person(register)
     _log_in(client)
