@@ -24,6 +24,7 @@ from rekisteri.entrypoints.api.routes import (
     persons,
 )
 from rekisteri.entrypoints.api.routes import requests as rights_requests
+from rekisteri.entrypoints.api.security_headers import SecurityHeaders
 from rekisteri.entrypoints.web import console, desks, login, pages, preferences, self_service
 from rekisteri.entrypoints.web.templating import STATIC_DIR
 from rekisteri.services.bootstrap import open_register
@@ -39,6 +40,7 @@ def create_app(register: RegisterApp) -> FastAPI:
     app.state.register = register
     access_log.install()
     app.add_middleware(RefuseNulCharacters)
+    app.add_middleware(SecurityHeaders)
     app.include_router(health.router)
     app.include_router(persons.router)
     app.include_router(rights_requests.router)
