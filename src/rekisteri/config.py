@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, IPvAnyNetwork, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from rekisteri.domain.consent import MAX_CONTACTS_PER_YEAR
 
@@ -56,6 +57,20 @@ class Settings(BaseSettings):
     session_idle_minutes: int = 30  # ends after this long without use
     # Secure cookies need https; turn off only for plain-http development on localhost.
     session_cookie_secure: bool = True
+    # Repeated failed logins: an account locks for a while after a few (accounts.py); one
+    # client address may fail this many times per window, whatever the accounts.
+    login_failures_per_address: int = Field(default=20, ge=1)
+    login_throttle_minutes: int = Field(default=15, ge=1)
+    # Addresses (or networks) of the reverse proxies in front of the register, comma-separated:
+    # only from these is X-Forwarded-For believed. Empty: the peer's address is the client's.
+    trusted_proxies: Annotated[tuple[IPvAnyNetwork, ...], NoDecode] = ()
+    # The public request form: requests per client address per hour, the least time a person
+    # takes to fill it in, how long a form stays valid, and the day's total past which the DPO
+    # is alerted (requests past it are still accepted: a real person must get through).
+    request_form_per_address_hour: int = Field(default=5, ge=1)
+    request_form_min_seconds: int = Field(default=3, ge=0)
+    request_form_valid_hours: int = Field(default=24, ge=1)
+    request_form_daily_alert: int = Field(default=30, ge=1)
     controller_phone: str = "010 123 4567"
     customer_service_hours: str = "8–16"  # on weekdays
     # The register's name per language; empty means "<controller>'s customer register".
@@ -64,6 +79,13 @@ class Settings(BaseSettings):
     register_name_en: str = ""
     # The date the published statement was last changed (shown at its end, as seed 002 does).
     notice_updated_on: date = date(2026, 11, 1)
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
 
 
 def get_settings() -> Settings:

@@ -188,7 +188,15 @@ def test_a_visitor_starts_a_request_in_swedish_and_gets_a_receipt(
     page.get_by_label("Se vilka uppgifter ni har om mig").check()
     page.get_by_label("Ditt namn").fill("Anna Berg")
     page.get_by_label("E-postadress eller telefonnummer för vårt svar").fill("anna@example.fi")
+    # The honeypot is out of people's and screen readers' way.
+    expect(page.get_by_role("textbox", name="Lämna det här fältet tomt")).to_have_count(0)
+    expect(page.locator("#website")).not_to_be_in_viewport()
     shot(page, "form")
+    # Sent sooner than a person could have filled it in: back, kindly, with what was written.
+    page.get_by_role("button", name="Skicka begäran").click()
+    expect(page.get_by_role("alert")).to_contain_text("Du skickade formuläret mycket snabbt")
+    expect(page.get_by_label("Ditt namn")).to_have_value("Anna Berg")
+    clock.advance(seconds=30)
     page.get_by_role("button", name="Skicka begäran").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Din begäran har tagits emot")
     expect(page.get_by_role("status")).to_contain_text("R2026-")

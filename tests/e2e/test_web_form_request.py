@@ -15,6 +15,7 @@ from rekisteri.entrypoints.api.app import create_app
 from rekisteri.services.access.accounts import add_user, issue_token
 from rekisteri.services.rights import requests
 from rekisteri.services.unit_of_work import Actor, RegisterApp
+from tests.support.clock import FakeClock
 from tests.support.people import make_customer
 
 DPO = Actor("tiina.dpo")
@@ -27,10 +28,20 @@ def _dpo(reg: RegisterApp) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def _send_form(web: TestClient, kind: str) -> str:
+def _send_form(web: TestClient, kind: str, clock: FakeClock) -> str:
+    form = web.get("/request")
+    started = re.search(r'name="started" value="([^"]+)"', form.text)
+    assert started
+    # Sent as a person would: the register's (fake) clock has moved on since the form came.
+    clock.advance(seconds=30)
     sent = web.post(
         "/request",
-        data={"kind": kind, "name": "Maija Meikäläinen", "contact": "maija@example.fi"},
+        data={
+            "kind": kind,
+            "name": "Maija Meikäläinen",
+            "contact": "maija@example.fi",
+            "started": started[1],
+        },
     )
     assert sent.status_code == 200, sent.text
     found = re.search(r"R\d{4}-\d{5}", sent.text)
@@ -39,12 +50,12 @@ def _send_form(web: TestClient, kind: str) -> str:
 
 
 def test_a_web_form_request_is_tied_to_the_verified_person_and_fulfilled(
-    register: RegisterApp,
+    register: RegisterApp, clock: FakeClock
 ) -> None:
     c = make_customer(register)
     api = TestClient(create_app(register))
     dpo = _dpo(register)
-    ref = _send_form(api, "access")
+    ref = _send_form(api, "access", clock)
     shown = api.get(f"/api/v1/requests/{ref}", headers=dpo).json()
     assert shown["person_id"] is None and shown["state"] == "received"
     desk = api.get("/api/v1/requests", headers=dpo)  # the DPO's list, with nobody's request on it
@@ -75,12 +86,12 @@ def test_a_web_form_request_is_tied_to_the_verified_person_and_fulfilled(
 
 
 def test_a_web_form_request_duplicating_an_open_one_is_refused_on_verification(
-    register: RegisterApp,
+    register: RegisterApp, clock: FakeClock
 ) -> None:
     c = make_customer(register)
     api = TestClient(create_app(register))
     dpo = _dpo(register)
-    first, second = _send_form(api, "erasure"), _send_form(api, "erasure")
+    first, second = _send_form(api, "erasure", clock), _send_form(api, "erasure", clock)
     how = {"how": "callback_to_known_number", "person": c.customer_number}
     assert api.post(f"/api/v1/requests/{first}/verify", json=how, headers=dpo).status_code == 200
     dup = api.post(f"/api/v1/requests/{second}/verify", json=how, headers=dpo)

@@ -2,7 +2,8 @@
 
 A disclosure record and an audit entry are data about the person they concern (the person may
 ask whom their data was given to, and the DPO who read it), so they are declared here like any
-other personal data. Recipients, sessions and the chain head hold no customer data.
+other personal data. Recipients, sessions, the chain head and the throttle's counts hold no
+customer data.
 """
 
 from __future__ import annotations
@@ -164,6 +165,16 @@ TABLES: tuple[TableSpec, ...] = (
         None,
         personal=False,
         why_not_personal="a marker that exists only inside the transaction that prunes the trail",
+    ),
+    TableSpec(
+        "request_throttle",
+        frozenset({"scope", "window_start", "source", "hits"}),
+        None,
+        personal=False,
+        why_not_personal=(
+            "attempt counts per time window and keyed digest of a client address (the address "
+            "itself is never stored), deleted when the window has passed: no customer's data"
+        ),
     ),
     TableSpec(
         "staff_session",

@@ -46,3 +46,16 @@ staff_session = Table(
     Column("idle_until", UtcDateTime(), nullable=False),
     Column("revoked_at", UtcDateTime()),
 )
+
+# Counters of attempts per client address and time window (failed logins, the public request
+# form), so every server process sees the same counts. `source` is a keyed digest of the
+# address (never the address itself), or "*" for a count over all addresses. Rows are deleted
+# as soon as their window has passed (services/access/throttle.py).
+request_throttle = Table(
+    "request_throttle",
+    metadata,
+    Column("scope", String(20), primary_key=True),
+    Column("window_start", UtcDateTime(), primary_key=True),
+    Column("source", String(32), primary_key=True),
+    Column("hits", Integer, nullable=False),
+)

@@ -22,6 +22,7 @@ from rekisteri.entrypoints.api.routes import (
     persons,
 )
 from rekisteri.entrypoints.api.routes import requests as rights_requests
+from rekisteri.entrypoints.api.security_headers import SecurityHeaders
 from rekisteri.entrypoints.web import console, desks, login, pages, preferences, self_service
 from rekisteri.entrypoints.web.templating import STATIC_DIR
 from rekisteri.services.bootstrap import open_register
@@ -38,6 +39,7 @@ def create_app(register: RegisterApp) -> FastAPI:
     access_log.install()
     # Outside every route: a body is limited and checked before anything reads it.
     app.add_middleware(RequestGuard, default_limit=register.settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)  # outermost: every answer, the guard's 413 too
     app.include_router(health.router)
     app.include_router(persons.router)
     app.include_router(rights_requests.router)

@@ -42,4 +42,7 @@ def install(app: typer.Typer) -> None:
             port=port,
             workers=workers,
             log_level="info",
+            # X-Forwarded-For is believed only from REKISTERI_TRUSTED_PROXIES (client_address),
+            # not from uvicorn's own default list.
+            proxy_headers=False,
         )

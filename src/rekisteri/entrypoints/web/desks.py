@@ -1,7 +1,8 @@
 """The DPO's desk and the marketing desk of the staff console.
 
-DPO: requests by due date (overdue first), recording loans past their deadline, who read a
-person's data, and the retention run's last result. Marketing: an audience by channel, purpose
+DPO: days of the last week when the public form brought more requests than the alert level,
+requests by due date (overdue first), recording loans past their deadline, who read a person's
+data, and the retention run's last result. Marketing: an audience by channel, purpose
 and segment, its counts by exclusion reason, and the list as CSV. A list for our own marketing
 is no disclosure (the reads are in the audit trail); a list for the group's companies leaves
 the register and is recorded as a disclosure to the chosen recipient (P8).
@@ -40,7 +41,7 @@ from rekisteri.services.access.recording_loans import overdue_recording_loans
 from rekisteri.services.marketing import audience as audiences
 from rekisteri.services.marketing import segments
 from rekisteri.services.register.person_view import resolve_person
-from rekisteri.services.rights import requests, retention
+from rekisteri.services.rights import requests, retention, web_form
 from rekisteri.services.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/console", tags=["staff console"], include_in_schema=False)
@@ -78,6 +79,8 @@ def dpo_desk(
         context["requests"] = sorted(listed, key=lambda r: (not r["overdue"], r["due_on"]))
         context["loans"] = overdue_recording_loans(uow)
         context["retention"] = retention.last_run(uow)
+        context["form_alerts"] = web_form.alerts(uow)
+        context["form_alert_level"] = reg.settings.request_form_daily_alert
         context["today"] = uow.today()
         if person.strip():
             try:

@@ -3,7 +3,8 @@
 The session cookie is HttpOnly, SameSite=Strict and Secure (unless the register is configured
 for plain-http development). The login form itself is protected against cross-site posting by a
 double-submit token (a cookie and the same value in the form), the pages after it by the
-session's CSRF token (see deps.Guard).
+session's CSRF token (see deps.Guard). Failed logins are counted per account and per client
+address (services/access/sessions.log_in); every refusal but the address's reads the same.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from rekisteri.domain.errors import Forbidden
+from rekisteri.catalogue import Lang, Words
+from rekisteri.entrypoints.api.client_address import client_address
 from rekisteri.entrypoints.api.deps import RegisterDep, public
 from rekisteri.services.access import sessions
+from rekisteri.services.access.accounts import LoginRefused, Refusal
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 
 router = APIRouter(tags=["login"])
@@ -28,6 +31,30 @@ templates = Jinja2Templates(directory=str(Path(__file__).with_name("templates"))
 LOGIN_CSRF = "rekisteri_login_csrf"
 NO_CUSTOMER_DATA = "the login form: staff credentials only, no customer data"
 LoginPage = Depends(public(None, reason=NO_CUSTOMER_DATA))
+# The login page speaks all three languages at once (it is in none of the site's catalogues).
+# A wrong password, an unknown user and a locked account get the one same answer.
+REFUSED = Words(
+    "Väärä käyttäjätunnus tai salasana, tai tili on lukittu hetkeksi toistuvien "
+    "epäonnistuneiden yritysten vuoksi.",
+    "Fel användarnamn eller lösenord, eller så är kontot låst en stund efter upprepade "
+    "misslyckade försök.",
+    "Wrong user ID or password, or the account is locked for a while after repeated failed "
+    "attempts.",
+)
+THROTTLED = Words(
+    "Liian monta epäonnistunutta kirjautumista tästä osoitteesta; yritä myöhemmin uudelleen.",
+    "För många misslyckade inloggningar från den här adressen; försök igen senare.",
+    "Too many failed logins from this address; try again later.",
+)
+EXPIRED = Words(
+    "Lomake vanheni; yritä uudelleen.",
+    "Formuläret gick ut; försök igen.",
+    "The form expired; try again.",
+)
+
+
+def _all_languages(words: Words) -> str:
+    return " / ".join(words.in_(lang) for lang in Lang)
 
 
 def _safe_next(target: str | None) -> str:
@@ -86,14 +113,21 @@ async def log_in(
             request,
             reg,
             next_path=target,
-            error="Lomake vanheni; yritä uudelleen.",
+            error=_all_languages(EXPIRED),
             status_code=403,
         )
+    address = client_address(request, reg.settings.trusted_proxies)
     try:
-        new = await run_in_threadpool(sessions.log_in, reg, username, password)
-    except Forbidden as exc:
+        new = await run_in_threadpool(sessions.log_in, reg, username, password, address)
+    except LoginRefused as exc:
+        throttled = exc.reason is Refusal.THROTTLED
         return _login_page(
-            request, reg, next_path=target, error=str(exc), username=username, status_code=401
+            request,
+            reg,
+            next_path=target,
+            error=_all_languages(THROTTLED if throttled else REFUSED),
+            username=username,
+            status_code=429 if throttled else 401,
         )
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
@@ -110,14 +144,12 @@ async def log_in(
 
 
 @router.post("/logout", dependencies=[LoginPage])
-async def log_out(
-    request: Request,
-    reg: RegisterDep,
-    csrf_token: Annotated[str, Form(max_length=100)] = "",
-) -> Response:
+async def log_out(request: Request, reg: RegisterDep) -> Response:
+    # The session the cookie names ends whether or not the form's CSRF token is right (a
+    # stale page has a stale one): a forged post can at worst log someone out, while a logout
+    # that only cleared the cookie would leave a session valid that its user believes ended.
     cookie = request.cookies.get(sessions.COOKIE)
-    offered = request.headers.get("x-csrf-token") or csrf_token
-    if cookie and sessions.csrf_matches(cookie, offered):
+    if cookie:
         await run_in_threadpool(_end, reg, cookie)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(sessions.COOKIE, path="/")

@@ -7,12 +7,14 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError, VerifyMismatchError
-from sqlalchemy import select, update
+from sqlalchemy import case, literal, or_, select, update
 
 from rekisteri.adapters.schema.access import api_token, staff_user
+from rekisteri.adapters.schema.base import UtcDateTime
 from rekisteri.catalogue import Purpose, Role
 from rekisteri.catalogue.readers import ROLE_PURPOSES
 from rekisteri.domain.errors import Forbidden, InvalidInput, NotFound
@@ -60,33 +62,88 @@ def add_user(
     return NewUser(int(user_id), name, chosen)
 
 
-def authenticate(uow: UnitOfWork, username: str, password: str) -> Actor:
-    """Check a password; repeated failures lock the account for a while."""
-    row = uow.execute(select(staff_user).where(staff_user.c.username == username.strip())).first()
-    refused = Forbidden("wrong username or password")
-    if row is None or not row.active:
-        _hasher.hash(password)  # same work either way: no timing hint that the name exists
-        raise refused
-    now = uow.now()
-    if row.locked_until and row.locked_until > now:
-        raise Forbidden("the account is locked after repeated failed logins; try later")
-    try:
-        _hasher.verify(row.password_hash, password)
-    except (VerifyMismatchError, VerificationError):
-        failed = row.failed_logins + 1
-        locked = now + LOCKOUT if failed >= MAX_FAILED_LOGINS else None
-        uow.execute(
-            update(staff_user)
-            .where(staff_user.c.id == row.id)
-            .values(failed_logins=0 if locked else failed, locked_until=locked)
+class Refusal(StrEnum):
+    """Why a login was refused: for the server's records and tests, never for the caller."""
+
+    WRONG_PASSWORD = "wrong_password"  # noqa: S105 - checked, and it did not match
+    LOCKED = "locked"  # not checked: the account is locked after repeated failures
+    UNKNOWN = "unknown"  # not checked: no active account of that name
+    THROTTLED = "throttled"  # not checked: too many failures from the caller's address
+
+
+class LoginRefused(Forbidden):
+    """A refused login. Wrong, unknown and locked get the one same message, so a refusal tells
+    neither whether a user name exists nor whether its account is locked."""
+
+    def __init__(self, reason: Refusal) -> None:
+        super().__init__(
+            "too many failed logins from this address; try later"
+            if reason is Refusal.THROTTLED
+            else "wrong username or password, or the account is locked for a while"
         )
-        raise refused from None
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """A login attempt already counted against its account, its password not yet checked."""
+
+    user_id: int
+    username: str
+    role: Role
+    password_hash: str
+
+
+def claim_attempt(uow: UnitOfWork, username: str) -> Attempt:
+    """Count an attempt as failed before its password is checked, in one statement: parallel
+    attempts cannot lose a count, the one reaching the limit locks the account, and a locked
+    account is refused here, before any check. A success clears the count (clear_failures)."""
+    now = uow.now()
+    u = staff_user.c
+    # The first attempt after a lock has passed starts the count anew.
+    count = case((u.locked_until.is_not(None), 1), else_=u.failed_logins + 1)
+    until = literal(now + LOCKOUT, UtcDateTime())
+    row = uow.execute(
+        update(staff_user)
+        .where(
+            u.username == username.strip(),
+            u.active.is_(True),
+            or_(u.locked_until.is_(None), u.locked_until <= now),
+        )
+        .values(failed_logins=count, locked_until=case((count >= MAX_FAILED_LOGINS, until)))
+        .returning(u.id, u.username, u.role, u.password_hash)
+    ).first()
+    if row is None:
+        locked = uow.execute(
+            select(u.id).where(
+                u.username == username.strip(), u.active.is_(True), u.locked_until > now
+            )
+        ).first()
+        raise LoginRefused(Refusal.LOCKED if locked else Refusal.UNKNOWN)
+    return Attempt(int(row.id), row.username, Role(row.role), row.password_hash)
+
+
+def check_password(attempt: Attempt, password: str) -> Actor:
+    """The slow argon2 check, outside any transaction (it holds no lock while it works)."""
+    try:
+        _hasher.verify(attempt.password_hash, password)
+    except (VerifyMismatchError, VerificationError):
+        raise LoginRefused(Refusal.WRONG_PASSWORD) from None
+    return Actor(attempt.username, attempt.role)
+
+
+def spend_a_check(password: str) -> None:
+    """The work of a check without one: an unknown or locked name takes as long to refuse as
+    a wrong password, so the time of the answer tells nothing either."""
+    _hasher.hash(password)
+
+
+def clear_failures(uow: UnitOfWork, user_id: int) -> None:
     uow.execute(
         update(staff_user)
-        .where(staff_user.c.id == row.id)
+        .where(staff_user.c.id == user_id)
         .values(failed_logins=0, locked_until=None)
     )
-    return Actor(row.username, Role(row.role))
 
 
 def _digest(token: str) -> str:

@@ -19,8 +19,10 @@ from sqlalchemy import select, update
 
 from rekisteri.adapters.schema.access import staff_session, staff_user
 from rekisteri.catalogue import Role
+from rekisteri.config import Settings
 from rekisteri.domain.errors import Forbidden
-from rekisteri.services.access.accounts import authenticate
+from rekisteri.services.access import accounts, throttle
+from rekisteri.services.access.accounts import LoginRefused, Refusal
 from rekisteri.services.unit_of_work import Actor, RegisterApp, UnitOfWork
 
 COOKIE = "rekisteri_session"
@@ -46,22 +48,48 @@ def csrf_matches(cookie: str, offered: str | None) -> bool:
     return bool(offered) and hmac.compare_digest(csrf_for(cookie), str(offered))
 
 
-def log_in(reg: RegisterApp, username: str, password: str) -> NewSession:
-    """Check the password and open a session.
+def login_window(settings: Settings) -> throttle.Window:
+    """Failed logins one client address may make per window, whatever the accounts."""
+    return throttle.Window(
+        "login",
+        dt.timedelta(minutes=settings.login_throttle_minutes),
+        settings.login_failures_per_address,
+    )
 
-    A failed attempt must still be counted towards the lock-out, so the attempt commits in its
-    own transaction and the refusal is raised after it.
+
+def log_in(
+    reg: RegisterApp, username: str, password: str, address: str | None = None
+) -> NewSession:
+    """Check the password and open a session; LoginRefused otherwise.
+
+    Three steps, so that the slow password check holds no lock and no attempt goes uncounted:
+    a short transaction counts the attempt against the client's address and the account (and
+    refuses it there, unchecked, past either limit); the password is checked outside any
+    transaction; a success clears the account's failures, takes the address's count back and
+    opens the session.
     """
-    refused: Forbidden | None = None
+    window = login_window(reg.settings)
     with reg.unit_of_work(Actor.system("login")) as uow:
+        counted_at = uow.now()
+        source = throttle.source_of(uow.cipher, address)
+        refused: LoginRefused | None = None
         try:
-            actor = authenticate(uow, username, password)
-        except Forbidden as exc:
-            refused = exc
-        else:
-            return _open(uow, actor)
-    assert refused is not None
-    raise refused
+            if throttle.hit(uow, window, source) > window.limit:
+                raise LoginRefused(Refusal.THROTTLED)
+            attempt = accounts.claim_attempt(uow, username)
+        except LoginRefused as exc:
+            refused = exc  # raised after the commit: the count must stay
+    if refused is not None:
+        if refused.reason is not Refusal.THROTTLED:
+            accounts.spend_a_check(password)
+        raise refused
+    actor = accounts.check_password(attempt, password)
+    with reg.unit_of_work(Actor.system("login")) as uow:
+        # The throttle's row first, then the account's: the order of the first step, so two
+        # logins never wait for each other's locks in opposite orders (PostgreSQL).
+        throttle.refund(uow, window, source, counted_at)
+        accounts.clear_failures(uow, attempt.user_id)
+        return _open(uow, actor)
 
 
 def _open(uow: UnitOfWork, actor: Actor) -> NewSession:
