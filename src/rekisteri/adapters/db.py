@@ -6,12 +6,19 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# The files SQLite keeps beside the database file, and the audit appender's lock file.
+SQLITE_COMPANIONS = {
+    "-wal": "the register's database write-ahead log",
+    "-shm": "the register's database shared-memory index",
+    "-journal": "the register's database rollback journal",
+    "-auditlock": "the register's audit lock file",
+}
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -20,6 +27,30 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The database file of an SQLite URL; None for PostgreSQL, memory or a `file:` URI."""
+    parsed = make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database:
+        return None
+    if database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def register_files(url: str) -> dict[Path, str]:
+    """The files of the register's database, by what each is (none for PostgreSQL)."""
+    database = sqlite_file(url)
+    return {} if database is None else _files_of(database)
+
+
+def _files_of(database: Path) -> dict[Path, str]:
+    files = {database: "the register's database file"}
+    for suffix, what in SQLITE_COMPANIONS.items():
+        files[Path(f"{database}{suffix}")] = what
+    return files
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

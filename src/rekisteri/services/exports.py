@@ -1,31 +1,27 @@
 """Files the register writes for staff to open: audience lists, hand-overs, loan manifests,
 answers to authorities. They hold personal data, so they are readable by their owner only
 (P16), and they are written whole or not at all: a half-written mailing list must never be used.
+Never over a symbolic link or the register's own files (adapters/private_files.py).
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import os
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
+from rekisteri.adapters import db
 from rekisteri.adapters.private_files import open_private
+from rekisteri.config import Settings
 
 
-@contextmanager
-def _whole(path: Path) -> Iterator[IO[str]]:
-    """A text file that appears under `path` only once it is complete."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with open_private(tmp) as fh:
-            yield fh
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+def register_files(settings: Settings) -> dict[Path, str]:
+    """The files no export may be written over, by what each is."""
+    files = db.register_files(settings.database_url)
+    files[settings.key_file] = "the register's key file"
+    return files
 
 
 def write_table(
@@ -33,12 +29,13 @@ def write_table(
     header: Sequence[str],
     batches: Iterable[Sequence[Sequence[Any]]],
     *,
+    settings: Settings,
     delimiter: str = ",",
 ) -> int:
     """A CSV file of a header and batches of rows (csv.writerows: the rows are written in C);
     returns how many rows."""
     count = 0
-    with _whole(path) as fh:
+    with open_private(path, keep=register_files(settings)) as fh:
         writer = csv.writer(fh, delimiter=delimiter)
         writer.writerow(header)
         for batch in batches:
@@ -47,6 +44,6 @@ def write_table(
     return count
 
 
-def write_json(path: Path, document: Any) -> None:
-    with _whole(path) as fh:
+def write_json(path: Path, document: Any, *, settings: Settings) -> None:
+    with open_private(path, keep=register_files(settings)) as fh:
         json.dump(document, fh, ensure_ascii=False, indent=2, default=str)
