@@ -24,6 +24,10 @@ SQLITE_COMPANIONS = {
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, **kwargs)
+        database = sqlite_file(url)
+        if database is not None:
+            # Before SQLite opens (and perhaps creates) the file, on every new connection.
+            event.listen(engine, "do_connect", lambda *_: _owner_only(database))
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
@@ -51,6 +55,29 @@ def _files_of(database: Path) -> dict[Path, str]:
     for suffix, what in SQLITE_COMPANIONS.items():
         files[Path(f"{database}{suffix}")] = what
     return files
+
+
+def _owner_only(database: Path) -> None:
+    """SQLite creates a database file 0644 (less the umask) and gives its -wal, -shm and
+    -journal the main file's mode, so the file is created owner-only before SQLite opens it.
+    An existing file that others may read (and its companions) is narrowed to 0600 without a
+    word: it holds personal data (P16). Files of another owner are left to SQLite."""
+    try:
+        fd = os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    except FileExistsError:
+        pass
+    except OSError:
+        return  # no such directory, not allowed there: SQLite's own error says so
+    else:
+        os.fchmod(fd, 0o600)
+        os.close(fd)
+    for path in _files_of(database):
+        try:
+            found = path.stat()
+            if found.st_mode & 0o077 and found.st_uid == os.geteuid():
+                path.chmod(0o600)
+        except OSError:  # not there (yet), or a read-only file system
+            continue
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
