@@ -22,6 +22,9 @@ SQLITE_COMPANIONS = {
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    # An error's message (a 500's traceback in the server log) must not carry the statement's
+    # parameters: names, contact details, blind indexes.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_engine(url, **kwargs)
         database = sqlite_file(url)
