@@ -196,6 +196,13 @@ def test_a_symbolic_link_as_the_target_is_refused(
     assert out.is_symlink() and victim.read_text() == VICTIM_TEXT
 
 
+def test_a_missing_directory_is_named(register: RegisterApp, run: Run, tmp_path: Path) -> None:
+    add_person(register)
+    result = audience(run, tmp_path / "nowhere" / "kirje.csv")
+    assert result.exit_code == 2, result.output
+    assert f"{tmp_path / 'nowhere'} is not a directory" in " ".join(result.output.split())
+
+
 def test_a_link_planted_at_a_temporary_name_receives_nothing(
     register: RegisterApp, run: Run, tmp_path: Path
 ) -> None:

@@ -40,6 +40,8 @@ def check_target(path: Path, keep: Keep, field: str = "out") -> None:
         raise InvalidInput(field, f"{path} is a symbolic link; not written through it")
     if found is not None and not stat.S_ISREG(found.st_mode):
         raise InvalidInput(field, f"{path} is not a regular file")
+    if found is None and not path.parent.is_dir():
+        raise InvalidInput(field, f"{path.parent} is not a directory")
     where = path.resolve()
     for own, what in keep.items():
         same = where == own.resolve()
