@@ -29,7 +29,6 @@ migrations are applied to it first).
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import statistics
 import sys
@@ -50,6 +49,7 @@ from rekisteri.config import Settings
 from rekisteri.domain.consent import Channel
 from rekisteri.domain.marketing import AudiencePurpose
 from rekisteri.entrypoints.cli.marketing import ADDRESS_COLUMNS
+from rekisteri.services import exports
 from rekisteri.services.marketing import audience, campaigns, ledger_state, reach
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 
@@ -259,14 +259,11 @@ def bench_backend(
         def build_and_write(spec: audience.AudienceSpec = spec) -> dict[str, int]:
             with reg.reading(Actor.system("bench")) as uow, audience.build(uow, spec) as a:
                 counts = a.counts()
-                # As `rekisteri audience --out` writes it: batches of tuples, csv.writerows.
+                # As `rekisteri audience --out` writes it: batches of tuples, their cells made
+                # safe for a spreadsheet, csv.writerows, whole or not at all.
                 columns = ["id", "customer_number", "name", *ADDRESS_COLUMNS[spec.channel]]
                 columns.append("language")
-                with out.open("w", newline="", encoding="utf-8") as fh:
-                    writer = csv.writer(fh)
-                    writer.writerow(columns)
-                    for batch in a.batches(columns):
-                        writer.writerows(batch)
+                exports.write_table(out, columns, a.batches(columns), settings=reg.settings)
                 return counts
 
         t_read, _ = _timed(read_inputs)

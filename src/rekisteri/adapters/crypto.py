@@ -11,7 +11,6 @@ import base64
 import hashlib
 import hmac
 import json
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from rekisteri.adapters.private_files import replacing
 from rekisteri.domain.errors import KeyringError
 
 SECRET_KEY_SETTING = "REKISTERI_SECRET_KEY"  # noqa: S105 - the setting's name, not a secret
@@ -103,14 +103,11 @@ def load_keyring(secret: str | None, key_file: Path) -> Keyring:
 
 
 def write_key_file(keyring: Keyring, key_file: Path) -> None:
-    """Write atomically with owner-only permissions: a half-written keyring loses data."""
-    tmp = key_file.with_suffix(key_file.suffix + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(keyring.to_json())
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, key_file)
+    """Write atomically with owner-only permissions: a half-written keyring loses data. The
+    temporary file has a random name and is created exclusively: a link planted at a known name
+    would otherwise receive the keys."""
+    with replacing(key_file) as fh:
+        fh.write(keyring.to_json().encode())
 
 
 @dataclass(frozen=True)

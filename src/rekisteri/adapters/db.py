@@ -6,20 +6,81 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# The files SQLite keeps beside the database file, and the audit appender's lock file.
+SQLITE_COMPANIONS = {
+    "-wal": "the register's database write-ahead log",
+    "-shm": "the register's database shared-memory index",
+    "-journal": "the register's database rollback journal",
+    "-auditlock": "the register's audit lock file",
+}
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    # An error's message (a 500's traceback in the server log) must not carry the statement's
+    # parameters: names, contact details, blind indexes.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_engine(url, **kwargs)
+        database = sqlite_file(url)
+        if database is not None:
+            # Before SQLite opens (and perhaps creates) the file, on every new connection.
+            event.listen(engine, "do_connect", lambda *_: _owner_only(database))
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The database file of an SQLite URL; None for PostgreSQL, memory or a `file:` URI."""
+    parsed = make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database:
+        return None
+    if database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def register_files(url: str) -> dict[Path, str]:
+    """The files of the register's database, by what each is (none for PostgreSQL)."""
+    database = sqlite_file(url)
+    return {} if database is None else _files_of(database)
+
+
+def _files_of(database: Path) -> dict[Path, str]:
+    files = {database: "the register's database file"}
+    for suffix, what in SQLITE_COMPANIONS.items():
+        files[Path(f"{database}{suffix}")] = what
+    return files
+
+
+def _owner_only(database: Path) -> None:
+    """SQLite creates a database file 0644 (less the umask) and gives its -wal, -shm and
+    -journal the main file's mode, so the file is created owner-only before SQLite opens it.
+    An existing file that others may read (and its companions) is narrowed to 0600 without a
+    word: it holds personal data (P16). Files of another owner are left to SQLite."""
+    try:
+        fd = os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    except FileExistsError:
+        pass
+    except OSError:
+        return  # no such directory, not allowed there: SQLite's own error says so
+    else:
+        os.fchmod(fd, 0o600)
+        os.close(fd)
+    for path in _files_of(database):
+        try:
+            found = path.stat()
+            if found.st_mode & 0o077 and found.st_uid == os.geteuid():
+                path.chmod(0o600)
+        except OSError:  # not there (yet), or a read-only file system
+            continue
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -1,31 +1,79 @@
 """Files the register writes for staff to open: audience lists, hand-overs, loan manifests,
 answers to authorities. They hold personal data, so they are readable by their owner only
 (P16), and they are written whole or not at all: a half-written mailing list must never be used.
+Never over a symbolic link or the register's own files (adapters/private_files.py).
+
+Their CSV cells are safe to open in a spreadsheet: a text starting like a formula gets a `'`
+before it (a name `=HYPERLINK(...)` or `+cmd|...` must stay a name on the recipient's machine).
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
-import os
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+import re
+from collections.abc import Iterable, Sequence
+from functools import cache
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
+from rekisteri.adapters import db
 from rekisteri.adapters.private_files import open_private
+from rekisteri.config import Settings
+
+# What a spreadsheet reads as the start of a formula (OWASP's list: = + - @, tab, CR)...
+_FORMULA_START = frozenset("=+-@\t\r")
+# ...unless the whole text is a value: a plain number, and so a phone number in E.164 (+ and
+# digits, as the register stores phones), which must not be mangled.
+_VALUE = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
 
 
-@contextmanager
-def _whole(path: Path) -> Iterator[IO[str]]:
-    """A text file that appears under `path` only once it is complete."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with open_private(tmp) as fh:
-            yield fh
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+def register_files(settings: Settings) -> dict[Path, str]:
+    """The files no export may be written over, by what each is."""
+    files = db.register_files(settings.database_url)
+    files[settings.key_file] = "the register's key file"
+    return files
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """The value, with a `'` before a text a spreadsheet would take for a formula."""
+    if isinstance(value, str) and value[:1] in _FORMULA_START:
+        return _quoted(value)
+    return value
+
+
+def _quoted(text: str) -> str:
+    return text if _VALUE.fullmatch(text) else "'" + text
+
+
+def spreadsheet_rows(rows: Iterable[Sequence[Any]]) -> list[list[Any]]:
+    # spreadsheet_cell spelled inline: a call per cell would double the time of a long list.
+    return [
+        [_quoted(c) if isinstance(c, str) and c[:1] in _FORMULA_START else c for c in row]
+        for row in rows
+    ]
+
+
+@cache
+def _cell_start(delimiter: str) -> re.Pattern[str]:
+    """Where a cell starting like a formula would show in CSV text: after a delimiter or a
+    line's end (the text's start is checked apart: an anchor would slow the search down),
+    perhaps after the opening quote, the only thing csv writes before a cell."""
+    return re.compile(f'[{re.escape(delimiter)}\n]"?[=+\\-@\t\r]')
+
+
+def _batch_text(batch: Sequence[Sequence[Any]], delimiter: str) -> str:
+    """The rows as CSV text, written in C; cell by cell in Python only when some cell may
+    start like a formula (a list of e-mail addresses or letters usually has none)."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter).writerows(batch)
+    text, start = out.getvalue(), _cell_start(delimiter)
+    if start.search("\n" + text[:2]) is None and start.search(text) is None:
+        return text
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter).writerows(spreadsheet_rows(batch))
+    return out.getvalue()
 
 
 def write_table(
@@ -33,20 +81,25 @@ def write_table(
     header: Sequence[str],
     batches: Iterable[Sequence[Sequence[Any]]],
     *,
+    settings: Settings,
     delimiter: str = ",",
 ) -> int:
     """A CSV file of a header and batches of rows (csv.writerows: the rows are written in C);
     returns how many rows."""
     count = 0
-    with _whole(path) as fh:
-        writer = csv.writer(fh, delimiter=delimiter)
-        writer.writerow(header)
+    with open_private(path, keep=register_files(settings)) as fh:
+        fh.write(_batch_text([header], delimiter))
         for batch in batches:
-            writer.writerows(batch)
+            fh.write(_batch_text(batch, delimiter))
             count += len(batch)
     return count
 
 
-def write_json(path: Path, document: Any) -> None:
-    with _whole(path) as fh:
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """A CSV download's text, its cells as safe as a written file's."""
+    return _batch_text([header, *rows], ",")
+
+
+def write_json(path: Path, document: Any, *, settings: Settings) -> None:
+    with open_private(path, keep=register_files(settings)) as fh:
         json.dump(document, fh, ensure_ascii=False, indent=2, default=str)

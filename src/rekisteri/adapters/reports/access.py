@@ -20,7 +20,7 @@ import polars as pl
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from rekisteri.adapters.private_files import open_private, private_directory, write_private
+from rekisteri.adapters.private_files import Keep, open_private, private_directory, write_private
 from rekisteri.domain import rights_words
 from rekisteri.domain.access_package import AccessPackage, MonthlyTotal, readings_table
 
@@ -110,8 +110,10 @@ def to_pdf(package: AccessPackage, html: str | None = None) -> bytes:
     return pdf
 
 
-def write_files(package: AccessPackage, directory: Path, *, pdf: bool = True) -> dict[str, Path]:
-    """Write the package's files; returns them by format."""
+def write_files(
+    package: AccessPackage, directory: Path, *, keep: Keep, pdf: bool = True
+) -> dict[str, Path]:
+    """Write the package's files (never over one of `keep`); returns them by format."""
     private_directory(directory)
     stem = f"access-{package.customer_number}-{package.generated_at:%Y%m%d}"
     files = {
@@ -119,12 +121,12 @@ def write_files(package: AccessPackage, directory: Path, *, pdf: bool = True) ->
         "csv": directory / f"{stem}-readings.csv",
         "html": directory / f"{stem}.html",
     }
-    write_private(files["json"], to_json(package))
-    with open_private(files["csv"]) as fh:
+    write_private(files["json"], to_json(package), keep=keep)
+    with open_private(files["csv"], keep=keep) as fh:
         write_readings_csv(package.readings, fh)
     html = to_html(package)
-    write_private(files["html"], html)
+    write_private(files["html"], html, keep=keep)
     if pdf:
         files["pdf"] = directory / f"{stem}.pdf"
-        write_private(files["pdf"], to_pdf(package, html))
+        write_private(files["pdf"], to_pdf(package, html), keep=keep)
     return files

@@ -35,8 +35,8 @@ def _unit(purpose: Purpose) -> Iterator[UnitOfWork]:
         yield uow
 
 
-def _write_table(path: Path, hand: disclosure_sets.Handover) -> None:
-    exports.write_table(path, hand.header, [hand.rows], delimiter=";")
+def _write_table(uow: UnitOfWork, path: Path, hand: disclosure_sets.Handover) -> None:
+    exports.write_table(path, hand.header, [hand.rows], settings=uow.settings, delimiter=";")
 
 
 def _done(hand: disclosure_sets.Handover, out: Path) -> None:
@@ -53,7 +53,7 @@ def _tabular(
 ) -> None:
     with _unit(purpose) as uow:
         hand = make(uow, disclosures.find_recipient(uow, to))
-        _write_table(out, hand)  # inside the unit: no file, no record
+        _write_table(uow, out, hand)  # inside the unit: no file, no record
     _done(hand, out)
 
 
@@ -161,7 +161,7 @@ def authority(
             categories=category,
             output_name=out.name,
         )
-        exports.write_json(out, hand.document)
+        exports.write_json(out, hand.document, settings=uow.settings)
     _done(hand, out)
 
 
@@ -184,7 +184,11 @@ def recordings(
             output_name=out.name,
         )
         exports.write_table(
-            out, ("tallenne", "tiedosto", "tallennettu", "kesto_s"), [loan.manifest], delimiter=";"
+            out,
+            ("tallenne", "tiedosto", "tallennettu", "kesto_s"),
+            [loan.manifest],
+            settings=uow.settings,
+            delimiter=";",
         )
     console.print(
         f"loan {loan.loan_id} (disclosure {loan.disclosed.disclosure_id}): "

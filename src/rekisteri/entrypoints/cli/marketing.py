@@ -50,8 +50,9 @@ def _spec(
     )
 
 
-def _write(out: Path, columns: list[str], rows: Iterator[dict[str, Any]]) -> int:
-    return exports.write_table(out, columns, ([[row.get(c) for c in columns]] for row in rows))
+def _write(uow: UnitOfWork, out: Path, columns: list[str], rows: Iterator[dict[str, Any]]) -> int:
+    batches = ([[row.get(c) for c in columns]] for row in rows)
+    return exports.write_table(out, columns, batches, settings=uow.settings)
 
 
 def _print_counts(counts: dict[str, int]) -> None:
@@ -106,7 +107,7 @@ def install(app: typer.Typer) -> None:
                     counts = built.counts()
                     columns = ["id", "customer_number", "name", *ADDRESS_COLUMNS[spec.channel]]
                     columns.append("language")
-                    exports.write_table(out, columns, built.batches(columns))
+                    exports.write_table(out, columns, built.batches(columns), settings=uow.settings)
                 _print_counts(counts)
             if explain is not None:
                 _explain(uow, spec, explain)
@@ -191,7 +192,7 @@ def campaign_send(
 
             columns = ["id", "customer_number", "name", *ADDRESS_COLUMNS[spec.channel]]
             links = ["settings_link"] + (["unsubscribe_link"] if consent else [])
-            _write(out, [*columns, "language", *links], with_links())
+            _write(uow, out, [*columns, "language", *links], with_links())
     _print_counts(counts)
 
 

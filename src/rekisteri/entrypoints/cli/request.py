@@ -206,7 +206,7 @@ def fulfil(
     reg = register()
     with register_errors(), reg.unit_of_work(_actor(by)) as uow:
         done = fulfilment.fulfil(uow, reference, lang=lang)
-        files = delivery.write_answer_files(done, out, pdf=pdf)
+        files = delivery.write_answer_files(done, out, settings=reg.settings, pdf=pdf)
     console.print(f"{done.reference}: {done.kind.value} fulfilled", markup=False)
     for fmt, path in files.items():
         console.print(f"  {fmt}: {path}", markup=False)

@@ -10,8 +10,6 @@ the register and is recorded as a disclosure to the chosen recipient (P8).
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -35,6 +33,7 @@ from rekisteri.entrypoints.api.deps import Principal, RegisterDep, guard
 from rekisteri.entrypoints.web.i18n import translations
 from rekisteri.entrypoints.web.staff import staff_page
 from rekisteri.entrypoints.web.templating import page_language
+from rekisteri.services import exports
 from rekisteri.services.access.audit import who_read
 from rekisteri.services.access.disclosures import disclose, find_recipient, list_recipients
 from rekisteri.services.access.recording_loans import overdue_recording_loans
@@ -150,12 +149,7 @@ def _count_rows(counts: dict[str, int], _: Any) -> list[tuple[str, str, str, int
 
 
 def _csv(rows: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow([row.get(c) for c in COLUMNS])
-    return out.getvalue()
+    return exports.csv_text(COLUMNS, ([row.get(c) for c in COLUMNS] for row in rows))
 
 
 def _download(text: str, name: str) -> Response:

@@ -22,6 +22,7 @@ from rekisteri.catalogue import Visibility
 from rekisteri.domain.access_package import no_readings, readings_table
 from rekisteri.domain.errors import NotFound
 from rekisteri.domain.vocabulary import FROM_THE_PERSON as FROM_THE_PERSON_SOURCES
+from rekisteri.services.exports import spreadsheet_cell
 from rekisteri.services.register.presenting import attribute_value
 from rekisteri.services.register.subjects import belongs_to, personal_tables, table_of
 from rekisteri.services.rights import package
@@ -56,8 +57,8 @@ class PortabilityPackage:
         for table, rows in self.provided.items():
             for i, r in enumerate(rows, 1):
                 for k, v in r.items():
-                    if v is not None:
-                        w.writerow((table, i, k, v))
+                    if v is not None:  # opened in a spreadsheet too: no formulas
+                        w.writerow((table, i, k, spreadsheet_cell(v)))
         return out.getvalue()
 
 
