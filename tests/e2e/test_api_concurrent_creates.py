@@ -15,6 +15,7 @@ from rekisteri.catalogue import Role
 from rekisteri.entrypoints.api.app import create_app
 from rekisteri.services.unit_of_work import RegisterApp
 from tests.e2e.test_api import PERSON, token_for
+from tests.support.clock import FakeClock
 from tests.support.registered import nth_hetu
 from tests.support.threads import in_threads
 
@@ -50,12 +51,25 @@ def test_persons_posted_at_once_all_get_numbers_of_their_own(register: RegisterA
 
 
 def test_public_form_requests_sent_at_once_all_get_references_of_their_own(
-    register: RegisterApp,
+    register: RegisterApp, clock: FakeClock
 ) -> None:
+    # Numbers are what this test is about: the form's throttle per address (every client here
+    # is the same address) is set above the test's count, and each form was filled in time.
+    register.settings = register.settings.model_copy(
+        update={"request_form_per_address_hour": THREADS * EACH}
+    )
     clients = _clients(register)
+    started = re.search(r'name="started" value="([^"]+)"', clients[0].get("/request").text)
+    assert started is not None
+    clock.advance(seconds=30)
 
     def send(t: int, i: int) -> tuple[int, str]:
-        form = {"kind": "access", "name": f"Maija {t}/{i}", "contact": "maija@example.fi"}
+        form = {
+            "kind": "access",
+            "name": f"Maija {t}/{i}",
+            "contact": "maija@example.fi",
+            "started": started[1],
+        }
         answer = clients[t].post("/request", data=form)
         return answer.status_code, answer.text
 
