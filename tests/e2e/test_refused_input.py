@@ -77,3 +77,59 @@ def test_the_api_refuses_a_source_the_catalogue_does_not_allow(
     assert answer.json()["field"] == "gender" and "population_register" in answer.json()["reason"]
     assert client.get(f"/api/v1/persons/{pid}", headers=cs).json()["person"]["gender"] is None
     assert rectify("customer_contact").json()["changed"] == ["person.gender"]
+
+
+MARKUP = 'x"><script>alert(4)</script>@example.com'
+
+
+def test_the_command_line_refuses_bad_addresses_and_controls(
+    env: dict[str, str],
+) -> None:
+    for address in (MARKUP, "a\x1bb@example.com", "a\x7fb@example.com", "x"):
+        refused(add(env, "--source", "order", "--hetu", HETU, "--email", address), "email")
+    named = invoke(
+        env, "customer", "add", "--source", "order", "--hetu", HETU,
+        "--first-names", "Aino\u202e", "--last-name", "Aalto",
+    )  # fmt: skip
+    refused(named, "first_names", "U+202E")
+    assert "registered" in add(env, "--source", "order", "--hetu", HETU).stdout
+    args = ["customer", "rectify", "100001", "--reason", "told", "--source", "customer_contact"]
+    refused(invoke(env, *args, "--set", "last_name=Aalto\x1b[2J"), "last_name", "U+001B")
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"contact_points": [{"kind": "email", "value": MARKUP}]}, "contact.email"),
+        ({"contact_points": [{"kind": "email", "value": "a\x7f@example.com"}]}, "contact.email"),
+        ({"first_names": "Aino\u202e"}, "first_names"),
+        ({"last_name": "Aalto\x85"}, "last_name"),
+    ],
+)
+def test_the_api_refuses_bad_addresses_and_controls(
+    client: TestClient, register: RegisterApp, change: dict[str, Any], field: str
+) -> None:
+    cs = token_for(register, Role.CUSTOMER_SERVICE)
+    answer = client.post("/api/v1/persons", json={**PERSON, **change}, headers=cs)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["field"] == field
+    assert client.get("/api/v1/persons/100001", headers=cs).status_code == 404
+
+
+def test_the_api_refuses_them_in_changes_and_new_contact_points_too(
+    client: TestClient, register: RegisterApp
+) -> None:
+    cs = token_for(register, Role.CUSTOMER_SERVICE)
+    pid = client.post("/api/v1/persons", json=PERSON, headers=cs).json()["id"]
+    contact = {"kind": "email", "value": MARKUP, "source": "customer_contact"}
+    answer = client.post(f"/api/v1/persons/{pid}/contact-points", headers=cs, json=contact)
+    assert answer.status_code == 422 and answer.json()["field"] == "contact.email", answer.text
+    for changes, field in [
+        ({"first_names": "\u2066Aino\u2069"}, "first_names"),
+    ]:
+        body = {"changes": changes, "reason": "told", "source": "customer_contact"}
+        answer = client.patch(f"/api/v1/persons/{pid}", headers=cs, json=body)
+        assert answer.status_code == 422 and answer.json()["field"] == field, answer.text
+    view = client.get(f"/api/v1/persons/{pid}", headers=cs).json()
+    assert view["person"]["first_names"] == "Aino" and view["history"] == []
+    assert [c["email"] for c in view["contact_points"] if c.get("email")] == ["aino@example.fi"]

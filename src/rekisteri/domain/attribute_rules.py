@@ -59,11 +59,14 @@ Rule = Callable[[Any, str, Given], Any]
 
 def _text_of(value: Any, field: str) -> str | None:
     """The value as text, or None when blank; anything but text is refused (JSON numbers,
-    lists and objects reach the rules from the API)."""
+    lists and objects reach the rules from the API), and so is text with a control character
+    (domain/values)."""
     if value is None:
         return None
     if not isinstance(value, str):
         raise InvalidInput(field, "must be text")
+    # Controls first: some are whitespace to strip(), and a blank of them is no empty value.
+    values.refuse_controls(value, field)
     return value if value.strip() else None
 
 
