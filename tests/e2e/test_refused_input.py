@@ -80,13 +80,15 @@ def test_the_api_refuses_a_source_the_catalogue_does_not_allow(
 
 
 MARKUP = 'x"><script>alert(4)</script>@example.com'
+FUTURE_CODE = "311299A1236"  # born on the last day of 2099
 
 
-def test_the_command_line_refuses_bad_addresses_and_controls(
+def test_the_command_line_refuses_bad_addresses_controls_and_codes_of_the_unborn(
     env: dict[str, str],
 ) -> None:
     for address in (MARKUP, "a\x1bb@example.com", "a\x7fb@example.com", "x"):
         refused(add(env, "--source", "order", "--hetu", HETU, "--email", address), "email")
+    refused(add(env, "--source", "order", "--hetu", FUTURE_CODE), "personal_identity_code")
     named = invoke(
         env, "customer", "add", "--source", "order", "--hetu", HETU,
         "--first-names", "Aino\u202e", "--last-name", "Aalto",
@@ -95,6 +97,10 @@ def test_the_command_line_refuses_bad_addresses_and_controls(
     assert "registered" in add(env, "--source", "order", "--hetu", HETU).stdout
     args = ["customer", "rectify", "100001", "--reason", "told", "--source", "customer_contact"]
     refused(invoke(env, *args, "--set", "last_name=Aalto\x1b[2J"), "last_name", "U+001B")
+    refused(
+        invoke(env, *args, "--set", f"personal_identity_code={FUTURE_CODE}"),
+        "personal_identity_code",
+    )
 
 
 @pytest.mark.parametrize(
@@ -104,9 +110,10 @@ def test_the_command_line_refuses_bad_addresses_and_controls(
         ({"contact_points": [{"kind": "email", "value": "a\x7f@example.com"}]}, "contact.email"),
         ({"first_names": "Aino\u202e"}, "first_names"),
         ({"last_name": "Aalto\x85"}, "last_name"),
+        ({"personal_identity_code": FUTURE_CODE}, "personal_identity_code"),
     ],
 )
-def test_the_api_refuses_bad_addresses_and_controls(
+def test_the_api_refuses_bad_addresses_controls_and_codes_of_the_unborn(
     client: TestClient, register: RegisterApp, change: dict[str, Any], field: str
 ) -> None:
     cs = token_for(register, Role.CUSTOMER_SERVICE)
@@ -125,6 +132,7 @@ def test_the_api_refuses_them_in_changes_and_new_contact_points_too(
     answer = client.post(f"/api/v1/persons/{pid}/contact-points", headers=cs, json=contact)
     assert answer.status_code == 422 and answer.json()["field"] == "contact.email", answer.text
     for changes, field in [
+        ({"personal_identity_code": FUTURE_CODE}, "personal_identity_code"),
         ({"first_names": "\u2066Aino\u2069"}, "first_names"),
     ]:
         body = {"changes": changes, "reason": "told", "source": "customer_contact"}

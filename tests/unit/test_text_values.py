@@ -1,9 +1,10 @@
-"""Text values: one line, no control or bidi-override characters in any field, and e-mail
-addresses an SMTP server can be given."""
+"""Text values: one line, no control or bidi-override characters in any field, e-mail addresses
+an SMTP server can be given, and identity codes of people already born."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from rekisteri.domain import attribute_rules as rules
 from rekisteri.domain import values
+from rekisteri.domain.drafts import PersonDraft
 from rekisteri.domain.errors import InvalidInput
 
 TODAY = dt.date(2026, 3, 3)
@@ -132,3 +134,40 @@ def test_a_stored_address_is_printable_ascii_with_one_at_sign(local: str, domain
         return
     assert stored.isascii() and stored.isprintable() and stored.count("@") == 1
     assert values.email(stored) == stored
+
+
+@pytest.mark.parametrize(
+    ("code", "why"),
+    [
+        ("311226A123B", "future"),  # born at the end of this year
+        ("040326A123N", "future"),  # born tomorrow
+        ("311249+1239", "before 1850"),
+    ],
+)
+def test_an_identity_code_of_someone_not_yet_born_is_refused_naming_the_code(
+    code: str, why: str
+) -> None:
+    with pytest.raises(InvalidInput) as err:
+        rules.check("person.personal_identity_code", code, "personal_identity_code", GIVEN)
+    assert err.value.field == "personal_identity_code" and why in err.value.reason
+    draft = PersonDraft(
+        kind="natural",  # type: ignore[arg-type]
+        first_names="Aino",
+        last_name="Aalto",
+        personal_identity_code=code,
+    )
+    with pytest.raises(InvalidInput) as err:
+        draft.validated(TODAY)
+    assert err.value.field == "personal_identity_code"
+
+
+@pytest.mark.parametrize("code", ["030326A1231", "010150+123A"])
+def test_a_code_of_today_or_of_1850_is_taken(code: str) -> None:
+    draft = PersonDraft(
+        kind="natural",  # type: ignore[arg-type]
+        first_names="Aino",
+        last_name="Aalto",
+        personal_identity_code=code,
+    )
+    done: Any = draft.validated(TODAY)
+    assert done.personal_identity_code == code and done.birth_year in (2026, 1850)

@@ -160,12 +160,20 @@ def _checked_text(check: Callable[[str, str], str], *, required: bool = False) -
 
 
 def personal_identity_code(value: Any, field: str, given: Given) -> str | None:
-    code = _text_of(value, field)
-    if code is None:
+    """A valid code of someone born from 1850 to today: the birth year it sets answers to the
+    same bounds, and a code that breaks them is refused naming the code, not the year."""
+    text = _text_of(value, field)
+    if text is None:
         return None
-    return identifiers.personal_identity_code(
-        code, allow_temporary=given.temporary_codes, field=field
+    code = identifiers.personal_identity_code(
+        text, allow_temporary=given.temporary_codes, field=field
     )
+    born = identifiers.birth_date_of(code)
+    if given.today is not None and born > given.today:
+        raise InvalidInput(field, f"gives a birth date in the future ({born})")
+    if born.year < FIRST_BIRTH_YEAR:
+        raise InvalidInput(field, f"gives a birth year before {FIRST_BIRTH_YEAR}")
+    return code
 
 
 def postal_code(value: Any, field: str, given: Given) -> str:
