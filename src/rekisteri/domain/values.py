@@ -84,17 +84,18 @@ def required_text(value: str | None, field: str, *, max_len: int = 200) -> str:
 
 
 def email(value: str, field: str = "email") -> str:
-    """An address mail can be sent to, as email-validator reads RFC 5321 and 5322 (syntax only:
-    no DNS lookup here). ASCII before the @, since the mailer speaks plain SMTP without
-    SMTPUTF8; no quoted local part, IP literal or special-use domain (.local, .test). Returned
-    with the domain lower-cased, an internationalised one in its ASCII (IDNA) form, which is
-    what an SMTP server is given."""
+    """An address mail can be sent to, as email-validator reads RFC 5321, 5322 and 6531 (syntax
+    only: no DNS lookup here): no quoted local part, IP literal, special-use domain (.local,
+    .test) or unsafe character. A local part with letters beyond ASCII (Pysyvä@) is an address
+    too: smtplib sends it with SMTPUTF8 where the server offers it, and refuses where not.
+    Returned with the domain in its lower-case ASCII (IDNA) form, so an ASCII local part makes
+    an address every server takes."""
     try:
-        checked = validate_email(value.strip(), check_deliverability=False, allow_smtputf8=False)
+        checked = validate_email(value.strip(), check_deliverability=False)
     except EmailNotValidError as exc:
         # The reason only: the value itself may be markup or controls, not for an error line.
         raise InvalidInput(field, f"is not an e-mail address ({exc})") from None
-    return checked.ascii_email or checked.normalized
+    return f"{checked.local_part}@{checked.ascii_domain}"
 
 
 def phone(value: str, field: str = "phone") -> str:
