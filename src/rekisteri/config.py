@@ -27,8 +27,8 @@ class Settings(BaseSettings):
     contract_retention_years: int = 10
     recording_retention_months: int = 12
     reading_retention_months: int = 72
-    # Rights (P11): an access request within this many months of a fulfilled one is a repeat
-    # the DPO may charge for (seed 002: "more than once a year").
+    # Rights (P11): an access request within this many months of a fulfilled one asks for a
+    # further copy, which may carry a reasonable fee (GDPR Art. 15(3)); the first copy is free.
     access_repeat_months: int = 12
     # Direct marketing "a few times a year" (P5): a setting cannot allow a flood.
     marketing_contacts_per_year: int = Field(default=4, ge=1, le=MAX_CONTACTS_PER_YEAR)

@@ -23,6 +23,7 @@ from rekisteri.catalogue.model import (
     ViewSpec,
 )
 from rekisteri.catalogue.readers import CATEGORY_READERS
+from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.vocabulary import (
     Category,
     Lang,
@@ -87,6 +88,29 @@ class Catalogue:
 
     def for_column(self, table: str, column: str) -> Attribute | None:
         return self._by_column.get((table, column))
+
+    def attribute_of(self, table: str, field: str) -> Attribute | None:
+        """The attribute a field of a table names: an encrypted one by its name (its columns
+        hold the sealed value), any other by the column it is stored in."""
+        for a in self.for_table(table):
+            if a.sensitivity is Sensitivity.ENCRYPTED and a.name == field:
+                return a
+        found = self.for_column(table, field)
+        return None if found is None or found.sensitivity is Sensitivity.ENCRYPTED else found
+
+    def require_source(self, table: str, fields: Iterable[str], source: Source) -> None:
+        """P2: each field given a value must come from a source its attribute declares; the
+        first that does not is refused, naming the field and the source (nothing is written,
+        since callers check before they write). A field that is no attribute is left to the
+        caller, which refuses it in its own words."""
+        for field in fields:
+            attr = self.attribute_of(table, field)
+            if attr is not None and source not in attr.sources:
+                allowed = ", ".join(sorted(s.value for s in attr.sources))
+                raise InvalidInput(
+                    field,
+                    f"cannot come from {source.value}: {attr.key} comes only from {allowed} (P2)",
+                )
 
     def categories(self) -> tuple[Category, ...]:
         seen = dict.fromkeys(a.category for a in self.attributes)

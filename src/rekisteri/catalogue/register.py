@@ -31,8 +31,13 @@ REL = frozenset({P.CUSTOMER_RELATIONSHIP, P.SERVICE_DELIVERY})
 BILL = frozenset({P.BILLING_AND_COLLECTION, P.LEGAL_OBLIGATION})
 MKT = frozenset({P.DIRECT_MARKETING, P.PROFILING})
 PERSON_SOURCES = FROM_THE_PERSON | {S.POPULATION_REGISTER, S.ASIAKASTIETO, S.TRADE_REGISTER}
+# A prospect (P3) arrives from the competition or event where they gave their permission, with
+# their name and what they said of themselves there; never with an identity code.
+ABOUT_SOURCES = PERSON_SOURCES | {S.COMPETITION_OR_EVENT}
+# An organisation's contact details are also the ones it announced to the trade register.
 CONTACT_SOURCES = FROM_THE_PERSON | {
     S.POPULATION_REGISTER,
+    S.TRADE_REGISTER,
     S.PHONE_DIRECTORY,
     S.COMPETITION_OR_EVENT,
     S.PUBLIC_INTERNET,
@@ -95,7 +100,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         C.IDENTITY,
         REL,
         B.CONTRACT,
-        PERSON_SOURCES,
+        ABOUT_SOURCES,
         CONTRACT_RECORDS,
         Words(
             "luonnollinen vai juridinen henkilö",
@@ -121,7 +126,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         C.IDENTITY,
         REL | BILL | MKT,
         B.CONTRACT,
-        PERSON_SOURCES,
+        ABOUT_SOURCES,
         CONTRACT_RECORDS,
         Words("etunimet", "förnamn", "first names"),
         identifying=True,
@@ -132,7 +137,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         C.IDENTITY,
         REL | BILL | MKT,
         B.CONTRACT,
-        PERSON_SOURCES,
+        ABOUT_SOURCES,
         CONTRACT_RECORDS,
         Words("sukunimi", "efternamn", "last name"),
         identifying=True,
@@ -143,7 +148,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         C.IDENTITY,
         REL | BILL | MKT,
         B.CONTRACT,
-        PERSON_SOURCES,
+        ABOUT_SOURCES,
         CONTRACT_RECORDS,
         Words("yrityksen nimi", "företagets namn", "organisation name"),
         identifying=True,
@@ -177,7 +182,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         C.IDENTITY,
         REL | MKT,
         B.LEGITIMATE_INTEREST,
-        PERSON_SOURCES,
+        ABOUT_SOURCES,
         CUSTOMER_DATA,
         Words("ikä tai syntymävuosi", "ålder eller födelseår", "age or birth year"),
     ),
@@ -199,7 +204,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         C.IDENTITY,
         REL | MKT,
         B.LEGITIMATE_INTEREST,
-        PERSON_SOURCES,
+        ABOUT_SOURCES,
         CUSTOMER_DATA,
         Words("äidinkieli", "modersmål", "mother tongue"),
     ),
@@ -208,7 +213,8 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         C.CLASSIFICATION,
         REL | MKT | {P.BUSINESS_DEVELOPMENT},
         B.LEGITIMATE_INTEREST,
-        OWN,
+        # Made by the register, or told by the customer (a household or a business buyer).
+        OWN | FROM_THE_PERSON,
         CUSTOMER_DATA,
         Words("asiakasluokitus", "kundklassificering", "customer classification"),
     ),
@@ -380,7 +386,8 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         C.SITE,
         REL | BILL,
         B.CONTRACT,
-        frozenset({S.ENERGY_METER, S.CONTRACT}),
+        # The customer gives it with the order (it is on their bill), or Datahub's meter data.
+        FROM_THE_PERSON | {S.ENERGY_METER},
         CONTRACT_RECORDS,
         Words(
             "käyttöpaikkatunnus (GSRN)",

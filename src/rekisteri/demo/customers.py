@@ -208,9 +208,12 @@ def _one_customer(
         born = dt.date(rng.randint(1935, 2004), 1, 1) + dt.timedelta(days=rng.randint(0, 364))
         row["birth_year"] = born.year
         row["mother_tongue"] = "sv" if swedish else ("en" if rng.random() < 0.02 else "fi")
-        # Gender only where the person stated it.
-        row["gender"] = rng.choice(["female" if female else "male", None, None])
-        row["customer_class"] = rng.choice(["household", "household", "household", "premium"])
+        # Gender only where the person stated it, and a class only for customers: a prospect's
+        # competition entry says neither (the catalogue's sources for them, P2).
+        gender = rng.choice(["female" if female else "male", None, None])
+        klass = rng.choice(["household", "household", "household", "premium"])
+        if relationship == "customer":
+            row["gender"], row["customer_class"] = gender, klass
         if relationship == "customer":
             code = dv.hetu(rng, born)
             while code in seen:

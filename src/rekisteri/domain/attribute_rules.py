@@ -59,11 +59,14 @@ Rule = Callable[[Any, str, Given], Any]
 
 def _text_of(value: Any, field: str) -> str | None:
     """The value as text, or None when blank; anything but text is refused (JSON numbers,
-    lists and objects reach the rules from the API)."""
+    lists and objects reach the rules from the API), and so is text with a control character
+    (domain/values)."""
     if value is None:
         return None
     if not isinstance(value, str):
         raise InvalidInput(field, "must be text")
+    # Controls first: some are whitespace to strip(), and a blank of them is no empty value.
+    values.refuse_controls(value, field)
     return value if value.strip() else None
 
 
@@ -157,12 +160,20 @@ def _checked_text(check: Callable[[str, str], str], *, required: bool = False) -
 
 
 def personal_identity_code(value: Any, field: str, given: Given) -> str | None:
-    code = _text_of(value, field)
-    if code is None:
+    """A valid code of someone born from 1850 to today: the birth year it sets answers to the
+    same bounds, and a code that breaks them is refused naming the code, not the year."""
+    text = _text_of(value, field)
+    if text is None:
         return None
-    return identifiers.personal_identity_code(
-        code, allow_temporary=given.temporary_codes, field=field
+    code = identifiers.personal_identity_code(
+        text, allow_temporary=given.temporary_codes, field=field
     )
+    born = identifiers.birth_date_of(code)
+    if given.today is not None and born > given.today:
+        raise InvalidInput(field, f"gives a birth date in the future ({born})")
+    if born.year < FIRST_BIRTH_YEAR:
+        raise InvalidInput(field, f"gives a birth year before {FIRST_BIRTH_YEAR}")
+    return code
 
 
 def postal_code(value: Any, field: str, given: Given) -> str:

@@ -119,8 +119,8 @@ class PersonDraft:
                 born = identifiers.birth_date_of(hetu).year
                 if birth_year is not None and birth_year != born:
                     raise InvalidInput("birth_year", "does not match the personal identity code")
-                # The code's year answers to the same rule (a code of 1849 is refused).
-                birth_year = check("birth_year", born)
+                # In the birth year's bounds: the code's own rule refuses a code outside them.
+                birth_year = born
             elif rel is Relationship.CUSTOMER:
                 raise InvalidInput(
                     "personal_identity_code", "is required for a natural person who is a customer"

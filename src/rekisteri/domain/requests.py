@@ -1,8 +1,13 @@
-"""Data subject requests: kinds, how they arrive, their states and their deadlines.
+"""Data subject requests: kinds, how they arrive, their states, their deadlines and their fees.
 
 GDPR Art. 12(3): answer within one month of receipt, extendable by two further months when the
 person is told why within the first month. Seed 004 promises a written answer within 30 days.
 The register keeps both dates and uses the earlier.
+
+Fees follow the GDPR, not the old Personal Data Act of seed 002 ("free once a year"): acting on
+a request is free (Art. 12(5)) and the first copy of one's data always is; a further copy may
+carry a reasonable fee based on administrative costs (Art. 15(3)); a manifestly unfounded or
+excessive request may be charged for or refused, with the reasons recorded (Art. 12(5)).
 """
 
 from __future__ import annotations
@@ -73,9 +78,29 @@ def require_transition(current: RequestState, new: RequestState) -> None:
 
 
 class ChargeDecision(StrEnum):
-    NONE = "none"  # not a repeat: no charge
-    WAIVED = "waived"
-    CHARGED = "charged"  # a reasonable fee (seed 002: access more than once a year)
+    """The DPO's decision on a fee, always with reasons."""
+
+    NONE = "none"  # free: the first copy, and any request not found excessive
+    WAIVED = "waived"  # a further copy or an excessive request answered free all the same
+    CHARGED = "charged"  # a further copy: a reasonable fee on administrative costs (Art. 15(3))
+    EXCESSIVE = "excessive"  # manifestly unfounded or excessive: a reasonable fee (Art. 12(5)(a))
+    REFUSED = "refused"  # manifestly unfounded or excessive: not acted on (Art. 12(5)(b))
+
+
+def check_charge(decision: ChargeDecision, kind: RequestKind, further_copy: bool) -> None:
+    """Whether a request may get `decision`: a fee for a copy only for a further copy, and no
+    fee ever for the first copy of one's data, however its request is judged (it may still be
+    refused as manifestly unfounded or excessive)."""
+    if decision is ChargeDecision.CHARGED and not further_copy:
+        raise RuleViolation(
+            "only a further copy of one's data may carry a fee for the copy (GDPR Art. 15(3))"
+        )
+    first_copy = kind is RequestKind.ACCESS and not further_copy
+    if decision is ChargeDecision.EXCESSIVE and first_copy:
+        raise RuleViolation(
+            "the first copy of one's data is free: a manifestly unfounded or excessive request "
+            "for it may be refused with reasons, not charged for"
+        )
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -135,7 +160,8 @@ def check_extension(
 def is_repeat(
     kind: RequestKind, received_on: dt.date, last_fulfilled_on: dt.date | None, months: int
 ) -> bool:
-    """An access request within `months` of a fulfilled one may be charged for (seed 002)."""
+    """An access request within `months` of a fulfilled one asks for a further copy, which may
+    carry a reasonable fee (Art. 15(3)); one after that is answered free like a first copy."""
     if kind is not RequestKind.ACCESS or last_fulfilled_on is None:
         return False
     return received_on < add_months(last_fulfilled_on, months)

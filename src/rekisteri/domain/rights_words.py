@@ -95,9 +95,12 @@ RECIPIENTS: tuple[Words, ...] = (
 
 RIGHTS: tuple[Words, ...] = (
     Words(
-        "Oikeus tarkastaa tietosi (15 art.): kerran vuodessa maksutta.",
-        "Rätt till insyn (art. 15): en gång per år kostnadsfritt.",
-        "Access to your data (Art. 15): once a year free of charge.",
+        "Oikeus tarkastaa tietosi ja saada niistä jäljennös (15 art.): ensimmäinen jäljennös on "
+        "maksuton; uusista jäljennöksistä voidaan periä kohtuullinen maksu.",
+        "Rätt till insyn och en kopia av uppgifterna (art. 15): den första kopian är "
+        "kostnadsfri; för ytterligare kopior kan en rimlig avgift tas ut.",
+        "Access to your data and a copy of it (Art. 15): the first copy is free; a reasonable "
+        "fee may be charged for further copies.",
     ),
     Words(
         "Oikeus vaatia virheellisen tiedon oikaisemista (16 art.).",

@@ -60,8 +60,9 @@ def new(
     )
     if done.repeat_of:
         console.print(
-            f"repeat of {done.repeat_of} within a year: decide on a charge "
-            f"(rekisteri request charge {done.reference} ...)",
+            f"a further copy ({done.repeat_of} gave the last one): decide whether it carries a "
+            f"reasonable fee (rekisteri request charge {done.reference} --decision "
+            "waived|charged --reason ...)",
             markup=False,
         )
 
@@ -106,7 +107,7 @@ def list_(
             for f, on in (
                 ("OVERDUE", r["overdue"]),
                 ("unverified", not r["verified"]),
-                ("repeat", r["repeat_of"] is not None),
+                ("further-copy", r["repeat_of"] is not None),
                 ("extended", r["extended_to"] is not None),
             )
             if on
@@ -181,15 +182,21 @@ def extend(
 @app.command()
 def charge(
     reference: str,
-    decision: ChargeDecision = typer.Option(...),
-    reason: str = typer.Option(...),
+    decision: ChargeDecision = typer.Option(
+        ...,
+        help="waived or charged: a further copy (Art. 15(3)); excessive or refused: a manifestly "
+        "unfounded or excessive request, charged for or refused (Art. 12(5)). The first copy "
+        "is always free.",
+    ),
+    reason: str = typer.Option(..., help="why; the person is told this"),
     by: str = BY,
 ) -> None:
-    """The DPO's decision on charging for a repeat access request."""
+    """The DPO's decision on a fee, or a refusal of a manifestly unfounded or excessive request."""
     reg = register()
     with register_errors(), reg.unit_of_work(_actor(by)) as uow:
         requests.decide_charge(uow, reference, decision, reason)
-    console.print(f"{reference}: charge {decision.value}", markup=False)
+    done = "refused and rejected" if decision is ChargeDecision.REFUSED else decision.value
+    console.print(f"{reference}: fee decision {done}", markup=False)
 
 
 @app.command()

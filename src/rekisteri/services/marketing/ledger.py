@@ -42,11 +42,20 @@ from rekisteri.services.marketing import ledger_state
 from rekisteri.services.unit_of_work import UnitOfWork
 
 ce = consent_event
+# An event's columns that say what was permitted or forbidden and how it was captured: one per
+# attribute of the ledger, each declaring the sources it may come from (P2).
+_ATTRIBUTE_FIELDS = ("purpose", "captured_how")
+
+
+def require_source(uow: UnitOfWork, provenance: Provenance) -> None:
+    """An event comes from a source the catalogue allows for the ledger (InvalidInput if not)."""
+    uow.catalogue.require_source(ce.name, _ATTRIBUTE_FIELDS, provenance.source)
 
 
 def record(uow: UnitOfWork, person_id: int, change: ConsentChange, provenance: Provenance) -> int:
     """Append one event to the ledger (validated first: bad input stores nothing)."""
     c = change.validated()
+    require_source(uow, provenance)
     if uow.execute(select(person.c.id).where(person.c.id == person_id)).first() is None:
         raise NotFound("person", person_id)
     e = c.evidence

@@ -3,8 +3,10 @@
 Rectifying a person and changing a site or billing account all come here: each field is found
 as an attribute of the row's table in the catalogue, checked by that attribute's rule
 (domain/attribute_rules), sealed when the catalogue marks it ENCRYPTED, and recorded in the
-history (P12) with the provenance of the change (P2). No attribute is named here: a newly
-declared encrypted attribute is sealed like the identity code and the bank account are.
+history (P12) with the provenance of the change, whose source the catalogue must allow for the
+attribute (P2). A new row's attributes meet the same sources and sealing (`received`). No
+attribute is named here: a newly declared encrypted attribute is sealed like the identity code
+and the bank account are.
 """
 
 from __future__ import annotations
@@ -47,18 +49,11 @@ def target_of(catalogue: Catalogue, table: Table, field: str, writable: Collecti
     """The attribute a field names: an encrypted attribute by its name (its columns hold the
     sealed value, never written directly), any other by the column it is stored in."""
     refused = InvalidInput(field, f"is not an attribute of {table.name} that can be changed")
-    if field not in writable:
+    attr = catalogue.attribute_of(table.name, field) if field in writable else None
+    if attr is None:
         raise refused
-    sealed = [
-        a
-        for a in catalogue.for_table(table.name)
-        if a.sensitivity is Sensitivity.ENCRYPTED and a.name == field
-    ]
-    if sealed:
-        return Target(sealed[0], rules.key_of(sealed[0].key), None)
-    attr = catalogue.for_column(table.name, field)
-    if attr is None or attr.sensitivity is Sensitivity.ENCRYPTED:
-        raise refused
+    if attr.sensitivity is Sensitivity.ENCRYPTED:
+        return Target(attr, rules.key_of(attr.key), None)
     return Target(attr, rules.key_of(attr.key, field), field)
 
 
@@ -96,6 +91,25 @@ def _sealed_columns(attr: Attribute, sealed: Sealed | None) -> dict[str, Any]:
 def sealed_columns(uow: UnitOfWork, attr: Attribute, value: str | None) -> dict[str, Any]:
     """The column values that hold `value` of an encrypted attribute (all None for no value)."""
     return _sealed_columns(attr, None if value is None else uow.cipher.seal(attr.key, value))
+
+
+def received(
+    uow: UnitOfWork, table: Table, fields: Mapping[str, Any], provenance: Provenance
+) -> dict[str, Any]:
+    """The columns to insert for the attributes a new row of `table` was given: each with a value
+    from a source the catalogue allows for it (P2; InvalidInput naming the first that is not),
+    an encrypted attribute sealed into its columns. Columns the register makes itself (numbers,
+    timestamps, keys) are not given here: no source speaks of them."""
+    given = [f for f, v in fields.items() if v is not None]
+    uow.catalogue.require_source(table.name, given, provenance.source)
+    columns: dict[str, Any] = {}
+    for field, value in fields.items():
+        attr = uow.catalogue.attribute_of(table.name, field)
+        if attr is not None and attr.sensitivity is Sensitivity.ENCRYPTED:
+            columns.update(sealed_columns(uow, attr, value))
+        else:
+            columns[field] = value
+    return columns
 
 
 def blind_index_column(table: Table, attr: Attribute) -> Column[Any]:
@@ -144,6 +158,7 @@ def write_attributes(
     if not changes:
         raise InvalidInput("changes", "nothing to change")
     targets = {f: target_of(uow.catalogue, table, f, writable) for f in changes}
+    uow.catalogue.require_source(table.name, changes, provenance.source)
     context = given or rules.Given(today=uow.today())
     new = {f: _stored(targets[f], f, v, context, rule_book) for f, v in changes.items()}
     row = uow.execute(select(table).where(table.c.id == row_id)).first()

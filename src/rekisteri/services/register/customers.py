@@ -102,28 +102,41 @@ def register_person(
         and uow.execute(select(person.c.id).where(person.c.business_id == d.business_id)).first()
     ):
         raise InvalidInput("business_id", "is already registered to another organisation")
+    # What the person's source gave, checked against the catalogue before anything is written;
+    # the number, the relationship, the restriction and the time are the register's own.
+    given = attributes.received(
+        uow,
+        person,
+        {
+            "first_names": d.first_names,
+            "last_name": d.last_name,
+            "organisation_name": d.organisation_name,
+            IDENTITY_CODE: d.personal_identity_code,
+            "business_id": d.business_id,
+            "birth_year": d.birth_year,
+            "gender": d.gender.value if d.gender else None,
+            "mother_tongue": d.mother_tongue.value if d.mother_tongue else None,
+            "customer_class": d.customer_class,
+            "kind": d.kind.value,
+        },
+        provenance,
+    )
+    contacts = [_contact_columns(uow, cp, provenance) for cp in d.contact_points]
+    if perms:
+        ledger.require_source(uow, provenance)
     number = str(uow.next_number("customer", 100001))
     person_id = uow.execute(
         person.insert().values(
             customer_number=number,
-            kind=d.kind.value,
             relationship=d.relationship.value,
-            first_names=d.first_names,
-            last_name=d.last_name,
-            organisation_name=d.organisation_name,
-            business_id=d.business_id,
-            birth_year=d.birth_year,
-            gender=d.gender.value if d.gender else None,
-            mother_tongue=d.mother_tongue.value if d.mother_tongue else None,
-            customer_class=d.customer_class,
             restricted=False,
             created_at=uow.now(),
-            **attributes.sealed_columns(uow, _identity_code(uow), d.personal_identity_code),
+            **given,
             **_prov(provenance),
         )
     ).inserted_primary_key[0]
-    for cp in d.contact_points:
-        _insert_contact_point(uow, person_id, cp, provenance)
+    for columns in contacts:
+        _insert_contact_point(uow, person_id, columns, provenance)
     ledger.append(
         uow,
         [
@@ -150,31 +163,35 @@ def register_person(
     return Registered(int(person_id), number)
 
 
-def _insert_contact_point(
-    uow: UnitOfWork, person_id: int, cp: ContactPointDraft, provenance: Provenance
-) -> int:
-    row: dict[str, Any] = {
-        "person_id": person_id,
+def _contact_columns(
+    uow: UnitOfWork, cp: ContactPointDraft, provenance: Provenance
+) -> dict[str, Any]:
+    """A validated contact point's columns, from a source the catalogue allows (P2)."""
+    row: dict[str, Any]
+    if cp.kind is ContactKind.PHONE:
+        row = {"phone": cp.value}
+    elif cp.kind is ContactKind.EMAIL:
+        row = {"email": cp.value}
+    else:
+        row = {
+            "street": cp.street,
+            "postal_code": cp.postal_code,
+            "post_office": cp.post_office,
+            "country": cp.country,
+        }
+    row |= {
         "kind": cp.kind.value,
         "valid_from": cp.valid_from or provenance.received_at.date(),
         "valid_to": cp.valid_to,
     }
-    if cp.kind is ContactKind.PHONE:
-        row["phone"] = cp.value
-    elif cp.kind is ContactKind.EMAIL:
-        row["email"] = cp.value
-    else:
-        row.update(
-            street=cp.street,
-            postal_code=cp.postal_code,
-            post_office=cp.post_office,
-            country=cp.country,
-        )
-    return int(
-        uow.execute(contact_point.insert().values(**row, **_prov(provenance))).inserted_primary_key[
-            0
-        ]
-    )
+    return attributes.received(uow, contact_point, row, provenance)
+
+
+def _insert_contact_point(
+    uow: UnitOfWork, person_id: int, columns: dict[str, Any], provenance: Provenance
+) -> int:
+    row = contact_point.insert().values(person_id=person_id, **columns, **_prov(provenance))
+    return int(uow.execute(row).inserted_primary_key[0])
 
 
 def _person_row(uow: UnitOfWork, person_id: int) -> Any:
@@ -188,10 +205,11 @@ def add_contact_point(
     uow: UnitOfWork, person_id: int, draft: ContactPointDraft, provenance: Provenance
 ) -> int:
     cp = draft.validated()
+    columns = _contact_columns(uow, cp, provenance)
     _person_row(uow, person_id)
     ensure_processing_allowed(uow, person_id, Purpose.CUSTOMER_RELATIONSHIP)
     uow.note_change([person_id], [Category.CONTACT], "add contact point")
-    return _insert_contact_point(uow, person_id, cp, provenance)
+    return _insert_contact_point(uow, person_id, columns, provenance)
 
 
 def end_contact_point(
@@ -272,30 +290,36 @@ def _with_code_extras(uow: UnitOfWork, person_id: int, changes: dict[str, Any]) 
 
 def add_site(uow: UnitOfWork, draft: SiteDraft, provenance: Provenance) -> int:
     d = draft.validated()
+    given = attributes.received(
+        uow,
+        site,
+        {
+            "street": d.street,
+            "postal_code": d.postal_code,
+            "post_office": d.post_office,
+            "housing_type": d.housing_type,
+            "ownership": d.ownership,
+            "usage_timing": d.usage_timing,
+            "heating_type": d.heating_type,
+            "consumption_estimate_kwh": d.consumption_estimate_kwh,
+            "main_fuse_a": d.main_fuse_a,
+            "connection_details": d.connection_details,
+        },
+        provenance,
+    )
+    points = [
+        attributes.received(uow, metering_point, {"gsrn": g}, provenance) for g in d.metering_points
+    ]
     for gsrn in d.metering_points:
         if uow.execute(select(metering_point.c.id).where(metering_point.c.gsrn == gsrn)).first():
             raise InvalidInput("site.metering_points", f"{gsrn} is already registered")
     site_id = int(
-        uow.execute(
-            site.insert().values(
-                street=d.street,
-                postal_code=d.postal_code,
-                post_office=d.post_office,
-                housing_type=d.housing_type,
-                ownership=d.ownership,
-                usage_timing=d.usage_timing,
-                heating_type=d.heating_type,
-                consumption_estimate_kwh=d.consumption_estimate_kwh,
-                main_fuse_a=d.main_fuse_a,
-                connection_details=d.connection_details,
-                **_prov(provenance),
-            )
-        ).inserted_primary_key[0]
+        uow.execute(site.insert().values(**given, **_prov(provenance))).inserted_primary_key[0]
     )
-    for gsrn in d.metering_points:
+    for point in points:
         uow.execute(
             metering_point.insert().values(
-                site_id=site_id, gsrn=gsrn, kind="consumption", **_prov(provenance)
+                site_id=site_id, kind="consumption", **point, **_prov(provenance)
             )
         )
     return site_id
@@ -305,26 +329,26 @@ def add_billing_account(
     uow: UnitOfWork, person_id: int, draft: BillingAccountDraft, provenance: Provenance
 ) -> int:
     d = draft.validated()
+    given = attributes.received(
+        uow,
+        billing_account,
+        {
+            "street": d.street,
+            "postal_code": d.postal_code,
+            "post_office": d.post_office,
+            "country": d.country,
+            "due_day": d.due_day,
+            "rhythm": d.rhythm.value,
+            "method": d.method.value,
+            "iban": d.iban,
+        },
+        provenance,
+    )
     _person_row(uow, person_id)
     ensure_processing_allowed(uow, person_id, Purpose.CUSTOMER_RELATIONSHIP)
     uow.note_change([person_id], [Category.BILLING], "add billing account")
-    iban = uow.catalogue[f"{billing_account.name}.iban"]
-    return int(
-        uow.execute(
-            billing_account.insert().values(
-                person_id=person_id,
-                street=d.street,
-                postal_code=d.postal_code,
-                post_office=d.post_office,
-                country=d.country,
-                due_day=d.due_day,
-                rhythm=d.rhythm.value,
-                method=d.method.value,
-                **attributes.sealed_columns(uow, iban, d.iban),
-                **_prov(provenance),
-            )
-        ).inserted_primary_key[0]
-    )
+    row = billing_account.insert().values(person_id=person_id, **given, **_prov(provenance))
+    return int(uow.execute(row).inserted_primary_key[0])
 
 
 def add_contract(
@@ -333,6 +357,17 @@ def add_contract(
     """A new contract at a site. One site has one contract of a kind at a time: a customer who
     moves in starts the day the previous one's contract ended, or later."""
     d = draft.validated()
+    given = attributes.received(
+        uow,
+        contract,
+        {
+            "kind": d.kind.value,
+            "product": d.product,
+            "start_date": d.start_date,
+            "fixed_term_end": d.fixed_term_end,
+        },
+        provenance,
+    )
     _person_row(uow, person_id)
     ensure_processing_allowed(uow, person_id, Purpose.CUSTOMER_RELATIONSHIP)
     if not uow.execute(select(site.c.id).where(site.c.id == d.site_id)).first():
@@ -379,10 +414,7 @@ def add_contract(
             person_id=person_id,
             site_id=d.site_id,
             billing_account_id=d.billing_account_id,
-            kind=d.kind.value,
-            product=d.product,
-            start_date=d.start_date,
-            fixed_term_end=d.fixed_term_end,
+            **given,
             **_prov(provenance),
         )
     ).inserted_primary_key[0]

@@ -1,5 +1,6 @@
 """Data subject requests as a workflow: received -> verified -> in_progress -> fulfilled or
-rejected -> closed, with deadlines, extensions, duplicates and repeat access requests."""
+rejected -> closed, with deadlines, extensions, duplicates, further copies and fees (GDPR Art.
+12(5), 15(3): the first copy is free; see domain/requests)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from rekisteri.domain.requests import (
     RequestKind,
     RequestState,
     VerifiedHow,
+    check_charge,
     check_extension,
     deadlines,
     is_repeat,
@@ -46,7 +48,8 @@ class NewRequest:
     due_on: dt.date
     due_month_on: dt.date
     due_30_days_on: dt.date
-    repeat_of: str | None  # the reference of the fulfilled access request it repeats
+    # A further copy: the reference of the fulfilled access request that gave the last one.
+    repeat_of: str | None
 
 
 def _event(uow: UnitOfWork, request_id: int, event: str, note: str | None = None) -> None:
@@ -128,7 +131,7 @@ def new_request(
     repeat = last is not None and is_repeat(
         k, on, last.fulfilled_at.date(), uow.settings.access_repeat_months
     )
-    # A repeat waits for the DPO's decision on a charge; others are free.
+    # A further copy waits for the DPO's decision on a fee (Art. 15(3)); the rest are free.
     request_id, reference, times = _insert(
         uow,
         provenance,
@@ -142,7 +145,7 @@ def new_request(
     )
     _event(uow, request_id, "received", f"{k.value} by {how.value}")
     if repeat and last is not None:
-        _event(uow, request_id, "repeat", f"repeats {last.reference}; the DPO decides on a charge")
+        _event(uow, request_id, "repeat", _further_copy(last.reference))
     return NewRequest(
         request_id,
         reference,
@@ -150,6 +153,13 @@ def new_request(
         times.one_month,
         times.thirty_days,
         last.reference if repeat and last is not None else None,
+    )
+
+
+def _further_copy(reference: object) -> str:
+    return (
+        f"a further copy after {reference}: the DPO decides whether it carries a reasonable fee "
+        "(GDPR Art. 15(3))"
     )
 
 
@@ -301,7 +311,7 @@ def verify(
     _event(uow, row.id, "verified", f"{v.value}{': ' + note if note else ''}")
     if linked.get("repeat_of") is not None:
         earlier = uow.execute(select(REQ.c.reference).where(REQ.c.id == linked["repeat_of"]))
-        _event(uow, row.id, "repeat", f"repeats {earlier.scalar()}; the DPO decides on a charge")
+        _event(uow, row.id, "repeat", _further_copy(earlier.scalar()))
 
 
 def _link(uow: UnitOfWork, row: Any, person_id: int) -> dict[str, Any]:
@@ -355,25 +365,33 @@ def extend(
 def decide_charge(
     uow: UnitOfWork, key: int | str, decision: ChargeDecision | str, why: str
 ) -> None:
-    """The DPO's decision on charging for a repeat access request (seed 002)."""
+    """The DPO's decision on a fee, with the reasons the person is told: a further copy may
+    carry a reasonable fee (Art. 15(3)); a manifestly unfounded or excessive request may be
+    charged for or refused (Art. 12(5)), which the controller must be able to show. The first
+    copy is never charged for. A refusal rejects the request."""
     d = values.enum_value(ChargeDecision, decision, "decision")
     reason = values.required_text(why, "reason", max_len=300)
     row = load(uow, key)
-    if row.repeat_of is None and d is ChargeDecision.CHARGED:
-        raise RuleViolation("only a repeat access request may be charged for")
+    if RequestState(row.state) not in OPEN_STATES:
+        state = f"request {row.reference} is {row.state}"
+        raise RuleViolation(f"{state}: a fee is decided while the request is open")
+    check_charge(d, RequestKind(row.kind), row.repeat_of is not None)
     uow.execute(
         update(REQ)
         .where(REQ.c.id == row.id)
         .values(charge_decision=d.value, charge_decided_by=uow.actor.name)
     )
     _event(uow, row.id, "charge", f"{d.value}: {reason}")
+    if d is ChargeDecision.REFUSED:
+        reject(uow, row.id, f"manifestly unfounded or excessive (GDPR Art. 12(5)(b)): {reason}")
 
 
 def mark_fulfilled(uow: UnitOfWork, row: Any, outcome: dict[str, Any]) -> None:
     if row.charge_decision is None:
         raise RuleViolation(
-            f"request {row.reference} repeats an access request within "
-            f"{uow.settings.access_repeat_months} months: the DPO decides on a charge first"
+            f"request {row.reference} asks for a further copy within "
+            f"{uow.settings.access_repeat_months} months of the last: the DPO decides first "
+            "whether it carries a reasonable fee (request charge)"
         )
     _move(
         uow,

@@ -21,16 +21,20 @@ RIGHTS_TEXTS: dict[str, Words] = {
     ),
     "right.access.text": Words(
         "Sinulla on oikeus tietää, mitä tietoja sinusta on rekisterissä, mistä ne on saatu, "
-        "mihin niitä käytetään ja kenelle niitä on luovutettu, sekä saada niistä jäljennös. Jos "
-        "käytät tarkastusoikeuttasi useammin kuin kerran vuodessa, voimme periä tietojen "
-        "antamisesta kohtuullisen maksun.",
+        "mihin niitä käytetään ja kenelle niitä on luovutettu, sekä saada niistä jäljennös. "
+        "Ensimmäinen jäljennös on aina maksuton. Jos pyydät uuden jäljennöksen {months} "
+        "kuukauden kuluessa edellisestä, voimme periä siitä kohtuullisen, hallinnollisiin "
+        "kustannuksiin perustuvan maksun.",
         "Du har rätt att få veta vilka uppgifter om dig som finns i registret, varifrån de "
         "kommer, vad de används till och till vem de har lämnats ut, och att få en kopia av "
-        "dem. Om du använder din rätt till insyn oftare än en gång om året kan vi ta ut en "
-        "skälig avgift.",
+        "dem. Den första kopian är alltid kostnadsfri. Om du begär en ny kopia inom {months} "
+        "månader från den föregående kan vi ta ut en rimlig avgift som grundar sig på de "
+        "administrativa kostnaderna.",
         "You have the right to know what data about you the register holds, where it came "
         "from, what it is used for and to whom it has been disclosed, and to receive a copy. "
-        "If you use this right more than once a year, we may charge a reasonable fee.",
+        "The first copy is always free. If you ask for a further copy within {months} months "
+        "of the previous one, we may charge a reasonable fee based on our administrative "
+        "costs.",
     ),
     "right.rectification": Words(
         "Oikeus tietojen oikaisemiseen",
@@ -137,6 +141,23 @@ RIGHTS_TEXTS: dict[str, Words] = {
         "receiving your request or your visit. If the request is extensive or complex, the "
         "time may be extended by at most two months; we tell you so, and why, within the "
         "first month.",
+    ),
+    # GDPR Art. 12(5), and 12(4): the person is told why and that they may complain.
+    "right.excessive": Words(
+        "Jos pyyntö on ilmeisen perusteeton tai kohtuuton, erityisesti jos samaa pyyntöä "
+        "esitetään toistuvasti, voimme joko periä siitä kohtuullisen, hallinnollisiin "
+        "kustannuksiin perustuvan maksun tai kieltäytyä toimimasta sen perusteella. Kerromme "
+        "päätöksestä ja sen syistä kirjallisesti, ja voit tehdä asiasta valituksen "
+        "tietosuojavaltuutetun toimistolle.",
+        "Om en begäran är uppenbart ogrundad eller orimlig, särskilt om samma begäran framställs "
+        "upprepade gånger, kan vi antingen ta ut en rimlig avgift som grundar sig på de "
+        "administrativa kostnaderna eller vägra att tillmötesgå begäran. Vi meddelar dig beslutet "
+        "och skälen till det skriftligen, och du kan lämna in ett klagomål till "
+        "dataombudsmannens byrå.",
+        "If a request is manifestly unfounded or excessive, in particular because it is "
+        "repeated, we may either charge a reasonable fee based on our administrative costs or "
+        "refuse to act on it. We tell you our decision and the reasons in writing, and you may "
+        "lodge a complaint with the Office of the Data Protection Ombudsman.",
     ),
     "right.phone": Words(
         "Suoramarkkinointikiellon voit ilmoittaa myös puhelimitse numeroon {phone} arkisin klo "

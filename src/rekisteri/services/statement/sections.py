@@ -281,8 +281,9 @@ class SectionWriter:
         blocks: list[Block] = [Paragraph(text("rights.intro", lang))]
         for right in ("access", "rectification", "objection", "erasure", "restriction"):
             blocks.append(Heading(text(f"right.{right}", lang)))
-            years = s.contract_retention_years  # only the erasure text names it
-            blocks.append(Paragraph(text(f"right.{right}.text", lang, years=years)))
+            # Only the erasure text names the years, only the access text the months.
+            years, months = s.contract_retention_years, s.access_repeat_months
+            blocks.append(Paragraph(text(f"right.{right}.text", lang, years=years, months=months)))
         blocks.append(Heading(text("right.how", lang)))
         blocks.append(
             Paragraph(
@@ -296,6 +297,7 @@ class SectionWriter:
             )
         )
         blocks.append(Paragraph(text("right.when", lang)))
+        blocks.append(Paragraph(text("right.excessive", lang)))
         blocks.append(
             Paragraph(
                 text("right.phone", lang, phone=s.controller_phone, hours=s.customer_service_hours)

@@ -53,8 +53,12 @@ class ExtendIn(Body):
 
 
 class ChargeIn(Body):
-    decision: ChargeDecision
-    reason: str = Field(max_length=300)
+    decision: ChargeDecision = Field(
+        description="waived or charged: a further copy (GDPR Art. 15(3)); excessive or refused: "
+        "a manifestly unfounded or excessive request, charged for or refused (Art. 12(5)). "
+        "The first copy is always free."
+    )
+    reason: str = Field(max_length=300, description="why; the person is told this")
 
 
 class ReasonIn(Body):
