@@ -34,6 +34,12 @@ DATAHUB_HEADER = (
     "Laatu",
 )
 RESOLUTIONS: dict[str, int] = {"PT15M": 900, "PT1H": 3600}
+
+# The days a consumption period may start or end on (API and CLI from/to): wide enough for any
+# question, narrow enough that the period's Helsinki midnights and the summary's dates stay
+# inside the calendar (year 1 in Helsinki's local mean time is year 0 in UTC).
+FIRST_PERIOD_DAY = dt.date(1900, 1, 1)
+LAST_PERIOD_DAY = dt.date(2999, 12, 31)
 RESOLUTION_NAMES = {seconds: name for name, seconds in RESOLUTIONS.items()}
 
 
