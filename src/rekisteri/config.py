@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     contract_retention_years: int = 10
     recording_retention_months: int = 12
     reading_retention_months: int = 72
+    # Consumption readings are plausible from this day to this many days after today (Helsinki
+    # dates); a Datahub row outside is bad input (a year 1900 or 2099 is a broken file).
+    readings_from: date = date(2000, 1, 1)
+    readings_days_ahead: int = Field(default=2, ge=0, le=366)
     # Rights (P11): an access request within this many months of a fulfilled one is a repeat
     # the DPO may charge for (seed 002: "more than once a year").
     access_repeat_months: int = 12

@@ -73,6 +73,12 @@ def local_midnight(day: dt.date) -> int:
     return int(dt.datetime.combine(day, dt.time(0), HELSINKI).timestamp())
 
 
+def plausible_window(first_day: dt.date, today: dt.date, days_ahead: int) -> Period:
+    """When a reading may start: from 00:00 Helsinki time of `first_day` to the end of the day
+    `days_ahead` after today (Helsinki)."""
+    return Period(local_midnight(first_day), local_midnight(today + dt.timedelta(days_ahead + 1)))
+
+
 def contract_period(start_date: dt.date, end_date: dt.date | None, far: int) -> Period:
     """A contract's [start_date, end_date) as UTC epoch seconds; an open contract runs to `far`."""
     return Period(local_midnight(start_date), far if end_date is None else local_midnight(end_date))
