@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -137,11 +138,22 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+# Directional formatting characters: invisible, they make a text read otherwise than it is.
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _control(value: str) -> str | None:
+    return next((c for c in value if unicodedata.category(c) == "Cc" or c in _BIDI), None)
+
+
 def parse_ban(row: dict[str, str | None], today: dt.date) -> Ban:
     """One CSV row as a Ban, or InvalidInput naming the field."""
 
     def get(name: str) -> str | None:
         value = row.get(name)
+        # No name, address, number or date holds a control character: refused, not stored.
+        if value and (bad := _control(value)):
+            raise InvalidInput(name, f"contains a control character (U+{ord(bad):04X})")
         return value.strip() if value and value.strip() else None
 
     kind = values.enum_value(BanKind, get("kind") or "", "kind")

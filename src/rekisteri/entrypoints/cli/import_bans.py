@@ -21,7 +21,7 @@ def install(import_app: typer.Typer) -> None:
         with register_errors():
             read = bans.read_ban_file(file, reg.clock().date())
             with reg.unit_of_work(Actor("cli import bans")) as uow:
-                result = bans.import_bans(uow, read, file.name)
+                result = bans.import_bans(uow, read.bans, file.name)
         console.print(
             f"{file}: {result.postal} postal bans, {result.phone} phone bans stored; "
             f"matched {result.matched_bans.get('letter', 0)} postal and "

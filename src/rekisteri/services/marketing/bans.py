@@ -9,8 +9,8 @@ persons' addresses at once.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,54 +18,17 @@ from typing import Any
 import polars as pl
 from sqlalchemy import and_, delete, func, insert, literal, or_, select
 
+from rekisteri.adapters import ban_file
 from rekisteri.adapters.schema.marketing import marketing_ban, marketing_ban_match
 from rekisteri.adapters.schema.register import contact_point, person
 from rekisteri.catalogue import Category, Source
-from rekisteri.domain.bans import FOLD, NAME_RULES, STREET_RULES, Ban, BanKind, parse_ban
-from rekisteri.domain.errors import InvalidInput
+from rekisteri.domain.bans import FOLD, NAME_RULES, STREET_RULES, Ban, BanKind
 from rekisteri.services.unit_of_work import UnitOfWork
 
-COLUMNS = (
-    "kind",
-    "last_name",
-    "first_names",
-    "street",
-    "postal_code",
-    "post_office",
-    "phone",
-    "registered_on",
-)
 
-
-def read_ban_file(path: Path, today: dt.date) -> list[Ban]:
-    """Every row of a ban file, validated; InvalidInput names the file, line and field."""
-    where = str(path)
-    try:
-        fh = path.open(newline="", encoding="utf-8-sig")
-    except OSError as exc:
-        raise InvalidInput("file", exc.strerror or "cannot be read", where=where) from None
-    with fh:
-        reader = csv.DictReader(fh)
-        header = reader.fieldnames or []
-        missing = [c for c in ("kind",) if c not in header]
-        unknown = [c for c in header if c not in COLUMNS]
-        if missing or unknown:
-            raise InvalidInput(
-                "header",
-                f"columns must be {','.join(COLUMNS)} (missing {missing}, unknown {unknown})",
-                where=f"{where}:1",
-            )
-        bans: list[Ban] = []
-        try:
-            for row in reader:
-                if None in row:
-                    raise InvalidInput("row", "has more fields than the header")
-                bans.append(parse_ban(row, today))
-        except InvalidInput as exc:
-            raise InvalidInput(exc.field, exc.reason, where=f"{where}:{reader.line_num}") from None
-        except (UnicodeDecodeError, csv.Error) as exc:
-            raise InvalidInput("file", str(exc), where=f"{where}:{reader.line_num}") from None
-    return bans
+def read_ban_file(path: Path, today: dt.date) -> ban_file.BanFile:
+    """Every row of a ban file, validated before anything is written (adapters.ban_file)."""
+    return ban_file.read_ban_file(path, today)
 
 
 def _normalised(expr: pl.Expr, rules: tuple[tuple[str, str], ...]) -> pl.Expr:
@@ -135,7 +98,7 @@ def _postal_matches(uow: UnitOfWork, today: dt.date) -> pl.DataFrame:
     return ban_frame.join(people, on="key").select("ban_id", "person_id").unique()
 
 
-def import_bans(uow: UnitOfWork, bans: list[Ban], file_name: str) -> BanImport:
+def import_bans(uow: UnitOfWork, bans: Sequence[Ban], file_name: str) -> BanImport:
     now, today = uow.now(), uow.today()
     result = BanImport()
     uow.execute(delete(marketing_ban_match))
