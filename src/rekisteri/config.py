@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     # dates); a Datahub row outside is bad input (a year 1900 or 2099 is a broken file).
     readings_from: date = date(2000, 1, 1)
     readings_days_ahead: int = Field(default=2, ge=0, le=366)
+    # An ASML ban file that would drop more than this share of the bans in force is refused
+    # unless the import is told the shrink is meant: a truncated download must not re-enable
+    # marketing to people who opted out.
+    ban_drop_limit_percent: int = Field(default=10, ge=0, le=100)
     # Rights (P11): an access request within this many months of a fulfilled one is a repeat
     # the DPO may charge for (seed 002: "more than once a year").
     access_repeat_months: int = 12

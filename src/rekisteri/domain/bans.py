@@ -131,6 +131,21 @@ class Ban:
         return postal_key(self.last_name, self.first_names, self.street, self.postal_code)
 
 
+class BanRegisterShrinks(InvalidInput):
+    """A ban file would drop more of the bans in force than the setting allows: most likely a
+    download cut short, which must not re-enable marketing to people who opted out."""
+
+    def __init__(self, rows: int, dropped: int, in_force: int, limit: int, where: str) -> None:
+        super().__init__(
+            "file",
+            f"ends here with {rows:,} bans, which would drop {dropped:,} of the {in_force:,} "
+            f"bans in force ({dropped / in_force:.1%}, more than the {limit} % allowed by "
+            "REKISTERI_BAN_DROP_LIMIT_PERCENT); the stored bans are kept",
+            where=where,
+        )
+        self.dropped = dropped
+
+
 def _add_years(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year + years)
