@@ -40,7 +40,7 @@ from tests.support.postgres import PostgresServer
 
 from rekisteri.adapters import db
 from rekisteri.adapters.crypto import Cipher, Keyring
-from rekisteri.adapters.datahub import write_datahub_file
+from rekisteri.adapters.datahub_writer import write_datahub_file
 from rekisteri.adapters.reading_store import point_series
 from rekisteri.config import Settings
 from rekisteri.domain.identifiers import make_gsrn

@@ -40,7 +40,7 @@ from tests.support.postgres import PostgresServer
 
 from rekisteri.adapters import db
 from rekisteri.adapters.crypto import Cipher, Keyring
-from rekisteri.adapters.datahub import write_datahub_file
+from rekisteri.adapters.datahub_writer import write_datahub_file
 from rekisteri.adapters.reports import access
 from rekisteri.adapters.schema import metadata
 from rekisteri.adapters.schema.register import contract, metering_point

@@ -27,6 +27,14 @@ class Settings(BaseSettings):
     contract_retention_years: int = 10
     recording_retention_months: int = 12
     reading_retention_months: int = 72
+    # Consumption readings are plausible from this day to this many days after today (Helsinki
+    # dates); a Datahub row outside is bad input (a year 1900 or 2099 is a broken file).
+    readings_from: date = date(2000, 1, 1)
+    readings_days_ahead: int = Field(default=2, ge=0, le=366)
+    # An ASML ban file that would drop more than this share of the bans in force is refused
+    # unless the import is told the shrink is meant: a truncated download must not re-enable
+    # marketing to people who opted out.
+    ban_drop_limit_percent: int = Field(default=10, ge=0, le=100)
     # Rights (P11): an access request within this many months of a fulfilled one asks for a
     # further copy, which may carry a reasonable fee (GDPR Art. 15(3)); the first copy is free.
     access_repeat_months: int = 12

@@ -13,7 +13,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy import select
 
-from rekisteri.adapters.datahub import write_datahub_file
+from rekisteri.adapters.datahub_writer import write_datahub_file
 from rekisteri.adapters.reading_store import Store, blocks_frame
 from rekisteri.adapters.schema.consumption import reading_correction
 from rekisteri.demo.values import gsrn as random_gsrn

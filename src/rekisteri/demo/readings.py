@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy import select
 
-from rekisteri.adapters.datahub import write_datahub_file
+from rekisteri.adapters.datahub_writer import write_datahub_file
 from rekisteri.adapters.schema.register import metering_point, site
 from rekisteri.domain.consumption import HELSINKI, RESOLUTIONS, local_midnight
 from rekisteri.services.consumption.imports import FileImport, import_datahub_file

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -130,6 +131,21 @@ class Ban:
         return postal_key(self.last_name, self.first_names, self.street, self.postal_code)
 
 
+class BanRegisterShrinks(InvalidInput):
+    """A ban file would drop more of the bans in force than the setting allows: most likely a
+    download cut short, which must not re-enable marketing to people who opted out."""
+
+    def __init__(self, rows: int, dropped: int, in_force: int, limit: int, where: str) -> None:
+        super().__init__(
+            "file",
+            f"ends here with {rows:,} bans, which would drop {dropped:,} of the {in_force:,} "
+            f"bans in force ({dropped / in_force:.1%}, more than the {limit} % allowed by "
+            "REKISTERI_BAN_DROP_LIMIT_PERCENT); the stored bans are kept",
+            where=where,
+        )
+        self.dropped = dropped
+
+
 def _add_years(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year + years)
@@ -137,11 +153,22 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+# Directional formatting characters: invisible, they make a text read otherwise than it is.
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _control(value: str) -> str | None:
+    return next((c for c in value if unicodedata.category(c) == "Cc" or c in _BIDI), None)
+
+
 def parse_ban(row: dict[str, str | None], today: dt.date) -> Ban:
     """One CSV row as a Ban, or InvalidInput naming the field."""
 
     def get(name: str) -> str | None:
         value = row.get(name)
+        # No name, address, number or date holds a control character: refused, not stored.
+        if value and (bad := _control(value)):
+            raise InvalidInput(name, f"contains a control character (U+{ord(bad):04X})")
         return value.strip() if value and value.strip() else None
 
     kind = values.enum_value(BanKind, get("kind") or "", "kind")

@@ -34,6 +34,12 @@ DATAHUB_HEADER = (
     "Laatu",
 )
 RESOLUTIONS: dict[str, int] = {"PT15M": 900, "PT1H": 3600}
+
+# The days a consumption period may start or end on (API and CLI from/to): wide enough for any
+# question, narrow enough that the period's Helsinki midnights and the summary's dates stay
+# inside the calendar (year 1 in Helsinki's local mean time is year 0 in UTC).
+FIRST_PERIOD_DAY = dt.date(1900, 1, 1)
+LAST_PERIOD_DAY = dt.date(2999, 12, 31)
 RESOLUTION_NAMES = {seconds: name for name, seconds in RESOLUTIONS.items()}
 
 
@@ -65,6 +71,12 @@ class Period(NamedTuple):
 def local_midnight(day: dt.date) -> int:
     """00:00 Helsinki time of `day`, as UTC epoch seconds."""
     return int(dt.datetime.combine(day, dt.time(0), HELSINKI).timestamp())
+
+
+def plausible_window(first_day: dt.date, today: dt.date, days_ahead: int) -> Period:
+    """When a reading may start: from 00:00 Helsinki time of `first_day` to the end of the day
+    `days_ahead` after today (Helsinki)."""
+    return Period(local_midnight(first_day), local_midnight(today + dt.timedelta(days_ahead + 1)))
 
 
 def contract_period(start_date: dt.date, end_date: dt.date | None, far: int) -> Period:

@@ -7,6 +7,16 @@ class RegisterError(Exception):
     """Base of every error the register raises on purpose."""
 
 
+def excerpt(value: object, limit: int = 40) -> str:
+    """A bad value as an error may echo it: quoted with its control and invisible characters
+    escaped (repr), and at most `limit` characters of it, so a 10 MB field or a terminal escape
+    never reaches a terminal or a log whole."""
+    text = str(value)
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}... ({len(text):,} characters)"
+
+
 class InvalidInput(RegisterError):
     """Bad input: names the field and the reason, and nothing was stored."""
 

@@ -17,13 +17,13 @@ from typing import TypeVar
 
 from email_validator import EmailNotValidError, validate_email
 
-from rekisteri.domain.errors import InvalidInput
+from rekisteri.domain.errors import InvalidInput, excerpt
 
 
 def choice(value: str, allowed: Iterable[str], field: str) -> str:
     options = list(allowed)
     if value not in options:
-        raise InvalidInput(field, f"must be one of {', '.join(options)} (got {value!r})")
+        raise InvalidInput(field, f"must be one of {', '.join(options)} (got {excerpt(value)})")
     return value
 
 
@@ -35,7 +35,7 @@ def enum_value(enum: type[E], value: str | E, field: str) -> E:
         return enum(value)
     except ValueError:
         raise InvalidInput(
-            field, f"must be one of {', '.join(e.value for e in enum)} (got {value!r})"
+            field, f"must be one of {', '.join(e.value for e in enum)} (got {excerpt(value)})"
         ) from None
 
 
@@ -106,7 +106,7 @@ def phone(value: str, field: str = "phone") -> str:
     elif digits.startswith("0"):
         digits = "+358" + digits[1:]
     if not re.fullmatch(r"\+\d{7,15}", digits):
-        raise InvalidInput(field, f"is not a phone number ({value!r})")
+        raise InvalidInput(field, f"is not a phone number ({excerpt(value)})")
     return digits
 
 
@@ -115,7 +115,7 @@ def postal_code(value: str, country: str = "FI", field: str = "postal_code") -> 
     if country == "FI" and not re.fullmatch(r"\d{5}", cleaned):
         raise InvalidInput(field, "must be five digits in Finland")
     if not re.fullmatch(r"[A-Za-z0-9 \-]{2,10}", cleaned):
-        raise InvalidInput(field, f"is not a postal code ({value!r})")
+        raise InvalidInput(field, f"is not a postal code ({excerpt(value)})")
     return cleaned
 
 
@@ -132,7 +132,7 @@ def date(value: str | dt.date, field: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise InvalidInput(field, f"is not a date YYYY-MM-DD ({value!r})") from None
+        raise InvalidInput(field, f"is not a date YYYY-MM-DD ({excerpt(value)})") from None
 
 
 def optional_date(value: str | dt.date | None, field: str) -> dt.date | None:

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from rekisteri.catalogue import Role
-from rekisteri.domain.consumption import HELSINKI
+from rekisteri.domain.consumption import FIRST_PERIOD_DAY, HELSINKI, LAST_PERIOD_DAY
 from rekisteri.domain.errors import InvalidInput
 from rekisteri.entrypoints.cli.common import console, print_json, register, register_errors
 from rekisteri.services.consumption.attribution import Granularity, summary
@@ -26,7 +26,9 @@ def local_day(text: str | None, option: str) -> dt.datetime | None:
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(option, f"{text!r} is not a date like 2025-01-31") from None
+        raise InvalidInput(option, f"{text[:40]!r} is not a date like 2025-01-31") from None
+    if not FIRST_PERIOD_DAY <= day <= LAST_PERIOD_DAY:
+        raise InvalidInput(option, f"must be between {FIRST_PERIOD_DAY} and {LAST_PERIOD_DAY}")
     return dt.datetime.combine(day, dt.time(0), HELSINKI)
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import typer
 
-from rekisteri.entrypoints.cli.common import console, register, register_errors
+from rekisteri.domain.bans import BanRegisterShrinks
+from rekisteri.entrypoints.cli.common import console, fail, register, register_errors
 from rekisteri.services.marketing import bans
 from rekisteri.services.unit_of_work import Actor
 
@@ -15,13 +16,24 @@ def install(import_app: typer.Typer) -> None:
     @import_app.command("bans")
     def import_bans(
         file: Path = typer.Argument(..., help="the ban register as CSV (docs/ban-register.md)"),
+        allow_shrink: bool = typer.Option(
+            False,
+            "--allow-shrink",
+            help="import a file that drops more of the bans in force than "
+            "REKISTERI_BAN_DROP_LIMIT_PERCENT allows (only when it is known to be whole)",
+        ),
     ) -> None:
         """Replace the stored ASML bans with FILE and match them to the register's persons."""
         reg = register()
         with register_errors():
             read = bans.read_ban_file(file, reg.clock().date())
-            with reg.unit_of_work(Actor("cli import bans")) as uow:
-                result = bans.import_bans(uow, read, file.name)
+            try:
+                with reg.unit_of_work(Actor("cli import bans")) as uow:
+                    result = bans.import_bans(
+                        uow, read.bans, file.name, allow_shrink=allow_shrink, end=read.end
+                    )
+            except BanRegisterShrinks as exc:
+                fail(f"{exc}; if the file is whole, import it with --allow-shrink")
         console.print(
             f"{file}: {result.postal} postal bans, {result.phone} phone bans stored; "
             f"matched {result.matched_bans.get('letter', 0)} postal and "

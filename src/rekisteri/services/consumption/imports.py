@@ -27,7 +27,7 @@ from rekisteri.adapters.reading_writer import ReadingWriter, StatedTwice
 from rekisteri.adapters.schema.consumption import datahub_file
 from rekisteri.adapters.schema.register import contract, metering_point
 from rekisteri.catalogue import Category
-from rekisteri.domain.consumption import RESOLUTION_NAMES
+from rekisteri.domain.consumption import HELSINKI, RESOLUTION_NAMES, Period, plausible_window
 from rekisteri.domain.errors import InvalidInput
 from rekisteri.services.unit_of_work import UnitOfWork
 
@@ -110,19 +110,20 @@ def import_datahub_file(
             )
         ).inserted_primary_key[0]
     )
+    window = reading_window(uow)
     writer = ReadingWriter(uow.connection, file_id, now)
     points: dict[str, int] = {}
     point_resolution: dict[str, int] = {}
     rows = 0
     done = 0
     spans: dict[int, tuple[int, int]] = {}  # point id: first and last interval written
-    for chunk in _read_ahead(datahub.read_chunks(path, name, chunk_bytes)):
+    for chunk in _read_ahead(datahub.read_chunks(path, name, window, chunk_bytes)):
         frame = _with_point_ids(uow, chunk, name, points, point_resolution)
         _widen(spans, frame)
         try:
             writer.write(frame)
         except StatedTwice as twice:
-            raise _stated_twice(path, name, (twice.point, twice.ts), points) from None
+            raise _stated_twice(path, name, window, (twice.point, twice.ts), points) from None
         rows += frame.height
         if progress:
             progress(chunk.bytes_done - done)
@@ -168,6 +169,13 @@ def _holders(uow: UnitOfWork, spans: dict[int, tuple[int, int]]) -> set[int]:
         ).scalars()
         holders.update(int(p) for p in found)
     return holders
+
+
+def reading_window(uow: UnitOfWork) -> Period:
+    """The plausible window of reading times, from the settings and today in Helsinki."""
+    settings = uow.settings
+    today = uow.now().astimezone(HELSINKI).date()
+    return plausible_window(settings.readings_from, today, settings.readings_days_ahead)
 
 
 def _read_ahead(chunks: Iterator[datahub.Chunk], depth: int = 2) -> Iterator[datahub.Chunk]:
@@ -258,13 +266,13 @@ def _is_point(gsrn: str, resolution: str | None = None) -> Callable[[list[str]],
 
 
 def _stated_twice(
-    path: Path, name: str, twice: tuple[int, int], points: dict[str, int]
+    path: Path, name: str, window: Period, twice: tuple[int, int], points: dict[str, int]
 ) -> InvalidInput:
     """The error for a reading the file states twice with different values: found again by
     reading the file (only on this error path), so it can name both lines."""
     gsrn = next(g for g, i in points.items() if i == twice[0])
     lines = []
-    for chunk in datahub.read_chunks(path, name):
+    for chunk in datahub.read_chunks(path, name, window):
         frame = chunk.frame.with_row_index("i")
         hits = frame.filter((pl.col("gsrn") == gsrn) & (pl.col("ts") == twice[1]))
         for i in hits.get_column("i").to_list():

@@ -9,8 +9,8 @@ persons' addresses at once.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,54 +18,25 @@ from typing import Any
 import polars as pl
 from sqlalchemy import and_, delete, func, insert, literal, or_, select
 
+from rekisteri.adapters import ban_file
 from rekisteri.adapters.schema.marketing import marketing_ban, marketing_ban_match
 from rekisteri.adapters.schema.register import contact_point, person
 from rekisteri.catalogue import Category, Source
-from rekisteri.domain.bans import FOLD, NAME_RULES, STREET_RULES, Ban, BanKind, parse_ban
+from rekisteri.domain.bans import (
+    FOLD,
+    NAME_RULES,
+    STREET_RULES,
+    Ban,
+    BanKind,
+    BanRegisterShrinks,
+)
 from rekisteri.domain.errors import InvalidInput
 from rekisteri.services.unit_of_work import UnitOfWork
 
-COLUMNS = (
-    "kind",
-    "last_name",
-    "first_names",
-    "street",
-    "postal_code",
-    "post_office",
-    "phone",
-    "registered_on",
-)
 
-
-def read_ban_file(path: Path, today: dt.date) -> list[Ban]:
-    """Every row of a ban file, validated; InvalidInput names the file, line and field."""
-    where = str(path)
-    try:
-        fh = path.open(newline="", encoding="utf-8-sig")
-    except OSError as exc:
-        raise InvalidInput("file", exc.strerror or "cannot be read", where=where) from None
-    with fh:
-        reader = csv.DictReader(fh)
-        header = reader.fieldnames or []
-        missing = [c for c in ("kind",) if c not in header]
-        unknown = [c for c in header if c not in COLUMNS]
-        if missing or unknown:
-            raise InvalidInput(
-                "header",
-                f"columns must be {','.join(COLUMNS)} (missing {missing}, unknown {unknown})",
-                where=f"{where}:1",
-            )
-        bans: list[Ban] = []
-        try:
-            for row in reader:
-                if None in row:
-                    raise InvalidInput("row", "has more fields than the header")
-                bans.append(parse_ban(row, today))
-        except InvalidInput as exc:
-            raise InvalidInput(exc.field, exc.reason, where=f"{where}:{reader.line_num}") from None
-        except (UnicodeDecodeError, csv.Error) as exc:
-            raise InvalidInput("file", str(exc), where=f"{where}:{reader.line_num}") from None
-    return bans
+def read_ban_file(path: Path, today: dt.date) -> ban_file.BanFile:
+    """Every row of a ban file, validated before anything is written (adapters.ban_file)."""
+    return ban_file.read_ban_file(path, today)
 
 
 def _normalised(expr: pl.Expr, rules: tuple[tuple[str, str], ...]) -> pl.Expr:
@@ -108,6 +79,24 @@ class BanImport:
     matched_persons: int = 0
 
 
+def _refuse_shrink(uow: UnitOfWork, bans: Sequence[Ban], today: dt.date, where: str) -> None:
+    """Refuse a file that would drop more than the set share of the bans in force (an expired
+    phone ban excludes no one, so dropping it re-enables nothing)."""
+    b = marketing_ban.c
+    stored = uow.execute(
+        select(b.kind, b.match_key).where(or_(b.expires_on.is_(None), b.expires_on >= today))
+    ).all()
+    if not stored:
+        return
+    keys = {"kind": pl.String, "match_key": pl.String}
+    in_force = pl.DataFrame(stored, schema=keys, orient="row")
+    kept = pl.DataFrame([(x.kind.value, x.match_key) for x in bans], schema=keys, orient="row")
+    dropped = in_force.join(kept, on=["kind", "match_key"], how="anti").height
+    limit = uow.settings.ban_drop_limit_percent
+    if dropped * 100 > limit * in_force.height:
+        raise BanRegisterShrinks(len(bans), dropped, in_force.height, limit, where)
+
+
 def _postal_matches(uow: UnitOfWork, today: dt.date) -> pl.DataFrame:
     """(ban_id, person_id) of postal bans whose key equals a person's current address key."""
     cp = contact_point
@@ -135,8 +124,28 @@ def _postal_matches(uow: UnitOfWork, today: dt.date) -> pl.DataFrame:
     return ban_frame.join(people, on="key").select("ban_id", "person_id").unique()
 
 
-def import_bans(uow: UnitOfWork, bans: list[Ban], file_name: str) -> BanImport:
+def import_bans(
+    uow: UnitOfWork,
+    bans: Sequence[Ban],
+    file_name: str,
+    *,
+    allow_shrink: bool = False,
+    end: str | None = None,
+) -> BanImport:
+    """Replace the stored bans with `bans` and match them. `end` names where the file ends
+    ("<file>:<line>") for the refusals of a file that looks cut short: one without a ban, and
+    one that would drop more of the bans in force than REKISTERI_BAN_DROP_LIMIT_PERCENT allows
+    (unless `allow_shrink`); the stored bans stay as they were."""
     now, today = uow.now(), uow.today()
+    where = end or file_name
+    if not bans:
+        raise InvalidInput(
+            "file",
+            "ends without a ban after its header (a download cut short?); the stored bans are kept",
+            where=where,
+        )
+    if not allow_shrink:
+        _refuse_shrink(uow, bans, today, where)
     result = BanImport()
     uow.execute(delete(marketing_ban_match))
     uow.execute(delete(marketing_ban))

@@ -262,7 +262,9 @@ def load(uow: UnitOfWork, key: int | str) -> Any:
     """A request by id or reference."""
     text = str(key).strip()
     cond = REQ.c.reference == text.upper()
-    if text.isdigit():
+    # An id only when it is ASCII digits that fit the 32-bit column: "²".isdigit() is True
+    # and int() refuses it, and an id past 2**63 overflows the database drivers.
+    if text.isascii() and text.isdigit() and len(text) <= 10 and int(text) < 2**31:
         cond = REQ.c.id == int(text)
     row = uow.execute(select(REQ).where(cond)).first()
     if row is None:

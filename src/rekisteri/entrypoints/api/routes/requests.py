@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from rekisteri.catalogue import Category, Lang, Purpose
 from rekisteri.domain.register import Provenance
 from rekisteri.domain.requests import ChargeDecision, ReceivedHow, RequestKind, VerifiedHow
-from rekisteri.entrypoints.api.deps import Principal, RegisterDep, guard
+from rekisteri.entrypoints.api.deps import Principal, RegisterDep, RowId, guard
 from rekisteri.services.register.person_view import resolve_person
 from rekisteri.services.rights import fulfilment, recipient_notices, requests, retention
 
@@ -186,7 +186,7 @@ def pending_notifications(reg: RegisterDep, who: DpoReads) -> list[dict[str, Any
 
 @router.post("/recipient-notifications/{notification_id}")
 def record_notice(
-    notification_id: int, body: NoticeIn, reg: RegisterDep, who: DpoWrites
+    notification_id: RowId, body: NoticeIn, reg: RegisterDep, who: DpoWrites
 ) -> dict[str, Any]:
     with reg.unit_of_work(who.actor) as uow:
         recipient_notices.record_notice(
