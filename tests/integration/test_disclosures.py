@@ -280,3 +280,112 @@ def test_recording_loans_have_a_deadline_and_close_with_evidence(
     assert (closed["closed_how"], closed["evidence"]) == ("destroyed", "hävitystodistus HT-55")
     with pytest.raises(RuleViolation, match="already"), register.unit_of_work(ACTOR) as uow:
         recording_loans.close_loan(uow, loan.loan_id, "returned", "x")
+
+
+def _recording(reg: RegisterApp, person_id: int) -> int:
+    with reg.unit_of_work(ACTOR) as uow:
+        return int(
+            uow.execute(
+                call_recording.insert().values(
+                    person_id=person_id,
+                    recorded_at=uow.now(),
+                    duration_seconds=60,
+                    file_ref=f"recordings/2026/03/{person_id}.opus",
+                    source="customer_contact",
+                    received_at=uow.now(),
+                )
+            ).inserted_primary_key[0]
+        )
+
+
+def _lend(reg: RegisterApp, to: str, recordings: list[int], due: dt.date) -> recording_loans.Loan:
+    with reg.unit_of_work(ACTOR) as uow:
+        return recording_loans.lend_recordings(
+            uow, disclosures.find_recipient(uow, to), recordings, study="laatu", due_on=due
+        )
+
+
+def test_recordings_of_persons_who_objected_to_research_are_not_lent(
+    register: RegisterApp, clock
+) -> None:
+    """P13 and P9: an objection to research (market and opinion research, which the loan's
+    service-quality study is) stops the loan, on whichever channel it was made."""
+    from rekisteri.domain.consent import ConsentPurpose
+    from rekisteri.domain.register import Provenance
+    from rekisteri.services.rights import objection
+    from tests.integration.marketing_helpers import consent
+
+    objector, by_phone, regranted, free = (add_person(register, n) for n in range(4))
+    with register.unit_of_work(ACTOR) as uow:
+        objection.record_objection(
+            uow,
+            objector,
+            Provenance.of("customer_contact", uow.now()),
+            captured_how="letter",
+            wording="En halua osallistua tutkimuksiin",
+            purposes=(ConsentPurpose.RESEARCH,),
+        )
+    consent(register, by_phone, "research", "phone", "prohibited")
+    consent(register, regranted, "research", "email", "prohibited")
+    clock.advance(days=1)
+    consent(register, regranted, "research", "email", "granted")
+    recs = {p: _recording(register, p) for p in (objector, by_phone, regranted, free)}
+    _recipient(register, "Tutkimuslaitos Oy", "research_institute")
+    due = clock().date() + dt.timedelta(days=30)
+    with pytest.raises(RuleViolation) as refused:
+        _lend(register, "Tutkimuslaitos Oy", list(recs.values()), due)
+    message = str(refused.value)
+    assert "2 persons objected to research" in message
+    assert f"recordings {recs[objector]}, {recs[by_phone]}" in message
+    assert _count(register, disclosure) == 0
+    loan = _lend(register, "Tutkimuslaitos Oy", [recs[regranted], recs[free]], due)
+    assert [m[0] for m in loan.manifest] == [recs[regranted], recs[free]]
+
+
+def test_a_us_recipient_under_adequacy_needs_its_data_privacy_framework_listing(
+    register: RegisterApp, clock
+) -> None:
+    """P10: the US adequacy decision covers only organisations certified under the EU-US Data
+    Privacy Framework; a recipient without that listing gets nothing, even one stored before."""
+    from rekisteri.adapters.schema.disclosure import recipient
+
+    with pytest.raises(InvalidInput, match=r"safeguard_ref: .*Data Privacy Framework"):
+        _recipient(register, "Survey Labs Inc", "research_institute", "US", safeguard="adequacy")
+    with pytest.raises(InvalidInput, match="safeguard_ref"):
+        _recipient(
+            register,
+            "Survey Labs Inc",
+            "research_institute",
+            "US",
+            safeguard="adequacy",
+            safeguard_ref="trust us",
+        )
+    _recipient(
+        register,
+        "Certified Labs Inc",
+        "research_institute",
+        "US",
+        safeguard="adequacy",
+        safeguard_ref="DPF list: Certified Labs Inc, active until 2027-01-31",
+    )
+    _recipient(register, "Swiss Labs AG", "research_institute", "CH", safeguard="adequacy")
+    with register.unit_of_work(ACTOR) as uow:  # as a recipient registered before this rule
+        uow.execute(
+            recipient.insert().values(
+                name="Old Labs Inc",
+                kind="research_institute",
+                country="US",
+                purposes="service_quality",
+                safeguard="adequacy",
+                active=True,
+                created_at=uow.now(),
+                created_by="test",
+            )
+        )
+    rec = _recording(register, add_person(register))
+    due = clock().date() + dt.timedelta(days=30)
+    with pytest.raises(RuleViolation, match=r"Old Labs Inc.*Data Privacy Framework"):
+        _lend(register, "Old Labs Inc", [rec], due)
+    assert _count(register, disclosure) == 0
+    assert _lend(register, "Certified Labs Inc", [rec], due).disclosed.person_count == 1
+    assert _lend(register, "Swiss Labs AG", [rec], due).disclosed.person_count == 1

@@ -65,7 +65,9 @@ def recipient_add(
     purpose: list[Purpose] = typer.Option(..., help="purposes its agreement covers"),
     agreement: str = typer.Option(None, help="agreement reference"),
     safeguard: Safeguard = typer.Option(None, help="outside the EU/EEA: adequacy, scc or bcr"),
-    safeguard_ref: str = typer.Option(None, help="e.g. the SCC module and date"),
+    safeguard_ref: str = typer.Option(
+        None, help="e.g. the SCC module and date; in the US under adequacy, its DPF listing"
+    ),
     business_id: str = typer.Option(None, help="business ID"),
 ) -> None:
     """Register a recipient (partner, subsidiary, authority, institute...)."""
