@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,30 @@ def test_recordings_of_a_person_who_objected_to_research_are_not_lent(
     lent = cli(*lend, "--recording", str(recs[1]))
     assert lent.exit_code == 0, lent.output
     assert out.exists() and _disclosures(register) == 1
+
+
+def test_the_group_marketing_file_holds_only_the_channels_each_customer_may_be_reached_on(
+    cli, register: RegisterApp, tmp_path: Path
+) -> None:
+    """The issue's customer: forbade group-marketing calls, granted letters; his phone number
+    and his e-mail address (no opt-in) stay out of the file."""
+    pekka = add_person(register, first="Pekka")
+    consent(register, pekka, "group_marketing", "phone", "prohibited")
+    consent(register, pekka, "group_marketing", "letter", "granted")
+    quiet = add_person(register, first="Outi", postal=False)  # reachable only by phone
+    consent(register, quiet, "group_marketing", "email", "withdrawn")
+    added = cli(
+        "recipient", "add", "Konserni Kaasu Oy", "--kind", "subsidiary", "--country", "FI",
+        "--purpose", "direct_marketing",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    out = tmp_path / "konserni.csv"
+    done = cli("disclose", "group-marketing", "--recipient", "Konserni Kaasu Oy", "--out", str(out))
+    assert done.exit_code == 0, done.output
+    with out.open(encoding="utf-8") as fh:
+        rows = {r["nimi"].split()[0]: r for r in csv.DictReader(fh, delimiter=";")}
+    assert (rows["Pekka"]["puhelin"], rows["Pekka"]["sahkoposti"]) == ("", "")
+    assert rows["Pekka"]["katuosoite"].startswith("Mannerheimintie")
+    assert "2 persons to Konserni Kaasu Oy" in _said(done)
+    assert rows["Outi"]["puhelin"].startswith("+358")
+    assert rows["Outi"]["sahkoposti"] == rows["Outi"]["katuosoite"] == ""
