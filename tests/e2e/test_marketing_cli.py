@@ -13,7 +13,7 @@ from rekisteri.adapters.schema.marketing import marketing_ban, marketing_contact
 from rekisteri.config import Settings
 from rekisteri.entrypoints.cli.main import app
 from rekisteri.services.unit_of_work import RegisterApp
-from tests.integration.marketing_helpers import STAFF, add_person, consent
+from tests.integration.marketing_helpers import STAFF, add_person, consent, hetu
 
 HEADER = "kind,last_name,first_names,street,postal_code,post_office,phone,registered_on\n"
 
@@ -130,3 +130,30 @@ def test_bad_options_exit_2(cli) -> None:
     result = cli("audience", "--channel", "fax", "--purpose", "own_marketing", "--out", "x.csv")
     assert result.exit_code == 2
     assert "channel" in result.output
+
+
+def test_a_customer_added_after_the_ban_import_is_out_of_the_next_audience(
+    cli, register: RegisterApp, tmp_path: Path
+) -> None:
+    file = tmp_path / "asml.csv"
+    file.write_text(
+        HEADER
+        + "postal,Uusi,Ulla,Uudenmaank. 9 as 4,00120,Helsinki,,\n"
+        + "phone,,,,,,+358 40 111 2222,\n"
+    )
+    assert cli("import", "bans", str(file)).exit_code == 0
+    added = cli(
+        "customer", "add", "--source", "order", "--first-names", "Ulla Maria",
+        "--last-name", "Uusi", "--street", "Uudenmaankatu 9 4", "--postal-code", "00120",
+        "--post-office", "Helsinki", "--phone", "040 111 2222", "--hetu", hetu(),
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    free = add_person(register)
+    for channel in ("letter", "phone"):
+        out = tmp_path / f"{channel}.csv"
+        shown = cli(
+            "audience", "--channel", channel, "--purpose", "own_marketing", "--out", str(out)
+        )
+        assert shown.exit_code == 0, shown.output
+        assert "asml_ban" in shown.output
+        assert [int(r["id"]) for r in csv.DictReader(out.open())] == [free], channel

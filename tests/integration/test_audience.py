@@ -333,3 +333,93 @@ def test_erasing_one_holder_of_a_shared_number_keeps_the_other_s_ban(
     with register.unit_of_work(STAFF) as uow:
         erase_person(uow, leaving, Provenance.of("customer_contact", uow.now()), reason="Art. 17")
     assert reasons(register, OWN, Channel.PHONE)[staying] == "asml_ban"
+
+
+def _import_bans(register: RegisterApp, *rows: dict[str, str]) -> None:
+    from rekisteri.domain.bans import parse_ban
+    from rekisteri.services.marketing import bans
+
+    with register.unit_of_work(STAFF) as uow:
+        bans.import_bans(uow, [parse_ban(r, uow.today()) for r in rows], "kielto.csv")
+
+
+def _add_point(register: RegisterApp, person_id: int, draft) -> None:
+    from rekisteri.domain.register import Provenance
+    from rekisteri.services.register import customers
+
+    with register.unit_of_work(STAFF) as uow:
+        customers.add_contact_point(
+            uow, person_id, draft, Provenance.of("customer_contact", uow.now())
+        )
+
+
+def test_bans_match_persons_added_or_moved_after_the_import(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    """ASML bans hold whatever happened since the import: a customer added afterwards with a
+    banned number or address, one who moved to a banned address, and one whose move to it was
+    announced ahead, from the day the new address is current."""
+    from rekisteri.domain.drafts import ContactPointDraft
+    from rekisteri.domain.register import ContactKind
+
+    def postal(street: str, first: str, last: str) -> dict[str, str]:
+        return {
+            "kind": "postal",
+            "last_name": last,
+            "first_names": first,
+            "street": street,
+            "postal_code": "00500",
+        }
+
+    _import_bans(
+        register,
+        {"kind": "phone", "phone": "050 765 4321"},
+        postal("Kielto k. 1 b 2", "Matti", "MAKELA"),
+        postal("Muuttajankuja 3", "Mirja", "Salo"),
+        postal("Ennakkotie 7 A 9", "Eero", "Lehto"),
+    )
+    called = add_person(register, first="Pirkko", phone=False)
+    _add_point(register, called, ContactPointDraft(ContactKind.PHONE, "+358507654321"))
+    written = add_person(register, first="Matti Olavi", last="Mäkelä", postal=False)
+    address = {"postal_code": "00500", "post_office": "Helsinki"}
+    glued = ContactPointDraft(ContactKind.POSTAL, street="Kieltokatu 1 B2", **address)
+    _add_point(register, written, glued)
+    moved = add_person(register, first="Mirja", last="Salo")
+    _add_point(
+        register, moved, ContactPointDraft(ContactKind.POSTAL, street="Muuttajankuja 3", **address)
+    )
+    ahead = add_person(register, first="Eero", last="Lehto")
+    later = clock().date() + dt.timedelta(days=10)
+    _add_point(
+        register,
+        ahead,
+        ContactPointDraft(
+            ContactKind.POSTAL, street="Ennakkotie 7 a 9", valid_from=later, **address
+        ),
+    )
+    leaving = add_person(register, first="Mirja", last="Salo", postal=False)  # moves away
+    _add_point(
+        register,
+        leaving,
+        ContactPointDraft(ContactKind.POSTAL, street="Muuttajankuja 3", **address),
+    )
+    away = {"postal_code": "00100", "post_office": "Helsinki", "valid_from": later}
+    _add_point(register, leaving, ContactPointDraft(ContactKind.POSTAL, street="Pois 1", **away))
+    free = add_person(register, first="Vapaa", last="Salo")
+    namesake = add_person(register, first="Mirja", last="Salo", postal=False)  # next door
+    nextdoor = ContactPointDraft(ContactKind.POSTAL, street="Muuttajankuja 5", **address)
+    _add_point(register, namesake, nextdoor)
+    add_person(register)  # the newest address of all is another postal code's
+    letters = reasons(register, OWN, Channel.LETTER)
+    assert letters[namesake] is None
+    assert reasons(register, OWN, Channel.PHONE)[called] == "asml_ban"
+    assert letters[written] == letters[moved] == letters[leaving] == "asml_ban"
+    assert letters[ahead] is None and letters[free] is None  # the banned address is not yet his
+    assert reasons(register, OWN, Channel.PHONE)[written] is None  # the letter ban only
+    people = [called, written, moved, ahead, leaving, free, namesake]
+    for channel in (Channel.LETTER, Channel.PHONE):
+        assert_decided_as_looked_up(register, audience.AudienceSpec(OWN, channel), people)
+    clock.advance(days=10)
+    letters = reasons(register, OWN, Channel.LETTER)
+    assert letters[ahead] == "asml_ban" and letters[leaving] is None
+    assert_decided_as_looked_up(register, audience.AudienceSpec(OWN, Channel.LETTER), people)

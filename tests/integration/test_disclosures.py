@@ -12,13 +12,20 @@ from rekisteri.adapters.schema.disclosure import disclosure, disclosure_subject
 from rekisteri.adapters.schema.register import (
     billing_account,
     call_recording,
-    consent_event,
+    contact_point,
     invoice,
 )
 from rekisteri.catalogue import Category, LawfulBasis, Purpose
 from rekisteri.domain.errors import InvalidInput, RuleViolation
+from rekisteri.domain.register import PersonKind
 from rekisteri.domain.transfers import DisclosureKind
-from rekisteri.services.access import disclosure_sets, disclosures, recording_loans
+from rekisteri.services.access import (
+    disclosure_sets,
+    disclosures,
+    group_marketing,
+    recording_loans,
+)
+from rekisteri.services.marketing import ledger
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.registered import HETUS, add_person
 
@@ -66,19 +73,19 @@ def _invoice(reg: RegisterApp, person_id: int, status: str, due: dt.date, n: int
 
 def _consent(reg: RegisterApp, person_id: int, event: str, days_ago: int) -> None:
     with reg.unit_of_work(ACTOR) as uow:
-        uow.execute(
-            consent_event.insert().values(
-                person_id=person_id,
-                purpose="group_marketing",
-                channel="letter",
-                event=event,
-                at=uow.now() - dt.timedelta(days=days_ago),
-                captured_how="letter",
-                captured_by="test",
-                source="customer_contact",
-                received_at=uow.now(),
-            )
-        )
+        # The ledger's bulk path: it keeps the current state the audiences read.
+        row = {
+            "person_id": person_id,
+            "purpose": "group_marketing",
+            "channel": "letter",
+            "event": event,
+            "at": uow.now() - dt.timedelta(days=days_ago),
+            "captured_how": "letter",
+            "captured_by": "test",
+            "source": "customer_contact",
+            "received_at": uow.now(),
+        }
+        ledger.append(uow, [row])
 
 
 def _count(reg: RegisterApp, table) -> int:
@@ -196,16 +203,78 @@ def test_group_marketing_leaves_out_those_who_forbade_it(register: RegisterApp) 
     _consent(register, withdrew, "withdrawn", 1)
     _recipient(register, "Konserni Kaukolämpö Oy", "subsidiary")
     with register.unit_of_work(ACTOR) as uow:
-        hand = disclosure_sets.group_marketing(
+        hand = group_marketing.group_marketing(
             uow, disclosures.find_recipient(uow, "Konserni Kaukolämpö Oy")
         )
     names = [r[0] for r in hand.rows]
     assert names == ["Maija1 Virtanen", "Maija2 Virtanen"]
-    assert hand.rows[0][1] == "maija1@example.fi" and hand.rows[0][3] == "Katu 1"
+    # Letters only: their e-mail addresses go nowhere without an opt-in to group e-mail.
+    assert hand.rows[0][1:] == (None, None, None, "Katu 1", "00100", "Helsinki", "FI")
     assert all(HETUS[1] not in str(r) for r in hand.rows)
     with register.engine.connect() as conn:
         subjects = set(conn.execute(select(disclosure_subject.c.person_id)).scalars())
     assert subjects == {changed_mind, silent}
+
+
+def test_group_marketing_hands_over_only_the_channels_each_person_may_be_reached_on(
+    register: RegisterApp,
+) -> None:
+    """P8 (seed 003, "unless the customer has forbidden it") with P5: the hand-over applies the
+    group-marketing audience of each channel, one column per channel."""
+    from rekisteri.domain.bans import parse_ban
+    from rekisteri.services.marketing import bans
+    from tests.integration import marketing_helpers as m
+
+    no_calls = m.add_person(register, first="Pekka")  # forbade calls, granted letters
+    m.consent(register, no_calls, "group_marketing", "phone", "prohibited")
+    m.consent(register, no_calls, "group_marketing", "letter", "granted")
+    opted_in = m.add_person(register, first="Outi")  # e-mail and SMS opt-ins
+    m.consent(register, opted_in, "group_marketing", "email", "granted")
+    m.consent(register, opted_in, "group_marketing", "sms", "granted")
+    m.consent(register, opted_in, "own_marketing", "letter", "prohibited")  # another purpose
+    banned = m.add_person(register, first="Bertta")  # ASML phone ban; objected to letters
+    m.consent(register, banned, "group_marketing", "letter", "prohibited")
+    nowhere = m.add_person(register, first="Niilo", phone=False)
+    m.consent(register, nowhere, "group_marketing", "letter", "prohibited")
+    dead = m.add_person(register, first="Kalle")
+    m.set_person(register, dead, deceased_on=dt.date(2025, 1, 1))
+    restricted = m.add_person(register, first="Riitta")
+    m.set_person(register, restricted, restricted=True)
+    prospect = m.add_person(register, kind=PersonKind.LEGAL)
+    with register.reading(ACTOR) as uow:
+        numbers = {
+            pid: uow.execute(
+                select(contact_point.c.phone).where(
+                    contact_point.c.person_id == pid, contact_point.c.kind == "phone"
+                )
+            ).scalar_one()
+            for pid in (no_calls, opted_in, banned)
+        }
+    with register.unit_of_work(ACTOR) as uow:
+        ban = parse_ban({"kind": "phone", "phone": numbers[banned]}, uow.today())
+        bans.import_bans(uow, [ban], "kielto.csv")
+    _recipient(register, "Konserni Laajakaista Oy", "subsidiary")
+    with register.unit_of_work(ACTOR) as uow:
+        hand = group_marketing.group_marketing(
+            uow, disclosures.find_recipient(uow, "Konserni Laajakaista Oy")
+        )
+    rows = {r[0].split()[0]: dict(zip(hand.header, r, strict=True)) for r in hand.rows}
+    pekka = rows["Pekka"]
+    assert pekka["puhelin"] is None and pekka["sahkoposti"] is None  # forbidden, no opt-in
+    assert pekka["katuosoite"].startswith("Mannerheimintie")
+    assert set(rows) == {"Pekka", "Outi"}  # Bertta and Niilo may be reached on no channel
+    outi = rows["Outi"]
+    assert outi["sahkoposti"].endswith("@example.fi")
+    assert outi["tekstiviesti"] == outi["puhelin"] == numbers[opted_in]
+    assert outi["katuosoite"].startswith("Mannerheimintie")  # own marketing's letters only
+    assert hand.header == (
+        "nimi", "sahkoposti", "tekstiviesti", "puhelin",
+        "katuosoite", "postinumero", "postitoimipaikka", "maa",
+    )  # fmt: skip
+    with register.engine.connect() as conn:
+        subjects = set(conn.execute(select(disclosure_subject.c.person_id)).scalars())
+    assert subjects == {no_calls, opted_in}
+    assert not {banned, nowhere, dead, restricted, prospect} & subjects
 
 
 def test_an_authority_gets_what_it_asked_for_with_the_reference(register: RegisterApp) -> None:
@@ -280,3 +349,112 @@ def test_recording_loans_have_a_deadline_and_close_with_evidence(
     assert (closed["closed_how"], closed["evidence"]) == ("destroyed", "hävitystodistus HT-55")
     with pytest.raises(RuleViolation, match="already"), register.unit_of_work(ACTOR) as uow:
         recording_loans.close_loan(uow, loan.loan_id, "returned", "x")
+
+
+def _recording(reg: RegisterApp, person_id: int) -> int:
+    with reg.unit_of_work(ACTOR) as uow:
+        return int(
+            uow.execute(
+                call_recording.insert().values(
+                    person_id=person_id,
+                    recorded_at=uow.now(),
+                    duration_seconds=60,
+                    file_ref=f"recordings/2026/03/{person_id}.opus",
+                    source="customer_contact",
+                    received_at=uow.now(),
+                )
+            ).inserted_primary_key[0]
+        )
+
+
+def _lend(reg: RegisterApp, to: str, recordings: list[int], due: dt.date) -> recording_loans.Loan:
+    with reg.unit_of_work(ACTOR) as uow:
+        return recording_loans.lend_recordings(
+            uow, disclosures.find_recipient(uow, to), recordings, study="laatu", due_on=due
+        )
+
+
+def test_recordings_of_persons_who_objected_to_research_are_not_lent(
+    register: RegisterApp, clock
+) -> None:
+    """P13 and P9: an objection to research (market and opinion research, which the loan's
+    service-quality study is) stops the loan, on whichever channel it was made."""
+    from rekisteri.domain.consent import ConsentPurpose
+    from rekisteri.domain.register import Provenance
+    from rekisteri.services.rights import objection
+    from tests.integration.marketing_helpers import consent
+
+    objector, by_phone, regranted, free = (add_person(register, n) for n in range(4))
+    with register.unit_of_work(ACTOR) as uow:
+        objection.record_objection(
+            uow,
+            objector,
+            Provenance.of("customer_contact", uow.now()),
+            captured_how="letter",
+            wording="En halua osallistua tutkimuksiin",
+            purposes=(ConsentPurpose.RESEARCH,),
+        )
+    consent(register, by_phone, "research", "phone", "prohibited")
+    consent(register, regranted, "research", "email", "prohibited")
+    clock.advance(days=1)
+    consent(register, regranted, "research", "email", "granted")
+    recs = {p: _recording(register, p) for p in (objector, by_phone, regranted, free)}
+    _recipient(register, "Tutkimuslaitos Oy", "research_institute")
+    due = clock().date() + dt.timedelta(days=30)
+    with pytest.raises(RuleViolation) as refused:
+        _lend(register, "Tutkimuslaitos Oy", list(recs.values()), due)
+    message = str(refused.value)
+    assert "2 persons objected to research" in message
+    assert f"recordings {recs[objector]}, {recs[by_phone]}" in message
+    assert _count(register, disclosure) == 0
+    loan = _lend(register, "Tutkimuslaitos Oy", [recs[regranted], recs[free]], due)
+    assert [m[0] for m in loan.manifest] == [recs[regranted], recs[free]]
+
+
+def test_a_us_recipient_under_adequacy_needs_its_data_privacy_framework_listing(
+    register: RegisterApp, clock
+) -> None:
+    """P10: the US adequacy decision covers only organisations certified under the EU-US Data
+    Privacy Framework; a recipient without that listing gets nothing, even one stored before."""
+    from rekisteri.adapters.schema.disclosure import recipient
+
+    with pytest.raises(InvalidInput, match=r"safeguard_ref: .*Data Privacy Framework"):
+        _recipient(register, "Survey Labs Inc", "research_institute", "US", safeguard="adequacy")
+    with pytest.raises(InvalidInput, match="safeguard_ref"):
+        _recipient(
+            register,
+            "Survey Labs Inc",
+            "research_institute",
+            "US",
+            safeguard="adequacy",
+            safeguard_ref="trust us",
+        )
+    _recipient(
+        register,
+        "Certified Labs Inc",
+        "research_institute",
+        "US",
+        safeguard="adequacy",
+        safeguard_ref="DPF list: Certified Labs Inc, active until 2027-01-31",
+    )
+    _recipient(register, "Swiss Labs AG", "research_institute", "CH", safeguard="adequacy")
+    with register.unit_of_work(ACTOR) as uow:  # as a recipient registered before this rule
+        uow.execute(
+            recipient.insert().values(
+                name="Old Labs Inc",
+                kind="research_institute",
+                country="US",
+                purposes="service_quality",
+                safeguard="adequacy",
+                active=True,
+                created_at=uow.now(),
+                created_by="test",
+            )
+        )
+    rec = _recording(register, add_person(register))
+    due = clock().date() + dt.timedelta(days=30)
+    with pytest.raises(RuleViolation, match=r"Old Labs Inc.*Data Privacy Framework"):
+        _lend(register, "Old Labs Inc", [rec], due)
+    assert _count(register, disclosure) == 0
+    assert _lend(register, "Certified Labs Inc", [rec], due).disclosed.person_count == 1
+    assert _lend(register, "Swiss Labs AG", [rec], due).disclosed.person_count == 1

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from rekisteri.domain.bans import BanKind, normalise_street, parse_ban, postal_key
 from rekisteri.domain.errors import InvalidInput
-from rekisteri.services.marketing.bans import postal_keys
+from rekisteri.services.marketing.ban_keys import postal_keys
 
 TODAY = dt.date(2026, 3, 3)
 

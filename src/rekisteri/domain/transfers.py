@@ -96,17 +96,40 @@ def inside_eea(country: str) -> bool:
     return country in EU_EEA
 
 
-def validated_safeguard(country: str, safeguard: Safeguard | None) -> Safeguard | None:
-    """A safeguard as registered for a recipient; an adequacy claim must fit the country."""
+# Where adequacy holds only for certified organisations: the reference must name the listing
+# (the framework's words, its abbreviation or its site).
+DPF_COUNTRIES = frozenset(["US"])
+_DPF_WORDS = re.compile(r"\bdpf\b|data privacy framework|dataprivacyframework\.gov", re.IGNORECASE)
+DPF_NEEDED = (
+    "the US adequacy decision covers only organisations certified under the EU-US "
+    "Data Privacy Framework: name the recipient's DPF listing"
+)
+
+
+def names_dpf_listing(reference: str | None) -> bool:
+    return bool(reference and _DPF_WORDS.search(reference))
+
+
+def validated_safeguard(
+    country: str, safeguard: Safeguard | None, reference: str | None = None
+) -> Safeguard | None:
+    """A safeguard as registered for a recipient; an adequacy claim must fit the country, and
+    in the US name the recipient's Data Privacy Framework listing."""
     if safeguard is Safeguard.ADEQUACY and country not in ADEQUACY:
         raise InvalidInput(
             "safeguard", f"the Commission has no adequacy decision for {country}; use scc or bcr"
         )
+    dpf = safeguard is Safeguard.ADEQUACY and country in DPF_COUNTRIES
+    if dpf and not names_dpf_listing(reference):
+        raise InvalidInput("safeguard_ref", f"{DPF_NEEDED} (e.g. 'DPF list: Example Inc')")
     return None if inside_eea(country) else safeguard
 
 
-def check_transfer(recipient: str, country: str, safeguard: Safeguard | None) -> None:
-    """P10: data leaves the EU/EEA only under a safeguard."""
+def check_transfer(
+    recipient: str, country: str, safeguard: Safeguard | None, reference: str | None = None
+) -> None:
+    """P10: data leaves the EU/EEA only under a safeguard that holds for the recipient; checked
+    at every disclosure, so a recipient stored before a rule was tightened gets nothing."""
     if inside_eea(country):
         return
     if safeguard is None:
@@ -116,3 +139,9 @@ def check_transfer(recipient: str, country: str, safeguard: Safeguard | None) ->
         )
     if safeguard is Safeguard.ADEQUACY and country not in ADEQUACY:
         raise RuleViolation(f"there is no adequacy decision for {country}")
+    dpf = safeguard is Safeguard.ADEQUACY and country in DPF_COUNTRIES
+    if dpf and not names_dpf_listing(reference):
+        raise RuleViolation(
+            f"{recipient} is in {country} under adequacy but names no Data Privacy Framework "
+            f"listing; {DPF_NEEDED}: nothing is disclosed"
+        )

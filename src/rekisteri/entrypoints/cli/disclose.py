@@ -16,7 +16,12 @@ from rekisteri.catalogue import Category, Purpose
 from rekisteri.domain.transfers import RecipientKind, Safeguard
 from rekisteri.entrypoints.cli.common import console, print_json, register, register_errors
 from rekisteri.services import exports
-from rekisteri.services.access import disclosure_sets, disclosures, recording_loans
+from rekisteri.services.access import (
+    disclosure_sets,
+    disclosures,
+    group_marketing,
+    recording_loans,
+)
 from rekisteri.services.register.person_view import resolve_person
 from rekisteri.services.unit_of_work import Actor, UnitOfWork
 
@@ -65,7 +70,9 @@ def recipient_add(
     purpose: list[Purpose] = typer.Option(..., help="purposes its agreement covers"),
     agreement: str = typer.Option(None, help="agreement reference"),
     safeguard: Safeguard = typer.Option(None, help="outside the EU/EEA: adequacy, scc or bcr"),
-    safeguard_ref: str = typer.Option(None, help="e.g. the SCC module and date"),
+    safeguard_ref: str = typer.Option(
+        None, help="e.g. the SCC module and date; in the US under adequacy, its DPF listing"
+    ),
     business_id: str = typer.Option(None, help="business ID"),
 ) -> None:
     """Register a recipient (partner, subsidiary, authority, institute...)."""
@@ -130,12 +137,12 @@ def collection(
 
 
 @app.command("group-marketing")
-def group_marketing(to: str = RECIPIENT, out: Path = OUT) -> None:
-    """Customers' contact details for the group's direct marketing, except of those who
-    forbade it."""
+def group_marketing_file(to: str = RECIPIENT, out: Path = OUT) -> None:
+    """Customers' contact details for the group's direct marketing: one column per channel,
+    filled only where the person may be reached on it (as that channel's audience decides)."""
     _tabular(
         Purpose.DIRECT_MARKETING,
-        lambda uow, r: disclosure_sets.group_marketing(uow, r, out.name),
+        lambda uow, r: group_marketing.group_marketing(uow, r, out.name),
         to,
         out,
     )

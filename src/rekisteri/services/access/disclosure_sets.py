@@ -2,7 +2,8 @@
 
 Each selects its persons with set-based SQL, records the disclosure through
 `disclosures.disclose` (which refuses what P8/P10 forbid) and returns the rows to hand over;
-the caller writes them out inside the same unit of work.
+the caller writes them out inside the same unit of work. The group's marketing hand-over is
+decided by the audiences, in services/access/group_marketing.py.
 """
 
 from __future__ import annotations
@@ -12,19 +13,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import and_, select
 
 from rekisteri.adapters.schema import metadata
 from rekisteri.adapters.schema.register import (
     billing_account,
-    consent_event,
-    contact_point,
     invoice,
     person,
 )
 from rekisteri.catalogue import Category, LawfulBasis, Purpose, Visibility
 from rekisteri.domain import values
-from rekisteri.domain.consent import ConsentPurpose
 from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.transfers import DisclosureKind, RecipientKind
 from rekisteri.services.access.disclosures import Disclosed, Recipient, disclose
@@ -150,85 +148,6 @@ def collection(
         required_kinds=[RecipientKind.COLLECTION_AGENCY],
     )
     return Handover(done, tuple(header), out)
-
-
-def _forbade_group_marketing() -> Select[Any]:
-    """Persons whose latest word on group marketing is a prohibition or a withdrawal."""
-    ranked = (
-        select(
-            consent_event.c.person_id,
-            consent_event.c.event,
-            func.row_number()
-            .over(
-                partition_by=consent_event.c.person_id,
-                order_by=(consent_event.c.at.desc(), consent_event.c.id.desc()),
-            )
-            .label("rn"),
-        )
-        .where(consent_event.c.purpose == ConsentPurpose.GROUP_MARKETING.value)
-        .subquery()
-    )
-    return select(ranked.c.person_id).where(
-        ranked.c.rn == 1, ranked.c.event.in_(("prohibited", "withdrawn"))
-    )
-
-
-def group_marketing(uow: UnitOfWork, to: Recipient, output_name: str | None = None) -> Handover:
-    """Contact details of customers for the group's electricity, gas, district heat, broadband
-    and TV marketing, except of those who forbade it (seed 003)."""
-    today = uow.today()
-    chosen = select(person.c.id).where(
-        person.c.relationship == "customer",
-        person.c.restricted.is_(False),
-        person.c.deceased_on.is_(None),
-        person.c.id.not_in(_forbade_group_marketing()),
-    )
-    people = {r.id: r for r in uow.execute(select(person).where(person.c.id.in_(chosen))).all()}
-    points = uow.execute(
-        select(contact_point)
-        .where(
-            contact_point.c.person_id.in_(chosen),
-            contact_point.c.valid_from <= today,
-            or_(contact_point.c.valid_to.is_(None), contact_point.c.valid_to >= today),
-        )
-        .order_by(contact_point.c.person_id, contact_point.c.valid_from.desc())
-    ).all()
-    best: dict[int, dict[str, Any]] = {}
-    for cp in points:  # the newest of each kind per person
-        entry = best.setdefault(cp.person_id, {})
-        if cp.kind not in entry:
-            entry[cp.kind] = cp
-    out = []
-    for pid in sorted(best):
-        kinds = best[pid]
-        post = kinds.get("postal")
-        out.append(
-            (
-                display_name(people[pid]),
-                kinds["email"].email if "email" in kinds else None,
-                kinds["phone"].phone if "phone" in kinds else None,
-                post.street if post else None,
-                post.postal_code if post else None,
-                post.post_office if post else None,
-                pid,
-            )
-        )
-    done = disclose(
-        uow,
-        to,
-        kind=DisclosureKind.GROUP_MARKETING,
-        purpose=Purpose.DIRECT_MARKETING,
-        basis=LawfulBasis.LEGITIMATE_INTEREST,
-        categories=[Category.CONTACT],
-        person_ids=[row[-1] for row in out],
-        reason="direct marketing of the group's electricity, gas, district heat, broadband "
-        "and TV; those who forbade disclosure are left out",
-        reference=to.agreement_ref,
-        output_name=output_name,
-        required_kinds=[RecipientKind.SUBSIDIARY, RecipientKind.PARTNER],
-    )
-    header = ("nimi", "sahkoposti", "puhelin", "katuosoite", "postinumero", "postitoimipaikka")
-    return Handover(done, header, [row[:-1] for row in out])
 
 
 def _rows_of(uow: UnitOfWork, table_name: str, person_id: int) -> list[Any]:

@@ -1,7 +1,8 @@
 """Recipients and the record of every disclosure (P8, P10).
 
 `disclose` is the one way data leaves the register: it refuses a recipient outside the EU/EEA
-without a safeguard, or one whose agreement does not cover the purpose, and otherwise records
+without a safeguard that holds (a US one under adequacy must name its Data Privacy Framework
+listing), or one whose agreement does not cover the purpose, and otherwise records
 the recipient, legal basis, categories, persons, time, actor and reason, and audits the read,
 all in the caller's transaction (so a failed hand-over leaves no record, and no record means no
 hand-over). The ready-made disclosures are in services/access/disclosure_sets.py.
@@ -39,6 +40,7 @@ class Recipient:
     purposes: frozenset[Purpose]
     safeguard: Safeguard | None
     agreement_ref: str | None
+    safeguard_ref: str | None = None
 
 
 def add_recipient(
@@ -60,6 +62,7 @@ def add_recipient(
     if not chosen:
         raise InvalidInput("purpose", "a recipient receives data for at least one purpose")
     guard = values.enum_value(Safeguard, safeguard, "safeguard") if safeguard else None
+    guard_ref = values.text(safeguard_ref, "safeguard_ref", required=False)
     if uow.execute(select(recipient.c.id).where(recipient.c.name == the_name)).first():
         raise InvalidInput("name", f"recipient {the_name} already exists")
     new_id = uow.execute(
@@ -70,8 +73,8 @@ def add_recipient(
             country=code,
             agreement_ref=values.text(agreement_ref, "agreement", required=False),
             purposes=" ".join(sorted(p.value for p in chosen)),
-            safeguard=(g.value if (g := validated_safeguard(code, guard)) else None),
-            safeguard_ref=values.text(safeguard_ref, "safeguard_ref", required=False),
+            safeguard=(g.value if (g := validated_safeguard(code, guard, guard_ref)) else None),
+            safeguard_ref=guard_ref,
             active=True,
             created_at=uow.now(),
             created_by=uow.actor.name,
@@ -89,6 +92,7 @@ def _recipient(row: Any) -> Recipient:
         frozenset(Purpose(p) for p in row.purposes.split()),
         Safeguard(row.safeguard) if row.safeguard else None,
         row.agreement_ref,
+        row.safeguard_ref,
     )
 
 
@@ -140,7 +144,7 @@ def disclose(
         raise RuleViolation(
             f"the agreement with {to.name} does not cover the purpose {purpose.value}"
         )
-    check_transfer(to.name, to.country, to.safeguard)
+    check_transfer(to.name, to.country, to.safeguard, to.safeguard_ref)
     why = values.required_text(reason, "reason", max_len=2000)
     persons = sorted(set(person_ids))
     cats = sorted({c.value for c in categories})

@@ -1,8 +1,9 @@
 """Call recordings lent to a research institute (P9, seed 002): a disclosure with a deadline.
 
 The institute must return or destroy the recordings as soon as the study ends; the loan records
-that deadline, and its closing records how and with what evidence. Overdue loans are listed for
-the DPO and for the retention run (`overdue_recording_loans`).
+that deadline, and its closing records how and with what evidence. The study is research, so
+the recordings of a person who objected to research (P13) are never lent. Overdue loans are
+listed for the DPO and for the retention run (`overdue_recording_loans`).
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ from rekisteri.adapters.schema.disclosure import (
 from rekisteri.adapters.schema.register import call_recording
 from rekisteri.catalogue import Category, LawfulBasis, Purpose
 from rekisteri.domain import values
+from rekisteri.domain.consent import ConsentPurpose
 from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
 from rekisteri.domain.transfers import DisclosureKind, RecipientKind
 from rekisteri.services.access.disclosures import Disclosed, Recipient, disclose
+from rekisteri.services.marketing import ledger
 from rekisteri.services.unit_of_work import UnitOfWork
 
 CLOSED_HOW = ("returned", "destroyed")
@@ -62,6 +65,7 @@ def lend_recordings(
     gone = [r.id for r in rows if r.file_ref is None]
     if gone:
         raise RuleViolation(f"recordings {gone} have been destroyed and cannot be lent")
+    _refuse_objectors(uow, rows)
     done = disclose(
         uow,
         to,
@@ -89,6 +93,20 @@ def lend_recordings(
     )
     manifest = [(r.id, r.file_ref, r.recorded_at, r.duration_seconds) for r in rows]
     return Loan(loan_id, done, manifest)
+
+
+def _refuse_objectors(uow: UnitOfWork, rows: list[Any]) -> None:
+    """P13: the study is research into the service's quality, and an objection to market and
+    opinion research (on any channel) covers it: the whole loan is refused, so the caller
+    chooses again knowing which recordings to leave out."""
+    objectors = ledger.objected(uow, [r.person_id for r in rows], ConsentPurpose.RESEARCH)
+    if objectors:
+        held = ", ".join(str(r.id) for r in rows if r.person_id in objectors)
+        who = f"{len(objectors)} person{'s' if len(objectors) > 1 else ''}"
+        raise RuleViolation(
+            f"{who} objected to research, which covers this study: "
+            f"recordings {held} are theirs and cannot be lent; nothing was lent"
+        )
 
 
 def close_loan(uow: UnitOfWork, loan_id: int, how: str, evidence: str) -> None:

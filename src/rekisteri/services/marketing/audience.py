@@ -14,7 +14,10 @@ their person_reach row (newest contact points and latest contacts, kept by trigg
 services.reach). Where those copies cannot answer for `now` (an event or contact recorded ahead
 of time, a newest contact point not valid today) the CASE looks the fact up in the ledger or
 the base table instead, so the answer is theirs either way. The CASE stops at the first rule
-that applies, and SQLite evaluates a lookup only where a rule reaches it.
+that applies, and SQLite evaluates a lookup only where a rule reaches it. ASML bans are matched
+then and there against the ban register (services.ban_matching), not read from the import's
+matches: postal bans are flagged by surname and postal code in the statement and the flagged
+confirmed on the whole key afterwards.
 """
 
 from __future__ import annotations
@@ -44,15 +47,11 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    update,
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from rekisteri.adapters.schema.marketing import (
-    consent_state,
-    marketing_ban,
-    marketing_ban_match,
-    person_reach,
-)
+from rekisteri.adapters.schema.marketing import consent_state, person_reach
 from rekisteri.adapters.schema.marketing import marketing_contact as mc
 from rekisteri.adapters.schema.register import consent_event as ce
 from rekisteri.adapters.schema.register import contact_point, contract, person
@@ -77,7 +76,7 @@ from rekisteri.domain.marketing import (
 from rekisteri.domain.register import MotherTongue, PersonKind
 from rekisteri.domain.segments import SegmentDefinition
 from rekisteri.domain.vocabulary import lang_of
-from rekisteri.services.marketing import reach, segments
+from rekisteri.services.marketing import ban_matching, reach, segments
 from rekisteri.services.marketing.ledger import state_expression
 from rekisteri.services.unit_of_work import UnitOfWork
 
@@ -159,11 +158,13 @@ def _flag(condition: ColumnElement[bool]) -> Any:
     return case((condition, 1), else_=0)
 
 
-def _facts(uow: UnitOfWork, spec: AudienceSpec) -> tuple[Any, SimpleNamespace]:
+def _facts(
+    uow: UnitOfWork, spec: AudienceSpec, ban: ban_matching.BanTest | None
+) -> tuple[Any, SimpleNamespace]:
     """The rows to decide over (persons, outer-joined by key to their consent_state and
     person_reach rows) and every fact of domain.marketing.PersonFacts as an expression over
     them. Each expression is computed where the CASE reads it, so a lookup runs only for the
-    persons a rule reaches."""
+    persons a rule reaches. `ban`: how the channel's ASML bans are tested (_ban_test)."""
     now, today = uow.now(), uow.today()
     cap = uow.settings.marketing_contacts_per_year
     source: Any = person
@@ -190,7 +191,7 @@ def _facts(uow: UnitOfWork, spec: AudienceSpec) -> tuple[Any, SimpleNamespace]:
         restricted=_flag(person.c.restricted == true()),
         state=state,
         renewal=_renewal(spec, today, pid),
-        banned=_banned(spec, today, pid),
+        banned=_flag(ban.flag(pid, point)) if ban is not None else literal(0),
         contact_point_id=point,
         capped=capped if spec.marketing else literal(0),
         profiling_objection=profiling,
@@ -219,20 +220,37 @@ def _valid_contact(spec: AudienceSpec, today: dt.date, cp: Any = contact_point) 
     )
 
 
-def _banned(spec: AudienceSpec, today: dt.date, pid: Any) -> Any:
-    """An ASML ban for the channel: membership of the set of banned persons, which both
-    databases build once (a hash or a temporary index), not a lookup per person."""
+@contextmanager
+def _ban_test(
+    uow: UnitOfWork, spec: AudienceSpec, person_id: int | None = None
+) -> Iterator[ban_matching.BanTest | None]:
+    """The ASML bans of the channel, matched now against the register as it is (a person added
+    or moved since the import is matched too); None where bans do not apply (e-mail, SMS,
+    customer communication)."""
     if not spec.marketing or spec.channel in ELECTRONIC:
-        return literal(0)
-    holders = (
-        select(marketing_ban_match.c.person_id)
-        .join(marketing_ban, marketing_ban.c.id == marketing_ban_match.c.ban_id)
-        .where(
-            marketing_ban_match.c.channel == spec.channel.value,
-            or_(marketing_ban.c.expires_on.is_(None), marketing_ban.c.expires_on > today),
-        )
+        yield None
+        return
+    with ban_matching.ban_test(uow, spec.channel, person_id) as ban:
+        yield ban
+
+
+def _confirm_postal_bans(
+    uow: UnitOfWork, spec: AudienceSpec, t: Table, postal: ban_matching.PostalBans
+) -> None:
+    """Those the postal-ban test flagged whose whole key is no ban's (a namesake in the same
+    postal code) are decided again without the ban."""
+    cleared = postal.cleared(uow, t, Exclusion.ASML_BAN.value)
+    source, f = _facts(uow, spec, None)
+    again = (
+        select(_first_of(_rules(f, spec)))
+        .select_from(source)
+        .where(person.c.id == t.c.person_id)
+        .scalar_subquery()
     )
-    return _flag(pid.in_(holders))
+    step = 10_000  # within both databases' limits of parameters
+    for n in range(0, len(cleared), step):
+        chunk = cleared[n : n + step]
+        uow.execute(update(t).where(t.c.person_id.in_(chunk)).values(reason=again))
 
 
 def _contact(spec: AudienceSpec, today: dt.date, pid: Any) -> Any:
@@ -243,6 +261,9 @@ def _contact(spec: AudienceSpec, today: dt.date, pid: Any) -> Any:
         .where(cp.c.person_id == pid, _valid_contact(spec, today, cp))
         .order_by(cp.c.valid_from.desc(), cp.c.id.desc())
         .limit(1)
+        # The person is the outer query's even two subqueries deep (the postal-ban test asks
+        # for this point's postal code): never a FROM of its own.
+        .correlate_except(cp)
         .scalar_subquery()
     )
 
@@ -457,15 +478,18 @@ def build(uow: UnitOfWork, spec: AudienceSpec) -> Iterator[Audience]:
     t.drop(conn, checkfirst=True)
     t.create(conn)
     try:
-        source, f = _facts(uow, spec)
-        rules = _rules(f, spec)
-        rows = select(
-            f.person_id.label("person_id"),
-            f.contact_point_id.label("contact_point_id"),
-            _first_of(rules).label("reason"),
-        ).select_from(source)
-        # Stored with the reason: counts and the list read it, never decide again.
-        uow.execute(insert(t).from_select([c.name for c in rows.selected_columns], rows))
+        with _ban_test(uow, spec) as ban:
+            source, f = _facts(uow, spec, ban)
+            rules = _rules(f, spec)
+            rows = select(
+                f.person_id.label("person_id"),
+                f.contact_point_id.label("contact_point_id"),
+                _first_of(rules).label("reason"),
+            ).select_from(source)
+            # Stored with the reason: counts and the list read it, never decide again.
+            uow.execute(insert(t).from_select([c.name for c in rows.selected_columns], rows))
+            if ban is not None and ban.postal is not None:
+                _confirm_postal_bans(uow, spec, t, ban.postal)
         if conn.dialect.name == "postgresql":
             # No statistics of a temporary table are ever gathered by themselves: without them
             # the list is planned for a few rows (lookups per person, then a sort on disk).
@@ -493,19 +517,20 @@ def explain(uow: UnitOfWork, spec: AudienceSpec, person_id: int) -> Explanation 
     """Why one person is in or out, rule by rule (None: no such person). The rules are
     decided over facts looked up in the base tables, beside the audience's own conclusion
     (which reads the kept copies), so the two can be compared."""
-    source, f = _facts(uow, spec)
     now, today, pid = uow.now(), uow.today(), person.c.id
-    query = (
-        select(
-            *(expr.label(name) for name, expr in vars(f).items()),
-            reason_sql(f, spec).label("reason"),
-            _contact(spec, today, pid).label("looked_up_point"),
-            _contacts(now, pid).label("contacts"),
+    with _ban_test(uow, spec, person_id) as ban:
+        source, f = _facts(uow, spec, ban)
+        query = (
+            select(
+                *(expr.label(name) for name, expr in vars(f).items()),
+                reason_sql(f, spec).label("reason"),
+                _contact(spec, today, pid).label("looked_up_point"),
+                _contacts(now, pid).label("contacts"),
+            )
+            .select_from(source)
+            .where(pid == person_id)
         )
-        .select_from(source)
-        .where(pid == person_id)
-    )
-    row = uow.execute(query).first()
+        row = uow.execute(query).first()
     if row is None:
         return None
     uow.note_read([person_id], [Category.MARKETING], "audience explanation")
@@ -515,7 +540,8 @@ def explain(uow: UnitOfWork, spec: AudienceSpec, person_id: int) -> Explanation 
         deceased=bool(f["deceased"]),
         restricted=bool(f["restricted"]),
         consent=ConsentState(f["state"]) if f["state"] else ConsentState.NONE,
-        banned=bool(f["banned"]),
+        # Matched apart from the audience's SQL and polars (domain.bans' keys), to compare.
+        banned=spec.marketing and ban_matching.is_banned(uow, spec.channel, person_id),
         has_contact_point=f["looked_up_point"] is not None,
         contacts_last_12_months=int(f["contacts"]),
         fixed_term_ending=bool(f["renewal"]),

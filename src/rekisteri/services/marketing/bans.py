@@ -2,9 +2,9 @@
 
 The file is the whole ban register as ASML delivers it, so an import replaces the bans stored
 before (re-importing the same file leaves the same bans). Every row is validated before
-anything is written; one bad row stores nothing. Phone bans match in SQL on the E.164 number;
-postal bans match on a normalised key (domain.bans) computed column-wise with polars over all
-persons' addresses at once.
+anything is written; one bad row stores nothing. The import reports the persons its bans
+match now (services/marketing/ban_matching.py); audiences do not rely on that: each matches
+the bans afresh against the register as it is then.
 """
 
 from __future__ import annotations
@@ -16,59 +16,20 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from sqlalchemy import and_, delete, func, insert, literal, or_, select
+from sqlalchemy import delete, func, insert, literal, or_, select
 
 from rekisteri.adapters import ban_file
 from rekisteri.adapters.schema.marketing import marketing_ban, marketing_ban_match
-from rekisteri.adapters.schema.register import contact_point, person
-from rekisteri.catalogue import Category, Source
-from rekisteri.domain.bans import (
-    FOLD,
-    NAME_RULES,
-    STREET_RULES,
-    Ban,
-    BanKind,
-    BanRegisterShrinks,
-)
+from rekisteri.catalogue import Source
+from rekisteri.domain.bans import Ban, BanKind, BanRegisterShrinks
 from rekisteri.domain.errors import InvalidInput
+from rekisteri.services.marketing import ban_matching
 from rekisteri.services.unit_of_work import UnitOfWork
 
 
 def read_ban_file(path: Path, today: dt.date) -> ban_file.BanFile:
     """Every row of a ban file, validated before anything is written (adapters.ban_file)."""
     return ban_file.read_ban_file(path, today)
-
-
-def _normalised(expr: pl.Expr, rules: tuple[tuple[str, str], ...]) -> pl.Expr:
-    out = expr.str.to_lowercase()
-    for letter, plain in FOLD.items():
-        out = out.str.replace_all(letter, plain, literal=True)
-    for pattern, repl in rules:
-        out = out.str.replace_all(pattern, repl)
-    return out.str.strip_chars()
-
-
-def street_expr(expr: pl.Expr) -> pl.Expr:
-    return _normalised(expr, STREET_RULES)
-
-
-def name_expr(expr: pl.Expr) -> pl.Expr:
-    return _normalised(expr, NAME_RULES)
-
-
-def postal_keys(frame: pl.DataFrame) -> pl.Series:
-    """domain.bans.postal_key for every row of (last_name, first_names, street, postal_code)."""
-    return frame.select(
-        pl.concat_str(
-            [
-                name_expr(pl.col("last_name")),
-                name_expr(pl.col("first_names")).str.split(" ").list.first(),
-                street_expr(pl.col("street")),
-                pl.col("postal_code").str.strip_chars(),
-            ],
-            separator="|",
-        ).alias("key")
-    )["key"]
 
 
 @dataclass
@@ -95,33 +56,6 @@ def _refuse_shrink(uow: UnitOfWork, bans: Sequence[Ban], today: dt.date, where: 
     limit = uow.settings.ban_drop_limit_percent
     if dropped * 100 > limit * in_force.height:
         raise BanRegisterShrinks(len(bans), dropped, in_force.height, limit, where)
-
-
-def _postal_matches(uow: UnitOfWork, today: dt.date) -> pl.DataFrame:
-    """(ban_id, person_id) of postal bans whose key equals a person's current address key."""
-    cp = contact_point
-    rows = uow.execute(
-        select(person.c.id, person.c.last_name, person.c.first_names, cp.c.street, cp.c.postal_code)
-        .join(cp, cp.c.person_id == person.c.id)
-        .where(
-            person.c.kind == "natural",
-            cp.c.kind == "postal",
-            cp.c.valid_from <= today,
-            or_(cp.c.valid_to.is_(None), cp.c.valid_to >= today),
-        )
-    ).all()
-    uow.note_read((r[0] for r in rows), [Category.IDENTITY, Category.CONTACT], "ASML ban matching")
-    text = pl.String
-    schema = {"person_id": pl.Int64, "last_name": text, "first_names": text, "street": text}
-    people = pl.DataFrame(rows, schema={**schema, "postal_code": text}, orient="row")
-    people = people.with_columns(postal_keys(people)).select("person_id", "key")
-    bans = uow.execute(
-        select(marketing_ban.c.id, marketing_ban.c.match_key).where(
-            marketing_ban.c.kind == "postal"
-        )
-    ).all()
-    ban_frame = pl.DataFrame(bans, schema={"ban_id": pl.Int64, "key": pl.String}, orient="row")
-    return ban_frame.join(people, on="key").select("ban_id", "person_id").unique()
 
 
 def import_bans(
@@ -174,28 +108,21 @@ def import_bans(
             result.phone += 1
     if rows:
         uow.execute(insert(marketing_ban), rows)
-    cp = contact_point
-    phone_matches = (
-        select(
-            marketing_ban.c.id,
-            cp.c.person_id,
-            literal(BanKind.PHONE.channel.value),
-            literal(now, marketing_ban_match.c.matched_at.type),
-        )
-        .join(cp, and_(cp.c.phone == marketing_ban.c.phone, cp.c.kind == "phone"))
-        .where(
-            marketing_ban.c.kind == "phone",
-            cp.c.valid_from <= today,
-            or_(cp.c.valid_to.is_(None), cp.c.valid_to >= today),
-        )
-        .distinct()
-    )
+    # The import reports (and records, for the persons' access answers) what it matches now;
+    # audiences match afresh (services/marketing/ban_matching.py).
+    phones = ban_matching.phone_matches(today).subquery()
     uow.execute(
         insert(marketing_ban_match).from_select(
-            ["ban_id", "person_id", "channel", "matched_at"], phone_matches
+            ["ban_id", "person_id", "channel", "matched_at"],
+            select(
+                phones.c.ban_id,
+                phones.c.person_id,
+                literal(BanKind.PHONE.channel.value),
+                literal(now, marketing_ban_match.c.matched_at.type),
+            ),
         )
     )
-    postal = _postal_matches(uow, today)
+    postal = ban_matching.postal_matches(uow, today)
     if postal.height:
         uow.execute(
             insert(marketing_ban_match),

@@ -130,6 +130,41 @@ def latest_events(moment: dt.datetime, person_id: int | None = None) -> Select[A
     return select(*(c for c in sub.c if c.name != "rank")).where(sub.c.rank == 1)
 
 
+def objected(
+    uow: UnitOfWork, person_ids: Sequence[int], purpose: ConsentPurpose
+) -> dict[int, list[str]]:
+    """The persons whose latest word on `purpose` is a prohibition (an objection, P13) on at
+    least one channel now, with those channels. An objection on one channel counts for uses
+    of the purpose that have no channel, such as lending call recordings to research."""
+    ranked = (
+        select(
+            ce.c.person_id,
+            ce.c.channel,
+            ce.c.event,
+            func.row_number()
+            .over(
+                partition_by=(ce.c.person_id, ce.c.channel),
+                order_by=(ce.c.at.desc(), ce.c.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(
+            ce.c.person_id.in_(sorted(set(person_ids))),
+            ce.c.purpose == purpose.value,
+            ce.c.at <= uow.now(),
+        )
+        .subquery()
+    )
+    found: dict[int, list[str]] = {}
+    for pid, channel in uow.execute(
+        select(ranked.c.person_id, ranked.c.channel)
+        .where(ranked.c.rank == 1, ranked.c.event == "prohibited")
+        .order_by(ranked.c.person_id, ranked.c.channel)
+    ):
+        found.setdefault(int(pid), []).append(channel)
+    return found
+
+
 @dataclass(frozen=True)
 class Setting:
     purpose: ConsentPurpose
