@@ -22,8 +22,8 @@ from rekisteri.catalogue.cookies import DECLARED_COOKIES, Cookie
 from rekisteri.catalogue.model import Anchor, OnErasure, RetentionRule
 from rekisteri.catalogue.retention import CUSTOMER_DATA, MARKETING_DATA
 from rekisteri.config import Settings
-from rekisteri.services.statement.notice import SECTION_KEYS, build_notice
-from rekisteri.services.statement.recipients import REGULAR_RECIPIENTS, Recipient
+from rekisteri.services.statement.notice import SECTION_KEYS, Items, Paragraph, build_notice
+from rekisteri.services.statement.recipients import REGULAR_RECIPIENTS, Recipient, Transfer
 from rekisteri.services.statement.rights_texts import RIGHTS_TEXTS
 from rekisteri.services.statement.sharing_texts import SHARING_TEXTS
 from rekisteri.services.statement.texts import OPENING_TEXTS, TEXTS
@@ -188,24 +188,45 @@ def test_the_settings_name_the_controller_and_the_retention_of_contracts() -> No
     assert build_notice(catalogue, named, "sv").register_name == "Pohjoisvirtas kundregister"
 
 
-def test_recipients_and_transfers_come_from_the_provider() -> None:
+def test_recipients_come_from_the_provider_and_transfers_from_the_register() -> None:
     regular = build_notice(catalogue, SETTINGS, "fi").section("disclosures").words()
     for recipient in REGULAR_RECIPIENTS:
         assert recipient.who.in_("fi") in regular
     assert "Suomen Asiakastieto Oy" in regular and "Tutkimuslaitokset" in regular
     assert "Emme säännönmukaisesti siirrä" in regular
-    abroad = Recipient(
+    extra = Recipient(
         ("service_provider",),
-        Words("Pilvipalvelu Inc.", "Molntjänst Inc.", "Cloud service Inc."),
+        Words("Pilvipalvelu", "Molntjänst", "Cloud service"),
         Words("sähköpostien lähetys", "utskick av e-post", "sending e-mail"),
-        outside_eea=True,
-        safeguard="scc",
     )
-    changed = build_notice(catalogue, SETTINGS, "en", recipients=[*REGULAR_RECIPIENTS, abroad])
+    with_extra = build_notice(catalogue, SETTINGS, "en", recipients=[*REGULAR_RECIPIENTS, extra])
+    listed = with_extra.section("disclosures").words()
+    assert "Cloud service\nsending e-mail" in listed
+    abroad = (Transfer("Cloud Inc.", "JP", "scc"), Transfer("Rules Ltd", "ZZ", "bcr", "BCR 7"))
+    changed = build_notice(catalogue, SETTINGS, "en", transfers=abroad)
     words = changed.section("disclosures").words()
-    assert "Cloud service Inc." in words
-    assert "standard contractual clauses (Art. 46)" in words
+    assert "Cloud Inc. (Japan)" in words and "Rules Ltd (ZZ)" in words
+    assert "the Commission's standard contractual clauses (Art. 46)" in words
+    assert "binding corporate rules (Art. 47) (BCR 7)" in words
+    assert SETTINGS.dpo_contact in words  # where to ask for a copy
     assert "We do not regularly transfer" not in words
+
+
+@pytest.mark.proves("P6.profiling-bases")
+@pytest.mark.parametrize("lang", LANGS)
+def test_profiling_is_said_to_rest_on_the_bases_section_4_gives_it(lang: str) -> None:
+    purposes = build_notice(catalogue, SETTINGS, lang).section("purposes")
+    items = next(b for b in purposes.blocks if isinstance(b, Items))
+    listed = next(i for i in items.items if i.term == label(Purpose.PROFILING, lang).capitalize())
+    bases = listed.notes[0].split(": ", 1)[1]
+    profiling = next(
+        b for b in purposes.blocks if isinstance(b, Paragraph) and "P6.profiling-bases" in b.claims
+    )
+    assert f" {bases} " in profiling.text
+    # Every basis the catalogue gives the profiling data, and no other, in both places.
+    given = {a.basis for a in catalogue.attributes if Purpose.PROFILING in a.purposes}
+    for basis in LawfulBasis:
+        assert (label(basis, lang) in profiling.text) is (basis in given), basis
 
 
 def test_cookies_are_described_from_the_declared_list() -> None:

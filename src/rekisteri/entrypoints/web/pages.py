@@ -13,7 +13,8 @@ from rekisteri.catalogue import Lang
 from rekisteri.entrypoints.api.deps import RegisterDep, public
 from rekisteri.entrypoints.web.i18n import negotiate
 from rekisteri.entrypoints.web.templating import page_language, render_page
-from rekisteri.services.statement.notice import build_notice
+from rekisteri.services.access.transfers import register_transfers
+from rekisteri.services.statement.notice import Notice, build_notice
 from rekisteri.services.statement.recipients import regular_recipients
 from rekisteri.services.unit_of_work import RegisterApp
 
@@ -37,7 +38,7 @@ STAFF_LOGIN = "/login"
 )
 def home(request: Request, reg: RegisterDep) -> HTMLResponse:
     lang = page_language(request)
-    notice = build_notice(reg.catalogue, reg.settings, lang, recipients=regular_recipients())
+    notice = _notice(reg, lang)
     return render_page(
         request,
         "home.html",
@@ -46,10 +47,18 @@ def home(request: Request, reg: RegisterDep) -> HTMLResponse:
     )
 
 
+def _notice(reg: RegisterApp, lang: Lang) -> Notice:
+    """The statement of this register: its transfers are those of its recipient register."""
+    transfers = register_transfers(reg)
+    return build_notice(
+        reg.catalogue, reg.settings, lang, recipients=regular_recipients(), transfers=transfers
+    )
+
+
 def _privacy_page(request: Request, reg: RegisterApp, default: Lang | None) -> HTMLResponse:
     requested = request.query_params.get("lang") or (default.value if default else None)
     lang = negotiate(requested, request.headers.get("accept-language"))
-    notice = build_notice(reg.catalogue, reg.settings, lang, recipients=regular_recipients())
+    notice = _notice(reg, lang)
     return render_page(request, "privacy.html", lang, {"settings": reg.settings, "notice": notice})
 
 

@@ -31,6 +31,7 @@ from sqlalchemy import (
     Select,
     Table,
     and_,
+    delete,
     exists,
     false,
     func,
@@ -41,6 +42,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
+from rekisteri.adapters.schema import metadata
 from rekisteri.adapters.schema.base import UtcDateTime
 from rekisteri.adapters.schema.register import consent_event, contract, invoice, person
 from rekisteri.adapters.schema.rights import retention_run
@@ -242,6 +244,7 @@ def _recorded(uow: UnitOfWork, result: RunResult) -> None:
                 result.files_outside.extend(str(name) for name in named)
             n = _count(uow, t, cond)
             if n and not result.dry_run:
+                _drop_person_links(uow, t, cond)
                 erase_rows(uow, t, cond, [attr])
             result.add(f"{rule.name}: {t.name}", n)
 
@@ -264,6 +267,22 @@ def _prospects(uow: UnitOfWork, result: RunResult) -> None:
             if ids:
                 suppress_contact_points(uow, ids)
     result.add("prospects without permission: purged", purge(uow, lapsed, result.dry_run))
+
+
+def _drop_person_links(uow: UnitOfWork, t: Table, cond: Any) -> None:
+    """Delete the rows that tie persons to records going past their period.
+
+    A link row (no id, only the keys of a record and a person, such as disclosure_subject)
+    says only whom the record was about; kept, it would hold a record the statement says is
+    gone ("5 years from the disclosure") named by person, and hold the record itself in place."""
+    if "id" not in t.c:
+        return
+    for link in metadata.tables.values():
+        if "id" in link.c or link is t:
+            continue
+        targets = {fk.column.table.name: fk.parent for fk in link.foreign_keys}
+        if t.name in targets and "person" in targets and len(link.c) == len(targets):
+            uow.execute(delete(link).where(targets[t.name].in_(select(t.c.id).where(cond))))
 
 
 def run(uow: UnitOfWork, *, dry_run: bool = False) -> RunResult:

@@ -1,7 +1,8 @@
 """The shape of the privacy statement: numbered sections of paragraphs, lines, headings and lists.
 
 Renderers (the CLI's text and Markdown, the pages' Jinja2 templates) lay these out and add no
-words of their own.
+words of their own. A paragraph, list or list item carries the ids of the claims its words make
+(services/statement/claims.py), so each promise can be traced to the tests marked for it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from rekisteri.catalogue import Lang
 @dataclass(frozen=True)
 class Paragraph:
     text: str
+    claims: tuple[str, ...] = ()
     kind: ClassVar[str] = "paragraph"
 
 
@@ -38,11 +40,17 @@ class Item:
     term: str
     text: str
     notes: tuple[str, ...] = ()
+    claims: tuple[str, ...] = ()
+
+    def sentence(self) -> str:
+        head = f"{self.term}: {self.text}" if self.text else self.term
+        return "; ".join((head, *self.notes))
 
 
 @dataclass(frozen=True)
 class Items:
     items: tuple[Item, ...]
+    claims: tuple[str, ...] = ()
     kind: ClassVar[str] = "items"
 
 
@@ -86,3 +94,31 @@ class Notice:
 
     def words(self) -> str:
         return "\n".join([self.title, self.subtitle, *(s.words() for s in self.sections)])
+
+    def claims(self) -> list[Claim]:
+        """Every claim the statement makes, in reading order, with the words that make it.
+
+        A list's own claims are made by the whole list; an item's by the item."""
+        made: list[Claim] = []
+        for section in self.sections:
+            for b in section.blocks:
+                if isinstance(b, Paragraph):
+                    made.extend(Claim(c, section.key, b.text) for c in b.claims)
+                elif isinstance(b, Items):
+                    whole = " | ".join(i.sentence() for i in b.items)
+                    made.extend(Claim(c, section.key, whole) for c in b.claims)
+                    for i in b.items:
+                        made.extend(Claim(c, section.key, i.sentence()) for c in i.claims)
+        return made
+
+    def claim_ids(self) -> frozenset[str]:
+        return frozenset(c.id for c in self.claims())
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One checkable promise of the statement: its id, the section and the words making it."""
+
+    id: str
+    section: str
+    sentence: str

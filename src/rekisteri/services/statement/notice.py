@@ -24,7 +24,7 @@ from rekisteri.services.statement.model import (
     Paragraph,
     Section,
 )
-from rekisteri.services.statement.recipients import Recipient, regular_recipients
+from rekisteri.services.statement.recipients import Recipient, Transfer, regular_recipients
 from rekisteri.services.statement.sections import SectionWriter, join_words
 from rekisteri.services.statement.texts import text
 
@@ -63,9 +63,13 @@ def build_notice(
     lang: Lang | str,
     *,
     recipients: Sequence[Recipient] | None = None,
+    transfers: Sequence[Transfer] = (),
     cookies: Sequence[Cookie] = DECLARED_COOKIES,
 ) -> Notice:
-    """The privacy statement in `lang` for the register described by `catalogue`."""
+    """The privacy statement in `lang` for the register described by `catalogue`.
+
+    `transfers` are the recipients outside the EU/EEA the recipient register holds
+    (services/access/transfers.py): none, and the statement says no data leaves the EU/EEA."""
     lang = Lang(lang)
     writer = SectionWriter(catalogue, settings, lang)
     bodies = {
@@ -76,7 +80,7 @@ def build_notice(
         "content": writer.content(),
         "sources": writer.sources(),
         "disclosures": writer.disclosures(
-            regular_recipients() if recipients is None else recipients
+            regular_recipients() if recipients is None else recipients, transfers
         ),
         "retention": writer.retention(),
         "security": writer.security(),

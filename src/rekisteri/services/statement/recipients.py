@@ -1,9 +1,8 @@
 """The regular recipients of the register's data (P8, P9, P10), as the privacy statement names them.
 
-`regular_recipients()` is the one place the statement asks. It describes the kinds of recipient
-the seeds name; once the recipient register is in place this function can read it instead
-(one Recipient per kind of recipient in use, with its transfer safeguard) and the statement
-follows without other changes.
+`regular_recipients()` is the one place the statement asks for the kinds of recipient the seeds
+name. The transfers outside the EU/EEA are not described here: they are read from the recipient
+register (services/access/transfers.py), so the statement names each one that is registered.
 """
 
 from __future__ import annotations
@@ -20,9 +19,8 @@ class Recipient:
     kinds: tuple[str, ...]  # partner, subsidiary, service_provider, ... (the recipient kinds)
     who: Words
     what: Words
-    # Outside the EU/EEA the GDPR's Chapter V applies: adequacy, scc or bcr.
-    outside_eea: bool = False
-    safeguard: str | None = None
+    # The claims (services/statement/claims.py) the line naming this recipient makes.
+    claims: tuple[str, ...] = ()
 
 
 REGULAR_RECIPIENTS: tuple[Recipient, ...] = (
@@ -44,6 +42,7 @@ REGULAR_RECIPIENTS: tuple[Recipient, ...] = (
             "the group's electricity, gas, district heat, broadband and TV services, unless the "
             "customer has forbidden the disclosure",
         ),
+        claims=("P8.group-marketing-unless-forbidden",),
     ),
     Recipient(
         ("service_provider", "subcontractor"),
@@ -84,6 +83,7 @@ REGULAR_RECIPIENTS: tuple[Recipient, ...] = (
             "identity code and name for monitoring payment defaults, only of persons with "
             "liabilities of their own",
         ),
+        claims=("P8.asiakastieto-own-liabilities",),
     ),
     Recipient(
         ("collection_agency",),
@@ -106,6 +106,7 @@ REGULAR_RECIPIENTS: tuple[Recipient, ...] = (
             "recorded calls for evaluating the quality of customer service; the institute "
             "undertakes to return or destroy the recordings as soon as the study ends",
         ),
+        claims=("P9.research-loans-returned",),
     ),
 )
 
@@ -113,3 +114,13 @@ REGULAR_RECIPIENTS: tuple[Recipient, ...] = (
 def regular_recipients() -> tuple[Recipient, ...]:
     """The recipients the privacy statement lists (the lead may point this at the register)."""
     return REGULAR_RECIPIENTS
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """A registered recipient outside the EU/EEA, as the transfer paragraph names it (P10)."""
+
+    name: str
+    country: str  # ISO 3166-1 alpha-2
+    safeguard: str  # adequacy, scc or bcr (domain/transfers.py Safeguard)
+    reference: str | None = None  # e.g. the recipient's Data Privacy Framework listing

@@ -19,8 +19,10 @@ from rekisteri.catalogue.cookies import Cookie
 from rekisteri.catalogue.model import Attribute, OnErasure, RetentionRule
 from rekisteri.config import Settings
 from rekisteri.domain.vocabulary import label
+from rekisteri.services.statement.claims import retention_claim
+from rekisteri.services.statement.countries import country_name
 from rekisteri.services.statement.model import Block, Heading, Item, Items, Lines, Paragraph
-from rekisteri.services.statement.recipients import Recipient
+from rekisteri.services.statement.recipients import Recipient, Transfer
 from rekisteri.services.statement.texts import text
 
 
@@ -41,6 +43,16 @@ def join_words(words: Iterable[str], lang: Lang) -> str:
     if len(items) < 2:
         return "".join(items)
     return f"{', '.join(items[:-1])} {text('and', lang)} {items[-1]}"
+
+
+# The claims each right's paragraph makes (section 10), in the order the rights are given.
+RIGHT_CLAIMS: dict[str, tuple[str, ...]] = {
+    "access": ("P11.first-copy-free", "P11.further-copy-fee"),
+    "rectification": ("P12.rectification", "P12.every-change-recorded"),
+    "objection": ("P13.objection-marketing", "P13.objection-research", "P5.settings-page"),
+    "erasure": ("P14.erasure", "P14.contract-kept-years"),
+    "restriction": ("P14.restriction", "P14.portability"),
+}
 
 
 class SectionWriter:
@@ -97,20 +109,29 @@ class SectionWriter:
         used = [p for p in Purpose if any(p in a.purposes for a in self.cat.attributes)]
         items = []
         for p in used:
-            bases = [
-                b for b in LawfulBasis if any(p in a.purposes and a.basis is b for a in self.attrs)
-            ]
-            wording = join_words((label(b, lang) for b in bases), lang)
+            wording = self._bases_of(p)
             items.append(
                 Item(_cap(label(p, lang)), "", (text("purposes.basis", lang, bases=wording),))
             )
         all_bases = [b for b in LawfulBasis if any(a.basis is b for a in self.attrs)]
-        blocks: list[Block] = [Paragraph(text("purposes.intro", lang)), Items(tuple(items))]
+        blocks: list[Block] = [
+            Paragraph(text("purposes.intro", lang)),
+            Items(tuple(items), claims=("P4.purposes-and-bases",)),
+        ]
         if Purpose.DIRECT_MARKETING in used:
             per_year = self.s.marketing_contacts_per_year
-            blocks.append(Paragraph(text("purposes.marketing", lang, per_year=per_year)))
+            blocks.append(
+                Paragraph(
+                    text("purposes.marketing", lang, per_year=per_year),
+                    ("P5.contacts-per-year", "P5.electronic-marketing-opt-in"),
+                )
+            )
         if Purpose.PROFILING in used:
-            blocks.append(Paragraph(text("purposes.profiling", lang)))
+            # The same words as the profiling item of the list above: one source of truth.
+            bases = self._bases_of(Purpose.PROFILING)
+            blocks.append(
+                Paragraph(text("purposes.profiling", lang, bases=bases), ("P6.profiling-bases",))
+            )
         blocks.append(Heading(text("bases.heading", lang)))
         blocks.append(
             Items(
@@ -122,6 +143,15 @@ class SectionWriter:
     @property
     def attrs(self) -> tuple[Attribute, ...]:
         return self.cat.attributes
+
+    def _bases_of(self, purpose: Purpose) -> str:
+        """The lawful bases the catalogue gives the purpose's data, as a sentence lists them."""
+        bases = [
+            b
+            for b in LawfulBasis
+            if any(purpose in a.purposes and a.basis is b for a in self.attrs)
+        ]
+        return join_words((label(b, self.lang) for b in bases), self.lang)
 
     # -- 5: data content and who sees it
     def _readers(self, visibility_of: dict[Role, Visibility]) -> str:
@@ -157,7 +187,10 @@ class SectionWriter:
             if words.lower() == label(category, lang).lower():
                 words = ""  # one attribute named like its category: say it once
             items.append(Item(label(category, lang), words, tuple(notes)))
-        return (Paragraph(text("content.intro", lang)), Items(tuple(items)))
+        return (
+            Paragraph(text("content.intro", lang), ("P3.prospects-with-permission",)),
+            Items(tuple(items), claims=("P7.need-to-know",)),
+        )
 
     # -- 6: sources
     def sources(self) -> tuple[Block, ...]:
@@ -179,9 +212,14 @@ class SectionWriter:
             )
             for categories, sources in gives.items()
         ]
-        blocks: list[Block] = [Paragraph(text("sources.intro", lang)), Items(tuple(items))]
+        blocks: list[Block] = [
+            Paragraph(text("sources.intro", lang)),
+            Items(tuple(items), claims=("P2.sources-per-datum",)),
+        ]
         if Source.COMPETITION_OR_EVENT in used_sources:
-            blocks.append(Paragraph(text("sources.prospects", lang)))
+            blocks.append(
+                Paragraph(text("sources.prospects", lang), ("P3.prospects-with-permission",))
+            )
         recordings = [a for a in self.attrs if a.category is Category.RECORDING]
         if recordings:
             uses = [p for p in Purpose if any(p in a.purposes for a in recordings)]
@@ -190,28 +228,39 @@ class SectionWriter:
         return tuple(blocks)
 
     # -- 7: disclosures and transfers
-    def disclosures(self, recipients: Sequence[Recipient]) -> tuple[Block, ...]:
+    def disclosures(
+        self, recipients: Sequence[Recipient], transfers: Sequence[Transfer]
+    ) -> tuple[Block, ...]:
+        """The kinds of regular recipient, then the transfers outside the EU/EEA as the
+        recipient register holds them (P10): "none" only when it holds none."""
         lang = self.lang
+        listed = tuple(Item(r.who.in_(lang), r.what.in_(lang), claims=r.claims) for r in recipients)
         blocks: list[Block] = [
             Paragraph(text("disclosures.intro", lang)),
-            Items(tuple(Item(r.who.in_(lang), r.what.in_(lang)) for r in recipients)),
+            Items(listed, claims=("P8.registered-recipients",)),
             Heading(text("transfers.heading", lang)),
         ]
-        abroad = [r for r in recipients if r.outside_eea]
-        if abroad:
+        if transfers:
             blocks.append(Paragraph(text("transfers.some", lang)))
             blocks.append(
-                Items(
-                    tuple(
-                        Item(r.who.in_(lang), text(f"safeguard.{r.safeguard or 'scc'}", lang))
-                        for r in abroad
-                    )
-                )
+                Items(tuple(self._transfer(t) for t in transfers), claims=("P10.transfers-listed",))
             )
+            blocks.append(Paragraph(text("transfers.copy", lang, dpo=self.s.dpo_contact)))
         else:
-            blocks.append(Paragraph(text("transfers.none", lang)))
-        blocks.append(Paragraph(text("transfers.rule", lang)))
+            blocks.append(Paragraph(text("transfers.none", lang), ("P10.no-transfers",)))
+        blocks.append(Paragraph(text("transfers.rule", lang), ("P10.transfer-safeguards",)))
         return tuple(blocks)
+
+    def _transfer(self, t: Transfer) -> Item:
+        lang = self.lang
+        who = text("transfers.recipient", lang, name=t.name, country=country_name(t.country, lang))
+        if t.safeguard == "adequacy" and t.reference and t.country == "US":
+            guard = text("safeguard.dpf", lang, reference=t.reference)
+        else:
+            guard = text(f"safeguard.{t.safeguard}", lang)
+            if t.reference:
+                guard = f"{guard} ({t.reference})"
+        return Item(who, guard)
 
     # -- 8: retention
     def period(self, rule: RetentionRule) -> str:
@@ -255,10 +304,13 @@ class SectionWriter:
                 else:
                     names = ", ".join(a.label(lang) for a in ruled)
                     parts.append(f"{label(category, lang)}: {names}")
-            items.append(Item(_cap(self.period(rule)), "", tuple(parts)))
+            claim = (retention_claim(rule.name),)
+            items.append(Item(_cap(self.period(rule)), "", tuple(parts), claims=claim))
         blocks: list[Block] = [Paragraph(text("retention.intro", lang)), Items(tuple(items))]
         if any(r.on_erasure is OnErasure.KEEP_RESTRICTED for r in rules):
-            blocks.append(Paragraph(text("retention.after", lang)))
+            blocks.append(
+                Paragraph(text("retention.after", lang), ("P14.restricted-after-erasure",))
+            )
         return tuple(blocks)
 
     # -- 9: security
@@ -266,24 +318,35 @@ class SectionWriter:
         lang = self.lang
         blocks: list[Block] = [
             Paragraph(text("security.databases", lang)),
-            Paragraph(text("security.access", lang)),
+            Paragraph(text("security.access", lang), ("P7.personal-accounts", "P7.need-to-know")),
         ]
         encrypted = self.cat.encrypted()
         if encrypted:
             names = join_words((a.label(lang) for a in encrypted), lang)
-            blocks.append(Paragraph(text("security.encrypted", lang, attributes=_cap(names))))
-        blocks.append(Paragraph(text("security.log", lang)))
+            blocks.append(
+                Paragraph(
+                    text("security.encrypted", lang, attributes=_cap(names)),
+                    ("P16.encrypted-at-rest",),
+                )
+            )
+        # A register run with the audit off (REKISTERI_AUDIT_ENABLED=false) logs nothing, so it
+        # must not say it does.
+        if self.s.audit_enabled:
+            blocks.append(
+                Paragraph(text("security.log", lang), ("P16.every-view-and-change-logged",))
+            )
         return tuple(blocks)
 
     # -- 10: rights
     def rights(self) -> tuple[Block, ...]:
         s, lang = self.s, self.lang
         blocks: list[Block] = [Paragraph(text("rights.intro", lang))]
-        for right in ("access", "rectification", "objection", "erasure", "restriction"):
+        for right, claims in RIGHT_CLAIMS.items():
             blocks.append(Heading(text(f"right.{right}", lang)))
             # Only the erasure text names the years, only the access text the months.
             years, months = s.contract_retention_years, s.access_repeat_months
-            blocks.append(Paragraph(text(f"right.{right}.text", lang, years=years, months=months)))
+            words = text(f"right.{right}.text", lang, years=years, months=months)
+            blocks.append(Paragraph(words, claims))
         blocks.append(Heading(text("right.how", lang)))
         blocks.append(
             Paragraph(
@@ -293,11 +356,12 @@ class SectionWriter:
                     controller=s.controller_name,
                     address=s.controller_address,
                     dpo=s.dpo_contact,
-                )
+                ),
+                ("P11.identity-verified",),
             )
         )
-        blocks.append(Paragraph(text("right.when", lang)))
-        blocks.append(Paragraph(text("right.excessive", lang)))
+        blocks.append(Paragraph(text("right.when", lang), ("P11.answer-within-a-month",)))
+        blocks.append(Paragraph(text("right.excessive", lang), ("P11.manifestly-unfounded",)))
         blocks.append(
             Paragraph(
                 text("right.phone", lang, phone=s.controller_phone, hours=s.customer_service_hours)
@@ -312,11 +376,13 @@ class SectionWriter:
         lang = self.lang
         blocks: list[Block] = [Paragraph(text("cookies.what", lang))]
         if all(c.strictly_necessary for c in cookies):
-            blocks.append(Paragraph(text("cookies.necessary_only", lang)))
-            blocks.append(Paragraph(text("cookies.no_tracking", lang)))
+            only = ("P15.necessary-cookies-only",)
+            blocks.append(Paragraph(text("cookies.necessary_only", lang), only))
+            blocks.append(Paragraph(text("cookies.no_tracking", lang), only))
         else:
-            blocks.append(Paragraph(text("cookies.some_by_consent", lang)))
-        blocks.append(Paragraph(text("cookies.public", lang)))
+            consent = ("P15.cookies-by-consent",)
+            blocks.append(Paragraph(text("cookies.some_by_consent", lang), consent))
+        blocks.append(Paragraph(text("cookies.public", lang), ("P15.public-pages-no-cookies",)))
         items = []
         for c in cookies:
             notes = [

@@ -29,30 +29,48 @@ SHARING_TEXTS: dict[str, Words] = {
         "Area.",
     ),
     "transfers.some": Words(
-        "Seuraaville vastaanottajille tietoja siirretään EU:n tai ETA:n ulkopuolelle:",
-        "Till följande mottagare överförs uppgifter utanför EU eller EES:",
-        "Data is transferred outside the EU or EEA to these recipients:",
+        "Tietoja siirretään EU:n tai ETA:n ulkopuolelle vain seuraaville vastaanottajille, "
+        "kullekin alla mainitun suojatoimen perusteella:",
+        "Uppgifter överförs utanför EU eller EES endast till följande mottagare, var och en "
+        "med stöd av den skyddsåtgärd som anges nedan:",
+        "Data is transferred outside the EU or EEA only to these recipients, each under the "
+        "safeguard given below:",
+    ),
+    "transfers.recipient": Words("{name} ({country})", "{name} ({country})", "{name} ({country})"),
+    "transfers.copy": Words(
+        "Saat jäljennöksen suojatoimista (esimerkiksi vakiosopimuslausekkeista) "
+        "tietosuojavastaavaltamme: {dpo}.",
+        "En kopia av skyddsåtgärderna (till exempel standardavtalsklausulerna) får du av vårt "
+        "dataskyddsombud: {dpo}.",
+        "You can get a copy of the safeguards (such as the standard contractual clauses) from "
+        "our data protection officer: {dpo}.",
     ),
     "transfers.rule": Words(
-        "Jos siirto on tarpeen käsittelyn tarkoitusten tai tietojen käsittelyn teknisen "
-        "toteutuksen vuoksi, siirrämme tietoja vain tietosuoja-asetuksen V luvun edellyttämin "
-        "suojatoimin: maahan, jonka tietosuojan tason Euroopan komissio on todennut "
+        "Siirrämme tietoja EU:n tai ETA:n ulkopuolelle vain tietosuoja-asetuksen V luvun "
+        "edellyttämin suojatoimin: maahan, jonka tietosuojan tason Euroopan komissio on todennut "
         "riittäväksi, tai komission vakiosopimuslausekkeiden tai sitovien yrityssääntöjen "
-        "perusteella.",
-        "Om en överföring behövs för ändamålen med behandlingen eller för det tekniska "
-        "genomförandet av den, överför vi uppgifter endast med de skyddsåtgärder som kapitel V "
+        "perusteella. Vastaanottajalle, jolla suojatointa ei ole, ei luovuteta mitään.",
+        "Vi överför uppgifter utanför EU eller EES endast med de skyddsåtgärder som kapitel V "
         "i dataskyddsförordningen kräver: till ett land vars skyddsnivå Europeiska kommissionen "
         "har funnit adekvat, eller med stöd av kommissionens standardavtalsklausuler eller "
-        "bindande företagsbestämmelser.",
-        "Where a transfer is needed for the purposes of processing or for carrying it out "
-        "technically, we transfer data only with the safeguards Chapter V of the GDPR demands: "
-        "to a country whose level of protection the European Commission has found adequate, or "
-        "under the Commission's standard contractual clauses or binding corporate rules.",
+        "bindande företagsbestämmelser. En mottagare utan skyddsåtgärd får ingenting.",
+        "We transfer data outside the EU or EEA only with the safeguards Chapter V of the GDPR "
+        "demands: to a country whose level of protection the European Commission has found "
+        "adequate, or under the Commission's standard contractual clauses or binding corporate "
+        "rules. A recipient without such a safeguard receives nothing.",
     ),
     "safeguard.adequacy": Words(
         "komission tietosuojan riittävyyttä koskeva päätös (45 artikla)",
         "kommissionens beslut om adekvat skyddsnivå (artikel 45)",
         "a Commission adequacy decision (Art. 45)",
+    ),
+    "safeguard.dpf": Words(
+        "komission tietosuojan riittävyyttä koskeva päätös EU:n ja Yhdysvaltojen välisestä "
+        "tietosuojakehyksestä (Data Privacy Framework, 45 artikla); vastaanottaja: {reference}",
+        "kommissionens beslut om adekvat skyddsnivå för ramen för dataskydd mellan EU och USA "
+        "(Data Privacy Framework, artikel 45); mottagaren: {reference}",
+        "the Commission's adequacy decision on the EU-US Data Privacy Framework (Art. 45); "
+        "the recipient's listing: {reference}",
     ),
     "safeguard.scc": Words(
         "komission vakiosopimuslausekkeet (46 artikla)",

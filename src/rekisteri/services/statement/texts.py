@@ -153,19 +153,19 @@ OPENING_TEXTS: dict[str, Words] = {
         "Profiloinnilla tarkoitetaan henkilötietojen automaattista käsittelyä, jossa "
         "analysoidaan tai ennakoidaan esimerkiksi henkilön käyttäytymistä, kiinnostuksen "
         "kohteita, taloudellista tilannetta ja mieltymyksiä. Sen perusteella muodostamme "
-        "asiakasluokitteluja ja kohderyhmiä markkinoinnin kohdentamiseksi. Profilointi perustuu "
-        "lakiin tai suostumukseesi, eikä sen perusteella tehdä päätöksiä, joilla olisi sinulle "
-        "oikeusvaikutuksia.",
+        "asiakasluokitteluja ja kohderyhmiä markkinoinnin kohdentamiseksi. Profiloinnin "
+        "oikeusperuste on {bases} (ks. alla), eikä sen perusteella tehdä päätöksiä, joilla "
+        "olisi sinulle oikeusvaikutuksia.",
         "Med profilering avses automatisk behandling av personuppgifter i syfte att analysera "
         "eller förutse till exempel en persons beteende, intressen, ekonomiska situation och "
         "preferenser. Utifrån den skapar vi kundklassificeringar och målgrupper för att rikta "
-        "marknadsföringen. Profileringen grundar sig på lag eller på ditt samtycke, och den "
-        "leder inte till beslut som har rättsliga följder för dig.",
+        "marknadsföringen. Den rättsliga grunden för profileringen är {bases} (se nedan), och "
+        "den leder inte till beslut som har rättsliga följder för dig.",
         "Profiling means the automatic processing of personal data to analyse or predict, for "
         "example, a person's behaviour, interests, economic situation and preferences. From it "
         "we build customer classifications and target groups to direct our marketing. "
-        "Profiling rests on the law or on your consent, and no decision with legal effects on "
-        "you is made from it.",
+        "The lawful basis of profiling is {bases} (see below), and no decision with legal "
+        "effects on you is made from it.",
     ),
     # -- 5. data content
     "content.intro": Words(
