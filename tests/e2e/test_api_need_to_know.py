@@ -104,6 +104,7 @@ def _may(role: Role, g: Guard) -> bool:
     return any(catalogue.category_visibility(c, role) is not Visibility.NONE for c in g.categories)
 
 
+@pytest.mark.proves("P7.need-to-know")
 def test_role_route_category_matrix(world) -> None:
     reg, client, tokens, people = world
     target = people[0]

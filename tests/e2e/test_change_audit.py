@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from typer.testing import CliRunner
@@ -239,6 +240,7 @@ def _request_steps(w: Walk, pid: int) -> None:
         w.exercised.add("POST /api/v1/recipient-notifications/{notification_id}")
 
 
+@pytest.mark.proves("P16.every-view-and-change-logged")
 def test_every_mutating_api_route_audits_what_it_changed(register: RegisterApp) -> None:
     walk = Walk(register)
     _api_steps(walk)
@@ -316,6 +318,7 @@ def _cli_steps(reg: RegisterApp, settings: Settings, tmp: Any) -> list[str]:
     return failures
 
 
+@pytest.mark.proves("P16.every-view-and-change-logged")
 def test_commands_that_change_data_audit_what_they_changed(
     register: RegisterApp, settings: Settings, tmp_path: Any
 ) -> None:

@@ -88,6 +88,7 @@ def checked(html: str) -> set[str]:
     return set(re.findall(r'value="([a-z_]+:[a-z]+)"[^>]*checked', html))
 
 
+@pytest.mark.proves("P5.settings-page")
 def test_withdrawing_in_the_preference_centre_removes_the_person_from_the_next_audience(
     register: RegisterApp, client: TestClient
 ) -> None:

@@ -42,6 +42,7 @@ def _log_in(client: TestClient, password: str = PASSWORD, next_path: str = "/x")
     )
 
 
+@pytest.mark.proves("P7.personal-accounts")
 def test_login_sets_a_strict_httponly_secure_cookie_and_the_guard_accepts_it(
     client: TestClient, register: RegisterApp
 ) -> None:
@@ -88,6 +89,7 @@ def _error(page: object) -> str:
     return found[1]
 
 
+@pytest.mark.proves("P7.personal-accounts")
 def test_five_failures_lock_the_account_and_unknown_users_read_the_same(
     client: TestClient,
 ) -> None:

@@ -143,6 +143,7 @@ def _walk(
     return seen, cookies
 
 
+@pytest.mark.proves("P15.necessary-cookies-only", "P15.public-pages-no-cookies")
 def test_public_pages_set_no_cookie_and_nothing_sets_an_undeclared_one(
     client: TestClient,
 ) -> None:

@@ -44,6 +44,7 @@ def reasons(
     return found
 
 
+@pytest.mark.proves("P5.electronic-marketing-opt-in")
 def test_email_and_sms_marketing_need_an_explicit_opt_in(register: RegisterApp) -> None:
     silent = add_person(register)
     opted = add_person(register)
@@ -117,6 +118,7 @@ def test_customer_communication_is_not_direct_marketing(
     assert renewal[reader] == "no_expiring_contract"
 
 
+@pytest.mark.proves("P5.contacts-per-year")
 def test_the_frequency_cap_counts_sent_contacts_over_a_rolling_year(
     register: RegisterApp, clock: FakeClock
 ) -> None:
@@ -243,6 +245,7 @@ def test_the_contactable_list_names_the_address_for_the_channel(
     assert row[key]
 
 
+@pytest.mark.proves("P13.objection-marketing")
 def test_an_objection_made_as_a_rights_request_is_effective_for_the_next_audience(
     register: RegisterApp,
 ) -> None:

@@ -58,6 +58,7 @@ def _retention_run(reg: RegisterApp, *, dry_run: bool = False) -> dict[str, int]
 PRUNED = "audit entries past their period: pruned"
 
 
+@pytest.mark.proves("P14.kept.access-log")
 def test_the_retention_run_prunes_entries_past_five_years_behind_a_checkpoint(aged) -> None:
     reg, clock, _ = aged
     # Five years after the first entries, to the day: they are not yet past their period.

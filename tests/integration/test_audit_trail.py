@@ -32,6 +32,7 @@ def trail(register: RegisterApp) -> tuple[RegisterApp, list[int]]:
     return register, people
 
 
+@pytest.mark.proves("P16.every-view-and-change-logged")
 def test_reads_and_changes_are_entries_with_who_what_and_why(trail) -> None:
     reg, people = trail
     with reg.engine.connect() as conn:

@@ -72,6 +72,7 @@ def test_a_customer_is_stored_with_sources_and_shown_masked(register: RegisterAp
     assert all(c["_source"]["source"] == "order" for c in view["contact_points"])
 
 
+@pytest.mark.proves("P7.need-to-know")
 def test_roles_see_what_the_catalogue_allows(register: RegisterApp) -> None:
     with register.unit_of_work(Actor("t")) as uow:
         pid = customers.register_person(uow, draft(), Provenance.of("order", uow.now())).person_id
@@ -143,6 +144,7 @@ def test_a_second_person_with_the_same_identity_code_is_refused(register: Regist
         )
 
 
+@pytest.mark.proves("P3.prospects-with-permission")
 def test_a_prospect_needs_a_permission_p3(register: RegisterApp) -> None:
     prospect = draft(relationship="prospect", personal_identity_code=None)
     before = row_counts(register)
@@ -166,6 +168,7 @@ def test_a_prospect_needs_a_permission_p3(register: RegisterApp) -> None:
     assert events[0]["evidence"]["wording_version"] == "2026-1"
 
 
+@pytest.mark.proves("P12.rectification", "P12.every-change-recorded")
 def test_rectification_keeps_who_when_old_new_and_why(
     register: RegisterApp, clock: FakeClock
 ) -> None:
@@ -342,6 +345,7 @@ def test_legal_person_needs_a_valid_business_id(register: RegisterApp) -> None:
     assert err.value.field == "business_id"
 
 
+@pytest.mark.proves("P12.every-change-recorded")
 def test_site_and_billing_changes_keep_history_and_their_own_source(
     register: RegisterApp, clock: FakeClock
 ) -> None:

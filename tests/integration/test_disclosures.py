@@ -93,6 +93,7 @@ def _count(reg: RegisterApp, table) -> int:
         return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
 
 
+@pytest.mark.proves("P10.transfer-safeguards")
 def test_third_country_without_safeguard_is_refused_with_one_recorded(
     register: RegisterApp,
 ) -> None:
@@ -132,6 +133,7 @@ def test_third_country_without_safeguard_is_refused_with_one_recorded(
     ]
 
 
+@pytest.mark.proves("P8.registered-recipients")
 def test_adequacy_must_fit_the_country_and_purposes_must_fit_the_agreement(
     register: RegisterApp,
 ) -> None:
@@ -153,6 +155,7 @@ def test_adequacy_must_fit_the_country_and_purposes_must_fit_the_agreement(
         )
 
 
+@pytest.mark.proves("P8.asiakastieto-own-liabilities")
 def test_asiakastieto_gets_only_persons_with_liabilities_of_their_own(
     register: RegisterApp,
 ) -> None:
@@ -194,6 +197,7 @@ def test_asiakastieto_gets_only_persons_with_liabilities_of_their_own(
     assert debts.rows[0][6:9] == (HETUS[3], "Maija3 Virtanen", "Laskutie 2")
 
 
+@pytest.mark.proves("P8.group-marketing-unless-forbidden")
 def test_group_marketing_leaves_out_those_who_forbade_it(register: RegisterApp) -> None:
     forbade, changed_mind, silent, withdrew = (add_person(register, n) for n in range(4))
     _consent(register, forbade, "granted", 10)
@@ -216,6 +220,7 @@ def test_group_marketing_leaves_out_those_who_forbade_it(register: RegisterApp) 
     assert subjects == {changed_mind, silent}
 
 
+@pytest.mark.proves("P8.group-marketing-unless-forbidden")
 def test_group_marketing_hands_over_only_the_channels_each_person_may_be_reached_on(
     register: RegisterApp,
 ) -> None:
@@ -297,6 +302,7 @@ def test_an_authority_gets_what_it_asked_for_with_the_reference(register: Regist
     assert (record.reference, record.legal_basis) == ("POL-2026-123", "legal_obligation")
 
 
+@pytest.mark.proves("P9.research-loans-returned")
 def test_recording_loans_have_a_deadline_and_close_with_evidence(
     register: RegisterApp, clock
 ) -> None:
@@ -374,6 +380,7 @@ def _lend(reg: RegisterApp, to: str, recordings: list[int], due: dt.date) -> rec
         )
 
 
+@pytest.mark.proves("P13.objection-research")
 def test_recordings_of_persons_who_objected_to_research_are_not_lent(
     register: RegisterApp, clock
 ) -> None:
@@ -411,6 +418,7 @@ def test_recordings_of_persons_who_objected_to_research_are_not_lent(
     assert [m[0] for m in loan.manifest] == [recs[regranted], recs[free]]
 
 
+@pytest.mark.proves("P10.transfer-safeguards")
 def test_a_us_recipient_under_adequacy_needs_its_data_privacy_framework_listing(
     register: RegisterApp, clock
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select, text
 
 from rekisteri.adapters.crypto import Cipher
@@ -68,6 +69,7 @@ def all_database_text(register: RegisterApp) -> str:
     return "\n".join(out)
 
 
+@pytest.mark.proves("P16.encrypted-at-rest")
 def test_no_identity_code_or_iban_appears_in_plain_text(
     register: RegisterApp, tmp_path: Path, database_url: str
 ) -> None:

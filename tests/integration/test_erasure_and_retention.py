@@ -52,6 +52,7 @@ def _prov(uow):  # type: ignore[no-untyped-def]
     return Provenance.of("customer_contact", uow.now(), "letter")
 
 
+@pytest.mark.proves("P14.erasure", "P14.restricted-after-erasure")
 def test_erasure_keeps_contract_and_invoices_restricted_and_nothing_else_identifying(
     register: RegisterApp, clock: FakeClock
 ) -> None:
@@ -188,6 +189,12 @@ def test_a_site_someone_else_moved_into_is_not_erased_for_them(
     assert IBAN  # the billing account is kept (covered above)
 
 
+@pytest.mark.proves(
+    "P14.kept.customer-data",
+    "P14.kept.marketing-data",
+    "P14.kept.contact-history",
+    "P14.kept.recordings",
+)
 def test_retention_run_applies_relationship_and_recording_periods(
     register: RegisterApp, clock: FakeClock
 ) -> None:
@@ -225,6 +232,7 @@ def test_retention_run_applies_relationship_and_recording_periods(
     assert _count(register, contract) == 2  # ten years not yet
 
 
+@pytest.mark.proves("P3.prospects-with-permission")
 def test_prospects_without_permission_in_force_are_purged_and_their_requests_unlinked(
     register: RegisterApp, clock: FakeClock
 ) -> None:
@@ -280,6 +288,7 @@ def test_prospects_without_permission_in_force_are_purged_and_their_requests_unl
     assert req.reference == new.reference and req.person_id is None and req.details is None
 
 
+@pytest.mark.proves("P14.erasure")
 def test_a_prospect_with_nothing_a_law_keeps_is_erased_whole(register: RegisterApp) -> None:
     from rekisteri.domain.consent import CaptureMethod, Channel, ConsentPurpose, PermissionDraft
     from rekisteri.domain.drafts import ContactPointDraft, PersonDraft

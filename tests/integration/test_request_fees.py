@@ -41,6 +41,7 @@ def _shown(reg: RegisterApp, reference: str) -> dict[str, object]:
         return requests.show(uow, reference)
 
 
+@pytest.mark.proves("P11.first-copy-free", "P11.further-copy-fee")
 def test_the_first_copy_is_free_and_a_further_one_may_carry_a_fee(
     register: RegisterApp, clock: FakeClock
 ) -> None:
@@ -67,6 +68,7 @@ def test_the_first_copy_is_free_and_a_further_one_may_carry_a_fee(
     assert (shown["state"], shown["charge_decision"]) == ("fulfilled", "charged")
 
 
+@pytest.mark.proves("P11.manifestly-unfounded")
 def test_a_manifestly_unfounded_or_excessive_request_is_charged_for_or_refused_with_reasons(
     register: RegisterApp,
 ) -> None:

@@ -8,6 +8,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from rekisteri.adapters.reports import access
@@ -77,6 +78,7 @@ def test_an_access_package_holds_exactly_the_persons_own_readings(
     )
 
 
+@pytest.mark.proves("P14.kept.readings")
 def test_the_retention_run_drops_readings_past_their_period(
     register: RegisterApp, tmp_path: Path, clock: FakeClock
 ) -> None:

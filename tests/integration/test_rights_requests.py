@@ -85,6 +85,7 @@ def test_workflow_deadlines_duplicates_lists_and_repeats(
     assert [r["reference"] for r in overdue] == [late.reference] and overdue[0]["overdue"]
 
 
+@pytest.mark.proves("P12.rectification")
 def test_rectification_through_a_request_keeps_history_and_plans_notices(
     register: RegisterApp,
 ) -> None:
@@ -128,6 +129,7 @@ def test_rectification_through_a_request_keeps_history_and_plans_notices(
     assert pending[0]["reference"] == req.reference
 
 
+@pytest.mark.proves("P13.objection-marketing")
 def test_objection_writes_prohibitions_for_every_channel_and_purpose(register: RegisterApp) -> None:
     c = make_customer(register)
     req = _new(register, c.person_id, "objection", details={"wording": "Ei markkinointia"})
@@ -146,6 +148,7 @@ def test_objection_writes_prohibitions_for_every_channel_and_purpose(register: R
     assert all(r.wording == "Ei markkinointia" and r.captured_by == DPO.name for r in rows)
 
 
+@pytest.mark.proves("P14.restriction")
 def test_restriction_stops_processing_except_legal_claims_and_the_persons_own_rectification(
     register: RegisterApp,
 ) -> None:

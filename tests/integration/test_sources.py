@@ -46,6 +46,7 @@ def _customer(register: RegisterApp) -> int:
         return customers.register_person(uow, draft(), _from("order", uow)).person_id
 
 
+@pytest.mark.proves("P2.sources-per-datum")
 def test_a_person_from_a_source_not_declared_for_their_data_is_refused(
     register: RegisterApp,
 ) -> None:
@@ -88,6 +89,7 @@ def test_a_person_from_a_source_not_declared_for_their_data_is_refused(
         customers.register_person(uow, org, _from("trade_register", uow))
 
 
+@pytest.mark.proves("P2.sources-per-datum")
 def test_a_rectification_from_a_source_not_declared_for_the_attribute_is_refused(
     register: RegisterApp,
 ) -> None:

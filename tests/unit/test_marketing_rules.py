@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -24,6 +25,7 @@ def reason(purpose: AudiencePurpose, channel: Channel, facts: PersonFacts, cap: 
     return decide(purpose, channel, facts, cap=cap).reason
 
 
+@pytest.mark.proves("P5.electronic-marketing-opt-in")
 def test_electronic_marketing_to_a_natural_person_needs_an_opt_in() -> None:
     for channel in (Channel.EMAIL, Channel.SMS):
         assert reason(OWN, channel, PersonFacts(NAT)) is Exclusion.NO_CONSENT
@@ -67,6 +69,7 @@ def test_customer_communication_ignores_marketing_consents_and_the_cap() -> None
     )
 
 
+@pytest.mark.proves("P5.contacts-per-year")
 def test_the_frequency_cap_counts_the_last_twelve_months() -> None:
     assert reason(OWN, Channel.LETTER, PersonFacts(NAT, contacts_last_12_months=3)) is None
     capped = PersonFacts(NAT, contacts_last_12_months=4)

@@ -85,6 +85,7 @@ def test_the_statement_covers_every_category_and_attribute_of_the_catalogue(lang
         assert attribute.label(lang).lower() in content.lower(), attribute.key
 
 
+@pytest.mark.proves("P4.purposes-and-bases")
 def test_purposes_bases_and_sources_come_from_the_catalogue() -> None:
     notice = build_notice(catalogue, SETTINGS, "sv")
     purposes = notice.section("purposes").words()

@@ -41,6 +41,7 @@ def test_add_months_lands_in_the_right_month_on_the_same_day_or_the_months_last(
     assert later.day == min(day.day, last)
 
 
+@pytest.mark.proves("P11.answer-within-a-month")
 @given(days)
 def test_the_due_date_is_the_earlier_of_one_month_and_30_days(day: dt.date) -> None:
     d = deadlines(day)
@@ -52,6 +53,7 @@ def test_the_due_date_is_the_earlier_of_one_month_and_30_days(day: dt.date) -> N
     assert (d.due == d.thirty_days) == (d.one_month >= d.thirty_days)
 
 
+@pytest.mark.proves("P11.answer-within-a-month")
 @given(days, st.integers(min_value=0, max_value=40), st.integers(min_value=1, max_value=100))
 def test_an_extension_needs_a_notice_in_the_first_month_and_ends_within_two_more(
     day: dt.date, notice_after: int, extra: int
@@ -83,6 +85,7 @@ def test_a_repeat_is_an_access_request_within_twelve_months_of_a_fulfilled_one(
     assert is_repeat(RequestKind.ACCESS, received, None, 12) is False
 
 
+@pytest.mark.proves("P11.identity-verified")
 def test_an_unverified_request_cannot_be_fulfilled() -> None:
     with pytest.raises(RuleViolation, match="verified"):
         require_transition(RequestState.RECEIVED, RequestState.FULFILLED)
