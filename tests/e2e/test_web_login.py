@@ -89,7 +89,6 @@ def _error(page: object) -> str:
     return found[1]
 
 
-@pytest.mark.proves("P7.personal-accounts")
 def test_five_failures_lock_the_account_and_unknown_users_read_the_same(
     client: TestClient,
 ) -> None:
