@@ -9,7 +9,9 @@ each run works on a fresh copy, so the retention run is measured on the untouche
 (a 1,000,000-customer register takes minutes to generate). --postgresql runs on a PostgreSQL
 server the script starts (as bench_demo.py does), instead of a SQLite file. --years-ahead Y runs
 the retention as Y years later (the demo register has no customer ended ten years ago: with 11,
-the purge of whole customers is measured too).
+the purge of whole customers is measured too). --audit-per-day K writes K read entries a day
+(each naming one person) into the audit trail over those years before the run, as a register in
+use would hold, so the run's pruning of entries past their period is measured on a real trail.
 
 --readings N imports N 15-minute readings (six years is about 210,000) through the Datahub import
 path for a customer whose contract has run longer than that, and builds that customer's package:
@@ -43,7 +45,9 @@ from rekisteri.adapters.crypto import Cipher, Keyring
 from rekisteri.adapters.datahub_writer import write_datahub_file
 from rekisteri.adapters.reports import access
 from rekisteri.adapters.schema import metadata
-from rekisteri.adapters.schema.register import contract, metering_point
+from rekisteri.adapters.schema.audit import audit_entry
+from rekisteri.adapters.schema.register import contract, metering_point, person
+from rekisteri.catalogue import Category
 from rekisteri.config import Settings
 from rekisteri.demo import customers as demo
 from rekisteri.services.consumption.imports import import_datahub_file
@@ -140,6 +144,29 @@ def _kept_register(
     return reg, int(facts["person"]), str(facts["gsrn"])
 
 
+def _fill_trail(reg: RegisterApp, span: dt.timedelta, per_day: int) -> int:
+    """`per_day` read entries a day, each naming one person, from now over `span`: the trail a
+    register in use holds when the run comes (each day one unit of work at that day's clock)."""
+    with reg.engine.connect() as conn:
+        ids = [int(i) for i in conn.execute(select(person.c.id).order_by(person.c.id)).scalars()]
+    start, written = utc_now(), 0
+    for day in range(span.days):
+        at = start + dt.timedelta(days=day)
+        reg.clock = lambda at=at: at
+        with reg.reading(ACTOR) as uow:
+            for k in range(per_day):
+                pid = ids[(day * per_day + k) % len(ids)]
+                uow.note_read([pid], [Category.IDENTITY, Category.CONTACT], "customer service")
+        written += per_day
+    reg.clock = utc_now
+    return written
+
+
+def _trail_size(reg: RegisterApp) -> int:
+    with reg.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(audit_entry)).scalar_one())
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--customers", type=int, default=100_000)
@@ -152,6 +179,12 @@ def main() -> None:
         type=float,
         default=0,
         help="run the retention as this many years later (11: ended customers are purged)",
+    )
+    ap.add_argument(
+        "--audit-per-day",
+        type=int,
+        default=0,
+        help="read entries a day written into the trail over the years ahead before the run",
     )
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-rights-"))
@@ -202,6 +235,11 @@ def main() -> None:
 
     if args.years_ahead:
         later = dt.timedelta(days=365.25 * args.years_ahead)
+        if args.audit_per_day:
+            t0 = time.perf_counter()
+            written = _fill_trail(reg, later, args.audit_per_day)
+            took = time.perf_counter() - t0
+            print(f"audit trail: {written:,} read entries over the years ahead in {took:.1f} s")
         reg.clock = lambda: utc_now() + later
         print(f"retention run as of {reg.clock():%Y-%m-%d} ({args.years_ahead:g} years ahead)")
     with reg.reading(ACTOR) as uow:
@@ -215,8 +253,10 @@ def main() -> None:
         t_scan, total_rows = timed(scan)
     with reg.unit_of_work(ACTOR) as uow:
         t_dry, dry = timed(lambda: retention.run(uow, dry_run=True), repeat=1)
+    trail_before = _trail_size(reg)
     with reg.unit_of_work(ACTOR) as uow:
         t_run, done = timed(lambda: retention.run(uow), repeat=1)
+    trail_after = _trail_size(reg)
     with reg.unit_of_work(ACTOR) as uow:
         t_again, again = timed(lambda: retention.run(uow), repeat=1)
     changed = sum(done.counts.values())
@@ -233,6 +273,7 @@ def main() -> None:
         print(f"{what:<{width}}  {secs.wall:8.3f}  {secs.cpu:8.3f}  {note}")
     for note in done.notes:
         print(f"note: {note}")
+    print(f"audit trail: {trail_before:,} entries before the run, {trail_after:,} after")
     print("\nretention by category:")
     for k, v in done.counts.items():
         if v:
