@@ -1,4 +1,4 @@
-"""request new | list | show | verify | extend | charge | fulfil | reject | close."""
+"""request new | list | show | verify | extend | charge | changes | fulfil | reject | close."""
 
 from __future__ import annotations
 
@@ -197,6 +197,32 @@ def charge(
         requests.decide_charge(uow, reference, decision, reason)
     done = "refused and rejected" if decision is ChargeDecision.REFUSED else decision.value
     console.print(f"{reference}: fee decision {done}", markup=False)
+
+
+@app.command()
+def changes(
+    reference: str,
+    set_: list[str] = typer.Option(
+        ..., "--set", help="field=corrected value (repeatable), e.g. --set last_name=Virtanen"
+    ),
+    by: str = BY,
+) -> None:
+    """What a rectification request corrects, as fields and values: added (or replaced) from
+    what the person wrote, checked as `customer rectify` checks them, applied by `fulfil`."""
+    reg = register()
+    with register_errors(), reg.unit_of_work(_actor(by)) as uow:
+        fields = requests.set_changes(uow, reference, _pairs(set_))
+    console.print(f"{reference}: to correct {', '.join(fields)}", markup=False)
+
+
+def _pairs(items: list[str]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise InvalidInput("--set", f"{item!r} is not field=value")
+        found[name.strip()] = value
+    return found
 
 
 @app.command()

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from rekisteri.catalogue import Lang, Source
+from rekisteri.catalogue import Lang
 from rekisteri.domain.access_package import AccessPackage
 from rekisteri.domain.consent import CaptureMethod
 from rekisteri.domain.errors import RuleViolation
@@ -68,7 +68,7 @@ def _rectification(
     changed = customers.rectify_person(
         uow,
         row.person_id,
-        requests.opened_changes(uow, d["changes"]),
+        requests.changes_to_apply(uow, row),
         d.get("reason") or f"rectification request {row.reference}",
         prov,
         for_request=row.id,
@@ -136,7 +136,7 @@ def fulfil(uow: UnitOfWork, key: int | str, *, lang: Lang | str | None = None) -
     if row.person_id is None:
         raise RuleViolation(f"request {row.reference}: the person is no longer in the register")
     kind = RequestKind(row.kind)
-    prov = Provenance.of(Source.CUSTOMER_CONTACT, uow.now(), f"request {row.reference}")
+    prov = requests.request_provenance(uow, row.reference)
     f = Fulfilment(row.reference, kind, int(row.person_id), {})
     HANDLERS[kind](uow, row, prov, f, Lang(lang) if lang else None)
     requests.mark_fulfilled(uow, row, f.outcome)

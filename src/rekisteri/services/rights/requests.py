@@ -17,7 +17,7 @@ from rekisteri.adapters.schema.rights import (
     rights_request,
     rights_request_event,
 )
-from rekisteri.catalogue import Category, Sensitivity
+from rekisteri.catalogue import Category, Sensitivity, Source
 from rekisteri.domain import values
 from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
 from rekisteri.domain.register import Provenance
@@ -35,6 +35,7 @@ from rekisteri.domain.requests import (
     is_repeat,
     require_transition,
 )
+from rekisteri.services.register import customers
 from rekisteri.services.unit_of_work import UnitOfWork
 
 REQ = rights_request
@@ -71,12 +72,70 @@ def _details(uow: UnitOfWork, kind: RequestKind, details: dict[str, Any] | None)
         changes = d.get("changes")
         if not isinstance(changes, dict) or not changes:
             raise InvalidInput("details.changes", "a rectification names what to correct")
-        # A corrected identity code is sealed as the history seals it: never plain in a table.
-        d["changes"] = {
-            f: uow.cipher.seal_text(_sealed_key(f), v) if _sealed(uow, f, v) else v
-            for f, v in changes.items()
-        }
+        d["changes"] = _sealed_changes(uow, changes)
     return d
+
+
+def _sealed_changes(uow: UnitOfWork, changes: dict[str, Any]) -> dict[str, Any]:
+    # A corrected identity code is sealed as the history seals it: never plain in a table.
+    return {
+        f: uow.cipher.seal_text(_sealed_key(f), v) if _sealed(uow, f, v) else v
+        for f, v in changes.items()
+    }
+
+
+def request_provenance(uow: UnitOfWork, reference: str) -> Provenance:
+    """Where a change made for a request comes from: the person, through their request."""
+    return Provenance.of(Source.CUSTOMER_CONTACT, uow.now(), f"request {reference}")
+
+
+def set_changes(uow: UnitOfWork, key: int | str, changes: dict[str, Any]) -> list[str]:
+    """The structured changes of a rectification request (field -> corrected value), added by
+    the DPO when the person described them in words (the public form's free text). They are
+    checked now as `customer rectify` checks them (rectifiable fields, the catalogue's sources,
+    each attribute's rule) against the verified person's data, and replace any given before;
+    fulfilling applies them. Returns the fields, sorted."""
+    row = load(uow, key)
+    if RequestKind(row.kind) is not RequestKind.RECTIFICATION:
+        raise RuleViolation(
+            f"request {row.reference} is a {row.kind} request: only a rectification names changes"
+        )
+    if RequestState(row.state) not in OPEN_STATES:
+        raise RuleViolation(f"request {row.reference} is {row.state}: its changes are settled")
+    if row.person_id is None:
+        raise RuleViolation(
+            f"request {row.reference} is not verified yet: verify whose request it is first, "
+            "so the changes are checked against their data"
+        )
+    if not isinstance(changes, dict) or not changes:
+        raise InvalidInput("changes", "name at least one field and its corrected value")
+    customers.check_rectification(
+        uow, int(row.person_id), changes, request_provenance(uow, row.reference)
+    )
+    details = json.loads(row.details) if row.details else {}
+    details["changes"] = _sealed_changes(uow, changes)
+    uow.execute(
+        update(REQ)
+        .where(REQ.c.id == row.id)
+        .values(details=json.dumps(details, ensure_ascii=False, default=str))
+    )
+    fields = sorted(changes)
+    _event(uow, row.id, "changes", "fields: " + ", ".join(fields))
+    return fields
+
+
+def changes_to_apply(uow: UnitOfWork, row: Any) -> dict[str, Any]:
+    """The opened structured changes of a rectification request, or InvalidInput saying they
+    are missing (a request from the public form describes them only in words)."""
+    d = json.loads(row.details) if row.details else {}
+    changes = d.get("changes")
+    if not isinstance(changes, dict) or not changes:
+        raise InvalidInput(
+            "details.changes",
+            f"rectification request {row.reference} names no field to correct yet: add the "
+            "corrections (field=value) to the request first, from what the person wrote",
+        )
+    return opened_changes(uow, changes)
 
 
 def _sealed_key(field: str) -> str:
