@@ -47,6 +47,22 @@ HEADINGS: dict[str, Words] = {
         "obligatorisk del av en post som sparas",
         "a required part of a record that is kept",
     ),
+    "suppression_what": Words(
+        "avainnetut tiivisteet poistetuista yhteystiedoista (markkinoinnin estolista)",
+        "nyckelade hashvärden av de raderade kontaktuppgifterna (spärrlista för marknadsföring)",
+        "keyed hashes of the erased contact details (the marketing suppression list)",
+    ),
+    "suppression_why": Words(
+        "jotta poistettuja yhteystietoja ei tuoda uudelleen markkinointiin (tietosuoja-asetus 17 "
+        "ja 21 art.); tiiviste ei kerro, kenen tieto se on, ja se säilytetään niin kauan kuin "
+        "suoramarkkinointia tehdään",
+        "så att de raderade kontaktuppgifterna inte förs in i marknadsföringen igen "
+        "(dataskyddsförordningen art. 17 och 21); hashvärdet visar inte vems uppgift det är och "
+        "sparas så länge direktmarknadsföring bedrivs",
+        "so that the erased contact details are not taken into marketing again (GDPR Art. 17 "
+        "and 21); a hash does not tell whose detail it is, and it is kept as long as we do "
+        "direct marketing",
+    ),
     "until_contract_ends": Words(
         "kunnes sopimus päättyy, sen jälkeen säilytysajan",
         "tills avtalet upphör, därefter lagringstiden",

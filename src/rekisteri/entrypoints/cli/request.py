@@ -142,6 +142,20 @@ def _print(data: dict[str, Any]) -> None:
         console.print(
             f"  {e['at']:%Y-%m-%d %H:%M} {e['actor']}: {e['event']} {e['note'] or ''}", markup=False
         )
+    notices = data["recipient_notifications"]
+    if notices:
+        console.print("notices to recipients (Art. 19; rekisteri notices sent ID ...):")
+    for n in notices:
+        if n["notified_on"] is not None:
+            done = f"told {n['notified_on']} by {n['how']} ({n['notified_by']})"
+        elif n["impossible_reason"] is not None:
+            done = f"impossible: {n['impossible_reason']}"
+        else:
+            done = "pending"
+        console.print(
+            f"  {n['id']} {n['recipient']}: {n['event']} of {n['attributes']}: {done}",
+            markup=False,
+        )
 
 
 @app.command()

@@ -12,11 +12,7 @@ from typing import Any
 from sqlalchemy import and_, func, select, update
 
 from rekisteri.adapters.schema.register import person
-from rekisteri.adapters.schema.rights import (
-    recipient_notification,
-    rights_request,
-    rights_request_event,
-)
+from rekisteri.adapters.schema.rights import rights_request, rights_request_event
 from rekisteri.catalogue import Category, Sensitivity, Source
 from rekisteri.domain import values
 from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
@@ -36,6 +32,7 @@ from rekisteri.domain.requests import (
     require_transition,
 )
 from rekisteri.services.register import customers
+from rekisteri.services.rights import recipient_notices
 from rekisteri.services.unit_of_work import UnitOfWork
 
 REQ = rights_request
@@ -447,13 +444,22 @@ def decide_charge(
         reject(uow, row.id, f"manifestly unfounded or excessive (GDPR Art. 12(5)(b)): {reason}")
 
 
-def mark_fulfilled(uow: UnitOfWork, row: Any, outcome: dict[str, Any]) -> None:
+def begin_fulfilment(uow: UnitOfWork, row: Any) -> None:
+    """Check the request may be fulfilled and record the step, before the work is done: the
+    work's answer (an erasure's list of what remains) then counts this event too. An error in
+    the work rolls the whole unit of work back, the event with it."""
+    require_transition(RequestState(row.state), RequestState.FULFILLED)
     if row.charge_decision is None:
         raise RuleViolation(
             f"request {row.reference} asks for a further copy within "
             f"{uow.settings.access_repeat_months} months of the last: the DPO decides first "
             "whether it carries a reasonable fee (request charge)"
         )
+    _event(uow, row.id, "fulfilled")
+
+
+def mark_fulfilled(uow: UnitOfWork, row: Any, outcome: dict[str, Any]) -> None:
+    """The request fulfilled with its outcome (begin_fulfilment recorded the step)."""
     _move(
         uow,
         row,
@@ -461,7 +467,6 @@ def mark_fulfilled(uow: UnitOfWork, row: Any, outcome: dict[str, Any]) -> None:
         fulfilled_at=uow.now(),
         outcome=json.dumps(outcome, ensure_ascii=False, default=str),
     )
-    _event(uow, row.id, "fulfilled")
 
 
 def reject(uow: UnitOfWork, key: int | str, reason: str) -> None:
@@ -569,12 +574,5 @@ def show(uow: UnitOfWork, key: int | str) -> dict[str, Any]:
             .order_by(rights_request_event.c.id)
         )
     ]
-    out["recipient_notifications"] = [
-        dict(n._mapping)
-        for n in uow.execute(
-            select(recipient_notification)
-            .where(recipient_notification.c.request_id == row.id)
-            .order_by(recipient_notification.c.id)
-        )
-    ]
+    out["recipient_notifications"] = recipient_notices.of_request(uow, row.id)
     return out
