@@ -247,17 +247,25 @@ def fulfil(
     ),
     lang: Lang | None = typer.Option(None, help="report language (default: the person's)"),
     pdf: bool = typer.Option(True, "--pdf/--no-pdf"),
+    as_json: bool = typer.Option(False, "--json", help="print the outcome as JSON"),
     by: str = BY,
 ) -> None:
-    """Do what was asked, record the outcome, and write the answer's files."""
+    """Do what was asked, record the outcome, and write the answer's files (an erasure: the
+    letter saying what was erased and what is still kept, why and until when)."""
     reg = register()
     with register_errors(), reg.unit_of_work(_actor(by)) as uow:
         done = fulfilment.fulfil(uow, reference, lang=lang)
         files = delivery.write_answer_files(done, out, settings=reg.settings, pdf=pdf)
+    if as_json:
+        print_json(done.outcome | {"reference": done.reference, "files": files})
+        return
     console.print(f"{done.reference}: {done.kind.value} fulfilled", markup=False)
     for fmt, path in files.items():
         console.print(f"  {fmt}: {path}", markup=False)
-    if not files:
+    if "letter" in files:
+        # As the person reads it: written out whole, not wrapped to the terminal.
+        typer.echo(files["letter"].read_text(encoding="utf-8"), nl=False)
+    elif not files:
         print_json(done.outcome)
 
 

@@ -51,6 +51,7 @@ class ErasureAnswer:
     files_to_destroy: list[str] = field(default_factory=list)
     # Art. 19: the recipients the data was disclosed to, each given a pending notice.
     recipients_to_notify: list[str] = field(default_factory=list)
+    lang: Lang = Lang.FI  # the language of the answer's words (the person's)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -61,6 +62,7 @@ class ErasureAnswer:
             "suppression_entries": self.suppression_entries,
             "files_destroyed": len(self.files_to_destroy),
             "recipients_to_notify": self.recipients_to_notify,
+            "language": self.lang.value,
         }
 
 
@@ -84,7 +86,7 @@ def erase_person(
             f"person {person_id} has a contract in force: the contract needs the data (Art. "
             "17(1)(a) does not apply); end the contract first, then erase"
         )
-    answer = ErasureAnswer(person_id)
+    answer = ErasureAnswer(person_id, lang=lang)
     # The erasure is itself a change of the person's data: its audit entry names them, and
     # the answer counts that entry among those that remain (services/rights/remains).
     uow.note_change([person_id], [Category.CONTACT], f"erasure: {reason}"[:200])
