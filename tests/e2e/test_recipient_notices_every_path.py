@@ -88,6 +88,9 @@ def test_staff_rectify_by_cli_plans_notices_the_dpo_records_them_sent(
     assert bad_date.exit_code == 2 and "on" in bad_date.output
     no_how = run(cli, ["notices", "sent", str(first), "--how", " "])
     assert no_how.exit_code == 2
+    tomorrow = str(dt.date.today() + dt.timedelta(days=2))  # the command runs on real time
+    early = run(cli, ["notices", "sent", str(first), "--how", "e-mail", "--on", tomorrow])
+    assert early.exit_code == 2 and "future" in early.output
     told_on = clock().date() - dt.timedelta(days=1)
     sent = run(cli, ["notices", "sent", str(first), "--how", "e-mail", "--on", str(told_on)])
     assert sent.exit_code == 0, sent.output

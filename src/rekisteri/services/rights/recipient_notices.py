@@ -114,6 +114,8 @@ def record_notice(
     else:
         if not how:
             raise InvalidInput("how", "say how the recipient was told (e.g. e-mail, interface)")
+        if notified_on is not None and notified_on > uow.today():
+            raise InvalidInput("notified_on", "is in the future: record a notice once sent")
         changes = {
             "notified_on": notified_on or uow.today(),
             "how": values.required_text(how, "how", max_len=60),
