@@ -216,6 +216,12 @@ def _request_steps(w: Walk, pid: int) -> None:
 
     rectify = new("rectification", details={"changes": {"first_names": "Aino Maria"}})
     step(rectify, "verify", {"how": "signature_matched"})
+    w.call(
+        "PUT",
+        "/api/v1/requests/{reference}/changes",
+        {"changes": {"first_names": "Aino Maria"}},
+        reference=rectify,
+    )
     step(
         rectify, "extend", {"extend_to": "2026-05-30", "reason": "many", "notice_on": "2026-03-03"}
     )

@@ -92,8 +92,10 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         key="recipient_notification.notification",
         table="recipient_notification",
         columns=(
+            "event",
             "recipient",
             "attributes",
+            "disclosures",
             "notified_on",
             "how",
             "notified_by",

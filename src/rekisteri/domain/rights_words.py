@@ -47,6 +47,43 @@ HEADINGS: dict[str, Words] = {
         "obligatorisk del av en post som sparas",
         "a required part of a record that is kept",
     ),
+    "suppression_what": Words(
+        "avainnetut tiivisteet poistetuista yhteystiedoista (markkinoinnin estolista)",
+        "nyckelade hashvärden av de raderade kontaktuppgifterna (spärrlista för marknadsföring)",
+        "keyed hashes of the erased contact details (the marketing suppression list)",
+    ),
+    "suppression_why": Words(
+        "jotta poistettuja yhteystietoja ei tuoda uudelleen markkinointiin (tietosuoja-asetus 17 "
+        "ja 21 art.); tiiviste ei kerro, kenen tieto se on, ja se säilytetään niin kauan kuin "
+        "suoramarkkinointia tehdään",
+        "så att de raderade kontaktuppgifterna inte förs in i marknadsföringen igen "
+        "(dataskyddsförordningen art. 17 och 21); hashvärdet visar inte vems uppgift det är och "
+        "sparas så länge direktmarknadsföring bedrivs",
+        "so that the erased contact details are not taken into marketing again (GDPR Art. 17 "
+        "and 21); a hash does not tell whose detail it is, and it is kept as long as we do "
+        "direct marketing",
+    ),
+    "erasure_title": Words(
+        "Tietojesi poistaminen (tietosuoja-asetus 17 art.)",
+        "Radering av dina uppgifter (dataskyddsförordningen art. 17)",
+        "Erasure of your data (GDPR Art. 17)",
+    ),
+    "erased_heading": Words("Poistettu", "Raderat", "Erased"),
+    "kept_heading": Words(
+        "Säilytetään edelleen: mitä, miksi ja mihin asti",
+        "Sparas fortfarande: vad, varför och till när",
+        "Still kept: what, why and until when",
+    ),
+    "limited_heading": Words("Poistoa rajoittaa", "Raderingen begränsas av", "Erasure limited by"),
+    "until": Words("säilytetään enintään", "sparas högst till", "kept until"),
+    "no_end_date": Words(
+        "ei kiinteää päättymispäivää", "inget fast slutdatum", "no fixed end date"
+    ),
+    "recipients_told": Words(
+        "Ilmoitamme poistosta niille, joille tietojasi on luovutettu (19 art.)",
+        "Vi underrättar dem som fått dina uppgifter om raderingen (art. 19)",
+        "We tell those your data was disclosed to of the erasure (Art. 19)",
+    ),
     "until_contract_ends": Words(
         "kunnes sopimus päättyy, sen jälkeen säilytysajan",
         "tills avtalet upphör, därefter lagringstiden",

@@ -71,18 +71,26 @@ rights_request_event = Table(
 recipient_notification = Table(
     # Art. 19: each recipient the data was disclosed to is told of a rectification, erasure or
     # restriction (or the record says why telling them was impossible).
+    # Planned wherever the change is made (services/rights/recipient_notices.plan): through a
+    # request (request_id) or by staff without one (null).
     "recipient_notification",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("request_id", ForeignKey("rights_request.id"), nullable=False, index=True),
-    Column("person_id", ForeignKey("person.id"), nullable=False, index=True),
+    Column("request_id", ForeignKey("rights_request.id"), index=True),
+    # Null once the person has been purged: the notice must still be sent, by `disclosures`.
+    Column("person_id", ForeignKey("person.id"), index=True),
+    Column("event", String(13), nullable=False),  # rectification | erasure | restriction
     Column("recipient", String(200), nullable=False),
     Column("attributes", String(500), nullable=False),  # catalogue keys, space-separated
+    # The disclosures the recipient got the person's data in ("id date reference; ..."): what
+    # the recipient knows the person by, also after the person is purged.
+    Column("disclosures", String(500)),
     Column("notified_on", Date),
     Column("how", String(60)),
     Column("notified_by", String(60)),
     Column("impossible_reason", String(300)),
     Column("created_at", UtcDateTime(), nullable=False),
+    CheckConstraint("event in ('rectification', 'erasure', 'restriction')", name="event"),
 )
 
 marketing_suppression = Table(

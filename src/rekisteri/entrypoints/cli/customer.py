@@ -31,6 +31,7 @@ from rekisteri.entrypoints.cli.common import (
 from rekisteri.services.register import customers
 from rekisteri.services.register.drafts import person_draft_from_json
 from rekisteri.services.register.person_view import customer_view, resolve_person
+from rekisteri.services.rights import rectification
 from rekisteri.services.unit_of_work import Actor
 
 app = typer.Typer(help="Customers and prospects.", no_args_is_help=True)
@@ -189,10 +190,13 @@ def rectify(
                 raise InvalidInput("--set", f"{item!r} is not attribute=value")
             changes[name.strip()] = value
         with reg.unit_of_work(Actor("cli")) as uow:
-            changed = customers.rectify_person(
+            done = rectification.rectify(
                 uow, resolve_person(uow, key), changes, reason, Provenance.of(source, uow.now())
             )
-    console.print("changed: " + (", ".join(changed) or "nothing (values were already so)"))
+    console.print("changed: " + (", ".join(done.changed) or "nothing (values were already so)"))
+    if done.recipients_to_notify:
+        # Art. 19: the DPO tells them (rekisteri notices list / sent).
+        console.print("recipients to notify: " + ", ".join(done.recipients_to_notify), markup=False)
 
 
 @app.command("search")

@@ -20,6 +20,7 @@ from rekisteri.entrypoints.cli import (
     keys,
     marketing,
     notice,
+    notices,
     request,
     retention,
     system,
@@ -41,6 +42,7 @@ app.add_typer(customer.app, name="customer")
 app.add_typer(keys.app, name="keys")
 app.add_typer(user.app, name="user")
 app.add_typer(request.app, name="request")
+app.add_typer(notices.app, name="notices")
 app.add_typer(retention.app, name="retention")
 app.add_typer(audit.app, name="audit")
 app.add_typer(disclose.recipients, name="recipient")

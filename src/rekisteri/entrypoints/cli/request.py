@@ -1,4 +1,4 @@
-"""request new | list | show | verify | extend | charge | fulfil | reject | close."""
+"""request new | list | show | verify | extend | charge | changes | fulfil | reject | close."""
 
 from __future__ import annotations
 
@@ -142,6 +142,20 @@ def _print(data: dict[str, Any]) -> None:
         console.print(
             f"  {e['at']:%Y-%m-%d %H:%M} {e['actor']}: {e['event']} {e['note'] or ''}", markup=False
         )
+    notices = data["recipient_notifications"]
+    if notices:
+        console.print("notices to recipients (Art. 19; rekisteri notices sent ID ...):")
+    for n in notices:
+        if n["notified_on"] is not None:
+            done = f"told {n['notified_on']} by {n['how']} ({n['notified_by']})"
+        elif n["impossible_reason"] is not None:
+            done = f"impossible: {n['impossible_reason']}"
+        else:
+            done = "pending"
+        console.print(
+            f"  {n['id']} {n['recipient']}: {n['event']} of {n['attributes']}: {done}",
+            markup=False,
+        )
 
 
 @app.command()
@@ -200,6 +214,32 @@ def charge(
 
 
 @app.command()
+def changes(
+    reference: str,
+    set_: list[str] = typer.Option(
+        ..., "--set", help="field=corrected value (repeatable), e.g. --set last_name=Virtanen"
+    ),
+    by: str = BY,
+) -> None:
+    """What a rectification request corrects, as fields and values: added (or replaced) from
+    what the person wrote, checked as `customer rectify` checks them, applied by `fulfil`."""
+    reg = register()
+    with register_errors(), reg.unit_of_work(_actor(by)) as uow:
+        fields = requests.set_changes(uow, reference, _pairs(set_))
+    console.print(f"{reference}: to correct {', '.join(fields)}", markup=False)
+
+
+def _pairs(items: list[str]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise InvalidInput("--set", f"{item!r} is not field=value")
+        found[name.strip()] = value
+    return found
+
+
+@app.command()
 def fulfil(
     reference: str,
     out: Path = typer.Option(
@@ -207,17 +247,25 @@ def fulfil(
     ),
     lang: Lang | None = typer.Option(None, help="report language (default: the person's)"),
     pdf: bool = typer.Option(True, "--pdf/--no-pdf"),
+    as_json: bool = typer.Option(False, "--json", help="print the outcome as JSON"),
     by: str = BY,
 ) -> None:
-    """Do what was asked, record the outcome, and write the answer's files."""
+    """Do what was asked, record the outcome, and write the answer's files (an erasure: the
+    letter saying what was erased and what is still kept, why and until when)."""
     reg = register()
     with register_errors(), reg.unit_of_work(_actor(by)) as uow:
         done = fulfilment.fulfil(uow, reference, lang=lang)
         files = delivery.write_answer_files(done, out, settings=reg.settings, pdf=pdf)
+    if as_json:
+        print_json(done.outcome | {"reference": done.reference, "files": files})
+        return
     console.print(f"{done.reference}: {done.kind.value} fulfilled", markup=False)
     for fmt, path in files.items():
         console.print(f"  {fmt}: {path}", markup=False)
-    if not files:
+    if "letter" in files:
+        # As the person reads it: written out whole, not wrapped to the terminal.
+        typer.echo(files["letter"].read_text(encoding="utf-8"), nl=False)
+    elif not files:
         print_json(done.outcome)
 
 

@@ -34,6 +34,7 @@ SelfService = Depends(
     public(Purpose.LEGAL_OBLIGATION, Category.RIGHTS_REQUEST, Category.CONTACT, reason=REASON)
 )
 ACTOR = Actor("web form")
+CORRECTION_MAX = 1000
 
 
 def _form(request: Request, reg: RegisterDep, status_code: int = 200, **given: str) -> HTMLResponse:
@@ -63,6 +64,7 @@ def send_request(
     name: Annotated[str, Form(max_length=200)],
     contact: Annotated[str, Form(max_length=200)],
     description: Annotated[str, Form(max_length=4000)] = "",
+    correction: Annotated[str, Form(max_length=CORRECTION_MAX)] = "",
     customer_number: Annotated[str, Form(max_length=12)] = "",
     started: Annotated[str, Form(max_length=100)] = "",
     website: Annotated[str, Form(max_length=1000)] = "",
@@ -74,7 +76,7 @@ def send_request(
     to the DPO (too many from the address)."""
     lang = page_language(request)
     given = {"kind": kind, "name": name, "contact": contact, "description": description,
-             "customer_number": customer_number}  # fmt: skip
+             "customer_number": customer_number, "correction": correction}  # fmt: skip
     # The honeypot: no person sees the field, programs that fill in every field do.
     if website:
         return _form(request, reg, 422, refused="trap", **given)
@@ -86,6 +88,14 @@ def send_request(
             "description": values.text(description, "description", max_len=4000, required=False),
             "customer_number": values.text(
                 customer_number, "customer_number", max_len=12, required=False
+            ),
+            # A rectification says what is wrong and what it should be: the DPO turns it into
+            # the fields to correct (request changes) before fulfilling it.
+            "correction": values.text(
+                correction,
+                "correction",
+                max_len=CORRECTION_MAX,
+                required=kind == RequestKind.RECTIFICATION.value,
             ),
             "language": lang.value,
         }

@@ -136,6 +136,28 @@ def _current(uow: UnitOfWork, row: Any, target: Target) -> Any:
     return row._mapping[target.column]
 
 
+def validated(
+    uow: UnitOfWork,
+    table: Table,
+    changes: Mapping[str, Any],
+    provenance: Provenance,
+    *,
+    writable: Collection[str],
+    given: rules.Given | None = None,
+    rule_book: Mapping[str, rules.Rule] = rules.RULES,
+) -> dict[str, Any]:
+    """The values `changes` would be stored as, or InvalidInput naming the first field that is
+    not writable, comes from a source the catalogue does not allow, or breaks its rule. Writes
+    nothing: a change asked for now and applied later (a rectification request) is checked
+    here exactly as `write_attributes` checks it."""
+    if not changes:
+        raise InvalidInput("changes", "nothing to change")
+    targets = {f: target_of(uow.catalogue, table, f, writable) for f in changes}
+    uow.catalogue.require_source(table.name, changes, provenance.source)
+    context = given or rules.Given(today=uow.today())
+    return {f: _stored(targets[f], f, v, context, rule_book) for f, v in changes.items()}
+
+
 def write_attributes(
     uow: UnitOfWork,
     table: Table,
@@ -155,12 +177,10 @@ def write_attributes(
     is whose history the change goes to (None when the row belongs to nobody now).
     """
     why = values.required_text(reason, "reason", max_len=300)
-    if not changes:
-        raise InvalidInput("changes", "nothing to change")
     targets = {f: target_of(uow.catalogue, table, f, writable) for f in changes}
-    uow.catalogue.require_source(table.name, changes, provenance.source)
-    context = given or rules.Given(today=uow.today())
-    new = {f: _stored(targets[f], f, v, context, rule_book) for f, v in changes.items()}
+    new = validated(
+        uow, table, changes, provenance, writable=writable, given=given, rule_book=rule_book
+    )
     row = uow.execute(select(table).where(table.c.id == row_id)).first()
     if row is None:
         raise NotFound(table.name, row_id)

@@ -266,6 +266,20 @@ def rectify_person(
     return [w.attribute for w in written]
 
 
+def check_rectification(
+    uow: UnitOfWork, person_id: int, changes: dict[str, Any], provenance: Provenance
+) -> None:
+    """InvalidInput naming the first field of `changes` that `rectify_person` would refuse
+    (not rectifiable, a source the catalogue does not allow, a value its rule refuses, an
+    identity code of another person); writes nothing. A rectification request's changes are
+    checked here when the DPO adds them, and applied by `rectify_person` when it is fulfilled."""
+    if not isinstance(changes, dict):
+        raise InvalidInput("changes", "must name fields and their new values")
+    attributes.validated(
+        uow, person, _with_code_extras(uow, person_id, changes), provenance, writable=RECTIFIABLE
+    )
+
+
 def _with_code_extras(uow: UnitOfWork, person_id: int, changes: dict[str, Any]) -> dict[str, Any]:
     """A new identity code must be no one else's, and sets the birth year it encodes (as a
     draft's does; a year given with it must agree)."""

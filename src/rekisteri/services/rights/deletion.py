@@ -13,7 +13,7 @@ from sqlalchemy import Select, Table, and_, delete, exists, func, not_, select, 
 
 from rekisteri.adapters.schema import metadata
 from rekisteri.adapters.schema.register import contact_point, digital_account, invoice, person
-from rekisteri.adapters.schema.rights import rights_request
+from rekisteri.adapters.schema.rights import recipient_notification, rights_request
 from rekisteri.catalogue import Attribute
 from rekisteri.services.consumption import retention as reading_retention
 from rekisteri.services.register.subjects import only_theirs, personal_tables, table_of
@@ -42,6 +42,11 @@ SEPARATELY_HANDLED = (
 )
 
 
+# Records that the person's rights were answered (requests, notices to recipients): a purge
+# unlinks them from the person and their own period removes them later.
+UNLINKED = (rights_request, recipient_notification)
+
+
 def tables_children_first(uow: UnitOfWork) -> list[Table]:
     personal = {s.name for s in personal_tables(uow.catalogue)} - SEPARATELY_HANDLED
     return [t for t in reversed(metadata.sorted_tables) if t.name in personal]
@@ -64,6 +69,11 @@ def open_invoices(uow: UnitOfWork, person_id: int) -> int:
 def suppress_contact_points(uow: UnitOfWork, persons: int | list[int]) -> int:
     """Suppression entries for the contact points of the person(s): a few statements for a
     whole batch (the retention run passes thousands); returns how many entries were new."""
+    return suppression.add(uow, contact_point_entries(uow, persons))
+
+
+def contact_point_entries(uow: UnitOfWork, persons: int | list[int]) -> list[tuple[str, str]]:
+    """The (kind, value) suppression entries the person(s)' contact points and logins make."""
     ids = [persons] if isinstance(persons, int) else persons
     names: dict[int, str] = {}
     for row in uow.execute(
@@ -94,7 +104,7 @@ def suppress_contact_points(uow: UnitOfWork, persons: int | list[int]) -> int:
     ).scalars():
         if "@" in login:
             entries.append(("email", login))
-    return suppression.add(uow, entries)
+    return entries
 
 
 def clear_values(
@@ -145,8 +155,9 @@ def erase_rows(uow: UnitOfWork, t: Table, cond: Any, attrs: list[Attribute]) -> 
 
 
 def purge(uow: UnitOfWork, persons: Select[Any] | list[int], dry_run: bool) -> int:
-    """Remove the persons whole, children first. Requests stay as the record that they were
-    answered, unlinked from the person (their own period removes them later).
+    """Remove the persons whole, children first. Requests and notices to recipients stay as the
+    record that they were answered, unlinked from the person (their own period removes them
+    later).
 
     The persons are fixed first (their selection reads rows the purge removes), then purged in
     chunks of set-based statements."""
@@ -179,7 +190,7 @@ def _purge_chunk(uow: UnitOfWork, chunk: list[int]) -> None:
     for t in tables_children_first(uow):
         spec = specs[t.name]
         assert spec.subject is not None
-        if t is rights_request or "rights_request.id" in spec.subject:
+        if t in UNLINKED or "rights_request.id" in spec.subject:
             continue
         attrs = list(uow.catalogue.for_table(t.name))
         if t.name in reached:
@@ -192,4 +203,9 @@ def _purge_chunk(uow: UnitOfWork, chunk: list[int]) -> None:
         update(rights_request)
         .where(rights_request.c.person_id.in_(chunk))
         .values(person_id=None, details=None)
+    )
+    uow.execute(
+        update(recipient_notification)
+        .where(recipient_notification.c.person_id.in_(chunk))
+        .values(person_id=None)
     )

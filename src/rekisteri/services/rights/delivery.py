@@ -1,6 +1,7 @@
 """The files of a fulfilled request, written where the staff member asked: the access report
-(JSON, readings CSV, HTML, PDF) and the portable data (JSON, CSV). Owner-only files (P16),
-each whole or not at all, never over a symbolic link or the register's own files."""
+(JSON, readings CSV, HTML, PDF), the portable data (JSON, CSV) and the erasure letter
+(text). Owner-only files (P16), each whole or not at all, never over a symbolic link or the
+register's own files."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from pathlib import Path
 from rekisteri.adapters.private_files import open_private, private_directory, write_private
 from rekisteri.adapters.reports import access
 from rekisteri.config import Settings
+from rekisteri.domain.requests import RequestKind
 from rekisteri.services.exports import register_files
+from rekisteri.services.rights import erasure_letter
 from rekisteri.services.rights.fulfilment import Fulfilment
 
 
@@ -21,6 +24,11 @@ def write_answer_files(
     files: dict[str, Path] = {}
     if done.access is not None:
         files = access.write_files(done.access, directory, keep=keep, pdf=pdf)
+    if done.kind is RequestKind.ERASURE:
+        private_directory(directory)
+        files["letter"] = directory / f"erasure-{done.reference}.txt"
+        text = erasure_letter.compose(done.outcome, done.outcome["language"], done.reference)
+        write_private(files["letter"], text, keep=keep)
     if done.portable is not None:
         private_directory(directory)
         stem = directory / f"portability-{done.reference}"

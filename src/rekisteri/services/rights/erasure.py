@@ -27,7 +27,7 @@ from rekisteri.domain.errors import NotFound, RuleViolation
 from rekisteri.domain.register import Provenance
 from rekisteri.services.consumption import retention as reading_retention
 from rekisteri.services.register.subjects import only_theirs, personal_tables
-from rekisteri.services.rights import periods
+from rekisteri.services.rights import periods, recipient_notices, remains
 from rekisteri.services.rights.deletion import (
     FILE_COLUMNS,
     clear_values,
@@ -49,6 +49,9 @@ class ErasureAnswer:
     limited_by: list[str] = field(default_factory=list)
     suppression_entries: int = 0
     files_to_destroy: list[str] = field(default_factory=list)
+    # Art. 19: the recipients the data was disclosed to, each given a pending notice.
+    recipients_to_notify: list[str] = field(default_factory=list)
+    lang: Lang = Lang.FI  # the language of the answer's words (the person's)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -58,12 +61,22 @@ class ErasureAnswer:
             "limited_by": self.limited_by,
             "suppression_entries": self.suppression_entries,
             "files_destroyed": len(self.files_to_destroy),
+            "recipients_to_notify": self.recipients_to_notify,
+            "language": self.lang.value,
         }
 
 
 def erase_person(
-    uow: UnitOfWork, person_id: int, provenance: Provenance, *, reason: str, lang: Lang | str = "fi"
+    uow: UnitOfWork,
+    person_id: int,
+    provenance: Provenance,
+    *,
+    reason: str,
+    lang: Lang | str = "fi",
+    for_request: int | None = None,
 ) -> ErasureAnswer:
+    """Erase what no law keeps, restrict the rest; the recipients of the person's data get a
+    pending notice (Art. 19) whether or not a request asked for it (`for_request`)."""
     lang = Lang(lang)
     if uow.execute(select(person.c.id).where(person.c.id == person_id)).first() is None:
         raise NotFound("person", person_id)
@@ -73,9 +86,45 @@ def erase_person(
             f"person {person_id} has a contract in force: the contract needs the data (Art. "
             "17(1)(a) does not apply); end the contract first, then erase"
         )
-    answer = ErasureAnswer(person_id)
+    answer = ErasureAnswer(person_id, lang=lang)
+    # The erasure is itself a change of the person's data: its audit entry names them, and
+    # the answer counts that entry among those that remain (services/rights/remains).
+    uow.note_change([person_id], [Category.CONTACT], f"erasure: {reason}"[:200])
+    # Read before anything goes: the disclosure records may go with the person, and what
+    # outlives the link to them (requests, notices, suppression hashes) is found by these.
+    disclosed = recipient_notices.disclosed_to(uow, person_id)
+    traces = remains.traces_of(uow, person_id)
     if not _has_records(uow, person_id):
-        return _erase_whole(uow, person_id, answer, lang)
+        _erase_whole(uow, person_id, answer, lang)
+    else:
+        _erase_keeping_records(uow, person_id, answer, lang, reason, provenance)
+    planned = recipient_notices.plan(
+        uow,
+        person_id,
+        "erasure",
+        [e["attribute"] for e in answer.erased],
+        request_id=for_request,
+        disclosed=disclosed,
+    )
+    answer.recipients_to_notify = planned.recipients
+    # What was kept is read back from the database, not from what the walk meant to do: the
+    # answer says exactly what remains (and claims erased only what does not).
+    reasons = {k["attribute"]: k["why"] for k in answer.kept if k["until"] is None}
+    answer.kept = remains.remaining(uow, person_id, traces, lang, reasons, planned.ids)
+    left = {k["attribute"] for k in answer.kept}
+    answer.erased = [e for e in answer.erased if e["attribute"] not in left]
+    return answer
+
+
+def _erase_keeping_records(
+    uow: UnitOfWork,
+    person_id: int,
+    answer: ErasureAnswer,
+    lang: Lang,
+    reason: str,
+    provenance: Provenance,
+) -> None:
+    """A contract or an invoice: what a law keeps stays, restricted; the rest goes."""
     claims = open_invoices(uow, person_id)
     held_categories: set[Category] = set()
     if claims:
@@ -137,8 +186,8 @@ def erase_person(
                 continue
             until = periods.kept_until(uow, a.retention, person_id)
             answer.kept.append(_kept(a, lang, a.retention.describe(lang), until, count))
-    restrict(uow, person_id, f"erasure: {reason}"[:200], provenance)
-    return answer
+    # The erasure's own notice tells the recipients that what is kept is restricted.
+    restrict(uow, person_id, f"erasure: {reason}"[:200], provenance, notify=False)
 
 
 def _has_records(uow: UnitOfWork, person_id: int) -> bool:
@@ -149,9 +198,7 @@ def _has_records(uow: UnitOfWork, person_id: int) -> bool:
     return False
 
 
-def _erase_whole(
-    uow: UnitOfWork, person_id: int, answer: ErasureAnswer, lang: Lang
-) -> ErasureAnswer:
+def _erase_whole(uow: UnitOfWork, person_id: int, answer: ErasureAnswer, lang: Lang) -> None:
     """No contract and no invoice (a prospect): nothing has a legal reason to stay."""
     answer.suppression_entries = suppress_contact_points(uow, person_id)
     for spec in personal_tables(uow.catalogue):
@@ -161,13 +208,20 @@ def _erase_whole(
                 select(func.count()).select_from(t).where(only_theirs(spec, person_id))
             ).scalar_one()
         )
-        if n and spec.name not in ("rights_request", "rights_request_event"):
+        if n and spec.name not in OUTLIVE_THE_PERSON:
             answer.erased += [
                 {"attribute": a.key, "what": a.label(lang), "rows": n, "how": "deleted"}
                 for a in uow.catalogue.for_table(spec.name)
             ]
     purge(uow, select(person.c.id).where(person.c.id == person_id), dry_run=False)
-    return answer
+
+
+# What a purge leaves of a person (so never claimed erased): the audit trail, which keeps its
+# own period, and the records that the person's rights were answered, unlinked from them.
+OUTLIVE_THE_PERSON = frozenset(
+    {"audit_entry", "audit_subject", "rights_request", "rights_request_event"}
+    | {"recipient_notification"}
+)
 
 
 def _kept(a: Attribute, lang: Lang, why: str, until: dt.date | None, rows: int) -> dict[str, Any]:

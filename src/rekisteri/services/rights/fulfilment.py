@@ -8,20 +8,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from rekisteri.catalogue import Lang, Source
+from rekisteri.catalogue import Lang
 from rekisteri.domain.access_package import AccessPackage
 from rekisteri.domain.consent import CaptureMethod
 from rekisteri.domain.errors import RuleViolation
 from rekisteri.domain.register import Provenance
 from rekisteri.domain.requests import ReceivedHow, RequestKind, RequestState, require_transition
-from rekisteri.services.register import customers
 from rekisteri.services.rights import (
-    deletion,
     erasure,
     objection,
     package,
     portability,
     recipient_notices,
+    rectification,
     requests,
 )
 from rekisteri.services.rights.restriction import restrict
@@ -65,16 +64,15 @@ def _rectification(
     uow: UnitOfWork, row: Any, prov: Provenance, f: Fulfilment, _: Lang | None
 ) -> None:
     d = _details(row)
-    changed = customers.rectify_person(
+    done = rectification.rectify(
         uow,
         row.person_id,
-        requests.opened_changes(uow, d["changes"]),
+        requests.changes_to_apply(uow, row),
         d.get("reason") or f"rectification request {row.reference}",
         prov,
         for_request=row.id,
     )
-    told = recipient_notices.plan(uow, row.id, row.person_id, changed) if changed else []
-    f.outcome = {"changed": changed, "recipients_to_notify": told}
+    f.outcome = {"changed": done.changed, "recipients_to_notify": done.recipients_to_notify}
 
 
 def _objection(uow: UnitOfWork, row: Any, prov: Provenance, f: Fulfilment, _: Lang | None) -> None:
@@ -93,8 +91,8 @@ def _restriction(
     uow: UnitOfWork, row: Any, prov: Provenance, f: Fulfilment, _: Lang | None
 ) -> None:
     why = _details(row).get("reason") or f"request {row.reference}"
-    done = restrict(uow, row.person_id, why, prov)
-    told = recipient_notices.plan(uow, row.id, row.person_id, ["person.restricted"])
+    done = restrict(uow, row.person_id, why, prov, for_request=row.id)
+    told = recipient_notices.recipients_of(uow, row.person_id) if done else []
     f.outcome = {"restricted": True, "already": not done, "recipients_to_notify": told}
 
 
@@ -104,20 +102,15 @@ def _portability(uow: UnitOfWork, row: Any, _: Provenance, f: Fulfilment, __: La
 
 
 def _erasure(uow: UnitOfWork, row: Any, prov: Provenance, f: Fulfilment, lang: Lang | None) -> None:
-    # The recipients are read before the erasure (their disclosure records may go with it).
-    told = recipient_notices.recipients_of(uow, row.person_id)
     answer = erasure.erase_person(
         uow,
         row.person_id,
         prov,
         reason=f"request {row.reference}",
         lang=lang or package.language_of(uow, row.person_id),
+        for_request=row.id,
     )
-    if told and deletion.person_exists(uow, row.person_id):
-        recipient_notices.plan(
-            uow, row.id, row.person_id, [e["attribute"] for e in answer.erased], told
-        )
-    f.outcome = answer.as_dict() | {"recipients_to_notify": told}
+    f.outcome = answer.as_dict()
 
 
 HANDLERS: dict[RequestKind, Handler] = {
@@ -136,8 +129,9 @@ def fulfil(uow: UnitOfWork, key: int | str, *, lang: Lang | str | None = None) -
     if row.person_id is None:
         raise RuleViolation(f"request {row.reference}: the person is no longer in the register")
     kind = RequestKind(row.kind)
-    prov = Provenance.of(Source.CUSTOMER_CONTACT, uow.now(), f"request {row.reference}")
+    prov = requests.request_provenance(uow, row.reference)
     f = Fulfilment(row.reference, kind, int(row.person_id), {})
+    requests.begin_fulfilment(uow, row)
     HANDLERS[kind](uow, row, prov, f, Lang(lang) if lang else None)
     requests.mark_fulfilled(uow, row, f.outcome)
     return f

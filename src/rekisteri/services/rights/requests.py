@@ -12,12 +12,8 @@ from typing import Any
 from sqlalchemy import and_, func, select, update
 
 from rekisteri.adapters.schema.register import person
-from rekisteri.adapters.schema.rights import (
-    recipient_notification,
-    rights_request,
-    rights_request_event,
-)
-from rekisteri.catalogue import Category, Sensitivity
+from rekisteri.adapters.schema.rights import rights_request, rights_request_event
+from rekisteri.catalogue import Category, Sensitivity, Source
 from rekisteri.domain import values
 from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
 from rekisteri.domain.register import Provenance
@@ -35,6 +31,8 @@ from rekisteri.domain.requests import (
     is_repeat,
     require_transition,
 )
+from rekisteri.services.register import customers
+from rekisteri.services.rights import recipient_notices
 from rekisteri.services.unit_of_work import UnitOfWork
 
 REQ = rights_request
@@ -71,12 +69,70 @@ def _details(uow: UnitOfWork, kind: RequestKind, details: dict[str, Any] | None)
         changes = d.get("changes")
         if not isinstance(changes, dict) or not changes:
             raise InvalidInput("details.changes", "a rectification names what to correct")
-        # A corrected identity code is sealed as the history seals it: never plain in a table.
-        d["changes"] = {
-            f: uow.cipher.seal_text(_sealed_key(f), v) if _sealed(uow, f, v) else v
-            for f, v in changes.items()
-        }
+        d["changes"] = _sealed_changes(uow, changes)
     return d
+
+
+def _sealed_changes(uow: UnitOfWork, changes: dict[str, Any]) -> dict[str, Any]:
+    # A corrected identity code is sealed as the history seals it: never plain in a table.
+    return {
+        f: uow.cipher.seal_text(_sealed_key(f), v) if _sealed(uow, f, v) else v
+        for f, v in changes.items()
+    }
+
+
+def request_provenance(uow: UnitOfWork, reference: str) -> Provenance:
+    """Where a change made for a request comes from: the person, through their request."""
+    return Provenance.of(Source.CUSTOMER_CONTACT, uow.now(), f"request {reference}")
+
+
+def set_changes(uow: UnitOfWork, key: int | str, changes: dict[str, Any]) -> list[str]:
+    """The structured changes of a rectification request (field -> corrected value), added by
+    the DPO when the person described them in words (the public form's free text). They are
+    checked now as `customer rectify` checks them (rectifiable fields, the catalogue's sources,
+    each attribute's rule) against the verified person's data, and replace any given before;
+    fulfilling applies them. Returns the fields, sorted."""
+    row = load(uow, key)
+    if RequestKind(row.kind) is not RequestKind.RECTIFICATION:
+        raise RuleViolation(
+            f"request {row.reference} is a {row.kind} request: only a rectification names changes"
+        )
+    if RequestState(row.state) not in OPEN_STATES:
+        raise RuleViolation(f"request {row.reference} is {row.state}: its changes are settled")
+    if row.person_id is None:
+        raise RuleViolation(
+            f"request {row.reference} is not verified yet: verify whose request it is first, "
+            "so the changes are checked against their data"
+        )
+    if not isinstance(changes, dict) or not changes:
+        raise InvalidInput("changes", "name at least one field and its corrected value")
+    customers.check_rectification(
+        uow, int(row.person_id), changes, request_provenance(uow, row.reference)
+    )
+    details = json.loads(row.details) if row.details else {}
+    details["changes"] = _sealed_changes(uow, changes)
+    uow.execute(
+        update(REQ)
+        .where(REQ.c.id == row.id)
+        .values(details=json.dumps(details, ensure_ascii=False, default=str))
+    )
+    fields = sorted(changes)
+    _event(uow, row.id, "changes", "fields: " + ", ".join(fields))
+    return fields
+
+
+def changes_to_apply(uow: UnitOfWork, row: Any) -> dict[str, Any]:
+    """The opened structured changes of a rectification request, or InvalidInput saying they
+    are missing (a request from the public form describes them only in words)."""
+    d = json.loads(row.details) if row.details else {}
+    changes = d.get("changes")
+    if not isinstance(changes, dict) or not changes:
+        raise InvalidInput(
+            "details.changes",
+            f"rectification request {row.reference} names no field to correct yet: add the "
+            "corrections (field=value) to the request first, from what the person wrote",
+        )
+    return opened_changes(uow, changes)
 
 
 def _sealed_key(field: str) -> str:
@@ -388,13 +444,22 @@ def decide_charge(
         reject(uow, row.id, f"manifestly unfounded or excessive (GDPR Art. 12(5)(b)): {reason}")
 
 
-def mark_fulfilled(uow: UnitOfWork, row: Any, outcome: dict[str, Any]) -> None:
+def begin_fulfilment(uow: UnitOfWork, row: Any) -> None:
+    """Check the request may be fulfilled and record the step, before the work is done: the
+    work's answer (an erasure's list of what remains) then counts this event too. An error in
+    the work rolls the whole unit of work back, the event with it."""
+    require_transition(RequestState(row.state), RequestState.FULFILLED)
     if row.charge_decision is None:
         raise RuleViolation(
             f"request {row.reference} asks for a further copy within "
             f"{uow.settings.access_repeat_months} months of the last: the DPO decides first "
             "whether it carries a reasonable fee (request charge)"
         )
+    _event(uow, row.id, "fulfilled")
+
+
+def mark_fulfilled(uow: UnitOfWork, row: Any, outcome: dict[str, Any]) -> None:
+    """The request fulfilled with its outcome (begin_fulfilment recorded the step)."""
     _move(
         uow,
         row,
@@ -402,7 +467,6 @@ def mark_fulfilled(uow: UnitOfWork, row: Any, outcome: dict[str, Any]) -> None:
         fulfilled_at=uow.now(),
         outcome=json.dumps(outcome, ensure_ascii=False, default=str),
     )
-    _event(uow, row.id, "fulfilled")
 
 
 def reject(uow: UnitOfWork, key: int | str, reason: str) -> None:
@@ -510,12 +574,5 @@ def show(uow: UnitOfWork, key: int | str) -> dict[str, Any]:
             .order_by(rights_request_event.c.id)
         )
     ]
-    out["recipient_notifications"] = [
-        dict(n._mapping)
-        for n in uow.execute(
-            select(recipient_notification)
-            .where(recipient_notification.c.request_id == row.id)
-            .order_by(recipient_notification.c.id)
-        )
-    ]
+    out["recipient_notifications"] = recipient_notices.of_request(uow, row.id)
     return out

@@ -12,11 +12,24 @@ from rekisteri.domain.errors import NotFound, RuleViolation
 from rekisteri.domain.register import Provenance
 from rekisteri.services.register.history import record_change
 from rekisteri.services.register.processing import is_restricted
+from rekisteri.services.rights import recipient_notices
 from rekisteri.services.unit_of_work import UnitOfWork
 
 
-def restrict(uow: UnitOfWork, person_id: int, reason: str, provenance: Provenance) -> bool:
-    """Mark the person restricted; returns False if they already were (idempotent)."""
+def restrict(
+    uow: UnitOfWork,
+    person_id: int,
+    reason: str,
+    provenance: Provenance,
+    *,
+    for_request: int | None = None,
+    notify: bool = True,
+) -> bool:
+    """Mark the person restricted; returns False if they already were (idempotent).
+
+    The recipients the person's data was disclosed to get a pending notice (Art. 19), with the
+    request when there was one; `notify=False` only for an erasure, whose own notice says the
+    data kept is restricted."""
     why = values.required_text(reason, "reason", max_len=200)
     row = uow.execute(
         select(person.c.restricted, person.c.restricted_reason).where(person.c.id == person_id)
@@ -41,6 +54,10 @@ def restrict(uow: UnitOfWork, person_id: int, reason: str, provenance: Provenanc
         reason=why,
         provenance=provenance,
     )
+    if notify:
+        recipient_notices.plan(
+            uow, person_id, "restriction", ["person.restricted"], request_id=for_request
+        )
     return True
 
 

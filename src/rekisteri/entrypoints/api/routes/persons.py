@@ -33,6 +33,7 @@ from rekisteri.entrypoints.api.schemas import (
 )
 from rekisteri.services.register import customers, search, updates
 from rekisteri.services.register.person_view import customer_view, identity_code, resolve_person
+from rekisteri.services.rights import rectification
 from rekisteri.services.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/api/v1", tags=["register"])
@@ -99,10 +100,11 @@ def rectify_person(
 ) -> dict[str, Any]:
     """Correct person attributes (P12); the old values stay in the history."""
     with reg.unit_of_work(who.actor) as uow:
-        changed = customers.rectify_person(
+        done = rectification.rectify(
             uow, person_id, body.changes, body.reason, _provenance(uow, body)
         )
-    return {"changed": changed}
+    # Art. 19: each recipient of the person's data has a pending notice of the change.
+    return {"changed": done.changed, "recipients_to_notify": done.recipients_to_notify}
 
 
 @router.post("/persons/{person_id}/contact-points", status_code=201, response_model=Created)

@@ -65,6 +65,12 @@ class ReasonIn(Body):
     reason: str = Field(max_length=1000)
 
 
+class ChangesIn(Body):
+    changes: dict[str, Any] = Field(
+        description="field -> corrected value, checked as a rectification of the person is"
+    )
+
+
 class NoticeIn(Body):
     notified_on: dt.date | None = None
     how: str | None = Field(None, max_length=60)
@@ -135,6 +141,17 @@ def decide_charge(
 ) -> dict[str, Any]:
     with reg.unit_of_work(who.actor) as uow:
         requests.decide_charge(uow, reference, body.decision, body.reason)
+        return requests.show(uow, reference)
+
+
+@router.put("/requests/{reference}/changes")
+def set_changes(
+    reference: str, body: ChangesIn, reg: RegisterDep, who: DpoWrites
+) -> dict[str, Any]:
+    """What a rectification request corrects (fields and values), added from what the person
+    wrote; replaces any given before and is applied when the request is fulfilled."""
+    with reg.unit_of_work(who.actor) as uow:
+        requests.set_changes(uow, reference, body.changes)
         return requests.show(uow, reference)
 
 
