@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from rekisteri.adapters import audit_chain, db
-from rekisteri.adapters.crypto import Cipher, Keyring, load_keyring, write_key_file
+from rekisteri.adapters.crypto import Cipher, KeyFile, Keyring, load_keyring, write_key_file
 from rekisteri.config import Settings
 from rekisteri.services.unit_of_work import RegisterApp
 
 
 def open_register(settings: Settings) -> RegisterApp:
     keyring = load_keyring(settings.secret_key, settings.key_file)
-    return RegisterApp(db.make_engine(settings.database_url), Cipher(keyring), settings)
+    # A keyring from the key file follows that file, so a rotation by another process reaches
+    # running servers; one from REKISTERI_SECRET_KEY is fixed for the life of the process.
+    source = None if settings.secret_key else KeyFile(settings.key_file)
+    return RegisterApp(db.make_engine(settings.database_url), Cipher(keyring, source), settings)
 
 
 def initialise(settings: Settings) -> list[str]:

@@ -18,6 +18,10 @@ def rotate() -> None:
     With a key file, a new key is generated and added to it (old keys stay so that a rotation
     interrupted half-way still opens everything). With REKISTERI_SECRET_KEY, put the new key
     first in the keyring yourself; this then re-encrypts what is still under older keys.
+
+    Servers keyed by the key file follow it: they seal under the new key and open what was
+    re-encrypted without a restart. Servers keyed by REKISTERI_SECRET_KEY cannot re-read it:
+    restart them with the new keyring (until then they answer 503 for re-encrypted values).
     """
     reg = register()
     try:

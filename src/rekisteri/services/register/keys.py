@@ -41,7 +41,7 @@ def rotate(reg: RegisterApp) -> tuple[str | None, dict[str, int]]:
             "REKISTERI_SECRET_KEY",
             "holds one key: give a keyring (JSON) with the new key current to rotate",
         )
-    reg.cipher = Cipher(keyring)
+    reg.cipher = Cipher(keyring, reg.cipher.source)
     return added, reencrypt_all(reg)
 
 
