@@ -72,4 +72,4 @@ def person(
             f"{e['action']} {e['outcome']}",
             " ".join(e["categories"]),
         )
-    console.print(table)
+    console.print(table, soft_wrap=False)
