@@ -64,6 +64,23 @@ def sections(cat: Catalogue) -> list[tuple[str, TableSpec]]:
     ]
 
 
+def withheld_categories(cat: Catalogue, role: Role | None) -> set[Category]:
+    """The categories of the customer view that `role` may not read (none for the person
+    themself): from the catalogue alone, never from the person's data."""
+    if role is None:
+        return set()
+    tables = ["person", *(spec.name for spec in personal_tables(cat) if spec.view is not None)]
+    out = {
+        attr.category
+        for table in tables
+        for attr in cat.for_table(table)
+        if cat.visibility(attr, role) is Visibility.NONE
+    }
+    if cat.category_visibility(Category.HISTORY, role) is Visibility.NONE:
+        out.add(Category.HISTORY)
+    return out
+
+
 def customer_view(uow: UnitOfWork, person_id: int, role: Role | None) -> dict[str, Any]:
     """Everything on the person that `role` may read; role None is the person themself.
 
@@ -114,7 +131,9 @@ def customer_view(uow: UnitOfWork, person_id: int, role: Role | None) -> dict[st
         for k, v in view.items()
         if not (isinstance(v, list) and v and all(set(x) <= _STRUCTURAL | links for x in v))
     }
-    view["withheld_categories"] = sorted(c.value for c in hidden)
+    # Every category the role may not read, whether or not this person has data in it: a list
+    # built from what was hidden would tell the reader which hidden categories hold data.
+    view["withheld_categories"] = sorted(c.value for c in withheld_categories(cat, role))
     uow.note_read([person_id], _returned_categories(cat, view), "customer view")
     view["name"] = (
         display_name(row)
