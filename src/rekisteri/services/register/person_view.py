@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Any
 
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import select
 
 from rekisteri.adapters.schema.register import person
@@ -13,6 +17,8 @@ from rekisteri.services.register.history import changes_of, latest_sources
 from rekisteri.services.register.presenting import attribute_value, present
 from rekisteri.services.register.subjects import belongs_to, personal_tables, table_of
 from rekisteri.services.unit_of_work import UnitOfWork
+
+LOOKUP_INFO = b"rekisteri identity code lookups"
 
 
 def resolve_person(uow: UnitOfWork, key: str | int) -> int:
@@ -32,7 +38,17 @@ def resolve_person(uow: UnitOfWork, key: str | int) -> int:
             return int(found)
     # The error is shown and may be logged: an identity code is never echoed back in it.
     hetu_like = len(text) == 11 and not text.isdigit()
+    if hetu_like:
+        uow.note_miss([Category.IDENTITY], f"lookup by identity code {lookup_digest(uow, text)}")
     raise NotFound("person", "with the given identity code" if hetu_like else key)
+
+
+def lookup_digest(uow: UnitOfWork, code: str) -> str:
+    """A keyed digest of an identity code looked up, for the audit trail: whoever holds the
+    keys can tell which code was looked for (and match a later registration); the trail
+    alone cannot. A key of its own, so it equals no blind index in the register's tables."""
+    key = HKDF(SHA256(), 32, salt=None, info=LOOKUP_INFO).derive(uow.cipher.keyring.index_key)
+    return hmac.new(key, code.strip().upper().encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def identity_code(uow: UnitOfWork, person_id: int, visibility: Visibility) -> Any:
