@@ -81,3 +81,15 @@ def test_the_console_page_for_an_unknown_code_is_audited(register: RegisterApp) 
     found = _lookups(register)
     assert len(found) == 1 and found[0]["actor"] == "maija.cs"
     assert _digest(register) in str(found[0]["what"])
+
+
+def test_a_search_by_an_unknown_code_names_its_digest(register: RegisterApp) -> None:
+    add_person(register, 0, hetu=nth_hetu(0))
+    headers = token_for(register, Role.CUSTOMER_SERVICE)
+    client = TestClient(create_app(register))
+    answer = client.get("/api/v1/search", params={"q": UNKNOWN}, headers=headers)
+    assert answer.status_code == 200, answer.text
+    with register.engine.connect() as conn:
+        whats = list(conn.execute(select(audit_entry.c.what)).scalars())
+    assert any(f"nobody found: {_digest(register)}" in w for w in whats), whats
+    assert UNKNOWN not in _everything_stored(register)
