@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, IPvAnyNetwork, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -54,8 +54,11 @@ class Settings(BaseSettings):
     controller_email: str = "asiakaspalvelu@esimerkkienergia.fi"
     dpo_contact: str = "tietosuoja@esimerkkienergia.fi"
     # The audit trail of every read and change (P7). Off only to measure what it costs
-    # (bench/bench_api_audit.py); never in production.
+    # (bench/bench_api_audit.py), with mode "benchmark": in any other mode a process refuses to
+    # start with it off (services/bootstrap.py), and a process that starts with it off writes
+    # a keyed entry saying so, which `audit verify` reports as a gap.
     audit_enabled: bool = True
+    mode: Literal["production", "benchmark"] = "production"
     # The largest request body a route takes unless it declares its own limit
     # (entrypoints/api/body_limits.py). Checked before the body is read or the caller is
     # authenticated: a larger body is refused (413) without being held in memory.

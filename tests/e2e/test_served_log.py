@@ -30,6 +30,19 @@ pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 LINK = "eyJlIjoxNzAwMDAwMDAwLCJrIjoicyJ9.c2lnbmF0dXJlLXRoYXQtb3BlbnMtdGhlLXBhZ2U"
 
 
+def wait_until_healthy(base: str, log: Path) -> None:
+    """Poll the started server's /healthz until it answers (its log is the failure's message)."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(f"{base}/healthz").status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, log.read_text()
+        time.sleep(0.1)
+
+
 @contextmanager
 def served(settings: Settings, log: Path) -> Iterator[str]:
     """`rekisteri serve` in a process of its own, its output in `log`; yields its base URL."""
@@ -47,15 +60,7 @@ def served(settings: Settings, log: Path) -> Iterator[str]:
         )
         try:
             base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if httpx.get(f"{base}/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline, log.read_text()
-                time.sleep(0.1)
+            wait_until_healthy(base, log)
             yield base
         finally:
             server.terminate()

@@ -60,7 +60,9 @@ def test_who_read_a_person_answers_and_is_itself_audited(trail) -> None:
 
 
 def test_audit_off_writes_nothing(register: RegisterApp) -> None:
-    register.settings = register.settings.model_copy(update={"audit_enabled": False})
+    # Benchmark mode, the only one that takes the switch (services/bootstrap.py).
+    off = {"audit_enabled": False, "mode": "benchmark"}
+    register.settings = register.settings.model_copy(update=off)
     p = add_person(register)
     _read(register, p)
     with register.engine.connect() as conn:

@@ -34,6 +34,11 @@ GENESIS = "0" * 64
 HEAD_ID = 1
 
 
+# The action of the entry a process started with the audit off writes (benchmark mode only):
+# what it did is not in the trail, and `audit verify` names the gap.
+AUDIT_OFF_ACTION = "off"
+
+
 @dataclass(frozen=True)
 class NewEntry:
     """One entry to append; seq, hashes and the time are given by `append`."""

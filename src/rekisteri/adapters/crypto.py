@@ -3,6 +3,11 @@
 Keys come from REKISTERI_SECRET_KEY or a key file; never from the repository. A keyring holds
 several encryption keys (each value stores the id of the key that sealed it, so keys can rotate)
 and one blind-index key, which does not rotate with them, so lookups keep working.
+
+A cipher loaded from a key file follows that file: `rekisteri keys rotate`, run in another
+process while servers run, replaces it, and every cipher re-reads it before it seals (so new
+values go under the new current key) and when asked to open a value under a key it does not
+hold (so values the rotation re-encrypted keep opening).
 """
 
 from __future__ import annotations
@@ -11,7 +16,9 @@ import base64
 import hashlib
 import hmac
 import json
+import os
 import secrets
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,6 +117,37 @@ def write_key_file(keyring: Keyring, key_file: Path) -> None:
         fh.write(keyring.to_json().encode())
 
 
+class KeyFile:
+    """A key file another process may replace (`keys rotate` writes a new file and renames it
+    over the old one): its identity (inode, size, modification time) tells when to re-read."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def signature(self) -> tuple[int, int, int] | None:
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+    def load(self) -> Keyring:
+        return Keyring.from_text(self.path.read_text(), f"the key file {self.path}")
+
+
+@dataclass(frozen=True)
+class _Keys:
+    """One keyring with its AEADs, swapped as a whole so a thread never sees half of each."""
+
+    keyring: Keyring
+    aead: dict[str, AESGCM]
+    signature: tuple[int, int, int] | None
+
+    @staticmethod
+    def of(keyring: Keyring, signature: tuple[int, int, int] | None) -> _Keys:
+        return _Keys(keyring, {k: AESGCM(v) for k, v in keyring.keys.items()}, signature)
+
+
 @dataclass(frozen=True)
 class Sealed:
     ciphertext: bytes
@@ -121,13 +159,43 @@ class Cipher:
     """Seals and opens values of one attribute at a time; the attribute key is the AAD,
     so a ciphertext moved to another column does not open."""
 
-    def __init__(self, keyring: Keyring) -> None:
-        self.keyring = keyring
-        self._aead = {kid: AESGCM(key) for kid, key in keyring.keys.items()}
+    def __init__(self, keyring: Keyring, source: KeyFile | None = None) -> None:
+        # `source`: the key file the keyring was read from, followed when it is replaced.
+        self.source = source
+        self._keys = _Keys.of(keyring, source.signature() if source else None)
+        self._reloading = threading.Lock()
         # The audit chain's HMAC key, derived from the index key so it survives key rotation.
         self.audit_key = HKDF(SHA256(), 32, salt=None, info=b"rekisteri audit chain").derive(
             keyring.index_key
         )
+
+    @property
+    def keyring(self) -> Keyring:
+        return self._keys.keyring
+
+    def _follow(self, *, force: bool = False) -> _Keys:
+        """The keys, re-read first when the key file was replaced (or, with `force`, whenever
+        there is a key file). A file that does not parse, or whose index key differs (which
+        would orphan every blind index and the audit chain's key), leaves the keys as they are;
+        a value under a key still unknown then fails naming the key."""
+        keys = self._keys
+        if self.source is None:
+            return keys
+        signature = self.source.signature()
+        if signature is None or (signature == keys.signature and not force):
+            return keys
+        with self._reloading:
+            keys = self._keys
+            if signature == keys.signature and not force:
+                return keys
+            try:
+                keyring = self.source.load()
+            except (KeyringError, OSError):
+                return keys
+            if keyring.index_key != keys.keyring.index_key:
+                return keys
+            self._keys = keys = _Keys.of(keyring, signature)
+            return keys
 
     def blind_index(self, attribute: str, value: str) -> str:
         msg = attribute.encode() + b"\x00" + value.encode()
@@ -135,12 +203,17 @@ class Cipher:
 
     def seal(self, attribute: str, value: str) -> Sealed:
         nonce = secrets.token_bytes(12)
-        kid = self.keyring.current
-        ct = nonce + self._aead[kid].encrypt(nonce, value.encode(), attribute.encode())
+        keys = self._follow()
+        kid = keys.keyring.current
+        ct = nonce + keys.aead[kid].encrypt(nonce, value.encode(), attribute.encode())
         return Sealed(ct, kid, self.blind_index(attribute, value))
 
     def open(self, attribute: str, ciphertext: bytes, key_id: str) -> str:
-        aead = self._aead.get(key_id)
+        aead = self._keys.aead.get(key_id)
+        if aead is None:
+            # Sealed under a key added since this cipher read its keyring (a rotation by
+            # another process): re-read the key file once before giving up.
+            aead = self._follow(force=True).aead.get(key_id)
         if aead is None:
             raise KeyringError(f"the keyring has no key {key_id!r}")
         return aead.decrypt(ciphertext[:12], ciphertext[12:], attribute.encode()).decode()

@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from rekisteri.domain import values
 from rekisteri.domain.errors import InvalidInput, RuleViolation
@@ -165,3 +168,42 @@ def is_repeat(
     if kind is not RequestKind.ACCESS or last_fulfilled_on is None:
         return False
     return received_on < add_months(last_fulfilled_on, months)
+
+
+# Bounds of a request's free-form details (a note, the corrections asked for, what the public
+# form holds): far above what a person writes (the public form's fields are at most 4,400
+# characters), far below what would fill the DPO's desk or the database.
+DETAILS_MAX_BYTES = 32 * 1024  # as stored: JSON, UTF-8
+DETAILS_MAX_KEYS = 100  # at every level together
+DETAILS_MAX_DEPTH = 3  # {"changes": {"last_name": "..."}} is depth 2
+
+
+def check_details(details: Mapping[str, Any] | None) -> None:
+    """Refuse details past a bound, naming the bound (nothing is stored)."""
+    if details is None:
+        return
+    keys = 0
+
+    def walk(value: Any, depth: int) -> None:
+        nonlocal keys
+        if isinstance(value, Mapping | list):
+            if depth > DETAILS_MAX_DEPTH:
+                raise InvalidInput(
+                    "details", f"is nested deeper than {DETAILS_MAX_DEPTH} levels (the limit)"
+                )
+            items = value.values() if isinstance(value, Mapping) else value
+            if isinstance(value, Mapping):
+                keys += len(value)
+                if keys > DETAILS_MAX_KEYS:
+                    raise InvalidInput(
+                        "details", f"has more than {DETAILS_MAX_KEYS} keys (the limit)"
+                    )
+            for item in items:
+                walk(item, depth + 1)
+
+    walk(details, 1)
+    size = len(json.dumps(details, ensure_ascii=False, default=str).encode())
+    if size > DETAILS_MAX_BYTES:
+        raise InvalidInput(
+            "details", f"takes {size} bytes as JSON; the limit is {DETAILS_MAX_BYTES}"
+        )

@@ -66,6 +66,8 @@ class UnitOfWork:
     settings: Settings
     catalogue: Catalogue
     reads: list[PersonalDataRead] = field(default_factory=list)
+    # Lookups that found nobody: audited even when the unit of work ends with the NotFound.
+    misses: list[PersonalDataRead] = field(default_factory=list)
 
     def note_read(
         self, person_ids: Iterable[int], categories: Iterable[Category], what: str
@@ -81,12 +83,22 @@ class UnitOfWork:
             PersonalDataRead(tuple(person_ids), frozenset(categories), what, action="change")
         )
 
-    def audit_entries(self, default_via: str) -> list[audit_chain.NewEntry]:
+    def note_miss(self, categories: Iterable[Category], what: str) -> None:
+        """A lookup of a person that found nobody (`what` names the key as a keyed digest, never
+        in plain): searches for people not in the register are accountable too."""
+        miss = PersonalDataRead((), frozenset(categories), what, action="lookup")
+        self.reads.append(miss)
+        self.misses.append(miss)
+
+    def audit_entries(
+        self, default_via: str, notes: list[PersonalDataRead] | None = None
+    ) -> list[audit_chain.NewEntry]:
         """What this unit read and changed: its reads one entry per set of persons, and all its
         changes one entry naming every person they touched (one operation, one entry)."""
         grouped: dict[tuple[str, tuple[int, ...]], tuple[set[str], list[str]]] = {}
-        changed = sorted({p for n in self.reads if n.action == "change" for p in n.person_ids})
-        for note in self.reads:
+        notes = self.reads if notes is None else notes
+        changed = sorted({p for n in notes if n.action == "change" for p in n.person_ids})
+        for note in notes:
             persons = changed if note.action == "change" else sorted(set(note.person_ids))
             key = (note.action, tuple(persons))
             cats, whats = grouped.setdefault(key, (set(), []))
@@ -144,18 +156,23 @@ class RegisterApp:
     def unit_of_work(self, actor: Actor) -> Iterator[UnitOfWork]:
         """One transaction; what it read and changed is audited in the same transaction. Its
         writes to personal tables are noted as they are made (services/change_audit.py)."""
-        with self.engine.begin() as connection:
-            uow = UnitOfWork(
-                connection, self.cipher, self.clock, actor, self.settings, self.catalogue
-            )
-            tracker = ChangeTracker(connection, self.catalogue)
-            try:
-                yield uow
-            finally:
-                tracker.close()
-            for persons, categories, what in tracker.noted:
-                uow.note_change(persons, categories, what)
-            self._audit(uow)
+        uow: UnitOfWork | None = None
+        try:
+            with self.engine.begin() as connection:
+                uow = UnitOfWork(
+                    connection, self.cipher, self.clock, actor, self.settings, self.catalogue
+                )
+                tracker = ChangeTracker(connection, self.catalogue)
+                try:
+                    yield uow
+                finally:
+                    tracker.close()
+                for persons, categories, what in tracker.noted:
+                    uow.note_change(persons, categories, what)
+                self._audit(uow)
+        except BaseException:
+            self._audit_misses(uow)
+            raise
 
     @contextmanager
     def reading(self, actor: Actor) -> Iterator[UnitOfWork]:
@@ -166,14 +183,26 @@ class RegisterApp:
         before this returns. When that fails, the caller gets an error instead of the data
         (no audit, no data).
         """
-        with self.engine.connect() as connection:
-            uow = UnitOfWork(
-                connection, self.cipher, self.clock, actor, self.settings, self.catalogue
-            )
-            yield uow
+        uow: UnitOfWork | None = None
+        try:
+            with self.engine.connect() as connection:
+                uow = UnitOfWork(
+                    connection, self.cipher, self.clock, actor, self.settings, self.catalogue
+                )
+                yield uow
+        except BaseException:
+            self._audit_misses(uow)
+            raise
         if uow.reads and self.settings.audit_enabled:
             self.append_audit(uow.audit_entries(self.via))
             uow.reads.clear()
+
+    def _audit_misses(self, uow: UnitOfWork | None) -> None:
+        """When the work failed after a lookup found nobody (the NotFound it raised), the lookup
+        is audited all the same, in a transaction of its own once the work's own has ended
+        (rolled back), so it never waits on the work's locks."""
+        if uow is not None and uow.misses:
+            self.append_audit(uow.audit_entries(self.via, uow.misses))
 
     def append_audit(self, entries: list[audit_chain.NewEntry]) -> None:
         """Commit entries to the chain in a transaction of their own (batched with those of

@@ -9,7 +9,13 @@ from fastapi.staticfiles import StaticFiles
 
 from rekisteri import __version__
 from rekisteri.config import get_settings
-from rekisteri.domain.errors import Forbidden, InvalidInput, NotFound, RuleViolation
+from rekisteri.domain.errors import (
+    Forbidden,
+    InvalidInput,
+    KeyringError,
+    NotFound,
+    RuleViolation,
+)
 from rekisteri.entrypoints.api import access_log
 from rekisteri.entrypoints.api.problems import problem
 from rekisteri.entrypoints.api.request_guard import RequestGuard
@@ -79,6 +85,13 @@ def _error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Forbidden)
     def forbidden(_: Request, exc: Forbidden) -> JSONResponse:
         return problem(403, str(exc))
+
+    @app.exception_handler(KeyringError)
+    def keyring(_: Request, exc: KeyringError) -> JSONResponse:
+        # A value sealed under a key this server does not hold, even after re-reading its key
+        # file: the keys were rotated through REKISTERI_SECRET_KEY, which a running process
+        # cannot re-read. A matter of the server's settings, not a fault of the request.
+        return problem(503, f"{exc}: restart the server with the current keyring")
 
     @app.exception_handler(RequestValidationError)
     def shape(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -10,6 +10,7 @@ from rekisteri.entrypoints.cli.common import (
     EXIT_FAILURE,
     command_name,
     console,
+    errors,
     fail,
     print_json,
     register,
@@ -37,13 +38,23 @@ def verify() -> None:
     point = verdict.checkpoint
     if point is None:
         console.print(f"audit trail intact: {verdict.checked} entries")
-        return
-    console.print(
-        f"audit trail intact: {verdict.checked} entries from entry {point.last + 1}; "
-        f"entries {point.first}-{point.last} ({point.count}, recorded before {point.before}) "
-        f"were pruned at checkpoint entry {point.seq}",
-        soft_wrap=True,
-    )
+    else:
+        console.print(
+            f"audit trail intact: {verdict.checked} entries from entry {point.last + 1}; "
+            f"entries {point.first}-{point.last} ({point.count}, recorded before "
+            f"{point.before}) were pruned at checkpoint entry {point.seq}",
+            soft_wrap=True,
+        )
+    # Intact is not complete: a process that ran with the audit off left a gap.
+    gaps = audit.audit_off(reg)
+    if gaps:
+        errors.print(
+            f"warning: the trail has gaps: {len(gaps)} process(es) ran with the audit off, "
+            "what they read and changed is not recorded: "
+            + "; ".join(f"entry {g.seq} at {g.at:%Y-%m-%d %H:%M:%S} ({g.via})" for g in gaps),
+            markup=False,
+            highlight=False,
+        )
 
 
 @app.command()
@@ -72,4 +83,4 @@ def person(
             f"{e['action']} {e['outcome']}",
             " ".join(e["categories"]),
         )
-    console.print(table)
+    console.print(table, soft_wrap=False)

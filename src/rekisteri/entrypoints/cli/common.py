@@ -23,8 +23,11 @@ from rekisteri.domain.errors import (
 from rekisteri.services.bootstrap import open_register
 from rekisteri.services.unit_of_work import RegisterApp
 
-console = Console()
-errors = Console(stderr=True)
+# Lines are never wrapped: a link, a path or an error line piped to another program (or copied
+# from a narrow terminal) must stay whole. Tables still fit their cells to the width
+# (print them with soft_wrap=False).
+console = Console(soft_wrap=True)
+errors = Console(stderr=True, soft_wrap=True)
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1

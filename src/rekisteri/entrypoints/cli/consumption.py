@@ -58,7 +58,7 @@ def show(
         table.add_column(column, justify="left" if column == "period" else "right")
     for t in result.totals:
         table.add_row(t.period, f"{t.wh / 1000:,.3f}", str(t.readings), str(t.missing))
-    console.print(table)
+    console.print(table, soft_wrap=False)
     console.print(f"total {result.total_wh / 1000:,.3f} kWh", markup=False)
     if result.peak_hour is not None and result.peak_hour_wh is not None:
         console.print(

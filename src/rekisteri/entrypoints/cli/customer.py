@@ -84,7 +84,7 @@ def _print_view(view: dict[str, Any]) -> None:
                 table.add_row("source", where, end_section=True)
             else:
                 table.add_row(*[_cell(r.get(c)) for c in columns], where)
-        console.print(table)
+        console.print(table, soft_wrap=False)
     if view["withheld_categories"]:
         console.print(
             "withheld (not needed in this role): " + ", ".join(view["withheld_categories"])
@@ -222,4 +222,4 @@ def search_command(
     for r in found.rows:
         name = r["organisation_name"] or f"{r['first_names']} {r['last_name']}"
         table.add_row(r["customer_number"], name, r["kind"], r["relationship"])
-    console.print(table)
+    console.print(table, soft_wrap=False)

@@ -106,7 +106,7 @@ def recipient_list(as_json: bool = typer.Option(False, "--json")) -> None:
             str(r["id"]), r["name"], r["kind"], r["country"], r["safeguard"] or "-",
             r["purposes"], r["agreement_ref"] or "-",
         )  # fmt: skip
-    console.print(table)
+    console.print(table, soft_wrap=False)
 
 
 @app.command()
@@ -235,7 +235,7 @@ def loans_list(
             str(r["loan_id"]), r["recipient"], r["study"], str(r["due_on"]),
             str(r["recordings"]), closed,
         )  # fmt: skip
-    console.print(table)
+    console.print(table, soft_wrap=False)
 
 
 @loans.command("close")

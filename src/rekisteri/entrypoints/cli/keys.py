@@ -1,6 +1,8 @@
-"""Encryption keys: rotation."""
+"""Encryption keys: rotation, and the move from a single key to a keyring."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import typer
 
@@ -18,6 +20,10 @@ def rotate() -> None:
     With a key file, a new key is generated and added to it (old keys stay so that a rotation
     interrupted half-way still opens everything). With REKISTERI_SECRET_KEY, put the new key
     first in the keyring yourself; this then re-encrypts what is still under older keys.
+
+    Servers keyed by the key file follow it: they seal under the new key and open what was
+    re-encrypted without a restart. Servers keyed by REKISTERI_SECRET_KEY cannot re-read it:
+    restart them with the new keyring (until then they answer 503 for re-encrypted values).
     """
     reg = register()
     try:
@@ -28,3 +34,30 @@ def rotate() -> None:
         console.print(added)
     for name, n in counts.items():
         console.print(f"{name}: {n} values re-encrypted under {reg.cipher.keyring.current}")
+
+
+@app.command()
+def keyring(
+    out: Path = typer.Option(..., "--out", help="The new keyring file (created owner-only)."),
+) -> None:
+    """Move from a single base64 key to a keyring that can rotate.
+
+    Writes a keyring holding the current key, the blind-index key (derived from a single key,
+    now written out so it stays the same) and a new current key. Then either set
+    REKISTERI_SECRET_KEY to the file's content, or unset it and set REKISTERI_KEY_FILE to the
+    file, and run 'rekisteri keys rotate' to re-encrypt every value under the new key.
+    """
+    reg = register()
+    try:
+        made = keys.to_keyring(reg, out)
+    except InvalidInput as exc:
+        fail(f"{exc.field}: {exc.reason}", 2)
+    console.print(
+        f"keyring written to {out}: keys {', '.join(sorted(made.keys))}, current {made.current}",
+        soft_wrap=True,
+    )
+    console.print(
+        "next: point REKISTERI_SECRET_KEY or REKISTERI_KEY_FILE at it and run "
+        "'rekisteri keys rotate'",
+        soft_wrap=True,
+    )

@@ -61,7 +61,7 @@ def _print_counts(counts: dict[str, int]) -> None:
     table.add_column("count", justify="right")
     for key, value in counts.items():
         table.add_row(key, str(value))
-    console.print(table)
+    console.print(table, soft_wrap=False)
 
 
 def _explain(uow: UnitOfWork, spec: audiences.AudienceSpec, key: str) -> None:

@@ -122,7 +122,7 @@ def list_(
             left,
             flags,
         )
-    console.print(table)
+    console.print(table, soft_wrap=False)
 
 
 @app.command()

@@ -41,7 +41,7 @@ def run(
     table.add_column("rows", justify="right")
     for category, n in result.counts.items():
         table.add_row(category, str(n))
-    console.print(table)
+    console.print(table, soft_wrap=False)
     for note in result.notes:
         console.print(f"note: {note}", markup=False)
     for name in result.files_outside:

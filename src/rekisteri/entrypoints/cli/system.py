@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from rekisteri.entrypoints.cli.common import console, settings
-from rekisteri.services.bootstrap import initialise
+from rekisteri.entrypoints.cli.common import console, register_errors, settings
+from rekisteri.services.bootstrap import check_audit_switch, initialise
 
 
 def install(app: typer.Typer) -> None:
@@ -24,6 +24,9 @@ def install(app: typer.Typer) -> None:
         """Serve the web pages, the API (/api/v1, /openapi.json) and /healthz."""
         import uvicorn
 
+        # Refused here in one line, not as a traceback in each worker.
+        with register_errors():
+            check_audit_switch(settings())
         console.print(f"Rekisteri serving on http://{host}:{port}/ (API docs at /docs)")
         console.print(
             f"Staff console: http://{host}:{port}/console - log in with a staff user "

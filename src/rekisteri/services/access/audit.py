@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -27,6 +28,26 @@ def verify_trail(reg: RegisterApp) -> audit_chain.Verdict:
     with reg.engine.connect() as connection:
         holds_persons = connection.execute(select(person.c.id).limit(1)).first() is not None
         return audit_chain.verify(connection, reg.cipher.audit_key, holds_persons=holds_persons)
+
+
+@dataclass(frozen=True)
+class AuditOff:
+    """A process that ran with the audit trail off (benchmark mode): a gap in the trail."""
+
+    seq: int
+    at: dt.datetime
+    via: str
+
+
+def audit_off(reg: RegisterApp) -> list[AuditOff]:
+    """Every process that started with the audit off, as its own keyed entry records it."""
+    with reg.engine.connect() as connection:
+        rows = connection.execute(
+            select(audit_entry.c.seq, audit_entry.c.at, audit_entry.c.via)
+            .where(audit_entry.c.action == audit_chain.AUDIT_OFF_ACTION)
+            .order_by(audit_entry.c.seq)
+        ).all()
+    return [AuditOff(r.seq, r.at, r.via) for r in rows]
 
 
 def prune(uow: UnitOfWork, *, dry_run: bool = False) -> int:

@@ -7,10 +7,11 @@ Works in batches, each its own transaction: an interrupted rotation leaves every
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from sqlalchemy import Table, select, update
 
-from rekisteri.adapters.crypto import Cipher, write_key_file
+from rekisteri.adapters.crypto import Cipher, Keyring, write_key_file
 from rekisteri.adapters.schema import metadata
 from rekisteri.adapters.schema.register import attribute_change
 from rekisteri.adapters.schema.rights import rights_request
@@ -39,10 +40,28 @@ def rotate(reg: RegisterApp) -> tuple[str | None, dict[str, int]]:
     elif len(keyring.keys) == 1 and not cfg.secret_key.strip().startswith("{"):
         raise InvalidInput(
             "REKISTERI_SECRET_KEY",
-            "holds one key: give a keyring (JSON) with the new key current to rotate",
+            "holds a single key, from which the blind-index key is derived, so it cannot "
+            "rotate: move to a keyring first with 'rekisteri keys keyring --out FILE', then "
+            "set REKISTERI_SECRET_KEY to that file's content (or unset it and set "
+            "REKISTERI_KEY_FILE=FILE) and run 'rekisteri keys rotate' again",
         )
-    reg.cipher = Cipher(keyring)
+    reg.cipher = Cipher(keyring, reg.cipher.source)
     return added, reencrypt_all(reg)
+
+
+def to_keyring(reg: RegisterApp, out: Path) -> Keyring:
+    """Write a keyring that holds the register's keys as they are, its blind-index key written
+    out (with a single key it is derived from that key, which is why a single key cannot
+    rotate), and a new current key: values under the old key keep opening, lookups keep
+    matching, and `keys rotate` with this keyring re-encrypts under the new key. The file is
+    created owner-only and never written over."""
+    if out.exists() or out.is_symlink():
+        raise InvalidInput(
+            "--out", f"{out} exists: give a new file (a keyring is never overwritten)"
+        )
+    keyring = reg.cipher.keyring.rotated()
+    write_key_file(keyring, out)
+    return keyring
 
 
 def reencrypt_all(reg: RegisterApp) -> dict[str, int]:

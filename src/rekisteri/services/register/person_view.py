@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Any
 
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import select
 
 from rekisteri.adapters.schema.register import person
@@ -13,6 +17,8 @@ from rekisteri.services.register.history import changes_of, latest_sources
 from rekisteri.services.register.presenting import attribute_value, present
 from rekisteri.services.register.subjects import belongs_to, personal_tables, table_of
 from rekisteri.services.unit_of_work import UnitOfWork
+
+LOOKUP_INFO = b"rekisteri identity code lookups"
 
 
 def resolve_person(uow: UnitOfWork, key: str | int) -> int:
@@ -32,7 +38,17 @@ def resolve_person(uow: UnitOfWork, key: str | int) -> int:
             return int(found)
     # The error is shown and may be logged: an identity code is never echoed back in it.
     hetu_like = len(text) == 11 and not text.isdigit()
+    if hetu_like:
+        uow.note_miss([Category.IDENTITY], f"lookup by identity code {lookup_digest(uow, text)}")
     raise NotFound("person", "with the given identity code" if hetu_like else key)
+
+
+def lookup_digest(uow: UnitOfWork, code: str) -> str:
+    """A keyed digest of an identity code looked up, for the audit trail: whoever holds the
+    keys can tell which code was looked for (and match a later registration); the trail
+    alone cannot. A key of its own, so it equals no blind index in the register's tables."""
+    key = HKDF(SHA256(), 32, salt=None, info=LOOKUP_INFO).derive(uow.cipher.keyring.index_key)
+    return hmac.new(key, code.strip().upper().encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def identity_code(uow: UnitOfWork, person_id: int, visibility: Visibility) -> Any:
@@ -62,6 +78,23 @@ def sections(cat: Catalogue) -> list[tuple[str, TableSpec]]:
         for spec in personal_tables(cat)
         if spec.view is not None and spec.view.within is None
     ]
+
+
+def withheld_categories(cat: Catalogue, role: Role | None) -> set[Category]:
+    """The categories of the customer view that `role` may not read (none for the person
+    themself): from the catalogue alone, never from the person's data."""
+    if role is None:
+        return set()
+    tables = ["person", *(spec.name for spec in personal_tables(cat) if spec.view is not None)]
+    out = {
+        attr.category
+        for table in tables
+        for attr in cat.for_table(table)
+        if cat.visibility(attr, role) is Visibility.NONE
+    }
+    if cat.category_visibility(Category.HISTORY, role) is Visibility.NONE:
+        out.add(Category.HISTORY)
+    return out
 
 
 def customer_view(uow: UnitOfWork, person_id: int, role: Role | None) -> dict[str, Any]:
@@ -114,7 +147,9 @@ def customer_view(uow: UnitOfWork, person_id: int, role: Role | None) -> dict[st
         for k, v in view.items()
         if not (isinstance(v, list) and v and all(set(x) <= _STRUCTURAL | links for x in v))
     }
-    view["withheld_categories"] = sorted(c.value for c in hidden)
+    # Every category the role may not read, whether or not this person has data in it: a list
+    # built from what was hidden would tell the reader which hidden categories hold data.
+    view["withheld_categories"] = sorted(c.value for c in withheld_categories(cat, role))
     uow.note_read([person_id], _returned_categories(cat, view), "customer view")
     view["name"] = (
         display_name(row)

@@ -15,6 +15,7 @@ from rekisteri.adapters.schema.register import contact_point, contract, metering
 from rekisteri.catalogue import Category
 from rekisteri.domain import identifiers, values
 from rekisteri.domain.errors import InvalidInput
+from rekisteri.services.register.person_view import lookup_digest
 from rekisteri.services.unit_of_work import UnitOfWork
 
 PAGE_SIZE = 20
@@ -116,5 +117,9 @@ def search(uow: UnitOfWork, query: str, page: int = 1) -> SearchPage:
         .all()
     )
     found = [dict(r) for r in rows]
-    uow.note_read([r["id"] for r in found], {Category.IDENTITY}, f"search by {matched_by}")
+    what = f"search by {matched_by}"
+    if matched_by == "identity code" and not found:
+        # Nobody found: the trail names which code was looked for, as a keyed digest.
+        what += f", nobody found: {lookup_digest(uow, term)}"
+    uow.note_read([r["id"] for r in found], {Category.IDENTITY}, what)
     return SearchPage(term, matched_by, int(total), page, found)

@@ -26,6 +26,7 @@ from rekisteri.domain.requests import (
     RequestState,
     VerifiedHow,
     check_charge,
+    check_details,
     check_extension,
     deadlines,
     is_repeat,
@@ -169,6 +170,7 @@ def new_request(
     received_on: dt.date | None = None,
     details: dict[str, Any] | None = None,
 ) -> NewRequest:
+    check_details(details)  # before anything else: a bound, not a validation of content
     k = values.enum_value(RequestKind, kind, "kind")
     how = values.enum_value(ReceivedHow, received_how, "received_how")
     on = received_on or uow.today()

@@ -32,7 +32,11 @@ class RequestIn(Body):
     kind: RequestKind
     received_how: ReceivedHow
     received_on: dt.date | None = None
-    details: dict[str, Any] | None = None
+    details: dict[str, Any] | None = Field(
+        None,
+        description="free-form: at most 32 KiB as JSON, 100 keys in all and 3 levels deep "
+        "(422 naming the bound past it)",
+    )
 
 
 class VerifyIn(Body):
