@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from typer.main import get_command
@@ -25,15 +26,19 @@ from rekisteri.adapters.schema import metadata
 from rekisteri.adapters.schema.audit import audit_entry
 from rekisteri.adapters.schema.disclosure import recording_loan
 from rekisteri.adapters.schema.register import call_recording, person
-from rekisteri.catalogue import Role
+from rekisteri.catalogue import Purpose, Role
 from rekisteri.config import Settings
 from rekisteri.entrypoints.api.app import create_app
 from rekisteri.entrypoints.api.deps import all_routes
 from rekisteri.entrypoints.cli.main import app as cli
+from rekisteri.services.access import disclosures
+from rekisteri.services.marketing import preferences
+from rekisteri.services.marketing.links import LinkKind, LinkPayload, sign
 from rekisteri.services.register.subjects import belongs_to, personal_tables
 from rekisteri.services.rights import recipient_notices
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.integration.marketing_helpers import add_person, consent
+from tests.support.clock import FakeClock
 from tests.support.people import PHONE, make_customer
 from tests.support.staff import tokens_per_role
 
@@ -41,6 +46,7 @@ from tests.support.staff import tokens_per_role
 # trail itself.
 NOT_WITNESSED = {"audit_entry", "audit_subject", "person_reach"}
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+ROLES = (Role.CUSTOMER_SERVICE, Role.BILLING, Role.DPO, Role.MARKETING)
 
 Fingerprint = dict[tuple[str, int], str]
 
@@ -96,7 +102,11 @@ class Walk:
 
     def __init__(self, reg: RegisterApp) -> None:
         self.reg = reg
-        self.client = TestClient(create_app(reg))
+        # A browser's address (a documentation one): the person's forms record where they came.
+        # Over https, where the session cookies are sent.
+        self.client = TestClient(
+            create_app(reg), base_url="https://testserver", client=("203.0.113.7", 50123)
+        )
         self.tokens = tokens_per_role(reg)
         self.exercised: set[str] = set()
         self.failures: list[str] = []
@@ -104,18 +114,31 @@ class Walk:
 
     def call(self, method: str, route: str, body: Any = None, **ids: Any) -> Any:
         """Send the request as the first role allowed to (the route's guard decides)."""
+        answer = self.send(method, route, json=body, **ids)
+        return answer.json() if answer.content else None
+
+    def send(
+        self, method: str, route: str, *, anonymous: bool = False, **given: Any
+    ) -> httpx.Response:
+        """A JSON body (`json=`) or a form (`data=`), as a role or (`anonymous`) as nobody;
+        redirects are answers (post/redirect/get), not followed."""
         self.exercised.add(f"{method} {route}")
+        ids = {k: v for k, v in given.items() if k not in ("json", "data", "cookies")}
+        sent = {k: v for k, v in given.items() if k in ("json", "data", "cookies")}
         path = route.format(**ids)
         before, since = fingerprint(self.reg), last_seq(self.reg)
-        for role in (Role.CUSTOMER_SERVICE, Role.BILLING, Role.DPO, Role.MARKETING):
-            headers = {"Authorization": f"Bearer {self.tokens[role]}"}
-            answer = self.client.request(method, path, json=body, headers=headers)
+        roles = [None] if anonymous else [*ROLES]
+        for role in roles:
+            headers = {"Authorization": f"Bearer {self.tokens[role]}"} if role else {}
+            answer = self.client.request(
+                method, path, headers=headers, follow_redirects=False, **sent
+            )
             if answer.status_code != 403:
                 break
-        assert answer.status_code < 300, f"{method} {path}: {answer.status_code} {answer.text}"
+        assert answer.status_code < 400, f"{method} {path}: {answer.status_code} {answer.text}"
         for gap in unaudited(self.reg, before, since):
             self.failures.append(f"{method} {route}: {gap}")
-        return answer.json() if answer.content else None
+        return answer
 
 
 PERSON = {
@@ -261,6 +284,91 @@ def test_every_mutating_api_route_audits_what_it_changed(register: RegisterApp) 
     }
     assert routes - walk.exercised == set(), "a mutating route the walk does not exercise"
     assert walk.failures == []
+
+
+def _web_steps(w: Walk, clock: FakeClock) -> None:
+    reg = w.reg
+    pid = add_person(reg, first="Helmi")
+    consent(reg, pid, "own_marketing", "letter", "granted")
+    with reg.unit_of_work(Actor("test")) as uow:
+        disclosures.add_recipient(uow, "Konserni", "subsidiary", "FI", [Purpose.DIRECT_MARKETING])
+    # The staff console and desks (a bearer token is a staff credential there too).
+    w.send(
+        "POST",
+        "/console/persons/{key}/consent",
+        key=pid,
+        data={"setting": "own_marketing:phone", "event": "prohibited"},
+    )
+    w.send(
+        "POST",
+        "/console/persons/{key}/requests",
+        key=pid,
+        data={"kind": "objection", "received_how": "in_person", "note": "no calls"},
+    )
+    w.send(
+        "POST",
+        "/console/marketing/disclosure.csv",
+        data={"channel": "letter", "purpose": "group_marketing", "recipient": "Konserni"},
+    )
+    # The person's own signed links.
+    with reg.reading(Actor("test")) as uow:
+        settings_token = preferences.settings_link(uow, pid).rsplit("/", 1)[1]
+        unsubscribe = preferences.unsubscribe_link(uow, pid, "own_marketing", "letter")
+        confirm = sign(
+            uow.cipher,
+            LinkPayload(
+                LinkKind.CONFIRM,
+                pid,
+                uow.now() + dt.timedelta(hours=1),
+                {"purpose": "own_marketing", "channel": "email", "email": email_of(reg, pid)},
+            ),
+        )
+    w.send(
+        "POST",
+        "/preferences/{token}",
+        anonymous=True,
+        token=settings_token,
+        data={"on": ["own_marketing:letter", "research:letter"]},
+    )
+    w.send("POST", "/preferences/confirm/{token}", anonymous=True, token=confirm)
+    w.send(
+        "POST",
+        "/preferences/unsubscribe/{token}",
+        anonymous=True,
+        token=unsubscribe.rsplit("/", 1)[1],
+        data={"List-Unsubscribe": "One-Click"},
+    )
+    # The public request form, filled in as a person would (in time).
+    started = re.search(r'name="started" value="([^"]+)"', w.client.get("/request").text)
+    assert started is not None
+    clock.advance(seconds=30)
+    form = {"kind": "access", "name": "Helmi Virtanen", "contact": "helmi@example.fi"}
+    w.send("POST", "/request", anonymous=True, data=form | {"started": started[1]})
+    # Logging in and out: staff sessions, no personal row.
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', w.client.get("/login").text)
+    assert csrf is not None
+    login = {"username": "t.dpo", "password": "correct horse battery", "csrf_token": csrf[1]}
+    w.send("POST", "/login", anonymous=True, data=login)
+    w.send("POST", "/logout", anonymous=True)
+
+
+def email_of(reg: RegisterApp, pid: int) -> str:
+    with reg.reading(Actor("test")) as uow:
+        address = preferences.current_email(uow, pid)
+    assert address is not None
+    return address
+
+
+def test_every_web_form_audits_what_it_changed(register: RegisterApp, clock: FakeClock) -> None:
+    walk = Walk(register)
+    _web_steps(walk, clock)
+    routes = {
+        f"POST {r.path}"
+        for r in all_routes(walk.client.app)
+        if not r.path.startswith("/api/") and "POST" in (getattr(r, "methods", None) or ())
+    }
+    assert routes - walk.exercised == set(), "a web form the walk does not post"
+    assert walk.failures == [], "\n".join(walk.failures)
 
 
 # Commands the walk does not run, each with the reason it writes no personal row of its own.
