@@ -97,6 +97,19 @@ def unaudited(reg: RegisterApp, before: Fingerprint, since: int) -> list[str]:
     return missing
 
 
+def one_entry(reg: RegisterApp, since: int, what: str) -> list[str]:
+    """One operation, one change entry (its persons in the bulk subject rows)."""
+    with reg.engine.connect() as conn:
+        entries = conn.execute(
+            select(func.count()).where(
+                audit_entry.c.seq > since,
+                audit_entry.c.action == "change",
+                audit_entry.c.outcome == "allowed",  # not the walk's refused tries
+            )
+        ).scalar_one()
+    return [f"{what}: {entries} change entries"] if entries > 1 else []
+
+
 class Walk:
     """The API in process with a token per role; each step is witnessed."""
 
@@ -138,6 +151,7 @@ class Walk:
         assert answer.status_code < 400, f"{method} {path}: {answer.status_code} {answer.text}"
         for gap in unaudited(self.reg, before, since):
             self.failures.append(f"{method} {route}: {gap}")
+        self.failures += one_entry(self.reg, since, f"{method} {route}")
         return answer
 
 
@@ -413,6 +427,7 @@ class CommandWalk:
         done = CliRunner().invoke(cli, list(args), env=self.env | (env or {}))
         assert done.exit_code == 0, (args, done.output)
         self.failures += [f"rekisteri {name}: {gap}" for gap in unaudited(self.reg, before, since)]
+        self.failures += one_entry(self.reg, since, f"rekisteri {name}")
         return done.output
 
 
