@@ -4,7 +4,11 @@ at this scale; the column types' own bind processors keep the stored values iden
 
 Rows loaded with their own ids leave a PostgreSQL id sequence where it was, so the next
 ordinary insert would be given an id already taken: the load moves the sequence past them
-itself, so no caller can forget (SQLite gives the next row the highest id plus one anyway)."""
+itself, so no caller can forget (SQLite gives the next row the highest id plus one anyway).
+
+A load passes its rows to the listeners in the connection's `info[BULK_LISTENERS]` once they
+are in: the change audit (services/change_audit) listens there, as it listens to statements,
+since a load through the driver is no statement SQLAlchemy sees."""
 
 from __future__ import annotations
 
@@ -13,10 +17,18 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, text
 
+BULK_LISTENERS = "rekisteri.bulk_listeners"
+
 
 def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     if not rows:
         return
+    _load(conn, table, rows)
+    for listener in list(conn.info.get(BULK_LISTENERS, ())):
+        listener(table, rows)
+
+
+def _load(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     columns = list(rows[0])
     dialect = conn.dialect
     raw = conn.connection.driver_connection

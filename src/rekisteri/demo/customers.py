@@ -2,7 +2,9 @@
 
 Rows are generated in chunks and inserted with executemany in one transaction per chunk, so a
 million customers take minutes. Identifiers are valid (HETU, business ID, GSRN, IBAN) and
-sensitive ones are encrypted exactly as the services do it.
+sensitive ones are encrypted exactly as the services do it. The whole generation is one
+operation for the audit trail: one change entry names every person it made (RegisterApp.changing
+tracks the bulk loads).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from rekisteri.adapters.schema.register import (
 from rekisteri.demo import values as dv
 from rekisteri.domain.identifiers import make_invoice_reference
 from rekisteri.services.marketing import ledger_state
-from rekisteri.services.unit_of_work import RegisterApp
+from rekisteri.services.unit_of_work import Actor, RegisterApp, Transaction
 
 CHUNK = 5000
 # The most numbers one customer uses: two contracts (moved to a new home), and 13 invoices
@@ -95,11 +97,22 @@ class _Ids:
 def generate(
     reg: RegisterApp, customers: int, seed: int, progress: Callable[[int], None] | None = None
 ) -> DemoResult:
+    with reg.changing(Actor("demo")) as transaction:
+        return _generate(reg, transaction, customers, seed, progress)
+
+
+def _generate(
+    reg: RegisterApp,
+    transaction: Transaction,
+    customers: int,
+    seed: int,
+    progress: Callable[[int], None] | None,
+) -> DemoResult:
     rng = random.Random(seed)
     pools = dv.NamePools(seed)
     today = reg.clock().date()
     result = DemoResult()
-    with reg.engine.begin() as conn:
+    with transaction() as conn:
         ids = _Ids(
             {
                 t.name: int(conn.execute(select(func.coalesce(func.max(t.c.id), 0))).scalar_one())
@@ -123,7 +136,7 @@ def generate(
             _one_customer(reg, rng, pools, ids, numbers, batch, today, seen_hetu, vacancies, result)
         built = time.perf_counter()
         result.generating_seconds += built - started
-        with reg.engine.begin() as conn:
+        with transaction() as conn:
             for t in TABLES:
                 if batch[t.name]:
                     bulk_insert(conn, t, batch[t.name])

@@ -8,9 +8,11 @@ tables keyed by person, through the path for the others, e.g. a metering point's
 that links other tables to a person (a contract links its site, metering points and devices)
 changes those tables' data of the person too, so their categories are noted with it.
 
-Writes that do not go through SQLAlchemy statements (bulk loads through the driver, database
-triggers) are not seen here: their services note them (the readings import names the persons
-whose contract periods its readings fall in), and `tests/e2e/test_change_audit.py` walks every
+Bulk loads through the driver (adapters/bulk) hand their rows to the tracker of their
+connection once loaded, so they are noted the same way. Other writes that do not go through
+SQLAlchemy statements (the readings store's own loads, database triggers) are not seen here:
+their services note them (the readings import names the persons whose contract periods its
+readings fall in), and `tests/e2e/test_change_audit.py` walks every
 mutating route and command to prove nothing is missed.
 """
 
@@ -21,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Delete, Insert, Select, Table, Update, event, select
 
+from rekisteri.adapters.bulk import BULK_LISTENERS
 from rekisteri.catalogue import Catalogue, Category, TableSpec
 
 # The trail itself, and tables only database triggers write (they copy rows whose own changes
@@ -56,10 +59,12 @@ class ChangeTracker:
         self._busy = False
         event.listen(connection, "before_execute", self._before)
         event.listen(connection, "after_execute", self._after)
+        connection.info.setdefault(BULK_LISTENERS, []).append(self._bulk)
 
     def close(self) -> None:
         event.remove(self.connection, "before_execute", self._before)
         event.remove(self.connection, "after_execute", self._after)
+        self.connection.info[BULK_LISTENERS].remove(self._bulk)
 
     # -- what a table's change means -------------------------------------------------------
 
@@ -163,6 +168,29 @@ class ChangeTracker:
                     spec, select(table.c[column]).where(table.c[column].in_(known)).distinct()
                 )
         self.noted.append((persons, self._categories(spec, None), f"add {table.name}"))
+
+    def _bulk(self, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Rows a bulk load put in (they are in the table now: multi-hop paths are followed
+        from the stored rows, a few hundred link values at a time)."""
+        spec = self._spec(table)
+        if spec is None:
+            return
+        assert spec.subject is not None
+        column = spec.subject[0]
+        known = sorted({row[column] for row in rows if row.get(column) is not None})
+        persons: set[int] = set()
+        if len(spec.subject) == 1:
+            persons = {int(v) for v in known}
+        else:
+            link = self.tables[spec.name].c[column]
+            for at in range(0, len(known), _CHUNK):
+                chunk = known[at : at + _CHUNK]
+                persons |= self._persons(spec, select(link).where(link.in_(chunk)).distinct())
+        self.noted.append((persons, self._categories(spec, None), f"load {table.name}"))
+
+
+# Link values looked up at a time (SQLite's default limit of bound values is 999).
+_CHUNK = 500
 
 
 def _parameter_sets(multiparams: Any, params: Any) -> list[dict[str, Any]]:

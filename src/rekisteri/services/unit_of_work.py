@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,32 +95,7 @@ class UnitOfWork:
     ) -> list[audit_chain.NewEntry]:
         """What this unit read and changed: its reads one entry per set of persons, and all its
         changes one entry naming every person they touched (one operation, one entry)."""
-        grouped: dict[tuple[str, tuple[int, ...]], tuple[set[str], list[str]]] = {}
-        notes = self.reads if notes is None else notes
-        changed = sorted({p for n in notes if n.action == "change" for p in n.person_ids})
-        for note in notes:
-            persons = changed if note.action == "change" else sorted(set(note.person_ids))
-            key = (note.action, tuple(persons))
-            cats, whats = grouped.setdefault(key, (set(), []))
-            cats.update(c.value for c in note.categories)
-            if note.what not in whats:
-                whats.append(note.what)
-        actor = self.actor
-        return [
-            audit_chain.NewEntry(
-                actor=actor.name,
-                role=actor.role.value if actor.role else None,
-                subject_self=actor.person_id,
-                purpose=actor.purpose.value if actor.purpose else None,
-                via=actor.via or default_via,
-                action=action,
-                outcome="allowed",
-                categories=tuple(cats),
-                person_ids=persons,
-                what="; ".join(whats),
-            )
-            for (action, persons), (cats, whats) in grouped.items()
-        ]
+        return _entries(self.reads if notes is None else notes, self.actor, default_via)
 
     def now(self) -> dt.datetime:
         return self.clock()
@@ -135,6 +110,39 @@ class UnitOfWork:
 
     def execute(self, statement: Any, params: Any = None) -> Any:
         return self.connection.execute(statement, params)
+
+
+def _entries(
+    notes: Iterable[PersonalDataRead], actor: Actor, default_via: str
+) -> list[audit_chain.NewEntry]:
+    notes = list(notes)
+    grouped: dict[tuple[str, tuple[int, ...]], tuple[set[str], list[str]]] = {}
+    changed = sorted({p for n in notes if n.action == "change" for p in n.person_ids})
+    for note in notes:
+        persons = changed if note.action == "change" else sorted(set(note.person_ids))
+        key = (note.action, tuple(persons))
+        cats, whats = grouped.setdefault(key, (set(), []))
+        cats.update(c.value for c in note.categories)
+        if note.what not in whats:
+            whats.append(note.what)
+    return [
+        audit_chain.NewEntry(
+            actor=actor.name,
+            role=actor.role.value if actor.role else None,
+            subject_self=actor.person_id,
+            purpose=actor.purpose.value if actor.purpose else None,
+            via=actor.via or default_via,
+            action=action,
+            outcome="allowed",
+            categories=tuple(cats),
+            person_ids=persons,
+            what="; ".join(whats),
+        )
+        for (action, persons), (cats, whats) in grouped.items()
+    ]
+
+
+Transaction = Callable[[], AbstractContextManager[Connection]]
 
 
 @dataclass
@@ -173,6 +181,35 @@ class RegisterApp:
         except BaseException:
             self._audit_misses(uow)
             raise
+
+    @contextmanager
+    def changing(self, actor: Actor) -> Iterator[Transaction]:
+        """One operation done in many transactions (a key rotation's batches, a bulk load):
+        yields a maker of transactions whose writes are tracked like a unit of work's, and the
+        operation leaves one change entry naming every person they touched. The entry is
+        appended when the operation ends, also when it fails half-way: then it names what the
+        committed transactions changed."""
+        noted: list[PersonalDataRead] = []
+
+        @contextmanager
+        def transaction() -> Iterator[Connection]:
+            with self.engine.begin() as connection:
+                tracker = ChangeTracker(connection, self.catalogue)
+                try:
+                    yield connection
+                finally:
+                    tracker.close()
+            # Committed: what it changed is part of the operation now.
+            noted.extend(
+                PersonalDataRead(tuple(p), frozenset(c), what, action="change")
+                for p, c, what in tracker.noted
+            )
+
+        try:
+            yield transaction
+        finally:
+            if noted:
+                self.append_audit(_entries(noted, actor, self.via))
 
     @contextmanager
     def reading(self, actor: Actor) -> Iterator[UnitOfWork]:

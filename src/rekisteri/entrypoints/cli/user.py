@@ -36,5 +36,6 @@ def token(
     """Issue an API token (printed once; only its hash is kept)."""
     reg = register()
     with register_errors(), reg.unit_of_work(Actor("cli")) as uow:
-        secret = accounts.issue_token(uow, name, label, list(scope) or None, days)
+        # Typer gives None, not [], when no --scope is given: then the role's purposes.
+        secret = accounts.issue_token(uow, name, label, list(scope or []) or None, days)
     console.print(secret, markup=False)

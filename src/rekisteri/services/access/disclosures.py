@@ -199,7 +199,8 @@ def disclosures_of(uow: UnitOfWork, person_id: int) -> list[dict[str, Any]]:
         .order_by(disclosure.c.at.desc(), disclosure.c.id.desc())
     ).mappings()
     found = [dict(r) | {"categories": r["categories"].split()} for r in rows]
-    uow.note_read([person_id], [Category.DISCLOSURE], "disclosures of the person")
+    if found:  # an empty answer disclosed nothing
+        uow.note_read([person_id], [Category.DISCLOSURE], "disclosures of the person")
     return found
 
 

@@ -139,7 +139,6 @@ def reading_frame_of(
     epoch seconds), wh (null: MISSING) and quality (Datahub's word), ordered by metering point
     and time. Packages, exports and views that handle many readings use this columnar form: six
     years of 15-minute readings is about 210,000 rows, too many for a Python object each."""
-    uow.note_read([person_id], {Category.CONSUMPTION}, "consumption readings")
     names = {int(q): q.name for q in Quality}
     frames = [
         point_series(uow.connection, w.metering_point_id, w.period.start, w.period.end).select(
@@ -150,9 +149,13 @@ def reading_frame_of(
         )
         for w in attributed_points(uow, person_id, _epoch(start, 0), _epoch(end, FAR))
     ]
-    if not frames:
-        return pl.DataFrame(schema=READING_SCHEMA)
-    return pl.concat(frames).cast(READING_SCHEMA)
+    found = (
+        pl.concat(frames).cast(READING_SCHEMA) if frames else pl.DataFrame(schema=READING_SCHEMA)
+    )
+    # Noted only when readings were returned: an empty answer disclosed no consumption.
+    if found.height:
+        uow.note_read([person_id], {Category.CONSUMPTION}, "consumption readings")
+    return found
 
 
 def readings_of(
@@ -193,8 +196,8 @@ def summary(
 ) -> ConsumptionSummary:
     """Totals by day, month or year (Helsinki time), the peak hour and the night share of the
     person's own consumption. The database adds up the aggregates stored with each day block;
-    only the blocks a window cuts (at most two per point and period) are decoded here."""
-    uow.note_read([person_id], {Category.CONSUMPTION}, f"consumption summary by {by}")
+    only the blocks a window cuts (at most two per point and period) are decoded here. The
+    read is noted when the summary holds readings (an empty one disclosed no consumption)."""
     periods = [p for ps in attribution_periods(uow, person_id).values() for p in ps]
     lo = _epoch(start, min((p.start for p in periods), default=0))
     hi = _epoch(end, int(uow.now().timestamp()) + 86400)
@@ -264,6 +267,8 @@ def summary(
         peaks += _hour_peak(pl.concat(frames))
     peak = min(((-wh, at) for wh, at in peaks), default=None)
     totals = _roll_up(sorted((d, *v) for d, v in daily.items()), by)
+    if totals:
+        uow.note_read([person_id], {Category.CONSUMPTION}, f"consumption summary by {by}")
     return ConsumptionSummary(
         empty.start,
         empty.end,

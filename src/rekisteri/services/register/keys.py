@@ -1,7 +1,9 @@
 """Key rotation: re-encrypt every sensitive value still sealed under an older key.
 
 Works in batches, each its own transaction: an interrupted rotation leaves every value readable
-(old keys stay in the keyring) and the next run carries on where it stopped.
+(old keys stay in the keyring) and the next run carries on where it stopped. The run is one
+operation for the audit trail: one change entry names every person whose sealed values were
+sealed again (RegisterApp.changing tracks the batches' writes).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from rekisteri.adapters.schema.register import attribute_change
 from rekisteri.adapters.schema.rights import rights_request
 from rekisteri.catalogue import catalogue
 from rekisteri.domain.errors import InvalidInput
-from rekisteri.services.unit_of_work import RegisterApp
+from rekisteri.services.unit_of_work import Actor, RegisterApp, Transaction
 
 BATCH = 2000
 
@@ -65,6 +67,11 @@ def to_keyring(reg: RegisterApp, out: Path) -> Keyring:
 
 
 def reencrypt_all(reg: RegisterApp) -> dict[str, int]:
+    with reg.changing(Actor.system("key rotation")) as transaction:
+        return _reencrypt_all(reg, transaction)
+
+
+def _reencrypt_all(reg: RegisterApp, transaction: Transaction) -> dict[str, int]:
     current = reg.cipher.keyring.current
     counts: dict[str, int] = {}
     for attr in catalogue.encrypted():
@@ -72,7 +79,7 @@ def reencrypt_all(reg: RegisterApp) -> dict[str, int]:
         ct_col, key_col, _ = (table.c[c] for c in attr.columns)
         done = 0
         while True:
-            with reg.engine.begin() as conn:
+            with transaction() as conn:
                 rows = conn.execute(
                     select(table.c.id, ct_col, key_col)
                     .where(key_col.is_not(None), key_col != current)
@@ -90,15 +97,15 @@ def reencrypt_all(reg: RegisterApp) -> dict[str, int]:
             if len(rows) < BATCH:
                 break
         counts[attr.key] = done
-    counts["attribute_change"] = _reencrypt_history(reg, current)
-    counts["rights_request"] = _reencrypt_request_details(reg, current)
+    counts["attribute_change"] = _reencrypt_history(reg, transaction, current)
+    counts["rights_request"] = _reencrypt_request_details(reg, transaction, current)
     return counts
 
 
-def _reencrypt_history(reg: RegisterApp, current: str) -> int:
+def _reencrypt_history(reg: RegisterApp, transaction: Transaction, current: str) -> int:
     encrypted = [a.key for a in catalogue.encrypted()]
     done = 0
-    with reg.engine.begin() as conn:
+    with transaction() as conn:
         rows = conn.execute(
             select(
                 attribute_change.c.id,
@@ -124,10 +131,10 @@ def _reencrypt_history(reg: RegisterApp, current: str) -> int:
     return done
 
 
-def _reencrypt_request_details(reg: RegisterApp, current: str) -> int:
+def _reencrypt_request_details(reg: RegisterApp, transaction: Transaction, current: str) -> int:
     """A rectification request keeps the corrected sensitive values sealed in its details."""
     done = 0
-    with reg.engine.begin() as conn:
+    with transaction() as conn:
         rows = conn.execute(
             select(rights_request.c.id, rights_request.c.details).where(
                 rights_request.c.details.like('%"enc:%')

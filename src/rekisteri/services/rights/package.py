@@ -179,6 +179,20 @@ def information(uow: UnitOfWork, lang: Lang) -> dict[str, Any]:
     }
 
 
+def returned_categories(uow: UnitOfWork, sections: Iterable[Section]) -> set[Category]:
+    """The categories the package's sections hold rows of (a section of a table holds its
+    attributes' categories): what the package really discloses, noted for the audit."""
+    found: set[Category] = set()
+    for section in sections:
+        if not section.rows:
+            continue
+        if section.key in uow.catalogue.tables:
+            found |= {a.category for a in uow.catalogue.for_table(section.key)}
+        elif section.category:
+            found.add(Category(section.category))
+    return found
+
+
 def language_of(uow: UnitOfWork, person_id: int) -> Lang:
     """The person's language for the access report and answers: the register's one rule
     (`vocabulary.lang_of`), so they match the preference centre and the audiences."""
@@ -196,8 +210,8 @@ def build(
     chosen = Lang(lang) if lang else language_of(uow, person_id)
     ctx = PackageContext(uow, person_id, chosen, reveal)
     sections = [s for provider in SECTION_PROVIDERS for s in provider(ctx)]
-    readings = readings_of(uow, person_id)
-    uow.note_read([person_id], set(Category), "access package")
+    readings = readings_of(uow, person_id)  # noted by the consumption area when not empty
+    uow.note_read([person_id], returned_categories(uow, sections), "access package")
     name = (
         row.organisation_name
         if row.kind == "legal"

@@ -86,6 +86,13 @@ def build(uow: UnitOfWork, person_id: int) -> PortabilityPackage:
         if out:
             provided[spec.name] = out
 
-    readings = package.readings_of(uow, person_id)
-    uow.note_read([person_id], {a.category for a in cat.attributes}, "portability package")
+    readings = package.readings_of(uow, person_id)  # noted by the consumption area
+    # What the package holds: the categories of the attributes given of each table with rows.
+    given = {
+        a.category
+        for name in provided
+        for a in cat.for_table(name)
+        if a.sources & FROM_THE_PERSON_SOURCES
+    }
+    uow.note_read([person_id], given, "portability package")
     return PortabilityPackage(person_id, uow.now(), provided, readings)

@@ -307,7 +307,8 @@ def of_person(uow: UnitOfWork, person_id: int) -> list[dict[str, Any]]:
         select(REQ).where(REQ.c.person_id == person_id).order_by(REQ.c.received_on.desc())
     )
     found = [summary(r, uow.today()) for r in rows]
-    uow.note_read([person_id], [Category.RIGHTS_REQUEST], "requests of the person")
+    if found:  # an empty answer disclosed nothing
+        uow.note_read([person_id], [Category.RIGHTS_REQUEST], "requests of the person")
     return found
 
 
