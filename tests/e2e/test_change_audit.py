@@ -173,9 +173,9 @@ def _api_steps(w: Walk) -> None:
     pid = made["id"]
     w.call(
         "PATCH",
-        "/api/v1/persons/{person_id}",
+        "/api/v1/persons/{key}",
         {"changes": {"last_name": "Virtanen"}, "reason": "marriage", **PROV},
-        person_id=pid,
+        key=pid,
     )
     cp = w.call(
         "POST",

@@ -6,6 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rekisteri import __version__
 from rekisteri.config import get_settings
@@ -16,8 +17,8 @@ from rekisteri.domain.errors import (
     NotFound,
     RuleViolation,
 )
-from rekisteri.entrypoints.api import access_log
-from rekisteri.entrypoints.api.problems import problem
+from rekisteri.entrypoints.api import access_log, responses
+from rekisteri.entrypoints.api.problems import ProblemCode, http_problem, problem
 from rekisteri.entrypoints.api.request_guard import RequestGuard
 from rekisteri.entrypoints.api.routes import (
     audit,
@@ -61,6 +62,7 @@ def create_app(register: RegisterApp) -> FastAPI:
     app.include_router(desks.router)
     app.include_router(self_service.router)
     _error_handlers(app)
+    responses.install(app)
     console.install_refusal_page(app)
     return app
 
@@ -70,13 +72,15 @@ def create_app_from_environment() -> FastAPI:
 
 
 def _error_handlers(app: FastAPI) -> None:
+    """Every error as a problem (problems.py), whoever raises it."""
+
     @app.exception_handler(InvalidInput)
     def invalid(_: Request, exc: InvalidInput) -> JSONResponse:
-        return problem(422, str(exc), field=exc.field, reason=exc.reason)
+        return problem(422, str(exc), ProblemCode.INVALID_INPUT, field=exc.field, reason=exc.reason)
 
     @app.exception_handler(RuleViolation)
     def rule(_: Request, exc: RuleViolation) -> JSONResponse:
-        return problem(422, str(exc))
+        return problem(422, str(exc), ProblemCode.RULE_VIOLATION)
 
     @app.exception_handler(NotFound)
     def not_found(_: Request, exc: NotFound) -> JSONResponse:
@@ -91,15 +95,24 @@ def _error_handlers(app: FastAPI) -> None:
         # A value sealed under a key this server does not hold, even after re-reading its key
         # file: the keys were rotated through REKISTERI_SECRET_KEY, which a running process
         # cannot re-read. A matter of the server's settings, not a fault of the request.
-        return problem(503, f"{exc}: restart the server with the current keyring")
+        return problem(
+            503, f"{exc}: restart the server with the current keyring", ProblemCode.KEYRING
+        )
 
     @app.exception_handler(RequestValidationError)
     def shape(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = exc.errors()
         first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
         where = ".".join(str(p) for p in first["loc"] if p != "body")
+        # The field as the register's own refusals name it: the innermost name in the path.
+        names = [str(p) for p in first["loc"] if isinstance(p, str)]
         return problem(
             422,
             f"{where}: {first['msg']}",
+            ProblemCode.INVALID_REQUEST,
+            field=names[-1] if names else "request",
+            reason=first["msg"],
             errors=[{"loc": list(e["loc"]), "msg": e["msg"]} for e in errors],
         )
+
+    app.exception_handler(StarletteHTTPException)(http_problem)

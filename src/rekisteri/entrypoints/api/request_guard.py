@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rekisteri.entrypoints.api.body_limits import LIMITS, limit_for
-from rekisteri.entrypoints.api.problems import problem
+from rekisteri.entrypoints.api.problems import ProblemCode, problem
 
 # How a NUL is spelled in a text body: raw, escaped in JSON, and percent-encoded in a form.
 _TEXT_NUL = (b"\x00", b"\\u0000")
@@ -153,7 +153,7 @@ def _content_length(value: bytes | None) -> int | None:
 
 
 def _nul() -> JSONResponse:
-    return problem(422, "request: contains a NUL character")
+    return problem(422, "request: contains a NUL character", ProblemCode.NUL_CHARACTER)
 
 
 def _too_large(limit: int) -> JSONResponse:

@@ -13,7 +13,6 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Query, Request
-from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -31,6 +30,7 @@ from rekisteri.domain.register import Provenance
 from rekisteri.domain.requests import ReceivedHow, RequestKind
 from rekisteri.domain.wording import WORDING_VERSION, channel_label, consent_wording, purpose_label
 from rekisteri.entrypoints.api.deps import PersonKey, Principal, RegisterDep, guard
+from rekisteri.entrypoints.api.problems import http_problem
 from rekisteri.entrypoints.web.chart import Bar, Move, consumption_svg
 from rekisteri.entrypoints.web.i18n import translations
 from rekisteri.entrypoints.web.staff import may_change, section, sees, staff_page
@@ -278,4 +278,4 @@ def install_refusal_page(app: FastAPI) -> None:
             lang = page_language(request)
             context = {"settings": request.app.state.register.settings, "reason": exc.detail}
             return render_page(request, "console/refused.html", lang, context, 403)
-        return await http_exception_handler(request, exc)
+        return await http_problem(request, exc)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -22,11 +22,12 @@ from starlette.concurrency import run_in_threadpool
 from rekisteri.catalogue import Lang, Words
 from rekisteri.entrypoints.api.client_address import client_address
 from rekisteri.entrypoints.api.deps import RegisterDep, public
+from rekisteri.entrypoints.api.responses import RegisterRoute
 from rekisteri.services.access import sessions
 from rekisteri.services.access.accounts import LoginRefused, Refusal
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 
-router = APIRouter(tags=["login"])
+router = APIRouter(tags=["login"], route_class=RegisterRoute)
 templates = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 LOGIN_CSRF = "rekisteri_login_csrf"
 NO_CUSTOMER_DATA = "the login form: staff credentials only, no customer data"
@@ -97,13 +98,26 @@ def login_form(request: Request, reg: RegisterDep, next: str = "/") -> Response:
     return _login_page(request, reg, next_path=_safe_next(next))
 
 
-@router.post("/login", response_class=HTMLResponse, dependencies=[LoginPage])
+# The login form's own refusals are pages (in all three languages), not problems.
+PAGE_REFUSALS: dict[int | str, dict[str, Any]] = {
+    status: {"description": why, "content": {"text/html": {}}}
+    for status, why in {
+        401: "Wrong user ID or password, or the account is locked",
+        403: "The form expired (its CSRF token does not match)",
+        429: "Too many failed logins from this address",
+    }.items()
+}
+
+
+@router.post(
+    "/login", response_class=HTMLResponse, dependencies=[LoginPage], responses=PAGE_REFUSALS
+)
 async def log_in(
     request: Request,
     reg: RegisterDep,
-    username: Annotated[str, Form(max_length=60)],
-    password: Annotated[str, Form(max_length=1000)],
-    csrf_token: Annotated[str, Form(max_length=100)],
+    username: Annotated[str, Form(min_length=1, max_length=60)],
+    password: Annotated[str, Form(min_length=1, max_length=1000)],
+    csrf_token: Annotated[str, Form(min_length=1, max_length=100)],
     next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
     target = _safe_next(next)
@@ -143,7 +157,13 @@ async def log_in(
     return response
 
 
-@router.post("/logout", dependencies=[LoginPage])
+@router.post(
+    "/logout",
+    dependencies=[LoginPage],
+    status_code=303,
+    response_class=RedirectResponse,
+    responses={303: {"description": "Logged out: on to the login page"}},
+)
 async def log_out(request: Request, reg: RegisterDep) -> Response:
     # The session the cookie names ends whether or not the form's CSRF token is right (a
     # stale page has a stale one): a forged post can at worst log someone out, while a logout

@@ -17,13 +17,14 @@ from rekisteri.catalogue import Category, Lang, Purpose
 from rekisteri.domain.preferences import PAGE_KEYS
 from rekisteri.domain.wording import WORDING_VERSION, channel_label, purpose_label
 from rekisteri.entrypoints.api.deps import RegisterDep, public
+from rekisteri.entrypoints.api.responses import RegisterRoute
 from rekisteri.entrypoints.web.templating import render_page
 from rekisteri.entrypoints.web.texts import TEXTS, page_words
 from rekisteri.services.marketing import preferences
 from rekisteri.services.marketing.links import LinkKind, verify
 from rekisteri.services.unit_of_work import Actor
 
-router = APIRouter(tags=["preference centre"], include_in_schema=True)
+router = APIRouter(tags=["preference centre"], include_in_schema=True, route_class=RegisterRoute)
 
 _MARKETING = (Purpose.DIRECT_MARKETING, frozenset({Category.MARKETING}))
 _WITH_CONTACT = (Purpose.DIRECT_MARKETING, frozenset({Category.MARKETING, Category.CONTACT}))

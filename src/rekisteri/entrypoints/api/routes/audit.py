@@ -8,11 +8,13 @@ from fastapi import APIRouter, Depends
 from starlette.concurrency import run_in_threadpool
 
 from rekisteri.catalogue import Category, Purpose
+from rekisteri.entrypoints.api.answers import AuditOff, TrailVerdict
 from rekisteri.entrypoints.api.deps import Principal, RegisterDep, guard
+from rekisteri.entrypoints.api.responses import RegisterRoute
 from rekisteri.services.access import audit
 from rekisteri.services.register.person_view import resolve_person
 
-router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
+router = APIRouter(prefix="/api/v1/audit", tags=["audit"], route_class=RegisterRoute)
 ReadAccessLog = Annotated[Principal, Depends(guard(Purpose.LEGAL_OBLIGATION, Category.ACCESS_LOG))]
 
 
@@ -26,15 +28,14 @@ def who_read(key: str, reg: RegisterDep, who: ReadAccessLog, limit: int = 1000) 
 
 
 @router.get("/verify")
-async def verify(reg: RegisterDep, who: ReadAccessLog) -> dict[str, Any]:
+async def verify(reg: RegisterDep, who: ReadAccessLog) -> TrailVerdict:
     """Walk the hash chain; names the first entry that does not hold."""
     verdict = await run_in_threadpool(audit.verify_trail, reg)
     gaps = await run_in_threadpool(audit.audit_off, reg)
-    return {
-        "ok": verdict.ok,
-        "checked": verdict.checked,
-        "first_bad": verdict.first_bad,
-        "reason": verdict.reason,
-        # Processes that ran with the audit off (benchmark mode): gaps in an intact chain.
-        "audit_off": [{"seq": g.seq, "at": g.at, "via": g.via} for g in gaps],
-    }
+    return TrailVerdict(
+        ok=verdict.ok,
+        checked=verdict.checked,
+        first_bad=verdict.first_bad,
+        reason=verdict.reason,
+        audit_off=[AuditOff(seq=g.seq, at=g.at, via=g.via) for g in gaps],
+    )

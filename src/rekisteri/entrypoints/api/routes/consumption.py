@@ -13,18 +13,27 @@ from fastapi.encoders import jsonable_encoder
 
 from rekisteri.catalogue import Category, Purpose
 from rekisteri.domain.consumption import FIRST_PERIOD_DAY, HELSINKI, LAST_PERIOD_DAY
+from rekisteri.domain.errors import InvalidInput
 from rekisteri.entrypoints.api.deps import Principal, RegisterDep, guard
+from rekisteri.entrypoints.api.responses import RegisterRoute
 from rekisteri.services.consumption.attribution import reading_frame_of, summary
 from rekisteri.services.register.person_view import resolve_person
 
-router = APIRouter(prefix="/api/v1", tags=["consumption"])
+router = APIRouter(prefix="/api/v1", tags=["consumption"], route_class=RegisterRoute)
 ReadConsumption = Annotated[
     Principal, Depends(guard(Purpose.CUSTOMER_RELATIONSHIP, Category.CONSUMPTION))
 ]
 
 
-# A day outside these bounds answers 422 naming the parameter, not a 500 from the calendar.
-PeriodDay = Annotated[dt.date, Query(ge=FIRST_PERIOD_DAY, le=LAST_PERIOD_DAY)]
+PeriodDay = Annotated[dt.date, Query(description=f"from {FIRST_PERIOD_DAY} to {LAST_PERIOD_DAY}")]
+
+
+def _period_day(day: dt.date | None, name: str) -> dt.date | None:
+    """A day outside the bounds answers 422 naming the parameter, not a 500 from the calendar.
+    Checked here, not in the schema: a JSON Schema date has no bounds to declare."""
+    if day is not None and not FIRST_PERIOD_DAY <= day <= LAST_PERIOD_DAY:
+        raise InvalidInput(name, f"must be between {FIRST_PERIOD_DAY} and {LAST_PERIOD_DAY}")
+    return day
 
 
 def _midnight(day: dt.date | None) -> dt.datetime | None:
@@ -56,9 +65,9 @@ def read_consumption(
 ) -> Any:
     """Totals by day, month or year (Helsinki time), peak hour and night share of the person's
     consumption within their contract periods; `readings=true` adds the readings themselves."""
+    lo, hi = _midnight(_period_day(start, "from")), _midnight(_period_day(end, "to"))
     with reg.reading(who.actor) as uow:
         person_id = resolve_person(uow, key)
-        lo, hi = _midnight(start), _midnight(end)
         body = asdict(summary(uow, person_id, lo, hi, by))
         if readings:
             return _with_readings(body, reading_frame_of(uow, person_id, lo, hi))

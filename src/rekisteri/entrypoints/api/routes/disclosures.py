@@ -8,10 +8,11 @@ from fastapi import APIRouter, Depends
 
 from rekisteri.catalogue import Category, Purpose
 from rekisteri.entrypoints.api.deps import Principal, RegisterDep, guard
+from rekisteri.entrypoints.api.responses import RegisterRoute
 from rekisteri.services.access import disclosures, recording_loans
 from rekisteri.services.register.person_view import resolve_person
 
-router = APIRouter(prefix="/api/v1", tags=["disclosures"])
+router = APIRouter(prefix="/api/v1", tags=["disclosures"], route_class=RegisterRoute)
 ReadDisclosures = Annotated[
     Principal, Depends(guard(Purpose.LEGAL_OBLIGATION, Category.DISCLOSURE))
 ]

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Depends
 from sqlalchemy import text
 
+from rekisteri.entrypoints.api.answers import Health
 from rekisteri.entrypoints.api.deps import RegisterDep, public
+from rekisteri.entrypoints.api.responses import RegisterRoute
 
-router = APIRouter()
+router = APIRouter(route_class=RegisterRoute)
 # Routes that touch no personal data say so; the route-walk test accepts these and only these.
 PUBLIC_PATHS = {"/healthz"}
 
@@ -20,7 +20,7 @@ PUBLIC_PATHS = {"/healthz"}
         Depends(public(None, reason="up or down, and the database kind: no personal data"))
     ],
 )
-def healthz(reg: RegisterDep) -> dict[str, Any]:
+def healthz(reg: RegisterDep) -> Health:
     with reg.engine.connect() as conn:
         conn.execute(text("SELECT 1"))
-    return {"status": "ok", "database": reg.engine.dialect.name}
+    return Health(status="ok", database=reg.engine.dialect.name)

@@ -14,25 +14,35 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import Field
 
 from rekisteri.catalogue import Category, Purpose, Source
-from rekisteri.domain.consent import ConsentChange, Evidence
+from rekisteri.domain.consent import (
+    CaptureMethod,
+    ConsentChange,
+    ConsentEventKind,
+    ConsentPurpose,
+    Evidence,
+)
 from rekisteri.domain.preferences import is_on
 from rekisteri.domain.register import Provenance
+from rekisteri.entrypoints.api.answers import ConsentRecorded
 from rekisteri.entrypoints.api.deps import Principal, RegisterDep, guard
+from rekisteri.entrypoints.api.responses import RegisterRoute
 from rekisteri.entrypoints.api.schemas import Strict
 from rekisteri.services.marketing import ledger
 from rekisteri.services.register.person_view import resolve_person
 
-router = APIRouter(prefix="/api/v1", tags=["direct marketing"])
+router = APIRouter(prefix="/api/v1", tags=["direct marketing"], route_class=RegisterRoute)
 REL = Purpose.CUSTOMER_RELATIONSHIP
 ReadMarketing = Annotated[Principal, Depends(guard(REL, Category.MARKETING))]
 WriteMarketing = Annotated[Principal, Depends(guard(REL, Category.MARKETING, writes=True))]
 
 
 class ConsentEventIn(Strict):
-    purpose: str
+    purpose: ConsentPurpose
     channel: str = Field(description="email | sms | letter | phone, or any for profiling")
-    event: str = Field(description="granted | withdrawn | prohibited")
-    captured_how: str = Field("phone_call", description="how the person told us")
+    event: ConsentEventKind
+    captured_how: CaptureMethod = Field(
+        CaptureMethod.PHONE_CALL, description="how the person told us"
+    )
     wording: str | None = Field(None, max_length=2000, description="the text read or shown")
     wording_version: str | None = Field(None, max_length=20)
     expires_at: dt.datetime | None = None
@@ -73,24 +83,24 @@ def read_marketing(
 @router.post("/persons/{key}/marketing", status_code=201)
 def record_marketing(
     key: str, body: ConsentEventIn, reg: RegisterDep, who: WriteMarketing
-) -> dict[str, Any]:
+) -> ConsentRecorded:
     """Record a permission, withdrawal or objection the person gave customer service."""
     with reg.unit_of_work(who.actor) as uow:
         person_id = resolve_person(uow, key)
         evidence = Evidence(
-            body.captured_how,  # type: ignore[arg-type]  # validated into a CaptureMethod
+            body.captured_how,
             who.actor.name,
             body.wording,
             body.wording_version,
         )
         change = ConsentChange(
-            body.purpose,  # type: ignore[arg-type]
+            body.purpose,
             body.channel,
-            body.event,  # type: ignore[arg-type]
+            body.event,
             uow.now(),
             evidence,
             body.expires_at,
         )
         provenance = Provenance(Source.CUSTOMER_CONTACT, uow.now(), "customer service")
         event_id = ledger.record(uow, person_id, change, provenance)
-    return {"id": event_id, "person_id": person_id}
+    return ConsentRecorded(id=event_id, person_id=person_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -18,10 +17,19 @@ from rekisteri.domain.drafts import (
 )
 from rekisteri.domain.errors import Forbidden
 from rekisteri.domain.register import Provenance
+from rekisteri.entrypoints.api.answers import (
+    Changed,
+    ContactPointEnded,
+    ContractEnded,
+    IdentityCode,
+)
 from rekisteri.entrypoints.api.deps import PersonKey, Principal, RegisterDep, RowId, guard
+from rekisteri.entrypoints.api.responses import RegisterRoute
 from rekisteri.entrypoints.api.schemas import (
     BillingAccountIn,
+    BillingChangeIn,
     ContactPointIn,
+    ContractEndIn,
     ContractIn,
     Created,
     EndIn,
@@ -29,6 +37,7 @@ from rekisteri.entrypoints.api.schemas import (
     PersonIn,
     ProvenanceIn,
     RectificationIn,
+    SiteChangeIn,
     SiteIn,
 )
 from rekisteri.services.register import customers, search, updates
@@ -36,7 +45,7 @@ from rekisteri.services.register.person_view import customer_view, identity_code
 from rekisteri.services.rights import rectification
 from rekisteri.services.unit_of_work import UnitOfWork
 
-router = APIRouter(prefix="/api/v1", tags=["register"])
+router = APIRouter(prefix="/api/v1", tags=["register"], route_class=RegisterRoute)
 C = Category
 REL = Purpose.CUSTOMER_RELATIONSHIP
 ALL = tuple(Category)
@@ -78,7 +87,7 @@ def read_person(key: PersonKey, reg: RegisterDep, who: ReadPerson) -> dict[str, 
 
 
 @router.get("/persons/{key}/identity-code")
-def read_identity_code(key: PersonKey, reg: RegisterDep, who: ReadIdentityCode) -> dict[str, Any]:
+def read_identity_code(key: PersonKey, reg: RegisterDep, who: ReadIdentityCode) -> IdentityCode:
     """The personal identity code, in full or masked as the role allows."""
     attr = catalogue["person.personal_identity_code"]
     assert who.actor.role is not None
@@ -87,24 +96,25 @@ def read_identity_code(key: PersonKey, reg: RegisterDep, who: ReadIdentityCode) 
         raise Forbidden(f"role {who.actor.role.value} may not read identity codes")
     with reg.reading(who.actor) as uow:
         person_id = resolve_person(uow, key)
-        return {
-            "id": person_id,
-            "personal_identity_code": identity_code(uow, person_id, visibility),
-            "visibility": visibility.value,
-        }
+        return IdentityCode(
+            id=person_id,
+            personal_identity_code=identity_code(uow, person_id, visibility),
+            visibility=visibility,
+        )
 
 
-@router.patch("/persons/{person_id}")
+# `{key}` as the person's other routes at this path: one resource, one path template.
+@router.patch("/persons/{key}")
 def rectify_person(
-    person_id: RowId, body: RectificationIn, reg: RegisterDep, who: WritePerson
-) -> dict[str, Any]:
+    key: PersonKey, body: RectificationIn, reg: RegisterDep, who: WritePerson
+) -> Changed:
     """Correct person attributes (P12); the old values stay in the history."""
     with reg.unit_of_work(who.actor) as uow:
         done = rectification.rectify(
-            uow, person_id, body.changes, body.reason, _provenance(uow, body)
+            uow, resolve_person(uow, key), body.changes.given(), body.reason, _provenance(uow, body)
         )
     # Art. 19: each recipient of the person's data has a pending notice of the change.
-    return {"changed": done.changed, "recipients_to_notify": done.recipients_to_notify}
+    return Changed(changed=done.changed, recipients_to_notify=done.recipients_to_notify)
 
 
 @router.post("/persons/{person_id}/contact-points", status_code=201, response_model=Created)
@@ -119,12 +129,12 @@ def add_contact_point(
 @router.post("/contact-points/{contact_point_id}/end")
 def end_contact_point(
     contact_point_id: RowId, body: EndIn, reg: RegisterDep, who: WriteContact
-) -> dict[str, Any]:
+) -> ContactPointEnded:
     with reg.unit_of_work(who.actor) as uow:
         customers.end_contact_point(
             uow, contact_point_id, body.end_date, body.reason, _provenance(uow, body)
         )
-    return {"ended": contact_point_id, "valid_to": body.end_date}
+    return ContactPointEnded(ended=contact_point_id, valid_to=body.end_date)
 
 
 @router.post("/sites", status_code=201, response_model=Created)
@@ -162,35 +172,33 @@ def add_contract(
 
 @router.post("/contracts/{contract_id}/end")
 def end_contract(
-    contract_id: RowId, body: EndIn, reg: RegisterDep, who: WriteContract
-) -> dict[str, Any]:
+    contract_id: RowId, body: ContractEndIn, reg: RegisterDep, who: WriteContract
+) -> ContractEnded:
     with reg.unit_of_work(who.actor) as uow:
         customers.end_contract(uow, contract_id, body.end_date, body.reason, _provenance(uow, body))
-    return {"ended": contract_id, "end_date": dt.date.isoformat(body.end_date)}
+    return ContractEnded(ended=contract_id, end_date=body.end_date)
 
 
 @router.patch("/sites/{site_id}")
-def update_site(
-    site_id: RowId, body: RectificationIn, reg: RegisterDep, who: WriteSite
-) -> dict[str, Any]:
+def update_site(site_id: RowId, body: SiteChangeIn, reg: RegisterDep, who: WriteSite) -> Changed:
     """Change site details (heating, housing, fuse, ...); the history keeps the old values."""
     with reg.unit_of_work(who.actor) as uow:
         changed = updates.update_site(
-            uow, site_id, body.changes, body.reason, _provenance(uow, body)
+            uow, site_id, body.changes.given(), body.reason, _provenance(uow, body)
         )
-    return {"changed": changed}
+    return Changed(changed=changed)
 
 
 @router.patch("/billing-accounts/{account_id}")
 def update_billing_account(
-    account_id: RowId, body: RectificationIn, reg: RegisterDep, who: WriteBilling
-) -> dict[str, Any]:
+    account_id: RowId, body: BillingChangeIn, reg: RegisterDep, who: WriteBilling
+) -> Changed:
     """Change billing address, due day, rhythm, method or bank account, with history."""
     with reg.unit_of_work(who.actor) as uow:
         changed = updates.update_billing_account(
-            uow, account_id, body.changes, body.reason, _provenance(uow, body)
+            uow, account_id, body.changes.given(), body.reason, _provenance(uow, body)
         )
-    return {"changed": changed}
+    return Changed(changed=changed)
 
 
 SearchPerson = Annotated[Principal, Depends(guard(REL, C.IDENTITY))]

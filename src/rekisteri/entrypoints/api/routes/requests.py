@@ -12,11 +12,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from rekisteri.catalogue import Category, Lang, Purpose
 from rekisteri.domain.register import Provenance
 from rekisteri.domain.requests import ChargeDecision, ReceivedHow, RequestKind, VerifiedHow
+from rekisteri.entrypoints.api.answers import NoticeRecorded, RequestRegistered
 from rekisteri.entrypoints.api.deps import Principal, RegisterDep, RowId, guard
+from rekisteri.entrypoints.api.responses import RegisterRoute
 from rekisteri.services.register.person_view import resolve_person
 from rekisteri.services.rights import fulfilment, recipient_notices, requests, retention
 
-router = APIRouter(prefix="/api/v1", tags=["rights"])
+router = APIRouter(prefix="/api/v1", tags=["rights"], route_class=RegisterRoute)
 RR = Category.RIGHTS_REQUEST
 Register = Annotated[Principal, Depends(guard(Purpose.CUSTOMER_RELATIONSHIP, RR, writes=True))]
 DpoReads = Annotated[Principal, Depends(guard(Purpose.LEGAL_OBLIGATION, RR))]
@@ -82,7 +84,7 @@ class NoticeIn(Body):
 
 
 @router.post("/requests", status_code=201)
-def create_request(body: RequestIn, reg: RegisterDep, who: Register) -> dict[str, Any]:
+def create_request(body: RequestIn, reg: RegisterDep, who: Register) -> RequestRegistered:
     """Register a request as received; answers with the reference and both due dates."""
     with reg.unit_of_work(who.actor) as uow:
         done = requests.new_request(
@@ -94,14 +96,14 @@ def create_request(body: RequestIn, reg: RegisterDep, who: Register) -> dict[str
             received_on=body.received_on,
             details=body.details,
         )
-    return {
-        "id": done.id,
-        "reference": done.reference,
-        "due_on": done.due_on,
-        "due_month_on": done.due_month_on,
-        "due_30_days_on": done.due_30_days_on,
-        "repeat_of": done.repeat_of,
-    }
+    return RequestRegistered(
+        id=done.id,
+        reference=done.reference,
+        due_on=done.due_on,
+        due_month_on=done.due_month_on,
+        due_30_days_on=done.due_30_days_on,
+        repeat_of=done.repeat_of,
+    )
 
 
 @router.get("/requests")
@@ -208,7 +210,7 @@ def pending_notifications(reg: RegisterDep, who: DpoReads) -> list[dict[str, Any
 @router.post("/recipient-notifications/{notification_id}")
 def record_notice(
     notification_id: RowId, body: NoticeIn, reg: RegisterDep, who: DpoWrites
-) -> dict[str, Any]:
+) -> NoticeRecorded:
     with reg.unit_of_work(who.actor) as uow:
         recipient_notices.record_notice(
             uow,
@@ -217,7 +219,7 @@ def record_notice(
             how=body.how,
             impossible_reason=body.impossible_reason,
         )
-    return {"recorded": notification_id}
+    return NoticeRecorded(recorded=notification_id)
 
 
 @router.get("/retention/last-run")
