@@ -66,6 +66,7 @@ NO_PERSONAL_DATA = {
     "keys rotate": "re-seals values; it shows counts (in the change walk)",
     "user add": "staff accounts (in the change walk)",
     "user token": "staff tokens (in the change walk)",
+    "keys keyring": "writes a keyring file of keys; no person's data",
 }
 # Commands that change data; their reads are not the point here (the change walk runs them).
 WRITE_COMMANDS = {
@@ -74,6 +75,7 @@ WRITE_COMMANDS = {
     "request close", "retention run", "recipient add", "segment add", "campaign send",
     "disclose asiakastieto", "disclose collection", "disclose group-marketing",
     "disclose authority", "disclose recordings", "loans close", "consent link",
+    "request changes", "notices sent", "notices impossible",
 }  # fmt: skip
 
 ENUM_LIKE = re.compile(r"^[a-z_.]+$")  # vocabulary, and names such as contract.product
@@ -325,6 +327,7 @@ def _command_reads(w: ReadWalk, rich: Any, sparse: int, reference: str, tmp: Pat
         assert CliRunner().invoke(cli, verified, env=w.env).exit_code == 0
         w.run("request", "fulfil", ref, "--out", str(tmp))
     w.run("loans", "list")
+    w.run("notices", "list", "--all")
     w.run("segment", "show", "suomi")
     out = tmp / "audience.csv"
     w.run(
