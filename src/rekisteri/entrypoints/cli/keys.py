@@ -5,7 +5,8 @@ from __future__ import annotations
 import typer
 
 from rekisteri.domain.errors import InvalidInput
-from rekisteri.entrypoints.cli.common import console, fail, register
+from rekisteri.entrypoints.cli.common import console, fail, job
+from rekisteri.services.access import system_actors
 from rekisteri.services.register import keys
 
 app = typer.Typer(help="Encryption keys of sensitive identifiers.", no_args_is_help=True)
@@ -18,8 +19,9 @@ def rotate() -> None:
     With a key file, a new key is generated and added to it (old keys stay so that a rotation
     interrupted half-way still opens everything). With REKISTERI_SECRET_KEY, put the new key
     first in the keyring yourself; this then re-encrypts what is still under older keys.
+    A job: runs as the system actor system:key-rotation, once an administrator has enabled it.
     """
-    reg = register()
+    reg, _ = job(system_actors.KEY_ROTATION)
     try:
         added, counts = keys.rotate(reg)
     except InvalidInput as exc:
