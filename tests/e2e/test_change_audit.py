@@ -28,6 +28,7 @@ from rekisteri.entrypoints.cli.main import app as cli
 from rekisteri.services.register.subjects import belongs_to, personal_tables
 from rekisteri.services.rights import recipient_notices
 from rekisteri.services.unit_of_work import Actor, RegisterApp
+from tests.support.cli_login import with_login
 from tests.support.people import make_customer
 from tests.support.staff import tokens_per_role
 
@@ -254,11 +255,13 @@ def test_every_mutating_api_route_audits_what_it_changed(register: RegisterApp) 
 
 
 def _cli_steps(reg: RegisterApp, settings: Settings, tmp: Any) -> list[str]:
-    env = {
-        "REKISTERI_DATABASE_URL": settings.database_url,
-        "REKISTERI_SECRET_KEY": settings.secret_key or "",
-        "COLUMNS": "200",
-    }
+    env = with_login(
+        {
+            "REKISTERI_DATABASE_URL": settings.database_url,
+            "REKISTERI_SECRET_KEY": settings.secret_key or "",
+            "COLUMNS": "200",
+        }
+    )
     c = make_customer(reg, ended_on=dt.date(2025, 6, 30))
     failures: list[str] = []
     datahub = tmp / "readings.csv"

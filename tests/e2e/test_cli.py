@@ -18,8 +18,8 @@ from rekisteri.catalogue import Role
 from rekisteri.entrypoints.cli.main import app as cli
 from rekisteri.services.access import system_actors
 from rekisteri.services.unit_of_work import RegisterApp
-from tests.support.cli_login import as_staff, enable_jobs
 from tests.integration.test_write_path import add_prospect
+from tests.support.cli_login import as_staff, enable_jobs
 
 BIN = str(Path(sys.executable).with_name("rekisteri"))
 

@@ -27,6 +27,7 @@ from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.conftest import BACKENDS
 from tests.e2e.test_cli import BIN
 from tests.hostile.corpus import BAN_HEADER, CASES, Case, Ground, stored_bans
+from tests.support.cli_login import with_login
 from tests.support.consumption import (
     new_contract,
     new_customer,
@@ -78,12 +79,14 @@ def refuse(reg: RegisterApp, keyring: Keyring, case: Case, tmp_path: Path) -> No
     path = tmp_path / case.file
     case.build(path, ground(reg, tmp_path))
     before = state(reg)
-    env = {
-        **os.environ,
-        "REKISTERI_DATABASE_URL": reg.settings.database_url,
-        "REKISTERI_SECRET_KEY": keyring.to_json(),
-        "COLUMNS": "200",
-    }
+    env = with_login(
+        {
+            **os.environ,
+            "REKISTERI_DATABASE_URL": reg.settings.database_url,
+            "REKISTERI_SECRET_KEY": keyring.to_json(),
+            "COLUMNS": "200",
+        }
+    )
     done = subprocess.run(
         [BIN, "import", case.door, str(path)],
         env=env,
@@ -149,11 +152,13 @@ def test_a_gzip_bomb_is_refused_without_holding_its_line(
     small = tmp_path / "unknown-point.csv"
     cases[small.name].build(small, world)
     cases[bomb].build(tmp_path / bomb, world)
-    env = {
-        **os.environ,
-        "REKISTERI_DATABASE_URL": register.settings.database_url,
-        "REKISTERI_SECRET_KEY": keyring.to_json(),
-    }
+    env = with_login(
+        {
+            **os.environ,
+            "REKISTERI_DATABASE_URL": register.settings.database_url,
+            "REKISTERI_SECRET_KEY": keyring.to_json(),
+        }
+    )
     baseline, _ = peak_memory(env, "import", "datahub", str(small))
     peak, stderr = peak_memory(env, "import", "datahub", str(tmp_path / bomb))
     assert peak - baseline < 40 * 1024, (baseline, peak)

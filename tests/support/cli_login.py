@@ -9,6 +9,11 @@ and a job (imports, retention run, key rotation, audit verify):
 
     enable_jobs(env, system_actors.RETENTION)
 
+or, for a test about something else than who may do what, both at once (the DPO, who works
+for every purpose, and every job enabled):
+
+    env = with_login(env)
+
 The user is the demo account of the role (accounts.DEMO_USERS), made when it does not exist
 yet, so a later `rekisteri demo` on the same register still runs and keeps it. The token is
 issued as `rekisteri login` issues it, without the password round (tested in test_cli_login).
@@ -68,6 +73,13 @@ def login_token(source: Settings | Mapping[str, str] | RegisterApp, role: Role) 
 def as_staff(env: Mapping[str, str], role: Role) -> dict[str, str]:
     """`env` with REKISTERI_TOKEN of a logged-in user of `role`."""
     return {**env, "REKISTERI_TOKEN": login_token(env, role)}
+
+
+def with_login(env: Mapping[str, str], role: Role = Role.DPO) -> dict[str, str]:
+    """`env` logged in as `role` (the DPO, who works for every purpose, unless said), with every
+    job's system actor enabled: for a test about something else than who may do what."""
+    enable_jobs(env, *system_actors.KNOWN)
+    return as_staff(env, role)
 
 
 def enable_jobs(source: Settings | Mapping[str, str] | RegisterApp, *names: str) -> None:
