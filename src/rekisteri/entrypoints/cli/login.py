@@ -71,6 +71,8 @@ def install(app: typer.Typer) -> None:
             f"logged in as {actor.name} ({role}) for {hours} h; token kept in {path}",
             markup=False,
         )
+        if os.environ.get(credentials.ENV):
+            console.print("note: REKISTERI_TOKEN is set and is used before this file")
 
     @app.command()
     def logout() -> None:

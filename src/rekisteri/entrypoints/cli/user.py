@@ -11,7 +11,6 @@ import typer
 from rich.table import Table
 
 from rekisteri.catalogue import Purpose, Role
-from rekisteri.entrypoints.cli import credentials
 from rekisteri.entrypoints.cli.common import (
     EXIT_FAILURE,
     LOG_IN,
@@ -41,18 +40,12 @@ FIRST = "first administrator"  # the number series that lets the bootstrap happe
 
 
 def _acting(reg: RegisterApp, role: Role) -> Actor:
-    """The logged-in administrator; without a login, the bootstrap of a register that has no
-    account yet (refused otherwise, and for any role but administrator)."""
-    try:
-        token = credentials.current_token()
-    except credentials.CredentialsError as exc:
-        fail(str(exc), EXIT_FAILURE)
-    if token is not None:
-        return administrator(reg)
+    """The logged-in administrator; on a register that has no account yet (where no token
+    can be valid), the bootstrap of its first administrator, and of nothing else."""
     with reg.reading(Actor.system("bootstrap")) as uow:
         fresh = not accounts.user_names(uow)
     if not fresh:
-        fail(f"not logged in: {LOG_IN} as an administrator", EXIT_FAILURE)
+        return administrator(reg)
     if role is not Role.ADMINISTRATOR:
         fail("a register without accounts gets an administrator first: --role administrator")
     return Actor.system("bootstrap")
