@@ -22,12 +22,13 @@ from rekisteri.adapters.crypto import Keyring
 from rekisteri.adapters.schema import metadata
 from rekisteri.adapters.schema.marketing import marketing_ban
 from rekisteri.domain.bans import parse_ban
+from rekisteri.services.access import system_actors
 from rekisteri.services.marketing import bans
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.conftest import BACKENDS
 from tests.e2e.test_cli import BIN
 from tests.hostile.corpus import BAN_HEADER, CASES, Case, Ground, stored_bans
-from tests.support.cli_login import with_login
+from tests.support.cli_login import enable_jobs
 from tests.support.consumption import (
     new_contract,
     new_customer,
@@ -78,15 +79,14 @@ def ground(reg: RegisterApp, tmp_path: Path) -> Ground:
 def refuse(reg: RegisterApp, keyring: Keyring, case: Case, tmp_path: Path) -> None:
     path = tmp_path / case.file
     case.build(path, ground(reg, tmp_path))
+    enable_jobs(reg, system_actors.IMPORT_DATAHUB, system_actors.IMPORT_BANS)
     before = state(reg)
-    env = with_login(
-        {
-            **os.environ,
-            "REKISTERI_DATABASE_URL": reg.settings.database_url,
-            "REKISTERI_SECRET_KEY": keyring.to_json(),
-            "COLUMNS": "200",
-        }
-    )
+    env = {
+        **os.environ,
+        "REKISTERI_DATABASE_URL": reg.settings.database_url,
+        "REKISTERI_SECRET_KEY": keyring.to_json(),
+        "COLUMNS": "200",
+    }
     done = subprocess.run(
         [BIN, "import", case.door, str(path)],
         env=env,
@@ -152,13 +152,12 @@ def test_a_gzip_bomb_is_refused_without_holding_its_line(
     small = tmp_path / "unknown-point.csv"
     cases[small.name].build(small, world)
     cases[bomb].build(tmp_path / bomb, world)
-    env = with_login(
-        {
-            **os.environ,
-            "REKISTERI_DATABASE_URL": register.settings.database_url,
-            "REKISTERI_SECRET_KEY": keyring.to_json(),
-        }
-    )
+    enable_jobs(register, system_actors.IMPORT_DATAHUB)
+    env = {
+        **os.environ,
+        "REKISTERI_DATABASE_URL": register.settings.database_url,
+        "REKISTERI_SECRET_KEY": keyring.to_json(),
+    }
     baseline, _ = peak_memory(env, "import", "datahub", str(small))
     peak, stderr = peak_memory(env, "import", "datahub", str(tmp_path / bomb))
     assert peak - baseline < 40 * 1024, (baseline, peak)
