@@ -95,3 +95,13 @@ def register(settings: Settings, keyring: Keyring, clock: FakeClock) -> Iterator
     engine = db.make_engine(settings.database_url)
     yield RegisterApp(engine, Cipher(keyring), settings, clock)
     engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def no_login_of_the_runner(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A command run by a test never finds the login of whoever runs the tests: an empty
+    config home, no REKISTERI_TOKEN (a test logs in with tests/support/cli_login.py)."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+    monkeypatch.delenv("REKISTERI_TOKEN", raising=False)

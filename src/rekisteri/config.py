@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     # Staff login sessions for the web pages (P7, P15: a session cookie for logging in).
     session_hours: int = 10  # absolute lifetime of a login
     session_idle_minutes: int = 30  # ends after this long without use
+    # The command line's login (`rekisteri login`): the lifetime of the token it issues.
+    cli_token_hours: int = Field(default=12, ge=1, le=168)
     # Secure cookies need https; turn off only for plain-http development on localhost.
     session_cookie_secure: bool = True
     # Repeated failed logins: an account locks for a while after a few (accounts.py); one

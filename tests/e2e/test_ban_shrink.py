@@ -16,6 +16,7 @@ from rekisteri.config import Settings
 from rekisteri.entrypoints.cli.main import app
 from rekisteri.services.unit_of_work import RegisterApp
 from tests.integration.marketing_helpers import STAFF
+from tests.support.cli_login import with_login
 
 HEADER = "kind,last_name,first_names,street,postal_code,post_office,phone,registered_on\n"
 # 20 bans in force: 10 postal and 10 phone bans (a phone ban lasts three years).
@@ -33,11 +34,13 @@ def cli(settings: Settings, tmp_path: Path):
         return CliRunner().invoke(
             app,
             ["import", "bans", str(path), *options],
-            env={
-                "REKISTERI_DATABASE_URL": settings.database_url,
-                "REKISTERI_SECRET_KEY": settings.secret_key or "",
-                **(env or {}),
-            },
+            env=with_login(
+                {
+                    "REKISTERI_DATABASE_URL": settings.database_url,
+                    "REKISTERI_SECRET_KEY": settings.secret_key or "",
+                    **(env or {}),
+                }
+            ),
         )
 
     return run

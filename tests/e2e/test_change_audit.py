@@ -40,6 +40,7 @@ from rekisteri.services.register.subjects import belongs_to, personal_tables
 from rekisteri.services.rights import recipient_notices
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.integration.marketing_helpers import add_person, consent
+from tests.support.cli_login import as_staff, with_login
 from tests.support.clock import FakeClock
 from tests.support.people import PHONE, make_customer
 from tests.support.staff import tokens_per_role
@@ -398,6 +399,9 @@ def test_every_web_form_audits_what_it_changed(register: RegisterApp, clock: Fak
 # Commands the walk does not run, each with the reason it writes no personal row of its own.
 NOT_RUN = {
     "serve": "serves the API and the web pages, whose routes are walked above and below",
+    "login": "asks a password, issues the staff user a token: no person's row (test_cli_login)",
+    "logout": "revokes the staff user's token: no person's row (test_cli_login)",
+    "whoami": "shows the logged-in staff user (test_cli_login)",
 }
 
 
@@ -421,17 +425,24 @@ class CommandWalk:
 
     def __init__(self, reg: RegisterApp, settings: Settings) -> None:
         self.reg = reg
-        self.env = {
-            "REKISTERI_DATABASE_URL": settings.database_url,
-            "REKISTERI_SECRET_KEY": settings.secret_key or "",
-            "COLUMNS": "200",
-        }
+        self.env = with_login(
+            {
+                "REKISTERI_DATABASE_URL": settings.database_url,
+                "REKISTERI_SECRET_KEY": settings.secret_key or "",
+                "COLUMNS": "200",
+            }
+        )
         self.exercised: set[str] = set()
         self.failures: list[str] = []
 
     def run(self, *args: str, env: dict[str, str] | None = None) -> str:
-        words = [a for a in args[:2] if not a.startswith("-")]
-        name = " ".join(words) if " ".join(words) in every_command() else words[0]
+        # The command's name: its longest leading words that name a command (`user system-actor
+        # enable`, `customer show`, `audience`).
+        known = every_command()
+        words = [a for a in args[:3] if not a.startswith("-")]
+        name = next(
+            " ".join(words[:n]) for n in (3, 2, 1) if " ".join(words[:n]) in known or n == 1
+        )
         self.exercised.add(name)
         before, since = fingerprint(self.reg), last_seq(self.reg)
         done = CliRunner().invoke(cli, list(args), env=self.env | (env or {}))
@@ -480,8 +491,12 @@ def _command_steps(w: CommandWalk, tmp: Path) -> None:
         encoding="utf-8",
     )
     w.run("import", "bans", str(bans))
-    w.run("user", "add", "walk.dpo", "--role", "dpo")
-    w.run("user", "token", "walk.dpo", "--label", "walk")
+    administrator = as_staff(w.env, Role.ADMINISTRATOR)
+    w.run("user", "add", "walk.dpo", "--role", "dpo", env=administrator)
+    w.run("user", "token", "walk.dpo", "--label", "walk", env=administrator)
+    w.run("user", "system-actor", "disable", "system:demo", env=administrator)
+    w.run("user", "system-actor", "enable", "system:demo", env=administrator)
+    w.run("user", "system-actor", "list", env=administrator)
     _request_commands(w, c.customer_number, tmp)
     _marketing_commands(w, other, tmp)
     _disclosure_commands(w, c, other, tmp)

@@ -14,9 +14,12 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from rekisteri.adapters.crypto import Keyring
+from rekisteri.catalogue import Role
 from rekisteri.entrypoints.cli.main import app as cli
+from rekisteri.services.access import system_actors
 from rekisteri.services.unit_of_work import RegisterApp
 from tests.integration.test_write_path import add_prospect
+from tests.support.cli_login import as_staff, enable_jobs
 
 BIN = str(Path(sys.executable).with_name("rekisteri"))
 
@@ -32,6 +35,11 @@ def run(
         capture_output=True,
         timeout=300,
     )
+
+
+def cs(env: dict[str, str]) -> dict[str, str]:
+    """Logged in as customer service (what `customer show` showed before there was a login)."""
+    return as_staff(env, Role.CUSTOMER_SERVICE)
 
 
 @pytest.fixture
@@ -64,14 +72,14 @@ def test_demo_then_show_a_coherent_person(env: dict[str, str]) -> None:
     made = run(env, "demo", "--customers", "300", "--seed", "1")
     assert made.returncode == 0, made.stderr
     assert "300 customers" in made.stdout
-    shown = run(env, "customer", "show", "100001", "--json")
+    shown = run(cs(env), "customer", "show", "100001", "--json")
     assert shown.returncode == 0, shown.stderr
     view = json.loads(shown.stdout)
     code = view["person"]["personal_identity_code"]
     assert code.endswith("****") and len(code) == 11  # masked for customer service
     assert view["contact_points"] and all(c["_source"]["source"] for c in view["contact_points"])
     assert view["contracts"] and view["sites"] and view["billing_accounts"]
-    pretty = run(env, "customer", "show", "100001")
+    pretty = run(cs(env), "customer", "show", "100001")
     assert pretty.returncode == 0 and "contact points" in pretty.stdout and "****" in pretty.stdout
 
 
@@ -82,7 +90,7 @@ def test_demo_is_deterministic_for_a_seed(
     for e in (env, other):
         assert run(e, "demo", "--customers", "50", "--seed", "42").returncode == 0
     views = [
-        json.loads(run(e, "customer", "show", "100020", "--json", "--role", "dpo").stdout)
+        json.loads(run(as_staff(e, Role.DPO), "customer", "show", "100020", "--json").stdout)
         for e in (env, other)
     ]
     for v in views:
@@ -94,7 +102,7 @@ def test_demo_is_deterministic_for_a_seed(
 def test_add_a_customer_from_flags_and_refuse_a_bad_identity_code(env: dict[str, str]) -> None:
     assert run(env, "init").returncode == 0
     ok = run(
-        env,
+        cs(env),
         "customer",
         "add",
         "--source",
@@ -117,7 +125,7 @@ def test_add_a_customer_from_flags_and_refuse_a_bad_identity_code(env: dict[str,
     assert ok.returncode == 0, ok.stderr
     number = ok.stdout.split("customer number ")[1].split()[0]
     bad = run(
-        env,
+        cs(env),
         "customer",
         "add",
         "--source",
@@ -132,12 +140,12 @@ def test_add_a_customer_from_flags_and_refuse_a_bad_identity_code(env: dict[str,
     assert bad.returncode == 2
     assert bad.stderr.strip().count("\n") == 0, "one clear line"
     assert "personal_identity_code" in bad.stderr and "check" in bad.stderr.lower()
-    missing = run(env, "customer", "show", "999999")
+    missing = run(cs(env), "customer", "show", "999999")
     assert missing.returncode == 2 and "not found" in missing.stderr
-    unknown_code = run(env, "customer", "show", "010101-123N")
+    unknown_code = run(cs(env), "customer", "show", "010101-123N")
     assert unknown_code.returncode == 2 and "not found" in unknown_code.stderr
     assert "123N" not in unknown_code.stderr  # an identity code is never echoed back
-    view = json.loads(run(env, "customer", "show", number, "--json", "--role", "dpo").stdout)
+    view = json.loads(run(as_staff(env, Role.DPO), "customer", "show", number, "--json").stdout)
     assert view["person"]["personal_identity_code"] == "131052-308T"
     assert view["person"]["_source"]["detail"] == "T-99"
 
@@ -158,7 +166,7 @@ def test_add_from_a_json_file_and_a_prospect_without_permission(
         )
     )
     assert (
-        run(env, "customer", "add", "--source", "trade_register", "--file", str(doc)).returncode
+        run(cs(env), "customer", "add", "--source", "trade_register", "--file", str(doc)).returncode
         == 0
     )
     doc.write_text(
@@ -166,17 +174,19 @@ def test_add_from_a_json_file_and_a_prospect_without_permission(
             {"kind": "natural", "relationship": "prospect", "first_names": "P", "last_name": "Q"}
         )
     )
-    refused = run(env, "customer", "add", "--source", "competition_or_event", "--file", str(doc))
+    refused = run(
+        cs(env), "customer", "add", "--source", "competition_or_event", "--file", str(doc)
+    )
     assert refused.returncode == 2 and "P3" in refused.stderr
     doc.write_text("{not json")
-    broken = run(env, "customer", "add", "--source", "order", "--file", str(doc))
+    broken = run(cs(env), "customer", "add", "--source", "order", "--file", str(doc))
     assert broken.returncode == 2 and "--file" in broken.stderr
 
 
 def test_rectify_from_the_command_line(env: dict[str, str]) -> None:
     assert run(env, "demo", "--customers", "20", "--seed", "3").returncode == 0
     done = run(
-        env,
+        cs(env),
         "customer",
         "rectify",
         "100001",
@@ -188,10 +198,10 @@ def test_rectify_from_the_command_line(env: dict[str, str]) -> None:
         "customer_contact",
     )
     assert done.returncode == 0 and "person.customer_class" in done.stdout
-    view = json.loads(run(env, "customer", "show", "100001", "--json").stdout)
+    view = json.loads(run(cs(env), "customer", "show", "100001", "--json").stdout)
     assert view["history"][-1]["new_value"] == "vip"
     bad = run(
-        env,
+        cs(env),
         "customer",
         "rectify",
         "100001",
@@ -213,7 +223,7 @@ def test_rectify_refuses_a_bad_birth_year_in_one_line_and_stores_a_good_one(
 
     def rectify(year: str) -> Result:
         args = ["customer", "rectify", number, "--set", f"birth_year={year}", "--reason", "told"]
-        return CliRunner().invoke(cli, [*args, "--source", "customer_contact"], env=env)
+        return CliRunner().invoke(cli, [*args, "--source", "customer_contact"], env=cs(env))
 
     for junk in ("abc", "5"):
         bad = rectify(junk)
@@ -223,7 +233,7 @@ def test_rectify_refuses_a_bad_birth_year_in_one_line_and_stores_a_good_one(
     done = rectify("1987")
     assert done.exit_code == 0, done.output
     assert "person.birth_year" in done.stdout
-    shown = CliRunner().invoke(cli, ["customer", "show", number, "--json"], env=env)
+    shown = CliRunner().invoke(cli, ["customer", "show", number, "--json"], env=cs(env))
     assert json.loads(shown.stdout)["person"]["birth_year"] == 1987
 
 
@@ -241,6 +251,11 @@ def test_keys_rotate_with_a_key_file(tmp_path: Path) -> None:
         == 0
     )
     before = json.loads((tmp_path / "rekisteri.keys").read_text())
+    here = {
+        "REKISTERI_DATABASE_URL": f"sqlite:///{tmp_path / 'rekisteri.db'}",
+        "REKISTERI_KEY_FILE": str(tmp_path / "rekisteri.keys"),
+    }
+    enable_jobs(here, system_actors.KEY_ROTATION)
     rotated = subprocess.run(
         [BIN, "keys", "rotate"],
         cwd=tmp_path,
@@ -254,9 +269,9 @@ def test_keys_rotate_with_a_key_file(tmp_path: Path) -> None:
     assert after["current"] != before["current"] and before["current"] in after["keys"]
     assert "re-encrypted" in rotated.stdout
     shown = subprocess.run(
-        [BIN, "customer", "show", "100001", "--json", "--role", "dpo"],
+        [BIN, "customer", "show", "100001", "--json"],
         cwd=tmp_path,
-        env=clean,
+        env=as_staff(clean | here, Role.DPO),
         text=True,
         capture_output=True,
         timeout=60,

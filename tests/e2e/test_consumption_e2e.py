@@ -17,6 +17,7 @@ from rekisteri.entrypoints.api.app import create_app
 from rekisteri.entrypoints.cli.main import app
 from rekisteri.services.access import accounts
 from rekisteri.services.unit_of_work import Actor, RegisterApp
+from tests.support.cli_login import with_login
 from tests.support.consumption import (
     new_contract,
     new_customer,
@@ -43,10 +44,12 @@ def test_import_show_and_repeat(
     register: RegisterApp, settings: Settings, keyring: Keyring, tmp_path: Path
 ) -> None:
     person, folder = _world(register, tmp_path)
-    env = {
-        "REKISTERI_DATABASE_URL": settings.database_url,
-        "REKISTERI_SECRET_KEY": keyring.to_json(),
-    }
+    env = with_login(
+        {
+            "REKISTERI_DATABASE_URL": settings.database_url,
+            "REKISTERI_SECRET_KEY": keyring.to_json(),
+        }
+    )
     runner = CliRunner()
     first = runner.invoke(app, ["import", "datahub", str(folder)], env=env)
     assert first.exit_code == 0, first.output

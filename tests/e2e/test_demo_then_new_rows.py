@@ -35,6 +35,7 @@ from rekisteri.services.register import customers
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.e2e.test_api import PERSON, token_for
 from tests.e2e.test_cli import run
+from tests.support.cli_login import with_login
 from tests.support.clock import FakeClock
 from tests.support.registered import nth_hetu
 
@@ -197,7 +198,7 @@ def test_customer_add_works_after_the_demo_command(database_url: str, keyring: K
     made = run(env, "demo", "--customers", str(DEMO_CUSTOMERS), "--readings-days", "0")
     assert made.returncode == 0, made.stderr
     added = run(
-        env,
+        with_login(env),
         *("customer", "add", "--source", "order", "--first-names", "Aino"),
         *("--last-name", "Aalto", "--hetu", nth_hetu(2), "--email", "aino@example.fi"),
     )

@@ -14,6 +14,7 @@ from rekisteri.config import Settings
 from rekisteri.entrypoints.cli.main import app
 from rekisteri.services.unit_of_work import RegisterApp
 from tests.integration.marketing_helpers import STAFF, add_person, consent, hetu
+from tests.support.cli_login import with_login
 
 HEADER = "kind,last_name,first_names,street,postal_code,post_office,phone,registered_on\n"
 
@@ -21,10 +22,12 @@ HEADER = "kind,last_name,first_names,street,postal_code,post_office,phone,regist
 @pytest.fixture
 def cli(settings: Settings):
     runner = CliRunner()
-    env = {
-        "REKISTERI_DATABASE_URL": settings.database_url,
-        "REKISTERI_SECRET_KEY": settings.secret_key or "",
-    }
+    env = with_login(
+        {
+            "REKISTERI_DATABASE_URL": settings.database_url,
+            "REKISTERI_SECRET_KEY": settings.secret_key or "",
+        }
+    )
 
     def run(*args: str):
         return runner.invoke(app, list(args), env=env)

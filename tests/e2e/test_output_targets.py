@@ -22,6 +22,7 @@ from rekisteri.entrypoints.cli.main import app as cli
 from rekisteri.services.access import disclosures
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.integration.marketing_helpers import add_person
+from tests.support.cli_login import with_login
 from tests.support.people import make_customer
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -41,11 +42,13 @@ def key_file(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def run(settings: Settings, key_file: Path) -> Run:
-    env = {
-        "REKISTERI_DATABASE_URL": settings.database_url,
-        "REKISTERI_SECRET_KEY": settings.secret_key or "",
-        "REKISTERI_KEY_FILE": str(key_file),
-    }
+    env = with_login(
+        {
+            "REKISTERI_DATABASE_URL": settings.database_url,
+            "REKISTERI_SECRET_KEY": settings.secret_key or "",
+            "REKISTERI_KEY_FILE": str(key_file),
+        }
+    )
 
     def invoke(*args: str) -> Result:
         return CliRunner().invoke(cli, list(args), env=env)

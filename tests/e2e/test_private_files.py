@@ -15,6 +15,7 @@ from rekisteri.config import Settings
 from rekisteri.entrypoints.cli.main import app as cli
 from rekisteri.services.unit_of_work import RegisterApp
 from tests.integration.marketing_helpers import add_person
+from tests.support.cli_login import with_login
 from tests.support.people import make_customer
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -31,10 +32,12 @@ def usual_umask() -> Iterator[None]:
 
 
 def _run(settings: Settings, *args: str) -> str:
-    env = {
-        "REKISTERI_DATABASE_URL": settings.database_url,
-        "REKISTERI_SECRET_KEY": settings.secret_key or "",
-    }
+    env = with_login(
+        {
+            "REKISTERI_DATABASE_URL": settings.database_url,
+            "REKISTERI_SECRET_KEY": settings.secret_key or "",
+        }
+    )
     result = CliRunner().invoke(cli, list(args), env=env)
     assert result.exit_code == 0, result.output
     return result.output

@@ -40,6 +40,7 @@ from rekisteri.services.register.subjects import belongs_to, personal_tables
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.e2e.test_change_audit import NOT_WITNESSED, every_command, last_seq
 from tests.integration.marketing_helpers import add_person, consent
+from tests.support.cli_login import with_login
 from tests.support.people import EMAIL as rich_email
 from tests.support.people import make_customer
 from tests.support.staff import tokens_per_role
@@ -67,6 +68,10 @@ NO_PERSONAL_DATA = {
     "user add": "staff accounts (in the change walk)",
     "user token": "staff tokens (in the change walk)",
     "keys keyring": "writes a keyring file of keys; no person's data",
+    "login": "a staff user's token; no person's data",
+    "logout": "revokes the staff user's token",
+    "whoami": "the logged-in staff user",
+    "user system-actor list": "the jobs' system actors and who enabled them",
 }
 # Commands that change data; their reads are not the point here (the change walk runs them).
 WRITE_COMMANDS = {
@@ -75,7 +80,8 @@ WRITE_COMMANDS = {
     "request close", "retention run", "recipient add", "segment add", "campaign send",
     "disclose asiakastieto", "disclose collection", "disclose group-marketing",
     "disclose authority", "disclose recordings", "loans close", "consent link",
-    "request changes", "notices sent", "notices impossible",
+    "request changes", "notices sent", "notices impossible", "user system-actor enable",
+    "user system-actor disable",
 }  # fmt: skip
 
 ENUM_LIKE = re.compile(r"^[a-z_.]+$")  # vocabulary, and names such as contract.product
@@ -159,11 +165,13 @@ class ReadWalk:
         self.persons = persons
         self.client = TestClient(create_app(reg), base_url="https://testserver")
         self.tokens = tokens_per_role(reg)
-        self.env = {
-            "REKISTERI_DATABASE_URL": settings.database_url,
-            "REKISTERI_SECRET_KEY": settings.secret_key or "",
-            "COLUMNS": "300",
-        }
+        self.env = with_login(
+            {
+                "REKISTERI_DATABASE_URL": settings.database_url,
+                "REKISTERI_SECRET_KEY": settings.secret_key or "",
+                "COLUMNS": "300",
+            }
+        )
         self.exercised: set[str] = set()
         self.failures: list[str] = []
         self.paths = 0
@@ -207,7 +215,8 @@ class ReadWalk:
         self.exercised.add(f"GET {route}")
 
     def run(self, *args: str, file: Path | None = None) -> str:
-        name = " ".join(args[:2]) if " ".join(args[:2]) in every_command() else args[0]
+        known = every_command()
+        name = next(" ".join(args[:n]) for n in (3, 2, 1) if " ".join(args[:n]) in known or n == 1)
 
         def read() -> str:
             done = CliRunner().invoke(cli, list(args), env=self.env)

@@ -16,13 +16,16 @@ from rekisteri.entrypoints.api.app import create_app
 from rekisteri.entrypoints.cli.main import app as cli
 from rekisteri.services.unit_of_work import RegisterApp
 from tests.e2e.test_api import PERSON, token_for
+from tests.support.cli_login import with_login
 
 HETU = "131052-308T"
 
 
 @pytest.fixture
 def env(database_url: str, keyring: Keyring) -> dict[str, str]:
-    return {"REKISTERI_DATABASE_URL": database_url, "REKISTERI_SECRET_KEY": keyring.to_json()}
+    return with_login(
+        {"REKISTERI_DATABASE_URL": database_url, "REKISTERI_SECRET_KEY": keyring.to_json()}
+    )
 
 
 @pytest.fixture

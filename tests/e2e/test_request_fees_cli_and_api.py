@@ -12,6 +12,7 @@ from rekisteri.entrypoints.api.app import create_app
 from rekisteri.entrypoints.cli.main import app as cli
 from rekisteri.services.unit_of_work import RegisterApp
 from tests.e2e.test_rights_cli_and_api import _token
+from tests.support.cli_login import with_login
 from tests.support.clock import FakeClock
 from tests.support.people import make_customer
 
@@ -22,6 +23,7 @@ def test_the_command_line_takes_a_fee_only_where_the_gdpr_allows_one(
     c = make_customer(register)
     monkeypatch.setenv("REKISTERI_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("REKISTERI_SECRET_KEY", settings.secret_key or "")
+    monkeypatch.setenv("REKISTERI_TOKEN", with_login({})["REKISTERI_TOKEN"])
 
     def run(*args: str) -> tuple[int, str, str]:
         done = CliRunner().invoke(cli, ["request", *args])

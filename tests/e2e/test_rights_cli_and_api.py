@@ -15,6 +15,7 @@ from rekisteri.entrypoints.api.app import create_app
 from rekisteri.entrypoints.cli.main import app as cli
 from rekisteri.services.access.accounts import add_user, issue_token
 from rekisteri.services.unit_of_work import Actor, RegisterApp
+from tests.support.cli_login import with_login
 from tests.support.people import make_customer
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -26,6 +27,7 @@ def test_request_commands_from_new_to_files(
     c = make_customer(register)
     monkeypatch.setenv("REKISTERI_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("REKISTERI_SECRET_KEY", settings.secret_key or "")
+    monkeypatch.setenv("REKISTERI_TOKEN", with_login({})["REKISTERI_TOKEN"])
     run = CliRunner().invoke
     out = run(
         cli,

@@ -20,6 +20,7 @@ from rekisteri.services.access.disclosures import add_recipient
 from rekisteri.services.exports import spreadsheet_cell, write_table
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.integration.marketing_helpers import add_person, consent
+from tests.support.cli_login import with_login
 from tests.support.staff import tokens_per_role
 
 CALC = "+cmd|' /C calc'!A0"
@@ -27,10 +28,12 @@ SUM = "=SUM(A1:A9)"
 
 
 def _run(settings: Settings, *args: str) -> Result:
-    env = {
-        "REKISTERI_DATABASE_URL": settings.database_url,
-        "REKISTERI_SECRET_KEY": settings.secret_key or "",
-    }
+    env = with_login(
+        {
+            "REKISTERI_DATABASE_URL": settings.database_url,
+            "REKISTERI_SECRET_KEY": settings.secret_key or "",
+        }
+    )
     return CliRunner().invoke(cli, list(args), env=env)
 
 

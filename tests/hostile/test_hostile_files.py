@@ -22,11 +22,13 @@ from rekisteri.adapters.crypto import Keyring
 from rekisteri.adapters.schema import metadata
 from rekisteri.adapters.schema.marketing import marketing_ban
 from rekisteri.domain.bans import parse_ban
+from rekisteri.services.access import system_actors
 from rekisteri.services.marketing import bans
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.conftest import BACKENDS
 from tests.e2e.test_cli import BIN
 from tests.hostile.corpus import BAN_HEADER, CASES, Case, Ground, stored_bans
+from tests.support.cli_login import enable_jobs
 from tests.support.consumption import (
     new_contract,
     new_customer,
@@ -77,6 +79,7 @@ def ground(reg: RegisterApp, tmp_path: Path) -> Ground:
 def refuse(reg: RegisterApp, keyring: Keyring, case: Case, tmp_path: Path) -> None:
     path = tmp_path / case.file
     case.build(path, ground(reg, tmp_path))
+    enable_jobs(reg, system_actors.IMPORT_DATAHUB, system_actors.IMPORT_BANS)
     before = state(reg)
     env = {
         **os.environ,
@@ -149,6 +152,7 @@ def test_a_gzip_bomb_is_refused_without_holding_its_line(
     small = tmp_path / "unknown-point.csv"
     cases[small.name].build(small, world)
     cases[bomb].build(tmp_path / bomb, world)
+    enable_jobs(register, system_actors.IMPORT_DATAHUB)
     env = {
         **os.environ,
         "REKISTERI_DATABASE_URL": register.settings.database_url,

@@ -15,11 +15,12 @@ from sqlalchemy import Connection, delete, insert, select
 from rekisteri.adapters.audit_chain import PRUNE
 from rekisteri.adapters.schema.audit import audit_entry, audit_subject
 from rekisteri.catalogue import Purpose, Role
-from rekisteri.services.access import audit
+from rekisteri.services.access import audit, system_actors
 from rekisteri.services.register.person_view import customer_view
 from rekisteri.services.rights import retention
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.audit import drop_append_only
+from tests.support.cli_login import enable_jobs
 from tests.support.clock import FakeClock
 from tests.support.registered import add_person
 
@@ -161,5 +162,13 @@ def test_init_begins_the_trail_once(tmp_path: Path) -> None:
     assert first.returncode == 0 and "audit trail begun" in first.stdout, first.stderr
     again = run("init")
     assert again.returncode == 0 and "audit trail begun" not in again.stdout
+    enable_jobs(
+        {
+            "REKISTERI_DATABASE_URL": f"sqlite:///{tmp_path / 'rekisteri.db'}",
+            "REKISTERI_KEY_FILE": str(tmp_path / "rekisteri.keys"),
+        },
+        system_actors.AUDIT_VERIFY,
+    )
     verified = run("audit", "verify")
-    assert verified.returncode == 0 and "intact: 1 entries" in verified.stdout
+    # init's entry, and the administrator's enabling of the job's actor
+    assert verified.returncode == 0 and "intact: 2 entries" in verified.stdout

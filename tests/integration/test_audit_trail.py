@@ -7,14 +7,16 @@ from sqlalchemy import Connection, delete, insert, select, update
 from typer.testing import CliRunner
 
 from rekisteri.adapters.audit_chain import GENESIS
+from rekisteri.adapters.schema.access import system_actor
 from rekisteri.adapters.schema.audit import audit_chain_head, audit_entry, audit_subject
 from rekisteri.catalogue import Category, Purpose, Role
 from rekisteri.config import Settings
 from rekisteri.entrypoints.cli.main import app as cli
-from rekisteri.services.access import audit
+from rekisteri.services.access import audit, system_actors
 from rekisteri.services.register.person_view import customer_view
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.audit import drop_append_only
+from tests.support.cli_login import as_staff, enable_jobs
 from tests.support.registered import add_person
 
 
@@ -207,6 +209,17 @@ def test_tampering_is_found_and_the_entry_named(trail, settings: Settings, tampe
         "REKISTERI_DATABASE_URL": settings.database_url,
         "REKISTERI_SECRET_KEY": settings.secret_key or "",
     }
+    # The job's actor enabled by a row of its own, not through set_enabled: its audit entry
+    # would land on the tampered chain the tamper functions number.
+    with reg.engine.begin() as conn:
+        conn.execute(
+            insert(system_actor).values(
+                name=system_actors.AUDIT_VERIFY,
+                enabled=True,
+                changed_at=reg.clock(),
+                changed_by="test",
+            )
+        )
     result = CliRunner().invoke(cli, ["audit", "verify"], env=env)
     assert result.exit_code == 1
     assert f"entry {bad}" in result.output
@@ -218,9 +231,11 @@ def test_cli_verify_and_person(trail, settings: Settings) -> None:
         "REKISTERI_DATABASE_URL": settings.database_url,
         "REKISTERI_SECRET_KEY": settings.secret_key or "",
     }
+    enable_jobs(settings, system_actors.AUDIT_VERIFY)  # one more entry: who enabled it
     ok = CliRunner().invoke(cli, ["audit", "verify"], env=env)
-    assert ok.exit_code == 0 and "6 entries" in ok.output
-    who = CliRunner().invoke(cli, ["audit", "person", str(people[0]), "--json"], env=env)
+    assert ok.exit_code == 0 and "7 entries" in ok.output
+    dpo = as_staff(env, Role.DPO)
+    who = CliRunner().invoke(cli, ["audit", "person", str(people[0]), "--json"], env=dpo)
     assert who.exit_code == 0, who.output
     assert '"actor": "maija"' in who.output
     # the DPO's question went into the trail, naming the command

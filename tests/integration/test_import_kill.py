@@ -16,7 +16,9 @@ from sqlalchemy import create_engine, func, select, text
 from rekisteri.adapters.crypto import Keyring
 from rekisteri.adapters.schema.consumption import datahub_file
 from rekisteri.config import Settings
+from rekisteri.services.access import system_actors
 from rekisteri.services.unit_of_work import Actor, RegisterApp
+from tests.support.cli_login import enable_jobs
 from tests.support.consumption import (
     corrections,
     new_contract,
@@ -88,6 +90,7 @@ def test_killing_an_import_leaves_the_database_as_before(
     )
     wal = db_file.with_name(db_file.name + "-wal") if db_file is not None else None
     wal_before = wal.stat().st_size if wal is not None and wal.exists() else 0
+    enable_jobs(settings, system_actors.IMPORT_DATAHUB)
     process = subprocess.Popen(
         [sys.executable, "-m", "rekisteri.entrypoints.cli.main", "import", "datahub", str(big)],
         env=env,

@@ -731,6 +731,13 @@ TABLES: tuple[TableSpec, ...] = (
         why_not_personal="credentials of integrations",
     ),
     TableSpec(
+        "system_actor",
+        frozenset({"name", "enabled", "changed_at", "changed_by"}),
+        None,
+        personal=False,
+        why_not_personal="which named jobs (imports, retention...) may run, and who said so",
+    ),
+    TableSpec(
         "counter",
         frozenset({"name", "value"}),
         None,

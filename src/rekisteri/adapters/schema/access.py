@@ -59,3 +59,15 @@ request_throttle = Table(
     Column("source", String(32), primary_key=True),
     Column("hits", Integer, nullable=False),
 )
+
+# The named system actors that jobs run as (imports, the retention run, key rotation...): a job
+# whose actor an administrator has not enabled is refused (services/access/system_actors.py).
+# One row per actor ever enabled; disabling keeps the row with enabled false.
+system_actor = Table(
+    "system_actor",
+    metadata,
+    Column("name", String(60), primary_key=True),
+    Column("enabled", Boolean, nullable=False),
+    Column("changed_at", UtcDateTime(), nullable=False),
+    Column("changed_by", String(60), nullable=False),
+)

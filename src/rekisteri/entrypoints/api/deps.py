@@ -30,10 +30,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from rekisteri.catalogue import Category, Purpose, Visibility, catalogue
-from rekisteri.catalogue.readers import CATEGORY_WRITERS, ROLE_PURPOSES
+from rekisteri.catalogue import Category, Purpose
+from rekisteri.catalogue.readers import ROLE_PURPOSES
 from rekisteri.domain.errors import Forbidden, NotFound
-from rekisteri.services.access import sessions
+from rekisteri.services.access import permits, sessions
 from rekisteri.services.access.accounts import resolve_token
 from rekisteri.services.access.audit import record_denied
 from rekisteri.services.register.person_view import resolve_person
@@ -191,30 +191,9 @@ class Guard:
     def check(self, actor: Actor) -> None:
         role = actor.role
         assert role is not None
-        if self.purpose not in ROLE_PURPOSES.get(role, frozenset()):
-            raise HTTPException(
-                status.HTTP_403_FORBIDDEN,
-                f"role {role.value} does not work for {self.purpose.value}",
-            )
-        if self.writes:
-            denied = [c for c in self.categories if role not in CATEGORY_WRITERS.get(c, ())]
-        else:
-            denied = [
-                c
-                for c in self.categories
-                if catalogue.category_visibility(c, role) is Visibility.NONE
-            ]
-            # A read route is refused only when the role sees none of what it returns;
-            # otherwise the service withholds what the role may not see.
-            if len(denied) < len(self.categories):
-                denied = []
-        if denied:
-            raise HTTPException(
-                status.HTTP_403_FORBIDDEN,
-                f"role {role.value} may not "
-                f"{'change' if self.writes else 'read'} "
-                + ", ".join(sorted(c.value for c in denied)),
-            )
+        why = permits.refusal(role, self.purpose, self.categories, writes=self.writes)
+        if why is not None:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, why)
 
 
 def guard(

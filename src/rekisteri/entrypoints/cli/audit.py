@@ -5,20 +5,19 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from rekisteri.catalogue import Purpose
+from rekisteri.catalogue import Category, Purpose
 from rekisteri.entrypoints.cli.common import (
     EXIT_FAILURE,
-    command_name,
     console,
     errors,
     fail,
+    job,
     print_json,
-    register,
     register_errors,
+    staff,
 )
-from rekisteri.services.access import audit
+from rekisteri.services.access import audit, system_actors
 from rekisteri.services.register.person_view import resolve_person
-from rekisteri.services.unit_of_work import Actor
 
 app = typer.Typer(help="The audit trail of every read and change.", no_args_is_help=True)
 
@@ -26,8 +25,8 @@ app = typer.Typer(help="The audit trail of every read and change.", no_args_is_h
 @app.command()
 def verify() -> None:
     """Walk the hash chain; exit 1 naming the first entry that was changed, deleted, inserted
-    or moved."""
-    reg = register()
+    or moved. A job: runs as the system actor system:audit-verify, once enabled."""
+    reg, _ = job(system_actors.AUDIT_VERIFY)
     verdict = audit.verify_trail(reg)
     if not verdict.ok:
         fail(
@@ -64,8 +63,7 @@ def person(
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Who read or changed a person's data, when, for what and through which route."""
-    reg = register()
-    actor = Actor("cli", purpose=Purpose.LEGAL_OBLIGATION, via=command_name())
+    reg, actor = staff(Purpose.LEGAL_OBLIGATION, Category.ACCESS_LOG)
     with register_errors(), reg.reading(actor) as uow:
         entries = audit.who_read(uow, resolve_person(uow, key), limit)
     if as_json:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
 
+from rekisteri.catalogue import Category, Purpose, Role
 from rekisteri.config import Settings, get_settings
 from rekisteri.domain.errors import (
     Forbidden,
@@ -20,8 +22,12 @@ from rekisteri.domain.errors import (
     RegisterError,
     RuleViolation,
 )
+from rekisteri.entrypoints.cli import credentials
+from rekisteri.services.access import permits, system_actors
+from rekisteri.services.access.accounts import resolve_token
+from rekisteri.services.access.audit import record_denied
 from rekisteri.services.bootstrap import open_register
-from rekisteri.services.unit_of_work import RegisterApp
+from rekisteri.services.unit_of_work import Actor, RegisterApp
 
 # Lines are never wrapped: a link, a path or an error line piped to another program (or copied
 # from a narrow terminal) must stay whole. Tables still fit their cells to the width
@@ -68,6 +74,69 @@ def register() -> RegisterApp:
         fail(str(exc), EXIT_BAD_INPUT)
     reg.via = command_name()
     return reg
+
+
+LOG_IN = "run `rekisteri login` (or set REKISTERI_TOKEN)"
+
+
+def logged_in_token() -> str:
+    """This shell's login token; exit 1 saying how to log in when there is none."""
+    try:
+        token = credentials.current_token()
+    except credentials.CredentialsError as exc:
+        fail(str(exc), EXIT_FAILURE)
+    if token is None:
+        fail(f"not logged in: {LOG_IN}", EXIT_FAILURE)
+    return token
+
+
+def staff(
+    purpose: Purpose, *categories: Category, writes: bool = False
+) -> tuple[RegisterApp, Actor]:
+    """The register and the logged-in staff user a command acts as, for `purpose` on data of
+    `categories` (deny by default: no login, an expired or revoked one, or a role that may not
+    do this exits 1; a refusal is written to the audit trail, as the API's guard does)."""
+    reg = register()
+    return reg, logged_in(reg, purpose, categories, writes=writes)
+
+
+def logged_in(
+    reg: RegisterApp, purpose: Purpose, categories: Iterable[Category] = (), *, writes: bool
+) -> Actor:
+    token = logged_in_token()
+    with reg.unit_of_work(Actor.system("auth")) as uow:
+        try:
+            found = resolve_token(uow, token)
+        except Forbidden as exc:
+            fail(f"not logged in ({exc}): {LOG_IN}", EXIT_FAILURE)
+    actor = replace(found.actor, purpose=purpose, via=command_name())
+    assert actor.role is not None
+    wanted = tuple(categories)
+    why = permits.refusal(actor.role, purpose, wanted, writes=writes)
+    if why is None and purpose not in found.scopes:  # an integration's narrower API token
+        why = f"the token is not scoped for {purpose.value}"
+    if why is not None:
+        record_denied(reg, actor, wanted, (), why, action="change" if writes else "read")
+        fail(f"not allowed: {why}", EXIT_FAILURE)
+    return actor
+
+
+def administrator(reg: RegisterApp) -> Actor:
+    """The logged-in administrator (accounts and system actors are theirs alone)."""
+    actor = logged_in(reg, Purpose.LEGAL_OBLIGATION, writes=True)
+    if actor.role is not Role.ADMINISTRATOR:
+        why = f"role {actor.role.value if actor.role else '-'} does not administer accounts"
+        record_denied(reg, actor, (), (), why, action="change")
+        fail(f"not allowed: {why}", EXIT_FAILURE)
+    return actor
+
+
+def job(name: str) -> tuple[RegisterApp, Actor]:
+    """The register and the system actor a job runs as; exit 1 unless it is enabled."""
+    reg = register()
+    with register_errors():
+        actor = system_actors.job_actor(reg, name)
+    return reg, replace(actor, via=command_name())
 
 
 def command_name() -> str:

@@ -8,13 +8,12 @@ from dataclasses import asdict
 import typer
 from rich.table import Table
 
-from rekisteri.catalogue import Role
+from rekisteri.catalogue import Category, Purpose
 from rekisteri.domain.consumption import FIRST_PERIOD_DAY, HELSINKI, LAST_PERIOD_DAY
 from rekisteri.domain.errors import InvalidInput
-from rekisteri.entrypoints.cli.common import console, print_json, register, register_errors
+from rekisteri.entrypoints.cli.common import console, print_json, register_errors, staff
 from rekisteri.services.consumption.attribution import Granularity, summary
 from rekisteri.services.register.person_view import resolve_person
-from rekisteri.services.unit_of_work import Actor
 
 app = typer.Typer(help="Energy consumption of customers.", no_args_is_help=True)
 
@@ -38,17 +37,16 @@ def show(
     start: str = typer.Option(None, "--from", help="first day (Helsinki), e.g. 2025-01-01"),
     end: str = typer.Option(None, "--to", help="day after the last (Helsinki)"),
     by: str = typer.Option("month", help="day | month | year"),
-    role: Role = typer.Option(Role.CUSTOMER_SERVICE, help="whose eyes to show it through"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
-    """The customer's own consumption within their contract periods."""
-    reg = register()
+    """The customer's own consumption within their contract periods (as the logged-in user)."""
+    reg, actor = staff(Purpose.CUSTOMER_RELATIONSHIP, Category.CONSUMPTION)
     with register_errors():
         if by not in ("day", "month", "year"):
             raise InvalidInput("--by", "must be day, month or year")
         granularity: Granularity = by  # type: ignore[assignment]
         lo, hi = local_day(start, "--from"), local_day(end, "--to")
-        with reg.reading(Actor("cli", role)) as uow:
+        with reg.reading(actor) as uow:
             result = summary(uow, resolve_person(uow, key), lo, hi, granularity)
     if as_json:
         print_json(asdict(result))

@@ -9,7 +9,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from rekisteri.catalogue import Role, Source
+from rekisteri.catalogue import Category, Purpose, Source
 from rekisteri.domain.consent import PermissionDraft
 from rekisteri.domain.drafts import ContactPointDraft, PersonDraft
 from rekisteri.domain.errors import InvalidInput
@@ -25,30 +25,30 @@ from rekisteri.domain.values import enum_value
 from rekisteri.entrypoints.cli.common import (
     console,
     print_json,
-    register,
     register_errors,
+    staff,
 )
 from rekisteri.services.register import customers
 from rekisteri.services.register.drafts import person_draft_from_json
 from rekisteri.services.register.person_view import customer_view, resolve_person
 from rekisteri.services.rights import rectification
-from rekisteri.services.unit_of_work import Actor
 
 app = typer.Typer(help="Customers and prospects.", no_args_is_help=True)
 
-ROLE_HELP = "whose eyes to show it through (need to know): " + ", ".join(r.value for r in Role)
+REL = Purpose.CUSTOMER_RELATIONSHIP
 
 
 @app.command()
 def show(
     key: str = typer.Argument(..., help="customer number, id or personal identity code"),
-    role: Role = typer.Option(Role.CUSTOMER_SERVICE, help=ROLE_HELP),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
-    """One person as the register knows them, with the sources of their data."""
-    reg = register()
-    with register_errors(), reg.reading(Actor("cli", role)) as uow:
-        view = customer_view(uow, resolve_person(uow, key), role)
+    """One person as the register knows them, with the sources of their data, as far as the
+    logged-in user's role may see them (need to know)."""
+    reg, actor = staff(REL, *Category)
+    assert actor.role is not None
+    with register_errors(), reg.reading(actor) as uow:
+        view = customer_view(uow, resolve_person(uow, key), actor.role)
     if as_json:
         print_json(view)
     else:
@@ -129,7 +129,7 @@ def add(
     ),
 ) -> None:
     """Register a new customer or prospect from flags or a JSON file."""
-    reg = register()
+    reg, actor = staff(REL, Category.IDENTITY, Category.CONTACT, writes=True)
     with register_errors():
         if file:
             try:
@@ -158,7 +158,7 @@ def add(
                 contact_points=tuple(contacts),
             )
             permissions = tuple(_permission(p) for p in permission)
-        with reg.unit_of_work(Actor("cli")) as uow:
+        with reg.unit_of_work(actor) as uow:
             done = customers.register_person(
                 uow, draft, Provenance.of(source, uow.now(), source_detail), permissions
             )
@@ -181,7 +181,7 @@ def rectify(
     source: Source = typer.Option(..., help="where the correct value came from"),
 ) -> None:
     """Correct a person's data (P12); the old value stays in the history."""
-    reg = register()
+    reg, actor = staff(REL, Category.IDENTITY, Category.CONTACT, writes=True)
     with register_errors():
         changes: dict[str, Any] = {}
         for item in set_:
@@ -189,7 +189,7 @@ def rectify(
             if not sep:
                 raise InvalidInput("--set", f"{item!r} is not attribute=value")
             changes[name.strip()] = value
-        with reg.unit_of_work(Actor("cli")) as uow:
+        with reg.unit_of_work(actor) as uow:
             done = rectification.rectify(
                 uow, resolve_person(uow, key), changes, reason, Provenance.of(source, uow.now())
             )
@@ -205,13 +205,12 @@ def search_command(
         ..., help="name, customer number, identity code, address, phone, e-mail or metering point"
     ),
     page: int = typer.Option(1, min=1),
-    role: Role = typer.Option(Role.CUSTOMER_SERVICE, help=ROLE_HELP),
 ) -> None:
     """Find persons; 20 a page."""
     from rekisteri.services.register.search import search
 
-    reg = register()
-    with register_errors(), reg.reading(Actor("cli", role)) as uow:
+    reg, actor = staff(REL, Category.IDENTITY)
+    with register_errors(), reg.reading(actor) as uow:
         found = search(uow, query, page)
     table = Table(
         title=f"{found.total} found by {found.matched_by} (page {found.page}/{found.pages})",

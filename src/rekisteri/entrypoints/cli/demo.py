@@ -9,10 +9,18 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-from rekisteri.entrypoints.cli.common import console, fail, is_terminal, register, settings
+from rekisteri.entrypoints.cli.common import (
+    console,
+    fail,
+    is_terminal,
+    register,
+    register_errors,
+    settings,
+)
+from rekisteri.services.access import accounts, system_actors
 from rekisteri.services.access.accounts import add_demo_users
 from rekisteri.services.bootstrap import initialise
-from rekisteri.services.unit_of_work import Actor
+from rekisteri.services.unit_of_work import Actor, RegisterApp
 
 
 def install(app: typer.Typer) -> None:
@@ -34,6 +42,7 @@ def install(app: typer.Typer) -> None:
 
         initialise(settings())
         reg = register()
+        _may_fill(reg)
         started = time.perf_counter()
         with Progress(
             "[progress.description]{task.description}",
@@ -53,13 +62,7 @@ def install(app: typer.Typer) -> None:
         )
         if readings_days:
             _readings(readings_days, resolution.upper(), datahub_dir, seed)
-        console.print("try: rekisteri customer show " + result.sample_customer_numbers[0])
-        if readings_days:
-            console.print(
-                "and: rekisteri consumption show " + result.sample_customer_numbers[0] + " --by day"
-            )
-
-        with reg.unit_of_work(Actor("demo")) as uow:
+        with reg.unit_of_work(Actor.system(system_actors.DEMO)) as uow:
             staff = add_demo_users(uow)
         if staff:
             # Shown once: only argon2 hashes are stored. There is no default password.
@@ -68,6 +71,28 @@ def install(app: typer.Typer) -> None:
                 console.print(
                     f"  {role.value:<17} {user.username:<22} {user.password}", markup=False
                 )
+        console.print(
+            "try: rekisteri login (as demo.asiakaspalvelu, say), then: rekisteri customer show "
+            + result.sample_customer_numbers[0],
+            markup=False,
+        )
+        if readings_days:
+            console.print(
+                "and: rekisteri consumption show " + result.sample_customer_numbers[0] + " --by day"
+            )
+
+
+def _may_fill(reg: RegisterApp) -> None:
+    """The demo fills a fresh register (the README's first command) without a login. On a
+    register that has other staff than the demo's it needs its system actor enabled: it adds
+    persons and prints the demo staff's passwords, which must not be a way into a register
+    in use."""
+    with reg.reading(Actor.system(system_actors.DEMO)) as uow:
+        names = accounts.user_names(uow)
+        if set(names) <= set(accounts.DEMO_USERS.values()):
+            return
+    with register_errors():
+        system_actors.job_actor(reg, system_actors.DEMO)
 
 
 def _readings(days: int, resolution: str, directory: Path | None, seed: int) -> None:

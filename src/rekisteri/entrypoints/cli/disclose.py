@@ -14,7 +14,7 @@ from rich.table import Table
 
 from rekisteri.catalogue import Category, Purpose
 from rekisteri.domain.transfers import RecipientKind, Safeguard
-from rekisteri.entrypoints.cli.common import console, print_json, register, register_errors
+from rekisteri.entrypoints.cli.common import console, print_json, register_errors, staff
 from rekisteri.services import exports
 from rekisteri.services.access import (
     disclosure_sets,
@@ -23,7 +23,7 @@ from rekisteri.services.access import (
     recording_loans,
 )
 from rekisteri.services.register.person_view import resolve_person
-from rekisteri.services.unit_of_work import Actor, UnitOfWork
+from rekisteri.services.unit_of_work import UnitOfWork
 
 recipients = typer.Typer(help="Recipients of personal data (P8, P10).", no_args_is_help=True)
 app = typer.Typer(help="Disclose data to a recipient, recorded (P8).", no_args_is_help=True)
@@ -33,10 +33,15 @@ OUT = typer.Option(..., "--out", help="the file to hand over (written owner-read
 RECIPIENT = typer.Option(..., "--recipient", help="recipient name or id")
 
 
+D = Category.DISCLOSURE
+
+
 @contextmanager
-def _unit(purpose: Purpose) -> Iterator[UnitOfWork]:
-    reg = register()
-    with register_errors(), reg.unit_of_work(Actor("cli", purpose=purpose)) as uow:
+def _unit(purpose: Purpose, *categories: Category) -> Iterator[UnitOfWork]:
+    """A disclosure, made by the logged-in user (it records it: their role must change
+    `categories`, D first, for `purpose`)."""
+    reg, actor = staff(purpose, *categories, writes=True)
+    with register_errors(), reg.unit_of_work(actor) as uow:
         yield uow
 
 
@@ -56,7 +61,7 @@ def _done(hand: disclosure_sets.Handover, out: Path) -> None:
 def _tabular(
     purpose: Purpose, make: Callable[[UnitOfWork, disclosures.Recipient], Any], to: str, out: Path
 ) -> None:
-    with _unit(purpose) as uow:
+    with _unit(purpose, D) as uow:
         hand = make(uow, disclosures.find_recipient(uow, to))
         _write_table(uow, out, hand)  # inside the unit: no file, no record
     _done(hand, out)
@@ -76,7 +81,7 @@ def recipient_add(
     business_id: str = typer.Option(None, help="business ID"),
 ) -> None:
     """Register a recipient (partner, subsidiary, authority, institute...)."""
-    with _unit(Purpose.LEGAL_OBLIGATION) as uow:
+    with _unit(Purpose.LEGAL_OBLIGATION, D) as uow:
         new_id = disclosures.add_recipient(
             uow,
             name,
@@ -94,8 +99,8 @@ def recipient_add(
 @recipients.command("list")
 def recipient_list(as_json: bool = typer.Option(False, "--json")) -> None:
     """The register of recipients."""
-    reg = register()
-    with reg.reading(Actor("cli")) as uow:
+    reg, actor = staff(Purpose.LEGAL_OBLIGATION, D)
+    with reg.reading(actor) as uow:
         rows = disclosures.list_recipients(uow)
     if as_json:
         print_json(rows)
@@ -158,7 +163,7 @@ def authority(
     out: Path = OUT,
 ) -> None:
     """Answer an authority's request under law with what it asked, and record it."""
-    with _unit(Purpose.LEGAL_OBLIGATION) as uow:
+    with _unit(Purpose.LEGAL_OBLIGATION, D) as uow:
         hand = disclosure_sets.authority_request(
             uow,
             disclosures.find_recipient(uow, to),
@@ -181,7 +186,7 @@ def recordings(
     out: Path = OUT,
 ) -> None:
     """Lend call recordings to a research institute, to be returned or destroyed by a date."""
-    with _unit(Purpose.SERVICE_QUALITY) as uow:
+    with _unit(Purpose.SERVICE_QUALITY, D, Category.RECORDING) as uow:
         loan = recording_loans.lend_recordings(
             uow,
             disclosures.find_recipient(uow, to),
@@ -207,8 +212,8 @@ def recordings(
 @app.command("log")
 def log(key: str = typer.Argument(..., help="customer number, id or identity code")) -> None:
     """To whom a person's data has been disclosed."""
-    reg = register()
-    with register_errors(), reg.reading(Actor("cli", purpose=Purpose.LEGAL_OBLIGATION)) as uow:
+    reg, actor = staff(Purpose.LEGAL_OBLIGATION, D)
+    with register_errors(), reg.reading(actor) as uow:
         print_json(disclosures.disclosures_of(uow, resolve_person(uow, key)))
 
 
@@ -218,8 +223,8 @@ def loans_list(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Recording loans; --overdue lists what the DPO must chase."""
-    reg = register()
-    with reg.reading(Actor("cli", purpose=Purpose.SERVICE_QUALITY)) as uow:
+    reg, actor = staff(Purpose.SERVICE_QUALITY, D, Category.RECORDING)
+    with reg.reading(actor) as uow:
         rows = (
             recording_loans.overdue_recording_loans(uow)
             if overdue
@@ -250,6 +255,6 @@ def loans_close(
         from rekisteri.entrypoints.cli.common import fail
 
         fail("how: give exactly one of --returned or --destroyed")
-    with _unit(Purpose.SERVICE_QUALITY) as uow:
+    with _unit(Purpose.SERVICE_QUALITY, D) as uow:
         recording_loans.close_loan(uow, loan, "returned" if returned else "destroyed", evidence)
     console.print(f"loan {loan} closed", markup=False)

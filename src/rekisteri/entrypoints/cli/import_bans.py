@@ -7,9 +7,9 @@ from pathlib import Path
 import typer
 
 from rekisteri.domain.bans import BanRegisterShrinks
-from rekisteri.entrypoints.cli.common import console, fail, register, register_errors
+from rekisteri.entrypoints.cli.common import console, fail, job, register_errors
+from rekisteri.services.access import system_actors
 from rekisteri.services.marketing import bans
-from rekisteri.services.unit_of_work import Actor
 
 
 def install(import_app: typer.Typer) -> None:
@@ -23,12 +23,13 @@ def install(import_app: typer.Typer) -> None:
             "REKISTERI_BAN_DROP_LIMIT_PERCENT allows (only when it is known to be whole)",
         ),
     ) -> None:
-        """Replace the stored ASML bans with FILE and match them to the register's persons."""
-        reg = register()
+        """Replace the stored ASML bans with FILE and match them to the register's persons.
+        A job: runs as the system actor system:import-bans, once an administrator enabled it."""
+        reg, actor = job(system_actors.IMPORT_BANS)
         with register_errors():
             read = bans.read_ban_file(file, reg.clock().date())
             try:
-                with reg.unit_of_work(Actor("cli import bans")) as uow:
+                with reg.unit_of_work(actor) as uow:
                     result = bans.import_bans(
                         uow, read.bans, file.name, allow_shrink=allow_shrink, end=read.end
                     )

@@ -15,9 +15,9 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-from rekisteri.entrypoints.cli.common import console, is_terminal, register, register_errors
+from rekisteri.entrypoints.cli.common import console, is_terminal, job, register_errors
+from rekisteri.services.access import system_actors
 from rekisteri.services.consumption.imports import datahub_paths, import_datahub_file
-from rekisteri.services.unit_of_work import Actor
 
 app = typer.Typer(help="Import files from outside sources.", no_args_is_help=True)
 
@@ -31,8 +31,9 @@ def datahub(
     files: list[Path] = typer.Argument(..., help="Datahub CSV files, .gz files or directories"),
 ) -> None:
     """Consumption readings from Fingrid Datahub's CSV export. Each file is imported whole or
-    not at all; a file already imported changes nothing; later files correct earlier ones."""
-    reg = register()
+    not at all; a file already imported changes nothing; later files correct earlier ones.
+    A job: runs as the system actor system:import-datahub, once an administrator enabled it."""
+    reg, actor = job(system_actors.IMPORT_DATAHUB)
     with register_errors():
         paths = datahub_paths(files)
         for path in paths:
@@ -47,6 +48,6 @@ def datahub(
                 transient=True,
             ) as bar:
                 task = bar.add_task(path.name, total=path.stat().st_size)
-                with reg.unit_of_work(Actor("import datahub")) as uow:
+                with reg.unit_of_work(actor) as uow:
                     done = import_datahub_file(uow, path, _advance(bar, task))
             console.print(done.describe(), markup=False, highlight=False)

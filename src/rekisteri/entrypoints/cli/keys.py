@@ -7,7 +7,8 @@ from pathlib import Path
 import typer
 
 from rekisteri.domain.errors import InvalidInput
-from rekisteri.entrypoints.cli.common import console, fail, register
+from rekisteri.entrypoints.cli.common import console, fail, job
+from rekisteri.services.access import system_actors
 from rekisteri.services.register import keys
 
 app = typer.Typer(help="Encryption keys of sensitive identifiers.", no_args_is_help=True)
@@ -24,8 +25,10 @@ def rotate() -> None:
     Servers keyed by the key file follow it: they seal under the new key and open what was
     re-encrypted without a restart. Servers keyed by REKISTERI_SECRET_KEY cannot re-read it:
     restart them with the new keyring (until then they answer 503 for re-encrypted values).
+
+    A job: runs as the system actor system:key-rotation, once an administrator has enabled it.
     """
-    reg = register()
+    reg, _ = job(system_actors.KEY_ROTATION)
     try:
         added, counts = keys.rotate(reg)
     except InvalidInput as exc:
@@ -46,8 +49,10 @@ def keyring(
     now written out so it stays the same) and a new current key. Then either set
     REKISTERI_SECRET_KEY to the file's content, or unset it and set REKISTERI_KEY_FILE to the
     file, and run 'rekisteri keys rotate' to re-encrypt every value under the new key.
+
+    Key management: runs as the system actor system:key-rotation, as `keys rotate` does.
     """
-    reg = register()
+    reg, _ = job(system_actors.KEY_ROTATION)
     try:
         made = keys.to_keyring(reg, out)
     except InvalidInput as exc:

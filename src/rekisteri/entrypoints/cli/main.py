@@ -18,6 +18,7 @@ from rekisteri.entrypoints.cli import (
     import_bans,
     imports,
     keys,
+    login,
     marketing,
     notice,
     notices,
@@ -36,6 +37,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 system.install(app)
+login.install(app)
 demo.install(app)
 notice.install(app)
 app.add_typer(customer.app, name="customer")

@@ -10,24 +10,26 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from rekisteri.catalogue import Category, Purpose
 from rekisteri.domain import values
 from rekisteri.domain.consent import Channel
 from rekisteri.domain.errors import InvalidInput, NotFound
 from rekisteri.domain.marketing import EXPLANATIONS, AudiencePurpose, Exclusion
 from rekisteri.domain.segments import SegmentDefinition, parse_rule
-from rekisteri.entrypoints.cli.common import console, print_json, register, register_errors
+from rekisteri.entrypoints.cli.common import console, print_json, register_errors, staff
 from rekisteri.services import exports
 from rekisteri.services.marketing import audience as audiences
 from rekisteri.services.marketing import campaigns, ledger, preferences, segments
 from rekisteri.services.register.person_view import resolve_person
-from rekisteri.services.unit_of_work import Actor, UnitOfWork
+from rekisteri.services.unit_of_work import UnitOfWork
 
 segment_app = typer.Typer(
     help="Segments: named, rule-based target groups (P6).", no_args_is_help=True
 )
 campaign_app = typer.Typer(help="Campaigns: send, recording each contact.", no_args_is_help=True)
 consent_app = typer.Typer(help="The consent ledger of one person.", no_args_is_help=True)
-MARKETER = Actor("cli", None)
+DM, REL = Purpose.DIRECT_MARKETING, Purpose.CUSTOMER_RELATIONSHIP
+M = Category.MARKETING
 
 CHANNEL_HELP = "email | sms | letter | phone"
 PURPOSE_HELP = ", ".join(p.value for p in AudiencePurpose)
@@ -99,8 +101,8 @@ def install(app: typer.Typer) -> None:
         """Who may be contacted: writes the list, prints counts by exclusion reason."""
         if out is None and explain is None:
             raise typer.BadParameter("give --out FILE, --explain ID, or both")
-        reg = register()
-        with register_errors(), reg.reading(MARKETER) as uow:
+        reg, actor = staff(DM, M, Category.CONTACT, Category.IDENTITY)
+        with register_errors(), reg.reading(actor) as uow:
             spec = _spec(uow, channel, purpose, segment)
             if out is not None:
                 with audiences.build(uow, spec) as built:
@@ -129,18 +131,18 @@ def segment_add(
     description: str | None = typer.Option(None),
 ) -> None:
     """Store a segment with its definition."""
-    reg = register()
+    reg, actor = staff(Purpose.PROFILING)
     with register_errors():
         definition = SegmentDefinition(name, tuple(parse_rule(r) for r in rule), description)
-        with reg.unit_of_work(MARKETER) as uow:
+        with reg.unit_of_work(actor) as uow:
             segments.add(uow, definition)
     console.print(f"segment {name} stored", markup=False)
 
 
 @segment_app.command("list")
 def segment_list(as_json: bool = typer.Option(False, "--json")) -> None:
-    reg = register()
-    with reg.reading(MARKETER) as uow:
+    reg, actor = staff(Purpose.PROFILING)
+    with reg.reading(actor) as uow:
         found = segments.list_all(uow)
     if as_json:
         print_json(found)
@@ -151,8 +153,8 @@ def segment_list(as_json: bool = typer.Option(False, "--json")) -> None:
 
 @segment_app.command("show")
 def segment_show(name: str) -> None:
-    reg = register()
-    with register_errors(), reg.reading(MARKETER) as uow:
+    reg, actor = staff(Purpose.PROFILING)
+    with register_errors(), reg.reading(actor) as uow:
         _, definition = segments.get(uow, name)
     print_json(
         {
@@ -173,8 +175,8 @@ def campaign_send(
     out: Path = typer.Option(..., help="the mailing list, with each person's signed links"),
 ) -> None:
     """Build the audience, record one contact per person and write the mailing list."""
-    reg = register()
-    with register_errors(), reg.unit_of_work(MARKETER) as uow:
+    reg, actor = staff(DM, M, writes=True)
+    with register_errors(), reg.unit_of_work(actor) as uow:
         spec = _spec(uow, channel, purpose, segment)
         with audiences.build(uow, spec) as built:
             counts = built.counts()
@@ -203,8 +205,8 @@ def consent_show(
     history: bool = typer.Option(False, help="also every event with its evidence"),
 ) -> None:
     """A person's settings now, or as the ledger stood at a past moment."""
-    reg = register()
-    with register_errors(), reg.reading(MARKETER) as uow:
+    reg, actor = staff(REL, M)
+    with register_errors(), reg.reading(actor) as uow:
         person_id = resolve_person(uow, key)
         moment = None
         if as_of:
@@ -235,6 +237,6 @@ def consent_show(
 @consent_app.command("link")
 def consent_link(key: str = typer.Argument(..., help="customer number or id")) -> None:
     """The person's signed preference-centre link."""
-    reg = register()
-    with register_errors(), reg.reading(MARKETER) as uow:
+    reg, actor = staff(REL, M)
+    with register_errors(), reg.reading(actor) as uow:
         console.print(preferences.settings_link(uow, resolve_person(uow, key)), markup=False)

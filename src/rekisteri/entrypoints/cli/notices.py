@@ -9,22 +9,22 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from rekisteri.catalogue import Role
+from rekisteri.catalogue import Category, Purpose
 from rekisteri.domain.errors import InvalidInput
-from rekisteri.entrypoints.cli.common import console, print_json, register, register_errors
+from rekisteri.entrypoints.cli.common import console, print_json, register_errors, staff
 from rekisteri.services.rights import recipient_notices
-from rekisteri.services.unit_of_work import Actor
+from rekisteri.services.unit_of_work import Actor, RegisterApp
 
 app = typer.Typer(
     help="Notices to the recipients of a person's data of a rectification, erasure or "
     "restriction (GDPR Art. 19): the DPO's list, and recording that each was told.",
     no_args_is_help=True,
 )
-BY = typer.Option("tietosuojavastaava", "--by", help="the staff user acting (recorded)")
 
 
-def _actor(name: str) -> Actor:
-    return Actor(name, Role.DPO)
+def _dpo(*, writes: bool) -> tuple[RegisterApp, Actor]:
+    """The DPO's desk, as the API's notice routes: the logged-in user, legal obligation."""
+    return staff(Purpose.LEGAL_OBLIGATION, Category.RIGHTS_REQUEST, writes=writes)
 
 
 @app.command("list")
@@ -33,8 +33,8 @@ def list_(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """The notices still to send, oldest first (with --all, every notice)."""
-    reg = register()
-    with register_errors(), reg.reading(_actor("cli")) as uow:
+    reg, actor = _dpo(writes=False)
+    with register_errors(), reg.reading(actor) as uow:
         rows = recipient_notices.listing(uow, done=every)
     if as_json:
         print_json(rows)
@@ -75,11 +75,10 @@ def sent(
     notice_id: int = typer.Argument(..., help="the notice's id (notices list)"),
     how: str = typer.Option(..., help="how the recipient was told, e.g. e-mail, interface"),
     on: str = typer.Option("", "--on", help="when, YYYY-MM-DD (default today)"),
-    by: str = BY,
 ) -> None:
     """Record that the recipient was told (when and how)."""
-    reg = register()
-    with register_errors(), reg.unit_of_work(_actor(by)) as uow:
+    reg, actor = _dpo(writes=True)
+    with register_errors(), reg.unit_of_work(actor) as uow:
         recipient_notices.record_notice(
             uow, notice_id, notified_on=_date(on) if on else None, how=how
         )
@@ -92,10 +91,9 @@ def impossible(
     reason: str = typer.Option(
         ..., help="why telling the recipient is impossible or would take disproportionate effort"
     ),
-    by: str = BY,
 ) -> None:
     """Record why the recipient cannot be told (Art. 19)."""
-    reg = register()
-    with register_errors(), reg.unit_of_work(_actor(by)) as uow:
+    reg, actor = _dpo(writes=True)
+    with register_errors(), reg.unit_of_work(actor) as uow:
         recipient_notices.record_notice(uow, notice_id, impossible_reason=reason)
     console.print(f"notice {notice_id}: recorded as impossible", markup=False)

@@ -10,24 +10,25 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from rekisteri.catalogue import Lang, Role
+from rekisteri.catalogue import Category, Lang, Purpose
 from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.register import Provenance
 from rekisteri.domain.requests import ChargeDecision, ReceivedHow, RequestKind, VerifiedHow
-from rekisteri.entrypoints.cli.common import console, print_json, register, register_errors
+from rekisteri.entrypoints.cli.common import console, print_json, register_errors, staff
 from rekisteri.services.register.person_view import resolve_person
 from rekisteri.services.rights import delivery, fulfilment, requests
-from rekisteri.services.unit_of_work import Actor
+from rekisteri.services.unit_of_work import Actor, RegisterApp
 
 app = typer.Typer(
     help="Data subject requests (GDPR Art. 15-21): the DPO's workflow.", no_args_is_help=True
 )
 
-BY = typer.Option("tietosuojavastaava", "--by", help="the staff user acting (recorded)")
+RR = Category.RIGHTS_REQUEST
 
 
-def _actor(name: str) -> Actor:
-    return Actor(name, Role.DPO)
+def _dpo(*, writes: bool) -> tuple[RegisterApp, Actor]:
+    """The DPO's desk: the logged-in user, for the legal obligation (the DPO's role)."""
+    return staff(Purpose.LEGAL_OBLIGATION, RR, writes=writes)
 
 
 @app.command()
@@ -37,11 +38,10 @@ def new(
     received_how: ReceivedHow = typer.Option(..., "--received-how", help="how it arrived"),
     received_on: str = typer.Option("", "--received-on", help="YYYY-MM-DD (default today)"),
     details: str = typer.Option("", help='JSON, e.g. {"changes": {"last_name": "Virtanen"}}'),
-    by: str = BY,
 ) -> None:
     """Register a request; prints its reference and due dates (the earlier one applies)."""
-    reg = register()
-    with register_errors(), reg.unit_of_work(_actor(by)) as uow:
+    reg, actor = staff(Purpose.CUSTOMER_RELATIONSHIP, RR, writes=True)
+    with register_errors(), reg.unit_of_work(actor) as uow:
         on = _date(received_on, "received_on") if received_on else None
         extra = _json(details)
         done = requests.new_request(
@@ -92,8 +92,8 @@ def list_(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """The DPO desk: requests, soonest due first."""
-    reg = register()
-    with register_errors(), reg.reading(_actor("cli")) as uow:
+    reg, actor = _dpo(writes=False)
+    with register_errors(), reg.reading(actor) as uow:
         rows = requests.listing(uow, which)
     if as_json:
         print_json(rows)
@@ -128,8 +128,8 @@ def list_(
 @app.command()
 def show(reference: str, as_json: bool = typer.Option(False, "--json")) -> None:
     """One request with its events and notices to recipients."""
-    reg = register()
-    with register_errors(), reg.reading(_actor("cli")) as uow:
+    reg, actor = _dpo(writes=False)
+    with register_errors(), reg.reading(actor) as uow:
         data = requests.show(uow, reference)
     print_json(data) if as_json else _print(data)
 
@@ -168,14 +168,13 @@ def verify(
         help="whose identity was checked: customer number, id or identity code (required for "
         "a request from the web form, which belongs to nobody until verified)",
     ),
-    by: str = BY,
 ) -> None:
     """Record how the requester's identity was verified, and by whom."""
-    reg = register()
-    with register_errors(), reg.unit_of_work(_actor(by)) as uow:
+    reg, actor = _dpo(writes=True)
+    with register_errors(), reg.unit_of_work(actor) as uow:
         person_id = resolve_person(uow, person) if person else None
         requests.verify(uow, reference, how, note, person_id)
-    console.print(f"{reference}: verified ({how.value}) by {by}", markup=False)
+    console.print(f"{reference}: verified ({how.value}) by {actor.name}", markup=False)
 
 
 @app.command()
@@ -184,11 +183,10 @@ def extend(
     to: str = typer.Option(..., "--to", help="new due date YYYY-MM-DD (at most two more months)"),
     reason: str = typer.Option(..., help="why; the person is told this"),
     notice_on: str = typer.Option(..., "--notice-on", help="when the person was told"),
-    by: str = BY,
 ) -> None:
     """Extend the deadline (Art. 12(3)); needs a reason and a notice sent in the first month."""
-    reg = register()
-    with register_errors(), reg.unit_of_work(_actor(by)) as uow:
+    reg, actor = _dpo(writes=True)
+    with register_errors(), reg.unit_of_work(actor) as uow:
         requests.extend(uow, reference, _date(to, "to"), reason, _date(notice_on, "notice_on"))
     console.print(f"{reference}: due {to}", markup=False)
 
@@ -203,11 +201,10 @@ def charge(
         "is always free.",
     ),
     reason: str = typer.Option(..., help="why; the person is told this"),
-    by: str = BY,
 ) -> None:
     """The DPO's decision on a fee, or a refusal of a manifestly unfounded or excessive request."""
-    reg = register()
-    with register_errors(), reg.unit_of_work(_actor(by)) as uow:
+    reg, actor = _dpo(writes=True)
+    with register_errors(), reg.unit_of_work(actor) as uow:
         requests.decide_charge(uow, reference, decision, reason)
     done = "refused and rejected" if decision is ChargeDecision.REFUSED else decision.value
     console.print(f"{reference}: fee decision {done}", markup=False)
@@ -219,12 +216,11 @@ def changes(
     set_: list[str] = typer.Option(
         ..., "--set", help="field=corrected value (repeatable), e.g. --set last_name=Virtanen"
     ),
-    by: str = BY,
 ) -> None:
     """What a rectification request corrects, as fields and values: added (or replaced) from
     what the person wrote, checked as `customer rectify` checks them, applied by `fulfil`."""
-    reg = register()
-    with register_errors(), reg.unit_of_work(_actor(by)) as uow:
+    reg, actor = _dpo(writes=True)
+    with register_errors(), reg.unit_of_work(actor) as uow:
         fields = requests.set_changes(uow, reference, _pairs(set_))
     console.print(f"{reference}: to correct {', '.join(fields)}", markup=False)
 
@@ -248,12 +244,11 @@ def fulfil(
     lang: Lang | None = typer.Option(None, help="report language (default: the person's)"),
     pdf: bool = typer.Option(True, "--pdf/--no-pdf"),
     as_json: bool = typer.Option(False, "--json", help="print the outcome as JSON"),
-    by: str = BY,
 ) -> None:
     """Do what was asked, record the outcome, and write the answer's files (an erasure: the
     letter saying what was erased and what is still kept, why and until when)."""
-    reg = register()
-    with register_errors(), reg.unit_of_work(_actor(by)) as uow:
+    reg, actor = _dpo(writes=True)
+    with register_errors(), reg.unit_of_work(actor) as uow:
         done = fulfilment.fulfil(uow, reference, lang=lang)
         files = delivery.write_answer_files(done, out, settings=reg.settings, pdf=pdf)
     if as_json:
@@ -270,17 +265,17 @@ def fulfil(
 
 
 @app.command()
-def reject(reference: str, reason: str = typer.Option(...), by: str = BY) -> None:
+def reject(reference: str, reason: str = typer.Option(...)) -> None:
     """Refuse with the reason the person is told (they may complain to the Ombudsman)."""
-    reg = register()
-    with register_errors(), reg.unit_of_work(_actor(by)) as uow:
+    reg, actor = _dpo(writes=True)
+    with register_errors(), reg.unit_of_work(actor) as uow:
         requests.reject(uow, reference, reason)
     console.print(f"{reference}: rejected", markup=False)
 
 
 @app.command()
-def close(reference: str, by: str = BY) -> None:
-    reg = register()
-    with register_errors(), reg.unit_of_work(_actor(by)) as uow:
+def close(reference: str) -> None:
+    reg, actor = _dpo(writes=True)
+    with register_errors(), reg.unit_of_work(actor) as uow:
         requests.close(uow, reference)
     console.print(f"{reference}: closed", markup=False)

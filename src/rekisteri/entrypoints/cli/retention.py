@@ -5,9 +5,10 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from rekisteri.entrypoints.cli.common import console, print_json, register, register_errors
+from rekisteri.catalogue import Purpose
+from rekisteri.entrypoints.cli.common import console, job, print_json, register_errors, staff
+from rekisteri.services.access import system_actors
 from rekisteri.services.rights import retention
-from rekisteri.services.unit_of_work import Actor
 
 app = typer.Typer(help="Retention (P14): apply every rule of the catalogue.", no_args_is_help=True)
 
@@ -19,9 +20,10 @@ def run(
     ),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Apply every retention rule to the whole register; safe to run daily."""
-    reg = register()
-    with register_errors(), reg.unit_of_work(Actor.system("retention run")) as uow:
+    """Apply every retention rule to the whole register; safe to run daily. A job: runs as the
+    system actor system:retention, once an administrator has enabled it."""
+    reg, actor = job(system_actors.RETENTION)
+    with register_errors(), reg.unit_of_work(actor) as uow:
         result = retention.run(uow, dry_run=dry_run)
     if as_json:
         print_json(
@@ -50,7 +52,7 @@ def run(
 
 @app.command()
 def last() -> None:
-    """The latest run's result (for the DPO desk)."""
-    reg = register()
-    with reg.reading(Actor.system("cli")) as uow:
+    """The latest run's result (for the DPO desk; logged in)."""
+    reg, actor = staff(Purpose.LEGAL_OBLIGATION)
+    with reg.reading(actor) as uow:
         print_json(retention.last_run(uow))

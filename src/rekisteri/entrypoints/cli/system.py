@@ -31,7 +31,8 @@ def install(app: typer.Typer) -> None:
         console.print(
             f"Staff console: http://{host}:{port}/console - log in with a staff user "
             "(`rekisteri demo` printed the demo users' passwords once; "
-            "`rekisteri user add NAME --role ROLE` makes a new one)"
+            "`rekisteri user add NAME --role ROLE`, logged in as an administrator, makes a "
+            "new one)"
         )
         if settings().session_cookie_secure:
             console.print(

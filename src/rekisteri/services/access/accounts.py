@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -164,18 +165,64 @@ def issue_token(
         raise InvalidInput("scopes", "a token needs at least one purpose")
     if not 1 <= days <= 366:
         raise InvalidInput("days", "a token lives 1-366 days")
+    return _new_token(uow, user.id, name, scopes, dt.timedelta(days=days))
+
+
+def _new_token(
+    uow: UnitOfWork, user_id: int, name: str, scopes: Iterable[Purpose], lifetime: dt.timedelta
+) -> str:
     token = "rk_" + secrets.token_urlsafe(32)
     uow.execute(
         api_token.insert().values(
-            user_id=user.id,
+            user_id=user_id,
             name=name,
             token_hash=_digest(token),
             scopes=" ".join(sorted(p.value for p in scopes)),
-            expires_at=uow.now() + dt.timedelta(days=days),
+            expires_at=uow.now() + lifetime,
             created_at=uow.now(),
         )
     )
     return token
+
+
+CLI_LOGIN = "command-line login"
+
+
+def issue_login_token(uow: UnitOfWork, username: str, hours: int) -> str:
+    """The token `rekisteri login` keeps: an API token of the user's role's purposes that
+    lives `hours` (a working day, not the 90 days of an integration's). Only after the
+    password was checked (sessions.log_in_then); revoked by `rekisteri logout`."""
+    user = uow.execute(
+        select(staff_user.c.id, staff_user.c.role).where(
+            staff_user.c.username == username, staff_user.c.active.is_(True)
+        )
+    ).first()
+    if user is None:
+        raise NotFound("user", username)
+    scopes = ROLE_PURPOSES.get(Role(user.role), frozenset())
+    return _new_token(uow, int(user.id), CLI_LOGIN, scopes, dt.timedelta(hours=hours))
+
+
+def revoke_token(uow: UnitOfWork, token: str) -> bool:
+    """Revoke a token (logout); False when the register knows no such live token."""
+    done = uow.execute(
+        update(api_token)
+        .where(api_token.c.token_hash == _digest(token), api_token.c.revoked_at.is_(None))
+        .values(revoked_at=uow.now())
+    )
+    return bool(done.rowcount)
+
+
+def token_expiry(uow: UnitOfWork, token: str) -> dt.datetime | None:
+    found: dt.datetime | None = uow.execute(
+        select(api_token.c.expires_at).where(api_token.c.token_hash == _digest(token))
+    ).scalar_one_or_none()
+    return found
+
+
+def user_names(uow: UnitOfWork) -> list[str]:
+    """Every staff account's name (to tell a fresh register from one in use)."""
+    return list(uow.execute(select(staff_user.c.username)).scalars())
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,9 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import select, update
 
@@ -26,6 +28,7 @@ from rekisteri.services.access.accounts import LoginRefused, Refusal
 from rekisteri.services.unit_of_work import Actor, RegisterApp, UnitOfWork
 
 COOKIE = "rekisteri_session"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -60,13 +63,25 @@ def login_window(settings: Settings) -> throttle.Window:
 def log_in(
     reg: RegisterApp, username: str, password: str, address: str | None = None
 ) -> NewSession:
-    """Check the password and open a session; LoginRefused otherwise.
+    """Check the password and open a session; LoginRefused otherwise (log_in_then)."""
+    return log_in_then(reg, username, password, address, _open)
+
+
+def log_in_then(
+    reg: RegisterApp,
+    username: str,
+    password: str,
+    address: str | None,
+    then: Callable[[UnitOfWork, Actor], T],
+) -> T:
+    """Check the password and, in the transaction that records the success, do `then` (open
+    a web session, issue the command line's token); LoginRefused otherwise.
 
     Three steps, so that the slow password check holds no lock and no attempt goes uncounted:
     a short transaction counts the attempt against the client's address and the account (and
     refuses it there, unchecked, past either limit); the password is checked outside any
     transaction; a success clears the account's failures, takes the address's count back and
-    opens the session.
+    does `then`.
     """
     window = login_window(reg.settings)
     with reg.unit_of_work(Actor.system("login")) as uow:
@@ -89,7 +104,7 @@ def log_in(
         # logins never wait for each other's locks in opposite orders (PostgreSQL).
         throttle.refund(uow, window, source, counted_at)
         accounts.clear_failures(uow, attempt.user_id)
-        return _open(uow, actor)
+        return then(uow, actor)
 
 
 def _open(uow: UnitOfWork, actor: Actor) -> NewSession:
