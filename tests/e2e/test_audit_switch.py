@@ -21,6 +21,7 @@ from rekisteri.services.register.person_view import customer_view
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.e2e.test_api import token_for
 from tests.e2e.test_cli import run
+from tests.support.cli_login import with_login
 from tests.support.registered import add_person
 
 
@@ -50,10 +51,12 @@ def test_a_process_with_the_audit_off_records_it_and_verify_names_the_gap(
     assert after[-1][0] == "off" and "REKISTERI_MODE=benchmark" in after[-1][1]
     assert verify_trail(register).ok  # the entry is keyed and chained like any other
 
-    env = {
-        "REKISTERI_DATABASE_URL": settings.database_url,
-        "REKISTERI_SECRET_KEY": settings.secret_key or "",
-    }
+    env = with_login(
+        {
+            "REKISTERI_DATABASE_URL": settings.database_url,
+            "REKISTERI_SECRET_KEY": settings.secret_key or "",
+        }
+    )
     verified = CliRunner().invoke(cli, ["audit", "verify"], env=env)
     assert verified.exit_code == 0, verified.output
     assert "intact" in verified.stdout

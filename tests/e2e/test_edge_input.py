@@ -17,6 +17,7 @@ from rekisteri.entrypoints.api.app import create_app
 from rekisteri.services.access import accounts
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.e2e.test_cli import run
+from tests.support.cli_login import with_login
 from tests.support.consumption import new_contract, new_customer, new_gsrn, new_site
 
 # Past a signed 64-bit integer, past it by far, and digits str.isdigit() takes but int() not.
@@ -95,7 +96,7 @@ def test_consumption_show_refuses_a_day_at_the_ends_of_the_calendar_in_one_line(
     with register.unit_of_work(Actor("test")) as uow:
         person = new_customer(uow)
     env = {"REKISTERI_DATABASE_URL": database_url, "REKISTERI_SECRET_KEY": keyring.to_json()}
-    result = run(env, "consumption", "show", str(person), option, day)
+    result = run(with_login(env), "consumption", "show", str(person), option, day)
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: {option}: "), result.stderr

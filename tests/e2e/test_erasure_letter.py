@@ -20,6 +20,7 @@ from rekisteri.entrypoints.api.app import create_app
 from rekisteri.entrypoints.cli.main import app as cli
 from rekisteri.services.access.accounts import add_user, issue_token
 from rekisteri.services.unit_of_work import Actor, RegisterApp
+from tests.support.cli_login import staff_token
 from tests.support.clock import FakeClock
 from tests.support.disclosed import disclose_to
 from tests.support.people import make_customer
@@ -38,6 +39,7 @@ def test_the_letter_in_the_persons_language_lists_every_kept_item(
     disclose_to(register, "Perintä Oy", [c.person_id])
     monkeypatch.setenv("REKISTERI_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("REKISTERI_SECRET_KEY", settings.secret_key or "")
+    monkeypatch.setenv("REKISTERI_TOKEN", staff_token(settings))
     run = CliRunner().invoke
     new = run(
         cli,
@@ -90,6 +92,7 @@ def test_the_api_and_json_answers_of_a_prospect_name_what_outlives_them(
     # The CLI's --json gives the same answer for the next one.
     monkeypatch.setenv("REKISTERI_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("REKISTERI_SECRET_KEY", settings.secret_key or "")
+    monkeypatch.setenv("REKISTERI_TOKEN", staff_token(settings))
     run = CliRunner().invoke
     new = run(cli, ["request", "new", str(other), "--kind", "erasure", "--received-how", "email"])
     second = new.output.split(":")[0]

@@ -230,10 +230,12 @@ def _setup(reg: RegisterApp, settings: Settings, tmp: Path) -> tuple[Any, int]:
     rich = make_customer(reg, ended_on=dt.date(2025, 6, 30))
     sparse = add_person(reg, first="Outi", last="Harvala")
     consent(reg, rich.person_id, "own_marketing", "letter", "granted")
-    env = {
-        "REKISTERI_DATABASE_URL": settings.database_url,
-        "REKISTERI_SECRET_KEY": settings.secret_key or "",
-    }
+    env = with_login(
+        {
+            "REKISTERI_DATABASE_URL": settings.database_url,
+            "REKISTERI_SECRET_KEY": settings.secret_key or "",
+        }
+    )
     datahub = tmp / "readings.csv"
     datahub.write_text(
         "Mittauspisteen tunnus;Tuotteen tyyppi;Resoluutio;Yksikkötyyppi;Lukeman tyyppi;"

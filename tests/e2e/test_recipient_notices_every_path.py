@@ -22,6 +22,7 @@ from rekisteri.entrypoints.cli.main import app as cli
 from rekisteri.services.access.accounts import add_user, issue_token
 from rekisteri.services.rights import erasure, restriction
 from rekisteri.services.unit_of_work import Actor, RegisterApp
+from tests.support.cli_login import staff_token
 from tests.support.clock import FakeClock
 from tests.support.disclosed import disclose_to
 from tests.support.people import make_customer
@@ -47,6 +48,7 @@ def _notices(reg: RegisterApp) -> list[dict]:  # type: ignore[type-arg]
 def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REKISTERI_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("REKISTERI_SECRET_KEY", settings.secret_key or "")
+    monkeypatch.setenv("REKISTERI_TOKEN", staff_token(settings))
 
 
 @pytest.mark.usefixtures("cli_env")

@@ -20,6 +20,7 @@ from rekisteri.entrypoints.api.app import create_app
 from rekisteri.entrypoints.cli.main import app as cli
 from rekisteri.services.unit_of_work import RegisterApp
 from tests.e2e.test_api import token_for
+from tests.support.cli_login import with_login
 from tests.support.people import make_customer
 
 TOO_MANY_KEYS = {f"k{i}": i for i in range(DETAILS_MAX_KEYS + 1)}
@@ -73,10 +74,12 @@ def test_the_cli_refuses_details_past_a_bound(
     register: RegisterApp, settings: Settings, details: dict[str, Any], named: str
 ) -> None:
     number = make_customer(register).customer_number
-    env = {
-        "REKISTERI_DATABASE_URL": settings.database_url,
-        "REKISTERI_SECRET_KEY": settings.secret_key or "",
-    }
+    env = with_login(
+        {
+            "REKISTERI_DATABASE_URL": settings.database_url,
+            "REKISTERI_SECRET_KEY": settings.secret_key or "",
+        }
+    )
     args = ["request", "new", number, "--kind", "access", "--received-how", "email"]
     result = CliRunner().invoke(cli, [*args, "--details", json.dumps(details)], env=env)
     assert result.exit_code == 2, result.output

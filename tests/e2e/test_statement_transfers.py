@@ -18,6 +18,7 @@ from rekisteri.services.access.transfers import register_transfers
 from rekisteri.services.statement.notice import build_notice
 from rekisteri.services.statement.recipients import Transfer
 from rekisteri.services.unit_of_work import RegisterApp
+from tests.support.cli_login import with_login
 
 NONE_SAID = {
     "fi": "Emme säännönmukaisesti siirrä tietoja Euroopan unionin",
@@ -29,10 +30,12 @@ NONE_SAID = {
 @pytest.fixture
 def cli(settings: Settings):
     runner = CliRunner()
-    env = {
-        "REKISTERI_DATABASE_URL": settings.database_url,
-        "REKISTERI_SECRET_KEY": settings.secret_key or "",
-    }
+    env = with_login(
+        {
+            "REKISTERI_DATABASE_URL": settings.database_url,
+            "REKISTERI_SECRET_KEY": settings.secret_key or "",
+        }
+    )
 
     def run(*args: str) -> str:
         result = runner.invoke(app, list(args), env=env)

@@ -20,6 +20,7 @@ from rekisteri.services.register.person_view import lookup_digest
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.e2e.test_api import token_for
 from tests.e2e.test_web_login import PASSWORD, _log_in
+from tests.support.cli_login import with_login
 from tests.support.registered import add_person, nth_hetu
 
 UNKNOWN = nth_hetu(500)
@@ -60,10 +61,12 @@ def test_the_api_404_for_an_unknown_code_is_audited(register: RegisterApp) -> No
 def test_the_cli_refusal_for_an_unknown_code_is_audited(
     register: RegisterApp, settings: Settings
 ) -> None:
-    env = {
-        "REKISTERI_DATABASE_URL": settings.database_url,
-        "REKISTERI_SECRET_KEY": settings.secret_key or "",
-    }
+    env = with_login(
+        {
+            "REKISTERI_DATABASE_URL": settings.database_url,
+            "REKISTERI_SECRET_KEY": settings.secret_key or "",
+        }
+    )
     result = CliRunner().invoke(cli, ["customer", "show", UNKNOWN], env=env)
     assert result.exit_code == 2 and UNKNOWN not in result.output
     found = _lookups(register)

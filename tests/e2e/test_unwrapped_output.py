@@ -16,17 +16,20 @@ from rekisteri.entrypoints.cli.main import app
 from rekisteri.services.unit_of_work import RegisterApp
 from tests.e2e.test_cli import BIN
 from tests.integration.marketing_helpers import add_person
+from tests.support.cli_login import with_login
 
 BASE = "https://" + "preferences-" * 12 + "energia.example.fi"
 
 
 @pytest.fixture
-def env(settings: Settings) -> dict[str, str]:
-    return {
-        "REKISTERI_DATABASE_URL": settings.database_url,
-        "REKISTERI_SECRET_KEY": settings.secret_key or "",
-        "REKISTERI_PUBLIC_BASE_URL": BASE,
-    }
+def env(settings: Settings, register: RegisterApp) -> dict[str, str]:
+    return with_login(
+        {
+            "REKISTERI_DATABASE_URL": settings.database_url,
+            "REKISTERI_SECRET_KEY": settings.secret_key or "",
+            "REKISTERI_PUBLIC_BASE_URL": BASE,
+        }
+    )
 
 
 def _piped(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

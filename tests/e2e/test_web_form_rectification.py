@@ -19,6 +19,7 @@ from rekisteri.entrypoints.api.app import create_app
 from rekisteri.entrypoints.cli.main import app as cli
 from rekisteri.services.access.accounts import add_user, issue_token
 from rekisteri.services.unit_of_work import Actor, RegisterApp
+from tests.support.cli_login import staff_token
 from tests.support.clock import FakeClock
 from tests.support.people import make_customer
 
@@ -81,6 +82,7 @@ def test_a_form_rectification_is_refused_until_changes_are_added_then_fulfilled_
     ref = found.group(0)
     monkeypatch.setenv("REKISTERI_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("REKISTERI_SECRET_KEY", settings.secret_key or "")
+    monkeypatch.setenv("REKISTERI_TOKEN", staff_token(settings))
     run = CliRunner().invoke
     # Changes are checked against the person: none before we know whose request it is.
     early = run(cli, ["request", "changes", ref, "--set", "last_name=Meikäläinen-Virta"])

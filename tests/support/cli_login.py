@@ -90,3 +90,10 @@ def enable_jobs(source: Settings | Mapping[str, str] | RegisterApp, *names: str)
     ):
         for name in names:
             system_actors.set_enabled(uow, name, True)
+
+
+def staff_token(source: Settings | Mapping[str, str] | RegisterApp, role: Role = Role.DPO) -> str:
+    """with_login for a test that sets the environment itself (monkeypatch.setenv): every job
+    enabled, and the token of a logged-in user of `role`."""
+    enable_jobs(source, *system_actors.KNOWN)
+    return login_token(source, role)
