@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 
 from rekisteri.adapters import db
@@ -23,6 +24,11 @@ from rekisteri.config import Settings
 from rekisteri.services.unit_of_work import RegisterApp
 from tests.support.clock import FakeClock
 from tests.support.postgres import PostgresServer
+
+# No timings in tests: a property test on a loaded machine (or under `make mutation`, whose
+# trampolines slow every call) must not fail for taking longer than hypothesis's 200 ms default.
+hypothesis_settings.register_profile("rekisteri", deadline=None)
+hypothesis_settings.load_profile("rekisteri")
 
 BACKENDS = [
     b for b in os.environ.get("REKISTERI_TEST_BACKENDS", "sqlite,postgresql").split(",") if b
