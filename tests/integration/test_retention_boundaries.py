@@ -80,6 +80,9 @@ def test_each_period_keeps_data_the_day_before_it_ends_and_not_the_day_after(
     ends = add_months(period.anchor(), period.months)
     _run_on(register, clock, ends - dt.timedelta(days=1))
     assert _rows(register, period.table, c) == held, f"{rule}: kept until {ends}"
+    # Kept through the day itself: the erasure answer names it as the day the data is kept until.
+    _run_on(register, clock, ends)
+    assert _rows(register, period.table, c) == held, f"{rule}: kept on {ends}"
     result = _run_on(register, clock, ends + dt.timedelta(days=1))
     assert _rows(register, period.table, c) == 0, f"{rule}: gone after {ends}"
     assert sum(n for k, n in result.counts.items() if k.startswith(rule) or "purged" in k) > 0
@@ -100,8 +103,9 @@ def test_the_access_log_is_kept_five_years_to_the_day(
     held = entries()
     assert held > 0
     ends = add_months(START, 60)
-    _run_on(register, clock, ends - dt.timedelta(days=1))
-    assert entries() == held
+    for day in (ends - dt.timedelta(days=1), ends):
+        _run_on(register, clock, day)
+        assert entries() == held, day
     result = _run_on(register, clock, ends + dt.timedelta(days=1))
     assert entries() == 0
     assert result.counts["audit entries past their period: pruned"] == held
