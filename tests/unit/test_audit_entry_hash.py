@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -93,3 +94,18 @@ def test_the_head_tag_covers_the_seq_and_the_last_hash() -> None:
     tag = head_tag(KEY, 6, "b" * 64)
     assert tag == hmac.new(KEY, f"head 6 {'b' * 64}".encode(), hashlib.sha256).hexdigest()
     assert tag != head_tag(KEY, 5, "b" * 64) and tag != head_tag(KEY, 6, "c" * 64)
+
+
+def test_the_canonical_form_does_not_depend_on_the_servers_time_zone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    row = stored_values(ENTRY, 7, AT)
+    in_utc = canonical(row)
+    monkeypatch.setenv("TZ", "Europe/Helsinki")
+    time.tzset()
+    try:
+        assert canonical(row) == in_utc
+        assert canonical({**row, "at": AT}) == in_utc  # a row read back in another zone
+    finally:
+        monkeypatch.undo()
+        time.tzset()
