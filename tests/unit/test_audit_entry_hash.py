@@ -106,6 +106,7 @@ def test_the_canonical_form_does_not_depend_on_the_servers_time_zone(
     try:
         assert canonical(row) == in_utc
         assert canonical({**row, "at": AT}) == in_utc  # a row read back in another zone
+        assert stored_values(ENTRY, 7, AT)["at"].utcoffset() == dt.timedelta(0)  # stored in UTC
     finally:
         monkeypatch.undo()
         time.tzset()
