@@ -5,7 +5,7 @@ CUSTOMERS ?= 2000
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo setup setup-dev test lint typecheck unit bench messages
+.PHONY: demo setup setup-dev test lint typecheck unit bench messages mutation
 
 setup:
 	@scripts/setup.sh
@@ -40,6 +40,21 @@ typecheck: setup-dev
 
 unit: setup-dev
 	@$(BIN)/pytest -q tests/unit
+
+## Mutation testing of the rules (docs/mutation.md): slow, not part of `make test`.
+## MUTANTS narrows the run to the rule functions; MUTANTS='*' takes every function of the files
+## [tool.mutmut] names (hours on two cores).
+MUTANTS ?= rekisteri.domain.marketing.* rekisteri.domain.masking.* \
+  rekisteri.services.rights.retention.x__ended_before* \
+  rekisteri.adapters.audit_chain.x_canonical* rekisteri.adapters.audit_chain.x_entry_hash* \
+  rekisteri.adapters.audit_chain.x_head_tag* rekisteri.adapters.audit_chain.x_stored_values* \
+  rekisteri.adapters.crypto.x*blind_index*
+mutation: setup-dev
+	@rm -rf mutants
+	@REKISTERI_TEST_BACKENDS=sqlite nice -n 10 $(BIN)/mutmut run --max-children 2 $(foreach m,$(MUTANTS),'$(m)')
+	@mkdir -p build
+	@$(BIN)/mutmut results --all true > build/mutation-results.txt
+	@$(BIN)/python scripts/mutation_score.py $(foreach m,$(MUTANTS),'$(m)') < build/mutation-results.txt
 
 bench: setup-dev
 	@for f in bench/bench_*.py; do $(BIN)/python $$f; done

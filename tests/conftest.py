@@ -2,7 +2,8 @@
 
 The PostgreSQL server is started once per session; each test gets a fresh database cloned from
 a migrated template, and on SQLite a copy of a migrated file, so tests never see each other's
-rows. REKISTERI_TEST_BACKENDS=sqlite (or postgresql) narrows the run.
+rows. REKISTERI_TEST_BACKENDS=sqlite (or postgresql) narrows the run; so does the marker:
+`-m postgres` selects the PostgreSQL cases, `-m "not postgres"` the others.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 
 from rekisteri.adapters import db
@@ -23,10 +25,26 @@ from rekisteri.services.unit_of_work import RegisterApp
 from tests.support.clock import FakeClock
 from tests.support.postgres import PostgresServer
 
+# No timings in tests: a property test on a loaded machine (or under `make mutation`, whose
+# trampolines slow every call) must not fail for taking longer than hypothesis's 200 ms default.
+hypothesis_settings.register_profile("rekisteri", deadline=None)
+hypothesis_settings.load_profile("rekisteri")
+
 BACKENDS = [
     b for b in os.environ.get("REKISTERI_TEST_BACKENDS", "sqlite,postgresql").split(",") if b
 ]
 _counter = itertools.count()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every case that runs on PostgreSQL carries the `postgres` marker, whether it has the
+    backend from `database_url`'s own parameters or from an indirect parametrisation, so
+    `-m postgres` runs those cases and `-m "not postgres"` runs without the server."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_postgresql = callspec is not None and callspec.params.get("database_url") == "postgresql"
+        if on_postgresql or "postgres_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgres)
 
 
 @pytest.fixture(scope="session")

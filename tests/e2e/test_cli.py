@@ -6,6 +6,7 @@ import base64
 import importlib.metadata
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -52,20 +53,25 @@ def env(database_url: str, keyring: Keyring) -> dict[str, str]:
 
 
 def test_init_creates_a_key_file_and_the_schema_on_a_fresh_directory(tmp_path: Path) -> None:
-    env = {"REKISTERI_DATABASE_URL": "", "REKISTERI_SECRET_KEY": ""}
+    # No REKISTERI_ setting of the surroundings: init must find its files in the directory.
     clean = {k: v for k, v in os.environ.items() if not k.startswith("REKISTERI_")}
     result = subprocess.run(
         [BIN, "init"], cwd=tmp_path, env=clean, text=True, capture_output=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "rekisteri.db").exists()
+    db_file = tmp_path / "rekisteri.db"
+    with sqlite3.connect(db_file) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"person", "audit_entry", "alembic_version"} <= tables, "the schema is in the new file"
     keys = tmp_path / "rekisteri.keys"
     assert keys.stat().st_mode & 0o077 == 0, "the key file is readable only by its owner"
+    Keyring.from_text(keys.read_text(), "the new key file")  # a keyring that loads
+    written = keys.read_bytes()
     again = subprocess.run(
         [BIN, "init"], cwd=tmp_path, env=clean, text=True, capture_output=True, timeout=120
     )
     assert again.returncode == 0 and "created a new key" not in again.stdout
-    assert env  # the environment of other tests is not used here
+    assert keys.read_bytes() == written, "a second init keeps the key the data is sealed under"
 
 
 def test_demo_then_show_a_coherent_person(env: dict[str, str]) -> None:

@@ -138,6 +138,40 @@ def test_the_frequency_cap_counts_sent_contacts_over_a_rolling_year(
     assert reasons(register, OWN, Channel.LETTER)[pid] is None
 
 
+def test_the_frequency_cap_window_is_365_days_to_the_day(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    pid = add_person(register)
+    cap = register.settings.marketing_contacts_per_year
+    for n in range(cap):  # the year's contacts used up at once
+        spec = audience.AudienceSpec(OWN, Channel.LETTER)
+        with register.unit_of_work(STAFF) as uow, audience.build(uow, spec) as built:
+            campaigns.record(built, f"Kampanja {n}")
+    assert reasons(register, OWN, Channel.LETTER)[pid] == "frequency_cap"
+    clock.advance(days=364)  # still inside the window
+    assert reasons(register, OWN, Channel.LETTER)[pid] == "frequency_cap"
+    clock.advance(days=2)  # 366 days on: the contacts have left the window
+    assert reasons(register, OWN, Channel.LETTER)[pid] is None
+
+
+def test_an_expired_email_opt_in_is_not_counted(register: RegisterApp, clock: FakeClock) -> None:
+    pid = add_person(register)
+    consent(
+        register,
+        pid,
+        "own_marketing",
+        "email",
+        "granted",
+        expires_at=clock() + dt.timedelta(days=30),
+    )
+    assert reasons(register, OWN, Channel.EMAIL)[pid] is None
+    clock.advance(days=29)
+    assert reasons(register, OWN, Channel.EMAIL)[pid] is None
+    clock.advance(days=2)
+    assert reasons(register, OWN, Channel.EMAIL)[pid] == "consent_expired"
+    assert_decided_as_looked_up(register, audience.AudienceSpec(OWN, Channel.EMAIL), [pid])
+
+
 def test_asml_bans_apply_to_their_own_channel(register: RegisterApp) -> None:
     from rekisteri.domain.bans import parse_ban
     from rekisteri.services.marketing import bans

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 import pytest
 from sqlalchemy import Connection, delete, insert, select, update
 from typer.testing import CliRunner
 
+from rekisteri.adapters import audit_chain
 from rekisteri.adapters.audit_chain import GENESIS
 from rekisteri.adapters.schema.access import system_actor
 from rekisteri.adapters.schema.audit import audit_chain_head, audit_entry, audit_subject
@@ -223,6 +227,56 @@ def test_tampering_is_found_and_the_entry_named(trail, settings: Settings, tampe
     result = CliRunner().invoke(cli, ["audit", "verify"], env=env)
     assert result.exit_code == 1
     assert f"entry {bad}" in result.output
+
+
+# Every field the entry's hash covers but its seq (a renumbered entry breaks the chain's order
+# whatever the hash covers), each changed on entry 4 (a read by "maija") to a value it could
+# hold: verify must find each one by the hash alone.
+FIELD_EDITS: dict[str, Any] = {
+    "at": lambda row: row["at"] + dt.timedelta(seconds=1),
+    "actor": "nobody",
+    "role": "dpo",
+    "subject_self": 1,
+    "purpose": "legal_obligation",
+    "via": "elsewhere",
+    "action": "change",
+    "outcome": "denied",
+    "categories": "contract",
+    "person_ids": None,  # another person's id, moved in audit_subject too (below)
+    "what": "nothing to see",
+}
+
+
+def test_the_hash_covers_every_field_of_an_entry_but_seq() -> None:
+    assert set(FIELD_EDITS) | {"seq"} == set(audit_chain._CANONICAL_FIELDS)
+
+
+@pytest.mark.parametrize("field", list(FIELD_EDITS))
+def test_an_edit_of_any_hashed_field_is_found(trail, settings: Settings, field: str) -> None:
+    reg, people = trail
+    with reg.engine.begin() as conn:
+        drop_append_only(conn)
+        row = _entry(conn, 4)
+        if field == "person_ids":  # the subject index agrees, so only the hash can tell
+            other = people[1]
+            assert row["person_ids"] != str(other)
+            conn.execute(
+                update(audit_subject).where(audit_subject.c.seq == 4).values(person_id=other)
+            )
+            value: Any = str(other)
+        else:
+            edit = FIELD_EDITS[field]
+            value = edit(row) if callable(edit) else edit
+        assert row[field] != value
+        conn.execute(update(audit_entry).where(audit_entry.c.seq == 4).values({field: value}))
+    verdict = audit.verify_trail(reg)
+    assert not verdict.ok and verdict.first_bad == 4, (field, verdict)
+    env = {
+        "REKISTERI_DATABASE_URL": settings.database_url,
+        "REKISTERI_SECRET_KEY": settings.secret_key or "",
+    }
+    result = CliRunner().invoke(cli, ["audit", "verify"], env=env)
+    assert result.exit_code == 1 and "entry 4" in result.output, (field, result.output)
 
 
 def test_cli_verify_and_person(trail, settings: Settings) -> None:

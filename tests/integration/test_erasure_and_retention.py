@@ -186,7 +186,13 @@ def test_a_site_someone_else_moved_into_is_not_erased_for_them(
         alone = uow.execute(select(site).where(site.c.id == first.site_ids[0])).one()
     assert shared.heating_type == "district"  # the next occupant's site keeps its data
     assert alone.heating_type is None
-    assert IBAN  # the billing account is kept (covered above)
+    # Their billing account is a contract record: kept, and it still opens to their IBAN.
+    with register.reading(DPO) as uow:
+        account = uow.execute(
+            select(billing_account).where(billing_account.c.person_id == first.person_id)
+        ).one()
+        iban = uow.cipher.open("billing_account.iban", account.iban_ct, account.iban_key)
+    assert iban == IBAN
 
 
 @pytest.mark.proves(

@@ -13,7 +13,9 @@ from rekisteri.domain.marketing import (
     AudiencePurpose,
     Exclusion,
     PersonFacts,
+    contact_kind_for,
     decide,
+    needs_opt_in,
 )
 from rekisteri.domain.register import PersonKind
 
@@ -133,3 +135,81 @@ def test_the_dead_and_the_restricted_are_never_contacted(purpose, channel, facts
 def test_an_objection_always_wins_over_marketing(purpose, channel, facts):
     if facts.consent is ConsentState.PROHIBITED:
         assert not decide(purpose, channel, facts, cap=4).included
+
+
+def test_a_withdrawal_excludes_from_every_purpose_but_the_renewal_offer() -> None:
+    withdrawn = PersonFacts(NAT, consent=ConsentState.WITHDRAWN)
+    for purpose in AudiencePurpose:
+        for channel in Channel:
+            expected = None if purpose is AudiencePurpose.RENEWAL_OFFER else Exclusion.WITHDRAWN
+            if purpose is AudiencePurpose.RENEWAL_OFFER:
+                withdrawn_renewal = PersonFacts(
+                    NAT, consent=ConsentState.WITHDRAWN, fixed_term_ending=True
+                )
+                assert reason(purpose, channel, withdrawn_renewal) is expected
+            else:
+                assert reason(purpose, channel, withdrawn) is expected, (purpose, channel)
+
+
+def test_an_expired_subscription_is_named_as_expired() -> None:
+    expired = PersonFacts(NAT, consent=ConsentState.EXPIRED)
+    for purpose in (AudiencePurpose.NEWSLETTER, AudiencePurpose.MAGAZINE):
+        for channel in Channel:
+            assert reason(purpose, channel, expired) is Exclusion.CONSENT_EXPIRED
+
+
+def test_who_needs_an_opt_in_for_what() -> None:
+    for purpose in AudiencePurpose:
+        for channel in Channel:
+            for kind in PersonKind:
+                expected = purpose in (AudiencePurpose.NEWSLETTER, AudiencePurpose.MAGAZINE) or (
+                    purpose in DIRECT_MARKETING
+                    and channel in (Channel.EMAIL, Channel.SMS)
+                    and kind is NAT
+                )
+                assert needs_opt_in(purpose, channel, kind) is expected, (purpose, channel, kind)
+
+
+def test_each_channel_goes_to_its_own_kind_of_contact_point() -> None:
+    assert {c: contact_kind_for(c) for c in Channel} == {
+        Channel.EMAIL: "email",
+        Channel.SMS: "phone",
+        Channel.PHONE: "phone",
+        Channel.LETTER: "postal",
+    }
+
+
+def test_every_rule_says_whether_it_concerns_the_audience() -> None:
+    def applies(purpose: AudiencePurpose, channel: Channel, segmented: bool = False) -> list[str]:
+        d = decide(purpose, channel, PersonFacts(NAT), cap=4, segmented=segmented)
+        assert [c.rule for c in d.checks] == [e.value for e in EXCLUSION_ORDER]
+        return [c.rule for c in d.checks if c.applies]
+
+    always = ["deceased", "restricted"]
+    consent = ["objection", "withdrawn"]
+    assert applies(OWN, Channel.EMAIL) == [
+        *always, *consent, "consent_expired", "no_consent", "missing_contact_point",
+        "frequency_cap",
+    ]  # fmt: skip
+    assert applies(OWN, Channel.LETTER, segmented=True) == [
+        *always, *consent, "asml_ban", "missing_contact_point", "profiling_objection",
+        "not_in_segment", "frequency_cap",
+    ]  # fmt: skip
+    assert applies(AudiencePurpose.NEWSLETTER, Channel.EMAIL) == [
+        *always, *consent, "consent_expired", "not_subscribed", "missing_contact_point",
+    ]  # fmt: skip
+    assert applies(AudiencePurpose.RENEWAL_OFFER, Channel.LETTER) == [
+        *always, "no_expiring_contract", "missing_contact_point",
+    ]  # fmt: skip
+
+
+def test_a_missing_contact_point_and_a_failed_check_are_named() -> None:
+    facts = PersonFacts(NAT, has_contact_point=False)
+    d = decide(OWN, Channel.LETTER, facts, cap=4)
+    assert d.reason is Exclusion.MISSING_CONTACT_POINT and not d.included
+    failed = [c.rule for c in d.checks if c.applies and not c.passed]
+    assert failed == ["missing_contact_point"]
+    ok = decide(OWN, Channel.LETTER, PersonFacts(NAT), cap=4)
+    assert ok.included and ok.reason is None and all(c.passed for c in ok.checks if c.applies)
+    outside = decide(OWN, Channel.LETTER, PersonFacts(NAT, in_segment=False), cap=4, segmented=True)
+    assert outside.reason is Exclusion.NOT_IN_SEGMENT

@@ -1,0 +1,137 @@
+"""Each retention period to the day (P14), on SQLite and PostgreSQL: data is kept the day
+before its period ends and is gone the day after, and customers with open invoices keep what
+collecting the claim needs. The periods are written here as the privacy notice states them, so
+a changed period in the catalogue or in the run is noticed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import Table, func, select
+
+from rekisteri.adapters.schema.audit import audit_entry
+from rekisteri.adapters.schema.register import (
+    call_recording,
+    consent_event,
+    contact_log,
+    contact_point,
+    feedback,
+    person,
+)
+from rekisteri.domain.requests import add_months
+from rekisteri.services.rights import retention
+from rekisteri.services.unit_of_work import Actor, RegisterApp
+from tests.support.clock import FakeClock
+from tests.support.people import Customer, make_customer
+
+RUN = Actor("retention")
+START = dt.date(2026, 3, 3)  # the test clock's first day: the rows below are recorded then
+ENDED = dt.date(2025, 3, 15)  # mid-month: no month-end rounding in the periods below
+
+
+@dataclass(frozen=True)
+class Period:
+    months: int
+    table: Table
+    anchor: Callable[[], dt.date]  # the day the period runs from
+    ended: bool  # the customer's contracts have ended (on ENDED)
+
+
+def _rows(reg: RegisterApp, table: Table, c: Customer) -> int:
+    if table is call_recording:  # its person is its contact log entry's
+        where = []
+    else:
+        owner = table.c.id if table is person else table.c.person_id
+        where = [owner == c.person_id]
+    with reg.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one())
+
+
+PERIODS = {
+    # Recorded: the contact log 36 months, call recordings 12, feedback 24 from the contact.
+    "contact_history": Period(36, contact_log, lambda: START, ended=False),
+    "recordings": Period(12, call_recording, lambda: START, ended=False),
+    "feedback": Period(24, feedback, lambda: START, ended=False),
+    # After the relationship: contact data 12 months, marketing data 24, contract records ten
+    # years (the person is purged whole then).
+    "customer_data": Period(12, contact_point, lambda: ENDED, ended=True),
+    "marketing_data": Period(24, consent_event, lambda: ENDED, ended=True),
+    "contract_records": Period(120, person, lambda: ENDED, ended=True),
+}
+
+
+def _run_on(reg: RegisterApp, clock: FakeClock, day: dt.date) -> retention.RunResult:
+    clock.set(dt.datetime.combine(day, dt.time(10), dt.UTC))
+    with reg.unit_of_work(RUN) as uow:
+        return retention.run(uow)
+
+
+@pytest.mark.parametrize("rule", list(PERIODS))
+def test_each_period_keeps_data_the_day_before_it_ends_and_not_the_day_after(
+    register: RegisterApp, clock: FakeClock, rule: str
+) -> None:
+    period = PERIODS[rule]
+    c = make_customer(register, ended_on=ENDED if period.ended else None)
+    held = _rows(register, period.table, c)
+    assert held > 0
+    ends = add_months(period.anchor(), period.months)
+    _run_on(register, clock, ends - dt.timedelta(days=1))
+    assert _rows(register, period.table, c) == held, f"{rule}: kept until {ends}"
+    # Kept through the day itself: the erasure answer names it as the day the data is kept until.
+    _run_on(register, clock, ends)
+    assert _rows(register, period.table, c) == held, f"{rule}: kept on {ends}"
+    result = _run_on(register, clock, ends + dt.timedelta(days=1))
+    assert _rows(register, period.table, c) == 0, f"{rule}: gone after {ends}"
+    assert sum(n for k, n in result.counts.items() if k.startswith(rule) or "purged" in k) > 0
+
+
+def test_the_access_log_is_kept_five_years_to_the_day(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    make_customer(register)  # its registration is in the trail, recorded on START
+    first_day = audit_entry.c.at < dt.datetime.combine(
+        START + dt.timedelta(days=1), dt.time(), dt.UTC
+    )
+
+    def entries() -> int:
+        with register.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).where(first_day)).scalar_one())
+
+    held = entries()
+    assert held > 0
+    ends = add_months(START, 60)
+    for day in (ends - dt.timedelta(days=1), ends):
+        _run_on(register, clock, day)
+        assert entries() == held, day
+    result = _run_on(register, clock, ends + dt.timedelta(days=1))
+    assert entries() == 0
+    assert result.counts["audit entries past their period: pruned"] == held
+
+
+def test_open_invoices_keep_contact_data_past_12_months_and_the_person_past_ten_years(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    owing = make_customer(register, ended_on=ENDED, open_invoice=True)
+    paid = make_customer(
+        register,
+        ended_on=ENDED,
+        hetu="010101-123N",
+        email="b@example.fi",
+        phone="+358401111111",
+        site_numbers=(3, 4),
+    )
+    # 13 months on: the paid-up customer's contact data is gone, the owing one's kept to
+    # collect the claim.
+    _run_on(register, clock, add_months(ENDED, 13))
+    assert _rows(register, contact_point, paid) == 0
+    assert _rows(register, contact_point, owing) == 3
+    # Ten years and a day on: the paid-up customer is purged, the owing one kept and noted.
+    result = _run_on(register, clock, add_months(ENDED, 120) + dt.timedelta(days=1))
+    assert _rows(register, person, paid) == 0
+    assert _rows(register, person, owing) == 1
+    assert _rows(register, contact_point, owing) == 3
+    assert result.counts["ended customers past the contract period: purged"] == 1
+    assert "1 ended customers past the period kept: open invoices" in result.notes
