@@ -254,6 +254,7 @@ def test_the_hash_covers_every_field_of_an_entry_but_seq() -> None:
 @pytest.mark.parametrize("field", list(FIELD_EDITS))
 def test_an_edit_of_any_hashed_field_is_found(trail, settings: Settings, field: str) -> None:
     reg, people = trail
+    enable_jobs(settings, system_actors.AUDIT_VERIFY)  # appended after entry 4, untampered
     with reg.engine.begin() as conn:
         drop_append_only(conn)
         row = _entry(conn, 4)
