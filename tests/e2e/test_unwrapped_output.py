@@ -63,3 +63,27 @@ def test_an_error_line_naming_a_long_path_is_one_line(env: dict[str, str], tmp_p
     piped = _piped(env, "import", "bans", str(missing))
     assert piped.returncode == 2
     assert str(missing) in piped.stderr and piped.stderr.count("\n") == 1, piped.stderr
+
+
+def test_a_table_piped_keeps_every_cell_whole(register: RegisterApp, env: dict[str, str]) -> None:
+    """`request list` through a pipe (80 columns): the reference, kind and flags the DPO copies
+    are whole, not cut with an ellipsis to fit the width."""
+    person = add_person(register)
+    made = CliRunner().invoke(
+        app,
+        [
+            *("request", "new", str(person), "--kind", "rectification"),
+            *("--received-how", "email", "--details", '{"changes": {"first_names": "Maija"}}'),
+        ],
+        env=env,
+    )
+    assert made.exit_code == 0, made.output
+    reference = made.stdout.split(":")[0]
+    piped = _piped(env, "request", "list")
+    assert piped.returncode == 0, piped.stderr
+    assert "…" not in piped.stdout, piped.stdout
+    assert (
+        reference in piped.stdout
+        and "rectification" in piped.stdout
+        and "unverified" in piped.stdout
+    )

@@ -148,3 +148,27 @@ def test_a_form_rectification_is_refused_until_changes_are_added_then_fulfilled_
     assert done.status_code == 200, done.text
     assert done.json()["outcome"]["changed"] == ["person.last_name"]
     assert _last_name(register, c.person_id) == "Meikäläinen-Virta"
+
+
+def test_a_refused_field_is_named_by_its_label_and_a_quick_fix_is_taken(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    """The person reads which field to check in their language (never `correction`), and
+    sending the corrected form a moment later is not refused as too fast: the start time of
+    the form they began keeps counting."""
+    web = TestClient(create_app(register))
+    form = web.get("/request?lang=sv&kind=rectification")
+    clock.advance(seconds=30)
+    person = {"kind": "rectification", "name": "Maija Meikäläinen", "contact": "maija@example.fi"}
+    started = re.findall(r'name="started" value="([^"]+)"', form.text)[0]
+    refused = web.post("/request?lang=sv", data=person | {"started": started})
+    assert refused.status_code == 422
+    alert = re.search(r'<p class="error" role="alert">([^<]+)</p>', refused.text)
+    assert alert is not None
+    assert "vilken uppgift är fel" in alert[1] and "correction" not in alert[1], alert[1]
+    assert 'id="correction" name="correction" aria-invalid="true"' in refused.text
+    kept = re.findall(r'name="started" value="([^"]+)"', refused.text)[0]
+    clock.advance(seconds=2)  # a quick fix of the one field
+    fixed = web.post("/request?lang=sv", data=person | {"started": kept, "correction": WRONG})
+    assert fixed.status_code == 200, fixed.text
+    assert re.search(r"R\d{4}-\d{5}", fixed.text)

@@ -11,6 +11,8 @@ from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.measure import Measurement
+from rich.table import Table
 
 from rekisteri.catalogue import Category, Purpose, Role
 from rekisteri.config import Settings, get_settings
@@ -29,10 +31,34 @@ from rekisteri.services.access.audit import record_denied
 from rekisteri.services.bootstrap import open_register
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 
+
+class _Console(Console):
+    """A table is printed as wide as its cells need, never cut with an ellipsis: a reference,
+    a customer number or a date the DPO copies from `request list` must be whole, also when
+    piped (80 columns) or in a narrow terminal (which then wraps the long line itself)."""
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        if len(objects) == 1 and isinstance(objects[0], Table):
+            unbounded = self.options.update_width(10_000)
+            natural = Measurement.get(self, unbounded, objects[0]).maximum
+            if natural > self.width:
+                # Console.print never renders wider than the console: a console as wide as
+                # the table, on the same output, prints it.
+                wide = Console(
+                    file=self.file,
+                    width=natural,
+                    soft_wrap=True,
+                    force_terminal=self.is_terminal,
+                    color_system=self.color_system,  # type: ignore[arg-type]
+                )
+                wide.print(*objects, **options)
+                return
+        super().print(*objects, **options)
+
+
 # Lines are never wrapped: a link, a path or an error line piped to another program (or copied
-# from a narrow terminal) must stay whole. Tables still fit their cells to the width
-# (print them with soft_wrap=False).
-console = Console(soft_wrap=True)
+# from a narrow terminal) must stay whole. Tables are as wide as their cells (above).
+console = _Console(soft_wrap=True)
 errors = Console(stderr=True, soft_wrap=True)
 
 EXIT_BAD_INPUT = 2

@@ -37,13 +37,22 @@ ACTOR = Actor("web form")
 CORRECTION_MAX = 1000
 
 
-def _form(request: Request, reg: RegisterDep, status_code: int = 200, **given: str) -> HTMLResponse:
+def _form(
+    request: Request,
+    reg: RegisterDep,
+    status_code: int = 200,
+    *,
+    started: str | None = None,
+    **given: str,
+) -> HTMLResponse:
     lang = page_language(request)
     context = {
         "settings": reg.settings,
         "kinds": [k.value for k in RequestKind],
-        # A fresh start time each time the form is shown: sent back, it must be old enough.
-        "started": web_form.started(reg.cipher, reg.clock()),
+        # A fresh start time each time the form is shown (sent back, it must be old enough),
+        # unless the person is correcting a form whose time already passed the check: a quick
+        # fix of one field is not a program filling in the form.
+        "started": started or web_form.started(reg.cipher, reg.clock()),
         **given,
     }
     response = render_page(request, "request_form.html", lang, context, status_code)
@@ -106,7 +115,8 @@ def send_request(
         throttled = exc.reason is web_form.Refusal.THROTTLED
         return _form(request, reg, 429 if throttled else 422, refused=exc.reason.value, **given)
     except InvalidInput as exc:
-        return _form(request, reg, 422, error=exc.field, **given)
+        # The start time passed its check before any field was read: keep it.
+        return _form(request, reg, 422, started=started, error=exc.field, **given)
     context = {"settings": reg.settings, "done": done, "kind": kind}
     response = render_page(request, "request_receipt.html", lang, context)
     response.headers["Cache-Control"] = "no-store"
