@@ -24,11 +24,13 @@ from rekisteri.adapters.schema.register import person
 from rekisteri.catalogue import Role
 from rekisteri.config import Settings
 from rekisteri.entrypoints.api.app import create_app
+from rekisteri.services.access import system_actors
 from rekisteri.services.bootstrap import open_register
-from rekisteri.services.register.keys import reencrypt_all
+from rekisteri.services.register.keys import reencrypt_all, rotate
 from rekisteri.services.unit_of_work import RegisterApp
 from tests.e2e.test_api import PERSON, token_for
 from tests.e2e.test_served_log import wait_until_healthy
+from tests.support.cli_login import enable_jobs
 from tests.support.live_server import free_port
 from tests.support.registered import nth_hetu
 
@@ -46,6 +48,7 @@ def key_file_settings(database_url: str, tmp_path: Path) -> Settings:
 @pytest.fixture
 def reg(key_file_settings: Settings) -> Iterator[RegisterApp]:
     app = open_register(key_file_settings)
+    enable_jobs(app, system_actors.KEY_ROTATION)  # `keys rotate` is a job of that actor
     yield app
     app.engine.dispose()
 
@@ -216,3 +219,37 @@ def test_a_server_keyed_by_the_secret_setting_answers_503_naming_the_key_it_lack
     assert answer.status_code == 503, answer.text
     assert rotated.current in answer.json()["detail"]
     assert "restart the server" in answer.json()["detail"]
+
+
+def test_two_rotations_one_after_the_other_from_a_stale_keyring_lose_no_key(
+    reg: RegisterApp, key_file_settings: Settings
+) -> None:
+    """A rotation started by a process that read the key file before another rotation wrote it
+    (two administrators, or cron and a manual run) extends the file as it is now: the other's
+    new key stays, and every value sealed under it still opens."""
+    client = TestClient(create_app(reg))
+    headers = token_for(reg, Role.DPO)
+    created = client.post(
+        "/api/v1/persons",
+        json={**PERSON, "personal_identity_code": nth_hetu(7), "source_detail": "order 7"},
+        headers=headers,
+    )
+    assert created.status_code == 201, created.text
+    stale = open_register(key_file_settings)  # holds the keyring as it was: one key
+    try:
+        first, _ = rotate(reg)  # writes a second key and seals every value under it
+        assert first is not None
+        second, _ = rotate(stale)  # from its stale keyring, once the first has ended
+        assert second is not None
+        on_file = Keyring.from_text(key_file_settings.key_file.read_text())
+        assert len(on_file.keys) == 3, sorted(on_file.keys)
+        fresh = open_register(key_file_settings)
+        try:
+            answer = TestClient(create_app(fresh)).get(
+                f"/api/v1/persons/{nth_hetu(7)}/identity-code", headers=headers
+            )
+            assert answer.status_code == 200, answer.text
+        finally:
+            fresh.engine.dispose()
+    finally:
+        stale.engine.dispose()

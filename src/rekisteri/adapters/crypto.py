@@ -13,12 +13,15 @@ hold (so values the rotation re-encrypted keep opening).
 from __future__ import annotations
 
 import base64
+import fcntl
 import hashlib
 import hmac
 import json
 import os
 import secrets
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,6 +120,21 @@ def write_key_file(keyring: Keyring, key_file: Path) -> None:
         fh.write(keyring.to_json().encode())
 
 
+@contextmanager
+def key_file_lock(key_file: Path) -> Iterator[None]:
+    """Hold the key file's lock (`<key file>.lock`, owner-only) while a rotation reads, extends
+    and writes the keyring and re-encrypts under it: two rotations at once would each write a
+    keyring without the other's new key, and values sealed under the lost key would never open
+    again. A second rotation waits for the first."""
+    lock = key_file.with_name(key_file.name + ".lock")
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
 class KeyFile:
     """A key file another process may replace (`keys rotate` writes a new file and renames it
     over the old one): its identity (inode, size, modification time) tells when to re-read."""
@@ -194,7 +212,12 @@ class Cipher:
                 return keys
             if keyring.index_key != keys.keyring.index_key:
                 return keys
-            self._keys = keys = _Keys.of(keyring, signature)
+            # Never forget a key already held: a file written by a rotation that started from
+            # an older keyring must not orphan what was sealed under a key it did not know.
+            merged = Keyring(
+                keyring.current, {**keys.keyring.keys, **keyring.keys}, keyring.index_key
+            )
+            self._keys = keys = _Keys.of(merged, signature)
             return keys
 
     def blind_index(self, attribute: str, value: str) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Table, select, update
 
-from rekisteri.adapters.crypto import Cipher, Keyring, write_key_file
+from rekisteri.adapters.crypto import Cipher, Keyring, key_file_lock, write_key_file
 from rekisteri.adapters.schema import metadata
 from rekisteri.adapters.schema.register import attribute_change
 from rekisteri.adapters.schema.rights import rights_request
@@ -34,12 +34,17 @@ def rotate(reg: RegisterApp) -> tuple[str | None, dict[str, int]]:
     """
     cfg = reg.settings
     keyring = reg.cipher.keyring
-    added = None
     if not cfg.secret_key:
-        keyring = keyring.rotated()
-        write_key_file(keyring, cfg.key_file)
-        added = f"new key {keyring.current} added to {cfg.key_file}"
-    elif len(keyring.keys) == 1 and not cfg.secret_key.strip().startswith("{"):
+        # One rotation at a time, from the file as it is now (another may just have written it),
+        # keeping every key this process holds.
+        with key_file_lock(cfg.key_file):
+            on_file = Keyring.from_text(cfg.key_file.read_text(), str(cfg.key_file))
+            held = Keyring(on_file.current, {**keyring.keys, **on_file.keys}, on_file.index_key)
+            keyring = held.rotated()
+            write_key_file(keyring, cfg.key_file)
+            reg.cipher = Cipher(keyring, reg.cipher.source)
+            return f"new key {keyring.current} added to {cfg.key_file}", reencrypt_all(reg)
+    if len(keyring.keys) == 1 and not cfg.secret_key.strip().startswith("{"):
         raise InvalidInput(
             "REKISTERI_SECRET_KEY",
             "holds a single key, from which the blind-index key is derived, so it cannot "
@@ -48,7 +53,7 @@ def rotate(reg: RegisterApp) -> tuple[str | None, dict[str, int]]:
             "REKISTERI_KEY_FILE=FILE) and run 'rekisteri keys rotate' again",
         )
     reg.cipher = Cipher(keyring, reg.cipher.source)
-    return added, reencrypt_all(reg)
+    return None, reencrypt_all(reg)
 
 
 def to_keyring(reg: RegisterApp, out: Path) -> Keyring:
