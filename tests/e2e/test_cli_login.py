@@ -15,10 +15,11 @@ from rekisteri.adapters.schema.access import api_token, staff_user, system_actor
 from rekisteri.adapters.schema.audit import audit_entry
 from rekisteri.catalogue import Role
 from rekisteri.config import Settings
+from rekisteri.domain.errors import Forbidden
 from rekisteri.entrypoints.cli.main import app as cli
 from rekisteri.services.access import accounts, system_actors
 from rekisteri.services.unit_of_work import Actor, RegisterApp
-from tests.support.cli_login import as_staff
+from tests.support.cli_login import as_staff, login_token
 from tests.support.registered import add_person, nth_hetu
 
 PASSWORD = "a password long enough"
@@ -244,3 +245,21 @@ def test_no_command_takes_a_free_actor_option(env: dict[str, str]) -> None:
         assert helped.exit_code == 0
         assert "--role" not in helped.stdout and "--by " not in helped.stdout
     assert "--by" in invoke(env, "consumption", "show", "--help").stdout  # a period, stays
+
+
+def test_logout_revokes_the_file_login_and_leaves_an_integrations_token(
+    env: dict[str, str], register: RegisterApp, tmp_path: Path
+) -> None:
+    """With REKISTERI_TOKEN exported (an integration's token) and a login in the token file,
+    logout revokes the login and removes its file; the exported token keeps working."""
+    staff_member(register, "liisa.asiakas", Role.CUSTOMER_SERVICE)
+    assert login(env, "liisa.asiakas").exit_code == 0
+    token_file = tmp_path / "config" / "rekisteri" / "token"
+    logged_in = token_file.read_text().strip()
+    integration = {**env, "REKISTERI_TOKEN": login_token(env, Role.DPO)}  # the real clock
+    out = invoke(integration, "logout")
+    assert out.exit_code == 0, out.output
+    assert not token_file.exists() and "REKISTERI_TOKEN" in out.stdout
+    with register.reading(Actor("test")) as uow, pytest.raises(Forbidden):
+        accounts.resolve_token(uow, logged_in)  # revoked
+    assert invoke(integration, "whoami").exit_code == 0  # the integration's token still works

@@ -31,6 +31,11 @@ def current_token() -> str | None:
     given = os.environ.get(ENV, "").strip()
     if given:
         return given
+    return file_token()
+
+
+def file_token() -> str | None:
+    """The token `rekisteri login` kept in the token file (None: no file)."""
     path = token_path()
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))

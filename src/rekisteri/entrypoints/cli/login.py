@@ -76,17 +76,25 @@ def install(app: typer.Typer) -> None:
 
     @app.command()
     def logout() -> None:
-        """Revoke this shell's login token and remove the token file."""
-        token = logged_in_token()
-        reg = register()
-        with reg.unit_of_work(Actor.system("logout")) as uow:
-            revoked = accounts.revoke_token(uow, token)
+        """Revoke the login token kept in the token file and remove the file.
+
+        A token given in REKISTERI_TOKEN is not revoked (it may be an integration's token
+        that an administrator issued): unset it, or have it revoked."""
+        try:
+            token = credentials.file_token()
+        except credentials.CredentialsError as exc:
+            fail(str(exc), EXIT_FAILURE)
+        said = "no login token file"
+        if token is not None:
+            reg = register()
+            with reg.unit_of_work(Actor.system("logout")) as uow:
+                revoked = accounts.revoke_token(uow, token)
+            said = "logged out" if revoked else "the token was no longer valid"
         removed = credentials.remove_token_file()
-        said = "logged out" if revoked else "the token was no longer valid"
         if removed is not None:
             said += f"; removed {removed}"
         if os.environ.get(credentials.ENV):
-            said += "; unset REKISTERI_TOKEN too"
+            said += "; REKISTERI_TOKEN is set and was not revoked: unset it"
         console.print(said, markup=False)
 
     @app.command()
