@@ -28,9 +28,9 @@ def rotate() -> None:
 
     A job: runs as the system actor system:key-rotation, once an administrator has enabled it.
     """
-    reg, _ = job(system_actors.KEY_ROTATION)
+    reg, actor = job(system_actors.KEY_ROTATION)
     try:
-        added, counts = keys.rotate(reg)
+        added, counts = keys.rotate(reg, actor)
     except InvalidInput as exc:
         fail(f"{exc.field} {exc.reason}", 2)
     if added:

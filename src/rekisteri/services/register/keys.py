@@ -24,7 +24,7 @@ from rekisteri.services.unit_of_work import Actor, RegisterApp, Transaction
 BATCH = 2000
 
 
-def rotate(reg: RegisterApp) -> tuple[str | None, dict[str, int]]:
+def rotate(reg: RegisterApp, actor: Actor | None = None) -> tuple[str | None, dict[str, int]]:
     """Make a new key current and re-encrypt every sensitive value under it.
 
     With a key file, a new key is generated and added to it (old keys stay, so a rotation
@@ -43,7 +43,7 @@ def rotate(reg: RegisterApp) -> tuple[str | None, dict[str, int]]:
             keyring = held.rotated()
             write_key_file(keyring, cfg.key_file)
             reg.cipher = Cipher(keyring, reg.cipher.source)
-            return f"new key {keyring.current} added to {cfg.key_file}", reencrypt_all(reg)
+            return f"new key {keyring.current} added to {cfg.key_file}", reencrypt_all(reg, actor)
     if len(keyring.keys) == 1 and not cfg.secret_key.strip().startswith("{"):
         raise InvalidInput(
             "REKISTERI_SECRET_KEY",
@@ -53,7 +53,7 @@ def rotate(reg: RegisterApp) -> tuple[str | None, dict[str, int]]:
             "REKISTERI_KEY_FILE=FILE) and run 'rekisteri keys rotate' again",
         )
     reg.cipher = Cipher(keyring, reg.cipher.source)
-    return None, reencrypt_all(reg)
+    return None, reencrypt_all(reg, actor)
 
 
 def to_keyring(reg: RegisterApp, out: Path) -> Keyring:
@@ -71,8 +71,10 @@ def to_keyring(reg: RegisterApp, out: Path) -> Keyring:
     return keyring
 
 
-def reencrypt_all(reg: RegisterApp) -> dict[str, int]:
-    with reg.changing(Actor.system("key rotation")) as transaction:
+def reencrypt_all(reg: RegisterApp, actor: Actor | None = None) -> dict[str, int]:
+    """Every value under an older key sealed again; the run's change entry names `actor` (the
+    job's system actor, when the command line runs it)."""
+    with reg.changing(actor or Actor.system("key rotation")) as transaction:
         return _reencrypt_all(reg, transaction)
 
 

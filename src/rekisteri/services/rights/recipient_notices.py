@@ -121,11 +121,15 @@ def record_notice(
             "how": values.required_text(how, "how", max_len=60),
             "notified_by": uow.actor.name,
         }
-    uow.execute(
+    n = recipient_notification.c
+    done = uow.execute(
         update(recipient_notification)
-        .where(recipient_notification.c.id == notification_id)
+        # Only while still pending: two desks recording the same notice at once, one wins.
+        .where(n.id == notification_id, n.notified_on.is_(None), n.impossible_reason.is_(None))
         .values(**changes)
     )
+    if done.rowcount != 1:
+        raise RuleViolation(f"notification {notification_id} is already recorded")
     whose = [] if row.person_id is None else [int(row.person_id)]
     uow.note_change(whose, [Category.RIGHTS_REQUEST], f"Art. 19 notice {notification_id} recorded")
 
