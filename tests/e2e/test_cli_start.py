@@ -76,6 +76,8 @@ def test_a_group_is_imported_when_it_is_asked_for() -> None:
     assert status == 0 and "show" in out
     assert "rekisteri.entrypoints.cli.customer" in modules
     assert "rekisteri.entrypoints.cli.request" not in modules  # only the group asked for
+    # Data frames are for consumption and exports; opening the register does not need them.
+    assert "polars" not in modules
 
 
 def test_the_lazy_listing_reads_as_the_imported_one(
