@@ -406,13 +406,16 @@ NOT_RUN = {
 
 
 def every_command() -> set[str]:
-    """Every command of the Typer app, as `group command` (or `command`)."""
+    """Every command of the Typer app, as `group command` (or `command`). Asked through
+    `get_command`, as when each is run: the top-level ones are imported on first use
+    (cli/lazy.py), and until then the group holds stand-ins for them."""
     found: set[str] = set()
 
     def walk(cmd: Any, prefix: list[str]) -> None:
-        if hasattr(cmd, "commands"):
-            for name, sub in cmd.commands.items():
-                walk(sub, [*prefix, name])
+        if hasattr(cmd, "list_commands"):
+            ctx = cmd.context_class(cmd)
+            for name in cmd.list_commands(ctx):
+                walk(cmd.get_command(ctx, name), [*prefix, name])
         else:
             found.add(" ".join(prefix))
 

@@ -16,15 +16,11 @@ from rich.table import Table
 
 from rekisteri.catalogue import Category, Purpose, Role
 from rekisteri.config import Settings, get_settings
-from rekisteri.domain.errors import (
-    Forbidden,
-    InvalidInput,
-    KeyringError,
-    NotFound,
-    RegisterError,
-    RuleViolation,
-)
+from rekisteri.domain.errors import Forbidden, KeyringError, RegisterError
 from rekisteri.entrypoints.cli import credentials
+from rekisteri.entrypoints.cli.exits import EXIT_BAD_INPUT as EXIT_BAD_INPUT
+from rekisteri.entrypoints.cli.exits import EXIT_FAILURE as EXIT_FAILURE
+from rekisteri.entrypoints.cli.exits import refusal as refusal
 from rekisteri.services.access import permits, system_actors
 from rekisteri.services.access.accounts import resolve_token
 from rekisteri.services.access.audit import record_denied
@@ -61,9 +57,6 @@ class _Console(Console):
 console = _Console(soft_wrap=True)
 errors = Console(stderr=True, soft_wrap=True)
 
-EXIT_BAD_INPUT = 2
-EXIT_FAILURE = 1
-
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     errors.print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
@@ -77,16 +70,6 @@ def register_errors() -> Iterator[None]:
         yield
     except RegisterError as exc:
         fail(*refusal(exc))
-
-
-def refusal(exc: RegisterError) -> tuple[str, int]:
-    """The one line and the exit status a domain error gets: 2 for bad input (a value, a rule
-    of the register, a thing not found, the key setting), 1 for a refusal of the actor."""
-    if isinstance(exc, Forbidden):
-        return f"not allowed: {exc}", EXIT_FAILURE
-    if isinstance(exc, InvalidInput | RuleViolation | NotFound | KeyringError):
-        return str(exc), EXIT_BAD_INPUT
-    return str(exc), EXIT_FAILURE
 
 
 def settings() -> Settings:

@@ -15,6 +15,7 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
+from rekisteri.entrypoints.cli import import_bans
 from rekisteri.entrypoints.cli.common import console, is_terminal, job, register_errors
 from rekisteri.services.access import system_actors
 from rekisteri.services.consumption.imports import datahub_paths, import_datahub_file
@@ -51,3 +52,7 @@ def datahub(
                 with reg.unit_of_work(actor) as uow:
                     done = import_datahub_file(uow, path, _advance(bar, task))
             console.print(done.describe(), markup=False, highlight=False)
+
+
+# `rekisteri import bans` lives in its own module; it installs its command here, after datahub.
+import_bans.install(app)

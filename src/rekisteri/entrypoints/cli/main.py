@@ -1,76 +1,144 @@
-"""The `rekisteri` command. The command names are a contract (DESIGN.md); add, don't rename."""
+"""The `rekisteri` command. The command names are a contract (DESIGN.md); add, don't rename.
+
+Each command is imported when it runs (cli/lazy.py): the table below lists them with their help,
+in the order `rekisteri --help` shows them. Nothing heavy is imported at start: not the command
+modules, not SQLAlchemy, not click itself (Typer >= 0.20 carries its own copy)."""
 
 from __future__ import annotations
 
 import sys
+from typing import Any
 
-import click
 import typer
-from sqlalchemy.exc import DBAPIError
 
 from rekisteri.domain.errors import RegisterError
-from rekisteri.entrypoints.cli import (
-    audit,
-    consumption,
-    customer,
-    demo,
-    disclose,
-    import_bans,
-    imports,
-    keys,
-    login,
-    marketing,
-    notice,
-    notices,
-    request,
-    retention,
-    system,
-    user,
-)
-from rekisteri.entrypoints.cli.common import refusal
+from rekisteri.entrypoints.cli.exits import refusal
+from rekisteri.entrypoints.cli.lazy import Lazy, LazyGroup
+
+_CLI = "rekisteri.entrypoints.cli"
+
+COMMANDS: dict[str, Lazy] = {
+    "init": Lazy(
+        f"{_CLI}.system:install",
+        "Create or migrate the database (and a key file if no key is configured).",
+    ),
+    "serve": Lazy(
+        f"{_CLI}.system:install",
+        "Serve the web pages, the API (/api/v1, /openapi.json) and /healthz.",
+    ),
+    "login": Lazy(
+        f"{_CLI}.login:install",
+        "Log in as a staff user (prompts for the user name and password, or reads them from\n"
+        "two lines of standard input). The token is kept in a file only you can read\n"
+        "($XDG_CONFIG_HOME/rekisteri/token, by default ~/.config/rekisteri/token) and lives\n"
+        "REKISTERI_CLI_TOKEN_HOURS (12 h); the same lockout and throttle as the web login.",
+    ),
+    "logout": Lazy(
+        f"{_CLI}.login:install", "Revoke this shell's login token and remove the token file."
+    ),
+    "whoami": Lazy(
+        f"{_CLI}.login:install", "The staff user and role this shell acts as, and until when."
+    ),
+    "demo": Lazy(
+        f"{_CLI}.demo:install",
+        "Fill the register with synthetic customers (valid HETUs, GSRNs, IBANs, consents,\n"
+        "contracts, moves, invoices with some late payments, contact log).",
+    ),
+    "notice": Lazy(
+        f"{_CLI}.notice:install",
+        "Print the privacy statement, generated from the catalogue, the settings and the\n"
+        "recipient register (its transfers outside the EU/EEA).",
+    ),
+    "audience": Lazy(
+        f"{_CLI}.marketing:install",
+        "Who may be contacted: writes the list, prints counts by exclusion reason.",
+    ),
+    "customer": Lazy(f"{_CLI}.customer:app", "Customers and prospects."),
+    "keys": Lazy(f"{_CLI}.keys:app", "Encryption keys of sensitive identifiers."),
+    "user": Lazy(
+        f"{_CLI}.user:app",
+        "Staff and partner accounts (personal IDs, P7) and the system actors of jobs; "
+        "an administrator's work (rekisteri login).",
+    ),
+    "request": Lazy(
+        f"{_CLI}.request:app", "Data subject requests (GDPR Art. 15-21): the DPO's workflow."
+    ),
+    "notices": Lazy(
+        f"{_CLI}.notices:app",
+        "Notices to the recipients of a person's data of a rectification, erasure or "
+        "restriction (GDPR Art. 19): the DPO's list, and recording that each was told.",
+    ),
+    "retention": Lazy(
+        f"{_CLI}.retention:app", "Retention (P14): apply every rule of the catalogue."
+    ),
+    "audit": Lazy(f"{_CLI}.audit:app", "The audit trail of every read and change."),
+    "recipient": Lazy(f"{_CLI}.disclose:recipients", "Recipients of personal data (P8, P10)."),
+    "disclose": Lazy(f"{_CLI}.disclose:app", "Disclose data to a recipient, recorded (P8)."),
+    "loans": Lazy(f"{_CLI}.disclose:loans", "Call recordings lent for research (P9)."),
+    "import": Lazy(f"{_CLI}.imports:app", "Import files from outside sources."),
+    "segment": Lazy(f"{_CLI}.marketing:install", "Segments: named, rule-based target groups (P6)."),
+    "campaign": Lazy(f"{_CLI}.marketing:install", "Campaigns: send, recording each contact."),
+    "consent": Lazy(f"{_CLI}.marketing:install", "The consent ledger of one person."),
+    "consumption": Lazy(f"{_CLI}.consumption:app", "Energy consumption of customers."),
+}
+
+
+class Rekisteri(LazyGroup):
+    lazy = COMMANDS
+
 
 app = typer.Typer(
     name="rekisteri",
     help="Rekisteri: the customer register of an energy retailer, kept to its privacy promises.",
+    cls=Rekisteri,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-system.install(app)
-login.install(app)
-demo.install(app)
-notice.install(app)
-app.add_typer(customer.app, name="customer")
-app.add_typer(keys.app, name="keys")
-app.add_typer(user.app, name="user")
-app.add_typer(request.app, name="request")
-app.add_typer(notices.app, name="notices")
-app.add_typer(retention.app, name="retention")
-app.add_typer(audit.app, name="audit")
-app.add_typer(disclose.recipients, name="recipient")
-app.add_typer(disclose.app, name="disclose")
-app.add_typer(disclose.loans, name="loans")
-# `rekisteri import ...`: each importer installs its command on this one sub-app.
-import_bans.install(imports.app)
-app.add_typer(imports.app, name="import")
-marketing.install(app)
-app.add_typer(consumption.app, name="consumption")
 
 
-# Usage errors as Typer raises them: from Typer 0.20 on under its own copy of click (whose
-# errors are TyperExceptions), before that click's own.
-_USAGE_ERRORS: tuple[type[Exception], ...] = (click.ClickException,) + (
-    (typer.TyperException,) if hasattr(typer, "TyperException") else ()
-)
+@app.callback()
+def _root() -> None:
+    # Typer makes a group of an app that has a callback, a sub-app or two commands; this app's
+    # commands are all in the lazy table, so the (empty) callback is what makes it a group.
+    pass
+
+
+def _raised_by(module: str, *names: str) -> tuple[type[BaseException], ...]:
+    """The exception classes `names` of `module` if it was imported, else none: an exception
+    of a library nobody imported cannot have been raised, and importing it here to catch
+    nothing would cost every start (click: 50 ms, SQLAlchemy: half a second)."""
+    found = sys.modules.get(module)
+    classes = (getattr(found, name, None) for name in names)
+    return tuple(c for c in classes if isinstance(c, type) and issubclass(c, BaseException))
+
+
+def _usage_errors() -> tuple[type[BaseException], ...]:
+    # Usage errors as Typer raises them: from Typer 0.20 on under its own copy of click (whose
+    # errors are TyperExceptions), before that click's own.
+    return _raised_by("typer", "TyperException") + _raised_by("click", "ClickException")
+
+
+def _aborts() -> tuple[type[BaseException], ...]:
+    return (typer.Abort, *_raised_by("click.exceptions", "Abort"))
+
+
+def _exits() -> tuple[type[BaseException], ...]:
+    return (typer.Exit, *_raised_by("click.exceptions", "Exit"))
+
+
+def _database_errors() -> tuple[type[BaseException], ...]:
+    return _raised_by("sqlalchemy.exc", "DBAPIError")
 
 
 def main() -> None:
     """Entry point (the `rekisteri` script): usage errors exit 2 with one line, like bad input,
     and a domain error that a command did not catch gets its one line too, never a traceback.
-    Without standalone mode Typer returns a command's exit status instead of exiting."""
+    Without standalone mode Typer returns a command's exit status instead of exiting.
+    (An `except` clause's classes are looked up only when an exception reaches it.)"""
     try:
         status = app(standalone_mode=False)
-    except _USAGE_ERRORS as exc:
+    except _usage_errors() as exc:
         message = exc.format_message()  # type: ignore[attr-defined]
         if type(exc).__name__ == "NoArgsIsHelpError":  # `rekisteri` alone: the help
             sys.stderr.write(f"{message}\n")
@@ -81,16 +149,17 @@ def main() -> None:
         message, code = refusal(exc)
         sys.stderr.write(f"error: {message}\n")
         sys.exit(code)
-    except DBAPIError as exc:
+    except _database_errors() as exc:
         # The driver's own message only: SQLAlchemy's text carries the statement's parameters,
         # which are personal data. The transaction was rolled back.
-        said = str(exc.orig).splitlines()[0] if exc.orig is not None else type(exc).__name__
+        orig: Any = getattr(exc, "orig", None)
+        said = str(orig).splitlines()[0] if orig is not None else type(exc).__name__
         sys.stderr.write(f"error: the database refused the work, nothing was changed: {said}\n")
         sys.exit(1)
-    except (click.exceptions.Abort, typer.Abort):
+    except _aborts():
         sys.exit(1)
-    except (click.exceptions.Exit, typer.Exit) as exc:
-        sys.exit(exc.exit_code)
+    except _exits() as exc:
+        sys.exit(getattr(exc, "exit_code", 1))
     sys.exit(status if isinstance(status, int) else 0)
 
 

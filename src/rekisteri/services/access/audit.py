@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -18,9 +19,12 @@ from rekisteri.adapters import audit_chain
 from rekisteri.adapters.schema.audit import audit_entry, audit_subject
 from rekisteri.adapters.schema.register import person
 from rekisteri.catalogue import Category
-from rekisteri.domain.consumption import HELSINKI
 from rekisteri.domain.requests import add_months
 from rekisteri.services.unit_of_work import Actor, RegisterApp, UnitOfWork
+
+# Not domain.consumption's constant: that module brings polars, which every CLI command that
+# opens the register would then import (this module is on that path) for one time zone.
+HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 def verify_trail(reg: RegisterApp) -> audit_chain.Verdict:
