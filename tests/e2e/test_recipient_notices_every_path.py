@@ -45,7 +45,8 @@ def _notices(reg: RegisterApp) -> list[dict]:  # type: ignore[type-arg]
 
 
 @pytest.fixture
-def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+def cli_env(register: RegisterApp, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    # After the register: its fixture makes the database the login's user is stored in.
     monkeypatch.setenv("REKISTERI_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("REKISTERI_SECRET_KEY", settings.secret_key or "")
     monkeypatch.setenv("REKISTERI_TOKEN", staff_token(settings))
