@@ -34,7 +34,8 @@ COMMANDS: dict[str, Lazy] = {
         "REKISTERI_CLI_TOKEN_HOURS (12 h); the same lockout and throttle as the web login.",
     ),
     "logout": Lazy(
-        f"{_CLI}.login:install", "Revoke this shell's login token and remove the token file."
+        f"{_CLI}.login:install",
+        "Revoke the login token kept in the token file and remove the file.",
     ),
     "whoami": Lazy(
         f"{_CLI}.login:install", "The staff user and role this shell acts as, and until when."
