@@ -120,8 +120,11 @@ def test_served_a_declared_huge_body_is_refused_at_once_without_a_token(
         b"Content-Type: application/json\r\nContent-Length: 300000000\r\n\r\n"
     )
     with serve(create_app(register)) as base:
-        # Only the start of the 300 MB is ever sent: the answer must not wait for the rest.
-        status, headers, body = send_raw(base, head, [b'{"kind": "natural", "x": "' + CHUNK[:1024]])
+        # None of the 300 MB is sent: the answer must come from the head alone. (Bytes of the
+        # body sent too and left unread when the server closes make its kernel answer with a
+        # reset, which may overtake the 413 on the way to this client: a flaky test, not a fault
+        # of the server.)
+        status, headers, body = send_raw(base, head, [])
     assert status == 413
     assert b"connection: close" in headers
     assert json.loads(body)["limit"] == limit_of(register)
