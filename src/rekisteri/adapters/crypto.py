@@ -183,13 +183,17 @@ class Cipher:
         self._keys = _Keys.of(keyring, source.signature() if source else None)
         self._reloading = threading.Lock()
         # The audit chain's HMAC key, derived from the index key so it survives key rotation.
-        self.audit_key = HKDF(SHA256(), 32, salt=None, info=b"rekisteri audit chain").derive(
-            keyring.index_key
-        )
+        self.audit_key = self.derived_key(b"rekisteri audit chain")
 
     @property
     def keyring(self) -> Keyring:
         return self._keys.keyring
+
+    def derived_key(self, info: bytes) -> bytes:
+        """A key of its own for one use (`info` names it), derived from the index key, which
+        never rotates: the audit chain's tags, identity-code lookup digests, the request
+        form's signed times. None of them equals a blind index."""
+        return HKDF(SHA256(), 32, salt=None, info=info).derive(self.keyring.index_key)
 
     def _follow(self, *, force: bool = False) -> _Keys:
         """The keys, re-read first when the key file was replaced (or, with `force`, whenever

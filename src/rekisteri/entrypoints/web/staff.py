@@ -22,11 +22,11 @@ from rekisteri.catalogue import (
     catalogue,
     label,
 )
-from rekisteri.catalogue.readers import CATEGORY_WRITERS, ROLE_PURPOSES
+from rekisteri.catalogue.readers import ROLE_PURPOSES
 from rekisteri.entrypoints.api.deps import Principal
 from rekisteri.entrypoints.web import formats
 from rekisteri.entrypoints.web.templating import page_language, render_page
-from rekisteri.services.access import sessions
+from rekisteri.services.access import permits, sessions
 from rekisteri.services.unit_of_work import RegisterApp
 
 
@@ -36,9 +36,7 @@ def sees(role: Role | None, category: Category) -> bool:
 
 def may_change(role: Role | None, purpose: Purpose, *categories: Category) -> bool:
     """Whether a form's route would let this role through (the same rule as its guard)."""
-    if role is None or purpose not in ROLE_PURPOSES.get(role, frozenset()):
-        return False
-    return all(role in CATEGORY_WRITERS.get(c, ()) for c in categories)
+    return role is not None and permits.refusal(role, purpose, categories, writes=True) is None
 
 
 def desks(role: Role | None) -> dict[str, bool]:

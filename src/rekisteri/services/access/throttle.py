@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from cryptography.hazmat.primitives.hashes import SHA256
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -58,7 +56,7 @@ class Window:
 
 def source_of(cipher: Cipher, address: str | None) -> str:
     """The keyed digest kept instead of a client address (one for an unknown address)."""
-    key = HKDF(SHA256(), 32, salt=None, info=INFO).derive(cipher.keyring.index_key)
+    key = cipher.derived_key(INFO)
     return hmac.new(key, (address or "unknown").encode(), hashlib.sha256).hexdigest()[:32]
 
 

@@ -17,9 +17,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from cryptography.hazmat.primitives.hashes import SHA256
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
 from rekisteri.adapters.crypto import Cipher
 from rekisteri.domain.errors import Forbidden
 
@@ -41,7 +38,7 @@ class LinkPayload:
 
 
 def _key(cipher: Cipher) -> bytes:
-    return HKDF(SHA256(), 32, salt=None, info=INFO).derive(cipher.keyring.index_key)
+    return cipher.derived_key(INFO)
 
 
 def _b64(data: bytes) -> str:

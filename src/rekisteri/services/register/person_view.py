@@ -6,8 +6,6 @@ import hashlib
 import hmac
 from typing import Any
 
-from cryptography.hazmat.primitives.hashes import SHA256
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import select
 
 from rekisteri.adapters.schema.register import person
@@ -47,7 +45,7 @@ def lookup_digest(uow: UnitOfWork, code: str) -> str:
     """A keyed digest of an identity code looked up, for the audit trail: whoever holds the
     keys can tell which code was looked for (and match a later registration); the trail
     alone cannot. A key of its own, so it equals no blind index in the register's tables."""
-    key = HKDF(SHA256(), 32, salt=None, info=LOOKUP_INFO).derive(uow.cipher.keyring.index_key)
+    key = uow.cipher.derived_key(LOOKUP_INFO)
     return hmac.new(key, code.strip().upper().encode(), hashlib.sha256).hexdigest()[:32]
 
 

@@ -25,9 +25,6 @@ import logging
 from enum import StrEnum
 from typing import Any
 
-from cryptography.hazmat.primitives.hashes import SHA256
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
 from rekisteri.adapters.crypto import Cipher
 from rekisteri.catalogue import Category, Source
 from rekisteri.config import Settings
@@ -55,7 +52,7 @@ class FormRefused(Forbidden):
 
 
 def _key(cipher: Cipher) -> bytes:
-    return HKDF(SHA256(), 32, salt=None, info=INFO).derive(cipher.keyring.index_key)
+    return cipher.derived_key(INFO)
 
 
 def _mac(cipher: Cipher, seconds: int) -> str:
