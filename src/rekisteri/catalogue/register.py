@@ -404,7 +404,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         FROM_THE_PERSON,
         CUSTOMER_DATA,
         Words("käyttöpaikan laitteet", "apparater på förbrukningsstället", "devices at the site"),
-        columns=("kind", "description", "installed_on"),
+        columns=("kind", "description", "installed_on", "removed_on"),
     ),
     # -- contracts
     _a(
@@ -668,9 +668,11 @@ TABLES: tuple[TableSpec, ...] = (
         ("invoice_id", "invoice.id", "invoice.person_id"),
         view=ViewSpec("payments", links=("invoice_id",)),
     ),
+    # feed_ref: the sending system's id of a record that came in a feed, which makes a feed
+    # sent twice store its records once (the sender's key, not something said of the person).
     TableSpec(
         "contact_log",
-        PROVENANCE | {"person_id"},
+        PROVENANCE | {"person_id", "feed_ref"},
         ("person_id",),
         view=ViewSpec("contact_log", "at"),
     ),
@@ -680,7 +682,12 @@ TABLES: tuple[TableSpec, ...] = (
         ("person_id",),
         view=ViewSpec("call_recordings"),
     ),
-    TableSpec("feedback", PROVENANCE | {"person_id"}, ("person_id",), view=ViewSpec("feedback")),
+    TableSpec(
+        "feedback",
+        PROVENANCE | {"person_id", "contact_log_id", "feed_ref"},
+        ("person_id",),
+        view=ViewSpec("feedback", links=("contact_log_id",)),
+    ),
     TableSpec(
         "digital_account",
         PROVENANCE | {"person_id"},

@@ -24,11 +24,13 @@ from enum import StrEnum
 from typing import Any
 
 from rekisteri.domain import identifiers, values
-from rekisteri.domain.errors import InvalidInput
+from rekisteri.domain.errors import InvalidInput, excerpt
 from rekisteri.domain.register import (
     BillingMethod,
     BillingRhythm,
     ContactKind,
+    DeviceKind,
+    Direction,
     Gender,
     HeatingType,
     HousingType,
@@ -36,6 +38,7 @@ from rekisteri.domain.register import (
     Ownership,
     PersonKind,
     Relationship,
+    ServiceChannel,
     UsageTiming,
 )
 
@@ -43,6 +46,7 @@ FIRST_BIRTH_YEAR = 1850  # no living customer was born before
 MAX_CONSUMPTION_KWH = 10**9
 MAX_FUSE_A = 10_000
 DUE_DAYS = (1, 28)  # the 29th-31st do not come every month
+MAX_NOTE = 4000  # a contact's summary or a piece of feedback: a few paragraphs, not a document
 
 
 @dataclass(frozen=True)
@@ -146,6 +150,35 @@ def date(value: Any, field: str, _: Given) -> dt.date | None:
     return None if given is None else values.date(given, field)
 
 
+def moment(*, required: bool = False) -> Rule:
+    """A point in time with its offset (ISO 8601, e.g. 2026-03-01T09:30:00+02:00 or ...Z),
+    stored in UTC; a time without an offset is refused (whose 09:30?), and so is one in the
+    future, the events these are (contacts, answers, logins) have happened."""
+
+    def rule(value: Any, field: str, given: Given) -> dt.datetime | None:
+        if isinstance(value, dt.datetime):
+            at = value
+        else:
+            text = _text_of(value, field)
+            if text is None:
+                _absent(field, required)
+                return None
+            try:
+                at = dt.datetime.fromisoformat(text.strip())
+            except ValueError:
+                raise InvalidInput(
+                    field, f"is not a time YYYY-MM-DDTHH:MM:SS+HH:MM ({excerpt(text)})"
+                ) from None
+        if at.tzinfo is None or at.utcoffset() is None:
+            raise InvalidInput(field, "needs a time zone offset (+02:00, +03:00 or Z)")
+        at = at.astimezone(dt.UTC)
+        if given.today is not None and at.date() > given.today:
+            raise InvalidInput(field, f"is in the future ({at:%Y-%m-%d})")
+        return at
+
+    return rule
+
+
 def _checked_text(check: Callable[[str, str], str], *, required: bool = False) -> Rule:
     """A rule from a validator of non-blank text (identifiers, phone numbers, e-mail)."""
 
@@ -238,6 +271,24 @@ RULES: Mapping[str, Rule] = {
     "billing_account.terms.rhythm": choice(BillingRhythm, required=True),
     "billing_account.terms.method": choice(BillingMethod, required=True),
     "billing_account.iban": _checked_text(_iban),
+    "device.device.kind": choice(DeviceKind, required=True),
+    "device.device.description": text(),
+    "device.device.installed_on": date,
+    "device.device.removed_on": date,
+    "contact_log.entry.at": moment(required=True),
+    "contact_log.entry.channel": choice(ServiceChannel, required=True),
+    "contact_log.entry.direction": choice(Direction, required=True),
+    "contact_log.entry.topic": text(max_len=60, required=True),
+    "contact_log.entry.note": text(max_len=MAX_NOTE),
+    "contact_log.entry.handled_by": text(max_len=60),
+    "feedback.feedback.at": moment(required=True),
+    "feedback.feedback.channel": choice(ServiceChannel, required=True),
+    "feedback.feedback.satisfaction": whole_number(1, 5),
+    "feedback.feedback.text": text(max_len=MAX_NOTE),
+    "digital_account.account.login": text(max_len=254, required=True),
+    "digital_account.account.registered_at": moment(required=True),
+    "digital_account.account.last_login_at": moment(),
+    "digital_account.account.closed_at": moment(),
 }
 
 

@@ -70,6 +70,35 @@ class HeatingType(StrEnum):
     OTHER = "other"
 
 
+class DeviceKind(StrEnum):
+    """Devices at a site that bear on the energy used or produced there."""
+
+    HEAT_PUMP = "heat_pump"
+    EV_CHARGER = "ev_charger"
+    SOLAR_PANELS = "solar_panels"
+    BATTERY = "battery"
+    WATER_HEATER = "water_heater"
+    OTHER = "other"
+
+
+class ServiceChannel(StrEnum):
+    """How a contact or a piece of feedback reached the company (or went out from it)."""
+
+    PHONE = "phone"
+    EMAIL = "email"
+    CHAT = "chat"
+    SMS = "sms"
+    LETTER = "letter"
+    VISIT = "visit"
+    WEB = "web"
+    SURVEY = "survey"
+
+
+class Direction(StrEnum):
+    INBOUND = "inbound"  # the customer contacted the company
+    OUTBOUND = "outbound"  # the company contacted the customer
+
+
 class ContractKind(StrEnum):
     SALES = "sales"
     NETWORK = "network"

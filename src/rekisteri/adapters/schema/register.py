@@ -105,6 +105,7 @@ device = Table(
     Column("kind", String(30), nullable=False),
     Column("description", String(200)),
     Column("installed_on", Date),
+    Column("removed_on", Date),  # null while the device is at the site
     *provenance_columns(),
 )
 
@@ -183,6 +184,9 @@ contact_log = Table(
     Column("topic", String(60), nullable=False),
     Column("note", Text),
     Column("handled_by", String(60)),
+    # The customer-service system's own id of an entry that came in a feed: the same record
+    # sent again is the same entry (null for entries made here).
+    Column("feed_ref", String(80), unique=True),
     *provenance_columns(),
 )
 
@@ -208,6 +212,10 @@ feedback = Table(
     Column("channel", String(10), nullable=False),
     Column("satisfaction", Integer),  # 1-5
     Column("text", Text),
+    # The contact the feedback is about, if any (cleared when that entry's period ends first).
+    Column("contact_log_id", ForeignKey("contact_log.id"), index=True),
+    # The survey system's own id of an answer that came in a feed (null for feedback given here).
+    Column("feed_ref", String(80), unique=True),
     *provenance_columns(),
     CheckConstraint("satisfaction is null or satisfaction between 1 and 5", name="satisfaction"),
 )

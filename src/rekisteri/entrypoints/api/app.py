@@ -27,6 +27,7 @@ from rekisteri.entrypoints.api.routes import (
     health,
     marketing,
     persons,
+    service_data,
 )
 from rekisteri.entrypoints.api.routes import requests as rights_requests
 from rekisteri.entrypoints.api.security_headers import SecurityHeaders
@@ -49,6 +50,7 @@ def create_app(register: RegisterApp) -> FastAPI:
     app.add_middleware(SecurityHeaders)  # outermost: every answer, the guard's 413 too
     app.include_router(health.router)
     app.include_router(persons.router)
+    app.include_router(service_data.router)
     app.include_router(rights_requests.router)
     app.include_router(audit.router)
     app.include_router(disclosures.router)

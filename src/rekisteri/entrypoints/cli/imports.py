@@ -15,7 +15,7 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-from rekisteri.entrypoints.cli import import_bans
+from rekisteri.entrypoints.cli import import_bans, import_service_feeds
 from rekisteri.entrypoints.cli.common import console, is_terminal, job, register_errors
 from rekisteri.services.access import system_actors
 from rekisteri.services.consumption.imports import datahub_paths, import_datahub_file
@@ -56,3 +56,5 @@ def datahub(
 
 # `rekisteri import bans` lives in its own module; it installs its command here, after datahub.
 import_bans.install(app)
+# `rekisteri import contacts | feedback | logins`: the service systems' feeds (docs/feeds.md).
+import_service_feeds.install(app)

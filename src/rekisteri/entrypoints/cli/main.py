@@ -81,6 +81,14 @@ COMMANDS: dict[str, Lazy] = {
     "campaign": Lazy(f"{_CLI}.marketing:install", "Campaigns: send, recording each contact."),
     "consent": Lazy(f"{_CLI}.marketing:install", "The consent ledger of one person."),
     "consumption": Lazy(f"{_CLI}.consumption:app", "Energy consumption of customers."),
+    "contact": Lazy(
+        f"{_CLI}.service_data:contact", "The contact log: each contact with a customer."
+    ),
+    "feedback": Lazy(f"{_CLI}.service_data:feedback", "Feedback and satisfaction answers."),
+    "device": Lazy(f"{_CLI}.service_data:device", "Devices at a site."),
+    "self-service": Lazy(
+        f"{_CLI}.service_data:self_service", "Digital accounts of the self-service."
+    ),
 }
 
 

@@ -13,6 +13,9 @@ from rekisteri.services.unit_of_work import Actor, RegisterApp, UnitOfWork
 
 IMPORT_DATAHUB = "system:import-datahub"
 IMPORT_BANS = "system:import-bans"
+IMPORT_CONTACTS = "system:import-contacts"
+IMPORT_FEEDBACK = "system:import-feedback"
+IMPORT_LOGINS = "system:import-logins"
 RETENTION = "system:retention"
 KEY_ROTATION = "system:key-rotation"
 AUDIT_VERIFY = "system:audit-verify"
@@ -23,6 +26,10 @@ DEMO = "system:demo"
 KNOWN: dict[str, str] = {
     IMPORT_DATAHUB: "imports Datahub consumption readings (rekisteri import datahub)",
     IMPORT_BANS: "imports the ASML marketing-ban register (rekisteri import bans)",
+    IMPORT_CONTACTS: "imports the customer-service system's contact feed "
+    "(rekisteri import contacts)",
+    IMPORT_FEEDBACK: "imports the survey system's feedback feed (rekisteri import feedback)",
+    IMPORT_LOGINS: "imports the self-service's login events (rekisteri import logins)",
     RETENTION: "applies the retention rules (rekisteri retention run)",
     KEY_ROTATION: "re-encrypts sensitive values under a new key (rekisteri keys rotate)",
     AUDIT_VERIFY: "walks the audit trail's hash chain (rekisteri audit verify)",

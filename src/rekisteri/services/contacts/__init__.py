@@ -1,0 +1,1 @@
+"""Service contacts: the contact log, call recordings, feedback."""
