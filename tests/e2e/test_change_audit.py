@@ -252,7 +252,40 @@ def _api_steps(w: Walk) -> None:
         {"end_date": "2026-02-28", "reason": "moved_out", "source": "contract"},
         contract_id=contract,
     )
+    _service_data_steps(w, pid, site)
     _request_steps(w, pid)
+
+
+def _service_data_steps(w: Walk, pid: int, site: int) -> None:
+    """The contact log, feedback, a device at the site and the digital account."""
+    contact = w.call(
+        "POST",
+        "/api/v1/persons/{key}/contacts",
+        {"channel": "phone", "topic": "billing", "at": "2026-03-02T09:00:00+02:00"},
+        key=pid,
+    )["id"]
+    w.call(
+        "POST",
+        "/api/v1/persons/{key}/feedback",
+        {"channel": "phone", "satisfaction": 5, "contact_id": contact},
+        key=pid,
+    )
+    made = w.call("POST", "/api/v1/sites/{site_id}/devices", {"kind": "heat_pump"}, site_id=site)[
+        "id"
+    ]
+    w.call(
+        "POST",
+        "/api/v1/devices/{device_id}/remove",
+        {"removed_on": "2026-03-01"},
+        device_id=made,
+    )
+    w.call(
+        "POST",
+        "/api/v1/persons/{key}/digital-account",
+        {"login": "aino.aalto", "registered_at": "2026-01-02T10:00:00Z"},
+        key=pid,
+    )
+    w.call("POST", "/api/v1/persons/{key}/digital-account/close", {}, key=pid)
 
 
 def _request_steps(w: Walk, pid: int) -> None:
@@ -494,6 +527,7 @@ def _command_steps(w: CommandWalk, tmp: Path) -> None:
         encoding="utf-8",
     )
     w.run("import", "bans", str(bans))
+    _service_data_commands(w, c, tmp)
     administrator = as_staff(w.env, Role.ADMINISTRATOR)
     w.run("user", "add", "walk.dpo", "--role", "dpo", env=administrator)
     w.run("user", "token", "walk.dpo", "--label", "walk", env=administrator)
@@ -509,6 +543,50 @@ def _command_steps(w: CommandWalk, tmp: Path) -> None:
     w.run("retention", "last")
     _rotation(w, tmp)
     w.run("demo", "--customers", "3", "--readings-days", "0")
+
+
+def _service_data_commands(w: CommandWalk, c: Any, tmp: Path) -> None:
+    """Customer service's doors of service data, and the feeds (jobs) of the same data."""
+    service = as_staff(w.env, Role.CUSTOMER_SERVICE)
+    key = c.customer_number
+    w.run("contact", "add", key, "--channel", "phone", "--topic", "billing", env=service)
+    w.run("contact", "list", key, env=service)
+    w.run("feedback", "add", key, "--channel", "web", "--score", "4", env=service)
+    made = w.run("device", "add", str(c.site_ids[1]), "--kind", "heat_pump", env=service)
+    device = re.findall(r"id (\d+)", made)[0]
+    w.run("device", "remove", device, "--on", "2026-03-01", env=service)
+    w.run("self-service", "close", key, env=service)
+    other = add_person(w.reg, first="Sanni")
+    w.run(
+        "self-service", "register", str(other), "--login", "sanni.s",
+        "--at", "2026-01-01T00:00:00Z", env=service,
+    )  # fmt: skip
+    contacts = tmp / "contacts.csv"
+    contacts.write_text(
+        "ref,customer_number,at,channel,direction,topic\n"
+        f"W-1,{key},2026-03-01T10:00:00Z,phone,inbound,move\n",
+        encoding="utf-8",
+    )
+    w.run("import", "contacts", str(contacts))
+    answers = tmp / "answers.jsonl"
+    answers.write_text(
+        json.dumps(
+            {
+                "ref": "A-1",
+                "customer_number": key,
+                "contact_ref": "W-1",
+                "at": "2026-03-01T12:00:00Z",
+                "channel": "survey",
+                "satisfaction": 3,
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    w.run("import", "feedback", str(answers))
+    logins = tmp / "logins.csv"
+    logins.write_text("login,at\nsanni.s,2026-03-03T09:00:00Z\n", encoding="utf-8")
+    w.run("import", "logins", str(logins))
 
 
 def _request_commands(w: CommandWalk, key: str, tmp: Path) -> None:

@@ -81,7 +81,9 @@ WRITE_COMMANDS = {
     "disclose asiakastieto", "disclose collection", "disclose group-marketing",
     "disclose authority", "disclose recordings", "loans close", "consent link",
     "request changes", "notices sent", "notices impossible", "user system-actor enable",
-    "user system-actor disable",
+    "user system-actor disable", "contact add", "feedback add", "device add", "device remove",
+    "self-service register", "self-service close", "import contacts", "import feedback",
+    "import logins",
 }  # fmt: skip
 
 ENUM_LIKE = re.compile(r"^[a-z_.]+$")  # vocabulary, and names such as contract.product
@@ -270,6 +272,7 @@ def _api_reads(w: ReadWalk, rich: Any, sparse: int, reference: str) -> None:
             params={"from": "2025-01-01", "to": "2025-01-31"},
         )
         w.get("/api/v1/persons/{key}/disclosures", key=key)
+        w.get("/api/v1/persons/{key}/contacts", Role.CUSTOMER_SERVICE, key=key)
         w.get("/api/v1/audit/persons/{key}", key=key)
     for q in ("Meikäläinen", "Harvala", "Nobody"):
         w.get("/api/v1/search", Role.CUSTOMER_SERVICE, params={"q": q})
@@ -321,6 +324,7 @@ def _command_reads(w: ReadWalk, rich: Any, sparse: int, reference: str, tmp: Pat
         w.run("consent", "show", key)
         w.run("consumption", "show", key, "--from", "2025-01-01", "--to", "2025-01-31")
         w.run("disclose", "log", key)
+        w.run("contact", "list", key)
         w.run("audit", "person", key)
     for q in ("Meikäläinen", "Harvala", "Nobody"):
         w.run("customer", "search", q)

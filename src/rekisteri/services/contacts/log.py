@@ -79,7 +79,8 @@ def entries(uow: UnitOfWork, person_id: int) -> list[dict[str, Any]]:
         .where(contact_log.c.person_id == person_id)
         .order_by(contact_log.c.at.desc(), contact_log.c.id.desc())
     ).all()
-    uow.note_read([person_id], [Category.CONTACT_LOG], "contact log")
+    if rows:  # the trail says what was shown: nothing of the person when there is nothing
+        uow.note_read([person_id], [Category.CONTACT_LOG], "contact log")
     return [{"id": r.id, **{f: r._mapping[f] for f in FIELDS}, "source": r.source} for r in rows]
 
 
