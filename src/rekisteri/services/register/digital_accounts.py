@@ -120,8 +120,10 @@ def import_logins(uow: UnitOfWork, path: Path) -> FeedImport:
             )
             if at is None:
                 raise InvalidInput("at", "is required")
-        except RegisterError as exc:
-            raise at_record(where, exc) from None
+        except InvalidInput as exc:
+            # The feed's column is `at`; the attribute it is checked as is last_login_at.
+            field = "at" if exc.field == "last_login_at" else exc.field
+            raise InvalidInput(field, exc.reason, where=where) from None
         if login not in latest or at > latest[login][0]:
             latest[login] = (at, record.line)
     provenance = Provenance(Source.CUSTOMER_CONTACT, uow.now(), f"login feed {path.name}"[:200])
