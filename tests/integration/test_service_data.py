@@ -22,6 +22,7 @@ from rekisteri.adapters.schema.register import (
     device,
     digital_account,
     feedback,
+    person,
 )
 from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
 from rekisteri.domain.register import Provenance
@@ -399,3 +400,16 @@ def test_service_data_pruned_when_its_period_ends(register: RegisterApp, clock: 
     clock.advance(days=400)
     run()
     assert _count(register, contact_log, contact_log.c.id == ids["contact"]) == 0
+
+
+def test_a_restricted_customers_record_refuses_the_feed(
+    register: RegisterApp, tmp_path: Path
+) -> None:
+    c = make_customer(register)
+    with register.unit_of_work(DPO) as uow:
+        uow.execute(person.update().where(person.c.id == c.person_id).values(restricted=True))
+    before = _count(register, contact_log)
+    with pytest.raises(InvalidInput) as refused:
+        _import(register, _write(tmp_path / "contacts.csv", *_contacts(c.customer_number)))
+    assert refused.value.where == "contacts.csv, line 2" and "restricted" in refused.value.reason
+    assert _count(register, contact_log) == before
