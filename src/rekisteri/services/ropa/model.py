@@ -8,6 +8,7 @@ machines reading the JSON; every value a person reads is in the record's languag
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -108,4 +109,6 @@ class Record:
         whole = asdict(self)
         whole["lang"] = self.lang.value
         whole["generated_on"] = self.generated_on.isoformat()
-        return {"schema": SCHEMA, **whole}
+        # Through JSON once: tuples become lists, so the document equals what a reader parses.
+        plain: dict[str, Any] = json.loads(json.dumps({"schema": SCHEMA, **whole}))
+        return plain
