@@ -99,8 +99,12 @@ def _guarded(app: FastAPI) -> list[tuple[Any, Guard]]:
 def _may(role: Role, g: Guard) -> bool:
     if g.purpose not in ROLE_PURPOSES.get(role, frozenset()):
         return False
+    if g.roles and role not in g.roles:  # one role's duty (the DPO's record of processing)
+        return False
     if g.writes:
         return all(role in CATEGORY_WRITERS.get(c, ()) for c in g.categories)
+    if not g.categories:  # returns no personal data: the purpose and the roles decide
+        return True
     return any(catalogue.category_visibility(c, role) is not Visibility.NONE for c in g.categories)
 
 

@@ -640,6 +640,8 @@ def _disclosure_commands(w: CommandWalk, c: Any, other: int, tmp: Path) -> None:
     ):
         w.run("recipient", "add", name, "--kind", kind, "--country", "FI", "--purpose", purpose)
     w.run("recipient", "list")
+    # The record of processing, recipients in it: reads no person and changes nothing.
+    w.run("ropa", "--format", "json")
     w.run("disclose", "asiakastieto", "--recipient", "Asiakastieto", "--out", str(tmp / "a.csv"))
     w.run("disclose", "collection", "--recipient", "Perintä", "--out", str(tmp / "p.csv"))
     w.run("disclose", "group-marketing", "--recipient", "Konserni", "--out", str(tmp / "k.csv"))

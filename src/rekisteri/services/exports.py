@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from rekisteri.adapters import db
-from rekisteri.adapters.private_files import open_private
+from rekisteri.adapters.private_files import open_private, write_private
 from rekisteri.config import Settings
 
 # What a spreadsheet reads as the start of a formula (OWASP's list: = + - @, tab, CR)...
@@ -103,3 +103,9 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 def write_json(path: Path, document: Any, *, settings: Settings) -> None:
     with open_private(path, keep=register_files(settings)) as fh:
         json.dump(document, fh, ensure_ascii=False, indent=2, default=str)
+
+
+def write_file(path: Path, data: bytes | str, *, settings: Settings) -> None:
+    """A document (such as the record of processing) written whole, owner-readable only, and
+    never over the register's own files."""
+    write_private(path, data, keep=register_files(settings))

@@ -31,7 +31,15 @@ from rekisteri.entrypoints.api.routes import (
 )
 from rekisteri.entrypoints.api.routes import requests as rights_requests
 from rekisteri.entrypoints.api.security_headers import SecurityHeaders
-from rekisteri.entrypoints.web import console, desks, login, pages, preferences, self_service
+from rekisteri.entrypoints.web import (
+    console,
+    desks,
+    login,
+    pages,
+    preferences,
+    ropa,
+    self_service,
+)
 from rekisteri.entrypoints.web.templating import STATIC_DIR
 from rekisteri.services.bootstrap import open_register
 from rekisteri.services.unit_of_work import RegisterApp
@@ -62,6 +70,7 @@ def create_app(register: RegisterApp) -> FastAPI:
     app.include_router(preferences.router)
     app.include_router(console.router)
     app.include_router(desks.router)
+    app.include_router(ropa.router)
     app.include_router(self_service.router)
     _error_handlers(app)
     responses.install(app)

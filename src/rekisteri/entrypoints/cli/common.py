@@ -140,6 +140,16 @@ def administrator(reg: RegisterApp) -> Actor:
     return actor
 
 
+def dpo(reg: RegisterApp) -> Actor:
+    """The logged-in data protection officer (the record of processing is theirs to keep)."""
+    actor = logged_in(reg, Purpose.LEGAL_OBLIGATION, writes=False)
+    if actor.role is not Role.DPO:
+        why = f"role {actor.role.value if actor.role else '-'} does not keep the DPO's records"
+        record_denied(reg, actor, (), (), why, action="read")
+        fail(f"not allowed: {why}", EXIT_FAILURE)
+    return actor
+
+
 def job(name: str) -> tuple[RegisterApp, Actor]:
     """The register and the system actor a job runs as; exit 1 unless it is enabled."""
     reg = register()

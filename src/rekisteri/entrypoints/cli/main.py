@@ -50,6 +50,11 @@ COMMANDS: dict[str, Lazy] = {
         "Print the privacy statement, generated from the catalogue, the settings and the\n"
         "recipient register (its transfers outside the EU/EEA).",
     ),
+    "ropa": Lazy(
+        f"{_CLI}.ropa:install",
+        "The record of processing activities (GDPR Art. 30), generated from the catalogue,\n"
+        "the settings and the recipient register: HTML, PDF or JSON (the DPO's login).",
+    ),
     "audience": Lazy(
         f"{_CLI}.marketing:install",
         "Who may be contacted: writes the list, prints counts by exclusion reason.",

@@ -45,6 +45,7 @@ def desks(role: Role | None) -> dict[str, bool]:
     return {
         "search": Purpose.CUSTOMER_RELATIONSHIP in purposes,
         "dpo": role is Role.DPO,
+        "ropa": role is Role.DPO,
         "marketing": Purpose.DIRECT_MARKETING in purposes and sees(role, Category.MARKETING),
     }
 

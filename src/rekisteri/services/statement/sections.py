@@ -109,7 +109,7 @@ class SectionWriter:
         used = [p for p in Purpose if any(p in a.purposes for a in self.cat.attributes)]
         items = []
         for p in used:
-            wording = self._bases_of(p)
+            wording = self.bases_of(p)
             items.append(
                 Item(_cap(label(p, lang)), "", (text("purposes.basis", lang, bases=wording),))
             )
@@ -128,7 +128,7 @@ class SectionWriter:
             )
         if Purpose.PROFILING in used:
             # The same words as the profiling item of the list above: one source of truth.
-            bases = self._bases_of(Purpose.PROFILING)
+            bases = self.bases_of(Purpose.PROFILING)
             blocks.append(
                 Paragraph(text("purposes.profiling", lang, bases=bases), ("P6.profiling-bases",))
             )
@@ -144,7 +144,7 @@ class SectionWriter:
     def attrs(self) -> tuple[Attribute, ...]:
         return self.cat.attributes
 
-    def _bases_of(self, purpose: Purpose) -> str:
+    def bases_of(self, purpose: Purpose) -> str:
         """The lawful bases the catalogue gives the purpose's data, as a sentence lists them."""
         bases = [
             b
@@ -243,7 +243,10 @@ class SectionWriter:
         if transfers:
             blocks.append(Paragraph(text("transfers.some", lang)))
             blocks.append(
-                Items(tuple(self._transfer(t) for t in transfers), claims=("P10.transfers-listed",))
+                Items(
+                    tuple(self.transfer_item(t) for t in transfers),
+                    claims=("P10.transfers-listed",),
+                )
             )
             blocks.append(Paragraph(text("transfers.copy", lang, dpo=self.s.dpo_contact)))
         else:
@@ -251,7 +254,7 @@ class SectionWriter:
         blocks.append(Paragraph(text("transfers.rule", lang), ("P10.transfer-safeguards",)))
         return tuple(blocks)
 
-    def _transfer(self, t: Transfer) -> Item:
+    def transfer_item(self, t: Transfer) -> Item:
         lang = self.lang
         who = text("transfers.recipient", lang, name=t.name, country=country_name(t.country, lang))
         if t.safeguard == "adequacy" and t.reference and t.country == "US":

@@ -1,0 +1,167 @@
+"""Each security measure the record of processing names is one the register carries out
+(services/ropa/measures.py): a check per measure, run on both databases, and a test that fails
+for a measure without a check here (as the statement's claims need their marked tests)."""
+
+from __future__ import annotations
+
+import dataclasses
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, update
+
+from rekisteri.adapters.crypto import Cipher
+from rekisteri.adapters.schema import metadata
+from rekisteri.adapters.schema.audit import audit_entry
+from rekisteri.adapters.schema.register import attribute_change, person
+from rekisteri.catalogue import Category, Lang, Purpose, Role, Visibility, catalogue
+from rekisteri.catalogue.readers import ROLE_PURPOSES
+from rekisteri.domain.errors import InvalidInput
+from rekisteri.domain.register import Provenance
+from rekisteri.domain.vocabulary import Source
+from rekisteri.services import exports
+from rekisteri.services.access import accounts, permits
+from rekisteri.services.access.audit import verify_trail
+from rekisteri.services.register import customers, keys
+from rekisteri.services.ropa.measures import MEASURES, measures_in_force
+from rekisteri.services.ropa.record import build_record
+from rekisteri.services.unit_of_work import Actor, RegisterApp
+from tests.support.audit import drop_append_only
+from tests.support.people import HETU, IBAN, make_customer
+
+Check = Callable[[RegisterApp, Path], None]
+
+
+def _encrypted_at_rest(reg: RegisterApp, tmp: Path) -> None:
+    """No encrypted attribute's plain value is anywhere in its table's rows."""
+    make_customer(reg)
+    plain = (HETU, IBAN)
+    with reg.engine.connect() as conn:
+        for table in {a.table for a in catalogue.encrypted()}:
+            rows = conn.execute(select(metadata.tables[table])).all()
+            assert rows, table
+            for row in rows:
+                for value in row:
+                    shown = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+                    assert not any(p in shown for p in plain), (table, shown)
+
+
+def _keyring(reg: RegisterApp, tmp: Path) -> None:
+    """A new key made current re-seals every value under it; they still open."""
+    make_customer(reg)
+    ring = reg.cipher.keyring.rotated()
+    turned = dataclasses.replace(
+        reg,
+        cipher=Cipher(ring),
+        settings=reg.settings.model_copy(update={"secret_key": ring.to_json()}),
+    )
+    keys.rotate(turned)
+    with reg.engine.connect() as conn:
+        row = conn.execute(select(person.c.hetu_ct, person.c.hetu_key)).one()
+    assert row.hetu_key == ring.current != reg.cipher.keyring.current
+    assert turned.cipher.open("person.personal_identity_code", row.hetu_ct, row.hetu_key) == HETU
+
+
+def _audit_chain(reg: RegisterApp, tmp: Path) -> None:
+    """Entries are written, the chain verifies, and an altered entry is found."""
+    make_customer(reg)
+    assert verify_trail(reg).ok
+    with reg.engine.begin() as conn:
+        last = conn.execute(select(func.max(audit_entry.c.seq))).scalar_one()
+        assert last
+        drop_append_only(conn)  # as someone with the database's own rights would
+        conn.execute(update(audit_entry).where(audit_entry.c.seq == last).values(actor="x"))
+    assert not verify_trail(reg).ok
+
+
+def _need_to_know(reg: RegisterApp, tmp: Path) -> None:
+    """A role reads only the categories given to it, and only for its purposes."""
+    for role in Role:
+        for purpose in Purpose:
+            for category in Category:
+                allowed = permits.refusal(role, purpose, [category], writes=False) is None
+                given = purpose in ROLE_PURPOSES.get(role, frozenset()) and (
+                    catalogue.category_visibility(category, role) is not Visibility.NONE
+                )
+                assert allowed == given, (role, purpose, category)
+
+
+def _login_protection(reg: RegisterApp, tmp: Path) -> None:
+    """Passwords are argon2 hashes; repeated failures lock the account."""
+    with reg.unit_of_work(Actor("test")) as uow:
+        accounts.add_user(uow, "lukko", Role.BILLING, password="a long enough password")
+        stored = uow.execute(select(metadata.tables["staff_user"].c.password_hash)).scalar_one()
+    assert stored.startswith("$argon2")
+    for _ in range(accounts.MAX_FAILED_LOGINS):
+        with reg.unit_of_work(Actor("test")) as uow:
+            accounts.claim_attempt(uow, "lukko")
+    with (
+        pytest.raises(accounts.LoginRefused),
+        reg.unit_of_work(Actor("test")) as uow,
+    ):
+        accounts.claim_attempt(uow, "lukko")
+
+
+def _change_history(reg: RegisterApp, tmp: Path) -> None:
+    """A change keeps the earlier value, when, by whom and why."""
+    c = make_customer(reg)
+    with reg.unit_of_work(Actor("kirjaaja")) as uow:
+        customers.rectify_person(
+            uow,
+            c.person_id,
+            {"last_name": "Uusinimi"},
+            "name change",
+            Provenance.of(Source.CUSTOMER_CONTACT, uow.now()),
+        )
+    with reg.engine.connect() as conn:
+        row = conn.execute(
+            select(attribute_change).where(attribute_change.c.attribute == "person.last_name")
+        ).one()
+    assert (row.new_value, row.actor, row.reason) == ("Uusinimi", "kirjaaja", "name change")
+    assert row.old_value and row.at is not None
+
+
+def _private_files(reg: RegisterApp, tmp: Path) -> None:
+    """Owner-readable only, and never over the register's key file."""
+    target = tmp / "record.json"
+    exports.write_file(target, "{}", settings=reg.settings)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    reg.settings.key_file.write_text("keys")
+    with pytest.raises(InvalidInput):
+        exports.write_file(reg.settings.key_file, "{}", settings=reg.settings)
+    assert reg.settings.key_file.read_text() == "keys"
+
+
+CHECKS: dict[str, Check] = {
+    "encrypted-at-rest": _encrypted_at_rest,
+    "keyring": _keyring,
+    "audit-chain": _audit_chain,
+    "need-to-know": _need_to_know,
+    "login-protection": _login_protection,
+    "change-history": _change_history,
+    "private-files": _private_files,
+}
+
+
+def test_every_measure_the_record_can_name_has_a_check() -> None:
+    assert {m.key for m in MEASURES} == set(CHECKS)
+
+
+@pytest.mark.parametrize("key", sorted(CHECKS))
+def test_the_measure_is_carried_out(key: str, register: RegisterApp, tmp_path: Path) -> None:
+    CHECKS[key](register, tmp_path)
+
+
+def test_a_measure_is_named_only_where_it_holds(register: RegisterApp) -> None:
+    on = build_record(catalogue, register.settings, Lang.FI, on=register.clock().date())
+    assert {m.key for m in on.measures} == set(CHECKS)
+    off = register.settings.model_copy(update={"audit_enabled": False})
+    assert "audit-chain" not in {m.key for m in measures_in_force(catalogue, off)}
+    plain = type(catalogue)(
+        (a for a in catalogue.attributes if a not in catalogue.encrypted()),
+        catalogue.tables.values(),
+    )
+    named = {m.key for m in measures_in_force(plain, register.settings)}
+    assert not named & {"encrypted-at-rest", "keyring"}
