@@ -29,7 +29,8 @@ test: setup-dev
 	@$(BIN)/ruff format --check src tests bench
 	@$(BIN)/mypy
 	@$(BIN)/lint-imports --no-cache
-	@$(BIN)/pytest -q
+	@# One worker per core (pytest-xdist); each worker starts its own PostgreSQL server.
+	@$(BIN)/pytest -q -n auto
 
 lint: setup-dev
 	@$(BIN)/ruff check src tests bench && $(BIN)/ruff format --check src tests bench
