@@ -490,6 +490,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
             "status",
             "paid_on",
             "reminders",
+            "delivery_method",
         ),
     ),
     _a(
@@ -743,5 +744,24 @@ TABLES: tuple[TableSpec, ...] = (
         None,
         personal=False,
         why_not_personal="number series for customer, contract and invoice numbers",
+    ),
+    TableSpec(
+        "invoice_file",
+        frozenset(
+            {
+                "id",
+                "sha256",
+                "name",
+                "size_bytes",
+                "messages",
+                "invoices_new",
+                "invoices_changed",
+                "imported_at",
+                "imported_by",
+            }
+        ),
+        None,
+        personal=False,
+        why_not_personal="the imported Finvoice files themselves: names, hashes and counts",
     ),
 )
