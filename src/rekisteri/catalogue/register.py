@@ -477,9 +477,9 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         OWN,
         CONTRACT_RECORDS,
         Words(
-            "laskut ja niiden maksutilanne",
-            "fakturor och deras betalningsstatus",
-            "invoices and their payment status",
+            "laskut, niiden toimitustapa ja maksutilanne",
+            "fakturor, deras leveranssätt och betalningsstatus",
+            "invoices, how they were sent and their payment status",
         ),
         columns=(
             "invoice_number",
