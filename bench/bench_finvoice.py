@@ -255,7 +255,8 @@ def main() -> None:
     write_batch(batch, args.invoices, customers)
     print(
         f"generated {batch.stat().st_size / 1e6:,.0f} MB, {args.invoices:,} Finvoice messages "
-        f"for {customers:,} customers in {time.perf_counter() - started:.1f} s"
+        f"for {customers:,} customers in {time.perf_counter() - started:.1f} s",
+        flush=True,
     )
     results = []
     for backend in args.backends.split(","):
@@ -282,6 +283,7 @@ def main() -> None:
             if server:
                 server.stop()
         results.append((backend, imported["seconds"], parse_s, insert_s))
+        print(f"{backend}: {json.dumps(results[-1][1:])}", flush=True)  # seen while running
     n = args.invoices
     print(f"\nFinvoice import of {n:,} invoices in one batch file")
     print(
