@@ -7,9 +7,9 @@ cannot state (tests/support/contract_checks.py, in place of `positive_data_accep
 
 Runtime (it runs in the suite, on 2 cores): at most MAX_EXAMPLES generated cases per operation
 and phase, with a fixed seed. The coverage phase (boundary values, missing and mistyped
-parameters, undeclared methods; some 2,000 requests) runs with the tokens of customer service
-and the DPO, the two roles whose routes take bodies; the fuzzing and stateful phases run with
-every role's token.
+parameters, undeclared methods; some 2,000 requests) runs with the tokens of customer service,
+the DPO and billing, the roles whose routes take bodies (billing: the Finvoice import); the
+fuzzing and stateful phases run with every role's token.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from tests.support.staff import tokens_per_role
 
 MAX_EXAMPLES = 5
 ALL_PHASES = "coverage,fuzzing,stateful"
-PHASES = {Role.CUSTOMER_SERVICE: ALL_PHASES, Role.DPO: ALL_PHASES}
+PHASES = {Role.CUSTOMER_SERVICE: ALL_PHASES, Role.DPO: ALL_PHASES, Role.BILLING: ALL_PHASES}
 SEED = 1
 ST = Path(sys.executable).with_name("st")
 HOOKS = Path(__file__).parents[1] / "support" / "contract_checks.py"

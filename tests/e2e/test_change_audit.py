@@ -28,6 +28,7 @@ from rekisteri.adapters.schema import metadata
 from rekisteri.adapters.schema.audit import audit_entry
 from rekisteri.adapters.schema.disclosure import recording_loan
 from rekisteri.adapters.schema.register import call_recording, person
+from rekisteri.adapters.schema.register import contract as contract_table
 from rekisteri.catalogue import Purpose, Role
 from rekisteri.config import Settings
 from rekisteri.entrypoints.api.app import create_app
@@ -40,6 +41,7 @@ from rekisteri.services.register.subjects import belongs_to, personal_tables
 from rekisteri.services.rights import recipient_notices
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.integration.marketing_helpers import add_person, consent
+from tests.support import finvoice
 from tests.support.cli_login import as_staff, with_login
 from tests.support.clock import FakeClock
 from tests.support.people import PHONE, make_customer
@@ -139,8 +141,9 @@ class Walk:
         """A JSON body (`json=`) or a form (`data=`), as a role or (`anonymous`) as nobody;
         redirects are answers (post/redirect/get), not followed."""
         self.exercised.add(f"{method} {route}")
-        ids = {k: v for k, v in given.items() if k not in ("json", "data", "cookies")}
-        sent = {k: v for k, v in given.items() if k in ("json", "data", "cookies")}
+        body = ("json", "data", "cookies", "content", "params")
+        ids = {k: v for k, v in given.items() if k not in body}
+        sent = {k: v for k, v in given.items() if k in body}
         path = route.format(**ids)
         before, since = fingerprint(self.reg), last_seq(self.reg)
         roles = [None] if anonymous else [*ROLES]
@@ -253,6 +256,20 @@ def _api_steps(w: Walk) -> None:
         contract_id=contract,
     )
     _service_data_steps(w, pid, site)
+    # The billing system's invoices for the contract (as the billing role: the first allowed).
+    with w.reg.reading(Actor("test")) as uow:
+        number = uow.execute(
+            select(person.c.customer_number).where(person.c.id == pid)
+        ).scalar_one()
+        contract_number = uow.execute(
+            select(contract_table.c.contract_number).where(contract_table.c.id == contract)
+        ).scalar_one()
+    w.send(
+        "POST",
+        "/api/v1/imports/invoices",
+        content=finvoice.batch(finvoice.message(customer=number, contract=contract_number)),
+        params={"name": "walk.xml"},
+    )
     _request_steps(w, pid)
 
 
@@ -528,6 +545,10 @@ def _command_steps(w: CommandWalk, tmp: Path) -> None:
     )
     w.run("import", "bans", str(bans))
     _service_data_commands(w, c, tmp)
+    invoices = finvoice.write(
+        tmp / "invoices.xml", finvoice.message("77001", customer=c.customer_number)
+    )
+    w.run("import", "invoices", str(invoices))
     administrator = as_staff(w.env, Role.ADMINISTRATOR)
     w.run("user", "add", "walk.dpo", "--role", "dpo", env=administrator)
     w.run("user", "token", "walk.dpo", "--label", "walk", env=administrator)

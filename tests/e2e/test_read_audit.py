@@ -79,7 +79,8 @@ NO_PERSONAL_DATA = {
 }
 # Commands that change data; their reads are not the point here (the change walk runs them).
 WRITE_COMMANDS = {
-    "customer add", "customer rectify", "import datahub", "import bans", "request new",
+    "customer add", "customer rectify", "import datahub", "import bans", "import invoices",
+    "request new",
     "request verify", "request extend", "request charge", "request fulfil", "request reject",
     "request close", "retention run", "recipient add", "segment add", "campaign send",
     "disclose asiakastieto", "disclose collection", "disclose group-marketing",

@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from rekisteri.adapters import finvoice as finvoice_module
+from tests.support import finvoice
+
 DATAHUB_HEADER = (
     "Mittauspisteen tunnus;Tuotteen tyyppi;Resoluutio;Yksikkötyyppi;Lukeman tyyppi;Alkuaika;"
     "Määrä;Laatu"
@@ -205,6 +208,34 @@ def bans(*rows: str, header: str = BAN_HEADER, encoding: str = "utf-8") -> Build
 
 
 GSRN, PRODUCT, _, UNIT, KIND, START, AMOUNT, QUALITY = DATAHUB_HEADER.split(";")
+
+# Finvoice: a good message of nobody the register knows (refused later, by its customer number,
+# had the file been read that far), then the hostile part.
+XXE = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE Finvoice [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+    b'<Finvoice Version="3.0"><InvoiceDetails><InvoiceNumber>&x;</InvoiceNumber>'
+    b"</InvoiceDetails></Finvoice>\n"
+)
+EXTERNAL_DTD = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE Finvoice SYSTEM "http://example.invalid/finvoice.dtd">\n'
+    b'<Finvoice Version="3.0"/>\n'
+)
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE Finvoice [<!ENTITY l0 "lol">'
+    + b"".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">'.encode() for i in range(1, 10))
+    + b']>\n<Finvoice Version="3.0">&l9;</Finvoice>\n'
+)
+CUT_MESSAGE = finvoice.batch(finvoice.message("1002"))[:-700]
+LATIN_1_AS_UTF_8 = finvoice.batch(finvoice.message("1003")).replace(
+    "Sähkö".encode(), "Sähkö".encode("latin-1")
+)
+LONG_NUMBER = finvoice.batch(finvoice.message("1" * (2 << 20), reference="20260001010"))
+
+
+def finvoice_then(hostile: bytes) -> Build:
+    return raw(finvoice.batch(finvoice.message("1001", customer="999999")) + hostile)
+
+
 POSTAL = "postal,Virtanen,Anna,Kotikatu 1,00100,Helsinki,,"
 
 CASES: tuple[Case, ...] = (
@@ -308,6 +339,30 @@ CASES: tuple[Case, ...] = (
     Case("bans", "future.csv", 2, "registered_on", bans(POSTAL + "2999-01-01")),
     Case("bans", "year-0000.csv", 2, "registered_on", bans(POSTAL + "0000-01-01")),
     Case("bans", "february-29.csv", 2, "registered_on", bans(POSTAL + "2023-02-29")),
+    # Finvoice: XML that would expand, reach outside or break the parser; refused whole.
+    Case("invoices", "xxe.xml", 1, "DOCTYPE", raw(XXE)),
+    Case("invoices", "external-dtd.xml", 1, "DOCTYPE", raw(EXTERNAL_DTD)),
+    Case("invoices", "billion-laughs.xml", 2, "DOCTYPE", finvoice_then(BILLION_LAUGHS)),
+    Case("invoices", "cut-mid-message.xml", 2, "XML", finvoice_then(CUT_MESSAGE)),
+    Case("invoices", "latin-1-as-utf-8.xml", 1, "XML", raw(LATIN_1_AS_UTF_8)),
+    Case(
+        "invoices",
+        "nul.xml",
+        1,
+        "XML",
+        raw(finvoice.batch(finvoice.message("1\x00", reference="20260001010"))),
+    ),
+    Case(
+        "invoices", "another-root.xml", 2, "Finvoice", finvoice_then(b"<?xml version='1.0'?><x/>")
+    ),
+    Case("invoices", "long-number.xml", 1, "Finvoice", raw(LONG_NUMBER)),
+    Case(
+        "invoices",
+        "bidi-number.xml",
+        1,
+        finvoice_module.E_NUMBER,
+        raw(finvoice.batch(finvoice.message("\u202e1001", reference="20260001010"))),
+    ),
 )
 
 

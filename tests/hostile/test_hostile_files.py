@@ -1,6 +1,7 @@
 """Every file of the hostile corpus (tests/hostile/corpus.py) through the real command,
-`rekisteri import datahub|bans FILE` run as a subprocess: exit 2, one short printable line on
-stderr naming the file, the line and the field, and nothing stored.
+`rekisteri import datahub|bans|invoices FILE` run as a subprocess: exit 2, one short printable
+line on stderr naming the file, the line (a Finvoice file: the message) and the field, and
+nothing stored.
 
 A heavy suite, so it runs once: the whole corpus on SQLite, the truncations (which reach the
 database's transaction) also on PostgreSQL.
@@ -79,7 +80,9 @@ def ground(reg: RegisterApp, tmp_path: Path) -> Ground:
 def refuse(reg: RegisterApp, keyring: Keyring, case: Case, tmp_path: Path) -> None:
     path = tmp_path / case.file
     case.build(path, ground(reg, tmp_path))
-    enable_jobs(reg, system_actors.IMPORT_DATAHUB, system_actors.IMPORT_BANS)
+    enable_jobs(
+        reg, system_actors.IMPORT_DATAHUB, system_actors.IMPORT_BANS, system_actors.IMPORT_INVOICES
+    )
     before = state(reg)
     env = {
         **os.environ,
@@ -100,9 +103,10 @@ def refuse(reg: RegisterApp, keyring: Keyring, case: Case, tmp_path: Path) -> No
     assert len(lines) == 1, stderr[-2000:]
     line = lines[0]
     assert line.startswith("error: ") and len(line) <= 400 and line.isprintable(), line[:600]
-    # Datahub names "<file>, line N", the ban file "<path>:N" (as each door always has).
+    # Datahub names "<file>, line N", the ban file "<path>:N" (as each door always has),
+    # Finvoice "<file>, message N".
     number = r"\d+" if case.line is None else str(case.line)
-    at = ", line " if case.door == "datahub" else ":"
+    at = {"datahub": ", line ", "invoices": ", message "}.get(case.door, ":")
     named = re.escape(case.file) + at + number + ": " + re.escape(case.field) + ": "
     assert re.search(named, line), line
     assert done.stdout == b""

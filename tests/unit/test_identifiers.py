@@ -120,3 +120,19 @@ def test_business_id_and_iban() -> None:
     assert ids.iban("FI21 1234 5600 0007 85") == "FI2112345600000785"
     with pytest.raises(InvalidInput, match="IBAN"):
         ids.iban("FI21 1234 5600 0007 86")
+
+
+def test_rf_creditor_reference() -> None:
+    # The standard's own example, printed in groups of four.
+    assert ids.rf_reference("RF18 5390 0754 7034") == "RF18539007547034"
+    assert ids.payment_reference("rf18539007547034") == "RF18539007547034"
+    with pytest.raises(InvalidInput, match="RF check digits"):
+        ids.rf_reference("RF19539007547034")
+    with pytest.raises(InvalidInput, match="not an RF creditor reference"):
+        ids.rf_reference("RF18" + "1" * 22)
+
+
+def test_payment_reference_is_finnish_unless_rf() -> None:
+    assert ids.payment_reference("12345 61") == "1234561"
+    with pytest.raises(InvalidInput, match="check digit"):
+        ids.payment_reference("1234562")

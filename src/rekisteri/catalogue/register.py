@@ -477,9 +477,9 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         OWN,
         CONTRACT_RECORDS,
         Words(
-            "laskut ja niiden maksutilanne",
-            "fakturor och deras betalningsstatus",
-            "invoices and their payment status",
+            "laskut, niiden toimitustapa ja maksutilanne",
+            "fakturor, deras leveranssätt och betalningsstatus",
+            "invoices, how they were sent and their payment status",
         ),
         columns=(
             "invoice_number",
@@ -490,6 +490,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
             "status",
             "paid_on",
             "reminders",
+            "delivery_method",
         ),
     ),
     _a(
@@ -750,5 +751,24 @@ TABLES: tuple[TableSpec, ...] = (
         None,
         personal=False,
         why_not_personal="number series for customer, contract and invoice numbers",
+    ),
+    TableSpec(
+        "invoice_file",
+        frozenset(
+            {
+                "id",
+                "sha256",
+                "name",
+                "size_bytes",
+                "messages",
+                "invoices_new",
+                "invoices_changed",
+                "imported_at",
+                "imported_by",
+            }
+        ),
+        None,
+        personal=False,
+        why_not_personal="the imported Finvoice files themselves: names, hashes and counts",
     ),
 )

@@ -34,6 +34,7 @@ from rekisteri.domain.register import (
     Gender,
     HeatingType,
     HousingType,
+    InvoiceStatus,
     MotherTongue,
     Ownership,
     PersonKind,
@@ -289,6 +290,9 @@ RULES: Mapping[str, Rule] = {
     "digital_account.account.registered_at": moment(required=True),
     "digital_account.account.last_login_at": moment(),
     "digital_account.account.closed_at": moment(),
+    # What a billing system's resend of an invoice may change (services/billing/invoices).
+    "invoice.invoice.status": choice(InvoiceStatus, required=True),
+    "invoice.invoice.delivery_method": choice(BillingMethod),
 }
 
 

@@ -1,7 +1,8 @@
 """Finnish identifiers: personal identity code, business ID, IBAN, GSRN, invoice reference.
 
-python-stdnum does the HETU, business ID and IBAN; GSRN and the Finnish invoice reference
-(viitenumero) have no stdnum module, so their few lines live here.
+python-stdnum does the HETU, business ID, IBAN and the RF creditor reference (ISO 11649); GSRN
+and the Finnish invoice reference (viitenumero) have no stdnum module, so their few lines live
+here.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import datetime as dt
 import re
 
 from stdnum import iban as _iban
+from stdnum import iso11649 as _iso11649
 from stdnum.exceptions import ValidationError
 from stdnum.fi import hetu as _hetu
 from stdnum.fi import ytunnus as _ytunnus
@@ -133,3 +135,26 @@ def format_invoice_reference(ref: str) -> str:
         groups.insert(0, ref[-5:])
         ref = ref[:-5]
     return " ".join(groups)
+
+
+RF_MAX_LEN = 25  # "RF", two check digits and at most 21 letters or digits (ISO 11649)
+
+
+def rf_reference(value: str, *, field: str = "invoice_reference") -> str:
+    """An RF creditor reference (ISO 11649), compact and upper case: its mod-97 check digits
+    must hold."""
+    text = value.replace(" ", "").upper()
+    if not re.fullmatch(r"RF\d{2}[0-9A-Z]{1,21}", text):
+        raise InvalidInput(field, "is not an RF creditor reference (RF, 2 digits, 1-21 more)")
+    try:
+        return str(_iso11649.validate(text))
+    except ValidationError:
+        raise InvalidInput(field, "has wrong RF check digits (ISO 11649)") from None
+
+
+def payment_reference(value: str, *, field: str = "invoice_reference") -> str:
+    """A reference a payer quotes: an RF creditor reference when it starts with RF, else a
+    Finnish invoice reference; either with its check digits verified."""
+    if value.replace(" ", "")[:2].upper() == "RF":
+        return rf_reference(value, field=field)
+    return invoice_reference(value, field=field)

@@ -7,6 +7,7 @@ for any column that is not.
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -159,7 +160,26 @@ invoice = Table(
     Column("status", String(14), nullable=False),  # open | paid | in_collection | cancelled
     Column("paid_on", Date),
     Column("reminders", Integer, nullable=False, default=0),
+    # e_invoice | direct_payment | email | paper: how the billing system sent it (a Finvoice
+    # message's recipient details); none for invoices from before the billing system's file.
+    Column("delivery_method", String(16)),
     *provenance_columns(),
+)
+
+invoice_file = Table(
+    # Every Finvoice file imported once: its content hash makes a repeated import change
+    # nothing (P2: the file is the source of each invoice it brought).
+    "invoice_file",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sha256", String(64), nullable=False, unique=True),
+    Column("name", String(300), nullable=False),
+    Column("size_bytes", BigInteger, nullable=False),
+    Column("messages", Integer, nullable=False),
+    Column("invoices_new", Integer, nullable=False),
+    Column("invoices_changed", Integer, nullable=False),
+    Column("imported_at", UtcDateTime(), nullable=False),
+    Column("imported_by", String(60), nullable=False),
 )
 
 payment = Table(

@@ -19,7 +19,11 @@ MiB: Final = 1024 * KiB
 # Path prefix (whole segments) → the largest body in bytes the routes under it take; the
 # longest matching prefix wins. A route taking uploads declares its limit here, for example
 # "/api/v1/imports": 200 * MiB for Datahub files sent through the API.
-LIMITS: Final[Mapping[str, int]] = {}
+LIMITS: Final[Mapping[str, int]] = {
+    # A month's Finvoice batch of a small retailer (a few kilobytes a message); larger
+    # batches go through `rekisteri import invoices`, which streams the file.
+    "/api/v1/imports/invoices": 64 * MiB,
+}
 
 
 def limit_for(path: str, default: int, limits: Mapping[str, int] = LIMITS) -> int:

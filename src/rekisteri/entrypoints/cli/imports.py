@@ -1,4 +1,5 @@
-"""import datahub (and, from other areas, further `import` commands on the same sub-app)."""
+"""import datahub and import invoices (and, from other areas, further `import` commands on the
+same sub-app)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from rich.progress import (
 from rekisteri.entrypoints.cli import import_bans, import_service_feeds
 from rekisteri.entrypoints.cli.common import console, is_terminal, job, register_errors
 from rekisteri.services.access import system_actors
+from rekisteri.services.billing.invoices import import_invoice_file, invoice_paths
 from rekisteri.services.consumption.imports import datahub_paths, import_datahub_file
 
 app = typer.Typer(help="Import files from outside sources.", no_args_is_help=True)
@@ -51,6 +53,25 @@ def datahub(
                 task = bar.add_task(path.name, total=path.stat().st_size)
                 with reg.unit_of_work(actor) as uow:
                     done = import_datahub_file(uow, path, _advance(bar, task))
+            console.print(done.describe(), markup=False, highlight=False)
+
+
+@app.command()
+def invoices(
+    files: list[Path] = typer.Argument(
+        ..., help="Finvoice 3.0 files (one message or a batch) or directories of *.xml"
+    ),
+) -> None:
+    """Invoices from the billing system as Finvoice 3.0 messages (docs/formats/finvoice.md).
+    Each file is imported whole or not at all: a bad message stores nothing and the error
+    names the file, the message and the element (exit 2); a file already imported changes
+    nothing; a resent invoice updates its status and delivery method only.
+    A job: runs as the system actor system:import-invoices, once an administrator enabled it."""
+    reg, actor = job(system_actors.IMPORT_INVOICES)
+    with register_errors():
+        for path in invoice_paths(files):
+            with reg.unit_of_work(actor) as uow:
+                done = import_invoice_file(uow, path)
             console.print(done.describe(), markup=False, highlight=False)
 
 

@@ -16,6 +16,7 @@ IMPORT_BANS = "system:import-bans"
 IMPORT_CONTACTS = "system:import-contacts"
 IMPORT_FEEDBACK = "system:import-feedback"
 IMPORT_LOGINS = "system:import-logins"
+IMPORT_INVOICES = "system:import-invoices"
 RETENTION = "system:retention"
 KEY_ROTATION = "system:key-rotation"
 AUDIT_VERIFY = "system:audit-verify"
@@ -30,6 +31,7 @@ KNOWN: dict[str, str] = {
     "(rekisteri import contacts)",
     IMPORT_FEEDBACK: "imports the survey system's feedback feed (rekisteri import feedback)",
     IMPORT_LOGINS: "imports the self-service's login events (rekisteri import logins)",
+    IMPORT_INVOICES: "imports the billing system's Finvoice invoices (rekisteri import invoices)",
     RETENTION: "applies the retention rules (rekisteri retention run)",
     KEY_ROTATION: "re-encrypts sensitive values under a new key (rekisteri keys rotate)",
     AUDIT_VERIFY: "walks the audit trail's hash chain (rekisteri audit verify)",

@@ -1,0 +1,72 @@
+"""/api/v1/imports: files from outside sources sent through the API (the same use cases as
+`rekisteri import ...`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+
+from rekisteri.catalogue import Category, Purpose
+from rekisteri.entrypoints.api.deps import Principal, RegisterDep, guard
+from rekisteri.entrypoints.api.responses import RegisterRoute
+from rekisteri.services.billing.invoices import InvoiceImport, import_invoice_bytes
+from rekisteri.services.unit_of_work import RegisterApp
+
+router = APIRouter(prefix="/api/v1", tags=["imports"], route_class=RegisterRoute)
+ImportInvoices = Annotated[
+    Principal, Depends(guard(Purpose.BILLING_AND_COLLECTION, Category.PAYMENT, writes=True))
+]
+FileName = Annotated[
+    str,
+    Query(
+        min_length=1,
+        max_length=200,
+        pattern=r"^[0-9A-Za-z][0-9A-Za-z._-]*$",
+        description="the file's name, as errors and the import record name it",
+    ),
+]
+XML_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "a Finvoice 3.0 file: one message, or a batch (docs/formats/finvoice.md)",
+        "content": {"application/xml": {"schema": {"type": "string"}}},
+    }
+}
+
+
+class InvoiceImportAnswer(BaseModel):
+    """What importing the file did (`already_imported`: the same file came before)."""
+
+    name: str
+    sha256: str
+    already_imported: bool
+    messages: int
+    new: int
+    changed: int
+
+
+@router.post("/imports/invoices", openapi_extra=XML_BODY)
+async def import_invoices(
+    request: Request, reg: RegisterDep, who: ImportInvoices, name: FileName = "invoices.xml"
+) -> InvoiceImportAnswer:
+    """Invoices from the billing system as Finvoice 3.0 XML in the body. The file is stored
+    whole or not at all: a bad message answers 422 naming the message and the element; the
+    same file again changes nothing; a resent invoice updates its status and delivery method."""
+    body = await request.body()  # bounded by the route's body limit (body_limits.LIMITS)
+    done = await run_in_threadpool(_import, reg, who, name, body)
+    return InvoiceImportAnswer(
+        name=done.name,
+        sha256=done.sha256,
+        already_imported=done.already_imported,
+        messages=done.messages,
+        new=done.new,
+        changed=done.changed,
+    )
+
+
+def _import(reg: RegisterApp, who: Principal, name: str, body: bytes) -> InvoiceImport:
+    with reg.unit_of_work(who.actor) as uow:
+        return import_invoice_bytes(uow, name, body)
