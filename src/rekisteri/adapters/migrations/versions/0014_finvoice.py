@@ -1,7 +1,7 @@
 """finvoice: invoices from the billing system's Finvoice files (their delivery method, the files)
 
-Revision ID: 0013_finvoice
-Revises: 0012_cli_login
+Revision ID: 0014_finvoice
+Revises: 0013_service_data
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from alembic import op
 import rekisteri.adapters.schema.base
 
 
-revision = '0013_finvoice'
-down_revision = '0012_cli_login'
+revision = '0014_finvoice'
+down_revision = '0013_service_data'
 branch_labels = None
 depends_on = None
 
