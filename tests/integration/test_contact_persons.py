@@ -19,7 +19,7 @@ from rekisteri.adapters.schema.rights import rights_request
 from rekisteri.catalogue import Role
 from rekisteri.domain.consent import Channel
 from rekisteri.domain.drafts import ContactPointDraft, PersonDraft
-from rekisteri.domain.errors import InvalidInput, RuleViolation
+from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.marketing import AudiencePurpose, Exclusion
 from rekisteri.domain.register import ContactKind, PersonKind, Provenance
 from rekisteri.services.marketing import audience
@@ -94,11 +94,11 @@ def test_a_contact_person_belongs_to_an_organisation_and_is_a_natural_person(
     _, cp = _contact_person(register, org)
     with register.unit_of_work(STAFF) as uow:
         prov = Provenance.of("contract", uow.now())
-        with pytest.raises(RuleViolation, match="organisations"):
+        with pytest.raises(InvalidInput, match="organisations"):
             contact_persons.add(uow, cp, "contact", prov, person_id=cp)
         with pytest.raises(InvalidInput, match="natural person"):
             contact_persons.add(uow, org, "contact", prov, person_id=org)
-        with pytest.raises(RuleViolation, match="already has this role"):
+        with pytest.raises(InvalidInput, match="already has this role"):
             contact_persons.add(uow, org, "signatory", prov, person_id=cp)
         with pytest.raises(InvalidInput, match="role"):
             contact_persons.add(uow, org, "boss", prov, person_id=cp)
@@ -113,7 +113,7 @@ def test_the_link_ends_with_its_history(register: RegisterApp, clock: FakeClock)
         contact_persons.end(
             uow, link, uow.today(), "left the company", Provenance.of("customer_contact", uow.now())
         )
-        with pytest.raises(RuleViolation, match="already ended"):
+        with pytest.raises(InvalidInput, match="already ended"):
             contact_persons.end(
                 uow, link, uow.today(), "again", Provenance.of("customer_contact", uow.now())
             )

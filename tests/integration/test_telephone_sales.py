@@ -13,7 +13,7 @@ from sqlalchemy import select
 from rekisteri.catalogue import Role
 from rekisteri.domain.consent import Channel
 from rekisteri.domain.drafts import ContractDraft, PersonDraft, SiteDraft
-from rekisteri.domain.errors import InvalidInput, RuleViolation
+from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.marketing import AudiencePurpose
 from rekisteri.domain.register import (
     ContractKind,
@@ -122,7 +122,7 @@ def test_an_inbound_sale_and_an_ordinary_contract_are_in_force_at_once(
     # No written offer is recorded for a call the customer made.
     with (
         register.unit_of_work(SALES) as uow,
-        pytest.raises(RuleViolation, match="call the company made"),
+        pytest.raises(InvalidInput, match="call the company made"),
     ):
         telephone_sales.offer_sent(
             uow,
@@ -137,7 +137,7 @@ def test_the_steps_come_in_order_and_once(register: RegisterApp, clock: FakeCloc
     _, number = _sell(register, pid, SalesCall.OUTBOUND)
     with register.unit_of_work(SALES) as uow:
         prov = Provenance.of("contract", uow.now())
-        with pytest.raises(RuleViolation, match="not been sent"):
+        with pytest.raises(InvalidInput, match="not been sent"):
             telephone_sales.accepted(uow, number, WrittenStep(uow.now(), WrittenHow.EMAIL), prov)
         early = uow.now() - dt.timedelta(hours=3)  # before the call
         with pytest.raises(InvalidInput, match="before the sales call"):
@@ -150,7 +150,7 @@ def test_the_steps_come_in_order_and_once(register: RegisterApp, clock: FakeCloc
     _step(register, number, accept=True, how=WrittenHow.EMAIL)
     with (
         register.unit_of_work(SALES) as uow,
-        pytest.raises(RuleViolation, match="already accepted"),
+        pytest.raises(InvalidInput, match="already accepted"),
     ):
         telephone_sales.accepted(
             uow,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from rekisteri.domain.errors import InvalidInput, RuleViolation
+from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.register import SalesCall, WrittenHow
 from rekisteri.domain.translatable import N_
 
@@ -46,7 +46,9 @@ def check_offer(
     """An offer is recorded only for a contract sold in a call the company made, after the call
     and not in the future."""
     if sales_call != SalesCall.OUTBOUND.value or call_at is None:
-        raise RuleViolation("only a contract sold in a call the company made needs a written offer")
+        raise InvalidInput(
+            "contract", "only a contract sold in a call the company made needs a written offer"
+        )
     _in_order(step.at, call_at, now, "offer_sent_at", "the sales call")
 
 
@@ -59,11 +61,15 @@ def check_acceptance(
 ) -> None:
     """The acceptance answers a written offer already sent, once."""
     if sales_call != SalesCall.OUTBOUND.value:
-        raise RuleViolation("only a contract sold in a call the company made awaits acceptance")
+        raise InvalidInput(
+            "contract", "only a contract sold in a call the company made awaits acceptance"
+        )
     if offer_at is None:
-        raise RuleViolation("the written offer has not been sent: record it first")
+        raise InvalidInput("contract", "the written offer has not been sent: record it first")
     if accepted_at is not None:
-        raise RuleViolation(f"the offer was already accepted at {accepted_at.isoformat()}")
+        raise InvalidInput(
+            "contract", f"the offer was already accepted at {accepted_at.isoformat()}"
+        )
     _in_order(step.at, offer_at, now, "accepted_at", "the written offer")
 
 

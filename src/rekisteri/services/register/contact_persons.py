@@ -19,7 +19,7 @@ from rekisteri.adapters.schema.register import contact_person, person
 from rekisteri.catalogue import Category, Purpose
 from rekisteri.domain import values
 from rekisteri.domain.drafts import PersonDraft
-from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
+from rekisteri.domain.errors import InvalidInput, NotFound
 from rekisteri.domain.register import ContactRole, PersonKind, Provenance
 from rekisteri.services.register import attributes, customers
 from rekisteri.services.register.history import record_change
@@ -36,9 +36,10 @@ def _organisation(uow: UnitOfWork, organisation_id: int) -> Any:
     if row is None:
         raise NotFound("person", organisation_id)
     if row.kind != PersonKind.LEGAL.value:
-        raise RuleViolation(
-            "contact persons belong to organisations; a sole trader is a person with a "
-            "business ID and acts for themself"
+        raise InvalidInput(
+            "organisation",
+            "is not an organisation: contact persons belong to organisations (a sole trader is "
+            "a person with a business ID and acts for themself)",
         )
     return row
 
@@ -91,7 +92,9 @@ def add(
         )
     ).first()
     if same is not None:
-        raise RuleViolation(f"the person already has this role (link {same.id}); end it first")
+        raise InvalidInput(
+            "role", f"the person already has this role (link {same.id}); end it first"
+        )
     link_id = uow.execute(
         contact_person.insert().values(
             organisation_id=organisation_id,
@@ -155,7 +158,7 @@ def end(
     if row is None:
         raise NotFound("contact person link", link_id)
     if row.valid_to is not None:
-        raise RuleViolation(f"link {link_id} already ended on {row.valid_to}")
+        raise InvalidInput("end_date", f"link {link_id} already ended on {row.valid_to}")
     if valid_to < row.valid_from:
         raise InvalidInput("valid_to", "is before the link began")
     uow.catalogue.require_source(contact_person.name, ["valid_to"], provenance.source)
