@@ -1,11 +1,11 @@
-"""Contracts sold by telephone (Consumer Protection Act 38/1978, ch. 6 s. 9 as amended in force
-from 1 January 2023): a consumer contract offered in a call the company made binds the consumer
+"""Contracts sold by telephone (Consumer Protection Act 38/1978, chapter 6, as in force from
+1 January 2023): a consumer contract offered in a call the company made binds the consumer
 only once they have accepted the written offer in writing. The rule does not concern a call the
 consumer made or asked for, nor an organisation (the act protects consumers).
 
-`awaiting_acceptance` is the one decision; services turn it into SQL (services/register/
-contract_state) so every count of contracts in force (audiences, segments, billing, the person
-page) asks the same question.
+`awaiting_acceptance` is the one decision; adapters/contracts_in_force states it in SQL, so every
+place that counts contracts in force (segments, renewal offers, the person page) asks the same
+question (tests/integration/marketing_helpers compares the two).
 """
 
 from __future__ import annotations

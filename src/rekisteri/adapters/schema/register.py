@@ -139,7 +139,7 @@ contract = Table(
     Column("end_date", Date),
     Column("fixed_term_end", Date),
     Column("end_reason", String(30)),
-    # A contract sold by telephone (consumer protection act 6:9 as amended 2023): which party
+    # A contract sold by telephone (Consumer Protection Act, chapter 6, from 2023): which party
     # made the call and when; after a call the company made, the written offer (when, how) and
     # the consumer's written acceptance (when, how), without which the contract is not in force.
     Column("sales_call", String(8)),  # inbound | outbound; null: not sold by telephone
