@@ -86,3 +86,22 @@ def test_the_telephone_sale_commands_refuse_steps_out_of_order(
     accepted = run(cli, ["contract", "accepted", number, "--how", "email"], env=env)
     assert accepted.exit_code == 2 and "company made" in accepted.output, accepted.output
     assert _rows(register) == after_sale
+
+
+def test_customer_show_lists_the_links_both_ways(register: RegisterApp, settings: Settings) -> None:
+    env = _env(settings)
+    run = CliRunner().invoke
+    for args in (
+        ["customer", "add", "--kind", "legal", "--organisation", "Konepaja Oy",
+         "--business-id", "1572860-0", "--source", "contract"],
+        ["customer", "contact-person", "add", "100001", "--role", "signatory", "--first-names",
+         "Liisa", "--last-name", "Laine", "--email", "liisa@example.fi", "--source", "contract"],
+    ):  # fmt: skip
+        done = run(cli, args, env=env)
+        assert done.exit_code == 0, done.output
+    org = run(cli, ["customer", "show", "100001"], env=env)
+    assert org.exit_code == 0 and "Liisa Laine" in org.output and "signatory" in org.output
+    listed = run(cli, ["customer", "contact-person", "list", "100001", "--json"], env=env)
+    assert listed.exit_code == 0 and '"customer_number": "100002"' in listed.output
+    own = run(cli, ["customer", "show", "100002"], env=env)
+    assert own.exit_code == 0 and "Konepaja Oy (100001)" in own.output, own.output
