@@ -270,6 +270,8 @@ def _api_steps(w: Walk) -> None:
         content=finvoice.batch(finvoice.message(customer=number, contract=contract_number)),
         params={"name": "walk.xml"},
     )
+    _telephone_sale_steps(w, pid, site)
+    _contact_person_steps(w)
     _request_steps(w, pid)
 
 
@@ -303,6 +305,67 @@ def _service_data_steps(w: Walk, pid: int, site: int) -> None:
         key=pid,
     )
     w.call("POST", "/api/v1/persons/{key}/digital-account/close", {}, key=pid)
+
+
+def _telephone_sale_steps(w: Walk, pid: int, site: int) -> None:
+    """A contract sold in a call the company made, its written offer and the acceptance."""
+    sold = w.call(
+        "POST",
+        "/api/v1/persons/{person_id}/contracts",
+        {
+            "site_id": site,
+            "kind": "sales",
+            "product": "Kiinteä 24 kk",
+            "start_date": "2026-03-01",
+            "sales_call": "outbound",
+            "sales_call_at": "2026-03-02T10:00:00+00:00",
+            "source": "contract",
+        },
+        person_id=pid,
+    )["id"]
+    w.call(
+        "POST",
+        "/api/v1/contracts/{contract_id}/offer-sent",
+        {"at": "2026-03-02T12:00:00+00:00", "how": "email", "source": "register_itself"},
+        contract_id=sold,
+    )
+    w.call(
+        "POST",
+        "/api/v1/contracts/{contract_id}/accepted",
+        {"at": "2026-03-03T09:00:00+00:00", "how": "signed", "source": "contract"},
+        contract_id=sold,
+    )
+
+
+def _contact_person_steps(w: Walk) -> None:
+    org = w.call(
+        "POST",
+        "/api/v1/persons",
+        {
+            "kind": "legal",
+            "organisation_name": "Konepaja Oy",
+            "business_id": "1572860-0",
+            "source": "contract",
+        },
+    )["id"]
+    link = w.call(
+        "POST",
+        "/api/v1/persons/{person_id}/contact-persons",
+        {
+            "role": "signatory",
+            "first_names": "Liisa",
+            "last_name": "Laine",
+            "contact_points": [{"kind": "email", "value": "liisa@konepaja.example.fi"}],
+            "source": "contract",
+        },
+        person_id=org,
+    )["link"]
+    w.call(
+        "POST",
+        "/api/v1/contact-persons/{link_id}/end",
+        {"end_date": "2026-03-03", "reason": "left the company", **PROV},
+        link_id=link,
+    )
 
 
 def _request_steps(w: Walk, pid: int) -> None:
@@ -529,6 +592,7 @@ def _command_steps(w: CommandWalk, tmp: Path) -> None:
         "customer", "add", "--source", "order", "--first-names", "Eero", "--last-name",
         "Esimerkki", "--hetu", "010190-123M", "--email", "eero@example.fi",
     )  # fmt: skip
+    _business_and_telephone_commands(w, c)
     datahub = tmp / "readings.csv"
     datahub.write_text(
         "Mittauspisteen tunnus;Tuotteen tyyppi;Resoluutio;Yksikkötyyppi;Lukeman tyyppi;"
@@ -608,6 +672,52 @@ def _service_data_commands(w: CommandWalk, c: Any, tmp: Path) -> None:
     logins = tmp / "logins.csv"
     logins.write_text("login,at\nsanni.s,2026-03-03T09:00:00Z\n", encoding="utf-8")
     w.run("import", "logins", str(logins))
+
+
+def _business_and_telephone_commands(w: CommandWalk, c: Any) -> None:
+    """An organisation, a sole trader, a contact person's link and its end; a contract sold in
+    an outbound call, its written offer and acceptance, and its end."""
+    org = _customer_number(w.run(
+        "customer", "add", "--kind", "legal", "--organisation", "Konepaja Oy",
+        "--business-id", "1572860-0", "--source", "contract",
+    ))  # fmt: skip
+    # A sole trader: a natural person with a business ID.
+    w.run(
+        "customer", "add", "--source", "contract", "--first-names", "Pekka", "--last-name",
+        "Puuseppä", "--hetu", "311280-888Y", "--business-id", "2617416-4",
+    )  # fmt: skip
+    added = w.run(
+        "customer", "contact-person", "add", org, "--role", "invoice_receiver",
+        "--first-names", "Liisa", "--last-name", "Laine", "--email",
+        "liisa@konepaja.example.fi", "--source", "contract",
+    )  # fmt: skip
+    link = re.search(r"link (\d+)", added)
+    assert link is not None, added
+    w.run("customer", "contact-person", "list", org)
+    w.run(
+        "customer", "contact-person", "end", link.group(1), "--reason", "left",
+        "--source", "customer_contact",
+    )  # fmt: skip
+    sales = as_staff(w.env, Role.CUSTOMER_SERVICE)  # contracts are customer service's
+    sold = w.run(
+        "contract", "add", c.customer_number, "--site", str(c.site_ids[1]), "--product",
+        "Kiinteä 24 kk", "--start", "2026-03-01", "--source", "contract",
+        "--sold-by-phone-call", "outbound", "--call-at", "2026-03-02T10:00+00:00", env=sales,
+    )  # fmt: skip
+    number = re.search(r"contract (S\d+)", sold)
+    assert number is not None and "not in force" in sold, sold
+    w.run("contract", "offer-sent", number.group(1), "--how", "email", env=sales)
+    w.run("contract", "accepted", number.group(1), "--how", "signed", env=sales)
+    w.run(
+        "contract", "end", number.group(1), "--end-date", "2026-03-03", "--reason",
+        "terminated_by_customer", "--source", "customer_contact", env=sales,
+    )  # fmt: skip
+
+
+def _customer_number(output: str) -> str:
+    found = re.search(r"customer number (\d+)", output)
+    assert found is not None, output
+    return found.group(1)
 
 
 def _request_commands(w: CommandWalk, key: str, tmp: Path) -> None:

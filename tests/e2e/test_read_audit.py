@@ -29,6 +29,7 @@ from typer.testing import CliRunner
 
 from rekisteri.adapters.schema import metadata
 from rekisteri.adapters.schema.audit import audit_entry, audit_subject
+from rekisteri.adapters.schema.register import person
 from rekisteri.catalogue import Category, Role
 from rekisteri.config import Settings
 from rekisteri.entrypoints.api.app import create_app
@@ -89,8 +90,12 @@ WRITE_COMMANDS = {
     "user system-actor disable", "contact add", "feedback add", "device add", "device remove",
     "self-service register", "self-service close", "import contacts", "import feedback",
     "import logins",
+    "customer contact-person add", "customer contact-person end",
+    "contract add", "contract offer-sent", "contract accepted", "contract end",
 }  # fmt: skip
 
+# The organisation _setup registers (its customer number: the third person registered).
+ORGANISATION = "100003"
 ENUM_LIKE = re.compile(r"^[a-z_.]+$")  # vocabulary, and names such as contract.product
 
 
@@ -259,10 +264,23 @@ def _setup(reg: RegisterApp, settings: Settings, tmp: Path) -> tuple[Any, int]:
          "contact details", "--person", rich.customer_number, "--category", "contact",
          "--out", str(tmp / "poliisi.csv")],
         ["segment", "add", "suomi", "--rule", "language=fi"],
+        # The person holding little acts for an organisation (their link is theirs).
+        ["customer", "add", "--kind", "legal", "--organisation", "Konepaja Oy",
+         "--business-id", "1572860-0", "--source", "contract"],
+        ["customer", "contact-person", "add", ORGANISATION, "--person", str(sparse),
+         "--role", "signatory", "--source", "contract"],
     ):  # fmt: skip
         done = CliRunner().invoke(cli, args, env=env)
         assert done.exit_code == 0, (args, done.output)
     return rich, sparse
+
+
+def _organisation_id(reg: RegisterApp) -> int:
+    with reg.engine.connect() as conn:
+        found = conn.execute(
+            select(person.c.id).where(person.c.customer_number == ORGANISATION)
+        ).scalar_one()
+    return int(found)
 
 
 def _api_reads(w: ReadWalk, rich: Any, sparse: int, reference: str) -> None:
@@ -281,6 +299,7 @@ def _api_reads(w: ReadWalk, rich: Any, sparse: int, reference: str) -> None:
         w.get("/api/v1/audit/persons/{key}", key=key)
     for q in ("Meikäläinen", "Harvala", "Nobody"):
         w.get("/api/v1/search", Role.CUSTOMER_SERVICE, params={"q": q})
+    w.get("/api/v1/persons/{person_id}/contact-persons", person_id=_organisation_id(w.reg))
     w.get("/api/v1/requests")
     w.get("/api/v1/requests/{reference}", reference=reference)
     w.get("/api/v1/recording-loans/overdue")
@@ -333,6 +352,7 @@ def _command_reads(w: ReadWalk, rich: Any, sparse: int, reference: str, tmp: Pat
         w.run("audit", "person", key)
     for q in ("Meikäläinen", "Harvala", "Nobody"):
         w.run("customer", "search", q)
+    w.run("customer", "contact-person", "list", ORGANISATION)
     w.run("request", "list")
     w.run("request", "show", reference)
     # The access and portability packages of a person with little data: what they hold.

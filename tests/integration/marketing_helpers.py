@@ -8,7 +8,13 @@ import itertools
 from sqlalchemy import select, update
 
 from rekisteri.adapters.schema.marketing import marketing_ban, marketing_contact
-from rekisteri.adapters.schema.register import consent_event, contact_point, contract, person
+from rekisteri.adapters.schema.register import (
+    consent_event,
+    contact_person,
+    contact_point,
+    contract,
+    person,
+)
 from rekisteri.domain.bans import postal_key
 from rekisteri.domain.consent import (
     CaptureMethod,
@@ -21,6 +27,7 @@ from rekisteri.domain.consent import (
 from rekisteri.domain.drafts import ContactPointDraft, ContractDraft, PersonDraft, SiteDraft
 from rekisteri.domain.marketing import PersonFacts, contact_kind_for, decide
 from rekisteri.domain.register import ContactKind, PersonKind, Provenance
+from rekisteri.domain.telephone_sales import awaiting_acceptance
 from rekisteri.services.marketing import audience, ledger
 from rekisteri.services.register import customers
 from rekisteri.services.unit_of_work import Actor, RegisterApp
@@ -201,11 +208,17 @@ def facts_from_rows(uow, spec: audience.AudienceSpec, person_id: int) -> PersonF
     ).scalars()
     year = [at for at in sent if now - dt.timedelta(days=365) < at <= now]
     window_end = today + dt.timedelta(days=audience.RENEWAL_WINDOW_DAYS)
+    own = list(uow.execute(select(contract).where(contract.c.person_id == person_id)))
     ending = any(
         c.fixed_term_end is not None
         and today <= c.fixed_term_end <= window_end
         and (c.end_date is None or c.end_date > today)
-        for c in uow.execute(select(contract).where(contract.c.person_id == person_id))
+        and not awaiting_acceptance(c.sales_call, c.accepted_at)
+        for c in own
+    )
+    links = uow.execute(select(contact_person).where(contact_person.c.person_id == person_id)).all()
+    acting = any(
+        r.valid_from <= today and (r.valid_to is None or r.valid_to >= today) for r in links
     )
     return PersonFacts(
         kind=PersonKind(who.kind),
@@ -216,6 +229,7 @@ def facts_from_rows(uow, spec: audience.AudienceSpec, person_id: int) -> PersonF
         has_contact_point=bool(points),
         contacts_last_12_months=len(year),
         fixed_term_ending=ending,
+        business_contact=acting and not own,
     )
 
 

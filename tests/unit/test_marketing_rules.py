@@ -98,6 +98,7 @@ facts_strategy = st.builds(
     fixed_term_ending=st.booleans(),
     profiling_objection=st.booleans(),
     in_segment=st.booleans(),
+    business_contact=st.booleans(),
 )
 
 
@@ -119,10 +120,29 @@ def test_exactly_one_reason_the_first_failing_rule(purpose, channel, facts, cap,
 
 @given(st.sampled_from(sorted(DIRECT_MARKETING)), facts_strategy, st.integers(1, 8))
 def test_nothing_defaults_to_consent(purpose, facts, cap):
-    """Without a recorded opt-in, no natural person is in an e-mail or SMS marketing audience."""
+    """Without a recorded opt-in, no natural person is in an e-mail or SMS marketing audience
+    (but a contact person of an organisation for the company's own e-mail marketing)."""
     if facts.kind is NAT and facts.consent is not ConsentState.GRANTED:
         for channel in (Channel.EMAIL, Channel.SMS):
+            if facts.business_contact and purpose is OWN and channel is Channel.EMAIL:
+                continue
             assert not decide(purpose, channel, facts, cap=cap).included
+
+
+def test_a_contact_person_gets_own_e_mail_marketing_until_they_object() -> None:
+    """The business rule: a contact person in their business role, own marketing by e-mail; a
+    sole trader (a natural person, no link) and other channels and purposes need an opt-in."""
+    contact = PersonFacts(NAT, business_contact=True)
+    assert reason(OWN, Channel.EMAIL, contact) is None
+    assert reason(OWN, Channel.SMS, contact) is Exclusion.NO_CONSENT
+    group = AudiencePurpose.GROUP_MARKETING
+    assert reason(group, Channel.EMAIL, contact) is Exclusion.NO_CONSENT
+    objected = PersonFacts(NAT, business_contact=True, consent=ConsentState.PROHIBITED)
+    assert reason(OWN, Channel.EMAIL, objected) is Exclusion.OBJECTION
+    withdrawn = PersonFacts(NAT, business_contact=True, consent=ConsentState.WITHDRAWN)
+    assert reason(OWN, Channel.EMAIL, withdrawn) is Exclusion.WITHDRAWN
+    assert reason(OWN, Channel.EMAIL, PersonFacts(NAT)) is Exclusion.NO_CONSENT
+    assert needs_opt_in(AudiencePurpose.NEWSLETTER, Channel.EMAIL, NAT, business_contact=True)
 
 
 @given(st.sampled_from(AudiencePurpose), st.sampled_from(Channel), facts_strategy)

@@ -429,6 +429,43 @@ ATTRIBUTES: tuple[Attribute, ...] = (
             "end_reason",
         ),
     ),
+    _a(
+        "contract.telephone_sale",
+        C.CONTRACT,
+        REL | BILL,
+        # Kept to show the contract came into force as the Consumer Protection Act requires.
+        B.LEGAL_OBLIGATION,
+        FROM_THE_PERSON | OWN,
+        CONTRACT_RECORDS,
+        Words(
+            "puhelinmyynnin puhelu, kirjallinen tarjous ja sen hyväksyminen",
+            "telefonförsäljningens samtal, det skriftliga anbudet och godkännandet av det",
+            "the sales call, the written offer and its acceptance of a telephone sale",
+        ),
+        columns=(
+            "sales_call",
+            "sales_call_at",
+            "offer_sent_at",
+            "offer_sent_how",
+            "accepted_at",
+            "accepted_how",
+        ),
+    ),
+    # -- contact persons of organisations (the contact person is the data subject)
+    _a(
+        "contact_person.role",
+        C.CONTACT,
+        REL | BILL | MKT,
+        B.LEGITIMATE_INTEREST,
+        FROM_THE_PERSON | {S.TRADE_REGISTER},
+        CUSTOMER_DATA,
+        Words(
+            "yhteyshenkilönä toimiminen: yritys, rooli ja voimassaolo",
+            "uppdrag som kontaktperson: företaget, rollen och giltigheten",
+            "acting as a contact person: the organisation, the role and its period",
+        ),
+        columns=("role", "valid_from", "valid_to"),
+    ),
     # -- billing and payments
     _a(
         "billing_account.billing_address",
@@ -650,6 +687,12 @@ TABLES: tuple[TableSpec, ...] = (
         PROVENANCE | {"person_id", "site_id", "billing_account_id"},
         ("person_id",),
         view=ViewSpec("contracts", "start_date", ("site_id", "billing_account_id")),
+    ),
+    TableSpec(
+        "contact_person",
+        PROVENANCE | {"person_id", "organisation_id"},
+        ("person_id",),
+        view=ViewSpec("organisations", "valid_from", ("organisation_id",)),
     ),
     TableSpec(
         "billing_account",

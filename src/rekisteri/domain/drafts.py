@@ -25,6 +25,7 @@ from rekisteri.domain.register import (
     Ownership,
     PersonKind,
     Relationship,
+    SalesCall,
     UsageTiming,
 )
 
@@ -94,6 +95,9 @@ class PersonDraft:
     customer_class: str | None = None
     contact_points: tuple[ContactPointDraft, ...] = field(default_factory=tuple)
     allow_temporary_code: bool = False
+    # A contact person of an organisation: the register knows them through the organisation's
+    # contract, so a natural person needs no identity code of their own.
+    acts_for_organisation: bool = False
 
     def validated(self, today: dt.date) -> PersonDraft:
         given = rules.Given(today=today, temporary_codes=self.allow_temporary_code)
@@ -110,10 +114,11 @@ class PersonDraft:
         if kind is PersonKind.NATURAL:
             first = rules.required(check("first_names", self.first_names), "first_names")
             last = rules.required(check("last_name", self.last_name), "last_name")
-            if self.business_id or self.organisation_name:
-                raise InvalidInput(
-                    "business_id", "a natural person has no business ID or organisation name"
-                )
+            if self.organisation_name:
+                raise InvalidInput("organisation_name", "a natural person has no organisation name")
+            # A sole trader is a natural person with a business ID, never an organisation: the
+            # consumer's rules (marketing permissions, rights) stay theirs.
+            business = check("business_id", self.business_id)
             hetu = check("personal_identity_code", self.personal_identity_code)
             if hetu:
                 born = identifiers.birth_date_of(hetu).year
@@ -121,7 +126,7 @@ class PersonDraft:
                     raise InvalidInput("birth_year", "does not match the personal identity code")
                 # In the birth year's bounds: the code's own rule refuses a code outside them.
                 birth_year = born
-            elif rel is Relationship.CUSTOMER:
+            elif rel is Relationship.CUSTOMER and not self.acts_for_organisation:
                 raise InvalidInput(
                     "personal_identity_code", "is required for a natural person who is a customer"
                 )
@@ -151,6 +156,7 @@ class PersonDraft:
             check("customer_class", self.customer_class),
             tuple(cp.validated() for cp in self.contact_points),
             self.allow_temporary_code,
+            self.acts_for_organisation,
         )
 
 
@@ -206,11 +212,24 @@ class ContractDraft:
     start_date: dt.date
     billing_account_id: int | None = None
     fixed_term_end: dt.date | None = None
+    # Sold in a telephone call: who called (domain.telephone_sales) and when.
+    sales_call: SalesCall | None = None
+    sales_call_at: dt.datetime | None = None
 
     def validated(self) -> ContractDraft:
         kind = values.enum_value(ContractKind, self.kind, "contract.kind")
         if self.fixed_term_end and self.fixed_term_end <= self.start_date:
             raise InvalidInput("contract.fixed_term_end", "must be after start_date")
+        call = (
+            values.enum_value(SalesCall, self.sales_call, "contract.sales_call")
+            if self.sales_call is not None
+            else None
+        )
+        if (call is None) != (self.sales_call_at is None):
+            raise InvalidInput(
+                "contract.sales_call_at",
+                "a telephone sale needs both the call's direction and time",
+            )
         return ContractDraft(
             self.site_id,
             kind,
@@ -218,6 +237,8 @@ class ContractDraft:
             self.start_date,
             self.billing_account_id,
             self.fixed_term_end,
+            call,
+            self.sales_call_at,
         )
 
 

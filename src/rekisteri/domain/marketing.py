@@ -117,11 +117,25 @@ def contact_kind_for(channel: Channel) -> str:
     }[channel]
 
 
-def needs_opt_in(purpose: AudiencePurpose, channel: Channel, kind: PersonKind) -> bool:
+def business_rule(purpose: AudiencePurpose, channel: Channel) -> bool:
+    """Whether the business rule can reach a contact person without their consent: e-mail to
+    the address they gave in their business role, about the company's own products (not the
+    group's, not SMS). Like an organisation they may be marketed to until they object
+    (docs/business-customers.md)."""
+    return purpose is AudiencePurpose.OWN_MARKETING and channel is Channel.EMAIL
+
+
+def needs_opt_in(
+    purpose: AudiencePurpose, channel: Channel, kind: PersonKind, business_contact: bool = False
+) -> bool:
     """Nothing defaults to consent where consent is needed: e-mail/SMS marketing to natural
-    persons, and every subscription."""
+    persons, and every subscription. A contact person of an organisation in that role (and no
+    consumer customer of their own) falls under the business rule; a sole trader is a natural
+    person like any consumer."""
     if purpose in SUBSCRIPTIONS:
         return True
+    if business_contact and business_rule(purpose, channel):
+        return False
     return purpose in DIRECT_MARKETING and channel in ELECTRONIC and kind is PersonKind.NATURAL
 
 
@@ -139,6 +153,8 @@ class PersonFacts:
     fixed_term_ending: bool = False  # a fixed-term contract ends within the renewal window
     profiling_objection: bool = False
     in_segment: bool = True
+    # A contact person of an organisation (a link in force) with no contract of their own.
+    business_contact: bool = False
 
 
 @dataclass(frozen=True)
@@ -166,7 +182,7 @@ def decide(
     """Whether one person belongs to the audience, with every rule's verdict in order."""
     marketing = purpose in DIRECT_MARKETING
     renewal = purpose is AudiencePurpose.RENEWAL_OFFER
-    opt_in = needs_opt_in(purpose, channel, facts.kind)
+    opt_in = needs_opt_in(purpose, channel, facts.kind, facts.business_contact)
     state = facts.consent
     verdicts: list[tuple[Exclusion, bool, bool]] = [
         (Exclusion.DECEASED, True, not facts.deceased),

@@ -152,3 +152,28 @@ class Provenance:
             received_at,
             values.text(detail, "source_detail", required=False),
         )
+
+
+class ContactRole(StrEnum):
+    """What a contact person does for an organisation."""
+
+    CONTACT = "contact"
+    SIGNATORY = "signatory"
+    INVOICE_RECEIVER = "invoice_receiver"
+
+
+class SalesCall(StrEnum):
+    """Who made the telephone call in which a contract was sold."""
+
+    INBOUND = "inbound"  # the customer called, or asked to be called
+    OUTBOUND = "outbound"  # the company called
+
+
+class WrittenHow(StrEnum):
+    """How a written offer went out, or how the written acceptance came in (durable media)."""
+
+    EMAIL = "email"
+    LETTER = "letter"
+    SMS = "sms"
+    SELF_SERVICE = "self_service"
+    SIGNED = "signed"  # an electronic or paper signature

@@ -141,8 +141,33 @@ contract = Table(
     Column("end_date", Date),
     Column("fixed_term_end", Date),
     Column("end_reason", String(30)),
+    # A contract sold by telephone (Consumer Protection Act, chapter 6, from 2023): which party
+    # made the call and when; after a call the company made, the written offer (when, how) and
+    # the consumer's written acceptance (when, how), without which the contract is not in force.
+    Column("sales_call", String(8)),  # inbound | outbound; null: not sold by telephone
+    Column("sales_call_at", UtcDateTime()),
+    Column("offer_sent_at", UtcDateTime()),
+    Column("offer_sent_how", String(12)),
+    Column("accepted_at", UtcDateTime()),
+    Column("accepted_how", String(12)),
     *provenance_columns(),
     CheckConstraint("end_date is null or end_date >= start_date", name="period"),
+)
+
+contact_person = Table(
+    # A natural person acting for an organisation (a legal person's row) in a role. The row is
+    # the contact person's data: they are the data subject, the organisation is not.
+    "contact_person",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", ForeignKey("person.id"), nullable=False, index=True),
+    Column("person_id", ForeignKey("person.id"), nullable=False, index=True),
+    Column("role", String(20), nullable=False),  # contact | signatory | invoice_receiver
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date),
+    *provenance_columns(),
+    CheckConstraint("role in ('contact', 'signatory', 'invoice_receiver')", name="role"),
+    CheckConstraint("valid_to is null or valid_to >= valid_from", name="validity"),
 )
 
 invoice = Table(

@@ -37,6 +37,23 @@ class ContractEnded(BaseModel):
     end_date: dt.date
 
 
+class TelephoneSaleStep(BaseModel):
+    contract: str = Field(description="the contract's number")
+    recorded: Literal["offer_sent", "accepted"]
+    at: dt.datetime
+    how: str
+
+
+class ContactPersonAdded(BaseModel):
+    link: int = Field(description="the link's id (to end it)")
+    person_id: int = Field(description="the contact person's id")
+
+
+class ContactPersonEnded(BaseModel):
+    ended: int = Field(description="the link's id")
+    valid_to: dt.date
+
+
 class IdentityCode(BaseModel):
     id: int
     personal_identity_code: str | None = Field(description="in full or masked, as the role sees")

@@ -5,7 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from rekisteri.catalogue import Source
 from rekisteri.domain import attribute_rules as rules
@@ -14,6 +22,7 @@ from rekisteri.domain.register import (
     BillingMethod,
     BillingRhythm,
     ContactKind,
+    ContactRole,
     ContractKind,
     EndReason,
     Gender,
@@ -23,7 +32,9 @@ from rekisteri.domain.register import (
     Ownership,
     PersonKind,
     Relationship,
+    SalesCall,
     UsageTiming,
+    WrittenHow,
 )
 
 
@@ -235,6 +246,33 @@ class ContractIn(ProvenanceIn):
     start_date: dt.date
     billing_account_id: RowRef | None = None
     fixed_term_end: dt.date | None = None
+    sales_call: SalesCall | None = Field(
+        None,
+        description="sold in a telephone call: outbound (we called; not in force until the "
+        "consumer accepts the written offer in writing) or inbound (the customer called or asked "
+        "to be called)",
+    )
+    sales_call_at: AwareDatetime | None = Field(None, description="when the sales call was")
+
+
+class WrittenStepIn(ProvenanceIn):
+    """A written offer sent, or a written acceptance received (telephone sales)."""
+
+    at: AwareDatetime
+    how: WrittenHow
+
+
+class ContactPersonIn(ProvenanceIn):
+    """A contact person of an organisation: an existing natural person (`person_id`) or a new
+    one (names and their own contact points)."""
+
+    role: ContactRole
+    person_id: RowRef | None = None
+    first_names: str | None = Field(None, max_length=100)
+    last_name: str | None = Field(None, max_length=100)
+    mother_tongue: MotherTongue | None = None
+    contact_points: list[ContactPointIn] = Field(default_factory=list, max_length=20)
+    valid_from: dt.date | None = None
 
 
 class Created(BaseModel):

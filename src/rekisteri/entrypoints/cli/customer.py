@@ -1,8 +1,9 @@
-"""customer show | add | rectify."""
+"""customer show | add | rectify | search | contact-person add | list | end."""
 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from rekisteri.domain.drafts import ContactPointDraft, PersonDraft
 from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.register import (
     ContactKind,
+    ContactRole,
     Gender,
     MotherTongue,
     PersonKind,
@@ -28,7 +30,7 @@ from rekisteri.entrypoints.cli.common import (
     register_errors,
     staff,
 )
-from rekisteri.services.register import customers
+from rekisteri.services.register import contact_persons, customers
 from rekisteri.services.register.drafts import person_draft_from_json
 from rekisteri.services.register.person_view import customer_view, resolve_person
 from rekisteri.services.rights import rectification
@@ -115,7 +117,11 @@ def add(
     last_name: str = typer.Option(None),
     organisation: str = typer.Option(None, help="organisation name (legal person)"),
     hetu: str = typer.Option(None, help="personal identity code"),
-    business_id: str = typer.Option(None, help="business ID (Y-tunnus)"),
+    business_id: str = typer.Option(
+        None,
+        help="business ID (Y-tunnus): an organisation's, or a sole trader's (a natural person "
+        "with a business ID, who stays a person under the consumer rules)",
+    ),
     birth_year: int = typer.Option(None),
     gender: str = typer.Option(None),
     language: str = typer.Option(None, help="mother tongue fi | sv | en | other"),
@@ -128,7 +134,9 @@ def add(
         [], help="purpose:channel:version:wording, e.g. own_marketing:email:v1:'Saa lähettää'"
     ),
 ) -> None:
-    """Register a new customer or prospect from flags or a JSON file."""
+    """Register a new customer or prospect from flags or a JSON file. A sole trader is a
+    natural person with --business-id; an organisation's contact persons are added with
+    `customer contact-person add`."""
     reg, actor = staff(REL, Category.IDENTITY, Category.CONTACT, writes=True)
     with register_errors():
         if file:
@@ -222,3 +230,99 @@ def search_command(
         name = r["organisation_name"] or f"{r['first_names']} {r['last_name']}"
         table.add_row(r["customer_number"], name, r["kind"], r["relationship"])
     console.print(table, soft_wrap=False)
+
+
+contact_person_app = typer.Typer(
+    help="Contact persons of organisations: natural persons acting for a business customer.",
+    no_args_is_help=True,
+)
+app.add_typer(contact_person_app, name="contact-person")
+
+
+@contact_person_app.command("add")
+def contact_person_add(
+    organisation: str = typer.Argument(..., help="the organisation's customer number or id"),
+    role: ContactRole = typer.Option(..., help="contact | signatory | invoice_receiver"),
+    source: Source = typer.Option(..., help="where the data came from (P2)"),
+    source_detail: str = typer.Option(None, help="e.g. the order or contract number"),
+    person: str = typer.Option(
+        None, help="an already registered natural person (customer number or id)"
+    ),
+    first_names: str = typer.Option(None),
+    last_name: str = typer.Option(None),
+    language: str = typer.Option(None, help="mother tongue fi | sv | en | other"),
+    email: list[str] = typer.Option([], help="their own (work) e-mail address (repeatable)"),
+    phone: list[str] = typer.Option([], help="their own (work) phone number (repeatable)"),
+    valid_from: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="default: today"),
+) -> None:
+    """Link a contact person to an organisation in a role: a new natural person (names and
+    their own contact points) or one already registered (--person). The contact person is the
+    data subject, with their own rights; the organisation is not."""
+    reg, actor = staff(REL, Category.IDENTITY, Category.CONTACT, writes=True)
+    with register_errors():
+        draft = None
+        if person is None:
+            contacts = [ContactPointDraft(ContactKind.EMAIL, e) for e in email]
+            contacts += [ContactPointDraft(ContactKind.PHONE, p) for p in phone]
+            draft = PersonDraft(
+                kind=PersonKind.NATURAL,
+                first_names=first_names,
+                last_name=last_name,
+                mother_tongue=enum_value(MotherTongue, language, "language") if language else None,
+                contact_points=tuple(contacts),
+            )
+        elif first_names or last_name or email or phone or language:
+            raise InvalidInput("--person", "a registered person's details are changed apart")
+        with reg.unit_of_work(actor) as uow:
+            link, person_id = contact_persons.add(
+                uow,
+                resolve_person(uow, organisation),
+                role,
+                Provenance.of(source, uow.now(), source_detail),
+                draft=draft,
+                person_id=resolve_person(uow, person) if person else None,
+                valid_from=valid_from.date() if valid_from else None,
+            )
+    console.print(f"contact person {person_id} linked as {role.value} (link {link})")
+
+
+@contact_person_app.command("list")
+def contact_person_list(
+    organisation: str = typer.Argument(..., help="the organisation's customer number or id"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+) -> None:
+    """The organisation's contact persons, links in force first."""
+    reg, actor = staff(REL, Category.IDENTITY, Category.CONTACT)
+    with register_errors(), reg.reading(actor) as uow:
+        found = contact_persons.of_organisation(uow, resolve_person(uow, organisation))
+    if as_json:
+        print_json(found)
+        return
+    table = Table(title="contact persons", title_justify="left")
+    for column in ("link", "customer number", "name", "role", "from", "to"):
+        table.add_column(column)
+    for r in found:
+        table.add_row(
+            str(r["link"]),
+            r["customer_number"],
+            r["name"],
+            r["role"],
+            str(r["valid_from"]),
+            _cell(r["valid_to"]),
+        )
+    console.print(table, soft_wrap=False)
+
+
+@contact_person_app.command("end")
+def contact_person_end(
+    link: int = typer.Argument(..., help="the link's id (contact-person list)"),
+    reason: str = typer.Option(..., help="why the role ends"),
+    source: Source = typer.Option(..., help="who told (P2)"),
+    end_date: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="default: today"),
+) -> None:
+    """The contact person no longer acts for the organisation in that role."""
+    reg, actor = staff(REL, Category.CONTACT, writes=True)
+    with register_errors(), reg.unit_of_work(actor) as uow:
+        day = end_date.date() if end_date else uow.today()
+        contact_persons.end(uow, link, day, reason, Provenance.of(source, uow.now()))
+    console.print(f"link {link} ended on {day}")

@@ -60,6 +60,10 @@ COMMANDS: dict[str, Lazy] = {
         "Who may be contacted: writes the list, prints counts by exclusion reason.",
     ),
     "customer": Lazy(f"{_CLI}.customer:app", "Customers and prospects."),
+    "contract": Lazy(
+        f"{_CLI}.contract:app",
+        "Contracts, and the written offer and acceptance of telephone sales.",
+    ),
     "keys": Lazy(f"{_CLI}.keys:app", "Encryption keys of sensitive identifiers."),
     "user": Lazy(
         f"{_CLI}.user:app",

@@ -54,7 +54,7 @@ ConsentWriter = Annotated[Principal, Depends(guard(REL, C.MARKETING, writes=True
 RequestWriter = Annotated[Principal, Depends(guard(REL, C.RIGHTS_REQUEST, writes=True, page=True))]
 
 # Sections of the person view with a part of their own on the page; the rest are tables.
-OWN_PARTS = frozenset({"sites", "consent_events"})
+OWN_PARTS = frozenset({"sites", "consent_events", "organisations"})
 
 
 @router.get("", response_class=HTMLResponse)
@@ -135,6 +135,7 @@ def person_context(
     """Everything the person's page shows to this role; a section the role may not read is
     never fetched, so it is neither shown nor logged as read."""
     role = who.actor.role
+    gettext = translations(lang).gettext
     person_id = resolve_person(uow, key)
     view = customer_view(uow, person_id, role)
     context: dict[str, Any] = {
@@ -154,6 +155,21 @@ def person_context(
             }
             for s in view.get("sites", [])
         ],
+        # A contract not in force says why (a telephone sale waiting for written acceptance).
+        "not_in_force": [
+            (c.get("contract", {}).get("contract_number"), gettext(c["not_in_force"]))
+            for c in view.get("contracts", [])
+            if c.get("not_in_force")
+        ],
+        "organisations": [
+            {
+                "organisation": o.get("organisation"),
+                "role": section([o], "contact_person", lang)["rows"][0]["cells"],
+            }
+            for o in view.get("organisations", [])
+            if o.get("organisation")
+        ],
+        "contact_persons": view.get("contact_persons", []),
         "may_change_consent": may_change(role, REL, C.MARKETING),
         "may_start_request": may_change(role, REL, C.RIGHTS_REQUEST),
         "request_kinds": [k.value for k in RequestKind],

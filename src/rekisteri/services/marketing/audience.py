@@ -51,10 +51,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
+from rekisteri.adapters import contracts_in_force
 from rekisteri.adapters.schema.marketing import consent_state, person_reach
 from rekisteri.adapters.schema.marketing import marketing_contact as mc
 from rekisteri.adapters.schema.register import consent_event as ce
-from rekisteri.adapters.schema.register import contact_point, contract, person
+from rekisteri.adapters.schema.register import contact_person, contact_point, contract, person
 from rekisteri.catalogue import Category
 from rekisteri.domain.consent import (
     ANY_CHANNEL,
@@ -70,6 +71,7 @@ from rekisteri.domain.marketing import (
     Decision,
     Exclusion,
     PersonFacts,
+    business_rule,
     contact_kind_for,
     decide,
 )
@@ -196,8 +198,30 @@ def _facts(
         capped=capped if spec.marketing else literal(0),
         profiling_objection=profiling,
         in_segment=in_segment,
+        business_contact=_business_contact(spec, today, pid),
     )
     return source, facts
+
+
+def _business_contact(spec: AudienceSpec, today: dt.date, pid: Any) -> Any:
+    """1 for a contact person of an organisation (a link in force today) who has no contract
+    of their own: the business rule decides whether they need to have consented
+    (domain.marketing.business_rule); computed only for the audiences it concerns."""
+    if not business_rule(spec.purpose, spec.channel):
+        return literal(0)
+    link = contact_person.c
+    return _flag(
+        and_(
+            exists(
+                select(link.id).where(
+                    link.person_id == pid,
+                    link.valid_from <= today,
+                    or_(link.valid_to.is_(None), link.valid_to >= today),
+                )
+            ),
+            ~exists(select(contract.c.id).where(contract.c.person_id == pid)),
+        )
+    )
 
 
 def _segment_facts(spec: AudienceSpec, now: dt.datetime, today: dt.date) -> tuple[Any, Any]:
@@ -293,6 +317,8 @@ def _renewal(spec: AudienceSpec, today: dt.date, pid: Any) -> Any:
                 contract.c.fixed_term_end >= today,
                 contract.c.fixed_term_end <= today + dt.timedelta(days=RENEWAL_WINDOW_DAYS),
                 or_(contract.c.end_date.is_(None), contract.c.end_date > today),
+                # An offer not yet accepted in writing is not a contract to renew.
+                contracts_in_force.accepted_or_not_needed(),
             )
         )
     )
@@ -316,6 +342,8 @@ def _rules(f: Any, spec: AudienceSpec) -> list[tuple[Any, Exclusion]]:
         opt_in = true()
     elif marketing and spec.channel in ELECTRONIC:
         opt_in = f.kind == PersonKind.NATURAL.value
+        if business_rule(purpose, spec.channel):
+            opt_in = and_(opt_in, f.business_contact == 0)
     state = func.coalesce(f.state, "none")
     whens: list[tuple[Any, Exclusion]] = [
         (f.deceased == 1, Exclusion.DECEASED),
@@ -547,6 +575,7 @@ def explain(uow: UnitOfWork, spec: AudienceSpec, person_id: int) -> Explanation 
         fixed_term_ending=bool(f["renewal"]),
         profiling_objection=bool(f["profiling_objection"]),
         in_segment=bool(f["in_segment"]),
+        business_contact=bool(f["business_contact"]),
     )
     cap = uow.settings.marketing_contacts_per_year
     decision = decide(

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, and_, exists, select
 
+from rekisteri.adapters import contracts_in_force
 from rekisteri.adapters.schema.marketing import segment
 from rekisteri.adapters.schema.register import consent_event, contract, person, site
 from rekisteri.catalogue import Category
@@ -62,11 +63,8 @@ def list_all(uow: UnitOfWork) -> list[dict[str, Any]]:
 
 
 def _active_contract(today: dt.date) -> ColumnElement[bool]:
-    return and_(
-        contract.c.person_id == person.c.id,
-        contract.c.start_date <= today,
-        or_(contract.c.end_date.is_(None), contract.c.end_date > today),
-    )
+    # In force: a telephone sale waiting for its written acceptance is not (yet).
+    return and_(contract.c.person_id == person.c.id, contracts_in_force.in_force(today))
 
 
 def _site_rule(today: dt.date, condition: ColumnElement[bool]) -> ColumnElement[bool]:

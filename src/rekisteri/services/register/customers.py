@@ -33,7 +33,7 @@ from rekisteri.domain.drafts import (
     require_prospect_permission,
 )
 from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
-from rekisteri.domain.register import ContactKind, EndReason, Provenance
+from rekisteri.domain.register import ContactKind, EndReason, PersonKind, Provenance, SalesCall
 from rekisteri.services.marketing import ledger
 from rekisteri.services.register import attributes
 from rekisteri.services.register.history import record_change
@@ -101,7 +101,7 @@ def register_person(
         d.business_id
         and uow.execute(select(person.c.id).where(person.c.business_id == d.business_id)).first()
     ):
-        raise InvalidInput("business_id", "is already registered to another organisation")
+        raise InvalidInput("business_id", "is already registered to another person")
     # What the person's source gave, checked against the catalogue before anything is written;
     # the number, the relationship, the restriction and the time are the register's own.
     given = attributes.received(
@@ -379,10 +379,21 @@ def add_contract(
             "product": d.product,
             "start_date": d.start_date,
             "fixed_term_end": d.fixed_term_end,
+            "sales_call": d.sales_call.value if d.sales_call else None,
+            "sales_call_at": d.sales_call_at,
         },
         provenance,
     )
-    _person_row(uow, person_id)
+    holder = _person_row(uow, person_id)
+    if d.sales_call is SalesCall.OUTBOUND and holder.kind != PersonKind.NATURAL.value:
+        # The written-acceptance rule protects consumers; an organisation's contract sold in
+        # a call binds as agreed in the call.
+        raise InvalidInput(
+            "contract.sales_call",
+            "the written-acceptance rule of telephone sales concerns consumers, not organisations",
+        )
+    if d.sales_call_at is not None and d.sales_call_at > uow.now():
+        raise InvalidInput("contract.sales_call_at", "is in the future")
     ensure_processing_allowed(uow, person_id, Purpose.CUSTOMER_RELATIONSHIP)
     if not uow.execute(select(site.c.id).where(site.c.id == d.site_id)).first():
         raise InvalidInput("contract.site_id", f"site {d.site_id} does not exist")

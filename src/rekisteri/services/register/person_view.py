@@ -6,11 +6,14 @@ import hashlib
 import hmac
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import not_, select
 
-from rekisteri.adapters.schema.register import person
+from rekisteri.adapters import contracts_in_force
+from rekisteri.adapters.schema.register import contract, person
 from rekisteri.catalogue import Catalogue, Category, Role, TableSpec, Visibility
+from rekisteri.domain import telephone_sales
 from rekisteri.domain.errors import NotFound
+from rekisteri.services.register import contact_persons
 from rekisteri.services.register.history import changes_of, latest_sources
 from rekisteri.services.register.presenting import attribute_value, present
 from rekisteri.services.register.subjects import belongs_to, personal_tables, table_of
@@ -134,6 +137,10 @@ def customer_view(uow: UnitOfWork, person_id: int, role: Role | None) -> dict[st
                 # Rows within a parent are shown only with a parent the reader sees.
                 if role is None or set(parent) - _STRUCTURAL:
                     parent[child.view.section] = by_parent.get(parent["id"], [])
+    _telephone_sales(uow, person_id, view)
+    _organisations(uow, view)
+    if row.kind == "legal" and _sees_contact_persons(cat, role):
+        view["contact_persons"] = contact_persons.of_organisation(uow, person_id)
     if role is None or cat.category_visibility(Category.HISTORY, role) is not Visibility.NONE:
         view["history"] = changes_of(uow, person_id, reveal=role is None)
     else:
@@ -155,6 +162,57 @@ def customer_view(uow: UnitOfWork, person_id: int, role: Role | None) -> dict[st
         else None
     )
     return view
+
+
+def _telephone_sales(uow: UnitOfWork, person_id: int, view: dict[str, Any]) -> None:
+    """A contract sold in a call the company made and not yet accepted in writing says why it is
+    not in force (domain.telephone_sales), on the entries the reader sees."""
+    waiting = set(
+        uow.execute(
+            select(contract.c.id).where(
+                contract.c.person_id == person_id, not_(contracts_in_force.accepted_or_not_needed())
+            )
+        ).scalars()
+    )
+    for entry in view.get("contracts", []):
+        if entry.get("id") in waiting and set(entry) - _STRUCTURAL:
+            sale = entry.get("telephone_sale") or {}
+            entry["not_in_force"] = (
+                telephone_sales.OFFER_NOT_SENT
+                if isinstance(sale, dict) and sale.get("offer_sent_at") is None
+                else telephone_sales.AWAITING_ACCEPTANCE
+            )
+
+
+def _organisations(uow: UnitOfWork, view: dict[str, Any]) -> None:
+    """Name the organisation each of a contact person's links is to (an organisation's name and
+    number are not a natural person's data)."""
+    entries = view.get("organisations", [])
+    ids = {e["organisation_id"] for e in entries}
+    if not ids:
+        return
+    names = {
+        r.id: (r.customer_number, r.organisation_name)
+        for r in uow.execute(
+            select(person.c.id, person.c.customer_number, person.c.organisation_name).where(
+                person.c.id.in_(ids)
+            )
+        )
+    }
+    for e in entries:
+        if not set(e) - _STRUCTURAL - {"organisation_id"}:
+            continue  # a link the reader sees nothing of stays empty (and is dropped)
+        number, name = names[e["organisation_id"]]
+        e["organisation"] = f"{name} ({number})"
+
+
+def _sees_contact_persons(cat: Catalogue, role: Role | None) -> bool:
+    """Staff who may read contact persons' names and roles see them on the organisation's view
+    (the organisation itself is no data subject with an access right to them)."""
+    if role is None:
+        return False
+    attrs = (cat["contact_person.role"], cat["person.last_name"])
+    return all(cat.visibility(a, role) is not Visibility.NONE for a in attrs)
 
 
 def _returned_categories(cat: Catalogue, view: dict[str, Any]) -> set[Category]:

@@ -12,9 +12,15 @@ from typing import Any
 from sqlalchemy import Select, Table, and_, delete, exists, func, not_, select, update
 
 from rekisteri.adapters.schema import metadata
-from rekisteri.adapters.schema.register import contact_point, digital_account, invoice, person
+from rekisteri.adapters.schema.register import (
+    contact_person,
+    contact_point,
+    digital_account,
+    invoice,
+    person,
+)
 from rekisteri.adapters.schema.rights import recipient_notification, rights_request
-from rekisteri.catalogue import Attribute
+from rekisteri.catalogue import Attribute, Category
 from rekisteri.services.consumption import retention as reading_retention
 from rekisteri.services.register.subjects import only_theirs, personal_tables, table_of
 from rekisteri.services.rights import suppression
@@ -173,8 +179,22 @@ def purge(uow: UnitOfWork, persons: Select[Any] | list[int], dry_run: bool) -> i
     return len(ids)
 
 
+def _unlink_contact_persons(uow: UnitOfWork, organisations: list[int]) -> None:
+    """The links of contact persons to organisations purged go with them: a link is the contact
+    person's data (their erasure removes it) but cannot outlive the organisation it names. The
+    contact persons themselves, their contact points and their rights records stay."""
+    links = contact_person.c
+    linked = select(links.person_id).where(links.organisation_id.in_(organisations))
+    persons = sorted({int(p) for p in uow.execute(linked).scalars()})
+    if not persons:
+        return
+    uow.execute(delete(contact_person).where(links.organisation_id.in_(organisations)))
+    uow.note_change(persons, [Category.CONTACT], "organisation erased: contact person link")
+
+
 def _purge_chunk(uow: UnitOfWork, chunk: list[int]) -> None:
     reading_retention.erase_periods_of(uow, chunk)
+    _unlink_contact_persons(uow, chunk)
     specs = {s.name: s for s in personal_tables(uow.catalogue) if s.name not in SEPARATELY_HANDLED}
     # Rows reached through contracts (sites, metering points, devices) are found before the
     # contracts go; a site someone else also lived at stays.

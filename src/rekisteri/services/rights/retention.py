@@ -44,7 +44,13 @@ from sqlalchemy.orm import aliased
 
 from rekisteri.adapters.schema import metadata
 from rekisteri.adapters.schema.base import UtcDateTime
-from rekisteri.adapters.schema.register import consent_event, contract, invoice, person
+from rekisteri.adapters.schema.register import (
+    consent_event,
+    contact_person,
+    contract,
+    invoice,
+    person,
+)
 from rekisteri.adapters.schema.rights import retention_run
 from rekisteri.catalogue import Anchor, Attribute, OnErasure, RetentionRule
 from rekisteri.domain.requests import add_months
@@ -269,6 +275,36 @@ def _prospects(uow: UnitOfWork, result: RunResult) -> None:
     result.add("prospects without permission: purged", purge(uow, lapsed, result.dry_run))
 
 
+def former_contact_persons(cutoff: dt.date) -> Select[Any]:
+    """Contact persons whose every link to an organisation ended before `cutoff` and who have
+    no contract or invoice of their own: the register knew them only through the links."""
+    links = contact_person.c
+    own_records = or_(
+        exists().where(contract.c.person_id == links.person_id),
+        exists().where(invoice.c.person_id == links.person_id),
+    )
+    return (
+        select(links.person_id)
+        .where(~own_records)
+        .group_by(links.person_id)
+        .having(
+            and_(
+                func.count().filter(links.valid_to.is_(None)) == 0,
+                func.max(links.valid_to) < cutoff,
+            )
+        )
+    )
+
+
+def _former_contact_persons(uow: UnitOfWork, result: RunResult) -> None:
+    """A contact person's data is kept while they act for an organisation and the period of
+    their role attribute after it (12 months by default), then purged whole like a prospect's."""
+    rule = uow.catalogue["contact_person.role"].retention
+    cutoff = add_months(result.today, -periods.months(rule, uow.settings))
+    gone = [int(i) for i in uow.execute(former_contact_persons(cutoff)).scalars()]
+    result.add("former contact persons: purged", purge(uow, gone, result.dry_run))
+
+
 def _drop_person_links(uow: UnitOfWork, t: Table, cond: Any) -> None:
     """Delete the rows that tie persons to records going past their period.
 
@@ -302,6 +338,7 @@ def run(uow: UnitOfWork, *, dry_run: bool = False) -> RunResult:
     )
     _after_relationship(uow, result)
     _prospects(uow, result)
+    _former_contact_persons(uow, result)
     _recorded(uow, result)
     cut = add_months(result.today, -uow.settings.reading_retention_months)
     result.add("readings past their period", reading_retention.purge_before(uow, cut, dry_run))

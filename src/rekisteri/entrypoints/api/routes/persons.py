@@ -16,18 +16,23 @@ from rekisteri.domain.drafts import (
     SiteDraft,
 )
 from rekisteri.domain.errors import Forbidden
-from rekisteri.domain.register import Provenance
+from rekisteri.domain.register import PersonKind, Provenance
+from rekisteri.domain.telephone_sales import WrittenStep
 from rekisteri.entrypoints.api.answers import (
     Changed,
+    ContactPersonAdded,
+    ContactPersonEnded,
     ContactPointEnded,
     ContractEnded,
     IdentityCode,
+    TelephoneSaleStep,
 )
 from rekisteri.entrypoints.api.deps import PersonKey, Principal, RegisterDep, RowId, guard
 from rekisteri.entrypoints.api.responses import RegisterRoute
 from rekisteri.entrypoints.api.schemas import (
     BillingAccountIn,
     BillingChangeIn,
+    ContactPersonIn,
     ContactPointIn,
     ContractEndIn,
     ContractIn,
@@ -39,8 +44,15 @@ from rekisteri.entrypoints.api.schemas import (
     RectificationIn,
     SiteChangeIn,
     SiteIn,
+    WrittenStepIn,
 )
-from rekisteri.services.register import customers, search, updates
+from rekisteri.services.register import (
+    contact_persons,
+    customers,
+    search,
+    telephone_sales,
+    updates,
+)
 from rekisteri.services.register.person_view import customer_view, identity_code, resolve_person
 from rekisteri.services.rights import rectification
 from rekisteri.services.unit_of_work import UnitOfWork
@@ -57,6 +69,7 @@ WriteSite = Annotated[Principal, Depends(guard(REL, C.SITE, writes=True))]
 WriteBilling = Annotated[Principal, Depends(guard(REL, C.BILLING, writes=True))]
 WriteContract = Annotated[Principal, Depends(guard(REL, C.CONTRACT, writes=True))]
 ReadIdentityCode = Annotated[Principal, Depends(guard(REL, C.IDENTITY))]
+ReadContactPersons = Annotated[Principal, Depends(guard(REL, C.IDENTITY, C.CONTACT))]
 
 
 def _provenance(uow: UnitOfWork, body: ProvenanceIn | NewContactPointIn) -> Provenance:
@@ -177,6 +190,78 @@ def end_contract(
     with reg.unit_of_work(who.actor) as uow:
         customers.end_contract(uow, contract_id, body.end_date, body.reason, _provenance(uow, body))
     return ContractEnded(ended=contract_id, end_date=body.end_date)
+
+
+@router.post("/contracts/{contract_id}/offer-sent")
+def telephone_offer_sent(
+    contract_id: RowId, body: WrittenStepIn, reg: RegisterDep, who: WriteContract
+) -> TelephoneSaleStep:
+    """A contract sold in a call the company made: the written offer went out (when, how)."""
+    step = WrittenStep(body.at, body.how)
+    with reg.unit_of_work(who.actor) as uow:
+        telephone_sales.offer_sent(uow, contract_id, step, _provenance(uow, body))
+        number = telephone_sales.number_of(uow, contract_id)
+    return TelephoneSaleStep(contract=number, recorded="offer_sent", at=body.at, how=body.how)
+
+
+@router.post("/contracts/{contract_id}/accepted")
+def telephone_offer_accepted(
+    contract_id: RowId, body: WrittenStepIn, reg: RegisterDep, who: WriteContract
+) -> TelephoneSaleStep:
+    """The consumer accepted the written offer in writing: the contract is in force."""
+    step = WrittenStep(body.at, body.how)
+    with reg.unit_of_work(who.actor) as uow:
+        telephone_sales.accepted(uow, contract_id, step, _provenance(uow, body))
+        number = telephone_sales.number_of(uow, contract_id)
+    return TelephoneSaleStep(contract=number, recorded="accepted", at=body.at, how=body.how)
+
+
+@router.post(
+    "/persons/{person_id}/contact-persons", status_code=201, response_model=ContactPersonAdded
+)
+def add_contact_person(
+    person_id: RowId, body: ContactPersonIn, reg: RegisterDep, who: WritePerson
+) -> ContactPersonAdded:
+    """Link a contact person (a natural person, new or registered) to an organisation."""
+    draft = None
+    if body.person_id is None:
+        draft = PersonDraft(
+            kind=PersonKind.NATURAL,
+            first_names=body.first_names,
+            last_name=body.last_name,
+            mother_tongue=body.mother_tongue,
+            contact_points=tuple(_contact(c) for c in body.contact_points),
+        )
+    with reg.unit_of_work(who.actor) as uow:
+        link, contact = contact_persons.add(
+            uow,
+            person_id,
+            body.role,
+            _provenance(uow, body),
+            draft=draft,
+            person_id=body.person_id,
+            valid_from=body.valid_from,
+        )
+    return ContactPersonAdded(link=link, person_id=contact)
+
+
+@router.get("/persons/{person_id}/contact-persons")
+def list_contact_persons(
+    person_id: RowId, reg: RegisterDep, who: ReadContactPersons
+) -> list[dict[str, Any]]:
+    """An organisation's contact persons, links in force first."""
+    with reg.reading(who.actor) as uow:
+        return contact_persons.of_organisation(uow, person_id)
+
+
+@router.post("/contact-persons/{link_id}/end")
+def end_contact_person(
+    link_id: RowId, body: EndIn, reg: RegisterDep, who: WriteContact
+) -> ContactPersonEnded:
+    """The contact person no longer acts for the organisation in that role."""
+    with reg.unit_of_work(who.actor) as uow:
+        contact_persons.end(uow, link_id, body.end_date, body.reason, _provenance(uow, body))
+    return ContactPersonEnded(ended=link_id, valid_to=body.end_date)
 
 
 @router.patch("/sites/{site_id}")

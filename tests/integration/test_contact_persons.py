@@ -1,0 +1,273 @@
+"""Contact persons of organisations and sole traders (issue 15, item 6), on both databases.
+
+The contact person is the data subject: the link is in their access package and goes with
+their erasure; the organisation's erasure removes the link and leaves the contact person, their
+contact points and their rights records. The business rule reaches them by e-mail without an
+opt-in; a sole trader is a natural person under the consumer rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from rekisteri.adapters.schema.register import contact_person, contact_point, person
+from rekisteri.adapters.schema.rights import rights_request
+from rekisteri.catalogue import Role
+from rekisteri.domain.consent import Channel
+from rekisteri.domain.drafts import ContactPointDraft, PersonDraft
+from rekisteri.domain.errors import InvalidInput
+from rekisteri.domain.marketing import AudiencePurpose, Exclusion
+from rekisteri.domain.register import ContactKind, PersonKind, Provenance
+from rekisteri.services.marketing import audience
+from rekisteri.services.register import contact_persons, customers
+from rekisteri.services.register.person_view import customer_view
+from rekisteri.services.rights import erasure, package, requests, retention
+from rekisteri.services.unit_of_work import Actor, RegisterApp
+from tests.integration.marketing_helpers import assert_decided_as_looked_up, consent
+from tests.support.clock import FakeClock
+
+STAFF = Actor("asiakaspalvelu.anna", Role.CUSTOMER_SERVICE)
+DPO = Actor("tietosuoja.dpo")
+WORK_EMAIL = "liisa.laine@yritys.example.fi"
+
+
+def _organisation(reg: RegisterApp, business_id: str = "1572860-0") -> int:
+    draft = PersonDraft(
+        PersonKind.LEGAL,
+        organisation_name="Konepaja Oy",
+        business_id=business_id,
+        contact_points=(ContactPointDraft(ContactKind.EMAIL, "info@konepaja.example.fi"),),
+    )
+    with reg.unit_of_work(STAFF) as uow:
+        return customers.register_person(uow, draft, Provenance.of("contract", uow.now())).person_id
+
+
+def _contact_person(reg: RegisterApp, org: int, role: str = "signatory") -> tuple[int, int]:
+    draft = PersonDraft(
+        PersonKind.NATURAL,
+        first_names="Liisa",
+        last_name="Laine",
+        contact_points=(
+            ContactPointDraft(ContactKind.EMAIL, WORK_EMAIL),
+            ContactPointDraft(ContactKind.PHONE, "040 765 4321"),
+        ),
+    )
+    with reg.unit_of_work(STAFF) as uow:
+        return contact_persons.add(
+            uow, org, role, Provenance.of("contract", uow.now(), "K-1"), draft=draft
+        )
+
+
+def _count(reg: RegisterApp, t: Any, *where: Any) -> int:
+    with reg.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(t).where(*where)).scalar_one())
+
+
+def test_a_contact_person_needs_no_identity_code_and_shows_both_ways(
+    register: RegisterApp,
+) -> None:
+    org = _organisation(register)
+    link, cp = _contact_person(register, org)
+    with register.reading(STAFF) as uow:
+        own = customer_view(uow, cp, Role.CUSTOMER_SERVICE)
+        theirs = customer_view(uow, org, Role.CUSTOMER_SERVICE)
+    # Their own view: the link, named, and their own contact points.
+    [entry] = own["organisations"]
+    assert entry["organisation_id"] == org and "Konepaja Oy" in entry["organisation"]
+    assert entry["role"]["role"] == "signatory"
+    assert {c.get("email") for c in own["contact_points"]} >= {WORK_EMAIL}
+    # The organisation's view lists its contact persons.
+    assert [(c["link"], c["person_id"], c["role"]) for c in theirs["contact_persons"]] == [
+        (link, cp, "signatory")
+    ]
+    assert not theirs["organisations"]
+
+
+def test_a_contact_person_belongs_to_an_organisation_and_is_a_natural_person(
+    register: RegisterApp,
+) -> None:
+    org = _organisation(register)
+    _, cp = _contact_person(register, org)
+    with register.unit_of_work(STAFF) as uow:
+        prov = Provenance.of("contract", uow.now())
+        with pytest.raises(InvalidInput, match="organisations"):
+            contact_persons.add(uow, cp, "contact", prov, person_id=cp)
+        with pytest.raises(InvalidInput, match="natural person"):
+            contact_persons.add(uow, org, "contact", prov, person_id=org)
+        with pytest.raises(InvalidInput, match="already has this role"):
+            contact_persons.add(uow, org, "signatory", prov, person_id=cp)
+        with pytest.raises(InvalidInput, match="role"):
+            contact_persons.add(uow, org, "boss", prov, person_id=cp)
+    assert _count(register, contact_person) == 1
+
+
+def test_the_link_ends_with_its_history(register: RegisterApp, clock: FakeClock) -> None:
+    org = _organisation(register)
+    link, cp = _contact_person(register, org)
+    clock.advance(days=30)
+    with register.unit_of_work(STAFF) as uow:
+        contact_persons.end(
+            uow, link, uow.today(), "left the company", Provenance.of("customer_contact", uow.now())
+        )
+        with pytest.raises(InvalidInput, match="already ended"):
+            contact_persons.end(
+                uow, link, uow.today(), "again", Provenance.of("customer_contact", uow.now())
+            )
+    with register.reading(DPO) as uow:
+        view = customer_view(uow, cp, None)
+    assert view["organisations"][0]["role"]["valid_to"] == dt.date(2026, 4, 2)
+    assert [h["attribute"] for h in view["history"]] == ["contact_person.role"]
+
+
+def test_the_contact_persons_package_holds_the_link_and_their_contact_points(
+    register: RegisterApp,
+) -> None:
+    org = _organisation(register)
+    _, cp = _contact_person(register, org, "invoice_receiver")
+    with register.reading(DPO) as uow:
+        p = package.build(uow, cp)
+        org_package = package.build(uow, org)
+    sections = {s.key: s for s in p.sections}
+    assert [r["role"] for r in sections["contact_person"].rows] == ["invoice_receiver"]
+    assert WORK_EMAIL in {r.get("email") for r in sections["contact_point"].rows}
+    # The organisation's package holds none of the contact person's data.
+    org_sections = {s.key: s for s in org_package.sections}
+    assert not org_sections["contact_person"].rows
+    assert WORK_EMAIL not in str([s.rows for s in org_package.sections])
+
+
+def test_erasing_the_contact_person_removes_the_link_never_the_organisation(
+    register: RegisterApp,
+) -> None:
+    org = _organisation(register)
+    _, cp = _contact_person(register, org)
+    with register.unit_of_work(DPO) as uow:
+        erasure.erase_person(
+            uow, cp, Provenance.of("customer_contact", uow.now()), reason="asked to be forgotten"
+        )
+    assert _count(register, contact_person) == 0
+    assert _count(register, person, person.c.id == cp) == 0
+    assert _count(register, contact_point, contact_point.c.person_id == cp) == 0
+    assert _count(register, person, person.c.id == org) == 1
+    assert _count(register, contact_point, contact_point.c.person_id == org) == 1
+
+
+def test_erasing_the_organisation_keeps_its_contact_persons_and_their_requests(
+    register: RegisterApp,
+) -> None:
+    org = _organisation(register)
+    _, cp = _contact_person(register, org)
+    with register.unit_of_work(DPO) as uow:
+        request_id = requests.new_request(
+            uow, cp, "access", "signed_letter", Provenance.of("customer_contact", uow.now())
+        ).id
+        erasure.erase_person(
+            uow, org, Provenance.of("customer_contact", uow.now()), reason="company dissolved"
+        )
+    assert _count(register, person, person.c.id == org) == 0
+    assert _count(register, contact_person) == 0  # the link to what is gone goes with it
+    assert _count(register, person, person.c.id == cp) == 1
+    assert _count(register, contact_point, contact_point.c.person_id == cp) == 2
+    assert (
+        _count(
+            register,
+            rights_request,
+            rights_request.c.id == request_id,
+            rights_request.c.person_id == cp,
+        )
+        == 1
+    )
+
+
+def test_retention_purges_a_former_contact_person_a_year_after_the_last_link(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    org = _organisation(register)
+    link, cp = _contact_person(register, org)
+    with register.unit_of_work(STAFF) as uow:
+        contact_persons.end(
+            uow, link, uow.today(), "left", Provenance.of("customer_contact", uow.now())
+        )
+    clock.advance(days=360)
+    with register.unit_of_work(DPO) as uow:
+        retention.run(uow)
+    assert _count(register, person, person.c.id == cp) == 1
+    clock.advance(days=10)
+    with register.unit_of_work(DPO) as uow:
+        result = retention.run(uow)
+    assert result.counts["former contact persons: purged"] == 1
+    assert _count(register, person, person.c.id == cp) == 0
+    assert _count(register, person, person.c.id == org) == 1
+
+
+def test_a_sole_trader_is_a_person_with_a_business_id(register: RegisterApp) -> None:
+    draft = PersonDraft(
+        PersonKind.NATURAL,
+        first_names="Pekka",
+        last_name="Puuseppä",
+        personal_identity_code="010190-123M",
+        business_id="2617416-4",
+        contact_points=(ContactPointDraft(ContactKind.EMAIL, "pekka@puusepat.example.fi"),),
+    )
+    with register.unit_of_work(STAFF) as uow:
+        done = customers.register_person(uow, draft, Provenance.of("contract", uow.now()))
+    with register.reading(STAFF) as uow:
+        view = customer_view(uow, done.person_id, Role.CUSTOMER_SERVICE)
+    assert view["person"]["kind"] == "natural" and view["person"]["business_id"] == "2617416-4"
+    with register.unit_of_work(STAFF) as uow, pytest.raises(InvalidInput, match="organisation"):
+        customers.register_person(
+            uow,
+            PersonDraft(
+                PersonKind.NATURAL,
+                first_names="P",
+                last_name="P",
+                personal_identity_code="311280-888Y",
+                organisation_name="Puusepät",
+            ),
+            Provenance.of("contract", uow.now()),
+        )
+
+
+def test_the_business_rule_reaches_contact_persons_not_sole_traders(
+    register: RegisterApp,
+) -> None:
+    """Own marketing by e-mail: an organisation and its contact person (no contract of their
+    own) are reached until they object; a sole trader, a natural person, needs their consent."""
+    org = _organisation(register)
+    _, cp = _contact_person(register, org)
+    with register.unit_of_work(STAFF) as uow:
+        trader = customers.register_person(
+            uow,
+            PersonDraft(
+                PersonKind.NATURAL,
+                first_names="Pekka",
+                last_name="Puuseppä",
+                personal_identity_code="010190-123M",
+                business_id="2617416-4",
+                contact_points=(ContactPointDraft(ContactKind.EMAIL, "pekka@example.fi"),),
+            ),
+            Provenance.of("contract", uow.now()),
+        ).person_id
+    people = [org, cp, trader]
+
+    def reasons(purpose: AudiencePurpose, channel: Channel) -> dict[int, str | None]:
+        spec = audience.AudienceSpec(purpose, channel)
+        assert_decided_as_looked_up(register, spec, people)
+        with register.reading(STAFF) as uow, audience.build(uow, spec) as built:
+            rows = uow.execute(select(built.table.c.person_id, built.reason)).all()
+        return {int(p): r for p, r in rows}
+
+    own_email = reasons(AudiencePurpose.OWN_MARKETING, Channel.EMAIL)
+    assert own_email[org] is None and own_email[cp] is None
+    assert own_email[trader] == Exclusion.NO_CONSENT.value
+    # Not SMS, not the group's marketing: there the consumer rule needs their consent.
+    assert reasons(AudiencePurpose.OWN_MARKETING, Channel.SMS)[cp] == Exclusion.NO_CONSENT.value
+    group = reasons(AudiencePurpose.GROUP_MARKETING, Channel.EMAIL)
+    assert group[cp] == Exclusion.NO_CONSENT.value
+    # Until they object.
+    consent(register, cp, "own_marketing", "email", "prohibited")
+    assert reasons(AudiencePurpose.OWN_MARKETING, Channel.EMAIL)[cp] == Exclusion.OBJECTION.value
