@@ -29,8 +29,9 @@ from typer.testing import CliRunner
 
 from rekisteri.adapters.schema import metadata
 from rekisteri.adapters.schema.audit import audit_entry, audit_subject
+from rekisteri.adapters.schema.register import call_recording
 from rekisteri.catalogue import Category, Role
-from rekisteri.config import Settings
+from rekisteri.config import Settings, file_store_path
 from rekisteri.entrypoints.api.app import create_app
 from rekisteri.entrypoints.api.deps import all_routes
 from rekisteri.entrypoints.cli.main import app as cli
@@ -40,6 +41,7 @@ from rekisteri.services.register.subjects import belongs_to, personal_tables
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.e2e.test_change_audit import NOT_WITNESSED, every_command, last_seq
 from tests.integration.marketing_helpers import add_person, consent
+from tests.support.audio import wav_bytes
 from tests.support.cli_login import with_login
 from tests.support.people import EMAIL as rich_email
 from tests.support.people import make_customer
@@ -81,7 +83,7 @@ WRITE_COMMANDS = {
     "disclose asiakastieto", "disclose collection", "disclose group-marketing",
     "disclose authority", "disclose recordings", "loans close", "consent link",
     "request changes", "notices sent", "notices impossible", "user system-actor enable",
-    "user system-actor disable",
+    "user system-actor disable", "recording add",
 }  # fmt: skip
 
 ENUM_LIKE = re.compile(r"^[a-z_.]+$")  # vocabulary, and names such as contract.product
@@ -169,6 +171,7 @@ class ReadWalk:
             {
                 "REKISTERI_DATABASE_URL": settings.database_url,
                 "REKISTERI_SECRET_KEY": settings.secret_key or "",
+                "REKISTERI_FILE_STORE_DIR": str(file_store_path(settings)),
                 "COLUMNS": "300",
             }
         )
@@ -234,9 +237,12 @@ def _setup(reg: RegisterApp, settings: Settings, tmp: Path) -> tuple[Any, int]:
         {
             "REKISTERI_DATABASE_URL": settings.database_url,
             "REKISTERI_SECRET_KEY": settings.secret_key or "",
+            "REKISTERI_FILE_STORE_DIR": str(file_store_path(settings)),
         }
     )
     datahub = tmp / "readings.csv"
+    call = tmp / "call.wav"
+    call.write_bytes(wav_bytes(0.5))
     datahub.write_text(
         "Mittauspisteen tunnus;Tuotteen tyyppi;Resoluutio;Yksikkötyyppi;Lukeman tyyppi;"
         "Alkuaika;Määrä;Laatu\n"
@@ -252,10 +258,22 @@ def _setup(reg: RegisterApp, settings: Settings, tmp: Path) -> tuple[Any, int]:
          "contact details", "--person", rich.customer_number, "--category", "contact",
          "--out", str(tmp / "poliisi.csv")],
         ["segment", "add", "suomi", "--rule", "language=fi"],
+        ["recording", "add", rich.customer_number, str(call), "--recorded-at",
+         "2026-03-02T09:15:00+02:00", "--duration", "1"],
     ):  # fmt: skip
         done = CliRunner().invoke(cli, args, env=env)
         assert done.exit_code == 0, (args, done.output)
     return rich, sparse
+
+
+def stored_recording(reg: RegisterApp) -> int:
+    """The recording whose audio is in the register's file store (the setup's)."""
+    with reg.engine.connect() as conn:
+        return int(
+            conn.execute(
+                select(call_recording.c.id).where(call_recording.c.file_ref.like("store:%"))
+            ).scalar_one()
+        )
 
 
 def _api_reads(w: ReadWalk, rich: Any, sparse: int, reference: str) -> None:
@@ -271,6 +289,8 @@ def _api_reads(w: ReadWalk, rich: Any, sparse: int, reference: str) -> None:
         )
         w.get("/api/v1/persons/{key}/disclosures", key=key)
         w.get("/api/v1/audit/persons/{key}", key=key)
+        w.get("/api/v1/persons/{key}/recordings", key=key)
+    w.get("/api/v1/recordings/{recording_id}/audio", recording_id=stored_recording(w.reg))
     for q in ("Meikäläinen", "Harvala", "Nobody"):
         w.get("/api/v1/search", Role.CUSTOMER_SERVICE, params={"q": q})
     w.get("/api/v1/requests")
@@ -322,6 +342,10 @@ def _command_reads(w: ReadWalk, rich: Any, sparse: int, reference: str, tmp: Pat
         w.run("consumption", "show", key, "--from", "2025-01-01", "--to", "2025-01-31")
         w.run("disclose", "log", key)
         w.run("audit", "person", key)
+        w.run("recording", "list", key)
+    w.run("recording", "play", str(stored_recording(w.reg)))
+    exported = tmp / "exported.wav"
+    w.run("recording", "export", str(stored_recording(w.reg)), "--out", str(exported))
     for q in ("Meikäläinen", "Harvala", "Nobody"):
         w.run("customer", "search", q)
     w.run("request", "list")

@@ -176,7 +176,8 @@ def of_person(uow: UnitOfWork, person_key: str | int) -> list[Recording]:
         .where(call_recording.c.person_id == person_id)
         .order_by(call_recording.c.recorded_at, call_recording.c.id)
     ).all()
-    uow.note_read([person_id], [R], "call recordings listed")
+    if rows:  # nothing returned, nothing read
+        uow.note_read([person_id], [R], "call recordings listed")
     return [Recording.of(r) for r in rows]
 
 
