@@ -290,6 +290,7 @@ def _request_steps(w: Walk, pid: int) -> None:
     step(rectify, "close")
     access = new("access")
     step(access, "verify", {"how": "signature_matched"})
+    step(access, "recording-copies", {"note": "only the person's own voice"})
     step(access, "fulfil")
     again = new("access")
     step(again, "charge", {"decision": "waived", "reason": "first this year"})
@@ -550,6 +551,7 @@ def _request_commands(w: CommandWalk, key: str, tmp: Path) -> None:
     w.run("request", "list")
     w.run("request", "show", access)
     w.run("request", "verify", access, "--how", "signature_matched")
+    w.run("request", "recording-copies", access, "--note", "only the person's own voice")
     today = dt.date.today()  # the command runs on the real clock
     w.run(
         "request", "extend", access, "--to", str(today + dt.timedelta(days=80)),

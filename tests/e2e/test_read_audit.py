@@ -83,7 +83,7 @@ WRITE_COMMANDS = {
     "disclose asiakastieto", "disclose collection", "disclose group-marketing",
     "disclose authority", "disclose recordings", "loans close", "consent link",
     "request changes", "notices sent", "notices impossible", "user system-actor enable",
-    "user system-actor disable", "recording add",
+    "user system-actor disable", "recording add", "request recording-copies",
 }  # fmt: skip
 
 ENUM_LIKE = re.compile(r"^[a-z_.]+$")  # vocabulary, and names such as contract.product

@@ -5,6 +5,7 @@ retention and erasure; the person's access package lists their recordings."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -14,11 +15,19 @@ from rekisteri.adapters.schema.audit import audit_entry
 from rekisteri.adapters.schema.register import call_recording
 from rekisteri.catalogue import Role
 from rekisteri.config import file_store_path
-from rekisteri.domain.errors import Forbidden, InvalidInput, NotFound
+from rekisteri.domain.errors import Forbidden, InvalidInput, NotFound, RuleViolation
 from rekisteri.domain.recordings import RecordingMeta
+from rekisteri.domain.register import Provenance
 from rekisteri.services.access import disclosures, recording_loans
 from rekisteri.services.recordings import audio
-from rekisteri.services.rights import package, retention
+from rekisteri.services.rights import (
+    delivery,
+    fulfilment,
+    package,
+    recording_copies,
+    requests,
+    retention,
+)
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.integration.marketing_helpers import add_person
 from tests.integration.test_erasure_and_retention import _erase
@@ -129,8 +138,6 @@ def test_an_orphaned_file_is_swept_once_a_day_old(register: RegisterApp) -> None
     name = orphan.removeprefix("store:")
     path = file_store_path(register.settings) / name[:2] / f"{name}.rkf"
     day_old = path.stat().st_mtime - 2 * 24 * 3600
-    import os
-
     os.utime(path, (day_old, day_old))
     with register.unit_of_work(Actor("retention")) as uow:
         assert retention.run(uow).counts[retention.FILES_DESTROYED] == 1
@@ -208,3 +215,33 @@ def test_the_store_lives_beside_the_database_owner_only(register: RegisterApp) -
     assert root.name == "rekisteri.files"
     assert (root.stat().st_mode & 0o777) == 0o700
     assert isinstance(root, Path)
+
+
+def _access(reg: RegisterApp, pid: int, tmp: Path, *, checked: bool) -> dict[str, Path]:
+    with reg.unit_of_work(SYSTEM) as uow:
+        prov = Provenance.of("customer_contact", uow.now(), "letter")
+        new = requests.new_request(uow, pid, "access", "signed_letter", prov)
+        requests.verify(uow, new.reference, "signature_matched")
+        if checked:
+            recording_copies.mark_checked(uow, new.reference, "agent's voice only; agreed")
+        done = fulfilment.fulfil(uow, new.reference, lang="en")
+        return delivery.write_answer_files(done, tmp, settings=reg.settings, pdf=False)
+
+
+def test_a_copy_of_the_audio_goes_into_the_package_only_once_the_dpo_checked_it(
+    register: RegisterApp, tmp_path: Path
+) -> None:
+    unchecked, checked = add_person(register), add_person(register, first="Eeva")
+    take_in(register, unchecked)
+    rid = take_in(register, checked)
+    files = _access(register, unchecked, tmp_path / "a", checked=False)
+    assert not any(k.startswith("recording") for k in files)
+    files = _access(register, checked, tmp_path / "b", checked=True)
+    copy = files[f"recording {rid}"]
+    assert copy.name.endswith(f"-{rid}.wav") and copy.read_bytes() == AUDIO
+    assert (copy.stat().st_mode & 0o777) == 0o600
+    with register.unit_of_work(SYSTEM) as uow:
+        prov = Provenance.of("customer_contact", uow.now(), "letter")
+        other = requests.new_request(uow, checked, "objection", "signed_letter", prov)
+        with pytest.raises(RuleViolation, match="not an access request"):
+            recording_copies.mark_checked(uow, other.reference, "checked")
