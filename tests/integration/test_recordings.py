@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from rekisteri.adapters.schema.audit import audit_entry
 from rekisteri.adapters.schema.register import call_recording
+from rekisteri.adapters.schema.rights import rights_request_event
 from rekisteri.catalogue import Role
 from rekisteri.config import file_store_path
 from rekisteri.domain.errors import Forbidden, InvalidInput, NotFound, RuleViolation
@@ -240,6 +241,13 @@ def test_a_copy_of_the_audio_goes_into_the_package_only_once_the_dpo_checked_it(
     copy = files[f"recording {rid}"]
     assert copy.name.endswith(f"-{rid}.wav") and copy.read_bytes() == AUDIO
     assert (copy.stat().st_mode & 0o777) == 0o600
+    with register.reading(SYSTEM) as uow:
+        steps = uow.execute(
+            select(rights_request_event.c.actor, rights_request_event.c.note).where(
+                rights_request_event.c.event == "recordings checked"
+            )
+        ).all()
+    assert steps == [("tester", "agent's voice only; agreed")]
     with register.unit_of_work(SYSTEM) as uow:
         prov = Provenance.of("customer_contact", uow.now(), "letter")
         other = requests.new_request(uow, checked, "objection", "signed_letter", prov)

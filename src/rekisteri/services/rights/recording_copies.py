@@ -50,7 +50,8 @@ def mark_checked(uow: UnitOfWork, key: int | str, note: str) -> None:
         .where(rights_request.c.id == row.id)
         .values(details=json.dumps(details, ensure_ascii=False))
     )
-    requests.note_step(uow, int(row.id), "recording copies checked", text)
+    # (an event name is at most 20 characters)
+    requests.note_step(uow, int(row.id), "recordings checked", text)
 
 
 def copies_for(uow: UnitOfWork, row: Any) -> list[Copy]:
