@@ -138,7 +138,7 @@ def test_cli_refuses_what_is_not_audio_and_roles_that_may_not_hear(
         env=env,
     )  # fmt: skip
     assert refused.exit_code == 2
-    assert "audio: is not audio the register takes" in refused.output
+    assert f"{text}: AUDIO: is not audio the register takes" in " ".join(refused.output.split())
     assert recordings(register) == 0 and list(register.files.stored()) == []
 
     text.write_bytes(AUDIO)

@@ -52,7 +52,8 @@ def add(
             source = audio_file.open("rb")
         except OSError as exc:
             raise InvalidInput("AUDIO", f"{audio_file}: {exc.strerror}") from None
-        with source, audio.AudioIntake(reg.files, reg.settings.max_recording_bytes) as intake:
+        limit, where = reg.settings.max_recording_bytes, str(audio_file)
+        with source, audio.AudioIntake(reg.files, limit, "AUDIO", where) as intake:
             while data := source.read(READ):
                 intake.feed(data)
             stored, kind = intake.finish()

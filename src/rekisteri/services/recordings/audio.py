@@ -41,8 +41,10 @@ class AudioIntake:
     """Seals an audio stream fed piece by piece; refuses it at once when its first bytes are
     not WAV or Ogg Opus. Use as a context manager: leaving it without `finish` keeps nothing."""
 
-    def __init__(self, files: FileStore, max_bytes: int, field: str = "audio") -> None:
-        self.field = field
+    def __init__(
+        self, files: FileStore, max_bytes: int, field: str = "audio", where: str | None = None
+    ) -> None:
+        self.field, self.where = field, where  # `where`: the file, named in a refusal
         self.writer: SealingWriter = files.writer(max_bytes, field)
         self.head = b""
         self.kind: str | None = None
@@ -55,11 +57,14 @@ class AudioIntake:
             self.writer.discard()
 
     def feed(self, data: bytes) -> None:
-        if self.kind is None and len(self.head) < HEAD_BYTES:
-            self.head += data[: HEAD_BYTES - len(self.head)]
-            if len(self.head) >= HEAD_BYTES:
-                self._check()
-        self.writer.write(data)
+        try:
+            if self.kind is None and len(self.head) < HEAD_BYTES:
+                self.head += data[: HEAD_BYTES - len(self.head)]
+                if len(self.head) >= HEAD_BYTES:
+                    self._check()
+            self.writer.write(data)
+        except InvalidInput as exc:
+            raise InvalidInput(exc.field, exc.reason, where=self.where) from None
 
     def _check(self) -> None:
         self.kind = audio_kind(self.head)
@@ -69,7 +74,10 @@ class AudioIntake:
 
     def finish(self) -> tuple[StoredFile, str]:
         if self.kind is None:
-            self._check()  # shorter than a header: refused
+            try:
+                self._check()  # shorter than a header: refused
+            except InvalidInput as exc:
+                raise InvalidInput(exc.field, exc.reason, where=self.where) from None
         assert self.kind is not None
         return self.writer.close(), self.kind
 
