@@ -87,6 +87,7 @@ def cli(settings: Settings) -> Iterator[tuple[CliRunner, dict[str, str]]]:
     yield CliRunner(), env
 
 
+@pytest.mark.proves("P18.recordings-encrypted")
 def test_cli_takes_in_plays_and_exports_never_a_plain_copy(
     cli: tuple[CliRunner, dict[str, str]],
     register: RegisterApp,
@@ -124,6 +125,7 @@ def test_cli_takes_in_plays_and_exports_never_a_plain_copy(
     ]
 
 
+@pytest.mark.proves("P18.recordings-encrypted")
 def test_cli_refuses_what_is_not_audio_and_roles_that_may_not_hear(
     cli: tuple[CliRunner, dict[str, str]], register: RegisterApp, tmp_path: Path
 ) -> None:
@@ -167,6 +169,7 @@ def _chunks(data: bytes, size: int = 50_000) -> Iterator[bytes]:
         yield data[i : i + size]
 
 
+@pytest.mark.proves("P18.recordings-encrypted")
 def test_api_streams_an_upload_over_a_megabyte_in_and_back_out(
     register: RegisterApp, temp_dir: Path, tmp_path: Path
 ) -> None:

@@ -96,6 +96,7 @@ def test_not_audio_and_bad_metadata_store_nothing(register: RegisterApp) -> None
     assert stored_files(register) == []
 
 
+@pytest.mark.proves("P18.recordings-encrypted")
 @pytest.mark.parametrize("role", [Role.MARKETING, Role.BILLING, Role.PROCESSOR])
 def test_only_roles_that_read_recordings_hear_them(register: RegisterApp, role: Role) -> None:
     rid = take_in(register, add_person(register))
@@ -104,6 +105,7 @@ def test_only_roles_that_read_recordings_hear_them(register: RegisterApp, role: 
     assert heard(register, rid, Actor("tietosuoja", Role.DPO)) == AUDIO
 
 
+@pytest.mark.proves("P14.kept.recordings")
 def test_a_recording_past_its_period_loses_its_file(
     register: RegisterApp, clock: FakeClock
 ) -> None:

@@ -225,9 +225,8 @@ class SectionWriter:
             uses = [p for p in Purpose if any(p in a.purposes for a in recordings)]
             wording = "; ".join(label(p, lang) for p in uses)
             kept = "; ".join(dict.fromkeys(self.period(a.retention) for a in recordings))
-            blocks.append(
-                Paragraph(text("sources.recordings", lang, purposes=wording, retention=kept))
-            )
+            said = text("sources.recordings", lang, purposes=wording, retention=kept)
+            blocks.append(Paragraph(said, ("P18.recordings-encrypted",)))
         return tuple(blocks)
 
     # -- 7: disclosures and transfers
