@@ -23,6 +23,12 @@ class Settings(BaseSettings):
         default=None, repr=False, description="keyring JSON or one base64 AES-256 key"
     )
     key_file: Path = Path("rekisteri.keys")
+    # The encrypted file store (adapters/file_store.py: call audio now). Unset: the directory
+    # `rekisteri.files` beside the SQLite database, or beside the key file on PostgreSQL.
+    file_store_dir: Path | None = None
+    # The largest call recording taken (CLI and API): an hour of 16-bit 16 kHz mono WAV is
+    # 110 MiB; Opus is a tenth of that.
+    max_recording_bytes: int = Field(default=200 * 1024 * 1024, ge=1024)
     # Retention (P14): contract and billing data are kept ten years after the contract ended.
     contract_retention_years: int = 10
     recording_retention_months: int = 12
@@ -99,6 +105,20 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
+
+
+def file_store_path(settings: Settings) -> Path:
+    """Where the encrypted file store lives (see `Settings.file_store_dir`)."""
+    if settings.file_store_dir is not None:
+        return settings.file_store_dir
+    from sqlalchemy.engine import make_url  # here: settings load without SQLAlchemy
+
+    url = make_url(settings.database_url)
+    database = url.database or ""
+    on_file = database not in ("", ":memory:") and not database.startswith("file:")
+    if url.get_backend_name() == "sqlite" and on_file:
+        return Path(database).parent / "rekisteri.files"
+    return settings.key_file.parent / "rekisteri.files"
 
 
 def get_settings() -> Settings:

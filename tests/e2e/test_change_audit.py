@@ -30,7 +30,7 @@ from rekisteri.adapters.schema.disclosure import recording_loan
 from rekisteri.adapters.schema.register import call_recording, person
 from rekisteri.adapters.schema.register import contract as contract_table
 from rekisteri.catalogue import Purpose, Role
-from rekisteri.config import Settings
+from rekisteri.config import Settings, file_store_path
 from rekisteri.entrypoints.api.app import create_app
 from rekisteri.entrypoints.api.deps import all_routes
 from rekisteri.entrypoints.cli.main import app as cli
@@ -42,6 +42,7 @@ from rekisteri.services.rights import recipient_notices
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.integration.marketing_helpers import add_person, consent
 from tests.support import finvoice
+from tests.support.audio import wav_bytes
 from tests.support.cli_login import as_staff, with_login
 from tests.support.clock import FakeClock
 from tests.support.people import PHONE, make_customer
@@ -141,14 +142,16 @@ class Walk:
         """A JSON body (`json=`) or a form (`data=`), as a role or (`anonymous`) as nobody;
         redirects are answers (post/redirect/get), not followed."""
         self.exercised.add(f"{method} {route}")
-        body = ("json", "data", "cookies", "content", "params")
+        body = ("json", "data", "cookies", "content", "params", "content_type")
         ids = {k: v for k, v in given.items() if k not in body}
-        sent = {k: v for k, v in given.items() if k in body}
+        sent = {k: v for k, v in given.items() if k in body and k != "content_type"}
+        kind = {"Content-Type": given["content_type"]} if "content_type" in given else {}
         path = route.format(**ids)
         before, since = fingerprint(self.reg), last_seq(self.reg)
         roles = [None] if anonymous else [*ROLES]
         for role in roles:
             headers = {"Authorization": f"Bearer {self.tokens[role]}"} if role else {}
+            headers |= kind
             answer = self.client.request(
                 method, path, headers=headers, follow_redirects=False, **sent
             )
@@ -242,6 +245,14 @@ def _api_steps(w: Walk) -> None:
         "/api/v1/billing-accounts/{account_id}",
         {"changes": {"due_day": 20}, "reason": "asked", **PROV},
         account_id=account,
+    )
+    w.send(
+        "PUT",
+        "/api/v1/persons/{key}/recordings",
+        key=pid,
+        content=wav_bytes(0.5),
+        params={"recorded_at": "2026-03-02T09:15:00+02:00", "duration_seconds": 1},
+        content_type="audio/wav",
     )
     w.call(
         "POST",
@@ -391,6 +402,7 @@ def _request_steps(w: Walk, pid: int) -> None:
     step(rectify, "close")
     access = new("access")
     step(access, "verify", {"how": "signature_matched"})
+    step(access, "recording-copies", {"note": "only the person's own voice"})
     step(access, "fulfil")
     again = new("access")
     step(again, "charge", {"decision": "waived", "reason": "first this year"})
@@ -545,6 +557,7 @@ class CommandWalk:
             {
                 "REKISTERI_DATABASE_URL": settings.database_url,
                 "REKISTERI_SECRET_KEY": settings.secret_key or "",
+                "REKISTERI_FILE_STORE_DIR": str(file_store_path(settings)),
                 "COLUMNS": "200",
             }
         )
@@ -593,6 +606,7 @@ def _command_steps(w: CommandWalk, tmp: Path) -> None:
         "Esimerkki", "--hetu", "010190-123M", "--email", "eero@example.fi",
     )  # fmt: skip
     _business_and_telephone_commands(w, c)
+    _recording_commands(w, other, tmp)
     datahub = tmp / "readings.csv"
     datahub.write_text(
         "Mittauspisteen tunnus;Tuotteen tyyppi;Resoluutio;Yksikkötyyppi;Lukeman tyyppi;"
@@ -720,6 +734,19 @@ def _customer_number(output: str) -> str:
     return found.group(1)
 
 
+def _recording_commands(w: CommandWalk, pid: int, tmp: Path) -> None:
+    call = tmp / "call.wav"
+    call.write_bytes(wav_bytes(0.5))
+    added = w.run(
+        "recording", "add", str(pid), str(call), "--recorded-at", "2026-03-02T09:15:00+02:00",
+        "--duration", "1",
+    )  # fmt: skip
+    rid = added.split()[2]
+    w.run("recording", "list", str(pid))
+    w.run("recording", "play", rid)
+    w.run("recording", "export", rid, "--out", str(tmp / "exported.wav"))
+
+
 def _request_commands(w: CommandWalk, key: str, tmp: Path) -> None:
     def new(kind: str, *details: str) -> str:
         return _reference(
@@ -732,6 +759,7 @@ def _request_commands(w: CommandWalk, key: str, tmp: Path) -> None:
     w.run("request", "list")
     w.run("request", "show", access)
     w.run("request", "verify", access, "--how", "signature_matched")
+    w.run("request", "recording-copies", access, "--note", "only the person's own voice")
     today = dt.date.today()  # the command runs on the real clock
     w.run(
         "request", "extend", access, "--to", str(today + dt.timedelta(days=80)),

@@ -29,9 +29,9 @@ from typer.testing import CliRunner
 
 from rekisteri.adapters.schema import metadata
 from rekisteri.adapters.schema.audit import audit_entry, audit_subject
-from rekisteri.adapters.schema.register import person
+from rekisteri.adapters.schema.register import call_recording, person
 from rekisteri.catalogue import Category, Role
-from rekisteri.config import Settings
+from rekisteri.config import Settings, file_store_path
 from rekisteri.entrypoints.api.app import create_app
 from rekisteri.entrypoints.api.deps import all_routes
 from rekisteri.entrypoints.cli.main import app as cli
@@ -41,6 +41,7 @@ from rekisteri.services.register.subjects import belongs_to, personal_tables
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.e2e.test_change_audit import NOT_WITNESSED, every_command, last_seq
 from tests.integration.marketing_helpers import add_person, consent
+from tests.support.audio import wav_bytes
 from tests.support.cli_login import with_login
 from tests.support.people import EMAIL as rich_email
 from tests.support.people import make_customer
@@ -92,6 +93,7 @@ WRITE_COMMANDS = {
     "import logins",
     "customer contact-person add", "customer contact-person end",
     "contract add", "contract offer-sent", "contract accepted", "contract end",
+    "recording add", "request recording-copies",
 }  # fmt: skip
 
 # The organisation _setup registers (its customer number: the third person registered).
@@ -181,6 +183,7 @@ class ReadWalk:
             {
                 "REKISTERI_DATABASE_URL": settings.database_url,
                 "REKISTERI_SECRET_KEY": settings.secret_key or "",
+                "REKISTERI_FILE_STORE_DIR": str(file_store_path(settings)),
                 "COLUMNS": "300",
             }
         )
@@ -246,9 +249,12 @@ def _setup(reg: RegisterApp, settings: Settings, tmp: Path) -> tuple[Any, int]:
         {
             "REKISTERI_DATABASE_URL": settings.database_url,
             "REKISTERI_SECRET_KEY": settings.secret_key or "",
+            "REKISTERI_FILE_STORE_DIR": str(file_store_path(settings)),
         }
     )
     datahub = tmp / "readings.csv"
+    call = tmp / "call.wav"
+    call.write_bytes(wav_bytes(0.5))
     datahub.write_text(
         "Mittauspisteen tunnus;Tuotteen tyyppi;Resoluutio;Yksikkötyyppi;Lukeman tyyppi;"
         "Alkuaika;Määrä;Laatu\n"
@@ -269,6 +275,8 @@ def _setup(reg: RegisterApp, settings: Settings, tmp: Path) -> tuple[Any, int]:
          "--business-id", "1572860-0", "--source", "contract"],
         ["customer", "contact-person", "add", ORGANISATION, "--person", str(sparse),
          "--role", "signatory", "--source", "contract"],
+        ["recording", "add", rich.customer_number, str(call), "--recorded-at",
+         "2026-03-02T09:15:00+02:00", "--duration", "1"],
     ):  # fmt: skip
         done = CliRunner().invoke(cli, args, env=env)
         assert done.exit_code == 0, (args, done.output)
@@ -281,6 +289,16 @@ def _organisation_id(reg: RegisterApp) -> int:
             select(person.c.id).where(person.c.customer_number == ORGANISATION)
         ).scalar_one()
     return int(found)
+
+
+def stored_recording(reg: RegisterApp) -> int:
+    """The recording whose audio is in the register's file store (the setup's)."""
+    with reg.engine.connect() as conn:
+        return int(
+            conn.execute(
+                select(call_recording.c.id).where(call_recording.c.file_ref.like("store:%"))
+            ).scalar_one()
+        )
 
 
 def _api_reads(w: ReadWalk, rich: Any, sparse: int, reference: str) -> None:
@@ -297,6 +315,8 @@ def _api_reads(w: ReadWalk, rich: Any, sparse: int, reference: str) -> None:
         w.get("/api/v1/persons/{key}/disclosures", key=key)
         w.get("/api/v1/persons/{key}/contacts", Role.CUSTOMER_SERVICE, key=key)
         w.get("/api/v1/audit/persons/{key}", key=key)
+        w.get("/api/v1/persons/{key}/recordings", key=key)
+    w.get("/api/v1/recordings/{recording_id}/audio", recording_id=stored_recording(w.reg))
     for q in ("Meikäläinen", "Harvala", "Nobody"):
         w.get("/api/v1/search", Role.CUSTOMER_SERVICE, params={"q": q})
     w.get("/api/v1/persons/{person_id}/contact-persons", person_id=_organisation_id(w.reg))
@@ -350,6 +370,10 @@ def _command_reads(w: ReadWalk, rich: Any, sparse: int, reference: str, tmp: Pat
         w.run("disclose", "log", key)
         w.run("contact", "list", key)
         w.run("audit", "person", key)
+        w.run("recording", "list", key)
+    w.run("recording", "play", str(stored_recording(w.reg)))
+    exported = tmp / "exported.wav"
+    w.run("recording", "export", str(stored_recording(w.reg)), "--out", str(exported))
     for q in ("Meikäläinen", "Harvala", "Nobody"):
         w.run("customer", "search", q)
     w.run("customer", "contact-person", "list", ORGANISATION)

@@ -92,7 +92,9 @@ def test_erasure_keeps_contract_and_invoices_restricted_and_nothing_else_identif
     assert {"contact_point.email", "consent_event.event", "call_recording.recording"} <= erased
     assert kept["contract.contract"]["until"] == dt.date(ended.year + 10, ended.month, ended.day)
     assert "Electricity Market Act" in kept["invoice.invoice"]["why"]
-    assert out["files_destroyed"] == 1
+    # Its audio is kept outside the register's file store: listed, not claimed destroyed.
+    assert out["files_destroyed"] == 0
+    assert out["files_to_destroy_elsewhere"] == ["recordings/2026/03/call-1.opus"]
     # A suppression entry keeps them out of future marketing imports, without who they are.
     assert _count(register, marketing_suppression) >= 3
     with register.reading(DPO) as uow:
@@ -214,7 +216,7 @@ def test_retention_run_applies_relationship_and_recording_periods(
     with register.unit_of_work(Actor("retention")) as uow:
         result = retention.run(uow)
     assert result.counts["recordings: call_recording"] == 1
-    assert not any("destroyed" in k for k in result.counts)
+    assert result.counts[retention.FILES_DESTROYED] == 0
     assert result.files_outside == [audio] and any("audio files" in n for n in result.notes)
     assert _count(register, call_recording) == 0
     assert _count(register, contact_log) == 1

@@ -269,3 +269,24 @@ def test_every_term_has_its_own_words_in_three_languages() -> None:
     assert label(LawfulBasis.CONTRACT, "fi") == "sopimus"
     assert label(Purpose.LEGAL_OBLIGATION, "fi") != label(LawfulBasis.LEGAL_OBLIGATION, "fi")
     assert label(Role.MARKETING, "sv") != label(Category.MARKETING, "sv")
+
+
+@pytest.mark.parametrize(
+    ("lang", "recorded", "period"),
+    [
+        ("fi", "voidaan tallentaa", "6 kuukautta tallennuksesta"),
+        ("sv", "kan spelas in", "6 månader från inspelningen"),
+        ("en", "may be recorded", "6 months from the recording"),
+    ],
+)
+def test_callers_are_told_calls_are_recorded_why_and_for_how_long(
+    lang: str, recorded: str, period: str
+) -> None:
+    # From the declaration: the recording attribute's purposes and its retention rule, with
+    # the period the settings give it.
+    six = SETTINGS.model_copy(update={"recording_retention_months": 6})
+    sources = build_notice(catalogue, six, lang).section("sources").words()
+    assert recorded in sources and period in sources
+    attr = next(a for a in catalogue.attributes if a.category is Category.RECORDING)
+    for purpose in attr.purposes:
+        assert label(purpose, lang) in sources

@@ -101,3 +101,12 @@ def test_a_binary_body_past_the_limit_gets_413_and_the_route_sees_the_client_gon
     assert route.handed == [b"\x00" * 60, b""]  # the second message is a disconnect
     starts = [m for m in answer.messages if m["type"] == "http.response.start"]
     assert len(starts) == 1  # the route's own answer after the 413 was not sent
+
+
+def test_a_star_stands_for_one_whole_segment() -> None:
+    limits = {"/api/v1/persons/*/recordings": 200_000_000}
+    assert limit_for("/api/v1/persons/100001/recordings", 1000, limits) == 200_000_000
+    assert limit_for("/api/v1/persons/100001", 1000, limits) == 1000
+    assert limit_for("/api/v1/persons//recordings", 1000, limits) == 1000
+    assert limit_for("/api/v1/persons/1/2/recordings", 1000, limits) == 1000
+    assert limit_for("/api/v1/persons/1/recordingsx", 1000, limits) == 1000

@@ -195,6 +195,24 @@ class Cipher:
         form's signed times. None of them equals a blind index."""
         return HKDF(SHA256(), 32, salt=None, info=info).derive(self.keyring.index_key)
 
+    def file_key(self, salt: bytes, key_id: str | None = None) -> tuple[str, bytes]:
+        """A key of one stored file (adapters/file_store.py), derived from an encryption key
+        with the file's random salt: the current key for a new file, `key_id` for one sealed
+        earlier. Files keep the key id they were sealed with: a rotation leaves them as they
+        are (old keys stay in the keyring), so they open under the key they name."""
+        if key_id is None:
+            keys = self._follow()
+            key_id = keys.keyring.current
+        else:
+            keys = self._keys
+            if key_id not in keys.keyring.keys:
+                keys = self._follow(force=True)
+        key = keys.keyring.keys.get(key_id)
+        if key is None:
+            raise KeyringError(f"the keyring has no key {key_id!r}")
+        derived = HKDF(SHA256(), 32, salt=salt, info=b"rekisteri file store").derive(key)
+        return key_id, derived
+
     def _follow(self, *, force: bool = False) -> _Keys:
         """The keys, re-read first when the key file was replaced (or, with `force`, whenever
         there is a key file). A file that does not parse, or whose index key differs (which

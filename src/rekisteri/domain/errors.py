@@ -46,3 +46,8 @@ class KeyringError(RegisterError):
 
 class RuleViolation(RegisterError):
     """A promise of the privacy statement would be broken (e.g. a prospect without permission)."""
+
+
+class DamagedFile(RegisterError):
+    """A file of the encrypted file store failed its check (altered, truncated, reordered, or
+    not one of the store's): none of it is used."""

@@ -19,8 +19,9 @@ from sqlalchemy import Connection, Engine
 from rekisteri.adapters import audit_chain, number_series
 from rekisteri.adapters.audit_appender import GroupAppender
 from rekisteri.adapters.crypto import Cipher
+from rekisteri.adapters.file_store import FileStore
 from rekisteri.catalogue import Catalogue, Category, Purpose, Role, catalogue
-from rekisteri.config import Settings
+from rekisteri.config import Settings, file_store_path
 from rekisteri.services.change_audit import ChangeTracker
 
 Clock = Callable[[], dt.datetime]
@@ -68,6 +69,20 @@ class UnitOfWork:
     reads: list[PersonalDataRead] = field(default_factory=list)
     # Lookups that found nobody: audited even when the unit of work ends with the NotFound.
     misses: list[PersonalDataRead] = field(default_factory=list)
+    # Work outside the database that follows the transaction's outcome: files of the file
+    # store destroyed once the rows naming them are gone for good, and files written for rows
+    # that were never committed removed (RegisterApp.unit_of_work runs them).
+    after_commit: list[Callable[[], object]] = field(default_factory=list)
+    after_rollback: list[Callable[[], object]] = field(default_factory=list)
+    # Files the rows this unit deleted named: of the file store (destroyed on commit), and
+    # kept elsewhere (listed for whoever keeps them).
+    files_destroyed: list[str] = field(default_factory=list)
+    files_outside: list[str] = field(default_factory=list)
+
+    @property
+    def files(self) -> FileStore:
+        """The encrypted file store (adapters/file_store.py)."""
+        return FileStore(file_store_path(self.settings), self.cipher)
 
     def note_read(
         self, person_ids: Iterable[int], categories: Iterable[Category], what: str
@@ -110,6 +125,12 @@ class UnitOfWork:
 
     def execute(self, statement: Any, params: Any = None) -> Any:
         return self.connection.execute(statement, params)
+
+
+def _run(hooks: list[Callable[[], object]]) -> None:
+    """Each hook once, in order; the list is emptied so none runs twice."""
+    while hooks:
+        hooks.pop(0)()
 
 
 def _entries(
@@ -160,6 +181,11 @@ class RegisterApp:
     _appender: GroupAppender | None = field(default=None, repr=False)
     _appender_made: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    @property
+    def files(self) -> FileStore:
+        """The encrypted file store (adapters/file_store.py), for intake before a unit of work."""
+        return FileStore(file_store_path(self.settings), self.cipher)
+
     @contextmanager
     def unit_of_work(self, actor: Actor) -> Iterator[UnitOfWork]:
         """One transaction; what it read and changed is audited in the same transaction. Its
@@ -179,8 +205,11 @@ class RegisterApp:
                     uow.note_change(persons, categories, what)
                 self._audit(uow)
         except BaseException:
+            if uow is not None:
+                _run(uow.after_rollback)
             self._audit_misses(uow)
             raise
+        _run(uow.after_commit)
 
     @contextmanager
     def changing(self, actor: Actor) -> Iterator[Transaction]:

@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from rekisteri import __version__
 from rekisteri.config import get_settings
 from rekisteri.domain.errors import (
+    DamagedFile,
     Forbidden,
     InvalidInput,
     KeyringError,
@@ -18,6 +19,7 @@ from rekisteri.domain.errors import (
     RuleViolation,
 )
 from rekisteri.entrypoints.api import access_log, responses
+from rekisteri.entrypoints.api.body_limits import LIMITS, RECORDING_UPLOADS
 from rekisteri.entrypoints.api.problems import ProblemCode, http_problem, problem
 from rekisteri.entrypoints.api.request_guard import RequestGuard
 from rekisteri.entrypoints.api.routes import (
@@ -29,6 +31,7 @@ from rekisteri.entrypoints.api.routes import (
     marketing,
     persons,
     service_data,
+    recordings,
 )
 from rekisteri.entrypoints.api.routes import requests as rights_requests
 from rekisteri.entrypoints.api.security_headers import SecurityHeaders
@@ -55,7 +58,8 @@ def create_app(register: RegisterApp) -> FastAPI:
     app.state.register = register
     access_log.install()
     # Outside every route: a body is limited and checked before anything reads it.
-    app.add_middleware(RequestGuard, default_limit=register.settings.max_body_bytes)
+    limits = {**LIMITS, RECORDING_UPLOADS: register.settings.max_recording_bytes}
+    app.add_middleware(RequestGuard, default_limit=register.settings.max_body_bytes, limits=limits)
     app.add_middleware(SecurityHeaders)  # outermost: every answer, the guard's 413 too
     app.include_router(health.router)
     app.include_router(persons.router)
@@ -66,6 +70,7 @@ def create_app(register: RegisterApp) -> FastAPI:
     app.include_router(login.router)
     app.include_router(consumption.router)
     app.include_router(imports.router)
+    app.include_router(recordings.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(marketing.router)
@@ -90,6 +95,11 @@ def _error_handlers(app: FastAPI) -> None:
     @app.exception_handler(InvalidInput)
     def invalid(_: Request, exc: InvalidInput) -> JSONResponse:
         return problem(422, str(exc), ProblemCode.INVALID_INPUT, field=exc.field, reason=exc.reason)
+
+    @app.exception_handler(DamagedFile)
+    def damaged(_: Request, exc: DamagedFile) -> JSONResponse:
+        # A stored file failed its check: nothing of it is given; a matter for the operators.
+        return problem(500, str(exc))
 
     @app.exception_handler(RuleViolation)
     def rule(_: Request, exc: RuleViolation) -> JSONResponse:

@@ -26,7 +26,22 @@ LIMITS: Final[Mapping[str, int]] = {
 }
 
 
+# Call recordings sent by the phone system (routes/recordings.py): the limit is the setting
+# REKISTERI_MAX_RECORDING_BYTES, put in by the app. `*` stands for one whole segment (the
+# person's key).
+RECORDING_UPLOADS: Final = "/api/v1/persons/*/recordings"
+
+
+def _covers(prefix: str, path: str) -> bool:
+    """Whether `prefix` is `path` or its leading whole segments (`*` matching any one)."""
+    want = prefix.rstrip("/").split("/")
+    have = path.split("/")
+    if len(have) < len(want):
+        return False
+    return all(w == h or (w == "*" and h != "") for w, h in zip(want, have, strict=False))
+
+
 def limit_for(path: str, default: int, limits: Mapping[str, int] = LIMITS) -> int:
     """The limit of the longest prefix of `path` in `limits`, or `default` when none matches."""
-    matching = [p for p in limits if path == p or path.startswith(p.rstrip("/") + "/")]
+    matching = [p for p in limits if _covers(p, path)]
     return limits[max(matching, key=len)] if matching else default

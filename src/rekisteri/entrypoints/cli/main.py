@@ -85,6 +85,10 @@ COMMANDS: dict[str, Lazy] = {
     "recipient": Lazy(f"{_CLI}.disclose:recipients", "Recipients of personal data (P8, P10)."),
     "disclose": Lazy(f"{_CLI}.disclose:app", "Disclose data to a recipient, recorded (P8)."),
     "loans": Lazy(f"{_CLI}.disclose:loans", "Call recordings lent for research (P9)."),
+    "recording": Lazy(
+        f"{_CLI}.recording:app",
+        "Call recordings: audio kept encrypted, played only by those who may (P9).",
+    ),
     "import": Lazy(f"{_CLI}.imports:app", "Import files from outside sources."),
     "segment": Lazy(f"{_CLI}.marketing:install", "Segments: named, rule-based target groups (P6)."),
     "campaign": Lazy(f"{_CLI}.marketing:install", "Campaigns: send, recording each contact."),

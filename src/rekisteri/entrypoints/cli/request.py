@@ -16,7 +16,7 @@ from rekisteri.domain.register import Provenance
 from rekisteri.domain.requests import ChargeDecision, ReceivedHow, RequestKind, VerifiedHow
 from rekisteri.entrypoints.cli.common import console, print_json, register_errors, staff
 from rekisteri.services.register.person_view import resolve_person
-from rekisteri.services.rights import delivery, fulfilment, requests
+from rekisteri.services.rights import delivery, fulfilment, recording_copies, requests
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 
 app = typer.Typer(
@@ -262,6 +262,19 @@ def fulfil(
         typer.echo(files["letter"].read_text(encoding="utf-8"), nl=False)
     elif not files:
         print_json(done.outcome)
+
+
+@app.command("recording-copies")
+def recording_copies_checked(
+    reference: str, note: str = typer.Option(..., help="what was checked (Art. 15(4))")
+) -> None:
+    """Record that the person asked for copies of their call recordings and that a copy does
+    not adversely affect others' rights (Art. 15(4)): the access package then includes the
+    audio, decrypted only into the package's own files."""
+    reg, actor = _dpo(writes=True)
+    with register_errors(), reg.unit_of_work(actor) as uow:
+        recording_copies.mark_checked(uow, reference, note)
+    console.print(f"{reference}: recording copies checked", markup=False)
 
 
 @app.command()

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Select, Table, and_, delete, exists, func, not_, select, update
 
+from rekisteri.adapters.file_store import FileStore, is_stored
 from rekisteri.adapters.schema import metadata
 from rekisteri.adapters.schema.register import (
     contact_person,
@@ -32,6 +33,33 @@ OPEN_INVOICE = ("open", "in_collection")
 STAMPS = {("call_recording", "file_destroyed_at")}
 # Columns naming files outside the database that must be destroyed with the row.
 FILE_COLUMNS = {"call_recording": "file_ref"}
+
+
+def files_named(uow: UnitOfWork, t: Table, cond: Any) -> list[str]:
+    """The files the rows of `t` meeting `cond` name (none for a table without files)."""
+    if t.name not in FILE_COLUMNS:
+        return []
+    col = t.c[FILE_COLUMNS[t.name]]
+    return [str(r) for r in uow.execute(select(col).where(cond, col.is_not(None))).scalars()]
+
+
+def destroy_files(uow: UnitOfWork, t: Table, cond: Any) -> list[str]:
+    """Destroy the files of the encrypted store that the rows name, once the unit of work
+    commits (a rolled-back erasure keeps its rows, so it must keep their files); they are
+    counted in `uow.files_destroyed`. Returns the files named that the store does not hold
+    (kept elsewhere: listed for whoever keeps them, never claimed destroyed)."""
+    named = files_named(uow, t, cond)
+    stored = [r for r in named if is_stored(r)]
+    if stored:
+        files = uow.files
+        uow.after_commit.append(lambda: _destroy(files, stored))
+        uow.files_destroyed.extend(stored)
+    return [r for r in named if not is_stored(r)]
+
+
+def _destroy(files: FileStore, refs: list[str]) -> None:
+    for ref in refs:
+        files.destroy(ref)
 
 
 # Tables the generic walk leaves alone. The audit trail holds only ids and category names and
@@ -136,6 +164,9 @@ def erase_rows(uow: UnitOfWork, t: Table, cond: Any, attrs: list[Attribute]) -> 
     if "id" not in t.c:  # a link table (composite key): nothing refers to its rows
         uow.execute(delete(t).where(cond))
         return "deleted"
+    # A row deleted, or kept as a stub (a recording a research loan still lists), loses its
+    # file either way: the file is the recording.
+    uow.files_outside.extend(destroy_files(uow, t, cond))
     ids = select(t.c.id).where(cond)
     held = []
     for other in metadata.tables.values():

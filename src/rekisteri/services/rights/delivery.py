@@ -7,13 +7,42 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rekisteri.adapters.private_files import open_private, private_directory, write_private
+from rekisteri.adapters.private_files import (
+    Keep,
+    check_target,
+    open_private,
+    private_directory,
+    replacing,
+    write_private,
+)
 from rekisteri.adapters.reports import access
 from rekisteri.config import Settings
+from rekisteri.domain.recordings import audio_kind
 from rekisteri.domain.requests import RequestKind
 from rekisteri.services.exports import register_files
 from rekisteri.services.rights import erasure_letter
 from rekisteri.services.rights.fulfilment import Fulfilment
+
+
+def _recording_copies(done: Fulfilment, directory: Path, keep: Keep) -> dict[str, Path]:
+    """The call audio the DPO cleared for the package, each decrypted straight into an
+    owner-only file of the package (checked whole first: a damaged file gives nothing)."""
+    if not done.recordings or done.store is None:
+        return {}
+    private_directory(directory)
+    written: dict[str, Path] = {}
+    for copy in done.recordings:
+        done.store.verify(copy.file_ref)
+        chunks = done.store.read(copy.file_ref)
+        first = next(chunks, b"")
+        path = directory / f"recording-{done.reference}-{copy.recording_id}.{audio_kind(first)}"
+        check_target(path, keep)
+        with replacing(path) as fh:
+            fh.write(first)
+            for chunk in chunks:
+                fh.write(chunk)
+        written[f"recording {copy.recording_id}"] = path
+    return written
 
 
 def write_answer_files(
@@ -24,6 +53,7 @@ def write_answer_files(
     files: dict[str, Path] = {}
     if done.access is not None:
         files = access.write_files(done.access, directory, keep=keep, pdf=pdf)
+        files |= _recording_copies(done, directory, keep)
     if done.kind is RequestKind.ERASURE:
         private_directory(directory)
         files["letter"] = directory / f"erasure-{done.reference}.txt"

@@ -31,6 +31,7 @@ from rekisteri.services.rights import periods, recipient_notices, remains
 from rekisteri.services.rights.deletion import (
     FILE_COLUMNS,
     clear_values,
+    destroy_files,
     erase_rows,
     open_invoices,
     purge,
@@ -48,6 +49,9 @@ class ErasureAnswer:
     kept: list[dict[str, Any]] = field(default_factory=list)
     limited_by: list[str] = field(default_factory=list)
     suppression_entries: int = 0
+    # Audio files of the erased recordings: destroyed in the encrypted file store (when the
+    # erasure commits), and those kept elsewhere, listed for whoever keeps them.
+    files_destroyed: list[str] = field(default_factory=list)
     files_to_destroy: list[str] = field(default_factory=list)
     # Art. 19: the recipients the data was disclosed to, each given a pending notice.
     recipients_to_notify: list[str] = field(default_factory=list)
@@ -60,7 +64,8 @@ class ErasureAnswer:
             "kept": self.kept,
             "limited_by": self.limited_by,
             "suppression_entries": self.suppression_entries,
-            "files_destroyed": len(self.files_to_destroy),
+            "files_destroyed": len(self.files_destroyed),
+            "files_to_destroy_elsewhere": self.files_to_destroy,
             "recipients_to_notify": self.recipients_to_notify,
             "language": self.lang.value,
         }
@@ -94,10 +99,13 @@ def erase_person(
     # outlives the link to them (requests, notices, suppression hashes) is found by these.
     disclosed = recipient_notices.disclosed_to(uow, person_id)
     traces = remains.traces_of(uow, person_id)
+    destroyed, outside = len(uow.files_destroyed), len(uow.files_outside)
     if not _has_records(uow, person_id):
         _erase_whole(uow, person_id, answer, lang)
     else:
         _erase_keeping_records(uow, person_id, answer, lang, reason, provenance)
+    answer.files_destroyed = uow.files_destroyed[destroyed:]
+    answer.files_to_destroy = uow.files_outside[outside:]
     planned = recipient_notices.plan(
         uow,
         person_id,
@@ -156,16 +164,13 @@ def _erase_keeping_records(
             if a.retention.on_erasure is OnErasure.ERASE and a.category not in held_categories
         ]
         keep = [a for a in attrs if a not in erase]
-        if t.name in FILE_COLUMNS:
-            col = t.c[FILE_COLUMNS[t.name]]
-            answer.files_to_destroy += list(
-                uow.execute(select(col).where(cond, col.is_not(None))).scalars()
-            )
         required: set[str] = set()
         if erase and not keep:
             how = erase_rows(uow, t, cond, erase)
         elif erase:
             values, required = clear_values(uow, t, erase)
+            if FILE_COLUMNS.get(t.name) in values:  # the file goes with its reference
+                uow.files_outside.extend(destroy_files(uow, t, cond))
             if values:
                 uow.execute(update(t).where(cond).values(values))
             how = "cleared"

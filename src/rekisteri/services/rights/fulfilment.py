@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from rekisteri.adapters.file_store import FileStore
 from rekisteri.catalogue import Lang
 from rekisteri.domain.access_package import AccessPackage
 from rekisteri.domain.consent import CaptureMethod
@@ -20,6 +21,7 @@ from rekisteri.services.rights import (
     package,
     portability,
     recipient_notices,
+    recording_copies,
     rectification,
     requests,
 )
@@ -35,6 +37,10 @@ class Fulfilment:
     outcome: dict[str, Any]
     access: AccessPackage | None = None
     portable: portability.PortabilityPackage | None = None
+    # Call audio to copy into the package, once the DPO checked it (recording_copies), and
+    # the store it is read from.
+    recordings: list[recording_copies.Copy] = field(default_factory=list)
+    store: FileStore | None = None
 
 
 Handler = Callable[[UnitOfWork, Any, Provenance, Fulfilment, Lang | None], None]
@@ -58,6 +64,10 @@ def _access(uow: UnitOfWork, row: Any, _: Provenance, f: Fulfilment, lang: Lang 
         "sections": {s.key: len(s.rows) for s in f.access.sections},
         "language": f.access.lang.value,
     }
+    f.recordings = recording_copies.copies_for(uow, row)
+    if f.recordings:
+        f.store = uow.files
+        f.outcome["recording_copies"] = len(f.recordings)
 
 
 def _rectification(

@@ -447,6 +447,11 @@ def decide_charge(
         reject(uow, row.id, f"manifestly unfounded or excessive (GDPR Art. 12(5)(b)): {reason}")
 
 
+def note_step(uow: UnitOfWork, request_id: int, event: str, note: str | None = None) -> None:
+    """Record a step of the request's life taken elsewhere (recording_copies)."""
+    _event(uow, request_id, event, note)
+
+
 def begin_fulfilment(uow: UnitOfWork, row: Any) -> None:
     """Check the request may be fulfilled and record the step, before the work is done: the
     work's answer (an erasure's list of what remains) then counts this event too. An error in

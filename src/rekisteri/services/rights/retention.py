@@ -42,6 +42,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
+from rekisteri.adapters.file_store import is_stored
 from rekisteri.adapters.schema import metadata
 from rekisteri.adapters.schema.base import UtcDateTime
 from rekisteri.adapters.schema.register import (
@@ -63,11 +64,32 @@ from rekisteri.services.rights.deletion import (
     FILE_COLUMNS,
     OPEN_INVOICE,
     erase_rows,
+    files_named,
     purge,
     suppress_contact_points,
     tables_children_first,
 )
 from rekisteri.services.unit_of_work import UnitOfWork
+
+FILES_DESTROYED = "call audio files destroyed (encrypted file store)"
+# A file of the store that no row names is the leftover of an intake that never committed
+# (a process killed between sealing the audio and recording its row): destroyed once it is
+# this old, so an intake under way is never touched.
+ORPHAN_AGE = dt.timedelta(days=1)
+
+
+def _sweep(uow: UnitOfWork, dry_run: bool) -> int:
+    """Destroy the store's files that no row names (after commit, like every destruction)."""
+    named = set(uow.files_destroyed)  # this run's own destructions are counted already
+    for table, column in FILE_COLUMNS.items():
+        col = metadata.tables[table].c[column]
+        named.update(str(r) for r in uow.execute(select(col).where(col.is_not(None))).scalars())
+    files = uow.files
+    before = (dt.datetime.now(dt.UTC) - ORPHAN_AGE).timestamp()  # files age in real time
+    orphans = [ref for ref, mtime in files.stored() if ref not in named and mtime < before]
+    if orphans and not dry_run:
+        uow.after_commit.append(lambda: [files.destroy(r) for r in orphans])
+    return len(orphans)
 
 
 @dataclass
@@ -244,10 +266,10 @@ def _recorded(uow: UnitOfWork, result: RunResult) -> None:
                 else cutoff
             )
             cond = anchor < limit
-            if t.name in FILE_COLUMNS:
-                f = t.c[FILE_COLUMNS[t.name]]
-                named = uow.execute(select(f).where(cond, f.is_not(None))).scalars()
-                result.files_outside.extend(str(name) for name in named)
+            if result.dry_run:  # what a run would destroy (a run's erase_rows destroys it)
+                named = files_named(uow, t, cond)
+                result.files_outside.extend(r for r in named if not is_stored(r))
+                result.add(FILES_DESTROYED, sum(1 for r in named if is_stored(r)))
             n = _count(uow, t, cond)
             if n and not result.dry_run:
                 _drop_person_links(uow, t, cond)
@@ -343,6 +365,9 @@ def run(uow: UnitOfWork, *, dry_run: bool = False) -> RunResult:
     cut = add_months(result.today, -uow.settings.reading_retention_months)
     result.add("readings past their period", reading_retention.purge_before(uow, cut, dry_run))
     result.add("audit entries past their period: pruned", audit.prune(uow, dry_run=dry_run))
+    if not dry_run:
+        result.files_outside.extend(uow.files_outside)
+        result.add(FILES_DESTROYED, len(uow.files_destroyed) + _sweep(uow, dry_run))
     overdue = recording_loans.overdue_recording_loans(uow)
     result.add("research loans of recordings past their return date", len(overdue))
     if overdue:
@@ -351,6 +376,11 @@ def run(uow: UnitOfWork, *, dry_run: bool = False) -> RunResult:
         result.notes.append(
             f"{len(result.files_outside)} audio files of deleted call recordings are kept outside "
             "the register: destroy them where they are kept (listed in the run's result)"
+        )
+    if result.counts.get(FILES_DESTROYED):
+        result.notes.append(
+            f"{result.counts[FILES_DESTROYED]} audio files destroyed in the register's "
+            "encrypted file store (once this run commits)"
         )
     ended.drop(uow.connection)
     uow.execute(

@@ -28,6 +28,8 @@ CLAIMS: dict[str, str] = {
     "Suomen Asiakastieto, with identity code and name",
     "P8.group-marketing-unless-forbidden": "group marketing gets only channels not forbidden",
     "P9.research-loans-returned": "recordings lent for research are tracked until returned",
+    "P18.recordings-encrypted": "call audio is never on disk in plain, and only roles that "
+    "may read recordings hear it, each play audited",
     "P10.no-transfers": "no transfer outside the EU/EEA is said when none is registered",
     "P10.transfers-listed": "each recipient outside the EU/EEA is named with its safeguard",
     "P10.transfer-safeguards": "nothing leaves the EU/EEA without a safeguard that holds",

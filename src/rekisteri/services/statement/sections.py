@@ -224,7 +224,9 @@ class SectionWriter:
         if recordings:
             uses = [p for p in Purpose if any(p in a.purposes for a in recordings)]
             wording = "; ".join(label(p, lang) for p in uses)
-            blocks.append(Paragraph(text("sources.recordings", lang, purposes=wording)))
+            kept = "; ".join(dict.fromkeys(self.period(a.retention) for a in recordings))
+            said = text("sources.recordings", lang, purposes=wording, retention=kept)
+            blocks.append(Paragraph(said, ("P18.recordings-encrypted",)))
         return tuple(blocks)
 
     # -- 7: disclosures and transfers

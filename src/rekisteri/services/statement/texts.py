@@ -223,11 +223,14 @@ OPENING_TEXTS: dict[str, Words] = {
     ),
     "sources.recordings": Words(
         "Asiakkaiden yhteydenotot asiakaspalveluumme voidaan tallentaa. Tallenteita käytetään "
-        "seuraaviin tarkoituksiin: {purposes}.",
+        "seuraaviin tarkoituksiin: {purposes}. Tallenteet säilytetään salattuina "
+        "({retention}), ja niitä voivat kuunnella vain ne, joiden tehtäviin se kuuluu.",
         "Kundernas kontakter med vår kundtjänst kan spelas in. Inspelningarna används för "
-        "följande ändamål: {purposes}.",
+        "följande ändamål: {purposes}. Inspelningarna förvaras krypterade ({retention}), och "
+        "endast de som behöver dem i sitt arbete kan lyssna på dem.",
         "Calls and other contacts with our customer service may be recorded. The recordings "
-        "serve these purposes: {purposes}.",
+        "serve these purposes: {purposes}. They are kept encrypted ({retention}), and only "
+        "those whose work needs them can listen to them.",
     ),
 }
 

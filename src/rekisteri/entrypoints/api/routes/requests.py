@@ -16,7 +16,13 @@ from rekisteri.entrypoints.api.answers import NoticeRecorded, RequestRegistered
 from rekisteri.entrypoints.api.deps import Principal, RegisterDep, RowId, guard
 from rekisteri.entrypoints.api.responses import RegisterRoute
 from rekisteri.services.register.person_view import resolve_person
-from rekisteri.services.rights import fulfilment, recipient_notices, requests, retention
+from rekisteri.services.rights import (
+    fulfilment,
+    recipient_notices,
+    recording_copies,
+    requests,
+    retention,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["rights"], route_class=RegisterRoute)
 RR = Category.RIGHTS_REQUEST
@@ -69,6 +75,10 @@ class ChargeIn(Body):
 
 class ReasonIn(Body):
     reason: str = Field(max_length=1000)
+
+
+class CheckedIn(Body):
+    note: str = Field(max_length=500, description="what was checked (Art. 15(4))")
 
 
 class ChangesIn(Body):
@@ -182,6 +192,18 @@ def fulfil_request(
         if done.portable is not None:
             out["provided"] = done.portable.provided
     return out
+
+
+@router.post("/requests/{reference}/recording-copies")
+def check_recording_copies(
+    reference: str, body: CheckedIn, reg: RegisterDep, who: DpoWrites
+) -> dict[str, Any]:
+    """The DPO records that the person asked for copies of their call recordings and that a
+    copy does not adversely affect others' rights (Art. 15(4)): the access package then
+    includes the audio."""
+    with reg.unit_of_work(who.actor) as uow:
+        recording_copies.mark_checked(uow, reference, body.note)
+        return requests.show(uow, reference)
 
 
 @router.post("/requests/{reference}/reject")
