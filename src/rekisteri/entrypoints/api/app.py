@@ -30,8 +30,8 @@ from rekisteri.entrypoints.api.routes import (
     imports,
     marketing,
     persons,
-    service_data,
     recordings,
+    service_data,
 )
 from rekisteri.entrypoints.api.routes import requests as rights_requests
 from rekisteri.entrypoints.api.security_headers import SecurityHeaders
