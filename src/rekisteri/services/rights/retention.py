@@ -48,6 +48,7 @@ from rekisteri.adapters.schema.register import consent_event, contract, invoice,
 from rekisteri.adapters.schema.rights import retention_run
 from rekisteri.catalogue import Anchor, Attribute, OnErasure, RetentionRule
 from rekisteri.domain.requests import add_months
+from rekisteri.services import erasure_journal
 from rekisteri.services.access import audit, recording_loans
 from rekisteri.services.consumption import retention as reading_retention
 from rekisteri.services.register.subjects import only_theirs, personal_tables
@@ -316,6 +317,9 @@ def run(uow: UnitOfWork, *, dry_run: bool = False) -> RunResult:
             "the register: destroy them where they are kept (listed in the run's result)"
         )
     ended.drop(uow.connection)
+    if not dry_run:
+        # Journalled so a restored backup has the run applied again.
+        erasure_journal.record_retention(uow, result.today)
     uow.execute(
         retention_run.insert().values(
             started_at=started,
