@@ -214,5 +214,7 @@ def test_a_backup_restores_into_a_new_empty_database(
         copies.restore(target, backup, Actor("restore (keyring holder)"), replace=False)
         assert _count(target, person, person.c.id == pid) == 1
         _verified(target)
+        if empty_url.startswith("sqlite"):
+            assert (tmp_path / "new.db").stat().st_mode & 0o777 == 0o600
     finally:
         engine.dispose()

@@ -148,14 +148,18 @@ def restore(url: str, content: Iterable[bytes]) -> None:
 
 def _sqlite_restore(url: str, content: Iterable[bytes]) -> None:
     path = _sqlite_path(url)
-    image = b"".join(content)
+    image = bytearray()  # grown piece by piece: a join would hold the pieces and the whole
+    for piece in content:
+        image += piece
     with closing(sqlite3.connect(":memory:")) as memory:
         try:
-            memory.deserialize(image)
+            memory.deserialize(image)  # copied into SQLite, so the buffer goes at once
             memory.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.DatabaseError as exc:
             raise DatabaseCopyError(f"the backup holds no SQLite database ({exc})") from None
         del image
+        # A new file is owner-only from its first byte (P16), as the register's own are.
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o600))
         with closing(sqlite3.connect(path, timeout=30)) as target:
             target.execute("PRAGMA journal_mode=WAL")
             memory.backup(target)
