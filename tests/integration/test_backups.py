@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,7 +30,7 @@ from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.clock import FakeClock
 from tests.support.people import EMAIL, make_customer
 from tests.support.postgres import PostgresServer
-from tests.support.registered import add_person
+from tests.support.registered import add_person, nth_hetu
 
 ADMIN = Actor("admin.restore")
 DPO = Actor("tietosuoja.dpo")
@@ -216,5 +218,58 @@ def test_a_backup_restores_into_a_new_empty_database(
         _verified(target)
         if empty_url.startswith("sqlite"):
             assert (tmp_path / "new.db").stat().st_mode & 0o777 == 0o600
+    finally:
+        engine.dispose()
+
+
+def test_a_backup_taken_while_persons_are_written_is_consistent(
+    register: RegisterApp, settings: Settings, empty_url: str, tmp_path: Path
+) -> None:
+    """The register serves while the backup is taken: a writer adds persons all along (each
+    with its audit entry), and the restored copy's audit chain, whose head must name its last
+    entry, holds: the copy is one moment, not pages of several."""
+    add_person(register, 0)
+    stop, added, failed = threading.Event(), [], []
+
+    def writer() -> None:
+        try:
+            for n in range(1, 800):  # each its own identity code
+                if stop.is_set():
+                    return
+                added.append(add_person(register, n, hetu=nth_hetu(n)))
+        except Exception as exc:  # the test says it, not a thread's warning
+            failed.append(exc)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        while len(added) < 3 and not failed:  # writing has begun
+            time.sleep(0.01)
+        backup = _backup(register, tmp_path)
+        written_during = len(added)
+    finally:
+        stop.set()
+        thread.join(timeout=120)
+    assert failed == []
+    assert len(added) > 3 and written_during >= 3
+    engine = db.make_engine(empty_url)
+    target = RegisterApp(
+        engine,
+        register.cipher,
+        Settings(database_url=empty_url, secret_key=settings.secret_key, key_file=tmp_path / "k"),
+        register.clock,
+    )
+    try:
+        copies.restore(target, backup, Actor("restore (keyring holder)"), replace=False)
+        _verified(target)
+        header = copies.read_header(backup)
+        restored = _count(target, person)
+        assert 1 + 3 <= restored <= 1 + len(added)
+        # Every person in the copy has their entry in it, and no entry names one not there.
+        with engine.connect() as conn:
+            entries = conn.execute(
+                select(func.count()).where(audit_entry.c.seq <= header.audit_seq)
+            ).scalar_one()
+        assert entries == header.audit_seq
     finally:
         engine.dispose()
