@@ -273,3 +273,29 @@ def test_a_backup_taken_while_persons_are_written_is_consistent(
         assert entries == header.audit_seq
     finally:
         engine.dispose()
+
+
+def test_an_erasure_the_backup_does_not_allow_restricts_the_person_and_says_so(
+    register: RegisterApp, clock: FakeClock, tmp_path: Path
+) -> None:
+    """The contract ended after the backup and the person was erased: the restored register
+    has the contract in force (its end went with the restore), so the erasure cannot be done
+    again as it was; the person is restricted and the restore names them for the DPO."""
+    from rekisteri.domain.register import EndReason
+    from rekisteri.services.register import customers
+
+    c = make_customer(register)  # the contract at site B is in force
+    backup = _backup(register, tmp_path)
+    with register.unit_of_work(DPO) as uow:
+        prov = Provenance.of("customer_contact", uow.now(), "letter")
+        customers.end_contract(uow, c.contract_ids[1], clock().date(), EndReason.MOVED_OUT, prov)
+    _erase(register, c.person_id)
+
+    done = copies.restore(register, backup, ADMIN, replace=True)
+
+    assert done.reapplied.erased == 0
+    assert [n for n in done.reapplied.notes if f"person {c.person_id}:" in n]
+    with register.engine.connect() as conn:
+        kept = conn.execute(select(person).where(person.c.id == c.person_id)).one()
+    assert kept.restricted and "a contract in force in the backup" in kept.restricted_reason
+    _verified(register)
