@@ -152,22 +152,11 @@ def postgres_rows(customers: int, work: Path) -> list[Row]:
             "PGUSER": u.username or "",
         }
         dump = work / "own.dump"
-        with open(os.devnull, "wb") as null:
-            own_s, own_mb = measured(
-                ["pg_dump", "--format=custom", "--dbname=bench"], stdout=null, env=env
-            )
-        with dump.open("wb") as fh:
-            measured(["pg_dump", "--format=custom", "--dbname=bench"], stdout=fh, env=env)
-        own_restore_s, own_restore_mb = measured(
-            [
-                "pg_restore",
-                "--single-transaction",
-                "--no-owner",
-                "--dbname=own_restored",
-                str(dump),
-            ],
-            env=env,
-        )
+        dumping = ["pg_dump", "--format=custom", "--dbname=bench"]
+        own_s, own_mb = measured(dumping, env=env)  # to /dev/null
+        measured(dumping, out=str(dump), env=env)
+        restoring = ["pg_restore", "--single-transaction", "--no-owner", "--dbname=own_restored"]
+        own_restore_s, own_restore_mb = measured([*restoring, str(dump)], env=env)
         backup = work / "register.backup"
         _, baseline_mb = worker("imports", url, secret, work / "none")
         backup_s, backup_mb = worker("backup", url, secret, backup)
@@ -188,20 +177,20 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--backends", default="sqlite,postgresql")
     args = parser.parse_args()
-    rows: list[Row] = []
+    print(f"\nbackup and restore, {args.customers:,} customers (rekisteri demo, seed 1)")
+    print(f"{'backend':<12}{'what':<28}{'seconds':>9}{'peak MB':>9}{'MB':>9}{'MB/s':>8}")
     for backend in args.backends.split(","):
         with tempfile.TemporaryDirectory() as work:
             if backend == "sqlite":
-                rows += sqlite_rows(args.customers, Path(work))
+                rows = sqlite_rows(args.customers, Path(work))
             else:
-                rows += postgres_rows(args.customers, Path(work))
-    print(f"\nbackup and restore, {args.customers:,} customers (rekisteri demo, seed 1)")
-    print(f"{'backend':<12}{'what':<28}{'seconds':>9}{'peak MB':>9}{'MB':>9}{'MB/s':>8}")
-    for backend, what, seconds, peak, size in rows:
-        print(
-            f"{backend:<12}{what:<28}{seconds:>9.1f}{peak:>9.0f}{size / 1e6:>9.1f}"
-            f"{size / 1e6 / seconds if seconds else 0:>8.1f}"
-        )
+                rows = postgres_rows(args.customers, Path(work))
+        for backend_name, what, seconds, peak, size in rows:
+            print(
+                f"{backend_name:<12}{what:<28}{seconds:>9.1f}{peak:>9.0f}{size / 1e6:>9.1f}"
+                f"{size / 1e6 / seconds if seconds else 0:>8.1f}",
+                flush=True,
+            )
     print("(MB: the file written, or the database restored; peak MB: the process's max RSS)")
 
 
