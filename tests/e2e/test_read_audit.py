@@ -78,6 +78,8 @@ NO_PERSONAL_DATA = {
     "logout": "revokes the staff user's token",
     "whoami": "the logged-in staff user",
     "user system-actor list": "the jobs' system actors and who enabled them",
+    "backup": "writes the register encrypted and shows none of it; the copy is one audit "
+    "entry (test_backups)",
 }
 # Commands that change data; their reads are not the point here (the change walk runs them).
 WRITE_COMMANDS = {
@@ -94,6 +96,7 @@ WRITE_COMMANDS = {
     "customer contact-person add", "customer contact-person end",
     "contract add", "contract offer-sent", "contract accepted", "contract end",
     "recording add", "request recording-copies",
+    "restore",
 }  # fmt: skip
 
 # The organisation _setup registers (its customer number: the third person registered).

@@ -148,4 +148,14 @@ TABLES: tuple[TableSpec, ...] = (
         personal=False,
         why_not_personal="counts of what the retention run did, by category",
     ),
+    TableSpec(
+        "erasure_journal",
+        frozenset({"id", "at", "kind", "digest", "run_day"}),
+        None,
+        personal=False,
+        why_not_personal=(
+            "keyed hashes of erased persons' ids and the days of retention runs; a hash names "
+            "no one without the keyring and matches only the same id in a restored backup"
+        ),
+    ),
 )

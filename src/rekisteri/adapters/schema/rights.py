@@ -114,3 +114,18 @@ retention_run = Table(
     Column("actor", String(60), nullable=False),
     Column("result", Text, nullable=False),  # JSON: counts by category
 )
+
+erasure_journal = Table(
+    # Every erasure and retention run, so that a restored backup has them applied again
+    # (services/backups): keyed hashes (HMAC) of the persons erased or purged, never who they
+    # are; a retention run by its day. The position (id) orders them; a backup records the
+    # last position it holds.
+    "erasure_journal",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("kind", String(9), nullable=False),  # erasure | purge | retention
+    Column("digest", String(64)),  # HMAC of the person's id (erasure, purge)
+    Column("run_day", Date),  # the retention run's day (retention)
+    CheckConstraint("kind in ('erasure', 'purge', 'retention')", name="kind"),
+)

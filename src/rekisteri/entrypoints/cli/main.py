@@ -82,6 +82,15 @@ COMMANDS: dict[str, Lazy] = {
         f"{_CLI}.retention:app", "Retention (P14): apply every rule of the catalogue."
     ),
     "audit": Lazy(f"{_CLI}.audit:app", "The audit trail of every read and change."),
+    "backup": Lazy(
+        f"{_CLI}.backups:install",
+        "Write an encrypted, consistent backup of the whole register while it serves.",
+    ),
+    "restore": Lazy(
+        f"{_CLI}.backups:install",
+        "Restore a backup into the configured database, then apply again every erasure and\n"
+        "retention run recorded since the backup was taken, so no erased person comes back.",
+    ),
     "recipient": Lazy(f"{_CLI}.disclose:recipients", "Recipients of personal data (P8, P10)."),
     "disclose": Lazy(f"{_CLI}.disclose:app", "Disclose data to a recipient, recorded (P8)."),
     "loans": Lazy(f"{_CLI}.disclose:loans", "Call recordings lent for research (P9)."),

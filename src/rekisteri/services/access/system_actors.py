@@ -21,6 +21,7 @@ RETENTION = "system:retention"
 KEY_ROTATION = "system:key-rotation"
 AUDIT_VERIFY = "system:audit-verify"
 DEMO = "system:demo"
+BACKUP = "system:backup"
 
 # Every job's actor and what it does (the names are a contract: scripts and cron lines enable
 # them by name).
@@ -35,6 +36,7 @@ KNOWN: dict[str, str] = {
     RETENTION: "applies the retention rules (rekisteri retention run)",
     KEY_ROTATION: "re-encrypts sensitive values under a new key (rekisteri keys rotate)",
     AUDIT_VERIFY: "walks the audit trail's hash chain (rekisteri audit verify)",
+    BACKUP: "writes an encrypted backup of the whole register (rekisteri backup)",
     DEMO: "adds synthetic persons and demo staff to a register that has other staff "
     "(rekisteri demo)",
 }

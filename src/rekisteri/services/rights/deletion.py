@@ -22,6 +22,7 @@ from rekisteri.adapters.schema.register import (
 )
 from rekisteri.adapters.schema.rights import recipient_notification, rights_request
 from rekisteri.catalogue import Attribute, Category
+from rekisteri.services import erasure_journal
 from rekisteri.services.consumption import retention as reading_retention
 from rekisteri.services.register.subjects import only_theirs, personal_tables, table_of
 from rekisteri.services.rights import suppression
@@ -205,6 +206,8 @@ def purge(uow: UnitOfWork, persons: Select[Any] | list[int], dry_run: bool) -> i
     else:
         ids = [int(i) for i in uow.execute(persons).scalars()]
     if not dry_run:
+        # Journalled (keyed hashes) so a restored backup purges them again.
+        erasure_journal.record_purges(uow, ids)
         for i in range(0, len(ids), CHUNK):
             _purge_chunk(uow, ids[i : i + CHUNK])
     return len(ids)

@@ -25,6 +25,7 @@ from rekisteri.catalogue import Attribute, Category, Lang, OnErasure, label
 from rekisteri.domain import rights_words
 from rekisteri.domain.errors import NotFound, RuleViolation
 from rekisteri.domain.register import Provenance
+from rekisteri.services import erasure_journal
 from rekisteri.services.consumption import retention as reading_retention
 from rekisteri.services.register.subjects import only_theirs, personal_tables
 from rekisteri.services.rights import periods, recipient_notices, remains
@@ -95,6 +96,8 @@ def erase_person(
     # The erasure is itself a change of the person's data: its audit entry names them, and
     # the answer counts that entry among those that remain (services/rights/remains).
     uow.note_change([person_id], [Category.CONTACT], f"erasure: {reason}"[:200])
+    # Journalled (a keyed hash) so a restored backup erases them again.
+    erasure_journal.record_erasure(uow, person_id)
     # Read before anything goes: the disclosure records may go with the person, and what
     # outlives the link to them (requests, notices, suppression hashes) is found by these.
     disclosed = recipient_notices.disclosed_to(uow, person_id)

@@ -55,6 +55,7 @@ from rekisteri.adapters.schema.register import (
 from rekisteri.adapters.schema.rights import retention_run
 from rekisteri.catalogue import Anchor, Attribute, OnErasure, RetentionRule
 from rekisteri.domain.requests import add_months
+from rekisteri.services import erasure_journal
 from rekisteri.services.access import audit, recording_loans
 from rekisteri.services.consumption import retention as reading_retention
 from rekisteri.services.register.subjects import only_theirs, personal_tables
@@ -383,6 +384,9 @@ def run(uow: UnitOfWork, *, dry_run: bool = False) -> RunResult:
             "encrypted file store (once this run commits)"
         )
     ended.drop(uow.connection)
+    if not dry_run:
+        # Journalled so a restored backup has the run applied again.
+        erasure_journal.record_retention(uow, result.today)
     uow.execute(
         retention_run.insert().values(
             started_at=started,
