@@ -34,6 +34,7 @@ from rekisteri.config import Settings
 from rekisteri.entrypoints.api.app import create_app
 from rekisteri.entrypoints.api.deps import all_routes
 from rekisteri.entrypoints.cli.main import app as cli
+from rekisteri.services.access import accounts
 from rekisteri.services.marketing import preferences
 from rekisteri.services.marketing.links import LinkKind, LinkPayload, sign
 from rekisteri.services.register.subjects import belongs_to, personal_tables
@@ -81,7 +82,8 @@ WRITE_COMMANDS = {
     "disclose asiakastieto", "disclose collection", "disclose group-marketing",
     "disclose authority", "disclose recordings", "loans close", "consent link",
     "request changes", "notices sent", "notices impossible", "user system-actor enable",
-    "user system-actor disable",
+    "user system-actor disable", "breach open", "breach scope", "breach assess",
+    "breach notify", "breach notices",
 }  # fmt: skip
 
 ENUM_LIKE = re.compile(r"^[a-z_.]+$")  # vocabulary, and names such as contract.product
@@ -252,6 +254,9 @@ def _setup(reg: RegisterApp, settings: Settings, tmp: Path) -> tuple[Any, int]:
          "contact details", "--person", rich.customer_number, "--category", "contact",
          "--out", str(tmp / "poliisi.csv")],
         ["segment", "add", "suomi", "--rule", "language=fi"],
+        ["breach", "open", "--summary", "walk", "--kind", "confidentiality", "--aware-at",
+         "2026-01-05T10:00", "--noticed-by", "the walk"],
+        ["breach", "scope", "TL-2026-0001", "--user", accounts.DEMO_USERS[Role.DPO]],
     ):  # fmt: skip
         done = CliRunner().invoke(cli, args, env=env)
         assert done.exit_code == 0, (args, done.output)
@@ -277,6 +282,8 @@ def _api_reads(w: ReadWalk, rich: Any, sparse: int, reference: str) -> None:
     w.get("/api/v1/requests/{reference}", reference=reference)
     w.get("/api/v1/recording-loans/overdue")
     w.get("/api/v1/recipient-notifications")
+    w.get("/api/v1/breaches")
+    w.get("/api/v1/breaches/{reference}", reference="TL-2026-0001", params={"persons": "true"})
 
 
 def _web_reads(w: ReadWalk, rich: Any, sparse: int) -> None:
@@ -339,6 +346,8 @@ def _command_reads(w: ReadWalk, rich: Any, sparse: int, reference: str, tmp: Pat
         w.run("request", "fulfil", ref, "--out", str(tmp))
     w.run("loans", "list")
     w.run("notices", "list", "--all")
+    w.run("breach", "list")
+    w.run("breach", "show", "TL-2026-0001", "--persons")
     w.run("segment", "show", "suomi")
     out = tmp / "audience.csv"
     w.run(
