@@ -293,6 +293,7 @@ def _web_reads(w: ReadWalk, rich: Any, sparse: int) -> None:
     for q in ("Meikäläinen", "Harvala"):
         w.get("/console", Role.CUSTOMER_SERVICE, params={"q": q})
     w.get("/console/dpo", Role.DPO)
+    w.get("/console/breaches", Role.DPO)
     w.get("/console/marketing", Role.MARKETING)
     w.get(
         "/console/marketing/audience.csv",
