@@ -293,3 +293,43 @@ def test_notices_wait_for_an_assessment_that_tells_the_persons(
     ref = opened(register, clock)
     with pytest.raises(RuleViolation, match="not assessed"), register.unit_of_work(DPO) as uow:
         notices.send_notices(uow, ref, tmp_path, Outbox())
+
+
+def test_the_catalogue_carries_the_breach_links_to_access_erasure_and_retention(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    """Declared once: the person's access package shows that a breach concerned them, an
+    erasure accounts for the link, and the retention run removes it after
+    REKISTERI_BREACH_RETENTION_YEARS (the person stays)."""
+    from rekisteri.adapters.schema.register import person
+    from rekisteri.domain.register import Provenance
+    from rekisteri.services.rights import package, retention
+    from rekisteri.services.rights.erasure import erase_person
+
+    users(register)
+    kept, erased = add_person(register), add_person(register)
+    read_as(register, Actor("t.anna", Role.CUSTOMER_SERVICE), kept, erased)
+    ref = opened(register, clock)
+    scope(register, ref, Criteria(user="t.anna"))
+    with register.reading(DPO) as uow:
+        shown = package.build(uow, kept).as_dict()["sections"]
+    assert any("breach_subject" in key and s["rows"] for key, s in shown.items()), sorted(shown)
+    with register.unit_of_work(DPO) as uow:
+        answer = erase_person(
+            uow, erased, Provenance.of("customer_contact", uow.now()), reason="asked"
+        )
+    # A person without contract records goes whole, the breach link with them (as their
+    # disclosure links do); the answer says so. The breach keeps its count of persons.
+    gone = {e["attribute"] for e in answer.erased}
+    assert {a.key for a in register.catalogue.for_table("breach_subject")} <= gone
+    clock.advance(days=4 * 365)
+    with register.unit_of_work(Actor("retention")) as uow:
+        retention.run(uow)
+    with register.engine.connect() as conn:
+        assert len(conn.execute(select(breach_subject)).all()) == 1  # within its five years
+    clock.advance(days=400)
+    with register.unit_of_work(Actor("retention")) as uow:
+        retention.run(uow)
+    with register.engine.connect() as conn:
+        assert conn.execute(select(breach_subject)).all() == []
+        assert conn.execute(select(person.c.id).where(person.c.id == kept)).first() is not None
