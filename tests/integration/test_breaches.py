@@ -333,3 +333,20 @@ def test_the_catalogue_carries_the_breach_links_to_access_erasure_and_retention(
     with register.engine.connect() as conn:
         assert conn.execute(select(breach_subject)).all() == []
         assert conn.execute(select(person.c.id).where(person.c.id == kept)).first() is not None
+
+
+@pytest.mark.parametrize(
+    ("field", "given"),
+    [("summary", "a\x00b"), ("summary", " "), ("noticed_by", "x" * 201), ("kind", "loss")],
+)
+def test_bad_input_names_the_field_and_stores_nothing(
+    register: RegisterApp, clock: FakeClock, field: str, given: str
+) -> None:
+    from rekisteri.adapters.schema.breach import breach
+
+    values = {"summary": "s", "kind": "integrity", "noticed_by": "n"} | {field: given}
+    with pytest.raises(InvalidInput) as refused, register.unit_of_work(DPO) as uow:
+        records.open_breach(uow, aware_at=clock(), **values)
+    assert refused.value.field == field
+    with register.engine.connect() as conn:
+        assert conn.execute(select(breach)).all() == []

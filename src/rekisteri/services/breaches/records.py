@@ -24,6 +24,8 @@ LANGS = ("fi", "sv", "en")
 
 def _text(value: str, field: str, limit: int = 4000) -> str:
     value = value.strip()
+    if "\x00" in value:  # PostgreSQL cannot store one, and no real text has one
+        raise InvalidInput(field, "contains a NUL character")
     if not value:
         raise InvalidInput(field, "must not be empty")
     if len(value) > limit:

@@ -154,6 +154,8 @@ def compute(uow: UnitOfWork, crit: Criteria) -> Found:
         raise InvalidInput(
             "scope", "give at least one of --user, --token, --session, --export, --from, --to"
         )
+    if crit.user is not None and (not crit.user.strip() or "\x00" in crit.user):
+        raise InvalidInput("user", "is not a user name")
     if crit.since and crit.until and crit.since >= crit.until:
         raise InvalidInput("to", "must be after --from")
     found = Found(window=(crit.since, crit.until), user=crit.user)
