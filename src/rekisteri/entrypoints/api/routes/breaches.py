@@ -9,12 +9,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BeforeValidator, Field, StrictBool
 
 from rekisteri.catalogue import Category, Purpose
 from rekisteri.domain.breaches import Kind, Risk
 from rekisteri.entrypoints.api.deps import Principal, RegisterDep, guard
 from rekisteri.entrypoints.api.responses import RegisterRoute
+from rekisteri.entrypoints.api.schemas import RowRef, Strict
 from rekisteri.services.breaches import records
 from rekisteri.services.breaches.scope import Criteria
 
@@ -25,25 +26,36 @@ Dpo = Annotated[Principal, Depends(guard(Purpose.LEGAL_OBLIGATION, Category.ACCE
 Reference = Annotated[str, Field(max_length=20, pattern=r"^TL-\d{4}-\d{4}$")]
 
 
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+def _iso_text(value: Any) -> Any:
+    """A moment as the document says: an ISO 8601 text with its offset, never a number (which
+    a lenient parse would take for seconds since 1970)."""
+    if not isinstance(value, str):
+        raise ValueError("must be an ISO 8601 date and time with an offset")
+    return value
+
+
+Moment = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
+
+
+class Body(Strict):
+    pass
 
 
 class BreachIn(Body):
     summary: str = Field(min_length=1, max_length=4000, description="what happened; no names")
     kind: Kind
-    aware_at: AwareDatetime = Field(description="when the controller became aware (72 h from)")
+    aware_at: Moment = Field(description="when the controller became aware (72 h from)")
     noticed_by: str = Field(min_length=1, max_length=200)
-    started_at: AwareDatetime | None = None
+    started_at: Moment | None = None
 
 
 class ScopeIn(Body):
     user: str | None = Field(None, max_length=60)
-    token_id: int | None = Field(None, ge=1)
-    session_id: int | None = Field(None, ge=1)
-    export_id: int | None = Field(None, ge=1, description="a disclosure's id (an export file)")
-    since: AwareDatetime | None = Field(None, alias="from")
-    until: AwareDatetime | None = Field(None, alias="to", description="included")
+    token_id: RowRef | None = None
+    session_id: RowRef | None = None
+    export_id: RowRef | None = Field(None, description="a disclosure's id (an export file)")
+    since: Moment | None = Field(None, alias="from")
+    until: Moment | None = Field(None, alias="to", description="included")
 
 
 class Texts(Body):
@@ -54,15 +66,15 @@ class Texts(Body):
 
 class AssessmentIn(Body):
     risk: Risk
-    notify_authority: bool
-    notify_persons: bool
+    notify_authority: StrictBool
+    notify_persons: StrictBool
     reasons: str = Field(min_length=1, max_length=4000)
     consequences: Texts = Texts()
     measures: Texts = Texts()
 
 
 class NotificationIn(Body):
-    at: AwareDatetime
+    at: Moment
     reference: str = Field(min_length=1, max_length=200, description="the Ombudsman's case")
     delay_reason: str | None = Field(None, max_length=4000)
 
