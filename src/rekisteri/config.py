@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     contract_retention_years: int = 10
     recording_retention_months: int = 12
     reading_retention_months: int = 72
+    # The breach register (GDPR Art. 33(5)): who was in a breach's scope is kept this long
+    # after the scope was recorded (the DPO's accountability to the Ombudsman).
+    breach_retention_years: int = Field(default=5, ge=1, le=50)
     # Consumption readings are plausible from this day to this many days after today (Helsinki
     # dates); a Datahub row outside is bad input (a year 1900 or 2099 is a broken file).
     readings_from: date = date(2000, 1, 1)

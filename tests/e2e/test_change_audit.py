@@ -34,7 +34,7 @@ from rekisteri.config import Settings, file_store_path
 from rekisteri.entrypoints.api.app import create_app
 from rekisteri.entrypoints.api.deps import all_routes
 from rekisteri.entrypoints.cli.main import app as cli
-from rekisteri.services.access import disclosures
+from rekisteri.services.access import accounts, disclosures
 from rekisteri.services.marketing import preferences
 from rekisteri.services.marketing.links import LinkKind, LinkPayload, sign
 from rekisteri.services.register.subjects import belongs_to, personal_tables
@@ -46,6 +46,7 @@ from tests.support.audio import wav_bytes
 from tests.support.cli_login import as_staff, with_login
 from tests.support.clock import FakeClock
 from tests.support.people import PHONE, make_customer
+from tests.support.smtp import smtp_server
 from tests.support.staff import tokens_per_role
 
 # Tables only database triggers write (copies of rows whose own changes are audited) and the
@@ -284,6 +285,35 @@ def _api_steps(w: Walk) -> None:
     _telephone_sale_steps(w, pid, site)
     _contact_person_steps(w)
     _request_steps(w, pid)
+    _breach_steps(w)
+
+
+def _breach_steps(w: Walk) -> None:
+    """A breach of the DPO's token: its scope links the persons the DPO's reads named."""
+    opened = w.call(
+        "POST",
+        "/api/v1/breaches",
+        {
+            "summary": "walk",
+            "kind": "integrity",
+            "aware_at": "2026-03-03T09:00:00+02:00",
+            "noticed_by": "the walk",
+        },
+    )
+    ref = opened["reference"]
+    w.call("POST", "/api/v1/breaches/{reference}/scope", {"user": "t.dpo"}, reference=ref)
+    w.call(
+        "POST",
+        "/api/v1/breaches/{reference}/assessment",
+        {"risk": "risk", "notify_authority": True, "notify_persons": False, "reasons": "walk"},
+        reference=ref,
+    )
+    w.call(
+        "POST",
+        "/api/v1/breaches/{reference}/notification",
+        {"at": "2026-03-03T10:00:00+00:00", "reference": "TSV-1"},
+        reference=ref,
+    )
 
 
 def _service_data_steps(w: Walk, pid: int, site: int) -> None:
@@ -836,6 +866,34 @@ def _disclosure_commands(w: CommandWalk, c: Any, other: int, tmp: Path) -> None:
     assert len(pending) >= 2, pending
     w.run("notices", "sent", str(pending[0]["id"]), "--how", "e-mail")
     w.run("notices", "impossible", str(pending[1]["id"]), "--reason", "the recipient has closed")
+    _breach_commands(w, tmp)
+
+
+def _breach_commands(w: CommandWalk, tmp: Path) -> None:
+    """A breach of the DPO's own login (whose reads above are in the trail), told to the
+    persons: its scope links them, the notices mark them told."""
+    opened = w.run(
+        "breach", "open", "--summary", "walk", "--kind", "confidentiality",
+        "--aware-at", "2026-01-05T10:00", "--noticed-by", "the walk",
+    )  # fmt: skip
+    found = re.search(r"TL-\d{4}-\d{4}", opened)
+    assert found is not None, opened
+    ref = found.group(0)
+    w.run("breach", "scope", ref, "--user", accounts.DEMO_USERS[Role.DPO])
+    w.run(
+        "breach", "assess", ref, "--risk", "high", "--notify-authority", "--notify-persons",
+        "--reasons", "walk", *(f"--{n}-{lang}={n}" for n in ("consequences", "measures")
+                               for lang in ("fi", "sv", "en")),
+    )  # fmt: skip
+    w.run("breach", "notify", ref, "--at", "2026-01-06T10:00", "--reference", "TSV-1")
+    with smtp_server() as inbox:
+        w.run(
+            "breach", "notices", ref, "--letters", str(tmp / "letters"),
+            env={"REKISTERI_SMTP_HOST": "127.0.0.1", "REKISTERI_SMTP_PORT": str(inbox.port)},
+        )  # fmt: skip
+    assert inbox.messages, "the walk's persons have e-mail addresses"
+    w.run("breach", "list")
+    w.run("breach", "show", ref, "--persons")
 
 
 def _rotation(w: CommandWalk, tmp: Path) -> None:

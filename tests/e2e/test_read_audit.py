@@ -35,6 +35,7 @@ from rekisteri.config import Settings, file_store_path
 from rekisteri.entrypoints.api.app import create_app
 from rekisteri.entrypoints.api.deps import all_routes
 from rekisteri.entrypoints.cli.main import app as cli
+from rekisteri.services.access import accounts
 from rekisteri.services.marketing import preferences
 from rekisteri.services.marketing.links import LinkKind, LinkPayload, sign
 from rekisteri.services.register.subjects import belongs_to, personal_tables
@@ -97,6 +98,8 @@ WRITE_COMMANDS = {
     "contract add", "contract offer-sent", "contract accepted", "contract end",
     "recording add", "request recording-copies",
     "restore",
+    "breach open", "breach scope", "breach assess",
+    "breach notify", "breach notices",
 }  # fmt: skip
 
 # The organisation _setup registers (its customer number: the third person registered).
@@ -280,6 +283,9 @@ def _setup(reg: RegisterApp, settings: Settings, tmp: Path) -> tuple[Any, int]:
          "--role", "signatory", "--source", "contract"],
         ["recording", "add", rich.customer_number, str(call), "--recorded-at",
          "2026-03-02T09:15:00+02:00", "--duration", "1"],
+        ["breach", "open", "--summary", "walk", "--kind", "confidentiality", "--aware-at",
+         "2026-01-05T10:00", "--noticed-by", "the walk"],
+        ["breach", "scope", "TL-2026-0001", "--user", accounts.DEMO_USERS[Role.DPO]],
     ):  # fmt: skip
         done = CliRunner().invoke(cli, args, env=env)
         assert done.exit_code == 0, (args, done.output)
@@ -327,6 +333,8 @@ def _api_reads(w: ReadWalk, rich: Any, sparse: int, reference: str) -> None:
     w.get("/api/v1/requests/{reference}", reference=reference)
     w.get("/api/v1/recording-loans/overdue")
     w.get("/api/v1/recipient-notifications")
+    w.get("/api/v1/breaches")
+    w.get("/api/v1/breaches/{reference}", reference="TL-2026-0001", params={"persons": "true"})
 
 
 def _web_reads(w: ReadWalk, rich: Any, sparse: int) -> None:
@@ -336,6 +344,7 @@ def _web_reads(w: ReadWalk, rich: Any, sparse: int) -> None:
     for q in ("Meikäläinen", "Harvala"):
         w.get("/console", Role.CUSTOMER_SERVICE, params={"q": q})
     w.get("/console/dpo", Role.DPO)
+    w.get("/console/breaches", Role.DPO)
     w.get("/console/marketing", Role.MARKETING)
     w.get(
         "/console/marketing/audience.csv",
@@ -395,6 +404,8 @@ def _command_reads(w: ReadWalk, rich: Any, sparse: int, reference: str, tmp: Pat
         w.run("request", "fulfil", ref, "--out", str(tmp))
     w.run("loans", "list")
     w.run("notices", "list", "--all")
+    w.run("breach", "list")
+    w.run("breach", "show", "TL-2026-0001", "--persons")
     w.run("segment", "show", "suomi")
     out = tmp / "audience.csv"
     w.run(

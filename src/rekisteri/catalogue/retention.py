@@ -108,6 +108,21 @@ ACCESS_LOG = RetentionRule(
         "5 years from the entry (security and supervision of processing)",
     ),
 )
+BREACH_RECORDS = RetentionRule(
+    "breach_records",
+    Anchor.RECORDED,
+    60,
+    OnErasure.KEEP_RESTRICTED,
+    legal_reason="gdpr_accountability",
+    setting="breach_retention_years",
+    words=Words(
+        "5 vuotta siitä, kun tietoturvaloukkaus kirjattiin (osoitusvelvollisuus, EU:n "
+        "tietosuoja-asetus 33 art. 5 kohta)",
+        "5 år från att personuppgiftsincidenten registrerades (ansvarsskyldighet, EU:s "
+        "dataskyddsförordning art. 33.5)",
+        "5 years from when the breach was recorded (accountability, GDPR Art. 33(5))",
+    ),
+)
 ALL_RULES = (
     CONTRACT_RECORDS,
     CUSTOMER_DATA,
@@ -118,4 +133,5 @@ ALL_RULES = (
     READINGS,
     DISCLOSURE_RECORDS,
     ACCESS_LOG,
+    BREACH_RECORDS,
 )

@@ -3,6 +3,7 @@
 from rekisteri.adapters.schema import (
     access,
     audit,
+    breach,
     consumption,
     disclosure,
     marketing,
@@ -14,6 +15,7 @@ from rekisteri.adapters.schema.base import metadata
 __all__ = [
     "access",
     "audit",
+    "breach",
     "consumption",
     "disclosure",
     "marketing",

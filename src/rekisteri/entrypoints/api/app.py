@@ -24,6 +24,7 @@ from rekisteri.entrypoints.api.problems import ProblemCode, http_problem, proble
 from rekisteri.entrypoints.api.request_guard import RequestGuard
 from rekisteri.entrypoints.api.routes import (
     audit,
+    breaches,
     consumption,
     disclosures,
     health,
@@ -67,6 +68,7 @@ def create_app(register: RegisterApp) -> FastAPI:
     app.include_router(rights_requests.router)
     app.include_router(audit.router)
     app.include_router(disclosures.router)
+    app.include_router(breaches.router)
     app.include_router(login.router)
     app.include_router(consumption.router)
     app.include_router(imports.router)

@@ -78,6 +78,11 @@ COMMANDS: dict[str, Lazy] = {
         "Notices to the recipients of a person's data of a rectification, erasure or "
         "restriction (GDPR Art. 19): the DPO's list, and recording that each was told.",
     ),
+    "breach": Lazy(
+        f"{_CLI}.breach:app",
+        "Personal data breaches (GDPR Art. 33/34): scope from the audit trail, the 72-hour "
+        "clock, assessment, notification, notices to the persons; the DPO's register.",
+    ),
     "retention": Lazy(
         f"{_CLI}.retention:app", "Retention (P14): apply every rule of the catalogue."
     ),

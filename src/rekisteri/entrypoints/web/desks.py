@@ -37,6 +37,7 @@ from rekisteri.services import exports
 from rekisteri.services.access.audit import who_read
 from rekisteri.services.access.disclosures import disclose, find_recipient, list_recipients
 from rekisteri.services.access.recording_loans import overdue_recording_loans
+from rekisteri.services.breaches import records as breach_records
 from rekisteri.services.marketing import audience as audiences
 from rekisteri.services.marketing import segments
 from rekisteri.services.register.person_view import resolve_person
@@ -53,6 +54,8 @@ DpoDesk = Annotated[
         guard(Purpose.LEGAL_OBLIGATION, C.RIGHTS_REQUEST, C.RECORDING, C.ACCESS_LOG, page=True)
     ),
 ]
+# The breach register is the DPO's (the scopes are the access log's, which only the DPO reads).
+BreachDesk = Annotated[Principal, Depends(guard(Purpose.LEGAL_OBLIGATION, C.ACCESS_LOG, page=True))]
 MarketingDesk = Annotated[
     Principal, Depends(guard(DM, C.MARKETING, C.CONTACT, C.IDENTITY, page=True))
 ]
@@ -87,6 +90,18 @@ def dpo_desk(
             except NotFound:
                 context["error"] = "not found"
     return staff_page(request, reg, who, "console/dpo.html", context)
+
+
+@router.get("/breaches", response_class=HTMLResponse)
+def breaches_desk(request: Request, reg: RegisterDep, who: BreachDesk) -> HTMLResponse:
+    """The breach register: each breach's 72-hour deadline and the time left, overdue first."""
+    with reg.reading(who.actor) as uow:
+        listed = breach_records.listing(uow)
+    for b in listed:
+        left = abs(b["remaining_seconds"]) // 60
+        b["hours"], b["minutes"] = f"{left // 60}", f"{left % 60:02d}"
+    listed.sort(key=lambda b: b["state"] != "overdue")  # stable: newest first within
+    return staff_page(request, reg, who, "console/breaches.html", {"breaches": listed})
 
 
 def _spec(uow: UnitOfWork, channel: str, purpose: str, segment: str) -> audiences.AudienceSpec:
