@@ -14,7 +14,7 @@ import rekisteri.adapters.schema.base
 
 
 revision = "0017_breaches"
-down_revision = "0012_cli_login"
+down_revision = "0016_backups"
 branch_labels = None
 depends_on = None
 
