@@ -53,4 +53,5 @@ def test_the_periods_are_those_of_the_privacy_notice() -> None:
         "readings": 72,
         "disclosure_records": 60,
         "access_log": 60,
+        "payments_in_review": 72,
     }

@@ -32,6 +32,7 @@ from rekisteri.domain.register import (
     Gender,
     HeatingType,
     HousingType,
+    InvoiceStatus,
     MotherTongue,
     Ownership,
     PersonKind,
@@ -238,6 +239,9 @@ RULES: Mapping[str, Rule] = {
     "billing_account.terms.rhythm": choice(BillingRhythm, required=True),
     "billing_account.terms.method": choice(BillingMethod, required=True),
     "billing_account.iban": _checked_text(_iban),
+    # A payment settles an invoice (services/billing/payments): its status and the day paid.
+    "invoice.invoice.status": choice(InvoiceStatus, required=True),
+    "invoice.invoice.paid_on": date,
 }
 
 

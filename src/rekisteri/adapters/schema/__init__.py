@@ -6,8 +6,10 @@ from rekisteri.adapters.schema import (
     consumption,
     disclosure,
     marketing,
+    payments,
     register,
     rights,
+    tasks,
 )
 from rekisteri.adapters.schema.base import metadata
 
@@ -18,6 +20,8 @@ __all__ = [
     "disclosure",
     "marketing",
     "metadata",
+    "payments",
     "register",
     "rights",
+    "tasks",
 ]

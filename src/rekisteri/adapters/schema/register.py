@@ -169,6 +169,11 @@ payment = Table(
     Column("paid_on", Date, nullable=False),
     Column("amount_cents", Integer, nullable=False),
     Column("method", String(16), nullable=False),
+    # The bank's own reference of the transaction (camt.054 AcctSvcrRef): the same payment
+    # notified twice is found by it and changes nothing.
+    Column("bank_ref", String(35), unique=True),
+    # What the payment brought beyond the invoice's open balance, kept for review (a refund).
+    Column("excess_cents", Integer),
     *provenance_columns(),
 )
 

@@ -1,0 +1,1 @@
+"""Billing and collection: invoices from the billing system, payments from the bank (P4)."""
