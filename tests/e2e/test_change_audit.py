@@ -42,6 +42,7 @@ from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.integration.marketing_helpers import add_person, consent
 from tests.support.cli_login import as_staff, with_login
 from tests.support.clock import FakeClock
+from tests.support.payments import billed_customer, notification, pay
 from tests.support.people import PHONE, make_customer
 from tests.support.staff import tokens_per_role
 
@@ -139,8 +140,9 @@ class Walk:
         """A JSON body (`json=`) or a form (`data=`), as a role or (`anonymous`) as nobody;
         redirects are answers (post/redirect/get), not followed."""
         self.exercised.add(f"{method} {route}")
-        ids = {k: v for k, v in given.items() if k not in ("json", "data", "cookies")}
-        sent = {k: v for k, v in given.items() if k in ("json", "data", "cookies")}
+        body_keys = ("json", "data", "cookies", "content", "params")
+        ids = {k: v for k, v in given.items() if k not in body_keys}
+        sent = {k: v for k, v in given.items() if k in body_keys}
         path = route.format(**ids)
         before, since = fingerprint(self.reg), last_seq(self.reg)
         roles = [None] if anonymous else [*ROLES]
@@ -253,6 +255,27 @@ def _api_steps(w: Walk) -> None:
         contract_id=contract,
     )
     _request_steps(w, pid)
+    _payment_steps(w)
+
+
+def _bank_file(path: Path, reg: RegisterApp, n: int) -> Path:
+    """A camt.054 file of a new customer's payments: one over, one of the paid invoice, one
+    no invoice has (quarantined, with a task)."""
+    billed = billed_customer(reg, n)
+    return notification(
+        path,
+        pay(billed.open_reference, f"WALK-{n}-1", "200.00"),
+        pay(billed.paid_reference, f"WALK-{n}-2"),
+        pay("1234561", f"WALK-{n}-3", payer_name="Tuntematon Maksaja"),
+    )
+
+
+def _payment_steps(w: Walk) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data = _bank_file(Path(tmp) / "bank.xml", w.reg, 31).read_bytes()
+    w.send("POST", "/api/v1/imports/payments", content=data, params={"name": "bank.xml"})
 
 
 def _request_steps(w: Walk, pid: int) -> None:
@@ -494,6 +517,9 @@ def _command_steps(w: CommandWalk, tmp: Path) -> None:
         encoding="utf-8",
     )
     w.run("import", "bans", str(bans))
+    w.run("import", "payments", str(_bank_file(tmp / "bank.xml", reg, 32)))
+    (task, *_) = json.loads(w.run("task", "list", "--json"))
+    w.run("task", "done", str(task["id"]))
     administrator = as_staff(w.env, Role.ADMINISTRATOR)
     w.run("user", "add", "walk.dpo", "--role", "dpo", env=administrator)
     w.run("user", "token", "walk.dpo", "--label", "walk", env=administrator)

@@ -25,6 +25,7 @@ from rekisteri.entrypoints.api.routes import (
     consumption,
     disclosures,
     health,
+    imports,
     marketing,
     persons,
 )
@@ -54,6 +55,7 @@ def create_app(register: RegisterApp) -> FastAPI:
     app.include_router(disclosures.router)
     app.include_router(login.router)
     app.include_router(consumption.router)
+    app.include_router(imports.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(marketing.router)

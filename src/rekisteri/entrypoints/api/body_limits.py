@@ -19,7 +19,10 @@ MiB: Final = 1024 * KiB
 # Path prefix (whole segments) → the largest body in bytes the routes under it take; the
 # longest matching prefix wins. A route taking uploads declares its limit here, for example
 # "/api/v1/imports": 200 * MiB for Datahub files sent through the API.
-LIMITS: Final[Mapping[str, int]] = {}
+LIMITS: Final[Mapping[str, int]] = {
+    # A bank's camt.054 notification: 100,000 payments are some 90 MiB.
+    "/api/v1/imports/payments": 128 * MiB,
+}
 
 
 def limit_for(path: str, default: int, limits: Mapping[str, int] = LIMITS) -> int:

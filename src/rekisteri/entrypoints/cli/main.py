@@ -81,6 +81,10 @@ COMMANDS: dict[str, Lazy] = {
     "campaign": Lazy(f"{_CLI}.marketing:install", "Campaigns: send, recording each contact."),
     "consent": Lazy(f"{_CLI}.marketing:install", "The consent ledger of one person."),
     "consumption": Lazy(f"{_CLI}.consumption:app", "Energy consumption of customers."),
+    "task": Lazy(
+        f"{_CLI}.task:app",
+        "Staff tasks: work the register hands to people (payments kept for review).",
+    ),
 }
 
 

@@ -13,6 +13,7 @@ from rekisteri.services.unit_of_work import Actor, RegisterApp, UnitOfWork
 
 IMPORT_DATAHUB = "system:import-datahub"
 IMPORT_BANS = "system:import-bans"
+IMPORT_PAYMENTS = "system:import-payments"
 RETENTION = "system:retention"
 KEY_ROTATION = "system:key-rotation"
 AUDIT_VERIFY = "system:audit-verify"
@@ -23,6 +24,8 @@ DEMO = "system:demo"
 KNOWN: dict[str, str] = {
     IMPORT_DATAHUB: "imports Datahub consumption readings (rekisteri import datahub)",
     IMPORT_BANS: "imports the ASML marketing-ban register (rekisteri import bans)",
+    IMPORT_PAYMENTS: "applies the bank's camt.054 payment notifications (rekisteri import "
+    "payments)",
     RETENTION: "applies the retention rules (rekisteri retention run)",
     KEY_ROTATION: "re-encrypts sensitive values under a new key (rekisteri keys rotate)",
     AUDIT_VERIFY: "walks the audit trail's hash chain (rekisteri audit verify)",
