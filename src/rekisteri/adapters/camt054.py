@@ -171,7 +171,8 @@ class Notification:
                     tx = None
                 else:
                     key = _ENTRY_PATHS.get(inner)
-                    if key is not None:
+                    # Sts ends after its Cd (version 08 on): its own blank text is no value.
+                    if key is not None and (text or key not in entry.fields):
                         entry.fields[key] = text
                         if key == "amount" and "Ccy" in elem.attrib:
                             entry.attrs["currency"] = elem.attrib["Ccy"]
