@@ -40,7 +40,7 @@ from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.register import InvoiceStatus, Provenance
 from rekisteri.domain.vocabulary import Source
 from rekisteri.services.register import tasks
-from rekisteri.services.register.attributes import received, write_attributes
+from rekisteri.services.register.attributes import RowChange, received, write_attributes_many
 from rekisteri.services.unit_of_work import UnitOfWork
 
 CHUNK = 5000  # payments matched per round of queries
@@ -245,6 +245,9 @@ class _Matcher:
         self.settled = Provenance(Source.REGISTER_ITSELF, now, f"camt.054 {result.name}"[:200])
         self.seen: set[str] = set()  # bank references read from this file so far
         self.invoices: dict[int, _Invoice] = {}
+        # Kept for review in the chunk at hand, stored with their tasks at its end.
+        self.review: list[tuple[dict[str, Any], str, str]] = []
+        self.review_quarantine: list[tuple[dict[str, Any], str]] = []
 
     def apply(self, chunk: list[camt054.Payment]) -> None:
         self.result.payments += len(chunk)
@@ -280,6 +283,7 @@ class _Matcher:
                 continue
             self._pay(c, inv, plain, settle)
         bulk_insert(self.uow.connection, payment, plain)
+        self._store_for_review()
         self._settle(settle)
 
     def _duplicate(self, bank_ref: str | None, known: set[str]) -> bool:
@@ -391,8 +395,7 @@ class _Matcher:
         )
 
     def _for_review(self, row: dict[str, Any], excess: int, kind: str, reason: str) -> None:
-        new = self.uow.execute(insert(payment).values(**row, excess_cents=excess))
-        tasks.open_task(self.uow, kind, "payment", int(new.inserted_primary_key[0]), reason)
+        self.review.append(({**row, "excess_cents": excess}, kind, reason))
 
     def _quarantine(self, p: camt054.Payment, reason: str, invoice_id: int | None) -> None:
         self.result.quarantined.append((p.entry_no, reason))
@@ -406,38 +409,65 @@ class _Matcher:
             "payer_name": _cut(p.payer_name, 140),
             "reason": reason[:300],
         }
-        new = self.uow.execute(
-            insert(payment_quarantine).values(
-                file_id=self.file_id,
-                entry_no=p.entry_no,
-                invoice_id=invoice_id,
-                **received(self.uow, payment_quarantine, fields, self.provenance),
-                source=self.provenance.source.value,
-                source_detail=self.provenance.detail,
-                received_at=self.provenance.received_at,
-            )
-        )
-        tasks.open_task(
-            self.uow,
-            TASK_QUARANTINED,
-            "payment_quarantine",
-            int(new.inserted_primary_key[0]),
-            f"payment {p.entry_no} of {self.result.name[:120]}: {reason}",
+        row = {
+            "file_id": self.file_id,
+            "entry_no": p.entry_no,
+            "invoice_id": invoice_id,
+            **received(self.uow, payment_quarantine, fields, self.provenance),
+            "source": self.provenance.source.value,
+            "source_detail": self.provenance.detail,
+            "received_at": self.provenance.received_at,
+        }
+        why = f"payment {p.entry_no} of {self.result.name[:120]}: {reason}"
+        self.review_quarantine.append((row, why))
+
+    def _next_id(self, table: Any) -> int:
+        # The rows a task names are loaded with their ids (the bulk loader moves PostgreSQL's
+        # sequence past them). The file's row, written first, holds SQLite's write lock; two
+        # imports at once on PostgreSQL may pick the same ids, and the second then fails
+        # whole on the primary key, changing nothing.
+        return (
+            int(self.uow.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()) + 1
         )
 
+    def _store_for_review(self) -> None:
+        """The chunk's payments kept for review and quarantined, each with its staff task."""
+        opened: list[tuple[str, str, int, str]] = []
+        if self.review:
+            first = self._next_id(payment)
+            rows = [{"id": first + i, **row} for i, (row, _, _) in enumerate(self.review)]
+            bulk_insert(self.uow.connection, payment, rows)
+            opened += [
+                (kind, "payment", first + i, reason)
+                for i, (_, kind, reason) in enumerate(self.review)
+            ]
+        if self.review_quarantine:
+            first = self._next_id(payment_quarantine)
+            rows = [{"id": first + i, **row} for i, (row, _) in enumerate(self.review_quarantine)]
+            bulk_insert(self.uow.connection, payment_quarantine, rows)
+            opened += [
+                (TASK_QUARANTINED, "payment_quarantine", first + i, why)
+                for i, (_, why) in enumerate(self.review_quarantine)
+            ]
+        tasks.open_tasks(self.uow, opened)
+        self.review, self.review_quarantine = [], []
+
     def _settle(self, settle: dict[int, dt.date]) -> None:
-        for invoice_id, paid_on in settle.items():
-            inv = self.invoices[invoice_id]
-            write_attributes(
-                self.uow,
-                invoice,
-                invoice_id,
-                inv.person_id,
-                {"status": InvoiceStatus.PAID.value, "paid_on": paid_on},
-                "paid: camt.054 payment",
-                self.settled,
-                writable=_SETTLES,
-            )
+        write_attributes_many(
+            self.uow,
+            invoice,
+            [
+                RowChange(
+                    invoice_id,
+                    self.invoices[invoice_id].person_id,
+                    {"status": InvoiceStatus.PAID.value, "paid_on": paid_on},
+                )
+                for invoice_id, paid_on in settle.items()
+            ],
+            "paid: camt.054 payment",
+            self.settled,
+            writable=_SETTLES,
+        )
 
 
 def _cut(value: str | None, n: int) -> str | None:
