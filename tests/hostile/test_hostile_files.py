@@ -79,7 +79,9 @@ def ground(reg: RegisterApp, tmp_path: Path) -> Ground:
 def refuse(reg: RegisterApp, keyring: Keyring, case: Case, tmp_path: Path) -> None:
     path = tmp_path / case.file
     case.build(path, ground(reg, tmp_path))
-    enable_jobs(reg, system_actors.IMPORT_DATAHUB, system_actors.IMPORT_BANS)
+    enable_jobs(
+        reg, system_actors.IMPORT_DATAHUB, system_actors.IMPORT_BANS, system_actors.IMPORT_PAYMENTS
+    )
     before = state(reg)
     env = {
         **os.environ,
@@ -104,6 +106,9 @@ def refuse(reg: RegisterApp, keyring: Keyring, case: Case, tmp_path: Path) -> No
     number = r"\d+" if case.line is None else str(case.line)
     at = ", line " if case.door == "datahub" else ":"
     named = re.escape(case.file) + at + number + ": " + re.escape(case.field) + ": "
+    if case.door == "payments":  # "<file>, line N" where the XML parser knows the line
+        where = "" if case.line is None else f", line {case.line}"
+        named = re.escape(case.file + where + ": " + case.field + ": ")
     assert re.search(named, line), line
     assert done.stdout == b""
     assert state(reg) == before
