@@ -40,7 +40,13 @@ from tests.support.consumption import (
     write,
 )
 
-ON_POSTGRESQL = {"cut-short.csv.gz", "late-leap-second.csv", "header-only.csv", "half.csv"}
+ON_POSTGRESQL = {
+    "cut-short.csv.gz",
+    "late-leap-second.csv",
+    "header-only.csv",
+    "half.csv",
+    "cut-short.xml",
+}
 
 
 def backends(*wanted: str) -> list[str]:
