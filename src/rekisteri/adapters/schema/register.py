@@ -151,7 +151,8 @@ invoice = Table(
     Column("person_id", ForeignKey("person.id"), nullable=False, index=True),
     Column("billing_account_id", ForeignKey("billing_account.id"), nullable=False, index=True),
     Column("contract_id", ForeignKey("contract.id"), index=True),
-    Column("reference", String(20), nullable=False),
+    # Payments from the bank find their invoice by it (services/billing/payments).
+    Column("reference", String(20), nullable=False, index=True),
     Column("issued_on", Date, nullable=False),
     Column("due_on", Date, nullable=False),
     Column("amount_cents", Integer, nullable=False),

@@ -1,5 +1,6 @@
 """payments from the bank (camt.054): the bank's transaction reference and any excess of a
-payment, the files read, the payments kept for review, and staff tasks
+payment, invoices found by their reference, the files read, the payments kept for review, and
+staff tasks
 
 Revision ID: 0013_camt054
 Revises: 0012_cli_login
@@ -25,6 +26,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('bank_ref', sa.String(length=35), nullable=True))
         batch_op.add_column(sa.Column('excess_cents', sa.Integer(), nullable=True))
         batch_op.create_unique_constraint(batch_op.f('uq_payment_bank_ref'), ['bank_ref'])
+    with op.batch_alter_table('invoice', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_invoice_reference'), ['reference'], unique=False)
 
     op.create_table(
         'payment_file',
@@ -96,6 +99,8 @@ def downgrade() -> None:
     op.drop_table('staff_task')
     op.drop_table('payment_quarantine')
     op.drop_table('payment_file')
+    with op.batch_alter_table('invoice', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_invoice_reference'))
     with op.batch_alter_table('payment', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('uq_payment_bank_ref'), type_='unique')
         batch_op.drop_column('excess_cents')
