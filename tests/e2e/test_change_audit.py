@@ -45,6 +45,7 @@ from tests.support import finvoice
 from tests.support.audio import wav_bytes
 from tests.support.cli_login import as_staff, with_login
 from tests.support.clock import FakeClock
+from tests.support.payments import billed_customer, notification, pay
 from tests.support.people import PHONE, make_customer
 from tests.support.smtp import smtp_server
 from tests.support.staff import tokens_per_role
@@ -285,6 +286,7 @@ def _api_steps(w: Walk) -> None:
     _telephone_sale_steps(w, pid, site)
     _contact_person_steps(w)
     _request_steps(w, pid)
+    _payment_steps(w)
     _breach_steps(w)
 
 
@@ -407,6 +409,26 @@ def _contact_person_steps(w: Walk) -> None:
         {"end_date": "2026-03-03", "reason": "left the company", **PROV},
         link_id=link,
     )
+
+
+def _bank_file(path: Path, reg: RegisterApp, n: int) -> Path:
+    """A camt.054 file of a new customer's payments: one over, one of the paid invoice, one
+    no invoice has (quarantined, with a task)."""
+    billed = billed_customer(reg, n)
+    return notification(
+        path,
+        pay(billed.open_reference, f"WALK-{n}-1", "200.00"),
+        pay(billed.paid_reference, f"WALK-{n}-2"),
+        pay("1234561", f"WALK-{n}-3", payer_name="Tuntematon Maksaja"),
+    )
+
+
+def _payment_steps(w: Walk) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data = _bank_file(Path(tmp) / "bank.xml", w.reg, 31).read_bytes()
+    w.send("POST", "/api/v1/imports/payments", content=data, params={"name": "bank.xml"})
 
 
 def _request_steps(w: Walk, pid: int) -> None:
@@ -660,6 +682,9 @@ def _command_steps(w: CommandWalk, tmp: Path) -> None:
         tmp / "invoices.xml", finvoice.message("77001", customer=c.customer_number)
     )
     w.run("import", "invoices", str(invoices))
+    w.run("import", "payments", str(_bank_file(tmp / "bank.xml", reg, 32)))
+    (task, *_) = json.loads(w.run("task", "list", "--json"))
+    w.run("task", "done", str(task["id"]))
     administrator = as_staff(w.env, Role.ADMINISTRATOR)
     w.run("user", "add", "walk.dpo", "--role", "dpo", env=administrator)
     w.run("user", "token", "walk.dpo", "--label", "walk", env=administrator)

@@ -71,6 +71,46 @@ def stored_bans() -> list[str]:
 
 Build = Callable[[Path, Ground], None]
 
+# camt.054 (payments): the namespace, a good entry, and what is wrong with each file.
+CAMT_NS = "urn:iso:std:iso:20022:tech:xsd:camt.054.001.02"
+CAMT_ENTRY = (
+    '<Ntry><Amt Ccy="EUR">12.50</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>'
+    "<BookgDt><Dt>2026-11-30</Dt></BookgDt><AcctSvcrRef>H1</AcctSvcrRef><NtryDtls><TxDtls>"
+    "<RltdPties><Dbtr><Nm>{name}</Nm></Dbtr></RltdPties><RmtInf><Strd><CdtrRefInf>"
+    "<Ref>1234561</Ref></CdtrRefInf></Strd></RmtInf></TxDtls></NtryDtls></Ntry>"
+)
+CAMT053 = (
+    b'<?xml version="1.0"?>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">'
+    b"<BkToCstmrStmt/></Document>"
+)
+# What goes before the document (on its own line, so the document starts on line 2).
+PROLOGUES = {
+    "xxe": '<!DOCTYPE Document [<!ENTITY x SYSTEM "file:///etc/passwd">]>',
+    "laughs": (
+        '<!DOCTYPE Document [<!ENTITY a "lollollollol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">'
+        '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;">]>'
+    ),
+    "external-dtd": '<!DOCTYPE Document SYSTEM "http://example.com/camt.dtd">',
+}
+NAMES = {"long-name": "M" * 5000, "nul": "Ma\x00ija", "latin-1": "M\xe4kinen"}
+
+
+def camt(damage: str) -> bytes:
+    """A one-payment camt.054 file with the damage named: a prologue of PROLOGUES, a payer's
+    name of NAMES, "deep" (elements nested 100 deep in the entry), "cut" (the first half)."""
+    entry = CAMT_ENTRY.format(name=NAMES.get(damage, "Maija"))
+    if damage == "deep":
+        entry = "<Ntry>" + "<X>" * 100 + "</X>" * 100 + "</Ntry>"
+    doc = (
+        f'<Document xmlns="{CAMT_NS}"><BkToCstmrDbtCdtNtfctn><GrpHdr><MsgId>M1</MsgId></GrpHdr>'
+        f"<Ntfctn>{entry}</Ntfctn></BkToCstmrDbtCdtNtfctn></Document>"
+    )
+    if damage == "cut":
+        doc = doc[: len(doc) // 2]
+    body = f"{PROLOGUES.get(damage, '')}\n{doc}"
+    encoding = "latin-1" if damage == "latin-1" else "utf-8"
+    return ('<?xml version="1.0" encoding="UTF-8"?>' + body).encode(encoding)
+
 
 @dataclass(frozen=True)
 class Case:
@@ -363,6 +403,19 @@ CASES: tuple[Case, ...] = (
         finvoice_module.E_NUMBER,
         raw(finvoice.batch(finvoice.message("\u202e1001", reference="20260001010"))),
     ),
+    # Payments (camt.054): XML that must never be expanded, fetched or believed, refused whole.
+    Case("payments", "xxe.xml", None, "file", raw(camt("xxe"))),
+    Case("payments", "billion-laughs.xml", None, "file", raw(camt("laughs"))),
+    Case("payments", "external-dtd.xml", None, "file", raw(camt("external-dtd"))),
+    Case("payments", "camt053.xml", None, "file", raw(CAMT053)),
+    Case("payments", "no-namespace.xml", None, "file", raw(b"<Document><Ntry/></Document>")),
+    Case("payments", "deep.xml", None, "file", raw(camt("deep"))),
+    Case("payments", "long-name.xml", None, "file", raw(camt("long-name"))),
+    Case("payments", "empty.xml", 1, "file", text("", end="")),
+    Case("payments", "csv.xml", 1, "file", text(DATAHUB_HEADER)),
+    Case("payments", "cut-short.xml", 2, "file", raw(camt("cut"))),
+    Case("payments", "nul.xml", 2, "file", raw(camt("nul"))),
+    Case("payments", "latin-1.xml", 2, "file", raw(camt("latin-1"))),
 )
 
 

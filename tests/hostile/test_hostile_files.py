@@ -41,7 +41,13 @@ from tests.support.consumption import (
     write,
 )
 
-ON_POSTGRESQL = {"cut-short.csv.gz", "late-leap-second.csv", "header-only.csv", "half.csv"}
+ON_POSTGRESQL = {
+    "cut-short.csv.gz",
+    "late-leap-second.csv",
+    "header-only.csv",
+    "half.csv",
+    "cut-short.xml",
+}
 
 
 def backends(*wanted: str) -> list[str]:
@@ -81,7 +87,11 @@ def refuse(reg: RegisterApp, keyring: Keyring, case: Case, tmp_path: Path) -> No
     path = tmp_path / case.file
     case.build(path, ground(reg, tmp_path))
     enable_jobs(
-        reg, system_actors.IMPORT_DATAHUB, system_actors.IMPORT_BANS, system_actors.IMPORT_INVOICES
+        reg,
+        system_actors.IMPORT_DATAHUB,
+        system_actors.IMPORT_BANS,
+        system_actors.IMPORT_INVOICES,
+        system_actors.IMPORT_PAYMENTS,
     )
     before = state(reg)
     env = {
@@ -108,6 +118,9 @@ def refuse(reg: RegisterApp, keyring: Keyring, case: Case, tmp_path: Path) -> No
     number = r"\d+" if case.line is None else str(case.line)
     at = {"datahub": ", line ", "invoices": ", message "}.get(case.door, ":")
     named = re.escape(case.file) + at + number + ": " + re.escape(case.field) + ": "
+    if case.door == "payments":  # "<file>, line N" where the XML parser knows the line
+        where = "" if case.line is None else f", line {case.line}"
+        named = re.escape(case.file + where + ": " + case.field + ": ")
     assert re.search(named, line), line
     assert done.stdout == b""
     assert state(reg) == before

@@ -54,4 +54,5 @@ def test_the_periods_are_those_of_the_privacy_notice() -> None:
         "disclosure_records": 60,
         "access_log": 60,
         "breach_records": 60,
+        "payments_in_review": 72,
     }

@@ -11,6 +11,7 @@ from rekisteri.catalogue.retention import (
     CUSTOMER_DATA,
     FEEDBACK,
     MARKETING_DATA,
+    PAYMENTS_IN_REVIEW,
     RECORDINGS,
 )
 from rekisteri.domain import masking
@@ -44,6 +45,9 @@ CONTACT_SOURCES = FROM_THE_PERSON | {
     S.OTHER_COMPANY,
 }
 OWN = frozenset({S.REGISTER_ITSELF})
+# Payments are notified by the payer's bank through the controller's bank (camt.054): another
+# company, as P2 names its sources.
+BANK = frozenset({S.OTHER_COMPANY})
 PROVENANCE = frozenset({"id", "source", "source_detail", "received_at"})
 
 
@@ -535,10 +539,36 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         C.PAYMENT,
         BILL,
         B.CONTRACT,
-        OWN,
+        OWN | BANK,
         CONTRACT_RECORDS,
         Words("maksut", "betalningar", "payments"),
-        columns=("paid_on", "amount_cents", "method"),
+        columns=("paid_on", "amount_cents", "method", "bank_ref", "excess_cents"),
+    ),
+    _a(
+        # A payment the bank notified that could not be applied, kept for review with the
+        # reason; the payer's name is as the bank gave it. Linked to an invoice only when its
+        # reference names one, never to a person by a guess.
+        "payment_quarantine.payment",
+        C.PAYMENT,
+        BILL,
+        B.LEGAL_OBLIGATION,
+        BANK,
+        PAYMENTS_IN_REVIEW,
+        Words(
+            "selvitettävät maksut: maksajan nimi, viite, summa ja syy",
+            "betalningar som utreds: betalarens namn, referens, belopp och orsak",
+            "payments under review: payer's name, reference, amount and why",
+        ),
+        columns=(
+            "quarantined_at",
+            "bank_ref",
+            "reference",
+            "amount",
+            "currency",
+            "booked_on",
+            "payer_name",
+            "reason",
+        ),
     ),
     # -- service contacts, recordings, feedback, digital account
     _a(
@@ -714,6 +744,50 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     # feed_ref: the sending system's id of a record that came in a feed, which makes a feed
     # sent twice store its records once (the sender's key, not something said of the person).
+    TableSpec(
+        "payment_quarantine",
+        PROVENANCE | {"file_id", "entry_no", "invoice_id"},
+        ("invoice_id", "invoice.id", "invoice.person_id"),
+    ),
+    TableSpec(
+        "payment_file",
+        frozenset(
+            {
+                "id",
+                "sha256",
+                "name",
+                "message_id",
+                "entries",
+                "applied",
+                "quarantined",
+                "duplicates",
+                "imported_at",
+                "imported_by",
+            }
+        ),
+        None,
+        personal=False,
+        why_not_personal="which bank notification files were read, and their counts",
+    ),
+    TableSpec(
+        "staff_task",
+        frozenset(
+            {
+                "id",
+                "kind",
+                "subject_table",
+                "subject_id",
+                "reason",
+                "created_at",
+                "created_by",
+                "done_at",
+                "done_by",
+            }
+        ),
+        None,
+        personal=False,
+        why_not_personal="work for staff: names the row it concerns, whose data stays there",
+    ),
     TableSpec(
         "contact_log",
         PROVENANCE | {"person_id", "feed_ref"},

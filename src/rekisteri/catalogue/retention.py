@@ -123,6 +123,20 @@ BREACH_RECORDS = RetentionRule(
         "5 years from when the breach was recorded (accountability, GDPR Art. 33(5))",
     ),
 )
+PAYMENTS_IN_REVIEW = RetentionRule(
+    # A payment that could not be applied is an accounting voucher (Accounting Act 2:10: six
+    # years from the end of the year), also once it has been refunded or applied by hand.
+    "payments_in_review",
+    Anchor.RECORDED,
+    72,
+    OnErasure.KEEP_RESTRICTED,
+    legal_reason="accounting_act",
+    words=Words(
+        "6 vuotta maksun saapumisesta (kirjanpitolaki)",
+        "6 år från att betalningen kom in (bokföringslagen)",
+        "6 years from receiving the payment (Accounting Act)",
+    ),
+)
 ALL_RULES = (
     CONTRACT_RECORDS,
     CUSTOMER_DATA,
@@ -134,4 +148,5 @@ ALL_RULES = (
     DISCLOSURE_RECORDS,
     ACCESS_LOG,
     BREACH_RECORDS,
+    PAYMENTS_IN_REVIEW,
 )

@@ -293,6 +293,8 @@ RULES: Mapping[str, Rule] = {
     # What a billing system's resend of an invoice may change (services/billing/invoices).
     "invoice.invoice.status": choice(InvoiceStatus, required=True),
     "invoice.invoice.delivery_method": choice(BillingMethod),
+    # A payment settles an invoice (services/billing/payments): the day it was paid.
+    "invoice.invoice.paid_on": date,
 }
 
 

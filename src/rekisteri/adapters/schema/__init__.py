@@ -7,8 +7,10 @@ from rekisteri.adapters.schema import (
     consumption,
     disclosure,
     marketing,
+    payments,
     register,
     rights,
+    tasks,
 )
 from rekisteri.adapters.schema.base import metadata
 
@@ -20,6 +22,8 @@ __all__ = [
     "disclosure",
     "marketing",
     "metadata",
+    "payments",
     "register",
     "rights",
+    "tasks",
 ]

@@ -178,7 +178,8 @@ invoice = Table(
     Column("person_id", ForeignKey("person.id"), nullable=False, index=True),
     Column("billing_account_id", ForeignKey("billing_account.id"), nullable=False, index=True),
     Column("contract_id", ForeignKey("contract.id"), index=True),
-    Column("reference", String(20), nullable=False),
+    # Payments from the bank find their invoice by it (services/billing/payments).
+    Column("reference", String(20), nullable=False, index=True),
     Column("issued_on", Date, nullable=False),
     Column("due_on", Date, nullable=False),
     Column("amount_cents", Integer, nullable=False),
@@ -215,6 +216,11 @@ payment = Table(
     Column("paid_on", Date, nullable=False),
     Column("amount_cents", Integer, nullable=False),
     Column("method", String(16), nullable=False),
+    # The bank's own reference of the transaction (camt.054 AcctSvcrRef): the same payment
+    # notified twice is found by it and changes nothing.
+    Column("bank_ref", String(35), unique=True),
+    # What the payment brought beyond the invoice's open balance, kept for review (a refund).
+    Column("excess_cents", Integer),
     *provenance_columns(),
 )
 

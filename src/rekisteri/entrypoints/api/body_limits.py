@@ -23,6 +23,8 @@ LIMITS: Final[Mapping[str, int]] = {
     # A month's Finvoice batch of a small retailer (a few kilobytes a message); larger
     # batches go through `rekisteri import invoices`, which streams the file.
     "/api/v1/imports/invoices": 64 * MiB,
+    # A bank's camt.054 notification: 100,000 payments are some 90 MiB.
+    "/api/v1/imports/payments": 128 * MiB,
 }
 
 

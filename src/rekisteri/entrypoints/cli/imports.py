@@ -20,6 +20,7 @@ from rekisteri.entrypoints.cli import import_bans, import_service_feeds
 from rekisteri.entrypoints.cli.common import console, is_terminal, job, register_errors
 from rekisteri.services.access import system_actors
 from rekisteri.services.billing.invoices import import_invoice_file, invoice_paths
+from rekisteri.services.billing.payments import import_payment_file, payment_paths
 from rekisteri.services.consumption.imports import datahub_paths, import_datahub_file
 
 app = typer.Typer(help="Import files from outside sources.", no_args_is_help=True)
@@ -72,6 +73,24 @@ def invoices(
         for path in invoice_paths(files):
             with reg.unit_of_work(actor) as uow:
                 done = import_invoice_file(uow, path)
+            console.print(done.describe(), markup=False, highlight=False)
+
+
+@app.command()
+def payments(
+    files: list[Path] = typer.Argument(..., help="camt.054 XML files or directories of them"),
+) -> None:
+    """Incoming reference payments from the bank's camt.054 notifications, matched to invoices
+    by their Finnish or RF reference. A bad record (no or a bad reference, no invoice with it,
+    a bad amount) is quarantined with its reason and a staff task (`rekisteri task list`); the
+    rest is applied. A file that is not well-formed camt.054 is refused whole (exit 2); a file
+    already imported changes nothing. A job: runs as the system actor system:import-payments,
+    once an administrator enabled it."""
+    reg, actor = job(system_actors.IMPORT_PAYMENTS)
+    with register_errors():
+        for path in payment_paths(files):
+            with reg.unit_of_work(actor) as uow:
+                done = import_payment_file(uow, path)
             console.print(done.describe(), markup=False, highlight=False)
 
 

@@ -116,6 +116,10 @@ COMMANDS: dict[str, Lazy] = {
     "self-service": Lazy(
         f"{_CLI}.service_data:self_service", "Digital accounts of the self-service."
     ),
+    "task": Lazy(
+        f"{_CLI}.task:app",
+        "Staff tasks: work the register hands to people (payments kept for review).",
+    ),
 }
 
 

@@ -17,6 +17,7 @@ IMPORT_CONTACTS = "system:import-contacts"
 IMPORT_FEEDBACK = "system:import-feedback"
 IMPORT_LOGINS = "system:import-logins"
 IMPORT_INVOICES = "system:import-invoices"
+IMPORT_PAYMENTS = "system:import-payments"
 RETENTION = "system:retention"
 KEY_ROTATION = "system:key-rotation"
 AUDIT_VERIFY = "system:audit-verify"
@@ -33,6 +34,8 @@ KNOWN: dict[str, str] = {
     IMPORT_FEEDBACK: "imports the survey system's feedback feed (rekisteri import feedback)",
     IMPORT_LOGINS: "imports the self-service's login events (rekisteri import logins)",
     IMPORT_INVOICES: "imports the billing system's Finvoice invoices (rekisteri import invoices)",
+    IMPORT_PAYMENTS: "applies the bank's camt.054 payment notifications (rekisteri import "
+    "payments)",
     RETENTION: "applies the retention rules (rekisteri retention run)",
     KEY_ROTATION: "re-encrypts sensitive values under a new key (rekisteri keys rotate)",
     AUDIT_VERIFY: "walks the audit trail's hash chain (rekisteri audit verify)",

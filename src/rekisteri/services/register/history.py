@@ -21,6 +21,35 @@ def _as_text(uow: UnitOfWork, attribute: str, value: Any) -> str | None:
     return text
 
 
+def change_row(
+    uow: UnitOfWork,
+    *,
+    person_id: int | None,
+    table: str,
+    row_id: int,
+    attribute: str,
+    old: Any,
+    new: Any,
+    reason: str,
+    provenance: Provenance,
+) -> dict[str, Any]:
+    """The history row of one change (values of encrypted attributes sealed)."""
+    return {
+        "person_id": person_id,
+        "at": uow.now(),
+        "actor": uow.actor.name,
+        "table_name": table,
+        "row_id": row_id,
+        "attribute": attribute,
+        "old_value": _as_text(uow, attribute, old),
+        "new_value": _as_text(uow, attribute, new),
+        "reason": reason,
+        "source": provenance.source,
+        "source_detail": provenance.detail,
+        "received_at": provenance.received_at,
+    }
+
+
 def record_change(
     uow: UnitOfWork,
     *,
@@ -33,22 +62,18 @@ def record_change(
     reason: str,
     provenance: Provenance,
 ) -> None:
-    uow.execute(
-        attribute_change.insert().values(
-            person_id=person_id,
-            at=uow.now(),
-            actor=uow.actor.name,
-            table_name=table,
-            row_id=row_id,
-            attribute=attribute,
-            old_value=_as_text(uow, attribute, old),
-            new_value=_as_text(uow, attribute, new),
-            reason=reason,
-            source=provenance.source,
-            source_detail=provenance.detail,
-            received_at=provenance.received_at,
-        )
+    row = change_row(
+        uow,
+        person_id=person_id,
+        table=table,
+        row_id=row_id,
+        attribute=attribute,
+        old=old,
+        new=new,
+        reason=reason,
+        provenance=provenance,
     )
+    uow.execute(attribute_change.insert().values(**row))
     uow.note_change(
         [] if person_id is None else [person_id],
         [uow.catalogue[attribute].category],

@@ -1,5 +1,5 @@
 """/api/v1/imports: files from outside sources sent through the API (the same use cases as
-`rekisteri import ...`)."""
+`rekisteri import ...`): the billing system's invoices, the bank's payments."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ from rekisteri.catalogue import Category, Purpose
 from rekisteri.entrypoints.api.deps import Principal, RegisterDep, guard
 from rekisteri.entrypoints.api.responses import RegisterRoute
 from rekisteri.services.billing.invoices import InvoiceImport, import_invoice_bytes
+from rekisteri.services.billing.payments import PaymentImport, import_payment_bytes
 from rekisteri.services.unit_of_work import RegisterApp
 
 router = APIRouter(prefix="/api/v1", tags=["imports"], route_class=RegisterRoute)
-ImportInvoices = Annotated[
+ImportFiles = Annotated[
     Principal, Depends(guard(Purpose.BILLING_AND_COLLECTION, Category.PAYMENT, writes=True))
 ]
 FileName = Annotated[
@@ -28,7 +29,7 @@ FileName = Annotated[
         description="the file's name, as errors and the import record name it",
     ),
 ]
-XML_BODY = {
+INVOICES_BODY = {
     "requestBody": {
         "required": True,
         "description": "a Finvoice 3.0 file: one message, or a batch (docs/formats/finvoice.md)",
@@ -48,9 +49,9 @@ class InvoiceImportAnswer(BaseModel):
     changed: int
 
 
-@router.post("/imports/invoices", openapi_extra=XML_BODY)
+@router.post("/imports/invoices", openapi_extra=INVOICES_BODY)
 async def import_invoices(
-    request: Request, reg: RegisterDep, who: ImportInvoices, name: FileName = "invoices.xml"
+    request: Request, reg: RegisterDep, who: ImportFiles, name: FileName = "invoices.xml"
 ) -> InvoiceImportAnswer:
     """Invoices from the billing system as Finvoice 3.0 XML in the body. The file is stored
     whole or not at all: a bad message answers 422 naming the message and the element; the
@@ -70,3 +71,52 @@ async def import_invoices(
 def _import(reg: RegisterApp, who: Principal, name: str, body: bytes) -> InvoiceImport:
     with reg.unit_of_work(who.actor) as uow:
         return import_invoice_bytes(uow, name, body)
+
+
+class Quarantined(BaseModel):
+    payment: int  # the payment's position in the file, from 1
+    reason: str
+
+
+class PaymentImportAnswer(BaseModel):
+    file: str
+    sha256: str
+    already_imported: bool
+    version: str | None
+    payments: int
+    applied: int
+    partial: int
+    over: int
+    repeated: int
+    duplicate: int
+    quarantined: list[Quarantined]
+
+
+PAYMENTS_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "a camt.054 notification (camt.054.001.02 to .13), as the bank sent it",
+        "content": {"application/xml": {"schema": {"type": "string"}}},
+    }
+}
+
+
+@router.post("/imports/payments", response_model=PaymentImportAnswer, openapi_extra=PAYMENTS_BODY)
+async def import_payments(
+    request: Request,
+    reg: RegisterDep,
+    who: ImportFiles,
+    name: FileName = "payments.xml",
+) -> PaymentImportAnswer:
+    """Apply a bank's camt.054 notification of incoming reference payments: the same service
+    as `rekisteri import payments`. Bad records are quarantined with their reason and a staff
+    task, the rest applied; a file that is not well-formed camt.054 is refused whole (422);
+    a file already imported changes nothing."""
+    data = await request.body()
+
+    def work() -> PaymentImport:
+        with reg.unit_of_work(who.actor) as uow:
+            return import_payment_bytes(uow, name, data)
+
+    done = await run_in_threadpool(work)
+    return PaymentImportAnswer.model_validate(done.as_dict())

@@ -1,0 +1,52 @@
+"""task list, task done: the staff tasks the register opened (payments kept for review)."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from rekisteri.catalogue import Purpose
+from rekisteri.entrypoints.cli.common import console, print_json, register_errors, staff
+from rekisteri.services.register import tasks
+
+app = typer.Typer(
+    help="Staff tasks: work the register hands to people (payments kept for review).",
+    no_args_is_help=True,
+)
+
+
+@app.command("list")
+def list_tasks(
+    kind: str = typer.Option(None, help="only tasks of this kind, e.g. payment_quarantined"),
+    done: bool = typer.Option(False, "--done", help="also the tasks already done"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+) -> None:
+    """Open tasks, oldest first: what, the row it concerns (table and id) and why. A task
+    holds no personal data; the row it names does, read with that row's own command."""
+    reg, actor = staff(Purpose.CUSTOMER_RELATIONSHIP)
+    with register_errors(), reg.unit_of_work(actor) as uow:
+        found = tasks.listing(uow, kind=kind, include_done=done)
+    if as_json:
+        print_json([t.as_dict() for t in found])
+        return
+    table = Table("id", "kind", "subject", "reason", "created", "done")
+    for t in found:
+        table.add_row(
+            str(t.id),
+            t.kind,
+            f"{t.subject_table} {t.subject_id}",
+            t.reason,
+            f"{t.created_at:%Y-%m-%d %H:%M} {t.created_by}",
+            f"{t.done_at:%Y-%m-%d %H:%M} {t.done_by}" if t.done_at else "",
+        )
+    console.print(table)
+    console.print(f"{len(found)} tasks", highlight=False)
+
+
+@app.command()
+def done(task_id: int = typer.Argument(..., metavar="ID", help="the task's id")) -> None:
+    """Mark a task done, in your name (recorded in the audit trail)."""
+    reg, actor = staff(Purpose.CUSTOMER_RELATIONSHIP, writes=True)
+    with register_errors(), reg.unit_of_work(actor) as uow:
+        t = tasks.mark_done(uow, task_id)
+    console.print(f"task {t.id} done by {t.done_by}", markup=False, highlight=False)

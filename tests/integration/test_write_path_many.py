@@ -1,0 +1,118 @@
+"""write_attributes_many: the write path for many rows at once (an import settling invoices)
+checks every value by the same rules and sources before writing anything, and records the
+same history as write_attributes, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from rekisteri.adapters.schema.register import attribute_change, invoice
+from rekisteri.domain.errors import InvalidInput, NotFound
+from rekisteri.domain.register import Provenance
+from rekisteri.services.register.attributes import RowChange, write_attributes_many
+from rekisteri.services.unit_of_work import Actor, RegisterApp
+from tests.support.payments import billed_customer
+
+SETTLES = frozenset({"status", "paid_on"})
+DAY = dt.date(2026, 11, 30)
+
+
+def _state(reg: RegisterApp) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    with reg.engine.connect() as conn:
+        invoices = [tuple(r) for r in conn.execute(select(invoice).order_by(invoice.c.id))]
+        history = [
+            tuple(r) for r in conn.execute(select(attribute_change).order_by(attribute_change.c.id))
+        ]
+    return invoices, history
+
+
+def _write(reg: RegisterApp, rows: list[RowChange], source: str = "register_itself") -> int:
+    with reg.unit_of_work(Actor("laskutus.liisa")) as uow:
+        return write_attributes_many(
+            uow,
+            invoice,
+            rows,
+            "paid",
+            Provenance.of(source, uow.now(), "bank file"),
+            writable=SETTLES,
+        )
+
+
+def test_many_rows_change_with_a_history_entry_per_changed_field(register: RegisterApp) -> None:
+    a, b = billed_customer(register, 1), billed_customer(register, 2)
+    rows = [
+        RowChange(a.open_invoice, a.person_id, {"status": "paid", "paid_on": DAY}),
+        RowChange(b.open_invoice, b.person_id, {"status": "paid", "paid_on": DAY}),
+        # Already paid, on another day: only paid_on changes.
+        RowChange(a.paid_invoice, a.person_id, {"status": "paid", "paid_on": DAY}),
+    ]
+    assert _write(register, rows) == 5
+    with register.engine.connect() as conn:
+        got = {
+            r.id: (r.status, r.paid_on)
+            for r in conn.execute(select(invoice).where(invoice.c.id.in_([r.row_id for r in rows])))
+        }
+        history = conn.execute(
+            select(
+                attribute_change.c.person_id,
+                attribute_change.c.row_id,
+                attribute_change.c.old_value,
+                attribute_change.c.new_value,
+                attribute_change.c.actor,
+                attribute_change.c.source,
+            ).where(attribute_change.c.table_name == "invoice")
+        ).all()
+    assert set(got.values()) == {("paid", DAY)}
+    assert sorted((p, i, o or "", n) for p, i, o, n, _, _ in history) == sorted(
+        [
+            (a.person_id, a.open_invoice, "open", "paid"),
+            (a.person_id, a.open_invoice, "", "2026-11-30"),
+            (b.person_id, b.open_invoice, "open", "paid"),
+            (b.person_id, b.open_invoice, "", "2026-11-30"),
+            (a.person_id, a.paid_invoice, "2021-01-15", "2026-11-30"),
+        ]
+    )
+    assert {(actor, source) for *_, actor, source in history} == {
+        ("laskutus.liisa", "register_itself")
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "source", "field"),
+    [
+        ({"status": "settled"}, "register_itself", "status"),  # no such status
+        ({"paid_on": "30.11.2026"}, "register_itself", "paid_on"),  # not a date
+        ({"amount_cents": 1}, "register_itself", "amount_cents"),  # not writable here
+        ({"status": "paid"}, "other_company", "paid_on"),  # P2: invoices are the register's own
+    ],
+)
+def test_one_bad_value_refuses_them_all_before_anything_is_written(
+    register: RegisterApp, change: dict[str, object], source: str, field: str
+) -> None:
+    a, b = billed_customer(register, 1), billed_customer(register, 2)
+    before = _state(register)
+    rows = [
+        RowChange(a.open_invoice, a.person_id, {"status": "paid", "paid_on": DAY}),
+        RowChange(b.open_invoice, b.person_id, change),
+    ]
+    with pytest.raises(InvalidInput) as refused:
+        _write(register, rows, source)
+    assert refused.value.field == field
+    assert _state(register) == before
+
+
+def test_a_missing_row_is_not_found_and_nothing_is_written(register: RegisterApp) -> None:
+    a = billed_customer(register, 1)
+    before = _state(register)
+    with pytest.raises(NotFound):
+        _write(
+            register,
+            [
+                RowChange(a.open_invoice, a.person_id, {"status": "paid"}),
+                RowChange(999_999, a.person_id, {"status": "paid"}),
+            ],
+        )
+    assert _state(register) == before

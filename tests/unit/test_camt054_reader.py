@@ -1,0 +1,146 @@
+"""The camt.054 reader on the sample files (docs/formats/camt054.md) and on broken ones, and the
+creditor references (Finnish and RF) payments name their invoices by."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from stdnum import iso11649
+
+from rekisteri.adapters import camt054
+from rekisteri.adapters.camt054_writer import OutPayment, write_notification
+from rekisteri.domain.errors import InvalidInput
+from rekisteri.domain.identifiers import make_invoice_reference
+from rekisteri.domain.references import creditor_reference, invoice_key, rf_form
+
+DATA = Path(__file__).parents[1] / "data" / "camt054"
+
+
+def _read(data: bytes, name: str = "n.xml") -> tuple[list[camt054.Payment], camt054.Notification]:
+    n = camt054.Notification(io.BytesIO(data), name)
+    return list(n), n
+
+
+def test_the_v02_sample_a_batch_entry_and_a_single_one() -> None:
+    payments, n = _read((DATA / "reference_payments_v02.xml").read_bytes())
+    assert (n.version, n.message_id) == ("camt.054.001.02", "20261130-REF-0001")
+    assert [(p.entry_no, p.bank_ref, p.reference, p.amount, p.payer_name) for p in payments] == [
+        (1, "261130593497S00001A1", "50000018", "123.45", "MEIKALAINEN MAIJA"),
+        (2, "261130593497S00001A2", "RF4150000021", "200.00", "VIRTANEN PEKKA"),
+        # No TxDtls/Refs or amount of its own: the entry's, since it is the entry's only one.
+        (3, "261130593497S00002", "50000034", "45.10", "ESIMERKKI OY"),
+    ]
+    assert {(p.currency, p.credit_debit, p.status, p.booked_on) for p in payments} == {
+        ("EUR", "CRDT", "BOOK", "2026-11-30")
+    }
+
+
+def test_the_v08_sample_status_code_and_the_debtor_under_pty() -> None:
+    (p,), n = _read((DATA / "reference_payment_v08.xml").read_bytes())
+    assert n.version == "camt.054.001.08"
+    assert (p.status, p.amount, p.payer_name, p.reference) == (
+        "BOOK",
+        "99.90",
+        "KORHONEN AINO",
+        "RF18 5390 0754 7034",
+    )
+
+
+def test_a_batch_entry_without_transaction_references_numbers_its_payments() -> None:
+    text = (DATA / "reference_payments_v02.xml").read_text(encoding="utf-8")
+    for n in (1, 2):
+        text = text.replace(f"<Refs><AcctSvcrRef>261130593497S00001A{n}</AcctSvcrRef></Refs>", "")
+    payments, _ = _read(text.encode())
+    assert [p.bank_ref for p in payments[:2]] == ["261130593497S00001/1", "261130593497S00001/2"]
+
+
+def test_the_writer_and_the_reader_agree() -> None:
+    out = io.StringIO()
+    sent = [
+        OutPayment("B1", "50000018", "1.00", "2026-01-02", "Ääkkönen Åsa"),
+        OutPayment(None, None, "bad", "x", currency="SEK", credit_debit="DBIT"),
+    ]
+    for version in ("02", "08"):
+        out = io.StringIO()
+        write_notification(out, sent, version=version)
+        got, n = _read(out.getvalue().encode())
+        assert n.version == f"camt.054.001.{version}"
+        assert [(p.bank_ref, p.reference, p.amount, p.payer_name, p.currency) for p in got] == [
+            ("B1", "50000018", "1.00", "Ääkkönen Åsa", "EUR"),
+            (None, None, "bad", None, "SEK"),
+        ]
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        (b"", "not well-formed"),
+        (
+            b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.02">'
+            b"<BkToCstmrDbtCdtNtfctn>",
+            "not well-formed",
+        ),
+        (b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"/>', "not a camt.054"),
+        (b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.01"/>', "not a camt.054"),
+        (b"<Document/>", "not a camt.054"),
+        (
+            b'<!DOCTYPE Document SYSTEM "http://example.com/x.dtd"><Document/>',
+            "refused: the XML declares",
+        ),
+        (
+            b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.02"><Other/></Document>',
+            "is no BkToCstmrDbtCdtNtfctn",
+        ),
+    ],
+)
+def test_a_file_that_is_no_notification_is_refused_naming_it(data: bytes, says: str) -> None:
+    with pytest.raises(InvalidInput, match=says) as refused:
+        _read(data, "pankki.xml")
+    assert refused.value.where is not None and refused.value.where.startswith("pankki.xml")
+
+
+def test_an_overlong_value_is_refused_not_held() -> None:
+    out = io.StringIO()
+    write_notification(out, [OutPayment("B1", "50000018", "1.00", "2026-01-02", "x" * 5000)])
+    with pytest.raises(InvalidInput, match="more than 1000 characters"):
+        _read(out.getvalue().encode())
+
+
+@pytest.mark.parametrize(
+    ("given", "key"),
+    [
+        ("50000018", "50000018"),
+        ("5000 0018", "50000018"),
+        ("0050000018", "50000018"),
+        ("RF4150000021", "50000021"),  # the RF form of a Finnish reference is that reference
+        ("rf41 5000 0021", "50000021"),
+        ("RF18 5390 0754 7034", "RF18539007547034"),  # an RF reference of its own
+    ],
+)
+def test_creditor_references_in_their_normal_form(given: str, key: str) -> None:
+    assert creditor_reference(given) == key
+
+
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        ("50000019", "wrong check digit"),
+        ("123", "4-20 digits"),
+        ("RF19 5390 0754 7034", "wrong check digits"),
+        ("RF18", "RF, two check digits"),
+        ("", "is missing"),
+    ],
+)
+def test_a_bad_reference_is_refused(given: str, says: str) -> None:
+    with pytest.raises(InvalidInput, match=says):
+        creditor_reference(given)
+
+
+def test_rf_form_is_valid_iso_11649_and_round_trips() -> None:
+    for base in ("1000", "5000002", "123456789012345678"):
+        finnish = make_invoice_reference(base)
+        rf = rf_form(finnish)
+        assert iso11649.is_valid(rf), rf
+        assert creditor_reference(rf) == finnish == invoice_key(rf) == invoice_key(finnish)
