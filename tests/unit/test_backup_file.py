@@ -105,6 +105,12 @@ def test_a_changed_header_is_refused_at_the_first_chunk() -> None:
         _read(changed)
 
 
+def _with_salt(salt: str) -> bytes:
+    """A file whose header is whole but for a crafted salt, followed by a chunk."""
+    head = Header("sqlite", "2026-03-03T10:00:00+00:00", 7, 3, salt).to_bytes()
+    return backup_file.MAGIC + struct.pack(">I", len(head)) + head + b"\x80\0\0\x10" + b"x" * 16
+
+
 @pytest.mark.parametrize(
     "raw",
     [
@@ -113,8 +119,20 @@ def test_a_changed_header_is_refused_at_the_first_chunk() -> None:
         backup_file.MAGIC + struct.pack(">I", 1 << 30),
         backup_file.MAGIC + struct.pack(">I", 5) + b"{nope",
         backup_file.MAGIC + struct.pack(">I", 2) + b"{}",
+        _with_salt("zz" * 32),
+        _with_salt("abc"),
+        _with_salt(""),
     ],
-    ids=["empty", "another-file", "huge-header", "broken-header", "header-without-fields"],
+    ids=[
+        "empty",
+        "another-file",
+        "huge-header",
+        "broken-header",
+        "header-without-fields",
+        "salt-not-hex",
+        "salt-odd-length",
+        "salt-empty",
+    ],
 )
 def test_what_is_no_backup_is_refused_in_one_line(raw: bytes) -> None:
     with pytest.raises(BackupFileError) as refused:

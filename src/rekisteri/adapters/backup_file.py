@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import secrets
 import struct
 from collections.abc import Iterable, Iterator
@@ -31,6 +32,7 @@ CHUNK = 1 << 20  # 1 MiB of plain text per chunk
 _LAST = 1 << 31
 _MAX_HEADER = 64 * 1024
 _TAG = 16
+_SALT = re.compile(r"(?:[0-9a-f]{2}){16,64}")  # 16 to 64 bytes; new_salt() writes 32
 
 
 class BackupFileError(Exception):
@@ -52,7 +54,7 @@ class Header:
     def of(data: bytes) -> Header:
         try:
             raw: dict[str, Any] = json.loads(data)
-            return Header(
+            header = Header(
                 str(raw["dialect"]),
                 str(raw["taken_at"]),
                 int(raw["audit_seq"]),
@@ -61,6 +63,11 @@ class Header:
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise BackupFileError(f"the backup's header cannot be read ({exc})") from None
+        # The salt keys the file (_file_key): a crafted one must be refused here, in one line,
+        # not fail later as a ValueError out of bytes.fromhex.
+        if not _SALT.fullmatch(header.salt):
+            raise BackupFileError("the backup's header cannot be read (its salt is not hex)")
+        return header
 
 
 def new_salt() -> str:
