@@ -75,6 +75,9 @@ def test_a_restore_never_brings_back_a_person_erased_after_the_backup(
     done = copies.restore(register, backup, ADMIN, replace=True)
 
     assert done.carried >= 2 and done.reapplied.erased == 2
+    # The replaced register had its journal: only what no journal carries is left to redo.
+    assert [w for w in done.warnings if "objections" in w]
+    assert not [w for w in done.warnings if "no erasure journal" in w]
     assert _count(register, person, person.c.id == prospect) == 0
     assert _count(register, person, person.c.id == stays) == 1
     assert _count(register, contact_point, contact_point.c.person_id == customer.person_id) == 0
@@ -97,6 +100,46 @@ def test_a_restore_never_brings_back_a_person_erased_after_the_backup(
     copies.restore(register, backup, ADMIN, replace=True)
     assert _count(register, person, person.c.id == prospect) == 0
     assert _count(register, contact_point, contact_point.c.person_id == customer.person_id) == 0
+    _verified(register)
+
+
+@pytest.mark.proves("P14.erasure")
+def test_an_erasure_journalled_under_a_lower_id_than_the_backup_holds_is_applied_again(
+    register: RegisterApp, clock: FakeClock, tmp_path: Path
+) -> None:
+    """PostgreSQL gives a journal entry its id at insert, not at commit: an erasure still
+    running while a later one commits and the backup is taken ends up under an id lower than
+    the backup's last, which the backup does not hold. The restore must still apply it."""
+    prospect = add_person(register, 1)
+    with register.engine.begin() as conn:  # the entry that committed before the backup
+        conn.execute(
+            erasure_journal.insert().values(
+                id=50, at=clock(), kind="retention", run_day=clock().date()
+            )
+        )
+    backup = _backup(register, tmp_path)
+    assert copies.read_header(backup).journal_position == 50
+    clock.advance(hours=1)
+    _erase(register, prospect)  # the erasure that was still running: commits after the backup
+    with register.engine.begin() as conn:
+        late = sorted(
+            conn.execute(select(erasure_journal.c.id).where(erasure_journal.c.id != 50)).scalars()
+        )
+        assert late  # its entries, renumbered below the backup's last as PostgreSQL gives them
+        for n, old in enumerate(late):
+            conn.execute(
+                erasure_journal.update().where(erasure_journal.c.id == old).values(id=10 + n)
+            )
+    assert _count(register, person, person.c.id == prospect) == 0
+
+    done = copies.restore(register, backup, ADMIN, replace=True)
+
+    assert done.carried == len(late) and done.reapplied.erased == 1
+    assert _count(register, person, person.c.id == prospect) == 0
+    _verified(register)
+    # A second restore of the same backup finds the carried entries and erases again.
+    copies.restore(register, backup, ADMIN, replace=True)
+    assert _count(register, person, person.c.id == prospect) == 0
     _verified(register)
 
 
@@ -200,7 +243,7 @@ def empty_url(database_url: str, tmp_path: Path, request: pytest.FixtureRequest)
 
 
 def test_a_backup_restores_into_a_new_empty_database(
-    register: RegisterApp, settings: Settings, empty_url: str, tmp_path: Path
+    register: RegisterApp, settings: Settings, clock: FakeClock, empty_url: str, tmp_path: Path
 ) -> None:
     pid = add_person(register, 1)
     backup = _backup(register, tmp_path)
@@ -213,8 +256,13 @@ def test_a_backup_restores_into_a_new_empty_database(
     )
     try:
         assert not copies.live_state(target).holds_data
-        copies.restore(target, backup, Actor("restore (keyring holder)"), replace=False)
+        clock.advance(days=3, hours=5)  # the machine was lost, the backup is 3 days old
+        done = copies.restore(target, backup, Actor("restore (keyring holder)"), replace=False)
         assert _count(target, person, person.c.id == pid) == 1
+        # Nothing could be applied again, and the restore says so, with the backup's age.
+        lost = [w for w in done.warnings if "no erasure journal" in w]
+        assert len(lost) == 1 and "3 days 5 hours ago" in lost[0]
+        assert done.header.taken_at in lost[0] and "DPO's records" in lost[0]
         _verified(target)
         if empty_url.startswith("sqlite"):
             assert (tmp_path / "new.db").stat().st_mode & 0o777 == 0o600

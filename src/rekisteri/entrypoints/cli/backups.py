@@ -75,6 +75,7 @@ def install(app: typer.Typer) -> None:
             "journal_position": done.header.journal_position,
             "journal_entries_carried": done.carried,
             "applied_again": done.reapplied.as_dict(),
+            "warnings": list(done.warnings),
         }
         if as_json:
             print_json(summary)
@@ -88,3 +89,5 @@ def install(app: typer.Typer) -> None:
         )
         for note in again.notes:
             console.print(f"note: {note}", markup=False)
+        for warning in done.warnings:
+            console.print(f"warning: {warning}", markup=False)

@@ -130,12 +130,48 @@ def check_replace(live: Live, *, replace: bool) -> None:
         )
 
 
+# What no journal carries over (docs/backups.md, "What a restore does not keep"): said by every
+# restore, so whoever restores knows what to redo by hand.
+NOT_JOURNALLED = (
+    "objections, marketing bans and consent withdrawals, restrictions and rectifications made "
+    "after the backup was taken are not in the erasure journal: the restore undoes them; redo "
+    "those made since {taken} from the records of requests before marketing runs again"
+)
+
+
 @dataclass(frozen=True)
 class Restored:
     header: backup_file.Header
     replaced: Live
     carried: int  # journal entries of the replaced register the backup did not hold
     reapplied: Reapplied
+    warnings: tuple[str, ...]  # what the restore could not do again: for the DPO to redo
+
+
+def _age(taken_at: str, now: dt.datetime) -> str:
+    """How long ago the backup was taken, in days and hours."""
+    try:
+        taken = dt.datetime.fromisoformat(taken_at)
+    except ValueError:
+        return "of unknown age"
+    hours = max(0, int((now - taken).total_seconds() // 3600))
+    days, hours = divmod(hours, 24)
+    return f"{days} day{'s' * (days != 1)} {hours} hour{'s' * (hours != 1)} ago"
+
+
+def _warnings(header: backup_file.Header, live: Live, now: dt.datetime) -> tuple[str, ...]:
+    taken = f"{header.taken_at} ({_age(header.taken_at, now)})"
+    said = [NOT_JOURNALLED.format(taken=taken)]
+    if not live.holds_data:
+        # A new machine's register: the journal of erasures made since the backup was lost
+        # with the old one, so nothing could be applied again.
+        said.insert(
+            0,
+            f"the register replaced was empty, so it had no erasure journal: erasures, purges "
+            f"and retention runs made after the backup was taken {taken} cannot be applied "
+            "again; redo them from the DPO's records of erasures before the register serves",
+        )
+    return tuple(said)
 
 
 def read_header(path: Path) -> backup_file.Header:
@@ -180,7 +216,7 @@ def restore(reg: RegisterApp, path: Path, actor: Actor, *, replace: bool) -> Res
         raise RuleViolation(f"the restore failed, nothing was restored: {exc}") from None
     reg.engine.dispose()
     db.migrate(url)  # a backup taken before a newer version's migrations
-    carried = _carry_journal(reg, live, header.journal_position)
+    carried = _carry_journal(reg, live)
     with reg.unit_of_work(actor) as uow:
         what = (
             f"restore of a backup taken {header.taken_at} (audit entries to {header.audit_seq}, "
@@ -195,19 +231,23 @@ def restore(reg: RegisterApp, path: Path, actor: Actor, *, replace: bool) -> Res
             reg.clock(),
         )
         done = reapply(uow, carried)
-    return Restored(header, live, len(carried), done)
+    return Restored(header, live, len(carried), done, _warnings(header, live, reg.clock()))
 
 
-def _carry_journal(reg: RegisterApp, live: Live, position: int) -> list[JournalEntry]:
+def _carry_journal(reg: RegisterApp, live: Live) -> list[JournalEntry]:
     """The replaced register's journal entries the backup does not hold, written into the
     restored one under their own positions and committed: if applying them fails, a second
-    restore of the same backup finds them there."""
-    later = [e for e in live.journal if int(e["id"]) > position]
+    restore of the same backup finds them there.
+
+    Which entries the backup holds is read from the restored journal itself, not from the
+    header's last position: PostgreSQL gives an entry its id when it is inserted, not when it
+    commits, so an erasure still running when the backup was taken commits under a lower id
+    than one the backup holds; `id > position` would never apply it again."""
     with reg.engine.begin() as connection:
         held = set(connection.execute(select(erasure_journal.c.id)).scalars())
-        new = [e for e in later if e["id"] not in held]
-        if new:
-            connection.execute(erasure_journal.insert(), new)
+        missing = [e for e in live.journal if int(e["id"]) not in held]
+        if missing:
+            connection.execute(erasure_journal.insert(), missing)
             if connection.dialect.name == "postgresql":
                 connection.execute(
                     text(
@@ -215,7 +255,4 @@ def _carry_journal(reg: RegisterApp, live: Live, position: int) -> list[JournalE
                         "(SELECT max(id) FROM erasure_journal))"
                     )
                 )
-        rows = connection.execute(
-            select(erasure_journal).where(erasure_journal.c.id > position)
-        ).all()
-    return [JournalEntry(int(r.id), r.kind, r.digest) for r in rows]
+    return [JournalEntry(int(e["id"]), e["kind"], e["digest"]) for e in missing]
