@@ -44,7 +44,9 @@ class Header:
     dialect: str  # sqlite | postgresql
     taken_at: str  # ISO time, UTC
     audit_seq: int  # the last audit entry the backup holds
-    journal_position: int  # the last erasure-journal entry the backup holds
+    # The last erasure-journal entry the backup holds: a record for people; a restore reads
+    # which entries it holds from the journal itself (PostgreSQL numbers them out of order).
+    journal_position: int
     salt: str  # hex, random per file
 
     def to_bytes(self) -> bytes:

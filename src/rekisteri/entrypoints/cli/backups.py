@@ -60,7 +60,10 @@ def install(app: typer.Typer) -> None:
 
         Every chunk is verified before anything is replaced. A register that holds data is
         replaced only with --replace, by a logged-in administrator; an empty one (after
-        `rekisteri init`) by whoever holds the backup and its keyring."""
+        `rekisteri init`) by whoever holds the backup and its keyring: it has no journal, and
+        the restore warns that erasures since the backup must be redone by hand. Objections,
+        marketing bans, restrictions and rectifications made since the backup are not
+        journalled: every restore warns that it undoes them (docs/backups.md)."""
         reg = register()
         with register_errors():
             live = copies.live_state(reg)
