@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from rekisteri.adapters import audit_chain
 from rekisteri.adapters.schema.access import api_token, staff_session, staff_user
 from rekisteri.adapters.schema.audit import audit_entry, audit_subject
 from rekisteri.adapters.schema.breach import breach_subject
@@ -138,6 +139,47 @@ def test_a_time_window_scope_and_its_combination_with_a_user(
     assert scope(register, ref, Criteria(user="t.bertta", since=start, until=end)) == {p2}
     # The register's own reads of the scope are not part of a later scope.
     assert scope(register, ref, Criteria(since=start)) == {p1, p2, p3}
+
+
+def test_a_whole_register_read_in_the_scope_is_shown_though_it_names_no_one(
+    register: RegisterApp, clock: FakeClock, tmp_path: Path
+) -> None:
+    """A backup reads every person and names none: a scope over its time or its actor shows it
+    (every person may be concerned) beside the persons the trail names."""
+    users(register)
+    anna = Actor("t.anna", Role.CUSTOMER_SERVICE)
+    p1 = add_person(register)
+    clock.advance(hours=1)
+    start = clock()
+    read_as(register, anna, p1)
+    register.append_audit(
+        [_whole_register_read("t.anna", "backup of the whole register to walk.backup")]
+    )
+    ref = opened(register, clock)
+    with register.unit_of_work(DPO) as uow:
+        found = records.record_scope(uow, ref, Criteria(user="t.anna", since=start))
+    assert found["persons"] == 1
+    assert [e.split(" ", 3)[-1] for e in found["whole_register_reads"]] == [
+        "backup of the whole register to walk.backup"
+    ]
+    with register.unit_of_work(DPO) as uow:  # another user's scope does not show it
+        other = records.record_scope(uow, ref, Criteria(user="t.bertta", since=start))
+    assert other["whole_register_reads"] == []
+
+
+def _whole_register_read(actor: str, what: str) -> audit_chain.NewEntry:
+    return audit_chain.NewEntry(
+        actor=actor,
+        role=Role.CUSTOMER_SERVICE.value,
+        subject_self=None,
+        purpose=None,
+        via="cli",
+        action="read",
+        outcome="allowed",
+        categories=tuple(c.value for c in Category),
+        person_ids=(),
+        what=what,
+    )
 
 
 def test_an_export_files_scope_is_the_persons_it_held_with_its_categories(

@@ -2,11 +2,12 @@
 banks send of incoming reference payments: parsing only, no database.
 
 Streamed with defusedxml's iterparse: no DTD, no entity, no external reference is ever
-processed (a file declaring one is refused whole), and each entry is dropped once read, so a
-file of 100,000 payments never becomes one tree. Versions camt.054.001.02 to .001.13 are read:
-the elements the register reads kept their paths across them, except the debtor's name, which
-moved under `Pty` (version 08 on), and the status, which became a code element (`Sts/Cd`).
-docs/formats/camt054.md lists the elements read.
+processed (a file declaring one is refused whole), and every element is cleared and let go of
+once read, whatever it is, so memory holds only the path being read: a file of 100,000 payments
+(or of a million elements the register does not read) never becomes one tree. Versions
+camt.054.001.02 to .001.13 are read: the elements the register reads kept their paths across
+them, except the debtor's name, which moved under `Pty` (version 08 on), and the status, which
+became a code element (`Sts/Cd`). docs/formats/camt054.md lists the elements read.
 
 Two kinds of trouble, kept apart: a file that is not a well-formed camt.054 (or is hostile) is
 refused whole with `InvalidInput` naming the file and where; a payment with a bad or missing
@@ -118,15 +119,16 @@ class Notification:
             self.source, events=("start", "end"), forbid_dtd=True, forbid_entities=True
         )
         path: list[str] = []
+        open_elements: list[Any] = []  # the elements along `path`, to let each go once read
         entry: _Entry | None = None
         tx: dict[str, str] | None = None
         tx_attrs: dict[str, str] = {}
-        ntfctn: Any = None
         count = 0
         for event, elem in events:
             ns, name = _local(elem.tag)
             if event == "start":
                 path.append(name)
+                open_elements.append(elem)
                 depth = len(path)
                 if depth > MAX_DEPTH:
                     raise self.refused(f"nests elements deeper than {MAX_DEPTH} levels")
@@ -144,8 +146,6 @@ class Notification:
                     raise self.refused(f"element {name} is outside the camt.054 namespace")
                 if depth == 2 and name != "BkToCstmrDbtCdtNtfctn":
                     raise self.refused(f"{name} is no BkToCstmrDbtCdtNtfctn")
-                if depth == 3 and name == "Ntfctn":
-                    ntfctn = elem
                 if tuple(path) == _NTRY:
                     entry = _Entry()
                 elif entry is not None and tuple(path[4:]) == _TXDTLS:
@@ -153,11 +153,11 @@ class Notification:
                 continue
             # end
             here = tuple(path)
+            text = (elem.text or "").strip()
+            if len(text) > MAX_TEXT:
+                raise self.refused(f"element {name} holds more than {MAX_TEXT} characters")
             if entry is not None and len(here) > 4:
                 inner = here[4:]
-                text = (elem.text or "").strip()
-                if len(text) > MAX_TEXT:
-                    raise self.refused(f"element {name} holds more than {MAX_TEXT} characters")
                 if tx is not None and inner[:2] == _TXDTLS and len(inner) > 2:
                     key = _TX_PATHS.get(inner[2:])
                     if key is not None:
@@ -181,13 +181,17 @@ class Notification:
                     count += 1
                     yield self._payment(count, entry, {}, {})
                 entry = None
-                if ntfctn is not None:
-                    ntfctn.remove(elem)  # read: let it go
             elif here == _MSG_ID:
                 self.message_id = (elem.text or "").strip()[:35] or None
             if count > MAX_PAYMENTS:
                 raise self.refused(f"holds more than {MAX_PAYMENTS:,} payments")
             path.pop()
+            open_elements.pop()
+            # Read: let it go, so its text, attributes and children are not kept, and its
+            # parent does not gather the siblings that came before it.
+            elem.clear()
+            if open_elements:
+                open_elements[-1].remove(elem)
         if self.version is None:
             raise self.refused("is empty")
 

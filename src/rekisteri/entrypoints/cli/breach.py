@@ -120,6 +120,12 @@ def scope(
         f"{', '.join(found['categories']) or '-'}",
         markup=False,
     )
+    for entry in found["whole_register_reads"]:
+        console.print(
+            f"  also read the whole register, naming no one (every person may be concerned): "
+            f"{entry}",
+            markup=False,
+        )
 
 
 def _texts(**given: str) -> dict[str, str]:

@@ -157,13 +157,16 @@ def record_scope(uow: UnitOfWork, reference: str, crit: Criteria) -> dict[str, A
         reference,
         "scope",
         f"{crit.describe()}: {len(found.persons)} persons, {found.gone} no longer in the "
-        f"register; categories {' '.join(categories) or '-'}",
+        f"register; categories {' '.join(categories) or '-'}; "
+        f"{len(found.whole_register)} reads of the whole register",
     )
     return {
         "reference": reference,
         "persons": len(found.persons),
         "no_longer_in_register": found.gone,
         "categories": categories,
+        # Reads in the scope that name no person (a backup): every person may be concerned.
+        "whole_register_reads": found.whole_register,
         "criteria": crit.describe(),
     }
 

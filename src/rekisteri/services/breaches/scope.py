@@ -54,6 +54,9 @@ class Found:
 
     persons: dict[int, set[str]] = field(default_factory=dict)
     gone: int = 0
+    # Entries in the scope that name no person because they read or copied the whole register
+    # (a backup, a bulk export): each may concern every person, so the DPO is shown them.
+    whole_register: list[str] = field(default_factory=list)
     window: tuple[dt.datetime | None, dt.datetime | None] = (None, None)
     user: str | None = None
 
@@ -111,8 +114,33 @@ def _moment(uow: UnitOfWork, moment: dt.datetime) -> Any:
     return moment
 
 
-def _from_trail(uow: UnitOfWork, found: Found) -> dict[int, set[str]]:
+def _entries_of(uow: UnitOfWork, found: Found, q: Any) -> Any:
     start, end = found.window
+    if found.user is not None:
+        q = q.where(audit_entry.c.actor == found.user)
+    if start is not None:
+        q = q.where(_at(uow) >= _moment(uow, start))
+    if end is not None:
+        q = q.where(_at(uow) <= _moment(uow, end))  # a read in the revocation's instant
+    return q
+
+
+def _naming_nobody(uow: UnitOfWork, found: Found) -> list[str]:
+    """Allowed reads and changes in the scope that name no person but concern personal data
+    (they have categories): a whole-register read, such as a backup."""
+    named = select(audit_subject.c.seq).where(audit_subject.c.seq == audit_entry.c.seq)
+    q = select(audit_entry.c.seq, audit_entry.c.at, audit_entry.c.what).where(
+        audit_entry.c.outcome == "allowed",
+        audit_entry.c.action.in_(("read", "change")),
+        audit_entry.c.categories != "",
+        ~audit_entry.c.what.startswith(WHAT),
+        ~named.exists(),
+    )
+    rows = uow.execute(_entries_of(uow, found, q).order_by(audit_entry.c.seq))
+    return [f"#{r.seq} {r.at:%Y-%m-%d %H:%M} {r.what}" for r in rows]
+
+
+def _from_trail(uow: UnitOfWork, found: Found) -> dict[int, set[str]]:
     q = (
         select(audit_subject.c.person_id, audit_entry.c.categories)
         .join(audit_entry, audit_entry.c.seq == audit_subject.c.seq)
@@ -123,14 +151,8 @@ def _from_trail(uow: UnitOfWork, found: Found) -> dict[int, set[str]]:
         )
         .distinct()
     )
-    if found.user is not None:
-        q = q.where(audit_entry.c.actor == found.user)
-    if start is not None:
-        q = q.where(_at(uow) >= _moment(uow, start))
-    if end is not None:
-        q = q.where(_at(uow) <= _moment(uow, end))  # a read in the revocation's instant
     persons: dict[int, set[str]] = {}
-    for pid, cats in uow.execute(q):
+    for pid, cats in uow.execute(_entries_of(uow, found, q)):
         persons.setdefault(int(pid), set()).update(cats.split())
     return persons
 
@@ -166,7 +188,11 @@ def compute(uow: UnitOfWork, crit: Criteria) -> Found:
     persons: dict[int, set[str]] | None = None
     if trail_asked:
         start, end = found.window
-        persons = {} if start and end and start > end else _from_trail(uow, found)
+        if not (start and end and start > end):
+            persons = _from_trail(uow, found)
+            found.whole_register = _naming_nobody(uow, found)
+        else:
+            persons = {}
     if crit.export_id is not None:
         exported = _from_export(uow, crit.export_id)
         # Together with other criteria: the exported persons they also find; the categories
