@@ -12,7 +12,9 @@ Plaintext is never written to disk: at most two chunks of it are held in memory 
 Files are owner-only (0600) in an owner-only directory (0700), written under a temporary name
 and renamed when complete. Key rotation leaves stored files as they are: each names the key id
 it was sealed under, and old keys stay in the keyring, so it opens as long as its key is kept.
-Destroying a file unlinks it; its key is derived per file, so nothing else opens it either.
+Destroying a file unlinks it. Its key is derived from the keyring and the salt in the file's
+own header, so a copy of the file kept elsewhere (a file-system snapshot, a disk image) still
+opens while the keyring does: destruction is the unlink, not the key's (docs/architecture.md).
 
 Layout on disk: `<root>/<2 hex>/<32 hex>.rkf`; the register names a file by `store:<32 hex>`.
 File format: MAGIC, key-id length (1 byte), key id (ASCII), salt (16), nonce prefix (7), then
