@@ -38,7 +38,7 @@ from rekisteri.adapters.camt054_writer import OutPayment, write_notification_fil
 from rekisteri.adapters.crypto import Cipher, Keyring
 from rekisteri.adapters.schema.register import invoice, payment
 from rekisteri.config import Settings
-from rekisteri.domain.identifiers import make_invoice_reference
+from rekisteri.domain.references import make_invoice_reference
 from rekisteri.services.billing.payments import import_payment_file
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 

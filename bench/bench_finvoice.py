@@ -40,7 +40,7 @@ from rekisteri.adapters import db
 from rekisteri.adapters.crypto import Cipher, Keyring
 from rekisteri.adapters.finvoice import read_invoices
 from rekisteri.config import Settings
-from rekisteri.domain.identifiers import make_invoice_reference
+from rekisteri.domain.references import make_invoice_reference
 from rekisteri.services.billing.invoices import import_invoice_file
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 

@@ -120,7 +120,10 @@ def test_the_link_ends_with_its_history(register: RegisterApp, clock: FakeClock)
     with register.reading(DPO) as uow:
         view = customer_view(uow, cp, None)
     assert view["organisations"][0]["role"]["valid_to"] == dt.date(2026, 4, 2)
-    assert [h["attribute"] for h in view["history"]] == ["contact_person.role"]
+    # Through the one write path: the history holds the old and the new end of the link.
+    history = [(h["attribute"], h["old_value"], h["new_value"]) for h in view["history"]]
+    assert history == [("contact_person.role", None, "2026-04-02")]
+    assert view["history"][0]["reason"] == "left the company"
 
 
 def test_the_contact_persons_package_holds_the_link_and_their_contact_points(

@@ -341,3 +341,81 @@ def test_a_prospect_with_nothing_a_law_keeps_is_erased_whole(register: RegisterA
         assert suppression.is_suppressed(uow, email="pekka@example.fi")
         req = uow.execute(select(rights_request)).one()
     assert req.person_id is None and req.state == "fulfilled"
+
+
+def _phone_sale(reg: RegisterApp, person_id: int, *, accepted: bool) -> None:
+    """A consumer contract sold in a call the company made 400 days ago; `accepted`: the
+    customer accepted the written offer in writing."""
+    from rekisteri.domain.drafts import ContractDraft, SiteDraft
+    from rekisteri.domain.register import ContractKind, Provenance, SalesCall, WrittenHow
+    from rekisteri.domain.telephone_sales import WrittenStep
+    from rekisteri.services.register import customers, telephone_sales
+
+    with reg.unit_of_work(DPO) as uow:
+        prov = Provenance.of("contract", uow.now(), "puhelinmyynti")
+        call = uow.now() - dt.timedelta(days=401)
+        site_id = customers.add_site(uow, SiteDraft("Kotitie 9", "00100", "Helsinki"), prov)
+        _, number = customers.add_contract(
+            uow,
+            person_id,
+            ContractDraft(
+                site_id,
+                ContractKind.SALES,
+                "Kiinteä 24 kk",
+                uow.today() - dt.timedelta(days=400),
+                sales_call=SalesCall.OUTBOUND,
+                sales_call_at=call,
+            ),
+            prov,
+        )
+        if accepted:
+            sent = WrittenStep(call + dt.timedelta(hours=1), WrittenHow.EMAIL)
+            telephone_sales.offer_sent(uow, number, sent, prov)
+            signed = WrittenStep(call + dt.timedelta(days=2), WrittenHow.SIGNED)
+            telephone_sales.accepted(uow, number, signed, prov)
+
+
+def _other_customer(reg: RegisterApp) -> int:
+    return make_customer(
+        reg,
+        ended_on=dt.date(2024, 1, 31),
+        hetu="010101-123N",
+        email="b@example.fi",
+        phone="+358401111111",
+        site_numbers=(3, 4),
+    ).person_id
+
+
+def test_a_telephone_sale_never_accepted_does_not_keep_erasure_waiting(
+    register: RegisterApp,
+) -> None:
+    # It never came into force (Consumer Protection Act 6:10): the one rule of
+    # adapters/contracts_in_force, the same the audiences and the person page ask.
+    pending = make_customer(register, ended_on=dt.date(2024, 1, 31)).person_id
+    _phone_sale(register, pending, accepted=False)
+    accepted = _other_customer(register)
+    _phone_sale(register, accepted, accepted=True)
+    _erase(register, pending)
+    assert _count(register, contact_point, contact_point.c.person_id == pending) == 0
+    with pytest.raises(RuleViolation, match="contract in force"):
+        _erase(register, accepted)
+    assert _count(register, contact_point, contact_point.c.person_id == accepted) == 3
+
+
+def test_a_telephone_sale_never_accepted_does_not_keep_retention_from_starting(
+    register: RegisterApp,
+) -> None:
+    pending = make_customer(register, ended_on=dt.date(2024, 1, 31)).person_id
+    _phone_sale(register, pending, accepted=False)
+    accepted = _other_customer(register)
+    _phone_sale(register, accepted, accepted=True)
+    # The unaccepted sale counts from its start, 400 days ago: past the 12 months of contact
+    # data. The accepted one is in force and keeps its customer's data.
+    with register.unit_of_work(Actor("retention")) as uow:
+        result = retention.run(uow)
+    assert result.counts["customer_data: contact_point"] == 3
+    assert _count(register, contact_point, contact_point.c.person_id == pending) == 0
+    assert _count(register, contact_point, contact_point.c.person_id == accepted) == 3
+    with register.reading(DPO) as uow:
+        kept = uow.execute(select(person.c.restricted).where(person.c.id == accepted)).scalar()
+    assert kept is False

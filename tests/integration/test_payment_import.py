@@ -4,16 +4,20 @@ rest is applied, the same file twice, and hostile or malformed files refused who
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
 from rekisteri.adapters.schema.payments import payment_quarantine
-from rekisteri.adapters.schema.register import attribute_change, payment
+from rekisteri.adapters.schema.register import attribute_change, invoice, payment
 from rekisteri.adapters.schema.tasks import staff_task
 from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.references import rf_form
+from rekisteri.services.billing.invoices import import_invoice_file
 from rekisteri.services.register import tasks
 from rekisteri.services.unit_of_work import Actor, RegisterApp
+from tests.support import finvoice as fv
 from tests.support.payments import (
     BOOKED,
     Billed,
@@ -24,6 +28,7 @@ from tests.support.payments import (
     run_import,
     state,
 )
+from tests.support.people import make_customer
 
 
 @pytest.fixture
@@ -277,3 +282,33 @@ def test_a_task_is_done_once(register, two, tmp_path) -> None:
     assert done.done_by == "laskutus.liisa" and _open_tasks(register) == []
     with register.unit_of_work(Actor("laskutus.liisa")) as uow, pytest.raises(InvalidInput):
         tasks.mark_done(uow, task.id)
+
+
+@pytest.mark.parametrize(
+    ("printed", "scheme", "quoted", "stored"),
+    [
+        # The reviewer's case: an RF reference whose body is a Finnish reference written with
+        # leading zeros, quoted by the payer exactly as printed.
+        ("RF08 0012 344", "ISO", "RF080012344", "12344"),
+        ("RF0812344", "ISO", "12344", "12344"),  # billed in RF form, paid in the Finnish form
+        ("12344", "SPY", "RF0812344", "12344"),  # billed in the Finnish form, paid in RF form
+        ("RF83 KWH2 026A BC", "ISO", "rf83kwh2026abc", "RF83KWH2026ABC"),  # an RF of its own
+    ],
+)
+def test_an_invoice_billed_by_finvoice_is_paid_by_a_payment_quoting_its_reference(
+    register: RegisterApp, tmp_path: Path, printed: str, scheme: str, quoted: str, stored: str
+) -> None:
+    """The two doors meet on one key: the Finvoice import stores the reference in the normal
+    form the payment import matches by (domain/references)."""
+    make_customer(register)  # customer 100001 with contract S1000002, as the messages name
+    billed = fv.write(tmp_path / "lasku.xml", fv.message("7001", reference=printed, scheme=scheme))
+    with register.unit_of_work(Actor.system("system:import-invoices")) as uow:
+        assert import_invoice_file(uow, billed).new == 1
+    with register.engine.connect() as conn:
+        row = conn.execute(select(invoice).where(invoice.c.invoice_number == "7001")).one()
+    assert row.reference == stored
+    done = run_import(register, notification(tmp_path / "n.xml", pay(quoted, "BR-7", "88.68")))
+    assert (done.applied, done.quarantined) == (1, [])
+    paid = invoice_row(register, row.id)
+    assert (paid.status, paid.paid_on) == ("paid", BOOKED)
+    assert _payments_of(register, row.id) == [(8868, None, "BR-7")]

@@ -107,7 +107,18 @@ def test_an_outbound_sale_is_in_force_only_once_accepted_in_writing(
     assert sale["sales_call"] == "outbound"
     assert sale["offer_sent_how"] == "email" and sale["accepted_how"] == "signed"
     assert sale["accepted_at"] - sale["offer_sent_at"] == dt.timedelta(days=2)
-    assert [h["attribute"] for h in view["history"]] == ["contract.telephone_sale"] * 2
+    # Each step went through the one write path: a history entry per field, old and new.
+    history = [(h["attribute"], h["old_value"], h["new_value"]) for h in view["history"]]
+    assert history == [
+        ("contract.telephone_sale", None, str(sale["offer_sent_at"])),
+        ("contract.telephone_sale", None, "email"),
+        ("contract.telephone_sale", None, str(sale["accepted_at"])),
+        ("contract.telephone_sale", None, "signed"),
+    ]
+    assert {h["reason"] for h in view["history"]} == {
+        "telephone sale: offer sent",
+        "telephone sale: acceptance",
+    }
 
 
 def test_an_inbound_sale_and_an_ordinary_contract_are_in_force_at_once(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from rekisteri.domain.identifiers import make_invoice_reference
+from rekisteri.domain.references import make_invoice_reference
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "finvoice"
 SAMPLE = DATA / "invoice.xml"  # ISO-8859-15, as many billing systems write them

@@ -25,7 +25,8 @@ from rekisteri.domain.drafts import (
     PersonDraft,
     SiteDraft,
 )
-from rekisteri.domain.identifiers import make_gsrn, make_invoice_reference
+from rekisteri.domain.identifiers import make_gsrn
+from rekisteri.domain.references import make_invoice_reference
 from rekisteri.domain.register import (
     BillingMethod,
     BillingRhythm,

@@ -1,5 +1,5 @@
-"""The camt.054 reader on the sample files (docs/formats/camt054.md) and on broken ones, and the
-creditor references (Finnish and RF) payments name their invoices by."""
+"""The camt.054 reader on the sample files (docs/formats/camt054.md), on broken ones and on
+large ones (the creditor references payments name invoices by: test_references.py)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,10 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from stdnum import iso11649
 
 from rekisteri.adapters import camt054
 from rekisteri.adapters.camt054_writer import OutPayment, write_notification
 from rekisteri.domain.errors import InvalidInput
-from rekisteri.domain.identifiers import make_invoice_reference
-from rekisteri.domain.references import creditor_reference, invoice_key, rf_form
 
 DATA = Path(__file__).parents[1] / "data" / "camt054"
 
@@ -107,44 +104,6 @@ def test_an_overlong_value_is_refused_not_held() -> None:
     write_notification(out, [OutPayment("B1", "50000018", "1.00", "2026-01-02", "x" * 5000)])
     with pytest.raises(InvalidInput, match="more than 1000 characters"):
         _read(out.getvalue().encode())
-
-
-@pytest.mark.parametrize(
-    ("given", "key"),
-    [
-        ("50000018", "50000018"),
-        ("5000 0018", "50000018"),
-        ("0050000018", "50000018"),
-        ("RF4150000021", "50000021"),  # the RF form of a Finnish reference is that reference
-        ("rf41 5000 0021", "50000021"),
-        ("RF18 5390 0754 7034", "RF18539007547034"),  # an RF reference of its own
-    ],
-)
-def test_creditor_references_in_their_normal_form(given: str, key: str) -> None:
-    assert creditor_reference(given) == key
-
-
-@pytest.mark.parametrize(
-    ("given", "says"),
-    [
-        ("50000019", "wrong check digit"),
-        ("123", "4-20 digits"),
-        ("RF19 5390 0754 7034", "wrong check digits"),
-        ("RF18", "RF, two check digits"),
-        ("", "is missing"),
-    ],
-)
-def test_a_bad_reference_is_refused(given: str, says: str) -> None:
-    with pytest.raises(InvalidInput, match=says):
-        creditor_reference(given)
-
-
-def test_rf_form_is_valid_iso_11649_and_round_trips() -> None:
-    for base in ("1000", "5000002", "123456789012345678"):
-        finnish = make_invoice_reference(base)
-        rf = rf_form(finnish)
-        assert iso11649.is_valid(rf), rf
-        assert creditor_reference(rf) == finnish == invoice_key(rf) == invoice_key(finnish)
 
 
 def _peak_bytes_reading(data: bytes) -> int:

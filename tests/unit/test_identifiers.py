@@ -99,20 +99,6 @@ def test_gsrn_from_the_datahub_example_is_valid() -> None:
         ids.gsrn("64300696602279127")
 
 
-@given(st.integers(100, 10**18))
-def test_invoice_reference_round_trip(base: int) -> None:
-    ref = ids.make_invoice_reference(base)
-    assert ids.invoice_reference(ref) == ref
-    assert ids.invoice_reference(ids.format_invoice_reference(ref)) == ref
-
-
-def test_invoice_reference_known_values() -> None:
-    # 1234561: weights 7-3-1 from the right over 123456 give check digit 1.
-    assert ids.make_invoice_reference(123456) == "1234561"
-    with pytest.raises(InvalidInput, match="check digit"):
-        ids.invoice_reference("1234562")
-
-
 def test_business_id_and_iban() -> None:
     assert ids.business_id("2630573-4") == "2630573-4"
     with pytest.raises(InvalidInput, match="business ID"):
@@ -120,19 +106,3 @@ def test_business_id_and_iban() -> None:
     assert ids.iban("FI21 1234 5600 0007 85") == "FI2112345600000785"
     with pytest.raises(InvalidInput, match="IBAN"):
         ids.iban("FI21 1234 5600 0007 86")
-
-
-def test_rf_creditor_reference() -> None:
-    # The standard's own example, printed in groups of four.
-    assert ids.rf_reference("RF18 5390 0754 7034") == "RF18539007547034"
-    assert ids.payment_reference("rf18539007547034") == "RF18539007547034"
-    with pytest.raises(InvalidInput, match="RF check digits"):
-        ids.rf_reference("RF19539007547034")
-    with pytest.raises(InvalidInput, match="not an RF creditor reference"):
-        ids.rf_reference("RF18" + "1" * 22)
-
-
-def test_payment_reference_is_finnish_unless_rf() -> None:
-    assert ids.payment_reference("12345 61") == "1234561"
-    with pytest.raises(InvalidInput, match="check digit"):
-        ids.payment_reference("1234562")

@@ -26,8 +26,8 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException, DTDForbidden
 from defusedxml.ElementTree import fromstring
 
+from rekisteri.domain import references
 from rekisteri.domain.errors import InvalidInput, excerpt
-from rekisteri.domain.identifiers import invoice_reference, rf_reference
 from rekisteri.domain.register import BillingMethod, InvoiceStatus
 
 VERSION = "3.0"
@@ -262,10 +262,13 @@ def _reference(root: Element) -> str:
     found = _element(root, E_REFERENCE)
     assert found is not None
     scheme = found.get("IdentificationSchemeName")
+    # Kept in the one normal form payments are matched by (domain/references): an RF reference
+    # whose body is a Finnish reference is that Finnish reference.
     if scheme == "SPY":
-        ref = invoice_reference(text, field=E_REFERENCE)
+        ref = references.finnish_reference(text, field=E_REFERENCE)
     elif scheme == "ISO":
-        ref = rf_reference(text, field=E_REFERENCE)
+        rf = references.rf_reference(text, field=E_REFERENCE)
+        ref = references.creditor_reference(rf, field=E_REFERENCE)
     else:
         raise InvalidInput(
             E_REFERENCE,

@@ -37,7 +37,7 @@ from rekisteri.adapters.schema.register import (
     site,
 )
 from rekisteri.demo import values as dv
-from rekisteri.domain.identifiers import make_invoice_reference
+from rekisteri.domain.references import make_invoice_reference
 from rekisteri.services.marketing import ledger_state
 from rekisteri.services.unit_of_work import Actor, RegisterApp, Transaction
 

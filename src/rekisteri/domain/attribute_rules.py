@@ -41,6 +41,7 @@ from rekisteri.domain.register import (
     Relationship,
     ServiceChannel,
     UsageTiming,
+    WrittenHow,
 )
 
 FIRST_BIRTH_YEAR = 1850  # no living customer was born before
@@ -295,6 +296,14 @@ RULES: Mapping[str, Rule] = {
     "invoice.invoice.delivery_method": choice(BillingMethod),
     # A payment settles an invoice (services/billing/payments): the day it was paid.
     "invoice.invoice.paid_on": date,
+    # A telephone sale's written offer and acceptance (services/register/telephone_sales;
+    # domain/telephone_sales checks their order against the call).
+    "contract.telephone_sale.offer_sent_at": moment(required=True),
+    "contract.telephone_sale.offer_sent_how": choice(WrittenHow, required=True),
+    "contract.telephone_sale.accepted_at": moment(required=True),
+    "contract.telephone_sale.accepted_how": choice(WrittenHow, required=True),
+    # A contact person's link ends (services/register/contact_persons).
+    "contact_person.role.valid_to": date,
 }
 
 

@@ -1,8 +1,7 @@
-"""Finnish identifiers: personal identity code, business ID, IBAN, GSRN, invoice reference.
+"""Finnish identifiers: personal identity code, business ID, IBAN, GSRN.
 
-python-stdnum does the HETU, business ID, IBAN and the RF creditor reference (ISO 11649); GSRN
-and the Finnish invoice reference (viitenumero) have no stdnum module, so their few lines live
-here.
+python-stdnum does the HETU, business ID and IBAN; GSRN has no stdnum module, so its few lines
+live here. Creditor references (Finnish and RF) have a module of their own: domain/references.
 """
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ import datetime as dt
 import re
 
 from stdnum import iban as _iban
-from stdnum import iso11649 as _iso11649
 from stdnum.exceptions import ValidationError
 from stdnum.fi import hetu as _hetu
 from stdnum.fi import ytunnus as _ytunnus
@@ -100,61 +98,3 @@ def make_gsrn(body17: str) -> str:
     if not re.fullmatch(r"\d{17}", body17):
         raise InvalidInput("gsrn", "body must be 17 digits")
     return body17 + gs1_check_digit(body17)
-
-
-_REF_WEIGHTS = (7, 3, 1)
-
-
-def reference_check_digit(base: str) -> str:
-    """Finnish invoice reference check digit: weights 7-3-1 from the right, to the next ten."""
-    total = sum(int(d) * _REF_WEIGHTS[i % 3] for i, d in enumerate(reversed(base)))
-    return str((10 - total % 10) % 10)
-
-
-def make_invoice_reference(base: int | str) -> str:
-    """A Finnish invoice reference (viitenumero) from a base of 3-19 digits."""
-    digits = str(base)
-    if not re.fullmatch(r"\d{3,19}", digits) or int(digits) == 0:
-        raise InvalidInput("invoice_reference", "base must be 3-19 digits and not zero")
-    return digits.lstrip("0") + reference_check_digit(digits.lstrip("0"))
-
-
-def invoice_reference(value: str, *, field: str = "invoice_reference") -> str:
-    text = value.replace(" ", "")
-    if not re.fullmatch(r"\d{4,20}", text):
-        raise InvalidInput(field, "must be 4-20 digits")
-    if reference_check_digit(text[:-1]) != text[-1]:
-        raise InvalidInput(field, "has a wrong check digit")
-    return text.lstrip("0")
-
-
-def format_invoice_reference(ref: str) -> str:
-    """Groups of five from the right, as printed on Finnish bills."""
-    groups: list[str] = []
-    while ref:
-        groups.insert(0, ref[-5:])
-        ref = ref[:-5]
-    return " ".join(groups)
-
-
-RF_MAX_LEN = 25  # "RF", two check digits and at most 21 letters or digits (ISO 11649)
-
-
-def rf_reference(value: str, *, field: str = "invoice_reference") -> str:
-    """An RF creditor reference (ISO 11649), compact and upper case: its mod-97 check digits
-    must hold."""
-    text = value.replace(" ", "").upper()
-    if not re.fullmatch(r"RF\d{2}[0-9A-Z]{1,21}", text):
-        raise InvalidInput(field, "is not an RF creditor reference (RF, 2 digits, 1-21 more)")
-    try:
-        return str(_iso11649.validate(text))
-    except ValidationError:
-        raise InvalidInput(field, "has wrong RF check digits (ISO 11649)") from None
-
-
-def payment_reference(value: str, *, field: str = "invoice_reference") -> str:
-    """A reference a payer quotes: an RF creditor reference when it starts with RF, else a
-    Finnish invoice reference; either with its check digits verified."""
-    if value.replace(" ", "")[:2].upper() == "RF":
-        return rf_reference(value, field=field)
-    return invoice_reference(value, field=field)

@@ -1,9 +1,12 @@
-"""Creditor references a payment names its invoice by: the Finnish reference (viitenumero, check
+"""Creditor references, the one module for their rule: the Finnish reference (viitenumero, check
 digit 7-3-1) and the international RF creditor reference (ISO 11649, check digits mod 97).
 
 A Finnish bank builds the RF form of a Finnish reference as "RF" + two check digits + the
-Finnish reference, so both forms of one reference name the same invoice: `invoice_keys` gives
-every form an invoice's stored reference may have been written in.
+Finnish reference (a payer may also write its body with leading zeros), so both forms name the
+same invoice. `creditor_reference` gives a reference its one normal form: the Finnish reference
+when the RF body is one, else the compact RF reference. Invoices are stored in it (the Finvoice
+import, services/billing/invoices) and payments are matched by it (services/billing/payments),
+so an invoice and a payment quoting its reference in either form meet on one key.
 """
 
 from __future__ import annotations
@@ -14,10 +17,33 @@ from stdnum import iso11649
 from stdnum.exceptions import ValidationError
 
 from rekisteri.domain.errors import InvalidInput
-from rekisteri.domain.identifiers import reference_check_digit
 
 _FINNISH = re.compile(r"\d{4,20}")
-_RF_BODY = re.compile(r"[0-9A-Z]{1,21}")
+_RF = re.compile(r"RF\d{2}[0-9A-Z]{1,21}")  # ISO 11649: at most 25 characters
+_WEIGHTS = (7, 3, 1)
+
+
+def reference_check_digit(base: str) -> str:
+    """Finnish invoice reference check digit: weights 7-3-1 from the right, to the next ten."""
+    total = sum(int(d) * _WEIGHTS[i % 3] for i, d in enumerate(reversed(base)))
+    return str((10 - total % 10) % 10)
+
+
+def make_invoice_reference(base: int | str) -> str:
+    """A Finnish invoice reference (viitenumero) from a base of 3-19 digits."""
+    digits = str(base)
+    if not re.fullmatch(r"\d{3,19}", digits) or int(digits) == 0:
+        raise InvalidInput("invoice_reference", "base must be 3-19 digits and not zero")
+    return digits.lstrip("0") + reference_check_digit(digits.lstrip("0"))
+
+
+def format_invoice_reference(ref: str) -> str:
+    """Groups of five from the right, as printed on Finnish bills."""
+    groups: list[str] = []
+    while ref:
+        groups.insert(0, ref[-5:])
+        ref = ref[:-5]
+    return " ".join(groups)
 
 
 def finnish_reference(value: str, *, field: str = "reference") -> str:
@@ -31,9 +57,9 @@ def finnish_reference(value: str, *, field: str = "reference") -> str:
 
 
 def rf_reference(value: str, *, field: str = "reference") -> str:
-    """An RF creditor reference in its compact form (RFkk + body), or InvalidInput."""
+    """An RF creditor reference in its compact form (RFkk + body, upper case), or InvalidInput."""
     text = value.replace(" ", "").upper()
-    if not text.startswith("RF") or not _RF_BODY.fullmatch(text[4:]):
+    if not _RF.fullmatch(text):
         raise InvalidInput(
             field, "an RF creditor reference is RF, two check digits and 1-21 letters or digits"
         )
@@ -44,9 +70,10 @@ def rf_reference(value: str, *, field: str = "reference") -> str:
 
 
 def creditor_reference(value: str, *, field: str = "reference") -> str:
-    """The reference a payment names, checked: an RF reference whose body is a valid Finnish
+    """A reference checked and in its normal form: an RF reference whose body is a valid Finnish
     reference becomes that Finnish reference (one invoice, one key); any other RF reference
-    stays in its compact RF form. InvalidInput names `field` for a bad one."""
+    stays in its compact RF form; a Finnish one loses its spaces and leading zeros.
+    InvalidInput names `field` for a bad one."""
     text = value.replace(" ", "").upper()
     if not text:
         raise InvalidInput(field, "is missing")
@@ -57,16 +84,6 @@ def creditor_reference(value: str, *, field: str = "reference") -> str:
     if _FINNISH.fullmatch(body) and reference_check_digit(body[:-1]) == body[-1]:
         return body.lstrip("0")
     return compact
-
-
-def invoice_key(stored: str) -> str:
-    """The key an invoice's stored reference is matched by: the same normal form
-    `creditor_reference` gives a payment's (a stored reference was checked when written, so
-    one that no longer passes is kept as written, compact)."""
-    try:
-        return creditor_reference(stored)
-    except InvalidInput:
-        return stored.replace(" ", "").upper()
 
 
 def rf_form(finnish: str) -> str:

@@ -314,11 +314,11 @@ class _Matcher:
         return {str(r) for r in found}
 
     def _invoices_by_key(self, keys: set[str]) -> dict[str, list[_Invoice]]:
-        """The invoices each reference key names. An invoice's stored reference may be written
-        in either form (Finnish or RF), so both are asked for and normalised back."""
+        """The invoices each reference key names. Invoices are stored with their reference in
+        the same normal form (domain/references.creditor_reference, as the Finvoice import
+        writes it), so a key is looked up as it is."""
         if not keys:
             return {}
-        forms = set(keys) | {references.rf_form(k) for k in keys if k.isdigit()}
         rows = self.uow.execute(
             select(
                 invoice.c.id,
@@ -326,7 +326,7 @@ class _Matcher:
                 invoice.c.amount_cents,
                 invoice.c.status,
                 invoice.c.reference,
-            ).where(invoice.c.reference.in_(sorted(forms)))
+            ).where(invoice.c.reference.in_(sorted(keys)))
         ).all()
         new = [r.id for r in rows if r.id not in self.invoices]
         paid: dict[int, int] = {}
@@ -345,7 +345,7 @@ class _Matcher:
             if inv is None:
                 inv = _Invoice(r.id, r.person_id, r.amount_cents, r.status, paid.get(r.id, 0))
                 self.invoices[r.id] = inv
-            out.setdefault(references.invoice_key(r.reference), []).append(inv)
+            out.setdefault(r.reference, []).append(inv)
         return out
 
     def _pay(

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from rekisteri.adapters.schema.register import contact_person, person
 from rekisteri.catalogue import Category, Purpose
@@ -22,11 +22,8 @@ from rekisteri.domain.drafts import PersonDraft
 from rekisteri.domain.errors import InvalidInput, NotFound
 from rekisteri.domain.register import ContactRole, PersonKind, Provenance
 from rekisteri.services.register import attributes, customers
-from rekisteri.services.register.history import record_change
 from rekisteri.services.register.processing import ensure_processing_allowed
 from rekisteri.services.unit_of_work import UnitOfWork
-
-ROLE_ATTRIBUTE = "contact_person.role"
 
 
 def _organisation(uow: UnitOfWork, organisation_id: int) -> Any:
@@ -161,18 +158,13 @@ def end(
         raise InvalidInput("end_date", f"link {link_id} already ended on {row.valid_to}")
     if valid_to < row.valid_from:
         raise InvalidInput("valid_to", "is before the link began")
-    uow.catalogue.require_source(contact_person.name, ["valid_to"], provenance.source)
-    uow.execute(
-        update(contact_person).where(contact_person.c.id == link_id).values(valid_to=valid_to)
-    )
-    record_change(
+    attributes.write_attributes(
         uow,
-        person_id=row.person_id,
-        table=contact_person.name,
-        row_id=link_id,
-        attribute=ROLE_ATTRIBUTE,
-        old=None,
-        new=f"{row.role} ended {valid_to}",
-        reason=why,
-        provenance=provenance,
+        contact_person,
+        link_id,
+        row.person_id,
+        {"valid_to": valid_to},
+        why,
+        provenance,
+        writable=("valid_to",),
     )

@@ -3,25 +3,27 @@
 The call itself is recorded with the contract (`customers.add_contract`, its direction and
 time). After a call the company made, the contract is not in force until the consumer accepts
 the written offer in writing (domain.telephone_sales); these use cases record the offer and the
-acceptance, each a change in the contract's history (P12) with who recorded it.
+acceptance through the one write path (services/register/attributes), so each is checked by
+its attribute's rule and source and has its history entries (P12: old and new value, who).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from rekisteri.adapters.schema.register import contract
 from rekisteri.catalogue import Purpose
 from rekisteri.domain.errors import NotFound
 from rekisteri.domain.register import Provenance
 from rekisteri.domain.telephone_sales import WrittenStep, check_acceptance, check_offer
-from rekisteri.services.register.history import record_change
+from rekisteri.services.register.attributes import write_attributes
 from rekisteri.services.register.processing import ensure_processing_allowed
 from rekisteri.services.unit_of_work import UnitOfWork
 
-ATTRIBUTE = "contract.telephone_sale"
+# What these use cases change; the call itself is written when the contract is added.
+STEPS = frozenset({"offer_sent_at", "offer_sent_how", "accepted_at", "accepted_how"})
 
 
 def _contract(uow: UnitOfWork, key: int | str) -> Any:
@@ -37,7 +39,6 @@ def offer_sent(uow: UnitOfWork, key: int | str, step: WrittenStep, provenance: P
     """The written offer of a contract sold in a call the company made went out (when, how)."""
     row = _contract(uow, key)
     check_offer(row.sales_call, row.sales_call_at, step, uow.now())
-    uow.catalogue.require_source(contract.name, ["offer_sent_at"], provenance.source)
     ensure_processing_allowed(uow, row.person_id, Purpose.CUSTOMER_RELATIONSHIP)
     _write(uow, row, {"offer_sent_at": step.at, "offer_sent_how": step.how.value}, provenance)
 
@@ -47,7 +48,6 @@ def accepted(uow: UnitOfWork, key: int | str, step: WrittenStep, provenance: Pro
     from then on."""
     row = _contract(uow, key)
     check_acceptance(row.sales_call, row.offer_sent_at, row.accepted_at, step, uow.now())
-    uow.catalogue.require_source(contract.name, ["accepted_at"], provenance.source)
     ensure_processing_allowed(uow, row.person_id, Purpose.CUSTOMER_RELATIONSHIP)
     _write(uow, row, {"accepted_at": step.at, "accepted_how": step.how.value}, provenance)
 
@@ -61,16 +61,13 @@ def id_of(uow: UnitOfWork, key: int | str) -> int:
 
 
 def _write(uow: UnitOfWork, row: Any, columns: dict[str, Any], provenance: Provenance) -> None:
-    uow.execute(update(contract).where(contract.c.id == row.id).values(**columns))
-    at, how = columns.values()
-    record_change(
+    write_attributes(
         uow,
-        person_id=row.person_id,
-        table=contract.name,
-        row_id=row.id,
-        attribute=ATTRIBUTE,
-        old=None,
-        new=f"{'/'.join(columns)} {at.isoformat()} {how}",
-        reason="telephone sale: " + ("acceptance" if "accepted_at" in columns else "offer sent"),
-        provenance=provenance,
+        contract,
+        row.id,
+        row.person_id,
+        columns,
+        "telephone sale: " + ("acceptance" if "accepted_at" in columns else "offer sent"),
+        provenance,
+        writable=STEPS,
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from rekisteri.adapters.contracts_in_force import binding, counted_end
 from rekisteri.adapters.schema.register import contract
 from rekisteri.catalogue import Anchor, RetentionRule
 from rekisteri.config import Settings
@@ -23,11 +24,12 @@ def months(rule: RetentionRule, settings: Settings) -> int:
 
 
 def contracts_end(uow: UnitOfWork, person_id: int) -> tuple[bool, dt.date | None]:
-    """(has an active contract, the latest end date of the ended ones)."""
+    """(has a contract that binds, the latest end date of the others). A telephone sale never
+    accepted does not bind (adapters/contracts_in_force): it counts from its start date."""
     row: Any = uow.execute(
         select(
-            func.count().filter(contract.c.end_date.is_(None)).label("active"),
-            func.max(contract.c.end_date).label("last_end"),
+            func.count().filter(binding()).label("active"),
+            func.max(counted_end()).label("last_end"),
         ).where(contract.c.person_id == person_id)
     ).one()
     return bool(row.active), row.last_end

@@ -42,6 +42,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
+from rekisteri.adapters.contracts_in_force import binding, counted_end
 from rekisteri.adapters.file_store import is_stored
 from rekisteri.adapters.schema import metadata
 from rekisteri.adapters.schema.base import UtcDateTime
@@ -109,7 +110,8 @@ class RunResult:
 
 
 def ended_customers(cutoff: dt.date) -> Select[Any]:
-    """Customers with no contract in force whose last contract ended before `cutoff`."""
+    """Customers with no contract that binds whose last contract ended before `cutoff` (a
+    telephone sale never accepted counts from its start: adapters/contracts_in_force)."""
     return (
         select(contract.c.person_id)
         .join(person, person.c.id == contract.c.person_id)
@@ -117,8 +119,8 @@ def ended_customers(cutoff: dt.date) -> Select[Any]:
         .group_by(contract.c.person_id)
         .having(
             and_(
-                func.count().filter(contract.c.end_date.is_(None)) == 0,
-                func.max(contract.c.end_date) < cutoff,
+                func.count().filter(binding()) == 0,
+                func.max(counted_end()) < cutoff,
             )
         )
     )
@@ -143,11 +145,11 @@ def _find_ended(uow: UnitOfWork) -> None:
     ended.drop(uow.connection, checkfirst=True)
     ended.create(uow.connection)
     last = (
-        select(contract.c.person_id, func.max(contract.c.end_date), false())
+        select(contract.c.person_id, func.max(counted_end()), false())
         .join(person, person.c.id == contract.c.person_id)
         .where(person.c.relationship == "customer")
         .group_by(contract.c.person_id)
-        .having(func.count().filter(contract.c.end_date.is_(None)) == 0)
+        .having(func.count().filter(binding()) == 0)
     )
     uow.execute(insert(ended).from_select(["person_id", "last_end", "open_claims"], last))
     # Correlated: one index probe per ended customer instead of a read of every invoice.
