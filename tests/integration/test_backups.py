@@ -143,7 +143,6 @@ def test_an_erasure_journalled_under_a_lower_id_than_the_backup_holds_is_applied
     _verified(register)
 
 
-@pytest.mark.proves("P14.kept.contact-data")
 def test_a_restore_applies_again_the_retention_runs_made_after_the_backup(
     register: RegisterApp, clock: FakeClock, tmp_path: Path
 ) -> None:

@@ -337,6 +337,7 @@ def test_notices_wait_for_an_assessment_that_tells_the_persons(
         notices.send_notices(uow, ref, tmp_path, Outbox())
 
 
+@pytest.mark.proves("P14.kept.breach-records")
 def test_the_catalogue_carries_the_breach_links_to_access_erasure_and_retention(
     register: RegisterApp, clock: FakeClock
 ) -> None:
