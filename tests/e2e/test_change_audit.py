@@ -684,6 +684,7 @@ def _command_steps(w: CommandWalk, tmp: Path) -> None:
     w.run("import", "invoices", str(invoices))
     w.run("import", "payments", str(_bank_file(tmp / "bank.xml", reg, 32)))
     (task, *_) = json.loads(w.run("task", "list", "--json"))
+    w.run("task", "show", str(task["id"]), env=as_staff(w.env, Role.BILLING))  # a read only
     w.run("task", "done", str(task["id"]))
     administrator = as_staff(w.env, Role.ADMINISTRATOR)
     w.run("user", "add", "walk.dpo", "--role", "dpo", env=administrator)

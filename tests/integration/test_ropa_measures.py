@@ -5,6 +5,7 @@ for a measure without a check here (as the statement's claims need their marked 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -15,21 +16,28 @@ from sqlalchemy import func, select, update
 from rekisteri.adapters.crypto import Cipher
 from rekisteri.adapters.schema import metadata
 from rekisteri.adapters.schema.audit import audit_entry
+from rekisteri.adapters.schema.breach import breach_subject
 from rekisteri.adapters.schema.register import attribute_change, person
 from rekisteri.catalogue import Category, Lang, Purpose, Role, Visibility, catalogue
 from rekisteri.catalogue.readers import ROLE_PURPOSES
-from rekisteri.domain.errors import InvalidInput
+from rekisteri.domain.errors import DamagedFile, InvalidInput
 from rekisteri.domain.register import Provenance
 from rekisteri.domain.vocabulary import Source
 from rekisteri.services import exports
 from rekisteri.services.access import accounts, permits
 from rekisteri.services.access.audit import verify_trail
+from rekisteri.services.backups import copies
+from rekisteri.services.breaches import records
+from rekisteri.services.breaches.scope import Criteria
 from rekisteri.services.register import customers, keys
+from rekisteri.services.register.person_view import customer_view
+from rekisteri.services.rights import erasure
 from rekisteri.services.ropa.measures import MEASURES, measures_in_force
 from rekisteri.services.ropa.record import build_record
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.audit import drop_append_only
-from tests.support.people import HETU, IBAN, make_customer
+from tests.support.people import EMAIL, HETU, IBAN, make_customer
+from tests.support.registered import add_person
 
 Check = Callable[[RegisterApp, Path], None]
 
@@ -134,6 +142,71 @@ def _private_files(reg: RegisterApp, tmp: Path) -> None:
     assert reg.settings.key_file.read_text() == "keys"
 
 
+def _encrypted_backups(reg: RegisterApp, tmp: Path) -> None:
+    """No personal value in plain in the backup; a person erased after it stays erased when
+    it is restored, and the trail still verifies."""
+    make_customer(reg)
+    erased = add_person(reg, 1)
+    backup = tmp / "register.backup"
+    copies.take(reg, backup, Actor("system:backup"))
+    written = backup.read_bytes()
+    assert not any(p.encode() in written for p in (EMAIL, "maija1@example.fi", "Virtanen"))
+    with reg.unit_of_work(Actor("tietosuoja.dpo")) as uow:
+        prov = Provenance.of(Source.CUSTOMER_CONTACT, uow.now(), "letter")
+        erasure.erase_person(uow, erased, prov, reason="asked by letter")
+    copies.restore(reg, backup, Actor("admin.restore"), replace=True)
+    with reg.engine.connect() as conn:
+        assert conn.execute(select(person.c.id).where(person.c.id == erased)).first() is None
+        assert conn.execute(select(func.count()).select_from(person)).scalar_one() == 1
+    assert verify_trail(reg).ok
+
+
+def _breach_register(reg: RegisterApp, tmp: Path) -> None:
+    """A breach's scope is the persons the trail says its user read; its deadline is 72 hours
+    from when it was noticed; each step is in the trail."""
+    seen, unseen = add_person(reg, 1), add_person(reg, 2)
+    reader = Actor("t.anna", Role.CUSTOMER_SERVICE)
+    with reg.reading(reader) as uow:
+        customer_view(uow, seen, reader.role)
+    dpo = Actor("t.dpo", Role.DPO, purpose=Purpose.LEGAL_OBLIGATION)
+    aware = reg.clock() - dt.timedelta(hours=1)
+    with reg.unit_of_work(dpo) as uow:
+        ref = records.open_breach(
+            uow, summary="a lost laptop", kind="confidentiality", aware_at=aware, noticed_by="x"
+        )
+        records.record_scope(uow, ref, Criteria(user="t.anna"))
+        shown = records.show(uow, ref)
+    with reg.engine.connect() as conn:
+        scoped = set(conn.execute(select(breach_subject.c.person_id)).scalars())
+        steps = conn.execute(
+            select(audit_entry.c.what).where(audit_entry.c.actor == "t.dpo")
+        ).scalars()
+        logged = " ".join(steps)
+    assert scoped == {seen} and unseen not in scoped
+    assert shown["deadline"] == aware + dt.timedelta(hours=72)
+    assert ref in logged
+
+
+def _encrypted_file_store(reg: RegisterApp, tmp: Path) -> None:
+    """A stored file has no plain byte run on disk, reads back whole, refuses a changed byte,
+    and is gone once destroyed."""
+    plain = b"RIFF-a recorded call " * 5000
+    with reg.files.writer() as w:
+        w.write(plain)
+        ref = w.close().ref
+    (on_disk,) = [p for p in reg.files.root.rglob("*.rkf")]
+    sealed = on_disk.read_bytes()
+    assert b"a recorded call" not in sealed
+    assert b"".join(reg.files.read(ref)) == plain
+    damaged = bytearray(sealed)
+    damaged[len(damaged) // 2] ^= 1
+    on_disk.write_bytes(bytes(damaged))
+    with pytest.raises(DamagedFile):
+        reg.files.verify(ref)
+    assert reg.files.destroy(ref)
+    assert not reg.files.exists(ref) and not on_disk.exists()
+
+
 CHECKS: dict[str, Check] = {
     "encrypted-at-rest": _encrypted_at_rest,
     "keyring": _keyring,
@@ -142,6 +215,9 @@ CHECKS: dict[str, Check] = {
     "login-protection": _login_protection,
     "change-history": _change_history,
     "private-files": _private_files,
+    "encrypted-backups": _encrypted_backups,
+    "breach-register": _breach_register,
+    "encrypted-file-store": _encrypted_file_store,
 }
 
 
@@ -165,3 +241,12 @@ def test_a_measure_is_named_only_where_it_holds(register: RegisterApp) -> None:
     )
     named = {m.key for m in measures_in_force(plain, register.settings)}
     assert not named & {"encrypted-at-rest", "keyring"}
+    off_names = {m.key for m in measures_in_force(catalogue, off)}
+    assert "breach-register" not in off_names
+    no_calls = type(catalogue)(
+        (a for a in catalogue.attributes if a.table != "call_recording"),
+        (t for t in catalogue.tables.values() if t.name != "call_recording"),
+    )
+    assert "encrypted-file-store" not in {
+        m.key for m in measures_in_force(no_calls, register.settings)
+    }

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import Connection, Delete, Insert, Select, Table, Update, event, select
 
 from rekisteri.adapters.bulk import BULK_LISTENERS
+from rekisteri.adapters.value_sets import batches, one_of
 from rekisteri.catalogue import Catalogue, Category, TableSpec
 
 # The trail itself, and tables only database triggers write (they copy rows whose own changes
@@ -158,39 +159,40 @@ class ChangeTracker:
         if isinstance(firsts, Select):
             persons = self._persons(spec, firsts)
         else:
-            known = [v for v in firsts if v is not None]
+            known = list(dict.fromkeys(v for v in firsts if v is not None))
             if not known:
                 persons = set()
             elif len(spec.subject) == 1:
                 persons = {int(v) for v in known}
             else:
-                persons = self._persons(
-                    spec, select(table.c[column]).where(table.c[column].in_(known)).distinct()
-                )
+                persons = self._linked(spec, known)
         self.noted.append((persons, self._categories(spec, None), f"add {table.name}"))
 
     def _bulk(self, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
         """Rows a bulk load put in (they are in the table now: multi-hop paths are followed
-        from the stored rows, a few hundred link values at a time)."""
+        from the stored rows, a batch of link values at a time)."""
         spec = self._spec(table)
         if spec is None:
             return
         assert spec.subject is not None
         column = spec.subject[0]
         known = sorted({row[column] for row in rows if row.get(column) is not None})
-        persons: set[int] = set()
-        if len(spec.subject) == 1:
-            persons = {int(v) for v in known}
-        else:
-            link = self.tables[spec.name].c[column]
-            for at in range(0, len(known), _CHUNK):
-                chunk = known[at : at + _CHUNK]
-                persons |= self._persons(spec, select(link).where(link.in_(chunk)).distinct())
+        direct = len(spec.subject) == 1
+        persons = {int(v) for v in known} if direct else self._linked(spec, known)
         self.noted.append((persons, self._categories(spec, None), f"load {table.name}"))
 
-
-# Link values looked up at a time (SQLite's default limit of bound values is 999).
-_CHUNK = 500
+    def _linked(self, spec: TableSpec, known: Sequence[Any]) -> set[int]:
+        """The persons stored rows with these link values lead to, a batch of values at a time
+        (adapters/value_sets: one array on PostgreSQL, a few hundred on SQLite)."""
+        assert spec.subject is not None
+        link = self.tables[spec.name].c[spec.subject[0]]
+        dialect = self.connection.dialect.name
+        persons: set[int] = set()
+        for chunk in batches(dialect, known):
+            persons |= self._persons(
+                spec, select(link).where(one_of(dialect, link, chunk)).distinct()
+            )
+        return persons
 
 
 def _parameter_sets(multiparams: Any, params: Any) -> list[dict[str, Any]]:

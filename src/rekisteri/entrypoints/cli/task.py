@@ -1,12 +1,14 @@
-"""task list, task done: the staff tasks the register opened (payments kept for review)."""
+"""task list, task show, task done: the staff tasks the register opened (payments kept for
+review)."""
 
 from __future__ import annotations
 
 import typer
 from rich.table import Table
 
-from rekisteri.catalogue import Purpose
+from rekisteri.catalogue import Category, Purpose
 from rekisteri.entrypoints.cli.common import console, print_json, register_errors, staff
+from rekisteri.services.billing import review
 from rekisteri.services.register import tasks
 
 app = typer.Typer(
@@ -50,3 +52,28 @@ def done(task_id: int = typer.Argument(..., metavar="ID", help="the task's id"))
     with register_errors(), reg.unit_of_work(actor) as uow:
         t = tasks.mark_done(uow, task_id)
     console.print(f"task {t.id} done by {t.done_by}", markup=False, highlight=False)
+
+
+@app.command()
+def show(
+    task_id: int = typer.Argument(..., metavar="ID", help="the task's id"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+) -> None:
+    """A payment task with the payment it names: the payer's name, amount, reference and why
+    it was kept for review, and the invoice it is linked to (billing; the read is audited)."""
+    reg, actor = staff(Purpose.BILLING_AND_COLLECTION, Category.PAYMENT)
+    with register_errors(), reg.unit_of_work(actor) as uow:
+        shown = review.show_task(uow, task_id)
+    if as_json:
+        print_json(shown)
+        return
+    t = shown["task"]
+    lines = [f"task {t['id']}: {t['kind']} ({t['subject_table']} {t['subject_id']})"]
+    lines.append(f"  reason: {t['reason']}")
+    if t["done_at"]:
+        lines.append(f"  done: {t['done_at']:%Y-%m-%d %H:%M} {t['done_by']}")
+    if shown["payment"] is None:
+        lines.append("  the payment is no longer in the register")
+    else:
+        lines += [f"  {k}: {v}" for k, v in shown["payment"].items() if v is not None]
+    console.print("\n".join(lines), markup=False, highlight=False)

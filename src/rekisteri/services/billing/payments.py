@@ -35,6 +35,7 @@ from rekisteri.adapters import camt054
 from rekisteri.adapters.bulk import bulk_insert
 from rekisteri.adapters.schema.payments import payment_file, payment_quarantine
 from rekisteri.adapters.schema.register import invoice, payment
+from rekisteri.adapters.value_sets import one_of
 from rekisteri.domain import references
 from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.register import InvoiceStatus, Provenance
@@ -238,6 +239,9 @@ class _Invoice:
 class _Matcher:
     def __init__(self, uow: UnitOfWork, result: PaymentImport, file_id: int, now: dt.datetime):
         self.uow = uow
+        # A chunk's values go in one IN list on SQLite (CHUNK payments, two forms of each
+        # reference: under its limit of 32,766 bound values), one array on PostgreSQL.
+        self.dialect = uow.connection.dialect.name
         self.result = result
         self.file_id = file_id
         self.provenance = Provenance(Source.OTHER_COMPANY, now, f"camt.054 {result.name}"[:200])
@@ -299,18 +303,13 @@ class _Matcher:
         refs = [r for r in refs if len(r) <= 35]
         if not refs:
             return set()
-        found = set(
-            self.uow.execute(select(payment.c.bank_ref).where(payment.c.bank_ref.in_(refs)))
-            .scalars()
-            .all()
-        )
-        found |= set(
-            self.uow.execute(
-                select(payment_quarantine.c.bank_ref).where(payment_quarantine.c.bank_ref.in_(refs))
+        found: set[str] = set()
+        for column in (payment.c.bank_ref, payment_quarantine.c.bank_ref):
+            found |= set(
+                self.uow.execute(select(column).where(one_of(self.dialect, column, refs)))
+                .scalars()
+                .all()
             )
-            .scalars()
-            .all()
-        )
         return {str(r) for r in found}
 
     def _invoices_by_key(self, keys: set[str]) -> dict[str, list[_Invoice]]:
@@ -326,7 +325,7 @@ class _Matcher:
                 invoice.c.amount_cents,
                 invoice.c.status,
                 invoice.c.reference,
-            ).where(invoice.c.reference.in_(sorted(keys)))
+            ).where(one_of(self.dialect, invoice.c.reference, sorted(keys)))
         ).all()
         new = [r.id for r in rows if r.id not in self.invoices]
         paid: dict[int, int] = {}
@@ -335,7 +334,7 @@ class _Matcher:
                 int(i): int(s)
                 for i, s in self.uow.execute(
                     select(payment.c.invoice_id, func.sum(payment.c.amount_cents))
-                    .where(payment.c.invoice_id.in_(new))
+                    .where(one_of(self.dialect, payment.c.invoice_id, new))
                     .group_by(payment.c.invoice_id)
                 )
             }

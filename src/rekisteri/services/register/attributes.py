@@ -21,6 +21,7 @@ from sqlalchemy import Column, Table, select, update
 from rekisteri.adapters.bulk import bulk_insert
 from rekisteri.adapters.crypto import Sealed
 from rekisteri.adapters.schema.register import attribute_change
+from rekisteri.adapters.value_sets import batches, one_of
 from rekisteri.catalogue import Attribute, Catalogue, Sensitivity
 from rekisteri.domain import attribute_rules as rules
 from rekisteri.domain import values
@@ -226,9 +227,6 @@ class RowChange:
     changes: Mapping[str, Any]
 
 
-_IDS_AT_A_TIME = 500  # SQLite's default limit of bound values is 999
-
-
 def write_attributes_many(
     uow: UnitOfWork,
     table: Table,
@@ -243,8 +241,9 @@ def write_attributes_many(
     """`write_attributes` for many rows of one table (an import settling 100,000 invoices):
     every value checked by the same rules and sources before anything is written, the same
     history entry for each field that changed, but set-based: one read of the rows, one UPDATE
-    per set of equal new values and a few hundred ids, the history bulk-loaded. Returns how
-    many fields changed."""
+    per set of equal new values and batch of ids (adapters/value_sets: a few hundred on SQLite,
+    one array of thousands on PostgreSQL), the history bulk-loaded. Returns how many fields
+    changed."""
     if not rows:
         return 0
     why = values.required_text(reason, "reason", max_len=300)
@@ -256,11 +255,22 @@ def write_attributes_many(
         {f: _stored(targets[f], f, v, context, rule_book) for f, v in r.changes.items()}
         for r in rows
     ]
+    dialect = uow.connection.dialect.name
     ids = sorted({r.row_id for r in rows})
+    # Only the columns the fields are stored in: a whole row (provenance, times) costs more
+    # to fetch and convert than the change itself, at 100,000 rows.
+    needed = dict.fromkeys(
+        [table.c.id]
+        + [
+            table.c[c]
+            for t in targets.values()
+            for c in ((t.column,) if t.column is not None else t.attribute.columns)
+        ]
+    )
     current: dict[int, Any] = {}
-    for at in range(0, len(ids), _IDS_AT_A_TIME):
-        chunk = ids[at : at + _IDS_AT_A_TIME]
-        current |= {row.id: row for row in uow.execute(select(table).where(table.c.id.in_(chunk)))}
+    for chunk in batches(dialect, ids):
+        query = select(*needed).where(one_of(dialect, table.c.id, chunk))
+        current |= {row.id: row for row in uow.execute(query)}
     history: list[dict[str, Any]] = []
     same_values: dict[tuple[tuple[str, Any], ...], list[int]] = {}
     for r, stored_as in zip(rows, new, strict=True):
@@ -293,9 +303,10 @@ def write_attributes_many(
         if columns:
             same_values.setdefault(tuple(sorted(columns.items())), []).append(r.row_id)
     for columns_set, row_ids in same_values.items():
-        for at in range(0, len(row_ids), _IDS_AT_A_TIME):
-            chunk = row_ids[at : at + _IDS_AT_A_TIME]
-            uow.execute(update(table).where(table.c.id.in_(chunk)).values(dict(columns_set)))
+        for chunk in batches(dialect, row_ids):
+            uow.execute(
+                update(table).where(one_of(dialect, table.c.id, chunk)).values(dict(columns_set))
+            )
     bulk_insert(uow.connection, attribute_change, history)
     changed = {h["attribute"] for h in history}
     persons = {int(h["person_id"]) for h in history if h["person_id"] is not None}

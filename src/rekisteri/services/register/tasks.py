@@ -1,7 +1,12 @@
 """Staff tasks: work the register cannot finish by itself and hands to a person (a payment kept
 for review; later address updates and ceased companies). A task names its subject by table and
 row and says why in words without personal data, so the task list can be shown to any staff
-role; the data stays in the subject row, under that row's own readers and audit."""
+role; the data stays in the subject row, under that row's own readers and audit (a payment's
+is read with `rekisteri task show`, services/billing/review.py).
+
+A task whose row is gone (retention or an erasure deleted it) can no longer be done: the
+retention run closes it (`close_gone`), in the run's name, so the list holds only work that
+still exists."""
 
 from __future__ import annotations
 
@@ -9,8 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import exists, func, insert, select, update
 
+from rekisteri.adapters.schema import metadata
 from rekisteri.adapters.schema.tasks import staff_task
 from rekisteri.domain import values
 from rekisteri.domain.errors import InvalidInput, NotFound
@@ -85,6 +91,46 @@ def listing(uow: UnitOfWork, *, kind: str | None = None, include_done: bool = Fa
 def open_count(uow: UnitOfWork) -> int:
     query = select(func.count()).select_from(staff_task).where(staff_task.c.done_at.is_(None))
     return int(uow.execute(query).scalar_one())
+
+
+def find(uow: UnitOfWork, task_id: int) -> Task:
+    row = uow.execute(select(staff_task).where(staff_task.c.id == task_id)).first()
+    if row is None:
+        raise NotFound("task", task_id)
+    return Task(**dict(row._mapping))
+
+
+def _gone(table_name: str) -> Any:
+    """Open tasks naming a row of `table_name` that is no longer there."""
+    subject = metadata.tables[table_name]
+    return (
+        staff_task.c.done_at.is_(None),
+        staff_task.c.subject_table == table_name,
+        ~exists().where(subject.c.id == staff_task.c.subject_id),
+    )
+
+
+def close_gone(uow: UnitOfWork, *, dry_run: bool = False) -> int:
+    """Close every open task whose row is gone, in the acting job's name; how many (with
+    `dry_run`, how many would be)."""
+    named = uow.execute(
+        select(staff_task.c.subject_table).where(staff_task.c.done_at.is_(None)).distinct()
+    ).scalars()
+    closed = 0
+    for table_name in sorted(t for t in named if t in metadata.tables):
+        cond = _gone(table_name)
+        n = int(uow.execute(select(func.count()).select_from(staff_task).where(*cond)).scalar())
+        if n and not dry_run:
+            uow.execute(
+                update(staff_task)
+                .where(*cond)
+                .values(done_at=uow.now(), done_by=uow.actor.name[:60])
+            )
+        closed += n
+    if closed and not dry_run:
+        # Not personal data (the tracker sees nothing): the trail still says who closed them.
+        uow.note_change((), (), f"{closed} tasks closed: the rows they named are gone")
+    return closed
 
 
 def mark_done(uow: UnitOfWork, task_id: int) -> Task:

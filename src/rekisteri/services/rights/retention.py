@@ -11,7 +11,8 @@ Steps, each counted by category:
   the run lists them for destruction where they are kept and never claims to have destroyed them;
 - audit entries past their period, behind a keyed checkpoint (services/access/audit.prune);
 - meter readings past their period (by Helsinki month), and research loans of recordings past
-  their return date (P9: reported, for the DPO to chase).
+  their return date (P9: reported, for the DPO to chase);
+- staff tasks whose row the run (or an erasure) deleted: closed in the run's name.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ from rekisteri.domain.requests import add_months
 from rekisteri.services import erasure_journal
 from rekisteri.services.access import audit, recording_loans
 from rekisteri.services.consumption import retention as reading_retention
+from rekisteri.services.register import tasks
 from rekisteri.services.register.subjects import only_theirs, personal_tables
 from rekisteri.services.rights import periods
 from rekisteri.services.rights.deletion import (
@@ -368,6 +370,7 @@ def run(uow: UnitOfWork, *, dry_run: bool = False) -> RunResult:
     cut = add_months(result.today, -uow.settings.reading_retention_months)
     result.add("readings past their period", reading_retention.purge_before(uow, cut, dry_run))
     result.add("audit entries past their period: pruned", audit.prune(uow, dry_run=dry_run))
+    result.add("staff tasks closed: their row is gone", tasks.close_gone(uow, dry_run=dry_run))
     if not dry_run:
         result.files_outside.extend(uow.files_outside)
         result.add(FILES_DESTROYED, len(uow.files_destroyed) + _sweep(uow, dry_run))

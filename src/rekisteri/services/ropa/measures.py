@@ -141,6 +141,76 @@ MEASURES: tuple[Measure, ...] = (
             "readable by their owner only and are written whole or not at all.",
         ),
     ),
+    Measure(
+        "encrypted-backups",
+        Words("Salatut varmuuskopiot", "Krypterade säkerhetskopior", "Encrypted backups"),
+        Words(
+            "Varmuuskopiot (rekisteri backup) salataan kirjoitettaessa (AES-256-GCM, "
+            "tiedostokohtainen avain avainrenkaasta), eikä salaamatonta kopiota kirjoiteta "
+            "levylle; muutettu tai katkaistu varmuuskopio hylätään kokonaan. Palautus "
+            "(rekisteri restore) tekee uudelleen jokaisen varmuuskopion jälkeen tehdyn "
+            "poiston ja säilytysajon poistopäiväkirjan mukaan, joka sisältää vain "
+            "avaimellisia tiivisteitä, joten palautus ei tuo poistettua henkilöä takaisin.",
+            "Säkerhetskopior (rekisteri backup) krypteras när de skrivs (AES-256-GCM, en "
+            "nyckel per fil ur nyckelringen), och ingen okrypterad kopia skrivs till disk; en "
+            "ändrad eller avkortad säkerhetskopia avvisas helt. Återställningen (rekisteri "
+            "restore) gör om varje radering och gallring som gjorts efter kopian enligt "
+            "raderingsjournalen, som endast innehåller nyckelberoende hashvärden, så en "
+            "återställning för inte tillbaka en raderad person.",
+            "Backups (rekisteri backup) are encrypted as they are written (AES-256-GCM, a key "
+            "per file from the keyring), and no unencrypted copy is written to disk; an altered "
+            "or cut backup is refused whole. A restore (rekisteri restore) applies again every "
+            "erasure and retention run made after the backup, from an erasure journal that "
+            "holds only keyed hashes, so a restore does not bring an erased person back.",
+        ),
+    ),
+    Measure(
+        "breach-register",
+        Words(
+            "Tietoturvaloukkausten rekisteri",
+            "Register över personuppgiftsincidenter",
+            "Breach register",
+        ),
+        Words(
+            "Tietosuojavastaava kirjaa epäillyn tietoturvaloukkauksen (rekisteri breach); "
+            "rekisteri laskee käsittelylokista, keiden tietoja ja mitä tietoryhmiä käyttäjä, "
+            "tunniste, istunto, luovutustiedosto tai aikaväli koski, näyttää 72 tunnin "
+            "määräajan ilmoitukselle tietosuojavaltuutetulle ja kirjaa arvion, ilmoituksen "
+            "ja ilmoitukset henkilöille; jokainen vaihe kirjataan lokiin.",
+            "Dataskyddsombudet registrerar en misstänkt personuppgiftsincident (rekisteri "
+            "breach); registret tar fram ur behandlingsloggen vilkas uppgifter och vilka "
+            "kategorier en användare, token, session, utlämnad fil eller tidsperiod berörde, "
+            "visar fristen på 72 timmar för anmälan till dataombudsmannen och registrerar "
+            "bedömningen, anmälan och meddelandena till personerna; varje steg loggas.",
+            "The data protection officer records a suspected breach (rekisteri breach); the "
+            "register finds from the audit trail whose data and which categories a user, "
+            "token, session, disclosed file or time window touched, shows the 72-hour "
+            "deadline for notifying the Data Protection Ombudsman, and records the "
+            "assessment, the notification and the notices to the persons; every step is "
+            "logged.",
+        ),
+        # The scope comes from the audit trail: without it, the register cannot answer.
+        holds=lambda _cat, settings: settings.audit_enabled,
+    ),
+    Measure(
+        "encrypted-file-store",
+        Words("Salattu tiedostovarasto", "Krypterat fillager", "Encrypted file store"),
+        Words(
+            "Puhelutallenteet salataan jo vastaanotettaessa tiedostovarastoon (AES-256-GCM "
+            "osissa, tiedostokohtainen avain avainrenkaasta); selväkielistä ääntä ei "
+            "kirjoiteta levylle, jokainen osa tarkistetaan ennen kuin sitä käytetään, ja "
+            "säilytysaika ja poisto hävittävät tiedoston.",
+            "Samtalsinspelningar krypteras redan när de tas emot i fillagret (AES-256-GCM i "
+            "delar, en nyckel per fil ur nyckelringen); inget ljud i klartext skrivs till "
+            "disk, varje del kontrolleras innan den används, och gallring och radering "
+            "förstör filen.",
+            "Call recordings are encrypted as they are received into the file store "
+            "(AES-256-GCM in chunks, a key per file from the keyring); no plain audio is "
+            "written to disk, each chunk is checked before it is used, and retention and "
+            "erasure destroy the file.",
+        ),
+        holds=lambda cat, _settings: "call_recording" in cat.tables,
+    ),
 )
 
 
