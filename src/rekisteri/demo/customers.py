@@ -321,6 +321,11 @@ class _Customer:
         )
         if moving_in:
             joined = moving_in[1]
+        # About one in a hundred consumers was sold their contract in a call the company made
+        # in the last weeks; some have not yet accepted the written offer.
+        fresh_sale = kind == "natural" and not moving_in and rng.random() < 0.01
+        if fresh_sale:
+            joined = today - dt.timedelta(days=rng.randint(2, 20))
         joined_at = dt.datetime.combine(joined, dt.time(9, 0), dt.UTC) + dt.timedelta(
             minutes=rng.randint(0, 600)
         )
@@ -459,7 +464,9 @@ class _Customer:
                 if contract_start + dt.timedelta(days=30) < today
                 else None
             )
-        sale = self._telephone_sale(contract_start, joined_at, kind) if end is None else {}
+        sale = (
+            self._telephone_sale(contract_start, joined_at, kind, fresh_sale) if end is None else {}
+        )
         cid, cnumber = self._contract(pid, sid, ba, contract_start, end, joined_at, sale)
         if end is not None:
             vacancies.append((sid, end, street))
@@ -536,7 +543,12 @@ class _Customer:
             )
         if rng.random() < 0.1:
             self._consent(pid, "research", "email", joined_at, "contract", lang)
-        for purpose, channel, share in (("newsletter", "email", 0.3), ("magazine", "letter", 0.25)):
+        subscriptions = (
+            ("newsletter", "email", 0.3),
+            ("newsletter", "letter", 0.05),
+            ("magazine", "letter", 0.25),
+        )
+        for purpose, channel, share in subscriptions:
             if rng.random() < share:
                 self._consent(pid, purpose, channel, joined_at, "web_form", lang)
         if rng.random() < 0.05:
@@ -662,15 +674,17 @@ class _Customer:
             )
         return sid
 
-    def _telephone_sale(self, start: dt.date, at: dt.datetime, kind: str) -> dict[str, Any]:
+    def _telephone_sale(
+        self, start: dt.date, at: dt.datetime, kind: str, fresh: bool
+    ) -> dict[str, Any]:
         """Some consumer contracts since 2023 were sold by phone: a call the customer made, or
         one the company made, whose written offer the consumer accepts in writing (or has not
         yet: such a contract is not in force)."""
         rng = self.rng
-        if kind != "natural" or start < dt.date(2023, 1, 1) or rng.random() > 0.1:
+        if not fresh and (kind != "natural" or start < dt.date(2023, 1, 1) or rng.random() > 0.1):
             return {}
         call = at
-        if rng.random() < 0.4:
+        if not fresh and rng.random() < 0.4:
             return {"sales_call": "inbound", "sales_call_at": call}
         offer = min(call + dt.timedelta(hours=rng.randint(1, 30)), self.now)
         sale = {
@@ -679,8 +693,7 @@ class _Customer:
             "offer_sent_at": offer,
             "offer_sent_how": rng.choice(["email", "email", "letter"]),
         }
-        recent = (self.today - start).days < 45
-        if recent and rng.random() < 0.5:
+        if fresh and rng.random() < 0.5:
             return sale  # the written acceptance has not come (yet)
         accepted = min(offer + dt.timedelta(hours=rng.randint(2, 200)), self.now)
         return {
