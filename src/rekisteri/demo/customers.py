@@ -1,10 +1,12 @@
 """`rekisteri demo`: a realistic synthetic register, deterministic for a seed, fast in bulk.
 
 Rows are generated in chunks and inserted with executemany in one transaction per chunk, so a
-million customers take minutes. Identifiers are valid (HETU, business ID, GSRN, IBAN) and
-sensitive ones are encrypted exactly as the services do it. The whole generation is one
-operation for the audit trail: one change entry names every person it made (RegisterApp.changing
-tracks the bulk loads).
+million customers take minutes. What happened in the last DOOR_DAYS days is not inserted here:
+it is collected as door traffic (demo/traffic.py), which demo/doors.py writes as the outside
+systems' files and imports through the register's own imports. Identifiers are valid (HETU,
+business ID, GSRN, IBAN) and sensitive ones are encrypted exactly as the services do it. The
+whole bulk load is one operation for the audit trail: one change entry names every person it
+made (RegisterApp.changing tracks the bulk loads).
 """
 
 from __future__ import annotations
@@ -134,6 +136,8 @@ def _generate(
         start_contract = number_series.take(conn, "contract", 1000001, customers * CONTRACTS_EACH)
         start_invoice = number_series.take(conn, "invoice", 5000001, customers * INVOICES_EACH)
     numbers = {"customer": start_number, "contract": start_contract, "invoice": start_invoice}
+    assert result.traffic is not None
+    result.traffic.run = str(start_number)
     c = _Customer(reg, rng, pools, ids, numbers, result, now)
     done = 0
     while done < customers:

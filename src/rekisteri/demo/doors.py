@@ -2,9 +2,10 @@
 send them: each written as a file into a directory and imported by the import service a real
 file goes through, one unit of work a file, in the order the systems depend on each other:
 
-1. the ASML ban file (`rekisteri import bans`): some of the demo's persons are banned;
-2. the billing system's Finvoice 3.0 batch of the last billing run (`import invoices`);
-3. the bank's camt.054 notification of the month's payments (`import payments`): partial and
+1. the ASML ban file (`rekisteri import bans`): some of the demo's persons are banned (not
+   sent to a register that holds bans already: a ban file replaces the bans held);
+2. the billing system's Finvoice 3.0 batch of those days' invoices (`import invoices`);
+3. the bank's camt.054 notification of those days' payments (`import payments`): partial and
    over payments, and some that name no invoice, quarantined with a staff task each;
 4. the customer-service system's contact feed (`import contacts`);
 5. the phone system's call recordings, short generated WAV files sealed into the encrypted
@@ -26,10 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from rekisteri.adapters.camt054_writer import OutPayment, write_notification_file
 from rekisteri.adapters.finvoice_writer import write_batch_file
+from rekisteri.adapters.schema.marketing import marketing_ban
 from rekisteri.adapters.schema.register import contact_log
 from rekisteri.demo.traffic import DoorTraffic, OutRecording
 from rekisteri.domain.identifiers import make_invoice_reference
@@ -103,6 +105,11 @@ def through_the_doors(
 
 
 def _bans(reg: RegisterApp, traffic: DoorTraffic, path: Path) -> str:
+    with reg.engine.connect() as conn:
+        held = conn.execute(select(func.count()).select_from(marketing_ban)).scalar_one()
+    if held:
+        # A ban file replaces the bans held: the demo never replaces a register's own list.
+        return f"ASML ban file: not sent, the register holds {held:,} bans of its own"
     _write_csv(path, BAN_COLUMNS, [*traffic.bans, *STRANGERS])
     read = bans.read_ban_file(path, traffic.today)
     with reg.unit_of_work(ACTOR) as uow:

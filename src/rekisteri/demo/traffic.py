@@ -41,6 +41,7 @@ class DoorTraffic:
     feedback: list[dict[str, Any]] = field(default_factory=list)
     logins: list[tuple[str, dt.datetime]] = field(default_factory=list)
     bans: list[dict[str, str]] = field(default_factory=list)
+    run: str = ""  # this demo's first customer number: another demo's ids are not these
     _serial: int = 0
 
     @property
@@ -58,9 +59,10 @@ class DoorTraffic:
         return at >= self.since.date()
 
     def serial(self, prefix: str) -> str:
-        """The sending system's own id of a record (unique per seed)."""
+        """The sending system's own id of a record, unique in the register (a second demo on
+        the same register starts at another customer number)."""
         self._serial += 1
-        return f"{prefix}-{self.seed}-{self._serial:07d}"
+        return f"{prefix}-{self.run}-{self._serial:07d}"
 
 
 def between(rng: random.Random, start: dt.datetime, end: dt.datetime) -> dt.datetime:
