@@ -238,4 +238,7 @@ def _recordings(reg: RegisterApp, recordings: list[OutRecording], directory: Pat
             meta = RecordingMeta(r.at, r.seconds, contacts[r.contact_ref], r.contact_ref)
             audio.add_recording(uow, r.customer_number, stored, meta)
             total += stored.size
-    return f"recordings: {len(recordings):,} calls, {total:,} bytes sealed into the file store"
+    return (
+        f"recordings: {len(recordings):,} recorded calls, {total:,} bytes sealed into the "
+        "file store"
+    )
