@@ -77,6 +77,13 @@ def fingerprint(reg: RegisterApp) -> Fingerprint:
     return found
 
 
+# Commands that are several operations, each with its own change entry: the demo's bulk load,
+# then each file of its last days imported through its door, audited as that import is when a
+# job runs it (demo/doors.py: ban file, invoices, payments, contacts, recordings, feedback,
+# logins).
+OPERATIONS = {"demo": 1 + 7}
+
+
 def last_seq(reg: RegisterApp) -> int:
     with reg.engine.connect() as conn:
         return int(conn.execute(select(func.coalesce(func.max(audit_entry.c.seq), 0))).scalar())
@@ -105,7 +112,7 @@ def unaudited(reg: RegisterApp, before: Fingerprint, since: int) -> list[str]:
     return missing
 
 
-def one_entry(reg: RegisterApp, since: int, what: str) -> list[str]:
+def one_entry(reg: RegisterApp, since: int, what: str, operations: int = 1) -> list[str]:
     """One operation, one change entry (its persons in the bulk subject rows)."""
     with reg.engine.connect() as conn:
         entries = conn.execute(
@@ -115,7 +122,7 @@ def one_entry(reg: RegisterApp, since: int, what: str) -> list[str]:
                 audit_entry.c.outcome == "allowed",  # not the walk's refused tries
             )
         ).scalar_one()
-    return [f"{what}: {entries} change entries"] if entries > 1 else []
+    return [f"{what}: {entries} change entries"] if entries > operations else []
 
 
 class Walk:
@@ -632,7 +639,8 @@ class CommandWalk:
         done = CliRunner().invoke(cli, list(args), env=self.env | (env or {}))
         assert done.exit_code == 0, (args, done.output)
         self.failures += [f"rekisteri {name}: {gap}" for gap in unaudited(self.reg, before, since)]
-        self.failures += one_entry(self.reg, since, f"rekisteri {name}")
+        operations = OPERATIONS.get(name, 1)
+        self.failures += one_entry(self.reg, since, f"rekisteri {name}", operations)
         return done.output
 
 

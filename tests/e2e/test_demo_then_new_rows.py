@@ -135,12 +135,15 @@ def test_the_demo_leaves_every_id_sequence_past_its_rows(register: RegisterApp) 
 def test_a_second_demo_continues_every_number_series(
     register: RegisterApp, clock: FakeClock
 ) -> None:
-    """A monthly customer of over a year has 13 invoices when today is past the 3rd (the
-    month a year back and this month both billed): the block taken must hold them all."""
+    """A monthly customer of over a year has 13 invoices when today is past their billing day
+    (the month a year back and this month both billed): the block taken must hold them all,
+    those the billing system sends through the door (its Finvoice batch) included."""
     clock.set(dt.datetime(2026, 3, 20, 10, tzinfo=dt.UTC))
-    first = generate(register, 1, seed=1)
-    assert first.rows["invoice"] == 13  # this seed's one customer is billed monthly
-    generate(register, 1, seed=2)
+    first = generate(register, 1, seed=11)
+    assert first.traffic is not None
+    # This seed's one customer is billed monthly, on a day before the 20th.
+    assert first.rows["invoice"] + len(first.traffic.invoices) == 13
+    generate(register, 1, seed=12)
     with register.engine.connect() as conn:
         numbers = conn.execute(select(invoice.c.invoice_number)).scalars().all()
     assert len(set(numbers)) == len(numbers) > 13

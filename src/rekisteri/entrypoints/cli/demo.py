@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -22,6 +23,9 @@ from rekisteri.services.access.accounts import add_demo_users
 from rekisteri.services.bootstrap import initialise
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 
+if TYPE_CHECKING:
+    from rekisteri.demo.traffic import DoorTraffic
+
 
 def install(app: typer.Typer) -> None:
     @app.command()
@@ -35,9 +39,15 @@ def install(app: typer.Typer) -> None:
         datahub_dir: Path = typer.Option(
             None, help="keep the Datahub CSV files the readings are imported from here"
         ),
+        doors_dir: Path = typer.Option(
+            None,
+            help="keep the files of the last days' traffic (Finvoice, camt.054, feeds, ban "
+            "file) here",
+        ),
     ) -> None:
         """Fill the register with synthetic customers (valid HETUs, GSRNs, IBANs, consents,
-        contracts, moves, invoices with some late payments, contact log)."""
+        contracts, moves, invoices with some late payments, contact log); the last days come
+        in as files through the register's imports."""
         from rekisteri.demo.customers import generate
 
         initialise(settings())
@@ -60,6 +70,8 @@ def install(app: typer.Typer) -> None:
             f"({result.customers / elapsed:,.0f}/s); rows: "
             + ", ".join(f"{k} {v}" for k, v in result.rows.items())
         )
+        assert result.traffic is not None
+        _doors(reg, result.traffic, doors_dir)
         if readings_days:
             _readings(readings_days, resolution.upper(), datahub_dir, seed)
         with reg.unit_of_work(Actor.system(system_actors.DEMO)) as uow:
@@ -93,6 +105,38 @@ def _may_fill(reg: RegisterApp) -> None:
             return
     with register_errors():
         system_actors.job_actor(reg, system_actors.DEMO)
+
+
+def _doors(reg: RegisterApp, traffic: DoorTraffic, directory: Path | None) -> None:
+    """The last days' traffic written as the outside systems' files and imported through the
+    register's own import services (demo/doors.py)."""
+    from rekisteri.demo.doors import steps, through_the_doors
+    from rekisteri.demo.traffic import DOOR_DAYS
+
+    started = time.perf_counter()
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            disable=not is_terminal(),
+        ) as bar,
+    ):
+        task = bar.add_task("the last days through the doors", total=steps(traffic))
+        done = through_the_doors(
+            reg, traffic, directory or Path(scratch), lambda n: bar.advance(task, n)
+        )
+    where = f" (files in {directory})" if directory else ""
+    console.print(
+        f"the last {DOOR_DAYS} days through the doors in {time.perf_counter() - started:.1f} s"
+        f"{where}:",
+        markup=False,
+    )
+    for line in done.lines:
+        console.print("  " + line, markup=False)
 
 
 def _readings(days: int, resolution: str, directory: Path | None, seed: int) -> None:

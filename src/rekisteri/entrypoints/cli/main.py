@@ -43,7 +43,8 @@ COMMANDS: dict[str, Lazy] = {
     "demo": Lazy(
         f"{_CLI}.demo:install",
         "Fill the register with synthetic customers (valid HETUs, GSRNs, IBANs, consents,\n"
-        "contracts, moves, invoices with some late payments, contact log).",
+        "contracts, moves, invoices with some late payments, contact log); the last days come\n"
+        "in as files through the register's imports.",
     ),
     "notice": Lazy(
         f"{_CLI}.notice:install",

@@ -1,0 +1,200 @@
+"""The demo comes in through the same doors as real data, and shows every rule.
+
+Its last days' traffic is written as the outside systems' files and imported by the register's
+own import services; its audiences, built by the register's audience service, exclude someone
+for each rule that concerns them; nothing in it is dated after its "now", and each consent
+event carries the wording version in use on its day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from rekisteri.adapters.schema.marketing import marketing_ban_match
+from rekisteri.adapters.schema.payments import payment_file, payment_quarantine
+from rekisteri.adapters.schema.register import (
+    call_recording,
+    consent_event,
+    contact_log,
+    contact_person,
+    contract,
+    digital_account,
+    feedback,
+    invoice,
+    invoice_file,
+    payment,
+    person,
+)
+from rekisteri.adapters.schema.tasks import staff_task
+from rekisteri.demo.customers import OLD_WORDINGS, WORDING_SINCE, generate
+from rekisteri.demo.doors import DoorsResult, through_the_doors
+from rekisteri.domain.consent import Channel
+from rekisteri.domain.marketing import (
+    DIRECT_MARKETING,
+    SUBSCRIPTIONS,
+    AudiencePurpose,
+    Exclusion,
+)
+from rekisteri.domain.segments import SegmentDefinition, parse_rule
+from rekisteri.domain.wording import WORDING_VERSION
+from rekisteri.services.marketing import audience
+from rekisteri.services.unit_of_work import Actor, RegisterApp
+from tests.support.clock import FakeClock
+
+CUSTOMERS = 1200
+NOW = dt.datetime(2026, 3, 20, 10, 0, tzinfo=dt.UTC)
+STAFF = Actor("markkinointi.demo")
+
+
+@dataclass
+class Demo:
+    register: RegisterApp
+    doors: DoorsResult
+    scratch: Path
+
+
+@pytest.fixture
+def demo(register: RegisterApp, clock: FakeClock, tmp_path: Path) -> Iterator[Demo]:
+    clock.set(NOW)
+    made = generate(register, CUSTOMERS, seed=1)
+    assert made.traffic is not None
+    doors = through_the_doors(register, made.traffic, tmp_path / "doors")
+    yield Demo(register, doors, tmp_path / "doors")
+
+
+def _count(reg: RegisterApp, query: object) -> int:
+    with reg.engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())  # type: ignore[call-overload]
+
+
+def _counts(reg: RegisterApp, spec: audience.AudienceSpec) -> dict[str, int]:
+    with reg.reading(STAFF) as uow, audience.build(uow, spec) as built:
+        return built.counts()
+
+
+def _expected(purpose: AudiencePurpose) -> set[Exclusion]:
+    """The rules of a letter audience, each of which the demo's data must show."""
+    expected = {Exclusion.DECEASED, Exclusion.RESTRICTED}
+    if purpose is AudiencePurpose.RENEWAL_OFFER:
+        return expected | {Exclusion.NO_EXPIRING_CONTRACT}
+    expected |= {Exclusion.OBJECTION, Exclusion.WITHDRAWN}
+    if purpose in SUBSCRIPTIONS:
+        expected.add(Exclusion.NOT_SUBSCRIBED)
+    if purpose in DIRECT_MARKETING:
+        expected |= {Exclusion.ASML_BAN, Exclusion.MISSING_CONTACT_POINT}
+    return expected
+
+
+def test_every_letter_audience_excludes_someone_for_each_of_its_rules(demo: Demo) -> None:
+    for purpose in AudiencePurpose:
+        counts = _counts(demo.register, audience.AudienceSpec(purpose, Channel.LETTER))
+        missing = {e.value for e in _expected(purpose)} - {r for r, n in counts.items() if n}
+        assert not missing, (purpose.value, counts)
+        assert counts["contactable"] > 0, (purpose.value, counts)
+
+
+def test_the_other_channels_and_segments_show_their_rules(demo: Demo) -> None:
+    own = AudiencePurpose.OWN_MARKETING
+    phone = _counts(demo.register, audience.AudienceSpec(own, Channel.PHONE))
+    assert phone.get(Exclusion.ASML_BAN) and phone.get(Exclusion.OBJECTION), phone
+    for channel in (Channel.EMAIL, Channel.SMS):
+        electronic = _counts(demo.register, audience.AudienceSpec(own, channel))
+        assert electronic.get(Exclusion.NO_CONSENT), electronic
+        assert electronic.get(Exclusion.WITHDRAWN), electronic
+    group = _counts(
+        demo.register, audience.AudienceSpec(AudiencePurpose.GROUP_MARKETING, Channel.PHONE)
+    )
+    assert group.get(Exclusion.OBJECTION), group
+    segment = SegmentDefinition("electric", (parse_rule("heating_type=electric"),))
+    targeted = _counts(demo.register, audience.AudienceSpec(own, Channel.LETTER, segment))
+    assert targeted.get(Exclusion.PROFILING_OBJECTION), targeted
+
+
+def test_the_last_days_came_in_through_the_doors(demo: Demo) -> None:
+    reg = demo.register
+    assert _count(reg, select(func.count()).select_from(invoice_file)) == 1
+    assert _count(reg, select(func.count()).select_from(payment_file)) == 1
+    # Invoices of the last days are the billing system's (its batch's name as the detail).
+    assert _count(reg, select(func.count()).where(invoice.c.source_detail.like("Finvoice %"))) > 0
+    # Payments the bank could not place are kept for review, each with a staff task.
+    quarantined = _count(reg, select(func.count()).select_from(payment_quarantine))
+    assert quarantined > 0
+    tasks = select(func.count()).where(staff_task.c.subject_table == payment_quarantine.name)
+    assert _count(reg, tasks) == quarantined
+    assert _count(reg, select(func.count()).where(contact_log.c.feed_ref.is_not(None))) > 0
+    assert _count(reg, select(func.count()).where(feedback.c.feed_ref.is_not(None))) > 0
+    logins = select(func.count()).where(digital_account.c.last_login_at >= NOW - dt.timedelta(3))
+    assert _count(reg, logins) > 0
+    assert _count(reg, select(func.count(func.distinct(marketing_ban_match.c.person_id)))) > 0
+    # Each recording's audio is in the encrypted store, linked to its call in the contact
+    # log; no plain copy is left where the phone system's files were written.
+    with reg.engine.connect() as conn:
+        recordings = conn.execute(
+            select(call_recording.c.file_ref, call_recording.c.contact_log_id)
+        ).all()
+    assert recordings
+    files = reg.files
+    for ref, contact in recordings:
+        assert contact is not None and files.exists(ref)
+    stored = [p for p in files.root.rglob("*") if p.is_file()]
+    assert len(stored) == len(recordings)
+    assert not any(b"WAVEfmt" in p.read_bytes() for p in stored)  # sealed, no plain header
+    assert not list(demo.scratch.rglob("*.wav"))
+
+
+def test_the_demo_has_each_kind_of_person_and_contract(demo: Demo) -> None:
+    reg = demo.register
+    natural = person.c.kind == "natural"
+    assert _count(reg, select(func.count()).where(natural, person.c.business_id.is_not(None)))
+    assert _count(reg, select(func.count()).select_from(contact_person)) > 0
+    assert _count(reg, select(func.count()).where(person.c.deceased_on.is_not(None))) > 0
+    assert _count(reg, select(func.count()).where(person.c.restricted.is_(True))) > 0
+    outbound = contract.c.sales_call == "outbound"
+    assert _count(reg, select(func.count()).where(outbound, contract.c.accepted_at.is_(None)))
+    assert _count(reg, select(func.count()).where(outbound, contract.c.accepted_at.is_not(None)))
+    assert _count(reg, select(func.count()).where(contract.c.sales_call == "inbound"))
+    # A telephone sale not accepted in writing is not in force: it is not billed.
+    unaccepted = select(contract.c.id).where(outbound, contract.c.accepted_at.is_(None))
+    assert _count(reg, select(func.count()).where(invoice.c.contract_id.in_(unaccepted))) == 0
+
+
+def test_nothing_is_dated_after_now_and_wordings_match_their_day(demo: Demo) -> None:
+    reg = demo.register
+    today = NOW.date()
+    for column, limit in (
+        (consent_event.c.at, NOW),
+        (contact_log.c.at, NOW),
+        (feedback.c.at, NOW),
+        (call_recording.c.recorded_at, NOW),
+        (digital_account.c.registered_at, NOW),
+        (digital_account.c.last_login_at, NOW),
+        (contract.c.sales_call_at, NOW),
+        (contract.c.offer_sent_at, NOW),
+        (contract.c.accepted_at, NOW),
+        (person.c.created_at, NOW),
+        (person.c.deceased_on, today),
+        (invoice.c.issued_on, today),
+        (payment.c.paid_on, today),
+    ):
+        assert _count(reg, select(func.count()).where(column > limit)) == 0, column
+    with reg.engine.connect() as conn:
+        events = conn.execute(
+            select(consent_event.c.at, consent_event.c.event, consent_event.c.wording_version)
+        ).all()
+    assert events
+    for at, event, version in events:
+        assert version == _version_of(at, event), (at, event, version)
+
+
+def _version_of(at: dt.datetime, event: str) -> str:
+    if event == "prohibited":
+        return "objection"
+    if at.date() >= WORDING_SINCE:
+        return WORDING_VERSION
+    return next(version for since, version, _ in OLD_WORDINGS if at.date() >= since)
