@@ -34,8 +34,8 @@ from rekisteri.adapters.finvoice_writer import write_batch_file
 from rekisteri.adapters.schema.marketing import marketing_ban
 from rekisteri.adapters.schema.register import contact_log
 from rekisteri.demo.traffic import DoorTraffic, OutRecording
-from rekisteri.domain.identifiers import make_invoice_reference
 from rekisteri.domain.recordings import RecordingMeta
+from rekisteri.domain.references import make_invoice_reference
 from rekisteri.services.billing.invoices import import_invoice_file
 from rekisteri.services.billing.payments import import_payment_file
 from rekisteri.services.contacts.feedback import import_feedback
