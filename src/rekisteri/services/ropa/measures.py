@@ -57,14 +57,17 @@ MEASURES: tuple[Measure, ...] = (
         Words("Avainrengas", "Nyckelring", "Keyring"),
         Words(
             "Salausavaimet pidetään avainrenkaassa tietokannan ulkopuolella; uusi avain "
-            "otetaan käyttöön ja kaikki salatut arvot salataan sillä uudelleen (rekisteri keys "
-            "rotate), vanhat avaimet vain lukemista varten.",
+            "otetaan käyttöön ja tietokannan salatut arvot salataan sillä uudelleen (rekisteri "
+            "keys rotate), vanhat avaimet vain lukemista varten: salatut tiedostot ja "
+            "varmuuskopiot avautuvat avaimella, jolla ne salattiin.",
             "Krypteringsnycklarna hålls i en nyckelring utanför databasen; en ny nyckel tas i "
-            "bruk och alla krypterade värden krypteras om med den (rekisteri keys rotate), de "
-            "gamla nycklarna endast för läsning.",
+            "bruk och databasens krypterade värden krypteras om med den (rekisteri keys "
+            "rotate), de gamla nycklarna endast för läsning: krypterade filer och "
+            "säkerhetskopior öppnas med nyckeln de krypterades med.",
             "The encryption keys are kept in a keyring outside the database; a new key is taken "
-            "into use and every encrypted value is sealed again under it (rekisteri keys "
-            "rotate), older keys only for reading.",
+            "into use and the database's encrypted values are sealed again under it (rekisteri "
+            "keys rotate), older keys only for reading: encrypted files and backups open with "
+            "the key they were sealed under.",
         ),
         holds=lambda cat, _settings: bool(cat.encrypted()),
     ),
