@@ -1,0 +1,23 @@
+"""The documentation of the bank's and the billing system's formats (docs/formats/) carries
+the sample files the tests read, byte for byte: a sample changed for the tests changes there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[2]
+SAMPLES = sorted((ROOT / "tests" / "data" / "finvoice").glob("*.xml")) + sorted(
+    (ROOT / "tests" / "data" / "camt054").glob("*.xml")
+)
+
+
+def test_there_are_samples_of_both_formats() -> None:
+    assert {p.parent.name for p in SAMPLES} == {"finvoice", "camt054"}
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=[p.name for p in SAMPLES])
+def test_the_documentation_holds_the_sample_the_tests_read(sample: Path) -> None:
+    shown = ROOT / "docs" / "formats" / "samples" / sample.name
+    assert shown.read_bytes() == sample.read_bytes(), sample.name
