@@ -20,7 +20,13 @@ from rekisteri.domain.register import Provenance
 from rekisteri.domain.vocabulary import Source
 from rekisteri.services.contacts.log import entry_of_person
 from rekisteri.services.register import attributes
-from rekisteri.services.register.feeds import FeedImport, at_record, person_by_number, ref_of
+from rekisteri.services.register.feeds import (
+    FeedImport,
+    at_record,
+    person_by_number,
+    ref_of,
+    sent_again,
+)
 from rekisteri.services.register.processing import ensure_processing_allowed
 from rekisteri.services.unit_of_work import UnitOfWork
 
@@ -109,26 +115,17 @@ def _one(uow: UnitOfWork, fields: dict[str, Any], ref: str, name: str, done: Fee
     contact_id = _contact_of(uow, fields, person_id)
     given = {f: fields.get(f) for f in FIELDS}
     provenance = Provenance(Source.CUSTOMER_CONTACT, uow.now(), f"survey feed {name}"[:200])
-    stored = uow.execute(
-        select(feedback.c.id, feedback.c.person_id).where(feedback.c.feed_ref == ref)
-    ).first()
-    if stored is None:
+    if not sent_again(
+        uow,
+        done,
+        feedback,
+        ref,
+        person_id,
+        lambda: checked_fields(uow, given),
+        what="answer",
+        reason=f"corrected by the survey feed {name}",
+        provenance=provenance,
+        writable=FIELDS,
+    ):
         add_feedback(uow, person_id, given, provenance, contact_id=contact_id, feed_ref=ref)
         done.new += 1
-        return
-    if stored.person_id != person_id:
-        raise InvalidInput("customer_number", f"answer {ref} was stored for another customer")
-    written = attributes.write_attributes(
-        uow,
-        feedback,
-        stored.id,
-        person_id,
-        checked_fields(uow, given),
-        f"corrected by the survey feed {name}",
-        provenance,
-        writable=FIELDS,
-    )
-    if written:
-        done.corrected += 1
-    else:
-        done.unchanged += 1

@@ -27,6 +27,7 @@ from rekisteri.services.register.feeds import (
     at_record,
     person_by_number,
     ref_of,
+    sent_again,
 )
 from rekisteri.services.register.processing import ensure_processing_allowed
 from rekisteri.services.unit_of_work import UnitOfWork
@@ -118,26 +119,17 @@ def _one(uow: UnitOfWork, fields: dict[str, Any], ref: str, name: str, done: Fee
     person_id = person_by_number(uow, fields)
     given = {f: fields.get(f) for f in FIELDS}
     provenance = Provenance(Source.CUSTOMER_CONTACT, uow.now(), f"contact feed {name}"[:200])
-    stored = uow.execute(
-        select(contact_log.c.id, contact_log.c.person_id).where(contact_log.c.feed_ref == ref)
-    ).first()
-    if stored is None:
+    if not sent_again(
+        uow,
+        done,
+        contact_log,
+        ref,
+        person_id,
+        lambda: checked_fields(uow, given),
+        what="contact",
+        reason=f"corrected by the contact feed {name}",
+        provenance=provenance,
+        writable=FIELDS,
+    ):
         add_contact(uow, person_id, given, provenance, feed_ref=ref)
         done.new += 1
-        return
-    if stored.person_id != person_id:
-        raise InvalidInput("customer_number", f"contact {ref} was stored for another customer")
-    written = attributes.write_attributes(
-        uow,
-        contact_log,
-        stored.id,
-        person_id,
-        checked_fields(uow, given),
-        f"corrected by the contact feed {name}",
-        provenance,
-        writable=FIELDS,
-    )
-    if written:
-        done.corrected += 1
-    else:
-        done.unchanged += 1

@@ -10,14 +10,17 @@ in the history (P12).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 
 from rekisteri.adapters.schema.register import person
 from rekisteri.domain import values
 from rekisteri.domain.errors import InvalidInput, NotFound, RegisterError
+from rekisteri.domain.register import Provenance
+from rekisteri.services.register import attributes
 from rekisteri.services.unit_of_work import UnitOfWork
 
 REF_MAX = 80
@@ -63,3 +66,36 @@ def person_by_number(uow: UnitOfWork, fields: dict[str, Any]) -> int:
     if found is None:
         raise NotFound("customer number", number)
     return int(found)
+
+
+def sent_again(
+    uow: UnitOfWork,
+    done: FeedImport,
+    table: Table,
+    ref: str,
+    person_id: int,
+    changes: Callable[[], dict[str, Any]],
+    *,
+    what: str,
+    reason: str,
+    provenance: Provenance,
+    writable: Collection[str],
+) -> bool:
+    """A record the feed already sent (its `ref` is stored in `table.feed_ref`): corrected through
+    the one write path with its history, or counted as unchanged; another customer's is refused.
+    False when nothing is stored under `ref` (the caller adds the record)."""
+    stored = uow.execute(
+        select(table.c.id, table.c.person_id).where(table.c.feed_ref == ref)
+    ).first()
+    if stored is None:
+        return False
+    if stored.person_id != person_id:
+        raise InvalidInput("customer_number", f"{what} {ref} was stored for another customer")
+    written = attributes.write_attributes(
+        uow, table, stored.id, person_id, changes(), reason, provenance, writable=writable
+    )
+    if written:
+        done.corrected += 1
+    else:
+        done.unchanged += 1
+    return True
