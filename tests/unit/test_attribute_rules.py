@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from rekisteri.adapters.schema.register import billing_account, person, site
@@ -24,6 +24,8 @@ TODAY = dt.date(2026, 3, 3)
 GIVEN = rules.Given(today=TODAY)
 KEYS = sorted(rules.RULES)
 FIELD = "the.field"
+# Yes-or-no attributes, for which a boolean is the value.
+FLAGS = frozenset(k for k, rule in rules.RULES.items() if rule is rules.flag)
 
 # Nothing a JSON body or a form can carry that is a value of any attribute.
 NOT_A_VALUE = st.one_of(
@@ -41,6 +43,7 @@ def _check(key: str, value: Any) -> Any:
 @pytest.mark.parametrize("key", KEYS)
 @given(junk=NOT_A_VALUE)
 def test_every_rule_refuses_junk_naming_the_field(key: str, junk: Any) -> None:
+    assume(not (key in FLAGS and isinstance(junk, bool)))
     with pytest.raises(InvalidInput) as err:
         _check(key, junk)
     assert err.value.field == FIELD
@@ -174,3 +177,13 @@ def test_an_encrypted_attribute_is_written_by_its_name_never_by_its_columns() ->
         with pytest.raises(InvalidInput) as err:
             target_of(catalogue, person, column, everything)
         assert err.value.field == column
+
+
+@pytest.mark.parametrize("key", sorted(FLAGS))
+def test_a_flag_is_a_boolean_or_the_words_true_and_false(key: str) -> None:
+    assert _check(key, True) is True
+    assert _check(key, "false") is False
+    for junk in ("yes", "1", None, " "):
+        with pytest.raises(InvalidInput, match="must be true or false") as err:
+            _check(key, junk)
+        assert err.value.field == FIELD

@@ -241,6 +241,38 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         Words("käsittelyn rajoitus", "begränsning av behandling", "restriction of processing"),
         columns=("restricted", "restricted_reason"),
     ),
+    # Told by the population register (VTJ) with its changes, or by the person with proof.
+    _a(
+        "person.non_disclosure",
+        C.IDENTITY,
+        REL | BILL,
+        B.LEGAL_OBLIGATION,
+        frozenset({S.POPULATION_REGISTER, S.CUSTOMER_CONTACT}),
+        CUSTOMER_DATA,
+        Words("turvakielto", "spärrmarkering", "non-disclosure for personal safety"),
+    ),
+    _a(
+        "person.population_marketing_ban",
+        C.MARKETING,
+        MKT,
+        B.LEGAL_OBLIGATION,
+        frozenset({S.POPULATION_REGISTER}),
+        CUSTOMER_DATA,
+        Words(
+            "väestötietojen suoramarkkinointikielto",
+            "förbud mot direktreklam med befolkningsuppgifter",
+            "ban on direct marketing with population-register data",
+        ),
+    ),
+    _a(
+        "person.under_guardianship",
+        C.IDENTITY,
+        REL | BILL,
+        B.LEGAL_OBLIGATION,
+        frozenset({S.POPULATION_REGISTER, S.CUSTOMER_CONTACT, S.AUTHORITY}),
+        CONTRACT_RECORDS,
+        Words("edunvalvonta", "intressebevakning", "guardianship"),
+    ),
     _a(
         "person.created_at",
         C.HISTORY,

@@ -152,6 +152,16 @@ def date(value: Any, field: str, _: Given) -> dt.date | None:
     return None if given is None else values.date(given, field)
 
 
+def flag(value: Any, field: str, _: Given) -> bool:
+    """Yes or no: a JSON boolean, or the words true/false (as a file or form gives them)."""
+    if isinstance(value, bool):
+        return value
+    given = _text_of(value, field)
+    if given in ("true", "false"):
+        return given == "true"
+    raise InvalidInput(field, "must be true or false")
+
+
 def moment(*, required: bool = False) -> Rule:
     """A point in time with its offset (ISO 8601, e.g. 2026-03-01T09:30:00+02:00 or ...Z),
     stored in UTC; a time without an offset is refused (whose 09:30?), and so is one in the
@@ -247,6 +257,9 @@ RULES: Mapping[str, Rule] = {
     "person.mother_tongue": choice(MotherTongue),
     "person.customer_class": text(max_len=30),
     "person.deceased_on": date,
+    "person.non_disclosure": flag,
+    "person.population_marketing_ban": flag,
+    "person.under_guardianship": flag,
     "contact_point.kind": choice(ContactKind, required=True),
     "contact_point.phone": _checked_text(values.phone, required=True),
     "contact_point.email": _checked_text(values.email, required=True),

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 from rekisteri.adapters.schema.base import (
@@ -46,6 +47,14 @@ person = Table(
     Column("deceased_on", Date),
     Column("restricted", Boolean, nullable=False, default=False),
     Column("restricted_reason", String(200)),
+    # Told by the population register (or the person, with proof): a non-disclosure for personal
+    # safety (turvakielto), a ban on using population-register data for direct marketing, and
+    # guardianship (edunvalvonta). Server defaults so bulk loads need not name them.
+    Column("non_disclosure", Boolean, nullable=False, default=False, server_default=false()),
+    Column(
+        "population_marketing_ban", Boolean, nullable=False, default=False, server_default=false()
+    ),
+    Column("under_guardianship", Boolean, nullable=False, default=False, server_default=false()),
     Column("created_at", UtcDateTime(), nullable=False),
     *provenance_columns(),
     CheckConstraint("kind in ('natural', 'legal')", name="kind"),
