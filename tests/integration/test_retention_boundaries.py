@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import Table, func, select
 
 from rekisteri.adapters.schema.audit import audit_entry
+from rekisteri.adapters.schema.disclosure import disclosure, disclosure_subject
 from rekisteri.adapters.schema.register import (
     call_recording,
     consent_event,
@@ -25,6 +26,7 @@ from rekisteri.domain.requests import add_months
 from rekisteri.services.rights import retention
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.clock import FakeClock
+from tests.support.disclosed import disclose_to
 from tests.support.people import Customer, make_customer
 
 RUN = Actor("retention")
@@ -135,3 +137,21 @@ def test_open_invoices_keep_contact_data_past_12_months_and_the_person_past_ten_
     assert _rows(register, contact_point, owing) == 3
     assert result.counts["ended customers past the contract period: purged"] == 1
     assert "1 ended customers past the period kept: open invoices" in result.notes
+
+
+def test_a_disclosure_record_is_kept_five_years_to_the_day(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    """Kept 60 months from the disclosure (accountability), with whom it was about; a record
+    and its subjects go together the day after, though the customer is still a customer."""
+    c = make_customer(register)
+    disclose_to(register, "Perintä Oy", [c.person_id])  # on START, the test clock's first day
+    ends = add_months(START, 60)
+    for day in (ends - dt.timedelta(days=1), ends):
+        _run_on(register, clock, day)
+        assert _rows(register, disclosure_subject, c) == 1, day
+    _run_on(register, clock, ends + dt.timedelta(days=1))
+    assert _rows(register, disclosure_subject, c) == 0
+    with register.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(disclosure)).scalar_one() == 0
+    assert _rows(register, person, c) == 1

@@ -112,6 +112,35 @@ def test_the_retention_run_drops_readings_past_their_period(
         assert retention.run(uow).counts["readings past their period"] == 0  # idempotent
 
 
+def test_readings_are_kept_72_months_to_the_helsinki_day(
+    register: RegisterApp, tmp_path: Path, clock: FakeClock
+) -> None:
+    """A reading of Helsinki day D is kept through D + 72 months and gone the day after, as the
+    statement's "6 years from the reading" says (mid-month: no month-end rounding)."""
+    assert register.settings.reading_retention_months == 72
+    point = new_gsrn()
+    with register.unit_of_work(Actor("test")) as uow:
+        new_contract(uow, new_customer(uow), new_site(uow, point), dt.date(2019, 1, 1))
+    day = dt.date(2020, 1, 15)
+    midnight = dt.datetime.combine(day, dt.time(), HELSINKI).astimezone(dt.UTC)
+    run_import(register, write(tmp_path / "day.csv", readings(point, midnight, 96)))
+
+    def held() -> int:
+        with register.reading(Actor("test")) as uow:
+            return int(uow.execute(select(func.sum(reading_block.c.readings))).scalar() or 0)
+
+    def run_on(today: dt.date) -> int:
+        clock.set(dt.datetime.combine(today, dt.time(12), dt.UTC))
+        with register.unit_of_work(Actor("test")) as uow:
+            return retention.run(uow).counts["readings past their period"]
+
+    for today in (dt.date(2026, 1, 14), dt.date(2026, 1, 15)):  # the day before, the day itself
+        assert run_on(today) == 0, today
+        assert held() == 96, today
+    assert run_on(dt.date(2026, 1, 16)) == 96
+    assert held() == 0
+
+
 def test_erasure_takes_exactly_the_persons_periods_readings_and_their_corrections(
     register: RegisterApp, tmp_path: Path
 ) -> None:
