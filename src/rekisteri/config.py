@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     confirmation_link_hours: int = 48
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
+    # Seconds a page waits on the mail server before it leaves the message to the queue.
+    smtp_timeout: float = Field(default=10.0, gt=0, le=120)
     mail_sender: str = "asetukset@esimerkkienergia.fi"
     # Controller details for the privacy statement (P17).
     controller_name: str = "Esimerkkienergia Oy"

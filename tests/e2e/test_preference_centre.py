@@ -218,3 +218,41 @@ def test_customer_service_sees_the_settings_and_history_and_records_a_call(
     before = (dt.datetime(2000, 1, 1, tzinfo=dt.UTC)).isoformat()
     past = client.get(f"/api/v1/persons/{pid}/marketing", headers=auth, params={"as_of": before})
     assert all(s["state"] == "none" for s in past.json()["settings"])
+
+
+def test_an_email_opt_in_when_the_mail_server_does_not_answer_keeps_the_form_and_queues_the_mail(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    """No bare 500: the other switches are saved, the page says the link will follow, and the
+    outbox's job sends it once the mail server answers."""
+    from rekisteri.adapters.schema.mail import mail_outbox
+    from rekisteri.services import outbox
+    from tests.support.live_server import free_port
+    from tests.support.smtp import smtp_server
+
+    dead = free_port()  # nothing listens there
+    register.settings = register.settings.model_copy(
+        update={"smtp_port": dead, "public_base_url": "http://testserver"}
+    )
+    client = TestClient(create_app(register), client=("203.0.113.7", 50123))
+    pid = add_person(register, tongue="fi")
+    url = link(register, pid)
+    on = checked(client.get(url).text)
+    reply = client.post(url, data={"on": sorted(on | {"own_marketing:email", "research:letter"})})
+    assert reply.status_code == 200
+    assert "viivästyy" in reply.text and "tallennettu" in reply.text
+    assert "research:letter" in checked(client.get(url).text)  # the rest of the form is kept
+    with register.engine.connect() as conn:
+        (row,) = conn.execute(select(mail_outbox)).all()
+    assert row.attempts == 1 and row.sent_at is None and row.last_error
+    with smtp_server() as inbox:
+        register.settings = register.settings.model_copy(update={"smtp_port": inbox.port})
+        mailer = outbox.smtp_mailer(register.settings)
+        assert outbox.deliver(register, STAFF, mailer).sent == []  # not due yet: a minute on
+        clock.advance(seconds=61)
+        assert outbox.deliver(register, STAFF, mailer).sent == [row.id]
+    (mail,) = inbox.messages
+    confirm_url = re.search(r"http://testserver/preferences/confirm/\S+", mail.get_content())
+    assert confirm_url is not None
+    assert client.post(confirm_url[0]).status_code == 200
+    assert contactable(register, pid) is None

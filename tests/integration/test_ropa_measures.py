@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 import stat
 from collections.abc import Callable
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from rekisteri.catalogue.readers import ROLE_PURPOSES
 from rekisteri.domain.errors import DamagedFile, InvalidInput
 from rekisteri.domain.register import Provenance
 from rekisteri.domain.vocabulary import Source
-from rekisteri.services import exports
+from rekisteri.services import exports, outbox
 from rekisteri.services.access import accounts, permits
 from rekisteri.services.access.audit import verify_trail
 from rekisteri.services.backups import copies
@@ -44,8 +45,13 @@ Check = Callable[[RegisterApp, Path], None]
 
 def _encrypted_at_rest(reg: RegisterApp, tmp: Path) -> None:
     """No encrypted attribute's plain value is anywhere in its table's rows."""
-    make_customer(reg)
-    plain = (HETU, IBAN)
+    c = make_customer(reg)
+    plain = (HETU, IBAN, EMAIL)
+    message = EmailMessage()  # a queued mail names the address and could quote anything
+    message["To"] = EMAIL
+    message.set_content(f"{HETU} {IBAN}")
+    with reg.unit_of_work(Actor("test")) as uow:
+        outbox.queue(uow, c.person_id, "test", message)
     with reg.engine.connect() as conn:
         for table in {a.table for a in catalogue.encrypted()}:
             rows = conn.execute(select(metadata.tables[table])).all()

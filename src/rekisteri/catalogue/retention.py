@@ -72,6 +72,19 @@ FEEDBACK = RetentionRule(
         "24 kuukautta palautteesta", "24 månader från responsen", "24 months from the feedback"
     ),
 )
+OUTBOX = RetentionRule(
+    # A queued message's link expires within days; once sent its copy has no use, and one the
+    # mail server never took is given up long before this.
+    "outbox",
+    Anchor.RECORDED,
+    1,
+    OnErasure.ERASE,
+    words=Words(
+        "1 kuukausi viestin jonoon viennistä",
+        "1 månad från att meddelandet ställdes i kö",
+        "1 month from queuing the message",
+    ),
+)
 READINGS = RetentionRule(
     "readings",
     Anchor.RECORDED,
@@ -149,4 +162,5 @@ ALL_RULES = (
     ACCESS_LOG,
     BREACH_RECORDS,
     PAYMENTS_IN_REVIEW,
+    OUTBOX,
 )

@@ -117,6 +117,10 @@ COMMANDS: dict[str, Lazy] = {
     "self-service": Lazy(
         f"{_CLI}.service_data:self_service", "Digital accounts of the self-service."
     ),
+    "mail": Lazy(
+        f"{_CLI}.mail:app",
+        "The mail queue: messages to persons wait here until the mail server takes them.",
+    ),
     "task": Lazy(
         f"{_CLI}.task:app",
         "Staff tasks: work the register hands to people (payments kept for review).",

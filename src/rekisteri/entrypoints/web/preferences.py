@@ -20,6 +20,7 @@ from rekisteri.entrypoints.api.deps import RegisterDep, public
 from rekisteri.entrypoints.api.responses import RegisterRoute
 from rekisteri.entrypoints.web.templating import render_page
 from rekisteri.entrypoints.web.texts import TEXTS, page_words
+from rekisteri.services import outbox
 from rekisteri.services.marketing import preferences
 from rekisteri.services.marketing.links import LinkKind, verify
 from rekisteri.services.unit_of_work import Actor
@@ -126,8 +127,13 @@ def change_settings(
         purpose, _, channel = item.partition(":")
         wanted.add((purpose, channel))
     with reg.unit_of_work(ACTOR) as uow:
-        outcome = preferences.change_settings(uow, token, wanted, _visitor(request), None)
-    keys = ["saved"] + (["confirm_sent"] if outcome.confirmations_sent else [])
+        outcome = preferences.change_settings(uow, token, wanted, _visitor(request))
+    keys = ["saved"]
+    if outcome.queued_mail:
+        # The change is kept whatever the mail server does; what it did not take now, the
+        # outbox's job sends later (services/outbox).
+        sent = outbox.deliver(reg, ACTOR, outbox.smtp_mailer(reg.settings), outcome.queued_mail)
+        keys.append("confirm_sent" if not (sent.failed or sent.gave_up) else "confirm_queued")
     return _settings_page(request, reg, token, lang, keys)
 
 

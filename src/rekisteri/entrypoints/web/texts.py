@@ -39,6 +39,17 @@ TEXTS: dict[str, Words] = {
         "We sent a confirmation link to your e-mail. E-mail marketing starts only when you "
         "open the link.",
     ),
+    "confirm_queued": Words(
+        "Vahvistuslinkin lähetys sähköpostiisi viivästyy hetken, koska postipalvelimemme ei "
+        "juuri nyt vastaa. Lähetämme sen automaattisesti heti, kun se onnistuu. "
+        "Sähköpostimarkkinointi alkaa vasta, kun avaat linkin.",
+        "Bekräftelselänken till din e-post dröjer en stund eftersom vår e-postserver inte svarar "
+        "just nu. Vi skickar den automatiskt så snart det går. E-postmarknadsföringen börjar "
+        "först när du öppnar länken.",
+        "The confirmation link to your e-mail is delayed a little because our mail server is not "
+        "answering right now. We send it automatically as soon as we can. E-mail marketing "
+        "starts only when you open the link.",
+    ),
     "phone_help": Words(
         "Voit tarkistaa asetuksesi myös soittamalla asiakaspalveluun.",
         "Du kan också kontrollera dina inställningar genom att ringa kundtjänsten.",

@@ -23,6 +23,7 @@ KEY_ROTATION = "system:key-rotation"
 AUDIT_VERIFY = "system:audit-verify"
 DEMO = "system:demo"
 BACKUP = "system:backup"
+MAIL = "system:mail"
 
 # Every job's actor and what it does (the names are a contract: scripts and cron lines enable
 # them by name).
@@ -36,6 +37,7 @@ KNOWN: dict[str, str] = {
     IMPORT_INVOICES: "imports the billing system's Finvoice invoices (rekisteri import invoices)",
     IMPORT_PAYMENTS: "applies the bank's camt.054 payment notifications (rekisteri import "
     "payments)",
+    MAIL: "sends the queued mail to persons and retries what failed (rekisteri mail send)",
     RETENTION: "applies the retention rules (rekisteri retention run)",
     KEY_ROTATION: "re-encrypts sensitive values under a new key (rekisteri keys rotate)",
     AUDIT_VERIFY: "walks the audit trail's hash chain (rekisteri audit verify)",

@@ -10,11 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from typing import Protocol
 
 from sqlalchemy import or_, select
 
-from rekisteri.adapters.mail import SmtpMailer
 from rekisteri.adapters.schema.register import contact_point, person
 from rekisteri.catalogue import Category, Lang, Source
 from rekisteri.domain.consent import (
@@ -30,13 +28,12 @@ from rekisteri.domain.preferences import EVENT_OF, PAGE_KEYS, Change, change_for
 from rekisteri.domain.register import Provenance
 from rekisteri.domain.vocabulary import lang_of
 from rekisteri.domain.wording import WORDING_VERSION, confirmation_mail, consent_wording
+from rekisteri.services import outbox
 from rekisteri.services.marketing import ledger
 from rekisteri.services.marketing.links import LinkKind, LinkPayload, sign, verify
 from rekisteri.services.unit_of_work import UnitOfWork
 
-
-class Mailer(Protocol):
-    def send(self, message: EmailMessage) -> None: ...
+CONFIRMATION_MAIL = "optin_confirmation"  # the outbox's kind of the double opt-in mail
 
 
 @dataclass(frozen=True)
@@ -66,6 +63,9 @@ class Page:
 class Outcome:
     recorded: list[tuple[str, str, str]] = field(default_factory=list)  # purpose, channel, event
     confirmations_sent: list[tuple[str, str]] = field(default_factory=list)
+    # The confirmation mails, queued in the outbox (services/outbox): the page sends them once
+    # the change is committed, and says so if the mail server did not take them.
+    queued_mail: list[int] = field(default_factory=list)
 
 
 def language_of(uow: UnitOfWork, person_id: int) -> Lang:
@@ -155,9 +155,9 @@ def change_settings(
     token: str,
     switched_on: set[tuple[str, str]],
     visitor: Visitor,
-    mailer: Mailer | None,
 ) -> Outcome:
-    """Apply the page's form: every switch not in `switched_on` is off."""
+    """Apply the page's form: every switch not in `switched_on` is off. A switch that needs
+    the e-mail double opt-in queues its confirmation mail (sent after the commit)."""
     page = open_page(uow, token)
     outcome = Outcome()
     for switch in page.switches:
@@ -166,7 +166,7 @@ def change_settings(
         if change is None:
             continue
         if change is Change.CONFIRM_BY_EMAIL:
-            _send_confirmation(uow, page, switch, mailer)
+            outcome.queued_mail.append(_queue_confirmation(uow, page, switch))
             outcome.confirmations_sent.append((switch.purpose.value, switch.channel))
             continue
         event = EVENT_OF[change]
@@ -175,13 +175,10 @@ def change_settings(
     return outcome
 
 
-def _send_confirmation(uow: UnitOfWork, page: Page, switch: Switch, mailer: Mailer | None) -> None:
+def _queue_confirmation(uow: UnitOfWork, page: Page, switch: Switch) -> int:
     address = current_email(uow, page.person_id)
     if address is None:
         raise InvalidInput("email", "there is no e-mail address to confirm; ask customer service")
-    sender: Mailer = mailer or SmtpMailer(
-        uow.settings.smtp_host, uow.settings.smtp_port, uow.settings.mail_sender
-    )
     hours = uow.settings.confirmation_link_hours
     payload = LinkPayload(
         LinkKind.CONFIRM,
@@ -201,7 +198,7 @@ def _send_confirmation(uow: UnitOfWork, page: Page, switch: Switch, mailer: Mail
     message["To"] = address
     message["Subject"] = subject
     message.set_content(body)
-    sender.send(message)
+    return outbox.queue(uow, page.person_id, CONFIRMATION_MAIL, message)
 
 
 def confirm(uow: UnitOfWork, token: str, visitor: Visitor) -> tuple[int, str, str]:
