@@ -49,7 +49,8 @@ def test_the_desk_counts_in_the_users_language_and_lists_for_our_own_use(
 
     listed = api.get("/console/marketing/audience.csv", params=ask, headers=h)
     assert listed.status_code == 200
-    lines = listed.text.strip().splitlines()
+    lines = listed.content.decode("utf-8-sig").strip().splitlines()
+    assert lines[0].startswith("asiakasnumero;nimi;kieli;sähköposti;puhelin;katuosoite")
     assert len(lines) == 2 and customer.customer_number in lines[1]
 
 

@@ -127,11 +127,15 @@ def test_the_desks_download_keeps_names_text(register: RegisterApp) -> None:
     api = TestClient(create_app(register))
     h = {"Authorization": f"Bearer {tokens_per_role(register)[Role.MARKETING]}"}
     ask = {"channel": "phone", "purpose": "own_marketing"}
-    listed = api.get("/console/marketing/audience.csv", params=ask, headers=h)
+    listed = api.get("/console/marketing/audience.csv", params=ask | {"lang": "sv"}, headers=h)
     assert listed.status_code == 200, listed.text
-    rows = _rows(listed.text)
-    assert sorted(r["name"] for r in rows) == ["'" + CALC + " Virtanen", "Anna " + SUM]
-    assert all(r["phone"].startswith("+358") for r in rows)
+    # As Excel in a Finnish or Swedish locale opens it: a byte-order mark, `;`, CRLF.
+    assert listed.content.startswith(b"\xef\xbb\xbfkundnummer;namn;spr")
+    assert b"\r\n" in listed.content
+    rows = _rows(listed.content.decode("utf-8-sig"), ";")
+    assert sorted(r["namn"] for r in rows) == ["'" + CALC + " Virtanen", "Anna " + SUM]
+    assert all(r["telefon"].startswith("+358") for r in rows)
+    assert {r["språk"] for r in rows} == {"finska"}
 
 
 def test_the_portable_data_keeps_a_name_text(

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from rekisteri.catalogue import Category, LawfulBasis, Purpose
+from rekisteri.catalogue import Category, Lang, LawfulBasis, Purpose, Words
 from rekisteri.domain import values
 from rekisteri.domain.consent import Channel
 from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
@@ -62,6 +62,24 @@ MarketingDesk = Annotated[
 Discloser = Annotated[Principal, Depends(guard(DM, C.DISCLOSURE, writes=True, page=True))]
 COLUMNS = ("customer_number", "name", "language", "email", "phone", "street", "postal_code",
            "post_office", "country")  # fmt: skip
+# The downloads are opened by people in a spreadsheet: headers and languages in the page's
+# language (the CLI's --out files, read by programs and mailing houses, keep stable headers).
+HEADERS: dict[str, Words] = {
+    "customer_number": Words("asiakasnumero", "kundnummer", "customer number"),
+    "name": Words("nimi", "namn", "name"),
+    "language": Words("kieli", "språk", "language"),
+    "email": Words("sähköposti", "e-post", "e-mail"),
+    "phone": Words("puhelin", "telefon", "phone"),
+    "street": Words("katuosoite", "gatuadress", "street address"),
+    "postal_code": Words("postinumero", "postnummer", "postal code"),
+    "post_office": Words("postitoimipaikka", "postort", "post office"),
+    "country": Words("maa", "land", "country"),
+}
+LANGUAGES: dict[str, Words] = {
+    "fi": Words("suomi", "finska", "Finnish"),
+    "sv": Words("ruotsi", "svenska", "Swedish"),
+    "en": Words("englanti", "engelska", "English"),
+}
 # Lists for these purposes leave the register: they go to the group's companies.
 LEAVES_THE_REGISTER = frozenset({AudiencePurpose.GROUP_MARKETING})
 
@@ -163,13 +181,20 @@ def _count_rows(counts: dict[str, int], _: Any) -> list[tuple[str, str, str, int
     return out
 
 
-def _csv(rows: list[dict[str, Any]]) -> str:
-    return exports.csv_text(COLUMNS, ([row.get(c) for c in COLUMNS] for row in rows))
+def _csv(rows: list[dict[str, Any]], lang: Lang) -> bytes:
+    def cell(row: dict[str, Any], column: str) -> Any:
+        value = row.get(column)
+        if column == "language" and value in LANGUAGES:
+            return LANGUAGES[value].in_(lang)
+        return value
+
+    header = [HEADERS[c].in_(lang) for c in COLUMNS]
+    return exports.spreadsheet_csv(header, ([cell(row, c) for c in COLUMNS] for row in rows))
 
 
-def _download(text: str, name: str) -> Response:
+def _download(data: bytes, name: str) -> Response:
     return Response(
-        text,
+        data,
         media_type="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": f'attachment; filename="{name}"',
@@ -180,6 +205,7 @@ def _download(text: str, name: str) -> Response:
 
 @router.get("/marketing/audience.csv")
 def audience_csv(
+    request: Request,
     reg: RegisterDep,
     who: MarketingDesk,
     channel: Annotated[str, Query(max_length=10)],
@@ -192,12 +218,13 @@ def audience_csv(
         if spec.purpose in LEAVES_THE_REGISTER:
             raise RuleViolation("this list leaves the register: download it as a disclosure")
         with audiences.build(uow, spec) as found:
-            text = _csv(list(found.rows()))
-    return _download(text, f"audience-{spec.purpose.value}-{spec.channel.value}.csv")
+            data = _csv(list(found.rows()), page_language(request))
+    return _download(data, f"audience-{spec.purpose.value}-{spec.channel.value}.csv")
 
 
 @router.post("/marketing/disclosure.csv")
 def disclosed_csv(
+    request: Request,
     reg: RegisterDep,
     who: Discloser,
     channel: Annotated[str, Form(max_length=10)],
@@ -223,4 +250,5 @@ def disclosed_csv(
             reference=to.agreement_ref,
             required_kinds=[RecipientKind.SUBSIDIARY, RecipientKind.PARTNER],
         )
-    return _download(_csv(rows), f"disclosure-{done.disclosure_id}-{spec.channel.value}.csv")
+    data = _csv(rows, page_language(request))
+    return _download(data, f"disclosure-{done.disclosure_id}-{spec.channel.value}.csv")
