@@ -154,7 +154,25 @@ def test_one_click_unsubscribe_headers_and_post(
     assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     reply = client.post(unsubscribe, data={"List-Unsubscribe": "One-Click"})
     assert reply.status_code == 200
+    assert "Tilaus on peruttu: Tarjoukset ja uutiset meiltä" in reply.text
+    assert "(sähköposti)" in reply.text
     assert contactable(register, pid) == "withdrawn"
+
+
+def test_the_unsubscribe_page_says_what_it_unsubscribes_in_the_language_asked(
+    register: RegisterApp, client: TestClient
+) -> None:
+    pid = add_person(register)  # a Finnish speaker
+    consent(register, pid, "research", "letter", "granted")
+    with register.reading(STAFF) as uow:
+        unsubscribe = preferences.unsubscribe_link(uow, pid, "research", "letter")
+    fi = client.get(unsubscribe).text
+    assert "Peruutat tämän: Markkina- ja mielipidetutkimukset (kirje)" in fi
+    sv = client.get(unsubscribe, params={"lang": "sv"}).text
+    assert "Du avbeställer detta: Marknads- och opinionsundersökningar (brev)" in sv
+    assert 'action="?lang=sv"' in sv  # the button keeps the language
+    done = client.post(unsubscribe + "?lang=sv", data={"List-Unsubscribe": "One-Click"})
+    assert "Avbeställt: Marknads- och opinionsundersökningar (brev)" in done.text
 
 
 def test_links_that_are_forged_expired_or_of_another_kind_are_refused(

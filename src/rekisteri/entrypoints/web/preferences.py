@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse
 
 from rekisteri.catalogue import Category, Lang, Purpose
+from rekisteri.domain.consent import ConsentPurpose
 from rekisteri.domain.preferences import PAGE_KEYS
 from rekisteri.domain.wording import WORDING_VERSION, channel_label, purpose_label
 from rekisteri.entrypoints.api.deps import RegisterDep, public
@@ -170,11 +171,21 @@ def confirm(request: Request, token: str, reg: RegisterDep) -> HTMLResponse:
     response_class=HTMLResponse,
     dependencies=_link("/preferences/unsubscribe/{token}"),
 )
-def unsubscribe_page(request: Request, token: str, reg: RegisterDep) -> HTMLResponse:
+def unsubscribe_page(
+    request: Request, token: str, reg: RegisterDep, lang: str | None = None
+) -> HTMLResponse:
+    """What the link unsubscribes from, in words, and a button (mail scanners open links)."""
     with reg.reading(ACTOR) as uow:
         payload = verify(uow.cipher, token, LinkKind.UNSUBSCRIBE, uow.now())
-        lang = preferences.language_of(uow, payload.person_id)
-    return _render(request, "unsubscribe", lang)
+        language = _lang(lang, preferences.language_of(uow, payload.person_id))
+    what = TEXTS["unsubscribe_what"].in_(language).format(what=_what(payload.extra, language))
+    return _render(request, "unsubscribe", language, what)
+
+
+def _what(extra: dict[str, Any], lang: Lang) -> str:
+    """The purpose and channel a link stands for, as the person reads them."""
+    purpose = purpose_label(ConsentPurpose(extra["purpose"]), lang)
+    return f"{purpose} ({channel_label(str(extra['channel']), lang)})"
 
 
 @router.post(
@@ -182,10 +193,13 @@ def unsubscribe_page(request: Request, token: str, reg: RegisterDep) -> HTMLResp
     response_class=HTMLResponse,
     dependencies=_link("/preferences/unsubscribe/{token}"),
 )
-def unsubscribe(request: Request, token: str, reg: RegisterDep) -> HTMLResponse:
+def unsubscribe(
+    request: Request, token: str, reg: RegisterDep, lang: str | None = None
+) -> HTMLResponse:
     """RFC 8058 one-click unsubscribe: a POST with `List-Unsubscribe=One-Click`."""
     with reg.unit_of_work(ACTOR) as uow:
         preferences.one_click_unsubscribe(uow, token, _visitor(request))
         payload = verify(uow.cipher, token, LinkKind.UNSUBSCRIBE, uow.now())
-        lang = preferences.language_of(uow, payload.person_id)
-    return _render(request, "done", lang, TEXTS["unsubscribed"].in_(lang))
+        language = _lang(lang, preferences.language_of(uow, payload.person_id))
+    done = TEXTS["unsubscribed"].in_(language).format(what=_what(payload.extra, language))
+    return _render(request, "done", language, done)

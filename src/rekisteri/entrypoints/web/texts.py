@@ -68,10 +68,15 @@ TEXTS: dict[str, Words] = {
     ),
     "unsubscribe_title": Words("Peru tilaus", "Avbeställ", "Unsubscribe"),
     "unsubscribe_button": Words("Peru tilaus", "Avbeställ", "Unsubscribe"),
+    "unsubscribe_what": Words(
+        "Peruutat tämän: {what}. Muut asetuksesi pysyvät ennallaan.",
+        "Du avbeställer detta: {what}. Dina övriga inställningar förblir som de är.",
+        "You are unsubscribing from: {what}. Your other settings stay as they are.",
+    ),
     "unsubscribed": Words(
-        "Et saa enää näitä viestejä.",
-        "Du får inte längre dessa meddelanden.",
-        "You will no longer receive these messages.",
+        "Tilaus on peruttu: {what}. Et saa enää näitä viestejä.",
+        "Avbeställt: {what}. Du får inte längre dessa meddelanden.",
+        "Unsubscribed: {what}. You will no longer receive these messages.",
     ),
     "version": Words("Tekstien versio", "Textversion", "Text version"),
 }
