@@ -155,7 +155,7 @@ def test_one_click_unsubscribe_headers_and_post(
     reply = client.post(unsubscribe, data={"List-Unsubscribe": "One-Click"})
     assert reply.status_code == 200
     assert "Tilaus on peruttu: Tarjoukset ja uutiset meiltä" in reply.text
-    assert "(sähköposti)" in reply.text
+    assert "etämyynti), kanava: sähköposti" in reply.text
     assert contactable(register, pid) == "withdrawn"
 
 
@@ -167,12 +167,12 @@ def test_the_unsubscribe_page_says_what_it_unsubscribes_in_the_language_asked(
     with register.reading(STAFF) as uow:
         unsubscribe = preferences.unsubscribe_link(uow, pid, "research", "letter")
     fi = client.get(unsubscribe).text
-    assert "Peruutat tämän: Markkina- ja mielipidetutkimukset (kirje)" in fi
+    assert "Peruutat tämän: Markkina- ja mielipidetutkimukset, kanava: kirje" in fi
     sv = client.get(unsubscribe, params={"lang": "sv"}).text
-    assert "Du avbeställer detta: Marknads- och opinionsundersökningar (brev)" in sv
+    assert "Du avbeställer detta: Marknads- och opinionsundersökningar, kanal: brev" in sv
     assert 'action="?lang=sv"' in sv  # the button keeps the language
     done = client.post(unsubscribe + "?lang=sv", data={"List-Unsubscribe": "One-Click"})
-    assert "Avbeställt: Marknads- och opinionsundersökningar (brev)" in done.text
+    assert "Avbeställt: Marknads- och opinionsundersökningar, kanal: brev" in done.text
 
 
 def test_links_that_are_forged_expired_or_of_another_kind_are_refused(
@@ -201,7 +201,8 @@ def test_links_that_are_forged_expired_or_of_another_kind_are_refused(
 )
 def test_the_page_speaks_the_persons_language(register, client, tongue, title) -> None:
     url = link(register, add_person(register, tongue=tongue))
-    assert f"<h1>{title}</h1>" in client.get(url).text
+    # The words as read: without the soft hyphen a long compound may carry.
+    assert f"<h1>{title}</h1>" in client.get(url).text.replace("\u00ad", "")
     assert "<h1>Direct-marketing settings</h1>" in client.get(url + "?lang=en").text
 
 

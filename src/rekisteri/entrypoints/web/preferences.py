@@ -185,7 +185,8 @@ def unsubscribe_page(
 def _what(extra: dict[str, Any], lang: Lang) -> str:
     """The purpose and channel a link stands for, as the person reads them."""
     purpose = purpose_label(ConsentPurpose(extra["purpose"]), lang)
-    return f"{purpose} ({channel_label(str(extra['channel']), lang)})"
+    channel = channel_label(str(extra["channel"]), lang)
+    return f"{purpose}, {TEXTS['channel'].in_(lang).lower()}: {channel}"
 
 
 @router.post(

@@ -6,7 +6,8 @@ from rekisteri.catalogue import Lang, Words
 
 TEXTS: dict[str, Words] = {
     "title": Words(
-        "Suoramarkkinointiasetukset",
+        # A soft hyphen where the compound joins: a phone breaks the word there, not anywhere.
+        "Suoramarkkinointi\u00adasetukset",
         "Inställningar för direktmarknadsföring",
         "Direct-marketing settings",
     ),
