@@ -275,3 +275,32 @@ def test_an_email_opt_in_when_the_mail_server_does_not_answer_keeps_the_form_and
     assert confirm_url is not None
     assert client.post(confirm_url[0]).status_code == 200
     assert contactable(register, pid) is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "unless", "not_asked"),
+    [("fi", "sallittu, ellei kielletä", "ei sallittu: ei kysytty"),
+     ("sv", "tillåtet om det inte förbjudits", "inte tillåtet: inte frågat")],
+)  # fmt: skip
+def test_staff_see_the_consent_state_the_customer_sees(
+    register: RegisterApp, client: TestClient, lang: str, unless: str, not_asked: str
+) -> None:
+    """Nothing recorded: a letter is allowed unless prohibited (the customer's switch is on), an
+    e-mail needs a consent (off); the staff page says so instead of "not asked" for both."""
+    pid = add_person(register)
+    with register.unit_of_work(STAFF) as uow:
+        accounts.add_user(uow, "asiakaspalvelu", Role.CUSTOMER_SERVICE)
+        cs = accounts.issue_token(uow, "asiakaspalvelu", "t", [Purpose.CUSTOMER_RELATIONSHIP])
+    on = checked(client.get(link(register, pid)).text)
+    assert "own_marketing:letter" in on and "own_marketing:email" not in on
+    page = client.get(
+        f"/console/persons/{pid}", params={"lang": lang}, headers={"Authorization": f"Bearer {cs}"}
+    )
+    assert page.status_code == 200, page.text
+    state = dict(
+        re.findall(
+            r'<tr data-setting="([a-z_]+:[a-z]+)">(?:<td>.*?</td>){2}<td>(.*?)</td>', page.text
+        )
+    )
+    assert state["own_marketing:letter"] == unless
+    assert state["own_marketing:email"] == not_asked

@@ -22,10 +22,11 @@ from rekisteri.domain.consent import (
     ConsentChange,
     ConsentEventKind,
     ConsentPurpose,
+    ConsentState,
     Evidence,
 )
 from rekisteri.domain.errors import InvalidInput, RuleViolation
-from rekisteri.domain.preferences import is_on
+from rekisteri.domain.preferences import is_on, opt_in
 from rekisteri.domain.register import Provenance
 from rekisteri.domain.requests import ReceivedHow, RequestKind
 from rekisteri.domain.wording import WORDING_VERSION, channel_label, consent_wording, purpose_label
@@ -119,7 +120,13 @@ def _consents(uow: UnitOfWork, person_id: int, lang: Lang) -> dict[str, Any]:
                 "key": f"{s.purpose.value}:{s.channel}",
                 "what": purpose_label(s.purpose, lang.value),
                 "channel": channel_label(s.channel, lang.value),
-                "state": s.state.value,
+                # In the words the person's own page implies: nothing recorded is "not allowed"
+                # for an opt-in channel and "allowed unless prohibited" for an opt-out one.
+                "state": (
+                    s.state.value
+                    if s.state is not ConsentState.NONE
+                    else ("not_asked" if opt_in(s.purpose, s.channel) else "unless_prohibited")
+                ),
                 "on": is_on(s.purpose, s.channel, s.state),
                 "since": s.since,
             }
