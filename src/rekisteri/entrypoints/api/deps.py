@@ -136,6 +136,8 @@ class Guard:
                 )
             self.check(actor)
         except HTTPException as refusal:
+            # Who was refused: the console's refusal page offers that user's own desks.
+            request.state.refused = actor
             record_denied(
                 reg,
                 actor,

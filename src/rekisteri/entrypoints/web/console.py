@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from rekisteri.catalogue import Category, Lang, Purpose, Source
+from rekisteri.catalogue import Category, Lang, Purpose, Source, label
 from rekisteri.domain.consent import (
     CaptureMethod,
     ConsentChange,
@@ -34,15 +34,16 @@ from rekisteri.entrypoints.api.deps import PersonKey, Principal, RegisterDep, gu
 from rekisteri.entrypoints.api.problems import http_problem
 from rekisteri.entrypoints.web.chart import Bar, Move, consumption_svg
 from rekisteri.entrypoints.web.i18n import translations
-from rekisteri.entrypoints.web.staff import may_change, section, sees, staff_page
+from rekisteri.entrypoints.web.staff import desks, may_change, section, sees, staff_page
 from rekisteri.entrypoints.web.templating import page_language, render_page, url_in
+from rekisteri.services.access import sessions
 from rekisteri.services.access.disclosures import disclosures_of
 from rekisteri.services.consumption import attribution
 from rekisteri.services.marketing import ledger, preferences, segments
 from rekisteri.services.register import person_view, search
 from rekisteri.services.register.person_view import customer_view, resolve_person
 from rekisteri.services.rights import requests
-from rekisteri.services.unit_of_work import RegisterApp, UnitOfWork
+from rekisteri.services.unit_of_work import Actor, RegisterApp, UnitOfWork
 
 router = APIRouter(prefix="/console", tags=["staff console"], include_in_schema=False)
 C = Category
@@ -291,14 +292,34 @@ def start_request(
 
 
 def install_refusal_page(app: FastAPI) -> None:
-    """A console page the role may not open answers 403 with a page, not JSON: what was
-    refused and the ways on (the refusal is in the audit trail already)."""
+    """A console page the role may not open answers 403 with a page, not JSON: in the user's
+    language, with the desks their role does open and a way to log out (the refusal is in the
+    audit trail already). The console's front page sends a role without search to its desk."""
 
     @app.exception_handler(StarletteHTTPException)
     async def refused(request: Request, exc: StarletteHTTPException) -> Response:
         wants_page = "text/html" in request.headers.get("accept", "")
         if exc.status_code == 403 and request.url.path.startswith("/console") and wants_page:
-            lang = page_language(request)
-            context = {"settings": request.app.state.register.settings, "reason": exc.detail}
-            return render_page(request, "console/refused.html", lang, context, 403)
+            return refusal_page(request, getattr(request.state, "refused", None))
         return await http_problem(request, exc)
+
+
+def refusal_page(request: Request, actor: Actor | None) -> Response:
+    lang = page_language(request)
+    reg = request.app.state.register
+    role = actor.role if actor else None
+    open_desks = desks(role)
+    if request.url.path.rstrip("/") == "/console" and not open_desks["search"]:
+        for desk in ("dpo", "marketing"):
+            if open_desks[desk]:
+                return RedirectResponse(url_in(lang, f"/console/{desk}"), status_code=303)
+    cookie = request.cookies.get(sessions.COOKIE)
+    context = {
+        "settings": reg.settings,
+        "who": actor,
+        "role_label": label(role, lang) if role else "",
+        "desks": open_desks,
+        "any_desk": any(open_desks.values()),
+        "csrf_token": sessions.csrf_for(cookie) if cookie and actor else "",
+    }
+    return render_page(request, "console/refused.html", lang, context, 403)
