@@ -235,6 +235,7 @@ def _request(reg: RegisterApp, pid: int, rep: int | None, kind: str = "access") 
         ).reference
 
 
+@pytest.mark.proves("P11.representative-authority")
 def test_a_representative_makes_a_request_on_their_authority_and_gets_the_answer(
     register: RegisterApp,
 ) -> None:
@@ -269,6 +270,7 @@ def test_a_representative_makes_a_request_on_their_authority_and_gets_the_answer
     assert any("passport seen; authority checked: made by guardian" in n for n in notes)
 
 
+@pytest.mark.proves("P11.representative-authority")
 def test_verification_refuses_a_representative_whose_authority_ended(
     register: RegisterApp,
 ) -> None:
