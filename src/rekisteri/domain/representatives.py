@@ -118,11 +118,16 @@ def check_for_person(
 
 
 def in_force(
-    valid_from: dt.date, valid_to: dt.date | None, on: dt.date, deceased_on: dt.date | None = None
+    kind: RepresentativeKind,
+    valid_from: dt.date,
+    valid_to: dt.date | None,
+    deceased_on: dt.date | None,
+    on: dt.date,
 ) -> bool:
-    """Whether a representation is in force on a day: within its period and, for a living
-    person's representative, not after the person's death (checked by the caller's kind)."""
-    if deceased_on is not None and on >= deceased_on:
+    """Whether a representation is in force on a day: within its period (`valid_to` is its
+    last day) and, for a living person's guardian or attorney, before the person's death."""
+    ends_at_death = None if kind is RepresentativeKind.ESTATE_CONTACT else deceased_on
+    if ends_at_death is not None and on >= ends_at_death:
         return False
     return valid_from <= on and (valid_to is None or on <= valid_to)
 
@@ -137,9 +142,8 @@ def authority(
     on: dt.date,
 ) -> str | None:
     """Why the representative may not do `needed` on the day, or None when they may."""
-    ends_at_death = None if kind is RepresentativeKind.ESTATE_CONTACT else deceased_on
-    if not in_force(valid_from, valid_to, on, ends_at_death):
-        if ends_at_death is not None and on >= ends_at_death:
+    if not in_force(kind, valid_from, valid_to, deceased_on, on):
+        if kind is not RepresentativeKind.ESTATE_CONTACT and deceased_on and on >= deceased_on:
             return f"the {kind.value}'s authority ended at the person's death ({deceased_on})"
         return f"the {kind.value}'s authority is not in force on {on}"
     if needed not in powers:

@@ -30,6 +30,7 @@ from rekisteri.domain.representatives import (
     authority,
     check_evidence,
     check_for_person,
+    in_force,
     parsed_powers,
     powers_of,
     stored_powers,
@@ -147,15 +148,6 @@ def add(uow: UnitOfWork, person_id: int, draft: RepresentativeDraft, provenance:
 
 def _entry(row: Any, today: dt.date, deceased_on: dt.date | None) -> dict[str, Any]:
     kind = RepresentativeKind(row.kind)
-    refusal = authority(
-        kind,
-        parsed_powers(row.powers),
-        row.valid_from,
-        row.valid_to,
-        deceased_on,
-        Power.SEE_DATA,
-        today,
-    )
     return {
         "id": row.id,
         "kind": row.kind,
@@ -163,8 +155,7 @@ def _entry(row: Any, today: dt.date, deceased_on: dt.date | None) -> dict[str, A
         "powers": row.powers.split(","),
         "valid_from": row.valid_from,
         "valid_to": row.valid_to,
-        # In force today (whatever the powers): the authority check without the power asked.
-        "in_force": refusal is None or "no power" in refusal,
+        "in_force": in_force(kind, row.valid_from, row.valid_to, deceased_on, today),
         "address": _address(row),
         "email": row.email,
         "phone": row.phone,
