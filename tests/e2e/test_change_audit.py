@@ -296,6 +296,7 @@ def _api_steps(w: Walk) -> None:
     )
     _telephone_sale_steps(w, pid, site)
     _contact_person_steps(w)
+    _representative_steps(w, pid)
     _request_steps(w, pid)
     _payment_steps(w)
     _breach_steps(w)
@@ -419,6 +420,27 @@ def _contact_person_steps(w: Walk) -> None:
         "/api/v1/contact-persons/{link_id}/end",
         {"end_date": "2026-03-03", "reason": "left the company", **PROV},
         link_id=link,
+    )
+
+
+def _representative_steps(w: Walk, pid: int) -> None:
+    """A guardian recorded and ended, an attorney who makes a request for the person."""
+    body = {
+        "kind": "guardian",
+        "name": "Eero Edunvalvoja",
+        "evidence": "court_decision",
+        "evidence_ref": "H 25/1234",
+        "street": "Valvojankatu 3",
+        "postal_code": "00500",
+        "post_office": "Helsinki",
+        "source": "authority",
+    }
+    rep = w.call("POST", "/api/v1/persons/{key}/representatives", body, key=pid)["id"]
+    w.call(
+        "POST",
+        "/api/v1/representatives/{rep_id}/end",
+        {"end_date": "2026-03-03", "reason": "guardianship ended", **PROV},
+        rep_id=rep,
     )
 
 
@@ -783,6 +805,23 @@ def _business_and_telephone_commands(w: CommandWalk, c: Any) -> None:
     w.run("customer", "contact-person", "list", org)
     w.run(
         "customer", "contact-person", "end", link.group(1), "--reason", "left",
+        "--source", "customer_contact",
+    )  # fmt: skip
+    added = w.run(
+        "customer", "representative", "add", c.customer_number, "--kind", "power_of_attorney",
+        "--name", "Ville Valtuutettu", "--evidence", "power_of_attorney", "--evidence-ref",
+        "valtakirja 2026-01-10", "--powers", "see_data,rights_requests", "--email",
+        "ville@example.fi", "--source", "customer_contact",
+    )  # fmt: skip
+    rep = re.search(r"representative (\d+)", added)
+    assert rep is not None, added
+    w.run("customer", "representative", "list", c.customer_number)
+    w.run(
+        "request", "new", c.customer_number, "--kind", "objection", "--received-how",
+        "signed_letter", "--representative", rep.group(1),
+    )  # fmt: skip
+    w.run(
+        "customer", "representative", "end", rep.group(1), "--reason", "revoked",
         "--source", "customer_contact",
     )  # fmt: skip
     sales = as_staff(w.env, Role.CUSTOMER_SERVICE)  # contracts are customer service's

@@ -99,6 +99,7 @@ WRITE_COMMANDS = {
     "self-service register", "self-service close", "import contacts", "import feedback",
     "import logins",
     "customer contact-person add", "customer contact-person end",
+    "customer representative add", "customer representative end",
     "contract add", "contract offer-sent", "contract accepted", "contract end",
     "recording add", "request recording-copies",
     "restore",
@@ -293,6 +294,11 @@ def _setup(reg: RegisterApp, settings: Settings, tmp: Path) -> tuple[Any, int]:
          "--business-id", "1572860-0", "--source", "contract"],
         ["customer", "contact-person", "add", ORGANISATION, "--person", str(sparse),
          "--role", "signatory", "--source", "contract"],
+        # Someone acts for the rich person: their representation is the person's data.
+        ["customer", "representative", "add", rich.customer_number, "--kind", "guardian",
+         "--name", "Eero Edunvalvoja", "--evidence", "court_decision", "--evidence-ref",
+         "H 25/1234", "--street", "Valvojankatu 3", "--postal-code", "00500",
+         "--post-office", "Helsinki", "--source", "authority"],
         ["recording", "add", rich.customer_number, str(call), "--recorded-at",
          "2026-03-02T09:15:00+02:00", "--duration", "1"],
         ["breach", "open", "--summary", "walk", "--kind", "confidentiality", "--aware-at",
@@ -341,6 +347,7 @@ def _api_reads(w: ReadWalk, rich: Any, sparse: int, reference: str) -> None:
     for q in ("Meikäläinen", "Harvala", "Nobody"):
         w.get("/api/v1/search", Role.CUSTOMER_SERVICE, params={"q": q})
     w.get("/api/v1/persons/{person_id}/contact-persons", person_id=_organisation_id(w.reg))
+    w.get("/api/v1/persons/{key}/representatives", key=rich.customer_number)
     w.get("/api/v1/requests")
     w.get("/api/v1/requests/{reference}", reference=reference)
     w.get("/api/v1/recording-loans/overdue")
@@ -401,6 +408,7 @@ def _command_reads(w: ReadWalk, rich: Any, sparse: int, reference: str, tmp: Pat
     for q in ("Meikäläinen", "Harvala", "Nobody"):
         w.run("customer", "search", q)
     w.run("customer", "contact-person", "list", ORGANISATION)
+    w.run("customer", "representative", "list", rich.customer_number)
     w.run("request", "list")
     w.run("request", "show", reference)
     # The access and portability packages of a person with little data: what they hold.

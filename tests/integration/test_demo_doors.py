@@ -30,7 +30,9 @@ from rekisteri.adapters.schema.register import (
     invoice_file,
     payment,
     person,
+    representative,
 )
+from rekisteri.adapters.schema.rights import rights_request
 from rekisteri.adapters.schema.tasks import staff_task
 from rekisteri.demo.customers import OLD_WORDINGS, WORDING_SINCE, generate
 from rekisteri.demo.doors import DoorsResult, through_the_doors
@@ -162,6 +164,24 @@ def test_the_demo_has_each_kind_of_person_and_contract(demo: Demo) -> None:
     # A telephone sale not accepted in writing is not in force: it is not billed.
     unaccepted = select(contract.c.id).where(outbound, contract.c.accepted_at.is_(None))
     assert _count(reg, select(func.count()).where(invoice.c.contract_id.in_(unaccepted))) == 0
+    # Representatives: an estate's contact of a deceased person, a guardian, an attorney, and
+    # an access request the attorney made for the person (issue 16).
+    with reg.engine.connect() as conn:
+        kinds = dict(
+            conn.execute(
+                select(representative.c.kind, person.c.deceased_on).join(
+                    person, person.c.id == representative.c.person_id
+                )
+            ).all()
+        )
+        by_attorney = conn.execute(
+            select(rights_request.c.kind, representative.c.kind).join(
+                representative, representative.c.id == rights_request.c.representative_id
+            )
+        ).all()
+    assert set(kinds) == {"estate_contact", "guardian", "power_of_attorney"}
+    assert kinds["estate_contact"] is not None and kinds["guardian"] is None
+    assert by_attorney == [("access", "power_of_attorney")]
 
 
 def test_nothing_is_dated_after_now_and_wordings_match_their_day(demo: Demo) -> None:

@@ -88,6 +88,20 @@ _IBAN_READERS = {
     Role.DPO: Visibility.FULL,
 }
 
+_DEATH_READERS = {
+    Role.CUSTOMER_SERVICE: Visibility.FULL,
+    Role.BILLING: Visibility.FULL,
+    Role.DPO: Visibility.FULL,
+}
+# A representative is made known by the person, the representative themself (a customer
+# contact), an authority (a court, the guardianship authority) or the population register.
+REPRESENTATIVE_SOURCES = FROM_THE_PERSON | {S.AUTHORITY, S.POPULATION_REGISTER}
+_REPRESENTATIVE_READERS = {
+    Role.CUSTOMER_SERVICE: Visibility.FULL,
+    Role.BILLING: Visibility.FULL,
+    Role.DPO: Visibility.FULL,
+}
+
 ATTRIBUTES: tuple[Attribute, ...] = (
     # -- persons and organisations
     _a(
@@ -230,6 +244,10 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         frozenset({S.POPULATION_REGISTER, S.CUSTOMER_CONTACT}),
         CONTRACT_RECORDS,
         Words("kuolinpäivä", "dödsdag", "date of death"),
+        # Shown to those who deal with the contract and its bills after the death (the estate
+        # ends it or moves out); marketing needs only that the person is left out, which the
+        # audience decides without showing the date.
+        reading=_DEATH_READERS,
     ),
     _a(
         "person.restricted",
@@ -502,6 +520,56 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         ),
         columns=("role", "valid_from", "valid_to"),
     ),
+    # -- representatives: who acts for the person (a guardian, the estate's contact, an
+    # attorney). Read by those who deal with the person's affairs, never by marketing.
+    _a(
+        "representative.representation",
+        C.IDENTITY,
+        REL | BILL,
+        B.LEGAL_OBLIGATION,
+        REPRESENTATIVE_SOURCES,
+        CUSTOMER_DATA,
+        Words(
+            "edustaja: edunvalvoja, kuolinpesän yhteyshenkilö tai valtuutettu, valtuudet ja "
+            "voimassaolo",
+            "företrädare: intressebevakare, dödsboets kontaktperson eller fullmäktig, "
+            "befogenheter och giltighet",
+            "representative: guardian, estate's contact or attorney, their powers and period",
+        ),
+        columns=("kind", "powers", "valid_from", "valid_to"),
+        reading=_REPRESENTATIVE_READERS,
+    ),
+    _a(
+        "representative.contact",
+        C.CONTACT,
+        REL | BILL,
+        B.CONTRACT,
+        REPRESENTATIVE_SOURCES,
+        CUSTOMER_DATA,
+        Words(
+            "edustajan nimi ja yhteystiedot",
+            "företrädarens namn och kontaktuppgifter",
+            "the representative's name and contact details",
+        ),
+        columns=("name", "street", "postal_code", "post_office", "country", "email", "phone"),
+        reading=_REPRESENTATIVE_READERS,
+        identifying=True,
+    ),
+    _a(
+        "representative.evidence",
+        C.IDENTITY,
+        REL | BILL,
+        B.LEGAL_OBLIGATION,
+        REPRESENTATIVE_SOURCES,
+        CUSTOMER_DATA,
+        Words(
+            "edustajan kelpoisuuden osoittanut asiakirja (viite, ei asiakirjaa)",
+            "handlingen som visade företrädarens behörighet (hänvisning, inte handlingen)",
+            "how the representative's authority was shown (a reference, not the document)",
+        ),
+        columns=("evidence", "evidence_ref"),
+        reading=_REPRESENTATIVE_READERS,
+    ),
     # -- billing and payments
     _a(
         "billing_account.billing_address",
@@ -755,6 +823,12 @@ TABLES: tuple[TableSpec, ...] = (
         PROVENANCE | {"person_id", "organisation_id"},
         ("person_id",),
         view=ViewSpec("organisations", "valid_from", ("organisation_id",)),
+    ),
+    TableSpec(
+        "representative",
+        PROVENANCE | {"person_id"},
+        ("person_id",),
+        view=ViewSpec("representatives", "valid_from"),
     ),
     TableSpec(
         "billing_account",

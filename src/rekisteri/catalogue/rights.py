@@ -120,7 +120,7 @@ _PROV = frozenset({"id", "source", "source_detail", "received_at"})
 TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "rights_request",
-        _PROV | {"reference", "person_id", "repeat_of", "created_by"},
+        _PROV | {"reference", "person_id", "repeat_of", "created_by", "representative_id"},
         ("person_id",),
     ),
     TableSpec(

@@ -43,6 +43,7 @@ from rekisteri.domain.register import (
     UsageTiming,
     WrittenHow,
 )
+from rekisteri.domain.representatives import Evidence, RepresentativeKind
 
 FIRST_BIRTH_YEAR = 1850  # no living customer was born before
 MAX_CONSUMPTION_KWH = 10**9
@@ -228,6 +229,11 @@ def postal_code(value: Any, field: str, given: Given) -> str:
     return values.postal_code(code, given.country, field)
 
 
+def _maybe_postal_code(value: Any, field: str, given: Given) -> str | None:
+    """A postal code where an address may be left out (a representative reached by e-mail)."""
+    return None if _text_of(value, field) is None else postal_code(value, field, given)
+
+
 def _business_id(value: str, field: str) -> str:
     return identifiers.business_id(value, field=field)
 
@@ -317,6 +323,19 @@ RULES: Mapping[str, Rule] = {
     "contract.telephone_sale.accepted_how": choice(WrittenHow, required=True),
     # A contact person's link ends (services/register/contact_persons).
     "contact_person.role.valid_to": date,
+    # Someone who acts for the person (services/register/representatives).
+    "representative.representation.kind": choice(RepresentativeKind, required=True),
+    "representative.representation.valid_from": date,
+    "representative.representation.valid_to": date,
+    "representative.contact.name": text(max_len=200, required=True),
+    "representative.contact.street": text(),
+    "representative.contact.postal_code": _maybe_postal_code,
+    "representative.contact.post_office": text(max_len=100),
+    "representative.contact.country": _checked_text(values.country),
+    "representative.contact.email": _checked_text(values.email),
+    "representative.contact.phone": _checked_text(values.phone),
+    "representative.evidence.evidence": choice(Evidence, required=True),
+    "representative.evidence.evidence_ref": text(max_len=200, required=True),
 }
 
 

@@ -109,7 +109,7 @@ class EndReason(StrEnum):
     SWITCHED_SUPPLIER = "switched_supplier"
     TERMINATED_BY_CUSTOMER = "terminated_by_customer"
     TERMINATED_BY_RETAILER = "terminated_by_retailer"
-    DECEASED = "deceased"
+    DECEASED = "deceased"  # the estate ended it after the death (a death ends no contract)
     FIXED_TERM_ENDED = "fixed_term_ended"
 
 

@@ -179,6 +179,35 @@ contact_person = Table(
     CheckConstraint("valid_to is null or valid_to >= valid_from", name="validity"),
 )
 
+representative = Table(
+    # Someone who acts for the person: a guardian, the contact of the person's estate after
+    # their death, or a holder of their power of attorney (domain/representatives). The row is
+    # the represented person's data (who may act for them); the representative's name and
+    # address are kept here only to reach them for the person, and go with the row.
+    "representative",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("person.id"), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),  # guardian | estate_contact | power_of_attorney
+    Column("powers", String(80), nullable=False),  # see_data,rights_requests,...
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date),
+    Column("name", String(200), nullable=False),
+    Column("street", String(200)),
+    Column("postal_code", String(10)),
+    Column("post_office", String(100)),
+    Column("country", String(2)),
+    Column("email", String(254)),
+    Column("phone", String(20)),
+    # How the authority was shown: the kind of document and a reference to it (never the
+    # document: a court decision's number, the estate inventory's date and drafter).
+    Column("evidence", String(30), nullable=False),
+    Column("evidence_ref", String(200), nullable=False),
+    *provenance_columns(),
+    CheckConstraint("kind in ('guardian', 'estate_contact', 'power_of_attorney')", name="kind"),
+    CheckConstraint("valid_to is null or valid_to >= valid_from", name="validity"),
+)
+
 invoice = Table(
     "invoice",
     metadata,

@@ -46,6 +46,10 @@ rights_request = Table(
     Column("fulfilled_at", UtcDateTime()),
     Column("closed_at", UtcDateTime()),
     Column("created_by", String(60), nullable=False),
+    # Made by a representative for the person (a guardian, the estate's contact, an attorney):
+    # whose authority the verification checks and to whom the answer goes. Cleared with the
+    # representation when it is erased; the request's events keep who it was.
+    Column("representative_id", ForeignKey("representative.id"), index=True),
     *provenance_columns(),
     CheckConstraint(
         "kind in ('access', 'rectification', 'objection', 'restriction', 'portability', 'erasure')",

@@ -32,6 +32,7 @@ from rekisteri.entrypoints.api.routes import (
     marketing,
     persons,
     recordings,
+    representatives,
     service_data,
 )
 from rekisteri.entrypoints.api.routes import requests as rights_requests
@@ -64,6 +65,7 @@ def create_app(register: RegisterApp) -> FastAPI:
     app.add_middleware(SecurityHeaders)  # outermost: every answer, the guard's 413 too
     app.include_router(health.router)
     app.include_router(persons.router)
+    app.include_router(representatives.router)
     app.include_router(service_data.router)
     app.include_router(rights_requests.router)
     app.include_router(audit.router)

@@ -24,6 +24,7 @@ from rekisteri.domain.register import (
     Relationship,
 )
 from rekisteri.domain.values import enum_value
+from rekisteri.entrypoints.cli import representative
 from rekisteri.entrypoints.cli.common import (
     console,
     print_json,
@@ -237,6 +238,7 @@ contact_person_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(contact_person_app, name="contact-person")
+app.add_typer(representative.app, name="representative")
 
 
 @contact_person_app.command("add")

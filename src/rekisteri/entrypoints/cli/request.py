@@ -38,6 +38,11 @@ def new(
     received_how: ReceivedHow = typer.Option(..., "--received-how", help="how it arrived"),
     received_on: str = typer.Option("", "--received-on", help="YYYY-MM-DD (default today)"),
     details: str = typer.Option("", help='JSON, e.g. {"changes": {"last_name": "Virtanen"}}'),
+    representative: int | None = typer.Option(
+        None,
+        help="made for the person by this representative (id from `customer representative "
+        "list`): their authority is checked, the answer goes to them",
+    ),
 ) -> None:
     """Register a request; prints its reference and due dates (the earlier one applies)."""
     reg, actor = staff(Purpose.CUSTOMER_RELATIONSHIP, RR, writes=True)
@@ -52,6 +57,7 @@ def new(
             Provenance.of("customer_contact", uow.now(), f"request by {received_how.value}"),
             received_on=on,
             details=extra,
+            representative_id=representative,
         )
     console.print(
         f"{done.reference}: due {done.due_on} (one month {done.due_month_on}, "
@@ -255,6 +261,10 @@ def fulfil(
         print_json(done.outcome | {"reference": done.reference, "files": files})
         return
     console.print(f"{done.reference}: {done.kind.value} fulfilled", markup=False)
+    if done.answer_to is not None:
+        to = done.answer_to
+        where = to["address"] or to["email"] or "(no address: hand it over in person)"
+        console.print(f"  answer to {to['kind']} {to['name']}: {where}", markup=False)
     for fmt, path in files.items():
         console.print(f"  {fmt}: {path}", markup=False)
     if "letter" in files:

@@ -26,8 +26,10 @@ from rekisteri.domain import values
 from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.transfers import DisclosureKind, RecipientKind
 from rekisteri.services.access.disclosures import Disclosed, Recipient, disclose
+from rekisteri.services.register import representatives
 from rekisteri.services.register.person_view import display_name, resolve_person
 from rekisteri.services.register.presenting import attribute_value
+from rekisteri.services.register.representatives import MailRecipient
 from rekisteri.services.unit_of_work import UnitOfWork
 
 HETU = "person.personal_identity_code"
@@ -81,6 +83,13 @@ def asiakastieto(uow: UnitOfWork, to: Recipient, output_name: str | None = None)
     return Handover(done, ("tunnus", "nimi"), [(code, name) for code, name, _ in out])
 
 
+def _addressed(r: Any, rep: MailRecipient | None) -> tuple[str, str, str, str]:
+    """Name, street, postal code and post office the collection letter goes to."""
+    if rep is None:
+        return display_name(r), r.street, r.postal_code, r.post_office
+    return rep.addressed(display_name(r)), rep.street, rep.postal_code, rep.post_office
+
+
 def collection(
     uow: UnitOfWork, to: Recipient, min_days: int = 14, output_name: str | None = None
 ) -> Handover:
@@ -118,6 +127,9 @@ def collection(
         "postinumero",
         "postitoimipaikka",
     ]
+    # A deceased debtor's claim is the estate's: sent to the estate's contact (a guardian's
+    # ward's to the guardian), as the register's own letters are.
+    mail_to = representatives.mail_recipients(uow, sorted({int(r.id) for r in rows}))
     out = [
         (
             r.invoice_number,
@@ -127,10 +139,7 @@ def collection(
             f"{r.amount_cents / 100:.2f}",
             r.status,
             _identity_code(uow, r),
-            display_name(r),
-            r.street,
-            r.postal_code,
-            r.post_office,
+            *_addressed(r, mail_to.get(int(r.id))),
         )
         for r in rows
     ]

@@ -28,6 +28,8 @@ from rekisteri.domain.vocabulary import label, lang_of
 from rekisteri.services.breaches.records import log_step
 from rekisteri.services.breaches.scope import WHAT
 from rekisteri.services.exports import register_files
+from rekisteri.services.register import representatives
+from rekisteri.services.register.representatives import MailRecipient
 from rekisteri.services.unit_of_work import UnitOfWork
 
 
@@ -88,6 +90,9 @@ def _recipients(uow: UnitOfWork, ids: list[int]) -> list[Recipient]:
     cp = contact_point
     valid = (cp.c.valid_from <= today, or_(cp.c.valid_to.is_(None), cp.c.valid_to >= today))
     found = []
+    # A deceased person's notice goes to their estate's contact, a person under guardianship's
+    # to the guardian (services/register/representatives.mail_recipients).
+    mail_to = representatives.mail_recipients(uow, ids)
     for pid in ids:
         p = uow.execute(
             select(
@@ -112,10 +117,21 @@ def _recipients(uow: UnitOfWork, ids: list[int]) -> list[Recipient]:
             ),
             None,
         )
-        found.append(Recipient(pid, lang_of(p.mother_tongue), name, email, postal))
+        found.append(
+            _through_representative(
+                Recipient(pid, lang_of(p.mother_tongue), name, email, postal), mail_to.get(pid)
+            )
+        )
     if ids:
         uow.note_read(ids, [Category.IDENTITY, Category.CONTACT], f"{WHAT}: notices")
     return found
+
+
+def _through_representative(own: Recipient, rep: MailRecipient | None) -> Recipient:
+    if rep is None:
+        return own
+    postal = (rep.street, rep.postal_code, rep.post_office)
+    return Recipient(own.person_id, own.lang, rep.addressed(own.name), rep.email, postal)
 
 
 def _ready(row: Any, langs: set[Lang]) -> None:

@@ -447,6 +447,19 @@ def add_contract(
     return int(contract_id), number
 
 
+def _check_estate_ends(uow: UnitOfWork, person_id: int, end_date: dt.date) -> None:
+    """A death does not end a contract: it continues until the estate ends it (reason
+    `deceased`) or moves out (`moved_out`). The estate's ending needs the death recorded, and
+    ends the contract on or after it."""
+    died = uow.execute(select(person.c.deceased_on).where(person.c.id == person_id)).scalar()
+    if died is None:
+        raise InvalidInput(
+            "end_reason", "deceased: the estate ends a contract once the death is recorded"
+        )
+    if end_date < died:
+        raise InvalidInput("end_date", f"is before the death ({died}) the estate ends it for")
+
+
 def end_contract(
     uow: UnitOfWork,
     contract_id: int,
@@ -462,6 +475,8 @@ def end_contract(
         raise RuleViolation(f"contract {row.contract_number} already ended on {row.end_date}")
     if end_date < row.start_date:
         raise InvalidInput("end_date", "is before the contract started")
+    if why is EndReason.DECEASED:
+        _check_estate_ends(uow, row.person_id, end_date)
     # Ending a contract settles the final bill, which a restriction does not stop.
     ensure_processing_allowed(uow, row.person_id, Purpose.BILLING_AND_COLLECTION)
     uow.execute(

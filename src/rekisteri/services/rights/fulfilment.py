@@ -41,6 +41,8 @@ class Fulfilment:
     # the store it is read from.
     recordings: list[recording_copies.Copy] = field(default_factory=list)
     store: FileStore | None = None
+    # A request a representative made is answered to them (requests.answer_to).
+    answer_to: dict[str, Any] | None = None
 
 
 Handler = Callable[[UnitOfWork, Any, Provenance, Fulfilment, Lang | None], None]
@@ -142,6 +144,11 @@ def fulfil(uow: UnitOfWork, key: int | str, *, lang: Lang | str | None = None) -
     prov = requests.request_provenance(uow, row.reference)
     f = Fulfilment(row.reference, kind, int(row.person_id), {})
     requests.begin_fulfilment(uow, row)
+    # Read before the work: an erasure takes the representation with the person's data.
+    f.answer_to = requests.answer_to(uow, row)
     HANDLERS[kind](uow, row, prov, f, Lang(lang) if lang else None)
+    if f.answer_to is not None:
+        # The record says whom the answer went to (the events name them), not their address.
+        f.outcome["answered_to_representative"] = f.answer_to["representative_id"]
     requests.mark_fulfilled(uow, row, f.outcome)
     return f

@@ -17,6 +17,7 @@ from rekisteri.catalogue import Category, Sensitivity, Source
 from rekisteri.domain import values
 from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
 from rekisteri.domain.register import Provenance
+from rekisteri.domain.representatives import Power
 from rekisteri.domain.requests import (
     OPEN_STATES,
     ChargeDecision,
@@ -32,7 +33,7 @@ from rekisteri.domain.requests import (
     is_repeat,
     require_transition,
 )
-from rekisteri.services.register import customers
+from rekisteri.services.register import customers, representatives
 from rekisteri.services.rights import recipient_notices
 from rekisteri.services.unit_of_work import UnitOfWork
 
@@ -169,7 +170,11 @@ def new_request(
     *,
     received_on: dt.date | None = None,
     details: dict[str, Any] | None = None,
+    representative_id: int | None = None,
 ) -> NewRequest:
+    """A request from the person, or made for them by their representative
+    (`representative_id`: a guardian, the estate's contact, an attorney, who must have the
+    power to make requests on the day received; verification checks it again)."""
     check_details(details)  # before anything else: a bound, not a validation of content
     k = values.enum_value(RequestKind, kind, "kind")
     how = values.enum_value(ReceivedHow, received_how, "received_how")
@@ -184,6 +189,11 @@ def new_request(
     d = _details(uow, k, details)
     if uow.execute(select(person.c.id).where(person.c.id == person_id)).first() is None:
         raise NotFound("person", person_id)
+    acting = None
+    if representative_id is not None:
+        acting = representatives.check_authority(
+            uow, representative_id, person_id, Power.RIGHTS_REQUESTS, on
+        )
     _refuse_duplicate(uow, person_id, k)
     last = _last_fulfilled_access(uow, person_id)
     repeat = last is not None and is_repeat(
@@ -200,8 +210,11 @@ def new_request(
         details=json.dumps(d, ensure_ascii=False, default=str) if d else None,
         repeat_of=last.id if repeat and last is not None else None,
         charge_decision=None if repeat else ChargeDecision.NONE.value,
+        representative_id=representative_id,
     )
     _event(uow, request_id, "received", f"{k.value} by {how.value}")
+    if acting is not None:
+        _event(uow, request_id, "representative", _acting(acting))
     if repeat and last is not None:
         _event(uow, request_id, "repeat", _further_copy(last.reference))
     return NewRequest(
@@ -211,6 +224,15 @@ def new_request(
         times.one_month,
         times.thirty_days,
         last.reference if repeat and last is not None else None,
+    )
+
+
+def _acting(rep: Any) -> str:
+    """Who made the request for the person and on what authority (kept in the request's
+    events, which outlive the representation)."""
+    return (
+        f"made by {rep.kind.replace('_', ' ')} {rep.name} (representative {rep.id}), "
+        f"shown by {rep.evidence.replace('_', ' ')} {rep.evidence_ref}"
     )
 
 
@@ -360,6 +382,13 @@ def verify(
         linked = _link(uow, row, person_id)
     elif person_id is not None and person_id != row.person_id:
         raise RuleViolation(f"request {row.reference} is another person's request")
+    if row.representative_id is not None:
+        # The representative's identity is what `how` verified; their authority must still
+        # hold today (a power of attorney revoked, a guardianship ended since the request).
+        rep = representatives.check_authority(
+            uow, row.representative_id, row.person_id, Power.RIGHTS_REQUESTS, uow.today()
+        )
+        note = f"{note + '; ' if note else ''}authority checked: {_acting(rep)}"
     _move(
         uow,
         row,
@@ -538,6 +567,7 @@ def summary(row: Any, today: dt.date) -> dict[str, Any]:
         "verified": row.verified_at is not None,
         "repeat_of": row.repeat_of,
         "charge_decision": row.charge_decision,
+        "representative_id": row.representative_id,
         "overdue": open_ and due < today,
         "days_left": (due - today).days if open_ else None,
     }
@@ -583,4 +613,27 @@ def show(uow: UnitOfWork, key: int | str) -> dict[str, Any]:
         )
     ]
     out["recipient_notifications"] = recipient_notices.of_request(uow, row.id)
+    if row.representative_id is not None:
+        out["answer_to"] = answer_to(uow, row)
     return out
+
+
+def answer_to(uow: UnitOfWork, row: Any) -> dict[str, Any] | None:
+    """Where the answer to a request a representative made goes: to the representative, at
+    the address or e-mail they gave (None for the person's own request)."""
+    if row.representative_id is None:
+        return None
+    rep = uow.execute(
+        select(representatives.REP).where(representatives.REP.c.id == row.representative_id)
+    ).one()
+    uow.note_read(_subjects(row), [Category.CONTACT], "representative answered")
+    address = (
+        f"{rep.street}, {rep.postal_code} {rep.post_office}, {rep.country}" if rep.street else None
+    )
+    return {
+        "representative_id": rep.id,
+        "kind": rep.kind,
+        "name": rep.name,
+        "address": address,
+        "email": rep.email,
+    }

@@ -36,6 +36,8 @@ CLAIMS: dict[str, str] = {
     "P11.first-copy-free": "the first copy of a person's data carries no fee",
     "P11.further-copy-fee": "a further copy within the set months may carry a fee",
     "P11.identity-verified": "no data is given out or changed before the identity is verified",
+    "P11.representative-authority": "a representative's request is taken only on their "
+    "authority in force and with the power to make it, and is answered to them",
     "P11.answer-within-a-month": "a request is due within one month, extendable by two",
     "P11.manifestly-unfounded": "a manifestly unfounded request may be charged or refused "
     "with reasons",

@@ -159,6 +159,24 @@ RIGHTS_TEXTS: dict[str, Words] = {
         "refuse to act on it. We tell you our decision and the reasons in writing, and you may "
         "lodge a complaint with the Office of the Data Protection Ombudsman.",
     ),
+    "right.representative": Words(
+        "Edunvalvojasi, kuolinpesäsi yhteyshenkilö tai valtuuttamasi henkilö voi käyttää näitä "
+        "oikeuksia puolestasi. Tarkistamme hänen kelpoisuutensa (tuomioistuimen päätös, "
+        "perukirja tai valtakirja, joista kirjaamme viitteen, emme asiakirjaa) ja vastaamme "
+        "hänelle. Kuoleman jälkeen laskut ja kirjeet lähetetään kuolinpesän yhteyshenkilölle, "
+        "kun hänet on ilmoitettu meille.",
+        "Din intressebevakare, kontaktpersonen för ditt dödsbo eller den du har gett fullmakt "
+        "kan använda dessa rättigheter för din räkning. Vi kontrollerar hans eller hennes "
+        "behörighet (domstolens beslut, bouppteckningen eller fullmakten, som vi antecknar en "
+        "hänvisning till, inte handlingen) och svarar honom eller henne. Efter ett dödsfall "
+        "skickas fakturor och brev till dödsboets kontaktperson, när han eller hon har "
+        "meddelats oss.",
+        "Your guardian, the contact of your estate or someone you gave a power of attorney may "
+        "use these rights for you. We check their authority (a court decision, the estate "
+        "inventory or the power of attorney, of which we record a reference, not the document) "
+        "and answer to them. After a death, invoices and letters go to the estate's contact "
+        "once we have been told who that is.",
+    ),
     "right.phone": Words(
         "Suoramarkkinointikiellon voit ilmoittaa myös puhelimitse numeroon {phone} arkisin klo "
         "{hours}.",

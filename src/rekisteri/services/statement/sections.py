@@ -365,6 +365,9 @@ class SectionWriter:
                 ("P11.identity-verified",),
             )
         )
+        blocks.append(
+            Paragraph(text("right.representative", lang), ("P11.representative-authority",))
+        )
         blocks.append(Paragraph(text("right.when", lang), ("P11.answer-within-a-month",)))
         blocks.append(Paragraph(text("right.excessive", lang), ("P11.manifestly-unfounded",)))
         blocks.append(

@@ -15,6 +15,7 @@ from rekisteri.domain.requests import ChargeDecision, ReceivedHow, RequestKind, 
 from rekisteri.entrypoints.api.answers import NoticeRecorded, RequestRegistered
 from rekisteri.entrypoints.api.deps import Principal, RegisterDep, RowId, guard
 from rekisteri.entrypoints.api.responses import RegisterRoute
+from rekisteri.entrypoints.api.schemas import RowRef
 from rekisteri.services.register.person_view import resolve_person
 from rekisteri.services.rights import (
     fulfilment,
@@ -44,6 +45,11 @@ class RequestIn(Body):
         None,
         description="free-form: at most 32 KiB as JSON, 100 keys in all and 3 levels deep "
         "(422 naming the bound past it)",
+    )
+    representative_id: RowRef | None = Field(
+        None,
+        description="made for the person by this representative (a guardian, the estate's "
+        "contact, an attorney): their authority is checked and the answer goes to them",
     )
 
 
@@ -105,6 +111,7 @@ def create_request(body: RequestIn, reg: RegisterDep, who: Register) -> RequestR
             Provenance.of("customer_contact", uow.now(), f"request by {body.received_how.value}"),
             received_on=body.received_on,
             details=body.details,
+            representative_id=body.representative_id,
         )
     return RequestRegistered(
         id=done.id,
@@ -191,6 +198,8 @@ def fulfil_request(
             out["package"] = done.access.as_dict()
         if done.portable is not None:
             out["provided"] = done.portable.provided
+        if done.answer_to is not None:
+            out["answer_to"] = done.answer_to
     return out
 
 
