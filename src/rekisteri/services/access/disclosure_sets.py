@@ -26,11 +26,14 @@ from rekisteri.domain import values
 from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.transfers import DisclosureKind, RecipientKind
 from rekisteri.services.access.disclosures import Disclosed, Recipient, disclose
+from rekisteri.services.register import letters
 from rekisteri.services.register.person_view import display_name, resolve_person
 from rekisteri.services.register.presenting import attribute_value
 from rekisteri.services.unit_of_work import UnitOfWork
 
 HETU = "person.personal_identity_code"
+# The collection file's word for a debtor whose letters go through the forwarding route.
+FORWARDED_MAIL = "turvakielto"
 UNPAID = ("open", "in_collection")
 
 
@@ -117,7 +120,12 @@ def collection(
         "katuosoite",
         "postinumero",
         "postitoimipaikka",
+        "postin_valitys",
     ]
+    # A debtor with a turvakielto: the agency gets what it needs to collect (identity, name,
+    # the invoices) and the population register authority's forwarding route in the address's
+    # place, never the protected address (catalogue/protection.py, docs/non-disclosure.md).
+    forwarded = (*letters.forwarding_address(uow), FORWARDED_MAIL)
     out = [
         (
             r.invoice_number,
@@ -128,9 +136,7 @@ def collection(
             r.status,
             _identity_code(uow, r),
             display_name(r),
-            r.street,
-            r.postal_code,
-            r.post_office,
+            *(forwarded if r.non_disclosure else (r.street, r.postal_code, r.post_office, "")),
         )
         for r in rows
     ]

@@ -15,6 +15,7 @@ from rekisteri.domain.consent import CaptureMethod
 from rekisteri.domain.errors import RuleViolation
 from rekisteri.domain.register import Provenance
 from rekisteri.domain.requests import ReceivedHow, RequestKind, RequestState, require_transition
+from rekisteri.services.register import letters
 from rekisteri.services.rights import (
     erasure,
     objection,
@@ -41,6 +42,9 @@ class Fulfilment:
     # the store it is read from.
     recordings: list[recording_copies.Copy] = field(default_factory=list)
     store: FileStore | None = None
+    # How the answer is posted to the person (a turvakielto: through the forwarding route),
+    # read before the request is acted on (an erasure may end the address).
+    envelope: letters.Envelope | None = None
 
 
 Handler = Callable[[UnitOfWork, Any, Provenance, Fulfilment, Lang | None], None]
@@ -141,6 +145,7 @@ def fulfil(uow: UnitOfWork, key: int | str, *, lang: Lang | str | None = None) -
     kind = RequestKind(row.kind)
     prov = requests.request_provenance(uow, row.reference)
     f = Fulfilment(row.reference, kind, int(row.person_id), {})
+    f.envelope = letters.envelope(uow, f.person_id)
     requests.begin_fulfilment(uow, row)
     HANDLERS[kind](uow, row, prov, f, Lang(lang) if lang else None)
     requests.mark_fulfilled(uow, row, f.outcome)
