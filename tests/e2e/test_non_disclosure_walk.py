@@ -352,6 +352,10 @@ def _commands(w: Walk, refs: dict[str, str]) -> None:
                 "audience", "--channel", channel.value, "--purpose", purpose.value,
                 "--out", str(out), out=out, may=_never,
             )  # fmt: skip
+    for channel in Channel:  # why the person is out, as marketing asks
+        w.run(
+            "audience", "--channel", channel.value, "--purpose", "own_marketing", "--explain", key
+        )
     mailing = tmp / "campaign"
     mailing.mkdir()
     w.run(
