@@ -64,6 +64,12 @@ class Settings(BaseSettings):
     controller_address: str = "Energiakatu 1, 00100 Helsinki"
     controller_email: str = "asiakaspalvelu@esimerkkienergia.fi"
     dpo_contact: str = "tietosuoja@esimerkkienergia.fi"
+    # Where letters to a person with a turvakielto are sent for forwarding: the population
+    # register authority's address for forwarded mail, comma-separated lines
+    # (docs/non-disclosure.md; check it against the authority's current instructions).
+    non_disclosure_forwarding: str = Field(
+        default="Digi- ja väestötietovirasto, PL 123, 00531 Helsinki", min_length=5, max_length=300
+    )
     # The audit trail of every read and change (P7). Off only to measure what it costs
     # (bench/bench_api_audit.py), with mode "benchmark": in any other mode a process refuses to
     # start with it off (services/bootstrap.py), and a process that starts with it off writes

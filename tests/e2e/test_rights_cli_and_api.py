@@ -47,7 +47,7 @@ def test_request_commands_from_new_to_files(
     done = run(cli, ["request", "fulfil", reference, "--out", str(answer), "--no-pdf"])
     assert done.exit_code == 0, done.output
     files = sorted(p.suffix for p in answer.iterdir())
-    assert files == [".csv", ".html", ".json"]
+    assert files == [".csv", ".html", ".json", ".txt"]  # .txt: the envelope it is posted in
     package = json.loads(next(answer.glob("*.json")).read_text())
     assert package["customer_number"] == c.customer_number
     shown = json.loads(run(cli, ["request", "show", reference, "--json"]).output)

@@ -224,6 +224,7 @@ def facts_from_rows(uow, spec: audience.AudienceSpec, person_id: int) -> PersonF
         kind=PersonKind(who.kind),
         deceased=who.deceased_on is not None and who.deceased_on <= today,
         restricted=bool(who.restricted),
+        non_disclosure=bool(who.non_disclosure),
         consent=state,
         banned=spec.marketing and _banned_by_rows(uow, spec.channel, who, points),
         has_contact_point=bool(points),

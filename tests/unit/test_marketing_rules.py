@@ -205,7 +205,7 @@ def test_every_rule_says_whether_it_concerns_the_audience() -> None:
         assert [c.rule for c in d.checks] == [e.value for e in EXCLUSION_ORDER]
         return [c.rule for c in d.checks if c.applies]
 
-    always = ["deceased", "restricted"]
+    always = ["deceased", "restricted", "non_disclosure"]
     consent = ["objection", "withdrawn"]
     assert applies(OWN, Channel.EMAIL) == [
         *always, *consent, "consent_expired", "no_consent", "missing_contact_point",

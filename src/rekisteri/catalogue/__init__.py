@@ -14,6 +14,7 @@ from rekisteri.catalogue import consumption as _consumption
 from rekisteri.catalogue import mail as _mail
 from rekisteri.catalogue import marketing as _marketing
 from rekisteri.catalogue import need_to_know as _need_to_know
+from rekisteri.catalogue import protection
 from rekisteri.catalogue import register as _register
 from rekisteri.catalogue import rights as _rights
 from rekisteri.catalogue.model import (
@@ -128,6 +129,24 @@ class Catalogue:
         if attribute.reading:
             return attribute.reading.get(role, Visibility.NONE)
         return CATEGORY_READERS.get(attribute.category, {}).get(role, Visibility.NONE)
+
+    def visibility_for(self, attribute: Attribute, role: Role, *, protected: bool) -> Visibility:
+        """How `role` may read `attribute` of one person: as `visibility` says, except an
+        address of a person with a turvakielto (`protected`), which only the roles that
+        strictly need it read (catalogue/protection.py)."""
+        if protection.withheld(attribute.key, role, protected):
+            return Visibility.NONE
+        return self.visibility(attribute, role)
+
+    def told_protected(self, attribute: Attribute, role: Role | None, *, protected: bool) -> bool:
+        """Whether `role` is shown that this withheld address exists and is protected, in
+        its place (a role that would read it but for the turvakielto, and is told)."""
+        return (
+            role is not None
+            and protection.withheld(attribute.key, role, protected)
+            and role in protection.TOLD_PROTECTED
+            and self.visibility(attribute, role) is not Visibility.NONE
+        )
 
     def category_visibility(self, category: Category, role: Role) -> Visibility:
         return CATEGORY_READERS.get(category, {}).get(role, Visibility.NONE)

@@ -47,6 +47,9 @@ SUBSCRIPTIONS = frozenset({AudiencePurpose.NEWSLETTER, AudiencePurpose.MAGAZINE}
 class Exclusion(StrEnum):
     DECEASED = "deceased"
     RESTRICTED = "restricted"  # processing restricted (GDPR Art. 18)
+    # A turvakielto: never in an audience list of any purpose or channel, where the address
+    # (or the person's presence at the register) would travel to whoever sends the mailing.
+    NON_DISCLOSURE = "non_disclosure"
     OBJECTION = "objection"  # the person forbade it (P13)
     WITHDRAWN = "withdrawn"  # a consent or subscription was withdrawn
     CONSENT_EXPIRED = "consent_expired"
@@ -65,6 +68,9 @@ EXCLUSION_ORDER: tuple[Exclusion, ...] = tuple(Exclusion)
 EXPLANATIONS: dict[Exclusion, str] = {
     Exclusion.DECEASED: N_("the person has died"),
     Exclusion.RESTRICTED: N_("processing of the person's data is restricted (Art. 18)"),
+    Exclusion.NON_DISCLOSURE: N_(
+        "the person has a non-disclosure for personal safety: never in an audience list"
+    ),
     Exclusion.OBJECTION: N_("the person has forbidden this purpose on this channel"),
     Exclusion.WITHDRAWN: N_("the person withdrew their consent or subscription"),
     Exclusion.CONSENT_EXPIRED: N_("the consent has expired"),
@@ -84,6 +90,7 @@ EXPLANATIONS: dict[Exclusion, str] = {
 EXCLUSION_TITLES: dict[Exclusion, str] = {
     Exclusion.DECEASED: N_("Deceased"),
     Exclusion.RESTRICTED: N_("Processing restricted"),
+    Exclusion.NON_DISCLOSURE: N_("Non-disclosure for personal safety"),
     Exclusion.OBJECTION: N_("Objected"),
     Exclusion.WITHDRAWN: N_("Withdrawn"),
     Exclusion.CONSENT_EXPIRED: N_("Consent expired"),
@@ -146,6 +153,7 @@ class PersonFacts:
     kind: PersonKind
     deceased: bool = False
     restricted: bool = False
+    non_disclosure: bool = False  # a turvakielto (catalogue/protection.py)
     consent: ConsentState = ConsentState.NONE  # for (the audience's purpose, channel)
     banned: bool = False  # an ASML ban for this channel
     has_contact_point: bool = True
@@ -187,6 +195,7 @@ def decide(
     verdicts: list[tuple[Exclusion, bool, bool]] = [
         (Exclusion.DECEASED, True, not facts.deceased),
         (Exclusion.RESTRICTED, True, not facts.restricted),
+        (Exclusion.NON_DISCLOSURE, True, not facts.non_disclosure),
         (Exclusion.OBJECTION, not renewal, state is not ConsentState.PROHIBITED),
         (Exclusion.WITHDRAWN, not renewal, state is not ConsentState.WITHDRAWN),
         (Exclusion.CONSENT_EXPIRED, opt_in, state is not ConsentState.EXPIRED),

@@ -161,6 +161,8 @@ class PersonChanges(Changes):
     mother_tongue: MotherTongue | None = None
     customer_class: str | None = Field(None, max_length=30)
     deceased_on: dt.date | None = None
+    # A turvakielto (true/false), set by staff on the person's proof of it.
+    non_disclosure: bool | None = None
 
 
 class SiteChanges(Changes):

@@ -22,6 +22,7 @@ from rekisteri.catalogue import (
     catalogue,
     label,
 )
+from rekisteri.catalogue.protection import PROTECTED_WORDS, is_mark
 from rekisteri.catalogue.readers import ROLE_PURPOSES
 from rekisteri.entrypoints.api.deps import Principal
 from rekisteri.entrypoints.web import formats
@@ -96,6 +97,8 @@ def cell(value: Any, lang: Lang | str, field: str = "") -> str:
         return str(value)
     if isinstance(value, int | float | Decimal):
         return formats.format_number(value, lang, 0 if isinstance(value, int) else 2)
+    if is_mark(value):  # a protected person's address, withheld (catalogue/protection.py)
+        return PROTECTED_WORDS.in_(lang)
     if isinstance(value, Mapping):
         return ", ".join(cell(v, lang, str(k)) for k, v in value.items() if v not in (None, ""))
     return str(value)

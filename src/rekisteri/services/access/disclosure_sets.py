@@ -26,13 +26,15 @@ from rekisteri.domain import values
 from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.transfers import DisclosureKind, RecipientKind
 from rekisteri.services.access.disclosures import Disclosed, Recipient, disclose
-from rekisteri.services.register import representatives
+from rekisteri.services.register import letters, representatives
 from rekisteri.services.register.person_view import display_name, resolve_person
 from rekisteri.services.register.presenting import attribute_value
 from rekisteri.services.register.representatives import MailRecipient
 from rekisteri.services.unit_of_work import UnitOfWork
 
 HETU = "person.personal_identity_code"
+# The collection file's word for a debtor whose letters go through the forwarding route.
+FORWARDED_MAIL = "turvakielto"
 UNPAID = ("open", "in_collection")
 
 
@@ -83,11 +85,17 @@ def asiakastieto(uow: UnitOfWork, to: Recipient, output_name: str | None = None)
     return Handover(done, ("tunnus", "nimi"), [(code, name) for code, name, _ in out])
 
 
-def _addressed(r: Any, rep: MailRecipient | None) -> tuple[str, str, str, str]:
-    """Name, street, postal code and post office the collection letter goes to."""
-    if rep is None:
-        return display_name(r), r.street, r.postal_code, r.post_office
-    return rep.addressed(display_name(r)), rep.street, rep.postal_code, rep.post_office
+def _addressed(
+    r: Any, rep: MailRecipient | None, forwarded: tuple[str, str, str, str]
+) -> tuple[str, str, str, str, str]:
+    """Name, street, postal code, post office and forwarding mark of the collection letter: to
+    the representative who receives the person's mail, else through the population register
+    authority's forwarding for a protected person, else to the billing address."""
+    if rep is not None:
+        return rep.addressed(display_name(r)), rep.street, rep.postal_code, rep.post_office, ""
+    if r.non_disclosure:
+        return display_name(r), *forwarded
+    return display_name(r), r.street, r.postal_code, r.post_office, ""
 
 
 def collection(
@@ -126,10 +134,15 @@ def collection(
         "katuosoite",
         "postinumero",
         "postitoimipaikka",
+        "postin_valitys",
     ]
     # A deceased debtor's claim is the estate's: sent to the estate's contact (a guardian's
     # ward's to the guardian), as the register's own letters are.
     mail_to = representatives.mail_recipients(uow, sorted({int(r.id) for r in rows}))
+    # A debtor with a turvakielto: the agency gets what it needs to collect (identity, name,
+    # the invoices) and the population register authority's forwarding route in the address's
+    # place, never the protected address (catalogue/protection.py, docs/non-disclosure.md).
+    forwarded = (*letters.forwarding_address(uow), FORWARDED_MAIL)
     out = [
         (
             r.invoice_number,
@@ -139,7 +152,7 @@ def collection(
             f"{r.amount_cents / 100:.2f}",
             r.status,
             _identity_code(uow, r),
-            *_addressed(r, mail_to.get(int(r.id))),
+            *_addressed(r, mail_to.get(int(r.id)), forwarded),
         )
         for r in rows
     ]

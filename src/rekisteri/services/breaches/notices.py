@@ -1,7 +1,9 @@
 """The notices to the persons of a breach (Art. 34), each in the person's language (the
 register's one rule, `vocabulary.lang_of`), by e-mail when the person has a valid address and
 otherwise as a letter to their postal address (a text file for printing, owner-only, whole or
-not at all). Each person is told once: a second run sends only to those not yet told.
+not at all); a person with a turvakielto's letter goes through the population register
+authority's forwarding (services/register/letters). Each person is told once: a second run
+sends only to those not yet told.
 
 A notice says in clear words the nature of the breach, the kinds of the person's data it
 concerned, when it happened, its likely consequences, the measures taken and proposed, and the
@@ -28,7 +30,8 @@ from rekisteri.domain.vocabulary import label, lang_of
 from rekisteri.services.breaches.records import log_step
 from rekisteri.services.breaches.scope import WHAT
 from rekisteri.services.exports import register_files
-from rekisteri.services.register import representatives
+from rekisteri.services.register import letters, representatives
+from rekisteri.services.register.letters import Envelope
 from rekisteri.services.register.representatives import MailRecipient
 from rekisteri.services.unit_of_work import UnitOfWork
 
@@ -43,7 +46,8 @@ class Recipient:
     lang: Lang
     name: str
     email: str | None
-    postal: tuple[str, str, str] | None  # street, postal code, post office
+    # The letter's envelope: the postal address, or the forwarding route of a turvakielto.
+    postal: Envelope | None
 
 
 @dataclass
@@ -103,20 +107,15 @@ def _recipients(uow: UnitOfWork, ids: list[int]) -> list[Recipient]:
             ).where(person.c.id == pid)
         ).one()
         name = p.organisation_name or " ".join(x for x in (p.first_names, p.last_name) if x)
-        points = uow.execute(
-            select(cp.c.kind, cp.c.email, cp.c.street, cp.c.postal_code, cp.c.post_office)
-            .where(cp.c.person_id == pid, cp.c.kind.in_(("email", "postal")), *valid)
+        email = uow.execute(
+            select(cp.c.email)
+            .where(cp.c.person_id == pid, cp.c.kind == "email", cp.c.email.is_not(None), *valid)
             .order_by(cp.c.valid_from.desc(), cp.c.id.desc())
-        ).all()
-        email = next((r.email for r in points if r.kind == "email" and r.email), None)
-        postal = next(
-            (
-                (r.street, r.postal_code, r.post_office)
-                for r in points
-                if r.kind == "postal" and r.street
-            ),
-            None,
-        )
+            .limit(1)
+        ).scalar()
+        # A letter only where no e-mail reaches them; its envelope from the one rule of
+        # services/register/letters (a turvakielto goes through the forwarding route).
+        postal = None if email else letters.envelope(uow, pid)
         found.append(
             _through_representative(
                 Recipient(pid, lang_of(p.mother_tongue), name, email, postal), mail_to.get(pid)
@@ -128,10 +127,19 @@ def _recipients(uow: UnitOfWork, ids: list[int]) -> list[Recipient]:
 
 
 def _through_representative(own: Recipient, rep: MailRecipient | None) -> Recipient:
+    """The notice to the representative who receives the person's mail: by their e-mail, else
+    a letter to their address (not the person's, nor the forwarding route)."""
     if rep is None:
         return own
-    postal = (rep.street, rep.postal_code, rep.post_office)
-    return Recipient(own.person_id, own.lang, rep.addressed(own.name), rep.email, postal)
+    name = rep.addressed(own.name)
+    office = f"{rep.postal_code} {rep.post_office}".strip()
+    abroad = [rep.country] if rep.country and rep.country.upper() != "FI" else []
+    postal = (
+        None
+        if rep.email
+        else Envelope(own.person_id, own.lang, (name, rep.street, office, *abroad))
+    )
+    return Recipient(own.person_id, own.lang, name, rep.email, postal)
 
 
 def _ready(row: Any, langs: set[Lang]) -> None:
@@ -185,10 +193,7 @@ def send_notices(
         elif r.postal:
             private_directory(letters_to)
             path = letters_to / f"{row.reference}-{r.person_id}.txt"
-            street, code, office = r.postal
-            write_private(
-                path, f"{r.name}\n{street}\n{code} {office}\n\n{subject}\n\n{body}", keep=keep
-            )
+            write_private(path, f"{r.postal.text()}\n{subject}\n\n{body}", keep=keep)
             sent.letters.append(path)
             channel = "letter"
         else:

@@ -191,6 +191,7 @@ def _facts(
         kind=person.c.kind,
         deceased=_flag(and_(person.c.deceased_on.is_not(None), person.c.deceased_on <= today)),
         restricted=_flag(person.c.restricted == true()),
+        non_disclosure=_flag(person.c.non_disclosure == true()),
         state=state,
         renewal=_renewal(spec, today, pid),
         banned=_flag(ban.flag(pid, point)) if ban is not None else literal(0),
@@ -348,6 +349,7 @@ def _rules(f: Any, spec: AudienceSpec) -> list[tuple[Any, Exclusion]]:
     whens: list[tuple[Any, Exclusion]] = [
         (f.deceased == 1, Exclusion.DECEASED),
         (f.restricted == 1, Exclusion.RESTRICTED),
+        (f.non_disclosure == 1, Exclusion.NON_DISCLOSURE),
     ]
     if not renewal:
         whens += [
@@ -567,6 +569,7 @@ def explain(uow: UnitOfWork, spec: AudienceSpec, person_id: int) -> Explanation 
         kind=PersonKind(f["kind"]),
         deceased=bool(f["deceased"]),
         restricted=bool(f["restricted"]),
+        non_disclosure=bool(f["non_disclosure"]),
         consent=ConsentState(f["state"]) if f["state"] else ConsentState.NONE,
         # Matched apart from the audience's SQL and polars (domain.bans' keys), to compare.
         banned=spec.marketing and ban_matching.is_banned(uow, spec.channel, person_id),

@@ -57,6 +57,9 @@ RECTIFIABLE = frozenset(
         "mother_tongue",
         "customer_class",
         "deceased_on",
+        # A turvakielto the person shows proof of (the population register's own arrives
+        # with its changes); the catalogue allows it from the customer's contact.
+        "non_disclosure",
     }
 )
 

@@ -11,6 +11,7 @@ from sqlalchemy import not_, select
 from rekisteri.adapters import contracts_in_force
 from rekisteri.adapters.schema.register import contract, person
 from rekisteri.catalogue import Catalogue, Category, Role, TableSpec, Visibility
+from rekisteri.catalogue.protection import PROTECTED_WORDS
 from rekisteri.domain import telephone_sales
 from rekisteri.domain.errors import NotFound
 from rekisteri.services.register import contact_persons
@@ -67,6 +68,9 @@ def display_name(row: Any) -> str:
     return f"{row.first_names} {row.last_name}"
 
 
+# An address change in the history of a protected person, for a role that may not read it.
+PROTECTED_TEXT = " / ".join(PROTECTED_WORDS.in_(lang) for lang in ("fi", "sv", "en"))
+
 # Keys of a view entry that are not attributes (the row's id and where its values came from).
 _STRUCTURAL = {"id", "_source", "_sources_of_changes"}
 
@@ -117,12 +121,16 @@ def customer_view(uow: UnitOfWork, person_id: int, role: Role | None) -> dict[st
         query = select(t).where(belongs_to(spec, person_id))
         return list(uow.execute(query.order_by(t.c[spec.view.order], t.c.id)))
 
+    protected = bool(row.non_disclosure)
+
     def entry(spec: TableSpec, r: Any) -> dict[str, Any]:
         assert spec.view is not None
-        shown = present(uow, spec.name, r, role, hidden, later)
+        shown = present(uow, spec.name, r, role, hidden, later, protected=protected)
         return shown | {c: r._mapping[c] for c in spec.view.links}
 
-    view: dict[str, Any] = {"person": present(uow, "person", row, role, hidden, later)}
+    view: dict[str, Any] = {
+        "person": present(uow, "person", row, role, hidden, later, protected=protected)
+    }
     nested = [s for s in personal_tables(cat) if s.view is not None and s.view.within]
     for name, spec in sections(cat):
         view[name] = [entry(spec, r) for r in rows(spec)]
@@ -142,7 +150,9 @@ def customer_view(uow: UnitOfWork, person_id: int, role: Role | None) -> dict[st
     if row.kind == "legal" and _sees_contact_persons(cat, role):
         view["contact_persons"] = contact_persons.of_organisation(uow, person_id)
     if role is None or cat.category_visibility(Category.HISTORY, role) is not Visibility.NONE:
-        view["history"] = changes_of(uow, person_id, reveal=role is None)
+        view["history"] = protection_of_history(
+            cat, changes_of(uow, person_id, reveal=role is None), role, protected
+        )
     else:
         hidden.add(Category.HISTORY)
     # Drop sections the reader sees nothing of, and say which categories were withheld.
@@ -162,6 +172,23 @@ def customer_view(uow: UnitOfWork, person_id: int, role: Role | None) -> dict[st
         else None
     )
     return view
+
+
+def protection_of_history(
+    cat: Catalogue, changes: list[dict[str, Any]], role: Role | None, protected: bool
+) -> list[dict[str, Any]]:
+    """The history as `role` may read it of a person with a turvakielto: an address change's
+    old and new values are the protection's mark for a role that does not need the address
+    (the history would otherwise show what the view withholds)."""
+    if not protected or role is None:
+        return changes
+    out = []
+    for change in changes:
+        key = str(change["attribute"])
+        if key in cat and cat.visibility_for(cat[key], role, protected=True) is Visibility.NONE:
+            change = change | {"old_value": PROTECTED_TEXT, "new_value": PROTECTED_TEXT}
+        out.append(change)
+    return out
 
 
 def _telephone_sales(uow: UnitOfWork, person_id: int, view: dict[str, Any]) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Row
 
 from rekisteri.catalogue import Attribute, Category, Role, Sensitivity, Visibility
+from rekisteri.catalogue.protection import PROTECTED_MARK
 from rekisteri.services.unit_of_work import UnitOfWork
 
 # Who reads a row: a staff role, or the person themself (who sees everything in full).
@@ -54,14 +55,25 @@ def present(
     role: Role | None,
     hidden: set[Category],
     changed_sources: Mapping[tuple[str, int, str], dict[str, Any]] | None = None,
+    *,
+    protected: bool = False,
 ) -> dict[str, Any]:
-    """One row as `role` may see it (role None: the person themself, in full)."""
+    """One row as `role` may see it (role None: the person themself, in full). `protected`:
+    the row is of a person with a turvakielto, whose addresses only the roles that need them
+    read; a role told of the protection sees a mark in the address's place."""
     data = row if isinstance(row, dict) else row._mapping
     out: dict[str, Any] = {"id": data["id"]} if "id" in data else {}
-    for attr in uow.catalogue.for_table(table):
-        vis = Visibility.FULL if role is SELF else uow.catalogue.visibility(attr, role)
+    cat = uow.catalogue
+    for attr in cat.for_table(table):
+        if role is SELF:
+            vis = Visibility.FULL
+        else:
+            vis = cat.visibility_for(attr, role, protected=protected)
         if vis is Visibility.NONE:
-            hidden.add(attr.category)
+            if cat.told_protected(attr, role, protected=protected):
+                out[attr.name] = dict(PROTECTED_MARK)
+            else:
+                hidden.add(attr.category)
             continue
         out[attr.name] = attribute_value(uow, attr, data, vis)
         later = (changed_sources or {}).get((table, int(data.get("id") or 0), attr.key))

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, false, func, or_, select
 
 from rekisteri.adapters.schema.register import contact_point, contract, metering_point, person
 from rekisteri.catalogue import Category
@@ -61,10 +61,15 @@ def _kind_of(term: str, blind_index: Callable[[str], str]) -> tuple[str, Any]:
         )
     if re.search(r"\d", term):  # a street address: "Kotikatu 5", "Kotikatu 5 A 2"
         pattern = f"{_escape(term.lower())}%"
-        return "address", person.c.id.in_(
-            select(contact_point.c.person_id).where(
-                func.lower(contact_point.c.street).like(pattern, escape="\\")
-            )
+        # A person with a turvakielto is never found by their address: the general search is
+        # no role that needs it (catalogue/protection.py), and a hit would tell where they live.
+        return "address", and_(
+            person.c.non_disclosure == false(),
+            person.c.id.in_(
+                select(contact_point.c.person_id).where(
+                    func.lower(contact_point.c.street).like(pattern, escape="\\")
+                )
+            ),
         )
     words = term.lower().split()
     conditions = [

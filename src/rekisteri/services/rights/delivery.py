@@ -1,7 +1,8 @@
 """The files of a fulfilled request, written where the staff member asked: the access report
 (JSON, readings CSV, HTML, PDF), the portable data (JSON, CSV) and the erasure letter
-(text). Owner-only files (P16), each whole or not at all, never over a symbolic link or the
-register's own files."""
+(text), with the envelope the answer is posted in (services/register/letters). Owner-only
+files (P16), each whole or not at all, never over a symbolic link or the register's own
+files."""
 
 from __future__ import annotations
 
@@ -69,4 +70,8 @@ def write_answer_files(
         files["readings"] = directory / f"portability-{done.reference}-readings.csv"
         with open_private(files["readings"], keep=keep) as fh:
             access.write_readings_csv(done.portable.readings, fh)
+    if files and done.envelope is not None:
+        # The answer goes by post in this envelope (a turvakielto: the forwarding route).
+        files["envelope"] = directory / f"envelope-{done.reference}.txt"
+        write_private(files["envelope"], done.envelope.text(), keep=keep)
     return files

@@ -8,13 +8,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select
+
 from rekisteri.adapters.file_store import FileStore
+from rekisteri.adapters.schema.register import person
 from rekisteri.catalogue import Lang
 from rekisteri.domain.access_package import AccessPackage
 from rekisteri.domain.consent import CaptureMethod
 from rekisteri.domain.errors import RuleViolation
 from rekisteri.domain.register import Provenance
 from rekisteri.domain.requests import ReceivedHow, RequestKind, RequestState, require_transition
+from rekisteri.domain.vocabulary import lang_of
+from rekisteri.services.register import letters
+from rekisteri.services.register.person_view import display_name
 from rekisteri.services.rights import (
     erasure,
     objection,
@@ -43,6 +49,23 @@ class Fulfilment:
     store: FileStore | None = None
     # A request a representative made is answered to them (requests.answer_to).
     answer_to: dict[str, Any] | None = None
+    # How the answer is posted (a turvakielto: through the forwarding route; a representative's
+    # request: to them), read before the request is acted on (an erasure may end the address).
+    envelope: letters.Envelope | None = None
+
+
+def _representatives_envelope(
+    uow: UnitOfWork, person_id: int, to: dict[str, Any]
+) -> letters.Envelope | None:
+    """The answer's envelope to the representative who asked, at the address they gave."""
+    if not to.get("address"):
+        return None
+    own = uow.execute(select(person).where(person.c.id == person_id)).one()
+    lines = [p for p in str(to["address"]).split(", ") if p]
+    if lines and lines[-1].upper() == "FI":  # a letter within Finland names no country
+        lines.pop()
+    name = f"{to['name']} ({display_name(own)})"
+    return letters.Envelope(person_id, lang_of(own.mother_tongue), (name, *lines))
 
 
 Handler = Callable[[UnitOfWork, Any, Provenance, Fulfilment, Lang | None], None]
@@ -146,6 +169,11 @@ def fulfil(uow: UnitOfWork, key: int | str, *, lang: Lang | str | None = None) -
     requests.begin_fulfilment(uow, row)
     # Read before the work: an erasure takes the representation with the person's data.
     f.answer_to = requests.answer_to(uow, row)
+    f.envelope = (
+        letters.envelope(uow, f.person_id)
+        if f.answer_to is None
+        else _representatives_envelope(uow, f.person_id, f.answer_to)
+    )
     HANDLERS[kind](uow, row, prov, f, Lang(lang) if lang else None)
     if f.answer_to is not None:
         # The record says whom the answer went to (the events name them), not their address.

@@ -22,6 +22,8 @@ CLAIMS: dict[str, str] = {
     "P5.settings-page": "a personal link opens a page where marketing settings are changed",
     "P6.profiling-bases": "profiling is said to rest on exactly the bases section 4 gives it",
     "P7.need-to-know": "each role sees only the data categories section 5 names for it",
+    "P7.non-disclosure-addresses": "a turvakielto person's addresses reach only the roles "
+    "that need them, never an audience, a hand-over, a search by address or a plain letter",
     "P7.personal-accounts": "staff sign in with personal user ids and passwords",
     "P8.registered-recipients": "data goes only to a registered recipient for a purpose it has",
     "P8.asiakastieto-own-liabilities": "only persons with liabilities of their own go to "

@@ -14,6 +14,7 @@ from rekisteri.catalogue import (
     Role,
     Source,
     Visibility,
+    protection,
 )
 from rekisteri.catalogue.cookies import Cookie
 from rekisteri.catalogue.model import Attribute, OnErasure, RetentionRule
@@ -325,6 +326,11 @@ class SectionWriter:
             Paragraph(text("security.databases", lang)),
             Paragraph(text("security.access", lang), ("P7.personal-accounts", "P7.need-to-know")),
         ]
+        # Said while the catalogue keeps the turvakielto and its rule (catalogue/protection.py).
+        if protection.FLAG in self.cat and protection.NEEDED_BY:
+            blocks.append(
+                Paragraph(text("security.non_disclosure", lang), ("P7.non-disclosure-addresses",))
+            )
         encrypted = self.cat.encrypted()
         if encrypted:
             names = join_words((a.label(lang) for a in encrypted), lang)

@@ -125,6 +125,31 @@ SHARING_TEXTS: dict[str, Words] = {
         "data their tasks require (see section 5). We require our staff and partners to keep "
         "customer data confidential.",
     ),
+    "security.non_disclosure": Words(
+        "Jos henkilöllä on turvakielto, hänen osoitteitaan näkevät vain ne, joiden työ niitä "
+        "välttämättä vaatii: laskutus käyttöpaikan ja laskutusosoitteen, tietosuojavastaava "
+        "kaikki. Asiakaspalvelu näkee vain, että osoite on suojattu. Henkilö ei ole "
+        "markkinoinnin kohderyhmissä eikä konsernin markkinointiin luovutettavissa tiedoissa, "
+        "häntä ei löydä osoitteella hakemalla, eikä hänen osoitettaan luovuteta Suomen "
+        "Asiakastiedolle eikä perintään: kirjeet hänelle lähetetään Digi- ja "
+        "väestötietoviraston kautta, joka välittää ne hänelle.",
+        "Om en person har en spärrmarkering ser endast de vars arbete oundgängligen kräver det "
+        "personens adresser: faktureringen förbrukningsställets adress och "
+        "faktureringsadressen, dataskyddsombudet alla. Kundtjänsten ser endast att adressen är "
+        "skyddad. Personen finns inte i marknadsföringens målgrupper eller i uppgifterna som "
+        "lämnas ut för koncernens marknadsföring, hittas inte genom sökning på adress, och "
+        "adressen lämnas inte ut till Suomen Asiakastieto eller för indrivning: brev till "
+        "personen skickas via Myndigheten för digitalisering och befolkningsdata, som "
+        "vidarebefordrar dem.",
+        "If a person has a non-disclosure for personal safety (turvakielto), only those whose "
+        "work strictly needs their addresses see them: billing the supply and billing "
+        "addresses, the data protection officer all of them. Customer service sees only that "
+        "the address is protected. The person is in no marketing audience and in no data "
+        "handed over for the group's marketing, is not found by searching with an address, "
+        "and their address is not given to Suomen Asiakastieto or for collection: letters to "
+        "them are sent through the Digital and Population Data Services Agency, which forwards "
+        "them.",
+    ),
     "security.encrypted": Words(
         "{attributes} tallennetaan tietokantaan salattuina.",
         "{attributes} lagras krypterade i databasen.",
