@@ -50,6 +50,13 @@ FROM = ("--from", "2025-01-01", "--to", "2025-01-31")
 
 # Outputs that cannot carry a stored address, with the reason (the rest are walked).
 NO_ADDRESS = {
+    "GET /api/v1/persons/{key}/representatives": "the representatives' own addresses, never "
+    "the person's (catalogue/protection.NOT_THE_PERSONS)",
+    "customer representative list": "the representatives' own addresses",
+    "customer representative add": "records a representative and their own address",
+    "customer representative end": "ends a representation",
+    "mail send": "sends queued e-mail the register wrote: an e-mail address, no postal address",
+    "mail status": "counts of the mail queue",
     "GET /healthz": "the server's and the database's state",
     "GET /api/v1/audit/verify": "whether the chain is intact: counts and hashes",
     "GET /api/v1/retention/last-run": "counts of the last retention run",

@@ -46,6 +46,12 @@ NEEDED_BY: Mapping[str, frozenset[Role]] = {
     "marketing_ban.ban": frozenset({DPO}),
 }
 
+# Address-like attributes that are not the person's address, with why: the rule leaves them.
+NOT_THE_PERSONS: Mapping[str, str] = {
+    "representative.contact": "the representative's own address, where the person's letters "
+    "go instead (a guardian or an estate's contact lives elsewhere)",
+}
+
 # Roles that read a protected address they do not need as a mark saying it is protected.
 TOLD_PROTECTED: frozenset[Role] = frozenset({CS})
 

@@ -127,18 +127,14 @@ def _recipients(uow: UnitOfWork, ids: list[int]) -> list[Recipient]:
 
 
 def _through_representative(own: Recipient, rep: MailRecipient | None) -> Recipient:
-    """The notice to the representative who receives the person's mail: by their e-mail, else
-    a letter to their address (not the person's, nor the forwarding route)."""
+    """The notice to the representative who receives the person's mail: by their e-mail, or a
+    letter to their address (not the person's, nor the forwarding route)."""
     if rep is None:
         return own
     name = rep.addressed(own.name)
     office = f"{rep.postal_code} {rep.post_office}".strip()
     abroad = [rep.country] if rep.country and rep.country.upper() != "FI" else []
-    postal = (
-        None
-        if rep.email
-        else Envelope(own.person_id, own.lang, (name, rep.street, office, *abroad))
-    )
+    postal = Envelope(own.person_id, own.lang, (name, rep.street, office, *abroad))
     return Recipient(own.person_id, own.lang, name, rep.email, postal)
 
 
