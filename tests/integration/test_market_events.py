@@ -332,3 +332,17 @@ def test_the_catalogue_takes_the_hub_as_a_source_of_what_it_tells() -> None:
         assert "other_company" in {s.value for s in catalogue[key].sources}, key
     # What the hub does not tell stays the person's to give.
     assert "other_company" not in {s.value for s in catalogue["site.heating_type"].sources}
+
+
+def test_a_value_nobody_gave_follows_the_hub_whenever_the_row_was_made(
+    register: RegisterApp, clock: FakeClock, tmp_path: Path
+) -> None:
+    clock.set(dt.datetime(2026, 3, 20, 8, tzinfo=dt.UTC))
+    make_customer(register)  # the person gave the point today, without its grid owner
+    f = events_file(
+        tmp_path / "owner.xml",
+        event("G-1", "metering_point", "2026-03-15", gsrn(2), data={"grid_owner": GRID_OWNER}),
+    )
+    assert run_import(register, f).changed == 1
+    owner = select(metering_point.c.grid_owner).where(metering_point.c.gsrn == gsrn(2))
+    assert _rows(register, owner) == [(GRID_OWNER,)]

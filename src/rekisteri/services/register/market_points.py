@@ -90,9 +90,11 @@ def note_new_site(uow: UnitOfWork, person_id: int) -> None:
 
 
 def _given_later_by_person(
-    uow: UnitOfWork, table: Table, row: Any, attribute: str, effective: dt.date
+    uow: UnitOfWork, table: Table, row: Any, name: str, attribute: str, effective: dt.date
 ) -> bool:
-    """Whether the attribute's value in `row` was given by the person after `effective`."""
+    """Whether the value of `name` in `row` was given by the person after `effective`: by its
+    latest history entry, or when it never changed by the row's own provenance (a value the
+    row never held was given by nobody)."""
     latest = uow.execute(
         select(attribute_change.c.source, attribute_change.c.received_at)
         .where(
@@ -103,6 +105,8 @@ def _given_later_by_person(
         .order_by(attribute_change.c.at.desc(), attribute_change.c.id.desc())
         .limit(1)
     ).first()
+    if latest is None and row._mapping[name] is None:
+        return False
     source, received = (
         (latest.source, latest.received_at) if latest else (row.source, row.received_at)
     )
@@ -133,7 +137,7 @@ def apply_data(
             if row._mapping[name] == value:
                 continue
             attr = attributes.target_of(uow.catalogue, table, name, writable).attribute
-            if _given_later_by_person(uow, table, row, attr.key, effective):
+            if _given_later_by_person(uow, table, row, name, attr.key, effective):
                 out.kept.append(attr.key)
             else:
                 changes[name] = value
