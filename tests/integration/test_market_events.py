@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from rekisteri.adapters import contracts_in_force
+from rekisteri.adapters.schema.audit import audit_entry
 from rekisteri.adapters.schema.market import market_event
 from rekisteri.adapters.schema.register import (
     attribute_change,
@@ -26,7 +27,8 @@ from rekisteri.domain.drafts import ContractDraft, PersonDraft, SiteDraft
 from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.register import ContractKind, PersonKind, Provenance, Relationship
 from rekisteri.services.register import customers, updates
-from rekisteri.services.rights import periods
+from rekisteri.services.register.person_view import lookup_digest
+from rekisteri.services.rights import package, periods
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.clock import FakeClock
 from tests.support.market_events import (
@@ -126,6 +128,13 @@ def test_the_sample_moves_the_customer_and_reports_what_it_could_not_match(
     (task,) = _rows(register, select(staff_task))
     assert task.kind == "market_event" and task.subject_table == "market_event"
     assert "DH-312-000003" in task.reason and BUSINESS_ID not in task.reason
+    # The access package (Art. 15) shows what the hub brought, with its source (P2).
+    with register.reading(Actor("test")) as uow:
+        sections = {s.key: s for s in package.build(uow, c.person_id, lang="en").sections}
+    points = {r["gsrn"]: r for r in sections["metering_point"].rows}
+    assert points[gsrn(3)]["grid_owner"] == GRID_OWNER
+    assert points[gsrn(3)]["source"] == "other companies"
+    assert "Uusikatu 3 B 12" in {r["street"] for r in sections["site"].rows}
 
 
 def test_the_same_file_twice_changes_nothing(
@@ -169,6 +178,11 @@ def test_an_unknown_person_or_point_is_never_guessed(
     assert [r.end_date for r in _contracts(register, c.person_id)] == [dt.date(2022, 6, 1), None]
     outcomes = _rows(register, select(market_event.c.event_id, market_event.c.outcome))
     assert sorted(outcomes) == [("U-1", "unmatched"), ("U-2", "unmatched"), ("U-3", "unmatched")]
+    # The lookup that found nobody is audited by a keyed digest, never the code itself.
+    with register.reading(Actor("test")) as uow:
+        digest = lookup_digest(uow, OTHER_HETU)
+    lookups = _rows(register, select(audit_entry.c.what).where(audit_entry.c.action == "lookup"))
+    assert [w for (w,) in lookups if digest in w] and not any(OTHER_HETU in w for (w,) in lookups)
 
 
 def test_switches_and_a_termination_follow_the_hub_matched_by_business_id(
