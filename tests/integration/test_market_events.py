@@ -360,3 +360,32 @@ def test_a_value_nobody_gave_follows_the_hub_whenever_the_row_was_made(
     assert run_import(register, f).changed == 1
     owner = select(metering_point.c.grid_owner).where(metering_point.c.gsrn == gsrn(2))
     assert _rows(register, owner) == [(GRID_OWNER,)]
+
+
+def test_a_move_in_while_another_persons_contract_runs_goes_to_staff(
+    register: RegisterApp, clock: FakeClock, tmp_path: Path
+) -> None:
+    clock.set(dt.datetime(2026, 3, 20, 8, tzinfo=dt.UTC))
+    make_customer(register)  # at site 2 (point ...023), its contract open
+    other = make_customer(
+        register, hetu="150385-234K", email="toinen@example.fi", site_numbers=(11, 12)
+    )
+    f = events_file(
+        tmp_path / "early.xml",
+        event(
+            "M-1",
+            "move_in",
+            "2026-03-01",
+            gsrn(2),
+            hetu="150385-234K",
+            product="Perus",
+            data=NEW_SITE,
+        ),
+    )
+    done = run_import(register, f)
+    assert (done.conflicts, done.changed, done.tasks) == (1, 0, 1)
+    assert "another person's contract" in done.notes[0]
+    assert len(_contracts(register, other.person_id)) == 2  # nothing started
+    # Nor was the point's data applied: an event that goes to staff changes nothing.
+    streets = select(site.c.street).join(metering_point).where(metering_point.c.gsrn == gsrn(2))
+    assert _rows(register, streets) == [("Sähkötie 2",)]

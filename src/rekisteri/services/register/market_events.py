@@ -248,7 +248,7 @@ def _start(
             "the person's processing is restricted (Art. 18); the contract was not started",
             task=True,
         )
-    data = market_points.DataOutcome()
+    made = point is None  # a point new to the register is made from the event's data
     if point is None:
         if event.data is None or event.data.address is None:
             return _Result(
@@ -259,32 +259,49 @@ def _start(
             )
         point = market_points.new_point(uow, event.gsrn, event.data, provenance)
         market_points.note_new_site(uow, person_id)
-    elif event.data is not None:
-        data = market_points.apply_data(
-            uow, point, event.data, event.effective_on, reason, provenance
-        )
-    open_at_start = uow.execute(
-        select(contract.c.id, contract.c.person_id, contract.c.start_date)
-        .where(
-            contract.c.site_id == point.site_id,
-            contract.c.kind == ContractKind.SALES.value,
-            or_(contract.c.end_date.is_(None), contract.c.end_date > event.effective_on),
-        )
-        .order_by(contract.c.start_date)
-    ).first()
-    if open_at_start is not None:
-        if open_at_start.person_id == person_id and open_at_start.start_date == event.effective_on:
+        running = None
+    else:
+        running = _in_force_on_start(uow, point, person_id, event)
+    data = market_points.DataOutcome()
+    if running is not None:
+        if running.person_id == person_id and running.start_date == event.effective_on:
+            if event.data is not None:  # the start is as recorded; the point's data may be new
+                data = market_points.apply_data(
+                    uow, point, event.data, event.effective_on, reason, provenance
+                )
             return _data_result(data)
-        whose = "the person's" if open_at_start.person_id == person_id else "another person's"
+        # Checked before the point's data is applied: an event to staff changes nothing.
+        whose = "the person's" if running.person_id == person_id else "another person's"
         return _Result(
             Outcome.CONFLICT,
             f"{whose} contract at the point is in force on that day; nothing was started",
             task=True,
         )
+    if event.data is not None and not made:
+        data = market_points.apply_data(
+            uow, point, event.data, event.effective_on, reason, provenance
+        )
     assert event.product is not None  # the reader requires it with a start
     draft = ContractDraft(point.site_id, ContractKind.SALES, event.product, event.effective_on)
     customers.add_contract(uow, person_id, draft, provenance)
     return _data_result(data, changed=True)
+
+
+def _in_force_on_start(
+    uow: UnitOfWork, point: market_points.Point, person_id: int, event: MarketEvent
+) -> Any:
+    """A contract at the point in force on the event's day that a new one would overlap: ours
+    (sales), or anyone else's of any kind (their readings would be mixed with this person's;
+    customers.add_contract refuses that too)."""
+    return uow.execute(
+        select(contract.c.id, contract.c.person_id, contract.c.start_date)
+        .where(
+            contract.c.site_id == point.site_id,
+            or_(contract.c.kind == ContractKind.SALES.value, contract.c.person_id != person_id),
+            or_(contract.c.end_date.is_(None), contract.c.end_date > event.effective_on),
+        )
+        .order_by(contract.c.start_date)
+    ).first()
 
 
 def _end(
