@@ -47,6 +47,7 @@ from tests.support import finvoice
 from tests.support.audio import wav_bytes
 from tests.support.cli_login import as_staff, with_login
 from tests.support.clock import FakeClock
+from tests.support.market_events import GRID_OWNER, NEW_SITE, event, events_file, gsrn
 from tests.support.payments import billed_customer, notification, pay
 from tests.support.people import PHONE, make_customer
 from tests.support.smtp import smtp_server
@@ -82,10 +83,10 @@ def fingerprint(reg: RegisterApp) -> Fingerprint:
 # Commands that are several operations, each with its own change entry: the demo's bulk load,
 # then each file of its last days imported through its door, audited as that import is when a
 # job runs it (demo/doors.py: ban file, invoices, payments, contacts, recordings, feedback,
-# logins).
+# logins, market events).
 # The mail job claims its messages in one unit of work and records what the server did in
 # another (no transaction is held open while a mail server answers).
-OPERATIONS = {"demo": 1 + 7, "mail send": 2}
+OPERATIONS = {"demo": 1 + 8, "mail send": 2}
 
 
 def last_seq(reg: RegisterApp) -> int:
@@ -299,6 +300,7 @@ def _api_steps(w: Walk) -> None:
     _representative_steps(w, pid)
     _request_steps(w, pid)
     _payment_steps(w)
+    _market_event_steps(w)
     _breach_steps(w)
 
 
@@ -462,6 +464,40 @@ def _payment_steps(w: Walk) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data = _bank_file(Path(tmp) / "bank.xml", w.reg, 31).read_bytes()
     w.send("POST", "/api/v1/imports/payments", content=data, params={"name": "bank.xml"})
+
+
+def _market_file(path: Path, reg: RegisterApp, hetu: str, first: int) -> Path:
+    """Datahub's events for a new customer: a move out of one site and into a point the
+    register does not know, and the other point's grid owner."""
+    make_customer(reg, hetu=hetu, email=f"{hetu}@example.fi", site_numbers=(first, first + 1))
+    return events_file(
+        path,
+        event(f"{hetu}-1", "move_out", "2026-02-28", gsrn(first + 1), hetu=hetu),
+        event(
+            f"{hetu}-2",
+            "move_in",
+            "2026-03-01",
+            gsrn(first + 2),
+            hetu=hetu,
+            product="Pörssisähkö",
+            data=NEW_SITE,
+        ),
+        event(
+            f"{hetu}-3",
+            "metering_point",
+            "2026-03-01",
+            gsrn(first),
+            data={"grid_owner": GRID_OWNER},
+        ),
+    )
+
+
+def _market_event_steps(w: Walk) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data = _market_file(Path(tmp) / "hub.xml", w.reg, "150385-234K", 41).read_bytes()
+    w.send("POST", "/api/v1/imports/market-events", content=data, params={"name": "hub.xml"})
 
 
 def _request_steps(w: Walk, pid: int) -> None:
@@ -717,6 +753,8 @@ def _command_steps(w: CommandWalk, tmp: Path) -> None:
     )
     w.run("import", "invoices", str(invoices))
     w.run("import", "payments", str(_bank_file(tmp / "bank.xml", reg, 32)))
+    hub = _market_file(tmp / "hub.xml", reg, "220476-3189", 51)
+    w.run("import", "market-events", str(hub))
     (task, *_) = json.loads(w.run("task", "list", "--json"))
     w.run("task", "show", str(task["id"]), env=as_staff(w.env, Role.BILLING))  # a read only
     w.run("task", "done", str(task["id"]))

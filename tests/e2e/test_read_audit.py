@@ -106,6 +106,7 @@ WRITE_COMMANDS = {
     "breach open", "breach scope", "breach assess",
     "breach notify", "breach notices",
         "import payments", "task done", "mail send",
+        "import payments", "task done", "import market-events",
 }  # fmt: skip
 
 # The organisation _setup registers (its customer number: the third person registered).

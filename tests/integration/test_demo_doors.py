@@ -16,9 +16,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from rekisteri.adapters.schema.market import market_event
 from rekisteri.adapters.schema.marketing import marketing_ban_match
 from rekisteri.adapters.schema.payments import payment_file, payment_quarantine
 from rekisteri.adapters.schema.register import (
+    attribute_change,
     call_recording,
     consent_event,
     contact_log,
@@ -148,6 +150,45 @@ def test_the_last_days_came_in_through_the_doors(demo: Demo) -> None:
     assert len(stored) == len(recordings)
     assert not any(b"WAVEfmt" in p.read_bytes() for p in stored)  # sealed, no plain header
     assert not list(demo.scratch.rglob("*.wav"))
+
+
+def test_the_hubs_market_events_moved_and_switched_demo_customers(demo: Demo) -> None:
+    reg = demo.register
+    today = NOW.date()
+    with reg.engine.connect() as conn:
+        outcomes = dict(
+            conn.execute(
+                select(market_event.c.outcome, func.count()).group_by(market_event.c.outcome)
+            ).all()
+        )
+        from_hub = contract.c.source == "other_company"
+        started = conn.execute(select(contract.c.start_date).where(from_hub)).scalars().all()
+        ended = (
+            conn.execute(
+                select(attribute_change.c.new_value).where(
+                    attribute_change.c.table_name == "contract",
+                    attribute_change.c.source == "other_company",
+                )
+            )
+            .scalars()
+            .all()
+        )
+        fuse = conn.execute(
+            select(func.count()).where(
+                attribute_change.c.attribute == "site.main_fuse_a",
+                attribute_change.c.source == "other_company",
+            )
+        ).scalar_one()
+        to_staff = conn.execute(
+            select(func.count()).where(staff_task.c.subject_table == market_event.name)
+        ).scalar_one()
+    # A move in and a switch to us started contracts; a move out and a switch away ended them.
+    assert outcomes == {"changed": 5, "unmatched": 1}, outcomes
+    assert sorted(started) == [today, today]
+    assert sorted(v.split(" ")[-1] for v in ended) == ["(moved_out)", "(switched_supplier)"]
+    assert fuse == 1  # the grid owner's new main fuse, through the write path
+    assert to_staff == 1  # someone the register does not know, never guessed
+    assert any(line.startswith("Datahub market-events-") for line in demo.doors.lines)
 
 
 def test_the_demo_has_each_kind_of_person_and_contract(demo: Demo) -> None:

@@ -48,6 +48,10 @@ OWN = frozenset({S.REGISTER_ITSELF})
 # Payments are notified by the payer's bank through the controller's bank (camt.054): another
 # company, as P2 names its sources.
 BANK = frozenset({S.OTHER_COMPANY})
+# Fingrid Datahub, the master of contracts and metering points since 2022, tells of a site, its
+# metering point and the contracts at it in its market events (services/register/market_events):
+# another company, as P2 names its sources (the hub is Fingrid Datahub Oy).
+HUB = frozenset({S.OTHER_COMPANY})
 PROVENANCE = frozenset({"id", "source", "source_detail", "received_at"})
 
 
@@ -363,7 +367,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         C.SITE,
         REL | BILL,
         B.CONTRACT,
-        FROM_THE_PERSON,
+        FROM_THE_PERSON | HUB,
         CONTRACT_RECORDS,
         Words("käyttöpaikan osoite", "förbrukningsställets adress", "site address"),
         columns=("street", "postal_code", "post_office"),
@@ -422,7 +426,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         C.SITE,
         REL,
         B.CONTRACT,
-        FROM_THE_PERSON,
+        FROM_THE_PERSON | HUB,
         CUSTOMER_DATA,
         Words("pääsulakkeen koko", "huvudsäkringens storlek", "main fuse size"),
     ),
@@ -431,7 +435,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         C.SITE,
         REL,
         B.CONTRACT,
-        FROM_THE_PERSON,
+        FROM_THE_PERSON | HUB,
         CUSTOMER_DATA,
         Words("sähköliittymän tiedot", "uppgifter om elanslutningen", "connection details"),
     ),
@@ -440,8 +444,9 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         C.SITE,
         REL | BILL,
         B.CONTRACT,
-        # The customer gives it with the order (it is on their bill), or Datahub's meter data.
-        FROM_THE_PERSON | {S.ENERGY_METER},
+        # The customer gives it with the order (it is on their bill), or Datahub's meter data,
+        # or the hub's market events.
+        FROM_THE_PERSON | {S.ENERGY_METER} | HUB,
         CONTRACT_RECORDS,
         Words(
             "käyttöpaikkatunnus (GSRN)",
@@ -449,6 +454,19 @@ ATTRIBUTES: tuple[Attribute, ...] = (
             "metering point ID (GSRN)",
         ),
         columns=("gsrn", "kind"),
+    ),
+    _a(
+        "metering_point.grid_owner",
+        C.SITE,
+        REL,
+        B.CONTRACT,
+        FROM_THE_PERSON | HUB,
+        CONTRACT_RECORDS,
+        Words(
+            "jakeluverkonhaltija (verkkoyhtiö)",
+            "distributionsnätsinnehavare (nätbolag)",
+            "grid owner (distribution network operator)",
+        ),
     ),
     _a(
         "device.device",
@@ -466,7 +484,8 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         C.CONTRACT,
         REL | BILL,
         B.CONTRACT,
-        FROM_THE_PERSON,
+        # Made with the customer; started and ended at the hub's dates by its market events.
+        FROM_THE_PERSON | HUB,
         CONTRACT_RECORDS,
         Words(
             "sopimuksen laji, tuote ja voimassaolo",
@@ -974,6 +993,25 @@ TABLES: tuple[TableSpec, ...] = (
         None,
         personal=False,
         why_not_personal="number series for customer, contract and invoice numbers",
+    ),
+    TableSpec(
+        "market_event",
+        frozenset(
+            {
+                "id",
+                "event_id",
+                "kind",
+                "effective_on",
+                "outcome",
+                "file_name",
+                "read_at",
+                "read_by",
+            }
+        ),
+        None,
+        personal=False,
+        why_not_personal="which Datahub market events were read, by the hub's event id, and "
+        "their outcome; no person or metering point is named",
     ),
     TableSpec(
         "invoice_file",

@@ -14,6 +14,8 @@ file goes through, one unit of work a file, in the order the systems depend on e
    (`import logins`);
 7. representatives recorded by customer service (an estate's contact, a guardian, a power of
    attorney) and an access request made by the attorney (demo/representatives).
+8. Datahub's market events (`import market-events`): a move, switches both ways, a metering
+   point's new data (demo/market_events.py).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from rekisteri.adapters.finvoice_writer import write_batch_file
 from rekisteri.adapters.schema.marketing import marketing_ban
 from rekisteri.adapters.schema.register import contact_log
 from rekisteri.demo import representatives
+from rekisteri.demo.market_events import market_events
 from rekisteri.demo.traffic import DoorTraffic, OutRecording
 from rekisteri.domain.recordings import RecordingMeta
 from rekisteri.domain.references import make_invoice_reference
@@ -76,7 +79,7 @@ class DoorsResult:
 
 def steps(traffic: DoorTraffic) -> int:
     """How many steps `through_the_doors` reports (for a progress bar)."""
-    return 8
+    return 9
 
 
 def through_the_doors(
@@ -105,6 +108,7 @@ def through_the_doors(
     logins = [{"login": login, "at": at} for login, at in traffic.logins]
     done(_feed(reg, import_logins, logins, directory / f"logins-{day}.csv"))
     done(representatives.record(reg, traffic))
+    done(market_events(reg, traffic, directory / f"market-events-{day}.xml"))
     return result
 
 

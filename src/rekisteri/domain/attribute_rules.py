@@ -35,6 +35,7 @@ from rekisteri.domain.register import (
     HeatingType,
     HousingType,
     InvoiceStatus,
+    MeteringPointKind,
     MotherTongue,
     Ownership,
     PersonKind,
@@ -246,6 +247,10 @@ def _gsrn(value: str, field: str) -> str:
     return identifiers.gsrn(value, field=field)
 
 
+def _party_code(value: str, field: str) -> str:
+    return identifiers.party_code(value, field=field)
+
+
 _STREET = text(required=True)
 _POST_OFFICE = text(max_len=100, required=True)
 _COUNTRY = _checked_text(values.country, required=True)
@@ -284,6 +289,8 @@ RULES: Mapping[str, Rule] = {
     "site.main_fuse_a": whole_number(0, MAX_FUSE_A),
     "site.connection_details": text(),
     "metering_point.gsrn": _checked_text(_gsrn, required=True),
+    "metering_point.gsrn.kind": choice(MeteringPointKind, required=True),
+    "metering_point.grid_owner": _checked_text(_party_code),
     "billing_account.billing_address.street": _STREET,
     "billing_account.billing_address.postal_code": postal_code,
     "billing_account.billing_address.post_office": _POST_OFFICE,

@@ -94,6 +94,17 @@ def gsrn(value: str, *, field: str = "gsrn") -> str:
     return text
 
 
+def party_code(value: str, *, field: str = "party") -> str:
+    """A market party (a grid owner, a supplier) as Datahub names it: a GS1 global location
+    number, 13 digits with a GS1 check digit."""
+    text = value.strip()
+    if not re.fullmatch(r"\d{13}", text):
+        raise InvalidInput(field, "must be a party code of exactly 13 digits")
+    if gs1_check_digit(text[:12]) != text[12]:
+        raise InvalidInput(field, "has a wrong GS1 check digit")
+    return text
+
+
 def make_gsrn(body17: str) -> str:
     if not re.fullmatch(r"\d{17}", body17):
         raise InvalidInput("gsrn", "body must be 17 digits")

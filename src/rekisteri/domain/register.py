@@ -99,6 +99,11 @@ class Direction(StrEnum):
     OUTBOUND = "outbound"  # the company contacted the customer
 
 
+class MeteringPointKind(StrEnum):
+    CONSUMPTION = "consumption"
+    PRODUCTION = "production"
+
+
 class ContractKind(StrEnum):
     SALES = "sales"
     NETWORK = "network"

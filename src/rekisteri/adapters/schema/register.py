@@ -104,6 +104,9 @@ metering_point = Table(
     Column("gsrn", String(18), nullable=False, unique=True),
     Column("site_id", ForeignKey("site.id"), nullable=False, index=True),
     Column("kind", String(12), nullable=False),  # consumption | production
+    # The distribution system operator whose grid the point is in, by its GS1 party code
+    # (13 digits) as Datahub names it.
+    Column("grid_owner", String(13)),
     *provenance_columns(),
 )
 

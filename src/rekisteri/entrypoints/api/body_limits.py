@@ -25,6 +25,9 @@ LIMITS: Final[Mapping[str, int]] = {
     "/api/v1/imports/invoices": 64 * MiB,
     # A bank's camt.054 notification: 100,000 payments are some 90 MiB.
     "/api/v1/imports/payments": 128 * MiB,
+    # Datahub's market events: a day's events of a retailer are a few hundred kilobytes;
+    # 100,000 events (the file's bound, adapters/market_events) are some 60 MiB.
+    "/api/v1/imports/market-events": 64 * MiB,
 }
 
 

@@ -1,5 +1,5 @@
-"""import datahub and import invoices (and, from other areas, further `import` commands on the
-same sub-app)."""
+"""import datahub, invoices, payments and market-events (and, from other areas, further
+`import` commands on the same sub-app)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,10 @@ from rekisteri.services.access import system_actors
 from rekisteri.services.billing.invoices import import_invoice_file, invoice_paths
 from rekisteri.services.billing.payments import import_payment_file, payment_paths
 from rekisteri.services.consumption.imports import datahub_paths, import_datahub_file
+from rekisteri.services.register.market_events import (
+    import_market_event_file,
+    market_event_paths,
+)
 
 app = typer.Typer(help="Import files from outside sources.", no_args_is_help=True)
 
@@ -91,6 +95,29 @@ def payments(
         for path in payment_paths(files):
             with reg.unit_of_work(actor) as uow:
                 done = import_payment_file(uow, path)
+            console.print(done.describe(), markup=False, highlight=False)
+
+
+@app.command("market-events")
+def market_events(
+    files: list[Path] = typer.Argument(
+        ..., help="Datahub market-event XML files or directories of them"
+    ),
+) -> None:
+    """Datahub's market events (docs/formats/market-events.md): moves in and out, supplier
+    switches, contract starts and ends and metering-point data, so that sites, metering points
+    and contracts follow the hub. The party is matched by identity code or business ID; an
+    unknown one goes to staff as a task (`rekisteri task list`), never guessed; a value the
+    person gave after the event's date is kept and reported as a conflict. Each file is applied
+    whole or not at all: a bad event stores nothing and the error names the file, the event
+    and the element (exit 2); an event already applied changes nothing.
+    A job: runs as the system actor system:import-market-events, once an administrator
+    enabled it."""
+    reg, actor = job(system_actors.IMPORT_MARKET_EVENTS)
+    with register_errors():
+        for path in market_event_paths(files):
+            with reg.unit_of_work(actor) as uow:
+                done = import_market_event_file(uow, path)
             console.print(done.describe(), markup=False, highlight=False)
 
 

@@ -18,6 +18,7 @@ IMPORT_FEEDBACK = "system:import-feedback"
 IMPORT_LOGINS = "system:import-logins"
 IMPORT_INVOICES = "system:import-invoices"
 IMPORT_PAYMENTS = "system:import-payments"
+IMPORT_MARKET_EVENTS = "system:import-market-events"
 RETENTION = "system:retention"
 KEY_ROTATION = "system:key-rotation"
 AUDIT_VERIFY = "system:audit-verify"
@@ -38,6 +39,8 @@ KNOWN: dict[str, str] = {
     IMPORT_PAYMENTS: "applies the bank's camt.054 payment notifications (rekisteri import "
     "payments)",
     MAIL: "sends the queued mail to persons and retries what failed (rekisteri mail send)",
+    IMPORT_MARKET_EVENTS: "applies Datahub's market events to sites, metering points and "
+    "contracts (rekisteri import market-events)",
     RETENTION: "applies the retention rules (rekisteri retention run)",
     KEY_ROTATION: "re-encrypts sensitive values under a new key (rekisteri keys rotate)",
     AUDIT_VERIFY: "walks the audit trail's hash chain (rekisteri audit verify)",

@@ -1,7 +1,7 @@
 """the mail queue: messages to persons kept sealed until the mail server takes them
 
 Revision ID: 0027_mail_outbox
-Revises: 0022_representatives
+Revises: 0025_market_events
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 import rekisteri.adapters.schema.base
 
 revision = '0027_mail_outbox'
-down_revision = '0022_representatives'
+down_revision = '0025_market_events'
 branch_labels = None
 depends_on = None
 

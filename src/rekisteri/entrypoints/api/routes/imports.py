@@ -1,5 +1,6 @@
 """/api/v1/imports: files from outside sources sent through the API (the same use cases as
-`rekisteri import ...`): the billing system's invoices, the bank's payments."""
+`rekisteri import ...`): the billing system's invoices, the bank's payments, Datahub's market
+events."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from rekisteri.entrypoints.api.deps import Principal, RegisterDep, guard
 from rekisteri.entrypoints.api.responses import RegisterRoute
 from rekisteri.services.billing.invoices import InvoiceImport, import_invoice_bytes
 from rekisteri.services.billing.payments import PaymentImport, import_payment_bytes
+from rekisteri.services.register.market_events import MarketImport, import_market_event_bytes
 from rekisteri.services.unit_of_work import RegisterApp
 
 router = APIRouter(prefix="/api/v1", tags=["imports"], route_class=RegisterRoute)
@@ -120,3 +122,59 @@ async def import_payments(
 
     done = await run_in_threadpool(work)
     return PaymentImportAnswer.model_validate(done.as_dict())
+
+
+ImportMarketEvents = Annotated[
+    Principal,
+    Depends(guard(Purpose.CUSTOMER_RELATIONSHIP, Category.CONTRACT, Category.SITE, writes=True)),
+]
+MARKET_EVENTS_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "Datahub's market events as XML (docs/formats/market-events.md)",
+        "content": {"application/xml": {"schema": {"type": "string"}}},
+    }
+}
+
+
+class MarketImportAnswer(BaseModel):
+    """What applying the file did: every event is already applied, unmatched, or matched (and
+    then changed, unchanged or a conflict); notes say why for the unmatched and conflicts."""
+
+    name: str
+    message_id: str | None
+    events: int
+    already_applied: int
+    matched: int
+    changed: int
+    unchanged: int
+    unmatched: int
+    conflicts: int
+    tasks: int
+    notes: list[str]
+
+
+@router.post(
+    "/imports/market-events",
+    response_model=MarketImportAnswer,
+    openapi_extra=MARKET_EVENTS_BODY,
+)
+async def import_market_events(
+    request: Request,
+    reg: RegisterDep,
+    who: ImportMarketEvents,
+    name: FileName = "market-events.xml",
+) -> MarketImportAnswer:
+    """Apply Datahub's market events (the same service as `rekisteri import market-events`):
+    sites, metering points and contracts follow the hub; unknown parties go to staff as tasks;
+    a value the person gave after an event's date is kept and reported as a conflict. The file
+    is applied whole or not at all: a bad event answers 422 naming the event and the element;
+    an event already applied changes nothing."""
+    data = await request.body()
+
+    def work() -> MarketImport:
+        with reg.unit_of_work(who.actor) as uow:
+            return import_market_event_bytes(uow, name, data)
+
+    done = await run_in_threadpool(work)
+    return MarketImportAnswer.model_validate(done.as_dict())
