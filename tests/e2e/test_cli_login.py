@@ -7,6 +7,7 @@ import os
 import stat
 from pathlib import Path
 
+import pyotp
 import pytest
 from sqlalchemy import select, update
 from typer.testing import CliRunner, Result
@@ -231,7 +232,11 @@ def test_the_first_administrator_needs_no_login_only_on_a_register_without_accou
     second = invoke(env, "user", "add", "second.admin", "--role", "administrator")
     assert second.exit_code == 1 and "rekisteri login" in one_line(second)
     password = first.stdout.split("password: ")[1].split()[0]
-    assert login(env, "first.admin", password).exit_code == 0
+    # An administrator's account comes with its second factor, printed once with the password.
+    secret = first.stdout.split("second factor (TOTP) secret: ")[1].split()[0]
+    assert login(env, "first.admin", password).exit_code == 2  # no code: refused
+    code = pyotp.TOTP(secret).now()
+    assert login(env, "first.admin", f"{password}\n{code}").exit_code == 0
     made = invoke(env, "user", "add", "liisa.asiakas", "--role", "customer_service")
     assert made.exit_code == 0, made.output
     with register.engine.connect() as conn:

@@ -43,6 +43,7 @@ from rekisteri.entrypoints.web import (
     pages,
     preferences,
     ropa,
+    second_factor,
     self_service,
 )
 from rekisteri.entrypoints.web.templating import STATIC_DIR
@@ -70,6 +71,7 @@ def create_app(register: RegisterApp) -> FastAPI:
     app.include_router(disclosures.router)
     app.include_router(breaches.router)
     app.include_router(login.router)
+    app.include_router(second_factor.router)
     app.include_router(consumption.router)
     app.include_router(imports.router)
     app.include_router(recordings.router)

@@ -57,7 +57,9 @@ def add(
     role: Role = typer.Option(..., help="what the person's work needs to see"),
 ) -> None:
     """Create an account; its generated password is printed once and never stored. The first
-    account of a fresh register (an administrator) needs no login."""
+    account of a fresh register (an administrator) needs no login. An administrator's and a
+    DPO's account get a second factor (TOTP) at once: its secret is printed once too, for the
+    user's authenticator app."""
     reg = register()
     actor = _acting(reg, role)
     with register_errors(), reg.unit_of_work(actor) as uow:
@@ -68,6 +70,12 @@ def add(
     console.print(
         f"user {new.username} ({role.value}) created; password: {new.password}", markup=False
     )
+    if new.second_factor is not None:
+        console.print(
+            f"second factor (TOTP) secret: {new.second_factor.secret}\n"
+            f"  for an authenticator app: {new.second_factor.uri}",
+            markup=False,
+        )
 
 
 @app.command()
