@@ -24,7 +24,7 @@ from rekisteri.catalogue import Lang, Words
 from rekisteri.entrypoints.api.client_address import client_address
 from rekisteri.entrypoints.api.deps import RegisterDep, public
 from rekisteri.entrypoints.api.responses import RegisterRoute
-from rekisteri.services.access import sessions
+from rekisteri.services.access import sessions, sign_on
 from rekisteri.services.access.accounts import LoginRefused, Refusal
 from rekisteri.services.access.second_factor import Needs
 from rekisteri.services.unit_of_work import Actor, RegisterApp
@@ -80,7 +80,13 @@ def _login_page(
     response = templates.TemplateResponse(
         request,
         "login.html",
-        {"csrf_token": token, "next": next_path, "error": error, "username": username},
+        {
+            "csrf_token": token,
+            "next": next_path,
+            "error": error,
+            "username": username,
+            "sign_on": bool(reg.settings.oidc_issuer),
+        },
         status_code=status_code,
     )
     response.set_cookie(
@@ -174,20 +180,21 @@ def set_session_cookie(response: Response, reg: RegisterApp, new: sessions.NewSe
     dependencies=[LoginPage],
     status_code=303,
     response_class=RedirectResponse,
-    responses={303: {"description": "Logged out: on to the login page"}},
+    responses={303: {"description": "Logged out: on to the login page, or the provider's logout"}},
 )
 async def log_out(request: Request, reg: RegisterDep) -> Response:
     # The session the cookie names ends whether or not the form's CSRF token is right (a
     # stale page has a stale one): a forged post can at worst log someone out, while a logout
     # that only cleared the cookie would leave a session valid that its user believes ended.
     cookie = request.cookies.get(sessions.COOKIE)
-    if cookie:
-        await run_in_threadpool(_end, reg, cookie)
-    response = RedirectResponse("/login", status_code=303)
+    signed_on = bool(cookie) and await run_in_threadpool(_end, reg, cookie or "")
+    # A login by sign-on ends at the provider too, when it offers that (its own page asks).
+    elsewhere = await run_in_threadpool(sign_on.end_session_url, reg) if signed_on else None
+    response = RedirectResponse(elsewhere or "/login", status_code=303)
     response.delete_cookie(sessions.COOKIE, path="/")
     return response
 
 
-def _end(reg: RegisterApp, cookie: str) -> None:
+def _end(reg: RegisterApp, cookie: str) -> bool:
     with reg.unit_of_work(Actor.system("logout")) as uow:
-        sessions.log_out(uow, cookie)
+        return sessions.log_out(uow, cookie)
