@@ -235,6 +235,8 @@ def test_the_first_administrator_needs_no_login_only_on_a_register_without_accou
     # An administrator's account comes with its second factor, printed once with the password.
     secret = first.stdout.split("second factor (TOTP) secret: ")[1].split()[0]
     assert login(env, "first.admin", password).exit_code == 2  # no code: refused
+    wrong = login(env, "first.admin", f"{password}\n000000")
+    assert wrong.exit_code == 1 and "wrong or used code" in one_line(wrong)
     code = pyotp.TOTP(secret).now()
     assert login(env, "first.admin", f"{password}\n{code}").exit_code == 0
     made = invoke(env, "user", "add", "liisa.asiakas", "--role", "customer_service")
