@@ -169,3 +169,19 @@ def test_a_user_whose_groups_map_to_no_role_is_refused(site: Site, page: Page) -
             )
         ).one()
     assert denied.actor == "sign-on:bertta"
+
+
+def test_an_answer_not_of_this_browsers_login_is_refused(site: Site, page: Page) -> None:
+    """A callback without this browser's flow (a link someone sent, a replayed answer), or with
+    a state that is not its own, opens no session."""
+    page.goto(f"{site.url}/login/sso/callback?code=stolen&state=guessed")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Login failed")
+    expect(page.get_by_role("alert")).to_contain_text("started in another browser")
+    # A flow begun here, answered with another state.
+    page.goto(f"{site.url}/login")
+    page.get_by_role("link", name=re.compile("Log in with the company's account")).click()
+    page.wait_for_url(re.compile(re.escape(site.provider.issuer)))
+    page.goto(f"{site.url}/login/sso/callback?code=stolen&state=guessed")
+    expect(page.get_by_role("alert")).to_contain_text("started in another browser")
+    with site.register.engine.connect() as conn:
+        assert conn.execute(select(staff_session.c.id)).first() is None

@@ -724,6 +724,7 @@ def _command_steps(w: CommandWalk, tmp: Path) -> None:
     administrator = as_staff(w.env, Role.ADMINISTRATOR)
     w.run("user", "add", "walk.dpo", "--role", "dpo", env=administrator)
     w.run("user", "token", "walk.dpo", "--label", "walk", env=administrator)
+    w.run("user", "reset-second-factor", "walk.dpo", env=administrator)
     w.run("user", "system-actor", "disable", "system:demo", env=administrator)
     w.run("user", "system-actor", "enable", "system:demo", env=administrator)
     w.run("user", "system-actor", "list", env=administrator)

@@ -270,3 +270,30 @@ def test_logout_revokes_the_file_login_and_leaves_an_integrations_token(
     with register.reading(Actor("test")) as uow, pytest.raises(Forbidden):
         accounts.resolve_token(uow, logged_in)  # revoked
     assert invoke(integration, "whoami").exit_code == 0  # the integration's token still works
+
+
+def test_an_administrator_resets_a_lost_second_factor(
+    env: dict[str, str], register: RegisterApp
+) -> None:
+    staff_member(register, "olli.dpo", Role.DPO)
+    with register.engine.connect() as conn:
+        before = conn.execute(
+            select(staff_user.c.totp_confirmed_at).where(staff_user.c.username == "olli.dpo")
+        ).scalar_one()
+    assert before is not None  # a DPO's account comes with one
+    refused = invoke(as_staff(env, Role.DPO), "user", "reset-second-factor", "olli.dpo")
+    assert refused.exit_code == 1
+    done = invoke(as_staff(env, Role.ADMINISTRATOR), "user", "reset-second-factor", "olli.dpo")
+    assert done.exit_code == 0, done.output
+    with register.engine.connect() as conn:
+        row = conn.execute(
+            select(staff_user.c.totp_secret, staff_user.c.totp_confirmed_at).where(
+                staff_user.c.username == "olli.dpo"
+            )
+        ).one()
+    assert row.totp_secret is None and row.totp_confirmed_at is None
+    # Without one, the DPO's command-line login is refused until it is set up on the web.
+    again = login(env, "olli.dpo")
+    assert again.exit_code == 1 and "set it up at the web login page" in one_line(again)
+    unknown = invoke(as_staff(env, Role.ADMINISTRATOR), "user", "reset-second-factor", "nobody")
+    assert unknown.exit_code != 0

@@ -1,4 +1,5 @@
-"""user add | token | system-actor: staff and partner accounts, and the actors jobs run as.
+"""user add | reset-second-factor | token | system-actor: staff and partner accounts, and the
+actors jobs run as.
 
 All of it is the administrator's (logged in with `rekisteri login`), with one exception that
 makes a fresh register usable: while the register has no staff account at all, `user add NAME
@@ -21,7 +22,7 @@ from rekisteri.entrypoints.cli.common import (
     register,
     register_errors,
 )
-from rekisteri.services.access import accounts, system_actors
+from rekisteri.services.access import accounts, sessions, system_actors
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 
 app = typer.Typer(
@@ -76,6 +77,20 @@ def add(
             f"  for an authenticator app: {new.second_factor.uri}",
             markup=False,
         )
+
+
+@app.command("reset-second-factor")
+def reset_second_factor(
+    name: str = typer.Argument(..., help="the user whose authenticator is lost"),
+) -> None:
+    """Forget a user's second factor (TOTP), e.g. a lost phone; the user's sessions and
+    command-line logins end. An administrator's or a DPO's account sets a new one up at its
+    next web login, before anything else."""
+    reg = register()
+    actor = administrator(reg)
+    with register_errors(), reg.unit_of_work(actor) as uow:
+        sessions.reset_second_factor(uow, name)
+    console.print(f"the second factor of {name} was removed", markup=False)
 
 
 @app.command()

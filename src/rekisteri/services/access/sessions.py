@@ -22,7 +22,7 @@ from sqlalchemy import select, update
 from rekisteri.adapters.schema.access import staff_session, staff_user
 from rekisteri.catalogue import Role
 from rekisteri.config import Settings
-from rekisteri.domain.errors import Forbidden
+from rekisteri.domain.errors import Forbidden, NotFound
 from rekisteri.services.access import accounts, second_factor, throttle
 from rekisteri.services.access.accounts import LoginRefused, Refusal
 from rekisteri.services.access.audit import record_login
@@ -278,6 +278,18 @@ def log_out(uow: UnitOfWork, cookie: str) -> bool:
         .values(revoked_at=uow.now())
     )
     return bool(signed_on)
+
+
+def reset_second_factor(uow: UnitOfWork, username: str) -> None:
+    """Forget the account's second factor and end its logins (whoever holds the lost device
+    must not stay logged in through it)."""
+    user_id = uow.execute(
+        select(staff_user.c.id).where(staff_user.c.username == username)
+    ).scalar_one_or_none()
+    if user_id is None:
+        raise NotFound("user", username)
+    second_factor.remove(uow, int(user_id))
+    end_all(uow, int(user_id))
 
 
 def end_all(uow: UnitOfWork, user_id: int) -> None:
