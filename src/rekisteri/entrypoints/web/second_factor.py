@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hmac
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -35,6 +35,12 @@ from rekisteri.services.access.second_factor import Enrolment, Needs
 
 router = APIRouter(tags=["login"], route_class=RegisterRoute)
 templates = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
+# No login waits for this step (expired, never begun, a stale form): back to the login form;
+# a right code: on to the page the login was for.
+AGAIN: dict[int | str, dict[str, Any]] = {
+    303: {"description": "On to the page asked for, or back to the login form"}
+}
+STEP_ANSWERS = {**AGAIN, **PAGE_REFUSALS}
 SecondStep = Depends(
     public(None, reason="the login's second step: a staff member's own code, no customer data")
 )
@@ -90,7 +96,7 @@ def _csrf_ok(cookie: str, offered: str) -> bool:
     return hmac.compare_digest(sessions.csrf_for(cookie), offered)
 
 
-@router.get("/login/code", response_class=HTMLResponse, dependencies=[SecondStep])
+@router.get("/login/code", response_class=HTMLResponse, dependencies=[SecondStep], responses=AGAIN)
 def code_form(request: Request, reg: RegisterDep, next: str = "/") -> Response:
     target = safe_next(next)
     cookie = request.cookies.get(sessions.COOKIE, "")
@@ -104,7 +110,7 @@ def code_form(request: Request, reg: RegisterDep, next: str = "/") -> Response:
 
 
 @router.post(
-    "/login/code", response_class=HTMLResponse, dependencies=[SecondStep], responses=PAGE_REFUSALS
+    "/login/code", response_class=HTMLResponse, dependencies=[SecondStep], responses=STEP_ANSWERS
 )
 async def code_given(
     request: Request,
@@ -133,7 +139,7 @@ async def code_given(
     return _logged_in(reg, new, target)
 
 
-@router.get("/login/enrol", response_class=HTMLResponse, dependencies=[SecondStep])
+@router.get("/login/enrol", response_class=HTMLResponse, dependencies=[SecondStep], responses=AGAIN)
 async def enrol_form(request: Request, reg: RegisterDep, next: str = "/") -> Response:
     target = safe_next(next)
     cookie = request.cookies.get(sessions.COOKIE, "")
@@ -145,7 +151,7 @@ async def enrol_form(request: Request, reg: RegisterDep, next: str = "/") -> Res
 
 
 @router.post(
-    "/login/enrol", response_class=HTMLResponse, dependencies=[SecondStep], responses=PAGE_REFUSALS
+    "/login/enrol", response_class=HTMLResponse, dependencies=[SecondStep], responses=STEP_ANSWERS
 )
 async def enrol_confirmed(
     request: Request,
