@@ -19,6 +19,8 @@ from sqlalchemy import select
 from rekisteri.adapters.schema.access import staff_session, staff_user
 from rekisteri.adapters.schema.audit import audit_entry
 from rekisteri.entrypoints.api.app import create_app
+from rekisteri.services.access import accounts, sessions
+from rekisteri.services.access.accounts import LoginRefused, Refusal
 from rekisteri.services.unit_of_work import RegisterApp
 from tests.support.live_server import free_port, serve
 from tests.support.openid_provider import Provider, openid_provider
@@ -124,6 +126,10 @@ def test_sign_on_logs_in_to_the_desk_and_out_at_both_ends(
             select(audit_entry).where(audit_entry.c.action == "login", audit_entry.c.actor == name)
         ).one()
     assert entry.role == "dpo" and entry.via == "sign-on" and site.provider.issuer in entry.what
+    # The provisioned account has no password: the password login does not even look at it.
+    with pytest.raises(LoginRefused) as refused:
+        sessions.log_in(site.register, name, accounts.SIGN_ON_ONLY)
+    assert refused.value.reason is Refusal.UNKNOWN
 
     page.get_by_role("button", name="Log out").click()
     # The provider's own end-session page asks; then it returns to the register's login.
