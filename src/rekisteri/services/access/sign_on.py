@@ -22,6 +22,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 from urllib.parse import urlencode
 
 from sqlalchemy import select, update
@@ -206,6 +207,13 @@ def finish(reg: RegisterApp, sealed_flow: str, answer: Mapping[str, str]) -> Don
         )
     except openid.OpenIdError as exc:
         raise SignOnRefused(Why.PROVIDER, str(exc)) from None
+    return Done(admit(reg, cfg, claims), flow["next"])
+
+
+def admit(reg: RegisterApp, cfg: Config, claims: Mapping[str, Any]) -> sessions.NewSession:
+    """The account of a verified ID token's subject, found or provisioned, with the role its
+    groups give now, and a session for it; SignOnRefused when no group maps to a role (its
+    earlier sessions end) or the account was closed."""
     role = role_for(claims.get(cfg.groups_claim), cfg.role_map)
     subject = str(claims["sub"])
     refused: SignOnRefused | None = None
@@ -241,7 +249,7 @@ def finish(reg: RegisterApp, sealed_flow: str, answer: Mapping[str, str]) -> Don
         record_denied(reg, Actor(name, via=VIA), (), (), str(refused), action="login")
         raise refused
     record_login(reg, new.actor, VIA, f"sign-on at {cfg.issuer}")
-    return Done(new, flow["next"])
+    return new
 
 
 def _name_of(uow: UnitOfWork, user_id: int) -> str:
