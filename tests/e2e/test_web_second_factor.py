@@ -118,3 +118,16 @@ def test_sign_on_is_offered_only_when_configured(register: RegisterApp) -> None:
     assert "Log in with the company's account</a>" in page.text
     policy = page.headers["content-security-policy"]
     assert "form-action 'self' https://login.example.test;" in policy
+
+
+def test_a_half_made_sign_on_configuration_refuses_with_a_page(register: RegisterApp) -> None:
+    """An issuer without the client's secret: the sign-on link answers a refusal page in the
+    browser's language (the server's log says why), never a server error."""
+    register.settings = register.settings.model_copy(
+        update={"oidc_issuer": "https://login.example.test", "oidc_client_id": "rekisteri"}
+    )
+    client = TestClient(create_app(register), base_url="https://testserver")
+    page = client.get("/login/sso", headers={"Accept-Language": "sv"}, follow_redirects=False)
+    assert page.status_code == 403 and "Inloggningen misslyckades" in page.text
+    assert '<html lang="sv">' in page.text
+    assert client.post("/logout", follow_redirects=False).headers["location"] == "/login"

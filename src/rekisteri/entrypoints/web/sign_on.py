@@ -11,6 +11,7 @@ language with a way out.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Annotated
 
@@ -28,6 +29,7 @@ from rekisteri.services.access import sign_on
 from rekisteri.services.access.sign_on import SignOnRefused, Why
 
 router = APIRouter(tags=["login"], route_class=RegisterRoute)
+log = logging.getLogger(__name__)
 templates = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 SignOnPage = Depends(
     public(None, reason="the sign-on's redirects: the provider's answer, no customer data")
@@ -105,7 +107,12 @@ def _page(
     return response
 
 
-def _refused(request: Request, reg: RegisterDep, why: Why) -> Response:
+def _refused(request: Request, reg: RegisterDep, refusal: SignOnRefused) -> Response:
+    # The page tells the user what to do; the server's log keeps the protocol's detail (a
+    # provider's error, a token that failed a check, a half-made configuration) for whoever
+    # runs the register. It names no token, code or secret.
+    log.warning("%s", refusal)
+    why = refusal.why
     lang = page_language(request)
     links = [("/login", AGAIN)]
     out = sign_on.end_session_url(reg) if why is Why.NO_ROLE else None
@@ -147,7 +154,7 @@ async def start(
     try:
         begun = await run_in_threadpool(sign_on.begin, reg, safe_next(next))
     except SignOnRefused as exc:
-        return _refused(request, reg, exc.why)
+        return _refused(request, reg, exc)
     response = RedirectResponse(begun.url, status_code=303)
     response.set_cookie(
         FLOW_COOKIE,
@@ -173,7 +180,7 @@ async def callback(request: Request, reg: RegisterDep) -> Response:
     try:
         done = await run_in_threadpool(sign_on.finish, reg, flow, answer)
     except SignOnRefused as exc:
-        return _refused(request, reg, exc.why)
+        return _refused(request, reg, exc)
     role = done.session.actor.role
     target = done.next_path if done.next_path != "/" or role is None else desk_for(role)
     lang = page_language(request)

@@ -114,7 +114,10 @@ def config(settings: Settings) -> Config | None:
 
 
 def _configured(reg: RegisterApp) -> Config:
-    found = config(reg.settings)
+    try:
+        found = config(reg.settings)
+    except InvalidInput as exc:  # a half-made configuration: no sign-on, and the reason
+        raise SignOnRefused(Why.PROVIDER, str(exc)) from None
     if found is None:
         raise SignOnRefused(Why.PROVIDER, "no provider is configured")
     return found
@@ -289,12 +292,10 @@ def _provision(
 def end_session_url(reg: RegisterApp) -> str | None:
     """Where the browser goes to end its session at the provider after the register's, when
     the provider offers it (RP-Initiated Logout 1.0); None otherwise."""
-    cfg = config(reg.settings)
-    if cfg is None:
-        return None
     try:
+        cfg = _configured(reg)
         provider = openid.discover(cfg.issuer, cfg.timeout)
-    except openid.OpenIdError:
+    except (SignOnRefused, openid.OpenIdError):
         return None  # the register's session has ended; the provider's is its own
     if provider.end_session_endpoint is None:
         return None
