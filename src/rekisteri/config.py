@@ -91,6 +91,19 @@ class Settings(BaseSettings):
     # client address may fail this many times per window, whatever the accounts.
     login_failures_per_address: int = Field(default=20, ge=1)
     login_throttle_minutes: int = Field(default=15, ge=1)
+    # Staff sign-on through OpenID Connect (docs/sign-on.md): the provider's issuer URL, the
+    # register's client there, and which of the provider's groups give which role
+    # ("group=role,group=role"; the first of the user's groups in this order wins). Unset
+    # issuer: no sign-on. The client secret is read from the environment only
+    # (REKISTERI_OIDC_CLIENT_SECRET). The redirect URI registered at the provider is
+    # public_base_url + /login/sso/callback; after logout it returns to public_base_url + /login.
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str | None = Field(default=None, repr=False)
+    oidc_role_map: str = ""
+    oidc_groups_claim: str = "groups"
+    oidc_scopes: str = "openid profile groups"
+    oidc_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
     # Addresses (or networks) of the reverse proxies in front of the register, comma-separated:
     # only from these is X-Forwarded-For believed. Empty: the peer's address is the client's.
     trusted_proxies: Annotated[tuple[IPvAnyNetwork, ...], NoDecode] = ()

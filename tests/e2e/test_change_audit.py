@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pyotp
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -26,6 +27,7 @@ from typer.testing import CliRunner
 
 from rekisteri.adapters.crypto import Keyring
 from rekisteri.adapters.schema import metadata
+from rekisteri.adapters.schema.access import staff_user
 from rekisteri.adapters.schema.audit import audit_entry
 from rekisteri.adapters.schema.disclosure import recording_loan
 from rekisteri.adapters.schema.register import call_recording, person
@@ -36,7 +38,7 @@ from rekisteri.entrypoints.api.app import create_app
 from rekisteri.entrypoints.api.deps import all_routes
 from rekisteri.entrypoints.cli.main import app as cli
 from rekisteri.services import outbox
-from rekisteri.services.access import accounts, disclosures
+from rekisteri.services.access import accounts, disclosures, second_factor
 from rekisteri.services.marketing import preferences
 from rekisteri.services.marketing.links import LinkKind, LinkPayload, sign
 from rekisteri.services.register.subjects import belongs_to, personal_tables
@@ -614,12 +616,37 @@ def _web_steps(w: Walk, clock: FakeClock) -> None:
     clock.advance(seconds=30)
     form = {"kind": "access", "name": "Helmi Virtanen", "contact": "helmi@example.fi"}
     w.send("POST", "/request", anonymous=True, data=form | {"started": started[1]})
-    # Logging in and out: staff sessions, no personal row.
+    # Logging in and out: staff sessions, no personal row. Customer service sets up a second
+    # factor by choice; the DPO gives the code after the password.
+    _log_in(w, "t.customer-service")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', w.client.get("/login/enrol").text)
+    secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', w.client.get("/login/enrol").text)
+    assert csrf is not None and secret is not None
+    code = pyotp.TOTP(secret[1]).at(clock())
+    w.send("POST", "/login/enrol", anonymous=True, data={"code": code, "csrf_token": csrf[1]})
+    w.send("POST", "/logout", anonymous=True)
+    clock.advance(seconds=30)  # a code is used once
+    _log_in(w, "t.dpo")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', w.client.get("/login/code").text)
+    assert csrf is not None
+    code = pyotp.TOTP(_secret_of(w.reg, "t.dpo")).at(clock())
+    w.send("POST", "/login/code", anonymous=True, data={"code": code, "csrf_token": csrf[1]})
+    w.send("POST", "/logout", anonymous=True)
+
+
+def _log_in(w: Walk, name: str) -> None:
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', w.client.get("/login").text)
     assert csrf is not None
-    login = {"username": "t.dpo", "password": "correct horse battery", "csrf_token": csrf[1]}
+    login = {"username": name, "password": "correct horse battery", "csrf_token": csrf[1]}
     w.send("POST", "/login", anonymous=True, data=login)
-    w.send("POST", "/logout", anonymous=True)
+
+
+def _secret_of(reg: RegisterApp, name: str) -> str:
+    with reg.engine.connect() as conn:
+        sealed = conn.execute(
+            select(staff_user.c.totp_secret).where(staff_user.c.username == name)
+        ).scalar_one()
+    return reg.cipher.open_text(second_factor.SEALED_AS, sealed)
 
 
 def email_of(reg: RegisterApp, pid: int) -> str:
@@ -761,6 +788,7 @@ def _command_steps(w: CommandWalk, tmp: Path) -> None:
     administrator = as_staff(w.env, Role.ADMINISTRATOR)
     w.run("user", "add", "walk.dpo", "--role", "dpo", env=administrator)
     w.run("user", "token", "walk.dpo", "--label", "walk", env=administrator)
+    w.run("user", "reset-second-factor", "walk.dpo", env=administrator)
     w.run("user", "system-actor", "disable", "system:demo", env=administrator)
     w.run("user", "system-actor", "enable", "system:demo", env=administrator)
     w.run("user", "system-actor", "list", env=administrator)

@@ -6,11 +6,13 @@ import base64
 import importlib.metadata
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+import pyotp
 import pytest
 from typer.testing import CliRunner, Result
 
@@ -74,7 +76,7 @@ def test_init_creates_a_key_file_and_the_schema_on_a_fresh_directory(tmp_path: P
     assert keys.read_bytes() == written, "a second init keeps the key the data is sealed under"
 
 
-def test_demo_then_show_a_coherent_person(env: dict[str, str]) -> None:
+def test_demo_then_show_a_coherent_person(env: dict[str, str], tmp_path: Path) -> None:
     made = run(env, "demo", "--customers", "300", "--seed", "1")
     assert made.returncode == 0, made.stderr
     assert "300 customers" in made.stdout
@@ -87,6 +89,19 @@ def test_demo_then_show_a_coherent_person(env: dict[str, str]) -> None:
     assert view["contracts"] and view["sites"] and view["billing_accounts"]
     pretty = run(cs(env), "customer", "show", "100001")
     assert pretty.returncode == 0 and "contact points" in pretty.stdout and "****" in pretty.stdout
+    # The demo's DPO logs in with the password and the TOTP secret the demo printed once.
+    password = re.search(r"dpo +demo\.tietosuoja +(\S+)", made.stdout)
+    secret = re.search(r"demo\.tietosuoja: second factor \(TOTP\) secret (\S+)", made.stdout)
+    assert password and secret, made.stdout
+    logged = subprocess.run(
+        [BIN, "login"],
+        env={**os.environ, **env, "XDG_CONFIG_HOME": str(tmp_path)},
+        input=f"demo.tietosuoja\n{password[1]}\n{pyotp.TOTP(secret[1]).now()}\n",
+        text=True,
+        capture_output=True,
+        timeout=120,
+    )
+    assert logged.returncode == 0 and "as demo.tietosuoja (dpo)" in logged.stdout, logged.stderr
 
 
 def test_demo_is_deterministic_for_a_seed(

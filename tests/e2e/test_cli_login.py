@@ -7,6 +7,7 @@ import os
 import stat
 from pathlib import Path
 
+import pyotp
 import pytest
 from sqlalchemy import select, update
 from typer.testing import CliRunner, Result
@@ -231,7 +232,13 @@ def test_the_first_administrator_needs_no_login_only_on_a_register_without_accou
     second = invoke(env, "user", "add", "second.admin", "--role", "administrator")
     assert second.exit_code == 1 and "rekisteri login" in one_line(second)
     password = first.stdout.split("password: ")[1].split()[0]
-    assert login(env, "first.admin", password).exit_code == 0
+    # An administrator's account comes with its second factor, printed once with the password.
+    secret = first.stdout.split("second factor (TOTP) secret: ")[1].split()[0]
+    assert login(env, "first.admin", password).exit_code == 2  # no code: refused
+    wrong = login(env, "first.admin", f"{password}\n000000")
+    assert wrong.exit_code == 1 and "wrong or used code" in one_line(wrong)
+    code = pyotp.TOTP(secret).now()
+    assert login(env, "first.admin", f"{password}\n{code}").exit_code == 0
     made = invoke(env, "user", "add", "liisa.asiakas", "--role", "customer_service")
     assert made.exit_code == 0, made.output
     with register.engine.connect() as conn:
@@ -263,3 +270,30 @@ def test_logout_revokes_the_file_login_and_leaves_an_integrations_token(
     with register.reading(Actor("test")) as uow, pytest.raises(Forbidden):
         accounts.resolve_token(uow, logged_in)  # revoked
     assert invoke(integration, "whoami").exit_code == 0  # the integration's token still works
+
+
+def test_an_administrator_resets_a_lost_second_factor(
+    env: dict[str, str], register: RegisterApp
+) -> None:
+    staff_member(register, "olli.dpo", Role.DPO)
+    with register.engine.connect() as conn:
+        before = conn.execute(
+            select(staff_user.c.totp_confirmed_at).where(staff_user.c.username == "olli.dpo")
+        ).scalar_one()
+    assert before is not None  # a DPO's account comes with one
+    refused = invoke(as_staff(env, Role.DPO), "user", "reset-second-factor", "olli.dpo")
+    assert refused.exit_code == 1
+    done = invoke(as_staff(env, Role.ADMINISTRATOR), "user", "reset-second-factor", "olli.dpo")
+    assert done.exit_code == 0, done.output
+    with register.engine.connect() as conn:
+        row = conn.execute(
+            select(staff_user.c.totp_secret, staff_user.c.totp_confirmed_at).where(
+                staff_user.c.username == "olli.dpo"
+            )
+        ).one()
+    assert row.totp_secret is None and row.totp_confirmed_at is None
+    # Without one, the DPO's command-line login is refused until it is set up on the web.
+    again = login(env, "olli.dpo")
+    assert again.exit_code == 1 and "set it up at the web login page" in one_line(again)
+    unknown = invoke(as_staff(env, Role.ADMINISTRATOR), "user", "reset-second-factor", "nobody")
+    assert unknown.exit_code != 0

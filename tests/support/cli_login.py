@@ -16,7 +16,9 @@ for every purpose, and every job enabled):
 
 The user is the demo account of the role (accounts.DEMO_USERS), made when it does not exist
 yet, so a later `rekisteri demo` on the same register still runs and keeps it. The token is
-issued as `rekisteri login` issues it, without the password round (tested in test_cli_login).
+issued as `rekisteri login` issues it, without the password round and without the second
+factor's code the administrator and the DPO give (both tested in test_cli_login; the browser
+tests give the code with tests/support/second_factor.give_code).
 """
 
 from __future__ import annotations

@@ -20,9 +20,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(app: FastAPI, *, startup_seconds: float = 30.0) -> Iterator[str]:
-    """Serve `app` until the block ends; yields its base URL (http://127.0.0.1:PORT)."""
-    port = free_port()
+def serve(app: FastAPI, *, startup_seconds: float = 30.0, port: int | None = None) -> Iterator[str]:
+    """Serve `app` until the block ends; yields its base URL (http://127.0.0.1:PORT). `port`:
+    one chosen beforehand (the app's settings name its own address), else a free one."""
+    port = port or free_port()
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_level="warning", lifespan="off", access_log=False
     )

@@ -179,7 +179,7 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "staff_session",
         frozenset({"id", "user_id", "token_hash", "created_at", "expires_at", "idle_until"})
-        | {"revoked_at"},
+        | {"revoked_at", "stage", "signed_on"},
         None,
         personal=False,
         why_not_personal="staff login sessions: employees' data, not the customer register's",

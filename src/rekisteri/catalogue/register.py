@@ -956,6 +956,11 @@ TABLES: tuple[TableSpec, ...] = (
                 "failed_logins",
                 "locked_until",
                 "created_at",
+                "sign_on_issuer",
+                "sign_on_subject",
+                "totp_secret",
+                "totp_confirmed_at",
+                "totp_last_step",
             }
         ),
         None,

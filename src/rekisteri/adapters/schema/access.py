@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    false,
+)
 
 from rekisteri.adapters.schema.base import UtcDateTime, metadata
 
@@ -12,11 +23,23 @@ staff_user = Table(
     Column("id", Integer, primary_key=True),
     Column("username", String(60), nullable=False, unique=True),
     Column("role", String(20), nullable=False),
-    Column("password_hash", String(200), nullable=False),  # argon2id
+    # argon2id; an account provisioned by sign-on holds accounts.SIGN_ON_ONLY (no password).
+    Column("password_hash", String(200), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
     Column("failed_logins", Integer, nullable=False, default=0),
     Column("locked_until", UtcDateTime()),
     Column("created_at", UtcDateTime(), nullable=False),
+    # Sign-on (services/access/sign_on.py): the OpenID provider and its subject the account
+    # was provisioned for; both null for a local account.
+    Column("sign_on_issuer", String(300)),
+    Column("sign_on_subject", String(255)),
+    # TOTP, the second factor of a local account (services/access/second_factor.py): the
+    # secret sealed with the register's key, when a first code confirmed it (null: enrolment
+    # not finished), and the last time step a code was accepted for (a code is used once).
+    Column("totp_secret", Text),
+    Column("totp_confirmed_at", UtcDateTime()),
+    Column("totp_last_step", BigInteger),
+    Index("ix_staff_user_sign_on", "sign_on_issuer", "sign_on_subject", unique=True),
 )
 
 api_token = Table(
@@ -45,6 +68,11 @@ staff_session = Table(
     Column("expires_at", UtcDateTime(), nullable=False),
     Column("idle_until", UtcDateTime(), nullable=False),
     Column("revoked_at", UtcDateTime()),
+    # Null: a whole login. "code" or "enrol": the password was right and the session waits
+    # for the second factor (sessions.resolve_session refuses it for every page but that one).
+    Column("stage", String(10)),
+    # Opened by sign-on: logging out also goes to the provider's end-session endpoint.
+    Column("signed_on", Boolean, nullable=False, default=False, server_default=false()),
 )
 
 # Counters of attempts per client address and time window (failed logins, the public request

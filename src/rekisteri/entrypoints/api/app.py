@@ -44,9 +44,12 @@ from rekisteri.entrypoints.web import (
     pages,
     preferences,
     ropa,
+    second_factor,
     self_service,
+    sign_on,
 )
 from rekisteri.entrypoints.web.templating import STATIC_DIR
+from rekisteri.services.access.sign_on import provider_origin
 from rekisteri.services.bootstrap import open_register
 from rekisteri.services.unit_of_work import RegisterApp
 
@@ -62,7 +65,9 @@ def create_app(register: RegisterApp) -> FastAPI:
     # Outside every route: a body is limited and checked before anything reads it.
     limits = {**LIMITS, RECORDING_UPLOADS: register.settings.max_recording_bytes}
     app.add_middleware(RequestGuard, default_limit=register.settings.max_body_bytes, limits=limits)
-    app.add_middleware(SecurityHeaders)  # outermost: every answer, the guard's 413 too
+    # Outermost: every answer, the guard's 413 too. A sign-on's logout goes on to the provider.
+    provider = provider_origin(register.settings)
+    app.add_middleware(SecurityHeaders, form_targets=(provider,) if provider else ())
     app.include_router(health.router)
     app.include_router(persons.router)
     app.include_router(representatives.router)
@@ -72,6 +77,8 @@ def create_app(register: RegisterApp) -> FastAPI:
     app.include_router(disclosures.router)
     app.include_router(breaches.router)
     app.include_router(login.router)
+    app.include_router(second_factor.router)
+    app.include_router(sign_on.router)
     app.include_router(consumption.router)
     app.include_router(imports.router)
     app.include_router(recordings.router)

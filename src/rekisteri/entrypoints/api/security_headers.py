@@ -52,10 +52,17 @@ def docs_policy(html: bytes) -> str:
 
 
 class SecurityHeaders:
-    """An ASGI middleware, so that every response (errors and static files too) gets them."""
+    """An ASGI middleware, so that every response (errors and static files too) gets them.
 
-    def __init__(self, app: ASGIApp) -> None:
+    `form_targets`: origins besides this site that a form's post may end at. The logout form
+    of a login by sign-on is answered with a redirect to the provider's end-session page, and
+    browsers hold a form's redirects to form-action too."""
+
+    def __init__(self, app: ASGIApp, form_targets: tuple[str, ...] = ()) -> None:
         self.app = app
+        self.page_policy = PAGE_POLICY.replace(
+            "form-action 'self'", " ".join(["form-action 'self'", *form_targets])
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -67,7 +74,7 @@ class SecurityHeaders:
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                _set(message, PAGE_POLICY)
+                _set(message, self.page_policy)
             await send(message)
 
         await self.app(scope, receive, with_headers)

@@ -83,6 +83,14 @@ def install(app: typer.Typer) -> None:
                 console.print(
                     f"  {role.value:<17} {user.username:<22} {user.password}", markup=False
                 )
+            # The administrator and the DPO log in with a second factor too (TOTP).
+            for _, user in staff:
+                if user.second_factor is not None:
+                    console.print(
+                        f"  {user.username}: second factor (TOTP) secret "
+                        f"{user.second_factor.secret} ({user.second_factor.uri})",
+                        markup=False,
+                    )
         console.print(
             "try: rekisteri login (as demo.asiakaspalvelu, say), then: rekisteri customer show "
             + result.sample_customer_numbers[0],

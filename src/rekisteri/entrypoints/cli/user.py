@@ -1,4 +1,5 @@
-"""user add | token | system-actor: staff and partner accounts, and the actors jobs run as.
+"""user add | reset-second-factor | token | system-actor: staff and partner accounts, and the
+actors jobs run as.
 
 All of it is the administrator's (logged in with `rekisteri login`), with one exception that
 makes a fresh register usable: while the register has no staff account at all, `user add NAME
@@ -21,7 +22,7 @@ from rekisteri.entrypoints.cli.common import (
     register,
     register_errors,
 )
-from rekisteri.services.access import accounts, system_actors
+from rekisteri.services.access import accounts, sessions, system_actors
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 
 app = typer.Typer(
@@ -57,7 +58,9 @@ def add(
     role: Role = typer.Option(..., help="what the person's work needs to see"),
 ) -> None:
     """Create an account; its generated password is printed once and never stored. The first
-    account of a fresh register (an administrator) needs no login."""
+    account of a fresh register (an administrator) needs no login. An administrator's and a
+    DPO's account get a second factor (TOTP) at once: its secret is printed once too, for the
+    user's authenticator app."""
     reg = register()
     actor = _acting(reg, role)
     with register_errors(), reg.unit_of_work(actor) as uow:
@@ -68,6 +71,26 @@ def add(
     console.print(
         f"user {new.username} ({role.value}) created; password: {new.password}", markup=False
     )
+    if new.second_factor is not None:
+        console.print(
+            f"second factor (TOTP) secret: {new.second_factor.secret}\n"
+            f"  for an authenticator app: {new.second_factor.uri}",
+            markup=False,
+        )
+
+
+@app.command("reset-second-factor")
+def reset_second_factor(
+    name: str = typer.Argument(..., help="the user whose authenticator is lost"),
+) -> None:
+    """Forget a user's second factor (TOTP), e.g. a lost phone; the user's sessions and
+    command-line logins end. An administrator's or a DPO's account sets a new one up at its
+    next web login, before anything else."""
+    reg = register()
+    actor = administrator(reg)
+    with register_errors(), reg.unit_of_work(actor) as uow:
+        sessions.reset_second_factor(uow, name)
+    console.print(f"the second factor of {name} was removed", markup=False)
 
 
 @app.command()

@@ -13,6 +13,7 @@ import hmac
 import secrets
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -23,8 +24,9 @@ from rekisteri.catalogue import Lang, Words
 from rekisteri.entrypoints.api.client_address import client_address
 from rekisteri.entrypoints.api.deps import RegisterDep, public
 from rekisteri.entrypoints.api.responses import RegisterRoute
-from rekisteri.services.access import sessions
+from rekisteri.services.access import sessions, sign_on
 from rekisteri.services.access.accounts import LoginRefused, Refusal
+from rekisteri.services.access.second_factor import Needs
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 
 router = APIRouter(tags=["login"], route_class=RegisterRoute)
@@ -54,11 +56,11 @@ EXPIRED = Words(
 )
 
 
-def _all_languages(words: Words) -> str:
+def all_languages(words: Words) -> str:
     return " / ".join(words.in_(lang) for lang in Lang)
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only a path on this site: an open redirect would help phishing."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
@@ -78,7 +80,13 @@ def _login_page(
     response = templates.TemplateResponse(
         request,
         "login.html",
-        {"csrf_token": token, "next": next_path, "error": error, "username": username},
+        {
+            "csrf_token": token,
+            "next": next_path,
+            "error": error,
+            "username": username,
+            "sign_on": bool(reg.settings.oidc_issuer),
+        },
         status_code=status_code,
     )
     response.set_cookie(
@@ -95,7 +103,7 @@ def _login_page(
 
 @router.get("/login", response_class=HTMLResponse, dependencies=[LoginPage])
 def login_form(request: Request, reg: RegisterDep, next: str = "/") -> Response:
-    return _login_page(request, reg, next_path=_safe_next(next))
+    return _login_page(request, reg, next_path=safe_next(next))
 
 
 # The login form's own refusals are pages (in all three languages), not problems.
@@ -120,14 +128,14 @@ async def log_in(
     csrf_token: Annotated[str, Form(min_length=1, max_length=100)],
     next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
-    target = _safe_next(next)
+    target = safe_next(next)
     expected = request.cookies.get(LOGIN_CSRF, "")
     if not expected or not hmac.compare_digest(expected, csrf_token):
         return _login_page(
             request,
             reg,
             next_path=target,
-            error=_all_languages(EXPIRED),
+            error=all_languages(EXPIRED),
             status_code=403,
         )
     address = client_address(request, reg.settings.trusted_proxies)
@@ -139,22 +147,32 @@ async def log_in(
             request,
             reg,
             next_path=target,
-            error=_all_languages(THROTTLED if throttled else REFUSED),
+            error=all_languages(THROTTLED if throttled else REFUSED),
             username=username,
             status_code=429 if throttled else 401,
         )
-    response = RedirectResponse(target, status_code=303)
+    if new.stage is Needs.NOTHING:
+        response = RedirectResponse(target, status_code=303)
+    else:  # the password was right; the second factor comes next
+        response = RedirectResponse(
+            f"/login/{new.stage.value}?{urlencode({'next': target})}", status_code=303
+        )
+    set_session_cookie(response, reg, new)
+    response.delete_cookie(LOGIN_CSRF, path="/login")
+    return response
+
+
+def set_session_cookie(response: Response, reg: RegisterApp, new: sessions.NewSession) -> None:
+    lifetime = reg.settings.session_hours * 3600 if new.stage is Needs.NOTHING else None
     response.set_cookie(
         sessions.COOKIE,
         new.cookie,
-        max_age=reg.settings.session_hours * 3600,
+        max_age=lifetime if lifetime else int(sessions.PENDING.total_seconds()),
         httponly=True,
         samesite="strict",
         secure=reg.settings.session_cookie_secure,
         path="/",
     )
-    response.delete_cookie(LOGIN_CSRF, path="/login")
-    return response
 
 
 @router.post(
@@ -162,20 +180,21 @@ async def log_in(
     dependencies=[LoginPage],
     status_code=303,
     response_class=RedirectResponse,
-    responses={303: {"description": "Logged out: on to the login page"}},
+    responses={303: {"description": "Logged out: on to the login page, or the provider's logout"}},
 )
 async def log_out(request: Request, reg: RegisterDep) -> Response:
     # The session the cookie names ends whether or not the form's CSRF token is right (a
     # stale page has a stale one): a forged post can at worst log someone out, while a logout
     # that only cleared the cookie would leave a session valid that its user believes ended.
     cookie = request.cookies.get(sessions.COOKIE)
-    if cookie:
-        await run_in_threadpool(_end, reg, cookie)
-    response = RedirectResponse("/login", status_code=303)
+    signed_on = bool(cookie) and await run_in_threadpool(_end, reg, cookie or "")
+    # A login by sign-on ends at the provider too, when it offers that (its own page asks).
+    elsewhere = await run_in_threadpool(sign_on.end_session_url, reg) if signed_on else None
+    response = RedirectResponse(elsewhere or "/login", status_code=303)
     response.delete_cookie(sessions.COOKIE, path="/")
     return response
 
 
-def _end(reg: RegisterApp, cookie: str) -> None:
+def _end(reg: RegisterApp, cookie: str) -> bool:
     with reg.unit_of_work(Actor.system("logout")) as uow:
-        sessions.log_out(uow, cookie)
+        return sessions.log_out(uow, cookie)

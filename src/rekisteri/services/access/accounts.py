@@ -20,12 +20,16 @@ from rekisteri.catalogue import Purpose, Role
 from rekisteri.catalogue.readers import ROLE_PURPOSES
 from rekisteri.domain.errors import Forbidden, InvalidInput, NotFound
 from rekisteri.domain.values import enum_value
+from rekisteri.services.access import second_factor
 from rekisteri.services.unit_of_work import Actor, UnitOfWork
 
 _hasher = PasswordHasher()
 MAX_FAILED_LOGINS = 5
 LOCKOUT = dt.timedelta(minutes=15)
 MIN_PASSWORD = 12
+# The password hash of an account provisioned by sign-on: no argon2 hash, so no password can
+# ever match it, and password logins do not even look at such an account (claim_attempt).
+SIGN_ON_ONLY = "!sign-on"
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,8 @@ class NewUser:
     user_id: int
     username: str
     password: str  # shown once to whoever created the account, never stored
+    # The TOTP secret of a role that requires a second factor, shown once with the password.
+    second_factor: second_factor.Enrolment | None = None
 
 
 def add_user(
@@ -60,7 +66,10 @@ def add_user(
             created_at=uow.now(),
         )
     ).inserted_primary_key[0]
-    return NewUser(int(user_id), name, chosen)
+    enrolment = None
+    if the_role in second_factor.REQUIRED:
+        enrolment = second_factor.set_up_now(uow, int(user_id))
+    return NewUser(int(user_id), name, chosen, enrolment)
 
 
 class Refusal(StrEnum):
@@ -70,6 +79,7 @@ class Refusal(StrEnum):
     LOCKED = "locked"  # not checked: the account is locked after repeated failures
     UNKNOWN = "unknown"  # not checked: no active account of that name
     THROTTLED = "throttled"  # not checked: too many failures from the caller's address
+    WRONG_CODE = "wrong_code"  # the password was right; the second factor's code was not
 
 
 class LoginRefused(Forbidden):
@@ -80,6 +90,8 @@ class LoginRefused(Forbidden):
         super().__init__(
             "too many failed logins from this address; try later"
             if reason is Refusal.THROTTLED
+            else "wrong or used code, or the account is locked for a while"
+            if reason is Refusal.WRONG_CODE
             else "wrong username or password, or the account is locked for a while"
         )
         self.reason = reason
@@ -93,6 +105,7 @@ class Attempt:
     username: str
     role: Role
     password_hash: str
+    totp_confirmed: bool
 
 
 def claim_attempt(uow: UnitOfWork, username: str) -> Attempt:
@@ -109,10 +122,11 @@ def claim_attempt(uow: UnitOfWork, username: str) -> Attempt:
         .where(
             u.username == username.strip(),
             u.active.is_(True),
+            u.password_hash != SIGN_ON_ONLY,
             or_(u.locked_until.is_(None), u.locked_until <= now),
         )
         .values(failed_logins=count, locked_until=case((count >= MAX_FAILED_LOGINS, until)))
-        .returning(u.id, u.username, u.role, u.password_hash)
+        .returning(u.id, u.username, u.role, u.password_hash, u.totp_confirmed_at)
     ).first()
     if row is None:
         locked = uow.execute(
@@ -121,7 +135,34 @@ def claim_attempt(uow: UnitOfWork, username: str) -> Attempt:
             )
         ).first()
         raise LoginRefused(Refusal.LOCKED if locked else Refusal.UNKNOWN)
-    return Attempt(int(row.id), row.username, Role(row.role), row.password_hash)
+    return Attempt(
+        int(row.id),
+        row.username,
+        Role(row.role),
+        row.password_hash,
+        row.totp_confirmed_at is not None,
+    )
+
+
+def count_failure(uow: UnitOfWork, user_id: int) -> None:
+    """A failure after the password (a wrong or used second-factor code): counted toward the
+    lockout like a wrong password, in one statement."""
+    u = staff_user.c
+    count = u.failed_logins + 1
+    until = literal(uow.now() + LOCKOUT, UtcDateTime())
+    uow.execute(
+        update(staff_user)
+        .where(u.id == user_id)
+        .values(failed_logins=count, locked_until=case((count >= MAX_FAILED_LOGINS, until)))
+    )
+
+
+def locked(uow: UnitOfWork, user_id: int) -> bool:
+    """Whether the account is locked now, or no longer active."""
+    row = uow.execute(
+        select(staff_user.c.active, staff_user.c.locked_until).where(staff_user.c.id == user_id)
+    ).one()
+    return not row.active or (row.locked_until is not None and row.locked_until > uow.now())
 
 
 def check_password(attempt: Attempt, password: str) -> Actor:
@@ -211,6 +252,20 @@ def revoke_token(uow: UnitOfWork, token: str) -> bool:
         .values(revoked_at=uow.now())
     )
     return bool(done.rowcount)
+
+
+def revoke_logins(uow: UnitOfWork, user_id: int) -> None:
+    """Revoke the account's command-line login tokens (not integrations' tokens: those an
+    administrator issued and revokes by name)."""
+    uow.execute(
+        update(api_token)
+        .where(
+            api_token.c.user_id == user_id,
+            api_token.c.name == CLI_LOGIN,
+            api_token.c.revoked_at.is_(None),
+        )
+        .values(revoked_at=uow.now())
+    )
 
 
 def token_expiry(uow: UnitOfWork, token: str) -> dt.datetime | None:

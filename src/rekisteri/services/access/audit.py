@@ -130,3 +130,26 @@ def record_denied(
         what=why,
     )
     reg.append_audit([entry])
+
+
+LOGIN = "login"  # the action of a login's entry
+
+
+def record_login(reg: RegisterApp, actor: Actor, via: str, how: str) -> None:
+    """A staff login (by password, with the second factor, or by sign-on) is an entry of the
+    trail, in its own transaction once the login is done: who, with which role, how."""
+    if not reg.settings.audit_enabled:
+        return
+    entry = audit_chain.NewEntry(
+        actor=actor.name,
+        role=actor.role.value if actor.role else None,
+        subject_self=None,
+        purpose=None,
+        via=via,
+        action=LOGIN,
+        outcome="allowed",
+        categories=(),
+        person_ids=(),
+        what=f"logged in: {how}",
+    )
+    reg.append_audit([entry])

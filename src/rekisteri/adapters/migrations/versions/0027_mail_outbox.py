@@ -1,7 +1,7 @@
 """the mail queue: messages to persons kept sealed until the mail server takes them
 
 Revision ID: 0027_mail_outbox
-Revises: 0025_market_events
+Revises: 0026_staff_sign_on
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 import rekisteri.adapters.schema.base
 
 revision = '0027_mail_outbox'
-down_revision = '0025_market_events'
+down_revision = '0026_staff_sign_on'
 branch_labels = None
 depends_on = None
 
