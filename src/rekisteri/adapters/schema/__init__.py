@@ -11,6 +11,7 @@ from rekisteri.adapters.schema import (
     register,
     rights,
     tasks,
+    updates,
 )
 from rekisteri.adapters.schema.base import metadata
 
@@ -26,4 +27,5 @@ __all__ = [
     "register",
     "rights",
     "tasks",
+    "updates",
 ]

@@ -18,6 +18,8 @@ IMPORT_FEEDBACK = "system:import-feedback"
 IMPORT_LOGINS = "system:import-logins"
 IMPORT_INVOICES = "system:import-invoices"
 IMPORT_PAYMENTS = "system:import-payments"
+IMPORT_TRADE_REGISTER = "system:import-trade-register"
+IMPORT_ADDRESS_CHANGES = "system:import-address-changes"
 RETENTION = "system:retention"
 KEY_ROTATION = "system:key-rotation"
 AUDIT_VERIFY = "system:audit-verify"
@@ -36,6 +38,10 @@ KNOWN: dict[str, str] = {
     IMPORT_INVOICES: "imports the billing system's Finvoice invoices (rekisteri import invoices)",
     IMPORT_PAYMENTS: "applies the bank's camt.054 payment notifications (rekisteri import "
     "payments)",
+    IMPORT_TRADE_REGISTER: "applies the trade register's company data (rekisteri import "
+    "trade-register)",
+    IMPORT_ADDRESS_CHANGES: "applies a mover service's address changes (rekisteri import "
+    "address-changes)",
     RETENTION: "applies the retention rules (rekisteri retention run)",
     KEY_ROTATION: "re-encrypts sensitive values under a new key (rekisteri keys rotate)",
     AUDIT_VERIFY: "walks the audit trail's hash chain (rekisteri audit verify)",
