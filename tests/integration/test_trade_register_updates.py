@@ -43,6 +43,7 @@ STAFF = Actor("asiakaspalvelu.anna", Role.CUSTOMER_SERVICE)
 JOB = Actor.system("system:import-trade-register")
 BID = "1572860-0"
 OTHER_BID = "2617416-4"
+THIRD_BID = "1234562-0"
 ORDERED = dt.datetime(2025, 1, 1, 9, 0, tzinfo=dt.UTC)
 
 
@@ -294,13 +295,18 @@ def test_a_bankrupt_company_with_contracts_in_force_is_a_staff_task_and_on_its_p
 ) -> None:
     pid = organisation(register)
     quiet = organisation(register, with_contract=False, bid=OTHER_BID)
+    going_on = organisation(register, bid=THIRD_BID)
+    restructuring = {"type": "SANE", "registrationDate": "2026-01-10", "source": "1"}
     apply(
         register,
         answer(
             company(situations=[_bankruptcy()]),
             company(OTHER_BID, end_date="2026-02-01"),
+            company(THIRD_BID, situations=[restructuring]),
         ),
     )
+    # Restructuring goes on with its contracts: a status, no task.
+    assert row_of(register, going_on).trade_status == "restructuring"
     assert (row_of(register, pid).trade_status, row_of(register, pid).trade_status_on) == (
         "bankrupt",
         dt.date(2026, 2, 20),
