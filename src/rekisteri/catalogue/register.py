@@ -628,13 +628,12 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         frozenset({S.OTHER_COMPANY}),
         ADDRESS_NOTICES,
         Words(
-            "selvitettävät osoitteenmuutokset: nimi, vanha ja uusi osoite, muuttopäivä ja syy",
-            "adressändringar som utreds: namn, gammal och ny adress, flyttdag och orsak",
-            "address changes under review: name, old and new address, moving day and why",
+            "selvitettävät osoitteenmuutokset: nimi, vanha ja uusi osoite ja muuttopäivä",
+            "adressändringar som utreds: namn, gammal och ny adress och flyttdag",
+            "address changes under review: name, old and new address and moving day",
         ),
         columns=(
             "held_at",
-            "reason",
             "last_name",
             "first_names",
             "previous_street",
@@ -871,7 +870,8 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         "address_notice",
-        PROVENANCE | {"file_id", "record_no", "person_id"},
+        # reason: why the register held it, in its own words (the same as on the staff task).
+        PROVENANCE | {"file_id", "record_no", "person_id", "reason"},
         ("person_id",),
         view=ViewSpec("address_notices", "held_at"),
     ),
