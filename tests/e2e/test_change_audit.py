@@ -82,8 +82,9 @@ def fingerprint(reg: RegisterApp) -> Fingerprint:
 # Commands that are several operations, each with its own change entry: the demo's bulk load,
 # then each file of its last days imported through its door, audited as that import is when a
 # job runs it (demo/doors.py: ban file, invoices, payments, contacts, recordings, feedback,
-# logins).
-OPERATIONS = {"demo": 1 + 7}
+# logins), and the update files (demo/updates.py: a namesake registered, then the trade
+# register's file and the mover service's, one operation each).
+OPERATIONS = {"demo": 1 + 7 + 3}
 
 
 def last_seq(reg: RegisterApp) -> int:
