@@ -17,6 +17,7 @@ from rekisteri.adapters.schema.register import attribute_change, contact_point
 from rekisteri.adapters.schema.tasks import staff_task
 from rekisteri.adapters.schema.updates import address_notice, update_file
 from rekisteri.catalogue import Role
+from rekisteri.catalogue.retention import ADDRESS_NOTICES
 from rekisteri.domain.bans import parse_ban
 from rekisteri.domain.consent import Channel
 from rekisteri.domain.drafts import ContactPointDraft, PersonDraft
@@ -24,7 +25,8 @@ from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.register import ContactKind, PersonKind, Provenance
 from rekisteri.services.marketing import ban_matching, bans
 from rekisteri.services.register import customers, tasks
-from rekisteri.services.rights import package
+from rekisteri.services.rights import erasure, package, retention
+from rekisteri.services.rights.periods import add_months
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from rekisteri.services.updates.address_changes import import_address_changes
 from tests.integration.marketing_helpers import hetu
@@ -267,3 +269,43 @@ def test_a_move_ahead_becomes_current_on_its_day_and_so_does_the_ban_of_the_new_
     assert banned() == (False, [])  # the day before the move
     clock.set(dt.datetime(2026, 4, 1, 8, 0, tzinfo=dt.UTC))
     assert banned() == (True, [pid])  # from the moving day, the new address's ban holds
+
+
+@pytest.mark.proves("P14.kept.address-notices")
+def test_held_notices_go_when_their_stated_period_ends(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    start = clock().date()
+    apply(register, HEADER + notice(1, last="Nieminen") + notice(2, last="Laine"))
+    end = add_months(start, ADDRESS_NOTICES.months)
+    one_day = dt.timedelta(days=1)
+    for day, left in ((end - one_day, 2), (end + one_day, 0)):
+        clock.set(dt.datetime.combine(day, dt.time(3), dt.UTC))
+        with register.unit_of_work(Actor("retention")) as uow:
+            result = retention.run(uow)
+        assert count(register, address_notice) == left
+    assert result.counts["address_notices: address_notice"] == 2
+    # Their tasks close with them: the work no longer exists.
+    with register.reading(STAFF) as uow:
+        assert tasks.listing(uow, kind=tasks.ADDRESS_NOTICE) == []
+
+
+def test_a_held_notice_goes_with_the_erasure_of_its_person(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    pid = resident(register)
+    with register.unit_of_work(STAFF) as uow:
+        customers.add_contact_point(
+            uow,
+            pid,
+            ContactPointDraft(
+                ContactKind.POSTAL, street="Omatie 4", postal_code="00200",
+                post_office="Helsinki", valid_from=dt.date(2026, 3, 2),
+            ),
+            Provenance.of("customer_contact", clock()),
+        )  # fmt: skip
+    apply(register, HEADER + notice())
+    assert count(register, address_notice) == 1
+    with register.unit_of_work(Actor("tietosuoja.dpo")) as uow:
+        erasure.erase_person(uow, pid, Provenance.of("customer_contact", uow.now()), reason="asked")
+    assert count(register, address_notice) == 0
