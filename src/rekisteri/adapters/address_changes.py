@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -35,6 +36,7 @@ COLUMNS = (
     "new_country",
     "moved_on",
 )
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 OPTIONAL = frozenset({"previous_post_office", "new_country"})
 
 
@@ -91,6 +93,8 @@ def _record(fields: list[str], record: int, line: int, where: str) -> AddressCha
     country = checked("new_country", lambda v: values.country(v or "FI"))
     moved = text("moved_on", 10)
     try:
+        if not _DATE.fullmatch(moved or ""):
+            raise ValueError(moved)
         moved_on = dt.date.fromisoformat(moved or "")
     except ValueError:
         reason = f"is not a date YYYY-MM-DD (got {excerpt(moved or '')})"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,8 @@ MAX_COMPANIES = 200_000
 NAME_TYPE_MAIN = "1"  # toiminimi; 2 parallel names, 3 auxiliary names are not the name
 ADDRESS_STREET, ADDRESS_POSTAL = "1", "2"
 FINNISH = "1"  # postOffices[].languageCode: 1 Finnish, 2 Swedish, 3 English
+_CODES = frozenset({"type", "languageCode"})  # the only fields that come as numbers too
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 SITUATIONS = {
     "SANE": CompanyStatus.RESTRUCTURING,
     "SELTILA": CompanyStatus.LIQUIDATION,
@@ -74,7 +77,7 @@ class _Company:
         value = obj.get(key)
         if value is None:
             return None
-        if isinstance(value, int) and not isinstance(value, bool):
+        if key in _CODES and isinstance(value, int) and not isinstance(value, bool):
             value = str(value)  # codes come as "1" or 1
         if not isinstance(value, str):
             raise self.bad(field, "is not text")
@@ -88,6 +91,8 @@ class _Company:
         if given is None:
             return None
         try:
+            if not _DATE.fullmatch(given):
+                raise ValueError(given)
             return dt.date.fromisoformat(given)
         except ValueError:
             raise self.bad(field, f"is not a date YYYY-MM-DD (got {excerpt(given)})") from None
