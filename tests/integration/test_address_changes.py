@@ -22,8 +22,9 @@ from rekisteri.domain.bans import parse_ban
 from rekisteri.domain.consent import Channel
 from rekisteri.domain.drafts import ContactPointDraft, PersonDraft
 from rekisteri.domain.errors import InvalidInput
+from rekisteri.domain.marketing import AudiencePurpose
 from rekisteri.domain.register import ContactKind, PersonKind, Provenance
-from rekisteri.services.marketing import ban_matching, bans
+from rekisteri.services.marketing import audience, ban_matching, bans
 from rekisteri.services.register import customers, tasks
 from rekisteri.services.rights import erasure, package, retention
 from rekisteri.services.rights.periods import add_months
@@ -258,17 +259,25 @@ def test_a_move_ahead_becomes_current_on_its_day_and_so_does_the_ban_of_the_new_
         bans.import_bans(uow, [ban], "asml.csv")
     apply(register, HEADER + notice(moved_on="2026-04-01"))  # today is 2026-03-03
 
-    def banned() -> tuple[bool, list[int]]:
+    def banned() -> tuple[bool, list[int], str | None, str | None]:
         with register.reading(STAFF) as uow:
             one = ban_matching.is_banned(uow, Channel.LETTER, pid)
             every = ban_matching.postal_matches(uow, uow.today())["person_id"].to_list()
-        return one, every
+            spec = audience.AudienceSpec(AudiencePurpose.OWN_MARKETING, Channel.LETTER)
+            with audience.build(uow, spec) as built:
+                t = built.table
+                why = uow.execute(select(built.reason).where(t.c.person_id == pid)).scalar()
+                listed = {r["id"]: r for r in built.rows()}
+        street = listed[pid]["street"] if pid in listed else None
+        return one, every, why, street
 
-    assert banned() == (False, [])  # still at the old address, which no ban names
+    # Still at the old address, which no ban names: in the letter audience, at that address.
+    assert banned() == (False, [], None, "Kotikatu 1 A 2")
     clock.set(dt.datetime(2026, 3, 31, 12, 0, tzinfo=dt.UTC))
-    assert banned() == (False, [])  # the day before the move
+    assert banned() == (False, [], None, "Kotikatu 1 A 2")  # the day before the move
     clock.set(dt.datetime(2026, 4, 1, 8, 0, tzinfo=dt.UTC))
-    assert banned() == (True, [pid])  # from the moving day, the new address's ban holds
+    # From the moving day the new address is theirs, and the ban held for it excludes them.
+    assert banned() == (True, [pid], "asml_ban", None)
 
 
 @pytest.mark.proves("P14.kept.address-notices")
