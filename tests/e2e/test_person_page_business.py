@@ -108,3 +108,29 @@ def test_the_pages_show_the_links_both_ways(register: RegisterApp) -> None:
     own_page = _page(client, str(cp))
     assert "Yhteyshenkilönä yrityksissä" in own_page
     assert f"Konepaja Oy ({org.customer_number})" in own_page
+
+
+ENDING = {
+    "fi": "kaupparekisterin mukaan yritys on konkurssissa",
+    "sv": "enligt handelsregistret är företaget i konkurs",
+    "en": "the trade register says the organisation is bankrupt",
+}
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_the_page_says_a_contract_is_of_a_bankrupt_company(
+    register: RegisterApp, lang: str
+) -> None:
+    from tests.integration.test_trade_register_updates import (
+        _bankruptcy,
+        answer,
+        apply,
+        company,
+        organisation,
+    )
+
+    pid = organisation(register)
+    client = _client(register)
+    assert ENDING[lang] not in _page(client, str(pid), lang)
+    apply(register, answer(company(situations=[_bankruptcy()])))
+    assert ENDING[lang] in _page(client, str(pid), lang)
