@@ -168,10 +168,8 @@ class _Run:
         if not self.held:
             return
         now = self.uow.now()
-        opened: list[tuple[str, str, int, str]] = []
-        for n, person_id, why in self.held:
-            detail = f"address changes {self.report.name}, record {n.record} ({n.notice_id})"
-            row = {
+        rows = [
+            {
                 "file_id": file_id,
                 "record_no": n.record,
                 "person_id": person_id,
@@ -188,14 +186,34 @@ class _Run:
                 "new_country": n.new_country,
                 "moved_on": n.moved_on,
                 "source": Source.OTHER_COMPANY.value,
-                "source_detail": detail[:200],
+                "source_detail": (
+                    f"address changes {self.report.name}, record {n.record} ({n.notice_id})"
+                )[:200],
                 "received_at": now,
             }
-            held_id = self.uow.execute(address_notice.insert().values(**row)).inserted_primary_key[
-                0
-            ]
-            reason = f"address change record {n.record} of {self.report.name}: {why}"
-            opened.append((tasks.ADDRESS_NOTICE, "address_notice", int(held_id), reason))
+            for n, person_id, why in self.held
+        ]
+        # One statement for them all (a file of thousands of strangers is one round trip); their
+        # ids found again by the file and record.
+        self.uow.execute(address_notice.insert(), rows)
+        ids = dict(
+            self.uow.execute(
+                select(address_notice.c.record_no, address_notice.c.id).where(
+                    address_notice.c.file_id == file_id
+                )
+            ).all()
+        )
         linked = {p for _, p, _ in self.held if p is not None}
         self.uow.note_change(linked, [Category.CONTACT], "address changes held for staff")
-        tasks.open_tasks(self.uow, opened)
+        tasks.open_tasks(
+            self.uow,
+            [
+                (
+                    tasks.ADDRESS_NOTICE,
+                    "address_notice",
+                    int(ids[n.record]),
+                    f"address change record {n.record} of {self.report.name}: {why}",
+                )
+                for n, _, why in self.held
+            ],
+        )
