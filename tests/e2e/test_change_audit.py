@@ -55,6 +55,8 @@ from tests.support.people import PHONE, make_customer
 from tests.support.smtp import smtp_server
 from tests.support.staff import tokens_per_role
 
+TRADE_REGISTER_SAMPLE = Path(__file__).parents[1] / "data" / "trade_register" / "companies.json"
+
 # Tables only database triggers write (copies of rows whose own changes are audited) and the
 # trail itself.
 NOT_WITNESSED = {"audit_entry", "audit_subject", "person_reach"}
@@ -85,10 +87,11 @@ def fingerprint(reg: RegisterApp) -> Fingerprint:
 # Commands that are several operations, each with its own change entry: the demo's bulk load,
 # then each file of its last days imported through its door, audited as that import is when a
 # job runs it (demo/doors.py: ban file, invoices, payments, contacts, recordings, feedback,
-# logins, market events).
+# logins, market events), and the update files (demo/updates.py: a namesake registered, then
+# the trade register's file and the mover service's, one operation each).
 # The mail job claims its messages in one unit of work and records what the server did in
 # another (no transaction is held open while a mail server answers).
-OPERATIONS = {"demo": 1 + 8, "mail send": 2}
+OPERATIONS = {"demo": 1 + 8 + 3, "mail send": 2}
 
 
 def last_seq(reg: RegisterApp) -> int:
@@ -782,6 +785,7 @@ def _command_steps(w: CommandWalk, tmp: Path) -> None:
     w.run("import", "payments", str(_bank_file(tmp / "bank.xml", reg, 32)))
     hub = _market_file(tmp / "hub.xml", reg, "220476-3189", 51)
     w.run("import", "market-events", str(hub))
+    _update_commands(w, tmp)
     (task, *_) = json.loads(w.run("task", "list", "--json"))
     w.run("task", "show", str(task["id"]), env=as_staff(w.env, Role.BILLING))  # a read only
     w.run("task", "done", str(task["id"]))
@@ -803,6 +807,24 @@ def _command_steps(w: CommandWalk, tmp: Path) -> None:
     w.run("retention", "last")
     _rotation(w, tmp)
     w.run("demo", "--customers", "3", "--readings-days", "0")
+
+
+def _update_commands(w: CommandWalk, tmp: Path) -> None:
+    """The trade register's sample (the walk's organisation and sole trader hold its business
+    IDs) and a mover file: the customer, renamed Korhonen above, moves; a notice no one matches
+    is held for staff, and its task's notice is read."""
+    w.run("import", "trade-register", str(TRADE_REGISTER_SAMPLE))
+    movers = tmp / "movers.csv"
+    movers.write_text(
+        "notice_id;last_name;first_names;previous_street;previous_postal_code;"
+        "previous_post_office;new_street;new_postal_code;new_post_office;new_country;moved_on\n"
+        "W-1;Korhonen;Maija Liisa;Kotikatu 1 A 2;00100;;Uusitie 5;33100;Tampere;;2026-03-01\n"
+        "W-2;Nieminen;Nea;Puistokatu 4;00140;;Storgatan 2;65100;Vasa;;2026-03-01\n",
+        encoding="utf-8",
+    )
+    w.run("import", "address-changes", str(movers))
+    held = json.loads(w.run("task", "list", "--kind", "address_notice", "--json"))
+    w.run("task", "notice", str(held[0]["id"]), env=as_staff(w.env, Role.CUSTOMER_SERVICE))
 
 
 def _service_data_commands(w: CommandWalk, c: Any, tmp: Path) -> None:

@@ -108,3 +108,61 @@ def test_the_pages_show_the_links_both_ways(register: RegisterApp) -> None:
     own_page = _page(client, str(cp))
     assert "Yhteyshenkilönä yrityksissä" in own_page
     assert f"Konepaja Oy ({org.customer_number})" in own_page
+
+
+ENDING = {
+    "fi": "kaupparekisterin mukaan yritys on konkurssissa",
+    "sv": "enligt handelsregistret är företaget i konkurs",
+    "en": "the trade register says the organisation is bankrupt",
+}
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_the_page_says_a_contract_is_of_a_bankrupt_company(
+    register: RegisterApp, lang: str
+) -> None:
+    from tests.integration.test_trade_register_updates import (
+        _bankruptcy,
+        answer,
+        apply,
+        company,
+        organisation,
+    )
+
+    pid = organisation(register)
+    client = _client(register)
+    assert ENDING[lang] not in _page(client, str(pid), lang)
+    apply(register, answer(company(situations=[_bankruptcy()])))
+    assert ENDING[lang] in _page(client, str(pid), lang)
+
+
+HELD = {
+    "fi": "Selvitettävät osoitteenmuutokset",
+    "sv": "Adressändringar som utreds",
+    "en": "Address changes held for review",
+}
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_the_page_shows_an_address_change_held_for_the_person(
+    register: RegisterApp, lang: str
+) -> None:
+    from tests.integration.test_address_changes import HEADER, notice, resident
+    from tests.integration.test_address_changes import apply as apply_moves
+
+    pid = resident(register)
+    with register.unit_of_work(STAFF) as uow:
+        customers.add_contact_point(
+            uow,
+            pid,
+            ContactPointDraft(
+                ContactKind.POSTAL, street="Omatie 4", postal_code="00200",
+                post_office="Helsinki", valid_from=dt.date(2026, 3, 2),
+            ),
+            Provenance.of("customer_contact", uow.now()),
+        )  # fmt: skip
+    client = _client(register)
+    assert HELD[lang] not in _page(client, str(pid), lang)
+    apply_moves(register, HEADER + notice())  # the person's own newer address stands
+    page = _page(client, str(pid), lang)
+    assert HELD[lang] in page and "Uusitie 5 B 7" in page

@@ -33,18 +33,24 @@ from rekisteri.adapters.schema.audit import audit_entry, audit_subject
 from rekisteri.adapters.schema.register import call_recording, person
 from rekisteri.catalogue import Category, Role
 from rekisteri.config import Settings, file_store_path
+from rekisteri.domain.drafts import ContactPointDraft
+from rekisteri.domain.register import ContactKind, Provenance
 from rekisteri.entrypoints.api.app import create_app
 from rekisteri.entrypoints.api.deps import all_routes
 from rekisteri.entrypoints.cli.main import app as cli
 from rekisteri.services.access import accounts
 from rekisteri.services.marketing import preferences
 from rekisteri.services.marketing.links import LinkKind, LinkPayload, sign
+from rekisteri.services.register import customers
 from rekisteri.services.register.subjects import belongs_to, personal_tables
 from rekisteri.services.unit_of_work import Actor, RegisterApp
+from rekisteri.services.updates.address_changes import import_address_changes
 from tests.e2e.test_change_audit import NOT_WITNESSED, every_command, last_seq
 from tests.integration.marketing_helpers import add_person, consent
+from tests.integration.test_address_changes import HEADER, notice, resident
 from tests.support.audio import wav_bytes
 from tests.support.cli_login import as_staff, with_login
+from tests.support.clock import FakeClock
 from tests.support.payments import billed_customer, notification, pay, run_import
 from tests.support.people import EMAIL as rich_email
 from tests.support.people import make_customer
@@ -110,8 +116,8 @@ WRITE_COMMANDS = {
     "restore",
     "breach open", "breach scope", "breach assess",
     "breach notify", "breach notices",
-        "import payments", "task done", "mail send",
-        "import payments", "task done", "import market-events",
+        "import payments", "task done", "mail send", "import market-events",
+        "import trade-register", "import address-changes",
 }  # fmt: skip
 
 # The organisation _setup registers (its customer number: the third person registered).
@@ -455,6 +461,37 @@ def _task_reads(w: ReadWalk, tmp: Path) -> None:
     )
     for task in json.loads(w.run("task", "list", "--json")):
         w.run("task", "show", str(task["id"]), role=Role.BILLING)
+    _notice_reads(w)
+
+
+def _notice_reads(w: ReadWalk) -> None:
+    """An address-change notice held for staff, read by customer service: one linked to the
+    person whose newer address stood (witnessed), one no person matched (it names nobody)."""
+    pid = resident(w.reg, first="Walk", last="Reader", street="Lukutie 1")
+    w.persons.append(pid)
+    with w.reg.unit_of_work(Actor("asiakaspalvelu.anna")) as uow:
+        customers.add_contact_point(
+            uow,
+            pid,
+            ContactPointDraft(
+                ContactKind.POSTAL, street="Omatie 4", postal_code="00200",
+                post_office="Helsinki", valid_from=dt.date(2026, 3, 2),
+            ),
+            Provenance.of("customer_contact", uow.now()),
+        )  # fmt: skip
+    clock = w.reg.clock
+    assert isinstance(clock, FakeClock)
+    lines = (
+        notice(1, last="Reader", first="Walk", previous="Lukutie 1"),
+        # Nothing in common with the first: its values are nobody's.
+        "MV-2;Nieminen;Nea;Puistokatu 4;00140;;Storgatan 2;65100;Vasa;;2026-02-14\n",
+    )
+    for n, line in enumerate(lines):
+        clock.advance(seconds=1)  # each held at its own moment
+        with w.reg.unit_of_work(Actor.system("system:import-address-changes")) as uow:
+            import_address_changes(uow, f"walk-{n}.csv", (HEADER + line).encode())
+    for task in json.loads(w.run("task", "list", "--kind", "address_notice", "--json")):
+        w.run("task", "notice", str(task["id"]), role=Role.CUSTOMER_SERVICE)
 
 
 @pytest.mark.parametrize("part", ["api", "web", "cli"])

@@ -25,6 +25,7 @@ from rekisteri.adapters.schema.register import (
     consent_event,
     contact_log,
     contact_person,
+    contact_point,
     contract,
     digital_account,
     feedback,
@@ -36,6 +37,7 @@ from rekisteri.adapters.schema.register import (
 )
 from rekisteri.adapters.schema.rights import rights_request
 from rekisteri.adapters.schema.tasks import staff_task
+from rekisteri.adapters.schema.updates import address_notice, update_file
 from rekisteri.demo.customers import OLD_WORDINGS, WORDING_SINCE, generate
 from rekisteri.demo.doors import DoorsResult, through_the_doors
 from rekisteri.domain.consent import Channel
@@ -189,6 +191,42 @@ def test_the_hubs_market_events_moved_and_switched_demo_customers(demo: Demo) ->
     assert fuse == 1  # the grid owner's new main fuse, through the write path
     assert to_staff == 1  # someone the register does not know, never guessed
     assert any(line.startswith("Datahub market-events-") for line in demo.doors.lines)
+
+
+def test_the_trade_register_and_a_mover_service_came_in_through_their_doors(demo: Demo) -> None:
+    reg = demo.register
+    assert _count(reg, select(func.count()).select_from(update_file)) == 2
+    # Every organisation has its status from the trade register; the ceased one has contracts
+    # in force: a staff task (so has the bankrupt one if it has any); one moved its address.
+    legal = person.c.kind == "legal"
+    statuses = select(func.count()).where(legal, person.c.trade_status.is_not(None))
+    assert _count(reg, statuses) == _count(reg, select(func.count()).where(legal))
+    assert _count(reg, select(func.count()).where(person.c.trade_status == "ceased")) == 1
+    assert _count(reg, select(func.count()).where(person.c.trade_status == "bankrupt")) == 1
+    ended = select(staff_task.c.subject_id).where(staff_task.c.kind == "organisation_ended")
+    with reg.engine.connect() as conn:
+        flagged = conn.execute(
+            select(person.c.trade_status).where(person.c.id.in_(ended))
+        ).scalars()
+        assert "ceased" in set(flagged) <= {"ceased", "bankrupt"}
+    moved = select(func.count()).where(contact_point.c.source == "trade_register")
+    assert _count(reg, moved) == 1
+    # The mover service: one moved a week ago, one moves ahead (a future address), the
+    # namesakes and the stranger held for staff, each with a task.
+    movers = contact_point.c.source == "other_company"
+    assert _count(reg, select(func.count()).where(movers)) == 2
+    ahead = select(func.count()).where(movers, contact_point.c.valid_from > NOW.date())
+    assert _count(reg, ahead) == 1
+    with reg.engine.connect() as conn:
+        held = conn.execute(select(address_notice.c.reason).order_by(address_notice.c.id)).all()
+    assert [r[0] for r in held] == [
+        "2 persons of this name had the previous address (namesakes)",
+        "no person of this name had the previous address",
+    ]
+    notices = select(func.count()).where(staff_task.c.kind == "address_notice")
+    assert _count(reg, notices) == 2
+    [line] = [n for n in demo.doors.lines if "address changes" in n]
+    assert "4 records, 2 matched, 2 changed, 0 unchanged, 2 unmatched, 0 conflicts" in line
 
 
 def test_the_demo_has_each_kind_of_person_and_contract(demo: Demo) -> None:

@@ -1,6 +1,5 @@
-"""The documentation of the bank's, the billing system's and Datahub's formats (docs/formats/)
-carries the sample files the tests read, byte for byte: a sample changed for the tests changes
-there."""
+"""The documentation of the file formats the doors read (docs/formats/) carries
+the sample files the tests read, byte for byte: a sample changed for the tests changes there."""
 
 from __future__ import annotations
 
@@ -9,15 +8,23 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parents[2]
-SAMPLES = [
-    *sorted((ROOT / "tests" / "data" / "finvoice").glob("*.xml")),
-    *sorted((ROOT / "tests" / "data" / "camt054").glob("*.xml")),
-    *sorted((ROOT / "tests" / "data" / "market_events").glob("*.xml")),
-]
+SAMPLES = (
+    sorted((ROOT / "tests" / "data" / "finvoice").glob("*.xml"))
+    + sorted((ROOT / "tests" / "data" / "camt054").glob("*.xml"))
+    + sorted((ROOT / "tests" / "data" / "market_events").glob("*.xml"))
+    + sorted((ROOT / "tests" / "data" / "trade_register").glob("*.json"))
+    + sorted((ROOT / "tests" / "data" / "address_changes").glob("*.csv"))
+)
 
 
 def test_there_are_samples_of_every_format() -> None:
-    assert {p.parent.name for p in SAMPLES} == {"finvoice", "camt054", "market_events"}
+    assert {p.parent.name for p in SAMPLES} == {
+        "finvoice",
+        "camt054",
+        "market_events",
+        "trade_register",
+        "address_changes",
+    }
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=[p.name for p in SAMPLES])

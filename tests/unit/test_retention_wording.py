@@ -56,4 +56,5 @@ def test_the_periods_are_those_of_the_privacy_notice() -> None:
         "breach_records": 60,
         "payments_in_review": 72,
         "outbox": 1,
+        "address_notices": 6,
     }

@@ -6,6 +6,7 @@ from typing import Any
 
 from rekisteri.catalogue.model import Attribute, RetentionRule, TableSpec, ViewSpec
 from rekisteri.catalogue.retention import (
+    ADDRESS_NOTICES,
     CONTACT_HISTORY,
     CONTRACT_RECORDS,
     CUSTOMER_DATA,
@@ -294,6 +295,21 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         frozenset({S.POPULATION_REGISTER, S.CUSTOMER_CONTACT, S.AUTHORITY}),
         CONTRACT_RECORDS,
         Words("edunvalvonta", "intressebevakning", "guardianship"),
+    ),
+    # Told by the trade register (YTJ): an organisation's situation there, and since when.
+    _a(
+        "person.trade_register_status",
+        C.IDENTITY,
+        REL | BILL,
+        B.CONTRACT,
+        frozenset({S.TRADE_REGISTER}),
+        CONTRACT_RECORDS,
+        Words(
+            "tila kaupparekisterissä (konkurssi, selvitystila, lakannut)",
+            "status i handelsregistret (konkurs, likvidation, upphört)",
+            "status in the trade register (bankruptcy, liquidation, ceased)",
+        ),
+        columns=("trade_status", "trade_status_on"),
     ),
     _a(
         "person.created_at",
@@ -689,6 +705,34 @@ ATTRIBUTES: tuple[Attribute, ...] = (
             "reason",
         ),
     ),
+    _a(
+        # An address-change notice from a mover service that no one person matched, or that a
+        # newer address the person gave overrode: kept as sent, for staff to settle.
+        "address_notice.notice",
+        C.CONTACT,
+        frozenset({P.CUSTOMER_RELATIONSHIP}),
+        B.LEGITIMATE_INTEREST,
+        frozenset({S.OTHER_COMPANY}),
+        ADDRESS_NOTICES,
+        Words(
+            "selvitettävät osoitteenmuutokset: nimi, vanha ja uusi osoite ja muuttopäivä",
+            "adressändringar som utreds: namn, gammal och ny adress och flyttdag",
+            "address changes under review: name, old and new address and moving day",
+        ),
+        columns=(
+            "held_at",
+            "last_name",
+            "first_names",
+            "previous_street",
+            "previous_postal_code",
+            "previous_post_office",
+            "new_street",
+            "new_postal_code",
+            "new_post_office",
+            "new_country",
+            "moved_on",
+        ),
+    ),
     # -- service contacts, recordings, feedback, digital account
     _a(
         "contact_log.entry",
@@ -893,6 +937,36 @@ TABLES: tuple[TableSpec, ...] = (
         None,
         personal=False,
         why_not_personal="which bank notification files were read, and their counts",
+    ),
+    TableSpec(
+        "update_file",
+        frozenset(
+            {
+                "id",
+                "source",
+                "sha256",
+                "name",
+                "records",
+                "matched",
+                "changed",
+                "unchanged",
+                "unmatched",
+                "conflicts",
+                "imported_at",
+                "imported_by",
+            }
+        ),
+        None,
+        personal=False,
+        why_not_personal="which update files (trade register, mover service) were applied, "
+        "and their counts",
+    ),
+    TableSpec(
+        "address_notice",
+        # reason: why the register held it, in its own words (the same as on the staff task).
+        PROVENANCE | {"file_id", "record_no", "person_id", "reason"},
+        ("person_id",),
+        view=ViewSpec("address_notices", "held_at"),
     ),
     TableSpec(
         "staff_task",

@@ -150,6 +150,20 @@ PAYMENTS_IN_REVIEW = RetentionRule(
         "6 years from receiving the payment (Accounting Act)",
     ),
 )
+ADDRESS_NOTICES = RetentionRule(
+    # An address-change notice the register could not apply is work for staff: settled within
+    # weeks, and of no use once the next notices have come (the mover service sends the
+    # change again only if asked).
+    "address_notices",
+    Anchor.RECORDED,
+    6,
+    OnErasure.ERASE,
+    words=Words(
+        "6 kuukautta osoitteenmuutosilmoituksen saapumisesta",
+        "6 månader från att adressändringsanmälan kom in",
+        "6 months from receiving the address-change notice",
+    ),
+)
 ALL_RULES = (
     CONTRACT_RECORDS,
     CUSTOMER_DATA,
@@ -163,4 +177,5 @@ ALL_RULES = (
     BREACH_RECORDS,
     PAYMENTS_IN_REVIEW,
     OUTBOX,
+    ADDRESS_NOTICES,
 )

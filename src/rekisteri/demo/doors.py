@@ -16,6 +16,8 @@ file goes through, one unit of work a file, in the order the systems depend on e
    attorney) and an access request made by the attorney (demo/representatives).
 8. Datahub's market events (`import market-events`): a move, switches both ways, a metering
    point's new data (demo/market_events.py).
+9. the trade register's company data and a mover service's address changes (`import
+   trade-register`, `import address-changes`; demo/updates.py).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from rekisteri.adapters.camt054_writer import OutPayment, write_notification_fil
 from rekisteri.adapters.finvoice_writer import write_batch_file
 from rekisteri.adapters.schema.marketing import marketing_ban
 from rekisteri.adapters.schema.register import contact_log
-from rekisteri.demo import representatives
+from rekisteri.demo import representatives, updates
 from rekisteri.demo.market_events import market_events
 from rekisteri.demo.traffic import DoorTraffic, OutRecording
 from rekisteri.domain.recordings import RecordingMeta
@@ -79,7 +81,7 @@ class DoorsResult:
 
 def steps(traffic: DoorTraffic) -> int:
     """How many steps `through_the_doors` reports (for a progress bar)."""
-    return 9
+    return 10
 
 
 def through_the_doors(
@@ -109,6 +111,7 @@ def through_the_doors(
     done(_feed(reg, import_logins, logins, directory / f"logins-{day}.csv"))
     done(representatives.record(reg, traffic))
     done(market_events(reg, traffic, directory / f"market-events-{day}.xml"))
+    done(updates.trade_register_and_movers(reg, traffic, directory))
     return result
 
 

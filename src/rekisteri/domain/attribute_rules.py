@@ -24,6 +24,7 @@ from enum import StrEnum
 from typing import Any
 
 from rekisteri.domain import identifiers, values
+from rekisteri.domain.company_status import CompanyStatus
 from rekisteri.domain.errors import InvalidInput, excerpt
 from rekisteri.domain.register import (
     BillingMethod,
@@ -271,6 +272,8 @@ RULES: Mapping[str, Rule] = {
     "person.non_disclosure": flag,
     "person.population_marketing_ban": flag,
     "person.under_guardianship": flag,
+    "person.trade_register_status.trade_status": choice(CompanyStatus),
+    "person.trade_register_status.trade_status_on": date,
     "contact_point.kind": choice(ContactKind, required=True),
     "contact_point.phone": _checked_text(values.phone, required=True),
     "contact_point.email": _checked_text(values.email, required=True),

@@ -13,6 +13,7 @@ from rekisteri.adapters.schema import (
     register,
     rights,
     tasks,
+    updates,
 )
 from rekisteri.adapters.schema.base import metadata
 
@@ -30,4 +31,5 @@ __all__ = [
     "register",
     "rights",
     "tasks",
+    "updates",
 ]

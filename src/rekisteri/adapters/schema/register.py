@@ -55,6 +55,10 @@ person = Table(
         "population_marketing_ban", Boolean, nullable=False, default=False, server_default=false()
     ),
     Column("under_guardianship", Boolean, nullable=False, default=False, server_default=false()),
+    # An organisation's situation in the trade register (registered, restructuring,
+    # liquidation, bankrupt, ceased) and the day the register entered it.
+    Column("trade_status", String(14)),
+    Column("trade_status_on", Date),
     Column("created_at", UtcDateTime(), nullable=False),
     *provenance_columns(),
     CheckConstraint("kind in ('natural', 'legal')", name="kind"),

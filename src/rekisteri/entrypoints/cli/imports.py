@@ -16,7 +16,7 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-from rekisteri.entrypoints.cli import import_bans, import_service_feeds
+from rekisteri.entrypoints.cli import import_bans, import_service_feeds, import_updates
 from rekisteri.entrypoints.cli.common import console, is_terminal, job, register_errors
 from rekisteri.services.access import system_actors
 from rekisteri.services.billing.invoices import import_invoice_file, invoice_paths
@@ -125,3 +125,5 @@ def market_events(
 import_bans.install(app)
 # `rekisteri import contacts | feedback | logins`: the service systems' feeds (docs/feeds.md).
 import_service_feeds.install(app)
+# `rekisteri import trade-register | address-changes`: the update sources (docs/formats).
+import_updates.install(app)

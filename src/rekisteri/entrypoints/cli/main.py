@@ -123,7 +123,8 @@ COMMANDS: dict[str, Lazy] = {
     ),
     "task": Lazy(
         f"{_CLI}.task:app",
-        "Staff tasks: work the register hands to people (payments kept for review).",
+        "Staff tasks: work the register hands to people (payments kept for review, ceased "
+        "companies, address changes held).",
     ),
 }
 

@@ -1,5 +1,5 @@
-"""task list, task show, task done: the staff tasks the register opened (payments kept for
-review)."""
+"""task list, task show, task notice, task done: the staff tasks the register opened (payments
+kept for review, ceased companies, address changes held)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from rekisteri.catalogue import Category, Purpose
 from rekisteri.entrypoints.cli.common import console, print_json, register_errors, staff
 from rekisteri.services.billing import review
 from rekisteri.services.register import tasks
+from rekisteri.services.updates import notices
 
 app = typer.Typer(
-    help="Staff tasks: work the register hands to people (payments kept for review).",
+    help="Staff tasks: work the register hands to people (payments kept for review, ceased "
+    "companies, address changes held).",
     no_args_is_help=True,
 )
 
@@ -76,4 +78,30 @@ def show(
         lines.append("  the payment is no longer in the register")
     else:
         lines += [f"  {k}: {v}" for k, v in shown["payment"].items() if v is not None]
+    console.print("\n".join(lines), markup=False, highlight=False)
+
+
+@app.command()
+def notice(
+    task_id: int = typer.Argument(..., metavar="ID", help="the task's id"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+) -> None:
+    """An address-change task with the notice it names, as the mover service sent it: name,
+    previous and new address, moving day, and why it was not applied (customer service; the
+    read is audited). Settle it with `customer` commands, then `task done`."""
+    reg, actor = staff(Purpose.CUSTOMER_RELATIONSHIP, Category.CONTACT)
+    with register_errors(), reg.unit_of_work(actor) as uow:
+        shown = notices.show_notice(uow, task_id)
+    if as_json:
+        print_json(shown)
+        return
+    t = shown["task"]
+    lines = [f"task {t['id']}: {t['kind']} ({t['subject_table']} {t['subject_id']})"]
+    lines.append(f"  reason: {t['reason']}")
+    if t["done_at"]:
+        lines.append(f"  done: {t['done_at']:%Y-%m-%d %H:%M} {t['done_by']}")
+    if shown["notice"] is None:
+        lines.append("  the notice is no longer in the register")
+    else:
+        lines += [f"  {k}: {v}" for k, v in shown["notice"].items() if v is not None]
     console.print("\n".join(lines), markup=False, highlight=False)

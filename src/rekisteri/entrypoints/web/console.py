@@ -17,6 +17,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rekisteri.catalogue import Category, Lang, Purpose, Source, label
+from rekisteri.domain import company_status
+from rekisteri.domain.company_status import CompanyStatus
 from rekisteri.domain.consent import (
     CaptureMethod,
     ConsentChange,
@@ -168,6 +170,18 @@ def person_context(
             (c.get("contract", {}).get("contract_number"), gettext(c["not_in_force"]))
             for c in view.get("contracts", [])
             if c.get("not_in_force")
+        ],
+        # A contract in force of a company the trade register says is ending.
+        "organisation_ended": [
+            gettext(company_status.ENDING_NOTE)
+            % {
+                "number": c.get("contract", {}).get("contract_number"),
+                "status": gettext(
+                    company_status.ENDING_WORDS[CompanyStatus(c["organisation_ended"])]
+                ),
+            }
+            for c in view.get("contracts", [])
+            if c.get("organisation_ended")
         ],
         "organisations": [
             {

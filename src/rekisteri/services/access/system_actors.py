@@ -19,6 +19,8 @@ IMPORT_LOGINS = "system:import-logins"
 IMPORT_INVOICES = "system:import-invoices"
 IMPORT_PAYMENTS = "system:import-payments"
 IMPORT_MARKET_EVENTS = "system:import-market-events"
+IMPORT_TRADE_REGISTER = "system:import-trade-register"
+IMPORT_ADDRESS_CHANGES = "system:import-address-changes"
 RETENTION = "system:retention"
 KEY_ROTATION = "system:key-rotation"
 AUDIT_VERIFY = "system:audit-verify"
@@ -41,6 +43,10 @@ KNOWN: dict[str, str] = {
     MAIL: "sends the queued mail to persons and retries what failed (rekisteri mail send)",
     IMPORT_MARKET_EVENTS: "applies Datahub's market events to sites, metering points and "
     "contracts (rekisteri import market-events)",
+    IMPORT_TRADE_REGISTER: "applies the trade register's company data (rekisteri import "
+    "trade-register)",
+    IMPORT_ADDRESS_CHANGES: "applies a mover service's address changes (rekisteri import "
+    "address-changes)",
     RETENTION: "applies the retention rules (rekisteri retention run)",
     KEY_ROTATION: "re-encrypts sensitive values under a new key (rekisteri keys rotate)",
     AUDIT_VERIFY: "walks the audit trail's hash chain (rekisteri audit verify)",

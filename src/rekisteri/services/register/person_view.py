@@ -12,7 +12,7 @@ from rekisteri.adapters import contracts_in_force
 from rekisteri.adapters.schema.register import contract, person
 from rekisteri.catalogue import Catalogue, Category, Role, TableSpec, Visibility
 from rekisteri.catalogue.protection import PROTECTED_WORDS
-from rekisteri.domain import telephone_sales
+from rekisteri.domain import company_status, telephone_sales
 from rekisteri.domain.errors import NotFound
 from rekisteri.services.register import contact_persons
 from rekisteri.services.register.history import changes_of, latest_sources
@@ -146,6 +146,7 @@ def customer_view(uow: UnitOfWork, person_id: int, role: Role | None) -> dict[st
                 if role is None or set(parent) - _STRUCTURAL:
                     parent[child.view.section] = by_parent.get(parent["id"], [])
     _telephone_sales(uow, person_id, view)
+    _organisation_ending(uow, row, view)
     _organisations(uow, view)
     if row.kind == "legal" and _sees_contact_persons(cat, role):
         view["contact_persons"] = contact_persons.of_organisation(uow, person_id)
@@ -209,6 +210,24 @@ def _telephone_sales(uow: UnitOfWork, person_id: int, view: dict[str, Any]) -> N
                 if isinstance(sale, dict) and sale.get("offer_sent_at") is None
                 else telephone_sales.AWAITING_ACCEPTANCE
             )
+
+
+def _organisation_ending(uow: UnitOfWork, row: Any, view: dict[str, Any]) -> None:
+    """A company the trade register says is bankrupt, in liquidation or ceased: its contracts in
+    force say so, on the entries the reader sees (staff settle who ends them and who pays; a
+    staff task of kind organisation_ended, services/updates/trade_register)."""
+    if row.trade_status not in {s.value for s in company_status.ENDING}:
+        return
+    in_force = set(
+        uow.execute(
+            select(contract.c.id).where(
+                contract.c.person_id == row.id, contracts_in_force.in_force(uow.today())
+            )
+        ).scalars()
+    )
+    for entry in view.get("contracts", []):
+        if entry.get("id") in in_force and set(entry) - _STRUCTURAL:
+            entry["organisation_ended"] = row.trade_status
 
 
 def _organisations(uow: UnitOfWork, view: dict[str, Any]) -> None:

@@ -23,6 +23,11 @@ from rekisteri.domain.errors import InvalidInput, NotFound
 from rekisteri.services.unit_of_work import UnitOfWork
 
 MAX_LISTED = 1000
+# Kinds of task the update sources open (services/updates): an organisation the trade register
+# says is bankrupt, in liquidation or ceased, with contracts in force; an address-change notice
+# the register could not apply by itself (no one person matched it, or a newer address stood).
+ORGANISATION_ENDED = "organisation_ended"
+ADDRESS_NOTICE = "address_notice"
 
 
 @dataclass(frozen=True)

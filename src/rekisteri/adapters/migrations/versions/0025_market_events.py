@@ -2,7 +2,7 @@
 point's grid owner
 
 Revision ID: 0025_market_events
-Revises: 0022_representatives
+Revises: 0024_address_updates
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic import op
 import rekisteri.adapters.schema.base
 
 revision = '0025_market_events'
-down_revision = '0022_representatives'
+down_revision = '0024_address_updates'
 branch_labels = None
 depends_on = None
 
