@@ -920,4 +920,26 @@ TABLES: tuple[TableSpec, ...] = (
         personal=False,
         why_not_personal="the imported Finvoice files themselves: names, hashes and counts",
     ),
+    TableSpec(
+        "population_change_file",
+        frozenset(
+            {
+                "id",
+                "sha256",
+                "name",
+                "size_bytes",
+                "records",
+                "matched",
+                "changed",
+                "unchanged",
+                "unmatched",
+                "conflicts",
+                "imported_at",
+                "imported_by",
+            }
+        ),
+        None,
+        personal=False,
+        why_not_personal="the population register's change files applied: names, hashes, counts",
+    ),
 )

@@ -25,6 +25,8 @@ LIMITS: Final[Mapping[str, int]] = {
     "/api/v1/imports/invoices": 64 * MiB,
     # A bank's camt.054 notification: 100,000 payments are some 90 MiB.
     "/api/v1/imports/payments": 128 * MiB,
+    # The population register's changes: 100,000 records are some 15 MiB (its adapter's bound).
+    "/api/v1/imports/population": 64 * MiB,
 }
 
 

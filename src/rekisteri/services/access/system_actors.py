@@ -18,6 +18,7 @@ IMPORT_FEEDBACK = "system:import-feedback"
 IMPORT_LOGINS = "system:import-logins"
 IMPORT_INVOICES = "system:import-invoices"
 IMPORT_PAYMENTS = "system:import-payments"
+IMPORT_POPULATION = "system:import-population"
 RETENTION = "system:retention"
 KEY_ROTATION = "system:key-rotation"
 AUDIT_VERIFY = "system:audit-verify"
@@ -36,6 +37,7 @@ KNOWN: dict[str, str] = {
     IMPORT_INVOICES: "imports the billing system's Finvoice invoices (rekisteri import invoices)",
     IMPORT_PAYMENTS: "applies the bank's camt.054 payment notifications (rekisteri import "
     "payments)",
+    IMPORT_POPULATION: "applies the population register's changes (rekisteri import population)",
     RETENTION: "applies the retention rules (rekisteri retention run)",
     KEY_ROTATION: "re-encrypts sensitive values under a new key (rekisteri keys rotate)",
     AUDIT_VERIFY: "walks the audit trail's hash chain (rekisteri audit verify)",

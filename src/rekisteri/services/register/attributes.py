@@ -225,6 +225,9 @@ class RowChange:
     row_id: int
     person_id: int | None
     changes: Mapping[str, Any]
+    # Where this row's values came from, when it is more exact than the call's (a file's
+    # record); its source must be the call's, which the catalogue checks once for all rows.
+    provenance: Provenance | None = None
 
 
 def write_attributes_many(
@@ -274,6 +277,8 @@ def write_attributes_many(
     history: list[dict[str, Any]] = []
     same_values: dict[tuple[tuple[str, Any], ...], list[int]] = {}
     for r, stored_as in zip(rows, new, strict=True):
+        if r.provenance is not None and r.provenance.source != provenance.source:
+            raise InvalidInput("source", "differs between the rows of one change")
         row = current.get(r.row_id)
         if row is None:
             raise NotFound(table.name, r.row_id)
@@ -297,7 +302,7 @@ def write_attributes_many(
                     old=old,
                     new=value,
                     reason=why,
-                    provenance=provenance,
+                    provenance=r.provenance or provenance,
                 )
             )
         if columns:
