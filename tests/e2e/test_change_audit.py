@@ -46,7 +46,7 @@ from tests.support.audio import wav_bytes
 from tests.support.cli_login import as_staff, with_login
 from tests.support.clock import FakeClock
 from tests.support.payments import billed_customer, notification, pay
-from tests.support.people import PHONE, make_customer
+from tests.support.people import HETU, PHONE, make_customer
 from tests.support.smtp import smtp_server
 from tests.support.staff import tokens_per_role
 
@@ -184,6 +184,21 @@ PERSON = {
 PROV = {"source": "customer_contact"}
 
 
+def population_changes(code: str) -> dict[str, Any]:
+    """The population register's changes of one person: a move, a language, its marketing ban
+    (person and contact-point rows in one operation)."""
+    on = "2026-03-03"
+    return {
+        "format": "population-changes/1",
+        "changes": [
+            {"identity_code": code, "kind": "permanent_address", "date": on,
+             "street": "Väestötie 1", "postal_code": "00100", "post_office": "Helsinki"},
+            {"identity_code": code, "kind": "mother_tongue", "date": on, "language": "sv"},
+            {"identity_code": code, "kind": "marketing_ban", "date": on, "in_force": True},
+        ],
+    }  # fmt: skip
+
+
 def _api_steps(w: Walk) -> None:
     made = w.call("POST", "/api/v1/persons", PERSON)
     pid = made["id"]
@@ -289,6 +304,13 @@ def _api_steps(w: Walk) -> None:
         "/api/v1/imports/invoices",
         content=finvoice.batch(finvoice.message(customer=number, contract=contract_number)),
         params={"name": "walk.xml"},
+    )
+    w.send(
+        "POST",
+        "/api/v1/imports/population",
+        content=json.dumps(population_changes(PERSON["personal_identity_code"])).encode(),
+        params={"name": "dvv.json"},
+        content_type="application/json",
     )
     _telephone_sale_steps(w, pid, site)
     _contact_person_steps(w)
@@ -691,6 +713,9 @@ def _command_steps(w: CommandWalk, tmp: Path) -> None:
     )
     w.run("import", "invoices", str(invoices))
     w.run("import", "payments", str(_bank_file(tmp / "bank.xml", reg, 32)))
+    changes = tmp / "dvv.json"
+    changes.write_text(json.dumps(population_changes(HETU)), encoding="utf-8")
+    w.run("import", "population", str(changes))
     (task, *_) = json.loads(w.run("task", "list", "--json"))
     w.run("task", "show", str(task["id"]), env=as_staff(w.env, Role.BILLING))  # a read only
     w.run("task", "done", str(task["id"]))

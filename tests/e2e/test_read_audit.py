@@ -103,7 +103,7 @@ WRITE_COMMANDS = {
     "restore",
     "breach open", "breach scope", "breach assess",
     "breach notify", "breach notices",
-        "import payments", "task done",
+        "import payments", "task done", "import population",
 }  # fmt: skip
 
 # The organisation _setup registers (its customer number: the third person registered).

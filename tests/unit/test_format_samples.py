@@ -1,5 +1,6 @@
-"""The documentation of the bank's and the billing system's formats (docs/formats/) carries
-the sample files the tests read, byte for byte: a sample changed for the tests changes there."""
+"""The documentation of the bank's, the billing system's and the population register's formats
+(docs/formats/) carries the sample files the tests read, byte for byte: a sample changed for the
+tests changes there."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parents[2]
-SAMPLES = sorted((ROOT / "tests" / "data" / "finvoice").glob("*.xml")) + sorted(
-    (ROOT / "tests" / "data" / "camt054").glob("*.xml")
+SAMPLES = (
+    sorted((ROOT / "tests" / "data" / "finvoice").glob("*.xml"))
+    + sorted((ROOT / "tests" / "data" / "camt054").glob("*.xml"))
+    + sorted((ROOT / "tests" / "data" / "population").glob("*.json"))
 )
 
 
-def test_there_are_samples_of_both_formats() -> None:
-    assert {p.parent.name for p in SAMPLES} == {"finvoice", "camt054"}
+def test_there_are_samples_of_every_format() -> None:
+    assert {p.parent.name for p in SAMPLES} == {"finvoice", "camt054", "population"}
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=[p.name for p in SAMPLES])
