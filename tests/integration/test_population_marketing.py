@@ -3,7 +3,8 @@
 - Its ban on direct marketing with its data: an address it gave is never used in a marketing
   audience (letters, the group hand-over) for a person under the ban; the person's own address
   still may be, and customer communication is not direct marketing.
-- A death stops marketing and profiling at once, in every channel and path.
+- A death stops marketing and profiling at once, in every channel and path; the contract
+  continues, and the date of death is shown to the roles that deal with the estate.
 """
 
 from __future__ import annotations
@@ -15,17 +16,27 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from rekisteri.catalogue import Purpose
+from rekisteri.adapters.schema.marketing import marketing_contact
+from rekisteri.adapters.schema.register import contract
+from rekisteri.catalogue import Purpose, Role
 from rekisteri.domain.consent import Channel
 from rekisteri.domain.drafts import ContactPointDraft, PersonDraft
+from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.marketing import AudiencePurpose
 from rekisteri.domain.register import ContactKind, PersonKind, Provenance
+from rekisteri.domain.segments import SegmentDefinition, parse_rule
 from rekisteri.services.access import disclosures, group_marketing
-from rekisteri.services.marketing import audience
+from rekisteri.services.marketing import audience, campaigns, preferences, segments
+from rekisteri.services.marketing.links import LinkKind, LinkPayload, sign
 from rekisteri.services.population.changes import apply_change_bytes
-from rekisteri.services.register import customers
+from rekisteri.services.register import customers, person_view
 from rekisteri.services.unit_of_work import Actor, RegisterApp
-from tests.integration.marketing_helpers import STAFF, assert_decided_as_looked_up, consent
+from tests.integration.marketing_helpers import (
+    STAFF,
+    add_contract,
+    assert_decided_as_looked_up,
+    consent,
+)
 from tests.support.clock import FakeClock
 
 JOB = Actor.system("system:import-population")
@@ -140,3 +151,69 @@ def test_the_group_hand_over_carries_no_address_the_ban_covers(
     assert rows["Henkilö14 Väestö"]["katuosoite"] == "Oma osoite 1"
     banned = [r for name, r in rows.items() if name in ("Henkilö11 Väestö", "Henkilö13 Väestö")]
     assert DVV_STREET not in repr(banned)
+
+
+def _settings_token(reg: RegisterApp, pid: int) -> str:
+    with reg.unit_of_work(STAFF) as uow:
+        return preferences.settings_link(uow, pid).rsplit("/", 1)[1]
+
+
+def test_a_death_stops_marketing_and_profiling_in_every_path(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    dead, alive = person_with(register, 21), person_with(register, 22)
+    soon = clock().date() + dt.timedelta(days=30)
+    for pid in (dead, alive):
+        consent(register, pid, "own_marketing", "email", "granted")
+        add_contract(register, pid, heating="electric", fixed_term_end=soon)
+    with register.unit_of_work(STAFF) as uow:
+        segments.add(uow, SegmentDefinition("electric", (parse_rule("heating_type=electric"),)))
+    clock.advance(days=2)
+    died = (clock().date() - dt.timedelta(days=1)).isoformat()
+    changes(register, {"identity_code": code(21), "kind": "death", "date": died})
+    # Every audience: marketing, customer communication, renewal offers, a segment's.
+    for purpose in AudiencePurpose:
+        for channel in Channel:
+            found = listed(register, purpose, channel)
+            assert found[dead] == "deceased", (purpose, channel)
+            assert found[alive] != "deceased"
+    with register.reading(STAFF) as uow:
+        segment = segments.get(uow, "electric")[1]
+    spec = audience.AudienceSpec(AudiencePurpose.OWN_MARKETING, Channel.LETTER, segment)
+    with register.unit_of_work(STAFF) as uow, audience.build(uow, spec) as built:
+        campaigns.record(built, "Kevät")
+    with register.engine.connect() as conn:
+        sent = set(conn.execute(select(marketing_contact.c.person_id)).scalars())
+    assert sent == {alive}
+    # Profiling: the segments the person is in (P6, the access package's) end with the death.
+    with register.reading(STAFF) as uow:
+        assert segments.memberships_of(uow, dead) == []
+        assert segments.memberships_of(uow, alive) != []
+    # The preference centre switches nothing on and sends no confirmation mail (none could
+    # be sent here: no mail server), nor takes a confirmation link.
+    with register.unit_of_work(STAFF) as uow:
+        visitor = preferences.Visitor("203.0.113.9", "test")
+        wanted = {("group_marketing", "email"), ("group_marketing", "letter")}
+        outcome = preferences.change_settings(
+            uow, _settings_token(register, dead), wanted, visitor, None
+        )
+    assert outcome.confirmations_sent == []
+    assert [r for r in outcome.recorded if r[2] == "granted"] == []
+    assert ("own_marketing", "email", "withdrawn") in outcome.recorded  # off is still recorded
+    with register.unit_of_work(STAFF) as uow:
+        payload = LinkPayload(
+            LinkKind.CONFIRM,
+            dead,
+            uow.now() + dt.timedelta(hours=1),
+            {"purpose": "group_marketing", "channel": "email", "email": "v21@example.fi"},
+        )
+        with pytest.raises(InvalidInput):
+            preferences.confirm(uow, sign(uow.cipher, payload), visitor)
+    # The contract continues (the estate ends it), and the date is shown to those who need it.
+    with register.reading(STAFF) as uow:
+        ends = uow.execute(select(contract.c.end_date).where(contract.c.person_id == dead))
+        assert list(ends.scalars()) == [None]
+        for role, shown in ((Role.CUSTOMER_SERVICE, True), (Role.BILLING, True),
+                            (Role.DPO, True), (Role.MARKETING, False)):  # fmt: skip
+            view = person_view.customer_view(uow, dead, role)["person"]
+            assert ("deceased_on" in view) is shown, role

@@ -88,6 +88,12 @@ _IBAN_READERS = {
     Role.DPO: Visibility.FULL,
 }
 
+_DEATH_READERS = {
+    Role.CUSTOMER_SERVICE: Visibility.FULL,
+    Role.BILLING: Visibility.FULL,
+    Role.DPO: Visibility.FULL,
+}
+
 ATTRIBUTES: tuple[Attribute, ...] = (
     # -- persons and organisations
     _a(
@@ -230,6 +236,9 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         frozenset({S.POPULATION_REGISTER, S.CUSTOMER_CONTACT}),
         CONTRACT_RECORDS,
         Words("kuolinpäivä", "dödsdag", "date of death"),
+        # Those who deal with the estate: customer service, billing and collection, the DPO.
+        # Marketing needs no date: the audiences leave the deceased out by themselves.
+        reading=_DEATH_READERS,
     ),
     _a(
         "person.restricted",

@@ -78,7 +78,7 @@ from rekisteri.domain.marketing import (
 from rekisteri.domain.register import MotherTongue, PersonKind
 from rekisteri.domain.segments import SegmentDefinition
 from rekisteri.domain.vocabulary import Source, lang_of
-from rekisteri.services.marketing import ban_matching, reach, segments
+from rekisteri.services.marketing import ban_matching, deceased, reach, segments
 from rekisteri.services.marketing.ledger import state_expression
 from rekisteri.services.unit_of_work import UnitOfWork
 
@@ -194,7 +194,7 @@ def _facts(
     facts = SimpleNamespace(
         person_id=pid,
         kind=person.c.kind,
-        deceased=_flag(and_(person.c.deceased_on.is_not(None), person.c.deceased_on <= today)),
+        deceased=_flag(deceased.died_by(today)),
         restricted=_flag(person.c.restricted == true()),
         state=state,
         renewal=_renewal(spec, today, pid),
