@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select, update
 
 from rekisteri.adapters import population_changes as pc
 from rekisteri.adapters.bulk import bulk_insert
@@ -59,8 +59,12 @@ def apply(
     points = _points(uow, sorted({pid for _, pid in moves}))
     ends: list[tuple[Any, dt.date, pc.Change]] = []  # (point, its new end, the record)
     new_rows: list[dict[str, Any]] = []
+    checks = _Checks(uow)
     for change, pid in moves:
-        address = _checked(uow, change, bad)
+        try:
+            address = checks(change.values)
+        except InvalidInput as exc:
+            raise bad(change, exc) from None
         held = points.get(pid, [])
         if any(_same(p, address, change.date) for p in held):
             done.unchanged += 1
@@ -104,21 +108,26 @@ def apply(
     return done
 
 
-def _checked(
-    uow: UnitOfWork, change: pc.Change, bad: Callable[[pc.Change, InvalidInput], InvalidInput]
-) -> dict[str, Any]:
-    given = {"country": "FI"} | {f: change.values[f] for f in FIELDS if f in change.values}
-    try:
-        country = attributes.checked(
-            uow, contact_point, "country", given["country"], writable=WRITABLE
-        )
-        rules = Given(today=uow.today(), country=country)
-        return {
-            f: attributes.checked(uow, contact_point, f, given[f], writable=WRITABLE, given=rules)
-            for f in FIELDS
-        }
-    except InvalidInput as exc:
-        raise bad(change, exc) from None
+class _Checks:
+    """Each field's rule, found once per country (a postal code answers to its country's)."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+        self.country = attributes.checker(uow, contact_point, "country", writable=WRITABLE)
+        self.by_country: dict[str, dict[str, Callable[[Any], Any]]] = {}
+
+    def __call__(self, values: dict[str, Any]) -> dict[str, Any]:
+        country = self.country(values.get("country", "FI"))
+        checks = self.by_country.get(country)
+        if checks is None:
+            given = Given(today=self.uow.today(), country=country)
+            checks = {
+                f: attributes.checker(self.uow, contact_point, f, writable=WRITABLE, given=given)
+                for f in FIELDS
+                if f != "country"
+            }
+            self.by_country[country] = checks
+        return {f: check(values[f]) for f, check in checks.items()} | {"country": country}
 
 
 def _points(uow: UnitOfWork, ids: list[int]) -> dict[int, list[Any]]:
@@ -161,12 +170,17 @@ def _end(
     """The points' validity ends, one statement for them all, each with its history entry."""
     if not ends:
         return
-    uow.execute(
-        update(contact_point)
-        .where(contact_point.c.id == bindparam("point"))
-        .values(valid_to=bindparam("ends")),
-        [{"point": p.id, "ends": day} for p, day, _ in ends],
-    )
+    dialect = uow.connection.dialect.name
+    by_day: dict[dt.date, list[int]] = {}
+    for p, day, _ in ends:
+        by_day.setdefault(day, []).append(int(p.id))
+    for day, ids in sorted(by_day.items()):  # one statement per day and batch of points
+        for chunk in batches(dialect, ids):
+            uow.execute(
+                update(contact_point)
+                .where(one_of(dialect, contact_point.c.id, chunk))
+                .values(valid_to=day)
+            )
     history = [
         change_row(
             uow,

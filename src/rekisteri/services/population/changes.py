@@ -25,7 +25,7 @@ import datetime as dt
 import hashlib
 import io
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -233,6 +233,14 @@ class _Applier:
         self.dialect = uow.connection.dialect.name
         self.now = uow.now()
         self.provenance = Provenance(Source.POPULATION_REGISTER, self.now, self.detail(0))
+        self.checkers: dict[str, Callable[[Any], Any]] = {}
+
+    def check(self, field: str) -> Callable[[Any], Any]:
+        found = self.checkers.get(field)
+        if found is None:
+            found = attributes.checker(self.uow, person, field, writable=WRITABLE)
+            self.checkers[field] = found
+        return found
 
     def detail(self, record: int) -> str:
         return f"population register changes {self.name} record {record}"[:200]
@@ -307,10 +315,7 @@ class _Applier:
         if change.kind is pc.Kind.DEATH and change.date > self.uow.today():
             raise pc.bad(self.name, change.record, "date", "a date of death in the future")
         try:
-            return {
-                f: attributes.checked(self.uow, person, f, v, writable=WRITABLE)
-                for f, v in person_values(change).items()
-            }
+            return {f: self.check(f)(v) for f, v in person_values(change).items()}
         except InvalidInput as exc:
             raise self.bad(change, exc) from None
 
