@@ -80,8 +80,8 @@ def fingerprint(reg: RegisterApp) -> Fingerprint:
 # Commands that are several operations, each with its own change entry: the demo's bulk load,
 # then each file of its last days imported through its door, audited as that import is when a
 # job runs it (demo/doors.py: ban file, invoices, payments, contacts, recordings, feedback,
-# logins).
-OPERATIONS = {"demo": 1 + 7}
+# logins, population changes).
+OPERATIONS = {"demo": 1 + 8}
 
 
 def last_seq(reg: RegisterApp) -> int:
