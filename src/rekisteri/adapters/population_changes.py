@@ -24,6 +24,7 @@ from typing import IO, Any
 
 from rekisteri.domain import identifiers
 from rekisteri.domain.errors import InvalidInput
+from rekisteri.domain.values import refuse_controls
 
 FORMAT = "population-changes/1"
 # A day's changes for a large retailer's customers run to tens of thousands; a bench file of
@@ -178,6 +179,10 @@ def _text(record: dict[str, Any], field: str, n: int, name: str) -> str:
         raise bad(name, n, field, "must be a string")
     if len(value) > MAX_TEXT:
         raise bad(name, n, field, f"is longer than {MAX_TEXT} characters")
+    try:
+        refuse_controls(value, field)  # NUL, bidi overrides and other controls
+    except InvalidInput as exc:
+        raise bad(name, n, field, exc.reason) from None
     if not value.strip():
         raise bad(name, n, field, "is empty")
     return value
