@@ -23,7 +23,7 @@ from enum import StrEnum
 from typing import IO, Any
 
 from rekisteri.domain import identifiers
-from rekisteri.domain.errors import InvalidInput
+from rekisteri.domain.errors import InvalidInput, excerpt
 from rekisteri.domain.values import refuse_controls
 
 FORMAT = "population-changes/1"
@@ -69,6 +69,8 @@ _FIELDS: dict[Kind, tuple[frozenset[str], frozenset[str]]] = {
 }
 _COMMON = frozenset({"change_id", "identity_code", "kind", "date"})
 _LANGUAGE = re.compile(r"[a-z]{2,3}")
+# No control characters (refuse_controls' set, as JSON Schema's pattern can say it).
+_PRINTABLE = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069]*$"
 _GUARDIAN = frozenset({"first_names", "last_name", "identity_code"})
 
 
@@ -115,7 +117,7 @@ def parse(data: bytes, name: str) -> ChangeFile:
     except json.JSONDecodeError as exc:
         raise bad(name, None, "file", f"is not JSON: {exc.msg} at line {exc.lineno}") from None
     except _Repeated as exc:
-        raise bad(name, None, exc.key, "appears twice in one object") from None
+        raise bad(name, None, _key({exc.key}), "appears twice in one object") from None
     except RecursionError:
         raise bad(name, None, "file", "nests deeper than the format allows") from None
     if not isinstance(doc, dict):
@@ -124,7 +126,7 @@ def parse(data: bytes, name: str) -> ChangeFile:
         raise bad(name, None, "file", "nests deeper than the format allows")
     unknown = set(doc) - {"format", "delivered_at", "changes"}
     if unknown:
-        raise bad(name, None, sorted(unknown)[0], "is not a field of the document")
+        raise bad(name, None, _key(unknown), "is not a field of the document")
     if doc.get("format") != FORMAT:
         raise bad(name, None, "format", f"must be {FORMAT!r}")
     delivered = _moment(doc.get("delivered_at"), name, "delivered_at")
@@ -149,6 +151,53 @@ def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             raise _Repeated(key)
         out[key] = value
     return out
+
+
+def _key(keys: set[str]) -> str:
+    """An unknown key as an error may name it: a short one as it is, any other escaped."""
+    key = sorted(keys)[0]
+    plain = len(key) <= 40 and key.isprintable() and key.isascii()
+    return key if plain else excerpt(key)
+
+
+def json_schema() -> dict[str, Any]:
+    """The document's shape as JSON Schema (the API's description of its body). Texts exclude
+    control characters; what a schema cannot say (the identity code's checksum, which fields
+    each kind takes) the reader refuses naming the record and field."""
+    text = {"type": "string", "minLength": 1, "maxLength": MAX_TEXT, "pattern": _PRINTABLE}
+    day = {"type": "string", "format": "date"}
+    fields: dict[str, Any] = {
+        "change_id": text,
+        "identity_code": text,
+        "kind": {"type": "string", "enum": [k.value for k in Kind]},
+        "date": day,
+        "valid_until": day,
+        "in_force": {"type": "boolean"},
+        "guardian": {
+            "type": "object",
+            "properties": {f: text for f in sorted(_GUARDIAN)},
+            "additionalProperties": False,
+        },
+    }
+    for allowed, _ in _FIELDS.values():
+        for f in allowed:
+            fields.setdefault(f, text)
+    record = {
+        "type": "object",
+        "properties": fields,
+        "required": sorted(_COMMON - {"change_id"}),
+        "additionalProperties": False,
+    }
+    return {
+        "type": "object",
+        "properties": {
+            "format": {"type": "string", "enum": [FORMAT]},
+            "delivered_at": {"type": "string", "format": "date-time"},
+            "changes": {"type": "array", "items": record, "maxItems": MAX_RECORDS},
+        },
+        "required": ["format", "changes"],
+        "additionalProperties": False,
+    }
 
 
 def _depth(value: Any) -> int:
@@ -218,7 +267,7 @@ def _change(record: Any, n: int, name: str) -> Change:
     allowed, required = _FIELDS[kind]
     unknown = set(record) - _COMMON - allowed
     if unknown:
-        raise bad(name, n, sorted(unknown)[0], f"is not a field of a {kind.value} record")
+        raise bad(name, n, _key(unknown), f"is not a field of a {kind.value} record")
     for field in sorted(required):
         if field not in record:
             raise bad(name, n, field, f"is missing (a {kind.value} record needs it)")
@@ -259,7 +308,7 @@ def _guardian(value: Any, n: int, name: str) -> bool:
         raise bad(name, n, "guardian", "must be an object naming the guardian")
     unknown = set(value) - _GUARDIAN
     if unknown:
-        raise bad(name, n, f"guardian.{sorted(unknown)[0]}", "is not a field of a guardian")
+        raise bad(name, n, f"guardian.{_key(unknown)}", "is not a field of a guardian")
     for field in sorted(value):
         try:
             _text(value, field, n, name)

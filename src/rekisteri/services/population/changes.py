@@ -62,6 +62,10 @@ WRITABLE = frozenset(
 )
 
 
+# The change document's shape, for the API's description of its body.
+DOCUMENT_SCHEMA = pc.json_schema()
+
+
 @dataclass
 class PopulationImport:
     """What applying one change file did, counted by record."""

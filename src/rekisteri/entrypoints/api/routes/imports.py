@@ -15,7 +15,11 @@ from rekisteri.entrypoints.api.deps import Principal, RegisterDep, guard
 from rekisteri.entrypoints.api.responses import RegisterRoute
 from rekisteri.services.billing.invoices import InvoiceImport, import_invoice_bytes
 from rekisteri.services.billing.payments import PaymentImport, import_payment_bytes
-from rekisteri.services.population.changes import PopulationImport, apply_change_bytes
+from rekisteri.services.population.changes import (
+    DOCUMENT_SCHEMA,
+    PopulationImport,
+    apply_change_bytes,
+)
 from rekisteri.services.unit_of_work import RegisterApp
 
 router = APIRouter(prefix="/api/v1", tags=["imports"], route_class=RegisterRoute)
@@ -133,7 +137,7 @@ POPULATION_BODY = {
         "required": True,
         "description": "the population register's changes as JSON "
         "(docs/formats/population-changes.md)",
-        "content": {"application/json": {"schema": {"type": "object"}}},
+        "content": {"application/json": {"schema": DOCUMENT_SCHEMA}},
     }
 }
 
