@@ -129,7 +129,9 @@ def parse(data: bytes, name: str) -> ChangeFile:
         raise bad(name, None, _key(unknown), "is not a field of the document")
     if doc.get("format") != FORMAT:
         raise bad(name, None, "format", f"must be {FORMAT!r}")
-    delivered = _moment(doc.get("delivered_at"), name, "delivered_at")
+    delivered = (
+        _moment(doc["delivered_at"], name, "delivered_at") if "delivered_at" in doc else None
+    )
     records = doc.get("changes")
     if not isinstance(records, list):
         raise bad(name, None, "changes", "must be a list of change records")
@@ -208,9 +210,7 @@ def _depth(value: Any) -> int:
     return 0
 
 
-def _moment(value: Any, name: str, field: str) -> dt.datetime | None:
-    if value is None:
-        return None
+def _moment(value: Any, name: str, field: str) -> dt.datetime:
     if not isinstance(value, str) or len(value) > 40:
         raise bad(name, None, field, "must be a time like 2026-03-02T06:00:00Z")
     try:
@@ -302,8 +302,6 @@ def _change(record: Any, n: int, name: str) -> Change:
 def _guardian(value: Any, n: int, name: str) -> bool:
     """Whether the record names a guardian (checked for shape; the register does not keep who:
     staff record them as the person's representative)."""
-    if value is None:
-        return False
     if not isinstance(value, dict):
         raise bad(name, n, "guardian", "must be an object naming the guardian")
     unknown = set(value) - _GUARDIAN
