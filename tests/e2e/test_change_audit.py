@@ -51,7 +51,7 @@ from tests.support.cli_login import as_staff, with_login
 from tests.support.clock import FakeClock
 from tests.support.market_events import GRID_OWNER, NEW_SITE, event, events_file, gsrn
 from tests.support.payments import billed_customer, notification, pay
-from tests.support.people import PHONE, make_customer
+from tests.support.people import HETU, PHONE, make_customer
 from tests.support.smtp import smtp_server
 from tests.support.staff import tokens_per_role
 
@@ -87,11 +87,11 @@ def fingerprint(reg: RegisterApp) -> Fingerprint:
 # Commands that are several operations, each with its own change entry: the demo's bulk load,
 # then each file of its last days imported through its door, audited as that import is when a
 # job runs it (demo/doors.py: ban file, invoices, payments, contacts, recordings, feedback,
-# logins, market events), and the update files (demo/updates.py: a namesake registered, then
-# the trade register's file and the mover service's, one operation each).
+# logins, market events, population changes), and the update files (demo/updates.py: a
+# namesake registered, then the trade register's file and the mover service's, one each).
 # The mail job claims its messages in one unit of work and records what the server did in
 # another (no transaction is held open while a mail server answers).
-OPERATIONS = {"demo": 1 + 8 + 3, "mail send": 2}
+OPERATIONS = {"demo": 1 + 9 + 3, "mail send": 2}
 
 
 def last_seq(reg: RegisterApp) -> int:
@@ -192,6 +192,21 @@ PERSON = {
     "contact_points": [{"kind": "email", "value": "aino@example.fi"}],
 }
 PROV = {"source": "customer_contact"}
+
+
+def population_changes(code: str) -> dict[str, Any]:
+    """The population register's changes of one person: a move, a language, its marketing ban
+    (person and contact-point rows in one operation)."""
+    on = "2026-03-03"
+    return {
+        "format": "population-changes/1",
+        "changes": [
+            {"identity_code": code, "kind": "permanent_address", "date": on,
+             "street": "Väestötie 1", "postal_code": "00100", "post_office": "Helsinki"},
+            {"identity_code": code, "kind": "mother_tongue", "date": on, "language": "sv"},
+            {"identity_code": code, "kind": "marketing_ban", "date": on, "in_force": True},
+        ],
+    }  # fmt: skip
 
 
 def _api_steps(w: Walk) -> None:
@@ -299,6 +314,13 @@ def _api_steps(w: Walk) -> None:
         "/api/v1/imports/invoices",
         content=finvoice.batch(finvoice.message(customer=number, contract=contract_number)),
         params={"name": "walk.xml"},
+    )
+    w.send(
+        "POST",
+        "/api/v1/imports/population",
+        content=json.dumps(population_changes(PERSON["personal_identity_code"])).encode(),
+        params={"name": "dvv.json"},
+        content_type="application/json",
     )
     _telephone_sale_steps(w, pid, site)
     _contact_person_steps(w)
@@ -786,6 +808,9 @@ def _command_steps(w: CommandWalk, tmp: Path) -> None:
     hub = _market_file(tmp / "hub.xml", reg, "220476-3189", 51)
     w.run("import", "market-events", str(hub))
     _update_commands(w, tmp)
+    changes = tmp / "dvv.json"
+    changes.write_text(json.dumps(population_changes(HETU)), encoding="utf-8")
+    w.run("import", "population", str(changes))
     (task, *_) = json.loads(w.run("task", "list", "--json"))
     w.run("task", "show", str(task["id"]), env=as_staff(w.env, Role.BILLING))  # a read only
     w.run("task", "done", str(task["id"]))

@@ -117,7 +117,7 @@ WRITE_COMMANDS = {
     "breach open", "breach scope", "breach assess",
     "breach notify", "breach notices",
         "import payments", "task done", "mail send", "import market-events",
-        "import trade-register", "import address-changes",
+        "import trade-register", "import address-changes", "import population",
 }  # fmt: skip
 
 # The organisation _setup registers (its customer number: the third person registered).

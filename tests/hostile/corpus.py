@@ -3,7 +3,8 @@ control characters, boundary dates, wrong shapes), each with the line and the fi
 must name. Every file is built at test time from this module, so nothing large is kept in the
 repository; the bombs are bounded (a gzip expanding to 50 MB shows the line bound holds).
 
-New doors (Finvoice, camt.054) add their cases here: a door, a file name, the line and field.
+New doors (Finvoice, camt.054, population changes) add their cases here: a door, a file name,
+the line and field.
 `python -m tests.hostile.corpus DIR GSRN` writes the corpus to DIR to try by hand.
 """
 
@@ -110,6 +111,16 @@ def camt(damage: str) -> bytes:
     body = f"{PROLOGUES.get(damage, '')}\n{doc}"
     encoding = "latin-1" if damage == "latin-1" else "utf-8"
     return ('<?xml version="1.0" encoding="UTF-8"?>' + body).encode(encoding)
+
+
+def population(last_name: str, encoding: str = "utf-8", code: str = "131052-308T") -> bytes:
+    """A one-record change file of the population register, with the name (and code) given;
+    the name is put in as written (a JSON escape stays one)."""
+    record = (
+        f'{{"identity_code": "{code}", "kind": "name", "date": "2026-03-01", '
+        f'"first_names": "Maija", "last_name": "{last_name}"}}'
+    )
+    return f'{{"format": "population-changes/1", "changes": [{record}]}}'.encode(encoding)
 
 
 @dataclass(frozen=True)
@@ -416,6 +427,21 @@ CASES: tuple[Case, ...] = (
     Case("payments", "cut-short.xml", 2, "file", raw(camt("cut"))),
     Case("payments", "nul.xml", 2, "file", raw(camt("nul"))),
     Case("payments", "latin-1.xml", 2, "file", raw(camt("latin-1"))),
+    # Population register's changes (JSON): refused whole, naming the record and field.
+    Case("population", "not-json.json", None, "file", text(DATAHUB_HEADER)),
+    Case("population", "latin-1.json", None, "file", raw(population("Mäki", "latin-1"))),
+    Case("population", "deep.json", None, "file", raw(b"[" * 100_000 + b"]" * 100_000)),
+    Case(
+        "population",
+        "repeated-key.json",
+        None,
+        "changes",
+        raw(b'{"format": "population-changes/1", "changes": [], "changes": []}'),
+    ),
+    Case("population", "nul.json", 1, "last_name", raw(population("M\\u0000aki"))),
+    Case("population", "bidi.json", 1, "last_name", raw(population("\u202eikaM"))),
+    Case("population", "long-name.json", 1, "last_name", raw(population("M" * 5000))),
+    Case("population", "bad-code.json", 1, "identity_code", raw(population("Mäki", code="X"))),
 )
 
 

@@ -1,7 +1,7 @@
 """Every file of the hostile corpus (tests/hostile/corpus.py) through the real command,
-`rekisteri import datahub|bans|invoices FILE` run as a subprocess: exit 2, one short printable
-line on stderr naming the file, the line (a Finvoice file: the message) and the field, and
-nothing stored.
+`rekisteri import datahub|bans|invoices|payments|population FILE` run as a subprocess: exit 2,
+one short printable line on stderr naming the file, the line (a Finvoice file: the message; a
+population change file: the record) and the field, and nothing stored.
 
 A heavy suite, so it runs once: the whole corpus on SQLite, the truncations (which reach the
 database's transaction) also on PostgreSQL.
@@ -92,6 +92,7 @@ def refuse(reg: RegisterApp, keyring: Keyring, case: Case, tmp_path: Path) -> No
         system_actors.IMPORT_BANS,
         system_actors.IMPORT_INVOICES,
         system_actors.IMPORT_PAYMENTS,
+        system_actors.IMPORT_POPULATION,
     )
     before = state(reg)
     env = {
@@ -120,6 +121,9 @@ def refuse(reg: RegisterApp, keyring: Keyring, case: Case, tmp_path: Path) -> No
     named = re.escape(case.file) + at + number + ": " + re.escape(case.field) + ": "
     if case.door == "payments":  # "<file>, line N" where the XML parser knows the line
         where = "" if case.line is None else f", line {case.line}"
+        named = re.escape(case.file + where + ": " + case.field + ": ")
+    if case.door == "population":  # "<file> record N", or the file alone
+        where = "" if case.line is None else f" record {case.line}"
         named = re.escape(case.file + where + ": " + case.field + ": ")
     assert re.search(named, line), line
     assert done.stdout == b""

@@ -200,7 +200,12 @@ def facts_from_rows(uow, spec: audience.AudienceSpec, person_id: int) -> PersonF
             .where(cp.person_id == person_id, cp.kind == contact_kind_for(spec.channel))
             .order_by(cp.valid_from.desc(), cp.id.desc())
         )
-        if r.valid_from <= today and (r.valid_to is None or r.valid_to >= today)
+        if r.valid_from <= today
+        and (r.valid_to is None or r.valid_to >= today)
+        # The population register's ban: its addresses are no marketing audience's.
+        and not (
+            spec.marketing and who.population_marketing_ban and r.source == "population_register"
+        )
     ]
     # The frequency cap's rolling year: sent in the 365 days up to now (P5).
     sent = uow.execute(

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from rekisteri.adapters.schema.market import market_event
 from rekisteri.adapters.schema.marketing import marketing_ban_match
 from rekisteri.adapters.schema.payments import payment_file, payment_quarantine
+from rekisteri.adapters.schema.population import population_change_file
 from rekisteri.adapters.schema.register import (
     attribute_change,
     call_recording,
@@ -297,3 +298,28 @@ def _version_of(at: dt.datetime, event: str) -> str:
     if at.date() >= WORDING_SINCE:
         return WORDING_VERSION
     return next(version for since, version, _ in OLD_WORDINGS if at.date() >= since)
+
+
+def test_the_population_register_s_changes_came_through_their_door(demo: Demo) -> None:
+    """Deaths, turvakielto persons, a guardianship (with its staff task), moves and name and
+    language changes, and marketing bans with a move: each a value whose source is the
+    population register's file and record."""
+    reg = demo.register
+    assert _count(reg, select(func.count()).select_from(population_change_file)) == 1
+    line = next(x for x in demo.doors.lines if x.startswith("population register"))
+    assert " 0 unmatched" in line, line
+    for flag in (person.c.non_disclosure, person.c.under_guardianship,
+                 person.c.population_marketing_ban):  # fmt: skip
+        assert _count(reg, select(func.count()).where(flag.is_(True))) > 0, flag
+    changed = select(func.count(func.distinct(attribute_change.c.attribute))).where(
+        attribute_change.c.source == "population_register",
+        attribute_change.c.source_detail.like("population register changes population-%"),
+    )
+    # Names, a language, deaths, the three flags, the old addresses' ends.
+    assert _count(reg, changed) >= 7
+    moved = select(func.count()).where(
+        contact_point.c.source == "population_register", contact_point.c.kind == "postal"
+    )
+    assert _count(reg, moved) > 0
+    guardians = select(func.count()).where(staff_task.c.kind == "population_guardian")
+    assert _count(reg, guardians) == 1

@@ -116,3 +116,42 @@ def test_a_missing_row_is_not_found_and_nothing_is_written(register: RegisterApp
             ],
         )
     assert _state(register) == before
+
+
+def test_many_distinct_values_go_in_one_update_each_with_their_audit(
+    register: RegisterApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More sets of new values than ONE_BY_ONE (names: one per row) take the loaded path: the
+    same values, history and change entry as one UPDATE per set. Two rows are enough to see it
+    with the bound lowered."""
+    from rekisteri.adapters.schema.audit import audit_entry
+    from rekisteri.adapters.schema.register import person
+    from rekisteri.services.register import attributes
+
+    a, b = billed_customer(register, 1), billed_customer(register, 2)
+    monkeypatch.setattr(attributes, "ONE_BY_ONE", 1)
+    with register.engine.connect() as conn:
+        since = conn.execute(select(audit_entry.c.seq).order_by(audit_entry.c.seq.desc())).first()
+    with register.unit_of_work(Actor.system("system:import-population")) as uow:
+        changed = write_attributes_many(
+            uow,
+            person,
+            [
+                RowChange(a.person_id, a.person_id, {"last_name": "Aalto", "first_names": "Ei"}),
+                RowChange(b.person_id, b.person_id, {"last_name": "Bergman"}),
+            ],
+            "the population register's change",
+            Provenance.of("population_register", uow.now(), "changes.json"),
+            writable=frozenset({"last_name", "first_names"}),
+        )
+    assert changed == 3
+    with register.engine.connect() as conn:
+        names = dict(conn.execute(select(person.c.id, person.c.last_name)).all())
+        entries = conn.execute(
+            select(audit_entry.c.person_ids).where(
+                audit_entry.c.seq > (since[0] if since else 0), audit_entry.c.action == "change"
+            )
+        ).scalars()
+        (persons,) = list(entries)
+    assert (names[a.person_id], names[b.person_id]) == ("Aalto", "Bergman")
+    assert {int(p) for p in persons.split()} == {a.person_id, b.person_id}

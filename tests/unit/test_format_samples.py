@@ -14,6 +14,7 @@ SAMPLES = (
     + sorted((ROOT / "tests" / "data" / "market_events").glob("*.xml"))
     + sorted((ROOT / "tests" / "data" / "trade_register").glob("*.json"))
     + sorted((ROOT / "tests" / "data" / "address_changes").glob("*.csv"))
+    + sorted((ROOT / "tests" / "data" / "population").glob("*.json"))
 )
 
 
@@ -24,6 +25,7 @@ def test_there_are_samples_of_every_format() -> None:
         "market_events",
         "trade_register",
         "address_changes",
+        "population",
     }
 
 

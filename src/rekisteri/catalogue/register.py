@@ -250,8 +250,8 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         CONTRACT_RECORDS,
         Words("kuolinpäivä", "dödsdag", "date of death"),
         # Shown to those who deal with the contract and its bills after the death (the estate
-        # ends it or moves out); marketing needs only that the person is left out, which the
-        # audience decides without showing the date.
+        # ends it or moves out): customer service, billing and collection, the DPO. Marketing
+        # needs no date: the audiences leave the deceased out by themselves.
         reading=_DEATH_READERS,
     ),
     _a(
@@ -1110,5 +1110,27 @@ TABLES: tuple[TableSpec, ...] = (
         None,
         personal=False,
         why_not_personal="the imported Finvoice files themselves: names, hashes and counts",
+    ),
+    TableSpec(
+        "population_change_file",
+        frozenset(
+            {
+                "id",
+                "sha256",
+                "name",
+                "size_bytes",
+                "records",
+                "matched",
+                "changed",
+                "unchanged",
+                "unmatched",
+                "conflicts",
+                "imported_at",
+                "imported_by",
+            }
+        ),
+        None,
+        personal=False,
+        why_not_personal="the population register's change files applied: names, hashes, counts",
     ),
 )

@@ -18,6 +18,8 @@ file goes through, one unit of work a file, in the order the systems depend on e
    point's new data (demo/market_events.py).
 9. the trade register's company data and a mover service's address changes (`import
    trade-register`, `import address-changes`; demo/updates.py).
+10. the population register's changes of some of the demo's persons (`import population`):
+   deaths, turvakielto, a guardianship, moves, name and language changes, marketing bans.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from rekisteri.adapters.schema.marketing import marketing_ban
 from rekisteri.adapters.schema.register import contact_log
 from rekisteri.demo import representatives, updates
 from rekisteri.demo.market_events import market_events
+from rekisteri.demo.population import population_changes
 from rekisteri.demo.traffic import DoorTraffic, OutRecording
 from rekisteri.domain.recordings import RecordingMeta
 from rekisteri.domain.references import make_invoice_reference
@@ -81,7 +84,7 @@ class DoorsResult:
 
 def steps(traffic: DoorTraffic) -> int:
     """How many steps `through_the_doors` reports (for a progress bar)."""
-    return 10
+    return 11
 
 
 def through_the_doors(
@@ -112,6 +115,7 @@ def through_the_doors(
     done(representatives.record(reg, traffic))
     done(market_events(reg, traffic, directory / f"market-events-{day}.xml"))
     done(updates.trade_register_and_movers(reg, traffic, directory))
+    done(population_changes(reg, traffic, directory / f"population-{day}.json"))
     return result
 
 

@@ -28,6 +28,8 @@ LIMITS: Final[Mapping[str, int]] = {
     # Datahub's market events: a day's events of a retailer are a few hundred kilobytes;
     # 100,000 events (the file's bound, adapters/market_events) are some 60 MiB.
     "/api/v1/imports/market-events": 64 * MiB,
+    # The population register's changes: 100,000 records are some 15 MiB (its adapter's bound).
+    "/api/v1/imports/population": 64 * MiB,
 }
 
 

@@ -1,5 +1,5 @@
-"""import datahub, invoices, payments and market-events (and, from other areas, further
-`import` commands on the same sub-app)."""
+"""import datahub, invoices, payments, market-events and population (and, from other areas,
+further `import` commands on the same sub-app)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from rekisteri.services.access import system_actors
 from rekisteri.services.billing.invoices import import_invoice_file, invoice_paths
 from rekisteri.services.billing.payments import import_payment_file, payment_paths
 from rekisteri.services.consumption.imports import datahub_paths, import_datahub_file
+from rekisteri.services.population.changes import apply_change_file, change_paths
 from rekisteri.services.register.market_events import (
     import_market_event_file,
     market_event_paths,
@@ -118,6 +119,27 @@ def market_events(
         for path in market_event_paths(files):
             with reg.unit_of_work(actor) as uow:
                 done = import_market_event_file(uow, path)
+            console.print(done.describe(), markup=False, highlight=False)
+
+
+@app.command()
+def population(
+    files: list[Path] = typer.Argument(
+        ..., help="population-register change files (JSON) or directories of *.json"
+    ),
+) -> None:
+    """The population register's changes (names, addresses, mother tongue, deaths,
+    guardianship, turvakielto, its direct-marketing ban) matched by identity code
+    (docs/formats/population-changes.md). Each file is applied whole or not at all: a bad
+    record stores nothing and the error names the file, the record and the field (exit 2);
+    a file already applied changes nothing. A value the person gave after the change's date
+    is kept and the change reported as a conflict. A job: runs as the system actor
+    system:import-population, once an administrator enabled it."""
+    reg, actor = job(system_actors.IMPORT_POPULATION)
+    with register_errors():
+        for path in change_paths(files):
+            with reg.unit_of_work(actor) as uow:
+                done = apply_change_file(uow, path)
             console.print(done.describe(), markup=False, highlight=False)
 
 

@@ -21,6 +21,7 @@ IMPORT_PAYMENTS = "system:import-payments"
 IMPORT_MARKET_EVENTS = "system:import-market-events"
 IMPORT_TRADE_REGISTER = "system:import-trade-register"
 IMPORT_ADDRESS_CHANGES = "system:import-address-changes"
+IMPORT_POPULATION = "system:import-population"
 RETENTION = "system:retention"
 KEY_ROTATION = "system:key-rotation"
 AUDIT_VERIFY = "system:audit-verify"
@@ -47,6 +48,7 @@ KNOWN: dict[str, str] = {
     "trade-register)",
     IMPORT_ADDRESS_CHANGES: "applies a mover service's address changes (rekisteri import "
     "address-changes)",
+    IMPORT_POPULATION: "applies the population register's changes (rekisteri import population)",
     RETENTION: "applies the retention rules (rekisteri retention run)",
     KEY_ROTATION: "re-encrypts sensitive values under a new key (rekisteri keys rotate)",
     AUDIT_VERIFY: "walks the audit trail's hash chain (rekisteri audit verify)",

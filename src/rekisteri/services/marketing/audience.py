@@ -77,8 +77,8 @@ from rekisteri.domain.marketing import (
 )
 from rekisteri.domain.register import MotherTongue, PersonKind
 from rekisteri.domain.segments import SegmentDefinition
-from rekisteri.domain.vocabulary import lang_of
-from rekisteri.services.marketing import ban_matching, reach, segments
+from rekisteri.domain.vocabulary import Source, lang_of
+from rekisteri.services.marketing import ban_matching, deceased, reach, segments
 from rekisteri.services.marketing.ledger import state_expression
 from rekisteri.services.unit_of_work import UnitOfWork
 
@@ -183,13 +183,18 @@ def _facts(
     capped = _flag(_contacts(now, pid) >= cap)
     if reach.trusted(uow.connection):
         source = source.outerjoin(person_reach, person_reach.c.person_id == pid)
-        point = reach.contact_point(contact_kind_for(spec.channel), today, point)
+        kept = reach.contact_point(contact_kind_for(spec.channel), today, point)
+        if spec.marketing:
+            # The kept newest point may be one the population register's ban rules out
+            # (_valid_contact): for those few persons, the lookup decides.
+            kept = case((person.c.population_marketing_ban == true(), point), else_=kept)
+        point = kept
         capped = reach.capped(cap, now, capped)
     profiling, in_segment = _segment_facts(spec, now, today)
     facts = SimpleNamespace(
         person_id=pid,
         kind=person.c.kind,
-        deceased=_flag(and_(person.c.deceased_on.is_not(None), person.c.deceased_on <= today)),
+        deceased=_flag(deceased.died_by(today)),
         restricted=_flag(person.c.restricted == true()),
         non_disclosure=_flag(person.c.non_disclosure == true()),
         state=state,
@@ -238,10 +243,22 @@ def _segment_facts(spec: AudienceSpec, now: dt.datetime, today: dt.date) -> tupl
 
 
 def _valid_contact(spec: AudienceSpec, today: dt.date, cp: Any = contact_point) -> Any:
-    return and_(
+    valid = and_(
         cp.c.kind == contact_kind_for(spec.channel),
         cp.c.valid_from <= today,
         or_(cp.c.valid_to.is_(None), cp.c.valid_to >= today),
+    )
+    if not spec.marketing:
+        return valid
+    # The population register's ban on direct marketing with its data: an address it gave is
+    # never a marketing audience's for a person under the ban (an address the person gave
+    # still is).
+    return and_(
+        valid,
+        or_(
+            cp.c.source != Source.POPULATION_REGISTER.value,
+            person.c.population_marketing_ban == false(),
+        ),
     )
 
 

@@ -29,7 +29,7 @@ from rekisteri.domain.register import Provenance
 from rekisteri.domain.vocabulary import lang_of
 from rekisteri.domain.wording import WORDING_VERSION, confirmation_mail, consent_wording
 from rekisteri.services import outbox
-from rekisteri.services.marketing import ledger
+from rekisteri.services.marketing import deceased, ledger
 from rekisteri.services.marketing.links import LinkKind, LinkPayload, sign, verify
 from rekisteri.services.unit_of_work import UnitOfWork
 
@@ -157,13 +157,18 @@ def change_settings(
     visitor: Visitor,
 ) -> Outcome:
     """Apply the page's form: every switch not in `switched_on` is off. A switch that needs
-    the e-mail double opt-in queues its confirmation mail (sent after the commit)."""
+    the e-mail double opt-in queues its confirmation mail (sent after the commit). After the
+    person's death nothing is switched on and no confirmation mail goes out (marketing has
+    stopped); switching off is still recorded."""
     page = open_page(uow, token)
     outcome = Outcome()
+    ended = deceased.is_deceased(uow, page.person_id)
     for switch in page.switches:
         wanted = (switch.purpose.value, switch.channel) in switched_on
         change = change_for(switch.purpose, switch.channel, switch.state, wanted)
         if change is None:
+            continue
+        if ended and change in (Change.GRANT, Change.CONFIRM_BY_EMAIL):
             continue
         if change is Change.CONFIRM_BY_EMAIL:
             outcome.queued_mail.append(_queue_confirmation(uow, page, switch))
@@ -206,6 +211,8 @@ def confirm(uow: UnitOfWork, token: str, visitor: Visitor) -> tuple[int, str, st
     link = verify(uow.cipher, token, LinkKind.CONFIRM, uow.now())
     purpose = ConsentPurpose(link.extra["purpose"])
     channel = str(link.extra["channel"])
+    if deceased.is_deceased(uow, link.person_id):
+        raise InvalidInput("link", "the person's marketing has ended: nothing to confirm")
     if current_email(uow, link.person_id) != link.extra["email"]:
         raise InvalidInput("email", "the address confirmed is no longer the one on record")
     states = {(s.purpose, s.channel): s.state for s in ledger.settings_of(uow, link.person_id)}

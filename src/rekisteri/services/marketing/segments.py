@@ -18,6 +18,7 @@ from rekisteri.catalogue import Category
 from rekisteri.domain.consent import ANY_CHANNEL, ConsentPurpose
 from rekisteri.domain.errors import InvalidInput, NotFound
 from rekisteri.domain.segments import SegmentDefinition, SegmentField, SegmentRule
+from rekisteri.services.marketing import deceased
 from rekisteri.services.unit_of_work import UnitOfWork
 
 
@@ -141,8 +142,9 @@ def profiling_objected(uow: UnitOfWork, person_id: int) -> bool:
 
 def memberships_of(uow: UnitOfWork, person_id: int) -> list[dict[str, Any]]:
     """The segments the person is in today and the rules that placed them there (P6; the
-    access package shows these)."""
-    if profiling_objected(uow, person_id):
+    access package shows these). None after an objection to profiling, and none after a
+    death: profiling stops at once."""
+    if profiling_objected(uow, person_id) or deceased.is_deceased(uow, person_id):
         return []
     today = uow.today()
     found = []

@@ -11,12 +11,12 @@ and the bank account are.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Column, Table, select, update
+from sqlalchemy import Column, Integer, MetaData, Table, select, update
 
 from rekisteri.adapters.bulk import bulk_insert
 from rekisteri.adapters.crypto import Sealed
@@ -80,6 +80,21 @@ def checked(
     callers that must look at a value before writing it)."""
     target = target_of(uow.catalogue, table, field, writable)
     return _stored(target, field, value, given or rules.Given(today=uow.today()), rules.RULES)
+
+
+def checker(
+    uow: UnitOfWork,
+    table: Table,
+    field: str,
+    *,
+    writable: Collection[str],
+    given: rules.Given | None = None,
+) -> Callable[[Any], Any]:
+    """`checked` for many values of one field: the attribute and its rule found once (an
+    import checks each record's values before writing, to name the record that breaks one)."""
+    target = target_of(uow.catalogue, table, field, writable)
+    context = given or rules.Given(today=uow.today())
+    return lambda value: _stored(target, field, value, context, rules.RULES)
 
 
 def _sealed_columns(attr: Attribute, sealed: Sealed | None) -> dict[str, Any]:
@@ -225,6 +240,9 @@ class RowChange:
     row_id: int
     person_id: int | None
     changes: Mapping[str, Any]
+    # Where this row's values came from, when it is more exact than the call's (a file's
+    # record); its source must be the call's, which the catalogue checks once for all rows.
+    provenance: Provenance | None = None
 
 
 def write_attributes_many(
@@ -274,6 +292,8 @@ def write_attributes_many(
     history: list[dict[str, Any]] = []
     same_values: dict[tuple[tuple[str, Any], ...], list[int]] = {}
     for r, stored_as in zip(rows, new, strict=True):
+        if r.provenance is not None and r.provenance.source != provenance.source:
+            raise InvalidInput("source", "differs between the rows of one change")
         row = current.get(r.row_id)
         if row is None:
             raise NotFound(table.name, r.row_id)
@@ -297,16 +317,21 @@ def write_attributes_many(
                     old=old,
                     new=value,
                     reason=why,
-                    provenance=provenance,
+                    provenance=r.provenance or provenance,
                 )
             )
         if columns:
             same_values.setdefault(tuple(sorted(columns.items())), []).append(r.row_id)
-    for columns_set, row_ids in same_values.items():
-        for chunk in batches(dialect, row_ids):
-            uow.execute(
-                update(table).where(one_of(dialect, table.c.id, chunk)).values(dict(columns_set))
-            )
+    if len(same_values) > ONE_BY_ONE:
+        _update_from_loaded(uow, table, same_values)
+    else:
+        for columns_set, row_ids in same_values.items():
+            for chunk in batches(dialect, row_ids):
+                uow.execute(
+                    update(table)
+                    .where(one_of(dialect, table.c.id, chunk))
+                    .values(dict(columns_set))
+                )
     bulk_insert(uow.connection, attribute_change, history)
     changed = {h["attribute"] for h in history}
     persons = {int(h["person_id"]) for h in history if h["person_id"] is not None}
@@ -317,3 +342,38 @@ def write_attributes_many(
             f"change {', '.join(sorted(changed))}",
         )
     return len(history)
+
+
+# More sets of equal new values than this (names, addresses: nearly one per row) are not sent
+# as one UPDATE each: the new values are bulk-loaded into a temporary table and each set of
+# changed columns is one UPDATE ... FROM it.
+ONE_BY_ONE = 50
+
+
+def _update_from_loaded(
+    uow: UnitOfWork, table: Table, same_values: Mapping[tuple[tuple[str, Any], ...], list[int]]
+) -> None:
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for columns_set, row_ids in same_values.items():
+        names = tuple(c for c, _ in columns_set)
+        rows = by_columns.setdefault(names, [])
+        rows.extend({"id": i, **dict(columns_set)} for i in row_ids)
+    conn = uow.connection
+    for n, (names, rows) in enumerate(sorted(by_columns.items())):
+        loaded = Table(
+            f"write_many_{n}",
+            MetaData(),
+            Column("id", Integer, primary_key=True, autoincrement=False),
+            *(Column(c, table.c[c].type) for c in names),
+            prefixes=["TEMPORARY"],
+        )
+        # Made and dropped inside the unit's transaction: a failure rolls its creation back.
+        loaded.drop(conn, checkfirst=True)
+        loaded.create(conn)
+        bulk_insert(conn, loaded, rows)  # no table of the catalogue: not itself a change
+        # The change audit finds the persons with this same condition (services/change_audit):
+        # one look-up for the whole set.
+        uow.execute(
+            update(table).where(table.c.id == loaded.c.id).values({c: loaded.c[c] for c in names})
+        )
+        loaded.drop(conn)

@@ -2,7 +2,7 @@
 representative who made a rights request
 
 Revision ID: 0022_representatives
-Revises: 0019_population_flags
+Revises: 0020_population_changes
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic import op
 import rekisteri.adapters.schema.base
 
 revision = '0022_representatives'
-down_revision = '0019_population_flags'
+down_revision = '0020_population_changes'
 branch_labels = None
 depends_on = None
 

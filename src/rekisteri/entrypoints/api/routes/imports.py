@@ -1,6 +1,6 @@
 """/api/v1/imports: files from outside sources sent through the API (the same use cases as
 `rekisteri import ...`): the billing system's invoices, the bank's payments, Datahub's market
-events."""
+events, the population register's changes."""
 
 from __future__ import annotations
 
@@ -15,6 +15,11 @@ from rekisteri.entrypoints.api.deps import Principal, RegisterDep, guard
 from rekisteri.entrypoints.api.responses import RegisterRoute
 from rekisteri.services.billing.invoices import InvoiceImport, import_invoice_bytes
 from rekisteri.services.billing.payments import PaymentImport, import_payment_bytes
+from rekisteri.services.population.changes import (
+    DOCUMENT_SCHEMA,
+    PopulationImport,
+    apply_change_bytes,
+)
 from rekisteri.services.register.market_events import MarketImport, import_market_event_bytes
 from rekisteri.services.unit_of_work import RegisterApp
 
@@ -178,3 +183,61 @@ async def import_market_events(
 
     done = await run_in_threadpool(work)
     return MarketImportAnswer.model_validate(done.as_dict())
+
+
+PopulationChanges = Annotated[
+    Principal,
+    Depends(guard(Purpose.CUSTOMER_RELATIONSHIP, Category.IDENTITY, Category.CONTACT, writes=True)),
+]
+POPULATION_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "the population register's changes as JSON "
+        "(docs/formats/population-changes.md)",
+        "content": {"application/json": {"schema": DOCUMENT_SCHEMA}},
+    }
+}
+
+
+class Conflict(BaseModel):
+    record: int  # the record's position in the file, from 1
+    kept: str  # what the person gave that was kept
+
+
+class PopulationImportAnswer(BaseModel):
+    """What applying the file did, counted by record (`already_applied`: the same file came
+    before and nothing changed)."""
+
+    file: str
+    sha256: str
+    already_applied: bool
+    records: int
+    matched: int
+    changed: int
+    unchanged: int
+    unmatched: int
+    conflicts: list[Conflict]
+    tasks: int
+
+
+@router.post(
+    "/imports/population", response_model=PopulationImportAnswer, openapi_extra=POPULATION_BODY
+)
+async def import_population(
+    request: Request,
+    reg: RegisterDep,
+    who: PopulationChanges,
+    name: FileName = "population.json",
+) -> PopulationImportAnswer:
+    """Apply the population register's changes: the same service as `rekisteri import
+    population`. The file is applied whole or not at all: a bad record answers 422 naming the
+    record and the field; the same file again changes nothing; a value the person gave after
+    a change's date is kept and the change reported as a conflict."""
+    data = await request.body()  # bounded by the route's body limit (body_limits.LIMITS)
+
+    def work() -> PopulationImport:
+        with reg.unit_of_work(who.actor) as uow:
+            return apply_change_bytes(uow, name, data)
+
+    done = await run_in_threadpool(work)
+    return PopulationImportAnswer.model_validate(done.as_dict())

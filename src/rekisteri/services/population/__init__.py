@@ -1,0 +1,1 @@
+"""The population register's changes applied to the register (issue 16, item 1)."""

@@ -1,0 +1,28 @@
+"""The conflict rule of the population register's changes (docs/formats/population-changes.md).
+
+A value the person gave (a source in FROM_THE_PERSON) that the register recorded on a later day
+(in Helsinki) than the change's date is kept: the change is reported as a conflict and not
+applied. The person told the register something newer than the population register's change;
+staff settle it with them. A value from any other source, or recorded on or before the change's
+date, gives way to the change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from rekisteri.domain.vocabulary import FROM_THE_PERSON
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+GIVEN_BY_PERSON = frozenset(s.value for s in FROM_THE_PERSON)
+
+
+def helsinki_day(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(HELSINKI).date()
+
+
+def given_later(source: str, received_at: dt.datetime, date: dt.date) -> bool:
+    """Whether a value from `source` recorded at `received_at` is kept against a change dated
+    `date`."""
+    return source in GIVEN_BY_PERSON and helsinki_day(received_at) > date
