@@ -24,6 +24,7 @@ from enum import StrEnum
 from typing import Any
 
 from rekisteri.domain import identifiers, values
+from rekisteri.domain.credit import MAX_DEPOSIT_CENTS, ReviewOutcome
 from rekisteri.domain.errors import InvalidInput, excerpt
 from rekisteri.domain.register import (
     BillingMethod,
@@ -317,6 +318,13 @@ RULES: Mapping[str, Rule] = {
     "contract.telephone_sale.accepted_how": choice(WrittenHow, required=True),
     # A contact person's link ends (services/register/contact_persons).
     "contact_person.role.valid_to": date,
+    # A person's review of an automated credit decision (services/credit/checks).
+    "credit_check.review.review_requested_at": moment(required=True),
+    "credit_check.review.review_outcome": choice(ReviewOutcome, required=True),
+    "credit_check.review.review_deposit_cents": whole_number(0, MAX_DEPOSIT_CENTS),
+    "credit_check.review.reviewed_at": moment(required=True),
+    "credit_check.review.reviewed_by": text(max_len=60, required=True),
+    "credit_check.review.review_note": text(max_len=500, required=True),
 }
 
 
