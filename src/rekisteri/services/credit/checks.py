@@ -128,6 +128,15 @@ class CreditCheck:
             return True
         return self.decision is not CreditDecision.REFUSE
 
+    @property
+    def deposit_required(self) -> int:
+        """The deposit the contract needs, in cents, as a review left it."""
+        if self.review_outcome is ReviewOutcome.ACCEPTED:
+            return 0
+        if self.review_outcome is ReviewOutcome.DEPOSIT_CHANGED:
+            return self.review_deposit_cents or 0
+        return self.deposit_cents
+
     def as_dict(self) -> dict[str, Any]:
         out = dict(self.__dict__)
         out["told"] = self.told()
@@ -345,3 +354,14 @@ def decide_review(
         if task.subject_table == "credit_check" and task.subject_id == check_id:
             tasks.mark_done(uow, task.id)
     return _load(uow, check_id)
+
+
+def for_contract(uow: UnitOfWork, check_id: int, person_id: int) -> CreditCheck:
+    """The check a contract is made on: the person's own, and one that allows a contract (a
+    refusal does, once a person's review accepted it or set a deposit); its read audited."""
+    found = show(uow, check_id)
+    if found.person_id != person_id:
+        raise InvalidInput("--credit-check", f"credit check {check_id} is another person's")
+    if not found.contract_allowed:
+        raise RuleViolation(f"credit check {check_id} refused the contract: {found.told()}")
+    return found
