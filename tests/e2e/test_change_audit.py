@@ -45,8 +45,9 @@ from tests.support import finvoice
 from tests.support.audio import wav_bytes
 from tests.support.cli_login import as_staff, with_login
 from tests.support.clock import FakeClock
+from tests.support.credit_service import running
 from tests.support.payments import billed_customer, notification, pay
-from tests.support.people import PHONE, make_customer
+from tests.support.people import HETU, PHONE, make_customer
 from tests.support.smtp import smtp_server
 from tests.support.staff import tokens_per_role
 
@@ -81,7 +82,9 @@ def fingerprint(reg: RegisterApp) -> Fingerprint:
 # then each file of its last days imported through its door, audited as that import is when a
 # job runs it (demo/doors.py: ban file, invoices, payments, contacts, recordings, feedback,
 # logins).
-OPERATIONS = {"demo": 1 + 7}
+# The credit check commits the disclosure of the identity code before the query goes out, and
+# the answer after it: two changes.
+OPERATIONS = {"demo": 1 + 7, "credit check": 2}
 
 
 def last_seq(reg: RegisterApp) -> int:
@@ -703,6 +706,7 @@ def _command_steps(w: CommandWalk, tmp: Path) -> None:
     _request_commands(w, c.customer_number, tmp)
     _marketing_commands(w, other, tmp)
     _disclosure_commands(w, c, other, tmp)
+    _credit_commands(w, c)
     w.run("audit", "person", c.customer_number)
     w.run("audit", "verify")
     w.run("backup", "--out", str(tmp / "register.backup"))
@@ -854,6 +858,31 @@ def _marketing_commands(w: CommandWalk, other: int, tmp: Path) -> None:
     w.run(
         "campaign", "send", "Kevät", "--channel", "email", "--purpose", "own_marketing",
         "--segment", "suomi", "--out", str(tmp / "campaign.csv"),
+    )  # fmt: skip
+
+
+def _credit_commands(w: CommandWalk, c: Any) -> None:
+    """A credit check against a real local service, refused; the person's review of it and
+    billing's decision."""
+    w.run(
+        "recipient", "add", "Luottotieto", "--kind", "credit_reference", "--country", "FI",
+        "--purpose", "customer_relationship",
+    )  # fmt: skip
+    refuse = {"decision": "refuse", "payment_default_entries": 2, "security_deposit_eur": "0.00"}
+    with running() as service:
+        service.answers[HETU] = refuse
+        asking = as_staff(w.env, Role.CUSTOMER_SERVICE) | {
+            "REKISTERI_CREDIT_CHECK_URL": service.url,
+            "REKISTERI_CREDIT_CHECK_TOKEN": service.token,
+        }
+        checked = w.run("credit", "check", c.customer_number, env=asking)
+    found = re.search(r"credit check (\d+)", checked)
+    assert found is not None, checked
+    w.run("credit", "show", c.customer_number)
+    w.run("credit", "review", found.group(1), env=as_staff(w.env, Role.CUSTOMER_SERVICE))
+    w.run(
+        "credit", "decide", found.group(1), "--outcome", "upheld", "--note", "walk",
+        env=as_staff(w.env, Role.BILLING),
     )  # fmt: skip
 
 

@@ -274,7 +274,8 @@ def of_person(uow: UnitOfWork, person_id: int) -> list[CreditCheck]:
         .order_by(credit_check.c.checked_on.desc(), credit_check.c.id.desc())
     ).scalars()
     found = [_load(uow, int(i)) for i in ids]
-    uow.note_read([person_id], [CATEGORY], "credit checks of the person")
+    if found:  # nothing shown, nothing read
+        uow.note_read([person_id], [CATEGORY], "credit checks of the person")
     return found
 
 
