@@ -68,6 +68,7 @@ def _rows(reg: RegisterApp, table: object) -> int:
         return int(uow.execute(select(func.count()).select_from(table)).scalar_one())  # type: ignore[arg-type]
 
 
+@pytest.mark.proves("P2.credit-check-told")
 def test_an_accepted_check_is_kept_with_its_source_and_the_query_is_a_disclosure(
     register: RegisterApp, service: CreditService
 ) -> None:
@@ -109,6 +110,7 @@ def test_an_accepted_check_is_kept_with_its_source_and_the_query_is_a_disclosure
         ),
     ],
 )
+@pytest.mark.proves("P6.credit-decision-reviewed")
 def test_an_automated_deposit_or_refusal_tells_the_person_and_a_person_reviews_it(
     register: RegisterApp,
     service: CreditService,
@@ -198,6 +200,7 @@ def test_without_a_credit_reference_agency_nothing_is_asked(
     assert service.queries == []
 
 
+@pytest.mark.proves("P14.kept.credit-checks")
 def test_the_answer_goes_when_its_period_ends(
     register: RegisterApp, service: CreditService, clock: FakeClock
 ) -> None:
@@ -231,6 +234,7 @@ def test_the_answer_goes_when_its_period_ends(
     assert _rows(register, disclosure) == 1
 
 
+@pytest.mark.proves("P2.credit-check-told")
 def test_the_access_package_shows_the_check_and_the_query(
     register: RegisterApp, service: CreditService
 ) -> None:
