@@ -84,7 +84,7 @@ def fingerprint(reg: RegisterApp) -> Fingerprint:
 # logins).
 # The credit check commits the disclosure of the identity code before the query goes out, and
 # the answer after it: two changes.
-OPERATIONS = {"demo": 1 + 7, "credit check": 2}
+OPERATIONS = {"demo": 1 + 7, "credit check": 2, "POST /api/v1/persons/{key}/credit-checks": 2}
 
 
 def last_seq(reg: RegisterApp) -> int:
@@ -172,7 +172,8 @@ class Walk:
         assert answer.status_code < 400, f"{method} {path}: {answer.status_code} {answer.text}"
         for gap in unaudited(self.reg, before, since):
             self.failures.append(f"{method} {route}: {gap}")
-        self.failures += one_entry(self.reg, since, f"{method} {route}")
+        name = f"{method} {route}"
+        self.failures += one_entry(self.reg, since, name, OPERATIONS.get(name, 1))
         return answer
 
 
@@ -298,6 +299,33 @@ def _api_steps(w: Walk) -> None:
     _request_steps(w, pid)
     _payment_steps(w)
     _breach_steps(w)
+    _credit_steps(w, pid)
+
+
+def _credit_steps(w: Walk, pid: int) -> None:
+    """A credit check asked of a real local service (a deposit), its review and decision."""
+    with w.reg.unit_of_work(Actor("test")) as uow:
+        disclosures.add_recipient(
+            uow, "Luottotieto", "credit_reference", "FI", [Purpose.CUSTOMER_RELATIONSHIP]
+        )
+    kept = w.reg.settings
+    deposit = {"decision": "deposit", "payment_default_entries": 1, "security_deposit_eur": "90.00"}
+    with running() as service:
+        service.answers[str(PERSON["personal_identity_code"])] = deposit
+        w.reg.settings = kept.model_copy(
+            update={"credit_check_url": service.url, "credit_check_token": service.token}
+        )
+        try:
+            made = w.call("POST", "/api/v1/persons/{key}/credit-checks", key=pid)
+        finally:
+            w.reg.settings = kept
+    w.call("POST", "/api/v1/credit-checks/{check_id}/review", {}, check_id=made["id"])
+    w.call(
+        "POST",
+        "/api/v1/credit-checks/{check_id}/decision",
+        {"outcome": "accepted", "note": "walk"},
+        check_id=made["id"],
+    )
 
 
 def _breach_steps(w: Walk) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -15,12 +16,14 @@ from rekisteri.adapters.schema.credit import credit_check
 from rekisteri.adapters.schema.register import contract
 from rekisteri.catalogue import Role
 from rekisteri.config import Settings
+from rekisteri.entrypoints.api.app import create_app
 from rekisteri.entrypoints.cli.main import app as cli
 from rekisteri.services.access.disclosures import add_recipient
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.cli_login import as_staff, with_login
 from tests.support.credit_service import running
 from tests.support.people import HETU, make_customer
+from tests.support.staff import tokens_per_role
 
 
 def _count(reg: RegisterApp, table: object) -> int:
@@ -96,3 +99,57 @@ def test_contract_add_checks_credit_and_a_refusal_is_reviewed_by_a_person(
     # Without a configured service the contract is made, and the command says no check was.
     unchecked = run(cli, [*add[:3], "--site", str(c.site_ids[0]), *add[5:]], env=sales)
     assert unchecked.exit_code == 0 and "no credit check" in unchecked.output, unchecked.output
+
+
+def test_the_api_checks_credit_and_says_what_went_wrong(register: RegisterApp) -> None:
+    c = make_customer(register)
+    with register.unit_of_work(Actor("tietosuoja.dpo", Role.DPO)) as uow:
+        add_recipient(
+            uow, "Suomen Asiakastieto Oy", "credit_reference", "FI", ["customer_relationship"]
+        )
+    tokens = tokens_per_role(register)
+    api = TestClient(create_app(register))
+
+    def as_(role: Role) -> dict[str, str]:
+        return {"Authorization": f"Bearer {tokens[role]}"}
+
+    path = f"/api/v1/persons/{c.customer_number}/credit-checks"
+    # No service configured: refused as a rule of the register, nothing asked.
+    unset = api.post(path, headers=as_(Role.CUSTOMER_SERVICE))
+    assert unset.status_code == 422 and "REKISTERI_CREDIT_CHECK_URL" in unset.json()["detail"]
+    # Marketing may not see credit information.
+    assert api.get(path, headers=as_(Role.MARKETING)).status_code == 403
+    kept = register.settings
+    with running() as service:
+        service.answers[HETU] = {
+            "decision": "deposit",
+            "payment_default_entries": 1,
+            "security_deposit_eur": "120.00",
+        }
+        register.settings = kept.model_copy(
+            update={"credit_check_url": service.url, "credit_check_token": service.token}
+        )
+        try:
+            made = api.post(path, headers=as_(Role.CUSTOMER_SERVICE))
+            assert made.status_code == 201, made.text
+            assert made.json()["automated"] is True and "120,00" in made.json()["told"]
+            service.behaviour = "slow"
+            service.slow_seconds = 2.0
+            register.settings = register.settings.model_copy(
+                update={"credit_check_timeout_seconds": 0.5}
+            )
+            late = api.post(path, headers=as_(Role.CUSTOMER_SERVICE))
+        finally:
+            register.settings = kept
+    assert late.status_code == 502, late.text
+    assert late.json()["code"] == "upstream_unavailable" and "0.5 s" in late.json()["detail"]
+    check_id = made.json()["id"]
+    asked = api.post(f"/api/v1/credit-checks/{check_id}/review", json={}, headers=as_(Role.BILLING))
+    assert asked.status_code == 201, asked.text
+    decision = {"outcome": "upheld", "note": "two recent defaults"}
+    url = f"/api/v1/credit-checks/{check_id}/decision"
+    assert api.post(url, json=decision, headers=as_(Role.CUSTOMER_SERVICE)).status_code == 403
+    decided = api.post(url, json=decision, headers=as_(Role.BILLING))
+    assert decided.status_code == 200 and decided.json()["review_outcome"] == "upheld"
+    (listed,) = api.get(path, headers=as_(Role.BILLING)).json()
+    assert listed["reviewed_by"] == "t.billing"

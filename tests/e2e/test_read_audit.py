@@ -359,6 +359,7 @@ def _api_reads(w: ReadWalk, rich: Any, sparse: int, reference: str) -> None:
         w.get("/api/v1/persons/{key}/contacts", Role.CUSTOMER_SERVICE, key=key)
         w.get("/api/v1/audit/persons/{key}", key=key)
         w.get("/api/v1/persons/{key}/recordings", key=key)
+        w.get("/api/v1/persons/{key}/credit-checks", Role.BILLING, key=key)
     w.get("/api/v1/recordings/{recording_id}/audio", recording_id=stored_recording(w.reg))
     for q in ("Meikäläinen", "Harvala", "Nobody"):
         w.get("/api/v1/search", Role.CUSTOMER_SERVICE, params={"q": q})

@@ -39,6 +39,8 @@ WHY: Mapping[int, str] = {
     413: "The body is larger than the route takes",
     422: "The request does not fit its shape, carries a NUL, or a value the register's rules "
     "refuse (`field` and `reason` name it)",
+    502: "An outside service the register asks (the credit information service) did not "
+    "answer, or answered badly: nothing was decided",
 }
 
 
