@@ -55,4 +55,5 @@ def test_the_periods_are_those_of_the_privacy_notice() -> None:
         "access_log": 60,
         "breach_records": 60,
         "payments_in_review": 72,
+        "credit_checks": 6,
     }
