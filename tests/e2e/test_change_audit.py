@@ -31,6 +31,7 @@ from rekisteri.adapters.schema.register import call_recording, person
 from rekisteri.adapters.schema.register import contract as contract_table
 from rekisteri.catalogue import Purpose, Role
 from rekisteri.config import Settings, file_store_path
+from rekisteri.demo.credit_checks import ANSWERS as DEMO_CREDIT_ANSWERS
 from rekisteri.entrypoints.api.app import create_app
 from rekisteri.entrypoints.api.deps import all_routes
 from rekisteri.entrypoints.cli.main import app as cli
@@ -84,7 +85,13 @@ def fingerprint(reg: RegisterApp) -> Fingerprint:
 # logins).
 # The credit check commits the disclosure of the identity code before the query goes out, and
 # the answer after it: two changes.
-OPERATIONS = {"demo": 1 + 7, "credit check": 2, "POST /api/v1/persons/{key}/credit-checks": 2}
+# The demo's doors: one change a file, and its credit door two a check (at most one a demo
+# answer) and one for the review a refused person asks.
+OPERATIONS = {
+    "demo": 1 + 7 + 2 * len(DEMO_CREDIT_ANSWERS) + 1,
+    "credit check": 2,
+    "POST /api/v1/persons/{key}/credit-checks": 2,
+}
 
 
 def last_seq(reg: RegisterApp) -> int:

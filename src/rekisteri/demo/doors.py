@@ -11,7 +11,9 @@ file goes through, one unit of work a file, in the order the systems depend on e
 5. the phone system's call recordings, short generated WAV files sealed into the encrypted
    file store (`recording add`), each linked to its contact from the feed;
 6. the survey system's feedback feed (`import feedback`) and the self-service's login feed
-   (`import logins`).
+   (`import logins`);
+7. the credit checks of the newest contracts (`credit check`), answered by a local service the
+   demo starts, its answers kept as a file (demo/credit_checks.py).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from rekisteri.adapters.camt054_writer import OutPayment, write_notification_fil
 from rekisteri.adapters.finvoice_writer import write_batch_file
 from rekisteri.adapters.schema.marketing import marketing_ban
 from rekisteri.adapters.schema.register import contact_log
+from rekisteri.demo.credit_checks import credit_checks
 from rekisteri.demo.traffic import DoorTraffic, OutRecording
 from rekisteri.domain.recordings import RecordingMeta
 from rekisteri.domain.references import make_invoice_reference
@@ -73,7 +76,7 @@ class DoorsResult:
 
 def steps(traffic: DoorTraffic) -> int:
     """How many steps `through_the_doors` reports (for a progress bar)."""
-    return 7
+    return 8
 
 
 def through_the_doors(
@@ -101,6 +104,7 @@ def through_the_doors(
     done(_feed(reg, import_feedback, traffic.feedback, directory / f"feedback-{day}.csv"))
     logins = [{"login": login, "at": at} for login, at in traffic.logins]
     done(_feed(reg, import_logins, logins, directory / f"logins-{day}.csv"))
+    done(credit_checks(reg, traffic, directory / f"credit-answers-{day}.json"))
     return result
 
 

@@ -143,7 +143,7 @@ class CreditCheck:
         return out
 
 
-def _credit_reference(uow: UnitOfWork) -> Any:
+def credit_reference(uow: UnitOfWork) -> Any:
     """The credit reference agency in the recipient register that may receive queries for the
     purpose; RuleViolation saying how to register it when there is none."""
     rows = uow.execute(
@@ -190,7 +190,7 @@ def check(
             raise NotFound("person", person_id)
         ensure_processing_allowed(uow, person_id, PURPOSE)
         subject = _subject(uow, row)
-        to = _credit_reference(uow)
+        to = credit_reference(uow)
         purpose_code = uow.settings.credit_check_purpose_code
         done = disclose(
             uow,
