@@ -45,7 +45,8 @@ def parse_answer(body: bytes) -> CreditAnswer:
     """The service's answer, checked field by field (InvalidInput naming the field)."""
     try:
         data: Any = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        # RecursionError: JSON nested deeper than the parser goes (a hostile answer).
         raise InvalidInput("answer", f"is not JSON ({type(exc).__name__})") from None
     if not isinstance(data, dict):
         raise InvalidInput("answer", "is not a JSON object")
