@@ -114,9 +114,9 @@ def test_the_api_checks_credit_and_says_what_went_wrong(register: RegisterApp) -
         return {"Authorization": f"Bearer {tokens[role]}"}
 
     path = f"/api/v1/persons/{c.customer_number}/credit-checks"
-    # No service configured: refused as a rule of the register, nothing asked.
+    # No service configured: a conflict with how the register is set up, nothing asked.
     unset = api.post(path, headers=as_(Role.CUSTOMER_SERVICE))
-    assert unset.status_code == 422 and "REKISTERI_CREDIT_CHECK_URL" in unset.json()["detail"]
+    assert unset.status_code == 409 and "REKISTERI_CREDIT_CHECK_URL" in unset.json()["detail"]
     # Marketing may not see credit information.
     assert api.get(path, headers=as_(Role.MARKETING)).status_code == 403
     kept = register.settings

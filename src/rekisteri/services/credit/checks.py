@@ -54,10 +54,6 @@ REVIEW_FIELDS = frozenset(
 Ask = Callable[[CreditSubject, str, str], CreditAnswer]
 
 
-class NotConfigured(RuleViolation):
-    """No credit information service is configured: no check can be made."""
-
-
 def client_of(settings: Settings) -> CreditInformationClient | None:
     """The configured service's client, or None when REKISTERI_CREDIT_CHECK_URL is unset."""
     if not settings.credit_check_url:

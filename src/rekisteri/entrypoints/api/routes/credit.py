@@ -2,14 +2,15 @@
 or deposit (GDPR Art. 22); as `rekisteri credit check | show | review | decide`.
 
 A check asks the configured credit information service (REKISTERI_CREDIT_CHECK_URL): without one
-it is refused (422, rule_violation); a service that does not answer, or answers badly, is 502.
+it is refused (409 conflict: the request is fine, the register is not set up for it); a service
+that does not answer, or answers badly, is 502.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, Field
 
 from rekisteri.catalogue import Category, Purpose, Source
@@ -43,18 +44,19 @@ class DecisionIn(BaseModel):
 @router.post(
     "/persons/{key}/credit-checks",
     status_code=201,
-    responses={502: problem_response(502)},
+    responses={409: problem_response(409), 502: problem_response(502)},
 )
 def check(key: PersonKey, reg: RegisterDep, who: Checker) -> dict[str, Any]:
     """Ask the credit information service about the person (their identity code or business ID
     goes to it: recorded as a disclosure) and keep its answer; with what the person is told."""
-    client = checks.client_of(reg.settings)
-    if client is None:
-        raise checks.NotConfigured(
-            "no credit information service is configured (REKISTERI_CREDIT_CHECK_URL)"
-        )
     with reg.reading(who.actor) as uow:
         person_id = resolve_person(uow, key)
+    client = checks.client_of(reg.settings)
+    if client is None:
+        # Nothing wrong with the request: the register is set up without a service to ask.
+        raise HTTPException(
+            409, "no credit information service is configured (REKISTERI_CREDIT_CHECK_URL)"
+        )
     return checks.check(reg, who.actor, person_id, client.query).as_dict()
 
 
