@@ -60,12 +60,13 @@ def add(
         "review accepted) instead of a new one",
     ),
 ) -> None:
-    """A new contract at a site. When a credit information service is configured
-    (REKISTERI_CREDIT_CHECK_URL), the customer's credit is checked first (`credit check`): a
-    refusal makes no contract, and the person is told, in their language, that a person can
-    review it (`credit review`). A contract sold in a call the company made is not in force
+    """A new contract at a site. A contract sold in a call the company made is not in force
     until the consumer accepts the written offer in writing (`contract offer-sent`, then
-    `contract accepted`)."""
+    `contract accepted`).
+
+    When a credit information service is configured (REKISTERI_CREDIT_CHECK_URL), the
+    customer's credit is checked first (`credit check`): a refusal makes no contract, and the
+    person is told, in their language, that a person can review it (`credit review`)."""
     reg, actor = staff(REL, Category.CONTRACT, Category.CREDIT_INFORMATION, writes=True)
     checked = None
     if credit_check is None and checks.client_of(reg.settings) is None:

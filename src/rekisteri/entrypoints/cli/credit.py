@@ -61,8 +61,9 @@ def print_check(found: checks.CreditCheck) -> None:
 
 @app.command()
 def check(customer: str = typer.Argument(..., help="customer number or id")) -> None:
-    """Ask the credit information service about a customer (their identity code or business ID
-    goes to it: recorded as a disclosure) and keep its answer for its retention period."""
+    """Ask the credit information service about a customer; keep its answer for its period.
+
+    Their identity code or business ID goes to the service: recorded as a disclosure."""
     reg, actor = staff(REL, CREDIT, writes=True)
     print_check(run_check(reg, actor, customer))
 
@@ -105,8 +106,9 @@ def review(
         Source.CUSTOMER_CONTACT, help="how the person asked (P2): customer_contact, ..."
     ),
 ) -> None:
-    """The person asks for a person to review an automated refusal or deposit: recorded on the
-    check and handed to billing as a staff task (credit_review)."""
+    """The person asks for a person to review an automated refusal or deposit.
+
+    Recorded on the check and handed to billing as a staff task (credit_review)."""
     reg, actor = staff(REL, CREDIT, writes=True)
     with register_errors(), reg.unit_of_work(actor) as uow:
         task_id = checks.request_review(uow, check_id, source)
@@ -130,8 +132,10 @@ def decide(
     note: str = typer.Option(..., help="the reasons, as the person will be told them"),
     deposit: str = typer.Option(None, help="with deposit_changed: the deposit in euros"),
 ) -> None:
-    """Billing's decision on a review: recorded on the check (with who and why), the task
-    done; prints what the person is told, in their language."""
+    """Billing's decision on a review of an automated refusal or deposit.
+
+    Recorded on the check (with who and why), the task done; prints what the person is told,
+    in their language."""
     reg, actor = staff(Purpose.BILLING_AND_COLLECTION, CREDIT, writes=True)
     with register_errors(), reg.unit_of_work(actor) as uow:
         found = checks.decide_review(uow, check_id, outcome, note, _cents(deposit))
