@@ -33,6 +33,15 @@ class Settings(BaseSettings):
     contract_retention_years: int = 10
     recording_retention_months: int = 12
     reading_retention_months: int = 72
+    # The credit check made when a contract is made (issue 16): the service's endpoint (unset:
+    # no check is made, and `contract add` says so), its credential (from the environment,
+    # never a default), how long to wait for it, the purpose-of-use code sent with each query,
+    # and how long the answer is kept from the day of the decision.
+    credit_check_url: str | None = None
+    credit_check_token: str | None = Field(default=None, repr=False)
+    credit_check_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    credit_check_purpose_code: str = Field(default="1", pattern=r"^[A-Za-z0-9_-]{1,20}$")
+    credit_check_retention_months: int = Field(default=6, ge=1, le=120)
     # The breach register (GDPR Art. 33(5)): who was in a breach's scope is kept this long
     # after the scope was recorded (the DPO's accountability to the Ombudsman).
     breach_retention_years: int = Field(default=5, ge=1, le=50)

@@ -34,6 +34,7 @@ from rekisteri.adapters.schema.register import call_recording, person
 from rekisteri.adapters.schema.register import contract as contract_table
 from rekisteri.catalogue import Purpose, Role
 from rekisteri.config import Settings, file_store_path
+from rekisteri.demo.credit_checks import ANSWERS as DEMO_CREDIT_ANSWERS
 from rekisteri.entrypoints.api.app import create_app
 from rekisteri.entrypoints.api.deps import all_routes
 from rekisteri.entrypoints.cli.main import app as cli
@@ -49,6 +50,7 @@ from tests.support import finvoice
 from tests.support.audio import wav_bytes
 from tests.support.cli_login import as_staff, with_login
 from tests.support.clock import FakeClock
+from tests.support.credit_service import running
 from tests.support.market_events import GRID_OWNER, NEW_SITE, event, events_file, gsrn
 from tests.support.payments import billed_customer, notification, pay
 from tests.support.people import HETU, PHONE, make_customer
@@ -91,7 +93,15 @@ def fingerprint(reg: RegisterApp) -> Fingerprint:
 # namesake registered, then the trade register's file and the mover service's, one each).
 # The mail job claims its messages in one unit of work and records what the server did in
 # another (no transaction is held open while a mail server answers).
-OPERATIONS = {"demo": 1 + 9 + 3, "mail send": 2}
+# The credit check commits the disclosure of the identity code before the query goes out, and
+# the answer after it: two changes. The demo's credit door: two a check (at most one a demo
+# answer) and one for the review a refused person asks.
+OPERATIONS = {
+    "demo": 1 + 9 + 3 + 2 * len(DEMO_CREDIT_ANSWERS) + 1,
+    "mail send": 2,
+    "credit check": 2,
+    "POST /api/v1/persons/{key}/credit-checks": 2,
+}
 
 
 def last_seq(reg: RegisterApp) -> int:
@@ -179,7 +189,8 @@ class Walk:
         assert answer.status_code < 400, f"{method} {path}: {answer.status_code} {answer.text}"
         for gap in unaudited(self.reg, before, since):
             self.failures.append(f"{method} {route}: {gap}")
-        self.failures += one_entry(self.reg, since, f"{method} {route}")
+        name = f"{method} {route}"
+        self.failures += one_entry(self.reg, since, name, OPERATIONS.get(name, 1))
         return answer
 
 
@@ -329,6 +340,33 @@ def _api_steps(w: Walk) -> None:
     _payment_steps(w)
     _market_event_steps(w)
     _breach_steps(w)
+    _credit_steps(w, pid)
+
+
+def _credit_steps(w: Walk, pid: int) -> None:
+    """A credit check asked of a real local service (a deposit), its review and decision."""
+    with w.reg.unit_of_work(Actor("test")) as uow:
+        disclosures.add_recipient(
+            uow, "Luottotieto", "credit_reference", "FI", [Purpose.CUSTOMER_RELATIONSHIP]
+        )
+    kept = w.reg.settings
+    deposit = {"decision": "deposit", "payment_default_entries": 1, "security_deposit_eur": "90.00"}
+    with running() as service:
+        service.answers[str(PERSON["personal_identity_code"])] = deposit
+        w.reg.settings = kept.model_copy(
+            update={"credit_check_url": service.url, "credit_check_token": service.token}
+        )
+        try:
+            made = w.call("POST", "/api/v1/persons/{key}/credit-checks", key=pid)
+        finally:
+            w.reg.settings = kept
+    w.call("POST", "/api/v1/credit-checks/{check_id}/review", {}, check_id=made["id"])
+    w.call(
+        "POST",
+        "/api/v1/credit-checks/{check_id}/decision",
+        {"outcome": "accepted", "note": "walk"},
+        check_id=made["id"],
+    )
 
 
 def _breach_steps(w: Walk) -> None:
@@ -825,6 +863,7 @@ def _command_steps(w: CommandWalk, tmp: Path) -> None:
     _marketing_commands(w, other, tmp)
     _disclosure_commands(w, c, other, tmp)
     _mail_commands(w, other)
+    _credit_commands(w, c)
     w.run("audit", "person", c.customer_number)
     w.run("audit", "verify")
     w.run("backup", "--out", str(tmp / "register.backup"))
@@ -1011,6 +1050,31 @@ def _marketing_commands(w: CommandWalk, other: int, tmp: Path) -> None:
     w.run(
         "campaign", "send", "Kevät", "--channel", "email", "--purpose", "own_marketing",
         "--segment", "suomi", "--out", str(tmp / "campaign.csv"),
+    )  # fmt: skip
+
+
+def _credit_commands(w: CommandWalk, c: Any) -> None:
+    """A credit check against a real local service, refused; the person's review of it and
+    billing's decision."""
+    w.run(
+        "recipient", "add", "Luottotieto", "--kind", "credit_reference", "--country", "FI",
+        "--purpose", "customer_relationship",
+    )  # fmt: skip
+    refuse = {"decision": "refuse", "payment_default_entries": 2, "security_deposit_eur": "0.00"}
+    with running() as service:
+        service.answers[HETU] = refuse
+        asking = as_staff(w.env, Role.CUSTOMER_SERVICE) | {
+            "REKISTERI_CREDIT_CHECK_URL": service.url,
+            "REKISTERI_CREDIT_CHECK_TOKEN": service.token,
+        }
+        checked = w.run("credit", "check", c.customer_number, env=asking)
+    found = re.search(r"credit check (\d+)", checked)
+    assert found is not None, checked
+    w.run("credit", "show", c.customer_number)
+    w.run("credit", "review", found.group(1), env=as_staff(w.env, Role.CUSTOMER_SERVICE))
+    w.run(
+        "credit", "decide", found.group(1), "--outcome", "upheld", "--note", "walk",
+        env=as_staff(w.env, Role.BILLING),
     )  # fmt: skip
 
 

@@ -28,6 +28,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from rekisteri.adapters.credit_information import CreditInformationClient
 from rekisteri.adapters.schema import metadata
 from rekisteri.adapters.schema.audit import audit_entry, audit_subject
 from rekisteri.adapters.schema.register import call_recording, person
@@ -39,6 +40,8 @@ from rekisteri.entrypoints.api.app import create_app
 from rekisteri.entrypoints.api.deps import all_routes
 from rekisteri.entrypoints.cli.main import app as cli
 from rekisteri.services.access import accounts
+from rekisteri.services.access.disclosures import add_recipient
+from rekisteri.services.credit import checks
 from rekisteri.services.marketing import preferences
 from rekisteri.services.marketing.links import LinkKind, LinkPayload, sign
 from rekisteri.services.register import customers
@@ -51,9 +54,10 @@ from tests.integration.test_address_changes import HEADER, notice, resident
 from tests.support.audio import wav_bytes
 from tests.support.cli_login import as_staff, with_login
 from tests.support.clock import FakeClock
+from tests.support.credit_service import running
 from tests.support.payments import billed_customer, notification, pay, run_import
 from tests.support.people import EMAIL as rich_email
-from tests.support.people import make_customer
+from tests.support.people import HETU, make_customer
 from tests.support.staff import tokens_per_role
 
 # Routes and commands that return no personal data, with the reason.
@@ -118,6 +122,8 @@ WRITE_COMMANDS = {
     "breach notify", "breach notices",
         "import payments", "task done", "mail send", "import market-events",
         "import trade-register", "import address-changes", "import population",
+        "import payments", "task done",
+    "credit check", "credit review", "credit decide",
 }  # fmt: skip
 
 # The organisation _setup registers (its customer number: the third person registered).
@@ -319,7 +325,25 @@ def _setup(reg: RegisterApp, settings: Settings, tmp: Path) -> tuple[Any, int]:
     ):  # fmt: skip
         done = CliRunner().invoke(cli, args, env=env)
         assert done.exit_code == 0, (args, done.output)
+    _credit_check(reg, rich.person_id)
     return rich, sparse
+
+
+def _credit_check(reg: RegisterApp, person_id: int) -> None:
+    """A credit check of the rich person, asked of a real local service: `credit show` and the
+    person's pages and packages then have one to show."""
+    with reg.unit_of_work(Actor("tietosuoja.dpo", Role.DPO)) as uow:
+        add_recipient(uow, "Luottotieto", "credit_reference", "FI", ["customer_relationship"])
+    with running() as service:
+        service.answers[HETU] = {
+            "decision": "deposit",
+            "payment_default_entries": 1,
+            "security_deposit_eur": "180.00",
+        }
+        client = CreditInformationClient(service.url, service.token, 5.0)
+        checks.check(
+            reg, Actor("asiakaspalvelu.anna", Role.CUSTOMER_SERVICE), person_id, client.query
+        )
 
 
 def _organisation_id(reg: RegisterApp) -> int:
@@ -355,6 +379,7 @@ def _api_reads(w: ReadWalk, rich: Any, sparse: int, reference: str) -> None:
         w.get("/api/v1/persons/{key}/contacts", Role.CUSTOMER_SERVICE, key=key)
         w.get("/api/v1/audit/persons/{key}", key=key)
         w.get("/api/v1/persons/{key}/recordings", key=key)
+        w.get("/api/v1/persons/{key}/credit-checks", Role.BILLING, key=key)
     w.get("/api/v1/recordings/{recording_id}/audio", recording_id=stored_recording(w.reg))
     for q in ("Meikäläinen", "Harvala", "Nobody"):
         w.get("/api/v1/search", Role.CUSTOMER_SERVICE, params={"q": q})
@@ -414,6 +439,7 @@ def _command_reads(w: ReadWalk, rich: Any, sparse: int, reference: str, tmp: Pat
         w.run("contact", "list", key)
         w.run("audit", "person", key)
         w.run("recording", "list", key)
+        w.run("credit", "show", key)
     w.run("recording", "play", str(stored_recording(w.reg)))
     exported = tmp / "exported.wav"
     w.run("recording", "export", str(stored_recording(w.reg)), "--out", str(exported))

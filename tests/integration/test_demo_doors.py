@@ -9,6 +9,7 @@ event carries the wording version in use on its day.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from rekisteri.adapters.schema.credit import credit_check
+from rekisteri.adapters.schema.disclosure import disclosure
 from rekisteri.adapters.schema.market import market_event
 from rekisteri.adapters.schema.marketing import marketing_ban_match
 from rekisteri.adapters.schema.payments import payment_file, payment_quarantine
@@ -153,6 +156,28 @@ def test_the_last_days_came_in_through_the_doors(demo: Demo) -> None:
     assert len(stored) == len(recordings)
     assert not any(b"WAVEfmt" in p.read_bytes() for p in stored)  # sealed, no plain header
     assert not list(demo.scratch.rglob("*.wav"))
+    _credit_checks_came_through_their_door(demo)
+
+
+def _credit_checks_came_through_their_door(demo: Demo) -> None:
+    """Some newest contracts were made on a credit check asked of the demo's local service:
+    a deposit, and a refusal the person asked a person to review; each query a disclosure."""
+    with demo.register.engine.connect() as conn:
+        rows = conn.execute(select(credit_check)).all()
+        queries = conn.execute(
+            select(func.count()).where(disclosure.c.kind == "credit_check")
+        ).scalar_one()
+    decisions = {r.decision for r in rows}
+    assert {"accept", "deposit", "refuse"} <= decisions
+    assert all(r.source == "asiakastieto" and r.contract_id is not None for r in rows)
+    assert queries == len(rows)
+    refused = [r for r in rows if r.decision == "refuse"]
+    assert refused and all(r.review_requested_at is not None for r in refused)
+    tasks = select(func.count()).where(staff_task.c.kind == "credit_review")
+    assert _count(demo.register, tasks) == len(refused)
+    (answers,) = demo.scratch.glob("credit-answers-*.json")
+    assert len(json.loads(answers.read_text(encoding="utf-8"))) == len(rows)
+    assert any(line.startswith("credit checks: ") for line in demo.doors.lines)
 
 
 def test_the_hubs_market_events_moved_and_switched_demo_customers(demo: Demo) -> None:

@@ -3,9 +3,13 @@ the sample files the tests read, byte for byte: a sample changed for the tests c
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+
+from rekisteri.adapters.credit_information import CreditSubject, parse_answer
+from rekisteri.domain.credit import CreditDecision
 
 ROOT = Path(__file__).parents[2]
 SAMPLES = (
@@ -33,3 +37,14 @@ def test_there_are_samples_of_every_format() -> None:
 def test_the_documentation_holds_the_sample_the_tests_read(sample: Path) -> None:
     shown = ROOT / "docs" / "formats" / "samples" / sample.name
     assert shown.read_bytes() == sample.read_bytes(), sample.name
+
+
+def test_the_credit_check_samples_are_the_shape_the_client_sends_and_reads() -> None:
+    """The documented answer parses as the client parses answers; the documented query has the
+    keys the client sends (and the test service reads)."""
+    samples = ROOT / "docs" / "formats" / "samples"
+    answer = parse_answer((samples / "credit-check-answer.json").read_bytes())
+    assert answer.decision is CreditDecision.DEPOSIT and answer.deposit_cents == 20000
+    query = json.loads((samples / "credit-check-request.json").read_text(encoding="utf-8"))
+    sent = CreditSubject(identity_code="131052-308T").as_json()
+    assert set(query) == {"subject", "purpose_code", "query_id"} and query["subject"] == sent

@@ -57,4 +57,5 @@ def test_the_periods_are_those_of_the_privacy_notice() -> None:
         "payments_in_review": 72,
         "outbox": 1,
         "address_notices": 6,
+        "credit_checks": 6,
     }

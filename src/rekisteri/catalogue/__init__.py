@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from rekisteri.catalogue import breaches as _breaches
 from rekisteri.catalogue import consumption as _consumption
+from rekisteri.catalogue import credit as _credit
 from rekisteri.catalogue import mail as _mail
 from rekisteri.catalogue import marketing as _marketing
 from rekisteri.catalogue import need_to_know as _need_to_know
@@ -160,7 +161,16 @@ class Catalogue:
 
 
 # Each feature area declares its attributes and tables in a module of this package, listed here.
-_MODULES = (_register, _rights, _need_to_know, _consumption, _marketing, _breaches, _mail)
+_MODULES = (
+    _register,
+    _rights,
+    _need_to_know,
+    _consumption,
+    _marketing,
+    _breaches,
+    _credit,
+    _mail,
+)
 
 catalogue = Catalogue(
     (a for m in _MODULES for a in m.ATTRIBUTES), (t for m in _MODULES for t in m.TABLES)

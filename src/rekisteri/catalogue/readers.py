@@ -24,6 +24,7 @@ CATEGORY_READERS: Mapping[Category, Mapping[Role, Visibility]] = {
     Category.CONTRACT: {CS: F, BI: F, MK: F, DPO: F},
     Category.BILLING: {CS: F, BI: F, DPO: F},
     Category.PAYMENT: {CS: F, BI: F, DPO: F},
+    Category.CREDIT_INFORMATION: {CS: F, BI: F, DPO: F},
     Category.CONSUMPTION: {CS: F, BI: F, DPO: F},
     Category.MARKETING: {CS: F, MK: F, DPO: F},
     Category.CONTACT_LOG: {CS: F, BI: F, DPO: F},
@@ -59,6 +60,8 @@ CATEGORY_WRITERS: Mapping[Category, frozenset[Role]] = {
     Category.CONTRACT: frozenset({CS, BI}),
     Category.BILLING: frozenset({CS, BI}),
     Category.PAYMENT: frozenset({BI}),
+    # Customer service makes contracts, so it runs their credit check; billing reviews them.
+    Category.CREDIT_INFORMATION: frozenset({CS, BI}),
     Category.CONSUMPTION: frozenset({BI}),
     Category.MARKETING: frozenset({CS, MK, DPO}),
     Category.CONTACT_LOG: frozenset({CS, BI}),

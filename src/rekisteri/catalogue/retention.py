@@ -164,6 +164,21 @@ ADDRESS_NOTICES = RetentionRule(
         "6 months from receiving the address-change notice",
     ),
 )
+CREDIT_CHECKS = RetentionRule(
+    # The answer of a credit check is needed while the contract is being made and for a review
+    # of it; six months from the decision covers both (the query itself is a disclosure, kept
+    # as disclosures are).
+    "credit_checks",
+    Anchor.RECORDED,
+    6,
+    OnErasure.ERASE,
+    setting="credit_check_retention_months",
+    words=Words(
+        "6 kuukautta luottotietojen tarkistuksesta",
+        "6 månader från kontrollen av kreditupplysningarna",
+        "6 months from the credit check",
+    ),
+)
 ALL_RULES = (
     CONTRACT_RECORDS,
     CUSTOMER_DATA,
@@ -178,4 +193,5 @@ ALL_RULES = (
     PAYMENTS_IN_REVIEW,
     OUTBOX,
     ADDRESS_NOTICES,
+    CREDIT_CHECKS,
 )

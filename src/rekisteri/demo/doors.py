@@ -20,6 +20,8 @@ file goes through, one unit of work a file, in the order the systems depend on e
    trade-register`, `import address-changes`; demo/updates.py).
 10. the population register's changes of some of the demo's persons (`import population`):
    deaths, turvakielto, a guardianship, moves, name and language changes, marketing bans.
+11. the credit checks of the newest contracts (`credit check`), answered by a local service the
+   demo starts, its answers kept as a file (demo/credit_checks.py).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from rekisteri.adapters.finvoice_writer import write_batch_file
 from rekisteri.adapters.schema.marketing import marketing_ban
 from rekisteri.adapters.schema.register import contact_log
 from rekisteri.demo import representatives, updates
+from rekisteri.demo.credit_checks import credit_checks
 from rekisteri.demo.market_events import market_events
 from rekisteri.demo.population import population_changes
 from rekisteri.demo.traffic import DoorTraffic, OutRecording
@@ -84,7 +87,7 @@ class DoorsResult:
 
 def steps(traffic: DoorTraffic) -> int:
     """How many steps `through_the_doors` reports (for a progress bar)."""
-    return 11
+    return 12
 
 
 def through_the_doors(
@@ -116,6 +119,7 @@ def through_the_doors(
     done(market_events(reg, traffic, directory / f"market-events-{day}.xml"))
     done(updates.trade_register_and_movers(reg, traffic, directory))
     done(population_changes(reg, traffic, directory / f"population-{day}.json"))
+    done(credit_checks(reg, traffic, directory / f"credit-answers-{day}.json"))
     return result
 
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from rekisteri.domain import identifiers, values
 from rekisteri.domain.company_status import CompanyStatus
+from rekisteri.domain.credit import MAX_DEPOSIT_CENTS, ReviewOutcome
 from rekisteri.domain.errors import InvalidInput, excerpt
 from rekisteri.domain.register import (
     BillingMethod,
@@ -346,6 +347,13 @@ RULES: Mapping[str, Rule] = {
     "representative.contact.phone": _checked_text(values.phone),
     "representative.evidence.evidence": choice(Evidence, required=True),
     "representative.evidence.evidence_ref": text(max_len=200, required=True),
+    # A person's review of an automated credit decision (services/credit/checks).
+    "credit_check.review.review_requested_at": moment(required=True),
+    "credit_check.review.review_outcome": choice(ReviewOutcome, required=True),
+    "credit_check.review.review_deposit_cents": whole_number(0, MAX_DEPOSIT_CENTS),
+    "credit_check.review.reviewed_at": moment(required=True),
+    "credit_check.review.reviewed_by": text(max_len=60, required=True),
+    "credit_check.review.review_note": text(max_len=500, required=True),
 }
 
 

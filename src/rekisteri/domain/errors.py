@@ -51,3 +51,8 @@ class RuleViolation(RegisterError):
 class DamagedFile(RegisterError):
     """A file of the encrypted file store failed its check (altered, truncated, reordered, or
     not one of the store's): none of it is used."""
+
+
+class ServiceUnavailable(RegisterError):
+    """An outside service the register asks (the credit information service) did not answer,
+    or answered badly: nothing was decided from it. Not the user's input (exit 1, HTTP 502)."""

@@ -32,6 +32,9 @@ class Safeguard(StrEnum):
 
 class DisclosureKind(StrEnum):
     ASIAKASTIETO = "asiakastieto"
+    # A credit information query: the person's identity code sent to the credit reference
+    # agency to learn their credit information when a contract is made.
+    CREDIT_CHECK = "credit_check"
     COLLECTION = "collection"
     GROUP_MARKETING = "group_marketing"
     AUTHORITY = "authority"

@@ -62,6 +62,8 @@ class Category(StrEnum):
     CONTRACT = "contract"
     BILLING = "billing"
     PAYMENT = "payment"
+    # The credit check made when a contract is made: its answer and any review of it.
+    CREDIT_INFORMATION = "credit_information"
     CONSUMPTION = "consumption"
     MARKETING = "marketing"
     CONTACT_LOG = "contact_log"
@@ -167,6 +169,11 @@ LABELS: dict[StrEnum, Words] = {
         "Maksukäyttäytyminen ja maksut",
         "Betalningsbeteende och betalningar",
         "Payments and payment behaviour",
+    ),
+    Category.CREDIT_INFORMATION: Words(
+        "Luottotietojen tarkistus sopimusta tehtäessä",
+        "Kontroll av kreditupplysningar när avtal ingås",
+        "Credit information checked when a contract is made",
     ),
     Category.CONSUMPTION: Words(
         "Energian kulutustiedot",

@@ -17,6 +17,7 @@ from rekisteri.domain.errors import (
     KeyringError,
     NotFound,
     RuleViolation,
+    ServiceUnavailable,
 )
 from rekisteri.entrypoints.api import access_log, responses
 from rekisteri.entrypoints.api.body_limits import LIMITS, RECORDING_UPLOADS
@@ -26,6 +27,7 @@ from rekisteri.entrypoints.api.routes import (
     audit,
     breaches,
     consumption,
+    credit,
     disclosures,
     health,
     imports,
@@ -72,6 +74,7 @@ def create_app(register: RegisterApp) -> FastAPI:
     app.include_router(persons.router)
     app.include_router(representatives.router)
     app.include_router(service_data.router)
+    app.include_router(credit.router)
     app.include_router(rights_requests.router)
     app.include_router(audit.router)
     app.include_router(disclosures.router)
@@ -132,6 +135,11 @@ def _error_handlers(app: FastAPI) -> None:
         return problem(
             503, f"{exc}: restart the server with the current keyring", ProblemCode.KEYRING
         )
+
+    @app.exception_handler(ServiceUnavailable)
+    def upstream(_: Request, exc: ServiceUnavailable) -> JSONResponse:
+        # The credit information service did not answer, or answered badly: nothing decided.
+        return problem(502, str(exc), ProblemCode.UPSTREAM)
 
     @app.exception_handler(RequestValidationError)
     def shape(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -41,6 +41,7 @@ class ProblemCode(StrEnum):
     TOO_LARGE = "too_large"
     THROTTLED = "throttled"
     KEYRING = "keyring"  # 503: a value under a key this server does not hold (restart it)
+    UPSTREAM = "upstream_unavailable"  # 502: an outside service did not answer, or badly
     HTTP_ERROR = "http_error"  # any other status the framework answers with
 
 

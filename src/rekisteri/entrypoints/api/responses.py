@@ -36,9 +36,12 @@ WHY: Mapping[int, str] = {
     403: "The caller's role or token may not do this (the refusal is in the audit trail), "
     "or the signed link does not hold",
     404: "What the request names is not in the register",
+    409: "The register is not set up for this (e.g. no credit information service configured)",
     413: "The body is larger than the route takes",
     422: "The request does not fit its shape, carries a NUL, or a value the register's rules "
     "refuse (`field` and `reason` name it)",
+    502: "An outside service the register asks (the credit information service) did not "
+    "answer, or answered badly: nothing was decided",
 }
 
 

@@ -8,11 +8,14 @@ from datetime import date, datetime
 import typer
 
 from rekisteri.catalogue import Category, Purpose, Source
+from rekisteri.domain.credit import euros
 from rekisteri.domain.drafts import ContractDraft
 from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.register import ContractKind, EndReason, Provenance, SalesCall, WrittenHow
 from rekisteri.domain.telephone_sales import WrittenStep
-from rekisteri.entrypoints.cli.common import console, register_errors, staff
+from rekisteri.entrypoints.cli.common import EXIT_FAILURE, console, fail, register_errors, staff
+from rekisteri.entrypoints.cli.credit import NOT_CONFIGURED, print_check, run_check
+from rekisteri.services.credit import checks
 from rekisteri.services.register import customers, telephone_sales
 from rekisteri.services.register.person_view import resolve_person
 
@@ -51,11 +54,32 @@ def add(
     call_at: datetime = typer.Option(
         None, formats=TIME_FORMATS, help="when the sales call was, with its time zone"
     ),
+    credit_check: int = typer.Option(
+        None,
+        help="make the contract on this earlier credit check of the customer (e.g. one a "
+        "review accepted) instead of a new one",
+    ),
 ) -> None:
     """A new contract at a site. A contract sold in a call the company made is not in force
     until the consumer accepts the written offer in writing (`contract offer-sent`, then
-    `contract accepted`)."""
-    reg, actor = staff(REL, Category.CONTRACT, writes=True)
+    `contract accepted`).
+
+    When a credit information service is configured (REKISTERI_CREDIT_CHECK_URL), the
+    customer's credit is checked first (`credit check`): a refusal makes no contract, and the
+    person is told, in their language, that a person can review it (`credit review`)."""
+    reg, actor = staff(REL, Category.CONTRACT, Category.CREDIT_INFORMATION, writes=True)
+    checked = None
+    if credit_check is None and checks.client_of(reg.settings) is None:
+        console.print(NOT_CONFIGURED, markup=False, highlight=False)
+    elif credit_check is None:
+        checked = run_check(reg, actor, customer)
+        print_check(checked)
+        if not checked.contract_allowed:
+            fail(
+                f"contract not made: credit check {checked.id} refused it; the person may "
+                f"ask for a review (rekisteri credit review {checked.id})",
+                EXIT_FAILURE,
+            )
     with register_errors():
         draft = ContractDraft(
             site_id=site,
@@ -69,10 +93,16 @@ def add(
         )
         with reg.unit_of_work(actor) as uow:
             person_id = resolve_person(uow, customer)
+            if credit_check is not None:
+                checked = checks.for_contract(uow, credit_check, person_id)
             contract_id, number = customers.add_contract(
                 uow, person_id, draft, Provenance.of(source, uow.now(), source_detail)
             )
+            if checked is not None:
+                checks.link_contract(uow, checked.id, contract_id)
     console.print(f"contract {number} (id {contract_id})")
+    if checked is not None and checked.deposit_required:
+        console.print(f"on a security deposit of {euros(checked.deposit_required)}")
     if sold_by_phone_call is SalesCall.OUTBOUND:
         console.print("not in force until the customer accepts the written offer in writing")
 

@@ -65,6 +65,11 @@ COMMANDS: dict[str, Lazy] = {
         f"{_CLI}.contract:app",
         "Contracts, and the written offer and acceptance of telephone sales.",
     ),
+    "credit": Lazy(
+        f"{_CLI}.credit:app",
+        "Credit checks when a contract is made, and a person's review of an automated "
+        "refusal or deposit (GDPR Art. 22).",
+    ),
     "keys": Lazy(f"{_CLI}.keys:app", "Encryption keys of sensitive identifiers."),
     "user": Lazy(
         f"{_CLI}.user:app",

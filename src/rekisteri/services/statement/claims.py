@@ -21,6 +21,10 @@ CLAIMS: dict[str, str] = {
     "P5.electronic-marketing-opt-in": "e-mail and SMS marketing reach only persons who opted in",
     "P5.settings-page": "a personal link opens a page where marketing settings are changed",
     "P6.profiling-bases": "profiling is said to rest on exactly the bases section 4 gives it",
+    "P2.credit-check-told": "a credit check when a contract is made is recorded as a disclosure "
+    "to Suomen Asiakastieto, its result kept only its period and shown to the person",
+    "P6.credit-decision-reviewed": "an automated refusal or deposit tells the person, in their "
+    "language, that a person can review it, and the review's outcome is recorded",
     "P7.need-to-know": "each role sees only the data categories section 5 names for it",
     "P7.non-disclosure-addresses": "a turvakielto person's addresses reach only the roles "
     "that need them, never an audience, a hand-over, a search by address or a plain letter",

@@ -77,11 +77,14 @@ REGULAR_RECIPIENTS: tuple[Recipient, ...] = (
         Words("Suomen Asiakastieto Oy", "Suomen Asiakastieto Oy", "Suomen Asiakastieto Oy"),
         Words(
             "henkilötunnus ja nimi maksuhäiriöseurantaa varten, vain jos rekisteröidyllä on "
-            "omia vastuita",
+            "omia vastuita; sopimusta tehtäessä henkilötunnus tai y-tunnus "
+            "luottotietojen tarkistusta varten",
             "personbeteckning och namn för uppföljning av betalningsstörningar, endast om den "
-            "registrerade har egna ansvarsförbindelser",
+            "registrerade har egna ansvarsförbindelser; när ett avtal ingås personbeteckning "
+            "eller FO-nummer för kontroll av kreditupplysningar",
             "identity code and name for monitoring payment defaults, only of persons with "
-            "liabilities of their own",
+            "liabilities of their own; when a contract is made, the identity code or business "
+            "ID for a credit check",
         ),
         claims=("P8.asiakastieto-own-liabilities",),
     ),

@@ -228,6 +228,13 @@ class SectionWriter:
             kept = "; ".join(dict.fromkeys(self.period(a.retention) for a in recordings))
             said = text("sources.recordings", lang, purposes=wording, retention=kept)
             blocks.append(Paragraph(said, ("P18.recordings-encrypted",)))
+        credit = [a for a in self.attrs if a.category is Category.CREDIT_INFORMATION]
+        if any(Source.ASIAKASTIETO in a.sources for a in credit):
+            kept = "; ".join(dict.fromkeys(self.period(a.retention) for a in credit))
+            said = text("sources.credit_check", lang, retention=_low(kept))
+            blocks.append(Paragraph(said, ("P2.credit-check-told",)))
+            review = text("sources.credit_review", lang)
+            blocks.append(Paragraph(review, ("P6.credit-decision-reviewed",)))
         return tuple(blocks)
 
     # -- 7: disclosures and transfers

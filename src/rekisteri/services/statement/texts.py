@@ -232,6 +232,34 @@ OPENING_TEXTS: dict[str, Words] = {
         "serve these purposes: {purposes}. They are kept encrypted ({retention}), and only "
         "those whose work needs them can listen to them.",
     ),
+    "sources.credit_check": Words(
+        "Kun teemme sopimuksen, voimme tarkistaa luottotietosi Suomen Asiakastieto Oy:stä "
+        "(henkilötunnuksella tai y-tunnuksella). Tarkistus kirjataan tietojen luovutuksena, "
+        "ja sen tulos (päätös, maksuhäiriömerkintöjen määrä ja vaadittava vakuus) "
+        "säilytetään {retention}. Sinulle kerrotaan, että tarkistus tehtiin ja mistä.",
+        "När vi ingår ett avtal kan vi kontrollera dina kreditupplysningar hos Suomen "
+        "Asiakastieto Oy (med personbeteckning eller FO-nummer). Kontrollen registreras som "
+        "ett utlämnande av uppgifter, och dess resultat (beslut, antal "
+        "betalningsanmärkningar och krävd säkerhet) sparas {retention}. Du får veta att "
+        "kontrollen gjordes och varifrån.",
+        "When we make a contract, we may check your credit information with Suomen "
+        "Asiakastieto Oy (by identity code or business ID). The check is recorded as a "
+        "disclosure of data, and its result (the decision, the number of payment-default "
+        "entries and the security deposit required) is kept {retention}. You are told that "
+        "the check was made and where from.",
+    ),
+    "sources.credit_review": Words(
+        "Jos sopimus evätään tai siltä vaaditaan vakuus automaattisesti luottotietojen "
+        "perusteella, kerromme sen sinulle, ja voit pyytää, että henkilö tarkistaa päätöksen, "
+        "esittää näkemyksesi ja riitauttaa päätöksen (EU:n tietosuoja-asetus 22 art.).",
+        "Om ett avtal nekas eller en säkerhet krävs automatiskt utifrån "
+        "kreditupplysningarna, berättar vi det för dig, och du kan begära att en person "
+        "granskar beslutet, framföra din synpunkt och bestrida beslutet (EU:s "
+        "dataskyddsförordning art. 22).",
+        "If a contract is refused or a security deposit required automatically from the "
+        "credit information, we tell you, and you can ask for a person to review the "
+        "decision, express your point of view and contest it (GDPR Art. 22).",
+    ),
 }
 
 TEXTS: dict[str, Words] = {**OPENING_TEXTS, **SHARING_TEXTS, **RIGHTS_TEXTS}

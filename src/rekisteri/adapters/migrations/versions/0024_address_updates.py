@@ -2,7 +2,7 @@
 status, the update files applied, and the address-change notices held for staff
 
 Revision ID: 0024_address_updates
-Revises: 0022_representatives
+Revises: 0023_credit_checks
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic import op
 import rekisteri.adapters.schema.base
 
 revision = '0024_address_updates'
-down_revision = '0022_representatives'
+down_revision = '0023_credit_checks'
 branch_labels = None
 depends_on = None
 
