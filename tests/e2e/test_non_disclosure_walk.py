@@ -57,6 +57,15 @@ NO_ADDRESS = {
     "customer representative end": "ends a representation",
     "mail send": "sends queued e-mail the register wrote: an e-mail address, no postal address",
     "mail status": "counts of the mail queue",
+    "GET /api/v1/persons/{key}/credit-checks": "a credit check's decision, payment-default "
+    "count and deposit: no address",
+    "credit show": "a credit check's decision, payment-default count and deposit: no address",
+    "GET /login/code": "the login's second step: no person's data",
+    "GET /login/enrol": "the second factor's set-up: no person's data",
+    "GET /login/sso": "sends the browser to the identity provider",
+    "GET /login/sso/callback": "the identity provider's answer: a staff login",
+    "task notice": "a held address-change notice: a protected person's addresses withheld as "
+    "in the person view (test_non_disclosure: a held address notice)",
     "GET /healthz": "the server's and the database's state",
     "GET /api/v1/audit/verify": "whether the chain is intact: counts and hashes",
     "GET /api/v1/retention/last-run": "counts of the last retention run",
@@ -122,7 +131,9 @@ CHANGES = {
     "request charge", "request reject", "request close", "request changes",
     "request recording-copies", "notices sent", "notices impossible", "consent link",
     "self-service register", "self-service close", "breach open", "breach scope",
-    "breach assess", "breach notify",
+    "breach assess", "breach notify", "credit check", "credit review", "credit decide",
+    "import population", "import trade-register", "import address-changes",
+    "import market-events", "user reset-second-factor",
 }  # fmt: skip
 
 

@@ -221,3 +221,61 @@ def test_answers_are_posted_for_forwarding_and_the_package_is_the_persons_own(
     erased = _fulfilled(register, p.person_id, RequestKind.ERASURE, tmp_path / "erasure")
     assert _shown(erased["envelope"].read_text(encoding="utf-8")) == set()
     assert "letter" in erased
+
+
+def test_a_held_address_notice_of_a_protected_person_hides_its_addresses(
+    register: RegisterApp,
+) -> None:
+    """A mover service's notice held for staff and linked to the person (a conflict) carries
+    their previous and new address: customer service reading the task sees them withheld, the
+    DPO sees them."""
+    from rekisteri.adapters.schema.updates import address_notice, update_file
+    from rekisteri.services.register import tasks
+    from rekisteri.services.updates import notices as held
+
+    p = make_protected(register)
+    with register.unit_of_work(Actor("test")) as uow:
+        file_id = uow.execute(
+            update_file.insert().values(
+                source="address_changes",
+                sha256="0" * 64,
+                name="movers.csv",
+                records=1,
+                matched=1,
+                changed=0,
+                unchanged=0,
+                unmatched=0,
+                conflicts=1,
+                imported_at=uow.now(),
+                imported_by="test",
+            )
+        ).inserted_primary_key[0]
+        notice_id = uow.execute(
+            address_notice.insert().values(
+                file_id=file_id,
+                record_no=1,
+                person_id=p.person_id,
+                held_at=uow.now(),
+                reason="a newer address the person gave",
+                last_name="Suojattu",
+                first_names="Sanna Kaarina",
+                previous_street="Vanhatie 1",
+                previous_postal_code="00100",
+                previous_post_office="Helsinki",
+                new_street="Salainenkuja 7",
+                new_postal_code="33100",
+                new_post_office="Tampere",
+                new_country="FI",
+                moved_on=uow.today(),
+                source="other_company",
+                received_at=uow.now(),
+            )
+        ).inserted_primary_key[0]
+        task_id = tasks.open_task(uow, "address_notice", "address_notice", notice_id, "held")
+    service = Actor("asiakaspalvelu", Role.CUSTOMER_SERVICE, purpose=Purpose.CUSTOMER_RELATIONSHIP)
+    with register.unit_of_work(service) as uow:
+        seen = held.show_notice(uow, task_id)["notice"]
+    assert "Salainenkuja 7" not in json.dumps(seen, default=str)
+    assert seen["new_street"] == dict(PROTECTED_MARK) and seen["last_name"] == "Suojattu"
+    with register.unit_of_work(Actor("tietosuoja", Role.DPO)) as uow:
+        assert held.show_notice(uow, task_id)["notice"]["new_street"] == "Salainenkuja 7"

@@ -194,10 +194,8 @@ def test_a_death_stops_marketing_and_profiling_in_every_path(
     with register.unit_of_work(STAFF) as uow:
         visitor = preferences.Visitor("203.0.113.9", "test")
         wanted = {("group_marketing", "email"), ("group_marketing", "letter")}
-        outcome = preferences.change_settings(
-            uow, _settings_token(register, dead), wanted, visitor, None
-        )
-    assert outcome.confirmations_sent == []
+        outcome = preferences.change_settings(uow, _settings_token(register, dead), wanted, visitor)
+    assert outcome.confirmations_sent == [] and outcome.queued_mail == []
     assert [r for r in outcome.recorded if r[2] == "granted"] == []
     assert ("own_marketing", "email", "withdrawn") in outcome.recorded  # off is still recorded
     with register.unit_of_work(STAFF) as uow:

@@ -44,6 +44,9 @@ NEEDED_BY: Mapping[str, frozenset[Role]] = {
     "billing_account.billing_address": frozenset({BI, DPO}),
     # The ASML ban row matched to the person repeats their name and address.
     "marketing_ban.ban": frozenset({DPO}),
+    # A mover service's notice held for staff and linked to the person (a conflict): their
+    # previous and new address as the service sent them.
+    "address_notice.notice": frozenset({DPO}),
 }
 
 # Address-like attributes that are not the person's address, with why: the rule leaves them.
@@ -55,8 +58,14 @@ NOT_THE_PERSONS: Mapping[str, str] = {
 # Roles that read a protected address they do not need as a mark saying it is protected.
 TOLD_PROTECTED: frozenset[Role] = frozenset({CS})
 
-# Columns that make an attribute address-like (the test above holds the catalogue to them).
+# Columns that make an attribute address-like (the test above holds the catalogue to them),
+# also under a prefix (`previous_street`, `new_postal_code`).
 ADDRESS_COLUMNS = frozenset({"street", "postal_code", "post_office"})
+
+
+def is_address_column(column: str) -> bool:
+    return any(column == c or column.endswith(f"_{c}") for c in ADDRESS_COLUMNS)
+
 
 # What takes a withheld address's place for a role told it is protected (the API and the CLI
 # show it as is; the pages in words, PROTECTED_WORDS).

@@ -10,7 +10,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from rekisteri.adapters.schema.register import person
 from rekisteri.adapters.schema.updates import address_notice, update_file
+from rekisteri.catalogue.protection import PROTECTED_MARK, is_address_column, withheld
 from rekisteri.domain.errors import InvalidInput
 from rekisteri.services.register import tasks
 from rekisteri.services.unit_of_work import UnitOfWork
@@ -44,5 +46,18 @@ def show_notice(uow: UnitOfWork, task_id: int) -> dict[str, Any]:
         [uow.catalogue["address_notice.notice"].category],
         f"task {task_id}: address_notice {task.subject_id}",
     )
+    if person_id is not None and _withheld(uow, int(person_id)):
+        # A turvakielto: the notice's addresses are the person's (catalogue/protection.py).
+        found = {
+            k: (dict(PROTECTED_MARK) if is_address_column(k) and v is not None else v)
+            for k, v in found.items()
+        }
     shown["notice"] = found
     return shown
+
+
+def _withheld(uow: UnitOfWork, person_id: int) -> bool:
+    protected = uow.execute(
+        select(person.c.non_disclosure).where(person.c.id == person_id)
+    ).scalar()
+    return withheld("address_notice.notice", uow.actor.role, bool(protected))
