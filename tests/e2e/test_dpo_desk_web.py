@@ -181,6 +181,9 @@ def test_an_extension_and_a_rejection_with_their_reasons(
     assert twice.status_code == 422  # type: ignore[attr-defined]
     assert "redan förlängts" in _refusal(twice.text)  # type: ignore[attr-defined]
     assert "/console/dpo?lang=sv" in twice.text  # type: ignore[attr-defined]
+    # Its language switch leads to the request's page, not to the form's address.
+    assert f'href="/console/dpo/requests/{ref}?lang=fi"' in twice.text  # type: ignore[attr-defined]
+    assert "/extend?lang=fi" not in twice.text  # type: ignore[attr-defined]
     # Bad input names the field, in words.
     bad = _post(
         dpo, f"{DESK}/requests/{_web_form(register)}/extend", extend_to="huomenna",

@@ -96,7 +96,8 @@ def _page(
             "rectifiable": _rectifiable(request),
             "change_rows": range(CHANGE_ROWS),
         }
-    return staff_page(request, reg, who, "console/request.html", context, status_code)
+    here = f"/console/dpo/requests/{shown['reference']}"  # a refused post shows this page
+    return staff_page(request, reg, who, "console/request.html", context, status_code, here)
 
 
 @router.get("/{reference}", response_class=HTMLResponse)
