@@ -24,6 +24,7 @@ from rekisteri.domain.requests import VerifiedHow
 from rekisteri.entrypoints.api.deps import Principal, RegisterDep, RowId, guard
 from rekisteri.entrypoints.web import request_words as words
 from rekisteri.entrypoints.web.i18n import translations
+from rekisteri.entrypoints.web.self_service import ACTOR as FORM_ACTOR
 from rekisteri.entrypoints.web.staff import staff_page
 from rekisteri.entrypoints.web.templating import page_language, url_in
 from rekisteri.services.register.customers import RECTIFIABLE
@@ -95,6 +96,7 @@ def _page(
             "verified_how": [(v.value, _(words.VERIFIED_HOW[v.value])) for v in VerifiedHow],
             "rectifiable": _rectifiable(request),
             "change_rows": range(CHANGE_ROWS),
+            "form_actor": FORM_ACTOR.name,  # shown as the form's words, not its account name
         }
     here = f"/console/dpo/requests/{shown['reference']}"  # a refused post shows this page
     return staff_page(request, reg, who, "console/request.html", context, status_code, here)
