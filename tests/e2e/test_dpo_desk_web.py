@@ -18,13 +18,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from rekisteri.adapters.schema.audit import audit_entry
-from rekisteri.adapters.schema.register import person
+from rekisteri.adapters.schema.register import attribute_change, person
 from rekisteri.adapters.schema.rights import rights_request
-from rekisteri.catalogue import Role, Source
+from rekisteri.catalogue import Category, LawfulBasis, Purpose, Role, Source
+from rekisteri.config import file_store_path
 from rekisteri.domain.register import Provenance
 from rekisteri.domain.requests import ReceivedHow
+from rekisteri.domain.transfers import DisclosureKind
 from rekisteri.entrypoints.api.app import create_app
-from rekisteri.services.access import accounts
+from rekisteri.services.access import accounts, disclosures
 from rekisteri.services.access.sessions import COOKIE, csrf_for
 from rekisteri.services.rights import requests
 from rekisteri.services.unit_of_work import Actor, RegisterApp
@@ -90,6 +92,12 @@ def _state(register: RegisterApp, reference: str) -> str:
         return str(found.scalar_one())
 
 
+def _files(*directories: Path) -> set[Path]:
+    return {f for d in directories if d.exists() for f in d.rglob("*") if d != Path.cwd()} | {
+        f for d in directories if d == Path.cwd() for f in d.iterdir()
+    }
+
+
 def _refusal(page: str) -> str:
     found = re.search(r'id="refusal">([^<]*)<', page)
     assert found, page
@@ -122,7 +130,8 @@ def test_a_web_form_request_is_verified_fulfilled_downloaded_and_stays_findable(
     assert not re.search(r"henkilö \d", page.text) and f"persons/{pid}?" not in page.text
     assert "Henkilöllisyys varmistettu" in page.text
     assert _post(dpo, f"{DESK}/requests/{ref}/fulfil").status_code == 303  # type: ignore[attr-defined]
-    files = set(tmp_path.iterdir())
+    store = file_store_path(register.settings)
+    files = _files(tmp_path, Path.cwd(), store)
     before = last_seq(register)
     got = _post(dpo, f"{DESK}/requests/{ref}/package")
     assert got.status_code == 200  # type: ignore[attr-defined]
@@ -133,7 +142,7 @@ def test_a_web_form_request_is_verified_fulfilled_downloaded_and_stays_findable(
         report = json.loads(zf.read(next(n for n in names if n.endswith(".json"))))
         assert any(n.endswith(".pdf") for n in names) and any(n.endswith(".html") for n in names)
     assert report["customer_number"] == number
-    assert set(tmp_path.iterdir()) == files  # nothing written beside the test's own files
+    assert _files(tmp_path, Path.cwd(), store) == files  # nothing written to the disk
     with register.engine.connect() as conn:
         entries = conn.execute(
             select(audit_entry.c.action, audit_entry.c.person_ids, audit_entry.c.actor).where(
@@ -213,11 +222,46 @@ def test_a_rectification_gets_its_corrections_and_fulfilling_applies_them(
     saved = _post(dpo, f"{DESK}/requests/{ref}/changes", field="last_name", value="Virtanen-Koski")
     assert saved.status_code == 303  # type: ignore[attr-defined]
     assert "Virtanen-Koski" in dpo.get(f"{DESK}/requests/{ref}").text
+    _disclosed(register, pid, "Konserni Oy")
+    _disclosed(register, pid, "Perintä Oy")
     assert _post(dpo, f"{DESK}/requests/{ref}/fulfil").status_code == 303  # type: ignore[attr-defined]
     with register.engine.connect() as conn:
         row = conn.execute(select(person).where(person.c.id == pid)).one()
     assert row.last_name == "Virtanen-Koski"
-    assert row.source_detail is not None
+    with register.engine.connect() as conn:
+        change = conn.execute(
+            select(attribute_change).where(attribute_change.c.person_id == pid)
+        ).one()
+    assert (change.attribute, change.source_detail) == ("person.last_name", f"request {ref}")
+    # Art. 19: the recipients of the person's data are to be told; one told, one impossible.
+    page = dpo.get(f"{DESK}/requests/{ref}").text
+    notices = dict(re.findall(r'data-notice="(\d+)"><strong>([^<]+)</strong>', page))
+    assert sorted(notices.values()) == ["Konserni Oy", "Perintä Oy"]
+    assert page.count("ei vielä ilmoitettu") == 2
+    ids = {name: n for n, name in notices.items()}
+    told = _post(dpo, f"{DESK}/requests/{ref}/notices/{ids['Konserni Oy']}", how="sähköposti")
+    assert told.status_code == 303  # type: ignore[attr-defined]
+    gone = _post(
+        dpo, f"{DESK}/requests/{ref}/notices/{ids['Perintä Oy']}",
+        impossible_reason="yhtiö on lopettanut toimintansa",
+    )  # fmt: skip
+    assert gone.status_code == 303  # type: ignore[attr-defined]
+    page = dpo.get(f"{DESK}/requests/{ref}").text
+    assert "ilmoitettu 3.3.2026 (sähköposti)" in page
+    assert "mahdoton: yhtiö on lopettanut toimintansa" in page
+    again = _post(dpo, f"{DESK}/requests/{ref}/notices/{ids['Konserni Oy']}", how="kirje")
+    assert "on jo kirjattu" in _refusal(again.text)  # type: ignore[attr-defined]
+
+
+def _disclosed(register: RegisterApp, pid: int, name: str) -> None:
+    """The person's contact data given to a recipient (so a rectification owes it a notice)."""
+    with register.unit_of_work(Actor("test")) as uow:
+        disclosures.add_recipient(uow, name, "subsidiary", "FI", [Purpose.DIRECT_MARKETING])
+        disclosures.disclose(
+            uow, disclosures.find_recipient(uow, name), kind=DisclosureKind.GROUP_MARKETING,
+            purpose=Purpose.DIRECT_MARKETING, basis=LawfulBasis.LEGITIMATE_INTEREST,
+            categories=[Category.CONTACT], person_ids=[pid], reason="test",
+        )  # fmt: skip
 
 
 def test_an_unknown_person_or_request_is_said_in_words(
