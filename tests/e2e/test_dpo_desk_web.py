@@ -288,5 +288,9 @@ def test_the_desk_is_the_dpos_alone_and_its_forms_need_the_csrf_token(
     staff = _session(register, "maija.cs", Role.CUSTOMER_SERVICE)
     html = {"Accept": "text/html"}
     assert staff.get(f"{DESK}/requests/{ref}", headers=html).status_code == 403
+    # Billing works for the legal obligation too and reads identity data: still not its desk.
+    billing = _session(register, "liisa.bi", Role.BILLING)
+    refused_page = billing.get(f"{DESK}/requests/{ref}", headers=html)
+    assert refused_page.status_code == 403 and "Maija Virtanen" not in refused_page.text
     refused = _post(staff, f"{DESK}/requests/{ref}/reject", reason="x")
     assert refused.status_code == 403 and _state(register, ref) == "received"  # type: ignore[attr-defined]
