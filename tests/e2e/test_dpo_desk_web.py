@@ -294,3 +294,19 @@ def test_the_desk_is_the_dpos_alone_and_its_forms_need_the_csrf_token(
     assert refused_page.status_code == 403 and "Maija Virtanen" not in refused_page.text
     refused = _post(staff, f"{DESK}/requests/{ref}/reject", reason="x")
     assert refused.status_code == 403 and _state(register, ref) == "received"  # type: ignore[attr-defined]
+
+
+def test_an_erasure_answers_with_its_letter_after_the_person_is_gone(
+    register: RegisterApp, dpo: TestClient
+) -> None:
+    pid = add_person(register)
+    number = _customer_number(register, pid)
+    ref = _web_form(register, "erasure")
+    _post(dpo, f"{DESK}/requests/{ref}/verify", how="identity_document", person=number)
+    assert _post(dpo, f"{DESK}/requests/{ref}/fulfil").status_code == 303  # type: ignore[attr-defined]
+    got = _post(dpo, f"{DESK}/requests/{ref}/package")
+    assert got.status_code == 200  # type: ignore[attr-defined]
+    with zipfile.ZipFile(io.BytesIO(got.content)) as zf:  # type: ignore[attr-defined]
+        assert zf.namelist() == [f"erasure-{ref}.txt"]
+        letter = zf.read(f"erasure-{ref}.txt").decode()
+    assert ref in letter and "Maija0" not in letter
