@@ -32,9 +32,10 @@ from rekisteri.adapters.schema.audit import audit_entry
 from rekisteri.adapters.schema.disclosure import recording_loan
 from rekisteri.adapters.schema.register import call_recording, person
 from rekisteri.adapters.schema.register import contract as contract_table
-from rekisteri.catalogue import Purpose, Role
+from rekisteri.catalogue import Purpose, Role, Source
 from rekisteri.config import Settings, file_store_path
 from rekisteri.demo.credit_checks import ANSWERS as DEMO_CREDIT_ANSWERS
+from rekisteri.domain.register import Provenance
 from rekisteri.entrypoints.api.app import create_app
 from rekisteri.entrypoints.api.deps import all_routes
 from rekisteri.entrypoints.cli.main import app as cli
@@ -43,7 +44,7 @@ from rekisteri.services.access import accounts, disclosures, second_factor
 from rekisteri.services.marketing import preferences
 from rekisteri.services.marketing.links import LinkKind, LinkPayload, sign
 from rekisteri.services.register.subjects import belongs_to, personal_tables
-from rekisteri.services.rights import recipient_notices
+from rekisteri.services.rights import recipient_notices, requests
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.integration.marketing_helpers import add_person, consent
 from tests.support import finvoice
@@ -645,6 +646,7 @@ def _web_steps(w: Walk, clock: FakeClock) -> None:
         "/console/marketing/disclosure.csv",
         data={"channel": "letter", "purpose": "group_marketing", "recipient": "Konserni"},
     )
+    _dpo_desk_steps(w, pid)
     # The person's own signed links.
     with reg.reading(Actor("test")) as uow:
         settings_token = preferences.settings_link(uow, pid).rsplit("/", 1)[1]
@@ -710,6 +712,47 @@ def _secret_of(reg: RegisterApp, name: str) -> str:
             select(staff_user.c.totp_secret).where(staff_user.c.username == name)
         ).scalar_one()
     return reg.cipher.open_text(second_factor.SEALED_AS, sealed)
+
+
+def _dpo_desk_steps(w: Walk, pid: int) -> None:
+    """The DPO desk's forms: requests from the public form verified and linked to the person,
+    a rectification corrected, extended, fulfilled (its Art. 19 notice recorded) and closed,
+    an access request fulfilled and its package downloaded, one rejected."""
+    with w.reg.unit_of_work(Actor("system:web")) as uow:
+        number = uow.execute(select(person.c.customer_number).where(person.c.id == pid)).scalar()
+        refs = {
+            kind: requests.new_request(
+                uow, None, kind, "web_form",
+                Provenance(Source.CUSTOMER_CONTACT, uow.now(), "self-service request form"),
+                details={"name": "Helmi", "contact": "helmi@example.fi"},
+            ).reference
+            for kind in ("rectification", "access", "restriction")
+        }  # fmt: skip
+        row = requests.load(uow, refs["rectification"])
+
+    def step(kind: str, action: str, **data: Any) -> None:
+        route = f"/console/dpo/requests/{{reference}}/{action}"
+        w.send("POST", route, reference=refs[kind], data=data)
+
+    for kind in refs:
+        step(kind, "verify", how="identity_document", evidence="passport", person=str(number))
+    step("rectification", "changes", field=["first_names"], value=["Helmi Maria"])
+    extend_to = (row.due_on + dt.timedelta(days=20)).isoformat()
+    told = str(row.received_on)
+    step("rectification", "extend", extend_to=extend_to, reason="many", notice_on=told)
+    step("rectification", "fulfil")
+    with w.reg.reading(Actor("test")) as uow:
+        pending = recipient_notices.pending(uow)
+    assert pending, "the person's data went to the group: the rectification plans a notice"
+    w.send(
+        "POST", "/console/dpo/requests/{reference}/notices/{notification_id}",
+        reference=refs["rectification"], notification_id=pending[-1]["id"],
+        data={"how": "e-mail"},
+    )  # fmt: skip
+    step("rectification", "close")
+    step("access", "fulfil")
+    step("access", "package")
+    step("restriction", "reject", reason="not the person's own")
 
 
 def email_of(reg: RegisterApp, pid: int) -> str:

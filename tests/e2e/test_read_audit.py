@@ -393,13 +393,15 @@ def _api_reads(w: ReadWalk, rich: Any, sparse: int, reference: str) -> None:
     w.get("/api/v1/breaches/{reference}", reference="TL-2026-0001", params={"persons": "true"})
 
 
-def _web_reads(w: ReadWalk, rich: Any, sparse: int) -> None:
+def _web_reads(w: ReadWalk, rich: Any, sparse: int, reference: str) -> None:
     for key in (rich.customer_number, str(sparse)):
         for role in (Role.CUSTOMER_SERVICE, Role.BILLING, Role.DPO):
             w.get("/console/persons/{key}", role, key=key)
     for q in ("Meikäläinen", "Harvala"):
         w.get("/console", Role.CUSTOMER_SERVICE, params={"q": q})
     w.get("/console/dpo", Role.DPO)
+    w.get("/console/dpo", Role.DPO, params={"show": "all", "q": "Meikäläinen"})
+    w.get("/console/dpo/requests/{reference}", Role.DPO, reference=reference)
     w.get("/console/breaches", Role.DPO)
     w.get("/console/marketing", Role.MARKETING)
     w.get(
@@ -535,7 +537,7 @@ def test_every_read_notes_what_it_returned(
             if r.path.startswith("/api/") and "GET" in (getattr(r, "methods", None) or ())
         }
     elif part == "web":
-        _web_reads(walk, rich, sparse)
+        _web_reads(walk, rich, sparse, reference)
         wanted = {
             f"GET {r.path}"
             for r in all_routes(walk.client.app)

@@ -42,6 +42,7 @@ from rekisteri.entrypoints.api.security_headers import SecurityHeaders
 from rekisteri.entrypoints.web import (
     console,
     desks,
+    dpo_requests,
     login,
     pages,
     preferences,
@@ -91,6 +92,7 @@ def create_app(register: RegisterApp) -> FastAPI:
     app.include_router(preferences.router)
     app.include_router(console.router)
     app.include_router(desks.router)
+    app.include_router(dpo_requests.router)
     app.include_router(ropa.router)
     app.include_router(self_service.router)
     _error_handlers(app)

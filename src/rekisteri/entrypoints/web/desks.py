@@ -30,6 +30,7 @@ from rekisteri.domain.marketing import (
 from rekisteri.domain.transfers import DisclosureKind, RecipientKind
 from rekisteri.domain.wording import channel_label
 from rekisteri.entrypoints.api.deps import Principal, RegisterDep, guard
+from rekisteri.entrypoints.web import request_words
 from rekisteri.entrypoints.web.i18n import translations
 from rekisteri.entrypoints.web.staff import staff_page
 from rekisteri.entrypoints.web.templating import page_language
@@ -41,7 +42,7 @@ from rekisteri.services.breaches import records as breach_records
 from rekisteri.services.marketing import audience as audiences
 from rekisteri.services.marketing import segments
 from rekisteri.services.register.person_view import resolve_person
-from rekisteri.services.rights import requests, retention, web_form
+from rekisteri.services.rights import desk, retention, web_form
 from rekisteri.services.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/console", tags=["staff console"], include_in_schema=False)
@@ -90,13 +91,27 @@ def dpo_desk(
     reg: RegisterDep,
     who: DpoDesk,
     person: Annotated[str, Query(max_length=20)] = "",
+    show: Annotated[str, Query(max_length=10)] = "open",
+    kind: Annotated[str, Query(max_length=20)] = "",
+    q: Annotated[str, Query(max_length=100)] = "",
 ) -> HTMLResponse:
-    """What needs the DPO's attention first, and the audit trail of one person on request."""
+    """What needs the DPO's attention first, and the audit trail of one person on request.
+    The requests are found by state (open, due soon, overdue, done, all), kind, and reference
+    or requester's name: done ones stay findable."""
+    lang = page_language(request)
+    _ = translations(lang).gettext
     context: dict[str, Any] = {"person": person, "trail": None, "error": ""}
+    show = show if show in request_words.FILTERS else "open"
+    kind = kind if kind in request_words.KINDS else ""
+    context |= {"show": show, "kind": kind, "q": q, "words": request_words}
+    context["filters"] = [(f, _(w)) for f, w in request_words.FILTERS.items()]
+    context["kinds"] = [(k, _(w)) for k, w in request_words.KINDS.items()]
     with reg.reading(who.actor) as uow:
-        listed = requests.listing(uow, "open")
+        listed = desk.listing(uow, show, kind, q)
         # Overdue first, then by due date (the listing is by due date already).
-        context["requests"] = sorted(listed, key=lambda r: (not r["overdue"], r["due_on"]))
+        if show != "done":
+            listed.sort(key=lambda r: (not r["overdue"], r["due_on"]))
+        context["requests"] = listed
         context["loans"] = overdue_recording_loans(uow)
         context["retention"] = retention.last_run(uow)
         context["form_alerts"] = web_form.alerts(uow)

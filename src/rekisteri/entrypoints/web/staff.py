@@ -58,6 +58,7 @@ def staff_page(
     template: str,
     context: dict[str, Any],
     status_code: int = 200,
+    page_path: str | None = None,
 ) -> HTMLResponse:
     """A console page: the layout, the user, the desks and the token its forms post back."""
     lang = page_language(request)
@@ -70,7 +71,7 @@ def staff_page(
         "csrf_token": sessions.csrf_for(cookie) if cookie else "",
         "cell": lambda value, field="": cell(value, lang, field),
     }
-    response = render_page(request, template, lang, base | context, status_code)
+    response = render_page(request, template, lang, base | context, status_code, page_path)
     response.headers["Cache-Control"] = "no-store"  # personal data stays out of caches
     return response
 

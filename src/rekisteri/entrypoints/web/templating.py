@@ -58,9 +58,12 @@ def render_page(
     lang: Lang,
     context: dict[str, Any] | None = None,
     status_code: int = 200,
+    page_path: str | None = None,
 ) -> HTMLResponse:
-    """A page in `lang`, with a language switch that leads to this same page in the others."""
-    path = request.url.path
+    """A page in `lang`, with a language switch that leads to this same page in the others
+    (`page_path` when the page answers a form's post: the switch leads to the page, not to
+    the post's address)."""
+    path = page_path or request.url.path
     others = {k: v for k, v in request.query_params.items() if k != "lang"}
     html = (
         environment(lang)
