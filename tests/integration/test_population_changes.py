@@ -286,6 +286,28 @@ def test_a_change_dated_after_the_persons_word_is_applied(
     assert row(register, pid).last_name == "Uusi"
 
 
+@pytest.mark.parametrize(
+    ("kind", "column", "value"),
+    [("non_disclosure", "non_disclosure", True),
+     ("marketing_ban", "population_marketing_ban", True),
+     ("death", "deceased_on", dt.date(2025, 6, 1))],
+)  # fmt: skip
+def test_a_flag_older_than_the_customer_relationship_is_applied(
+    register: RegisterApp, clock: FakeClock, kind: str, column: str, value: Any
+) -> None:
+    """A turvakielto, a marketing ban or a death the population register dates before the
+    person's own order is no conflict: the order said nothing of it (the first full load of
+    the feed brings exactly these)."""
+    pid = add(register, AWAY)  # their own order, on 2026-03-03
+    clock.set(APPLIED_ON)
+    record = {"identity_code": AWAY, "kind": kind, "date": "2025-06-01"}
+    if kind != "death":
+        record["in_force"] = True
+    done = apply_doc(register, [record])
+    assert (done.changed, done.conflicts) == (1, [])
+    assert row(register, pid)._mapping[column] == value
+
+
 def test_records_of_one_person_apply_in_the_order_of_their_dates(
     register: RegisterApp, clock: FakeClock
 ) -> None:

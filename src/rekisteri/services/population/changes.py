@@ -41,7 +41,7 @@ from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.register import MotherTongue, Provenance
 from rekisteri.domain.vocabulary import Source
 from rekisteri.services.population import addresses
-from rekisteri.services.population.conflicts import given_later
+from rekisteri.services.population.conflicts import NOT_GIVEN_AT_REGISTRATION, given_later
 from rekisteri.services.population.matching import persons_by_identity_code
 from rekisteri.services.register import attributes, tasks
 from rekisteri.services.unit_of_work import UnitOfWork
@@ -282,7 +282,10 @@ class _Applier:
                 continue
             kept = []
             for f in differs:
-                source, at = latest.get((pid, f), (row.source, row.received_at))
+                told = latest.get((pid, f))
+                if told is None and f in NOT_GIVEN_AT_REGISTRATION:
+                    continue  # never said by anyone: the row's own source does not speak of it
+                source, at = told or (row.source, row.received_at)
                 if given_later(source, at, change.date):
                     kept.append(f)
             if kept:

@@ -18,6 +18,14 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 GIVEN_BY_PERSON = frozenset(s.value for s in FROM_THE_PERSON)
 
 
+# What a person is not asked when they register (the row's defaults: no turvakielto, no ban,
+# no guardianship, alive): only a recorded change of one can stand against the population
+# register; the row's creation source and time do not speak of it.
+NOT_GIVEN_AT_REGISTRATION = frozenset(
+    {"non_disclosure", "population_marketing_ban", "under_guardianship", "deceased_on"}
+)
+
+
 def helsinki_day(moment: dt.datetime) -> dt.date:
     return moment.astimezone(HELSINKI).date()
 
