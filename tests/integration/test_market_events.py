@@ -167,13 +167,14 @@ def test_an_unknown_person_or_point_is_never_guessed(
         event(
             "U-1", "move_in", "2026-03-01", gsrn(7), hetu=OTHER_HETU, product="Perus", data=NEW_SITE
         ),
-        # The customer's contract ends at a point the register does not supply.
+        # The customer's contract ends at a point the register does not supply: staff find out
+        # (the event is stored as applied and never read again).
         event("U-2", "switch_out", "2026-03-01", gsrn(8), hetu=HETU),
         # The customer starts at a point the register does not know, with no address for it.
         event("U-3", "contract_start", "2026-03-01", gsrn(9), hetu=HETU, product="Perus"),
     )
     done = run_import(register, f)
-    assert (done.unmatched, done.matched, done.tasks) == (3, 0, 2)
+    assert (done.unmatched, done.matched, done.tasks) == (3, 0, 3)
     assert _count(register, site) == sites
     assert [r.end_date for r in _contracts(register, c.person_id)] == [dt.date(2022, 6, 1), None]
     outcomes = _rows(register, select(market_event.c.event_id, market_event.c.outcome))
@@ -282,6 +283,21 @@ def test_an_end_already_recorded_otherwise_is_kept_as_a_conflict(
         dt.date(2022, 6, 1),
         dt.date(2026, 3, 10),
     ]
+
+
+def test_an_end_for_a_death_not_yet_recorded_goes_to_staff_and_the_file_goes_on(
+    register: RegisterApp, clock: FakeClock, tmp_path: Path
+) -> None:
+    clock.set(dt.datetime(2026, 3, 20, 8, tzinfo=dt.UTC))
+    c = make_customer(register)
+    f = events_file(
+        tmp_path / "estate.xml",
+        event("D-1", "contract_end", "2026-03-15", gsrn(2), hetu=HETU, end_reason="deceased"),
+        event("D-2", "switch_out", "2026-03-15", gsrn(99), hetu=HETU),  # a point not ours
+    )
+    done = run_import(register, f)
+    assert (done.conflicts, done.unmatched, done.tasks) == (1, 1, 2)
+    assert [r.end_date for r in _contracts(register, c.person_id)][-1] is None  # still in force
 
 
 def test_a_bad_event_stores_nothing_of_the_file(

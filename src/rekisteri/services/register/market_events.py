@@ -39,7 +39,7 @@ from rekisteri.catalogue import Category
 from rekisteri.domain.drafts import ContractDraft
 from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.market_events import STARTS, EventKind, MarketEvent
-from rekisteri.domain.register import ContractKind, Provenance
+from rekisteri.domain.register import ContractKind, EndReason, Provenance
 from rekisteri.domain.vocabulary import Source
 from rekisteri.services.register import customers, market_points, tasks
 from rekisteri.services.register.person_view import lookup_digest
@@ -221,7 +221,9 @@ def _event(
     if event.kind in STARTS:
         return _start(uow, event, person_id, point, reason, provenance)
     if point is None:
-        return _Result(Outcome.UNMATCHED, "no metering point of the register has its id")
+        # Our customer's contract ending at a point the register does not know: staff find out
+        # (an event stored as applied is never read again).
+        return _Result(Outcome.UNMATCHED, "no metering point of the register has its id", task=True)
     return _end(uow, event, person_id, point, provenance)
 
 
@@ -326,6 +328,17 @@ def _end(
         return _Result(
             Outcome.UNMATCHED, "the person has no contract at the point on that day", task=True
         )
+    if row.end_date is None and event.end_reason is EndReason.DECEASED:
+        # The estate ends a contract once the death is recorded (the population register's
+        # change often comes after the hub's): until then staff hold it, the file goes on.
+        died = uow.execute(select(person.c.deceased_on).where(person.c.id == person_id)).scalar()
+        if died is None or event.effective_on < died:
+            return _Result(
+                Outcome.CONFLICT,
+                "the hub ends the contract for a death the register has not recorded by that "
+                "day; ended once the death is recorded",
+                task=True,
+            )
     if row.end_date is None:
         customers.end_contract(uow, row.id, event.effective_on, event.end_reason, provenance)
         return _Result(Outcome.CHANGED)
