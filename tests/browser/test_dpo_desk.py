@@ -30,6 +30,7 @@ from rekisteri.services.rights import requests
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.clock import FakeClock
 from tests.support.live_server import serve
+from tests.support.second_factor import give_code
 
 pytestmark = pytest.mark.browser
 Shot = Callable[[Page, str], Path]
@@ -135,6 +136,7 @@ def test_the_dpo_handles_requests_from_arrival_to_the_answer_package(
     page.get_by_label("Käyttäjätunnus / Användarnamn / User ID").fill("olli.dpo")
     page.get_by_label("Salasana / Lösenord / Password").fill(PASSWORD)
     page.get_by_role("button", name="Kirjaudu / Logga in / Log in").click()
+    give_code(page, register, "olli.dpo")  # the DPO's second factor
     page.goto(f"{plain_http}/console/dpo?lang={lang}")
     expect(page.get_by_role("heading", level=1)).to_have_text(w["desk"])
     row = page.locator(f'tr[data-reference="{reference}"]')

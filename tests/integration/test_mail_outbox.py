@@ -133,3 +133,23 @@ def test_the_queue_names_the_persons_whose_mail_it_sent_in_the_audit_trail(
             .all()
         )
     assert c.person_id in subjects
+
+
+def test_a_message_waiting_for_a_person_who_has_since_died_is_not_sent(
+    register: RegisterApp,
+) -> None:
+    from rekisteri.adapters.schema.register import person
+
+    c = make_customer(register)
+    message_id = _queue(register, c.person_id)
+    with register.unit_of_work(Actor("test")) as uow:  # the population register's word
+        uow.execute(
+            person.update().where(person.c.id == c.person_id).values(deceased_on=uow.today())
+        )
+    with smtp_server() as inbox:
+        mailer = SmtpMailer("127.0.0.1", inbox.port, "x@example.fi", 5)
+        assert outbox.deliver(register, SENDER, mailer).sent == []
+    assert inbox.messages == []
+    row = _row(register, message_id)
+    assert row.gave_up_at is not None and row.last_error == "the person has died"
+    assert row.message_ct is None

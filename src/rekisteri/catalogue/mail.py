@@ -17,7 +17,8 @@ from rekisteri.domain.vocabulary import (
     Words,
 )
 
-_PURPOSES = frozenset({Purpose.CUSTOMER_RELATIONSHIP})
+# Messages of the customer relationship, and the confirmation of an e-mail marketing consent.
+_PURPOSES = frozenset({Purpose.CUSTOMER_RELATIONSHIP, Purpose.DIRECT_MARKETING})
 _OWN = frozenset({Source.REGISTER_ITSELF})
 
 ATTRIBUTES: tuple[Attribute, ...] = (

@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, and_, func, insert, select, update
 
 from rekisteri.adapters.mail import SmtpMailer
 from rekisteri.adapters.schema.mail import mail_outbox as box
+from rekisteri.adapters.schema.register import person
 from rekisteri.config import Settings
 from rekisteri.domain.vocabulary import Category
 from rekisteri.services.unit_of_work import Actor, RegisterApp, UnitOfWork
@@ -91,13 +92,37 @@ def _claim(uow: UnitOfWork, ids: Collection[int] | None) -> list[tuple[int, int,
     if ids is not None:
         due = and_(due, box.c.id.in_(list(ids)))
     rows = uow.execute(
-        select(box.c.id, box.c.person_id, box.c.message_ct, box.c.message_key)
+        select(
+            box.c.id,
+            box.c.person_id,
+            box.c.message_ct,
+            box.c.message_key,
+            person.c.deceased_on,
+            person.c.restricted,
+        )
+        .join(person, person.c.id == box.c.person_id)
         .where(due)
         .order_by(box.c.next_attempt_at, box.c.id)
         .limit(BATCH)
     ).all()
     claimed = []
     for row in rows:
+        if row.deceased_on is not None or row.restricted:
+            # Since it was queued the person died or their processing was restricted: a
+            # message that waited is not sent after that (the reason, never the message, kept).
+            why = "the person has died" if row.deceased_on is not None else "processing restricted"
+            uow.execute(
+                update(box)
+                .where(box.c.id == row.id, due)
+                .values(
+                    gave_up_at=now,
+                    last_error=why,
+                    message_ct=None,
+                    message_key=None,
+                    message_bidx=None,
+                )
+            )
+            continue
         # Only if still due: another sender that claimed it first moved its time ahead.
         took = uow.execute(
             update(box).where(box.c.id == row.id, due).values(next_attempt_at=now + LEASE)

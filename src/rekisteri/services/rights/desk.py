@@ -32,6 +32,7 @@ from rekisteri.domain.requests import OPEN_STATES, RequestKind, RequestState
 from rekisteri.services.register.person_view import display_name, resolve_person
 from rekisteri.services.rights import (
     erasure_letter,
+    fulfilment,
     package,
     portability,
     recording_copies,
@@ -204,6 +205,11 @@ def answer_package(uow: UnitOfWork, key: str, *, pdf: bool = True) -> Download:
         if row.person_id is None:
             raise RuleViolation(f"request {row.reference}: the person is no longer in the register")
         files = _files_of(uow, row, pdf=pdf)
+        # The envelope the answer is posted in, as `request fulfil` writes it beside the files:
+        # to the representative who asked, or through the forwarding route of a turvakielto.
+        envelope = fulfilment.answer_envelope(uow, row)
+        if envelope is not None:
+            files[f"envelope-{row.reference}.txt"] = envelope.text().encode()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, content in files.items():

@@ -54,6 +54,20 @@ class Fulfilment:
     envelope: letters.Envelope | None = None
 
 
+def answer_envelope(uow: UnitOfWork, row: Any) -> letters.Envelope | None:
+    """How a request's answer is posted: to the representative who made it, else to the person
+    (a turvakielto through the forwarding route); None when there is no postal way."""
+    return _envelope(uow, int(row.person_id), requests.answer_to(uow, row))
+
+
+def _envelope(
+    uow: UnitOfWork, person_id: int, answer_to: dict[str, Any] | None
+) -> letters.Envelope | None:
+    if answer_to is None:
+        return letters.envelope(uow, person_id)
+    return _representatives_envelope(uow, person_id, answer_to)
+
+
 def _representatives_envelope(
     uow: UnitOfWork, person_id: int, to: dict[str, Any]
 ) -> letters.Envelope | None:
@@ -169,11 +183,7 @@ def fulfil(uow: UnitOfWork, key: int | str, *, lang: Lang | str | None = None) -
     requests.begin_fulfilment(uow, row)
     # Read before the work: an erasure takes the representation with the person's data.
     f.answer_to = requests.answer_to(uow, row)
-    f.envelope = (
-        letters.envelope(uow, f.person_id)
-        if f.answer_to is None
-        else _representatives_envelope(uow, f.person_id, f.answer_to)
-    )
+    f.envelope = _envelope(uow, f.person_id, f.answer_to)
     HANDLERS[kind](uow, row, prov, f, Lang(lang) if lang else None)
     if f.answer_to is not None:
         # The record says whom the answer went to (the events name them), not their address.
