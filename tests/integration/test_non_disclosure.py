@@ -60,6 +60,9 @@ def test_each_role_sees_only_the_addresses_it_needs(register: RegisterApp) -> No
         view = customer_view(uow, p.person_id, Role.CUSTOMER_SERVICE)
     postal = [c for c in view["contact_points"] if c.get("kind") == "postal"]
     assert postal and postal[0]["postal_address"] == PROTECTED_MARK
+    # Where no address is held (an e-mail or a phone row), no mark either.
+    others = [c for c in view["contact_points"] if c.get("kind") != "postal"]
+    assert others and all(c["postal_address"] is None for c in others)
     assert view["sites"][0]["address"] == PROTECTED_MARK
     changed = [h for h in view["history"] if h["attribute"] == "billing_account.billing_address"]
     assert changed and all("Suojapolku" not in str(h) for h in changed)

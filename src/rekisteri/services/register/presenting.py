@@ -71,7 +71,9 @@ def present(
             vis = cat.visibility_for(attr, role, protected=protected)
         if vis is Visibility.NONE:
             if cat.told_protected(attr, role, protected=protected):
-                out[attr.name] = dict(PROTECTED_MARK)
+                # The mark where an address is held; an e-mail row has no postal address.
+                held = any(data.get(c) is not None for c in attr.columns)
+                out[attr.name] = dict(PROTECTED_MARK) if held else None
             else:
                 hidden.add(attr.category)
             continue
