@@ -64,6 +64,8 @@ NO_ADDRESS = {
     "GET /login/enrol": "the second factor's set-up: no person's data",
     "GET /login/sso": "sends the browser to the identity provider",
     "GET /login/sso/callback": "the identity provider's answer: a staff login",
+    "GET /console/dpo/requests/{reference}": "a request: the requester's own words and contact "
+    "as they wrote them, the person by customer number and name; no stored address",
     "task notice": "a held address-change notice: a protected person's addresses withheld as "
     "in the person view (test_non_disclosure: a held address notice)",
     "GET /healthz": "the server's and the database's state",

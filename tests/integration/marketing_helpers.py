@@ -38,9 +38,12 @@ CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 
 
 def hetu() -> str:
+    """A code of its own in this process: born 2 February 1980, apart from
+    tests/support/registered.nth_hetu's 1 January (a walk uses both, in whatever order the
+    tests ran before it in the worker)."""
     n = next(_serial)
-    base = f"010180{n:03d}"
-    return f"010180-{n:03d}{CHECK[int(base) % 31]}"
+    base = f"020280{n:03d}"
+    return f"020280-{n:03d}{CHECK[int(base) % 31]}"
 
 
 def contacts(email: bool = True, phone: bool = True, postal: bool = True, n: int = 0):
