@@ -108,6 +108,8 @@ def _may(role: Role, g: Guard) -> bool:
     return any(catalogue.category_visibility(c, role) is not Visibility.NONE for c in g.categories)
 
 
+# Every route as every role: some 100 routes and 6 roles (about 190 s on two loaded cores).
+@pytest.mark.timeout(900)
 @pytest.mark.proves("P7.need-to-know")
 def test_role_route_category_matrix(world) -> None:
     reg, client, tokens, people = world
