@@ -607,6 +607,8 @@ def _request_steps(w: Walk, pid: int) -> None:
         w.exercised.add("POST /api/v1/recipient-notifications/{notification_id}")
 
 
+# A walk of every route or command: minutes on two loaded cores, not the default 300 s.
+@pytest.mark.timeout(900)
 @pytest.mark.proves("P16.every-view-and-change-logged")
 def test_every_mutating_api_route_audits_what_it_changed(register: RegisterApp) -> None:
     walk = Walk(register)
@@ -762,6 +764,8 @@ def email_of(reg: RegisterApp, pid: int) -> str:
     return address
 
 
+# A walk of every route or command: minutes on two loaded cores, not the default 300 s.
+@pytest.mark.timeout(900)
 @pytest.mark.proves("P16.every-view-and-change-logged")
 def test_every_web_form_audits_what_it_changed(register: RegisterApp, clock: FakeClock) -> None:
     walk = Walk(register)
@@ -1219,6 +1223,8 @@ def _rotation(w: CommandWalk, tmp: Path) -> None:
     w.run("keys", "rotate")
 
 
+# A walk of every route or command: minutes on two loaded cores, not the default 300 s.
+@pytest.mark.timeout(900)
 @pytest.mark.proves("P16.every-view-and-change-logged")
 def test_every_command_audits_what_it_changed(
     register: RegisterApp, settings: Settings, tmp_path: Path

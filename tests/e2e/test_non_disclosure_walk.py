@@ -431,6 +431,8 @@ def _answers(w: Walk, key: str) -> None:
     assert "PL 123" in envelope.read_text(encoding="utf-8")
 
 
+# A walk of every route or command: minutes on two loaded cores, not the default 300 s.
+@pytest.mark.timeout(900)
 @pytest.mark.proves("P7.non-disclosure-addresses")
 def test_no_output_shows_a_protected_address_where_it_must_not(
     register: RegisterApp, settings: Settings, tmp_path: Path

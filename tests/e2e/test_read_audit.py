@@ -522,6 +522,8 @@ def _notice_reads(w: ReadWalk) -> None:
         w.run("task", "notice", str(task["id"]), role=Role.CUSTOMER_SERVICE)
 
 
+# A walk of every route or command: minutes on two loaded cores, not the default 300 s.
+@pytest.mark.timeout(900)
 @pytest.mark.parametrize("part", ["api", "web", "cli"])
 def test_every_read_notes_what_it_returned(
     register: RegisterApp, settings: Settings, tmp_path: Path, part: str
