@@ -3,6 +3,8 @@ what was wrong, and store nothing; a sole trader is registered as a natural pers
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -81,7 +83,9 @@ def test_the_telephone_sale_commands_refuse_steps_out_of_order(
     sold = run(cli, ["contract", "add", c.customer_number, *common, "--sold-by-phone-call",
                      "inbound", "--call-at", "2026-03-02T10:00+02:00"], env=env)  # fmt: skip
     assert sold.exit_code == 0 and "not in force" not in sold.output, sold.output
-    number = sold.output.split()[1]
+    made = re.search(r"^contract (\S+) \(id \d+\)$", sold.output, re.MULTILINE)
+    assert made is not None, sold.output
+    number = made.group(1)
     after_sale = _rows(register)
     accepted = run(cli, ["contract", "accepted", number, "--how", "email"], env=env)
     assert accepted.exit_code == 2 and "company made" in accepted.output, accepted.output

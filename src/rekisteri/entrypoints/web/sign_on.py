@@ -132,7 +132,10 @@ def _refused(request: Request, reg: RegisterDep, refusal: SignOnRefused) -> Resp
 
 
 PAGE_ANSWERS: dict[int | str, dict[str, object]] = {
-    403: {"description": "Sign-on refused (a page in the user's language)"},
+    403: {
+        "description": "Sign-on refused (a page in the user's language)",
+        "content": {"text/html": {}},
+    },
 }
 
 
