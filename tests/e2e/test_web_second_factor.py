@@ -90,6 +90,14 @@ def test_customer_service_sets_one_up_by_choice(
     page = client.get("/login/enrol")
     secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', page.text)
     assert page.status_code == 200 and secret and "otpauth://totp/" in page.text
+    wrong = client.post(
+        "/login/enrol",
+        data={"code": "000000", "csrf_token": _csrf(page.text)},
+        follow_redirects=False,
+    )
+    # A wrong first code shows the set-up again, with the same secret to try once more.
+    assert wrong.status_code == 401 and "Wrong or already used code" in wrong.text
+    assert f'id="totp-secret">{secret[1]}<' in wrong.text
     done = client.post(
         "/login/enrol",
         data={"code": pyotp.TOTP(secret[1]).at(clock()), "csrf_token": _csrf(page.text)},

@@ -11,6 +11,7 @@ require a second factor may set one up at /login/enrol.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -41,6 +42,7 @@ AGAIN: dict[int | str, dict[str, Any]] = {
     303: {"description": "On to the page asked for, or back to the login form"}
 }
 STEP_ANSWERS = {**AGAIN, **PAGE_REFUSALS}
+CODE, ENROL = "/login/code", "/login/enrol"
 SecondStep = Depends(
     public(None, reason="the login's second step: a staff member's own code, no customer data")
 )
@@ -109,6 +111,46 @@ def code_form(request: Request, reg: RegisterDep, next: str = "/") -> Response:
     return _page(request, cookie, action="/login/code", next_path=target)
 
 
+async def _code_step(
+    request: Request,
+    reg: RegisterDep,
+    *,
+    action: str,
+    finish: Callable[[RegisterDep, str, str], sessions.NewSession | None],
+    code: str,
+    csrf_token: str,
+    next_path: str,
+) -> Response:
+    """The POST of either step: the waiting session's CSRF token, then its code. A wrong code
+    shows the same form again (with the enrolment's secret on the enrolment step); no waiting
+    login (expired, a stale form) goes back to the login form."""
+    target = safe_next(next_path)
+    cookie = request.cookies.get(sessions.COOKIE, "")
+    if not cookie or not _csrf_ok(cookie, csrf_token):
+        return _again(target)
+    try:
+        new = await run_in_threadpool(finish, reg, cookie, code)
+    except LoginRefused:
+        enrolment = None
+        try:
+            if action == ENROL:
+                enrolment, _ = await run_in_threadpool(sessions.start_enrolment, reg, cookie)
+        except Forbidden:
+            return _again(target)
+        return _page(
+            request,
+            cookie,
+            action=action,
+            next_path=target,
+            enrolment=enrolment,
+            error=all_languages(WRONG_CODE),
+            status_code=401,
+        )
+    except Forbidden:
+        return _again(target)
+    return _logged_in(reg, new, target)
+
+
 @router.post(
     "/login/code", response_class=HTMLResponse, dependencies=[SecondStep], responses=STEP_ANSWERS
 )
@@ -119,24 +161,15 @@ async def code_given(
     csrf_token: Annotated[str, Form(min_length=1, max_length=100)],
     next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
-    target = safe_next(next)
-    cookie = request.cookies.get(sessions.COOKIE, "")
-    if not cookie or not _csrf_ok(cookie, csrf_token):
-        return _again(target)
-    try:
-        new = await run_in_threadpool(sessions.finish_login, reg, cookie, code)
-    except LoginRefused:
-        return _page(
-            request,
-            cookie,
-            action="/login/code",
-            next_path=target,
-            error=all_languages(WRONG_CODE),
-            status_code=401,
-        )
-    except Forbidden:
-        return _again(target)
-    return _logged_in(reg, new, target)
+    return await _code_step(
+        request,
+        reg,
+        action=CODE,
+        finish=sessions.finish_login,
+        code=code,
+        csrf_token=csrf_token,
+        next_path=next,
+    )
 
 
 @router.get("/login/enrol", response_class=HTMLResponse, dependencies=[SecondStep], responses=AGAIN)
@@ -160,26 +193,12 @@ async def enrol_confirmed(
     csrf_token: Annotated[str, Form(min_length=1, max_length=100)],
     next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
-    target = safe_next(next)
-    cookie = request.cookies.get(sessions.COOKIE, "")
-    if not cookie or not _csrf_ok(cookie, csrf_token):
-        return _again(target)
-    try:
-        new = await run_in_threadpool(sessions.confirm_enrolment, reg, cookie, code)
-    except LoginRefused:
-        try:
-            enrolment, _ = await run_in_threadpool(sessions.start_enrolment, reg, cookie)
-        except Forbidden:
-            return _again(target)
-        return _page(
-            request,
-            cookie,
-            action="/login/enrol",
-            next_path=target,
-            enrolment=enrolment,
-            error=all_languages(WRONG_CODE),
-            status_code=401,
-        )
-    except Forbidden:
-        return _again(target)
-    return _logged_in(reg, new, target)
+    return await _code_step(
+        request,
+        reg,
+        action=ENROL,
+        finish=sessions.confirm_enrolment,
+        code=code,
+        csrf_token=csrf_token,
+        next_path=next,
+    )
