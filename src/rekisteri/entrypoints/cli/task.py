@@ -3,6 +3,8 @@ kept for review, ceased companies, address changes held)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 from rich.table import Table
 
@@ -56,6 +58,24 @@ def done(task_id: int = typer.Argument(..., metavar="ID", help="the task's id"))
     console.print(f"task {t.id} done by {t.done_by}", markup=False, highlight=False)
 
 
+def _print_task_with(shown: dict[str, Any], what: str, as_json: bool) -> None:
+    """A task and the row it names (`shown[what]`, None once that row has gone), as JSON or as
+    indented lines."""
+    if as_json:
+        print_json(shown)
+        return
+    t = shown["task"]
+    lines = [f"task {t['id']}: {t['kind']} ({t['subject_table']} {t['subject_id']})"]
+    lines.append(f"  reason: {t['reason']}")
+    if t["done_at"]:
+        lines.append(f"  done: {t['done_at']:%Y-%m-%d %H:%M} {t['done_by']}")
+    if shown[what] is None:
+        lines.append(f"  the {what} is no longer in the register")
+    else:
+        lines += [f"  {k}: {v}" for k, v in shown[what].items() if v is not None]
+    console.print("\n".join(lines), markup=False, highlight=False)
+
+
 @app.command()
 def show(
     task_id: int = typer.Argument(..., metavar="ID", help="the task's id"),
@@ -66,19 +86,7 @@ def show(
     reg, actor = staff(Purpose.BILLING_AND_COLLECTION, Category.PAYMENT)
     with register_errors(), reg.unit_of_work(actor) as uow:
         shown = review.show_task(uow, task_id)
-    if as_json:
-        print_json(shown)
-        return
-    t = shown["task"]
-    lines = [f"task {t['id']}: {t['kind']} ({t['subject_table']} {t['subject_id']})"]
-    lines.append(f"  reason: {t['reason']}")
-    if t["done_at"]:
-        lines.append(f"  done: {t['done_at']:%Y-%m-%d %H:%M} {t['done_by']}")
-    if shown["payment"] is None:
-        lines.append("  the payment is no longer in the register")
-    else:
-        lines += [f"  {k}: {v}" for k, v in shown["payment"].items() if v is not None]
-    console.print("\n".join(lines), markup=False, highlight=False)
+    _print_task_with(shown, "payment", as_json)
 
 
 @app.command()
@@ -92,16 +100,4 @@ def notice(
     reg, actor = staff(Purpose.CUSTOMER_RELATIONSHIP, Category.CONTACT)
     with register_errors(), reg.unit_of_work(actor) as uow:
         shown = notices.show_notice(uow, task_id)
-    if as_json:
-        print_json(shown)
-        return
-    t = shown["task"]
-    lines = [f"task {t['id']}: {t['kind']} ({t['subject_table']} {t['subject_id']})"]
-    lines.append(f"  reason: {t['reason']}")
-    if t["done_at"]:
-        lines.append(f"  done: {t['done_at']:%Y-%m-%d %H:%M} {t['done_by']}")
-    if shown["notice"] is None:
-        lines.append("  the notice is no longer in the register")
-    else:
-        lines += [f"  {k}: {v}" for k, v in shown["notice"].items() if v is not None]
-    console.print("\n".join(lines), markup=False, highlight=False)
+    _print_task_with(shown, "notice", as_json)
