@@ -65,6 +65,7 @@ SHOTS = {
     "marketing-desk",
     "breaches",
     "login-enrol",
+    "login",
 }
 
 
