@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What the tests need from outside Python: Chromium for the browser tests (Debian), the npm
-# packages of tests/oidc. PostgreSQL's server binaries
+# packages of tests/oidc and tests/axe. PostgreSQL's server binaries
 # are expected on the machine; they are installed here too when missing.
 set -euo pipefail
 need=()
@@ -14,12 +14,15 @@ if [ ${#need[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need[@]}" >/dev/null
 fi
-# The sign-on tests' OpenID provider (tests/oidc, the npm oidc-provider) when Node is here;
-# without Node those tests are skipped with the reason (and fail under CI).
+# The tests' npm packages when Node is here: the sign-on tests' OpenID provider (tests/oidc,
+# oidc-provider) and the browser walk's accessibility checker (tests/axe, axe-core); without
+# Node those tests are skipped with the reason (and fail under CI).
 if command -v npm >/dev/null 2>&1; then
-  oidc="$(dirname "$0")/../tests/oidc"
-  if [ ! -f "$oidc/node_modules/.package-lock.json" ] \
-     || [ "$oidc/package-lock.json" -nt "$oidc/node_modules/.package-lock.json" ]; then
-    (cd "$oidc" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-  fi
+  for dir in oidc axe; do
+    pkg="$(dirname "$0")/../tests/$dir"
+    if [ ! -f "$pkg/node_modules/.package-lock.json" ] \
+       || [ "$pkg/package-lock.json" -nt "$pkg/node_modules/.package-lock.json" ]; then
+      (cd "$pkg" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    fi
+  done
 fi

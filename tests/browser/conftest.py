@@ -3,6 +3,11 @@
 Fixtures: `site` (the app on a migrated SQLite file, for the whole session), `served` (the app
 over the `register` fixture of a test, on each backend), `browser` and `page`, and `shot` to
 save a screenshot under test-artifacts/. Mark browser tests with `pytest.mark.browser`.
+
+The browser tests run on SQLite; a test marked `postgres_smoke` (the staff's path from search
+to the DPO desk) runs on PostgreSQL too. The services under the pages are tested on both
+databases elsewhere, and a browser case costs seconds: this keeps the browser suite's share of
+`make test` small (issue 17).
 """
 
 from __future__ import annotations
@@ -34,6 +39,22 @@ LAUNCH_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    dropped = [
+        item
+        for item in items
+        if item.path.is_relative_to(here)
+        and getattr(item, "callspec", None) is not None
+        and item.callspec.params.get("database_url") == "postgresql"
+        and item.get_closest_marker("postgres_smoke") is None
+    ]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        kept = set(map(id, dropped))
+        items[:] = [item for item in items if id(item) not in kept]
 
 
 @pytest.fixture(scope="session")

@@ -85,6 +85,7 @@ def _log_in(
     expect(page).to_have_url(f"{url}{target}")
 
 
+@pytest.mark.postgres_smoke
 def test_staff_search_person_chart_consent_request_and_the_dpo_desk(
     page: Page, plain_http: str, register: RegisterApp, clock: FakeClock, tmp_path: Path, shot: Shot
 ) -> None:

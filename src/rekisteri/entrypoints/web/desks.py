@@ -134,7 +134,8 @@ def breaches_desk(request: Request, reg: RegisterDep, who: BreachDesk) -> HTMLRe
         left = abs(b["remaining_seconds"]) // 60
         b["hours"], b["minutes"] = f"{left // 60}", f"{left % 60:02d}"
     listed.sort(key=lambda b: b["state"] != "overdue")  # stable: newest first within
-    return staff_page(request, reg, who, "console/breaches.html", {"breaches": listed})
+    context = {"breaches": listed, "now": reg.clock()}
+    return staff_page(request, reg, who, "console/breaches.html", context)
 
 
 def _spec(uow: UnitOfWork, channel: str, purpose: str, segment: str) -> audiences.AudienceSpec:
