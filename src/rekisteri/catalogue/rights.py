@@ -29,9 +29,8 @@ REQUEST_RECORDS = RetentionRule(
 )
 
 # The access package itself, sealed in the file store while its link is open: it is a copy of
-# the person's data, destroyed when the link expires or is used, or the DPO hands it over, and
-# with the person's other data on erasure (the expiry job deletes it; the retention run's
-# period is the upper bound should the job not run).
+# the person's data, destroyed when the link is used or expires (`request expire-packages`, a
+# daily job), when the DPO hands it over, and with the person's other data on erasure.
 PACKAGE_FILES = RetentionRule(
     "package_files",
     Anchor.RECORDED,
