@@ -13,7 +13,6 @@ from playwright.sync_api import Page, expect
 
 from rekisteri.domain.register import MotherTongue
 from rekisteri.services.unit_of_work import RegisterApp
-from tests.e2e.test_change_audit import fulfilled_access
 from tests.support import package_links
 from tests.support.clock import FakeClock
 from tests.support.people import make_customer
@@ -77,7 +76,7 @@ def test_the_person_downloads_their_package_once(
     w = WORDS[lang]
     c = make_customer(register, tongue=MotherTongue(lang))
     clock.advance(minutes=1)
-    fulfilled_access(register, c.person_id)
+    package_links.fulfilled_access(register, c.person_id)
     token = package_links.link_token(register, c.person_id)
 
     page.goto(f"{served}/package/{token}")

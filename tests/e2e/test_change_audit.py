@@ -44,7 +44,7 @@ from rekisteri.services.access import accounts, disclosures, second_factor
 from rekisteri.services.marketing import preferences
 from rekisteri.services.marketing.links import LinkKind, LinkPayload, sign
 from rekisteri.services.register.subjects import belongs_to, personal_tables
-from rekisteri.services.rights import fulfilment, package_delivery, recipient_notices, requests
+from rekisteri.services.rights import recipient_notices, requests
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.integration.marketing_helpers import add_person, consent
 from tests.support import finvoice, package_links
@@ -760,29 +760,19 @@ def _dpo_desk_steps(w: Walk, pid: int) -> None:
     step("restriction", "reject", reason="not the person's own")
 
 
-def fulfilled_access(reg: RegisterApp, pid: int) -> str:
-    """An access request of the person, made, verified and fulfilled with its package offered."""
-    with reg.unit_of_work(Actor("test")) as uow:
-        prov = Provenance(Source.CUSTOMER_CONTACT, uow.now(), "at the office")
-        ref = requests.new_request(uow, pid, "access", "in_person", prov).reference
-        requests.verify(uow, ref, "identity_document")
-        package_delivery.offer(uow, fulfilment.fulfil(uow, ref), pdf=False)
-    return ref
-
-
 def _package_steps(w: Walk, clock: FakeClock) -> None:
     """The person's access package: the one-time code asked and the one download through the
     link (the notice went by e-mail); for a person with no e-mail, the notice letter the DPO
     prints and the hand-over recorded instead."""
     mailed = add_person(w.reg, first="Paula")
     clock.advance(minutes=1)  # the request comes after the e-mail was on file
-    fulfilled_access(w.reg, mailed)
+    package_links.fulfilled_access(w.reg, mailed)
     token = package_links.link_token(w.reg, mailed)
     w.send("POST", "/package/{token}/code", anonymous=True, token=token)
     code = package_links.waiting_code(w.reg, mailed)
     w.send("POST", "/package/{token}/download", anonymous=True, token=token, data={"code": code})
     posted = add_person(w.reg, first="Kaarlo", email=False)
-    ref = fulfilled_access(w.reg, posted)
+    ref = package_links.fulfilled_access(w.reg, posted)
     w.send("POST", "/console/dpo/requests/{reference}/notice-letter", reference=ref)
     w.send(
         "POST", "/console/dpo/requests/{reference}/handed-over", reference=ref,

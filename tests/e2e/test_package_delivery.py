@@ -127,6 +127,7 @@ def _on_disk(reg: RegisterApp, ref: str) -> Path:
 
 
 @pytest.mark.timeout(900)
+@pytest.mark.proves("P14.kept.package-files")
 def test_request_to_download_once_and_expiry_deletes_the_file(
     wired: RegisterApp,
     clock: FakeClock,

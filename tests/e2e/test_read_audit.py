@@ -48,7 +48,7 @@ from rekisteri.services.register import customers
 from rekisteri.services.register.subjects import belongs_to, personal_tables
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from rekisteri.services.updates.address_changes import import_address_changes
-from tests.e2e.test_change_audit import NOT_WITNESSED, every_command, fulfilled_access, last_seq
+from tests.e2e.test_change_audit import NOT_WITNESSED, every_command, last_seq
 from tests.integration.marketing_helpers import add_person, consent
 from tests.integration.test_address_changes import HEADER, notice, resident
 from tests.support import package_links
@@ -429,7 +429,7 @@ def _web_reads(w: ReadWalk, rich: Any, sparse: int, reference: str) -> None:
     )
     w.witness("GET /preferences/{token}", lambda: w.client.get(f"/preferences/{settings}").text)
     # The person's own access package, its link opened (the page asks for the one-time code).
-    fulfilled_access(w.reg, rich.person_id)
+    package_links.fulfilled_access(w.reg, rich.person_id)
     token = package_links.link_token(w.reg, rich.person_id)
     w.witness("GET /package/{token}", lambda: w.client.get(f"/package/{token}").text)
     w.witness(

@@ -10,14 +10,28 @@ from email import message_from_string, policy
 from sqlalchemy import select
 
 from rekisteri.adapters.schema.mail import mail_outbox
-from rekisteri.adapters.schema.rights import package_delivery
+from rekisteri.adapters.schema.rights import package_delivery as delivery_table
+from rekisteri.catalogue import Source
+from rekisteri.domain.register import Provenance
 from rekisteri.services import outbox
+from rekisteri.services.rights import fulfilment, package_delivery, requests
 from rekisteri.services.rights.package_codes import CODE_MAIL
 from rekisteri.services.rights.package_delivery import LETTER, NOTICE_MAIL
-from rekisteri.services.unit_of_work import RegisterApp
+from rekisteri.services.unit_of_work import Actor, RegisterApp
 
 TOKEN = re.compile(r"/package/([A-Za-z0-9_-]+)")
 CODE = re.compile(r"\b(\d{6})\b")
+
+
+def fulfilled_access(reg: RegisterApp, pid: int) -> str:
+    """An access request of the person, made, verified and fulfilled with its package offered
+    (an e-mail notice when the register held an address before this moment, else a letter)."""
+    with reg.unit_of_work(Actor("test")) as uow:
+        prov = Provenance(Source.CUSTOMER_CONTACT, uow.now(), "at the office")
+        ref = requests.new_request(uow, pid, "access", "in_person", prov).reference
+        requests.verify(uow, ref, "identity_document")
+        package_delivery.offer(uow, fulfilment.fulfil(uow, ref), pdf=False)
+    return ref
 
 
 def _latest_mail(reg: RegisterApp, person_id: int, kind: str) -> str | None:
@@ -43,12 +57,12 @@ def link_token(reg: RegisterApp, person_id: int) -> str:
     if text is None:
         with reg.engine.connect() as conn:
             row = conn.execute(
-                select(package_delivery.c.letter_ct, package_delivery.c.letter_key)
+                select(delivery_table.c.letter_ct, delivery_table.c.letter_key)
                 .where(
-                    package_delivery.c.person_id == person_id,
-                    package_delivery.c.letter_ct.is_not(None),
+                    delivery_table.c.person_id == person_id,
+                    delivery_table.c.letter_ct.is_not(None),
                 )
-                .order_by(package_delivery.c.id.desc())
+                .order_by(delivery_table.c.id.desc())
             ).first()
         assert row is not None, "no notice mail or letter waits for the person"
         text = reg.cipher.open(LETTER, row[0], row[1])
