@@ -328,3 +328,23 @@ def test_wrong_codes_lock_the_link_and_a_code_expires(
     right = web.post(f"{path[1]}/download", data={"code": fresh[1]})
     assert right.status_code == 410, "a locked link gives nothing, not even for the right code"
     assert not sealed.exists()
+
+
+def test_the_apis_fulfilment_offers_the_package_too(
+    wired: RegisterApp, clock: FakeClock, inbox: Inbox
+) -> None:
+    reg = wired
+    c = make_customer(reg)
+    clock.advance(minutes=5)
+    bearer = {"Authorization": f"Bearer {tokens_per_role(reg)[Role.DPO]}"}
+    api = TestClient(create_app(reg), headers=bearer)
+    body = {"person": c.customer_number, "kind": "access", "received_how": "signed_letter"}
+    ref = api.post("/api/v1/requests", json=body).json()["reference"]
+    api.post(f"/api/v1/requests/{ref}/verify", json={"how": "signature_matched"})
+    done = api.post(f"/api/v1/requests/{ref}/fulfil")
+    assert done.status_code == 200, done.text
+    delivery = done.json()["delivery"]
+    assert delivery["notice"] == "email"
+    until = dt.datetime.fromisoformat(delivery["expires_at"])
+    assert until == clock() + dt.timedelta(days=14)
+    assert _on_disk(reg, str(_delivery(reg, ref)["file_ref"])).exists()
