@@ -1,6 +1,7 @@
 """The access package's delivery records follow the catalogue: an erasure destroys a waiting
 package's file and keeps the record of how the answer was given (restricted, as the request
-is); the retention run keeps the record five years, then removes it."""
+is); the retention run keeps the record five years, then removes it; a person the outbox does
+not mail (processing restricted) gets the notice by letter."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from rekisteri.catalogue import Source
 from rekisteri.domain.register import Provenance
 from rekisteri.services.rights import erasure, fulfilment, requests, retention
 from rekisteri.services.rights import package_delivery as delivery
+from rekisteri.services.rights.restriction import restrict
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.clock import FakeClock
 from tests.support.people import make_customer
@@ -70,3 +72,18 @@ def test_the_retention_run_removes_the_record_after_five_years(
         retention.run(uow)
     with register.engine.connect() as conn:
         assert conn.execute(select(package_delivery)).all() == []
+
+
+def test_a_restricted_persons_notice_is_a_letter(register: RegisterApp, clock: FakeClock) -> None:
+    """The outbox sends nothing to a person whose processing is restricted, yet the answer is
+    owed: the notice goes by letter."""
+    c = make_customer(register)
+    clock.advance(minutes=1)
+    with register.unit_of_work(DPO) as uow:
+        prov = Provenance(Source.CUSTOMER_CONTACT, uow.now(), "restriction request")
+        restrict(uow, c.person_id, "accuracy contested", prov)
+        ref = requests.new_request(uow, c.person_id, "access", "in_person", prov).reference
+        requests.verify(uow, ref, "identity_document")
+        offered = delivery.offer(uow, fulfilment.fulfil(uow, ref), pdf=False)
+    assert offered is not None and offered.notice == "letter" and offered.mail_id is None
+    assert offered.letter is not None and "Kotikatu 1 A 2" in offered.letter

@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from rekisteri.adapters.file_store import FileStore
+from rekisteri.adapters.schema.register import person
 from rekisteri.adapters.schema.rights import package_delivery as pd
 from rekisteri.catalogue import Category, Lang
 from rekisteri.domain.delivery_words import LETTER_EXTRA, NOTICE_BODY, NOTICE_SUBJECT, local_time
@@ -131,8 +132,18 @@ def offer(uow: UnitOfWork, done: Fulfilment, *, pdf: bool = True) -> Offer | Non
         controller=uow.settings.controller_name,
     )
     address = package_codes.email_held_before(uow, done.person_id, row.received_at)
-    # A representative's request is answered to them: by post, at the address they gave.
-    by_mail = address is not None and done.answer_to is None
+    who = uow.execute(
+        select(person.c.restricted, person.c.deceased_on).where(person.c.id == done.person_id)
+    ).one()
+    # A representative's request is answered to them: by post, at the address they gave. The
+    # outbox sends nothing to a person whose processing is restricted or who has died (the
+    # answer is still owed): a letter then too.
+    by_mail = (
+        address is not None
+        and done.answer_to is None
+        and not who.restricted
+        and who.deceased_on is None
+    )
     categories = {s.category for s in done.access.sections if s.category and s.rows}
     values: dict[str, Any] = {
         "request_id": int(row.id),
