@@ -13,6 +13,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
@@ -152,6 +153,8 @@ def test_request_to_download_once_and_expiry_deletes_the_file(
     assert notice["To"] == EMAIL and notice["Subject"] == "Tietopakettisi on ladattavissa"
     body = notice.get_content()
     assert reference in body and "kertakäyttöisen koodin" in body
+    until = (clock() + dt.timedelta(days=14)).astimezone(ZoneInfo("Europe/Helsinki"))
+    assert f"{until.day}.{until.month}.{until.year} klo {until:%H.%M}" in body  # Helsinki time
     link = LINK.search(body)
     assert link is not None
     path = link[1]

@@ -12,10 +12,13 @@ from rekisteri.domain.vocabulary import Lang, Words
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
-def local_time(moment: dt.datetime) -> str:
+AT = Words("klo", "kl.", "at")
+
+
+def local_time(moment: dt.datetime, lang: Lang) -> str:
     """A moment as the person reads it: Finnish date and Helsinki time (7.1.2027 klo 14.05)."""
     t = moment.astimezone(HELSINKI)
-    return f"{t.day}.{t.month}.{t.year} {t.hour:02d}.{t.minute:02d}"
+    return f"{t.day}.{t.month}.{t.year} {AT.in_(lang)} {t.hour:02d}.{t.minute:02d}"
 
 
 NOTICE_SUBJECT = Words(

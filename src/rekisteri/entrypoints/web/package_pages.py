@@ -24,7 +24,8 @@ from rekisteri.services.rights import package_delivery
 from rekisteri.services.rights.package_delivery import CodeRefused, Link, LinkState
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 
-router = APIRouter(tags=["access package"], include_in_schema=True, route_class=RegisterRoute)
+# Pages for the person, like the public request form: not operations of the API document.
+router = APIRouter(tags=["access package"], include_in_schema=False, route_class=RegisterRoute)
 
 _PACKAGE = (Purpose.LEGAL_OBLIGATION, frozenset({Category.RIGHTS_REQUEST, Category.CONTACT}))
 # Routes authenticated by the link and its one-time code: path -> (purpose, categories).
