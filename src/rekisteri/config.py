@@ -62,6 +62,12 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8000"
     preference_link_days: int = 90
     confirmation_link_hours: int = 48
+    # The access package's delivery (services/rights/package_delivery, docs/package-delivery.md):
+    # how long the person's download link lives, how long a one-time code does, and how many
+    # wrong codes lock the link.
+    package_link_days: int = Field(default=14, ge=1, le=90)
+    package_code_minutes: int = Field(default=15, ge=1, le=120)
+    package_code_attempts: int = Field(default=5, ge=1, le=10)
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     # Seconds a page waits on the mail server before it leaves the message to the queue.

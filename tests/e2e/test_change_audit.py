@@ -47,7 +47,7 @@ from rekisteri.services.register.subjects import belongs_to, personal_tables
 from rekisteri.services.rights import recipient_notices, requests
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.integration.marketing_helpers import add_person, consent
-from tests.support import finvoice
+from tests.support import finvoice, package_links
 from tests.support.audio import wav_bytes
 from tests.support.cli_login import as_staff, with_login
 from tests.support.clock import FakeClock
@@ -101,6 +101,8 @@ OPERATIONS = {
     "demo": 1 + 9 + 3 + 2 * len(DEMO_CREDIT_ANSWERS) + 1,
     "mail send": 2,
     "credit check": 2,
+    # The one-time code: asked in one, then sent at once as the mail job sends (two more).
+    "POST /package/{token}/code": 3,
     "POST /api/v1/persons/{key}/credit-checks": 2,
 }
 
@@ -649,6 +651,7 @@ def _web_steps(w: Walk, clock: FakeClock) -> None:
         data={"channel": "letter", "purpose": "group_marketing", "recipient": "Konserni"},
     )
     _dpo_desk_steps(w, pid)
+    _package_steps(w, clock)
     # The person's own signed links.
     with reg.reading(Actor("test")) as uow:
         settings_token = preferences.settings_link(uow, pid).rsplit("/", 1)[1]
@@ -755,6 +758,26 @@ def _dpo_desk_steps(w: Walk, pid: int) -> None:
     step("access", "fulfil")
     step("access", "package")
     step("restriction", "reject", reason="not the person's own")
+
+
+def _package_steps(w: Walk, clock: FakeClock) -> None:
+    """The person's access package: the one-time code asked and the one download through the
+    link (the notice went by e-mail); for a person with no e-mail, the notice letter the DPO
+    prints and the hand-over recorded instead."""
+    mailed = add_person(w.reg, first="Paula")
+    clock.advance(minutes=1)  # the request comes after the e-mail was on file
+    package_links.fulfilled_access(w.reg, mailed)
+    token = package_links.link_token(w.reg, mailed)
+    w.send("POST", "/package/{token}/code", anonymous=True, token=token)
+    code = package_links.waiting_code(w.reg, mailed)
+    w.send("POST", "/package/{token}/download", anonymous=True, token=token, data={"code": code})
+    posted = add_person(w.reg, first="Kaarlo", email=False)
+    ref = package_links.fulfilled_access(w.reg, posted)
+    w.send("POST", "/console/dpo/requests/{reference}/notice-letter", reference=ref)
+    w.send(
+        "POST", "/console/dpo/requests/{reference}/handed-over", reference=ref,
+        data={"how": "letter", "note": "posted with the letter"},
+    )  # fmt: skip
 
 
 def email_of(reg: RegisterApp, pid: int) -> str:
@@ -1077,6 +1100,8 @@ def _request_commands(w: CommandWalk, key: str, tmp: Path) -> None:
         "--reason", "many", "--notice-on", str(today),
     )  # fmt: skip
     w.run("request", "fulfil", access, "--out", str(tmp / "package.html"))
+    w.run("request", "handed-over", access, "--how", "in_person", "--note", "at the office")
+    w.run("request", "expire-packages")
     w.run("request", "close", access)
     again = new("access")
     w.run("request", "charge", again, "--decision", "waived", "--reason", "a second copy")
@@ -1210,7 +1235,8 @@ def _mail_commands(w: CommandWalk, pid: int) -> None:
     with smtp_server() as inbox:
         env = {"REKISTERI_SMTP_HOST": "127.0.0.1", "REKISTERI_SMTP_PORT": str(inbox.port)}
         w.run("mail", "send", env=env)
-    assert [m["To"] for m in inbox.messages] == [message["To"]]
+    # (The queue also held the notice of the access package fulfilled above.)
+    assert [m["To"] for m in inbox.messages if m["Subject"] == "walk"] == [message["To"]]
     w.run("mail", "status")
 
 

@@ -84,6 +84,7 @@ NO_ADDRESS = {
     "GET /preferences/{token}": "the person's own page, opened with their signed link",
     "GET /preferences/confirm/{token}": "the person's own confirmation, by their signed link",
     "GET /preferences/unsubscribe/{token}": "the person's own page, by their signed link",
+    "GET /package/{token}": "the person's own access package page, by their link",
     "init": "migrates the database",
     "serve": "serves the routes walked here",
     "demo": "synthetic persons of its own",
@@ -135,7 +136,8 @@ CHANGES = {
     "self-service register", "self-service close", "breach open", "breach scope",
     "breach assess", "breach notify", "credit check", "credit review", "credit decide",
     "import population", "import trade-register", "import address-changes",
-    "import market-events", "user reset-second-factor",
+    "import market-events", "user reset-second-factor", "request handed-over",
+    "request expire-packages",
 }  # fmt: skip
 
 

@@ -51,6 +51,7 @@ from rekisteri.services.updates.address_changes import import_address_changes
 from tests.e2e.test_change_audit import NOT_WITNESSED, every_command, last_seq
 from tests.integration.marketing_helpers import add_person, consent
 from tests.integration.test_address_changes import HEADER, notice, resident
+from tests.support import package_links
 from tests.support.audio import wav_bytes
 from tests.support.cli_login import as_staff, with_login
 from tests.support.clock import FakeClock
@@ -124,6 +125,7 @@ WRITE_COMMANDS = {
         "import trade-register", "import address-changes", "import population",
         "import payments", "task done",
     "credit check", "credit review", "credit decide",
+    "request handed-over", "request expire-packages",
 }  # fmt: skip
 
 # The organisation _setup registers (its customer number: the third person registered).
@@ -426,6 +428,10 @@ def _web_reads(w: ReadWalk, rich: Any, sparse: int, reference: str) -> None:
         lambda: w.client.get(f"/preferences/confirm/{confirm}").text,
     )
     w.witness("GET /preferences/{token}", lambda: w.client.get(f"/preferences/{settings}").text)
+    # The person's own access package, its link opened (the page asks for the one-time code).
+    package_links.fulfilled_access(w.reg, rich.person_id)
+    token = package_links.link_token(w.reg, rich.person_id)
+    w.witness("GET /package/{token}", lambda: w.client.get(f"/package/{token}").text)
     w.witness(
         "GET /preferences/unsubscribe/{token}",
         lambda: w.client.get(f"/preferences/unsubscribe/{unsubscribe.rsplit('/', 1)[1]}").text,

@@ -36,6 +36,7 @@ from rekisteri.services.rights import erasure
 from rekisteri.services.ropa.measures import MEASURES, measures_in_force
 from rekisteri.services.ropa.record import build_record
 from rekisteri.services.unit_of_work import Actor, RegisterApp
+from tests.support import package_links
 from tests.support.audit import drop_append_only
 from tests.support.people import EMAIL, HETU, IBAN, make_customer
 from tests.support.registered import add_person
@@ -52,6 +53,8 @@ def _encrypted_at_rest(reg: RegisterApp, tmp: Path) -> None:
     message.set_content(f"{HETU} {IBAN}")
     with reg.unit_of_work(Actor("test")) as uow:
         outbox.queue(uow, c.person_id, "test", message)
+    # An access package's notice letter (the request at the moment the e-mail came: a letter).
+    package_links.fulfilled_access(reg, c.person_id)
     with reg.engine.connect() as conn:
         for table in {a.table for a in catalogue.encrypted()}:
             rows = conn.execute(select(metadata.tables[table])).all()

@@ -91,6 +91,11 @@ def test_preference_links_are_masked() -> None:
     assert redact("/preferences/abc%2Edef") == "/preferences/[link]"
 
 
+def test_access_package_links_are_masked() -> None:
+    assert redact("/package/Abc_def-123?lang=sv") == "/package/[link]?lang=sv"
+    assert redact("/package/Abc_def-123/download") == "/package/[link]/download"
+
+
 def test_a_tracebacks_statement_values_and_database_details_are_withheld() -> None:
     message = (
         "(psycopg.errors.UniqueViolation) duplicate key value violates unique constraint\n"

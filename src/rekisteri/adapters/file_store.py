@@ -1,5 +1,5 @@
-"""One encrypted file store for files that hold personal data: call audio now, access packages
-and exports later (P16).
+"""One encrypted file store for files that hold personal data: call audio, access packages
+waiting for the person's download, exports later (P16).
 
 A file is sealed as it arrives, in chunks of `CHUNK` bytes, with AES-256-GCM under a key of its
 own (derived from the keyring's current key and the file's random salt, `Cipher.file_key`).

@@ -8,6 +8,7 @@ from rekisteri.domain.vocabulary import (
     Category,
     LawfulBasis,
     Purpose,
+    Sensitivity,
     Source,
     Words,
 )
@@ -24,6 +25,21 @@ REQUEST_RECORDS = RetentionRule(
         "5 vuotta pyynnön vastaanottamisesta (osoitusvelvollisuus, tietosuoja-asetus 5(2) art.)",
         "5 år från att begäran togs emot (ansvarsskyldighet, dataskyddsförordningen art. 5.2)",
         "5 years from receiving the request (accountability, GDPR Art. 5(2))",
+    ),
+)
+
+# The access package itself, sealed in the file store while its link is open: it is a copy of
+# the person's data, destroyed when the link is used or expires (`request expire-packages`, a
+# daily job), when the DPO hands it over, and with the person's other data on erasure.
+PACKAGE_FILES = RetentionRule(
+    "package_files",
+    Anchor.RECORDED,
+    1,
+    OnErasure.ERASE,
+    words=Words(
+        "kunnes latauslinkki on käytetty tai vanhentunut (oletuksena 14 päivää)",
+        "tills nedladdningslänken har använts eller gått ut (som standard 14 dagar)",
+        "until the download link is used or expires (14 days by default)",
     ),
 )
 
@@ -113,6 +129,69 @@ ATTRIBUTES: tuple[Attribute, ...] = (
             "notices to recipients of a rectification, erasure or restriction",
         ),
     ),
+    Attribute(
+        key="package_delivery.delivery",
+        table="package_delivery",
+        columns=(
+            "created_at",
+            "expires_at",
+            "lang",
+            "notice",
+            "categories",
+            "code_sent_at",
+            "codes_sent",
+            "wrong_codes",
+            "locked_at",
+            "downloaded_at",
+            "file_deleted_at",
+            "handed_over",
+            "handed_over_at",
+            "handed_over_by",
+            "handed_over_note",
+        ),
+        category=_REQ,
+        purposes=_LEGAL,
+        basis=LawfulBasis.LEGAL_OBLIGATION,
+        sources=frozenset({Source.REGISTER_ITSELF}),
+        retention=REQUEST_RECORDS,
+        words=Words(
+            "tietopaketin toimitus: ilmoitus, linkin voimassaolo, lataus tai luovutus",
+            "leverans av datapaketet: meddelande, länkens giltighet, nedladdning eller "
+            "överlämnande",
+            "delivery of the access package: notice, link validity, download or hand-over",
+        ),
+    ),
+    Attribute(
+        key="package_delivery.package",
+        table="package_delivery",
+        columns=("file_ref", "file_size"),
+        category=_REQ,
+        purposes=_LEGAL,
+        basis=LawfulBasis.LEGAL_OBLIGATION,
+        sources=frozenset({Source.REGISTER_ITSELF}),
+        retention=PACKAGE_FILES,
+        words=Words(
+            "salattu tietopaketti odottamassa latausta",
+            "det krypterade datapaketet som väntar på nedladdning",
+            "the encrypted access package waiting to be downloaded",
+        ),
+    ),
+    Attribute(
+        key="package_delivery.letter",
+        table="package_delivery",
+        columns=("letter_ct", "letter_key", "letter_bidx"),
+        category=_REQ,
+        purposes=_LEGAL,
+        basis=LawfulBasis.LEGAL_OBLIGATION,
+        sources=frozenset({Source.REGISTER_ITSELF}),
+        retention=PACKAGE_FILES,
+        words=Words(
+            "tulostettava ilmoituskirje latauslinkkeineen",
+            "meddelandebrevet med nedladdningslänken, för utskrift",
+            "the notice letter with its download link, to be printed",
+        ),
+        sensitivity=Sensitivity.ENCRYPTED,
+    ),
 )
 
 _PROV = frozenset({"id", "source", "source_detail", "received_at"})
@@ -127,6 +206,13 @@ TABLES: tuple[TableSpec, ...] = (
         "rights_request_event",
         frozenset({"id", "request_id"}),
         ("request_id", "rights_request.id", "rights_request.person_id"),
+    ),
+    TableSpec(
+        "package_delivery",
+        # The link's and the code's hashes and their counters guard the download; they say
+        # nothing of the person (the counts the person may see are attributes).
+        frozenset({"id", "request_id", "person_id", "token_hash", "code_hash", "code_expires_at"}),
+        ("person_id",),
     ),
     TableSpec(
         "recipient_notification", frozenset({"id", "request_id", "person_id"}), ("person_id",)

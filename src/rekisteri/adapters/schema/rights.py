@@ -15,7 +15,12 @@ from sqlalchemy import (
     Text,
 )
 
-from rekisteri.adapters.schema.base import UtcDateTime, metadata, provenance_columns
+from rekisteri.adapters.schema.base import (
+    UtcDateTime,
+    encrypted_columns,
+    metadata,
+    provenance_columns,
+)
 
 rights_request = Table(
     "rights_request",
@@ -132,4 +137,46 @@ erasure_journal = Table(
     Column("digest", String(64)),  # HMAC of the person's id (erasure, purge)
     Column("run_day", Date),  # the retention run's day (retention)
     CheckConstraint("kind in ('erasure', 'purge', 'retention')", name="kind"),
+)
+
+package_delivery = Table(
+    # An access package offered to the person (issue 18): sealed in the register's file store
+    # (file_ref) until it is downloaded once through the link, handed over by the DPO, or its
+    # link expires; the row stays as the record of how the answer reached the person.
+    "package_delivery",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("request_id", ForeignKey("rights_request.id"), nullable=False, index=True),
+    Column("person_id", ForeignKey("person.id"), index=True),  # null once purged
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("lang", String(2), nullable=False),
+    Column("notice", String(12), nullable=False),  # how the link went: email | letter
+    # The categories the package holds (space-separated), for the download's audit entry.
+    Column("categories", String(400), nullable=False),
+    Column("file_ref", String(40)),  # store:<hex>; null once destroyed
+    Column("file_size", Integer),
+    # Only the link's hash is kept: the link itself is in the person's mail or letter.
+    Column("token_hash", String(64), nullable=False, unique=True),
+    # The one-time code, keyed-hashed; when it was sent, until when it holds, and the counts
+    # that bound guessing (wrong codes lock the link) and mail sent (codes asked).
+    Column("code_hash", String(64)),
+    Column("code_sent_at", UtcDateTime()),
+    Column("code_expires_at", UtcDateTime()),
+    Column("codes_sent", Integer, nullable=False, default=0),
+    Column("wrong_codes", Integer, nullable=False, default=0),
+    Column("locked_at", UtcDateTime()),
+    Column("downloaded_at", UtcDateTime()),
+    Column("file_deleted_at", UtcDateTime()),
+    # Handed over by the DPO instead (in person or by letter): how, when, by whom, a note.
+    Column("handed_over", String(12)),
+    Column("handed_over_at", UtcDateTime()),
+    Column("handed_over_by", String(60)),
+    Column("handed_over_note", String(300)),
+    # The notice letter (when no e-mail was on file), sealed until the DPO prints it: it holds
+    # the link, which is kept nowhere else.
+    *encrypted_columns("letter"),
+    CheckConstraint("notice in ('email', 'letter')", name="notice"),
+    CheckConstraint("handed_over in ('in_person', 'letter')", name="handed_over"),
+    CheckConstraint("wrong_codes >= 0 and codes_sent >= 0", name="counts"),
 )

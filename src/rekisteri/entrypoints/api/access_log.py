@@ -24,7 +24,8 @@ from urllib.parse import unquote
 ACCESS_LOGGER = "uvicorn.access"
 ERROR_LOGGER = "uvicorn.error"
 
-_LINK = re.compile(r"(/preferences/(?:confirm/|unsubscribe/)?)[^/?#\s\"]+")
+# The person's links: the preference centre's signed ones, the access package's download link.
+_LINK = re.compile(r"(/preferences/(?:confirm/|unsubscribe/)?|/package/)[^/?#\s\"]+")
 _SEARCH = re.compile(r"([?&]q=)[^&#\s\"]*")
 _MASKS = (
     (

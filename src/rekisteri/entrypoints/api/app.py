@@ -44,6 +44,7 @@ from rekisteri.entrypoints.web import (
     desks,
     dpo_requests,
     login,
+    package_pages,
     pages,
     preferences,
     ropa,
@@ -90,6 +91,7 @@ def create_app(register: RegisterApp) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(marketing.router)
     app.include_router(preferences.router)
+    app.include_router(package_pages.router)
     app.include_router(console.router)
     app.include_router(desks.router)
     app.include_router(dpo_requests.router)

@@ -1,4 +1,5 @@
-"""request new | list | show | verify | extend | charge | changes | fulfil | reject | close."""
+"""request new | list | show | verify | extend | charge | changes | fulfil | reject | close |
+handed-over | expire-packages."""
 
 from __future__ import annotations
 
@@ -14,9 +15,16 @@ from rekisteri.catalogue import Category, Lang, Purpose
 from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.register import Provenance
 from rekisteri.domain.requests import ChargeDecision, ReceivedHow, RequestKind, VerifiedHow
-from rekisteri.entrypoints.cli.common import console, print_json, register_errors, staff
+from rekisteri.entrypoints.cli.common import console, job, print_json, register_errors, staff
+from rekisteri.services.access import system_actors
 from rekisteri.services.register.person_view import resolve_person
-from rekisteri.services.rights import delivery, fulfilment, recording_copies, requests
+from rekisteri.services.rights import (
+    delivery,
+    fulfilment,
+    package_delivery,
+    recording_copies,
+    requests,
+)
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 
 app = typer.Typer(
@@ -252,15 +260,34 @@ def fulfil(
     as_json: bool = typer.Option(False, "--json", help="print the outcome as JSON"),
 ) -> None:
     """Do what was asked, record the outcome, and write the answer's files (an erasure: the
-    letter saying what was erased and what is still kept, why and until when)."""
+    letter saying what was erased and what is still kept, why and until when). An access
+    package is also sealed in the file store for the person, with a notice of its single-use
+    download link: e-mailed (sent by `mail send`), or a letter to print written beside the
+    files when no e-mail was on file before the request."""
     reg, actor = _dpo(writes=True)
     with register_errors(), reg.unit_of_work(actor) as uow:
         done = fulfilment.fulfil(uow, reference, lang=lang)
         files = delivery.write_answer_files(done, out, settings=reg.settings, pdf=pdf)
+        offered = package_delivery.offer(uow, done, pdf=pdf)
+        if offered is not None and offered.letter is not None:
+            files["notice"] = delivery.write_notice_letter(
+                done.reference, offered.letter, out, settings=reg.settings
+            )
+    if offered is not None:
+        done.outcome["delivery"] = {
+            "notice": offered.notice,
+            "expires_at": offered.expires_at.isoformat(),
+        }
     if as_json:
         print_json(done.outcome | {"reference": done.reference, "files": files})
         return
     console.print(f"{done.reference}: {done.kind.value} fulfilled", markup=False)
+    if offered is not None:
+        how = "e-mailed (queued)" if offered.notice == "email" else "to be posted (letter)"
+        console.print(
+            f"  download link {how}, open until {offered.expires_at:%Y-%m-%d %H:%M} UTC",
+            markup=False,
+        )
     if done.answer_to is not None:
         to = done.answer_to
         where = to["address"] or to["email"] or "(no address: hand it over in person)"
@@ -302,3 +329,29 @@ def close(reference: str) -> None:
     with register_errors(), reg.unit_of_work(actor) as uow:
         requests.close(uow, reference)
     console.print(f"{reference}: closed", markup=False)
+
+
+@app.command("handed-over")
+def handed_over(
+    reference: str,
+    how: str = typer.Option(..., help="in_person or letter"),
+    note: str = typer.Option("", help="what was handed over, to whom (at most 300 characters)"),
+) -> None:
+    """Record that the DPO handed the access package over in person or by letter instead of
+    the download link: the link closes and the sealed package is destroyed."""
+    reg, actor = _dpo(writes=True)
+    with register_errors(), reg.unit_of_work(actor) as uow:
+        package_delivery.hand_over(uow, reference, how, note)
+    console.print(f"{reference}: package handed over ({how})", markup=False)
+
+
+@app.command("expire-packages")
+def expire_packages() -> None:
+    """Delete from the file store the access packages whose download link has expired (run
+    it from cron daily; runs as system:packages)."""
+    reg, actor = job(system_actors.PACKAGES)
+    with register_errors(), reg.unit_of_work(actor) as uow:
+        done = package_delivery.expire(uow)
+    console.print(f"{len(done)} expired packages deleted", markup=False)
+    for reference in done:
+        console.print(f"  {reference}", markup=False)

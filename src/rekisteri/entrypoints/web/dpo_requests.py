@@ -28,7 +28,13 @@ from rekisteri.entrypoints.web.self_service import ACTOR as FORM_ACTOR
 from rekisteri.entrypoints.web.staff import staff_page
 from rekisteri.entrypoints.web.templating import page_language, url_in
 from rekisteri.services.register.customers import RECTIFIABLE
-from rekisteri.services.rights import desk, fulfilment, recipient_notices, requests
+from rekisteri.services.rights import (
+    desk,
+    fulfilment,
+    package_delivery,
+    recipient_notices,
+    requests,
+)
 from rekisteri.services.unit_of_work import RegisterApp
 
 router = APIRouter(prefix="/console/dpo/requests", tags=["staff console"], include_in_schema=False)
@@ -91,6 +97,7 @@ def _page(
                 status_code = 422
         context |= {
             "r": shown,
+            "delivery": package_delivery.summary(uow, int(shown["id"])),
             "today": uow.today(),
             "words": words,
             "verified_how": [(v.value, _(words.VERIFIED_HOW[v.value])) for v in VerifiedHow],
@@ -210,10 +217,14 @@ def changes(
 
 @router.post("/{reference}/fulfil", response_class=HTMLResponse)
 def fulfil(request: Request, reference: Reference, reg: RegisterDep, who: Writer) -> Response:
-    """Do what was asked and record the outcome; the answer's files are downloaded after."""
-    return _step(
-        request, reg, who, reference, "fulfilled", lambda uow: fulfilment.fulfil(uow, reference)
-    )
+    """Do what was asked and record the outcome; the answer's files are downloaded after. An
+    access package is sealed for the person and the notice of its download link sent (e-mail)
+    or made ready to print (letter)."""
+
+    def work(uow: Any) -> None:
+        package_delivery.offer(uow, fulfilment.fulfil(uow, reference))
+
+    return _step(request, reg, who, reference, "fulfilled", work)
 
 
 @router.post("/{reference}/close", response_class=HTMLResponse)
@@ -268,3 +279,46 @@ def notice(
         )
 
     return _step(request, reg, who, reference, "notice", work)
+
+
+@router.post("/{reference}/handed-over", response_class=HTMLResponse)
+def handed_over(
+    request: Request,
+    reference: Reference,
+    reg: RegisterDep,
+    who: Writer,
+    how: Annotated[str, Form(max_length=12)],
+    note: Annotated[str, Form(max_length=300)] = "",
+) -> Response:
+    """Record handing the access package over in person or by letter instead of the link."""
+    return _step(
+        request,
+        reg,
+        who,
+        reference,
+        "handed_over",
+        lambda uow: package_delivery.hand_over(uow, reference, how, note),
+    )
+
+
+@router.post("/{reference}/notice-letter")
+def notice_letter(
+    request: Request, reference: Reference, reg: RegisterDep, who: Writer
+) -> Response:
+    """The notice letter with the package's download link, to print and post (the link is
+    kept nowhere else)."""
+    lang = page_language(request)
+    try:
+        with reg.unit_of_work(who.actor) as uow:
+            text = package_delivery.notice_letter(uow, reference)
+    except REFUSED as exc:
+        why = words.refusal(exc, lang, translations(lang).gettext)
+        return _page(request, reg, who, reference, error=why, status_code=422)
+    return Response(
+        text,
+        media_type="text/plain; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="package-notice-{reference}.txt"',
+            "Cache-Control": "no-store",
+        },
+    )

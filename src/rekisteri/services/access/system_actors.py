@@ -28,6 +28,7 @@ AUDIT_VERIFY = "system:audit-verify"
 DEMO = "system:demo"
 BACKUP = "system:backup"
 MAIL = "system:mail"
+PACKAGES = "system:packages"
 
 # Every job's actor and what it does (the names are a contract: scripts and cron lines enable
 # them by name).
@@ -42,6 +43,8 @@ KNOWN: dict[str, str] = {
     IMPORT_PAYMENTS: "applies the bank's camt.054 payment notifications (rekisteri import "
     "payments)",
     MAIL: "sends the queued mail to persons and retries what failed (rekisteri mail send)",
+    PACKAGES: "deletes access packages whose download link expired from the file store "
+    "(rekisteri request expire-packages)",
     IMPORT_MARKET_EVENTS: "applies Datahub's market events to sites, metering points and "
     "contracts (rekisteri import market-events)",
     IMPORT_TRADE_REGISTER: "applies the trade register's company data (rekisteri import "

@@ -33,7 +33,7 @@ OPEN_INVOICE = ("open", "in_collection")
 # Columns that record when something was destroyed: stamped, not cleared.
 STAMPS = {("call_recording", "file_destroyed_at")}
 # Columns naming files outside the database that must be destroyed with the row.
-FILE_COLUMNS = {"call_recording": "file_ref"}
+FILE_COLUMNS = {"call_recording": "file_ref", "package_delivery": "file_ref"}
 
 
 def files_named(uow: UnitOfWork, t: Table, cond: Any) -> list[str]:

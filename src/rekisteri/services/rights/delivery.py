@@ -75,3 +75,14 @@ def write_answer_files(
         files["envelope"] = directory / f"envelope-{done.reference}.txt"
         write_private(files["envelope"], done.envelope.text(), keep=keep)
     return files
+
+
+def write_notice_letter(
+    reference: str, letter: str, directory: Path, *, settings: Settings
+) -> Path:
+    """The access package's notice letter (its envelope and download link) beside the answer's
+    files, to be printed and posted (services/rights/package_delivery)."""
+    private_directory(directory)
+    path = directory / f"package-notice-{reference}.txt"
+    write_private(path, letter, keep=register_files(settings))
+    return path

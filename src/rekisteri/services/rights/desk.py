@@ -184,12 +184,24 @@ class Download:
 
 
 def answer_package(uow: UnitOfWork, key: str, *, pdf: bool = True) -> Download:
-    """The answer of a fulfilled access, portability or erasure request as one ZIP, in memory.
+    """The answer of a fulfilled access, portability or erasure request as one ZIP, in memory
+    (`answer_zip`); the download is recorded as a step of the request."""
+    made, request_id, names = _answer(uow, key, pdf=pdf)
+    requests.note_step(uow, request_id, "downloaded", ", ".join(sorted(names)))
+    return made
 
-    Access: the report as JSON, readings CSV, HTML and PDF in the person's language, with the
+
+def answer_zip(uow: UnitOfWork, key: str, *, pdf: bool = True) -> Download:
+    """The same ZIP the desk downloads, for the person's own delivery (package_delivery seals
+    it in the file store); the delivery records its own steps."""
+    return _answer(uow, key, pdf=pdf)[0]
+
+
+def _answer(uow: UnitOfWork, key: str, *, pdf: bool) -> tuple[Download, int, list[str]]:
+    """Access: the report as JSON, readings CSV, HTML and PDF in the person's language, with the
     call audio the DPO cleared. Portability: the provided data as JSON and CSV, the readings
     CSV. Erasure: the letter saying what was erased and what is kept (from the outcome: the
-    person is no longer there to read). The download is recorded as a step of the request."""
+    person is no longer there to read)."""
     row = requests.load(uow, key)
     kind, state = RequestKind(row.kind), RequestState(row.state)
     if kind not in WITH_FILES:
@@ -214,8 +226,7 @@ def answer_package(uow: UnitOfWork, key: str, *, pdf: bool = True) -> Download:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, content in files.items():
             zf.writestr(name, content)
-    requests.note_step(uow, int(row.id), "downloaded", ", ".join(sorted(files)))
-    return Download(f"answer-{row.reference}.zip", buffer.getvalue())
+    return Download(f"answer-{row.reference}.zip", buffer.getvalue()), int(row.id), list(files)
 
 
 def _files_of(uow: UnitOfWork, row: Any, *, pdf: bool) -> dict[str, bytes]:

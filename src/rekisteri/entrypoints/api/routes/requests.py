@@ -19,6 +19,7 @@ from rekisteri.entrypoints.api.schemas import RowRef
 from rekisteri.services.register.person_view import resolve_person
 from rekisteri.services.rights import (
     fulfilment,
+    package_delivery,
     recipient_notices,
     recording_copies,
     requests,
@@ -186,9 +187,12 @@ def fulfil_request(
     lang: Lang | None = None,
 ) -> dict[str, Any]:
     """Do what was asked. An access request answers with the package (JSON); the files for the
-    person (HTML, PDF, CSV) are written by `rekisteri request fulfil`."""
+    person (HTML, PDF, CSV) are written by `rekisteri request fulfil`. Its package is also
+    sealed for the person, with the notice of the download link: e-mailed, or a letter the DPO
+    prints from the desk (`delivery` says which, and until when the link holds)."""
     with reg.unit_of_work(who.actor) as uow:
         done = fulfilment.fulfil(uow, reference, lang=lang)
+        offered = package_delivery.offer(uow, done)
         out: dict[str, Any] = {
             "reference": done.reference,
             "kind": done.kind,
@@ -196,6 +200,8 @@ def fulfil_request(
         }
         if done.access is not None:
             out["package"] = done.access.as_dict()
+        if offered is not None:
+            out["delivery"] = {"notice": offered.notice, "expires_at": offered.expires_at}
         if done.portable is not None:
             out["provided"] = done.portable.provided
         if done.answer_to is not None:
