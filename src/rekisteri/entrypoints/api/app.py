@@ -40,6 +40,7 @@ from rekisteri.entrypoints.api.routes import (
 from rekisteri.entrypoints.api.routes import requests as rights_requests
 from rekisteri.entrypoints.api.security_headers import SecurityHeaders
 from rekisteri.entrypoints.web import (
+    admin,
     console,
     desks,
     dpo_requests,
@@ -92,6 +93,7 @@ def create_app(register: RegisterApp) -> FastAPI:
     app.include_router(preferences.router)
     app.include_router(console.router)
     app.include_router(desks.router)
+    app.include_router(admin.router)
     app.include_router(dpo_requests.router)
     app.include_router(ropa.router)
     app.include_router(self_service.router)

@@ -330,7 +330,7 @@ def refusal_page(request: Request, actor: Actor | None) -> Response:
     role = actor.role if actor else None
     open_desks = desks(role)
     if request.url.path.rstrip("/") == "/console" and not open_desks["search"]:
-        for desk in ("dpo", "marketing"):
+        for desk in ("dpo", "marketing", "admin"):
             if open_desks[desk]:
                 return RedirectResponse(url_in(lang, f"/console/{desk}"), status_code=303)
     cookie = request.cookies.get(sessions.COOKIE)
