@@ -47,6 +47,7 @@ from rekisteri.entrypoints.web import (
     login,
     pages,
     preferences,
+    retention_desk,
     ropa,
     second_factor,
     self_service,
@@ -94,6 +95,7 @@ def create_app(register: RegisterApp) -> FastAPI:
     app.include_router(console.router)
     app.include_router(desks.router)
     app.include_router(admin.router)
+    app.include_router(retention_desk.router)
     app.include_router(dpo_requests.router)
     app.include_router(ropa.router)
     app.include_router(self_service.router)

@@ -49,6 +49,7 @@ def desks(role: Role | None) -> dict[str, bool]:
         "ropa": role is Role.DPO,
         "marketing": Purpose.DIRECT_MARKETING in purposes and sees(role, Category.MARKETING),
         "admin": role is Role.ADMINISTRATOR,
+        "retention": role is Role.DPO,
     }
 
 
