@@ -32,6 +32,7 @@ from rekisteri.adapters.schema.audit import audit_entry
 from rekisteri.adapters.schema.disclosure import recording_loan
 from rekisteri.adapters.schema.register import call_recording, person
 from rekisteri.adapters.schema.register import contract as contract_table
+from rekisteri.adapters.schema.rights import retention_run
 from rekisteri.catalogue import Purpose, Role, Source
 from rekisteri.config import Settings, file_store_path
 from rekisteri.demo.credit_checks import ANSWERS as DEMO_CREDIT_ANSWERS
@@ -700,6 +701,12 @@ def _web_steps(w: Walk, clock: FakeClock) -> None:
     code = pyotp.TOTP(_secret_of(w.reg, "t.dpo")).at(clock())
     w.send("POST", "/login/code", anonymous=True, data={"code": code, "csrf_token": csrf[1]})
     w.send("POST", "/logout", anonymous=True)
+    # Last, as it removes what is past its period: the DPO previews the retention run (no
+    # change) and approves it (the run's own entries).
+    w.send("POST", "/console/retention/preview")
+    with w.reg.engine.connect() as conn:
+        previewed = conn.execute(select(func.max(retention_run.c.id))).scalar_one()
+    w.send("POST", "/console/retention/approve", data={"preview_id": str(previewed)})
 
 
 def _log_in(w: Walk, name: str) -> None:
