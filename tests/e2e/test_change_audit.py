@@ -787,6 +787,12 @@ def _admin_desk_steps(w: Walk) -> None:
             select(api_token.c.id).where(api_token.c.name == "walk")
         ).scalar_one()
     w.send("POST", "/console/admin/tokens/revoke", data={"token_id": str(token_id)})
+    w.send(
+        "POST",
+        "/console/recipients",
+        data={"name": "Sisaryhtiö Oy", "kind": "subsidiary", "country": "FI",
+              "purpose": ["direct_marketing"]},
+    )  # fmt: skip
 
 
 def test_every_web_form_audits_what_it_changed(register: RegisterApp, clock: FakeClock) -> None:

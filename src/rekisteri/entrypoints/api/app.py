@@ -47,6 +47,7 @@ from rekisteri.entrypoints.web import (
     login,
     pages,
     preferences,
+    recipients,
     retention_desk,
     ropa,
     second_factor,
@@ -96,6 +97,7 @@ def create_app(register: RegisterApp) -> FastAPI:
     app.include_router(desks.router)
     app.include_router(admin.router)
     app.include_router(retention_desk.router)
+    app.include_router(recipients.router)
     app.include_router(dpo_requests.router)
     app.include_router(ropa.router)
     app.include_router(self_service.router)
