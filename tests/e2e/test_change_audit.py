@@ -793,6 +793,7 @@ def _admin_desk_steps(w: Walk) -> None:
         data={"name": "Sisaryhtiö Oy", "kind": "subsidiary", "country": "FI",
               "purpose": ["direct_marketing"]},
     )  # fmt: skip
+    w.send("POST", "/console/segments", data={"name": "walk", "rules": "person_kind=natural"})
 
 
 def test_every_web_form_audits_what_it_changed(register: RegisterApp, clock: FakeClock) -> None:

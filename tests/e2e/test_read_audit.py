@@ -86,6 +86,7 @@ NO_PERSONAL_DATA = {
     "GET /console/admin": "staff accounts, roles, tokens, lock-outs and counts of sealed values",
     "GET /console/retention": "the latest retention run or preview: counts",
     "GET /console/recipients": "the recipients, organisations",
+    "GET /console/segments": "the segments' definitions and counts of persons placed",
     "audit verify": "whether the chain is intact: counts and hashes",
     "retention last": "counts of the last retention run",
     "recipient list": "the recipients, organisations",

@@ -51,6 +51,7 @@ from rekisteri.entrypoints.web import (
     retention_desk,
     ropa,
     second_factor,
+    segments_desk,
     self_service,
     sign_on,
 )
@@ -98,6 +99,7 @@ def create_app(register: RegisterApp) -> FastAPI:
     app.include_router(admin.router)
     app.include_router(retention_desk.router)
     app.include_router(recipients.router)
+    app.include_router(segments_desk.router)
     app.include_router(dpo_requests.router)
     app.include_router(ropa.router)
     app.include_router(self_service.router)

@@ -50,6 +50,7 @@ def desks(role: Role | None) -> dict[str, bool]:
         "marketing": Purpose.DIRECT_MARKETING in purposes and sees(role, Category.MARKETING),
         "admin": role is Role.ADMINISTRATOR,
         "retention": role is Role.DPO,
+        "segments": Purpose.PROFILING in purposes,
         "recipients": may_change(role, Purpose.LEGAL_OBLIGATION, Category.DISCLOSURE),
     }
 
