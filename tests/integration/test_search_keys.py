@@ -252,6 +252,7 @@ def test_no_result_and_bad_terms(register: RegisterApp, town: Town) -> None:
     for query in ("Olematon", "Olematon 7", "99999", "040 000 0000", "ei@example.fi"):
         found = _find(register, query)
         assert (found.total, found.rows, found.more) == (0, [], False), query
+    assert _find(register, "Olematon").matched_by == "name"  # not "nobody in a post office"
     with register.reading(CS) as uow:
         with pytest.raises(InvalidInput):
             search(uow, "x")

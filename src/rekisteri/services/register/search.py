@@ -193,8 +193,9 @@ def search(uow: UnitOfWork, query: str, page: int = 1) -> SearchPage:
     found = _count(uow, condition)
     if matched_by == "name" and not found and not re.search(r"\d", term):
         # Nobody by that name: a post office alone ("Parainen") finds who lives or lived there.
-        matched_by, condition = "post office", _lives_or_lived(office=term)
-        found = _count(uow, condition)
+        by_office = _lives_or_lived(office=term)
+        if in_office := _count(uow, by_office):  # else "nobody by that name" is the answer
+            matched_by, condition, found = "post office", by_office, in_office
     total = min(found, MAX_RESULTS)
     base: Select[Any] = (
         select(
