@@ -97,7 +97,8 @@ def test_staff_search_person_chart_consent_request_and_the_dpo_desk(
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_role("status")).to_contain_text("1 found by name")
     shot(page, "search")
-    page.get_by_role("link", name=number).click()
+    expect(page.get_by_role("cell", name=number)).to_be_visible()
+    page.get_by_role("link", name="Muuttaja, Aino").click()
 
     # The person's page: who they are, their contact point with its source, the chart.
     expect(page.get_by_role("heading", level=1)).to_contain_text("Aino Muuttaja")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from rekisteri.adapters.schema.audit import audit_entry, audit_subject
 from rekisteri.adapters.schema.register import metadata
-from rekisteri.catalogue import Role, Visibility, catalogue
+from rekisteri.catalogue import Purpose, Role, Visibility, catalogue
 from rekisteri.catalogue.readers import CATEGORY_WRITERS, ROLE_PURPOSES
 from rekisteri.entrypoints.api.app import create_app
 from rekisteri.entrypoints.api.deps import (
@@ -92,6 +92,16 @@ def _fill(path: str, reg: RegisterApp, person_id: int) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: number if m[1] == "key" else str(person_id), path)
 
 
+_STAFF_WORDS = re.compile(
+    r"\bt\.[a-z-]+\b|\b(?:" + "|".join(r.value for r in Role if "_" in r.value) + r")\b"
+)
+
+
+_CODE_VALUES = re.compile(
+    'value="(?:' + "|".join(sorted({*(p.value for p in Purpose), *(r.value for r in Role)})) + ')"'
+)
+
+
 def _guarded(app: FastAPI) -> list[tuple[Any, Guard]]:
     return [(r, d) for r in all_routes(app) if isinstance(d := declaration(r), Guard)]
 
@@ -145,6 +155,17 @@ def test_role_route_category_matrix(world) -> None:
                     leaves = _leaves(response.json())
                 else:  # a console page or a CSV list: its whole text is checked
                     leaves = [response.text]
+                # The administrator's desk lists staff accounts ("t.customer-service") and roles
+                # ("customer_service"): staff data, not a person's ("customer" is a value of
+                # person.relationship, so it would be taken for one); its footer is the
+                # controller's own address ("Helsinki" would be taken for a person's). The
+                # first pages the walk checks for a role that reads no addresses.
+                if route.path.startswith("/console/admin"):
+                    leaves = [_STAFF_WORDS.sub("", leaf.split("<footer")[0]) for leaf in leaves]
+                # A form's choices carry the register's codes ('value="customer_relationship"',
+                # a purpose), which hold a person's value ("customer") without being one.
+                if route.path.startswith("/console/"):
+                    leaves = [_CODE_VALUES.sub("", leaf) for leaf in leaves]
                 full = {v for a, v in values if catalogue.visibility(a, role) is Visibility.FULL}
                 for attr, value in values:
                     if catalogue.visibility(attr, role) is Visibility.FULL or value in full:

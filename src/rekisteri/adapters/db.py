@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, make_url
 
+from rekisteri.adapters.folding import SQLITE_FUNCTION, fold
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -91,6 +93,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute(sqlite_cache_pragma())
     cursor.close()
+    # Case-insensitive search beyond ASCII (adapters/folding.py).
+    dbapi_connection.create_function(SQLITE_FUNCTION, 1, fold, deterministic=True)
 
 
 def sqlite_synchronous_pragma() -> str:

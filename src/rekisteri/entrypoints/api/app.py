@@ -40,6 +40,7 @@ from rekisteri.entrypoints.api.routes import (
 from rekisteri.entrypoints.api.routes import requests as rights_requests
 from rekisteri.entrypoints.api.security_headers import SecurityHeaders
 from rekisteri.entrypoints.web import (
+    admin,
     console,
     desks,
     dpo_requests,
@@ -47,8 +48,11 @@ from rekisteri.entrypoints.web import (
     package_pages,
     pages,
     preferences,
+    recipients,
+    retention_desk,
     ropa,
     second_factor,
+    segments_desk,
     self_service,
     sign_on,
 )
@@ -94,6 +98,10 @@ def create_app(register: RegisterApp) -> FastAPI:
     app.include_router(package_pages.router)
     app.include_router(console.router)
     app.include_router(desks.router)
+    app.include_router(admin.router)
+    app.include_router(retention_desk.router)
+    app.include_router(recipients.router)
+    app.include_router(segments_desk.router)
     app.include_router(dpo_requests.router)
     app.include_router(ropa.router)
     app.include_router(self_service.router)

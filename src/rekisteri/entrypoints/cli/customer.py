@@ -225,12 +225,28 @@ def search_command(
         title=f"{found.total} found by {found.matched_by} (page {found.page}/{found.pages})",
         title_justify="left",
     )
-    for column in ("customer number", "name", "kind", "relationship"):
+    # Only what the role reads: a column none of the results carries is left out.
+    shown = [
+        c for c in ("birth_year", "relationship", "address") if any(c in r for r in found.rows)
+    ]
+    for column in ("customer number", "name", "kind", *(c.replace("_", " ") for c in shown)):
         table.add_column(column)
     for r in found.rows:
         name = r["organisation_name"] or f"{r['first_names']} {r['last_name']}"
-        table.add_row(r["customer_number"], name, r["kind"], r["relationship"])
+        extra = [_search_cell(r.get(c)) for c in shown]
+        table.add_row(r["customer_number"], name, r["kind"], *extra)
     console.print(table, soft_wrap=False)
+
+
+def _search_cell(value: object) -> str:
+    from rekisteri.catalogue.protection import PROTECTED_WORDS, is_mark
+
+    if is_mark(value):  # a protected person's address is never shown in a search
+        return PROTECTED_WORDS.en
+    if isinstance(value, dict):  # an address
+        place = " ".join(str(value[k]) for k in ("postal_code", "post_office") if value.get(k))
+        return ", ".join(p for p in (str(value.get("street") or ""), place) if p)
+    return "" if value is None else str(value)
 
 
 contact_person_app = typer.Typer(

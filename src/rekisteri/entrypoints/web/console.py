@@ -34,6 +34,7 @@ from rekisteri.domain.requests import ReceivedHow, RequestKind
 from rekisteri.domain.wording import WORDING_VERSION, channel_label, consent_wording, purpose_label
 from rekisteri.entrypoints.api.deps import PersonKey, Principal, RegisterDep, guard
 from rekisteri.entrypoints.api.problems import http_problem
+from rekisteri.entrypoints.web import search_results
 from rekisteri.entrypoints.web.chart import Bar, Move, consumption_svg
 from rekisteri.entrypoints.web.i18n import translations
 from rekisteri.entrypoints.web.staff import desks, may_change, section, sees, staff_page
@@ -77,8 +78,13 @@ def search_page(
                 found = search.search(uow, q, page)
         except InvalidInput as exc:
             error = exc.reason
+    shown = search_results.results(found, page_language(request)) if found else None
     return staff_page(
-        request, reg, who, "console/search.html", {"q": q, "found": found, "error": error}
+        request,
+        reg,
+        who,
+        "console/search.html",
+        {"q": q, "found": found, "shown": shown, "error": error, "max_results": search.MAX_RESULTS},
     )
 
 
@@ -324,7 +330,7 @@ def refusal_page(request: Request, actor: Actor | None) -> Response:
     role = actor.role if actor else None
     open_desks = desks(role)
     if request.url.path.rstrip("/") == "/console" and not open_desks["search"]:
-        for desk in ("dpo", "marketing"):
+        for desk in ("dpo", "marketing", "admin"):
             if open_desks[desk]:
                 return RedirectResponse(url_in(lang, f"/console/{desk}"), status_code=303)
     cookie = request.cookies.get(sessions.COOKIE)

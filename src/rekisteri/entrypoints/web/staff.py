@@ -48,6 +48,10 @@ def desks(role: Role | None) -> dict[str, bool]:
         "dpo": role is Role.DPO,
         "ropa": role is Role.DPO,
         "marketing": Purpose.DIRECT_MARKETING in purposes and sees(role, Category.MARKETING),
+        "admin": role is Role.ADMINISTRATOR,
+        "retention": role is Role.DPO,
+        "segments": Purpose.PROFILING in purposes,
+        "recipients": may_change(role, Purpose.LEGAL_OBLIGATION, Category.DISCLOSURE),
     }
 
 
