@@ -82,6 +82,11 @@ def _sites(package: AccessPackage, lang: str) -> list[dict[str, Any]]:
                 "gsrn": gsrn,
                 "periods": periods,
                 "monthly": monthly,
+                # The monthly table a year at a time, side by side, so it stays short.
+                "years": [
+                    (y, [m for m in monthly if m.month.startswith(y)])
+                    for y in dict.fromkeys(m.month[:4] for m in monthly)
+                ],
                 "chart": chart.site_chart(monthly, periods, lang),
             }
         )
