@@ -69,9 +69,10 @@ def _code(table: str, column: str, value: str, lang: str) -> str:
         return rights_words.word(value, lang)
     if column == "quality" and value in Quality.__members__:
         return value_word(Quality[value], lang)
-    if (table, column) in coded_columns() and " " in value.strip():
-        # A set of codes stored space-separated (a representative's powers).
-        return ", ".join(column_value_word(table, column, v, lang) for v in value.split())
+    if (table, column) in coded_columns() and re.search(r"[ ,]", value.strip()):
+        # A set of codes in one column (a representative's powers, comma-separated).
+        parts = [v for v in re.split(r"[ ,]+", value) if v]
+        return ", ".join(column_value_word(table, column, v, lang) for v in parts)
     return column_value_word(table, column, value, lang)
 
 
