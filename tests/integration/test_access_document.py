@@ -19,6 +19,7 @@ from html import unescape
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pdfplumber
 import pytest
 from pdfminer.pdftypes import resolve1
@@ -53,6 +54,7 @@ SECTION_OF = {"disclosure": "disclosures"}
 # Readings are attributed by contract period, not by the subject path (which would give the
 # metering point's readings of the occupants before and after): the CSV is checked instead.
 BY_PERIOD = {"reading_block", "reading_correction"}
+SCHEMA = Path(__file__).parents[2] / "docs" / "formats" / "access-package.schema.json"
 
 
 @dataclass
@@ -141,6 +143,11 @@ def test_the_package_holds_every_row_of_the_person_and_every_category(demo: Demo
         with reg.reading(DPO) as uow:
             built = package.build(uow, demo.person_id, lang=lang)
         blob = json.loads(access.to_json(built))
+        # The published JSON Schema holds for a real package.
+        schema = json.loads(SCHEMA.read_text())
+        jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(
+            blob
+        )
         sections = blob["sections"]
         for table, keys in expected.items():
             key = SECTION_OF.get(table, table)
