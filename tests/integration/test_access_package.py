@@ -17,6 +17,7 @@ from rekisteri.adapters.schema.register import person
 from rekisteri.catalogue import Attribute, Category, LawfulBasis, Purpose, Source, Words
 from rekisteri.catalogue.retention import CUSTOMER_DATA
 from rekisteri.domain.access_package import MonthlyTotal
+from rekisteri.domain.consumption import DATAHUB_HEADER
 from rekisteri.domain.drafts import ContractDraft
 from rekisteri.domain.register import ContractKind, MotherTongue, Provenance
 from rekisteri.services.register import customers
@@ -73,10 +74,10 @@ def test_package_of_a_person_who_moved_between_two_sites(
     assert sections["call_recording"].rows[0]["duration_seconds"] == 312
     assert sections["invoice"].rows and sections["payment"].rows
     assert [
-        (r["attribute"], r["old_value"], r["new_value"])
+        (r["attribute_code"], r["attribute"], r["old_value"], r["new_value"], r["source_code"])
         for r in sections["attribute_change"].rows
-        if r["attribute"] == "person.last_name"
-    ] == [("person.last_name", "Meikäläinen", "Virtanen")]
+        if r["attribute_code"] == "person.last_name"
+    ] == [("person.last_name", "sukunimi", "Meikäläinen", "Virtanen", "customer_contact")]
     # The next occupant is not in it.
     blob = access.to_json(p).decode()
     assert "toinen@example.fi" not in blob and "010101-123N" not in blob
@@ -127,11 +128,14 @@ def test_report_in_the_persons_language_with_a_consumption_chart(
         MonthlyTotal("2025-02", 640.0),
     ]
     html = access.to_html(p)
+    # One bar a month of the site's chart, its move-in marked; the monthly table beside it.
     assert "Your data: right of access" in html and html.count("<rect") == 2
+    assert "Moved in 1 Jun 2022" in html and "<td>Feb 2025</td>" in html
+    # The readings in Datahub's own columns: kWh with a decimal comma, empty for no value.
     lines = out.getvalue().splitlines()
-    assert n == 3 and lines[0] == "gsrn,start_utc,wh,quality"
-    assert lines[1] == f"{c.gsrns[1]},2025-01-01T22:00:00Z,2126,OK"
-    assert lines[2] == f"{c.gsrns[1]},2025-01-01T22:15:00Z,,MISSING"
+    assert n == 3 and lines[0] == ";".join(DATAHUB_HEADER)
+    assert lines[1] == f"{c.gsrns[1]};8716867000030;PT15M;kWh;BN01;2025-01-01T22:00:00Z;2,126000;OK"
+    assert lines[2] == f"{c.gsrns[1]};8716867000030;PT15M;kWh;BN01;2025-01-01T22:15:00Z;;MISSING"
     pdf = access.to_pdf(p, html)
     assert pdf.startswith(b"%PDF") and len(pdf) > 5000
 

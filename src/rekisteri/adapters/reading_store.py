@@ -281,11 +281,18 @@ def _with_nulls(wh: Ints) -> pl.Series:
     return pl.Series("wh", wh).scatter(np.flatnonzero(wh == NO_VALUE), None)
 
 
-def point_series(conn: Connection, metering_point_id: int, start: int, end: int) -> pl.DataFrame:
-    """One metering point's readings in [start, end) as columns (ts, wh, quality), ordered by
-    time: one range scan of the blocks' primary key, decoded by numpy (no object per reading)."""
+def point_series(
+    conn: Connection,
+    metering_point_id: int,
+    start: int,
+    end: int,
+    columns: Sequence[str] = ("ts", "wh", "quality"),
+) -> pl.DataFrame:
+    """One metering point's readings in [start, end) as columns (ts, wh, quality; `columns`
+    asks for others of FRAME_COLUMNS), ordered by time: one range scan of the blocks' primary
+    key, decoded by numpy (no object per reading)."""
     blocks = Store(conn).fetch(
         "metering_point_id = ? AND day >= ? AND day <= ?",
         [int(metering_point_id), day_of(int(start)), day_of(max(int(end) - 1, 0))],
     )
-    return blocks_frame(blocks, start, end, ("ts", "wh", "quality"))
+    return blocks_frame(blocks, start, end, columns)

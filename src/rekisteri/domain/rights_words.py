@@ -84,6 +84,118 @@ HEADINGS: dict[str, Words] = {
         "Vi underrättar dem som fått dina uppgifter om raderingen (art. 19)",
         "We tell those your data was disclosed to of the erasure (Art. 19)",
     ),
+    # The access report as a document (issue 18): its parts and fixed phrases.
+    "kept_until": Words("Säilytetään asti", "Sparas till", "Kept until"),
+    "corrected_readings": Words(
+        "Korjatut mittauslukemat", "Korrigerade mätvärden", "Corrected meter readings"
+    ),
+    "summary": Words(
+        "Yhteenveto: mitä tietoja sinusta on, miksi, mistä, kenelle ja kuinka kauan",
+        "Sammanfattning: vilka uppgifter vi har om dig, varför, varifrån, till vem och hur länge",
+        "Summary: what we hold on you, why, from where, given to whom and for how long",
+    ),
+    "records": Words("Tietueita", "Poster", "Records"),
+    "disclosed_to": Words("Luovutettu", "Utlämnat till", "Disclosed to"),
+    "not_disclosed": Words(
+        "ei luovutettu kenellekään", "inte utlämnat till någon", "not disclosed to anyone"
+    ),
+    "not_held": Words("ei tietoja sinusta", "inga uppgifter om dig", "nothing held on you"),
+    "while_contract": Words(
+        "sopimuksesi voimassaolon ajan, sen jälkeen säilytysajan",
+        "så länge ditt avtal gäller, därefter lagringstiden",
+        "while your contract runs, then the retention period",
+    ),
+    "dpo": Words("Tietosuojavastaava", "Dataskyddsombud", "Data protection officer"),
+    "business_id": Words("Y-tunnus", "FO-nummer", "Business ID"),
+    "phone": Words("Puhelin", "Telefon", "Phone"),
+    "email": Words("Sähköposti", "E-post", "E-mail"),
+    "address": Words("Osoite", "Adress", "Address"),
+    "customer_number": Words("Asiakasnumero", "Kundnummer", "Customer number"),
+    "transfers": Words(
+        "Siirrot EU:n ja ETA:n ulkopuolelle",
+        "Överföringar utanför EU och EES",
+        "Transfers outside the EU and EEA",
+    ),
+    "no_transfers": Words(
+        "Tietojasi ei siirretä EU:n tai ETA:n ulkopuolelle.",
+        "Dina uppgifter överförs inte utanför EU eller EES.",
+        "Your data is not transferred outside the EU or EEA.",
+    ),
+    "safeguard": Words("Suojatoimi", "Skyddsåtgärd", "Safeguard"),
+    "consulted": Words(
+        "Milloin ja miksi tietojasi on käsitelty",
+        "När och varför dina uppgifter har behandlats",
+        "When and why your data was consulted",
+    ),
+    "consulted_intro": Words(
+        "Alla on kuukausittain, kuinka monta kertaa tietojasi on luettu tai muutettu, mihin "
+        "tarkoitukseen ja missä tehtävässä. Työntekijöiden henkilöllisyyttä ei kerrota. Jokaisen "
+        "käsittelykerran päivä ja tarkoitus ovat liitteenä olevassa JSON-tiedostossa.",
+        "Nedan visas per månad hur många gånger dina uppgifter har lästs eller ändrats, för "
+        "vilket ändamål och i vilken roll. De anställdas identitet anges inte. Dagen och "
+        "ändamålet för varje behandling finns i den bifogade JSON-filen.",
+        "Below, month by month: how many times your data was read or changed, for what purpose "
+        "and in which role. The employees' identities are not given. The date and purpose of "
+        "every consultation are in the attached JSON file.",
+    ),
+    "month": Words("Kuukausi", "Månad", "Month"),
+    "times": Words("Kertaa", "Gånger", "Times"),
+    "role": Words("Tehtävä", "Roll", "Role"),
+    "purpose": Words("Tarkoitus", "Ändamål", "Purpose"),
+    "by_register": Words(
+        "rekisteri itse tai sinä itse", "registret självt eller du själv", "the register or you"
+    ),
+    "no_purpose": Words(
+        "rekisterin ylläpito (tiedon tuonti, säilytysaikojen valvonta)",
+        "registrets underhåll (import av uppgifter, tillsyn av lagringstider)",
+        "running the register (imports, retention checks)",
+    ),
+    "corrections": Words(
+        "Muutetut ja korjatut tiedot",
+        "Ändrade och rättade uppgifter",
+        "Changed and corrected data",
+    ),
+    "no_changes": Words(
+        "Tietojasi ei ole muutettu.", "Dina uppgifter har inte ändrats.", "No data was changed."
+    ),
+    "readings_file": Words(
+        "Kaikki mittauslukemat ovat liitteenä olevassa CSV-tiedostossa (Datahubin sarakkeet).",
+        "Alla mätvärden finns i den bifogade CSV-filen (Datahubs kolumner).",
+        "Every meter reading is in the attached CSV file (Datahub's columns).",
+    ),
+    "site_point": Words("Käyttöpaikka", "Förbrukningsplats", "Metering point"),
+    "moved_in": Words("Muutto sisään", "Inflyttning", "Moved in"),
+    "moved_out": Words("Muutto pois", "Utflyttning", "Moved out"),
+    "monthly_table": Words("Kulutus kuukausittain", "Förbrukning per månad", "Use by month"),
+    "kwh": Words("kWh", "kWh", "kWh"),
+    "nothing_in": Words(
+        "Näistä tietoryhmistä sinusta ei ole tietoja:",
+        "I dessa uppgiftsgrupper finns inga uppgifter om dig:",
+        "Nothing is held on you in these categories:",
+    ),
+    "yes": Words("kyllä", "ja", "yes"),
+    "no": Words("ei", "nej", "no"),
+    "read": Words("luettu", "läst", "read"),
+    "change": Words("muutettu", "ändrat", "changed"),
+    "lookup": Words("haettu", "sökt", "looked up"),
+    "allowed": Words("sallittu", "tillåten", "allowed"),
+    "denied": Words("estetty", "nekad", "refused"),
+    "page": Words("Sivu", "Sida", "Page"),
+    "of_pages": Words("/", "/", "of"),
+    "your_data": Words(
+        "Sinusta tallennetut tiedot tietoryhmittäin",
+        "Uppgifter om dig per uppgiftsgrupp",
+        "Your data, category by category",
+    ),
+    "how_to_use": Words(
+        "Oikeutesi ja niiden käyttäminen",
+        "Dina rättigheter och hur du använder dem",
+        "Your rights and how to use them",
+    ),
+    "regular_recipients": Words(
+        "Säännönmukaiset vastaanottajat", "Regelbundna mottagare", "Regular recipients"
+    ),
+    "axis_kwh": Words("kWh kuukaudessa", "kWh per månad", "kWh per month"),
     "until_contract_ends": Words(
         "kunnes sopimus päättyy, sen jälkeen säilytysajan",
         "tills avtalet upphör, därefter lagringstiden",

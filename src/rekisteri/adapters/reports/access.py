@@ -1,11 +1,14 @@
 """The access package as files: JSON (machine-readable), CSV of readings, HTML and PDF.
 
-The JSON holds everything but the readings themselves (their monthly totals are in it); the
-readings go to the CSV, one line per reading: gsrn, start_utc (ISO 8601, Z), wh (empty: the
-meter sent no value), quality. Both are written from columns, not reading by reading.
+The JSON holds everything but the readings themselves (their monthly totals are in it); its
+shape is published as a JSON Schema (docs/access-package.schema.json). The readings go to the
+CSV in Datahub's customer-portal columns (docs/access-package.md), so the file loads wherever
+Datahub's own export does. Both are written from columns, not reading by reading.
 
-The HTML report is a Jinja2 template in the person's language; the PDF is that same HTML
-rendered by WeasyPrint, so the two never say different things.
+The HTML report is a Jinja2 template in the person's language, every code in words, euros,
+Finnish or Swedish dates and Helsinki times (showing.py); the PDF is that same HTML rendered by
+WeasyPrint as tagged PDF/UA, so the two never say different things and a screen reader can
+read the PDF.
 """
 
 from __future__ import annotations
@@ -18,11 +21,14 @@ from typing import Any
 
 import polars as pl
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup
 
+from rekisteri.adapters.datahub_writer import to_datahub_rows
 from rekisteri.adapters.private_files import Keep, open_private, private_directory, write_private
+from rekisteri.adapters.reports import chart, showing
 from rekisteri.domain import rights_words
-from rekisteri.domain.access_package import AccessPackage, MonthlyTotal, readings_table
+from rekisteri.domain.access_package import AccessPackage, Section, monthly_totals
+from rekisteri.domain.consumption import DATAHUB_HEADER
+from rekisteri.domain.vocabulary import Purpose, Role, label
 
 _env = Environment(
     loader=PackageLoader("rekisteri.adapters.reports", "templates"),
@@ -45,8 +51,12 @@ def _plain(value: Any) -> Any:
 
 
 def readings_csv(readings: pl.DataFrame) -> str:
-    """Readings as CSV text, with a header line."""
-    return readings_table(readings).write_csv(line_terminator="\n")
+    """Readings as CSV text in Datahub's customer-portal columns (header line first; ";" between
+    fields, kWh with a decimal comma, empty: the meter sent no value)."""
+    head = ";".join(DATAHUB_HEADER) + "\n"
+    if readings.is_empty():
+        return head
+    return head + to_datahub_rows(readings).decode()
 
 
 def write_readings_csv(readings: pl.DataFrame, out: io.TextIOBase | Any) -> int:
@@ -55,58 +65,71 @@ def write_readings_csv(readings: pl.DataFrame, out: io.TextIOBase | Any) -> int:
     return readings.height
 
 
-def consumption_chart(monthly: list[MonthlyTotal], lang: str) -> Markup:
-    """An inline SVG bar chart of monthly kWh (no scripts, so it prints the same in the PDF)."""
-    if not monthly:
-        return Markup('<p class="empty">{}</p>').format(rights_words.word("no_readings", lang))
-    width, height, pad = 720, 220, 30
-    top = max(m.kwh for m in monthly) or 1.0
-    bar = (width - 2 * pad) / len(monthly)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'role="img" aria-label="{rights_words.word("kwh_per_month", lang)}">'
-    ]
-    for i, m in enumerate(monthly):
-        h = (height - 2 * pad) * m.kwh / top
-        x, y = pad + i * bar, height - pad - h
-        parts.append(
-            f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(bar - 2, 1):.1f}" height="{h:.1f}" '
-            f'fill="#2b6cb0"><title>{m.month}: {m.kwh:.0f} kWh</title></rect>'
+# Sections shown in their own parts of the document, not among the categories' records.
+OWN_PARTS = frozenset(
+    {"audit_entry", "attribute_change", "reading_correction", "kept_after_erasure"}
+)
+
+
+def _sites(package: AccessPackage, lang: str) -> list[dict[str, Any]]:
+    """Each metering point the person held: its periods, monthly totals and chart."""
+    out = []
+    for gsrn in dict.fromkeys(p.gsrn for p in package.periods):
+        periods = [p for p in package.periods if p.gsrn == gsrn]
+        monthly = monthly_totals(package.readings, gsrn)
+        out.append(
+            {
+                "gsrn": gsrn,
+                "periods": periods,
+                "monthly": monthly,
+                # The monthly table a year at a time, side by side, so it stays short.
+                "years": [
+                    (y, [m for m in monthly if m.month.startswith(y)])
+                    for y in dict.fromkeys(m.month[:4] for m in monthly)
+                ],
+                "chart": chart.site_chart(monthly, periods, lang),
+            }
         )
-        if len(monthly) <= 24 or i % 12 == 0:
-            parts.append(
-                f'<text x="{x:.1f}" y="{height - pad + 12}" font-size="8">{m.month}</text>'
-            )
-    parts.append(f'<text x="{pad}" y="{pad - 10}" font-size="10">{top:.0f} kWh</text></svg>')
-    return Markup("".join(parts))  # noqa: S704 - built from numbers and month labels only
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, dict):
-        return ", ".join(str(v) for v in value.values() if v is not None)
-    return str(value)
+    return out
 
 
 def to_html(package: AccessPackage) -> str:
     template = _env.get_template("access_report.html")
     lang = package.lang.value
+    by_key = {s.key: s for s in package.sections}
+    shown = [s for s in package.sections if s.key not in OWN_PARTS and s.rows]
+    empty = sorted({s.title for s in package.sections if s.key not in OWN_PARTS and not s.rows})
+
+    def record(section: Section, row: dict[str, Any]) -> list[tuple[str, str]]:
+        return showing.record(section.key, section.columns, row, lang)
+
     return template.render(
         p=package,
+        info=package.information,
         lang=lang,
         w=lambda key: rights_words.word(key, lang),
-        cell=_cell,
-        chart=consumption_chart(package.monthly, lang),
+        day=lambda d: showing.day(d, lang),
+        moment=lambda t: showing.moment(t, lang),
+        month=lambda m: showing.month(m, lang),
+        kwh=lambda v: showing.kwh(v, lang),
+        purpose=lambda v: label(Purpose(v), lang) if v else rights_words.word("no_purpose", lang),
+        role=lambda v: label(Role(v), lang) if v else rights_words.word("by_register", lang),
+        record=record,
+        shown=shown,
+        empty=empty,
+        sites=_sites(package, lang),
+        changes=by_key.get("attribute_change"),
+        corrected=by_key.get("reading_correction"),
+        kept=by_key.get("kept_after_erasure"),
     )
 
 
 def to_pdf(package: AccessPackage, html: str | None = None) -> bytes:
     from weasyprint import HTML  # imported here: loading it takes a moment
 
-    pdf: bytes = HTML(string=html or to_html(package)).write_pdf()
+    # PDF/UA: tagged (a structure tree a screen reader follows), the document's language and
+    # title set from the HTML's lang and <title>.
+    pdf: bytes = HTML(string=html or to_html(package)).write_pdf(pdf_variant="pdf/ua-1")
     return pdf
 
 

@@ -134,24 +134,34 @@ def reading_frame_of(
     person_id: int,
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
+    *,
+    resolution: bool = False,
 ) -> pl.DataFrame:
     """The person's own readings in [start, end) as columns: gsrn, ts (interval start, UTC
     epoch seconds), wh (null: MISSING) and quality (Datahub's word), ordered by metering point
-    and time. Packages, exports and views that handle many readings use this columnar form: six
-    years of 15-minute readings is about 210,000 rows, too many for a Python object each."""
+    and time; with `resolution`, also the interval's length in seconds. Packages, exports and
+    views that handle many readings use this columnar form: six years of 15-minute readings is
+    about 210,000 rows, too many for a Python object each."""
     names = {int(q): q.name for q in Quality}
+    extra = ["resolution"] if resolution else []
+    schema = pl.Schema([*READING_SCHEMA.items(), *((c, pl.Int64()) for c in extra)])
     frames = [
-        point_series(uow.connection, w.metering_point_id, w.period.start, w.period.end).select(
+        point_series(
+            uow.connection,
+            w.metering_point_id,
+            w.period.start,
+            w.period.end,
+            ("ts", "wh", "quality", *extra),
+        ).select(
             pl.lit(w.gsrn).alias("gsrn"),
             "ts",
             "wh",
             pl.col("quality").replace_strict(names, return_dtype=pl.Utf8),
+            *extra,
         )
         for w in attributed_points(uow, person_id, _epoch(start, 0), _epoch(end, FAR))
     ]
-    found = (
-        pl.concat(frames).cast(READING_SCHEMA) if frames else pl.DataFrame(schema=READING_SCHEMA)
-    )
+    found = pl.concat(frames).cast(schema) if frames else pl.DataFrame(schema=schema)
     # Noted only when readings were returned: an empty answer disclosed no consumption.
     if found.height:
         uow.note_read([person_id], {Category.CONSUMPTION}, "consumption readings")
