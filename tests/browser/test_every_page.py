@@ -14,9 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +36,12 @@ from rekisteri.demo.customers import generate
 from rekisteri.domain.register import Provenance
 from rekisteri.entrypoints.api.app import create_app
 from rekisteri.entrypoints.api.deps import all_routes
+from rekisteri.services import outbox
 from rekisteri.services.access import accounts, sessions
 from rekisteri.services.breaches.records import open_breach
 from rekisteri.services.marketing import preferences
 from rekisteri.services.marketing.links import LinkKind, LinkPayload, sign
-from rekisteri.services.rights import requests
+from rekisteri.services.rights import fulfilment, package_delivery, requests
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.browser.conftest import ARTIFACTS
 from tests.support.clock import FakeClock
@@ -142,6 +145,14 @@ PAGES: dict[str, list[Visit]] = {
     "/console/breaches": [Visit("breaches", "/console/breaches", Role.DPO)],
     "/console/marketing": [Visit("marketing-desk", "/console/marketing", Role.MARKETING)],
     "/console/ropa": [Visit("ropa", "/console/ropa", Role.DPO)],
+    "/console/admin": [Visit("admin-desk", "/console/admin", Role.ADMINISTRATOR)],
+    "/console/retention": [Visit("retention", "/console/retention", Role.DPO)],
+    "/console/recipients": [Visit("recipients", "/console/recipients", Role.DPO)],
+    "/console/segments": [Visit("segments", "/console/segments", Role.MARKETING)],
+    "/package/{token}": [
+        Visit("package-link", "/package/{package_token}"),
+        Visit("package-link-unknown", "/package/no-such-link"),
+    ],
 }
 # GET routes that are not pages of their own, with the reason.
 NOT_PAGES = {
@@ -165,6 +176,17 @@ class Walk:
     values: dict[str, str]
     sessions: dict[Role, str] = field(default_factory=dict)
     passwords: dict[Role, str] = field(default_factory=dict)
+
+
+class _Inbox:
+    """The outbox's mailer for the walk: keeps the texts (the package notice's link)."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def send(self, message: EmailMessage) -> None:
+        body = message.get_body(("plain",))
+        self.texts.append(body.get_content() if body is not None else "")
 
 
 def _fill(reg: RegisterApp) -> tuple[dict[str, str], dict[Role, str]]:
@@ -199,6 +221,19 @@ def _fill(reg: RegisterApp) -> tuple[dict[str, str], dict[Role, str]]:
             aware_at=uow.now() - dt.timedelta(hours=5),
             noticed_by="customer service",
         )
+        # Another customer's access request, fulfilled: its package waits behind a link.
+        offered_to = uow.execute(
+            select(person.c.id).where(person.c.customer_number == demo.sample_customer_numbers[1])
+        ).scalar_one()
+        offered_ref = requests.new_request(
+            uow,
+            offered_to,
+            "access",
+            "in_person",
+            Provenance.of(Source.CUSTOMER_CONTACT, uow.now()),
+        ).reference
+        requests.verify(uow, offered_ref, "identity_document")
+        offered = package_delivery.offer(uow, fulfilment.fulfil(uow, offered_ref), pdf=False)
         settings_link = preferences.settings_link(uow, person_id)
         unsubscribe = preferences.unsubscribe_link(uow, person_id, "own_marketing", "letter")
         confirm = sign(
@@ -210,7 +245,13 @@ def _fill(reg: RegisterApp) -> tuple[dict[str, str], dict[Role, str]]:
                 {"purpose": "own_marketing", "channel": "email", "email": "walk@example.fi"},
             ),
         )
+    assert offered is not None
+    notices = _Inbox()
+    outbox.deliver(reg, Actor.system("walk"), notices)
+    found = re.search(r"/package/([A-Za-z0-9_-]+)", offered.letter or "".join(notices.texts))
+    assert found is not None, "the package notice names its link"
     values = {
+        "package_token": found[1],
         "customer": customer,
         "reference": made.reference,
         "web_reference": web.reference,
