@@ -67,7 +67,8 @@ from rekisteri.domain.requests import (
     RequestState,
     VerifiedHow,
 )
-from rekisteri.domain.segments import SegmentField
+from rekisteri.domain.segments import CHOICES as SEGMENT_CHOICES
+from rekisteri.domain.segments import SegmentField, SegmentRule
 from rekisteri.domain.transfers import DisclosureKind, RecipientKind, Safeguard
 from rekisteri.domain.vocabulary import (
     BASIS_LABELS,
@@ -711,3 +712,17 @@ def column_value_word(table: str, column: str, value: str, lang: Lang | str) -> 
     except ValueError:
         return value  # a value the enum does not know: shown as stored, never hidden
     return value_word(member, lang)
+
+
+def segment_rule_words(rule: SegmentRule, lang: Lang | str) -> str:
+    """A segment's rule as a reader says it: "lämmitysmuoto: lämpöpumppu, sähkölämmitys"
+    rather than `heating_type=electric,heat_pump` (the form programs and the CLI keep)."""
+    field = value_word(rule.field, lang)
+    enum = SEGMENT_CHOICES.get(rule.field)
+    if enum is not None:
+        return f"{field}: {', '.join(value_word(enum(c), lang) for c in rule.choices)}"
+    if rule.field is SegmentField.CONSUMPTION_KWH:
+        low = "" if rule.minimum is None else str(rule.minimum)
+        high = "" if rule.maximum is None else str(rule.maximum)
+        return f"{field}: {low}–{high}"
+    return f"{field}: {rule.days}"
