@@ -467,8 +467,9 @@ _WORDS: dict[type[Enum], Mapping[Any, Words]] = {
         Exclusion.FREQUENCY_CAP: W("Yhteydenottokatto", "Kontakttak", "Frequency cap"),
     },
     SegmentField: {
-        SegmentField.HEATING_TYPE: W("lämmitystapa", "uppvärmningssätt", "heating"),
-        SegmentField.HOUSING_TYPE: W("asumismuoto", "boendeform", "housing"),
+        # As the catalogue names the site's attributes (the person page's labels).
+        SegmentField.HEATING_TYPE: W("lämmitysmuoto", "uppvärmningsform", "heating type"),
+        SegmentField.HOUSING_TYPE: W("asumismuoto", "boendeform", "housing type"),
         SegmentField.CONSUMPTION_KWH: W(
             "vuosikulutusarvio (kWh)",
             "uppskattad årsförbrukning (kWh)",
@@ -693,6 +694,25 @@ _COLUMNS: dict[tuple[str, str], type[Enum]] = {
 }
 _ANY_CHANNEL = CHANNEL_WORDS[ANY_CHANNEL]
 
+# The actor name of the person acting on their own data (the preference centre).
+_THE_PERSON = {"person": W("henkilö itse", "personen själv", "the person themself")}
+
+# Coded columns whose codes are no enum of the domain (the audit trail's own words).
+_TEXT_COLUMNS: dict[tuple[str, str], Mapping[str, Words]] = {
+    ("audit_entry", "actor"): _THE_PERSON,
+    ("consent_event", "captured_by"): _THE_PERSON,
+    ("audit_entry", "action"): {
+        "read": W("luku", "läsning", "read"),
+        "change": W("muutos", "ändring", "change"),
+        "lookup": W("haku", "sökning", "lookup"),
+        "login": W("kirjautuminen", "inloggning", "login"),
+    },
+    ("audit_entry", "outcome"): {
+        "allowed": W("sallittu", "tillåten", "allowed"),
+        "denied": W("estetty", "nekad", "denied"),
+    },
+}
+
 
 def coded_columns() -> Mapping[tuple[str, str], type[Enum]]:
     """Every coded column, (table, column) -> its enum."""
@@ -704,7 +724,8 @@ def column_value_word(table: str, column: str, value: str, lang: Lang | str) -> 
     (a name, a street) gives the value back as it is: it is the person's data, not a code."""
     enum = _COLUMNS.get((table, column))
     if enum is None:
-        return value
+        texts = _TEXT_COLUMNS.get((table, column), {})
+        return texts[value].in_(lang) if value in texts else value
     if enum is Channel and value == ANY_CHANNEL:
         return _ANY_CHANNEL.in_(lang)
     try:
