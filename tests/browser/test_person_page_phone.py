@@ -58,6 +58,8 @@ def test_the_person_page_fits_a_phone(
             for n, number in enumerate(persons):
                 page.goto(f"{url}/console/persons/{number}?lang={lang}")
                 expect(page.locator("h1")).to_contain_text(number)
+                # The summary comes first: who, contracts in force, open requests, marketing.
+                expect(page.locator("main h2").first).to_have_attribute("id", "summary-title")
                 if n == 0:
                     shot(page, f"{lang}-{width}")
                 wide = page.evaluate("document.documentElement.scrollWidth")
