@@ -184,6 +184,7 @@ REGISTERS_OWN_COLUMNS = frozenset(
     }
 )
 REGISTERS_OWN_TABLES = frozenset({"audit_entry", "staff_task", "attribute_change", "counter"})
+CODE_SHAPED = re.compile(r"[a-z]+(?:_[a-z]+)+")
 _CHUNK_EDGES = ".,;:!?()[]{}\"'«»–—/"
 
 
@@ -236,8 +237,10 @@ def data_of(reg: RegisterApp, views: list[Any]) -> Data:
 
     walk(views)
     walk([v for v in reg.settings.model_dump().values() if isinstance(v, str)])
-    pieces = {c for t in texts for c in chunks(t)} - codes()
-    found = {w.casefold() for t in texts for w in words(t)} - codes()
+    # A stored text shaped like a code (`bank_transfer`: lower-case words joined by
+    # underscores) is a code of the register even where no enum declares it.
+    pieces = {c for t in texts for c in chunks(t) if not CODE_SHAPED.fullmatch(c)} - codes()
+    found = {w.casefold() for t in texts for w in words(t) if "_" not in w} - codes()
     return Data(frozenset(pieces), frozenset(found))
 
 
@@ -416,5 +419,7 @@ def test_the_check_finds_a_code_and_a_foreign_word(site: Site) -> None:
     # A route shown as code is no word of any language; a code shown as code is still a code.
     assert not any("'GET'" in p or "'console'" in p for p in problems)
     assert "raw code 'dpo'" in problems
+    # A stored code no enum declares is no data either.
+    assert "'bank_transfer' is no fi word" in [f for f, _ in _problems(site, "fi", "bank_transfer")]
     # In English the word of a code may be the code itself: a tenant is a tenant.
     assert _problems(site, "en", "<p>tenant <span title='moved out'>owner</span></p>") == []

@@ -171,3 +171,7 @@ def test_a_segment_rule_in_words() -> None:
     assert segment_rule_words(band, "sv") == "uppskattad årsförbrukning (kWh): 5000–"
     days = parse_rule("contract_ending_within_days=90")
     assert segment_rule_words(days, "en") == "contract ends within (days): 90"
+
+
+def test_a_payments_method_in_words() -> None:
+    assert column_value_word("payment", "method", "bank_transfer", "fi") == "tilisiirto"

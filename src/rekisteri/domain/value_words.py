@@ -707,6 +707,9 @@ _TEXT_COLUMNS: dict[tuple[str, str], Mapping[str, Words]] = {
         "lookup": W("haku", "sökning", "lookup"),
         "login": W("kirjautuminen", "inloggning", "login"),
     },
+    ("payment", "method"): {
+        "bank_transfer": W("tilisiirto", "kontoöverföring", "bank transfer"),
+    },
     ("audit_entry", "outcome"): {
         "allowed": W("sallittu", "tillåten", "allowed"),
         "denied": W("estetty", "nekad", "denied"),
