@@ -124,7 +124,8 @@ def test_staff_search_person_chart_consent_request_and_the_dpo_desk(
     expect(page.get_by_role("status")).to_have_text("The consent setting was recorded.")
     expect(row).to_contain_text("allowed")
     page.locator("summary", has_text="History").click()
-    expect(page.locator("#consents details")).to_contain_text("phone_call")
+    # How it was captured, in words (not the code phone_call).
+    expect(page.locator("#consents details")).to_contain_text("phone call")
     expect(page.locator("#consents details")).to_contain_text("maija.cs")
 
     # An access request the person makes at the service desk.

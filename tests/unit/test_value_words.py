@@ -152,3 +152,26 @@ def test_channel_words_are_the_preference_centres() -> None:
     for channel in Channel:
         for lang in Lang:
             assert value_word(channel, lang) == channel_label(channel.value, lang)
+
+
+def test_the_audit_trails_own_codes_have_words() -> None:
+    assert column_value_word("audit_entry", "action", "read", "fi") == "luku"
+    assert column_value_word("audit_entry", "outcome", "denied", "sv") == "nekad"
+    assert column_value_word("audit_entry", "actor", "person", "en") == "the person themself"
+    assert column_value_word("audit_entry", "actor", "maija.cs", "fi") == "maija.cs"
+
+
+def test_a_segment_rule_in_words() -> None:
+    from rekisteri.domain.segments import parse_rule
+    from rekisteri.domain.value_words import segment_rule_words
+
+    heating = parse_rule("heating_type=heat_pump,electric")
+    assert segment_rule_words(heating, "fi") == "lämmitysmuoto: sähkölämmitys, lämpöpumppu"
+    band = parse_rule("consumption_kwh=5000..")
+    assert segment_rule_words(band, "sv") == "uppskattad årsförbrukning (kWh): 5000–"
+    days = parse_rule("contract_ending_within_days=90")
+    assert segment_rule_words(days, "en") == "contract ends within (days): 90"
+
+
+def test_a_payments_method_in_words() -> None:
+    assert column_value_word("payment", "method", "bank_transfer", "fi") == "tilisiirto"

@@ -176,7 +176,8 @@ OLD_WORDINGS = (
 )
 WORDING_SINCE = dt.date(2026, 1, 1)
 RESTRICTED_WHY = "Asiakas kiistää tietojensa paikkansapitävyyden (tietosuoja-asetus 18 art.)"
-TOPICS = ["billing", "move", "contract", "fault", "prices", "self_service"]
+# A contact's topic is what the staff member typed, in Finnish (a free text, not a code).
+TOPICS = ["Laskutus", "Muutto", "Sopimus", "Vikailmoitus", "Hinnat", "Oma asiointi"]
 CHANNELS = ["phone"] * 6 + ["email"] * 2 + ["chat", "web"]
 NOTES = [
     "Kysyi laskun erittelystä",

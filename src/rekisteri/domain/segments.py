@@ -33,6 +33,7 @@ _CHOICES: dict[SegmentField, type[StrEnum]] = {
     SegmentField.LANGUAGE: MotherTongue,
     SegmentField.PERSON_KIND: PersonKind,
 }
+CHOICES = _CHOICES  # the enum of each enumerated field (domain/value_words says its values)
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,8 @@ from rekisteri.domain.requests import (
     RequestState,
     VerifiedHow,
 )
-from rekisteri.domain.segments import SegmentField
+from rekisteri.domain.segments import CHOICES as SEGMENT_CHOICES
+from rekisteri.domain.segments import SegmentField, SegmentRule
 from rekisteri.domain.transfers import DisclosureKind, RecipientKind, Safeguard
 from rekisteri.domain.vocabulary import (
     BASIS_LABELS,
@@ -466,8 +467,9 @@ _WORDS: dict[type[Enum], Mapping[Any, Words]] = {
         Exclusion.FREQUENCY_CAP: W("Yhteydenottokatto", "Kontakttak", "Frequency cap"),
     },
     SegmentField: {
-        SegmentField.HEATING_TYPE: W("lämmitystapa", "uppvärmningssätt", "heating"),
-        SegmentField.HOUSING_TYPE: W("asumismuoto", "boendeform", "housing"),
+        # As the catalogue names the site's attributes (the person page's labels).
+        SegmentField.HEATING_TYPE: W("lämmitysmuoto", "uppvärmningsform", "heating type"),
+        SegmentField.HOUSING_TYPE: W("asumismuoto", "boendeform", "housing type"),
         SegmentField.CONSUMPTION_KWH: W(
             "vuosikulutusarvio (kWh)",
             "uppskattad årsförbrukning (kWh)",
@@ -692,6 +694,28 @@ _COLUMNS: dict[tuple[str, str], type[Enum]] = {
 }
 _ANY_CHANNEL = CHANNEL_WORDS[ANY_CHANNEL]
 
+# The actor name of the person acting on their own data (the preference centre).
+_THE_PERSON = {"person": W("henkilö itse", "personen själv", "the person themself")}
+
+# Coded columns whose codes are no enum of the domain (the audit trail's own words).
+_TEXT_COLUMNS: dict[tuple[str, str], Mapping[str, Words]] = {
+    ("audit_entry", "actor"): _THE_PERSON,
+    ("consent_event", "captured_by"): _THE_PERSON,
+    ("audit_entry", "action"): {
+        "read": W("luku", "läsning", "read"),
+        "change": W("muutos", "ändring", "change"),
+        "lookup": W("haku", "sökning", "lookup"),
+        "login": W("kirjautuminen", "inloggning", "login"),
+    },
+    ("payment", "method"): {
+        "bank_transfer": W("tilisiirto", "kontoöverföring", "bank transfer"),
+    },
+    ("audit_entry", "outcome"): {
+        "allowed": W("sallittu", "tillåten", "allowed"),
+        "denied": W("estetty", "nekad", "denied"),
+    },
+}
+
 
 def coded_columns() -> Mapping[tuple[str, str], type[Enum]]:
     """Every coded column, (table, column) -> its enum."""
@@ -703,7 +727,8 @@ def column_value_word(table: str, column: str, value: str, lang: Lang | str) -> 
     (a name, a street) gives the value back as it is: it is the person's data, not a code."""
     enum = _COLUMNS.get((table, column))
     if enum is None:
-        return value
+        texts = _TEXT_COLUMNS.get((table, column), {})
+        return texts[value].in_(lang) if value in texts else value
     if enum is Channel and value == ANY_CHANNEL:
         return _ANY_CHANNEL.in_(lang)
     try:
@@ -711,3 +736,17 @@ def column_value_word(table: str, column: str, value: str, lang: Lang | str) -> 
     except ValueError:
         return value  # a value the enum does not know: shown as stored, never hidden
     return value_word(member, lang)
+
+
+def segment_rule_words(rule: SegmentRule, lang: Lang | str) -> str:
+    """A segment's rule as a reader says it: "lämmitysmuoto: lämpöpumppu, sähkölämmitys"
+    rather than `heating_type=electric,heat_pump` (the form programs and the CLI keep)."""
+    field = value_word(rule.field, lang)
+    enum = SEGMENT_CHOICES.get(rule.field)
+    if enum is not None:
+        return f"{field}: {', '.join(value_word(enum(c), lang) for c in rule.choices)}"
+    if rule.field is SegmentField.CONSUMPTION_KWH:
+        low = "" if rule.minimum is None else str(rule.minimum)
+        high = "" if rule.maximum is None else str(rule.maximum)
+        return f"{field}: {low}–{high}"
+    return f"{field}: {rule.days}"

@@ -145,6 +145,32 @@ def _consents(uow: UnitOfWork, person_id: int, lang: Lang) -> dict[str, Any]:
     }
 
 
+# A request still being handled (the summary's "open requests").
+OPEN_REQUEST_STATES = frozenset({"received", "verified", "in_progress"})
+
+
+def _summary(uow: UnitOfWork, view: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+    """What staff look at first: the contracts in force with their sites' addresses, the
+    requests still open, and the own-marketing setting of each channel in the words of the
+    consent table (the same words the person reads in the preference centre)."""
+    today = uow.now().astimezone(HELSINKI).date()
+    addresses = {s.get("id"): s.get("address") for s in view.get("sites", [])}
+    in_force = []
+    for c in view.get("contracts", []):
+        contract = c.get("contract") or {}
+        end = contract.get("end_date")
+        if contract and (end is None or end > today):
+            in_force.append({"contract": contract, "address": addresses.get(c.get("site_id"))})
+    consents = context.get("consents", {}).get("settings", [])
+    return {
+        "in_force": in_force,
+        "open_requests": [
+            r for r in context.get("requests", []) if r.get("state") in OPEN_REQUEST_STATES
+        ],
+        "marketing": [s for s in consents if s["key"].startswith("own_marketing:")],
+    }
+
+
 def person_context(
     uow: UnitOfWork, key: str, who: Principal, lang: Lang, by: str
 ) -> dict[str, Any]:
@@ -212,6 +238,7 @@ def person_context(
         context["disclosures"] = disclosures_of(uow, person_id)
     if sees(role, C.CONSUMPTION):
         context["chart"] = _chart(uow, person_id, by, lang)
+    context["summary"] = _summary(uow, view, context)
     return context
 
 

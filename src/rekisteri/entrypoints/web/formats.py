@@ -1,5 +1,6 @@
-"""Dates and numbers as the register's readers expect them: Finnish formats for fi and sv
-(22.11.2026, 1 234,5), with month names in the page's language where a date is written out."""
+"""Dates, numbers and euros as the register's readers expect them: Finnish formats for fi and
+sv (22.11.2026, 1 234,5, 1 234,50 €), with month names in the page's language where a date is
+written out."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal
 
 from rekisteri.catalogue import Lang
 from rekisteri.entrypoints.web.i18n import BY_CODE
@@ -48,3 +49,10 @@ def format_number(value: float | int | Decimal | None, lang: Lang | str, digits:
         return ""
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(value, format=pattern, locale=_locale(lang))
+
+
+def format_euros(cents: int | None, lang: Lang | str) -> str:
+    """An amount stored in cents, in euros: 1 234,50 € (Babel's currency format of the page)."""
+    if cents is None:
+        return ""
+    return format_currency(Decimal(cents) / 100, "EUR", locale=_locale(lang))

@@ -1,8 +1,7 @@
 """The console search's results in the page's language: how each was found, the relationship
 in words and the current address on one line (or the turvakielto's words in its place).
 
-The enumerated values go through `value_words` alone, so moving them to the register's shared
-vocabulary of human words for codes is a change of this one function."""
+The enumerated values are in the words of the register's vocabulary (domain/value_words)."""
 
 from __future__ import annotations
 
@@ -11,6 +10,7 @@ from typing import Any
 
 from rekisteri.catalogue import Lang, Words
 from rekisteri.catalogue.protection import PROTECTED_WORDS, is_mark
+from rekisteri.domain.value_words import column_value_word
 from rekisteri.services.register.search import SearchPage
 
 # How the search understood the term (services/register/search.py's `matched_by`).
@@ -39,18 +39,10 @@ MATCHED_BY: Mapping[str, Words] = {
     ),
 }
 
-_VALUES: Mapping[str, Mapping[str, Words]] = {
-    "relationship": {
-        "customer": Words("asiakas", "kund", "customer"),
-        "prospect": Words("mahdollinen asiakas", "potentiell kund", "prospect"),
-    },
-}
-
 
 def value_words(field: str, value: str, lang: Lang | str) -> str:
-    """An enumerated value in words (the value itself if it has none yet)."""
-    words = _VALUES.get(field, {}).get(value)
-    return words.in_(lang) if words else value
+    """An enumerated value of the person row in words (the register's vocabulary)."""
+    return column_value_word("person", field, value, lang)
 
 
 def address_line(address: Any, lang: Lang | str) -> str:

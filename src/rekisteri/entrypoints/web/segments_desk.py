@@ -11,9 +11,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from rekisteri.catalogue import Lang, Purpose, Words
+from rekisteri.catalogue import Purpose
 from rekisteri.domain.errors import InvalidInput
-from rekisteri.domain.segments import SegmentDefinition, SegmentField, SegmentRule, parse_rule
+from rekisteri.domain.segments import SegmentDefinition, SegmentField, parse_rule
+from rekisteri.domain.value_words import segment_rule_words, value_word
 from rekisteri.entrypoints.api.deps import Principal, RegisterDep, guard
 from rekisteri.entrypoints.web.staff import staff_page
 from rekisteri.entrypoints.web.templating import page_language, url_in
@@ -25,41 +26,6 @@ MAX_RULES = 10
 
 Profiler = Annotated[Principal, Depends(guard(Purpose.PROFILING, page=True))]
 ProfilerWrites = Annotated[Principal, Depends(guard(Purpose.PROFILING, writes=True, page=True))]
-
-FIELD_WORDS: Mapping[SegmentField, Words] = {
-    SegmentField.HEATING_TYPE: Words(
-        "käyttöpaikan lämmitystapa", "förbrukningsställets uppvärmning", "the site's heating"
-    ),
-    SegmentField.HOUSING_TYPE: Words("asumismuoto", "boendeform", "housing type"),
-    SegmentField.CONSUMPTION_KWH: Words(
-        "arvioitu vuosikulutus, kWh", "uppskattad årsförbrukning, kWh", "yearly consumption, kWh"
-    ),
-    SegmentField.CONTRACT_ENDING_WITHIN_DAYS: Words(
-        "määräaikainen sopimus päättyy päivän kuluessa",
-        "tidsbundet avtal upphör inom dagar",
-        "fixed-term contract ends within days",
-    ),
-    SegmentField.LANGUAGE: Words("äidinkieli", "modersmål", "mother tongue"),
-    SegmentField.PERSON_KIND: Words("henkilön laji", "typ av person", "kind of person"),
-}
-
-
-def value_words(field: SegmentField, value: str, lang: Lang | str) -> str:
-    """An enumerated value of a rule, for the page. One helper, so the register's shared
-    words for codes can take its place in one line."""
-    return value
-
-
-def explain(rule: SegmentRule, lang: Lang | str) -> str:
-    """A rule in words: 'the site's heating: electric or heat_pump'."""
-    what = FIELD_WORDS[rule.field].in_(lang)
-    if rule.field is SegmentField.CONSUMPTION_KWH:
-        low = "" if rule.minimum is None else f"{rule.minimum}"
-        high = "" if rule.maximum is None else f"{rule.maximum}"
-        return f"{what}: {low}–{high}"
-    if rule.field is SegmentField.CONTRACT_ENDING_WITHIN_DAYS:
-        return f"{what}: {rule.days}"
-    return f"{what}: " + " / ".join(value_words(rule.field, c, lang) for c in rule.choices)
 
 
 def _page(
@@ -80,7 +46,7 @@ def _page(
                 {
                     "name": s["name"],
                     "description": s["description"] or "",
-                    "rules": [explain(r, lang) for r in definition.rules],
+                    "rules": [segment_rule_words(r, lang) for r in definition.rules],
                     "counts": segment_preview.counts(uow, definition),
                     "created_by": s["created_by"],
                 }
@@ -89,7 +55,7 @@ def _page(
         "segments": shown,
         "error": error,
         "given": given or {},
-        "fields": [(f.value, FIELD_WORDS[f].in_(lang)) for f in SegmentField],
+        "fields": [(f.value, value_word(f, lang)) for f in SegmentField],
     }
     return staff_page(request, reg, who, "console/segments.html", context, status_code)
 

@@ -24,6 +24,7 @@ from rekisteri.catalogue import (
 )
 from rekisteri.catalogue.protection import PROTECTED_WORDS, is_mark
 from rekisteri.catalogue.readers import ROLE_PURPOSES
+from rekisteri.domain.value_words import column_value_word
 from rekisteri.entrypoints.api.deps import Principal
 from rekisteri.entrypoints.web import formats
 from rekisteri.entrypoints.web.templating import page_language, render_page
@@ -73,7 +74,7 @@ def staff_page(
         "role_label": label(who.actor.role, lang) if who.actor.role else "",
         "desks": desks(who.actor.role),
         "csrf_token": sessions.csrf_for(cookie) if cookie else "",
-        "cell": lambda value, field="": cell(value, lang, field),
+        "cell": lambda value, field="", table="": cell(value, lang, field, table),
     }
     response = render_page(request, template, lang, base | context, status_code, page_path)
     response.headers["Cache-Control"] = "no-store"  # personal data stays out of caches
@@ -83,9 +84,10 @@ def staff_page(
 _YES = Words("kyllä", "ja", "yes")
 
 
-def cell(value: Any, lang: Lang | str, field: str = "") -> str:
-    """A stored value as a table cell shows it, in the page's formats. The field's name says
-    what an integer is: a year or a day is not grouped, cents are shown as euros."""
+def cell(value: Any, lang: Lang | str, field: str = "", table: str = "") -> str:
+    """A stored value as a table cell shows it, in the page's formats and words. The field's
+    name says what an integer is: a year or a day is not grouped, cents are shown as euros; a
+    code of a coded column (`table`.`field`) is shown in the words of the page's language."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -95,7 +97,7 @@ def cell(value: Any, lang: Lang | str, field: str = "") -> str:
     if isinstance(value, dt.date):
         return formats.format_date(value, lang)
     if isinstance(value, int) and field.endswith("_cents"):
-        return formats.format_number(value / 100, lang, 2) + " €"
+        return formats.format_euros(value, lang)
     if isinstance(value, int) and (
         field.endswith(("_year", "_day", "_number", "_id")) or field in ("reminders", "row_id")
     ):
@@ -105,8 +107,12 @@ def cell(value: Any, lang: Lang | str, field: str = "") -> str:
     if is_mark(value):  # a protected person's address, withheld (catalogue/protection.py)
         return PROTECTED_WORDS.in_(lang)
     if isinstance(value, Mapping):
-        return ", ".join(cell(v, lang, str(k)) for k, v in value.items() if v not in (None, ""))
-    return str(value)
+        return ", ".join(
+            cell(v, lang, str(k), table) for k, v in value.items() if v not in (None, "")
+        )
+    if isinstance(value, list | tuple):  # a coded list (a representative's powers)
+        return ", ".join(cell(v, lang, field, table) for v in value if v not in (None, ""))
+    return column_value_word(table, field, str(value), lang)
 
 
 def source_words(source: Mapping[str, Any] | None, lang: Lang | str) -> str:
@@ -128,7 +134,7 @@ def section(rows: list[dict[str, Any]], table: str, lang: Lang | str) -> dict[st
         "headers": [a.label(lang) for a in attrs],
         "rows": [
             {
-                "cells": [cell(r.get(a.name), lang, a.name) for a in attrs],
+                "cells": [cell(r.get(a.name), lang, a.name, table) for a in attrs],
                 "source": source_words(r.get("_source"), lang),
             }
             for r in rows

@@ -2,7 +2,8 @@
 
 One environment per language keeps rendering thread-safe (Jinja2's gettext is installed on
 the environment, not on a render call). Templates get `_()`/`ngettext()`, the filters
-`date`, `longdate`, `datetime` and `number` in the page's formats, the language switch, and
+`date`, `longdate`, `datetime`, `number` and `euros` in the page's formats, `word` and `coded`
+for codes in the page's words, the language switch, and
 `url()`, which keeps the language in every link.
 """
 
@@ -18,6 +19,8 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from rekisteri.catalogue import Lang
+from rekisteri.domain.segments import parse_rule
+from rekisteri.domain.value_words import column_value_word, segment_rule_words, value_word
 from rekisteri.entrypoints.web import formats
 from rekisteri.entrypoints.web.i18n import LANGUAGES, negotiate, translations
 
@@ -38,6 +41,15 @@ def environment(lang: Lang) -> Environment:
     env.filters["longdate"] = lambda d: formats.format_date(d, lang, "long")
     env.filters["datetime"] = lambda d: formats.format_datetime(d, lang)
     env.filters["number"] = lambda n, digits=0: formats.format_number(n, lang, digits)
+    env.filters["euros"] = lambda cents: formats.format_euros(cents, lang)
+    # Codes in words (domain/value_words): `member|word`, or `text|coded("table", "column")`
+    # for a value a page has only as stored text.
+    env.filters["word"] = lambda member: value_word(member, lang)
+    env.filters["coded"] = lambda value, table, column: (
+        "" if value is None else column_value_word(table, column, str(value), lang)
+    )
+    # A segment's rule as the services state it (`heating_type=electric`), in words.
+    env.filters["segment_rule"] = lambda text: segment_rule_words(parse_rule(text), lang)
     env.globals["lang"] = lang.value
     env.globals["languages"] = LANGUAGES
     return env
