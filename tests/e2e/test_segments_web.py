@@ -33,12 +33,12 @@ def test_marketing_builds_a_segment_and_previews_its_counts(register: RegisterAp
     made = _post(mk, PAGE, name="yksityiset", rules="person_kind=natural", description="Kaikki")
     assert made.status_code == 303
     page = mk.get(PAGE, params={"lang": "fi"}).text
-    assert "henkilön laji: natural" in page
+    assert "asiakastyyppi: yksityishenkilö" in page and ": natural" not in page
     assert "<dt>Segmentissä tänään</dt><dd>1</dd>" in page
     assert "kieltänyt profiloinnin: ei segmentissä</dt><dd>1</dd>" in page
     assert 'href="/console/marketing?segment=yksityiset&amp;lang=fi"' in page
     sv = mk.get(PAGE, params={"lang": "sv"}).text
-    assert "typ av person: natural" in sv
+    assert "kundtyp: privatperson" in sv
 
     bad = _post(mk, f"{PAGE}?lang=fi", name="huono", rules="shoe_size=42")
     assert bad.status_code == 422 and "rule" in bad.text
