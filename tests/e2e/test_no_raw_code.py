@@ -73,7 +73,9 @@ class VisibleText(HTMLParser):
     """The text a person sees or hears read of a page: text outside scripts and styles, and
     the names given in attributes. Text in <code> is a technical name shown as such (the
     route or command an audit entry came through): it may be in no language, but it may not
-    be a code of the register either."""
+    be a code of the register either. The one exception is `<code class="syntax">`: what a
+    person types into a form (a segment's rule, FIELD=VALUE, as the CLI takes it), shown
+    beside its words."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -82,7 +84,7 @@ class VisibleText(HTMLParser):
         self._code = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in SKIPPED_TAGS:
+        if tag in SKIPPED_TAGS or (tag == "code" and ("class", "syntax") in attrs):
             self._skipping.append(tag)
         self._code += tag == "code"
         for name, value in attrs:
@@ -359,6 +361,10 @@ def _pages(site: Site) -> list[tuple[Role | None, str, dict[str, str], int]]:
         (Role.DPO, "/console/ropa", {}, 200),
         (Role.MARKETING, "/console/marketing", {}, 200),
         (Role.MARKETING, "/console/marketing", audience, 200),
+        (Role.MARKETING, "/console/segments", {}, 200),
+        (Role.DPO, "/console/retention", {}, 200),
+        (Role.DPO, "/console/recipients", {}, 200),
+        (Role.ADMINISTRATOR, "/console/admin", {}, 200),
         # A role no desk is for: the refusal page, with its way out.
         (Role.PROCESSOR, "/console/dpo", {}, 403),
     ]

@@ -15,8 +15,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from rekisteri.catalogue import Category, Lang, Purpose, Role, label
+from rekisteri.catalogue import Category, Lang, Purpose, Role, catalogue
 from rekisteri.domain.errors import InvalidInput, NotFound
+from rekisteri.domain.value_words import value_word
 from rekisteri.entrypoints.api.deps import Principal, RegisterDep, guard
 from rekisteri.entrypoints.web.i18n import translations
 from rekisteri.entrypoints.web.staff import staff_page
@@ -36,12 +37,11 @@ AdministratorWrites = Annotated[
 
 
 def code_words(kind: type[StrEnum], value: str, lang: Lang | str) -> str:
-    """An enumerated value (a role, a purpose, a category) in words; the value itself if it
-    is no longer one of its kind. One helper, so the register's shared words for codes can
-    take its place in one line."""
+    """An enumerated value (a role, a purpose, a category) in the register's words; the value
+    itself if it is no longer one of its kind."""
     try:
-        return label(kind(value), lang)
-    except (ValueError, KeyError):
+        return value_word(kind(value), lang)
+    except ValueError:
         return value
 
 
@@ -64,6 +64,8 @@ def _page(
         "lockouts": admin_desk.lockouts(users),
         "tokens": tokens,
         "keys": keys,
+        # Each encrypted attribute by its name in the catalogue, not its table.column key.
+        "attribute_words": lambda key: catalogue[key].label(lang),
         "roles": [
             {
                 "role": code_words(Role, r["role"], lang),
