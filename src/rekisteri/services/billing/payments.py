@@ -349,7 +349,7 @@ class _Matcher:
                 invoice.c.reference,
             ).where(one_of(self.dialect, invoice.c.reference, sorted(keys)))
         ).all()
-        new = [r.id for r in rows if r.id not in self.invoices]
+        new = [r[0] for r in rows if r[0] not in self.invoices]
         paid: dict[int, int] = {}
         if new:
             paid = {
@@ -361,12 +361,14 @@ class _Matcher:
                 )
             }
         out: dict[str, list[_Invoice]] = {}
-        for r in rows:
-            inv = self.invoices.get(r.id)
+        # Unpacked as tuples: a Row's attributes are looked up by name each time, and a chunk
+        # of a bank file has thousands of rows.
+        for invoice_id, person_id, amount_cents, status, reference in rows:
+            inv = self.invoices.get(invoice_id)
             if inv is None:
-                inv = _Invoice(r.id, r.person_id, r.amount_cents, r.status, paid.get(r.id, 0))
-                self.invoices[r.id] = inv
-            out.setdefault(r.reference, []).append(inv)
+                inv = _Invoice(invoice_id, person_id, amount_cents, status, paid.get(invoice_id, 0))
+                self.invoices[invoice_id] = inv
+            out.setdefault(reference, []).append(inv)
         return out
 
     def _pay(

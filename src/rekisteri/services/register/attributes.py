@@ -330,9 +330,10 @@ def write_attributes_many(
         if row is None:
             raise NotFound(table.name, r.row_id)
         columns: dict[str, Any] = {}
+        held = row._mapping  # made once per row: each use of `_mapping` makes a new view
         for field, value in stored_as.items():
             target = targets[field]
-            old = _current(uow, row, target)
+            old = held[target.column] if target.column is not None else _current(uow, row, target)
             if old == value:
                 continue
             if target.column is None:
