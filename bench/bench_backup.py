@@ -2,10 +2,14 @@
 database's own copy of the same register in the same run: a file copy for SQLite, `pg_dump` to
 /dev/null (and `pg_restore` of that dump) for PostgreSQL.
 
-The register is filled by the demo generator (`rekisteri demo`); each backup and restore runs
-in a process of its own so that its peak memory (max RSS) is its own. Usage:
+The register is filled with synthetic customers loaded straight into the tables (`--fill
+synthetic`, the default: a million in minutes; see `synthetic`) or by the demo generator
+(`--fill demo`: every kind of data the register holds, but about 78 s per 100,000 customers);
+each backup and restore runs in a process of its own so that its peak memory (max RSS) is its
+own. Usage:
 
     python bench/bench_backup.py [--customers 100000] [--backends sqlite,postgresql]
+        [--fill synthetic|demo]
 """
 
 from __future__ import annotations
@@ -34,10 +38,12 @@ _launcher = subprocess.Popen(
 )
 
 import argparse  # noqa: E402
+import datetime as dt  # noqa: E402
 import shutil  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 from sqlalchemy import create_engine, make_url, text  # noqa: E402
 
@@ -46,9 +52,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.support.postgres import PostgresServer  # noqa: E402
 
 from rekisteri.adapters import db  # noqa: E402
+from rekisteri.adapters.bulk import bulk_insert  # noqa: E402
 from rekisteri.adapters.crypto import Cipher, Keyring  # noqa: E402
+from rekisteri.adapters.schema.register import invoice, person  # noqa: E402
 from rekisteri.config import Settings  # noqa: E402
 from rekisteri.demo.customers import generate  # noqa: E402
+from rekisteri.domain.references import make_invoice_reference  # noqa: E402
 from rekisteri.services.unit_of_work import RegisterApp  # noqa: E402
 
 # What the worker process runs: one backup or one restore, through the services the commands
@@ -96,25 +105,132 @@ def worker(what: str, url: str, secret: str, file: Path) -> tuple[float, float]:
     return float(seconds.read_text()), peak
 
 
-def fill(url: str, customers: int) -> str:
+def fill(url: str, customers: int, how: str) -> str:
     db.migrate(url)
     keyring = Keyring.generate()
     secret = keyring.to_json()
     reg = RegisterApp(
         db.make_engine(url), Cipher(keyring), Settings(database_url=url, secret_key=secret)
     )
-    generate(reg, customers, seed=1)
+    started = time.perf_counter()
+    if how == "demo":
+        generate(reg, customers, seed=1)
+    else:
+        synthetic(reg, customers)
+    print(f"  filled by {how} in {time.perf_counter() - started:.0f} s", flush=True)
     reg.engine.dispose()
     return secret
+
+
+CREATED = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
+BATCH = 50_000
+IDENTITY_CODE = "person.personal_identity_code"
+
+
+def identity_code(x: int) -> str:
+    """A valid, distinct identity code for customer x (1-based): a birth date and a serial."""
+    born = dt.date(1940, 1, 1) + dt.timedelta(days=x % 23_000)
+    serial = 2 + x // 23_000
+    sign = "-" if born.year < 2000 else "A"
+    return f"{born:%d%m%y}{sign}{serial:03d}{CHECK[int(f'{born:%d%m%y}{serial:03d}') % 31]}"
+
+
+def synthetic(reg: RegisterApp, customers: int) -> None:
+    """Customers loaded straight into the tables (what `rekisteri demo` takes hours for at a
+    million): each a person with a sealed identity code and its blind index (sealed in Python
+    as the register seals it, bulk-loaded), a postal address and an e-mail address, a billing
+    account, a site with a metering point, a contract and an invoice (made by INSERT ...
+    SELECT from the persons, the invoices' references computed in Python)."""
+    sqlite = reg.engine.dialect.name == "sqlite"
+    day = "'2024-01-01'" if sqlite else "DATE '2024-01-01'"
+    stamp = "'2024-01-01 00:00:00.000000'" if sqlite else "TIMESTAMPTZ '2024-01-01 00:00:00+00'"
+    padded = "printf('%014d', id)" if sqlite else "lpad(id::text, 14, '0')"
+    common = f"'contract', {stamp}"
+    derived = [
+        "INSERT INTO contact_point (person_id, kind, street, postal_code, post_office, country,"
+        " valid_from, source, received_at) SELECT id, 'postal', 'Katu ' || (id % 500) || ' '"
+        f" || (id % 90 + 1), '00100', 'Helsinki', 'FI', {day}, {common} FROM person",
+        "INSERT INTO contact_point (person_id, kind, email, valid_from, source, received_at)"
+        f" SELECT id, 'email', 'asiakas' || id || '@example.fi', {day}, {common} FROM person",
+        "INSERT INTO billing_account (id, person_id, street, postal_code, post_office, country,"
+        " due_day, rhythm, method, source, received_at) SELECT id, id, 'Katu ' || (id % 500),"
+        f" '00100', 'Helsinki', 'FI', id % 28 + 1, 'monthly', 'e_invoice', {common} FROM person",
+        "INSERT INTO site (id, street, postal_code, post_office, housing_type, source,"
+        " received_at) SELECT id, 'Katu ' || (id % 500), '00100', 'Helsinki', NULL,"
+        f" {common} FROM person",
+        "INSERT INTO metering_point (id, gsrn, site_id, kind, source, received_at) SELECT id,"
+        f" '6430' || {padded}, id, 'consumption', {common} FROM person",
+        "INSERT INTO contract (id, contract_number, person_id, site_id, billing_account_id,"
+        " kind, product, start_date, source, received_at) SELECT id, 'S' || id, id, id, id,"
+        f" 'sales', 'Perushinta', {day}, {common} FROM person",
+    ]
+    cipher = reg.cipher
+    with reg.engine.begin() as conn:
+        for start in range(1, customers + 1, BATCH):
+            people: list[dict[str, Any]] = []
+            for x in range(start, min(start + BATCH, customers + 1)):
+                sealed = cipher.seal(IDENTITY_CODE, identity_code(x))
+                people.append(
+                    {
+                        "id": x,
+                        "customer_number": f"B{x}",
+                        "kind": "natural",
+                        "relationship": "customer",
+                        "first_names": f"Etu{x % 3000}",
+                        "last_name": f"Suku{(x * 7919) % 20000}",
+                        "mother_tongue": "fi",
+                        "restricted": False,
+                        "hetu_ct": sealed.ciphertext,
+                        "hetu_key": sealed.key_id,
+                        "hetu_bidx": sealed.blind_index,
+                        "created_at": CREATED,
+                        "source": "contract",
+                        "received_at": CREATED,
+                    }
+                )
+            bulk_insert(conn, person, people)
+        for statement in derived:
+            conn.execute(text(statement))
+        for start in range(1, customers + 1, BATCH):
+            bulk_insert(
+                conn,
+                invoice,
+                [
+                    {
+                        "id": x,
+                        "invoice_number": str(5_000_000 + x),
+                        "person_id": x,
+                        "billing_account_id": x,
+                        "reference": make_invoice_reference(5_000_000 + x),
+                        "issued_on": dt.date(2026, 11, 1),
+                        "due_on": dt.date(2026, 11, 15),
+                        "amount_cents": 2500 + (x * 7919) % 30000,
+                        "status": "open",
+                        "reminders": 0,
+                        "source": "register_itself",
+                        "received_at": CREATED,
+                    }
+                    for x in range(start, min(start + BATCH, customers + 1))
+                ],
+            )
+        if not sqlite:
+            for table in ("contact_point", "billing_account", "site", "metering_point", "contract"):
+                conn.execute(
+                    text(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))")
+                )
+    if not sqlite:
+        with reg.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
 
 
 Row = tuple[str, str, float, float, int]  # backend, what, seconds, peak MB, bytes
 
 
-def sqlite_rows(customers: int, work: Path) -> list[Row]:
+def sqlite_rows(customers: int, work: Path, how: str) -> list[Row]:
     source = work / "register.db"
     url = f"sqlite:///{source}"
-    secret = fill(url, customers)
+    secret = fill(url, customers, how)
     size = source.stat().st_size
     started = time.perf_counter()
     shutil.copyfile(source, work / "copy.db")
@@ -131,7 +247,7 @@ def sqlite_rows(customers: int, work: Path) -> list[Row]:
     ]
 
 
-def postgres_rows(customers: int, work: Path) -> list[Row]:
+def postgres_rows(customers: int, work: Path, how: str) -> list[Row]:
     server = PostgresServer()
     server.start()
     try:
@@ -140,7 +256,7 @@ def postgres_rows(customers: int, work: Path) -> list[Row]:
             for name in ("bench", "restored", "own_restored"):
                 conn.execute(text(f"CREATE DATABASE {name}"))
         url = server.url("bench")
-        secret = fill(url, customers)
+        secret = fill(url, customers, how)
         with admin.connect() as conn:
             size = int(conn.execute(text("SELECT pg_database_size('bench')")).scalar_one())
         admin.dispose()
@@ -176,15 +292,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument(
+        "--fill",
+        choices=("synthetic", "demo"),
+        default="synthetic",
+        help="synthetic: rows loaded straight into the tables (a million in minutes); demo: "
+        "`rekisteri demo`'s generator, every kind of data but slow (about 78 s per 100,000)",
+    )
     args = parser.parse_args()
-    print(f"\nbackup and restore, {args.customers:,} customers (rekisteri demo, seed 1)")
+    how = "rekisteri demo, seed 1" if args.fill == "demo" else "synthetic rows"
+    print(f"\nbackup and restore, {args.customers:,} customers ({how})")
     print(f"{'backend':<12}{'what':<28}{'seconds':>9}{'peak MB':>9}{'MB':>9}{'MB/s':>8}")
     for backend in args.backends.split(","):
         with tempfile.TemporaryDirectory() as work:
             if backend == "sqlite":
-                rows = sqlite_rows(args.customers, Path(work))
+                rows = sqlite_rows(args.customers, Path(work), args.fill)
             else:
-                rows = postgres_rows(args.customers, Path(work))
+                rows = postgres_rows(args.customers, Path(work), args.fill)
         for backend_name, what, seconds, peak, size in rows:
             print(
                 f"{backend_name:<12}{what:<28}{seconds:>9.1f}{peak:>9.0f}{size / 1e6:>9.1f}"

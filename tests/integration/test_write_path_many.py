@@ -9,15 +9,21 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from rekisteri.adapters.schema.register import attribute_change, invoice
+from rekisteri.adapters.schema.register import attribute_change, invoice, person
 from rekisteri.domain.errors import InvalidInput, NotFound
 from rekisteri.domain.register import Provenance
-from rekisteri.services.register.attributes import RowChange, write_attributes_many
+from rekisteri.services.register.attributes import (
+    RowChange,
+    received,
+    received_many,
+    write_attributes_many,
+)
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.payments import billed_customer
 
 SETTLES = frozenset({"status", "paid_on"})
 DAY = dt.date(2026, 11, 30)
+DAY_TIME = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.UTC)
 
 
 def _state(reg: RegisterApp) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
@@ -155,3 +161,34 @@ def test_many_distinct_values_go_in_one_update_each_with_their_audit(
         (persons,) = list(entries)
     assert (names[a.person_id], names[b.person_id]) == ("Aalto", "Bergman")
     assert {int(p) for p in persons.split()} == {a.person_id, b.person_id}
+
+
+def test_new_rows_received_many_meet_the_sources_and_sealing_of_received(
+    register: RegisterApp,
+) -> None:
+    """received_many (an import's many new rows) checks each row's fields against its own
+    source as received does (P2), naming the field refused, and seals encrypted attributes."""
+    code = "131052-308T"
+    contract = Provenance.of("contract", DAY_TIME, "order 1")
+    event = Provenance.of("competition_or_event", DAY_TIME, "fair")
+    with register.unit_of_work(Actor("asiakaspalvelu.anna")) as uow:
+        given = [
+            ({"last_name": "Virtanen", "personal_identity_code": code}, contract),
+            ({"last_name": "Korhonen", "personal_identity_code": None}, event),
+        ]
+        many = received_many(uow, person, given)
+        one = [received(uow, person, fields, p) for fields, p in given]
+        attr = uow.catalogue["person.personal_identity_code"]
+        ct, key_id, index = attr.columns
+        assert uow.cipher.open(attr.key, many[0][ct], many[0][key_id]) == code
+        assert many[0][index] == uow.cipher.blind_index(attr.key, code)
+        assert (many[1][ct], many[1][key_id], many[1][index]) == (None, None, None)
+        assert [{k: v for k, v in m.items() if k != "hetu_ct"} for m in many] == [
+            {k: v for k, v in o.items() if k != "hetu_ct"} for o in one
+        ]
+        # A prospect from an event never comes with an identity code: the second row refused.
+        refused = [given[0], ({"last_name": "Nieminen", "personal_identity_code": code}, event)]
+        with pytest.raises(InvalidInput) as err:
+            received_many(uow, person, refused)
+        assert err.value.field == "personal_identity_code"
+        assert "competition_or_event" in err.value.reason

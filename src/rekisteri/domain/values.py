@@ -39,26 +39,18 @@ def enum_value(enum: type[E], value: str | E, field: str) -> E:
         ) from None
 
 
-_FOLDED = frozenset("\t\n\r")  # whitespace: folds into a space with the rest
-
-
-def _refused(ch: str) -> bool:
-    """C0 controls but the folded whitespace, DEL and C1, and the bidi controls U+202A-U+202E
-    (embeddings, overrides) and U+2066-U+2069 (isolates)."""
-    o = ord(ch)
-    return (
-        (o < 0x20 and ch not in _FOLDED)
-        or 0x7F <= o <= 0x9F
-        or 0x202A <= o <= 0x202E
-        or 0x2066 <= o <= 0x2069
-    )
+# Refused in any text: C0 controls but the tab, line feed and carriage return (whitespace that
+# folds into a space with the rest), DEL and C1, and the bidi controls U+202A-U+202E (embeddings,
+# overrides) and U+2066-U+2069 (isolates). One character class: a file of 100,000 records checks
+# a million texts, and a scan in C is many times faster than a test of each character in Python.
+_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def refuse_controls(value: str, field: str) -> str:
     """`value` unchanged, or InvalidInput naming the first control character in it."""
-    bad = next((ch for ch in value if _refused(ch)), None)
+    bad = _REFUSED.search(value)
     if bad is not None:
-        raise InvalidInput(field, f"contains a control character (U+{ord(bad):04X})")
+        raise InvalidInput(field, f"contains a control character (U+{ord(bad.group()):04X})")
     return value
 
 

@@ -15,7 +15,7 @@ import: each payment is applied or kept for review on its own merits.
 A file that is not a well-formed camt.054 is refused whole and nothing is stored; the same file
 twice changes nothing (its hash is kept). Invoice status and paid_on change through the one
 write path (services/register/attributes), so each change has its history entry (P12);
-payment rows get their sources checked by `received` and go in with the bulk loader.
+payment rows get their sources checked by `received_many` and go in with the bulk loader.
 """
 
 from __future__ import annotations
@@ -41,7 +41,12 @@ from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.register import InvoiceStatus, Provenance
 from rekisteri.domain.vocabulary import Source
 from rekisteri.services.register import tasks
-from rekisteri.services.register.attributes import RowChange, received, write_attributes_many
+from rekisteri.services.register.attributes import (
+    RowChange,
+    received,
+    received_many,
+    write_attributes_many,
+)
 from rekisteri.services.unit_of_work import UnitOfWork
 
 CHUNK = 5000  # payments matched per round of queries
@@ -266,12 +271,29 @@ class _Matcher:
         by_key = self._invoices_by_key({c.key for c in good} | {b.key for _, b in bad if b.key})
         plain: list[dict[str, Any]] = []
         settle: dict[int, dt.date] = {}
+        # Each good payment's row through the write path's sources check, the chunk at once.
+        columns = received_many(
+            self.uow,
+            payment,
+            [
+                (
+                    {
+                        "paid_on": c.booked_on,
+                        "amount_cents": c.cents,
+                        "method": METHOD,
+                        "bank_ref": c.bank_ref,
+                    },
+                    self.provenance,
+                )
+                for c in good
+            ],
+        )
         for p, why in bad:
             if self._duplicate(p.bank_ref, known):
                 continue
             found = by_key.get(why.key or "", [])
             self._quarantine(p, why.reason, found[0].id if len(found) == 1 else None)
-        for c in good:
+        for c, given in zip(good, columns, strict=True):
             if self._duplicate(c.bank_ref, known):
                 continue
             found = by_key.get(c.key, [])
@@ -285,7 +307,7 @@ class _Matcher:
             if inv.status == InvoiceStatus.CANCELLED:
                 self._quarantine(c.raw, "the invoice was cancelled", inv.id)
                 continue
-            self._pay(c, inv, plain, settle)
+            self._pay(c, given, inv, plain, settle)
         bulk_insert(self.uow.connection, payment, plain)
         self._store_for_review()
         self._settle(settle)
@@ -327,7 +349,7 @@ class _Matcher:
                 invoice.c.reference,
             ).where(one_of(self.dialect, invoice.c.reference, sorted(keys)))
         ).all()
-        new = [r.id for r in rows if r.id not in self.invoices]
+        new = [r[0] for r in rows if r[0] not in self.invoices]
         paid: dict[int, int] = {}
         if new:
             paid = {
@@ -339,17 +361,20 @@ class _Matcher:
                 )
             }
         out: dict[str, list[_Invoice]] = {}
-        for r in rows:
-            inv = self.invoices.get(r.id)
+        # Unpacked as tuples: a Row's attributes are looked up by name each time, and a chunk
+        # of a bank file has thousands of rows.
+        for invoice_id, person_id, amount_cents, status, reference in rows:
+            inv = self.invoices.get(invoice_id)
             if inv is None:
-                inv = _Invoice(r.id, r.person_id, r.amount_cents, r.status, paid.get(r.id, 0))
-                self.invoices[r.id] = inv
-            out.setdefault(r.reference, []).append(inv)
+                inv = _Invoice(invoice_id, person_id, amount_cents, status, paid.get(invoice_id, 0))
+                self.invoices[invoice_id] = inv
+            out.setdefault(reference, []).append(inv)
         return out
 
     def _pay(
         self,
         c: _Checked,
+        given: dict[str, Any],
         inv: _Invoice,
         plain: list[dict[str, Any]],
         settle: dict[int, dt.date],
@@ -358,17 +383,7 @@ class _Matcher:
         inv.paid_cents += c.cents
         row = {
             "invoice_id": inv.id,
-            **received(
-                self.uow,
-                payment,
-                {
-                    "paid_on": c.booked_on,
-                    "amount_cents": c.cents,
-                    "method": METHOD,
-                    "bank_ref": c.bank_ref,
-                },
-                self.provenance,
-            ),
+            **given,
             "source": self.provenance.source.value,
             "source_detail": self.provenance.detail,
             "received_at": self.provenance.received_at,

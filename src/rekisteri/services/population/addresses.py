@@ -58,7 +58,8 @@ def apply(
     done = Outcome()
     points = _points(uow, sorted({pid for _, pid in moves}))
     ends: list[tuple[Any, dt.date, pc.Change]] = []  # (point, its new end, the record)
-    new_rows: list[dict[str, Any]] = []
+    given: list[tuple[dict[str, Any], Provenance]] = []  # each new point, and its provenance
+    owners: list[int] = []
     checks = _Checks(uow)
     for change, pid in moves:
         try:
@@ -90,16 +91,20 @@ def apply(
             "valid_from": change.date,
             "valid_to": change.values.get("valid_until"),
         }
-        columns = attributes.received(uow, contact_point, row, provenance)
-        new_rows.append(
-            columns
-            | {
-                "person_id": pid,
-                "source": provenance.source.value,
-                "source_detail": provenance.detail,
-                "received_at": provenance.received_at,
-            }
+        given.append((row, provenance))
+        owners.append(pid)
+    new_rows = [
+        columns
+        | {
+            "person_id": pid,
+            "source": provenance.source.value,
+            "source_detail": provenance.detail,
+            "received_at": provenance.received_at,
+        }
+        for pid, columns, (_, provenance) in zip(
+            owners, attributes.received_many(uow, contact_point, given), given, strict=True
         )
+    ]
     _end(uow, ends, provenance_of)
     bulk_insert(uow.connection, contact_point, new_rows)
     if new_rows:

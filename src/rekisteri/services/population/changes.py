@@ -276,7 +276,8 @@ class _Applier:
         for change, pid in round_:
             new = wanted[change.record]
             row = current[pid]
-            differs = {f: v for f, v in new.items() if row._mapping[f] != v}
+            held = row._mapping  # made once per row: each use of `_mapping` makes a new view
+            differs = {f: v for f, v in new.items() if held[f] != v}
             if not differs:
                 self.done.unchanged += 1
                 continue

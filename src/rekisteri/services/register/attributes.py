@@ -27,6 +27,7 @@ from rekisteri.domain import attribute_rules as rules
 from rekisteri.domain import values
 from rekisteri.domain.errors import InvalidInput, NotFound
 from rekisteri.domain.register import Provenance
+from rekisteri.domain.vocabulary import Source
 from rekisteri.services.register.history import change_row, record_change
 from rekisteri.services.unit_of_work import UnitOfWork
 
@@ -128,6 +129,37 @@ def received(
         else:
             columns[field] = value
     return columns
+
+
+def received_many(
+    uow: UnitOfWork,
+    table: Table,
+    rows: Sequence[tuple[Mapping[str, Any], Provenance]],
+) -> list[dict[str, Any]]:
+    """`received` for many new rows of one table (an import's 50,000 addresses): the same
+    sources checked (P2) and the same sealing, but each set of given fields is checked against
+    each source once, and each field's attribute found once, not for every row."""
+    allowed: set[tuple[tuple[str, ...], Source]] = set()
+    encrypted: dict[str, Attribute | None] = {}
+    out: list[dict[str, Any]] = []
+    for fields, provenance in rows:
+        given = tuple(f for f, v in fields.items() if v is not None)  # the first refused named
+        if (given, provenance.source) not in allowed:
+            uow.catalogue.require_source(table.name, given, provenance.source)
+            allowed.add((given, provenance.source))
+        columns: dict[str, Any] = {}
+        for field, value in fields.items():
+            if field not in encrypted:
+                attr = uow.catalogue.attribute_of(table.name, field)
+                sealed = attr is not None and attr.sensitivity is Sensitivity.ENCRYPTED
+                encrypted[field] = attr if sealed else None
+            attr = encrypted[field]
+            if attr is not None:
+                columns.update(sealed_columns(uow, attr, value))
+            else:
+                columns[field] = value
+        out.append(columns)
+    return out
 
 
 def blind_index_column(table: Table, attr: Attribute) -> Column[Any]:
@@ -298,9 +330,10 @@ def write_attributes_many(
         if row is None:
             raise NotFound(table.name, r.row_id)
         columns: dict[str, Any] = {}
+        held = row._mapping  # made once per row: each use of `_mapping` makes a new view
         for field, value in stored_as.items():
             target = targets[field]
-            old = _current(uow, row, target)
+            old = held[target.column] if target.column is not None else _current(uow, row, target)
             if old == value:
                 continue
             if target.column is None:
