@@ -13,6 +13,8 @@ import io
 import itertools
 import json
 import re
+import shutil
+import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html import unescape
@@ -252,11 +254,26 @@ def _tokens(text: str) -> list[str]:
     return [t.lower() for t in re.findall(r"[A-Za-zÅÄÖåäöÉé_]+", text)]
 
 
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def _keep(pdf: bytes, name: str) -> None:
+    """The PDF and its first two pages as PNG in test-artifacts/, for a person to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.pdf"
+    path.write_bytes(pdf)
+    if shutil.which("pdftoppm"):
+        first_two = ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2"]
+        subprocess.run([*first_two, str(path), str(ARTIFACTS / name)], check=True)
+
+
 def test_the_pdf_fits_a4_is_tagged_and_speaks_the_persons_language(demo: Demo) -> None:
     for lang in LANGS:
         with demo.register.reading(DPO) as uow:
             built = package.build(uow, demo.person_id, lang=lang)
-        text = _check_pdf(access.to_pdf(built), lang)
+        pdf = access.to_pdf(built)
+        _keep(pdf, f"access-{lang.value}-{demo.register.engine.dialect.name}")
+        text = _check_pdf(pdf, lang)
         if lang is Lang.EN:
             assert "Right of access" in text
             continue
