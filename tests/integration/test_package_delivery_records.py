@@ -6,7 +6,9 @@ not mail (processing restricted) gets the notice by letter."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
+import pytest
 from sqlalchemy import select
 
 from rekisteri.adapters.schema.rights import package_delivery
@@ -87,3 +89,11 @@ def test_a_restricted_persons_notice_is_a_letter(register: RegisterApp, clock: F
         offered = delivery.offer(uow, fulfilment.fulfil(uow, ref), pdf=False)
     assert offered is not None and offered.notice == "letter" and offered.mail_id is None
     assert offered.letter is not None and "Kotikatu 1 A 2" in offered.letter
+    # Nor is a code promised that the outbox would drop: the link's page offers no channel.
+    token = re.search(r"/package/([A-Za-z0-9_-]+)", offered.letter)
+    assert token is not None
+    with (
+        register.unit_of_work(delivery.person_actor(c.person_id)) as uow,
+        pytest.raises(delivery.CodeRefused, match="no channel"),
+    ):
+        delivery.send_code(uow, token[1])

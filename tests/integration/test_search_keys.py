@@ -16,7 +16,7 @@ from rekisteri.catalogue.protection import PROTECTED_MARK
 from rekisteri.domain.consent import CaptureMethod, Channel, ConsentPurpose, PermissionDraft
 from rekisteri.domain.drafts import ContactPointDraft, ContractDraft, PersonDraft, SiteDraft
 from rekisteri.domain.errors import InvalidInput
-from rekisteri.domain.identifiers import gs1_check_digit
+from rekisteri.domain.identifiers import gs1_check_digit, make_gsrn
 from rekisteri.domain.register import (
     ContactKind,
     ContractKind,
@@ -240,7 +240,8 @@ def test_a_protected_person_is_found_by_name_never_by_address_and_shows_none(
 ) -> None:
     p = make_protected(register)
     for actor in (CS, BILLING, DPO):
-        for query in ("Salakuja 13 B 7", "Piilotie 41", "99870", "99870 Inari", "Inari"):
+        meter = make_gsrn("64300000000000777")  # the protected person's site's metering point
+        for query in ("Salakuja 13 B 7", "Piilotie 41", "99870", "99870 Inari", "Inari", meter):
             assert _find(register, query, actor).rows == [], (actor.role, query)
         (row,) = _find(register, "Turvala", actor).rows
         assert row["id"] == p.person_id

@@ -115,7 +115,7 @@ def near_codes(draw: st.DrawFn) -> str:
     code, _ = draw(hetus(st.integers(0, 999)))
     if draw(st.booleans()):
         at = draw(st.integers(0, 10))
-        ch = draw(st.sampled_from("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ+-ab "))
+        ch = draw(st.sampled_from("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ+-ab \u0663\uff13"))
         code = code[:at] + ch + code[at + 1 :]
     if draw(st.booleans()):
         code = code[:2] + draw(st.sampled_from(["00", "13", "19", "31", "29"])) + code[4:]
@@ -136,3 +136,15 @@ def test_the_quick_check_of_a_canonical_code_accepts_only_what_stdnum_accepts(
     except ValidationError:
         stdnum_accepts = False
     assert ids._valid_canonical(code, allow_temporary) == stdnum_accepts
+
+
+@pytest.mark.parametrize("code", ["١٣١٠٥٢-٣٠٨T", "１３１０５２-３０８T"])
+def test_digits_of_other_scripts_are_not_a_canonical_code(code: str) -> None:
+    """Arabic-Indic or full-width digits are digits to Python's `\\d`, not to stdnum: such a
+    code is never stored as typed (it would get a blind index of its own: a second person)."""
+    assert not ids._valid_canonical(code, allow_temporary=False)
+    try:
+        stored = ids.personal_identity_code(code)
+    except InvalidInput:
+        return  # refused (stdnum refuses Arabic-Indic digits)
+    assert stored == "131052-308T"  # stdnum's canonical ASCII form (full-width digits)

@@ -52,7 +52,9 @@ def personal_identity_code(
     return code
 
 
-_CANONICAL = re.compile(r"(\d\d)(\d\d)(\d\d)([-+A-FU-Y])(\d{3})([0-9A-FHJ-NPR-Y])")
+# ASCII digits only: `\d` alone also takes other scripts' digits (١, ３), which stdnum
+# refuses or rewrites.
+_CANONICAL = re.compile(r"(\d\d)(\d\d)(\d\d)([-+A-FU-Y])(\d{3})([0-9A-FHJ-NPR-Y])", re.ASCII)
 _CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 
 

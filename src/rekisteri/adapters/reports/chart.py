@@ -75,7 +75,9 @@ def site_chart(monthly: list[MonthlyTotal], periods: list[SitePeriod], lang: str
     for i, m in enumerate(months):
         x = LEFT + i * slot
         if m in value:
-            h = plot_h * value[m] / top
+            # A month that nets below zero (a correction, own production) draws no bar:
+            # the monthly table beside the chart gives its figure.
+            h = plot_h * max(value[m], 0) / top
             parts.append(
                 f'<rect x="{x + slot * 0.1:.1f}" y="{TOP + plot_h - h:.1f}" '
                 f'width="{max(slot * 0.8, 0.5):.1f}" height="{h:.1f}" fill="#2b6cb0"/>'

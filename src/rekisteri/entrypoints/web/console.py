@@ -158,8 +158,10 @@ def _summary(uow: UnitOfWork, view: dict[str, Any], context: dict[str, Any]) -> 
     in_force = []
     for c in view.get("contracts", []):
         contract = c.get("contract") or {}
-        end = contract.get("end_date")
-        if contract and (end is None or end > today):
+        start, end = contract.get("start_date"), contract.get("end_date")
+        # In force today: begun, and not ended before today (its last day still counts).
+        begun = start is None or start <= today
+        if contract and begun and (end is None or end >= today):
             in_force.append({"contract": contract, "address": addresses.get(c.get("site_id"))})
     consents = context.get("consents", {}).get("settings", [])
     return {

@@ -125,7 +125,8 @@ def _kind_of(term: str, blind_index: Callable[[str], str]) -> tuple[str, ColumnE
         gsrn = identifiers.gsrn(compact, field="q")
         sites = select(metering_point.c.site_id).where(metering_point.c.gsrn == gsrn)
         holders = select(contract.c.person_id).where(contract.c.site_id.in_(sites))
-        return "metering point", person.c.id.in_(holders)
+        # A metering point stands for a site's address: never a way to a protected person.
+        return "metering point", _unprotected(person.c.id.in_(holders))
     if re.fullmatch(r"\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]", term.upper()):
         code = identifiers.personal_identity_code(term, allow_temporary=True, field="q")
         return "identity code", person.c.hetu_bidx == blind_index(code)

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import or_, select
 
-from rekisteri.adapters.schema.register import contact_point
+from rekisteri.adapters.schema.register import contact_point, person
 from rekisteri.catalogue import Category, Lang
 from rekisteri.domain.delivery_words import CODE_BODY, CODE_SUBJECT
 from rekisteri.services import outbox
@@ -47,6 +47,15 @@ def email_held_before(uow: UnitOfWork, person_id: int, before: dt.datetime) -> s
     """The person's e-mail address that the register received before `before` and that is
     still valid today (the latest such); the read is noted (contact data)."""
     today = uow.today()
+    mailed = uow.execute(
+        select(person.c.id).where(
+            person.c.id == person_id, person.c.deceased_on.is_(None), person.c.restricted.is_(False)
+        )
+    ).first()
+    if mailed is None:
+        # The outbox mails nothing to a person who has died or whose processing is restricted
+        # (services/outbox): no code would come, so the page must not promise one.
+        return None
     cp = contact_point.c
     row = uow.execute(
         select(cp.email)

@@ -269,22 +269,39 @@ def download(uow: UnitOfWork, token: str, code: str) -> Attempt:
         return Attempt(None, refused="code_expired", left=allowed - row.wrong_codes)
     given = "".join(ch for ch in code if ch.isdigit())[:6]
     if not hmac.compare_digest(_code_hash(uow, int(row.id), given), row.code_hash):
-        wrong = int(row.wrong_codes) + 1
-        locked = now if wrong >= allowed else None
-        uow.execute(update(pd).where(pd.c.id == row.id).values(wrong_codes=wrong, locked_at=locked))
-        if locked is not None:
+        # Counted in the database, not from the row read above: wrong codes sent at once are
+        # each counted, so a burst of guesses cannot share one attempt.
+        wrong = uow.execute(
+            update(pd)
+            .where(pd.c.id == row.id, pd.c.locked_at.is_(None))
+            .values(wrong_codes=pd.c.wrong_codes + 1)
+            .returning(pd.c.wrong_codes)
+        ).scalar_one_or_none()
+        if wrong is None:
+            return Attempt(None, refused="locked")
+        if wrong < allowed:
+            return Attempt(None, refused="wrong_code", left=allowed - wrong)
+        locking = uow.execute(
+            update(pd)
+            .where(pd.c.id == row.id, pd.c.locked_at.is_(None))
+            .values(locked_at=now, file_ref=None, file_deleted_at=now, **_NO_LETTER)
+        )
+        if locking.rowcount == 1:
             requests.note_step(uow, int(row.request_id), "link_locked", f"{wrong} wrong codes")
             _destroy(uow, [str(row.file_ref)])
-            uow.execute(
-                update(pd).where(pd.c.id == row.id).values(file_ref=None, file_deleted_at=now)
-            )
-            return Attempt(None, refused="locked")
-        return Attempt(None, refused="wrong_code", left=allowed - wrong)
-    # Claimed only if no other request took it first: a package is given once.
+        return Attempt(None, refused="locked")
+    # Claimed only if no other request took it first, the link is not locked meanwhile and
+    # the code compared is still the link's: a package is given once, for its current code.
     took = uow.execute(
         update(pd)
-        .where(pd.c.id == row.id, pd.c.downloaded_at.is_(None), pd.c.file_ref.is_not(None))
-        .values(downloaded_at=now, code_hash=None, file_ref=None, file_deleted_at=now)
+        .where(
+            pd.c.id == row.id,
+            pd.c.downloaded_at.is_(None),
+            pd.c.file_ref.is_not(None),
+            pd.c.locked_at.is_(None),
+            pd.c.code_hash == row.code_hash,
+        )
+        .values(downloaded_at=now, code_hash=None, file_ref=None, file_deleted_at=now, **_NO_LETTER)
     )
     if took.rowcount != 1:
         return Attempt(None, refused=LinkState.DOWNLOADED.value)
@@ -298,6 +315,11 @@ def download(uow: UnitOfWork, token: str, code: str) -> Attempt:
     )
     requests.note_step(uow, int(row.request_id), "downloaded", "by the person, link and code")
     return Attempt(content, filename=f"answer-{link.reference}.zip")
+
+
+# The sealed notice letter (its envelope holds the postal address) goes with the link: once the
+# package is downloaded, locked, expired or handed over, there is nothing left to print.
+_NO_LETTER: dict[str, None] = {"letter_ct": None, "letter_key": None, "letter_bidx": None}
 
 
 def _destroy(uow: UnitOfWork, refs: list[str]) -> None:
@@ -316,6 +338,13 @@ def expire(uow: UnitOfWork) -> list[str]:
     """Destroy the packages whose link has expired (for real: the file is unlinked after the
     commit) and close their links; the references of the requests concerned."""
     now = uow.now()
+    # A letter whose link is past its expiry goes even where the file went before (a row
+    # downloaded or locked before the letter was dropped with it).
+    uow.execute(
+        update(pd)
+        .where(pd.c.letter_ct.is_not(None), pd.c.expires_at <= now, pd.c.file_ref.is_(None))
+        .values(**_NO_LETTER)
+    )
     rows = uow.execute(
         select(pd.c.id, pd.c.request_id, pd.c.file_ref).where(
             pd.c.file_ref.is_not(None), pd.c.expires_at <= now
@@ -331,9 +360,7 @@ def expire(uow: UnitOfWork) -> list[str]:
             file_ref=None,
             file_deleted_at=now,
             code_hash=None,
-            letter_ct=None,
-            letter_key=None,
-            letter_bidx=None,
+            **_NO_LETTER,
         )
     )
     done = []
@@ -375,9 +402,7 @@ def hand_over(uow: UnitOfWork, reference: str, how: str, note: str = "") -> None
             file_ref=None,
             file_deleted_at=row.file_deleted_at or now,
             code_hash=None,
-            letter_ct=None,
-            letter_key=None,
-            letter_bidx=None,
+            **_NO_LETTER,
         )
     )
     requests.note_step(uow, int(req.id), "handed_over", how.replace("_", " "))
