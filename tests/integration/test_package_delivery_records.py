@@ -9,7 +9,7 @@ import datetime as dt
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from rekisteri.adapters.schema.rights import package_delivery
 from rekisteri.catalogue import Source
@@ -97,3 +97,32 @@ def test_a_restricted_persons_notice_is_a_letter(register: RegisterApp, clock: F
         pytest.raises(delivery.CodeRefused, match="no channel"),
     ):
         delivery.send_code(uow, token[1])
+
+
+def test_wrong_codes_at_once_are_each_counted(
+    register: RegisterApp, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two wrong codes sent at the same moment both read the link before either was counted;
+    each must still count, or a burst of guesses would share one attempt."""
+    person_id, _ = _offered(register, clock)
+    token = "t" * 43
+    with register.unit_of_work(DPO) as uow:
+        row_id = uow.execute(select(package_delivery.c.id)).scalar_one()
+        uow.execute(
+            update(package_delivery).values(
+                token_hash=delivery.token_hash(token),
+                code_hash=delivery._code_hash(uow, row_id, "123456"),
+                code_expires_at=uow.now() + dt.timedelta(minutes=15),
+            )
+        )
+    person = delivery.person_actor(person_id)
+    with register.unit_of_work(person) as uow:
+        stale = delivery.open_link(uow, token)  # as both requests read it
+    monkeypatch.setattr(delivery, "open_link", lambda uow, token, fallback=None: stale)
+    allowed = register.settings.package_code_attempts
+    lefts = []
+    for _ in range(2):
+        with register.unit_of_work(person) as uow:
+            lefts.append(delivery.download(uow, token, "654321").left)
+    assert lefts == [allowed - 1, allowed - 2]
+    assert _row(register)["wrong_codes"] == 2
