@@ -6,9 +6,12 @@ form needs the CSRF token."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import datetime as dt
+
+from sqlalchemy import select, update
 
 from rekisteri.adapters.schema.marketing import segment
+from rekisteri.adapters.schema.register import person
 from rekisteri.catalogue import Role
 from rekisteri.domain.consent import ANY_CHANNEL
 from rekisteri.services.unit_of_work import RegisterApp
@@ -28,6 +31,11 @@ def test_marketing_builds_a_segment_and_previews_its_counts(register: RegisterAp
     add_person(register, 0)
     objects = add_person(register, 1)
     consent(register, objects, "profiling", ANY_CHANNEL, "prohibited")
+    died = add_person(register, 2)
+    with register.engine.begin() as conn:  # a death from the population register: never placed
+        conn.execute(
+            update(person).where(person.c.id == died).values(deceased_on=dt.date(2026, 1, 5))
+        )
     mk = _session(register, "mari.mk", Role.MARKETING)
     assert "Segmenttejä ei ole vielä." in mk.get(PAGE, params={"lang": "fi"}).text
     made = _post(mk, PAGE, name="yksityiset", rules="person_kind=natural", description="Kaikki")
