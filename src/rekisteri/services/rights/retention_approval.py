@@ -41,6 +41,11 @@ def latest(uow: UnitOfWork) -> dict[str, Any] | None:
 def approve(uow: UnitOfWork, preview_id: int) -> retention.RunResult:
     """Run retention as previewed by `preview_id`; refused when anything ran since, when the
     preview is not today's, or when the register no longer gives the previewed counts."""
+    # Two DPOs approving at once: the second waits here until the first has run and committed,
+    # then finds a newer run than its preview and is refused (one approval, one run).
+    uow.execute(
+        select(retention_run.c.id).where(retention_run.c.id == preview_id).with_for_update()
+    )
     found = latest(uow)
     if found is None or found["id"] != preview_id:
         if uow.execute(select(retention_run.c.id).where(retention_run.c.id == preview_id)).first():
