@@ -38,6 +38,8 @@ FIELDS: dict[str, Words] = {
     "checked_on": _W("tarkistuspäivä", "kontrolldag", "checked on"),
     "closed_at": _W("suljettu", "avslutat", "closed"),
     "closed_how": _W("miten päättyi", "hur det avslutades", "how closed"),
+    "code_sent_at": _W("koodi lähetetty", "koden skickad", "code sent"),
+    "codes_sent": _W("lähetettyjä koodeja", "skickade koder", "codes sent"),
     "connection_details": _W("liittymän tiedot", "anslutningsuppgifter", "connection details"),
     "consumption_estimate_kwh": _W(
         "arvioitu vuosikulutus (kWh)", "uppskattad årsförbrukning (kWh)", "yearly estimate (kWh)"
@@ -54,6 +56,7 @@ FIELDS: dict[str, Words] = {
     "description": _W("kuvaus", "beskrivning", "description"),
     "direction": _W("suunta", "riktning", "direction"),
     "disclosures": _W("luovutukset", "utlämnanden", "disclosures"),
+    "downloaded_at": _W("ladattu", "nedladdat", "downloaded"),
     "due_30_days_on": _W("30 päivän määräaika", "30 dagars frist", "30-day deadline"),
     "due_day": _W("eräpäivä kuukaudessa", "förfallodag i månaden", "due day of the month"),
     "due_month_on": _W("kuukauden määräaika", "månadsfrist", "one-month deadline"),
@@ -75,13 +78,21 @@ FIELDS: dict[str, Words] = {
         "jatkosta ilmoitettu", "förlängning meddelad", "extension notified on"
     ),
     "extension_reason": _W("jatkon syy", "orsak till förlängning", "why extended"),
+    "file_deleted_at": _W("tiedosto poistettu", "filen raderad", "file deleted"),
     "file_destroyed_at": _W("tiedosto hävitetty", "filen förstörd", "file destroyed"),
     "file_ref": _W("tallenteen tunniste", "inspelningens kod", "recording's reference"),
+    "file_size": _W("tiedoston koko (tavua)", "filens storlek (byte)", "file size (bytes)"),
     "first_names": _W("etunimet", "förnamn", "first names"),
     "fixed_term_end": _W("määräaika päättyy", "tidsbestämd till", "fixed term ends"),
     "fulfilled_at": _W("käsitelty", "behandlad", "answered"),
     "gave_up_at": _W("luovuttu", "gav upp", "given up"),
     "gsrn": _W("käyttöpaikan tunnus (GSRN)", "mätpunktens kod (GSRN)", "metering point (GSRN)"),
+    "handed_over": _W("luovutustapa", "hur det överlämnades", "how handed over"),
+    "handed_over_at": _W("luovutettu", "överlämnat", "handed over"),
+    "handed_over_by": _W("luovuttaja", "överlämnat av", "handed over by"),
+    "handed_over_note": _W(
+        "luovutuksen huomautus", "anteckning om överlämnandet", "hand-over note"
+    ),
     "handled_by": _W("käsittelijä", "handläggare", "handled by"),
     "held_at": _W("pidetty", "hållen", "held"),
     "how": _W("tapa", "sätt", "how"),
@@ -92,9 +103,11 @@ FIELDS: dict[str, Words] = {
     "issued_on": _W("laskun päiväys", "fakturadatum", "issued on"),
     "kept_until": _W("säilytetään asti", "sparas till", "kept until"),
     "kind": _W("laji", "typ", "kind"),
+    "lang": _W("kieli", "språk", "language"),
     "last_login_at": _W("viimeksi kirjautunut", "senast inloggad", "last signed in"),
     "last_name": _W("sukunimi", "efternamn", "last name"),
     "legal_basis": _W("peruste", "grund", "basis"),
+    "locked_at": _W("lukittu", "låst", "locked"),
     "login": _W("käyttäjätunnus", "användarnamn", "user name"),
     "match_key": _W("vertailuavain", "jämförelsenyckel", "match key"),
     "matched_at": _W("yhdistetty", "matchad", "matched"),
@@ -109,6 +122,7 @@ FIELDS: dict[str, Words] = {
     "new_value": _W("uusi arvo", "nytt värde", "new value"),
     "night_wh": _W("yökulutus (kWh)", "nattförbrukning (kWh)", "night use (kWh)"),
     "note": _W("merkintä", "anteckning", "note"),
+    "notice": _W("ilmoitustapa", "hur meddelandet gick", "how notified"),
     "notified_by": _W("ilmoittaja", "anmälare", "notified by"),
     "notified_on": _W("ilmoitettu", "anmäld", "notified on"),
     "offer_sent_at": _W("tarjous lähetetty", "offert skickad", "offer sent"),
@@ -211,6 +225,7 @@ FIELDS: dict[str, Words] = {
     "why": _W("miksi", "varför", "why"),
     "wording": _W("sanamuoto", "formulering", "wording"),
     "wording_version": _W("sanamuodon versio", "formuleringens version", "wording version"),
+    "wrong_codes": _W("vääriä koodeja", "felaktiga koder", "wrong codes"),
 }
 
 # The audiences' last contacts (person_reach.contacted_N_at): one word, numbered.
