@@ -130,6 +130,8 @@ def test_months_past_the_database_window_stay_in_the_archive_and_in_the_package(
     ids = _setup(register, tmp_path)
     before = _package_readings(register, ids["mover"])
     assert before
+    with register.reading(Actor("test")) as uow:
+        monthly = package.build(uow, ids["mover"]).monthly
     everything = _in_db(register)
     register.settings.db_reading_months = 1
     clock.set(dt.datetime(2025, 2, 20, 12, tzinfo=dt.UTC))
@@ -140,6 +142,8 @@ def test_months_past_the_database_window_stay_in_the_archive_and_in_the_package(
     assert dt.date(1970, 1, 1) + dt.timedelta(days=first_day) == dt.date(2025, 2, 1)
     assert _archived(register) == everything
     assert _package_readings(register, ids["mover"]) == before
+    with register.reading(Actor("test")) as uow:
+        assert package.build(uow, ids["mover"]).monthly == monthly
     # A late correction of a trimmed month is merged into the archive, block by block.
     gsrn = next(g for g, quarter in _setup_ids(register).items() if not quarter)
     fix = readings(gsrn, dt.datetime(2025, 1, 19, 22, tzinfo=dt.UTC), 24, 3600, lambda i: 7)
