@@ -5,6 +5,7 @@ still in the access package; erasure and retention reaching every file of it."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -224,3 +225,47 @@ def test_the_retention_run_drops_archived_readings_past_their_period(
     archive = archive_sync.required_archive(register.settings)
     assert archive.months() == ["2025-01", "2025-02"]
     assert _archived(register) == everything - old
+
+
+def _waiting_on(lock: Path) -> bool:
+    """Whether some process or thread waits for the flock of this file (/proc/locks lists
+    waiters with `->`)."""
+    inode = f":{lock.stat().st_ino} "
+    lines = Path("/proc/locks").read_text(encoding="utf-8").splitlines()
+    return any("->" in line and "FLOCK" in line and inode in line for line in lines)
+
+
+def test_a_sync_during_an_erasure_waits_and_brings_none_of_it_back(
+    register: RegisterApp, tmp_path: Path
+) -> None:
+    """The erasure holds the archive's lock until its transaction ends: a sync started
+    meanwhile waits, then reads the database without the erased readings (red without the
+    lock: the sync copies back what the open transaction is deleting)."""
+    ids = _setup(register, tmp_path)
+    _sync(register)
+    at_a = (ids["a"], local_midnight(dt.date(2024, 11, 1)), local_midnight(MOVE))
+    at_b = (ids["b"], local_midnight(MOVE), local_midnight(dt.date(2025, 2, 1)))
+    # Changes elsewhere, so the sync has months to write: the next occupant's February.
+    point = next(g for g, quarter in _setup_ids(register).items() if quarter)
+    later = readings(point, dt.datetime(2025, 2, 2, 22, tzinfo=dt.UTC), 96, wh=lambda i: 5)
+    run_import(register, write(tmp_path / "later.csv", later))
+    failures: list[BaseException] = []
+
+    def sync_meanwhile() -> None:
+        try:
+            _sync(register)
+        except BaseException as exc:  # reported below, in the test's thread
+            failures.append(exc)
+
+    syncing = threading.Thread(target=sync_meanwhile)
+    with register.unit_of_work(Actor("tietosuoja.dpo")) as uow:
+        erasure.erase_person(
+            uow, ids["mover"], Provenance.of("customer_contact", uow.now()), reason="asked"
+        )
+        syncing.start()
+        while syncing.is_alive() and not _waiting_on(tmp_path / "archive" / "_lock"):
+            pass
+    syncing.join()
+    assert not failures, failures
+    _nothing_of(Archive(tmp_path / "archive"), ids["mover"], at_a, at_b)
+    assert any(r[2] == 5 for r in _archived(register))  # the sync did write February
