@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     contract_retention_years: int = 10
     recording_retention_months: int = 12
     reading_retention_months: int = 72
+    # The readings archive (docs/archive.md): the directory of its Parquet files (unset: no
+    # archive; `archive sync` refuses), and how many recent Helsinki months of readings the
+    # database keeps once they are archived (unset: every month; the pages and the summaries
+    # read the database, the access package reads both).
+    archive_dir: Path | None = None
+    db_reading_months: int | None = Field(default=None, ge=1, le=1200)
     # The credit check made when a contract is made (issue 16): the service's endpoint (unset:
     # no check is made, and `contract add` says so), its credential (from the environment,
     # never a default), how long to wait for it, the purpose-of-use code sent with each query,

@@ -929,6 +929,9 @@ def _command_steps(w: CommandWalk, tmp: Path) -> None:
     )
     w.run("import", "datahub", str(datahub))
     w.run("consumption", "show", c.customer_number, "--from", "2025-01-01", "--to", "2025-01-31")
+    # The archive keeps the reading; past the database's one month, it leaves the database.
+    archived = {"REKISTERI_ARCHIVE_DIR": str(tmp / "archive"), "REKISTERI_DB_READING_MONTHS": "1"}
+    w.run("archive", "sync", env=archived)
     bans = tmp / "asml.csv"
     bans.write_text(
         "kind,last_name,first_names,street,postal_code,post_office,phone,registered_on\n"

@@ -130,6 +130,7 @@ WRITE_COMMANDS = {
         "import payments", "task done",
     "credit check", "credit review", "credit decide",
     "request handed-over", "request expire-packages",
+    "archive sync",
 }  # fmt: skip
 
 # The organisation _setup registers (its customer number: the third person registered).

@@ -23,6 +23,7 @@ from rekisteri.catalogue.model import (
     Attribute,
     OnErasure,
     RetentionRule,
+    Storage,
     TableSpec,
     ViewSpec,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "Role",
     "Sensitivity",
     "Source",
+    "Storage",
     "TableSpec",
     "ViewSpec",
     "Visibility",
@@ -66,8 +68,15 @@ __all__ = [
 class Catalogue:
     """An immutable view over the declarations, with the lookups everything else needs."""
 
-    def __init__(self, attributes: Iterable[Attribute], tables: Iterable[TableSpec]) -> None:
+    def __init__(
+        self,
+        attributes: Iterable[Attribute],
+        tables: Iterable[TableSpec],
+        storages: Iterable[Storage] = (),
+    ) -> None:
         self.attributes: tuple[Attribute, ...] = tuple(attributes)
+        # Places outside the database that keep copies of attributes (the readings archive).
+        self.storages: tuple[Storage, ...] = tuple(storages)
         self.tables: dict[str, TableSpec] = {t.name: t for t in tables}
         self._by_key = {a.key: a for a in self.attributes}
         if len(self._by_key) != len(self.attributes):
@@ -85,6 +94,10 @@ class Catalogue:
                 if (a.table, col) in self._by_column:
                     raise ValueError(f"{a.table}.{col} belongs to two attributes")
                 self._by_column[(a.table, col)] = a
+        for storage in self.storages:
+            for key in storage.attributes:
+                if key not in self._by_key:
+                    raise ValueError(f"storage {storage.key}: no attribute {key}")
 
     def __getitem__(self, key: str) -> Attribute:
         return self._by_key[key]
@@ -157,7 +170,7 @@ class Catalogue:
 
     def with_attribute(self, attribute: Attribute) -> Catalogue:
         """A catalogue with one more attribute (tests use it to show derivation works)."""
-        return Catalogue((*self.attributes, attribute), self.tables.values())
+        return Catalogue((*self.attributes, attribute), self.tables.values(), self.storages)
 
 
 # Each feature area declares its attributes and tables in a module of this package, listed here.
@@ -173,5 +186,7 @@ _MODULES = (
 )
 
 catalogue = Catalogue(
-    (a for m in _MODULES for a in m.ATTRIBUTES), (t for m in _MODULES for t in m.TABLES)
+    (a for m in _MODULES for a in m.ATTRIBUTES),
+    (t for m in _MODULES for t in m.TABLES),
+    _consumption.STORAGES,
 )

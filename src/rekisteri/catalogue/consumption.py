@@ -4,7 +4,7 @@ imported files."""
 
 from __future__ import annotations
 
-from rekisteri.catalogue.model import Attribute, TableSpec
+from rekisteri.catalogue.model import Attribute, Storage, TableSpec
 from rekisteri.catalogue.retention import READINGS
 from rekisteri.domain.vocabulary import Category, LawfulBasis, Purpose, Source, Words
 
@@ -102,5 +102,30 @@ TABLES: tuple[TableSpec, ...] = (
         None,
         personal=False,
         why_not_personal="the imported files themselves: names, hashes and counts",
+    ),
+)
+
+# The readings archive (services/archive, docs/archive.md): the readings' history and the
+# person-to-point periods in columnar files, for fleet-wide jobs past one database.
+STORAGES: tuple[Storage, ...] = (
+    Storage(
+        key="reading_archive",
+        category=Category.CONSUMPTION,
+        attributes=("reading_block.readings",),
+        words=Words(
+            "Mittauslukemien historia ja tieto siitä, kenen sopimuskauteen kukin mittauspiste "
+            "kuului, säilytetään myös pakattuina tiedostoina (lukema-arkisto) laajojen "
+            "kulutusanalyysien tekemiseksi. Samat säilytysajat ja poistot koskevat myös "
+            "arkistoa, ja saat arkiston lukemat tarkastuspyyntösi vastauksessa.",
+            "Mätvärdenas historik och uppgiften om vems avtalsperiod varje mätpunkt hörde "
+            "till sparas också som komprimerade filer (mätvärdesarkiv) för omfattande "
+            "förbrukningsanalyser. Samma lagringstider och raderingar gäller också arkivet, "
+            "och du får arkivets mätvärden i svaret på din begäran om insyn.",
+            "The history of meter readings, and whose contract period each metering point "
+            "belonged to, are also kept as compressed files (the readings archive) for "
+            "analyses of consumption across all customers. The same retention periods and "
+            "erasures apply to the archive, and your access request's answer includes its "
+            "readings.",
+        ),
     ),
 )

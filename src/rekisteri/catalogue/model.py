@@ -121,3 +121,16 @@ class TableSpec:
     # How the person view shows the table's rows; None: not in the view (the person row is
     # its head; history, readings, the audit trail and derived copies have their own).
     view: ViewSpec | None = None
+
+
+@dataclass(frozen=True)
+class Storage:
+    """A place outside the database that keeps copies of some attributes (the readings
+    archive of columnar files). Erasure, retention and the access package reach it
+    (services/archive); the privacy statement says where the copies are kept (`words`, shown
+    when the storage is in use)."""
+
+    key: str
+    category: Category
+    attributes: tuple[str, ...]
+    words: Words

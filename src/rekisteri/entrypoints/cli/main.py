@@ -114,6 +114,9 @@ COMMANDS: dict[str, Lazy] = {
     "campaign": Lazy(f"{_CLI}.marketing:install", "Campaigns: send, recording each contact."),
     "consent": Lazy(f"{_CLI}.marketing:install", "The consent ledger of one person."),
     "consumption": Lazy(f"{_CLI}.consumption:app", "Energy consumption of customers."),
+    "archive": Lazy(
+        f"{_CLI}.archive:app", "The readings archive: columnar files past the database."
+    ),
     "contact": Lazy(
         f"{_CLI}.service_data:contact", "The contact log: each contact with a customer."
     ),

@@ -29,6 +29,7 @@ DEMO = "system:demo"
 BACKUP = "system:backup"
 MAIL = "system:mail"
 PACKAGES = "system:packages"
+ARCHIVE = "system:archive"
 
 # Every job's actor and what it does (the names are a contract: scripts and cron lines enable
 # them by name).
@@ -56,6 +57,8 @@ KNOWN: dict[str, str] = {
     KEY_ROTATION: "re-encrypts sensitive values under a new key (rekisteri keys rotate)",
     AUDIT_VERIFY: "walks the audit trail's hash chain (rekisteri audit verify)",
     BACKUP: "writes an encrypted backup of the whole register (rekisteri backup)",
+    ARCHIVE: "copies the readings and contract periods to the readings archive "
+    "(rekisteri archive sync)",
     DEMO: "adds synthetic persons and demo staff to a register that has other staff "
     "(rekisteri demo)",
 }

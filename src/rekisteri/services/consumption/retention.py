@@ -58,7 +58,7 @@ def erase_periods_of(uow: UnitOfWork, person_ids: list[int]) -> int:
     The persons' periods (whole Helsinki days: contracts run from date to date) are gathered
     with two queries and put in a work table; then one delete of the blocks and one of the
     replaced values cover them all, whatever the number of persons."""
-    ranges = _ranges_of(uow, person_ids)
+    ranges = ranges_of(uow, person_ids)
     if not ranges:
         return 0
     conn = uow.connection
@@ -99,7 +99,7 @@ def erase_periods_of(uow: UnitOfWork, person_ids: list[int]) -> int:
     return erased
 
 
-def _ranges_of(uow: UnitOfWork, person_ids: list[int]) -> list[tuple[int, Period]]:
+def ranges_of(uow: UnitOfWork, person_ids: list[int]) -> list[tuple[int, Period]]:
     """(metering point, period) of every contract period of these persons, merged per person
     and site. Each period starts and ends at a Helsinki midnight, so it covers whole blocks."""
     per_site: dict[tuple[int, int], list[Period]] = defaultdict(list)

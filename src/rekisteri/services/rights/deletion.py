@@ -23,6 +23,7 @@ from rekisteri.adapters.schema.register import (
 from rekisteri.adapters.schema.rights import recipient_notification, rights_request
 from rekisteri.catalogue import Attribute, Category
 from rekisteri.services import erasure_journal
+from rekisteri.services.archive import privacy as archive_privacy
 from rekisteri.services.consumption import retention as reading_retention
 from rekisteri.services.register.subjects import only_theirs, personal_tables, table_of
 from rekisteri.services.rights import suppression
@@ -80,6 +81,15 @@ SEPARATELY_HANDLED = (
 # Records that the person's rights were answered (requests, notices to recipients): a purge
 # unlinks them from the person and their own period removes them later.
 UNLINKED = (rights_request, recipient_notification)
+
+
+def erase_readings(uow: UnitOfWork, person_ids: list[int]) -> int:
+    """The readings of the persons' contract periods, from the database and from the archive
+    (services/archive/privacy.py); returns the database's count, or the archive's when only
+    the archive held them (months kept in the archive only)."""
+    ranges = reading_retention.ranges_of(uow, person_ids)
+    archived = archive_privacy.erase_periods(uow, person_ids, ranges)
+    return reading_retention.erase_periods_of(uow, person_ids) or archived
 
 
 def tables_children_first(uow: UnitOfWork) -> list[Table]:
@@ -227,7 +237,7 @@ def _unlink_contact_persons(uow: UnitOfWork, organisations: list[int]) -> None:
 
 
 def _purge_chunk(uow: UnitOfWork, chunk: list[int]) -> None:
-    reading_retention.erase_periods_of(uow, chunk)
+    erase_readings(uow, chunk)
     _unlink_contact_persons(uow, chunk)
     specs = {s.name: s for s in personal_tables(uow.catalogue) if s.name not in SEPARATELY_HANDLED}
     # Rows reached through contracts (sites, metering points, devices) are found before the

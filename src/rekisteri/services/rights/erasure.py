@@ -26,13 +26,13 @@ from rekisteri.domain import rights_words
 from rekisteri.domain.errors import NotFound, RuleViolation
 from rekisteri.domain.register import Provenance
 from rekisteri.services import erasure_journal
-from rekisteri.services.consumption import retention as reading_retention
 from rekisteri.services.register.subjects import only_theirs, personal_tables
 from rekisteri.services.rights import periods, recipient_notices, remains
 from rekisteri.services.rights.deletion import (
     FILE_COLUMNS,
     clear_values,
     destroy_files,
+    erase_readings,
     erase_rows,
     open_invoices,
     purge,
@@ -142,7 +142,7 @@ def _erase_keeping_records(
         held_categories = {Category.CONTACT}
         answer.limited_by.append(f"{rights_words.word('open_claims', lang)} ({claims})")
     answer.suppression_entries = suppress_contact_points(uow, person_id)
-    readings = reading_retention.erase_periods_of(uow, [person_id])
+    readings = erase_readings(uow, [person_id])
     if readings:
         answer.erased.append(
             {

@@ -50,6 +50,7 @@ from rekisteri.domain.transfers import EU_EEA
 from rekisteri.domain.vocabulary import lang_of
 from rekisteri.services.access import disclosures
 from rekisteri.services.access.transfers import transfers_in
+from rekisteri.services.archive import privacy as archive_privacy
 from rekisteri.services.consumption import attribution
 from rekisteri.services.marketing import segments
 from rekisteri.services.register.history import changes_of
@@ -93,7 +94,14 @@ def readings_of(uow: UnitOfWork, person_id: int) -> pl.DataFrame:
     """The person's readings, only of the periods they held the contract, with each interval's
     length (the readings CSV states it)."""
     frame = attribution.reading_frame_of(uow, person_id, resolution=True)
-    return frame.select(list(PACKAGE_READING_SCHEMA))
+    frame = frame.select(list(PACKAGE_READING_SCHEMA))
+    # Months kept in the archive only (REKISTERI_DB_READING_MONTHS) come from there; where
+    # both hold a reading, the database's is the current one.
+    archived = archive_privacy.archived_readings_of(uow, person_id)
+    if not archived.height:
+        return frame
+    older = archived.join(frame, on=["gsrn", "ts", "resolution"], how="anti")
+    return pl.concat([frame, older.select(list(PACKAGE_READING_SCHEMA))]).sort(["gsrn", "ts"])
 
 
 def section_provider(fn: SectionProvider) -> SectionProvider:

@@ -59,6 +59,7 @@ from rekisteri.catalogue import Anchor, Attribute, OnErasure, RetentionRule
 from rekisteri.domain.requests import add_months
 from rekisteri.services import erasure_journal
 from rekisteri.services.access import audit, recording_loans
+from rekisteri.services.archive import privacy as archive_privacy
 from rekisteri.services.consumption import retention as reading_retention
 from rekisteri.services.register import tasks
 from rekisteri.services.register.subjects import only_theirs, personal_tables
@@ -369,6 +370,9 @@ def run(uow: UnitOfWork, *, dry_run: bool = False) -> RunResult:
     _recorded(uow, result)
     cut = add_months(result.today, -uow.settings.reading_retention_months)
     result.add("readings past their period", reading_retention.purge_before(uow, cut, dry_run))
+    if uow.settings.archive_dir is not None:
+        dropped = archive_privacy.drop_before(uow, cut, dry_run)
+        result.add("archived readings past their period", dropped)
     result.add("audit entries past their period: pruned", audit.prune(uow, dry_run=dry_run))
     result.add("staff tasks closed: their row is gone", tasks.close_gone(uow, dry_run=dry_run))
     if not dry_run:

@@ -320,6 +320,10 @@ class SectionWriter:
             claim = (retention_claim(rule.name),)
             items.append(Item(_cap(self.period(rule)), "", tuple(parts), claims=claim))
         blocks: list[Block] = [Paragraph(text("retention.intro", lang)), Items(tuple(items))]
+        # Where copies are kept outside the database (the readings archive), said while the
+        # register keeps one (REKISTERI_ARCHIVE_DIR).
+        if self.s.archive_dir is not None:
+            blocks += [Paragraph(storage.words.in_(lang)) for storage in self.cat.storages]
         if any(r.on_erasure is OnErasure.KEEP_RESTRICTED for r in rules):
             blocks.append(
                 Paragraph(text("retention.after", lang), ("P14.restricted-after-erasure",))

@@ -1,0 +1,1 @@
+"""The readings archive: columnar files past the database (docs/archive.md)."""

@@ -1,0 +1,215 @@
+"""The readings archive on disk: Parquet files an engine such as Spark reads as they are.
+
+    <root>/readings/month=2025-01/part-0.parquet   one Helsinki month of readings
+    <root>/periods/part-0.parquet                  who held which metering point when
+    <root>/_manifest.json                          what each month was written from
+    <root>/_staging/                               files being written (no reader looks here)
+    <root>/_lock                                   one writer at a time (sync, erasure, retention)
+
+Hive-style partitions by month, one file per partition. A file is replaced whole: written
+into `_staging` on the same file system, flushed, then renamed over the partition's file.
+A rename of a file is atomic, so a reader (or a killed writer) sees the month as before or as
+after, never half. (Renaming a directory over a non-empty one is not possible in one step on
+POSIX: a swap of directories would leave a moment with the month missing.) Readers skip
+`_`-prefixed paths, as Spark and Hive do.
+
+Columns are encoded for meter data: readings sorted by point and time, so `ts` and `wh` delta
+encode to a few bits; the point, its GSRN, the quality and the resolution dictionary encode;
+all of it zstd compressed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+READING_SCHEMA = pa.schema(
+    [
+        ("metering_point_id", pa.int32()),
+        ("gsrn", pa.string()),
+        ("ts", pa.int64()),  # interval start, UTC epoch seconds
+        ("wh", pa.int32()),  # null: the meter sent no value (quality MISSING)
+        ("quality", pa.int8()),  # domain.consumption.Quality
+        ("resolution", pa.int16()),  # seconds: 900 or 3600
+    ]
+)
+PERIOD_SCHEMA = pa.schema(
+    [
+        ("person_id", pa.int64()),
+        ("metering_point_id", pa.int32()),
+        ("gsrn", pa.string()),
+        ("start_ts", pa.int64()),  # the person's contract period, UTC epoch seconds [start, end)
+        ("end_ts", pa.int64()),
+    ]
+)
+_DICTIONARY = {"metering_point_id", "gsrn", "quality", "resolution", "person_id"}
+_DELTA = {"ts", "wh", "start_ts", "end_ts"}
+PART = "part-0.parquet"
+
+
+class Archive:
+    """One archive directory (the setting REKISTERI_ARCHIVE_DIR)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.readings = root / "readings"
+        self.periods_file = root / "periods" / PART
+        self.staging = root / "_staging"
+        self.manifest_file = root / "_manifest.json"
+
+    # -- one writer at a time
+    def lock(self) -> Lock:
+        self.root.mkdir(parents=True, exist_ok=True)
+        return Lock(self.root / "_lock")
+
+    def clean_staging(self) -> None:
+        """Files a killed writer left half-written (called under the lock)."""
+        if self.staging.is_dir():
+            for leftover in self.staging.iterdir():
+                leftover.unlink()
+
+    # -- the readings, by month
+    def month_file(self, month: str) -> Path:
+        return self.readings / f"month={month}" / PART
+
+    def months(self) -> list[str]:
+        """The months held (YYYY-MM), oldest first."""
+        if not self.readings.is_dir():
+            return []
+        return sorted(
+            p.name.removeprefix("month=")
+            for p in self.readings.iterdir()
+            if p.name.startswith("month=") and (p / PART).is_file()
+        )
+
+    def read_month(self, month: str, points: list[int] | None = None) -> pa.Table:
+        path = self.month_file(month)
+        if not path.is_file():
+            return READING_SCHEMA.empty_table()
+        where = None if points is None else [("metering_point_id", "in", points)]
+        return pq.read_table(path, schema=READING_SCHEMA, filters=where)
+
+    def write_month(self, month: str, table: pa.Table) -> None:
+        """Replace the month's file (an empty table removes the month)."""
+        if table.num_rows == 0:
+            self.drop_month(month)
+            return
+        ordered = (
+            table.select(READING_SCHEMA.names)
+            .cast(READING_SCHEMA)
+            .sort_by(
+                [
+                    ("metering_point_id", "ascending"),
+                    ("ts", "ascending"),
+                    ("resolution", "ascending"),
+                ]
+            )
+        )
+        self._replace(self.month_file(month), ordered)
+
+    def drop_month(self, month: str) -> None:
+        path = self.month_file(month)
+        path.unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError, OSError):
+            path.parent.rmdir()
+
+    # -- the person-to-point periods
+    def read_periods(self) -> pa.Table:
+        if not self.periods_file.is_file():
+            return PERIOD_SCHEMA.empty_table()
+        return pq.read_table(self.periods_file, schema=PERIOD_SCHEMA)
+
+    def write_periods(self, table: pa.Table) -> None:
+        ordered = (
+            table.select(PERIOD_SCHEMA.names)
+            .cast(PERIOD_SCHEMA)
+            .sort_by([("metering_point_id", "ascending"), ("start_ts", "ascending")])
+        )
+        self._replace(self.periods_file, ordered)
+
+    # -- what was synced
+    def manifest(self) -> dict[str, Any]:
+        if not self.manifest_file.is_file():
+            return {"months": {}}
+        loaded: dict[str, Any] = json.loads(self.manifest_file.read_text(encoding="utf-8"))
+        return loaded
+
+    def save_manifest(self, manifest: dict[str, Any]) -> None:
+        staged = self._staged(".json")
+        staged.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
+        _commit(staged, self.manifest_file)
+
+    def files(self) -> list[Path]:
+        """Every file of the archive (what a scan for a person's data must read)."""
+        return sorted(p for p in self.root.rglob("*") if p.is_file())
+
+    def _staged(self, suffix: str) -> Path:
+        self.staging.mkdir(parents=True, exist_ok=True)
+        return self.staging / f"{uuid.uuid4().hex}{suffix}"
+
+    def _replace(self, target: Path, table: pa.Table) -> None:
+        staged = self._staged(".parquet")
+        pq.write_table(
+            table,
+            staged,
+            compression="zstd",
+            use_dictionary=[c for c in table.column_names if c in _DICTIONARY],
+            column_encoding={c: "DELTA_BINARY_PACKED" for c in table.column_names if c in _DELTA},
+            row_group_size=4 * 1024 * 1024,
+        )
+        _commit(staged, target)
+
+
+def _commit(staged: Path, target: Path) -> None:
+    """Flush the staged file, rename it over the target, flush the directory (so the rename
+    survives a power cut, not only a killed process)."""
+    with staged.open("rb+") as f:
+        os.fsync(f.fileno())
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(staged, target)
+    directory = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+class Lock:
+    """An exclusive lock on the archive (flock: released by the kernel if the holder dies)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fd: int | None = None
+
+    def acquire(self) -> None:
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+
+    def release(self) -> None:
+        if self.fd is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = None
+
+    def __enter__(self) -> Lock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def scan(paths: list[Path]) -> Iterator[pa.Table]:
+    """Each Parquet file read whole (the erasure scan reads every file)."""
+    for path in paths:
+        if path.suffix == ".parquet":
+            yield pq.read_table(path)

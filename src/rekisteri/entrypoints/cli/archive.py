@@ -1,0 +1,41 @@
+"""archive sync: the readings to the columnar archive (docs/archive.md)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import typer
+
+from rekisteri.entrypoints.cli.common import console, job, print_json, register_errors, settings
+from rekisteri.services.access import system_actors
+from rekisteri.services.archive import sync as archive_sync
+
+app = typer.Typer(
+    help="The readings archive: columnar files past the database.", no_args_is_help=True
+)
+
+
+@app.command()
+def sync(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> None:
+    """Copy the readings of the day blocks and the contract periods to the archive
+    (REKISTERI_ARCHIVE_DIR): only the months changed since the last sync are written, each
+    swapped in whole; months older than REKISTERI_DB_READING_MONTHS then leave the database.
+    Safe to run again or to kill. A job: runs as the system actor system:archive, once an
+    administrator has enabled it."""
+    with register_errors():
+        archive = archive_sync.required_archive(settings())
+    reg, actor = job(system_actors.ARCHIVE)
+    with register_errors(), reg.unit_of_work(actor) as uow:
+        result = archive_sync.sync(uow, archive)
+    if as_json:
+        print_json(asdict(result))
+        return
+    console.print(
+        f"months written {len(result.written)}, unchanged {result.unchanged}, "
+        f"readings written {result.readings}",
+        markup=False,
+    )
+    if result.periods is not None:
+        console.print(f"contract periods written {result.periods}", markup=False)
+    if result.trimmed:
+        console.print(f"now kept in the archive only: {', '.join(result.trimmed)}", markup=False)

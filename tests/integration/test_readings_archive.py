@@ -1,0 +1,271 @@
+"""The readings archive (docs/archive.md): written from the day blocks month by month, again
+only where something changed; months past the database's window kept in the archive alone and
+still in the access package; erasure and retention reaching every file of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+from sqlalchemy import func, select
+
+from rekisteri.adapters.archive.parquet import Archive, scan
+from rekisteri.adapters.schema.consumption import reading_block
+from rekisteri.adapters.schema.register import metering_point
+from rekisteri.domain.consumption import HELSINKI, local_midnight
+from rekisteri.domain.register import Provenance
+from rekisteri.services.archive import sync as archive_sync
+from rekisteri.services.rights import erasure, package, retention
+from rekisteri.services.unit_of_work import Actor, RegisterApp
+from tests.support.clock import FakeClock
+from tests.support.consumption import (
+    new_contract,
+    new_customer,
+    new_gsrn,
+    new_site,
+    readings,
+    run_import,
+    stored,
+    write,
+)
+
+DAYS = 48  # 2024-12-20 .. 2025-02-05, three Helsinki months
+START = dt.datetime(2024, 12, 20, tzinfo=HELSINKI)
+MOVE = dt.date(2025, 1, 15)
+
+
+def _setup(register: RegisterApp, tmp_path: Path) -> dict[str, Any]:
+    """A mover held point A until MOVE and point B (hourly) from MOVE to February; someone
+    else moved into A. Readings at both points for DAYS days, some of them missing."""
+    a, b = new_gsrn(), new_gsrn()
+    with register.unit_of_work(Actor("test")) as uow:
+        site_a, site_b = new_site(uow, a), new_site(uow, b)
+        mover, next_occupant = new_customer(uow), new_customer(uow)
+        new_contract(uow, mover, site_a, dt.date(2024, 11, 1), MOVE)
+        new_contract(uow, mover, site_b, MOVE, dt.date(2025, 2, 1))
+        new_contract(uow, next_occupant, site_a, MOVE)
+        ids = dict(uow.execute(select(metering_point.c.gsrn, metering_point.c.id)).all())
+    start = START.astimezone(dt.UTC)
+    quarter = readings(a, start, DAYS * 96, wh=lambda i: None if i % 97 == 5 else 50 + i % 40)
+    hourly = readings(b, start, DAYS * 24, resolution=3600, wh=lambda i: 300 + i % 17)
+    run_import(register, write(tmp_path / "a.csv", quarter))
+    run_import(register, write(tmp_path / "b.csv", hourly))
+    register.settings.archive_dir = tmp_path / "archive"
+    return {"mover": mover, "next": next_occupant, "a": ids[a], "b": ids[b]}
+
+
+def _sync(register: RegisterApp) -> archive_sync.SyncResult:
+    with register.unit_of_work(Actor("system:archive")) as uow:
+        return archive_sync.sync(uow, archive_sync.required_archive(uow.settings))
+
+
+def _archived(register: RegisterApp) -> set[tuple[Any, ...]]:
+    archive = archive_sync.required_archive(register.settings)
+    out = set()
+    for month in archive.months():
+        t = archive.read_month(month)
+        cols = [t.column(c).to_pylist() for c in archive_sync.COLUMNS]
+        out |= set(zip(*cols, strict=True))
+    return out
+
+
+def _in_db(register: RegisterApp) -> set[tuple[Any, ...]]:
+    return {r[:5] for r in stored(register)}
+
+
+def test_sync_writes_each_month_once_and_again_only_what_changed(
+    register: RegisterApp, tmp_path: Path
+) -> None:
+    _setup(register, tmp_path)
+    first = _sync(register)
+    assert first.written == ["2024-12", "2025-01", "2025-02"]
+    assert first.periods == 3  # mover at A and at B, the next occupant at A
+    assert _archived(register) == _in_db(register)
+    assert first.readings == len(_in_db(register)) == DAYS * (96 + 24)
+    archive = archive_sync.required_archive(register.settings)
+    files = {p: p.stat().st_mtime_ns for p in archive.files() if p.suffix == ".parquet"}
+    # Columnar encoding for meter data: zstd, time and Wh delta-encoded.
+    meta = pq.ParquetFile(archive.month_file("2025-01")).metadata.row_group(0)
+    by_name = {meta.column(i).path_in_schema: meta.column(i) for i in range(meta.num_columns)}
+    assert by_name["ts"].compression == "ZSTD"
+    assert "DELTA_BINARY_PACKED" in by_name["ts"].encodings
+    assert "DELTA_BINARY_PACKED" in by_name["wh"].encodings
+
+    again = _sync(register)
+    assert (again.written, again.unchanged, again.periods) == ([], 3, None)
+    assert {p: p.stat().st_mtime_ns for p in files} == files  # nothing rewritten
+
+    # A correction of one January day: only January is written again.
+    point = next(k for k, v in _setup_ids(register).items() if v)
+    fix = readings(point, dt.datetime(2025, 1, 19, 22, tzinfo=dt.UTC), 96, wh=lambda i: 999)
+    run_import(register, write(tmp_path / "fix.csv", fix))
+    third = _sync(register)
+    assert third.written == ["2025-01"]
+    assert _archived(register) == _in_db(register)
+    assert any(r[2] == 999 for r in _archived(register))
+
+
+def _setup_ids(register: RegisterApp) -> dict[str, bool]:
+    """GSRN -> whether it is the quarter-hour point."""
+    with register.reading(Actor("test")) as uow:
+        rows = uow.execute(
+            select(metering_point.c.gsrn, func.min(reading_block.c.resolution))
+            .join(reading_block, reading_block.c.metering_point_id == metering_point.c.id)
+            .group_by(metering_point.c.gsrn)
+        ).all()
+    return {str(g): int(r) == 900 for g, r in rows}
+
+
+def _package_readings(register: RegisterApp, person_id: int) -> set[tuple[Any, ...]]:
+    with register.reading(Actor("test")) as uow:
+        return set(package.readings_of(uow, person_id).iter_rows())
+
+
+def test_months_past_the_database_window_stay_in_the_archive_and_in_the_package(
+    register: RegisterApp, tmp_path: Path, clock: FakeClock
+) -> None:
+    ids = _setup(register, tmp_path)
+    before = _package_readings(register, ids["mover"])
+    assert before
+    with register.reading(Actor("test")) as uow:
+        monthly = package.build(uow, ids["mover"]).monthly
+    everything = _in_db(register)
+    register.settings.db_reading_months = 1
+    clock.set(dt.datetime(2025, 2, 20, 12, tzinfo=dt.UTC))
+    done = _sync(register)
+    assert done.trimmed == ["2024-12", "2025-01"]
+    with register.reading(Actor("test")) as uow:
+        first_day = uow.execute(select(func.min(reading_block.c.day))).scalar_one()
+    assert dt.date(1970, 1, 1) + dt.timedelta(days=first_day) == dt.date(2025, 2, 1)
+    assert _archived(register) == everything
+    assert _package_readings(register, ids["mover"]) == before
+    with register.reading(Actor("test")) as uow:
+        assert package.build(uow, ids["mover"]).monthly == monthly
+    # A late correction of a trimmed month is merged into the archive, block by block.
+    gsrn = next(g for g, quarter in _setup_ids(register).items() if not quarter)
+    fix = readings(gsrn, dt.datetime(2025, 1, 19, 22, tzinfo=dt.UTC), 24, 3600, lambda i: 7)
+    run_import(register, write(tmp_path / "late.csv", fix))
+    merged = _sync(register)
+    assert merged.written == ["2025-01"] and merged.trimmed == ["2025-01"]
+    after = _archived(register)
+    assert len(after) == len(everything)
+    assert sum(1 for r in after if r[2] == 7 and r[0] == ids["b"]) == 24
+
+
+@pytest.mark.proves("P14.erasure")
+def test_an_erasure_leaves_no_reading_of_the_periods_nor_the_periods_in_any_archive_file(
+    register: RegisterApp, tmp_path: Path, clock: FakeClock
+) -> None:
+    ids = _setup(register, tmp_path)
+    register.settings.db_reading_months = 1
+    clock.set(dt.datetime(2025, 2, 20, 12, tzinfo=dt.UTC))
+    _sync(register)  # December and January now in the archive alone
+    mover = ids["mover"]
+    at_a = (ids["a"], local_midnight(dt.date(2024, 11, 1)), local_midnight(MOVE))
+    at_b = (ids["b"], local_midnight(MOVE), local_midnight(dt.date(2025, 2, 1)))
+    theirs_before = _theirs(_archived(register), at_a, at_b)
+    assert theirs_before
+    others_before = _archived(register) - theirs_before
+    with register.unit_of_work(Actor("tietosuoja.dpo")) as uow:
+        erasure.erase_person(
+            uow, mover, Provenance.of("customer_contact", uow.now()), reason="asked"
+        )
+    archive = Archive(tmp_path / "archive")
+    _nothing_of(archive, mover, at_a, at_b)
+    assert _archived(register) == others_before
+    _sync(register)  # a sync after it brings nothing of theirs back
+    _nothing_of(archive, mover, at_a, at_b)
+    assert _archived(register) == others_before
+
+
+def _nothing_of(archive: Archive, mover: int, *periods: tuple[int, int, int]) -> None:
+    """Every file of the archive read whole: no reading of the periods, no period."""
+    seen = 0
+    for table in scan(archive.files()):
+        seen += table.num_rows
+        rows = table.to_pylist()
+        if "ts" in table.column_names:
+            assert not _theirs({(r["metering_point_id"], r["ts"]) for r in rows}, *periods)
+        else:
+            assert all(r["person_id"] != mover for r in rows)
+            spans = {(r["metering_point_id"], r["start_ts"], r["end_ts"]) for r in rows}
+            assert not spans & set(periods)
+    for path in archive.files():
+        if path.suffix != ".parquet":  # the manifest and the lock name no person
+            assert str(mover) not in path.read_text(encoding="utf-8").split('"')
+    assert seen
+
+
+def _theirs(rows: set[tuple[Any, ...]], *periods: tuple[int, int, int]) -> set[tuple[Any, ...]]:
+    return {r for r in rows for mp, lo, hi in periods if r[0] == mp and lo <= r[1] < hi}
+
+
+@pytest.mark.proves("P14.kept.readings")
+def test_the_retention_run_drops_archived_readings_past_their_period(
+    register: RegisterApp, tmp_path: Path, clock: FakeClock
+) -> None:
+    _setup(register, tmp_path)
+    _sync(register)
+    everything = _archived(register)
+    # 72 months after 2025-01-10: the readings before that Helsinki day go.
+    clock.set(dt.datetime(2031, 1, 10, 12, tzinfo=dt.UTC))
+    cut = local_midnight(dt.date(2025, 1, 10))
+    old = {r for r in everything if r[1] < cut}
+    with register.unit_of_work(Actor("test")) as uow:
+        planned = retention.run(uow, dry_run=True)
+    assert planned.counts["archived readings past their period"] == len(old)
+    assert _archived(register) == everything
+    with register.unit_of_work(Actor("test")) as uow:
+        done = retention.run(uow)
+    assert done.counts["archived readings past their period"] == len(old)
+    archive = archive_sync.required_archive(register.settings)
+    assert archive.months() == ["2025-01", "2025-02"]
+    assert _archived(register) == everything - old
+
+
+def _waiting_on(lock: Path) -> bool:
+    """Whether some process or thread waits for the flock of this file (/proc/locks lists
+    waiters with `->`)."""
+    inode = f":{lock.stat().st_ino} "
+    lines = Path("/proc/locks").read_text(encoding="utf-8").splitlines()
+    return any("->" in line and "FLOCK" in line and inode in line for line in lines)
+
+
+def test_a_sync_during_an_erasure_waits_and_brings_none_of_it_back(
+    register: RegisterApp, tmp_path: Path
+) -> None:
+    """The erasure holds the archive's lock until its transaction ends: a sync started
+    meanwhile waits, then reads the database without the erased readings (red without the
+    lock: the sync copies back what the open transaction is deleting)."""
+    ids = _setup(register, tmp_path)
+    _sync(register)
+    at_a = (ids["a"], local_midnight(dt.date(2024, 11, 1)), local_midnight(MOVE))
+    at_b = (ids["b"], local_midnight(MOVE), local_midnight(dt.date(2025, 2, 1)))
+    # Changes elsewhere, so the sync has months to write: the next occupant's February.
+    point = next(g for g, quarter in _setup_ids(register).items() if quarter)
+    later = readings(point, dt.datetime(2025, 2, 2, 22, tzinfo=dt.UTC), 96, wh=lambda i: 5)
+    run_import(register, write(tmp_path / "later.csv", later))
+    failures: list[BaseException] = []
+
+    def sync_meanwhile() -> None:
+        try:
+            _sync(register)
+        except BaseException as exc:  # reported below, in the test's thread
+            failures.append(exc)
+
+    syncing = threading.Thread(target=sync_meanwhile)
+    with register.unit_of_work(Actor("tietosuoja.dpo")) as uow:
+        erasure.erase_person(
+            uow, ids["mover"], Provenance.of("customer_contact", uow.now()), reason="asked"
+        )
+        syncing.start()
+        while syncing.is_alive() and not _waiting_on(tmp_path / "archive" / "_lock"):
+            pass
+    syncing.join()
+    assert not failures, failures
+    _nothing_of(Archive(tmp_path / "archive"), ids["mover"], at_a, at_b)
+    assert any(r[2] == 5 for r in _archived(register))  # the sync did write February
