@@ -116,8 +116,9 @@ def test_staff_search_person_chart_consent_request_and_the_dpo_desk(
     shot(page, "person")
 
     # A consent the person gives on the phone: recorded in the ledger, shown at once.
-    row = page.locator('tr[data-setting="own_marketing:sms"]')
+    row = page.locator('td[data-setting="own_marketing:sms"]')
     expect(row).to_contain_text("not asked")
+    page.get_by_text("Record what the person said on the phone").click()  # the folded form
     page.get_by_label("Setting", exact=True).select_option("own_marketing:sms")
     page.get_by_label("allows it").check()
     page.get_by_role("button", name="Record the change").click()
@@ -125,10 +126,11 @@ def test_staff_search_person_chart_consent_request_and_the_dpo_desk(
     expect(row).to_contain_text("allowed")
     page.locator("summary", has_text="History").click()
     # How it was captured, in words (not the code phone_call).
-    expect(page.locator("#consents details")).to_contain_text("phone call")
-    expect(page.locator("#consents details")).to_contain_text("maija.cs")
+    expect(page.locator("#consent-history-list")).to_contain_text("phone call")
+    expect(page.locator("#consent-history-list")).to_contain_text("maija.cs")
 
     # An access request the person makes at the service desk.
+    page.get_by_text("Start a data subject request").click()
     page.get_by_label("Kind", exact=True).select_option("access")
     page.get_by_label("Received", exact=True).select_option("in_person")
     page.get_by_role("button", name="Start the request").click()

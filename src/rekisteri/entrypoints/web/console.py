@@ -8,7 +8,6 @@ catalogue, never here.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -20,6 +19,7 @@ from rekisteri.catalogue import Category, Lang, Purpose, Source, label
 from rekisteri.domain import company_status
 from rekisteri.domain.company_status import CompanyStatus
 from rekisteri.domain.consent import (
+    ANY_CHANNEL,
     CaptureMethod,
     ConsentChange,
     ConsentEventKind,
@@ -34,14 +34,12 @@ from rekisteri.domain.requests import ReceivedHow, RequestKind
 from rekisteri.domain.wording import WORDING_VERSION, channel_label, consent_wording, purpose_label
 from rekisteri.entrypoints.api.deps import PersonKey, Principal, RegisterDep, guard
 from rekisteri.entrypoints.api.problems import http_problem
-from rekisteri.entrypoints.web import search_results
-from rekisteri.entrypoints.web.chart import Bar, Move, consumption_svg
+from rekisteri.entrypoints.web import change_history, person_chart, search_results
 from rekisteri.entrypoints.web.i18n import translations
 from rekisteri.entrypoints.web.staff import desks, may_change, section, sees, staff_page
 from rekisteri.entrypoints.web.templating import page_language, render_page, url_in
 from rekisteri.services.access import sessions
 from rekisteri.services.access.disclosures import disclosures_of
-from rekisteri.services.consumption import attribution
 from rekisteri.services.marketing import ledger, preferences, segments
 from rekisteri.services.register import person_view, search
 from rekisteri.services.register.person_view import customer_view, resolve_person
@@ -57,6 +55,8 @@ Searcher = Annotated[Principal, Depends(guard(REL, C.IDENTITY, page=True))]
 Reader = Annotated[Principal, Depends(guard(REL, *tuple(Category), page=True))]
 ConsentWriter = Annotated[Principal, Depends(guard(REL, C.MARKETING, writes=True, page=True))]
 RequestWriter = Annotated[Principal, Depends(guard(REL, C.RIGHTS_REQUEST, writes=True, page=True))]
+
+ANY = ANY_CHANNEL  # a setting for all channels at once (profiling)
 
 # Sections of the person view with a part of their own on the page; the rest are tables.
 OWN_PARTS = frozenset({"sites", "consent_events", "organisations"})
@@ -88,59 +88,47 @@ def search_page(
     )
 
 
-def _moves(uow: UnitOfWork, person_id: int, lang: Lang) -> list[Move]:
-    """Move dates: where the person's contract periods at a site begin and end."""
-    _ = translations(lang).gettext
-    words = {"in": _("moved in"), "out": _("moved out")}
-    moves = []
-    now = int(uow.now().timestamp())
-    for periods in attribution.attribution_periods(uow, person_id).values():
-        for p in periods:
-            moves.append(Move(_local_day(p.start), words["in"]))
-            if p.end <= now:  # an open contract has no end (its period runs to the far future)
-                moves.append(Move(_local_day(p.end), words["out"], leaving=True))
-    return sorted(moves, key=lambda m: m.on)
-
-
-def _local_day(epoch: int) -> dt.date:
-    return dt.datetime.fromtimestamp(epoch, dt.UTC).astimezone(HELSINKI).date()
-
-
-def _chart(uow: UnitOfWork, person_id: int, by: str, lang: Lang) -> dict[str, Any]:
-    end = uow.now()
-    start = end - (dt.timedelta(days=60) if by == "day" else dt.timedelta(days=730))
-    found = attribution.summary(uow, person_id, start, end, by="day" if by == "day" else "month")
-    bars = [Bar(t.period, t.wh / 1000) for t in found.totals]
-    title = translations(lang).gettext("Electricity consumption, kWh")
+def _matrix(settings: list[dict[str, Any]]) -> dict[str, Any]:
+    """The settings as a table of a row per purpose and a column per channel (21 settings in
+    six rows, not 21): a purpose set for all channels at once (profiling) is one cell across."""
+    channels = {s["channel_code"]: s["channel"] for s in settings if s["channel_code"] != ANY}
+    rows: dict[str, dict[str, Any]] = {}
+    for s in settings:
+        row = rows.setdefault(s["purpose"], {"what": s["what"], "cells": {}, "all": None})
+        if s["channel_code"] == ANY:
+            row["all"] = s
+        else:
+            row["cells"][s["channel_code"]] = s
     return {
-        "svg": consumption_svg(bars, _moves(uow, person_id, lang), lang, title),
-        "bars": bars,
-        "total_kwh": found.total_wh / 1000,
-        "night_share": found.night_share,
-        "by": by,
+        "channels": list(channels.values()),
+        "rows": [r | {"cells": [r["cells"].get(code) for code in channels]} for r in rows.values()],
     }
 
 
 def _consents(uow: UnitOfWork, person_id: int, lang: Lang) -> dict[str, Any]:
     settings = ledger.settings_of(uow, person_id)
+    shown = [
+        {
+            "key": f"{s.purpose.value}:{s.channel}",
+            "purpose": s.purpose.value,
+            "channel_code": s.channel,
+            "what": purpose_label(s.purpose, lang.value),
+            "channel": channel_label(s.channel, lang.value),
+            # In the words the person's own page implies: nothing recorded is "not allowed"
+            # for an opt-in channel and "allowed unless prohibited" for an opt-out one.
+            "state": (
+                s.state.value
+                if s.state is not ConsentState.NONE
+                else ("not_asked" if opt_in(s.purpose, s.channel) else "unless_prohibited")
+            ),
+            "on": is_on(s.purpose, s.channel, s.state),
+            "since": s.since,
+        }
+        for s in settings
+    ]
     return {
-        "settings": [
-            {
-                "key": f"{s.purpose.value}:{s.channel}",
-                "what": purpose_label(s.purpose, lang.value),
-                "channel": channel_label(s.channel, lang.value),
-                # In the words the person's own page implies: nothing recorded is "not allowed"
-                # for an opt-in channel and "allowed unless prohibited" for an opt-out one.
-                "state": (
-                    s.state.value
-                    if s.state is not ConsentState.NONE
-                    else ("not_asked" if opt_in(s.purpose, s.channel) else "unless_prohibited")
-                ),
-                "on": is_on(s.purpose, s.channel, s.state),
-                "since": s.since,
-            }
-            for s in settings
-        ],
+        "settings": shown,
+        "matrix": _matrix(shown),
         "history": ledger.history_of(uow, person_id),
     }
 
@@ -238,8 +226,10 @@ def person_context(
         context["requests"] = requests.of_person(uow, person_id)
     if sees(role, C.DISCLOSURE):
         context["disclosures"] = disclosures_of(uow, person_id)
+    if "history" in view:  # only for a role that may read the history category
+        context["history"] = change_history.rows(view["history"], lang)
     if sees(role, C.CONSUMPTION):
-        context["chart"] = _chart(uow, person_id, by, lang)
+        context["chart"] = person_chart.chart(uow, person_id, by, lang, view)
     context["summary"] = _summary(uow, view, context)
     return context
 

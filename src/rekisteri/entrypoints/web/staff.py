@@ -24,6 +24,7 @@ from rekisteri.catalogue import (
 )
 from rekisteri.catalogue.protection import PROTECTED_WORDS, is_mark
 from rekisteri.catalogue.readers import ROLE_PURPOSES
+from rekisteri.domain.field_words import field_label
 from rekisteri.domain.value_words import column_value_word
 from rekisteri.entrypoints.api.deps import Principal
 from rekisteri.entrypoints.web import formats
@@ -115,6 +116,22 @@ def cell(value: Any, lang: Lang | str, field: str = "", table: str = "") -> str:
     return column_value_word(table, field, str(value), lang)
 
 
+Pairs = list[tuple[str, str]]
+
+
+def labelled(value: Any, lang: Lang | str, field: str = "", table: str = "") -> str | Pairs:
+    """A value of several columns (an invoice, an address) as (label, value) pairs, each column
+    under its words from domain/field_words.py as the access document labels them, the empty
+    ones left out; any other value as its cell."""
+    if isinstance(value, Mapping) and not is_mark(value):
+        return [
+            (field_label(str(k), lang), cell(v, lang, str(k), table))
+            for k, v in value.items()
+            if v not in (None, "")
+        ]
+    return cell(value, lang, field, table)
+
+
 def source_words(source: Mapping[str, Any] | None, lang: Lang | str) -> str:
     """Where a row came from and when (P2), in the page's language."""
     if not source:
@@ -128,13 +145,14 @@ def source_words(source: Mapping[str, Any] | None, lang: Lang | str) -> str:
 
 
 def section(rows: list[dict[str, Any]], table: str, lang: Lang | str) -> dict[str, Any]:
-    """A customer-view section as a table: the catalogue's words head the columns it shows."""
+    """A customer-view section as a table: the catalogue's words head the columns it shows; a
+    cell of an attribute of several columns is a list of labelled values (`labelled`)."""
     attrs = [a for a in catalogue.for_table(table) if any(a.name in r for r in rows)]
     return {
         "headers": [a.label(lang) for a in attrs],
         "rows": [
             {
-                "cells": [cell(r.get(a.name), lang, a.name, table) for a in attrs],
+                "cells": [labelled(r.get(a.name), lang, a.name, table) for a in attrs],
                 "source": source_words(r.get("_source"), lang),
             }
             for r in rows

@@ -81,6 +81,10 @@ def record_change(
     )
 
 
+# What an encrypted value of the history reads as when it is not opened (for staff).
+ENCRYPTED = "(salattu / krypterad / encrypted)"
+
+
 def changes_of(uow: UnitOfWork, person_id: int, *, reveal: bool) -> list[dict[str, Any]]:
     """The person's change history, oldest first; encrypted values opened only if `reveal`."""
     rows = uow.execute(
@@ -95,9 +99,7 @@ def changes_of(uow: UnitOfWork, person_id: int, *, reveal: bool) -> list[dict[st
             token = entry[side]
             if token and token.startswith("enc:"):
                 entry[side] = (
-                    uow.cipher.open_text(entry["attribute"], token)
-                    if reveal
-                    else "(salattu / krypterad / encrypted)"
+                    uow.cipher.open_text(entry["attribute"], token) if reveal else ENCRYPTED
                 )
         out.append(entry)
     return out
