@@ -161,6 +161,11 @@ def test_the_audit_trails_own_codes_have_words() -> None:
     assert column_value_word("audit_entry", "actor", "maija.cs", "fi") == "maija.cs"
 
 
+def test_the_access_packages_delivery_ways_have_words() -> None:
+    assert column_value_word("package_delivery", "notice", "email", "fi") == "sähköposti"
+    assert column_value_word("package_delivery", "handed_over", "in_person", "sv") == "personligen"
+
+
 def test_a_segment_rule_in_words() -> None:
     from rekisteri.domain.segments import parse_rule
     from rekisteri.domain.value_words import segment_rule_words

@@ -22,6 +22,7 @@ from typing import Any
 from rekisteri.domain.bans import BanKind
 from rekisteri.domain.breaches import Kind as BreachKind
 from rekisteri.domain.breaches import Risk
+from rekisteri.domain.breaches import State as BreachState
 from rekisteri.domain.company_status import CompanyStatus
 from rekisteri.domain.consent import (
     ANY_CHANNEL,
@@ -550,6 +551,23 @@ _WORDS: dict[type[Enum], Mapping[Any, Words]] = {
             "saatavuuden menetys", "förlust av tillgänglighet", "availability"
         ),
     },
+    BreachState: {
+        BreachState.OPEN: W("avoin", "öppen", "open"),
+        BreachState.OVERDUE: W("myöhässä", "försenad", "overdue"),
+        BreachState.NOTIFIED: W(
+            "ilmoitettu tietosuojavaltuutetulle",
+            "anmäld till dataombudsmannen",
+            "Ombudsman notified",
+        ),
+        BreachState.NOTIFIED_LATE: W(
+            "ilmoitettu tietosuojavaltuutetulle myöhässä",
+            "anmäld till dataombudsmannen för sent",
+            "Ombudsman notified late",
+        ),
+        BreachState.NOT_NOTIFIABLE: W(
+            "ilmoitusta ei tarvita", "ingen anmälan behövs", "no notification needed"
+        ),
+    },
     Risk: {
         Risk.NONE: W("ei riskiä", "ingen risk", "no risk"),
         Risk.RISK: W("riski", "risk", "risk"),
@@ -697,8 +715,17 @@ _ANY_CHANNEL = CHANNEL_WORDS[ANY_CHANNEL]
 # The actor name of the person acting on their own data (the preference centre).
 _THE_PERSON = {"person": W("henkilö itse", "personen själv", "the person themself")}
 
+# How the access package's notice went, or how the DPO handed the package over instead.
+_DELIVERY_WAYS = {
+    "email": W("sähköposti", "e-post", "e-mail"),
+    "letter": W("kirje", "brev", "letter"),
+    "in_person": W("henkilökohtaisesti", "personligen", "in person"),
+}
+
 # Coded columns whose codes are no enum of the domain (the audit trail's own words).
 _TEXT_COLUMNS: dict[tuple[str, str], Mapping[str, Words]] = {
+    ("package_delivery", "notice"): _DELIVERY_WAYS,
+    ("package_delivery", "handed_over"): _DELIVERY_WAYS,
     ("audit_entry", "actor"): _THE_PERSON,
     ("consent_event", "captured_by"): _THE_PERSON,
     ("audit_entry", "action"): {

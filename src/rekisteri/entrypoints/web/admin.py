@@ -134,11 +134,11 @@ def change_role(
         with reg.unit_of_work(who.actor) as uow:
             admin_desk.change_role(uow, username, role)
     except (admin_desk.OwnRole, admin_desk.SignedOnRole) as exc:
-        words = translations(page_language(request)).gettext
+        _ = translations(page_language(request)).gettext
         refused = (
-            words("you cannot change your own role")
+            _("you cannot change your own role")
             if isinstance(exc, admin_desk.OwnRole)
-            else words("the sign-on provider's groups give this account its role")
+            else _("the sign-on provider's groups give this account its role")
         )
         return _page(request, reg, who, error=refused, status_code=422)
     except (InvalidInput, NotFound) as exc:

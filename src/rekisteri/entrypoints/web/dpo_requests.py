@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from rekisteri.catalogue import Category, Purpose, Role, catalogue
 from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
 from rekisteri.domain.requests import VerifiedHow
+from rekisteri.domain.value_words import value_word
 from rekisteri.entrypoints.api.deps import Principal, RegisterDep, RowId, guard
 from rekisteri.entrypoints.web import request_words as words
 from rekisteri.entrypoints.web.i18n import translations
@@ -102,7 +103,7 @@ def _page(
             "delivery": package_delivery.summary(uow, int(shown["id"])),
             "today": uow.today(),
             "words": words,
-            "verified_how": [(v.value, _(words.VERIFIED_HOW[v.value])) for v in VerifiedHow],
+            "verified_how": [(v.value, value_word(v, lang)) for v in VerifiedHow],
             "rectifiable": _rectifiable(request),
             "change_rows": range(CHANGE_ROWS),
             "form_actor": FORM_ACTOR.name,  # shown as the form's words, not its account name
