@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import Any
 
+from rekisteri.domain.attribute_rules import choice_columns
 from rekisteri.domain.bans import BanKind
 from rekisteri.domain.breaches import Kind as BreachKind
 from rekisteri.domain.breaches import Risk
@@ -650,36 +651,16 @@ def worded_above() -> tuple[str, ...]:
 
 
 # The coded columns of the register's tables, by (table, column): what enum a stored text is a
-# value of. A consent's channel may also be "any" (a purpose on every channel).
+# value of. Those of personal attributes checked by a choice rule follow from the rule
+# (domain/attribute_rules); the rest, whose values the services set, are listed here. A
+# consent's channel may also be "any" (a purpose on every channel).
 _COLUMNS: dict[tuple[str, str], type[Enum]] = {
-    ("person", "kind"): PersonKind,
-    ("person", "relationship"): Relationship,
-    ("person", "gender"): Gender,
-    ("person", "mother_tongue"): MotherTongue,
-    ("person", "trade_status"): CompanyStatus,
-    ("contact_point", "kind"): ContactKind,
-    ("site", "housing_type"): HousingType,
-    ("site", "ownership"): Ownership,
-    ("site", "usage_timing"): UsageTiming,
-    ("site", "heating_type"): HeatingType,
-    ("metering_point", "kind"): MeteringPointKind,
-    ("device", "kind"): DeviceKind,
+    **choice_columns(),
     ("contract", "kind"): ContractKind,
     ("contract", "end_reason"): EndReason,
     ("contract", "sales_call"): SalesCall,
-    ("contract", "offer_sent_how"): WrittenHow,
-    ("contract", "accepted_how"): WrittenHow,
     ("contact_person", "role"): ContactRole,
-    ("representative", "kind"): RepresentativeKind,
     ("representative", "powers"): Power,
-    ("representative", "evidence"): Evidence,
-    ("billing_account", "rhythm"): BillingRhythm,
-    ("billing_account", "method"): BillingMethod,
-    ("invoice", "status"): InvoiceStatus,
-    ("invoice", "delivery_method"): BillingMethod,
-    ("contact_log", "channel"): ServiceChannel,
-    ("contact_log", "direction"): Direction,
-    ("feedback", "channel"): ServiceChannel,
     ("consent_event", "purpose"): ConsentPurpose,
     ("consent_event", "channel"): Channel,
     ("consent_event", "event"): ConsentEventKind,
@@ -708,7 +689,6 @@ _COLUMNS: dict[tuple[str, str], type[Enum]] = {
     ("breach_subject", "notice_channel"): Channel,
     ("breach_subject", "notice_lang"): Lang,
     ("credit_check", "decision"): CreditDecision,
-    ("credit_check", "review_outcome"): ReviewOutcome,
 }
 _ANY_CHANNEL = CHANNEL_WORDS[ANY_CHANNEL]
 
