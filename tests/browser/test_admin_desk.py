@@ -1,6 +1,7 @@
 """The administrator's desk in a real browser (issue 17 item 5a): log in with the second
-factor, add an account (its password shown once), lock it and unlock it, revoke a token; at
-1366 px and at 390 px, where the page never scrolls sideways. Screenshots in test-artifacts/."""
+factor, add an account (its password shown once), lock it and unlock it, change its role,
+revoke a token; at 1366 px and at 390 px, where the page never scrolls sideways. Screenshots
+in test-artifacts/."""
 
 from __future__ import annotations
 
@@ -52,6 +53,18 @@ def test_the_administrator_manages_accounts_and_tokens(
     expect(page.locator("tr", has_text="maija.cs")).to_contain_text("ylläpitäjä on lukinnut")
     page.locator("tr", has_text="maija.cs").get_by_role("button", name="Avaa lukitus").click()
     expect(page.locator("tr", has_text="maija.cs")).to_contain_text("voi kirjautua")
+    # Another role for maija.cs: chosen in her row, not offered in one's own row.
+    page.locator("tr", has_text="maija.cs").get_by_label(
+        "Käyttäjän maija.cs uusi rooli"
+    ).select_option("billing")
+    page.locator("tr", has_text="maija.cs").get_by_role("button", name="Vaihda rooli").click()
+    expect(page.locator("tr", has_text="maija.cs").locator("td").first).to_have_text("laskutus")
+    expect(page.locator("tr", has_text="ylla.pitaja").get_by_role("combobox")).to_have_count(0)
+    for width in (WIDE, NARROW):
+        page.set_viewport_size({"width": width, "height": 900})
+        _fits(page, width)
+        shot(page, f"role-{width}")
+    page.set_viewport_size({"width": WIDE, "height": 900})
     token = page.locator("tr", has_text="laskutusintegraatio")
     token.get_by_role("button", name="Mitätöi").click()
     expect(page.locator("tr", has_text="laskutusintegraatio")).to_contain_text("mitätöity")

@@ -10,7 +10,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from rekisteri.adapters.schema.access import staff_user
 from rekisteri.adapters.schema.audit import audit_entry
@@ -153,3 +153,49 @@ def test_the_desk_is_the_administrators_and_its_forms_need_the_token(
 def _user_count(register: RegisterApp, name: str) -> int:
     with register.engine.connect() as conn:
         return len(conn.execute(select(staff_user.c.id).where(staff_user.c.username == name)).all())
+
+
+def test_a_role_is_changed_on_the_desk_and_the_users_sessions_end(
+    register: RegisterApp, admin: TestClient
+) -> None:
+    with register.unit_of_work(Actor("test")) as uow:
+        accounts.add_user(uow, "rita.cs", Role.CUSTOMER_SERVICE, password=PASSWORD)
+    rita = _log_in(register, "rita.cs", PASSWORD)
+    assert rita.get("/console", follow_redirects=False).status_code == 200
+    page = admin.get(DESK, params={"lang": "sv"}).text
+    assert 'action="/console/admin/users/rita.cs/role' in page and "Byt roll" in page
+    assert "/console/admin/users/ylla.pitaja/role" not in page  # no form for one's own role
+
+    done = _post(admin, f"{DESK}/users/rita.cs/role", role="marketing")
+    assert done.status_code == 303
+    assert _user(register, "rita.cs").role == "marketing"
+    # Her session under the old role ended: she logs in again to work in the new one.
+    assert rita.get("/console", follow_redirects=False).status_code in (303, 401)
+    assert _changes(register) == [
+        ("ylla.pitaja", "staff user rita.cs: role customer_service changed to marketing")
+    ]
+
+    own = _post(admin, f"{DESK}/users/ylla.pitaja/role?lang=fi", role="dpo")
+    assert own.status_code == 422 and "omaa rooliaan ei voi muuttaa" in own.text
+    assert _user(register, "ylla.pitaja").role == "administrator"
+    bad = _post(admin, f"{DESK}/users/rita.cs/role", role="owner")
+    assert bad.status_code == 422 and _user(register, "rita.cs").role == "marketing"
+    assert _post(admin, f"{DESK}/users/nobody.here/role", role="dpo").status_code == 404
+    with register.engine.begin() as conn:  # an account the company sign-on provisioned
+        conn.execute(
+            update(staff_user)
+            .where(staff_user.c.username == "rita.cs")
+            .values(sign_on_issuer="https://sign-on.example", sign_on_subject="rita")
+        )
+    signed_on = _post(admin, f"{DESK}/users/rita.cs/role?lang=en", role="dpo")
+    assert signed_on.status_code == 422
+    assert "the sign-on provider&#39;s groups give this account its role" in signed_on.text
+
+    dpo = _session(register, "olli.dpo", Role.DPO)
+    assert _post(dpo, f"{DESK}/users/rita.cs/role", role="dpo").status_code == 403
+    no_token = admin.post(
+        f"{DESK}/users/rita.cs/role", data={"role": "dpo"}, follow_redirects=False
+    )
+    assert no_token.status_code == 403
+    assert _user(register, "rita.cs").role == "marketing"
+    assert len(_changes(register)) == 1

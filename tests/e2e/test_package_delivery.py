@@ -277,6 +277,8 @@ def test_no_email_before_the_request_a_letter_and_the_dpo_hands_it_over(
     dpo = TestClient(create_app(reg), headers=bearer)
     printed = dpo.post(f"/console/dpo/requests/{reference}/notice-letter")
     assert printed.status_code == 200 and printed.text == text
+    assert printed.headers["cache-control"] == "no-store"
+    assert f'filename="package-notice-{reference}.txt"' in printed.headers["content-disposition"]
     sealed = _on_disk(reg, str(held["file_ref"]))
     handed = dpo.post(
         f"/console/dpo/requests/{reference}/handed-over",
@@ -289,6 +291,10 @@ def test_no_email_before_the_request_a_letter_and_the_dpo_hands_it_over(
     assert row["handed_over"] == "in_person" and row["letter_ct"] is None
     desk = dpo.get(f"/console/dpo/requests/{reference}")
     assert "USB stick at the office" in desk.text
+    assert "henkilökohtaisesti. (USB stick" in desk.text  # the way in words, not its code
+    # Handed over, the letter is refused: the request's page says why, in the page's language.
+    late = dpo.post(f"/console/dpo/requests/{reference}/notice-letter?lang=fi")
+    assert late.status_code == 422 and "Rekisteri ei hyväksynyt tätä vaihetta." in late.text
     gone = web.get(path[1])
     assert gone.status_code == 410 and "överlämnats" in gone.text
     twice = CliRunner().invoke(cli, ["request", "handed-over", reference, "--how", "letter"])

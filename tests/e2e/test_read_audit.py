@@ -96,6 +96,7 @@ NO_PERSONAL_DATA = {
     "user add": "staff accounts (in the change walk)",
     "user token": "staff tokens (in the change walk)",
     "user reset-second-factor": "a staff account's second factor (in the change walk)",
+    "user role": "a staff account's role (in the change walk)",
     "keys keyring": "writes a keyring file of keys; no person's data",
     "login": "a staff user's token; no person's data",
     "logout": "revokes the staff user's token",

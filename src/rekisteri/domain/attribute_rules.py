@@ -99,15 +99,24 @@ def text(*, max_len: int = 200, required: bool = False) -> Rule:
     return rule
 
 
-def choice(enum: type[StrEnum], *, required: bool = False) -> Rule:
-    def rule(value: Any, field: str, _: Given) -> StrEnum | None:
+@dataclass(frozen=True)
+class Choice:
+    """The rule of a coded attribute: one of an enum's codes. The enum stays readable, so the
+    words of the column's codes follow from the rule (choice_columns, domain/value_words)."""
+
+    enum: type[StrEnum]
+    required: bool = False
+
+    def __call__(self, value: Any, field: str, _: Given) -> StrEnum | None:
         given = _text_of(value, field)
         if given is None:
-            _absent(field, required)
+            _absent(field, self.required)
             return None
-        return values.enum_value(enum, given, field)
+        return values.enum_value(self.enum, given, field)
 
-    return rule
+
+def choice(enum: type[StrEnum], *, required: bool = False) -> Rule:
+    return Choice(enum, required)
 
 
 _DIGITS = 30
@@ -355,6 +364,16 @@ RULES: Mapping[str, Rule] = {
     "credit_check.review.reviewed_by": text(max_len=60, required=True),
     "credit_check.review.review_note": text(max_len=500, required=True),
 }
+
+
+def choice_columns() -> dict[tuple[str, str], type[StrEnum]]:
+    """(table, column) of every attribute whose rule is a choice, and its enum. A rule's key
+    starts with its table and ends with its column (key_of)."""
+    return {
+        (key.split(".")[0], key.split(".")[-1]): rule.enum
+        for key, rule in RULES.items()
+        if isinstance(rule, Choice)
+    }
 
 
 def key_of(attribute: str, column: str | None = None) -> str:

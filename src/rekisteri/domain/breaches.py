@@ -29,6 +29,16 @@ class Risk(StrEnum):
     HIGH = "high"  # the persons are told too (Art. 34)
 
 
+class State(StrEnum):
+    """Where a breach stands against the 72 hours of Art. 33(1)."""
+
+    OPEN = "open"  # the Ombudsman not told yet, time left
+    OVERDUE = "overdue"  # the Ombudsman not told, the 72 hours passed
+    NOTIFIED = "notified"
+    NOTIFIED_LATE = "notified late"  # told after the 72 hours (with the delay's reason)
+    NOT_NOTIFIABLE = "not notifiable"  # no risk to the persons: the Ombudsman need not be told
+
+
 class Kind(StrEnum):
     """What kind of breach: of confidentiality, integrity or availability."""
 

@@ -19,9 +19,11 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import Any
 
+from rekisteri.domain.attribute_rules import choice_columns
 from rekisteri.domain.bans import BanKind
 from rekisteri.domain.breaches import Kind as BreachKind
 from rekisteri.domain.breaches import Risk
+from rekisteri.domain.breaches import State as BreachState
 from rekisteri.domain.company_status import CompanyStatus
 from rekisteri.domain.consent import (
     ANY_CHANNEL,
@@ -550,6 +552,23 @@ _WORDS: dict[type[Enum], Mapping[Any, Words]] = {
             "saatavuuden menetys", "förlust av tillgänglighet", "availability"
         ),
     },
+    BreachState: {
+        BreachState.OPEN: W("avoin", "öppen", "open"),
+        BreachState.OVERDUE: W("myöhässä", "försenad", "overdue"),
+        BreachState.NOTIFIED: W(
+            "ilmoitettu tietosuojavaltuutetulle",
+            "anmäld till dataombudsmannen",
+            "Ombudsman notified",
+        ),
+        BreachState.NOTIFIED_LATE: W(
+            "ilmoitettu tietosuojavaltuutetulle myöhässä",
+            "anmäld till dataombudsmannen för sent",
+            "Ombudsman notified late",
+        ),
+        BreachState.NOT_NOTIFIABLE: W(
+            "ilmoitusta ei tarvita", "ingen anmälan behövs", "no notification needed"
+        ),
+    },
     Risk: {
         Risk.NONE: W("ei riskiä", "ingen risk", "no risk"),
         Risk.RISK: W("riski", "risk", "risk"),
@@ -632,36 +651,16 @@ def worded_above() -> tuple[str, ...]:
 
 
 # The coded columns of the register's tables, by (table, column): what enum a stored text is a
-# value of. A consent's channel may also be "any" (a purpose on every channel).
+# value of. Those of personal attributes checked by a choice rule follow from the rule
+# (domain/attribute_rules); the rest, whose values the services set, are listed here. A
+# consent's channel may also be "any" (a purpose on every channel).
 _COLUMNS: dict[tuple[str, str], type[Enum]] = {
-    ("person", "kind"): PersonKind,
-    ("person", "relationship"): Relationship,
-    ("person", "gender"): Gender,
-    ("person", "mother_tongue"): MotherTongue,
-    ("person", "trade_status"): CompanyStatus,
-    ("contact_point", "kind"): ContactKind,
-    ("site", "housing_type"): HousingType,
-    ("site", "ownership"): Ownership,
-    ("site", "usage_timing"): UsageTiming,
-    ("site", "heating_type"): HeatingType,
-    ("metering_point", "kind"): MeteringPointKind,
-    ("device", "kind"): DeviceKind,
+    **choice_columns(),
     ("contract", "kind"): ContractKind,
     ("contract", "end_reason"): EndReason,
     ("contract", "sales_call"): SalesCall,
-    ("contract", "offer_sent_how"): WrittenHow,
-    ("contract", "accepted_how"): WrittenHow,
     ("contact_person", "role"): ContactRole,
-    ("representative", "kind"): RepresentativeKind,
     ("representative", "powers"): Power,
-    ("representative", "evidence"): Evidence,
-    ("billing_account", "rhythm"): BillingRhythm,
-    ("billing_account", "method"): BillingMethod,
-    ("invoice", "status"): InvoiceStatus,
-    ("invoice", "delivery_method"): BillingMethod,
-    ("contact_log", "channel"): ServiceChannel,
-    ("contact_log", "direction"): Direction,
-    ("feedback", "channel"): ServiceChannel,
     ("consent_event", "purpose"): ConsentPurpose,
     ("consent_event", "channel"): Channel,
     ("consent_event", "event"): ConsentEventKind,
@@ -690,15 +689,23 @@ _COLUMNS: dict[tuple[str, str], type[Enum]] = {
     ("breach_subject", "notice_channel"): Channel,
     ("breach_subject", "notice_lang"): Lang,
     ("credit_check", "decision"): CreditDecision,
-    ("credit_check", "review_outcome"): ReviewOutcome,
 }
 _ANY_CHANNEL = CHANNEL_WORDS[ANY_CHANNEL]
 
 # The actor name of the person acting on their own data (the preference centre).
 _THE_PERSON = {"person": W("henkilö itse", "personen själv", "the person themself")}
 
+# How the access package's notice went, or how the DPO handed the package over instead.
+_DELIVERY_WAYS = {
+    "email": W("sähköposti", "e-post", "e-mail"),
+    "letter": W("kirje", "brev", "letter"),
+    "in_person": W("henkilökohtaisesti", "personligen", "in person"),
+}
+
 # Coded columns whose codes are no enum of the domain (the audit trail's own words).
 _TEXT_COLUMNS: dict[tuple[str, str], Mapping[str, Words]] = {
+    ("package_delivery", "notice"): _DELIVERY_WAYS,
+    ("package_delivery", "handed_over"): _DELIVERY_WAYS,
     ("audit_entry", "actor"): _THE_PERSON,
     ("consent_event", "captured_by"): _THE_PERSON,
     ("audit_entry", "action"): {

@@ -1,5 +1,6 @@
-"""user add | reset-second-factor | token | system-actor: staff and partner accounts, and the
-actors jobs run as.
+"""user add | role | reset-second-factor | token | system-actor: staff and partner accounts,
+and the actors jobs run as. Each change is an entry of the audit trail naming the
+administrator: the commands call the administrator's desk's services, as the web desk does.
 
 All of it is the administrator's (logged in with `rekisteri login`), with one exception that
 makes a fresh register usable: while the register has no staff account at all, `user add NAME
@@ -22,7 +23,7 @@ from rekisteri.entrypoints.cli.common import (
     register,
     register_errors,
 )
-from rekisteri.services.access import accounts, sessions, system_actors
+from rekisteri.services.access import accounts, admin_desk, system_actors
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 
 app = typer.Typer(
@@ -67,7 +68,7 @@ def add(
         # Two first administrators started at once: the series gives 1 to one of them only.
         if actor.role is None and uow.next_number(FIRST, 1) != 1:
             fail(f"the register already has its first administrator: {LOG_IN}", EXIT_FAILURE)
-        new = accounts.add_user(uow, name, role)
+        new = admin_desk.add_user(uow, name, role)
     console.print(
         f"user {new.username} ({role.value}) created; password: {new.password}", markup=False
     )
@@ -77,6 +78,22 @@ def add(
             f"  for an authenticator app: {new.second_factor.uri}",
             markup=False,
         )
+
+
+@app.command("role")
+def change_role(
+    name: str = typer.Argument(..., help="the user whose work changed"),
+    role: Role = typer.Option(..., help="the role the new work needs"),
+) -> None:
+    """Give a user another role; the user's sessions and command-line logins end (their
+    permissions changed). Not your own role, nor that of a sign-on account (its groups at
+    the sign-on provider give it)."""
+    reg = register()
+    actor = administrator(reg)
+    with register_errors(), reg.unit_of_work(actor) as uow:
+        changed = admin_desk.change_role(uow, name, role)
+    tail = "" if changed else " (it already was)"
+    console.print(f"{name} is now {role.value}{tail}", markup=False)
 
 
 @app.command("reset-second-factor")
@@ -89,7 +106,7 @@ def reset_second_factor(
     reg = register()
     actor = administrator(reg)
     with register_errors(), reg.unit_of_work(actor) as uow:
-        sessions.reset_second_factor(uow, name)
+        admin_desk.reset_second_factor(uow, name)
     console.print(f"the second factor of {name} was removed", markup=False)
 
 
@@ -105,7 +122,7 @@ def token(
     actor = administrator(reg)
     with register_errors(), reg.unit_of_work(actor) as uow:
         # Typer gives None, not [], when no --scope is given: then the role's purposes.
-        secret = accounts.issue_token(uow, name, label, list(scope or []) or None, days)
+        secret = admin_desk.issue_token(uow, name, label, list(scope or []) or None, days)
     console.print(secret, markup=False)
 
 

@@ -1,6 +1,6 @@
-"""The administrator's desk in the console: staff accounts (add, lock and unlock, clear a
-lock-out, reset a second factor), what each role may do, API tokens (revoke), lock-outs, and
-the encryption keys with a rotation's progress.
+"""The administrator's desk in the console: staff accounts (add, change a role, lock and
+unlock, clear a lock-out, reset a second factor), what each role may do, API tokens (revoke),
+lock-outs, and the encryption keys with a rotation's progress.
 
 Only the administrator opens it (guard(roles=...), deny by default); each form posts the
 session's CSRF token (the guard checks it) and each change is an entry of the audit trail
@@ -115,6 +115,32 @@ def _user_step(request: Request, reg: RegisterDep, who: Principal, step: Any) ->
     try:
         with reg.unit_of_work(who.actor) as uow:
             step(uow)
+    except (InvalidInput, NotFound) as exc:
+        status = 404 if isinstance(exc, NotFound) else 422
+        return _page(request, reg, who, error=str(exc), status_code=status)
+    return _done(request)
+
+
+@router.post("/users/{username}/role")
+def change_role(
+    request: Request,
+    reg: RegisterDep,
+    who: AdministratorWrites,
+    username: str,
+    role: Annotated[str, Form(max_length=20)],
+) -> Response:
+    """Another role for the account; its sessions and command-line logins end."""
+    try:
+        with reg.unit_of_work(who.actor) as uow:
+            admin_desk.change_role(uow, username, role)
+    except (admin_desk.OwnRole, admin_desk.SignedOnRole) as exc:
+        _ = translations(page_language(request)).gettext
+        refused = (
+            _("you cannot change your own role")
+            if isinstance(exc, admin_desk.OwnRole)
+            else _("the sign-on provider's groups give this account its role")
+        )
+        return _page(request, reg, who, error=refused, status_code=422)
     except (InvalidInput, NotFound) as exc:
         status = 404 if isinstance(exc, NotFound) else 422
         return _page(request, reg, who, error=str(exc), status_code=status)

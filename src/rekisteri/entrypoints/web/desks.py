@@ -27,7 +27,9 @@ from rekisteri.domain.marketing import (
     AudiencePurpose,
     Exclusion,
 )
+from rekisteri.domain.requests import RequestKind
 from rekisteri.domain.transfers import DisclosureKind, RecipientKind
+from rekisteri.domain.value_words import value_word
 from rekisteri.domain.wording import channel_label
 from rekisteri.entrypoints.api.deps import Principal, RegisterDep, guard
 from rekisteri.entrypoints.web import request_words
@@ -102,10 +104,10 @@ def dpo_desk(
     _ = translations(lang).gettext
     context: dict[str, Any] = {"person": person, "trail": None, "error": ""}
     show = show if show in request_words.FILTERS else "open"
-    kind = kind if kind in request_words.KINDS else ""
+    kind = kind if kind in {k.value for k in RequestKind} else ""
     context |= {"show": show, "kind": kind, "q": q, "words": request_words}
     context["filters"] = [(f, _(w)) for f, w in request_words.FILTERS.items()]
-    context["kinds"] = [(k, _(w)) for k, w in request_words.KINDS.items()]
+    context["kinds"] = [(k.value, value_word(k, lang)) for k in RequestKind]
     with reg.reading(who.actor) as uow:
         listed = desk.listing(uow, show, kind, q)
         # Overdue first, then by due date (the listing is by due date already).

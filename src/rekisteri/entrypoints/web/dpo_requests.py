@@ -13,7 +13,8 @@ checks it). A refused step shows the request again with the reason in the page's
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -21,6 +22,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from rekisteri.catalogue import Category, Purpose, Role, catalogue
 from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
 from rekisteri.domain.requests import VerifiedHow
+from rekisteri.domain.value_words import value_word
 from rekisteri.entrypoints.api.deps import Principal, RegisterDep, RowId, guard
 from rekisteri.entrypoints.web import request_words as words
 from rekisteri.entrypoints.web.i18n import translations
@@ -35,7 +37,7 @@ from rekisteri.services.rights import (
     recipient_notices,
     requests,
 )
-from rekisteri.services.unit_of_work import RegisterApp
+from rekisteri.services.unit_of_work import RegisterApp, UnitOfWork
 
 router = APIRouter(prefix="/console/dpo/requests", tags=["staff console"], include_in_schema=False)
 C = Category
@@ -51,6 +53,7 @@ Writer = Annotated[
 # A reference (R2026-00001) or a row id, as requests.load takes it.
 Reference = Annotated[str, Path(min_length=1, max_length=20, pattern=r"^[0-9A-Za-z-]+$")]
 REFUSED = (InvalidInput, RuleViolation, NotFound)
+T = TypeVar("T")
 CHANGE_ROWS = 3  # corrections a form takes at once; it can be sent again for more
 
 
@@ -100,7 +103,7 @@ def _page(
             "delivery": package_delivery.summary(uow, int(shown["id"])),
             "today": uow.today(),
             "words": words,
-            "verified_how": [(v.value, _(words.VERIFIED_HOW[v.value])) for v in VerifiedHow],
+            "verified_how": [(v.value, value_word(v, lang)) for v in VerifiedHow],
             "rectifiable": _rectifiable(request),
             "change_rows": range(CHANGE_ROWS),
             "form_actor": FORM_ACTOR.name,  # shown as the form's words, not its account name
@@ -122,19 +125,45 @@ def request_page(
     return _page(request, reg, who, reference, find=find, done=done)
 
 
-def _step(request: Request, reg: RegisterApp, who: Principal, reference: str, done: str,
-          work: Any) -> Response:  # fmt: skip
-    """Do one step in a unit of work, then back to the request (post/redirect/get); a refusal
-    shows the request with the reason in the page's language (nothing of the step is kept)."""
+def _answered(
+    request: Request,
+    reg: RegisterApp,
+    who: Principal,
+    reference: str,
+    work: Callable[[UnitOfWork], T],
+    answer: Callable[[T], Response],
+) -> Response:
+    """Do one service call in a unit of work and answer with what it gave; a refusal shows
+    the request with the reason in the page's language (nothing of the call is kept)."""
     lang = page_language(request)
     try:
         with reg.unit_of_work(who.actor) as uow:
-            work(uow)
+            made = work(uow)
     except REFUSED as exc:
         why = words.refusal(exc, lang, translations(lang).gettext)
         return _page(request, reg, who, reference, error=why, status_code=422)
-    target = url_in(lang, f"/console/dpo/requests/{reference}", done=done)
-    return RedirectResponse(target, status_code=303)
+    return answer(made)
+
+
+def _step(request: Request, reg: RegisterApp, who: Principal, reference: str, done: str,
+          work: Callable[[UnitOfWork], object]) -> Response:  # fmt: skip
+    """A step of the request, then back to it (post/redirect/get)."""
+    target = url_in(page_language(request), f"/console/dpo/requests/{reference}", done=done)
+    return _answered(
+        request, reg, who, reference, work, lambda _: RedirectResponse(target, status_code=303)
+    )
+
+
+def _attachment(content: bytes | str, media_type: str, filename: str) -> Response:
+    """A file for the DPO's browser only: downloaded, never kept by a cache."""
+    return Response(
+        content,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @router.post("/{reference}/verify", response_class=HTMLResponse)
@@ -236,20 +265,13 @@ def close(request: Request, reference: Reference, reg: RegisterDep, who: Writer)
 @router.post("/{reference}/package")
 def download(request: Request, reference: Reference, reg: RegisterDep, who: Writer) -> Response:
     """The answer package as a ZIP, built in memory and sent to the DPO's browser only."""
-    lang = page_language(request)
-    try:
-        with reg.unit_of_work(who.actor) as uow:
-            made = desk.answer_package(uow, reference)
-    except REFUSED as exc:
-        why = words.refusal(exc, lang, translations(lang).gettext)
-        return _page(request, reg, who, reference, error=why, status_code=422)
-    return Response(
-        made.content,
-        media_type="application/zip",
-        headers={
-            "Content-Disposition": f'attachment; filename="{made.filename}"',
-            "Cache-Control": "no-store",
-        },
+    return _answered(
+        request,
+        reg,
+        who,
+        reference,
+        lambda uow: desk.answer_package(uow, reference),
+        lambda made: _attachment(made.content, "application/zip", made.filename),
     )
 
 
@@ -307,18 +329,13 @@ def notice_letter(
 ) -> Response:
     """The notice letter with the package's download link, to print and post (the link is
     kept nowhere else)."""
-    lang = page_language(request)
-    try:
-        with reg.unit_of_work(who.actor) as uow:
-            text = package_delivery.notice_letter(uow, reference)
-    except REFUSED as exc:
-        why = words.refusal(exc, lang, translations(lang).gettext)
-        return _page(request, reg, who, reference, error=why, status_code=422)
-    return Response(
-        text,
-        media_type="text/plain; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="package-notice-{reference}.txt"',
-            "Cache-Control": "no-store",
-        },
+    return _answered(
+        request,
+        reg,
+        who,
+        reference,
+        lambda uow: package_delivery.notice_letter(uow, reference),
+        lambda text: _attachment(
+            text, "text/plain; charset=utf-8", f"package-notice-{reference}.txt"
+        ),
     )

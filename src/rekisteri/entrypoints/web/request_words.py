@@ -1,5 +1,6 @@
-"""The DPO desk's words for a request's codes (kinds, states, ways, steps) and for the reasons a
-step was refused, in English marked for the page catalogues (fi, sv, en): no code is shown.
+"""The DPO desk's words for a request's steps and for the reasons a step was refused, in
+English marked for the page catalogues (fi, sv, en): no code is shown. A request's kind, state
+and ways are coded columns: their words are domain/value_words' (the pages' `coded` filter).
 
 A refusal of the register (domain/errors) is said in English for programs; the desk shows the
 page's words for it instead: by the field an InvalidInput names, and by what a RuleViolation
@@ -14,35 +15,6 @@ from rekisteri.catalogue import Lang, catalogue
 from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
 from rekisteri.domain.translatable import N_
 
-KINDS = {
-    "access": N_("Access to the data"),
-    "rectification": N_("Rectification"),
-    "objection": N_("Objection"),
-    "restriction": N_("Restriction of processing"),
-    "portability": N_("Data portability"),
-    "erasure": N_("Erasure"),
-}
-STATES = {
-    "received": N_("received, identity not verified"),
-    "verified": N_("identity verified"),
-    "in_progress": N_("in progress"),
-    "fulfilled": N_("fulfilled"),
-    "rejected": N_("rejected"),
-    "closed": N_("closed"),
-}
-RECEIVED_HOW = {
-    "signed_letter": N_("signed letter"),
-    "in_person": N_("in person"),
-    "strong_identification": N_("strong electronic identification"),
-    "email": N_("e-mail"),
-    "web_form": N_("the web form"),
-}
-VERIFIED_HOW = {
-    "identity_document": N_("identity document checked"),
-    "strong_identification": N_("strong electronic identification"),
-    "signature_matched": N_("signature compared"),
-    "callback_to_known_number": N_("call back to a number known to us"),
-}
 EVENTS = {
     "received": N_("Received"),
     "verified": N_("Identity verified"),

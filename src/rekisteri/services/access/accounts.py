@@ -321,10 +321,14 @@ DEMO_USERS: dict[Role, str] = {
 
 def add_demo_users(uow: UnitOfWork) -> list[tuple[Role, NewUser]]:
     """Demo staff, one per role, each with a generated password (none exists by default).
-    Accounts that already exist are left as they are."""
+    Accounts that already exist are left as they are. The accounts made are an entry of the
+    audit trail, as an administrator's are (admin_desk.add_user)."""
     made = []
     for role, name in DEMO_USERS.items():
         if uow.execute(select(staff_user.c.id).where(staff_user.c.username == name)).first():
             continue
         made.append((role, add_user(uow, name, role)))
+    if made:
+        added = ", ".join(f"{new.username} ({role.value})" for role, new in made)
+        uow.note_change((), (), f"demo staff users added: {added}")
     return made

@@ -1,8 +1,9 @@
 """The administrator's desk: staff accounts, their roles, API tokens, lock-outs and the state
 of the encryption keys. Staff data, not the customer register's: no person's data is read
 here. Every change is one entry of the audit trail naming the administrator (as enabling a
-system actor is); the rules stay in accounts, sessions and second_factor, called as the CLI
-calls them."""
+system actor is); the rules stay in accounts, sessions and second_factor. Both the web desk
+and the CLI's `user` commands change accounts through these functions only, so neither can
+leave a change out of the trail."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from sqlalchemy import Table, func, select, update
 
 from rekisteri.adapters.schema import metadata
 from rekisteri.adapters.schema.access import api_token, staff_user
-from rekisteri.catalogue import Role, catalogue
+from rekisteri.catalogue import Purpose, Role, catalogue
 from rekisteri.catalogue.readers import CATEGORY_READERS, CATEGORY_WRITERS, ROLE_PURPOSES
-from rekisteri.domain.errors import NotFound
+from rekisteri.domain.errors import InvalidInput, NotFound
+from rekisteri.domain.values import enum_value
 from rekisteri.services.access import accounts, sessions
 from rekisteri.services.unit_of_work import UnitOfWork
 
@@ -98,6 +100,46 @@ def reset_second_factor(uow: UnitOfWork, username: str) -> None:
     uow.note_change((), (), f"staff user {username}: second factor reset")
 
 
+class OwnRole(InvalidInput):
+    """An administrator changing their own role: refused, so the register never loses its
+    last administrator by a slip, and no one raises their own rights."""
+
+    def __init__(self) -> None:
+        super().__init__("role", "an administrator cannot change their own role")
+
+
+class SignedOnRole(InvalidInput):
+    """The role of an account the company sign-on provisioned comes from its groups at the
+    provider, which set it again at each sign-on: a change here would not hold."""
+
+    def __init__(self) -> None:
+        super().__init__("role", "the role of a sign-on account comes from its groups")
+
+
+def change_role(uow: UnitOfWork, username: str, role: Role | str) -> bool:
+    """Give the account another role; its sessions and command-line logins end (what they
+    were allowed under the old role must not outlive the change). False when it already
+    had that role."""
+    new = enum_value(Role, role, "role")
+    if username == uow.actor.name:
+        raise OwnRole()
+    row = uow.execute(
+        select(staff_user.c.id, staff_user.c.role, staff_user.c.sign_on_issuer).where(
+            staff_user.c.username == username
+        )
+    ).first()
+    if row is None:
+        raise NotFound("user", username[:60])
+    if row.sign_on_issuer is not None:
+        raise SignedOnRole()
+    if row.role == new.value:
+        return False
+    uow.execute(update(staff_user).where(staff_user.c.id == row.id).values(role=new.value))
+    sessions.end_all(uow, int(row.id))
+    uow.note_change((), (), f"staff user {username}: role {row.role} changed to {new.value}")
+    return True
+
+
 def tokens(uow: UnitOfWork) -> list[dict[str, Any]]:
     """The API tokens (integrations' and command-line logins'), never their secrets."""
     now = uow.now()
@@ -122,6 +164,16 @@ def tokens(uow: UnitOfWork) -> list[dict[str, Any]]:
         }
         for r in rows
     ]
+
+
+def issue_token(
+    uow: UnitOfWork, username: str, label: str, scopes: list[Purpose] | None, days: int
+) -> str:
+    """An integration's API token (accounts.issue_token); its secret is returned once and
+    the trail names the administrator, the account and what the token is for, never it."""
+    secret = accounts.issue_token(uow, username, label, scopes, days)
+    uow.note_change((), (), f"API token ({label[:60]}) issued to {username} for {days} days")
+    return secret
 
 
 def revoke_token(uow: UnitOfWork, token_id: int) -> bool:

@@ -258,15 +258,16 @@ def record_notification(
 
 def _summary(row: Any, now: dt.datetime) -> dict[str, Any]:
     c = rules.clock(row.aware_at, now, row.authority_notified_at)
+    # Codes as members of their enums (text to JSON and the CLI, words on the pages).
     if row.authority_notified_at is not None:
-        state = "notified late" if c.notified_late else "notified"
+        state = rules.State.NOTIFIED_LATE if c.notified_late else rules.State.NOTIFIED
     elif row.notify_authority is False:
-        state = "not notifiable"
+        state = rules.State.NOT_NOTIFIABLE
     else:
-        state = "overdue" if c.overdue else "open"
+        state = rules.State.OVERDUE if c.overdue else rules.State.OPEN
     return {
         "reference": row.reference,
-        "kind": row.kind,
+        "kind": Kind(row.kind),
         "summary": row.summary,
         "aware_at": row.aware_at,
         "deadline": c.deadline,
@@ -274,7 +275,7 @@ def _summary(row: Any, now: dt.datetime) -> dict[str, Any]:
         "remaining": rules.remaining_text(c.remaining),
         "remaining_seconds": int(c.remaining.total_seconds()),
         "state": state,
-        "risk": row.risk,
+        "risk": Risk(row.risk) if row.risk else None,
         "persons": row.person_count,
         "categories": (row.categories or "").split(),
         "authority_notified_at": row.authority_notified_at,
