@@ -15,7 +15,7 @@ import json
 import re
 import shutil
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
@@ -27,7 +27,10 @@ import pytest
 from pdfminer.pdftypes import resolve1
 from sqlalchemy import func, select
 
+from rekisteri.adapters import db
+from rekisteri.adapters.crypto import Cipher, Keyring
 from rekisteri.adapters.reports import access
+from rekisteri.config import Settings
 from rekisteri.demo.customers import generate
 from rekisteri.demo.doors import through_the_doors
 from rekisteri.domain import field_words, rights_words
@@ -41,6 +44,7 @@ from rekisteri.services.rights import package
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.clock import FakeClock
 from tests.support.consumption import readings, run_import, write
+from tests.support.databases import close, database_copy
 
 NOW = dt.datetime(2026, 3, 20, 10, 0, tzinfo=dt.UTC)
 DPO = Actor("tietosuoja.dpo")
@@ -79,9 +83,44 @@ def _tables_held(reg: RegisterApp, person_id: int) -> set[str]:
         }
 
 
-@pytest.fixture
-def demo(register: RegisterApp, clock: FakeClock, tmp_path: Path) -> Demo:
-    clock.set(NOW)
+@dataclass(frozen=True)
+class Built:
+    """The demo register as built once per backend: its database (closed: each test gets a
+    copy), key and clock, and the person the tests read."""
+
+    backend: str
+    url: str
+    keyring: Keyring
+    settings: Settings
+    now: dt.datetime
+    person_id: int
+    corrected_ts: list[int]
+
+
+@pytest.fixture(scope="module")
+def built(
+    request: pytest.FixtureRequest, backend: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Built]:
+    """The demo register with the person's readings and rectification, built once for the
+    module on each backend (the build is most of the tests' time; they only read it)."""
+    tmp_path = tmp_path_factory.mktemp("access-document")
+    with database_copy(request, backend) as url:
+        keyring = Keyring.generate()
+        settings = Settings(
+            database_url=url, secret_key=keyring.to_json(), key_file=tmp_path / "unused.keys"
+        )
+        clock = FakeClock(NOW)
+        register = RegisterApp(db.make_engine(url), Cipher(keyring), settings, clock)
+        try:
+            person_id, corrected = _fill(register, tmp_path)
+        finally:
+            close(register)  # a PostgreSQL database is copied only when no one has it open
+        yield Built(backend, url, keyring, settings, clock(), person_id, corrected)
+
+
+def _fill(register: RegisterApp, tmp_path: Path) -> tuple[int, list[int]]:
+    """The demo through its doors; the person who has rows in the most personal tables gets a
+    rectification and two reading files, the second correcting the first's first day."""
     made = generate(register, 60, seed=1)
     assert made.traffic is not None
     through_the_doors(register, made.traffic, tmp_path / "doors")
@@ -106,7 +145,22 @@ def demo(register: RegisterApp, clock: FakeClock, tmp_path: Path) -> Demo:
         write(tmp_path / "second.csv", readings(gsrn, start, 96, wh=lambda i: 400 + i)),
     )
     corrected = [int(start.timestamp()) + 900 * i for i in range(96)]
-    return Demo(register, person_id, corrected)
+    return person_id, corrected
+
+
+@pytest.fixture
+def demo(request: pytest.FixtureRequest, built: Built) -> Iterator[Demo]:
+    """A copy of the built register for this test alone: the audit entries of its reads are
+    not another test's."""
+    with database_copy(request, built.backend, built.url) as url:
+        settings = built.settings.model_copy(update={"database_url": url})
+        register = RegisterApp(
+            db.make_engine(url), Cipher(built.keyring), settings, FakeClock(built.now)
+        )
+        try:
+            yield Demo(register, built.person_id, built.corrected_ts)
+        finally:
+            close(register)
 
 
 def _expected_rows(reg: RegisterApp, person_id: int) -> dict[str, set[Any]]:
