@@ -20,6 +20,7 @@ import sys
 from collections.abc import Iterator
 from functools import cache
 from html.parser import HTMLParser
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,14 +31,11 @@ from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
 from sqlalchemy import String, Text, select
 
-from rekisteri.adapters import db
-from rekisteri.adapters.crypto import Cipher, Keyring
 from rekisteri.adapters.schema import metadata
 from rekisteri.adapters.schema.register import person
 from rekisteri.adapters.schema.rights import rights_request
 from rekisteri.catalogue import Role, Source, Words
 from rekisteri.catalogue.cookies import DECLARED_COOKIES
-from rekisteri.config import Settings
 from rekisteri.demo.customers import generate
 from rekisteri.domain.register import Provenance
 from rekisteri.domain.requests import ReceivedHow
@@ -50,8 +48,7 @@ from rekisteri.services.marketing import preferences, segments
 from rekisteri.services.register.person_view import customer_view
 from rekisteri.services.rights import requests
 from rekisteri.services.unit_of_work import Actor, RegisterApp
-from tests.support.clock import FakeClock
-from tests.support.databases import close, database_copy
+from tests.support.databases import Snapshot, register_copy, snapshot
 from tests.support.staff import tokens_per_role
 from tests.unit.test_value_words import register_enums
 
@@ -335,14 +332,8 @@ def resolve(reg: RegisterApp, number: str) -> int:
 
 @dataclasses.dataclass(frozen=True)
 class Built:
-    """The walk's register as built once per backend: its database (closed: each test gets a
-    copy), key and clock, and what the pages' addresses and the check take from it."""
+    """What the pages' addresses and the check take from the built register."""
 
-    backend: str
-    url: str
-    keyring: Keyring
-    settings: Settings
-    now: dt.datetime
     tokens: dict[Role, str]
     persons: list[str]
     references: list[str]
@@ -350,56 +341,32 @@ class Built:
     data: Data
 
 
+def _build(register: RegisterApp, _scratch: Path) -> Built:
+    generate(register, CUSTOMERS, seed=1)
+    tokens = tokens_per_role(register)
+    persons, views = _covering(register)
+    references, links = _desk_data(register, persons)
+    return Built(tokens, persons, references, links, data_of(register, views))
+
+
 @pytest.fixture(scope="module")
-def built(
-    request: pytest.FixtureRequest, backend: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Built]:
+def built(request: pytest.FixtureRequest, backend: str) -> Iterator[tuple[Snapshot, Built]]:
     """The demo register and the desks' data, built once for the module on each backend (the
     build is most of the walk's time; every case only reads it)."""
-    with database_copy(request, backend) as url:
-        keyring = Keyring.generate()
-        settings = Settings(
-            database_url=url,
-            secret_key=keyring.to_json(),
-            key_file=tmp_path_factory.mktemp("keys") / "unused.keys",
-        )
-        clock = FakeClock(NOW)
-        register = RegisterApp(db.make_engine(url), Cipher(keyring), settings, clock)
-        try:
-            generate(register, CUSTOMERS, seed=1)
-            tokens = tokens_per_role(register)
-            persons, views = _covering(register)
-            references, links = _desk_data(register, persons)
-            data = data_of(register, views)
-        finally:
-            close(register)  # a PostgreSQL database is copied only when no one has it open
-        yield Built(
-            backend, url, keyring, settings, clock(), tokens, persons, references, links, data
-        )
+    with snapshot(request, backend, NOW, _build) as made:
+        yield made
 
 
 @pytest.fixture
-def site(request: pytest.FixtureRequest, built: Built) -> Iterator[Site]:
+def site(request: pytest.FixtureRequest, built: tuple[Snapshot, Built]) -> Iterator[Site]:
     """A copy of the built register for this case alone: the audit entries of its reads, and
     anything it writes, are not another case's."""
-    with database_copy(request, built.backend, built.url) as url:
-        settings = built.settings.model_copy(update={"database_url": url})
-        register = RegisterApp(
-            db.make_engine(url), Cipher(built.keyring), settings, FakeClock(built.now)
+    snap, made = built
+    with register_copy(request, snap) as register:
+        client = TestClient(create_app(register), base_url="https://testserver")
+        yield Site(
+            register, client, made.tokens, made.persons, made.references, made.links, made.data
         )
-        try:
-            client = TestClient(create_app(register), base_url="https://testserver")
-            yield Site(
-                register,
-                client,
-                built.tokens,
-                built.persons,
-                built.references,
-                built.links,
-                built.data,
-            )
-        finally:
-            register.engine.dispose()
 
 
 def _pages(site: Site) -> list[tuple[Role | None, str, dict[str, str], int]]:

@@ -27,10 +27,7 @@ import pytest
 from pdfminer.pdftypes import resolve1
 from sqlalchemy import func, select
 
-from rekisteri.adapters import db
-from rekisteri.adapters.crypto import Cipher, Keyring
 from rekisteri.adapters.reports import access
-from rekisteri.config import Settings
 from rekisteri.demo.customers import generate
 from rekisteri.demo.doors import through_the_doors
 from rekisteri.domain import field_words, rights_words
@@ -42,9 +39,8 @@ from rekisteri.services.register import customers
 from rekisteri.services.register.subjects import belongs_to, personal_tables, table_of
 from rekisteri.services.rights import package
 from rekisteri.services.unit_of_work import Actor, RegisterApp
-from tests.support.clock import FakeClock
 from tests.support.consumption import readings, run_import, write
-from tests.support.databases import close, database_copy
+from tests.support.databases import Snapshot, register_copy, snapshot
 
 NOW = dt.datetime(2026, 3, 20, 10, 0, tzinfo=dt.UTC)
 DPO = Actor("tietosuoja.dpo")
@@ -83,39 +79,14 @@ def _tables_held(reg: RegisterApp, person_id: int) -> set[str]:
         }
 
 
-@dataclass(frozen=True)
-class Built:
-    """The demo register as built once per backend: its database (closed: each test gets a
-    copy), key and clock, and the person the tests read."""
-
-    backend: str
-    url: str
-    keyring: Keyring
-    settings: Settings
-    now: dt.datetime
-    person_id: int
-    corrected_ts: list[int]
-
-
 @pytest.fixture(scope="module")
 def built(
-    request: pytest.FixtureRequest, backend: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Built]:
+    request: pytest.FixtureRequest, backend: str
+) -> Iterator[tuple[Snapshot, tuple[int, list[int]]]]:
     """The demo register with the person's readings and rectification, built once for the
-    module on each backend (the build is most of the tests' time; they only read it)."""
-    tmp_path = tmp_path_factory.mktemp("access-document")
-    with database_copy(request, backend) as url:
-        keyring = Keyring.generate()
-        settings = Settings(
-            database_url=url, secret_key=keyring.to_json(), key_file=tmp_path / "unused.keys"
-        )
-        clock = FakeClock(NOW)
-        register = RegisterApp(db.make_engine(url), Cipher(keyring), settings, clock)
-        try:
-            person_id, corrected = _fill(register, tmp_path)
-        finally:
-            close(register)  # a PostgreSQL database is copied only when no one has it open
-        yield Built(backend, url, keyring, settings, clock(), person_id, corrected)
+    module on each backend (the build is most of the tests' setup; they only read it)."""
+    with snapshot(request, backend, NOW, _fill) as made:
+        yield made
 
 
 def _fill(register: RegisterApp, tmp_path: Path) -> tuple[int, list[int]]:
@@ -149,18 +120,14 @@ def _fill(register: RegisterApp, tmp_path: Path) -> tuple[int, list[int]]:
 
 
 @pytest.fixture
-def demo(request: pytest.FixtureRequest, built: Built) -> Iterator[Demo]:
+def demo(
+    request: pytest.FixtureRequest, built: tuple[Snapshot, tuple[int, list[int]]]
+) -> Iterator[Demo]:
     """A copy of the built register for this test alone: the audit entries of its reads are
     not another test's."""
-    with database_copy(request, built.backend, built.url) as url:
-        settings = built.settings.model_copy(update={"database_url": url})
-        register = RegisterApp(
-            db.make_engine(url), Cipher(built.keyring), settings, FakeClock(built.now)
-        )
-        try:
-            yield Demo(register, built.person_id, built.corrected_ts)
-        finally:
-            close(register)
+    snap, (person_id, corrected) = built
+    with register_copy(request, snap) as register:
+        yield Demo(register, person_id, corrected)
 
 
 def _expected_rows(reg: RegisterApp, person_id: int) -> dict[str, set[Any]]:
