@@ -38,11 +38,15 @@ _counter = itertools.count()
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every case that runs on PostgreSQL carries the `postgres` marker, whether it has the
-    backend from `database_url`'s own parameters or from an indirect parametrisation, so
-    `-m postgres` runs those cases and `-m "not postgres"` runs without the server."""
+    backend from `database_url`'s own parameters, from an indirect parametrisation or from the
+    module's `backend`, so `-m postgres` runs those cases and `-m "not postgres"` runs without
+    the server."""
     for item in items:
         callspec = getattr(item, "callspec", None)
-        on_postgresql = callspec is not None and callspec.params.get("database_url") == "postgresql"
+        on_postgresql = callspec is not None and "postgresql" in (
+            callspec.params.get("database_url"),
+            callspec.params.get("backend"),
+        )
         if on_postgresql or "postgres_server" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.postgres)
 
@@ -67,6 +71,14 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.db"
     db.migrate(f"sqlite:///{path}")
     return path
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Each backend, for a module that builds its register once per backend and gives each
+    test a copy (tests/support/databases.py)."""
+    backend: str = request.param
+    return backend
 
 
 @pytest.fixture(params=BACKENDS)

@@ -20,6 +20,7 @@ import sys
 from collections.abc import Iterator
 from functools import cache
 from html.parser import HTMLParser
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
@@ -47,7 +48,7 @@ from rekisteri.services.marketing import preferences, segments
 from rekisteri.services.register.person_view import customer_view
 from rekisteri.services.rights import requests
 from rekisteri.services.unit_of_work import Actor, RegisterApp
-from tests.support.clock import FakeClock
+from tests.support.databases import Snapshot, register_copy, snapshot
 from tests.support.staff import tokens_per_role
 from tests.unit.test_value_words import register_enums
 
@@ -329,16 +330,43 @@ def resolve(reg: RegisterApp, number: str) -> int:
         return int(found.scalar_one())
 
 
-@pytest.fixture
-def site(register: RegisterApp, clock: FakeClock) -> Iterator[Site]:
-    clock.set(NOW)
+@dataclasses.dataclass(frozen=True)
+class Built:
+    """What the pages' addresses and the check take from the built register."""
+
+    tokens: dict[Role, str]
+    persons: list[str]
+    references: list[str]
+    links: list[str]
+    data: Data
+
+
+def _build(register: RegisterApp, _scratch: Path) -> Built:
     generate(register, CUSTOMERS, seed=1)
     tokens = tokens_per_role(register)
     persons, views = _covering(register)
     references, links = _desk_data(register, persons)
-    client = TestClient(create_app(register), base_url="https://testserver")
-    data = data_of(register, views)
-    yield Site(register, client, tokens, persons, references, links, data)
+    return Built(tokens, persons, references, links, data_of(register, views))
+
+
+@pytest.fixture(scope="module")
+def built(request: pytest.FixtureRequest, backend: str) -> Iterator[tuple[Snapshot, Built]]:
+    """The demo register and the desks' data, built once for the module on each backend (the
+    build is most of the walk's time; every case only reads it)."""
+    with snapshot(request, backend, NOW, _build) as made:
+        yield made
+
+
+@pytest.fixture
+def site(request: pytest.FixtureRequest, built: tuple[Snapshot, Built]) -> Iterator[Site]:
+    """A copy of the built register for this case alone: the audit entries of its reads, and
+    anything it writes, are not another case's."""
+    snap, made = built
+    with register_copy(request, snap) as register:
+        client = TestClient(create_app(register), base_url="https://testserver")
+        yield Site(
+            register, client, made.tokens, made.persons, made.references, made.links, made.data
+        )
 
 
 def _pages(site: Site) -> list[tuple[Role | None, str, dict[str, str], int]]:

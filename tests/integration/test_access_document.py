@@ -15,7 +15,7 @@ import json
 import re
 import shutil
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
@@ -39,8 +39,8 @@ from rekisteri.services.register import customers
 from rekisteri.services.register.subjects import belongs_to, personal_tables, table_of
 from rekisteri.services.rights import package
 from rekisteri.services.unit_of_work import Actor, RegisterApp
-from tests.support.clock import FakeClock
 from tests.support.consumption import readings, run_import, write
+from tests.support.databases import Snapshot, register_copy, snapshot
 
 NOW = dt.datetime(2026, 3, 20, 10, 0, tzinfo=dt.UTC)
 DPO = Actor("tietosuoja.dpo")
@@ -79,9 +79,19 @@ def _tables_held(reg: RegisterApp, person_id: int) -> set[str]:
         }
 
 
-@pytest.fixture
-def demo(register: RegisterApp, clock: FakeClock, tmp_path: Path) -> Demo:
-    clock.set(NOW)
+@pytest.fixture(scope="module")
+def built(
+    request: pytest.FixtureRequest, backend: str
+) -> Iterator[tuple[Snapshot, tuple[int, list[int]]]]:
+    """The demo register with the person's readings and rectification, built once for the
+    module on each backend (the build is most of the tests' setup; they only read it)."""
+    with snapshot(request, backend, NOW, _fill) as made:
+        yield made
+
+
+def _fill(register: RegisterApp, tmp_path: Path) -> tuple[int, list[int]]:
+    """The demo through its doors; the person who has rows in the most personal tables gets a
+    rectification and two reading files, the second correcting the first's first day."""
     made = generate(register, 60, seed=1)
     assert made.traffic is not None
     through_the_doors(register, made.traffic, tmp_path / "doors")
@@ -106,7 +116,18 @@ def demo(register: RegisterApp, clock: FakeClock, tmp_path: Path) -> Demo:
         write(tmp_path / "second.csv", readings(gsrn, start, 96, wh=lambda i: 400 + i)),
     )
     corrected = [int(start.timestamp()) + 900 * i for i in range(96)]
-    return Demo(register, person_id, corrected)
+    return person_id, corrected
+
+
+@pytest.fixture
+def demo(
+    request: pytest.FixtureRequest, built: tuple[Snapshot, tuple[int, list[int]]]
+) -> Iterator[Demo]:
+    """A copy of the built register for this test alone: the audit entries of its reads are
+    not another test's."""
+    snap, (person_id, corrected) = built
+    with register_copy(request, snap) as register:
+        yield Demo(register, person_id, corrected)
 
 
 def _expected_rows(reg: RegisterApp, person_id: int) -> dict[str, set[Any]]:

@@ -55,7 +55,7 @@ from rekisteri.domain.segments import SegmentDefinition, parse_rule
 from rekisteri.domain.wording import WORDING_VERSION
 from rekisteri.services.marketing import audience
 from rekisteri.services.unit_of_work import Actor, RegisterApp
-from tests.support.clock import FakeClock
+from tests.support.databases import Snapshot, register_copy, snapshot
 
 CUSTOMERS = 1200
 NOW = dt.datetime(2026, 3, 20, 10, 0, tzinfo=dt.UTC)
@@ -69,13 +69,28 @@ class Demo:
     scratch: Path
 
 
+@pytest.fixture(scope="module")
+def built(request: pytest.FixtureRequest, backend: str) -> Iterator[tuple[Snapshot, Demo]]:
+    """The demo through its doors, built once for the module on each backend (a build of
+    1,200 customers is most of these tests' time; each test reads a copy)."""
+
+    def build(register: RegisterApp, directory: Path) -> Demo:
+        made = generate(register, CUSTOMERS, seed=1)
+        assert made.traffic is not None
+        doors = through_the_doors(register, made.traffic, directory / "doors")
+        return Demo(register, doors, directory / "doors")
+
+    with snapshot(request, backend, NOW, build) as made:
+        yield made
+
+
 @pytest.fixture
-def demo(register: RegisterApp, clock: FakeClock, tmp_path: Path) -> Iterator[Demo]:
-    clock.set(NOW)
-    made = generate(register, CUSTOMERS, seed=1)
-    assert made.traffic is not None
-    doors = through_the_doors(register, made.traffic, tmp_path / "doors")
-    yield Demo(register, doors, tmp_path / "doors")
+def demo(request: pytest.FixtureRequest, built: tuple[Snapshot, Demo]) -> Iterator[Demo]:
+    """The built demo on a copy of its register: the door files as the build left them, which
+    the tests only read."""
+    snap, made = built
+    with register_copy(request, snap) as register:
+        yield Demo(register, made.doors, made.scratch)
 
 
 def _count(reg: RegisterApp, query: object) -> int:
