@@ -23,7 +23,7 @@ import polars as pl
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from rekisteri.adapters.datahub_writer import to_datahub_rows
-from rekisteri.adapters.private_files import Keep, open_private, private_directory, write_private
+from rekisteri.adapters.private_files import Keep, private_directory, write_private
 from rekisteri.adapters.reports import chart, showing
 from rekisteri.domain import rights_words
 from rekisteri.domain.access_package import AccessPackage, Section, monthly_totals
@@ -133,23 +133,39 @@ def to_pdf(package: AccessPackage, html: str | None = None) -> bytes:
     return pdf
 
 
+def render(package: AccessPackage, *, pdf: bool = True) -> dict[str, bytes]:
+    """The package's files by name (JSON, readings CSV, HTML, PDF), each rendered once: the
+    files `request fulfil` writes and the ZIP sealed for the person's download are these."""
+    stem = f"access-{package.customer_number}-{package.generated_at:%Y%m%d}"
+    html = to_html(package)
+    files = {
+        f"{stem}.json": to_json(package),
+        f"{stem}-readings.csv": readings_csv(package.readings).encode(),
+        f"{stem}.html": html.encode(),
+    }
+    if pdf:
+        files[f"{stem}.pdf"] = to_pdf(package, html)
+    return files
+
+
+def _format(name: str) -> str:
+    if name.endswith("-readings.csv"):
+        return "csv"
+    return name.rsplit(".", 1)[1]
+
+
 def write_files(
-    package: AccessPackage, directory: Path, *, keep: Keep, pdf: bool = True
+    package: AccessPackage,
+    directory: Path,
+    *,
+    keep: Keep,
+    pdf: bool = True,
+    rendered: dict[str, bytes] | None = None,
 ) -> dict[str, Path]:
     """Write the package's files (never over one of `keep`); returns them by format."""
     private_directory(directory)
-    stem = f"access-{package.customer_number}-{package.generated_at:%Y%m%d}"
-    files = {
-        "json": directory / f"{stem}.json",
-        "csv": directory / f"{stem}-readings.csv",
-        "html": directory / f"{stem}.html",
-    }
-    write_private(files["json"], to_json(package), keep=keep)
-    with open_private(files["csv"], keep=keep) as fh:
-        write_readings_csv(package.readings, fh)
-    html = to_html(package)
-    write_private(files["html"], html, keep=keep)
-    if pdf:
-        files["pdf"] = directory / f"{stem}.pdf"
-        write_private(files["pdf"], to_pdf(package, html), keep=keep)
+    files: dict[str, Path] = {}
+    for name, content in (rendered or render(package, pdf=pdf)).items():
+        files[_format(name)] = directory / name
+        write_private(files[_format(name)], content, keep=keep)
     return files
