@@ -65,6 +65,11 @@ def write_readings_csv(readings: pl.DataFrame, out: io.TextIOBase | Any) -> int:
     return readings.height
 
 
+# A section of more records than this is shown a record a line under one legend of its
+# labels: ten years of invoices and payments as "label: value" records took WeasyPrint six
+# seconds of the three the PDF may take (bench/bench_rights.py), as lines half a second.
+LONG_LIST = 24
+
 # Sections shown in their own parts of the document, not among the categories' records.
 OWN_PARTS = frozenset(
     {"audit_entry", "attribute_change", "reading_correction", "kept_after_erasure"}
@@ -103,6 +108,9 @@ def to_html(package: AccessPackage) -> str:
     def record(section: Section, row: dict[str, Any]) -> list[tuple[str, str]]:
         return showing.record(section.key, section.columns, row, lang)
 
+    def line(section: Section, row: dict[str, Any]) -> list[str]:
+        return showing.line_of(section.key, section.columns, row, lang)
+
     return template.render(
         p=package,
         info=package.information,
@@ -115,6 +123,9 @@ def to_html(package: AccessPackage) -> str:
         purpose=lambda v: label(Purpose(v), lang) if v else rights_words.word("no_purpose", lang),
         role=lambda v: label(Role(v), lang) if v else rights_words.word("by_register", lang),
         record=record,
+        line=line,
+        headings=lambda section: showing.headings(section.columns),
+        long=LONG_LIST,
         shown=shown,
         empty=empty,
         sites=_sites(package, lang),
