@@ -33,6 +33,7 @@ from rekisteri.adapters.schema.register import (
 from rekisteri.catalogue import Anchor, Attribute, RetentionRule
 from rekisteri.config import Settings
 from rekisteri.domain.consumption import HELSINKI
+from rekisteri.domain.requests import add_months as add_months  # callers' month arithmetic
 from rekisteri.services.unit_of_work import UnitOfWork
 
 OPEN_INVOICE = ("open", "in_collection")
