@@ -16,7 +16,13 @@ use would hold, so the run's pruning of entries past their period is measured on
 --readings N imports N 15-minute readings (six years is about 210,000) through the Datahub import
 path for a customer whose contract has run longer than that, and builds that customer's package:
 the readings come from the database through the real attribution, as in production.
-Each figure is printed beside a limit of this machine measured in the same run.
+--invoice-years Y bills that customer monthly for Y years back (ten by default) through the
+register's own imports: the billing system's Finvoice batch, then the bank's camt.054
+notification of the payments (each month's amount is its energy at a retail price plus the
+basic fee, the energy from the customer's readings). The issue's figure is
+`--readings 210240 --invoice-years 10`.
+Each figure is printed beside a limit of this machine measured in the same run, with the wall
+time and this process's CPU time (less noisy on a shared machine).
 """
 
 from __future__ import annotations
@@ -41,15 +47,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.support.postgres import PostgresServer
 
 from rekisteri.adapters import db
+from rekisteri.adapters.camt054_writer import OutPayment, write_notification_file
 from rekisteri.adapters.crypto import Cipher, Keyring
 from rekisteri.adapters.datahub_writer import write_datahub_file
+from rekisteri.adapters.finvoice_writer import OutInvoice, write_batch_file
 from rekisteri.adapters.reports import access
 from rekisteri.adapters.schema import metadata
 from rekisteri.adapters.schema.audit import audit_entry
-from rekisteri.adapters.schema.register import contract, metering_point, person
+from rekisteri.adapters.schema.register import contract, invoice, metering_point, payment, person
 from rekisteri.catalogue import Category
 from rekisteri.config import Settings
 from rekisteri.demo import customers as demo
+from rekisteri.domain.references import make_invoice_reference
+from rekisteri.services.billing.invoices import import_invoice_file
+from rekisteri.services.billing.payments import import_payment_file
 from rekisteri.services.consumption.imports import import_datahub_file
 from rekisteri.services.rights import package, retention
 from rekisteri.services.unit_of_work import Actor, RegisterApp, utc_now
@@ -89,6 +100,82 @@ def _import_readings(reg: RegisterApp, gsrn: str, n: int, where: Path) -> None:
         import_datahub_file(uow, path)
 
 
+# A household's retail price and monthly basic fee: each invoice is its month's energy at these.
+CENTS_PER_KWH, BASIC_FEE_CENTS = 11.5, 490
+
+
+def _months_back(today: dt.date, years: int) -> list[dt.date]:
+    first = dt.date(today.year - years, today.month, 1)
+    months = []
+    while first < dt.date(today.year, today.month, 1):
+        months.append(first)
+        first = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return months
+
+
+def _bill(reg: RegisterApp, pid: int, years: int, where: Path) -> tuple[int, int]:
+    """Monthly invoices for `years` back and their payments, through the register's imports
+    (Finvoice, then camt.054); returns (invoices, payments) of the customer afterwards."""
+    with reg.reading(ACTOR) as uow:
+        who = uow.execute(select(person).where(person.c.id == pid)).one()
+        number = (
+            uow.execute(
+                select(contract.c.contract_number)
+                .where(contract.c.person_id == pid, contract.c.end_date.is_(None))
+                .order_by(contract.c.id)
+            )
+            .scalars()
+            .first()
+        )
+        kwh = {m.month: m.kwh for m in package.build(uow, pid).monthly}
+        # Months the register has billed already (the demo's last year) are not billed twice.
+        billed = {
+            f"{d:%Y-%m}"
+            for d in uow.execute(
+                select(invoice.c.issued_on).where(invoice.c.person_id == pid)
+            ).scalars()
+        }
+    by_calendar_month: dict[int, list[float]] = {}
+    for month, amount in kwh.items():
+        by_calendar_month.setdefault(int(month[5:]), []).append(amount)
+    buyer = " ".join(x for x in (who.first_names, who.last_name) if x) or who.organisation_name
+    today = reg.clock().date()
+    invoices, payments = [], []
+    with reg.unit_of_work(ACTOR) as uow:  # numbers taken as the services take them
+        for month in _months_back(today, years):
+            if f"{month:%Y-%m}" in billed:
+                continue
+            # The month's own energy; before the readings, the same calendar month's average.
+            same = by_calendar_month.get(month.month) or [300.0]
+            energy = kwh.get(f"{month:%Y-%m}", sum(same) / len(same))
+            cents = round(energy * CENTS_PER_KWH) + BASIC_FEE_CENTS
+            n = uow.next_number("invoice", 5000001)
+            issued = month + dt.timedelta(days=4)
+            due = issued + dt.timedelta(days=14)
+            ref = make_invoice_reference(n)
+            invoices.append(
+                OutInvoice(str(n), who.customer_number, buyer, number, ref, issued, due, cents)
+            )
+            paid_on = due - dt.timedelta(days=n % 4)
+            if paid_on < today:
+                payments.append(
+                    OutPayment(
+                        f"BENCH{n}", ref, f"{cents // 100}.{cents % 100:02d}", paid_on, buyer
+                    )
+                )
+    write_batch_file(where / "finvoice.xml", invoices)
+    write_notification_file(where / "camt054.xml", payments, message_id="BENCH-1")
+    with reg.unit_of_work(ACTOR) as uow:
+        import_invoice_file(uow, where / "finvoice.xml")
+    with reg.unit_of_work(ACTOR) as uow:
+        import_payment_file(uow, where / "camt054.xml")
+    with reg.reading(ACTOR) as uow:
+        mine = select(invoice.c.id).where(invoice.c.person_id == pid)
+        n_inv = uow.execute(select(func.count()).where(invoice.c.person_id == pid)).scalar_one()
+        n_pay = uow.execute(select(func.count()).where(payment.c.invoice_id.in_(mine))).scalar_one()
+    return int(n_inv), int(n_pay)
+
+
 class Took(NamedTuple):
     wall: float  # best of the repeats, seconds
     cpu: float  # this process's CPU seconds in that repeat (less noisy on a shared machine)
@@ -110,7 +197,9 @@ def _new_register(url: str, keyring: Keyring) -> RegisterApp:
     return RegisterApp(db.make_engine(url), Cipher(keyring), settings)
 
 
-def _generate(reg: RegisterApp, customers: int, readings: int, tmp: Path) -> tuple[int, str]:
+def _generate(
+    reg: RegisterApp, customers: int, readings: int, tmp: Path, invoice_years: int = 0
+) -> tuple[int, str]:
     t0 = time.perf_counter()
     demo.generate(reg, customers, seed=1)
     took = time.perf_counter() - t0
@@ -120,11 +209,16 @@ def _generate(reg: RegisterApp, customers: int, readings: int, tmp: Path) -> tup
         t0 = time.perf_counter()
         _import_readings(reg, gsrn, readings, tmp)
         print(f"imported {readings:,} readings in {time.perf_counter() - t0:.1f} s")
+    if invoice_years:
+        t0 = time.perf_counter()
+        n_inv, n_pay = _bill(reg, pid, invoice_years, tmp)
+        took = time.perf_counter() - t0
+        print(f"the customer holds {n_inv} invoices and {n_pay} payments ({took:.1f} s to import)")
     return pid, gsrn
 
 
 def _kept_register(
-    keep: Path, customers: int, readings: int, tmp: Path
+    keep: Path, customers: int, readings: int, tmp: Path, invoice_years: int
 ) -> tuple[RegisterApp, int, str]:
     """The register kept in `keep` (generated there the first time), opened on a fresh copy."""
     kept, key, about = keep / "register.db", keep / "keyring.json", keep / "about.json"
@@ -132,13 +226,22 @@ def _kept_register(
         keep.mkdir(parents=True, exist_ok=True)
         keyring = Keyring.generate()
         reg = _new_register(f"sqlite:///{kept}", keyring)
-        pid, gsrn = _generate(reg, customers, readings, tmp)
+        pid, gsrn = _generate(reg, customers, readings, tmp, invoice_years)
         reg.engine.dispose()
         key.write_text(keyring.to_json())
-        facts = {"customers": customers, "readings": readings, "person": pid, "gsrn": gsrn}
+        facts = {
+            "customers": customers,
+            "readings": readings,
+            "invoice_years": invoice_years,
+            "person": pid,
+            "gsrn": gsrn,
+        }
         about.write_text(json.dumps(facts))
     facts = json.loads(about.read_text())
-    print(f"kept register: {facts['customers']:,} customers, {facts['readings']:,} readings")
+    print(
+        f"kept register: {facts['customers']:,} customers, {facts['readings']:,} readings, "
+        f"{facts.get('invoice_years', 0)} years of invoices"
+    )
     shutil.copyfile(kept, tmp / "bench.db")
     reg = _new_register(f"sqlite:///{tmp / 'bench.db'}", Keyring.from_text(key.read_text()))
     return reg, int(facts["person"]), str(facts["gsrn"])
@@ -171,6 +274,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--customers", type=int, default=100_000)
     ap.add_argument("--readings", type=int, default=0)
+    ap.add_argument(
+        "--invoice-years", type=int, default=10, help="years of monthly invoices and payments"
+    )
     ap.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
     ap.add_argument("--keep", type=Path, help="keep the generated SQLite register here")
     ap.add_argument("--postgresql", action="store_true", help="start a PostgreSQL server")
@@ -198,12 +304,14 @@ def main() -> None:
         admin.dispose()
         args.database_url = server.url("bench")
     if args.keep:
-        reg, pid, _ = _kept_register(args.keep, args.customers, args.readings, tmp)
+        reg, pid, _ = _kept_register(
+            args.keep, args.customers, args.readings, tmp, args.invoice_years
+        )
         url = str(reg.engine.url)
     else:
         url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
         reg = _new_register(url, Keyring.generate())
-        pid, _ = _generate(reg, args.customers, args.readings, tmp)
+        pid, _ = _generate(reg, args.customers, args.readings, tmp, args.invoice_years)
     rows: list[tuple[str, Took, str]] = []
     with reg.reading(ACTOR) as uow:
 

@@ -358,3 +358,35 @@ def test_the_apis_fulfilment_offers_the_package_too(
     until = dt.datetime.fromisoformat(delivery["expires_at"])
     assert until == clock() + dt.timedelta(days=14)
     assert _on_disk(reg, str(_delivery(reg, ref)["file_ref"])).exists()
+
+
+def test_fulfil_renders_the_report_once_and_seals_the_same_files(
+    wired: RegisterApp, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`request fulfil --pdf` writes the report's files and seals the person's ZIP from the
+    same rendering (the PDF took seconds, twice)."""
+    from rekisteri.adapters.reports import access
+
+    reg = wired
+    c = make_customer(reg)
+    clock.advance(minutes=5)
+    monkeypatch.setenv("REKISTERI_TOKEN", with_login({})["REKISTERI_TOKEN"])
+    rendered: list[int] = []
+    real = access.to_pdf
+
+    def counted(*args: object, **kwargs: object) -> bytes:
+        rendered.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(access, "to_pdf", counted)
+    made = _cli("request", "new", c.customer_number, "--kind", "access", "--received-how", "email")
+    reference = made.split(":")[0]
+    _cli("request", "verify", reference, "--how", "identity_document")
+    _cli("request", "fulfil", reference, "--out", str(tmp_path / "answer"), "--pdf")
+    assert len(rendered) == 1
+    held = _delivery(reg, reference)
+    store = FileStore(reg.settings.file_store_dir or Path(), reg.cipher)
+    sealed = zipfile.ZipFile(io.BytesIO(b"".join(store.read(str(held["file_ref"])))))
+    for written in (tmp_path / "answer").glob("access-*"):
+        assert sealed.read(written.name) == written.read_bytes(), written.name
+    assert any(n.endswith(".pdf") for n in sealed.namelist())

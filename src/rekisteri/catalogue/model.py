@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from rekisteri.domain.requests import add_months
 from rekisteri.domain.vocabulary import (
     Category,
     Lang,
@@ -53,6 +55,23 @@ class RetentionRule:
     def describe(self, lang: Lang | str) -> str:
         """How long the data is kept, said in `lang`."""
         return self.words.in_(lang)
+
+    # The two day rules everything shares (services/rights/periods gives them the settings'
+    # period): the person is told `last_day`, the retention run removes what is anchored
+    # before `first_kept`, and the two agree to the day.
+    def last_day(self, anchor: dt.date, months: int | None = None) -> dt.date:
+        """The last day data anchored on `anchor` is kept (it goes the day after)."""
+        return add_months(anchor, self.months if months is None else months)
+
+    def first_kept(self, today: dt.date, months: int | None = None) -> dt.date:
+        """The earliest anchor day whose data is still kept on `today`: what is anchored
+        before it goes. Not simply `today` less the period: data anchored on 28 February is
+        kept to 28 March, and 31 March less a month is 28 February again."""
+        m = self.months if months is None else months
+        day = add_months(today, -m)
+        while add_months(day, m) < today:
+            day += dt.timedelta(days=1)
+        return day
 
 
 Masker = Callable[[str], str]

@@ -69,6 +69,8 @@ HEADINGS: dict[str, Words] = {
         "Erasure of your data (GDPR Art. 17)",
     ),
     "erased_heading": Words("Poistettu", "Raderat", "Erased"),
+    # A long list (years of invoices) is shown a record a line, its labels said once above.
+    "each_line": Words("Kullakin rivillä", "På varje rad", "Each line gives"),
     "kept_heading": Words(
         "Säilytetään edelleen: mitä, miksi ja mihin asti",
         "Sparas fortfarande: vad, varför och till när",

@@ -23,7 +23,7 @@ import polars as pl
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from rekisteri.adapters.datahub_writer import to_datahub_rows
-from rekisteri.adapters.private_files import Keep, open_private, private_directory, write_private
+from rekisteri.adapters.private_files import Keep, private_directory, write_private
 from rekisteri.adapters.reports import chart, showing
 from rekisteri.domain import rights_words
 from rekisteri.domain.access_package import AccessPackage, Section, monthly_totals
@@ -65,6 +65,11 @@ def write_readings_csv(readings: pl.DataFrame, out: io.TextIOBase | Any) -> int:
     return readings.height
 
 
+# A section of more records than this is shown a record a line under one legend of its
+# labels: ten years of invoices and payments as "label: value" records took WeasyPrint six
+# seconds of the three the PDF may take (bench/bench_rights.py), as lines half a second.
+LONG_LIST = 24
+
 # Sections shown in their own parts of the document, not among the categories' records.
 OWN_PARTS = frozenset(
     {"audit_entry", "attribute_change", "reading_correction", "kept_after_erasure"}
@@ -103,6 +108,9 @@ def to_html(package: AccessPackage) -> str:
     def record(section: Section, row: dict[str, Any]) -> list[tuple[str, str]]:
         return showing.record(section.key, section.columns, row, lang)
 
+    def line(section: Section, row: dict[str, Any]) -> list[str]:
+        return showing.line_of(section.key, section.columns, row, lang)
+
     return template.render(
         p=package,
         info=package.information,
@@ -115,6 +123,9 @@ def to_html(package: AccessPackage) -> str:
         purpose=lambda v: label(Purpose(v), lang) if v else rights_words.word("no_purpose", lang),
         role=lambda v: label(Role(v), lang) if v else rights_words.word("by_register", lang),
         record=record,
+        line=line,
+        headings=lambda section: showing.headings(section.columns),
+        long=LONG_LIST,
         shown=shown,
         empty=empty,
         sites=_sites(package, lang),
@@ -133,23 +144,39 @@ def to_pdf(package: AccessPackage, html: str | None = None) -> bytes:
     return pdf
 
 
+def render(package: AccessPackage, *, pdf: bool = True) -> dict[str, bytes]:
+    """The package's files by name (JSON, readings CSV, HTML, PDF), each rendered once: the
+    files `request fulfil` writes and the ZIP sealed for the person's download are these."""
+    stem = f"access-{package.customer_number}-{package.generated_at:%Y%m%d}"
+    html = to_html(package)
+    files = {
+        f"{stem}.json": to_json(package),
+        f"{stem}-readings.csv": readings_csv(package.readings).encode(),
+        f"{stem}.html": html.encode(),
+    }
+    if pdf:
+        files[f"{stem}.pdf"] = to_pdf(package, html)
+    return files
+
+
+def _format(name: str) -> str:
+    if name.endswith("-readings.csv"):
+        return "csv"
+    return name.rsplit(".", 1)[1]
+
+
 def write_files(
-    package: AccessPackage, directory: Path, *, keep: Keep, pdf: bool = True
+    package: AccessPackage,
+    directory: Path,
+    *,
+    keep: Keep,
+    pdf: bool = True,
+    rendered: dict[str, bytes] | None = None,
 ) -> dict[str, Path]:
     """Write the package's files (never over one of `keep`); returns them by format."""
     private_directory(directory)
-    stem = f"access-{package.customer_number}-{package.generated_at:%Y%m%d}"
-    files = {
-        "json": directory / f"{stem}.json",
-        "csv": directory / f"{stem}-readings.csv",
-        "html": directory / f"{stem}.html",
-    }
-    write_private(files["json"], to_json(package), keep=keep)
-    with open_private(files["csv"], keep=keep) as fh:
-        write_readings_csv(package.readings, fh)
-    html = to_html(package)
-    write_private(files["html"], html, keep=keep)
-    if pdf:
-        files["pdf"] = directory / f"{stem}.pdf"
-        write_private(files["pdf"], to_pdf(package, html), keep=keep)
+    files: dict[str, Path] = {}
+    for name, content in (rendered or render(package, pdf=pdf)).items():
+        files[_format(name)] = directory / name
+        write_private(files[_format(name)], content, keep=keep)
     return files

@@ -138,5 +138,25 @@ def record(
     return pairs
 
 
+def line_of(
+    section: str, columns: Iterable[tuple[str, str]], row: dict[str, Any], lang: str
+) -> list[str]:
+    """A row's values in the columns' order, for a record a line under a legend of their labels
+    (`headings`): an empty value is a dash, so every line has every column in its place."""
+    values = []
+    for name, _ in columns:
+        if name in HIDDEN:
+            continue
+        if name == "kept_until" and name in row and row[name] is None:
+            values.append(rights_words.word("while_contract", lang))
+            continue
+        values.append(show(section, name, row.get(name), lang, row) or "–")
+    return values
+
+
+def headings(columns: Iterable[tuple[str, str]]) -> list[str]:
+    return [heading for name, heading in columns if name not in HIDDEN]
+
+
 def label(field: str, lang: str) -> str:
     return field_words.field_label(field, lang)

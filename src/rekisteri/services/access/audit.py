@@ -19,7 +19,6 @@ from rekisteri.adapters import audit_chain
 from rekisteri.adapters.schema.audit import audit_entry, audit_subject
 from rekisteri.adapters.schema.register import person
 from rekisteri.catalogue import Category
-from rekisteri.domain.requests import add_months
 from rekisteri.services.unit_of_work import Actor, RegisterApp, UnitOfWork
 
 # Not domain.consumption's constant: that module brings polars, which every CLI command that
@@ -58,7 +57,7 @@ def prune(uow: UnitOfWork, *, dry_run: bool = False) -> int:
     """Remove the entries past the access log's retention period (the catalogue's rule for
     audit entries, five years from the entry) behind a checkpoint; returns how many went."""
     rule = uow.catalogue["audit_entry.at"].retention
-    before = add_months(uow.today(), -rule.months)
+    before = rule.first_kept(uow.today())
     cutoff = dt.datetime.combine(before, dt.time(), tzinfo=HELSINKI)
     old = audit_entry.c.at < cutoff
     if dry_run:

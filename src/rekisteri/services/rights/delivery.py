@@ -53,7 +53,8 @@ def write_answer_files(
     keep = register_files(settings)
     files: dict[str, Path] = {}
     if done.access is not None:
-        files = access.write_files(done.access, directory, keep=keep, pdf=pdf)
+        done.rendered = access.render(done.access, pdf=pdf)
+        files = access.write_files(done.access, directory, keep=keep, rendered=done.rendered)
         files |= _recording_copies(done, directory, keep)
     if done.kind is RequestKind.ERASURE:
         private_directory(directory)

@@ -191,13 +191,18 @@ def answer_package(uow: UnitOfWork, key: str, *, pdf: bool = True) -> Download:
     return made
 
 
-def answer_zip(uow: UnitOfWork, key: str, *, pdf: bool = True) -> Download:
+def answer_zip(
+    uow: UnitOfWork, key: str, *, pdf: bool = True, rendered: dict[str, bytes] | None = None
+) -> Download:
     """The same ZIP the desk downloads, for the person's own delivery (package_delivery seals
-    it in the file store); the delivery records its own steps."""
-    return _answer(uow, key, pdf=pdf)[0]
+    it in the file store); the delivery records its own steps. `rendered`: the package's files
+    as the fulfilment just rendered them (not built and rendered a second time)."""
+    return _answer(uow, key, pdf=pdf, rendered=rendered)[0]
 
 
-def _answer(uow: UnitOfWork, key: str, *, pdf: bool) -> tuple[Download, int, list[str]]:
+def _answer(
+    uow: UnitOfWork, key: str, *, pdf: bool, rendered: dict[str, bytes] | None = None
+) -> tuple[Download, int, list[str]]:
     """Access: the report as JSON, readings CSV, HTML and PDF in the person's language, with the
     call audio the DPO cleared. Portability: the provided data as JSON and CSV, the readings
     CSV. Erasure: the letter saying what was erased and what is kept (from the outcome: the
@@ -216,7 +221,7 @@ def _answer(uow: UnitOfWork, key: str, *, pdf: bool) -> tuple[Download, int, lis
     else:
         if row.person_id is None:
             raise RuleViolation(f"request {row.reference}: the person is no longer in the register")
-        files = _files_of(uow, row, pdf=pdf)
+        files = _files_of(uow, row, pdf=pdf, rendered=rendered)
         # The envelope the answer is posted in, as `request fulfil` writes it beside the files:
         # to the representative who asked, or through the forwarding route of a turvakielto.
         envelope = fulfilment.answer_envelope(uow, row)
@@ -229,7 +234,9 @@ def _answer(uow: UnitOfWork, key: str, *, pdf: bool) -> tuple[Download, int, lis
     return Download(f"answer-{row.reference}.zip", buffer.getvalue()), int(row.id), list(files)
 
 
-def _files_of(uow: UnitOfWork, row: Any, *, pdf: bool) -> dict[str, bytes]:
+def _files_of(
+    uow: UnitOfWork, row: Any, *, pdf: bool, rendered: dict[str, bytes] | None = None
+) -> dict[str, bytes]:
     person_id = int(row.person_id)
     outcome = json.loads(row.outcome) if row.outcome else {}
     if RequestKind(row.kind) is RequestKind.PORTABILITY:
@@ -240,17 +247,12 @@ def _files_of(uow: UnitOfWork, row: Any, *, pdf: bool) -> dict[str, bytes]:
             f"{stem}-provided.csv": portable.provided_csv().encode(),
             f"{stem}-readings.csv": access.readings_csv(portable.readings).encode(),
         }
-    lang = outcome.get("language")
-    built = package.build(uow, person_id, lang=Lang(lang) if lang else None, reveal=True)
-    stem = f"access-{built.customer_number}-{built.generated_at:%Y%m%d}"
-    html = access.to_html(built)
-    files = {
-        f"{stem}.json": access.to_json(built),
-        f"{stem}-readings.csv": access.readings_csv(built.readings).encode(),
-        f"{stem}.html": html.encode(),
-    }
-    if pdf:
-        files[f"{stem}.pdf"] = access.to_pdf(built, html)
+    if rendered is not None:
+        files = dict(rendered)
+    else:
+        lang = outcome.get("language")
+        built = package.build(uow, person_id, lang=Lang(lang) if lang else None, reveal=True)
+        files = access.render(built, pdf=pdf)
     copies = recording_copies.copies_for(uow, row)
     if copies:
         uow.note_read([person_id], [Category.RECORDING], "DPO desk: recordings in the package")

@@ -52,6 +52,9 @@ class Fulfilment:
     # How the answer is posted (a turvakielto: through the forwarding route; a representative's
     # request: to them), read before the request is acted on (an erasure may end the address).
     envelope: letters.Envelope | None = None
+    # The access package's files as rendered once for the answer (delivery.write_answer_files):
+    # the ZIP sealed for the person's download is made of the same bytes, not rendered again.
+    rendered: dict[str, bytes] | None = None
 
 
 def answer_envelope(uow: UnitOfWork, row: Any) -> letters.Envelope | None:

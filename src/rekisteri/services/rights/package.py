@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Date, DateTime, Table, and_, or_, select
+from sqlalchemy import Table, and_, or_, select
 
 from rekisteri.adapters.schema.audit import audit_entry, audit_subject
-from rekisteri.adapters.schema.base import UtcDateTime
 from rekisteri.adapters.schema.consumption import datahub_file, reading_correction
 from rekisteri.adapters.schema.register import person
 from rekisteri.adapters.schema.rights import rights_request
@@ -29,6 +28,7 @@ from rekisteri.catalogue import (
     Attribute,
     Category,
     Lang,
+    RetentionRule,
     Sensitivity,
     Source,
     TableSpec,
@@ -55,7 +55,12 @@ from rekisteri.services.consumption import attribution
 from rekisteri.services.marketing import segments
 from rekisteri.services.register.history import changes_of
 from rekisteri.services.register.presenting import attribute_value
-from rekisteri.services.register.subjects import belongs_to, personal_tables, table_of
+from rekisteri.services.register.subjects import (
+    belongs_to,
+    only_theirs,
+    personal_tables,
+    table_of,
+)
 from rekisteri.services.rights import periods
 from rekisteri.services.statement.countries import country_name
 from rekisteri.services.statement.recipients import REGULAR_RECIPIENTS
@@ -72,6 +77,7 @@ class PackageContext:
     # Until when each category's rows are kept, row by row (None: not fixed while a contract
     # runs): the first page says the latest.
     kept: dict[Category, list[dt.date | None]] = field(default_factory=dict)
+    lifetime: periods.Lifetime | None = None  # found once, when a row first needs it
 
 
 SectionProvider = Callable[[PackageContext], Iterable[Section]]
@@ -115,37 +121,27 @@ def _column_labels(attr: Attribute, lang: Lang) -> list[tuple[str, str]]:
     return [(c, field_words.field_label(c, lang)) for c in attr.columns]
 
 
-def _date_column(t: Table, attrs: Iterable[Attribute]) -> str | None:
-    """The column a RECORDED period runs from: the row's own first date of its attributes."""
-    for attr in attrs:
-        for c in attr.columns:
-            if isinstance(t.c[c].type, Date | DateTime | UtcDateTime):
-                return c
-    return None
-
-
-def _day(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.astimezone(HELSINKI).date() if value.tzinfo else value.date()
-    return value if isinstance(value, dt.date) else None
-
-
 def _kept_until(
-    ctx: PackageContext, t: Table, attrs: tuple[Attribute, ...], data: Any
+    ctx: PackageContext, t: Table, attrs: tuple[Attribute, ...], data: Any, shared: bool
 ) -> dict[Category, dt.date | None]:
-    """Until when the row is kept under each of its categories' rules: a RECORDED rule runs
-    from the row's own date (else when it was received), the others from the person's last
-    contract's end (None while one runs). The latest date of a category's rules wins."""
-    column = _date_column(t, attrs)
-    recorded = _day(data[column]) if column else None
-    if recorded is None and "received_at" in data:
-        recorded = _day(data["received_at"])
+    """Until when the row is kept under each of its categories' rules, as the retention run
+    keeps it (services/rights/periods): a RECORDED rule from the attribute's anchor column
+    (else when the row was received), the others from the end of the person's relationship.
+    The latest date of a category's rules wins."""
     out: dict[Category, dt.date | None] = {}
     for attr in attrs:
         rule = attr.retention
-        if rule.anchor is Anchor.RECORDED and recorded is None:
-            continue
-        until = periods.kept_until(ctx.uow, rule, ctx.person_id, recorded)
+        until = None
+        if rule.anchor is Anchor.RECORDED:
+            column = periods.anchor_column(t, attr, attrs)
+            recorded = periods.anchor_day(data[column]) if column else None
+            if recorded is None and "received_at" in data:
+                recorded = periods.anchor_day(data["received_at"])
+            if recorded is None:
+                continue
+            until = _until(ctx, rule, recorded, outlives=t.name == "audit_entry")
+        else:
+            until = _until(ctx, rule, None, shared=shared)
         if attr.category in out:
             before = out[attr.category]
             until = None if before is None or until is None else max(before, until)
@@ -153,12 +149,43 @@ def _kept_until(
     return out
 
 
+def _until(
+    ctx: PackageContext,
+    rule: RetentionRule,
+    recorded: dt.date | None,
+    *,
+    outlives: bool = False,
+    shared: bool = False,
+) -> dt.date | None:
+    if ctx.lifetime is None:
+        ctx.lifetime = periods.lifetime_of(ctx.uow, ctx.person_id)
+    return periods.kept_until(
+        ctx.uow,
+        rule,
+        ctx.person_id,
+        recorded,
+        lifetime=ctx.lifetime,
+        outlives_person=outlives,
+        shared=shared,
+    )
+
+
+def _row_kept(ctx: PackageContext, key: str, recorded: Any) -> dt.date | None:
+    """The last day a row of a table a dedicated provider shows is kept (its attribute `key`'s
+    rule, from the row's own date for a RECORDED one)."""
+    rule = ctx.uow.catalogue[key].retention
+    day = periods.anchor_day(recorded) if rule.anchor is Anchor.RECORDED else None
+    return _until(ctx, rule, day, outlives=key.startswith("audit_entry."))
+
+
 def _row_id(t: Table, data: Any) -> Any:
     keys = [data[c.name] for c in t.primary_key.columns]
     return keys[0] if len(keys) == 1 else keys
 
 
-def _row(ctx: PackageContext, t: Table, attrs: tuple[Attribute, ...], data: Any) -> dict[str, Any]:
+def _row(
+    ctx: PackageContext, t: Table, attrs: tuple[Attribute, ...], data: Any, shared: bool
+) -> dict[str, Any]:
     out: dict[str, Any] = {"row_id": _row_id(t, data)}
     for attr in attrs:
         if attr.sensitivity is Sensitivity.ENCRYPTED:
@@ -174,7 +201,7 @@ def _row(ctx: PackageContext, t: Table, attrs: tuple[Attribute, ...], data: Any)
         out["source_code"] = src
         out["source_detail"] = data.get("source_detail")
         out["received_at"] = data["received_at"]
-    kept = _kept_until(ctx, t, attrs, data)
+    kept = _kept_until(ctx, t, attrs, data, shared)
     for category, until in kept.items():
         ctx.kept.setdefault(category, []).append(until)
     dates = list(kept.values())
@@ -193,6 +220,15 @@ def _title(ctx: PackageContext, spec: TableSpec, attrs: tuple[Attribute, ...]) -
     return base if shared == 1 else f"{base}: {attrs[0].label(ctx.lang)}"
 
 
+def _only_theirs(ctx: PackageContext, spec: TableSpec, t: Table) -> set[Any] | None:
+    """The ids of the rows reached through other tables that are the person's alone (None for
+    a table linked to the person directly); the others (a site the next customer moved into)
+    are kept for them."""
+    if spec.subject is None or len(spec.subject) == 1 or "id" not in t.c:
+        return None
+    return set(ctx.uow.execute(select(t.c.id).where(only_theirs(spec, ctx.person_id))).scalars())
+
+
 @section_provider
 def catalogue_sections(ctx: PackageContext) -> Iterator[Section]:
     """One section per personal table, every declared attribute, through the subject path."""
@@ -209,11 +245,12 @@ def catalogue_sections(ctx: PackageContext) -> Iterator[Section]:
         if "source" in t.c:
             columns.append(("source", rights_words.word("source", ctx.lang)))
         columns.append(("kept_until", rights_words.word("kept_until", ctx.lang)))
+        theirs = _only_theirs(ctx, spec, t)
         yield Section(
             spec.name,
             _title(ctx, spec, attrs),
             columns,
-            [_row(ctx, t, attrs, r) for r in rows],
+            [_row(ctx, t, attrs, r, theirs is not None and r["id"] not in theirs) for r in rows],
             attrs[0].category.value,
         )
 
@@ -242,6 +279,7 @@ def rectification_history(ctx: PackageContext) -> Iterator[Section]:
                 "source": label(Source(src), ctx.lang) if src in set(Source) else src,
                 "source_code": src,
                 "source_detail": r.get("source_detail"),
+                "kept_until": _row_kept(ctx, "attribute_change.change", r["at"]),
             }
         )
     yield Section(
@@ -292,6 +330,12 @@ def corrected_readings(ctx: PackageContext) -> Iterator[Section]:
                     "quality": names.get(r["quality"], str(r["quality"])),
                     "replaced_at": r["replaced_at"],
                     "replaced_by": r["file"],
+                    # Replaced readings go with the readings: 72 months from the reading.
+                    "kept_until": _row_kept(
+                        ctx,
+                        "reading_correction.replaced_reading",
+                        dt.datetime.fromtimestamp(r["ts"], dt.UTC),
+                    ),
                 }
             )
     if rows:
@@ -335,6 +379,8 @@ def consultations(ctx: PackageContext) -> Iterator[Section]:
     """When and why the person's data was read or changed: every entry's date, action,
     purpose, role and categories, never the employee's identity (CJEU C-579/21)."""
     rows = _consultations(ctx.uow, ctx.person_id)
+    for r in rows:
+        r["kept_until"] = _row_kept(ctx, "audit_entry.at", r["at"])
     if rows:
         ctx.uow.note_read([ctx.person_id], [Category.ACCESS_LOG], "access package: consulted")
     yield Section(
@@ -388,7 +434,8 @@ def kept_after_erasure(ctx: PackageContext) -> Iterator[Section]:
                     "what": what,
                     "rows": k.get("rows"),
                     "why": k.get("why"),
-                    "until": k.get("until"),
+                    # Stored as ISO text in the outcome: a date again, shown as dates are.
+                    "until": dt.date.fromisoformat(k["until"]) if k.get("until") else None,
                 }
             )
     if rows:
@@ -545,6 +592,22 @@ def language_of(uow: UnitOfWork, person_id: int) -> Lang:
     """The person's language for the access report and answers: the register's one rule
     (`vocabulary.lang_of`), so they match the preference centre and the audiences."""
     tongue = uow.execute(select(person.c.mother_tongue).where(person.c.id == person_id)).scalar()
+    if tongue is None:
+        # An erasure clears the mother tongue: the language its answer was given in stays
+        # the person's, so the report does not switch to English after it.
+        answered = uow.execute(
+            select(rights_request.c.outcome)
+            .where(
+                rights_request.c.person_id == person_id,
+                rights_request.c.kind == "erasure",
+                rights_request.c.outcome.is_not(None),
+            )
+            .order_by(rights_request.c.id.desc())
+            .limit(1)
+        ).scalar()
+        said = json.loads(answered).get("language") if answered else None
+        if said in {lang.value for lang in Lang}:
+            return Lang(said)
     return lang_of(tongue)
 
 
@@ -620,7 +683,12 @@ def _disclosures(ctx: PackageContext) -> list[Section]:
             "disclosures",
             title,
             [(c, field_words.field_label(c, ctx.lang)) for c in _DISCLOSURE_COLUMNS],
-            [{"row_id": r["id"]} | {c: r[c] for c in _DISCLOSURE_COLUMNS} for r in rows],
+            [
+                {"row_id": r["id"]}
+                | {c: r[c] for c in _DISCLOSURE_COLUMNS}
+                | {"kept_until": _row_kept(ctx, "disclosure.at", r["at"])}
+                for r in rows
+            ],
             Category.DISCLOSURE.value,
         )
     ]

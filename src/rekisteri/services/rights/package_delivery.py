@@ -115,7 +115,7 @@ def offer(uow: UnitOfWork, done: Fulfilment, *, pdf: bool = True) -> Offer | Non
     if done.kind is not RequestKind.ACCESS or done.access is None:
         return None
     row = requests.load(uow, done.reference)
-    made = desk.answer_zip(uow, done.reference, pdf=pdf)
+    made = desk.answer_zip(uow, done.reference, pdf=pdf, rendered=done.rendered)
     with uow.files.writer() as writer:
         writer.write(made.content)
         stored = writer.close()

@@ -14,11 +14,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, DateTime, Table, func, or_, select
+from sqlalchemy import ColumnElement, Table, func, or_, select
 
 from rekisteri.adapters.schema import metadata
 from rekisteri.adapters.schema.audit import audit_entry
-from rekisteri.adapters.schema.base import UtcDateTime
 from rekisteri.adapters.schema.rights import (
     marketing_suppression,
     recipient_notification,
@@ -27,7 +26,6 @@ from rekisteri.adapters.schema.rights import (
 )
 from rekisteri.catalogue import Anchor, Attribute, Lang
 from rekisteri.domain import rights_words
-from rekisteri.domain.requests import add_months
 from rekisteri.services.register.subjects import belongs_to, personal_tables
 from rekisteri.services.rights import periods, suppression
 from rekisteri.services.rights.deletion import contact_point_entries
@@ -60,29 +58,24 @@ def traces_of(uow: UnitOfWork, person_id: int) -> Traces:
     )
 
 
-def _date_column(t: Table, attrs: list[Attribute]) -> Any:
-    """The column a RECORDED period runs from: the attribute's own date, else the table's."""
-    for attr in attrs:
-        for c in attr.columns:
-            if isinstance(t.c[c].type, Date | DateTime | UtcDateTime):
-                return t.c[c]
-    return None
-
-
 def _until(
     uow: UnitOfWork, t: Table, a: Attribute, rows: ColumnElement[bool], person_id: int
 ) -> dt.date | None:
-    """The last day any of the rows is kept under the attribute's rule."""
+    """The last day any of the rows is kept under the attribute's rule (services/rights/periods,
+    as the retention run keeps it and the access package says)."""
     rule = a.retention
     if rule.anchor is not Anchor.RECORDED:
         return periods.kept_until(uow, rule, person_id)
-    table_attrs = [a, *uow.catalogue.for_table(t.name)]
-    column = _date_column(t, table_attrs)
-    newest = None if column is None else uow.execute(select(func.max(column)).where(rows)).scalar()
-    if newest is None:
+    column = periods.anchor_column(t, a, uow.catalogue.for_table(t.name))
+    newest = (
+        None if column is None else uow.execute(select(func.max(t.c[column])).where(rows)).scalar()
+    )
+    day = periods.anchor_day(newest)
+    if day is None:
         return None
-    day = newest.date() if isinstance(newest, dt.datetime) else newest
-    return add_months(day, periods.months(rule, uow.settings))
+    return periods.kept_until(
+        uow, rule, person_id, day, outlives_person=t.name in periods.OUTLIVE_THE_PERSON
+    )
 
 
 def _held(t: Table, a: Attribute) -> ColumnElement[bool]:
@@ -141,7 +134,7 @@ def remaining(
             why = reasons.get(a.key) or a.retention.describe(lang)
             until = None if a.key in reasons else _until(uow, t, a, cond, person_id)
             if mine:
-                until = add_months(uow.today(), periods.months(a.retention, uow.settings))
+                until = periods.last_day(a.retention, uow.settings, uow.today())
             n += mine
             found.append(
                 {"attribute": a.key, "what": a.label(lang), "rows": n, "why": why, "until": until}

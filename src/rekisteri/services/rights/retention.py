@@ -26,7 +26,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    DateTime,
     Integer,
     MetaData,
     Select,
@@ -41,12 +40,10 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import aliased
 
 from rekisteri.adapters.contracts_in_force import binding, counted_end
 from rekisteri.adapters.file_store import is_stored
 from rekisteri.adapters.schema import metadata
-from rekisteri.adapters.schema.base import UtcDateTime
 from rekisteri.adapters.schema.register import (
     consent_event,
     contact_person,
@@ -56,7 +53,6 @@ from rekisteri.adapters.schema.register import (
 )
 from rekisteri.adapters.schema.rights import retention_run
 from rekisteri.catalogue import Anchor, Attribute, OnErasure, RetentionRule
-from rekisteri.domain.requests import add_months
 from rekisteri.services import erasure_journal
 from rekisteri.services.access import audit, recording_loans
 from rekisteri.services.archive import privacy as archive_privacy
@@ -171,26 +167,12 @@ def _ended_before(cutoff: dt.date, *, open_claims: bool | None = False) -> Selec
     return query
 
 
-def lapsed_prospects(now: dt.datetime) -> Select[Any]:
-    """Prospects with no granted permission in force (the latest event of a purpose and channel
-    is a grant that has not expired)."""
-    later = aliased(consent_event)
+def lapsed_prospects(today: dt.date) -> Select[Any]:
+    """Prospects with no permission in force on `today` (periods.grants_in_force: a permission
+    is kept through the Helsinki day it expires, as their access package says)."""
     in_force = (
         select(consent_event.c.id)
-        .where(
-            consent_event.c.person_id == person.c.id,
-            consent_event.c.event == "granted",
-            or_(consent_event.c.expires_at.is_(None), consent_event.c.expires_at > now),
-            ~exists().where(
-                later.c.person_id == consent_event.c.person_id,
-                later.c.purpose == consent_event.c.purpose,
-                later.c.channel == consent_event.c.channel,
-                or_(
-                    later.c.at > consent_event.c.at,
-                    and_(later.c.at == consent_event.c.at, later.c.id > consent_event.c.id),
-                ),
-            ),
-        )
+        .where(consent_event.c.person_id == person.c.id, periods.grants_in_force(today))
         .exists()
     )
     return select(person.c.id).where(person.c.relationship == "prospect", ~in_force)
@@ -198,13 +180,6 @@ def lapsed_prospects(now: dt.datetime) -> Select[Any]:
 
 def _count(uow: UnitOfWork, t: Table, cond: Any) -> int:
     return int(uow.execute(select(func.count()).select_from(t).where(cond)).scalar_one())
-
-
-def _anchor_column(t: Table, attr: Attribute) -> Any:
-    for c in attr.columns:
-        if isinstance(t.c[c].type, Date | DateTime | UtcDateTime):
-            return t.c[c]
-    return None
 
 
 def _after_relationship(uow: UnitOfWork, result: RunResult) -> None:
@@ -216,7 +191,7 @@ def _after_relationship(uow: UnitOfWork, result: RunResult) -> None:
     }
     specs = {s.name: s for s in personal_tables(uow.catalogue)}
     for rule in rules.values():
-        cutoff = add_months(result.today, -periods.months(rule, uow.settings))
+        cutoff = periods.first_kept(rule, uow.settings, result.today)
         who = _ended_before(cutoff)
         for t in tables_children_first(uow):
             attrs = [a for a in uow.catalogue.for_table(t.name) if a.retention == rule]
@@ -240,7 +215,7 @@ def _after_relationship(uow: UnitOfWork, result: RunResult) -> None:
     # What is left of them is contract records: restricted until purged.
     # (from the shortest period on, once the first of their data has gone)
     first = max(
-        (add_months(result.today, -periods.months(r, uow.settings)) for r in rules.values()),
+        (periods.first_kept(r, uow.settings, result.today) for r in rules.values()),
         default=result.today,
     )
     cond = and_(
@@ -257,21 +232,21 @@ def _after_relationship(uow: UnitOfWork, result: RunResult) -> None:
 
 
 def _recorded(uow: UnitOfWork, result: RunResult) -> None:
+    """Rows past their RECORDED rule's period, counted from each attribute's anchor column
+    (periods.anchor_column, as the access package counts it); the attributes of a table that
+    share a rule and an anchor go together."""
     for t in tables_children_first(uow):
-        for attr in uow.catalogue.for_table(t.name):
-            rule = attr.retention
-            if rule.anchor is not Anchor.RECORDED:
+        table_attrs = uow.catalogue.for_table(t.name)
+        groups: dict[tuple[str, str], list[Attribute]] = {}
+        for attr in table_attrs:
+            if attr.retention.anchor is not Anchor.RECORDED:
                 continue
-            anchor = _anchor_column(t, attr)
-            if anchor is None:
-                continue
-            cutoff = add_months(result.today, -periods.months(rule, uow.settings))
-            limit: Any = (
-                dt.datetime.combine(cutoff, dt.time(), dt.UTC)
-                if not isinstance(anchor.type, Date)
-                else cutoff
-            )
-            cond = anchor < limit
+            anchor = periods.anchor_column(t, attr, table_attrs)
+            if anchor is not None:
+                groups.setdefault((attr.retention.name, anchor), []).append(attr)
+        for (_, anchor), attrs in groups.items():
+            rule = attrs[0].retention
+            cond = periods.before(t, anchor, periods.first_kept(rule, uow.settings, result.today))
             if result.dry_run:  # what a run would destroy (a run's erase_rows destroys it)
                 named = files_named(uow, t, cond)
                 result.files_outside.extend(r for r in named if not is_stored(r))
@@ -279,12 +254,12 @@ def _recorded(uow: UnitOfWork, result: RunResult) -> None:
             n = _count(uow, t, cond)
             if n and not result.dry_run:
                 _drop_person_links(uow, t, cond)
-                erase_rows(uow, t, cond, [attr])
+                erase_rows(uow, t, cond, attrs)
             result.add(f"{rule.name}: {t.name}", n)
 
 
 def _prospects(uow: UnitOfWork, result: RunResult) -> None:
-    lapsed = [int(i) for i in uow.execute(lapsed_prospects(uow.now())).scalars()]
+    lapsed = [int(i) for i in uow.execute(lapsed_prospects(result.today)).scalars()]
     if not result.dry_run:
         # Those who withdrew or objected stay out of future imports (keyed hashes only).
         for i in range(0, len(lapsed), CHUNK):
@@ -328,7 +303,7 @@ def _former_contact_persons(uow: UnitOfWork, result: RunResult) -> None:
     """A contact person's data is kept while they act for an organisation and the period of
     their role attribute after it (12 months by default), then purged whole like a prospect's."""
     rule = uow.catalogue["contact_person.role"].retention
-    cutoff = add_months(result.today, -periods.months(rule, uow.settings))
+    cutoff = periods.first_kept(rule, uow.settings, result.today)
     gone = [int(i) for i in uow.execute(former_contact_persons(cutoff)).scalars()]
     result.add("former contact persons: purged", purge(uow, gone, result.dry_run))
 
@@ -355,7 +330,7 @@ def run(uow: UnitOfWork, *, dry_run: bool = False) -> RunResult:
     contract_rule = next(
         a.retention for a in uow.catalogue.attributes if a.retention.anchor is Anchor.CONTRACT_END
     )
-    cutoff = add_months(result.today, -periods.months(contract_rule, uow.settings))
+    cutoff = periods.first_kept(contract_rule, uow.settings, result.today)
     _find_ended(uow)
     held = _count(uow, ended, and_(ended.c.last_end < cutoff, ended.c.open_claims))
     if held:
@@ -368,7 +343,8 @@ def run(uow: UnitOfWork, *, dry_run: bool = False) -> RunResult:
     _prospects(uow, result)
     _former_contact_persons(uow, result)
     _recorded(uow, result)
-    cut = add_months(result.today, -uow.settings.reading_retention_months)
+    readings = uow.catalogue["reading_block.readings"].retention
+    cut = periods.first_kept(readings, uow.settings, result.today)
     result.add("readings past their period", reading_retention.purge_before(uow, cut, dry_run))
     if uow.settings.archive_dir is not None:
         dropped = archive_privacy.drop_before(uow, cut, dry_run)
