@@ -28,7 +28,7 @@ from rekisteri.domain import values
 from rekisteri.domain.errors import InvalidInput, NotFound
 from rekisteri.domain.register import Provenance
 from rekisteri.domain.vocabulary import Source
-from rekisteri.services.register.history import change_row, record_change
+from rekisteri.services.register.history import ChangeRows, record_change
 from rekisteri.services.unit_of_work import UnitOfWork
 
 
@@ -322,6 +322,7 @@ def write_attributes_many(
         query = select(*needed).where(one_of(dialect, table.c.id, chunk))
         current |= {row.id: row for row in uow.execute(query)}
     history: list[dict[str, Any]] = []
+    change_row = ChangeRows(uow)
     same_values: dict[tuple[tuple[str, Any], ...], list[int]] = {}
     for r, stored_as in zip(rows, new, strict=True):
         if r.provenance is not None and r.provenance.source != provenance.source:
@@ -342,7 +343,6 @@ def write_attributes_many(
                 columns[target.column] = value
             history.append(
                 change_row(
-                    uow,
                     person_id=r.person_id,
                     table=table.name,
                     row_id=r.row_id,
