@@ -203,11 +203,15 @@ def json_schema() -> dict[str, Any]:
 
 
 def _depth(value: Any) -> int:
+    # Only containers are descended into: a file of 100,000 records holds a million texts,
+    # and a call for each would cost more than reading the records.
     if isinstance(value, dict):
-        return 1 + max((_depth(v) for v in value.values()), default=0)
-    if isinstance(value, list):
-        return 1 + max((_depth(v) for v in value), default=0)
-    return 0
+        items: Any = value.values()
+    elif isinstance(value, list):
+        items = value
+    else:
+        return 0
+    return 1 + max((_depth(v) for v in items if isinstance(v, dict | list)), default=0)
 
 
 def _moment(value: Any, name: str, field: str) -> dt.datetime:
@@ -252,23 +256,33 @@ def _date(record: dict[str, Any], field: str, n: int, name: str) -> dt.date:
         raise bad(name, n, field, "must be a date YYYY-MM-DD") from None
 
 
+# Per kind, worked out once rather than for each of a file's records: the fields a record must
+# have (in the order they are named when missing) and the texts it may carry.
+_KINDS = {k.value: k for k in Kind}  # a dict: Kind(text) costs an enum look-up each time
+_NEEDED = tuple(sorted(_COMMON - {"change_id"}))
+_REQUIRED = {kind: tuple(sorted(required)) for kind, (_, required) in _FIELDS.items()}
+_TEXTS = {
+    kind: tuple(sorted(allowed - {"in_force", "guardian", "valid_until"}))
+    for kind, (allowed, _) in _FIELDS.items()
+}
+
+
 def _change(record: Any, n: int, name: str) -> Change:
     if not isinstance(record, dict):
         raise bad(name, n, "record", "must be a JSON object")
-    for field in sorted(_COMMON - {"change_id"}):
+    for field in _NEEDED:
         if field not in record:
             raise bad(name, n, field, "is missing")
     kind_text = _text(record, "kind", n, name)
-    try:
-        kind = Kind(kind_text)
-    except ValueError:
+    kind = _KINDS.get(kind_text)
+    if kind is None:
         known = ", ".join(k.value for k in Kind)
         raise bad(name, n, "kind", f"must be one of {known}") from None
-    allowed, required = _FIELDS[kind]
-    unknown = set(record) - _COMMON - allowed
+    allowed, _ = _FIELDS[kind]
+    unknown = record.keys() - _COMMON - allowed
     if unknown:
         raise bad(name, n, _key(unknown), f"is not a field of a {kind.value} record")
-    for field in sorted(required):
+    for field in _REQUIRED[kind]:
         if field not in record:
             raise bad(name, n, field, f"is missing (a {kind.value} record needs it)")
     try:
@@ -281,7 +295,7 @@ def _change(record: Any, n: int, name: str) -> Change:
     change_id = _text(record, "change_id", n, name) if "change_id" in record else f"#{n}"
     date = _date(record, "date", n, name)
     values: dict[str, Any] = {}
-    for field in sorted(allowed - {"in_force", "guardian", "valid_until"}):
+    for field in _TEXTS[kind]:
         if field in record:
             values[field] = _text(record, field, n, name)
     if "language" in values and not _LANGUAGE.fullmatch(values["language"]):

@@ -31,7 +31,7 @@ from rekisteri.domain.register import ContactKind, Provenance
 from rekisteri.domain.vocabulary import Source
 from rekisteri.services.population.conflicts import given_later
 from rekisteri.services.register import attributes
-from rekisteri.services.register.history import change_row
+from rekisteri.services.register.history import ChangeRows
 from rekisteri.services.unit_of_work import UnitOfWork
 
 POSTAL = ContactKind.POSTAL.value
@@ -186,9 +186,9 @@ def _end(
                 .where(one_of(dialect, contact_point.c.id, chunk))
                 .values(valid_to=day)
             )
+    change_row = ChangeRows(uow)
     history = [
         change_row(
-            uow,
             person_id=int(p.person_id),
             table=contact_point.name,
             row_id=int(p.id),

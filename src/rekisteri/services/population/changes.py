@@ -182,6 +182,7 @@ def _apply(uow: UnitOfWork, read: pc.ChangeFile, done: PopulationImport) -> None
     applier = _Applier(uow, read.name, done)
     for round_ in _rounds(matched):
         applier.apply(round_)
+    done.conflicts.sort()  # reported in the file's order, whatever order they were applied in
 
 
 def _group(kind: pc.Kind) -> str:
@@ -200,6 +201,11 @@ def _rounds(matched: list[tuple[pc.Change, int]]) -> list[list[tuple[pc.Change, 
         if n == len(rounds):
             rounds.append([])
         rounds[n].append((change, pid))
+    # A round's records touch distinct persons' values: applied in the order of the persons,
+    # each index and trigger walks the register front to back instead of jumping about it (a
+    # register of a million persons does not fit in the database's cache).
+    for round_ in rounds:
+        round_.sort(key=lambda m: m[1])
     return rounds
 
 

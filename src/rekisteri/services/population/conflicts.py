@@ -10,6 +10,7 @@ date, gives way to the change.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from zoneinfo import ZoneInfo
 
 from rekisteri.domain.vocabulary import FROM_THE_PERSON
@@ -26,11 +27,15 @@ NOT_GIVEN_AT_REGISTRATION = frozenset(
 )
 
 
-def helsinki_day(moment: dt.datetime) -> dt.date:
-    return moment.astimezone(HELSINKI).date()
-
-
 def given_later(source: str, received_at: dt.datetime, date: dt.date) -> bool:
     """Whether a value from `source` recorded at `received_at` is kept against a change dated
-    `date`."""
-    return source in GIVEN_BY_PERSON and helsinki_day(received_at) > date
+    `date`: recorded on a later day in Helsinki, i.e. from the start of the next day there on
+    (compared as moments: converting each stored time to Helsinki's zone cost more than the rest
+    of the rule in a file of 100,000 changes)."""
+    return source in GIVEN_BY_PERSON and received_at >= _next_day_starts(date)
+
+
+@functools.lru_cache(maxsize=1024)
+def _next_day_starts(date: dt.date) -> dt.datetime:
+    """The moment the day after `date` begins in Helsinki (a file's changes have few dates)."""
+    return dt.datetime.combine(date + dt.timedelta(days=1), dt.time(), tzinfo=HELSINKI)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, Table, select, update
+from sqlalchemy import Column, Integer, MetaData, Table, Update, select, update
 
 from rekisteri.adapters.bulk import bulk_insert
 from rekisteri.adapters.crypto import Sealed
@@ -28,7 +28,7 @@ from rekisteri.domain import values
 from rekisteri.domain.errors import InvalidInput, NotFound
 from rekisteri.domain.register import Provenance
 from rekisteri.domain.vocabulary import Source
-from rekisteri.services.register.history import change_row, record_change
+from rekisteri.services.register.history import ChangeRows, record_change
 from rekisteri.services.unit_of_work import UnitOfWork
 
 
@@ -322,6 +322,7 @@ def write_attributes_many(
         query = select(*needed).where(one_of(dialect, table.c.id, chunk))
         current |= {row.id: row for row in uow.execute(query)}
     history: list[dict[str, Any]] = []
+    change_row = ChangeRows(uow)
     same_values: dict[tuple[tuple[str, Any], ...], list[int]] = {}
     for r, stored_as in zip(rows, new, strict=True):
         if r.provenance is not None and r.provenance.source != provenance.source:
@@ -342,7 +343,6 @@ def write_attributes_many(
                 columns[target.column] = value
             history.append(
                 change_row(
-                    uow,
                     person_id=r.person_id,
                     table=table.name,
                     row_id=r.row_id,
@@ -406,7 +406,24 @@ def _update_from_loaded(
         bulk_insert(conn, loaded, rows)  # no table of the catalogue: not itself a change
         # The change audit finds the persons with this same condition (services/change_audit):
         # one look-up for the whole set.
-        uow.execute(
-            update(table).where(table.c.id == loaded.c.id).values({c: loaded.c[c] for c in names})
-        )
+        uow.execute(_update_from(conn.dialect.name, table, loaded, names))
         loaded.drop(conn)
+
+
+def _update_from(dialect: str, table: Table, loaded: Table, names: Sequence[str]) -> Update:
+    """The UPDATE of `table`'s rows named in `loaded` to its values."""
+    if dialect == "sqlite":
+        # SQLite has no statistics of a table just loaded and plans UPDATE ... FROM (and the
+        # change audit's look-up with the same join) as a scan of the whole target table, a
+        # million persons for a few thousand changes: its rows are found by id instead.
+        return (
+            update(table)
+            .where(table.c.id.in_(select(loaded.c.id)))
+            .values(
+                {
+                    c: select(loaded.c[c]).where(loaded.c.id == table.c.id).scalar_subquery()
+                    for c in names
+                }
+            )
+        )
+    return update(table).where(table.c.id == loaded.c.id).values({c: loaded.c[c] for c in names})
