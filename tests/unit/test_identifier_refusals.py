@@ -120,3 +120,7 @@ def test_an_invoice_reference_is_made_only_of_a_base_of_3_to_19_digits_not_zero(
 def test_an_invoice_reference_base_may_start_with_zeros() -> None:
     assert refs.make_invoice_reference("001") == "13"  # 1 weighted 7: check digit 3
     assert refs.make_invoice_reference("1" * 19).startswith("1" * 19)
+
+
+def test_a_metering_point_may_be_typed_in_groups() -> None:
+    assert ids.gsrn(" 643006 966022 791278 ") == "643006966022791278"
