@@ -49,7 +49,13 @@ MUTANTS ?= rekisteri.domain.marketing.* rekisteri.domain.masking.* \
   rekisteri.services.rights.retention.x__ended_before* \
   rekisteri.adapters.audit_chain.x_canonical* rekisteri.adapters.audit_chain.x_entry_hash* \
   rekisteri.adapters.audit_chain.x_head_tag* rekisteri.adapters.audit_chain.x_stored_values* \
-  rekisteri.adapters.crypto.x*blind_index*
+  rekisteri.adapters.crypto.x*blind_index* \
+  rekisteri.domain.identifiers.* rekisteri.domain.references.* \
+  rekisteri.services.rights.periods.x_months* \
+  rekisteri.adapters.audit_chain.x*Checkpoint* rekisteri.adapters.audit_chain.x__subjects* \
+  rekisteri.adapters.audit_chain.x_latest_checkpoint* rekisteri.adapters.audit_chain.x__pristine* \
+  rekisteri.adapters.audit_chain.x_verify* rekisteri.adapters.audit_chain.x_prune_through* \
+  rekisteri.adapters.audit_chain.x_begin*
 mutation: setup-dev
 	@rm -rf mutants
 	@REKISTERI_TEST_BACKENDS=sqlite nice -n 10 $(BIN)/mutmut run --max-children 2 $(foreach m,$(MUTANTS),'$(m)')
