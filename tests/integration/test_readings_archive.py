@@ -154,6 +154,14 @@ def test_months_past_the_database_window_stay_in_the_archive_and_in_the_package(
     after = _archived(register)
     assert len(after) == len(everything)
     assert sum(1 for r in after if r[2] == 7 and r[0] == ids["b"]) == 24
+    # A correction of one hour replaces that reading only: the day's other 23 stay.
+    one = readings(gsrn, dt.datetime(2025, 1, 20, 3, tzinfo=dt.UTC), 1, 3600, lambda i: 11)
+    run_import(register, write(tmp_path / "one.csv", one))
+    assert _sync(register).written == ["2025-01"]
+    again = _archived(register)
+    assert len(again) == len(everything)
+    assert sum(1 for r in again if r[2] == 11 and r[0] == ids["b"]) == 1
+    assert sum(1 for r in again if r[2] == 7 and r[0] == ids["b"]) == 23
 
 
 @pytest.mark.proves("P14.erasure")
@@ -180,6 +188,29 @@ def test_an_erasure_leaves_no_reading_of_the_periods_nor_the_periods_in_any_arch
     _sync(register)  # a sync after it brings nothing of theirs back
     _nothing_of(archive, mover, at_a, at_b)
     assert _archived(register) == others_before
+
+
+def test_an_erasure_rolled_back_leaves_the_next_sync_writing_the_months_again(
+    register: RegisterApp, tmp_path: Path
+) -> None:
+    ids = _setup(register, tmp_path)
+    _sync(register)
+    everything = _archived(register)
+    archive = Archive(tmp_path / "archive")
+    # A sync killed mid-write left a month in staging: the erasure clears it with the rest.
+    archive.staging.mkdir(parents=True, exist_ok=True)
+    left = archive.staging / "killed.parquet"
+    left.write_bytes(archive.month_file("2025-01").read_bytes())
+    with pytest.raises(RuntimeError), register.unit_of_work(Actor("tietosuoja.dpo")) as uow:
+        erasure.erase_person(
+            uow, ids["mover"], Provenance.of("customer_contact", uow.now()), reason="asked"
+        )
+        assert not left.exists()
+        assert _archived(register) < everything  # the archive's months were rewritten
+        raise RuntimeError("the erasure fails after the archive was rewritten")
+    assert _archived(register) < everything
+    assert _sync(register).written  # the database still holds them: written again
+    assert _archived(register) == everything
 
 
 def _nothing_of(archive: Archive, mover: int, *periods: tuple[int, int, int]) -> None:

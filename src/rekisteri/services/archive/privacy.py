@@ -48,6 +48,18 @@ def _locked(uow: UnitOfWork, archive: Archive) -> None:
     held = _Held(lock)
     uow.after_commit.append(held)
     uow.after_rollback.append(held)
+    # A sync killed while writing leaves a whole month in staging: erased readings must not
+    # survive there.
+    archive.clean_staging()
+
+
+def hold(uow: UnitOfWork) -> None:
+    """Take the archive's lock for the rest of the unit of work, before it touches the
+    readings in the database: a sync takes the lock first and the database after, so every
+    writer must, or the two wait on each other (PostgreSQL cannot see the file lock)."""
+    archive = archive_of(uow.settings)
+    if archive is not None and archive.root.exists():
+        _locked(uow, archive)
 
 
 def erase_periods(uow: UnitOfWork, person_ids: list[int], ranges: list[tuple[int, Period]]) -> int:
@@ -72,9 +84,22 @@ def erase_periods(uow: UnitOfWork, person_ids: list[int], ranges: list[tuple[int
     ):
         by_point[int(mp)].append(Period(int(lo), int(hi)))
     removed = 0
+    rewritten = []
     if by_point:
         for month in archive.months():
-            removed += _without(archive, month, by_point)
+            gone = _without(archive, month, by_point)
+            removed += gone
+            if gone:
+                rewritten.append(month)
+    if rewritten:
+        # Should the erasure roll back, the database still holds what the months lost: the
+        # next sync must write them again, not find their fingerprints current.
+        manifest = archive.manifest()
+        for month in rewritten:
+            entry = manifest.get("months", {}).get(month)
+            if entry is not None:
+                entry["fingerprint"] = None
+        archive.save_manifest(manifest)
     if recorded.num_rows:
         archive.write_periods(periods.filter(pc.invert(theirs)))
     return removed

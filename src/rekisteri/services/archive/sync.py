@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
+import polars as pl
 import pyarrow as pa
 from sqlalchemy import delete, func, select
 
@@ -32,7 +32,7 @@ from rekisteri.catalogue import Category
 from rekisteri.config import Settings
 from rekisteri.domain.consumption import Period, contract_period, merge_periods
 from rekisteri.domain.errors import InvalidInput
-from rekisteri.domain.reading_blocks import EPOCH, local_day
+from rekisteri.domain.reading_blocks import EPOCH
 from rekisteri.domain.requests import add_months
 from rekisteri.services.consumption.attribution import FAR
 from rekisteri.services.unit_of_work import UnitOfWork
@@ -142,22 +142,20 @@ def month_readings(uow: UnitOfWork, month: str) -> pa.Table:
 
 
 def _merged(archived: pa.Table, fresh: pa.Table) -> pa.Table:
-    """The archived month with the database's blocks (point, local day, resolution) in place
-    of the archived readings of the same blocks: the database holds only blocks written since
-    the month was trimmed, and each of them whole."""
+    """The archived month with the database's readings in place of the archived ones of the
+    same point, time and resolution. Reading by reading, not block by block: a correction of
+    a month kept in the archive only comes as a block holding just the corrected slots, and
+    the day's other readings must stay."""
     if fresh.num_rows == 0:
         return archived
-
-    def keys(t: pa.Table) -> np.ndarray:
-        day = local_day(t.column("ts").to_numpy().astype(np.int64))
-        point = t.column("metering_point_id").to_numpy().astype(np.int64)
-        res = t.column("resolution").to_numpy().astype(np.int64)
-        keyed: np.ndarray = (point << 32) | (day << 16) | res
-        return keyed
-
-    replaced = np.isin(keys(archived), keys(fresh))
-    kept = archived.filter(pa.array(~replaced))
-    return pa.concat_tables([kept, fresh.select(kept.column_names).cast(kept.schema)])
+    keys = ["metering_point_id", "ts", "resolution"]
+    old = pl.from_arrow(archived)
+    new = pl.from_arrow(fresh)
+    assert isinstance(old, pl.DataFrame) and isinstance(new, pl.DataFrame)
+    kept = old.join(new.select(keys), on=keys, how="anti").to_arrow()
+    return pa.concat_tables(
+        [kept.cast(archived.schema), fresh.select(archived.column_names).cast(archived.schema)]
+    )
 
 
 def period_table(uow: UnitOfWork) -> pa.Table:

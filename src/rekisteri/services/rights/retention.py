@@ -327,6 +327,8 @@ def _drop_person_links(uow: UnitOfWork, t: Table, cond: Any) -> None:
 def run(uow: UnitOfWork, *, dry_run: bool = False) -> RunResult:
     started = uow.now()
     result = RunResult(dry_run, uow.today())
+    if not dry_run:
+        archive_privacy.hold(uow)  # before any reading leaves the database: the sync's order
     contract_rule = next(
         a.retention for a in uow.catalogue.attributes if a.retention.anchor is Anchor.CONTRACT_END
     )
