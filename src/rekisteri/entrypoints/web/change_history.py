@@ -15,7 +15,7 @@ from typing import Any
 
 from rekisteri.catalogue import Lang, catalogue
 from rekisteri.catalogue.protection import PROTECTED_WORDS
-from rekisteri.domain.value_words import coded_columns, column_value_word
+from rekisteri.domain.value_words import column_value_word
 from rekisteri.entrypoints.web import formats
 from rekisteri.entrypoints.web.i18n import translations
 from rekisteri.entrypoints.web.staff import source_words
@@ -43,11 +43,8 @@ def _value(attribute: str, value: str | None, lang: Lang) -> str:
         }
     if _ISO_DAY.match(value):
         return formats.format_date(dt.date.fromisoformat(value), lang)
-    table = attribute.split(".", 1)[0]
-    for (t, column), enum in coded_columns().items():
-        if t == table and value in {str(m.value) for m in enum}:
-            return column_value_word(t, column, value, lang)
-    return value
+    table, _, column = attribute.partition(".")
+    return column_value_word(table, column, value, lang)  # a value that is no code: as stored
 
 
 def rows(history: list[dict[str, Any]], lang: Lang) -> list[dict[str, str]]:
