@@ -27,10 +27,10 @@ from rekisteri.services.archive import privacy as archive_privacy
 from rekisteri.services.consumption import retention as reading_retention
 from rekisteri.services.register.subjects import only_theirs, personal_tables, table_of
 from rekisteri.services.rights import suppression
+from rekisteri.services.rights.periods import OPEN_INVOICE
 from rekisteri.services.unit_of_work import UnitOfWork
 
 CHUNK = 5000  # ids per statement (SQLite allows 32766 parameters)
-OPEN_INVOICE = ("open", "in_collection")
 # Columns that record when something was destroyed: stamped, not cleared.
 STAMPS = {("call_recording", "file_destroyed_at")}
 # Columns naming files outside the database that must be destroyed with the row.

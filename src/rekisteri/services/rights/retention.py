@@ -63,7 +63,6 @@ from rekisteri.services.rights import periods
 from rekisteri.services.rights.deletion import (
     CHUNK,
     FILE_COLUMNS,
-    OPEN_INVOICE,
     erase_rows,
     files_named,
     purge,
@@ -153,7 +152,7 @@ def _find_ended(uow: UnitOfWork) -> None:
     uow.execute(insert(ended).from_select(["person_id", "last_end", "open_claims"], last))
     # Correlated: one index probe per ended customer instead of a read of every invoice.
     claims = exists().where(
-        invoice.c.person_id == ended.c.person_id, invoice.c.status.in_(OPEN_INVOICE)
+        invoice.c.person_id == ended.c.person_id, invoice.c.status.in_(periods.OPEN_INVOICE)
     )
     uow.execute(update(ended).where(claims).values(open_claims=True))
 
