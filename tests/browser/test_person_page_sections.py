@@ -26,6 +26,7 @@ from rekisteri.adapters.schema.register import (
 )
 from rekisteri.catalogue import Lang, Role, Source, catalogue
 from rekisteri.demo.customers import generate
+from rekisteri.domain.change_words import ENDED
 from rekisteri.domain.drafts import ContractDraft, SiteDraft
 from rekisteri.domain.field_words import field_label
 from rekisteri.domain.register import ContractKind, EndReason, Provenance
@@ -217,10 +218,10 @@ def test_the_person_page_reads_in_the_order_staff_work(
                 _check_invoice(page, moved, lang)
                 # The contract's end in the change history, in words (not "moved_out").
                 page.locator("details#changes-list summary").click()
-                ended = _("ended %(day)s (%(why)s)") % {
-                    "day": formats.format_date(MOVE_DAY, lang),
-                    "why": column_value_word("contract", "end_reason", "moved_out", lang),
-                }
+                ended = ENDED.in_(lang).format(
+                    day=formats.format_date(MOVE_DAY, lang),
+                    why=column_value_word("contract", "end_reason", "moved_out", lang),
+                )
                 expect(page.locator("details#changes-list tbody")).to_contain_text(ended)
                 page.locator("details#changes-list summary").click()
             shot(page, f"{lang}-{width}")

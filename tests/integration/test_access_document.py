@@ -28,9 +28,11 @@ from pdfminer.pdftypes import resolve1
 from sqlalchemy import func, select
 
 from rekisteri.adapters.reports import access
-from rekisteri.demo.customers import generate
+from rekisteri.demo.customers import RESTRICTED_WHY, generate
 from rekisteri.demo.doors import through_the_doors
-from rekisteri.domain import field_words, rights_words
+from rekisteri.domain import field_words, reasons, rights_words
+from rekisteri.domain.change_words import say
+from rekisteri.domain.reasons import Reason
 from rekisteri.domain.register import Provenance
 from rekisteri.domain.value_words import coded_columns
 from rekisteri.domain.vocabulary import Category, Lang, LawfulBasis, Purpose, Role, Source, label
@@ -243,18 +245,23 @@ def _codes() -> set[str]:
     """Every code a person must not read raw: each value of the coded columns' enums and of
     the catalogue's vocabulary (not the language codes, which are also words of addresses)."""
     enums: set[type[Any]] = {e for e in coded_columns().values() if e is not Lang}
-    enums |= {Category, Purpose, LawfulBasis, Source, Role}
+    enums |= {Category, Purpose, LawfulBasis, Source, Role, Reason}
     return {str(m.value) for e in enums for m in e if len(str(m.value)) > 2}
 
 
 def _english_labels() -> set[str]:
-    """The report's English words (labels and headings) that differ from both other languages."""
+    """The report's English words (labels and headings) that differ from both other languages,
+    and the fixed parts of the register's own reasons in English."""
     words = [*field_words.FIELDS.values(), *rights_words.HEADINGS.values()]
-    return {
+    found = {
         w.en.lower()
         for w in words
         if w.en.lower() not in (w.fi.lower(), w.sv.lower()) and len(w.en) > 3
     }
+    for reason in Reason:
+        template = reasons.spec_of(reason)[0].en
+        found |= {p.strip(" ():;,").lower() for p in re.split(r"\{\d\}", template)}
+    return {f for f in found if len(f) > 3}
 
 
 def _free_text(blob: dict[str, Any]) -> set[str]:
@@ -266,7 +273,11 @@ def _free_text(blob: dict[str, Any]) -> set[str]:
         table = "disclosure" if key == "disclosures" else key
         for row in section["rows"]:
             for field, value in row.items():
-                if isinstance(value, str) and (table, field) not in coded:
+                if field in ("reason", "restricted_reason"):
+                    # The register's own reasons are codes in words: only the details a
+                    # person typed or a file named are shown as written.
+                    words |= {t for part in reasons.free_text_of(value) for t in _tokens(part)}
+                elif isinstance(value, str) and (table, field) not in coded:
                     words |= set(_tokens(value))
     return words
 
@@ -319,3 +330,58 @@ def test_the_pdf_fits_a4_is_tagged_and_speaks_the_persons_language(demo: Demo) -
     assert own and html.count("<svg") == len(own)
     assert "kWh kuukaudessa" in html and "Muutto sisään" in html
     assert "<td>3/2026</td>" in html
+
+
+# The reasons a person typed in this register (the demo's restriction, the rectification
+# above): shown as typed. Any other reason must be one the register wrote, as its code.
+TYPED = {RESTRICTED_WHY, "väestötietojärjestelmän muutos"}
+
+
+def _stored_reasons(reg: RegisterApp) -> dict[str, set[int]]:
+    """Every reason stored with a change, a disclosure or a restriction, with its persons."""
+    change, told = table_of("attribute_change"), table_of("disclosure")
+    told_to, person = table_of("disclosure_subject"), table_of("person")
+    queries = [
+        select(change.c.reason, change.c.person_id).where(change.c.person_id.is_not(None)),
+        select(told.c.reason, told_to.c.person_id).join(
+            told_to, told_to.c.disclosure_id == told.c.id
+        ),
+        select(person.c.restricted_reason, person.c.id).where(
+            person.c.restricted_reason.is_not(None)
+        ),
+    ]
+    held: dict[str, set[int]] = {}
+    with reg.engine.connect() as conn:
+        for query in queries:
+            for reason, person_id in conn.execute(query):
+                held.setdefault(reason, set()).add(int(person_id))
+    return held
+
+
+def test_every_reason_the_register_wrote_reads_in_the_persons_language(demo: Demo) -> None:
+    """After the demo's doors (population and trade registers, bank, Datahub, feeds, credit
+    checks, contracts ended), each reason is a code of the register or typed by a person, and
+    each code reads in words in a Finnish and a Swedish package of a person who has it."""
+    held = _stored_reasons(demo.register)
+    typed = {r for r in held if reasons.parse(r) is None}
+    assert typed <= TYPED, sorted(typed)
+    by_code: dict[Reason, tuple[str, int]] = {}
+    for stored, persons in sorted(held.items()):
+        found = reasons.parse(stored)
+        if found is not None:
+            by_code.setdefault(found[0], (stored, min(persons)))
+    assert {
+        Reason.PAID_BY_BANK,
+        Reason.POPULATION_CHANGE,
+        Reason.POPULATION_ADDRESS,
+        Reason.TRADE_REGISTER,
+        Reason.CONTRACT_ENDED,
+        Reason.CREDIT_CHECK,
+    } <= set(by_code), sorted(by_code)
+    for stored, person_id in by_code.values():
+        for lang in (Lang.FI, Lang.SV):
+            with demo.register.reading(DPO) as uow:
+                built = package.build(uow, person_id, lang=lang)
+            html = unescape(access.to_html(built))
+            assert say(stored, lang) in html, (stored, lang)
+            assert stored not in html, (stored, lang)

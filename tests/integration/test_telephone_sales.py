@@ -15,6 +15,7 @@ from rekisteri.domain.consent import Channel
 from rekisteri.domain.drafts import ContractDraft, PersonDraft, SiteDraft
 from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.marketing import AudiencePurpose
+from rekisteri.domain.reasons import Reason, coded
 from rekisteri.domain.register import (
     ContractKind,
     PersonKind,
@@ -116,8 +117,8 @@ def test_an_outbound_sale_is_in_force_only_once_accepted_in_writing(
         ("contract.telephone_sale", None, "signed"),
     ]
     assert {h["reason"] for h in view["history"]} == {
-        "telephone sale: offer sent",
-        "telephone sale: acceptance",
+        coded(Reason.TELEPHONE_OFFER_SENT),
+        coded(Reason.TELEPHONE_ACCEPTED),
     }
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from rekisteri.adapters.schema.register import attribute_change, invoice, person
 from rekisteri.domain.errors import InvalidInput, NotFound
+from rekisteri.domain.reasons import Reason, coded
 from rekisteri.domain.register import Provenance
 from rekisteri.services.register.attributes import (
     RowChange,
@@ -146,7 +147,7 @@ def test_many_distinct_values_go_in_one_update_each_with_their_audit(
                 RowChange(a.person_id, a.person_id, {"last_name": "Aalto", "first_names": "Ei"}),
                 RowChange(b.person_id, b.person_id, {"last_name": "Bergman"}),
             ],
-            "the population register's change",
+            coded(Reason.POPULATION_CHANGE),
             Provenance.of("population_register", uow.now(), "changes.json"),
             writable=frozenset({"last_name", "first_names"}),
         )

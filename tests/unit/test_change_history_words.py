@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rekisteri.adapters.reports.showing import show
+from rekisteri.domain.reasons import Reason, coded
 from rekisteri.entrypoints.web.change_history import rows
 
 AT = dt.datetime(2026, 3, 1, 10, 0, tzinfo=dt.UTC)
@@ -32,3 +34,30 @@ def test_a_code_is_worded_by_its_own_column_and_other_values_stand_as_stored() -
     )[::-1]
     assert (coded["old"], coded["new"]) == ("mahdollinen asiakas", "asiakas")
     assert (named["old"], named["new"]) == ("–", "customer")
+
+
+def test_the_access_report_words_history_values_by_the_same_rule() -> None:
+    """The report (adapters/reports/showing) and the page share domain/change_words: a name
+    that spells another column's code stands as stored there too, a contract's end reads as
+    its day and reason, and a reason the register wrote reads in the person's language."""
+    row = {"attribute_code": "person.first_names"}
+    assert show("attribute_change", "new_value", "customer", "fi", row) == "customer"
+    row = {"attribute_code": "person.relationship"}
+    assert show("attribute_change", "new_value", "customer", "sv", row) == "kund"
+    row = {"attribute_code": "contract.contract"}
+    ended = "ended 2026-02-01 (moved_out)"
+    assert (
+        show("attribute_change", "new_value", ended, "fi", row) == "päättyi 1.2.2026 (muutto pois)"
+    )
+    [page] = rows([_change("contract.contract", None, ended)], "sv")
+    assert page["new"] == "upphörde 1.2.2026 (utflyttning)"
+    reason = coded(Reason.CONTACT_FEED, "yhteydet-2026-03-01.csv")
+    assert show("attribute_change", "reason", reason, "sv", {}) == (
+        "rättat enligt kundkontaktfilen yhteydet-2026-03-01.csv"
+    )
+    assert show(
+        "person", "restricted_reason", "retention: the customer relationship ended", "fi", {}
+    ) == ("säilytysaika: asiakassuhde päättyi")
+    assert show("attribute_change", "reason", "Asiakas soitti", "sv", {}) == "Asiakas soitti"
+    [page] = rows([_change("person.last_name", "A", "B") | {"reason": reason}], "fi")
+    assert page["why"] == "korjattu asiakaskontaktien aineistosta yhteydet-2026-03-01.csv"

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -116,6 +117,15 @@ class EndReason(StrEnum):
     TERMINATED_BY_RETAILER = "terminated_by_retailer"
     DECEASED = "deceased"  # the estate ended it after the death (a death ends no contract)
     FIXED_TERM_ENDED = "fixed_term_ended"
+
+
+# How the change history records a contract's end (its new value): "ended 2026-02-01
+# (moved_out)"; domain/change_words reads it in words.
+CONTRACT_ENDED_RECORD = re.compile(r"^ended (\d{4}-\d{2}-\d{2}) \((\w+)\)$")
+
+
+def contract_ended_record(day: dt.date, why: EndReason) -> str:
+    return f"ended {day.isoformat()} ({why.value})"
 
 
 class BillingRhythm(StrEnum):

@@ -153,7 +153,7 @@ def series_chart(
             f'<line class="grid" x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" '
             f'stroke="#ddd" stroke-width="0.6"/>'
             f'<text class="axis" x="{LEFT - 4}" y="{y + 3:.1f}" font-size="9" text-anchor="end">'
-            f"{escape(showing.kwh(v, lang))}</text>"
+            f"{escape(showing.kwh_tick(v, lang))}</text>"
         )
     base = [0.0] * len(periods)  # the stack's height so far in each slot
     for n, s in enumerate(series):

@@ -15,7 +15,7 @@ from typing import Any
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
-from rekisteri.domain import field_words, rights_words
+from rekisteri.domain import change_words, field_words, rights_words
 from rekisteri.domain.consumption import HELSINKI, Quality
 from rekisteri.domain.value_words import coded_columns, column_value_word, value_word
 from rekisteri.domain.vocabulary import Lang
@@ -53,6 +53,15 @@ def euros(cents: int, lang: str) -> str:
 
 
 def kwh(value: float, lang: str) -> str:
+    """A reading or a month's total to the watt-hour, always three decimals, so a column of
+    them lines up ("12,500" under "3,275")."""
+    return format_decimal(
+        value, format="#,##0.000", locale=LOCALES[lang], decimal_quantization=True
+    )
+
+
+def kwh_tick(value: float, lang: str) -> str:
+    """A value axis's tick (a round figure): no decimals it does not have."""
     return format_decimal(round(value, 3), locale=LOCALES[lang])
 
 
@@ -76,21 +85,8 @@ def _code(table: str, column: str, value: str, lang: str) -> str:
     return column_value_word(table, column, value, lang)
 
 
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _history_value(attribute: str | None, value: str, lang: str) -> str:
-    """An old or new value of the change history: a date as the person writes dates, the
-    words of a code when the changed attribute's table has a coded column that knows it."""
-    if _ISO_DAY.match(value):
-        return day(dt.date.fromisoformat(value), lang)
-    if not attribute or "." not in attribute:
-        return value
-    table = attribute.split(".", 1)[0]
-    for (t, column), enum in coded_columns().items():
-        if t == table and value in {str(m.value) for m in enum}:
-            return column_value_word(t, column, value, lang)
-    return value
+# The fields that hold a reason: the register's own are codes (domain/reasons), worded here.
+_REASONS = frozenset({"reason", "restricted_reason"})
 
 
 def show(section: str, field: str, value: Any, lang: Lang | str, row: dict[str, Any]) -> str:
@@ -115,7 +111,11 @@ def show(section: str, field: str, value: Any, lang: Lang | str, row: dict[str, 
         return ", ".join(show(section, k, v, lang, row) for k, v in value.items() if v)
     if isinstance(value, str):
         if section == "attribute_change" and field in ("old_value", "new_value"):
-            return _history_value(row.get("attribute_code"), value, lang)
+            return change_words.value_words(
+                row.get("attribute_code"), value, lang, day=lambda d: day(d, lang)
+            )
+        if field in _REASONS:
+            return change_words.say(value, lang, day=lambda d: day(d, lang))
         return _code(table, field, value, lang)
     return str(value)
 

@@ -10,7 +10,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from rekisteri.catalogue import Category, Purpose, Source
+from rekisteri.catalogue import Category, Lang, Purpose, Source
 from rekisteri.domain.consent import PermissionDraft
 from rekisteri.domain.drafts import ContactPointDraft, PersonDraft
 from rekisteri.domain.errors import InvalidInput
@@ -73,6 +73,11 @@ def _print_view(view: dict[str, Any]) -> None:
     for section, rows in view.items():
         if section in ("person", "name", "withheld_categories") or not rows:
             continue
+        if section == "history":  # the register's own reasons are codes: in English words
+            # (imported here: the words of every code take polars along, too slow for --help)
+            from rekisteri.domain import change_words
+
+            rows = [r | {"reason": change_words.say(r.get("reason"), Lang.EN)} for r in rows]
         columns = [c for c in rows[0] if not c.startswith("_")]
         wide = len(columns) > 6
         table = Table(title=section.replace("_", " "), title_justify="left")

@@ -9,22 +9,16 @@ protection's words, and encrypted values never opened for staff.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from typing import Any
 
 from rekisteri.catalogue import Lang, catalogue
 from rekisteri.catalogue.protection import PROTECTED_WORDS
-from rekisteri.domain.value_words import column_value_word
+from rekisteri.domain import change_words
 from rekisteri.entrypoints.web import formats
 from rekisteri.entrypoints.web.i18n import translations
 from rekisteri.entrypoints.web.staff import source_words
 from rekisteri.services.register.history import ENCRYPTED
 from rekisteri.services.register.person_view import PROTECTED_TEXT
-
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# A contract's end as customers.end_contract records it: "ended 2026-02-01 (moved_out)".
-_ENDED = re.compile(r"^ended (\d{4}-\d{2}-\d{2}) \((\w+)\)$")
 
 
 def _value(attribute: str, value: str | None, lang: Lang) -> str:
@@ -35,16 +29,9 @@ def _value(attribute: str, value: str | None, lang: Lang) -> str:
         return translations(lang).gettext("encrypted, not shown")
     if value == PROTECTED_TEXT:
         return PROTECTED_WORDS.in_(lang)
-    ended = _ENDED.match(value)
-    if ended:
-        return translations(lang).gettext("ended %(day)s (%(why)s)") % {
-            "day": formats.format_date(dt.date.fromisoformat(ended[1]), lang),
-            "why": column_value_word("contract", "end_reason", ended[2], lang),
-        }
-    if _ISO_DAY.match(value):
-        return formats.format_date(dt.date.fromisoformat(value), lang)
-    table, _, column = attribute.partition(".")
-    return column_value_word(table, column, value, lang)  # a value that is no code: as stored
+    return change_words.value_words(
+        attribute, value, lang, day=lambda d: formats.format_date(d, lang)
+    )
 
 
 def rows(history: list[dict[str, Any]], lang: Lang) -> list[dict[str, str]]:
@@ -58,7 +45,9 @@ def rows(history: list[dict[str, Any]], lang: Lang) -> list[dict[str, str]]:
                 "what": catalogue[key].label(lang) if key in catalogue else key,
                 "old": _value(key, change.get("old_value"), lang),
                 "new": _value(key, change.get("new_value"), lang),
-                "why": str(change.get("reason") or ""),
+                "why": change_words.say(
+                    change.get("reason"), lang, day=lambda d: formats.format_date(d, lang)
+                ),
                 "by": str(change.get("actor") or ""),
                 "source": source_words(
                     {

@@ -27,6 +27,7 @@ from rekisteri.domain.marketing import (
     AudiencePurpose,
     Exclusion,
 )
+from rekisteri.domain.reasons import Reason, coded
 from rekisteri.domain.requests import RequestKind
 from rekisteri.domain.transfers import DisclosureKind, RecipientKind
 from rekisteri.domain.value_words import value_word
@@ -264,7 +265,7 @@ def disclosed_csv(
             basis=LawfulBasis.LEGITIMATE_INTEREST,
             categories=[C.IDENTITY, C.CONTACT],
             person_ids=[r["id"] for r in rows],
-            reason=f"audience {spec.purpose.value}/{spec.channel.value} for {to.name}",
+            reason=coded(Reason.AUDIENCE, spec.purpose.value, spec.channel.value, to.name),
             reference=to.agreement_ref,
             required_kinds=[RecipientKind.SUBSIDIARY, RecipientKind.PARTNER],
         )

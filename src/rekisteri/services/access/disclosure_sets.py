@@ -24,6 +24,7 @@ from rekisteri.adapters.schema.register import (
 from rekisteri.catalogue import Category, LawfulBasis, Purpose, Visibility
 from rekisteri.domain import values
 from rekisteri.domain.errors import InvalidInput
+from rekisteri.domain.reasons import Reason, coded
 from rekisteri.domain.transfers import DisclosureKind, RecipientKind
 from rekisteri.services.access.disclosures import Disclosed, Recipient, disclose
 from rekisteri.services.register import letters, representatives
@@ -77,7 +78,7 @@ def asiakastieto(uow: UnitOfWork, to: Recipient, output_name: str | None = None)
         basis=LawfulBasis.LEGITIMATE_INTEREST,
         categories=[Category.IDENTITY],
         person_ids=[pid for *_, pid in out],
-        reason="payment-default monitoring of persons with liabilities of their own",
+        reason=coded(Reason.PAYMENT_DEFAULT_MONITORING),
         reference=to.agreement_ref,
         output_name=output_name,
         required_kinds=[RecipientKind.CREDIT_REFERENCE],
@@ -164,7 +165,7 @@ def collection(
         basis=LawfulBasis.CONTRACT,
         categories=[Category.IDENTITY, Category.CONTACT, Category.BILLING, Category.PAYMENT],
         person_ids=[r.id for r in rows],
-        reason=f"collection of invoices at least {min_days} days overdue",
+        reason=coded(Reason.COLLECTION, min_days),
         reference=to.agreement_ref,
         output_name=output_name,
         required_kinds=[RecipientKind.COLLECTION_AGENCY],

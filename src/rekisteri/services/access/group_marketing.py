@@ -19,6 +19,7 @@ from rekisteri.adapters.schema.register import contact_point, person
 from rekisteri.catalogue import Category, LawfulBasis, Purpose
 from rekisteri.domain.consent import Channel
 from rekisteri.domain.marketing import AudiencePurpose, Exclusion
+from rekisteri.domain.reasons import Reason, coded
 from rekisteri.domain.register import Relationship
 from rekisteri.domain.transfers import DisclosureKind, RecipientKind
 from rekisteri.services.access.disclosure_sets import Handover
@@ -92,9 +93,7 @@ def group_marketing(uow: UnitOfWork, to: Recipient, output_name: str | None = No
         basis=LawfulBasis.LEGITIMATE_INTEREST,
         categories=[Category.IDENTITY, Category.CONTACT],
         person_ids=sorted(names),
-        reason="direct marketing of the group's electricity, gas, district heat, broadband "
-        "and TV; each customer only on the channels they may be reached on (opt-in for e-mail "
-        "and SMS, their prohibitions and ASML bans per channel)",
+        reason=coded(Reason.GROUP_MARKETING),
         reference=to.agreement_ref,
         output_name=output_name,
         required_kinds=[RecipientKind.SUBSIDIARY, RecipientKind.PARTNER],

@@ -26,6 +26,7 @@ from rekisteri.catalogue import Category, LawfulBasis, Purpose
 from rekisteri.domain import values
 from rekisteri.domain.consent import ConsentPurpose
 from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
+from rekisteri.domain.reasons import Reason, coded
 from rekisteri.domain.transfers import DisclosureKind, RecipientKind
 from rekisteri.services.access.disclosures import Disclosed, Recipient, disclose
 from rekisteri.services.marketing import ledger
@@ -74,8 +75,7 @@ def lend_recordings(
         basis=LawfulBasis.LEGITIMATE_INTEREST,
         categories=[Category.RECORDING],
         person_ids=[r.person_id for r in rows],
-        reason=f"evaluation of customer service: {the_study}; "
-        f"to be returned or destroyed by {due_on.isoformat()}",
+        reason=coded(Reason.RECORDING_LOAN, the_study, due_on),
         reference=to.agreement_ref,
         output_name=output_name,
         required_kinds=[RecipientKind.RESEARCH_INSTITUTE],

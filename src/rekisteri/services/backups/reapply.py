@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from rekisteri.adapters.schema.register import person
 from rekisteri.domain.errors import RuleViolation
+from rekisteri.domain.reasons import Reason, coded
 from rekisteri.domain.register import Provenance
 from rekisteri.domain.vocabulary import Source
 from rekisteri.services import erasure_journal
@@ -81,7 +82,7 @@ def reapply(uow: UnitOfWork, entries: list[JournalEntry]) -> Reapplied:
         if pid is None or not _exists(uow, pid):
             done.gone_already += 1
             continue
-        reason = f"applied again after a restore (journal entry {entry.position})"
+        reason = coded(Reason.REAPPLIED, entry.position)
         if entry.kind == erasure_journal.PURGE:
             purge(uow, [pid], dry_run=False)
             done.purged += 1

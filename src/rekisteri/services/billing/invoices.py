@@ -40,6 +40,7 @@ from rekisteri.adapters.schema.register import (
     person,
 )
 from rekisteri.domain.errors import InvalidInput
+from rekisteri.domain.reasons import Reason, coded
 from rekisteri.domain.register import InvoiceStatus, Provenance
 from rekisteri.domain.vocabulary import Source
 from rekisteri.services.register.attributes import received, write_attributes
@@ -276,7 +277,7 @@ class _Batch:
             int(before.id),
             int(before.person_id),
             changes,
-            f"resent by the billing system in {self.name}"[:300],
+            coded(Reason.INVOICE_RESENT, self.name[:200]),
             self.provenance,
             writable=RESENT,
         )

@@ -38,6 +38,7 @@ from rekisteri.adapters.schema.register import invoice, payment
 from rekisteri.adapters.value_sets import one_of
 from rekisteri.domain import references
 from rekisteri.domain.errors import InvalidInput
+from rekisteri.domain.reasons import Reason, coded
 from rekisteri.domain.register import InvoiceStatus, Provenance
 from rekisteri.domain.vocabulary import Source
 from rekisteri.services.register import tasks
@@ -478,7 +479,7 @@ class _Matcher:
                 )
                 for invoice_id, paid_on in settle.items()
             ],
-            "paid: camt.054 payment",
+            coded(Reason.PAID_BY_BANK),
             self.settled,
             writable=_SETTLES,
         )

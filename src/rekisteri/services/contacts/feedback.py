@@ -16,6 +16,7 @@ from rekisteri.adapters import service_feeds
 from rekisteri.adapters.schema.register import contact_log, feedback
 from rekisteri.catalogue import Purpose
 from rekisteri.domain.errors import InvalidInput, NotFound, RegisterError
+from rekisteri.domain.reasons import Reason, coded
 from rekisteri.domain.register import Provenance
 from rekisteri.domain.vocabulary import Source
 from rekisteri.services.contacts.log import entry_of_person
@@ -123,7 +124,7 @@ def _one(uow: UnitOfWork, fields: dict[str, Any], ref: str, name: str, done: Fee
         person_id,
         lambda: checked_fields(uow, given),
         what="answer",
-        reason=f"corrected by the survey feed {name}",
+        reason=coded(Reason.SURVEY_FEED, name),
         provenance=provenance,
         writable=FIELDS,
     ):

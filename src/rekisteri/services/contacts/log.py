@@ -19,6 +19,7 @@ from rekisteri.adapters import service_feeds
 from rekisteri.adapters.schema.register import contact_log
 from rekisteri.catalogue import Category, Purpose
 from rekisteri.domain.errors import InvalidInput, NotFound, RegisterError
+from rekisteri.domain.reasons import Reason, coded
 from rekisteri.domain.register import Provenance
 from rekisteri.domain.vocabulary import Source
 from rekisteri.services.register import attributes
@@ -127,7 +128,7 @@ def _one(uow: UnitOfWork, fields: dict[str, Any], ref: str, name: str, done: Fee
         person_id,
         lambda: checked_fields(uow, given),
         what="contact",
-        reason=f"corrected by the contact feed {name}",
+        reason=coded(Reason.CONTACT_FEED, name),
         provenance=provenance,
         writable=FIELDS,
     ):

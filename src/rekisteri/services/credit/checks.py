@@ -28,6 +28,7 @@ from rekisteri.config import Settings
 from rekisteri.domain import credit as rules
 from rekisteri.domain.credit import CreditAnswer, CreditDecision, ReviewOutcome
 from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
+from rekisteri.domain.reasons import Reason, coded
 from rekisteri.domain.register import Provenance
 from rekisteri.domain.transfers import DisclosureKind, RecipientKind
 from rekisteri.domain.vocabulary import Lang, lang_of
@@ -196,8 +197,7 @@ def check(
             basis=LawfulBasis.LEGITIMATE_INTEREST,
             categories=[Category.IDENTITY],
             person_ids=[person_id],
-            reason="credit check when a contract is made "
-            f"(purpose-of-use code {purpose_code}, query {query_id})",
+            reason=coded(Reason.CREDIT_CHECK, purpose_code, query_id),
             reference=query_id,
             required_kinds=[RecipientKind.CREDIT_REFERENCE],
         )
@@ -295,7 +295,7 @@ def request_review(
         check_id,
         found.person_id,
         {"review_requested_at": now},
-        "the person asked for a person to review an automated credit decision (GDPR Art. 22)",
+        coded(Reason.CREDIT_REVIEW_ASKED),
         Provenance.of(source, now),
         writable=REVIEW_FIELDS,
     )
@@ -343,7 +343,7 @@ def decide_review(
         check_id,
         found.person_id,
         changes,
-        "a person reviewed an automated credit decision (GDPR Art. 22)",
+        coded(Reason.CREDIT_REVIEWED),
         Provenance.of(Source.REGISTER_ITSELF, now),
         writable=REVIEW_FIELDS,
     )

@@ -27,6 +27,7 @@ from rekisteri.adapters.value_sets import batches, one_of
 from rekisteri.catalogue import Category
 from rekisteri.domain.attribute_rules import Given
 from rekisteri.domain.errors import InvalidInput
+from rekisteri.domain.reasons import Reason, coded
 from rekisteri.domain.register import ContactKind, Provenance
 from rekisteri.domain.vocabulary import Source
 from rekisteri.services.population.conflicts import given_later
@@ -38,7 +39,7 @@ POSTAL = ContactKind.POSTAL.value
 FIELDS = ("street", "postal_code", "post_office", "country")
 WRITABLE = frozenset(FIELDS)
 VALIDITY = "contact_point.validity"
-REASON = "the population register's change of address"
+REASON = coded(Reason.POPULATION_ADDRESS)
 
 
 @dataclass

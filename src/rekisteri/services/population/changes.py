@@ -38,6 +38,7 @@ from rekisteri.adapters.schema.register import attribute_change, person
 from rekisteri.adapters.value_sets import batches, one_of
 from rekisteri.catalogue import Category
 from rekisteri.domain.errors import InvalidInput
+from rekisteri.domain.reasons import Reason, coded
 from rekisteri.domain.register import MotherTongue, Provenance
 from rekisteri.domain.vocabulary import Source
 from rekisteri.services.population import addresses
@@ -46,7 +47,7 @@ from rekisteri.services.population.matching import persons_by_identity_code
 from rekisteri.services.register import attributes, tasks
 from rekisteri.services.unit_of_work import UnitOfWork
 
-REASON = "the population register's change"
+REASON = coded(Reason.POPULATION_CHANGE)
 TASK_GUARDIAN = "population_guardian"
 # What the register may change of a person on the population register's word.
 WRITABLE = frozenset(

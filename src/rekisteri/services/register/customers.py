@@ -33,7 +33,15 @@ from rekisteri.domain.drafts import (
     require_prospect_permission,
 )
 from rekisteri.domain.errors import InvalidInput, NotFound, RuleViolation
-from rekisteri.domain.register import ContactKind, EndReason, PersonKind, Provenance, SalesCall
+from rekisteri.domain.reasons import Reason, coded
+from rekisteri.domain.register import (
+    ContactKind,
+    EndReason,
+    PersonKind,
+    Provenance,
+    SalesCall,
+    contract_ended_record,
+)
 from rekisteri.services.marketing import ledger
 from rekisteri.services.register import attributes
 from rekisteri.services.register.history import record_change
@@ -494,7 +502,7 @@ def end_contract(
         row_id=contract_id,
         attribute="contract.contract",
         old=None,
-        new=f"ended {end_date} ({why.value})",
-        reason=why.value,
+        new=contract_ended_record(end_date, why),
+        reason=coded(Reason.CONTRACT_ENDED, why.value),
         provenance=provenance,
     )

@@ -24,6 +24,7 @@ from rekisteri.adapters import service_feeds
 from rekisteri.adapters.schema.register import digital_account
 from rekisteri.catalogue import Purpose
 from rekisteri.domain.errors import InvalidInput, NotFound, RegisterError, RuleViolation
+from rekisteri.domain.reasons import Reason, coded
 from rekisteri.domain.register import Provenance
 from rekisteri.domain.vocabulary import Source
 from rekisteri.services.register import attributes
@@ -159,7 +160,7 @@ def _moved(
         row.id,
         row.person_id,
         {"last_login_at": at},
-        f"logged in to the self-service (login feed {name})",
+        coded(Reason.LOGIN_FEED, name[:200]),
         provenance,
         writable=LOGIN,
     )

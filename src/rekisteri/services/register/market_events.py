@@ -39,6 +39,7 @@ from rekisteri.catalogue import Category
 from rekisteri.domain.drafts import ContractDraft
 from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.market_events import STARTS, EventKind, MarketEvent
+from rekisteri.domain.reasons import Reason, coded
 from rekisteri.domain.register import ContractKind, EndReason, Provenance
 from rekisteri.domain.vocabulary import Source
 from rekisteri.services.register import customers, market_points, tasks
@@ -204,7 +205,7 @@ def _event(
     uow: UnitOfWork, event: MarketEvent, provenance: Provenance, matched: set[int]
 ) -> _Result:
     point = market_points.find_point(uow, event.gsrn)
-    reason = f"Datahub {event.kind.value} {event.effective_on}"
+    reason = coded(Reason.DATAHUB_EVENT, event.kind.value, event.effective_on)
     if event.kind is EventKind.METERING_POINT:
         if point is None:
             return _Result(Outcome.UNMATCHED, "no metering point of the register has its id")

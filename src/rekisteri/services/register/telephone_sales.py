@@ -16,6 +16,7 @@ from sqlalchemy import select
 from rekisteri.adapters.schema.register import contract
 from rekisteri.catalogue import Purpose
 from rekisteri.domain.errors import NotFound
+from rekisteri.domain.reasons import Reason, coded
 from rekisteri.domain.register import Provenance
 from rekisteri.domain.telephone_sales import WrittenStep, check_acceptance, check_offer
 from rekisteri.services.register.attributes import write_attributes
@@ -67,7 +68,9 @@ def _write(uow: UnitOfWork, row: Any, columns: dict[str, Any], provenance: Prove
         row.id,
         row.person_id,
         columns,
-        "telephone sale: " + ("acceptance" if "accepted_at" in columns else "offer sent"),
+        coded(
+            Reason.TELEPHONE_ACCEPTED if "accepted_at" in columns else Reason.TELEPHONE_OFFER_SENT
+        ),
         provenance,
         writable=STEPS,
     )

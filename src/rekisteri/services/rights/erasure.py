@@ -23,7 +23,9 @@ from rekisteri.adapters.schema.register import (
 )
 from rekisteri.catalogue import Attribute, Category, Lang, OnErasure, label
 from rekisteri.domain import rights_words
+from rekisteri.domain.change_words import say
 from rekisteri.domain.errors import NotFound, RuleViolation
+from rekisteri.domain.reasons import Reason, coded
 from rekisteri.domain.register import Provenance
 from rekisteri.services import erasure_journal
 from rekisteri.services.register.subjects import only_theirs, personal_tables
@@ -95,7 +97,8 @@ def erase_person(
     answer = ErasureAnswer(person_id, lang=lang)
     # The erasure is itself a change of the person's data: its audit entry names them, and
     # the answer counts that entry among those that remain (services/rights/remains).
-    uow.note_change([person_id], [Category.CONTACT], f"erasure: {reason}"[:200])
+    # The trail is the staff's, in English: a coded reason in its English words.
+    uow.note_change([person_id], [Category.CONTACT], f"erasure: {say(reason, Lang.EN)}"[:200])
     # Journalled (a keyed hash) so a restored backup erases them again.
     erasure_journal.record_erasure(uow, person_id)
     # Read before anything goes: the disclosure records may go with the person, and what
@@ -195,7 +198,7 @@ def _erase_keeping_records(
             until = periods.kept_until(uow, a.retention, person_id)
             answer.kept.append(_kept(a, lang, a.retention.describe(lang), until, count))
     # The erasure's own notice tells the recipients that what is kept is restricted.
-    restrict(uow, person_id, f"erasure: {reason}"[:200], provenance, notify=False)
+    restrict(uow, person_id, coded(Reason.ERASURE, reason)[:200], provenance, notify=False)
 
 
 def _has_records(uow: UnitOfWork, person_id: int) -> bool:

@@ -16,6 +16,7 @@ from rekisteri.catalogue import Lang
 from rekisteri.domain.access_package import AccessPackage
 from rekisteri.domain.consent import CaptureMethod
 from rekisteri.domain.errors import RuleViolation
+from rekisteri.domain.reasons import Reason, coded
 from rekisteri.domain.register import Provenance
 from rekisteri.domain.requests import ReceivedHow, RequestKind, RequestState, require_transition
 from rekisteri.domain.vocabulary import lang_of
@@ -158,7 +159,7 @@ def _erasure(uow: UnitOfWork, row: Any, prov: Provenance, f: Fulfilment, lang: L
         uow,
         row.person_id,
         prov,
-        reason=f"request {row.reference}",
+        reason=coded(Reason.RIGHTS_REQUEST, row.reference),
         lang=lang or package.language_of(uow, row.person_id),
         for_request=row.id,
     )

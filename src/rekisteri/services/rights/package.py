@@ -35,7 +35,7 @@ from rekisteri.catalogue import (
     Visibility,
     label,
 )
-from rekisteri.domain import field_words, rights_words
+from rekisteri.domain import field_words, reasons, rights_words
 from rekisteri.domain.access_package import (
     PACKAGE_READING_SCHEMA,
     AccessPackage,
@@ -275,7 +275,7 @@ def rectification_history(ctx: PackageContext) -> Iterator[Section]:
                 "table": r["table_name"],
                 "old_value": r["old_value"],
                 "new_value": r["new_value"],
-                "reason": r["reason"],
+                "reason": reasons.normal(r["reason"]),
                 "source": label(Source(src), ctx.lang) if src in set(Source) else src,
                 "source_code": src,
                 "source_detail": r.get("source_detail"),
@@ -686,6 +686,7 @@ def _disclosures(ctx: PackageContext) -> list[Section]:
             [
                 {"row_id": r["id"]}
                 | {c: r[c] for c in _DISCLOSURE_COLUMNS}
+                | {"reason": reasons.normal(r["reason"])}
                 | {"kept_until": _row_kept(ctx, "disclosure.at", r["at"])}
                 for r in rows
             ],

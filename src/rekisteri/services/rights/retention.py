@@ -53,6 +53,7 @@ from rekisteri.adapters.schema.register import (
 )
 from rekisteri.adapters.schema.rights import retention_run
 from rekisteri.catalogue import Anchor, Attribute, OnErasure, RetentionRule
+from rekisteri.domain.reasons import Reason, coded
 from rekisteri.services import erasure_journal
 from rekisteri.services.access import audit, recording_loans
 from rekisteri.services.archive import privacy as archive_privacy
@@ -225,7 +226,7 @@ def _after_relationship(uow: UnitOfWork, result: RunResult) -> None:
         uow.execute(
             update(person)
             .where(cond)
-            .values(restricted=True, restricted_reason="retention: the customer relationship ended")
+            .values(restricted=True, restricted_reason=coded(Reason.RETENTION_ENDED))
         )
     result.add("restricted: relationship ended", n)
 

@@ -33,6 +33,7 @@ from rekisteri.adapters.schema.register import contact_point, person
 from rekisteri.adapters.schema.updates import address_notice
 from rekisteri.catalogue import Category
 from rekisteri.domain.errors import InvalidInput
+from rekisteri.domain.reasons import Reason, coded
 from rekisteri.domain.register import PersonKind, Provenance
 from rekisteri.domain.vocabulary import Source
 from rekisteri.services.register import tasks
@@ -43,7 +44,7 @@ from rekisteri.services.updates.files import UpdateReport
 from rekisteri.services.updates.postal import Address, fold
 
 WHAT = "address changes"
-REASON = "address change from the mover service"
+REASON = coded(Reason.MOVER_SERVICE)
 CHUNK = 500
 NO_ONE = "no person of this name had the previous address"
 NAMESAKES = "{n} persons of this name had the previous address (namesakes)"

@@ -30,6 +30,7 @@ from rekisteri.adapters.trade_register import CompanyUpdate
 from rekisteri.catalogue import Category
 from rekisteri.domain.company_status import ENDING
 from rekisteri.domain.errors import InvalidInput
+from rekisteri.domain.reasons import Reason, coded
 from rekisteri.domain.register import PersonKind, Provenance
 from rekisteri.domain.vocabulary import Source
 from rekisteri.services.register import attributes, tasks
@@ -39,7 +40,7 @@ from rekisteri.services.updates import files, postal
 from rekisteri.services.updates.files import UpdateReport
 
 WHAT = "trade register"
-REASON = "update from the trade register"
+REASON = coded(Reason.TRADE_REGISTER)
 NAME = frozenset({"organisation_name"})
 STATUS = frozenset({"trade_status", "trade_status_on"})
 CHUNK = 500
