@@ -24,7 +24,7 @@ from rekisteri.adapters.schema.register import (
 )
 from rekisteri.domain.requests import add_months
 from rekisteri.services.rights import retention
-from rekisteri.services.unit_of_work import Actor, RegisterApp
+from rekisteri.services.unit_of_work import HELSINKI, Actor, RegisterApp
 from tests.support.clock import FakeClock
 from tests.support.disclosed import disclose_to
 from tests.support.people import Customer, make_customer
@@ -155,3 +155,24 @@ def test_a_disclosure_record_is_kept_five_years_to_the_day(
     with register.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(disclosure)).scalar_one() == 0
     assert _rows(register, person, c) == 1
+
+
+@pytest.mark.parametrize("rule", ["contact_history", "customer_data"])
+def test_the_run_counts_in_helsinki_days_whatever_the_hour(
+    register: RegisterApp, clock: FakeClock, rule: str
+) -> None:
+    """A run at 23:30 in Helsinki on the last day keeps the data; one at 00:30 the next day
+    (still the last day in UTC) removes it: the day a row is kept until is a Finnish day."""
+    period = PERIODS[rule]
+    c = make_customer(register, ended_on=ENDED if period.ended else None)
+    held = _rows(register, period.table, c)
+    ends = add_months(period.anchor(), period.months)
+    for at, left in (
+        (dt.datetime.combine(ends, dt.time(23, 30), HELSINKI), held),
+        (dt.datetime.combine(ends + dt.timedelta(days=1), dt.time(0, 30), HELSINKI), 0),
+    ):
+        assert at.astimezone(dt.UTC).date() == ends
+        clock.set(at.astimezone(dt.UTC))
+        with register.unit_of_work(RUN) as uow:
+            retention.run(uow)
+        assert _rows(register, period.table, c) == left, (rule, at)

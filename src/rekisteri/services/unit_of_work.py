@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine
 
@@ -23,6 +24,8 @@ from rekisteri.adapters.file_store import FileStore
 from rekisteri.catalogue import Catalogue, Category, Purpose, Role, catalogue
 from rekisteri.config import Settings, file_store_path
 from rekisteri.services.change_audit import ChangeTracker
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
 
 Clock = Callable[[], dt.datetime]
 
@@ -116,7 +119,9 @@ class UnitOfWork:
         return self.clock()
 
     def today(self) -> dt.date:
-        return self.clock().date()
+        """The date in Finland: a deadline, a contract's day and the retention run's "today"
+        are Helsinki days (the clock's UTC date is yesterday's from 22:00 or 21:00 UTC on)."""
+        return self.clock().astimezone(HELSINKI).date()
 
     def next_number(self, series: str, start: int) -> int:
         """The next number of a series (`start` for its first), taken atomically in this

@@ -10,6 +10,7 @@ from rekisteri.domain.bans import BanRegisterShrinks
 from rekisteri.entrypoints.cli.common import console, fail, job, register_errors
 from rekisteri.services.access import system_actors
 from rekisteri.services.marketing import bans
+from rekisteri.services.unit_of_work import HELSINKI
 
 
 def install(import_app: typer.Typer) -> None:
@@ -27,7 +28,7 @@ def install(import_app: typer.Typer) -> None:
         A job: runs as the system actor system:import-bans, once an administrator enabled it."""
         reg, actor = job(system_actors.IMPORT_BANS)
         with register_errors():
-            read = bans.read_ban_file(file, reg.clock().date())
+            read = bans.read_ban_file(file, reg.clock().astimezone(HELSINKI).date())
             try:
                 with reg.unit_of_work(actor) as uow:
                     result = bans.import_bans(

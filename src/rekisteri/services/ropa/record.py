@@ -44,7 +44,7 @@ from rekisteri.services.statement.countries import COUNTRY_NAMES, country_name
 from rekisteri.services.statement.model import Items, Lines
 from rekisteri.services.statement.recipients import Recipient, Transfer, regular_recipients
 from rekisteri.services.statement.sections import SectionWriter, join_words
-from rekisteri.services.unit_of_work import RegisterApp
+from rekisteri.services.unit_of_work import HELSINKI, RegisterApp
 
 HEADINGS = (
     "s.controller",
@@ -281,7 +281,7 @@ def record_of(reg: RegisterApp, lang: Lang | str) -> Record:
         reg.catalogue,
         reg.settings,
         lang,
-        on=reg.clock().date(),
+        on=reg.clock().astimezone(HELSINKI).date(),
         registered=registered,
         transfers=transfers,
     )
