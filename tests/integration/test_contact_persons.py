@@ -12,16 +12,16 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from rekisteri.adapters.schema.register import contact_person, contact_point, person
+from rekisteri.adapters.schema.register import consent_event, contact_person, contact_point, person
 from rekisteri.adapters.schema.rights import rights_request
 from rekisteri.catalogue import Role
-from rekisteri.domain.consent import Channel
+from rekisteri.domain.consent import CaptureMethod, Channel, ConsentPurpose, PermissionDraft
 from rekisteri.domain.drafts import ContactPointDraft, PersonDraft
 from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.marketing import AudiencePurpose, Exclusion
-from rekisteri.domain.register import ContactKind, PersonKind, Provenance
+from rekisteri.domain.register import ContactKind, PersonKind, Provenance, Relationship
 from rekisteri.services.marketing import audience
 from rekisteri.services.register import contact_persons, customers
 from rekisteri.services.register.person_view import customer_view
@@ -205,6 +205,46 @@ def test_retention_purges_a_former_contact_person_a_year_after_the_last_link(
     assert result.counts["former contact persons: purged"] == 1
     assert _count(register, person, person.c.id == cp) == 0
     assert _count(register, person, person.c.id == org) == 1
+
+
+def test_a_prospect_who_was_a_contact_person_is_kept_until_the_earlier_rule_ends(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    """A prospect (kept while a permission lasts, here three years) who was also an
+    organisation's contact person goes 12 months after the last link ends, as the run's
+    contact-person rule says: the package tells them that day, and the run keeps them through
+    it and removes them the day after."""
+    org = _organisation(register)
+    permission = PermissionDraft(
+        ConsentPurpose.OWN_MARKETING, Channel.LETTER, CaptureMethod.PHONE_CALL, "Saa", "v1"
+    )
+    draft = PersonDraft(
+        PersonKind.NATURAL,
+        relationship=Relationship.PROSPECT,
+        first_names="Liisa",
+        last_name="Laine",
+        contact_points=(ContactPointDraft(ContactKind.EMAIL, WORK_EMAIL),),
+    )
+    with register.unit_of_work(STAFF) as uow:
+        prov = Provenance.of("customer_contact", uow.now())
+        cp = customers.register_person(uow, draft, prov, (permission,)).person_id
+        [grant] = uow.execute(select(consent_event.c.id).where(consent_event.c.person_id == cp))
+        far = uow.now() + dt.timedelta(days=3 * 365)
+        uow.execute(
+            update(consent_event).where(consent_event.c.id == grant.id).values(expires_at=far)
+        )
+        link, _ = contact_persons.add(uow, org, "contact", prov, person_id=cp)
+        contact_persons.end(uow, link, uow.today(), "left", prov)
+        left_on = uow.today()
+    with register.reading(DPO) as uow:
+        built = package.build(uow, cp, lang="fi")
+    [row] = next(s for s in built.sections if s.key == "person").rows
+    assert left_on < row["kept_until"] < left_on + dt.timedelta(days=400)
+    for day, held in ((row["kept_until"], 1), (row["kept_until"] + dt.timedelta(days=1), 0)):
+        clock.set(dt.datetime.combine(day, dt.time(10), dt.UTC))
+        with register.unit_of_work(DPO) as uow:
+            retention.run(uow)
+        assert _count(register, person, person.c.id == cp) == held, day
 
 
 def test_a_sole_trader_is_a_person_with_a_business_id(register: RegisterApp) -> None:

@@ -154,7 +154,16 @@ def lifetime_of(uow: UnitOfWork, person_id: int) -> Lifetime:
         is not None
     )
     if relationship == "prospect":
-        return _prospect(uow, person_id)
+        # Two rules of the run can remove a prospect: their permissions lapsing, and (when
+        # they were also an organisation's contact person) that role's period: the earlier.
+        prospect = _prospect(uow, person_id)
+        contact = _contact_person(uow, person_id, has_contracts)
+        earlier = (
+            contact is not None
+            and contact.whole_after is not None
+            and (prospect.whole_after is None or contact.whole_after < prospect.whole_after)
+        )
+        return contact if earlier and contact is not None else prospect
     if relationship == "customer" and has_contracts:
         active, last_end = contracts_end(uow, person_id)
         claims = uow.execute(
@@ -170,6 +179,13 @@ def lifetime_of(uow: UnitOfWork, person_id: int) -> Lifetime:
             if a.retention.anchor is Anchor.CONTRACT_END
         )
         return Lifetime(last_end, last_day(rule, s, last_end), by_rule=True)
+    return _contact_person(uow, person_id, has_contracts) or Lifetime(None, None, by_rule=True)
+
+
+def _contact_person(uow: UnitOfWork, person_id: int, has_contracts: bool) -> Lifetime | None:
+    """A person the register knows only as an organisation's contact person (no contract or
+    invoice of their own; retention.former_contact_persons): kept while a link runs, purged
+    whole the role's period after the last ends. None for anyone else."""
     has_invoices = uow.execute(
         select(invoice.c.id).where(invoice.c.person_id == person_id).limit(1)
     ).first()
@@ -184,8 +200,8 @@ def lifetime_of(uow: UnitOfWork, person_id: int) -> Lifetime:
         if links.running:
             return Lifetime(None, None, by_rule=False)
         rule = uow.catalogue["contact_person.role"].retention
-        return Lifetime(links.last, last_day(rule, s, links.last), by_rule=False)
-    return Lifetime(None, None, by_rule=True)
+        return Lifetime(links.last, last_day(rule, uow.settings, links.last), by_rule=False)
+    return None
 
 
 def _prospect(uow: UnitOfWork, person_id: int) -> Lifetime:
