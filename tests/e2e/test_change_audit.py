@@ -944,6 +944,9 @@ def _command_steps(w: CommandWalk, tmp: Path) -> None:
     # The archive keeps the reading; past the database's one month, it leaves the database.
     archived = {"REKISTERI_ARCHIVE_DIR": str(tmp / "archive"), "REKISTERI_DB_READING_MONTHS": "1"}
     w.run("archive", "sync", env=archived)
+    # From now on the register has an archive: every later command runs where it is set, as a
+    # deployment's would (one without it is refused: tests/integration/test_readings_archive).
+    w.env = w.env | {"REKISTERI_ARCHIVE_DIR": archived["REKISTERI_ARCHIVE_DIR"]}
     bans = tmp / "asml.csv"
     bans.write_text(
         "kind,last_name,first_names,street,postal_code,post_office,phone,registered_on\n"

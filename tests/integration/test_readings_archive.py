@@ -15,8 +15,9 @@ from sqlalchemy import func, select
 
 from rekisteri.adapters.archive.parquet import Archive, scan
 from rekisteri.adapters.schema.consumption import reading_block
-from rekisteri.adapters.schema.register import metering_point
+from rekisteri.adapters.schema.register import metering_point, person
 from rekisteri.domain.consumption import HELSINKI, local_midnight
+from rekisteri.domain.errors import InvalidInput, RuleViolation
 from rekisteri.domain.register import Provenance
 from rekisteri.services.archive import sync as archive_sync
 from rekisteri.services.rights import erasure, package, retention
@@ -188,6 +189,60 @@ def test_an_erasure_leaves_no_reading_of_the_periods_nor_the_periods_in_any_arch
     _sync(register)  # a sync after it brings nothing of theirs back
     _nothing_of(archive, mover, at_a, at_b)
     assert _archived(register) == others_before
+
+
+def test_a_process_that_cannot_reach_the_recorded_archive_refuses_and_changes_nothing(
+    register: RegisterApp, tmp_path: Path, clock: FakeClock
+) -> None:
+    """The first sync records where the archive is. An erasure, a retention run or an access
+    package in a process whose REKISTERI_ARCHIVE_DIR is unset, names another directory or
+    cannot reach the recorded one refuses, naming why, and erases nothing (it would otherwise
+    report the readings gone while the archive keeps them); a sync elsewhere is refused."""
+    ids = _setup(register, tmp_path)
+    register.settings.db_reading_months = 1
+    clock.set(dt.datetime(2025, 2, 20, 12, tzinfo=dt.UTC))
+    _sync(register)
+    archived, in_db = _archived(register), _in_db(register)
+    mover = ids["mover"]
+    recorded = str((tmp_path / "archive").resolve())
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    moved = tmp_path / "moved"
+
+    def erase() -> None:
+        with register.unit_of_work(Actor("tietosuoja.dpo")) as uow:
+            erasure.erase_person(
+                uow, mover, Provenance.of("customer_contact", uow.now()), reason="asked"
+            )
+
+    def run_retention() -> None:
+        with register.unit_of_work(Actor("retention")) as uow:
+            retention.run(uow)
+
+    def build_package() -> None:
+        with register.reading(Actor("tietosuoja.dpo")) as uow:
+            package.build(uow, mover, lang="fi")
+
+    for setting, why in (
+        (None, "is not set in this process"),
+        (elsewhere, f"names {elsewhere.resolve()}"),
+    ):
+        register.settings.archive_dir = setting
+        for attempt in (erase, run_retention, build_package):
+            with pytest.raises(RuleViolation, match=f"archive is at {recorded}.*{why}"):
+                attempt()
+    (tmp_path / "archive").rename(moved)  # the recorded directory is gone (not mounted)
+    register.settings.archive_dir = tmp_path / "archive"
+    with pytest.raises(RuleViolation, match="cannot be reached from this process"):
+        erase()
+    moved.rename(tmp_path / "archive")
+    assert (_archived(register), _in_db(register)) == (archived, in_db)
+    with register.reading(Actor("test")) as uow:
+        assert uow.execute(select(person.c.id).where(person.c.id == mover)).first() is not None
+    register.settings.archive_dir = elsewhere
+    with pytest.raises(InvalidInput, match=f"archive is at {recorded}"):
+        _sync(register)
+    assert list(elsewhere.iterdir()) == []
 
 
 def test_an_erasure_rolled_back_leaves_the_next_sync_writing_the_months_again(

@@ -103,6 +103,13 @@ TABLES: tuple[TableSpec, ...] = (
         personal=False,
         why_not_personal="the imported files themselves: names, hashes and counts",
     ),
+    TableSpec(
+        "reading_archive",
+        frozenset({"id", "root", "recorded_at", "recorded_by"}),
+        None,
+        personal=False,
+        why_not_personal="the readings archive's directory, when and by which job it was recorded",
+    ),
 )
 
 # The readings archive (services/archive, docs/archive.md): the readings' history and the

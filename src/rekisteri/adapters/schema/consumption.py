@@ -85,3 +85,17 @@ Index(
     reading_correction.c.metering_point_id,
     reading_correction.c.ts,
 )
+
+
+reading_archive = Table(
+    # Where the register's readings archive is (services/archive): recorded by the first sync,
+    # so an erasure, a retention run or an access package in a process whose
+    # REKISTERI_ARCHIVE_DIR is missing or names another place refuses instead of missing the
+    # archived readings.
+    "reading_archive",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("root", String(1000), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    Column("recorded_by", String(60), nullable=False),
+)

@@ -25,7 +25,8 @@ import pyarrow.compute as pc
 from rekisteri.adapters.archive.parquet import Archive, Lock
 from rekisteri.catalogue import Category
 from rekisteri.domain.consumption import READING_SCHEMA, Period, Quality, local_midnight
-from rekisteri.services.archive.sync import archive_of, month_days
+from rekisteri.services.archive import location
+from rekisteri.services.archive.sync import month_days
 from rekisteri.services.consumption.attribution import attributed_points
 from rekisteri.services.unit_of_work import UnitOfWork
 
@@ -57,8 +58,8 @@ def hold(uow: UnitOfWork) -> None:
     """Take the archive's lock for the rest of the unit of work, before it touches the
     readings in the database: a sync takes the lock first and the database after, so every
     writer must, or the two wait on each other (PostgreSQL cannot see the file lock)."""
-    archive = archive_of(uow.settings)
-    if archive is not None and archive.root.exists():
+    archive = location.in_use(uow)
+    if archive is not None:
         _locked(uow, archive)
 
 
@@ -66,8 +67,8 @@ def erase_periods(uow: UnitOfWork, person_ids: list[int], ranges: list[tuple[int
     """Erase the persons' periods from the archive: `ranges` (metering point, period) are their
     periods as the register knows them; those the archive recorded are added. Returns the
     readings removed."""
-    archive = archive_of(uow.settings)
-    if archive is None or not archive.root.exists():
+    archive = location.in_use(uow)
+    if archive is None:
         return 0
     _locked(uow, archive)
     periods = archive.read_periods()
@@ -138,8 +139,8 @@ def _without(archive: Archive, month: str, by_point: dict[int, list[Period]]) ->
 
 def drop_before(uow: UnitOfWork, cutoff: dt.date, dry_run: bool) -> int:
     """Archived readings of the Helsinki days before `cutoff` (P14); returns how many."""
-    archive = archive_of(uow.settings)
-    if archive is None or not archive.root.exists():
+    archive = location.in_use(uow)
+    if archive is None:
         return 0
     if not dry_run:
         _locked(uow, archive)
@@ -171,8 +172,8 @@ def archived_readings_of(uow: UnitOfWork, person_id: int) -> pl.DataFrame:
     word), resolution; ordered by point and time. Noted as a read when any are found."""
     names = {int(q): q.name for q in Quality}
     schema = pl.Schema([*READING_SCHEMA.items(), ("resolution", pl.Int64())])
-    archive = archive_of(uow.settings)
-    if archive is None or not archive.root.exists():
+    archive = location.in_use(uow)
+    if archive is None:
         return pl.DataFrame(schema=schema)
     windows = attributed_points(uow, person_id)
     points = sorted({w.metering_point_id for w in windows})

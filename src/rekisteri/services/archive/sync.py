@@ -34,6 +34,7 @@ from rekisteri.domain.consumption import Period, contract_period, merge_periods
 from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.reading_blocks import EPOCH
 from rekisteri.domain.requests import add_months
+from rekisteri.services.archive import location
 from rekisteri.services.consumption.attribution import FAR
 from rekisteri.services.unit_of_work import UnitOfWork
 
@@ -74,6 +75,7 @@ def month_days(month: str) -> tuple[int, int]:
 
 def sync(uow: UnitOfWork, archive: Archive) -> SyncResult:
     result = SyncResult()
+    location.record(uow, archive)
     with archive.lock():
         archive.clean_staging()
         manifest = archive.manifest()

@@ -1,0 +1,81 @@
+"""Where the readings archive is, recorded in the register itself.
+
+The archive's directory comes from the process's settings (REKISTERI_ARCHIVE_DIR). The first
+sync records it in the database; from then on an erasure, a retention run or an access package
+in a process whose setting is missing, names another directory, or cannot reach the recorded one
+refuses with the reason, instead of quietly leaving the archived readings out (an erasure that
+missed the archive would report the readings gone while they stay).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from rekisteri.adapters.archive.parquet import Archive
+from rekisteri.adapters.schema.consumption import reading_archive
+from rekisteri.domain.errors import InvalidInput, RuleViolation
+from rekisteri.services.unit_of_work import UnitOfWork
+
+SETTING = "REKISTERI_ARCHIVE_DIR"
+
+
+def _resolved(root: Path | str) -> str:
+    return str(Path(root).expanduser().resolve())
+
+
+def recorded_root(uow: UnitOfWork) -> str | None:
+    found = uow.execute(select(reading_archive.c.root).order_by(reading_archive.c.id)).scalar()
+    return None if found is None else str(found)
+
+
+def _configured(uow: UnitOfWork) -> Archive | None:
+    root = uow.settings.archive_dir
+    return None if root is None else Archive(Path(root))
+
+
+def record(uow: UnitOfWork, archive: Archive) -> None:
+    """Before a sync writes: record the archive's directory, or refuse one that is not the
+    recorded (a second archive would split the readings' history in two)."""
+    recorded = recorded_root(uow)
+    here = _resolved(archive.root)
+    if recorded is None:
+        uow.execute(
+            reading_archive.insert().values(
+                root=here, recorded_at=uow.now(), recorded_by=uow.actor.name[:60]
+            )
+        )
+        uow.note_change((), (), f"readings archive recorded at {here}")
+    elif recorded != here:
+        raise InvalidInput(
+            SETTING,
+            f"names {here}, but the register's readings archive is at {recorded}: "
+            "point the setting there (move the files first if the archive has moved)",
+        )
+
+
+def in_use(uow: UnitOfWork) -> Archive | None:
+    """The archive erasure, retention and the access package must reach: None when the
+    register has none; a refusal when it has one this process cannot reach."""
+    recorded = recorded_root(uow)
+    configured = _configured(uow)
+    if recorded is None:
+        # No sync has run: an archive directory set but never written holds no readings.
+        return configured if configured is not None and configured.root.exists() else None
+    if configured is None:
+        raise RuleViolation(
+            f"the register's readings archive is at {recorded}, but {SETTING} is not set in "
+            "this process: it would miss the archived readings"
+        )
+    if _resolved(configured.root) != recorded:
+        raise RuleViolation(
+            f"the register's readings archive is at {recorded}, but {SETTING} names "
+            f"{_resolved(configured.root)}: it would miss the archived readings"
+        )
+    if not configured.root.exists():
+        raise RuleViolation(
+            f"the register's readings archive at {recorded} cannot be reached from this "
+            "process: it would miss the archived readings"
+        )
+    return configured
