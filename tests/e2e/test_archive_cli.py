@@ -64,3 +64,42 @@ def test_archive_sync_from_the_command_line(
             )
         ).all()
     assert [a for a, _ in actors] == [system_actors.ARCHIVE]  # the first run only read
+
+
+def test_a_damaged_archive_is_refused_naming_the_file(
+    register: RegisterApp, settings: Settings, keyring: Keyring, tmp_path: Path
+) -> None:
+    """A manifest that is not JSON, or a month that is not Parquet: `archive sync` exits 2
+    naming the file and why, no traceback, and the register is unchanged."""
+    gsrn = new_gsrn()
+    with register.unit_of_work(Actor("test")) as uow:
+        new_contract(uow, new_customer(uow), new_site(uow, gsrn), dt.date(2025, 1, 1))
+    run_import(register, write(tmp_path / "a.csv", readings(gsrn, utc(2025, 1, 30, 22), 96 * 3)))
+    archive = tmp_path / "archive"
+    env = {
+        "REKISTERI_DATABASE_URL": settings.database_url,
+        "REKISTERI_SECRET_KEY": keyring.to_json(),
+        "REKISTERI_ARCHIVE_DIR": str(archive),
+        "REKISTERI_DB_READING_MONTHS": "1",
+    }
+    enable_jobs(settings, system_actors.ARCHIVE)
+    runner = CliRunner()
+    assert runner.invoke(app, ["archive", "sync"], env=env).exit_code == 0
+    manifest = archive / "_manifest.json"
+    kept = manifest.read_bytes()
+    manifest.write_text("{not json", encoding="utf-8")
+    broken = runner.invoke(app, ["archive", "sync"], env=env)
+    assert broken.exit_code == 2, broken.output
+    assert "_manifest.json" in broken.output and "is not the archive's manifest" in broken.output
+    assert "Traceback" not in broken.output
+    manifest.write_bytes(kept)
+    month = archive / "readings" / "month=2025-01" / "part-0.parquet"
+    month.write_bytes(b"PAR1 not really")
+    # A correction of January makes the sync read the month the database no longer holds.
+    fix = readings(gsrn, utc(2025, 1, 30, 22), 4, wh=lambda i: 7)
+    run_import(register, write(tmp_path / "fix.csv", fix))
+    damaged = runner.invoke(app, ["archive", "sync"], env=env)
+    assert damaged.exit_code == 2, damaged.output
+    assert "part-0.parquet" in damaged.output and "is not a file of the readings archive" in (
+        damaged.output
+    )

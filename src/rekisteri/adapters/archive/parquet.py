@@ -32,6 +32,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from rekisteri.domain.errors import InvalidInput
+
 READING_SCHEMA = pa.schema(
     [
         ("metering_point_id", pa.int32()),
@@ -96,7 +98,7 @@ class Archive:
         if not path.is_file():
             return READING_SCHEMA.empty_table()
         where = None if points is None else [("metering_point_id", "in", points)]
-        return pq.read_table(path, schema=READING_SCHEMA, filters=where)
+        return _read(path, READING_SCHEMA, where)
 
     def write_month(self, month: str, table: pa.Table) -> None:
         """Replace the month's file (an empty table removes the month)."""
@@ -126,7 +128,7 @@ class Archive:
     def read_periods(self) -> pa.Table:
         if not self.periods_file.is_file():
             return PERIOD_SCHEMA.empty_table()
-        return pq.read_table(self.periods_file, schema=PERIOD_SCHEMA)
+        return _read(self.periods_file, PERIOD_SCHEMA, None)
 
     def write_periods(self, table: pa.Table) -> None:
         ordered = (
@@ -140,7 +142,14 @@ class Archive:
     def manifest(self) -> dict[str, Any]:
         if not self.manifest_file.is_file():
             return {"months": {}}
-        loaded: dict[str, Any] = json.loads(self.manifest_file.read_text(encoding="utf-8"))
+        try:
+            loaded = json.loads(self.manifest_file.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError is a ValueError
+            raise InvalidInput(
+                str(self.manifest_file), f"is not the archive's manifest: {exc}"
+            ) from None
+        if not isinstance(loaded, dict) or not isinstance(loaded.get("months"), dict):
+            raise InvalidInput(str(self.manifest_file), "is not the archive's manifest: no months")
         return loaded
 
     def save_manifest(self, manifest: dict[str, Any]) -> None:
@@ -213,3 +222,12 @@ def scan(paths: list[Path]) -> Iterator[pa.Table]:
     for path in paths:
         if path.suffix == ".parquet":
             yield pq.read_table(path)
+
+
+def _read(path: Path, schema: pa.Schema, where: list[tuple[str, str, Any]] | None) -> pa.Table:
+    """A file of the archive; one that is not (damaged, or another schema) is refused naming
+    it, not a traceback."""
+    try:
+        return pq.read_table(path, schema=schema, filters=where)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InvalidInput(str(path), f"is not a file of the readings archive: {exc}") from None
