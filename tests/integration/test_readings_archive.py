@@ -4,6 +4,7 @@ still in the access package; erasure and retention reaching every file of it."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 from pathlib import Path
@@ -20,6 +21,7 @@ from rekisteri.domain.consumption import HELSINKI, local_midnight
 from rekisteri.domain.errors import InvalidInput, RuleViolation
 from rekisteri.domain.register import Provenance
 from rekisteri.services.archive import sync as archive_sync
+from rekisteri.services.archive.privacy import _Held
 from rekisteri.services.rights import erasure, package, retention
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.clock import FakeClock
@@ -245,11 +247,17 @@ def test_a_process_that_cannot_reach_the_recorded_archive_refuses_and_changes_no
     assert list(elsewhere.iterdir()) == []
 
 
-def test_an_erasure_rolled_back_leaves_the_next_sync_writing_the_months_again(
-    register: RegisterApp, tmp_path: Path
+def test_an_erasure_rolled_back_puts_the_archive_back_even_for_months_kept_there_only(
+    register: RegisterApp, tmp_path: Path, clock: FakeClock
 ) -> None:
+    """The erasure rewrites the archive's months inside its transaction (a process that dies
+    after the commit must not leave the readings there); when the transaction rolls back,
+    the files it replaced are put back: a month the database no longer holds would otherwise
+    lose its readings, the erasure undone but the readings gone."""
     ids = _setup(register, tmp_path)
-    _sync(register)
+    register.settings.db_reading_months = 1
+    clock.set(dt.datetime(2025, 2, 20, 12, tzinfo=dt.UTC))
+    _sync(register)  # December and January in the archive alone
     everything = _archived(register)
     archive = Archive(tmp_path / "archive")
     # A sync killed mid-write left a month in staging: the erasure clears it with the rest.
@@ -263,9 +271,58 @@ def test_an_erasure_rolled_back_leaves_the_next_sync_writing_the_months_again(
         assert not left.exists()
         assert _archived(register) < everything  # the archive's months were rewritten
         raise RuntimeError("the erasure fails after the archive was rewritten")
-    assert _archived(register) < everything
-    assert _sync(register).written  # the database still holds them: written again
     assert _archived(register) == everything
+    assert archive.undo_tokens() == []
+    assert _sync(register).written == []  # nothing to write again: the files are as they were
+    # The same erasure committed: the undo set goes with the commit, nothing of it is left.
+    with register.unit_of_work(Actor("tietosuoja.dpo")) as uow:
+        erasure.erase_person(
+            uow, ids["mover"], Provenance.of("customer_contact", uow.now()), reason="asked"
+        )
+    assert _archived(register) < everything
+    assert archive.undo_tokens() == []
+
+
+def _kill_during_erasure(register: RegisterApp, mover: int, commit: bool) -> None:
+    """An erasure whose process dies after rewriting the archive: before the commit (its
+    transaction rolls back, its hooks never run) or just after it."""
+    with contextlib.suppress(SystemExit), register.unit_of_work(Actor("tietosuoja.dpo")) as uow:
+        erasure.erase_person(
+            uow, mover, Provenance.of("customer_contact", uow.now()), reason="asked"
+        )
+        # A process that dies runs none of its hooks; the kernel drops its lock (flock), so
+        # only the lock's release is kept here.
+        uow.after_commit[:] = [h for h in uow.after_commit if isinstance(h, _Held)]
+        uow.after_rollback[:] = [h for h in uow.after_rollback if isinstance(h, _Held)]
+        if not commit:
+            raise SystemExit("killed")
+
+
+@pytest.mark.parametrize("committed", [False, True])
+def test_a_rewrite_left_by_a_dead_process_is_finished_by_the_next_lock_holder(
+    register: RegisterApp, tmp_path: Path, clock: FakeClock, committed: bool
+) -> None:
+    """A process killed between rewriting the archive and finishing its transaction leaves an
+    undo set: the next holder of the lock puts it back when the transaction never committed,
+    and deletes it (with the erased readings it holds) when it did."""
+    ids = _setup(register, tmp_path)
+    register.settings.db_reading_months = 1
+    clock.set(dt.datetime(2025, 2, 20, 12, tzinfo=dt.UTC))
+    _sync(register)
+    everything = _archived(register)
+    archive = Archive(tmp_path / "archive")
+    _kill_during_erasure(register, ids["mover"], committed)
+    # The lock died with the process (flock); the undo set is still there.
+    assert len(archive.undo_tokens()) == 1
+    _sync(register)  # the next holder of the lock
+    assert archive.undo_tokens() == []
+    if committed:
+        assert _archived(register) < everything
+        at_a = (ids["a"], local_midnight(dt.date(2024, 11, 1)), local_midnight(MOVE))
+        at_b = (ids["b"], local_midnight(MOVE), local_midnight(dt.date(2025, 2, 1)))
+        _nothing_of(archive, ids["mover"], at_a, at_b)
+    else:
+        assert _archived(register) == everything
 
 
 def _nothing_of(archive: Archive, mover: int, *periods: tuple[int, int, int]) -> None:

@@ -110,6 +110,13 @@ TABLES: tuple[TableSpec, ...] = (
         personal=False,
         why_not_personal="the readings archive's directory, when and by which job it was recorded",
     ),
+    TableSpec(
+        "archive_undo",
+        frozenset({"token", "at"}),
+        None,
+        personal=False,
+        why_not_personal="random names of the archive's undo sets, and when each was made",
+    ),
 )
 
 # The readings archive (services/archive, docs/archive.md): the readings' history and the

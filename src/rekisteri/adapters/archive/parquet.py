@@ -24,6 +24,7 @@ import contextlib
 import fcntl
 import json
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,6 +59,10 @@ _DELTA = {"ts", "wh", "start_ts", "end_ts"}
 PART = "part-0.parquet"
 
 
+# Where the files a rewrite replaced wait until its transaction ends (Archive.keep_for_undo).
+UNDO = "_undo"
+
+
 class Archive:
     """One archive directory (the setting REKISTERI_ARCHIVE_DIR)."""
 
@@ -67,11 +72,51 @@ class Archive:
         self.periods_file = root / "periods" / PART
         self.staging = root / "_staging"
         self.manifest_file = root / "_manifest.json"
+        # Set while a unit of work rewrites the archive: each file it replaces or removes is
+        # kept in this undo set until the transaction ends (services/archive/location.settle).
+        self.undo_token: str | None = None
 
     # -- one writer at a time
     def lock(self) -> Lock:
         self.root.mkdir(parents=True, exist_ok=True)
         return Lock(self.root / "_lock")
+
+    # -- undoing a rewrite whose transaction did not commit (an erasure rolled back)
+    def keep_for_undo(self, token: str, target: Path) -> None:
+        """Before `target` (a month, the periods, the manifest) is replaced or removed: a hard
+        link to its current file in the undo set `token` (the first version only). The
+        rename over the target leaves the link holding the old contents."""
+        if not target.is_file():
+            return
+        kept = self.root / UNDO / token / target.relative_to(self.root)
+        if kept.exists():
+            return
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(target, kept)
+        except OSError:  # a file system without hard links: a copy, flushed
+            shutil.copy2(target, kept)
+            with kept.open("rb+") as f:
+                os.fsync(f.fileno())
+        _flush_directory(kept.parent)
+
+    def undo(self, token: str) -> None:
+        """Put back every file of the undo set and remove the set."""
+        kept = self.root / UNDO / token
+        for path in sorted(p for p in kept.rglob("*") if p.is_file()):
+            target = self.root / path.relative_to(kept)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+            _flush_directory(target.parent)
+        self.forget(token)
+
+    def forget(self, token: str) -> None:
+        """Remove the undo set (the rewrite committed: its old files must not stay)."""
+        shutil.rmtree(self.root / UNDO / token, ignore_errors=True)
+
+    def undo_tokens(self) -> list[str]:
+        folder = self.root / UNDO
+        return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
 
     def clean_staging(self) -> None:
         """Files a killed writer left half-written (called under the lock)."""
@@ -120,6 +165,7 @@ class Archive:
 
     def drop_month(self, month: str) -> None:
         path = self.month_file(month)
+        self._keep(path)
         path.unlink(missing_ok=True)
         with contextlib.suppress(FileNotFoundError, OSError):
             path.parent.rmdir()
@@ -155,6 +201,7 @@ class Archive:
     def save_manifest(self, manifest: dict[str, Any]) -> None:
         staged = self._staged(".json")
         staged.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
+        self._keep(self.manifest_file)
         _commit(staged, self.manifest_file)
 
     def files(self) -> list[Path]:
@@ -175,7 +222,12 @@ class Archive:
             column_encoding={c: "DELTA_BINARY_PACKED" for c in table.column_names if c in _DELTA},
             row_group_size=4 * 1024 * 1024,
         )
+        self._keep(target)
         _commit(staged, target)
+
+    def _keep(self, target: Path) -> None:
+        if self.undo_token is not None:
+            self.keep_for_undo(self.undo_token, target)
 
 
 def _commit(staged: Path, target: Path) -> None:
@@ -185,7 +237,11 @@ def _commit(staged: Path, target: Path) -> None:
         os.fsync(f.fileno())
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(staged, target)
-    directory = os.open(target.parent, os.O_RDONLY)
+    _flush_directory(target.parent)
+
+
+def _flush_directory(path: Path) -> None:
+    directory = os.open(path, os.O_RDONLY)
     try:
         os.fsync(directory)
     finally:

@@ -99,3 +99,15 @@ reading_archive = Table(
     Column("recorded_at", UtcDateTime(), nullable=False),
     Column("recorded_by", String(60), nullable=False),
 )
+
+
+archive_undo = Table(
+    # A unit of work rewriting the archive (an erasure, a retention run) keeps the files it
+    # replaced in the archive's undo set named by `token`, and writes this row in its own
+    # transaction: the row committed means the rewrite stands (the set is deleted), no row
+    # means it rolled back or died (the set is put back). services/archive/location.settle.
+    "archive_undo",
+    metadata,
+    Column("token", String(32), primary_key=True),
+    Column("at", UtcDateTime(), nullable=False),
+)

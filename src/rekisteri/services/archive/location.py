@@ -9,12 +9,13 @@ missed the archive would report the readings gone while they stay).
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from rekisteri.adapters.archive.parquet import Archive
-from rekisteri.adapters.schema.consumption import reading_archive
+from rekisteri.adapters.schema.consumption import archive_undo, reading_archive
 from rekisteri.domain.errors import InvalidInput, RuleViolation
 from rekisteri.services.unit_of_work import UnitOfWork
 
@@ -79,3 +80,30 @@ def in_use(uow: UnitOfWork) -> Archive | None:
             "process: it would miss the archived readings"
         )
     return configured
+
+
+def settle(uow: UnitOfWork, archive: Archive) -> None:
+    """Under the archive's lock, before anything reads or writes it: finish what an earlier
+    rewrite left. An undo set whose row committed is deleted (the rewrite stands: the set
+    holds what an erasure removed); one without a row is put back (its transaction rolled
+    back or its process died). No other rewrite is in flight while the lock is held."""
+    tokens = archive.undo_tokens()
+    committed = set(uow.execute(select(archive_undo.c.token)).scalars())
+    for token in tokens:
+        if token in committed:
+            archive.forget(token)
+        else:
+            archive.undo(token)
+    if committed:
+        uow.execute(delete(archive_undo))
+
+
+def undoable(uow: UnitOfWork, archive: Archive) -> str:
+    """Start an undo set for this unit of work's rewrites of the archive (under its lock):
+    its row is written in the transaction; when it ends the set is deleted (committed) or
+    put back (rolled back), before the lock is released."""
+    token = uuid.uuid4().hex
+    uow.execute(archive_undo.insert().values(token=token, at=uow.now()))
+    uow.after_commit.insert(0, lambda: archive.forget(token))
+    uow.after_rollback.insert(0, lambda: archive.undo(token))
+    return token

@@ -78,6 +78,7 @@ def sync(uow: UnitOfWork, archive: Archive) -> SyncResult:
     location.record(uow, archive)
     with archive.lock():
         archive.clean_staging()
+        location.settle(uow, archive)
         manifest = archive.manifest()
         months: dict[str, dict[str, object]] = manifest.setdefault("months", {})
         for month, fingerprint in fingerprints(uow).items():
