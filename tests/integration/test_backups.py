@@ -346,3 +346,29 @@ def test_an_erasure_the_backup_does_not_allow_restricts_the_person_and_says_so(
         kept = conn.execute(select(person).where(person.c.id == c.person_id)).one()
     assert kept.restricted and "a contract in force in the backup" in kept.restricted_reason
     _verified(register)
+
+
+def test_a_restore_whose_erasures_could_not_reach_the_archive_is_refused_before_replacing(
+    register: RegisterApp, clock: FakeClock, tmp_path: Path
+) -> None:
+    """The register recorded a readings archive; a restore in a process that cannot reach it
+    would replace the database and then fail to apply the journal's erasures to the archive,
+    leaving the persons erased since the backup restored. It is refused first, nothing
+    replaced."""
+    from rekisteri.services.archive import sync as archive_sync
+
+    prospect = add_person(register, 1)
+    register.settings.archive_dir = tmp_path / "archive"
+    with register.unit_of_work(Actor("system:archive")) as uow:
+        archive_sync.sync(uow, archive_sync.required_archive(uow.settings))
+    backup = _backup(register, tmp_path)
+    clock.advance(hours=1)
+    _erase(register, prospect)
+    register.settings.archive_dir = None
+    with pytest.raises(RuleViolation, match="REKISTERI_ARCHIVE_DIR is not set"):
+        copies.restore(register, backup, ADMIN, replace=True)
+    assert _count(register, person, person.c.id == prospect) == 0  # still the live register
+    register.settings.archive_dir = tmp_path / "archive"
+    done = copies.restore(register, backup, ADMIN, replace=True)
+    assert done.reapplied.erased + done.reapplied.purged >= 1
+    assert _count(register, person, person.c.id == prospect) == 0

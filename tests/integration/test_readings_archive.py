@@ -221,6 +221,10 @@ def test_a_process_that_cannot_reach_the_recorded_archive_refuses_and_changes_no
         with register.unit_of_work(Actor("retention")) as uow:
             retention.run(uow)
 
+    def preview_retention() -> None:
+        with register.unit_of_work(Actor("retention")) as uow:
+            retention.run(uow, dry_run=True)
+
     def build_package() -> None:
         with register.reading(Actor("tietosuoja.dpo")) as uow:
             package.build(uow, mover, lang="fi")
@@ -230,7 +234,7 @@ def test_a_process_that_cannot_reach_the_recorded_archive_refuses_and_changes_no
         (elsewhere, f"names {elsewhere.resolve()}"),
     ):
         register.settings.archive_dir = setting
-        for attempt in (erase, run_retention, build_package):
+        for attempt in (erase, run_retention, preview_retention, build_package):
             with pytest.raises(RuleViolation, match=f"archive is at {recorded}.*{why}"):
                 attempt()
     (tmp_path / "archive").rename(moved)  # the recorded directory is gone (not mounted)
@@ -244,7 +248,7 @@ def test_a_process_that_cannot_reach_the_recorded_archive_refuses_and_changes_no
     register.settings.archive_dir = elsewhere
     with pytest.raises(InvalidInput, match=f"archive is at {recorded}"):
         _sync(register)
-    assert list(elsewhere.iterdir()) == []
+    assert [p.name for p in elsewhere.rglob("*")] == ["_lock"]  # the lock it waited on, no data
 
 
 def test_an_erasure_rolled_back_puts_the_archive_back_even_for_months_kept_there_only(

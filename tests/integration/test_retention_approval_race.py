@@ -4,6 +4,7 @@ one writer at a time, so the race cannot arise there)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 
@@ -57,3 +58,28 @@ def test_two_approvals_at_once_make_one_run(register: RegisterApp, clock: FakeCl
             .where(retention_run.c.dry_run.is_(False))
         ).scalar_one()
     assert runs == 1
+
+
+def test_a_preview_just_after_helsinki_midnight_is_todays(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    """00:30 in Helsinki is still yesterday in UTC: a preview then and an approval a minute
+    later are of the same (Finnish) day, and the approval runs."""
+    _objecting_prospect(register, "Yö")
+    clock.set(dt.datetime(2026, 3, 2, 22, 30, tzinfo=dt.UTC))  # 00:30 on 3 March in Helsinki
+    with register.unit_of_work(DPO) as uow:
+        retention_approval.preview(uow)
+        found = retention_approval.latest(uow)
+    assert found is not None
+    clock.set(dt.datetime(2026, 3, 2, 22, 31, tzinfo=dt.UTC))
+    with register.unit_of_work(DPO) as uow:
+        retention_approval.approve(uow, int(found["id"]))
+    # The next Finnish day, the same preview is yesterday's.
+    clock.set(dt.datetime(2026, 3, 3, 22, 30, tzinfo=dt.UTC))
+    with register.unit_of_work(DPO) as uow:
+        retention_approval.preview(uow)
+        later = retention_approval.latest(uow)
+    assert later is not None
+    clock.set(dt.datetime(2026, 3, 4, 22, 30, tzinfo=dt.UTC))
+    with pytest.raises(RuleViolation, match="not from today"), register.unit_of_work(DPO) as uow:
+        retention_approval.approve(uow, int(later["id"]))

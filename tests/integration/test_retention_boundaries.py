@@ -23,8 +23,9 @@ from rekisteri.adapters.schema.register import (
     person,
 )
 from rekisteri.domain.requests import add_months
+from rekisteri.domain.values import HELSINKI
 from rekisteri.services.rights import retention
-from rekisteri.services.unit_of_work import HELSINKI, Actor, RegisterApp
+from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.clock import FakeClock
 from tests.support.disclosed import disclose_to
 from tests.support.people import Customer, make_customer

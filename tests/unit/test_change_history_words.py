@@ -61,3 +61,21 @@ def test_the_access_report_words_history_values_by_the_same_rule() -> None:
     assert show("attribute_change", "reason", "Asiakas soitti", "sv", {}) == "Asiakas soitti"
     [page] = rows([_change("person.last_name", "A", "B") | {"reason": reason}], "fi")
     assert page["why"] == "korjattu asiakaskontaktien aineistosta yhteydet-2026-03-01.csv"
+
+
+def test_a_code_of_an_attribute_of_several_columns_is_worded_by_those_columns() -> None:
+    """An invoice's status changes under the attribute invoice.invoice (its columns: number,
+    status, amounts...): "open" and "paid" read as the status's words, in the report and on
+    the page; a restriction's history value reads as the restriction."""
+    row = {"attribute_code": "invoice.invoice"}
+    shown = [
+        show("attribute_change", f, v, "fi", row)
+        for f, v in (("old_value", "open"), ("new_value", "paid"))
+    ]
+    assert shown == ["avoin", "maksettu"]
+    [page] = rows([_change("invoice.invoice", "open", "paid")], "sv")
+    assert (page["old"], page["new"]) != ("open", "paid")
+    row = {"attribute_code": "person.restricted"}
+    for stored in ("restricted", "restricted: Asiakas kiistää"):
+        assert show("attribute_change", "new_value", stored, "fi", row) == "käsittely rajoitettu"
+    assert show("attribute_change", "new_value", "restricted", "fi", {}) == "restricted"

@@ -117,7 +117,6 @@ LEGACY = [
     ("corrected by the survey feed f.csv", "survey_feed_correction|f.csv"),
     ("logged in to the self-service (login feed l.csv)", "self_service_login|l.csv"),
     ("resent by the billing system in b.xml", "invoice_resent|b.xml"),
-    ("moved_out", "contract_ended|moved_out"),
     ("telephone sale: offer sent", "telephone_sale_offer_sent"),
     ("telephone sale: acceptance", "telephone_sale_accepted"),
     (
@@ -125,9 +124,15 @@ LEGACY = [
         "credit_review_asked",
     ),
     ("a person reviewed an automated credit decision (GDPR Art. 22)", "credit_reviewed"),
-    ("request P-2026-0001", "rights_request|P-2026-0001"),
-    ("erasure: request P-2026-0001", "erasure|rights_request|P-2026-0001"),
-    ("erasure: asked by phone", "erasure|asked by phone"),
+    ("request R2026-00001", "rights_request|R2026-00001"),
+    ("rectification request R2026-00002", "rectification_request|R2026-00002"),
+    (
+        "erasure applied again after a restore (journal entry 7): a contract in force in the "
+        "backup",
+        "reapply_blocked_by_contract|7",
+    ),
+    ("removed from the site", "device_removed"),
+    ("closed at the customer's request", "account_closed_on_request"),
     ("retention: the customer relationship ended", "retention_relationship_ended"),
     ("applied again after a restore (journal entry 12)", "reapplied_after_restore|12"),
     (
@@ -156,6 +161,15 @@ LEGACY = [
 ]
 
 
+# Shapes a person might type too: read as the code only with the attribute the register
+# wrote them for (a contract's end; a restriction).
+IN_CONTEXT = [
+    ("moved_out", "contract.contract", "contract_ended|moved_out"),
+    ("erasure: request R2026-00001", "person.restricted", "erasure|rights_request|R2026-00001"),
+    ("erasure: asked by phone", "person.restricted", "erasure|asked by phone"),
+]
+
+
 @pytest.mark.parametrize(("written", "code"), LEGACY)
 def test_an_older_english_reason_reads_as_its_code(written: str, code: str) -> None:
     assert normal(written) == code
@@ -163,8 +177,26 @@ def test_an_older_english_reason_reads_as_its_code(written: str, code: str) -> N
     assert say(written, Lang.SV) != written
 
 
+@pytest.mark.parametrize(("written", "attribute", "code"), IN_CONTEXT)
+def test_a_shape_a_person_might_type_is_a_code_only_where_the_register_wrote_it(
+    written: str, attribute: str, code: str
+) -> None:
+    assert normal(written, attribute=attribute) == code
+    assert say(written, Lang.FI, attribute=attribute) == say(code, Lang.FI)
+    # Typed by staff for anything else (ending a representative's link "deceased", a note
+    # "erasure: customer phoned"): shown as typed, not as a legal restriction or a contract.
+    assert normal(written) == written
+    assert normal(written, attribute="representative.validity") == written
+    assert say(written, Lang.FI) == written
+
+
+def test_a_request_reference_is_recognised_by_its_shape_only() -> None:
+    assert parse("request denied") is None
+    assert say("request denied", Lang.FI) == "request denied"
+
+
 def test_the_legacy_list_covers_every_reason_but_none_twice() -> None:
-    codes = [parse(code) for _, code in LEGACY]
+    codes = [parse(code) for _, code in LEGACY] + [parse(code) for _, _, code in IN_CONTEXT]
     assert {c[0] for c in codes if c} == set(Reason)
 
 

@@ -47,6 +47,7 @@ from rekisteri.domain.register import (
     WrittenHow,
 )
 from rekisteri.domain.representatives import Evidence, RepresentativeKind
+from rekisteri.domain.values import HELSINKI
 
 FIRST_BIRTH_YEAR = 1850  # no living customer was born before
 MAX_CONSUMPTION_KWH = 10**9
@@ -197,7 +198,7 @@ def moment(*, required: bool = False) -> Rule:
         if at.tzinfo is None or at.utcoffset() is None:
             raise InvalidInput(field, "needs a time zone offset (+02:00, +03:00 or Z)")
         at = at.astimezone(dt.UTC)
-        if given.today is not None and at.date() > given.today:
+        if given.today is not None and at.astimezone(HELSINKI).date() > given.today:
             raise InvalidInput(field, f"is in the future ({at:%Y-%m-%d})")
         return at
 

@@ -12,11 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import Enum
 
 from rekisteri.domain.reasons import DATE, REASON, Detail, parse, spec_of
-from rekisteri.domain.register import CONTRACT_ENDED_RECORD, EndReason
+from rekisteri.domain.register import (
+    CONTRACT_ENDED_RECORD,
+    RESTRICTED_RECORD,
+    RESTRICTION,
+    EndReason,
+)
 from rekisteri.domain.value_words import column_value_word, value_word
 from rekisteri.domain.vocabulary import Lang, Words
 
@@ -24,10 +29,20 @@ _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ENDED = Words("päättyi {day} ({why})", "upphörde {day} ({why})", "ended {day} ({why})")
 
 
+RESTRICTED = Words("käsittely rajoitettu", "behandlingen begränsad", "processing restricted")
+
+
 def value_words(
-    attribute: str | None, value: str, lang: Lang | str, *, day: Callable[[dt.date], str]
+    attribute: str | None,
+    value: str,
+    lang: Lang | str,
+    *,
+    columns: Iterable[str] = (),
+    day: Callable[[dt.date], str],
 ) -> str:
-    """A stored history value as `lang` reads it (dates written by `day`)."""
+    """A stored history value as `lang` reads it (dates written by `day`); a code is looked
+    up in the changed attribute's own `columns` (the catalogue's: an invoice's status is one
+    of the invoice's columns), never in another attribute's."""
     if _ISO_DAY.match(value):
         return day(dt.date.fromisoformat(value))
     ended = CONTRACT_ENDED_RECORD.match(value)
@@ -37,10 +52,16 @@ def value_words(
         except ValueError:
             why = ended[2]
         return ENDED.in_(lang).format(day=day(dt.date.fromisoformat(ended[1])), why=why)
+    if attribute == RESTRICTION and RESTRICTED_RECORD.match(value):
+        return RESTRICTED.in_(lang)  # why is the change's reason, beside it
     if not attribute or "." not in attribute:
         return value
-    table, _, column = attribute.partition(".")
-    return column_value_word(table, column, value, lang)
+    table = attribute.partition(".")[0]
+    for column in columns:
+        word = column_value_word(table, column, value, lang)
+        if word != value:
+            return word
+    return value
 
 
 def _numeric_day(day: dt.date) -> str:
@@ -64,13 +85,18 @@ def _detail(kind: Detail, value: str, lang: Lang | str, day: Callable[[dt.date],
 
 
 def say(
-    stored: str | None, lang: Lang | str, *, day: Callable[[dt.date], str] = _numeric_day
+    stored: str | None,
+    lang: Lang | str,
+    *,
+    attribute: str | None = None,
+    day: Callable[[dt.date], str] = _numeric_day,
 ) -> str:
     """A stored reason as `lang` reads it: one the register wrote in words (its dates written
-    by `day`), one a person typed as typed."""
+    by `day`), one a person typed as typed. `attribute`: what the change changed, for the
+    older English reasons only that attribute's changes were written with."""
     if stored is None:
         return ""
-    found = parse(stored)
+    found = parse(stored, attribute=attribute)
     if found is None:
         return stored
     reason, details = found

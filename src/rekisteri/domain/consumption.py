@@ -12,11 +12,10 @@ import datetime as dt
 from collections.abc import Iterable
 from enum import IntEnum
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 import polars as pl
 
-HELSINKI = ZoneInfo("Europe/Helsinki")
+from rekisteri.domain.values import HELSINKI as HELSINKI  # also the consumption rules' own name
 
 # The readings frame every provider returns: gsrn, ts (interval start, UTC epoch seconds),
 # wh (null: the meter sent no value) and quality (Datahub's word).

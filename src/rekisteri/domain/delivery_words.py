@@ -5,12 +5,9 @@ link opens (entrypoints/web/package_pages.py). Times are said in Helsinki time."
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
+from rekisteri.domain.values import HELSINKI
 from rekisteri.domain.vocabulary import Lang, Words
-
-HELSINKI = ZoneInfo("Europe/Helsinki")
-
 
 AT = Words("klo", "kl.", "at")
 

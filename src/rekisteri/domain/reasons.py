@@ -45,8 +45,12 @@ class Reason(StrEnum):
     CREDIT_REVIEWED = "credit_reviewed"
     RIGHTS_REQUEST = "rights_request"
     ERASURE = "erasure"
+    RECTIFICATION_REQUEST = "rectification_request"
     RETENTION_ENDED = "retention_relationship_ended"
     REAPPLIED = "reapplied_after_restore"
+    REAPPLY_BLOCKED = "reapply_blocked_by_contract"
+    DEVICE_REMOVED = "device_removed"
+    ACCOUNT_CLOSED = "account_closed_on_request"
     # Disclosures the register makes.
     CREDIT_CHECK = "credit_check_contract"
     GROUP_MARKETING = "group_marketing"
@@ -185,6 +189,36 @@ _SPECS: dict[Reason, _Spec] = {
         _W("pyyntö {0}", "begäran {0}", "request {0}"),
         (TEXT,),
     ),
+    Reason.RECTIFICATION_REQUEST: _Spec(
+        _W("oikaisupyyntö {0}", "begäran om rättelse {0}", "rectification request {0}"),
+        (TEXT,),
+    ),
+    Reason.REAPPLY_BLOCKED: _Spec(
+        _W(
+            "poistoa ei voitu tehdä uudelleen varmuuskopion palautuksen jälkeen "
+            "(poistopäiväkirjan merkintä {0}): varmuuskopiossa on voimassa oleva sopimus, "
+            "joten käsittely on rajoitettu",
+            "raderingen kunde inte utföras på nytt efter återställningen (raderingsjournalens "
+            "post {0}): säkerhetskopian har ett gällande avtal, så behandlingen är begränsad",
+            "the erasure could not be applied again after a restore (erasure journal entry "
+            "{0}): the backup has a contract in force, so processing is restricted",
+        ),
+        (TEXT,),
+    ),
+    Reason.DEVICE_REMOVED: _Spec(
+        _W(
+            "poistettu käyttöpaikalta",
+            "borttagen från förbrukningsplatsen",
+            "removed from the site",
+        )
+    ),
+    Reason.ACCOUNT_CLOSED: _Spec(
+        _W(
+            "suljettu asiakkaan pyynnöstä",
+            "stängt på kundens begäran",
+            "closed at the customer's request",
+        )
+    ),
     Reason.ERASURE: _Spec(
         _W(
             "poisto: lain vuoksi säilytettävien tietojen käsittely rajoitettu ({0})",
@@ -290,6 +324,9 @@ def coded(reason: Reason, *details: object) -> str:
 # What the register wrote before its reasons were codes: still read as those codes, so an old
 # history reads in the reader's language too. The stored rows stay as written (a history is not
 # rewritten); only these exact shapes are recognised.
+# A shape that a person might also type ("moved_out", "erasure: ...") is read as the code only
+# for the attribute the register wrote it with (`_ONLY_FOR`).
+_ONLY_FOR = {Reason.CONTRACT_ENDED: "contract.contract", Reason.ERASURE: "person.restricted"}
 _LEGACY: tuple[tuple[re.Pattern[str], Reason], ...] = tuple(
     (re.compile(pattern, re.DOTALL), reason)
     for pattern, reason in (
@@ -315,7 +352,15 @@ _LEGACY: tuple[tuple[re.Pattern[str], Reason], ...] = tuple(
             r"a person reviewed an automated credit decision \(GDPR Art\. 22\)",
             Reason.CREDIT_REVIEWED,
         ),
-        (r"request (\S+)", Reason.RIGHTS_REQUEST),
+        (r"request (R\d{4}-\d{5})", Reason.RIGHTS_REQUEST),
+        (r"rectification request (R\d{4}-\d{5})", Reason.RECTIFICATION_REQUEST),
+        (
+            r"erasure applied again after a restore \(journal entry (\d+)\): "
+            r"a contract in force in the backup",
+            Reason.REAPPLY_BLOCKED,
+        ),
+        (r"removed from the site", Reason.DEVICE_REMOVED),
+        (r"closed at the customer's request", Reason.ACCOUNT_CLOSED),
         (r"erasure: (.+)", Reason.ERASURE),
         (r"retention: the customer relationship ended", Reason.RETENTION_ENDED),
         (r"applied again after a restore \(journal entry (\d+)\)", Reason.REAPPLIED),
@@ -342,54 +387,58 @@ _LEGACY: tuple[tuple[re.Pattern[str], Reason], ...] = tuple(
 )
 
 
-def _legacy(stored: str) -> tuple[Reason, list[str]] | None:
+def _legacy(stored: str, attribute: str | None) -> tuple[Reason, list[str]] | None:
     for pattern, reason in _LEGACY:
         found = pattern.fullmatch(stored)
-        if found:
+        if found and _ONLY_FOR.get(reason, attribute) == attribute:
             return reason, list(found.groups())
     return None
 
 
-def parse(stored: str | None) -> tuple[Reason, list[str]] | None:
-    """The code and details of a stored reason the register wrote; None for free text."""
+def parse(stored: str | None, *, attribute: str | None = None) -> tuple[Reason, list[str]] | None:
+    """The code and details of a stored reason the register wrote; None for free text.
+    `attribute`: the attribute the reason was written with, if known (see `_ONLY_FOR`)."""
     if not stored:
         return None
     head, *rest = stored.split(SEPARATOR)
     try:
         reason = Reason(head)
     except ValueError:
-        return _legacy(stored)
+        return _legacy(stored, attribute)
     kinds = _SPECS[reason].details
     if kinds and kinds[-1] == REASON and len(rest) >= len(kinds):
         rest = [*rest[: len(kinds) - 1], SEPARATOR.join(rest[len(kinds) - 1 :])]
     return (reason, rest) if len(rest) == len(kinds) else None
 
 
-def free_text_of(stored: str | None) -> list[str]:
+def free_text_of(stored: str | None, *, attribute: str | None = None) -> list[str]:
     """The parts of a stored reason a person wrote or a file named (the details shown as
     written), or the whole reason when it is free text: what a reader may see verbatim."""
     if not stored:
         return []
-    found = parse(stored)
+    found = parse(stored, attribute=attribute)
     if found is None:
         return [stored]
     reason, details = found
     out: list[str] = []
     for kind, value in zip(_SPECS[reason].details, details, strict=True):
         if kind == REASON:
-            out += free_text_of(value)
+            out += free_text_of(value, attribute=attribute)
         elif kind == TEXT:
             out.append(value)
     return out
 
 
-def normal(stored: str | None) -> str | None:
+def normal(stored: str | None, *, attribute: str | None = None) -> str | None:
     """A stored reason in today's coded form (an older English one as its code), free text as
     typed: what the machine-readable package gives, so a program reads one form."""
-    found = parse(stored)
+    found = parse(stored, attribute=attribute)
     if found is None:
         return stored
     reason, details = found
     kinds = _SPECS[reason].details
-    shown = [(normal(v) or "") if k == REASON else v for k, v in zip(kinds, details, strict=True)]
+    shown = [
+        (normal(v, attribute=attribute) or "") if k == REASON else v
+        for k, v in zip(kinds, details, strict=True)
+    ]
     return SEPARATOR.join([reason.value, *shown])

@@ -128,6 +128,12 @@ def contract_ended_record(day: dt.date, why: EndReason) -> str:
     return f"ended {day.isoformat()} ({why.value})"
 
 
+# The attribute of a person's restriction, and how its history records one ("restricted";
+# before reasons were codes: "restricted: <why>").
+RESTRICTION = "person.restricted"
+RESTRICTED_RECORD = re.compile(r"^restricted(: .*)?$", re.DOTALL)
+
+
 class BillingRhythm(StrEnum):
     MONTHLY = "monthly"
     BIMONTHLY = "bimonthly"

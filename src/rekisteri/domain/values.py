@@ -14,10 +14,14 @@ import re
 from collections.abc import Iterable
 from enum import StrEnum
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from email_validator import EmailNotValidError, validate_email
 
 from rekisteri.domain.errors import InvalidInput, excerpt
+
+# The register's clock: Finnish days and times (the stored times are UTC).
+HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 def choice(value: str, allowed: Iterable[str], field: str) -> str:

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine
 
@@ -23,9 +22,8 @@ from rekisteri.adapters.crypto import Cipher
 from rekisteri.adapters.file_store import FileStore
 from rekisteri.catalogue import Catalogue, Category, Purpose, Role, catalogue
 from rekisteri.config import Settings, file_store_path
+from rekisteri.domain.values import HELSINKI
 from rekisteri.services.change_audit import ChangeTracker
-
-HELSINKI = ZoneInfo("Europe/Helsinki")
 
 Clock = Callable[[], dt.datetime]
 

@@ -284,6 +284,11 @@ def _read(path: Path, schema: pa.Schema, where: list[tuple[str, str, Any]] | Non
     """A file of the archive; one that is not (damaged, or another schema) is refused naming
     it, not a traceback."""
     try:
+        missing = set(schema.names) - set(pq.read_schema(path).names)
+        if missing:  # read with the schema, they would come back as nulls
+            raise InvalidInput(
+                str(path), f"is not a file of the readings archive: no {', '.join(sorted(missing))}"
+            )
         return pq.read_table(path, schema=schema, filters=where)
-    except (pa.ArrowInvalid, OSError) as exc:
+    except (pa.ArrowException, OSError) as exc:
         raise InvalidInput(str(path), f"is not a file of the readings archive: {exc}") from None

@@ -15,8 +15,10 @@ from typing import Any
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
+from rekisteri.catalogue import catalogue
 from rekisteri.domain import change_words, field_words, rights_words
 from rekisteri.domain.consumption import HELSINKI, Quality
+from rekisteri.domain.register import RESTRICTION
 from rekisteri.domain.value_words import coded_columns, column_value_word, value_word
 from rekisteri.domain.vocabulary import Lang
 
@@ -86,7 +88,9 @@ def _code(table: str, column: str, value: str, lang: str) -> str:
 
 
 # The fields that hold a reason: the register's own are codes (domain/reasons), worded here.
-_REASONS = frozenset({"reason", "restricted_reason"})
+# (The attribute a reason belongs to: a restriction's is the restriction's; a change's, the
+# changed attribute's.)
+_REASONS: dict[str, str | None] = {"reason": None, "restricted_reason": RESTRICTION}
 
 
 def show(section: str, field: str, value: Any, lang: Lang | str, row: dict[str, Any]) -> str:
@@ -111,11 +115,21 @@ def show(section: str, field: str, value: Any, lang: Lang | str, row: dict[str, 
         return ", ".join(show(section, k, v, lang, row) for k, v in value.items() if v)
     if isinstance(value, str):
         if section == "attribute_change" and field in ("old_value", "new_value"):
+            key = str(row.get("attribute_code") or "")
             return change_words.value_words(
-                row.get("attribute_code"), value, lang, day=lambda d: day(d, lang)
+                key,
+                value,
+                lang,
+                columns=catalogue[key].columns if key in catalogue else (),
+                day=lambda d: day(d, lang),
             )
         if field in _REASONS:
-            return change_words.say(value, lang, day=lambda d: day(d, lang))
+            return change_words.say(
+                value,
+                lang,
+                attribute=_REASONS[field] or row.get("attribute_code"),
+                day=lambda d: day(d, lang),
+            )
         return _code(table, field, value, lang)
     return str(value)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    CheckConstraint,
     Column,
     ForeignKey,
     Index,
@@ -94,10 +95,11 @@ reading_archive = Table(
     # archived readings.
     "reading_archive",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", Integer, primary_key=True, autoincrement=False),
     Column("root", String(1000), nullable=False),
     Column("recorded_at", UtcDateTime(), nullable=False),
     Column("recorded_by", String(60), nullable=False),
+    CheckConstraint("id = 1", name="one_archive"),
 )
 
 

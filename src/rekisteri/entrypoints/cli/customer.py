@@ -77,7 +77,15 @@ def _print_view(view: dict[str, Any]) -> None:
             # (imported here: the words of every code take polars along, too slow for --help)
             from rekisteri.domain import change_words
 
-            rows = [r | {"reason": change_words.say(r.get("reason"), Lang.EN)} for r in rows]
+            rows = [
+                r
+                | {
+                    "reason": change_words.say(
+                        r.get("reason"), Lang.EN, attribute=r.get("attribute")
+                    )
+                }
+                for r in rows
+            ]
         columns = [c for c in rows[0] if not c.startswith("_")]
         wide = len(columns) > 6
         table = Table(title=section.replace("_", " "), title_justify="left")

@@ -7,10 +7,10 @@ from pathlib import Path
 import typer
 
 from rekisteri.domain.bans import BanRegisterShrinks
+from rekisteri.domain.values import HELSINKI
 from rekisteri.entrypoints.cli.common import console, fail, job, register_errors
 from rekisteri.services.access import system_actors
 from rekisteri.services.marketing import bans
-from rekisteri.services.unit_of_work import HELSINKI
 
 
 def install(import_app: typer.Typer) -> None:

@@ -136,7 +136,9 @@ def device_add(
 def device_remove(
     device_id: int = typer.Argument(..., help="the device's id"),
     on: str = typer.Option(..., "--on", help="the day it was removed, YYYY-MM-DD"),
-    reason: str = typer.Option("removed from the site", help="why, for the history"),
+    reason: str = typer.Option(
+        None, help="why, for the history (none: removed from the site, in the register's words)"
+    ),
     source: Source = typer.Option(Source.CUSTOMER_CONTACT, help="where the data came from"),
 ) -> None:
     """Record that a device was removed from its site (kept as the site's history)."""
@@ -169,7 +171,9 @@ def self_service_register(
 def self_service_close(
     key: str = PERSON,
     at: str = typer.Option(None, help="when it was closed, with its offset; now"),
-    reason: str = typer.Option("closed at the customer's request", help="why, for the history"),
+    reason: str = typer.Option(
+        None, help="why, for the history (none: at the customer's request, in the register's words)"
+    ),
 ) -> None:
     """Close a customer's digital account."""
     reg, actor = staff(REL, Category.DIGITAL_ACCOUNT, writes=True)

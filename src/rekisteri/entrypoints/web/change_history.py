@@ -30,7 +30,11 @@ def _value(attribute: str, value: str | None, lang: Lang) -> str:
     if value == PROTECTED_TEXT:
         return PROTECTED_WORDS.in_(lang)
     return change_words.value_words(
-        attribute, value, lang, day=lambda d: formats.format_date(d, lang)
+        attribute,
+        value,
+        lang,
+        columns=catalogue[attribute].columns if attribute in catalogue else (),
+        day=lambda d: formats.format_date(d, lang),
     )
 
 
@@ -46,7 +50,10 @@ def rows(history: list[dict[str, Any]], lang: Lang) -> list[dict[str, str]]:
                 "old": _value(key, change.get("old_value"), lang),
                 "new": _value(key, change.get("new_value"), lang),
                 "why": change_words.say(
-                    change.get("reason"), lang, day=lambda d: formats.format_date(d, lang)
+                    change.get("reason"),
+                    lang,
+                    attribute=key,
+                    day=lambda d: formats.format_date(d, lang),
                 ),
                 "by": str(change.get("actor") or ""),
                 "source": source_words(

@@ -9,7 +9,6 @@ catalogue, never here.
 from __future__ import annotations
 
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -31,6 +30,7 @@ from rekisteri.domain.errors import InvalidInput, RuleViolation
 from rekisteri.domain.preferences import is_on, opt_in
 from rekisteri.domain.register import Provenance
 from rekisteri.domain.requests import ReceivedHow, RequestKind
+from rekisteri.domain.values import HELSINKI
 from rekisteri.domain.wording import WORDING_VERSION, channel_label, consent_wording, purpose_label
 from rekisteri.entrypoints.api.deps import PersonKey, Principal, RegisterDep, guard
 from rekisteri.entrypoints.api.problems import http_problem
@@ -49,7 +49,6 @@ from rekisteri.services.unit_of_work import Actor, RegisterApp, UnitOfWork
 router = APIRouter(prefix="/console", tags=["staff console"], include_in_schema=False)
 C = Category
 REL = Purpose.CUSTOMER_RELATIONSHIP
-HELSINKI = ZoneInfo("Europe/Helsinki")
 
 Searcher = Annotated[Principal, Depends(guard(REL, C.IDENTITY, page=True))]
 Reader = Annotated[Principal, Depends(guard(REL, *tuple(Category), page=True))]

@@ -6,20 +6,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
 from babel.numbers import format_currency, format_decimal
 
 from rekisteri.catalogue import Lang
+from rekisteri.domain.values import HELSINKI
 from rekisteri.entrypoints.web.i18n import BY_CODE
 
 # Babel's sv_FI writes short dates the Swedish way (2026-11-22); in Finland both languages
 # write 22.11.2026, and the English pages follow the same form.
 NUMERIC_DATE = "d.M.yyyy"
 NUMERIC_TIME = "H.mm"
-HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 def _locale(lang: Lang | str) -> str:

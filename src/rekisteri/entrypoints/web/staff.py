@@ -24,7 +24,9 @@ from rekisteri.catalogue import (
 )
 from rekisteri.catalogue.protection import PROTECTED_WORDS, is_mark
 from rekisteri.catalogue.readers import ROLE_PURPOSES
+from rekisteri.domain import change_words
 from rekisteri.domain.field_words import field_label
+from rekisteri.domain.register import RESTRICTION
 from rekisteri.domain.value_words import column_value_word
 from rekisteri.entrypoints.api.deps import Principal
 from rekisteri.entrypoints.web import formats
@@ -113,6 +115,8 @@ def cell(value: Any, lang: Lang | str, field: str = "", table: str = "") -> str:
         )
     if isinstance(value, list | tuple):  # a coded list (a representative's powers)
         return ", ".join(cell(v, lang, field, table) for v in value if v not in (None, ""))
+    if field == "restricted_reason":  # the register's own reasons are codes: in words
+        return change_words.say(str(value), lang, attribute=RESTRICTION)
     return column_value_word(table, field, str(value), lang)
 
 

@@ -11,7 +11,6 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -19,11 +18,10 @@ from rekisteri.adapters import audit_chain
 from rekisteri.adapters.schema.audit import audit_entry, audit_subject
 from rekisteri.adapters.schema.register import person
 from rekisteri.catalogue import Category
+from rekisteri.domain.values import HELSINKI
 from rekisteri.services.unit_of_work import Actor, RegisterApp, UnitOfWork
 
 # Not domain.consumption's constant: that module brings polars, which every CLI command that
-# opens the register would then import (this module is on that path) for one time zone.
-HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 def verify_trail(reg: RegisterApp) -> audit_chain.Verdict:

@@ -42,9 +42,9 @@ def record(uow: UnitOfWork, archive: Archive) -> None:
     recorded = recorded_root(uow)
     here = _resolved(archive.root)
     if recorded is None:
-        uow.execute(
+        uow.execute(  # the one row (id 1): a second first sync elsewhere fails on the key
             reading_archive.insert().values(
-                root=here, recorded_at=uow.now(), recorded_by=uow.actor.name[:60]
+                id=1, root=here, recorded_at=uow.now(), recorded_by=uow.actor.name[:60]
             )
         )
         uow.note_change((), (), f"readings archive recorded at {here}")

@@ -75,8 +75,8 @@ def month_days(month: str) -> tuple[int, int]:
 
 def sync(uow: UnitOfWork, archive: Archive) -> SyncResult:
     result = SyncResult()
-    location.record(uow, archive)
-    with archive.lock():
+    with archive.lock():  # the lock first, the database after: every writer's order
+        location.record(uow, archive)
         archive.clean_staging()
         location.settle(uow, archive)
         manifest = archive.manifest()

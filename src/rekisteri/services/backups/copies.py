@@ -30,6 +30,7 @@ from rekisteri.adapters.schema.register import person
 from rekisteri.adapters.schema.rights import erasure_journal
 from rekisteri.catalogue import Category
 from rekisteri.domain.errors import InvalidInput, RuleViolation
+from rekisteri.services.archive import location
 from rekisteri.services.backups.reapply import JournalEntry, Reapplied, reapply
 from rekisteri.services.exports import register_files
 from rekisteri.services.unit_of_work import Actor, RegisterApp
@@ -123,6 +124,17 @@ def live_state(reg: RegisterApp) -> Live:
     )
 
 
+def _archive_reached(reg: RegisterApp, actor: Actor) -> None:
+    """Before the database is replaced: the journal's erasures applied again must reach the
+    readings archive the register recorded, or the restore is refused now (after the
+    replacement, the persons erased since the backup would stay restored)."""
+    with reg.engine.connect() as connection:
+        if "reading_archive" not in inspect(connection).get_table_names():
+            return
+    with reg.reading(actor) as uow:
+        location.in_use(uow)
+
+
 def check_replace(live: Live, *, replace: bool) -> None:
     if live.holds_data and not replace:
         raise RuleViolation(
@@ -206,6 +218,7 @@ def restore(reg: RegisterApp, path: Path, actor: Actor, *, replace: bool) -> Res
         )  # fmt: skip
     live = live_state(reg)
     check_replace(live, replace=replace)
+    _archive_reached(reg, actor)
     reg.engine.dispose()  # no pooled connection keeps the old database's state
     try:
         with path.open("rb") as fh:

@@ -91,7 +91,7 @@ def reapply(uow: UnitOfWork, entries: list[JournalEntry]) -> Reapplied:
             erasure.erase_person(uow, pid, provenance, reason=reason)
             done.erased += 1
         except RuleViolation:
-            restrict(uow, pid, f"erasure {reason}: a contract in force in the backup", provenance)
+            restrict(uow, pid, coded(Reason.REAPPLY_BLOCKED, entry.position), provenance)
             done.notes.append(
                 f"person {pid}: erased after the backup, but the backup has their contract in "
                 "force; restricted instead: end the contract and erase them"

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from zoneinfo import ZoneInfo
 
+from rekisteri.domain.values import HELSINKI
 from rekisteri.domain.vocabulary import FROM_THE_PERSON
 
-HELSINKI = ZoneInfo("Europe/Helsinki")
 GIVEN_BY_PERSON = frozenset(s.value for s in FROM_THE_PERSON)
 
 

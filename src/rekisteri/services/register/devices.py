@@ -17,6 +17,7 @@ from sqlalchemy import select
 from rekisteri.adapters.schema.register import contract, device, site
 from rekisteri.catalogue import Purpose
 from rekisteri.domain.errors import InvalidInput, NotFound
+from rekisteri.domain.reasons import Reason, coded
 from rekisteri.domain.register import Provenance
 from rekisteri.services.register import attributes
 from rekisteri.services.register.processing import ensure_processing_allowed
@@ -67,10 +68,11 @@ def add_device(
 
 
 def remove_device(
-    uow: UnitOfWork, device_id: int, on: Any, reason: str, provenance: Provenance
+    uow: UnitOfWork, device_id: int, on: Any, reason: str | None, provenance: Provenance
 ) -> dt.date:
     """Record that the device was taken away on `on` (kept, as the site's history, until the
-    catalogue's period for it ends)."""
+    catalogue's period for it ends); without a `reason`, the register's own words."""
+    reason = reason or coded(Reason.DEVICE_REMOVED)
     row = uow.execute(select(device).where(device.c.id == device_id)).first()
     if row is None:
         raise NotFound("device", device_id)

@@ -78,9 +78,11 @@ def _account_of(uow: UnitOfWork, person_id: int) -> Any:
 
 
 def close_account(
-    uow: UnitOfWork, person_id: int, at: Any, reason: str, provenance: Provenance
+    uow: UnitOfWork, person_id: int, at: Any, reason: str | None, provenance: Provenance
 ) -> dt.datetime:
-    """Close the person's account at `at` (the self-service no longer lets it log in)."""
+    """Close the person's account at `at` (the self-service no longer lets it log in);
+    without a `reason`, closed at the customer's request in the register's own words."""
+    reason = reason or coded(Reason.ACCOUNT_CLOSED)
     row = _account_of(uow, person_id)
     if row is None:
         raise NotFound("digital account of person", person_id)

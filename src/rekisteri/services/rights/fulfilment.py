@@ -121,7 +121,7 @@ def _rectification(
         uow,
         row.person_id,
         requests.changes_to_apply(uow, row),
-        d.get("reason") or f"rectification request {row.reference}",
+        d.get("reason") or coded(Reason.RECTIFICATION_REQUEST, row.reference),
         prov,
         for_request=row.id,
     )
@@ -143,7 +143,7 @@ def _objection(uow: UnitOfWork, row: Any, prov: Provenance, f: Fulfilment, _: La
 def _restriction(
     uow: UnitOfWork, row: Any, prov: Provenance, f: Fulfilment, _: Lang | None
 ) -> None:
-    why = _details(row).get("reason") or f"request {row.reference}"
+    why = _details(row).get("reason") or coded(Reason.RIGHTS_REQUEST, row.reference)
     done = restrict(uow, row.person_id, why, prov, for_request=row.id)
     told = recipient_notices.recipients_of(uow, row.person_id) if done else []
     f.outcome = {"restricted": True, "already": not done, "recipients_to_notify": told}

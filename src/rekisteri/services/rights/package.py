@@ -275,7 +275,7 @@ def rectification_history(ctx: PackageContext) -> Iterator[Section]:
                 "table": r["table_name"],
                 "old_value": r["old_value"],
                 "new_value": r["new_value"],
-                "reason": reasons.normal(r["reason"]),
+                "reason": reasons.normal(r["reason"], attribute=r["attribute"]),
                 "source": label(Source(src), ctx.lang) if src in set(Source) else src,
                 "source_code": src,
                 "source_detail": r.get("source_detail"),

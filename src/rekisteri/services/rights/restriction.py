@@ -50,7 +50,7 @@ def restrict(
         row_id=person_id,
         attribute="person.restricted",
         old=None,
-        new=f"restricted: {why}",
+        new="restricted",  # why is the change's reason
         reason=why,
         provenance=provenance,
     )

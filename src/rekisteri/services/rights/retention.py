@@ -56,6 +56,7 @@ from rekisteri.catalogue import Anchor, Attribute, OnErasure, RetentionRule
 from rekisteri.domain.reasons import Reason, coded
 from rekisteri.services import erasure_journal
 from rekisteri.services.access import audit, recording_loans
+from rekisteri.services.archive import location as archive_location
 from rekisteri.services.archive import privacy as archive_privacy
 from rekisteri.services.consumption import retention as reading_retention
 from rekisteri.services.register import tasks
@@ -348,7 +349,8 @@ def run(uow: UnitOfWork, *, dry_run: bool = False) -> RunResult:
     readings = uow.catalogue["reading_block.readings"].retention
     cut = periods.first_kept(readings, uow.settings, result.today)
     result.add("readings past their period", reading_retention.purge_before(uow, cut, dry_run))
-    if uow.settings.archive_dir is not None:
+    # The recorded archive is reached, or the run (a preview too) is refused naming why.
+    if archive_location.in_use(uow) is not None:
         dropped = archive_privacy.drop_before(uow, cut, dry_run)
         result.add("archived readings past their period", dropped)
     result.add("audit entries past their period: pruned", audit.prune(uow, dry_run=dry_run))

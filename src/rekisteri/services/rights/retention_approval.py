@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from rekisteri.adapters.schema.rights import retention_run
 from rekisteri.domain.errors import NotFound, RuleViolation
+from rekisteri.domain.values import HELSINKI
 from rekisteri.services.rights import retention
 from rekisteri.services.unit_of_work import UnitOfWork
 
@@ -53,7 +54,7 @@ def approve(uow: UnitOfWork, preview_id: int) -> retention.RunResult:
         raise NotFound("retention preview", preview_id)
     if not found["dry_run"]:
         raise RuleViolation("this is a run, not a preview: preview again")
-    if found["started_at"].date() != uow.today():
+    if found["started_at"].astimezone(HELSINKI).date() != uow.today():
         raise RuleViolation("the preview is not from today: preview again")
     check = retention.run(uow, dry_run=True)
     if check.counts != found["counts"]:

@@ -25,6 +25,7 @@ from rekisteri.catalogue import Catalogue, Category, Lang, Purpose, label
 from rekisteri.catalogue.subjects import SUBJECT_GROUPS, SubjectGroup
 from rekisteri.config import Settings
 from rekisteri.domain.transfers import RecipientKind
+from rekisteri.domain.values import HELSINKI
 from rekisteri.services.access.transfers import transfers_in
 from rekisteri.services.ropa.measures import measures_in_force
 from rekisteri.services.ropa.model import (
@@ -44,7 +45,7 @@ from rekisteri.services.statement.countries import COUNTRY_NAMES, country_name
 from rekisteri.services.statement.model import Items, Lines
 from rekisteri.services.statement.recipients import Recipient, Transfer, regular_recipients
 from rekisteri.services.statement.sections import SectionWriter, join_words
-from rekisteri.services.unit_of_work import HELSINKI, RegisterApp
+from rekisteri.services.unit_of_work import RegisterApp
 
 HEADINGS = (
     "s.controller",

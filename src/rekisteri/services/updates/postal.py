@@ -15,7 +15,9 @@ from sqlalchemy import select
 
 from rekisteri.adapters.schema.register import attribute_change, contact_point
 from rekisteri.domain import values
+from rekisteri.domain.change_words import say
 from rekisteri.domain.register import ContactKind, Provenance
+from rekisteri.domain.vocabulary import Lang
 from rekisteri.services.register import attributes, customers
 from rekisteri.services.unit_of_work import UnitOfWork
 
@@ -123,7 +125,8 @@ def move(
             received_at=provenance.received_at,
         )
     ).inserted_primary_key[0]
-    uow.note_change([person_id], [uow.catalogue[POSTAL_ADDRESS].category], reason)
+    # The trail is the staff's, in English: a coded reason in its English words.
+    uow.note_change([person_id], [uow.catalogue[POSTAL_ADDRESS].category], say(reason, Lang.EN))
     day_before = since - dt.timedelta(days=1)
     for old in replaced:
         if old.valid_to is None or old.valid_to > day_before:

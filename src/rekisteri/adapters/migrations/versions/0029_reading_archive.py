@@ -21,12 +21,13 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         'reading_archive',
-        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
         sa.Column('root', sa.String(length=1000), nullable=False),
         sa.Column(
             'recorded_at', rekisteri.adapters.schema.base.UtcDateTime(timezone=True), nullable=False
         ),
         sa.Column('recorded_by', sa.String(length=60), nullable=False),
+        sa.CheckConstraint('id = 1', name=op.f('ck_reading_archive_one_archive')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_reading_archive')),
     )
 

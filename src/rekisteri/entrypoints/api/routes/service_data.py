@@ -68,7 +68,9 @@ class DeviceIn(ServiceProvenanceIn):
 
 class DeviceRemovalIn(ServiceProvenanceIn):
     removed_on: dt.date
-    reason: str = Field("removed from the site", min_length=1, max_length=300)
+    reason: str | None = Field(
+        None, min_length=1, max_length=300, description="why; none: removed from the site"
+    )
 
 
 class AccountIn(ServiceProvenanceIn):
@@ -78,7 +80,9 @@ class AccountIn(ServiceProvenanceIn):
 
 class AccountClosingIn(ServiceProvenanceIn):
     closed_at: Moment = None
-    reason: str = Field("closed at the customer's request", min_length=1, max_length=300)
+    reason: str | None = Field(
+        None, min_length=1, max_length=300, description="why; none: at the customer's request"
+    )
 
 
 def _provenance(uow: UnitOfWork, body: ProvenanceIn) -> Provenance:
