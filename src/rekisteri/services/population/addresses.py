@@ -46,6 +46,7 @@ class Outcome:
     changed: int = 0
     unchanged: int = 0
     conflicts: list[tuple[int, str]] = field(default_factory=list)
+    persons: set[int] = field(default_factory=set)  # whose contact points were written
 
 
 def apply(
@@ -107,9 +108,11 @@ def apply(
     ]
     _end(uow, ends, provenance_of)
     bulk_insert(uow.connection, contact_point, new_rows)
+    done.persons.update(owners)  # the ended points are theirs too
     if new_rows:
-        persons = sorted({int(r["person_id"]) for r in new_rows})
-        uow.note_change(persons, [Category.CONTACT], "add contact point (population register)")
+        uow.note_change(
+            sorted(done.persons), [Category.CONTACT], "add contact point (population register)"
+        )
     return done
 
 

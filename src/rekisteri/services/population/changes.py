@@ -32,6 +32,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from rekisteri.adapters import person_reach
 from rekisteri.adapters import population_changes as pc
 from rekisteri.adapters.schema.population import population_change_file
 from rekisteri.adapters.schema.register import attribute_change, person
@@ -179,9 +180,12 @@ def _apply(uow: UnitOfWork, read: pc.ChangeFile, done: PopulationImport) -> None
         [Category.IDENTITY, Category.CONTACT],
         f"population register changes {read.name}: matched by identity code",
     )
-    applier = _Applier(uow, read.name, done)
-    for round_ in _rounds(matched):
-        applier.apply(round_)
+    # person_reach's newest contact points refreshed once for the file's moves, not by its
+    # triggers at each of the rounds' inserts and ends (adapters/person_reach).
+    with person_reach.deferred(uow.connection) as moved:
+        applier = _Applier(uow, read.name, done, moved)
+        for round_ in _rounds(matched):
+            applier.apply(round_)
     done.conflicts.sort()  # reported in the file's order, whatever order they were applied in
 
 
@@ -236,7 +240,7 @@ def person_values(change: pc.Change) -> dict[str, Any]:
 
 
 class _Applier:
-    def __init__(self, uow: UnitOfWork, name: str, done: PopulationImport) -> None:
+    def __init__(self, uow: UnitOfWork, name: str, done: PopulationImport, moved: set[int]) -> None:
         self.uow = uow
         self.name = name
         self.done = done
@@ -244,6 +248,7 @@ class _Applier:
         self.now = uow.now()
         self.provenance = Provenance(Source.POPULATION_REGISTER, self.now, self.detail(0))
         self.checkers: dict[str, Callable[[Any], Any]] = {}
+        self.moved = moved  # persons whose contact points were written
 
     def check(self, field: str) -> Callable[[Any], Any]:
         found = self.checkers.get(field)
@@ -271,6 +276,7 @@ class _Applier:
             self.done.changed += outcome.changed
             self.done.unchanged += outcome.unchanged
             self.done.conflicts += outcome.conflicts
+            self.moved |= outcome.persons
 
     def _persons(self, round_: list[tuple[pc.Change, int]]) -> None:
         wanted = {c.record: self._checked(c) for c, _ in round_}
