@@ -25,7 +25,7 @@ import datetime as dt
 import hashlib
 import io
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -287,8 +287,7 @@ class _Applier:
         guardians: list[tuple[str, str, int, str]] = []
         for change, pid in round_:
             new = wanted[change.record]
-            row = current[pid]
-            held = row._mapping  # made once per row: each use of `_mapping` makes a new view
+            held = current[pid]
             differs = {f: v for f, v in new.items() if held[f] != v}
             if not differs:
                 self.done.unchanged += 1
@@ -298,7 +297,7 @@ class _Applier:
                 told = latest.get((pid, f))
                 if told is None and f in NOT_GIVEN_AT_REGISTRATION:
                     continue  # never said by anyone: the row's own source does not speak of it
-                source, at = told or (row.source, row.received_at)
+                source, at = told or (held["source"], held["received_at"])
                 if given_later(source, at, change.date):
                     kept.append(f)
             if kept:
@@ -324,7 +323,14 @@ class _Applier:
                     )
                 )
         attributes.write_attributes_many(
-            self.uow, person, rows, REASON, self.provenance, writable=WRITABLE
+            self.uow,
+            person,
+            rows,
+            REASON,
+            self.provenance,
+            writable=WRITABLE,
+            held=current,  # read and checked here already: not again
+            checked_by=self.checkers,
         )
         if guardians:
             tasks.open_tasks(self.uow, guardians)
@@ -339,13 +345,15 @@ class _Applier:
         except InvalidInput as exc:
             raise self.bad(change, exc) from None
 
-    def _current(self, ids: list[int]) -> dict[int, Any]:
+    def _current(self, ids: list[int]) -> dict[int, Mapping[str, Any]]:
+        """The persons' rows as they are now: the values the records may change, and where the
+        row came from (each row's columns by name)."""
         cols = [person.c.id, person.c.source, person.c.received_at]
         cols += [person.c[f] for f in sorted(WRITABLE)]
-        found: dict[int, Any] = {}
+        found: dict[int, Mapping[str, Any]] = {}
         for chunk in batches(self.dialect, ids):
             query = select(*cols).where(one_of(self.dialect, person.c.id, chunk))
-            found.update((int(r.id), r) for r in self.uow.execute(query))
+            found.update((int(r.id), r._mapping) for r in self.uow.execute(query))
         return found
 
     def _latest_sources(self, ids: list[int]) -> dict[tuple[int, str], tuple[str, dt.datetime]]:
