@@ -390,3 +390,44 @@ def test_a_file_that_is_not_the_format_is_refused_whole(
         apply_change_bytes(uow, "odd.json", data)
     assert (err.value.where, err.value.field) == ("odd.json", field)
     assert state(register) == before
+
+
+@pytest.mark.parametrize("field", ["street", "change_id"])
+@pytest.mark.parametrize("ascii_only", [True, False], ids=["escaped", "as-is"])
+@pytest.mark.parametrize("control", ["\x00", "\b", "\x85", "\u202e"], ids=repr)
+def test_a_control_character_in_any_text_refuses_the_file_written_either_way(
+    register: RegisterApp, clock: FakeClock, control: str, ascii_only: bool, field: str
+) -> None:
+    """A control character is refused whether the document escapes it (\\u0000, \\b) or holds
+    it as it is (a C1 control, a bidi override): a document without any is read without
+    looking at each text again, one with an escape is looked at text by text."""
+    make_customer(register)
+    clock.set(APPLIED_ON)
+    before = state(register)
+    record = {
+        "identity_code": HETU,
+        "kind": "permanent_address",
+        "date": "2026-03-01",
+        "street": "Tie 1",
+        "postal_code": "00100",
+        "post_office": "Helsinki",
+    }
+    record[field] = f"Tie{control}1"  # a change id is read by the reader alone
+    doc = {"format": "population-changes/1", "changes": [GOOD, record]}
+    data = json.dumps(doc, ensure_ascii=ascii_only).encode()
+    with pytest.raises(InvalidInput) as err, register.unit_of_work(JOB) as uow:
+        apply_change_bytes(uow, "bad.json", data)
+    assert (err.value.where, err.value.field) == ("bad.json record 2", field)
+    assert "control character" in err.value.reason
+    assert state(register) == before
+
+
+def test_a_file_with_escapes_but_no_control_character_is_applied(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    pid = make_customer(register).person_id
+    clock.set(APPLIED_ON)
+    name = {**GOOD, "last_name": 'Ö\'Brien "Jr"'}
+    done = apply_doc(register, [name])  # json.dumps escapes the Ö and the quotes
+    assert done.changed == 1
+    assert row(register, pid).last_name == 'Ö\'Brien "Jr"'

@@ -272,3 +272,22 @@ def test_values_are_trusted_as_checked_only_by_their_own_fields_checker(
         ).one()
     assert (old, new) == (held[a.person_id]["last_name"], stored)
     assert stored == last(" Uusinimi ")
+
+
+def test_a_checker_answers_a_text_met_before_alike_and_refuses_each_bad_one(
+    register: RegisterApp,
+) -> None:
+    """A checker remembers its answers to texts only: True and 1 are equal keys of a dict but
+    not equal values to a rule (a flag takes the one and refuses the other)."""
+    with register.unit_of_work(Actor("asiakaspalvelu.anna")) as uow:
+        last = checker(uow, person, "last_name", writable={"last_name"})
+        assert last("  Uusi   Nimi ") == last("  Uusi   Nimi ") == "Uusi Nimi"
+        for _ in range(2):
+            with pytest.raises(InvalidInput):
+                last("x" * 101)
+        flag = checker(uow, person, "non_disclosure", writable={"non_disclosure"})
+        assert flag(True) is True
+        assert flag("true") is True
+        for _ in range(2):
+            with pytest.raises(InvalidInput):
+                flag(1)

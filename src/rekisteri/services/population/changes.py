@@ -24,9 +24,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -189,27 +189,34 @@ def _apply(uow: UnitOfWork, read: pc.ChangeFile, done: PopulationImport) -> None
     done.conflicts.sort()  # reported in the file's order, whatever order they were applied in
 
 
+def _moves(kind: pc.Kind) -> bool:
+    """An address record (compared by identity: `kind in ADDRESS_KINDS` hashes the member in
+    Python, a cost a file of 100,000 records feels)."""
+    return kind is pc.Kind.PERMANENT_ADDRESS or kind is pc.Kind.TEMPORARY_ADDRESS
+
+
 def _group(kind: pc.Kind) -> str:
     """Records of one group change the same values: one per person in each round."""
-    return "address" if kind in pc.ADDRESS_KINDS else kind.value
+    return "address" if _moves(kind) else str(kind)
 
 
 def _rounds(matched: list[tuple[pc.Change, int]]) -> list[list[tuple[pc.Change, int]]]:
-    ordered = sorted(matched, key=lambda m: (m[0].date, m[0].record))
-    seen: dict[tuple[int, str], int] = defaultdict(int)
+    # Sorted by date alone: the sort is stable, so a day's records keep the file's order.
+    ordered = sorted(matched, key=lambda m: m[0].date)
+    seen: dict[tuple[int, str], int] = {}
     rounds: list[list[tuple[pc.Change, int]]] = []
-    for change, pid in ordered:
-        key = (pid, _group(change.kind))
-        n = seen[key]
+    for m in ordered:
+        key = (m[1], _group(m[0].kind))
+        n = seen.get(key, 0)
         seen[key] = n + 1
         if n == len(rounds):
             rounds.append([])
-        rounds[n].append((change, pid))
+        rounds[n].append(m)
     # A round's records touch distinct persons' values: applied in the order of the persons,
     # each index and trigger walks the register front to back instead of jumping about it (a
     # register of a million persons does not fit in the database's cache).
     for round_ in rounds:
-        round_.sort(key=lambda m: m[1])
+        round_.sort(key=itemgetter(1))
     return rounds
 
 
@@ -267,8 +274,8 @@ class _Applier:
         return pc.bad(self.name, change.record, exc.field, exc.reason)
 
     def apply(self, round_: list[tuple[pc.Change, int]]) -> None:
-        about_person = [(c, pid) for c, pid in round_ if c.kind not in pc.ADDRESS_KINDS]
-        moves = [(c, pid) for c, pid in round_ if c.kind in pc.ADDRESS_KINDS]
+        about_person = [m for m in round_ if not _moves(m[0].kind)]
+        moves = [m for m in round_ if _moves(m[0].kind)]
         if about_person:
             self._persons(about_person)
         if moves:

@@ -93,12 +93,21 @@ def checker(
     given: rules.Given | None = None,
 ) -> Callable[[Any], Any]:
     """`checked` for many values of one field: the attribute and its rule found once (an
-    import checks each record's values before writing, to name the record that breaks one)."""
+    import checks each record's values before writing, to name the record that breaks one).
+    A text met before is answered as it was then (a rule is a function of the value, the field
+    and what it is given): a file's post offices, postal codes and first names repeat."""
     target = target_of(uow.catalogue, table, field, writable)
     context = given or rules.Given(today=uow.today())
+    answers: dict[str, Any] = {}
 
     def check(value: Any) -> Any:
-        return _stored(target, field, value, context, rules.RULES)
+        if type(value) is not str:  # only texts: True and 1 are equal keys, not equal values
+            return _stored(target, field, value, context, rules.RULES)
+        try:
+            return answers[value]
+        except KeyError:
+            answer = answers[value] = _stored(target, field, value, context, rules.RULES)
+            return answer
 
     _CHECKERS[check] = (table.name, field, context)
     return check
