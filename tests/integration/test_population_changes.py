@@ -25,7 +25,7 @@ from rekisteri.services.population.changes import (
     apply_change_bytes,
     apply_change_file,
 )
-from rekisteri.services.register import customers
+from rekisteri.services.register import attributes, customers
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.clock import FakeClock
 from tests.support.people import HETU, make_customer
@@ -136,12 +136,27 @@ def test_the_sample_is_matched_and_applied_with_its_source(
     assert named["contact_point.validity"][1].endswith("record 2")
 
 
+# Updates of many distinct values go through a loaded temporary table (attributes.update_rows):
+# forced here for a handful, so both ways are walked.
+WAYS = pytest.mark.parametrize("one_by_one", [50, 0], ids=["statements", "loaded"])
+
+
+@WAYS
 def test_a_permanent_address_ends_the_old_one_and_a_temporary_one_overlaps(
-    register: RegisterApp, people: dict[str, int]
+    register: RegisterApp, people: dict[str, int], monkeypatch: pytest.MonkeyPatch, one_by_one: int
 ) -> None:
+    monkeypatch.setattr(attributes, "ONE_BY_ONE", one_by_one)
     apply(register)
     old, new = postal(register, people[HETU])
     assert old.valid_to == dt.date(2026, 3, 24)
+    with register.engine.connect() as conn:
+        ended = conn.execute(
+            select(attribute_change.c.old_value, attribute_change.c.new_value).where(
+                attribute_change.c.row_id == old.id,
+                attribute_change.c.attribute == "contact_point.validity",
+            )
+        ).one()
+    assert tuple(ended) == (None, "2026-03-24")
     assert (new.street, new.postal_code, new.valid_from, new.valid_to) == (
         "Uusikatu 5 B 7",
         "00150",
@@ -177,9 +192,11 @@ def test_a_death_leaves_the_contract_in_force_and_a_guardian_becomes_a_task(
     assert "Eeva" not in tasks[0].reason  # the task names no one; the record does
 
 
+@WAYS
 def test_the_changes_are_one_audited_operation(
-    register: RegisterApp, people: dict[str, int]
+    register: RegisterApp, people: dict[str, int], monkeypatch: pytest.MonkeyPatch, one_by_one: int
 ) -> None:
+    monkeypatch.setattr(attributes, "ONE_BY_ONE", one_by_one)
     with register.engine.connect() as conn:
         since = conn.execute(select(func.max(audit_entry.c.seq))).scalar_one()
     apply(register)

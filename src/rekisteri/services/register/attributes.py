@@ -413,16 +413,7 @@ def write_attributes_many(
             )
         if columns:
             same_values.setdefault(tuple(sorted(columns.items())), []).append(r.row_id)
-    if len(same_values) > ONE_BY_ONE:
-        _update_from_loaded(uow, table, same_values)
-    else:
-        for columns_set, row_ids in same_values.items():
-            for chunk in batches(dialect, row_ids):
-                uow.execute(
-                    update(table)
-                    .where(one_of(dialect, table.c.id, chunk))
-                    .values(dict(columns_set))
-                )
+    update_rows(uow, table, same_values)
     bulk_insert(uow.connection, attribute_change, history)
     changed = {h["attribute"] for h in history}
     persons = {int(h["person_id"]) for h in history if h["person_id"] is not None}
@@ -439,6 +430,23 @@ def write_attributes_many(
 # as one UPDATE each: the new values are bulk-loaded into a temporary table and each set of
 # changed columns is one UPDATE ... FROM it.
 ONE_BY_ONE = 50
+
+
+def update_rows(
+    uow: UnitOfWork, table: Table, same_values: Mapping[tuple[tuple[str, Any], ...], list[int]]
+) -> None:
+    """Set the rows' columns, given as {((column, new value), ...): ids}: one UPDATE per set and
+    batch of ids when the sets are few, else the values loaded and one UPDATE per set of
+    columns. Only the statements: the caller records each change's history."""
+    if len(same_values) > ONE_BY_ONE:
+        _update_from_loaded(uow, table, same_values)
+        return
+    dialect = uow.connection.dialect.name
+    for columns_set, row_ids in same_values.items():
+        for chunk in batches(dialect, row_ids):
+            uow.execute(
+                update(table).where(one_of(dialect, table.c.id, chunk)).values(dict(columns_set))
+            )
 
 
 def _update_from_loaded(
