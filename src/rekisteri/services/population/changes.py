@@ -32,7 +32,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from rekisteri.adapters import person_reach
+from rekisteri.adapters import db, person_reach
 from rekisteri.adapters import population_changes as pc
 from rekisteri.adapters.schema.population import population_change_file
 from rekisteri.adapters.schema.register import attribute_change, person
@@ -141,7 +141,8 @@ def apply_change_bytes(uow: UnitOfWork, name: str, data: bytes) -> PopulationImp
         done.already_applied = True
         return done
     read = pc.read(io.BytesIO(data), name)
-    _apply(uow, read, done)
+    with db.bulk_cache(uow.connection):
+        _apply(uow, read, done)
     uow.execute(
         insert(population_change_file).values(
             sha256=sha,
