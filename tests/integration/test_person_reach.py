@@ -4,24 +4,39 @@ them; the audiences that read it decide as lookups in the base tables would (bot
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
-from sqlalchemy import Connection, delete, insert, literal, select, text
+from sqlalchemy import Connection, delete, func, insert, literal, select, text
+from sqlalchemy.exc import IntegrityError
 
-from rekisteri.adapters.schema.marketing import campaign, marketing_contact, person_reach
+from rekisteri.adapters import person_reach
+from rekisteri.adapters.schema.marketing import (
+    campaign,
+    marketing_contact,
+    person_reach_deferral,
+)
+from rekisteri.adapters.schema.marketing import person_reach as person_reach_table
 from rekisteri.adapters.schema.register import contact_point, person
 from rekisteri.config import Settings
 from rekisteri.domain.consent import Channel
-from rekisteri.domain.drafts import ContactPointDraft
+from rekisteri.domain.drafts import ContactPointDraft, PersonDraft
 from rekisteri.domain.marketing import AudiencePurpose
-from rekisteri.domain.register import ContactKind, Provenance
+from rekisteri.domain.register import ContactKind, PersonKind, Provenance
 from rekisteri.services.marketing import audience, campaigns, reach
+from rekisteri.services.population.changes import apply_change_bytes
 from rekisteri.services.register import customers
 from rekisteri.services.rights.erasure import erase_person
-from rekisteri.services.unit_of_work import RegisterApp
-from tests.integration.marketing_helpers import STAFF, add_person, assert_decided_as_looked_up
+from rekisteri.services.unit_of_work import Actor, RegisterApp
+from tests.integration.marketing_helpers import (
+    STAFF,
+    add_person,
+    assert_decided_as_looked_up,
+    hetu,
+)
 from tests.support.clock import FakeClock
 
 OWN = AudiencePurpose.OWN_MARKETING
@@ -31,7 +46,7 @@ KINDS = ("postal", "email", "phone")
 
 def kept(conn: Connection) -> dict[int, tuple[object, ...]]:
     """person_reach as stored, rows with nothing in them left out."""
-    rows = {int(r[0]): tuple(r[1:]) for r in conn.execute(select(person_reach))}
+    rows = {int(r[0]): tuple(r[1:]) for r in conn.execute(select(person_reach_table))}
     return {p: r for p, r in rows.items() if any(v is not None for v in r)}
 
 
@@ -341,5 +356,172 @@ def test_person_reach_keeps_up_with_bulk_writes_of_many_persons(
                 marketing_contact.c.sent_at > now - dt.timedelta(days=5),
             )
         )
+    with register.engine.connect() as conn:
+        assert kept(conn) == from_the_base_tables(conn)
+
+
+def _person_with_code(register: RegisterApp) -> tuple[int, str]:
+    code = hetu()
+    with register.unit_of_work(STAFF) as uow:
+        draft = PersonDraft(
+            PersonKind.NATURAL,
+            first_names="Ville",
+            last_name="Väestö",
+            personal_identity_code=code,
+            contact_points=(
+                ContactPointDraft(
+                    ContactKind.POSTAL,
+                    street="Vanhatie 1",
+                    postal_code="00100",
+                    post_office="Helsinki",
+                    valid_from=dt.date(2020, 1, 1),
+                ),
+                ContactPointDraft(ContactKind.EMAIL, f"{code}@example.fi"),
+            ),
+        )
+        prov = Provenance.of("contract", uow.now())
+        return customers.register_person(uow, draft, prov).person_id, code
+
+
+def _move(code: str, on: dt.date, street: str, until: dt.date | None = None) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "identity_code": code,
+        "kind": "temporary_address" if until else "permanent_address",
+        "date": on.isoformat(),
+        "street": street,
+        "postal_code": "02100",
+        "post_office": "Espoo",
+    }
+    return record | ({"valid_until": until.isoformat()} if until else {})
+
+
+def _switches(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(person_reach_deferral)).scalar_one())
+
+
+def test_person_reach_equals_the_base_tables_after_a_population_import_and_single_writes(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    """The population import writes contact points with person_reach's triggers deferred and
+    refreshes the persons it moved once (adapters/person_reach): afterwards the copy is what a
+    recomputation from the base tables gives, and the ordinary writes that follow are kept by
+    the triggers again."""
+    people = [_person_with_code(register) for _ in range(6)]
+    bystander = add_person(register)
+    today = clock().date()
+    changes = [
+        _move(code, today + dt.timedelta(days=n), f"Uusikatu {n}")
+        for n, (_, code) in enumerate(people)
+    ]
+    changes += [
+        _move(people[0][1], today + dt.timedelta(days=8), "Toinenkatu 2"),  # moves again
+        _move(people[1][1], today + dt.timedelta(days=9), "Kesätie 1", today + dt.timedelta(60)),
+        _move(people[2][1], today + dt.timedelta(days=1), "Aiempikatu 3"),  # before its other
+        {
+            "identity_code": people[3][1],
+            "kind": "name",
+            "date": today.isoformat(),
+            "first_names": "Ville",
+            "last_name": "Uusinimi",
+        },
+    ]
+    doc = {"format": "population-changes/1", "changes": changes}
+    with register.unit_of_work(Actor.system("system:import-population")) as uow:
+        done = apply_change_bytes(uow, "muutokset.json", json.dumps(doc).encode())
+    assert (done.changed, done.conflicts) == (len(changes), [])
+    with register.engine.connect() as conn:
+        assert _switches(conn) == 0
+        stored = kept(conn)
+        assert stored == from_the_base_tables(conn)
+        street = conn.execute(
+            select(contact_point.c.street).where(
+                contact_point.c.id == stored[people[0][0]][0]  # the newest postal point
+            )
+        ).scalar_one()
+        assert street == "Toinenkatu 2"
+        assert bystander in stored
+    # Ordinary writes after the import: the triggers keep the copy again.
+    pid = people[4][0]
+    with register.unit_of_work(STAFF) as uow:
+        prov = Provenance.of("customer_contact", uow.now())
+        draft = ContactPointDraft(
+            ContactKind.POSTAL,
+            street="Omakatu 9",
+            postal_code="00100",
+            post_office="Helsinki",
+            valid_from=today,
+        )
+        customers.add_contact_point(uow, pid, draft, prov)
+    with register.engine.connect() as conn:
+        assert kept(conn) == from_the_base_tables(conn)
+        newest = kept(conn)[pid][0]
+    with register.unit_of_work(STAFF) as uow:
+        customers.end_contact_point(uow, newest, today + dt.timedelta(days=30), "muutti", prov)
+        uow.execute(delete(contact_point).where(contact_point.c.person_id == people[5][0]))
+    with register.engine.connect() as conn:
+        assert kept(conn) == from_the_base_tables(conn)
+        assert people[5][0] not in kept(conn)  # no points left: nothing kept of them
+
+
+def test_while_deferred_the_triggers_wait_and_the_persons_named_are_refreshed_at_the_end(
+    register: RegisterApp,
+) -> None:
+    pid = add_person(register)
+    with register.engine.begin() as conn:
+        before = kept(conn)[pid]
+        with person_reach.deferred(conn) as touched:
+            point = conn.execute(
+                insert(contact_point).values(
+                    person_id=pid,
+                    kind="postal",
+                    street="Viivytyskatu 1",
+                    valid_from=dt.date(2030, 1, 1),
+                    source="contract",
+                    received_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+                )
+            ).inserted_primary_key[0]
+            assert kept(conn)[pid] == before  # the trigger skipped its refresh
+            touched.add(pid)
+        assert kept(conn)[pid][0] == point
+        assert kept(conn) == from_the_base_tables(conn)
+        assert _switches(conn) == 0
+
+
+def test_a_deferral_left_set_cannot_be_committed(register: RegisterApp) -> None:
+    """A writer that forgets to end its deferral fails at commit (the switch's guard), so the
+    triggers stay in charge of every other transaction."""
+    pid = add_person(register)
+    with register.engine.connect() as conn:
+        before = kept(conn)
+    with pytest.raises(IntegrityError), register.engine.begin() as conn:
+        conn.execute(insert(person_reach_deferral).values(guard=0))
+        conn.execute(delete(contact_point).where(contact_point.c.person_id == pid))
+    with register.engine.connect() as conn:
+        assert _switches(conn) == 0
+        assert kept(conn) == before == from_the_base_tables(conn)
+
+
+def test_another_writer_is_kept_by_the_triggers_while_a_deferral_is_open(
+    register: RegisterApp,
+) -> None:
+    """PostgreSQL runs writers side by side: one transaction's switch is not seen by another.
+    (SQLite has one writer at a time, so its switch is never open beside another writer.)"""
+    if register.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    deferring, other = add_person(register), add_person(register)
+    with register.engine.connect() as conn:
+        assert other in kept(conn)
+    with (
+        register.engine.connect() as first,
+        first.begin(),
+        person_reach.deferred(first) as touched,
+    ):
+        first.execute(delete(contact_point).where(contact_point.c.person_id == deferring))
+        touched.add(deferring)
+        with register.engine.begin() as second:
+            second.execute(delete(contact_point).where(contact_point.c.person_id == other))
+        with register.engine.connect() as third:
+            assert other not in kept(third)  # refreshed at once: no points, no row
+            assert deferring in kept(third)  # the first's refresh waits for its block's end
     with register.engine.connect() as conn:
         assert kept(conn) == from_the_base_tables(conn)

@@ -25,7 +25,7 @@ from rekisteri.services.population.changes import (
     apply_change_bytes,
     apply_change_file,
 )
-from rekisteri.services.register import customers
+from rekisteri.services.register import attributes, customers
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.clock import FakeClock
 from tests.support.people import HETU, make_customer
@@ -136,12 +136,27 @@ def test_the_sample_is_matched_and_applied_with_its_source(
     assert named["contact_point.validity"][1].endswith("record 2")
 
 
+# Updates of many distinct values go through a loaded temporary table (attributes.update_rows):
+# forced here for a handful, so both ways are walked.
+WAYS = pytest.mark.parametrize("one_by_one", [50, 0], ids=["statements", "loaded"])
+
+
+@WAYS
 def test_a_permanent_address_ends_the_old_one_and_a_temporary_one_overlaps(
-    register: RegisterApp, people: dict[str, int]
+    register: RegisterApp, people: dict[str, int], monkeypatch: pytest.MonkeyPatch, one_by_one: int
 ) -> None:
+    monkeypatch.setattr(attributes, "ONE_BY_ONE", one_by_one)
     apply(register)
     old, new = postal(register, people[HETU])
     assert old.valid_to == dt.date(2026, 3, 24)
+    with register.engine.connect() as conn:
+        ended = conn.execute(
+            select(attribute_change.c.old_value, attribute_change.c.new_value).where(
+                attribute_change.c.row_id == old.id,
+                attribute_change.c.attribute == "contact_point.validity",
+            )
+        ).one()
+    assert tuple(ended) == (None, "2026-03-24")
     assert (new.street, new.postal_code, new.valid_from, new.valid_to) == (
         "Uusikatu 5 B 7",
         "00150",
@@ -177,9 +192,11 @@ def test_a_death_leaves_the_contract_in_force_and_a_guardian_becomes_a_task(
     assert "Eeva" not in tasks[0].reason  # the task names no one; the record does
 
 
+@WAYS
 def test_the_changes_are_one_audited_operation(
-    register: RegisterApp, people: dict[str, int]
+    register: RegisterApp, people: dict[str, int], monkeypatch: pytest.MonkeyPatch, one_by_one: int
 ) -> None:
+    monkeypatch.setattr(attributes, "ONE_BY_ONE", one_by_one)
     with register.engine.connect() as conn:
         since = conn.execute(select(func.max(audit_entry.c.seq))).scalar_one()
     apply(register)
@@ -390,3 +407,44 @@ def test_a_file_that_is_not_the_format_is_refused_whole(
         apply_change_bytes(uow, "odd.json", data)
     assert (err.value.where, err.value.field) == ("odd.json", field)
     assert state(register) == before
+
+
+@pytest.mark.parametrize("field", ["street", "change_id"])
+@pytest.mark.parametrize("ascii_only", [True, False], ids=["escaped", "as-is"])
+@pytest.mark.parametrize("control", ["\x00", "\b", "\x85", "\u202e"], ids=repr)
+def test_a_control_character_in_any_text_refuses_the_file_written_either_way(
+    register: RegisterApp, clock: FakeClock, control: str, ascii_only: bool, field: str
+) -> None:
+    """A control character is refused whether the document escapes it (\\u0000, \\b) or holds
+    it as it is (a C1 control, a bidi override): a document without any is read without
+    looking at each text again, one with an escape is looked at text by text."""
+    make_customer(register)
+    clock.set(APPLIED_ON)
+    before = state(register)
+    record = {
+        "identity_code": HETU,
+        "kind": "permanent_address",
+        "date": "2026-03-01",
+        "street": "Tie 1",
+        "postal_code": "00100",
+        "post_office": "Helsinki",
+    }
+    record[field] = f"Tie{control}1"  # a change id is read by the reader alone
+    doc = {"format": "population-changes/1", "changes": [GOOD, record]}
+    data = json.dumps(doc, ensure_ascii=ascii_only).encode()
+    with pytest.raises(InvalidInput) as err, register.unit_of_work(JOB) as uow:
+        apply_change_bytes(uow, "bad.json", data)
+    assert (err.value.where, err.value.field) == ("bad.json record 2", field)
+    assert "control character" in err.value.reason
+    assert state(register) == before
+
+
+def test_a_file_with_escapes_but_no_control_character_is_applied(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    pid = make_customer(register).person_id
+    clock.set(APPLIED_ON)
+    name = {**GOOD, "last_name": 'Ö\'Brien "Jr"'}
+    done = apply_doc(register, [name])  # json.dumps escapes the Ö and the quotes
+    assert done.changed == 1
+    assert row(register, pid).last_name == 'Ö\'Brien "Jr"'

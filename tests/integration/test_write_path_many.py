@@ -15,6 +15,7 @@ from rekisteri.domain.reasons import Reason, coded
 from rekisteri.domain.register import Provenance
 from rekisteri.services.register.attributes import (
     RowChange,
+    checker,
     received,
     received_many,
     write_attributes_many,
@@ -193,3 +194,101 @@ def test_new_rows_received_many_meet_the_sources_and_sealing_of_received(
             received_many(uow, person, refused)
         assert err.value.field == "personal_identity_code"
         assert "competition_or_event" in err.value.reason
+
+
+def test_values_are_trusted_as_checked_only_by_their_own_fields_checker(
+    register: RegisterApp,
+) -> None:
+    """A caller that read the rows and checked the values first (the population register's
+    changes) hands them over instead of having them read and checked again; a value is taken
+    as checked only with the checker `checker` made for that table's field, anything else is
+    checked by the rule again, and a bad value still stores nothing."""
+    a = billed_customer(register, 1)
+    names = frozenset({"first_names", "last_name"})
+    before = _state(register)
+    with register.unit_of_work(Actor("asiakaspalvelu.anna")) as uow:
+        held = {
+            r.id: r._mapping
+            for r in uow.execute(
+                select(person.c.id, person.c.first_names, person.c.last_name).where(
+                    person.c.id == a.person_id
+                )
+            )
+        }
+        last = checker(uow, person, "last_name", writable=names)
+        not_a_checker = {"last_name": lambda v: v, "first_names": last}  # first's is last's
+        with pytest.raises(InvalidInput) as refused:
+            write_attributes_many(
+                uow,
+                person,
+                [RowChange(a.person_id, a.person_id, {"first_names": "x" * 101})],
+                "typo",
+                Provenance.of("customer_contact", uow.now()),
+                writable=names,
+                held=held,
+                checked_by=not_a_checker,
+            )
+        assert refused.value.field == "first_names"
+        with pytest.raises(InvalidInput):
+            write_attributes_many(
+                uow,
+                person,
+                [RowChange(a.person_id, a.person_id, {"last_name": "\x00"})],
+                "typo",
+                Provenance.of("customer_contact", uow.now()),
+                writable=names,
+                held=held,
+                checked_by=not_a_checker,
+            )
+    assert _state(register) == before
+    with register.unit_of_work(Actor("asiakaspalvelu.anna")) as uow:
+        held = {
+            r.id: r._mapping
+            for r in uow.execute(
+                select(person.c.id, person.c.first_names, person.c.last_name).where(
+                    person.c.id == a.person_id
+                )
+            )
+        }
+        last = checker(uow, person, "last_name", writable=names)
+        changed = write_attributes_many(
+            uow,
+            person,
+            [RowChange(a.person_id, a.person_id, {"last_name": last(" Uusinimi ")})],
+            "typo",
+            Provenance.of("customer_contact", uow.now()),
+            writable=names,
+            held=held,
+            checked_by={"last_name": last},
+        )
+    assert changed == 1
+    with register.engine.connect() as conn:
+        stored = conn.execute(
+            select(person.c.last_name).where(person.c.id == a.person_id)
+        ).scalar_one()
+        old, new = conn.execute(
+            select(attribute_change.c.old_value, attribute_change.c.new_value).where(
+                attribute_change.c.attribute == "person.last_name"
+            )
+        ).one()
+    assert (old, new) == (held[a.person_id]["last_name"], stored)
+    assert stored == last(" Uusinimi ")
+
+
+def test_a_checker_answers_a_text_met_before_alike_and_refuses_each_bad_one(
+    register: RegisterApp,
+) -> None:
+    """A checker remembers its answers to texts only: True and 1 are equal keys of a dict but
+    not equal values to a rule (a flag takes the one and refuses the other)."""
+    with register.unit_of_work(Actor("asiakaspalvelu.anna")) as uow:
+        last = checker(uow, person, "last_name", writable={"last_name"})
+        assert last("  Uusi   Nimi ") == last("  Uusi   Nimi ") == "Uusi Nimi"
+        for _ in range(2):
+            with pytest.raises(InvalidInput):
+                last("x" * 101)
+        flag = checker(uow, person, "non_disclosure", writable={"non_disclosure"})
+        assert flag(True) is True
+        assert flag("true") is True
+        for _ in range(2):
+            with pytest.raises(InvalidInput):
+                flag(1)

@@ -12,12 +12,14 @@ since a load through the driver is no statement SQLAlchemy sees."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table, text
 
 BULK_LISTENERS = "rekisteri.bulk_listeners"
+_NOT_SEEN = object()
 
 
 def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -45,13 +47,28 @@ def _load(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> Non
     placeholders = ", ".join("?" for _ in columns)
     sql = f'INSERT INTO "{table.name}" ({", ".join(columns)}) VALUES ({placeholders})'  # noqa: S608
 
-    # Only a few columns (dates, times) need converting; leave the rest untouched.
-    converted = [(i, c, p) for i, (c, p) in enumerate(zip(columns, processors, strict=True)) if p]
+    # Only a few columns (dates, times) need converting; leave the rest untouched. A load's
+    # dates and times repeat (the moment of the import, a file's few dates): each distinct one
+    # is converted once.
+    converted: list[tuple[int, str, Any, dict[Any, Any]]] = [
+        (i, c, p, {}) for i, (c, p) in enumerate(zip(columns, processors, strict=True)) if p
+    ]
 
     def convert(row: dict[str, Any]) -> list[Any]:
         values = [row[c] for c in columns]
-        for i, c, p in converted:
-            values[i] = p(row[c])
+        for i, c, p, seen in converted:
+            value = row[c]
+            kind = type(value)
+            # A date by its value; a moment by the object itself (the rows keep it alive while
+            # they load): equal moments in two zones are written apart by some columns' types.
+            key = value if kind is dt.date else id(value) if kind is dt.datetime else None
+            if key is None:
+                values[i] = p(value)
+                continue
+            done = seen.get(key, _NOT_SEEN)
+            if done is _NOT_SEEN:
+                done = seen[key] = p(value)
+            values[i] = done
         return values
 
     raw.executemany(sql, map(convert, rows))

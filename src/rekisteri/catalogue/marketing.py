@@ -167,3 +167,20 @@ TABLES: tuple[TableSpec, ...] = (
         why_not_personal="a campaign's name and size; who received it is in marketing_contact",
     ),
 )
+
+TABLES += (
+    TableSpec(
+        "person_reach_deferral",
+        frozenset({"id", "guard"}),
+        None,
+        personal=False,
+        why_not_personal="a bulk writer's switch for person_reach's triggers, never committed",
+    ),
+    TableSpec(
+        "person_reach_deferral_guard",
+        frozenset({"id"}),
+        None,
+        personal=False,
+        why_not_personal="always empty: what a switch left set at commit refers to in vain",
+    ),
+)

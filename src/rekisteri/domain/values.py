@@ -50,6 +50,11 @@ def enum_value(enum: type[E], value: str | E, field: str) -> E:
 _REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+def has_controls(value: str) -> bool:
+    """Whether `value` holds a character `refuse_controls` refuses (a whole document at once)."""
+    return _REFUSED.search(value) is not None
+
+
 def refuse_controls(value: str, field: str) -> str:
     """`value` unchanged, or InvalidInput naming the first control character in it."""
     bad = _REFUSED.search(value)

@@ -196,3 +196,31 @@ person_reach = Table(
     ),
     *_reach_columns(),
 )
+
+person_reach_deferral = Table(
+    # A bulk writer's switch, set inside its own transaction only: while a row is here, the
+    # contact-point triggers of person_reach skip their per-row (SQLite) or per-statement
+    # (PostgreSQL) refresh, and the writer refreshes the persons it touched in one statement
+    # before it commits (adapters/person_reach.deferred). A row set in a transaction is seen by
+    # no other writer (PostgreSQL's snapshots; SQLite's single writer), and it cannot be
+    # committed: `guard` refers to person_reach_deferral_guard, which can hold no row, by a
+    # foreign key checked at commit, so a transaction that forgets to clear its switch fails
+    # and leaves the triggers in charge.
+    "person_reach_deferral",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "guard",
+        ForeignKey("person_reach_deferral_guard.id", deferrable=True, initially="DEFERRED"),
+        nullable=False,
+    ),
+)
+
+person_reach_deferral_guard = Table(
+    # Never holds a row (its check can hold for none): what a switch left set at commit
+    # refers to in vain.
+    "person_reach_deferral_guard",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    CheckConstraint("id < 0 AND id > 0", name="never"),
+)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from rekisteri.adapters import population_changes as pc
 from rekisteri.adapters.bulk import bulk_insert
@@ -47,6 +47,7 @@ class Outcome:
     changed: int = 0
     unchanged: int = 0
     conflicts: list[tuple[int, str]] = field(default_factory=list)
+    persons: set[int] = field(default_factory=set)  # whose contact points were written
 
 
 def apply(
@@ -108,9 +109,11 @@ def apply(
     ]
     _end(uow, ends, provenance_of)
     bulk_insert(uow.connection, contact_point, new_rows)
+    done.persons.update(owners)  # the ended points are theirs too
     if new_rows:
-        persons = sorted({int(r["person_id"]) for r in new_rows})
-        uow.note_change(persons, [Category.CONTACT], "add contact point (population register)")
+        uow.note_change(
+            sorted(done.persons), [Category.CONTACT], "add contact point (population register)"
+        )
     return done
 
 
@@ -176,17 +179,11 @@ def _end(
     """The points' validity ends, one statement for them all, each with its history entry."""
     if not ends:
         return
-    dialect = uow.connection.dialect.name
-    by_day: dict[dt.date, list[int]] = {}
+    by_day: dict[tuple[tuple[str, Any], ...], list[int]] = {}
     for p, day, _ in ends:
-        by_day.setdefault(day, []).append(int(p.id))
-    for day, ids in sorted(by_day.items()):  # one statement per day and batch of points
-        for chunk in batches(dialect, ids):
-            uow.execute(
-                update(contact_point)
-                .where(one_of(dialect, contact_point.c.id, chunk))
-                .values(valid_to=day)
-            )
+        by_day.setdefault((("valid_to", day),), []).append(int(p.id))
+    # One statement per day and batch of points, or (a file of many days) one for them all.
+    attributes.update_rows(uow, contact_point, dict(sorted(by_day.items())))
     change_row = ChangeRows(uow)
     history = [
         change_row(

@@ -24,14 +24,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select
 
+from rekisteri.adapters import db, person_reach
 from rekisteri.adapters import population_changes as pc
 from rekisteri.adapters.schema.population import population_change_file
 from rekisteri.adapters.schema.register import attribute_change, person
@@ -141,7 +142,8 @@ def apply_change_bytes(uow: UnitOfWork, name: str, data: bytes) -> PopulationImp
         done.already_applied = True
         return done
     read = pc.read(io.BytesIO(data), name)
-    _apply(uow, read, done)
+    with db.bulk_cache(uow.connection):
+        _apply(uow, read, done)
     uow.execute(
         insert(population_change_file).values(
             sha256=sha,
@@ -180,33 +182,43 @@ def _apply(uow: UnitOfWork, read: pc.ChangeFile, done: PopulationImport) -> None
         [Category.IDENTITY, Category.CONTACT],
         f"population register changes {read.name}: matched by identity code",
     )
-    applier = _Applier(uow, read.name, done)
-    for round_ in _rounds(matched):
-        applier.apply(round_)
+    # person_reach's newest contact points refreshed once for the file's moves, not by its
+    # triggers at each of the rounds' inserts and ends (adapters/person_reach).
+    with person_reach.deferred(uow.connection) as moved:
+        applier = _Applier(uow, read.name, done, moved)
+        for round_ in _rounds(matched):
+            applier.apply(round_)
     done.conflicts.sort()  # reported in the file's order, whatever order they were applied in
+
+
+def _moves(kind: pc.Kind) -> bool:
+    """An address record (compared by identity: `kind in ADDRESS_KINDS` hashes the member in
+    Python, a cost a file of 100,000 records feels)."""
+    return kind is pc.Kind.PERMANENT_ADDRESS or kind is pc.Kind.TEMPORARY_ADDRESS
 
 
 def _group(kind: pc.Kind) -> str:
     """Records of one group change the same values: one per person in each round."""
-    return "address" if kind in pc.ADDRESS_KINDS else kind.value
+    return "address" if _moves(kind) else str(kind)
 
 
 def _rounds(matched: list[tuple[pc.Change, int]]) -> list[list[tuple[pc.Change, int]]]:
-    ordered = sorted(matched, key=lambda m: (m[0].date, m[0].record))
-    seen: dict[tuple[int, str], int] = defaultdict(int)
+    # Sorted by date alone: the sort is stable, so a day's records keep the file's order.
+    ordered = sorted(matched, key=lambda m: m[0].date)
+    seen: dict[tuple[int, str], int] = {}
     rounds: list[list[tuple[pc.Change, int]]] = []
-    for change, pid in ordered:
-        key = (pid, _group(change.kind))
-        n = seen[key]
+    for m in ordered:
+        key = (m[1], _group(m[0].kind))
+        n = seen.get(key, 0)
         seen[key] = n + 1
         if n == len(rounds):
             rounds.append([])
-        rounds[n].append((change, pid))
+        rounds[n].append(m)
     # A round's records touch distinct persons' values: applied in the order of the persons,
     # each index and trigger walks the register front to back instead of jumping about it (a
     # register of a million persons does not fit in the database's cache).
     for round_ in rounds:
-        round_.sort(key=lambda m: m[1])
+        round_.sort(key=itemgetter(1))
     return rounds
 
 
@@ -237,7 +249,7 @@ def person_values(change: pc.Change) -> dict[str, Any]:
 
 
 class _Applier:
-    def __init__(self, uow: UnitOfWork, name: str, done: PopulationImport) -> None:
+    def __init__(self, uow: UnitOfWork, name: str, done: PopulationImport, moved: set[int]) -> None:
         self.uow = uow
         self.name = name
         self.done = done
@@ -245,6 +257,7 @@ class _Applier:
         self.now = uow.now()
         self.provenance = Provenance(Source.POPULATION_REGISTER, self.now, self.detail(0))
         self.checkers: dict[str, Callable[[Any], Any]] = {}
+        self.moved = moved  # persons whose contact points were written
 
     def check(self, field: str) -> Callable[[Any], Any]:
         found = self.checkers.get(field)
@@ -263,8 +276,8 @@ class _Applier:
         return pc.bad(self.name, change.record, exc.field, exc.reason)
 
     def apply(self, round_: list[tuple[pc.Change, int]]) -> None:
-        about_person = [(c, pid) for c, pid in round_ if c.kind not in pc.ADDRESS_KINDS]
-        moves = [(c, pid) for c, pid in round_ if c.kind in pc.ADDRESS_KINDS]
+        about_person = [m for m in round_ if not _moves(m[0].kind)]
+        moves = [m for m in round_ if _moves(m[0].kind)]
         if about_person:
             self._persons(about_person)
         if moves:
@@ -272,6 +285,7 @@ class _Applier:
             self.done.changed += outcome.changed
             self.done.unchanged += outcome.unchanged
             self.done.conflicts += outcome.conflicts
+            self.moved |= outcome.persons
 
     def _persons(self, round_: list[tuple[pc.Change, int]]) -> None:
         wanted = {c.record: self._checked(c) for c, _ in round_}
@@ -282,8 +296,7 @@ class _Applier:
         guardians: list[tuple[str, str, int, str]] = []
         for change, pid in round_:
             new = wanted[change.record]
-            row = current[pid]
-            held = row._mapping  # made once per row: each use of `_mapping` makes a new view
+            held = current[pid]
             differs = {f: v for f, v in new.items() if held[f] != v}
             if not differs:
                 self.done.unchanged += 1
@@ -293,7 +306,7 @@ class _Applier:
                 told = latest.get((pid, f))
                 if told is None and f in NOT_GIVEN_AT_REGISTRATION:
                     continue  # never said by anyone: the row's own source does not speak of it
-                source, at = told or (row.source, row.received_at)
+                source, at = told or (held["source"], held["received_at"])
                 if given_later(source, at, change.date):
                     kept.append(f)
             if kept:
@@ -319,7 +332,14 @@ class _Applier:
                     )
                 )
         attributes.write_attributes_many(
-            self.uow, person, rows, REASON, self.provenance, writable=WRITABLE
+            self.uow,
+            person,
+            rows,
+            REASON,
+            self.provenance,
+            writable=WRITABLE,
+            held=current,  # read and checked here already: not again
+            checked_by=self.checkers,
         )
         if guardians:
             tasks.open_tasks(self.uow, guardians)
@@ -334,13 +354,15 @@ class _Applier:
         except InvalidInput as exc:
             raise self.bad(change, exc) from None
 
-    def _current(self, ids: list[int]) -> dict[int, Any]:
+    def _current(self, ids: list[int]) -> dict[int, Mapping[str, Any]]:
+        """The persons' rows as they are now: the values the records may change, and where the
+        row came from (each row's columns by name)."""
         cols = [person.c.id, person.c.source, person.c.received_at]
         cols += [person.c[f] for f in sorted(WRITABLE)]
-        found: dict[int, Any] = {}
+        found: dict[int, Mapping[str, Any]] = {}
         for chunk in batches(self.dialect, ids):
             query = select(*cols).where(one_of(self.dialect, person.c.id, chunk))
-            found.update((int(r.id), r) for r in self.uow.execute(query))
+            found.update((int(r.id), r._mapping) for r in self.uow.execute(query))
         return found
 
     def _latest_sources(self, ids: list[int]) -> dict[tuple[int, str], tuple[str, dt.datetime]]:

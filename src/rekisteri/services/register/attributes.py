@@ -11,6 +11,7 @@ and the bank account are.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -92,10 +93,38 @@ def checker(
     given: rules.Given | None = None,
 ) -> Callable[[Any], Any]:
     """`checked` for many values of one field: the attribute and its rule found once (an
-    import checks each record's values before writing, to name the record that breaks one)."""
+    import checks each record's values before writing, to name the record that breaks one).
+    A text met before is answered as it was then (a rule is a function of the value, the field
+    and what it is given): a file's post offices, postal codes and first names repeat."""
     target = target_of(uow.catalogue, table, field, writable)
     context = given or rules.Given(today=uow.today())
-    return lambda value: _stored(target, field, value, context, rules.RULES)
+    answers: dict[str, Any] = {}
+
+    def check(value: Any) -> Any:
+        if type(value) is not str:  # only texts: True and 1 are equal keys, not equal values
+            return _stored(target, field, value, context, rules.RULES)
+        try:
+            return answers[value]
+        except KeyError:
+            answer = answers[value] = _stored(target, field, value, context, rules.RULES)
+            return answer
+
+    _CHECKERS[check] = (table.name, field, context)
+    return check
+
+
+# What each checker `checker` made checks (weakly held): the table, the field and what its rule
+# was given. `write_attributes_many` trusts a value as checked only by its field's own checker.
+_CHECKERS: weakref.WeakKeyDictionary[Callable[[Any], Any], tuple[str, str, rules.Given]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _checked_by_rule(
+    check: Callable[[Any], Any] | None, table: Table, field: str, given: rules.Given
+) -> bool:
+    """Whether `check` is the checker of this table's field under this same context."""
+    return check is not None and _CHECKERS.get(check) == (table.name, field, given)
 
 
 def _sealed_columns(attr: Attribute, sealed: Sealed | None) -> dict[str, Any]:
@@ -169,7 +198,11 @@ def blind_index_column(table: Table, attr: Attribute) -> Column[Any]:
 
 def opened(uow: UnitOfWork, row: Any, attr: Attribute) -> str | None:
     """An encrypted attribute's value in a row, opened."""
-    ciphertext, key_id, _ = (row._mapping[c] for c in attr.columns)
+    return _opened(uow, row._mapping, attr)
+
+
+def _opened(uow: UnitOfWork, held: Mapping[str, Any], attr: Attribute) -> str | None:
+    ciphertext, key_id, _ = (held[c] for c in attr.columns)
     return None if ciphertext is None else uow.cipher.open(attr.key, ciphertext, key_id)
 
 
@@ -287,13 +320,22 @@ def write_attributes_many(
     writable: Collection[str],
     given: rules.Given | None = None,
     rule_book: Mapping[str, rules.Rule] = rules.RULES,
+    held: Mapping[int, Mapping[str, Any]] | None = None,
+    checked_by: Mapping[str, Callable[[Any], Any]] | None = None,
 ) -> int:
     """`write_attributes` for many rows of one table (an import settling 100,000 invoices):
     every value checked by the same rules and sources before anything is written, the same
     history entry for each field that changed, but set-based: one read of the rows, one UPDATE
     per set of equal new values and batch of ids (adapters/value_sets: a few hundred on SQLite,
     one array of thousands on PostgreSQL), the history bulk-loaded. Returns how many fields
-    changed."""
+    changed.
+
+    A caller that has looked at the rows and values first (the population register's changes
+    weigh each against the stored one) need not have them read and checked twice: `held` gives
+    the rows as it read them in this transaction (by id: each row's columns by name, at least
+    those the fields are stored in), and `checked_by` the `checker` of each field it checked
+    the values with (each value then already in the form its rule stores; a field without its
+    checker here is checked again)."""
     if not rows:
         return 0
     why = values.required_text(reason, "reason", max_len=300)
@@ -301,26 +343,39 @@ def write_attributes_many(
     targets = {f: target_of(uow.catalogue, table, f, writable) for f in fields}
     uow.catalogue.require_source(table.name, fields, provenance.source)
     context = given or rules.Given(today=uow.today())
+    trusted = {
+        f
+        for f in fields
+        if checked_by is not None
+        and rule_book is rules.RULES
+        and _checked_by_rule(checked_by.get(f), table, f, context)
+    }
     new = [
-        {f: _stored(targets[f], f, v, context, rule_book) for f, v in r.changes.items()}
+        {
+            f: v if f in trusted else _stored(targets[f], f, v, context, rule_book)
+            for f, v in r.changes.items()
+        }
         for r in rows
     ]
     dialect = uow.connection.dialect.name
-    ids = sorted({r.row_id for r in rows})
-    # Only the columns the fields are stored in: a whole row (provenance, times) costs more
-    # to fetch and convert than the change itself, at 100,000 rows.
-    needed = dict.fromkeys(
-        [table.c.id]
-        + [
-            table.c[c]
-            for t in targets.values()
-            for c in ((t.column,) if t.column is not None else t.attribute.columns)
-        ]
-    )
-    current: dict[int, Any] = {}
-    for chunk in batches(dialect, ids):
-        query = select(*needed).where(one_of(dialect, table.c.id, chunk))
-        current |= {row.id: row for row in uow.execute(query)}
+    current: Mapping[int, Mapping[str, Any]] = held if held is not None else {}
+    if held is None:
+        ids = sorted({r.row_id for r in rows})
+        # Only the columns the fields are stored in: a whole row (provenance, times) costs
+        # more to fetch and convert than the change itself, at 100,000 rows.
+        needed = dict.fromkeys(
+            [table.c.id]
+            + [
+                table.c[c]
+                for t in targets.values()
+                for c in ((t.column,) if t.column is not None else t.attribute.columns)
+            ]
+        )
+        read: dict[int, Mapping[str, Any]] = {}
+        for chunk in batches(dialect, ids):
+            query = select(*needed).where(one_of(dialect, table.c.id, chunk))
+            read |= {row.id: row._mapping for row in uow.execute(query)}
+        current = read
     history: list[dict[str, Any]] = []
     change_row = ChangeRows(uow)
     same_values: dict[tuple[tuple[str, Any], ...], list[int]] = {}
@@ -331,10 +386,13 @@ def write_attributes_many(
         if row is None:
             raise NotFound(table.name, r.row_id)
         columns: dict[str, Any] = {}
-        held = row._mapping  # made once per row: each use of `_mapping` makes a new view
         for field, value in stored_as.items():
             target = targets[field]
-            old = held[target.column] if target.column is not None else _current(uow, row, target)
+            old = (
+                row[target.column]
+                if target.column is not None
+                else _opened(uow, row, target.attribute)
+            )
             if old == value:
                 continue
             if target.column is None:
@@ -355,16 +413,7 @@ def write_attributes_many(
             )
         if columns:
             same_values.setdefault(tuple(sorted(columns.items())), []).append(r.row_id)
-    if len(same_values) > ONE_BY_ONE:
-        _update_from_loaded(uow, table, same_values)
-    else:
-        for columns_set, row_ids in same_values.items():
-            for chunk in batches(dialect, row_ids):
-                uow.execute(
-                    update(table)
-                    .where(one_of(dialect, table.c.id, chunk))
-                    .values(dict(columns_set))
-                )
+    update_rows(uow, table, same_values)
     bulk_insert(uow.connection, attribute_change, history)
     changed = {h["attribute"] for h in history}
     persons = {int(h["person_id"]) for h in history if h["person_id"] is not None}
@@ -381,6 +430,23 @@ def write_attributes_many(
 # as one UPDATE each: the new values are bulk-loaded into a temporary table and each set of
 # changed columns is one UPDATE ... FROM it.
 ONE_BY_ONE = 50
+
+
+def update_rows(
+    uow: UnitOfWork, table: Table, same_values: Mapping[tuple[tuple[str, Any], ...], list[int]]
+) -> None:
+    """Set the rows' columns, given as {((column, new value), ...): ids}: one UPDATE per set and
+    batch of ids when the sets are few, else the values loaded and one UPDATE per set of
+    columns. Only the statements: the caller records each change's history."""
+    if len(same_values) > ONE_BY_ONE:
+        _update_from_loaded(uow, table, same_values)
+        return
+    dialect = uow.connection.dialect.name
+    for columns_set, row_ids in same_values.items():
+        for chunk in batches(dialect, row_ids):
+            uow.execute(
+                update(table).where(one_of(dialect, table.c.id, chunk)).values(dict(columns_set))
+            )
 
 
 def _update_from_loaded(
