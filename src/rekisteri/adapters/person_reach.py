@@ -4,7 +4,7 @@ The triggers of person_reach (migration 0008_person_reach) refresh a person's ne
 points at every write of contact_point: once per row on SQLite, once per statement on
 PostgreSQL. A bulk writer (the population register's 40,000 moves) pays that many times over;
 inside `deferred` the contact-point triggers skip their refresh (migration
-0030_person_reach_deferral) and the persons the writer names are refreshed in one set-based
+0031_person_reach_deferral) and the persons the writer names are refreshed in one set-based
 statement before the transaction commits, by the same rule the triggers apply: the newest
 point of each kind by (valid_from, id).
 

@@ -1,8 +1,8 @@
 """person_reach deferral: a bulk writer may switch the contact-point triggers of person_reach off
 for its own transaction and refresh the persons it touched once, before it commits
 
-Revision ID: 0030_person_reach_deferral
-Revises: 0028_package_delivery
+Revision ID: 0031_person_reach_deferral
+Revises: 0030_archive_undo
 
 The three contact-point triggers of 0008_person_reach (added, changed, removed) skip their
 refresh while person_reach_deferral holds a row. Only the transaction that set it sees such a
@@ -21,8 +21,8 @@ from types import ModuleType
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0030_person_reach_deferral'
-down_revision = '0028_package_delivery'
+revision = '0031_person_reach_deferral'
+down_revision = '0030_archive_undo'
 branch_labels = None
 depends_on = '0008_person_reach'  # its triggers are replaced here (another branch of the graph)
 
