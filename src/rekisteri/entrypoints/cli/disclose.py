@@ -13,6 +13,7 @@ import typer
 from rich.table import Table
 
 from rekisteri.catalogue import Category, Purpose
+from rekisteri.domain import reasons
 from rekisteri.domain.transfers import RecipientKind, Safeguard
 from rekisteri.entrypoints.cli.common import console, print_json, register_errors, staff
 from rekisteri.services import exports
@@ -214,7 +215,9 @@ def log(key: str = typer.Argument(..., help="customer number, id or identity cod
     """To whom a person's data has been disclosed."""
     reg, actor = staff(Purpose.LEGAL_OBLIGATION, D)
     with register_errors(), reg.reading(actor) as uow:
-        print_json(disclosures.disclosures_of(uow, resolve_person(uow, key)))
+        found = disclosures.disclosures_of(uow, resolve_person(uow, key))
+    # The register's own reasons in one coded form (older rows were English): docs/formats.
+    print_json([d | {"reason": reasons.normal(d["reason"])} for d in found])
 
 
 @loans.command("list")

@@ -46,6 +46,7 @@ from rekisteri.domain.access_package import (
 )
 from rekisteri.domain.consumption import HELSINKI, Quality
 from rekisteri.domain.errors import NotFound
+from rekisteri.domain.register import RESTRICTION
 from rekisteri.domain.transfers import EU_EEA
 from rekisteri.domain.vocabulary import lang_of
 from rekisteri.services.access import disclosures
@@ -194,6 +195,8 @@ def _row(
         else:
             for c in attr.columns:
                 out[c if len(attr.columns) > 1 else attr.name] = data[c]
+    if "restricted_reason" in out:  # the register's own reasons in their coded form
+        out["restricted_reason"] = reasons.normal(out["restricted_reason"], attribute=RESTRICTION)
     if "source" in data:
         src = data["source"]
         known = src in {s.value for s in Source}
