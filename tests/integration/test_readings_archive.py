@@ -15,13 +15,13 @@ import pytest
 from sqlalchemy import func, select
 
 from rekisteri.adapters.archive.parquet import Archive, scan
-from rekisteri.adapters.schema.consumption import reading_block
+from rekisteri.adapters.schema.consumption import reading_block, reading_correction
 from rekisteri.adapters.schema.register import metering_point, person
 from rekisteri.domain.consumption import HELSINKI, local_midnight
 from rekisteri.domain.errors import InvalidInput, RuleViolation
 from rekisteri.domain.register import Provenance
 from rekisteri.services.archive import sync as archive_sync
-from rekisteri.services.archive.privacy import _Held
+from rekisteri.services.archive.location import _Held
 from rekisteri.services.rights import erasure, package, retention
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.clock import FakeClock
@@ -152,19 +152,42 @@ def test_months_past_the_database_window_stay_in_the_archive_and_in_the_package(
     gsrn = next(g for g, quarter in _setup_ids(register).items() if not quarter)
     fix = readings(gsrn, dt.datetime(2025, 1, 19, 22, tzinfo=dt.UTC), 24, 3600, lambda i: 7)
     run_import(register, write(tmp_path / "late.csv", fix))
+    fixed = set(fix.get_column("ts").to_list())
+    replaced = {r[1]: r[2] for r in everything if r[0] == ids["b"] and r[1] in fixed}
     merged = _sync(register)
     assert merged.written == ["2025-01"] and merged.trimmed == ["2025-01"]
     after = _archived(register)
     assert len(after) == len(everything)
     assert sum(1 for r in after if r[2] == 7 and r[0] == ids["b"]) == 24
+    # The archived values it replaced are kept as corrections (P12), as the import keeps those
+    # of months the database holds, and the person's package shows them.
+    assert merged.corrections == 24
+    assert _corrections(register, ids["b"]) == {(ts, wh, None) for ts, wh in replaced.items()}
+    with register.reading(Actor("test")) as uow:
+        shown = next(
+            s for s in package.build(uow, ids["mover"]).sections if s.key == "reading_correction"
+        )
+    assert {r["old_kwh"] for r in shown.rows} >= {wh / 1000 for wh in replaced.values()}
     # A correction of one hour replaces that reading only: the day's other 23 stay.
     one = readings(gsrn, dt.datetime(2025, 1, 20, 3, tzinfo=dt.UTC), 1, 3600, lambda i: 11)
     run_import(register, write(tmp_path / "one.csv", one))
-    assert _sync(register).written == ["2025-01"]
+    again_done = _sync(register)
+    assert again_done.written == ["2025-01"] and again_done.corrections == 1
+    assert (one.get_column("ts")[0], 7, None) in _corrections(register, ids["b"])
     again = _archived(register)
     assert len(again) == len(everything)
     assert sum(1 for r in again if r[2] == 11 and r[0] == ids["b"]) == 1
     assert sum(1 for r in again if r[2] == 7 and r[0] == ids["b"]) == 23
+    assert _sync(register).corrections == 0  # nothing new: nothing recorded twice
+
+
+def _corrections(register: RegisterApp, point: int) -> set[tuple[int, int | None, int | None]]:
+    rc = reading_correction.c
+    with register.engine.connect() as conn:
+        rows = conn.execute(
+            select(rc.ts, rc.wh, rc.file_id).where(rc.metering_point_id == point)
+        ).all()
+    return {(int(ts), wh, file_id) for ts, wh, file_id in rows}
 
 
 @pytest.mark.proves("P14.erasure")

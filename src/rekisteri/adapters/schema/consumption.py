@@ -77,7 +77,9 @@ reading_correction = Table(
     Column("wh", Integer),
     Column("quality", SmallInteger, nullable=False),
     Column("resolution", SmallInteger, nullable=False),
-    Column("file_id", Integer, nullable=False),
+    # The replaced reading's file; None: it was kept in the archive only, which keeps no file
+    # per reading (services/archive/sync records such a correction).
+    Column("file_id", Integer),
     Column("replaced_by_file_id", ForeignKey("datahub_file.id"), nullable=False),
     Column("replaced_at", UtcDateTime(), nullable=False),
 )

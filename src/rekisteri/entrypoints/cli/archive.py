@@ -39,3 +39,8 @@ def sync(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> No
         console.print(f"contract periods written {result.periods}", markup=False)
     if result.trimmed:
         console.print(f"now kept in the archive only: {', '.join(result.trimmed)}", markup=False)
+    if result.corrections:
+        console.print(
+            f"archived readings replaced by later files, kept as corrections {result.corrections}",
+            markup=False,
+        )

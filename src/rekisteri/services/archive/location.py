@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, select
 
-from rekisteri.adapters.archive.parquet import Archive
+from rekisteri.adapters.archive.parquet import Archive, Lock
 from rekisteri.adapters.schema.consumption import archive_undo, reading_archive
 from rekisteri.domain.errors import InvalidInput, RuleViolation
 from rekisteri.services.unit_of_work import UnitOfWork
@@ -107,3 +107,34 @@ def undoable(uow: UnitOfWork, archive: Archive) -> str:
     uow.after_commit.insert(0, lambda: archive.forget(token))
     uow.after_rollback.insert(0, lambda: archive.undo(token))
     return token
+
+
+class _Held:
+    """The archive's lock, held by a unit of work until it ends (one per archive), and the
+    undo set of its rewrites."""
+
+    def __init__(self, lock: Lock, token: str) -> None:
+        self.lock = lock
+        self.token = token
+
+    def __call__(self) -> None:
+        self.lock.release()
+
+
+def held_for(uow: UnitOfWork, archive: Archive) -> None:
+    """Hold the archive's lock for the rest of the unit of work (the lock first, the database
+    after: every writer's order), and keep every file this `archive` replaces in the unit's
+    undo set: a rollback, or a process that dies before its commit, puts them back. The lock is
+    released only after the set is settled, so no one else sees the rewrite half-decided."""
+    held = next((h for h in uow.after_commit if isinstance(h, _Held)), None)
+    if held is None:
+        lock = archive.lock()
+        lock.acquire()
+        # A sync killed while writing leaves a whole month in staging: erased readings must
+        # not survive there.
+        archive.clean_staging()
+        settle(uow, archive)
+        held = _Held(lock, undoable(uow, archive))
+        uow.after_commit.append(held)
+        uow.after_rollback.append(held)
+    archive.undo_token = held.token

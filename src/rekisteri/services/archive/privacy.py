@@ -22,7 +22,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from rekisteri.adapters.archive.parquet import Archive, Lock
+from rekisteri.adapters.archive.parquet import Archive
 from rekisteri.catalogue import Category
 from rekisteri.domain.consumption import READING_SCHEMA, Period, Quality, local_midnight
 from rekisteri.services.archive import location
@@ -30,35 +30,7 @@ from rekisteri.services.archive.sync import month_days
 from rekisteri.services.consumption.attribution import attributed_points
 from rekisteri.services.unit_of_work import UnitOfWork
 
-
-class _Held:
-    """The archive's lock, held by a unit of work until it ends (one per archive), and the
-    undo set of its rewrites."""
-
-    def __init__(self, lock: Lock, token: str) -> None:
-        self.lock = lock
-        self.token = token
-
-    def __call__(self) -> None:
-        self.lock.release()
-
-
-def _locked(uow: UnitOfWork, archive: Archive) -> None:
-    """Hold the lock for the rest of the unit of work, and keep every file this `archive`
-    replaces in the unit's undo set: a rollback puts them back (an erasure that failed after
-    rewriting a month kept in the archive only must not lose its readings)."""
-    held = next((h for h in uow.after_commit if isinstance(h, _Held)), None)
-    if held is None:
-        lock = archive.lock()
-        lock.acquire()
-        # A sync killed while writing leaves a whole month in staging: erased readings must
-        # not survive there.
-        archive.clean_staging()
-        location.settle(uow, archive)
-        held = _Held(lock, location.undoable(uow, archive))
-        uow.after_commit.append(held)
-        uow.after_rollback.append(held)
-    archive.undo_token = held.token
+_locked = location.held_for  # the lock and the undo set, until the unit of work ends
 
 
 def hold(uow: UnitOfWork) -> None:

@@ -5,12 +5,15 @@ blocks, added up by the database) is kept in the archive's manifest, and only a 
 fingerprint changed (new readings, corrections) is written again. A month is written whole from
 the database while the database holds it whole; a month the database no longer holds
 (`REKISTERI_DB_READING_MONTHS`: older months are kept in the archive only) gets later readings
-merged in, block by block. The person-to-point periods are rewritten from the contracts when
-they changed; those of restricted persons (an erasure keeps their contracts, restricted) are
-left out.
+merged in, reading by reading, and the archived readings such a late correction replaces are
+kept in reading_correction (P12) as the import keeps those of months the database holds. The
+person-to-point periods are rewritten from the contracts when they changed; those of
+restricted persons (an erasure keeps their contracts, restricted) are left out.
 
-Runs under the archive's lock: an erasure holds it until its transaction ends, so a sync never
-reads readings an erasure is removing.
+Runs under the archive's lock until its unit of work ends, the files it replaces kept in an
+undo set until then (services/archive/location.held_for): an erasure holds the lock the same
+way, so a sync never reads readings an erasure is removing, and a sync killed before its
+commit leaves the archive as it was.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from sqlalchemy import delete, func, select
 
 from rekisteri.adapters.archive.parquet import PERIOD_SCHEMA, Archive
 from rekisteri.adapters.reading_store import Store, blocks_frame, day_number, next_month
-from rekisteri.adapters.schema.consumption import reading_block
+from rekisteri.adapters.schema.consumption import reading_block, reading_correction
 from rekisteri.adapters.schema.register import contract, metering_point, person
 from rekisteri.catalogue import Category
 from rekisteri.config import Settings
@@ -48,6 +51,7 @@ class SyncResult:
     readings: int = 0  # readings in the months written
     periods: int | None = None  # periods written; None: unchanged
     trimmed: list[str] = field(default_factory=list)  # months now kept in the archive only
+    corrections: int = 0  # archived readings a later file replaced (to reading_correction)
 
 
 def archive_of(settings: Settings) -> Archive | None:
@@ -75,31 +79,33 @@ def month_days(month: str) -> tuple[int, int]:
 
 def sync(uow: UnitOfWork, archive: Archive) -> SyncResult:
     result = SyncResult()
-    with archive.lock():  # the lock first, the database after: every writer's order
-        location.record(uow, archive)
-        archive.clean_staging()
-        location.settle(uow, archive)
-        manifest = archive.manifest()
-        months: dict[str, dict[str, object]] = manifest.setdefault("months", {})
-        for month, fingerprint in fingerprints(uow).items():
-            entry = months.get(month)
-            if entry is not None and entry["fingerprint"] == fingerprint:
-                result.unchanged += 1
-                continue
-            trimmed = bool(entry and entry.get("trimmed"))
-            table = month_readings(uow, month)
-            if trimmed:
-                table = _merged(archive.read_month(month), table)
-            archive.write_month(month, table)
-            months[month] = {"fingerprint": fingerprint, "trimmed": trimmed}
-            archive.save_manifest(manifest)  # each month as it is done: a killed sync resumes
-            result.written.append(month)
-            result.readings += table.num_rows
-        periods = period_table(uow)
-        if not archive.read_periods().equals(periods):
-            archive.write_periods(periods)
-            result.periods = periods.num_rows
-        result.trimmed = _trim(uow, archive, manifest)
+    # Held until the unit of work ends, the month files it replaces kept until then: a sync
+    # killed before its commit is undone whole (its trims and its corrections roll back too).
+    location.held_for(uow, archive)
+    location.record(uow, archive)
+    manifest = archive.manifest()
+    months: dict[str, dict[str, object]] = manifest.setdefault("months", {})
+    for month, fingerprint in fingerprints(uow).items():
+        entry = months.get(month)
+        if entry is not None and entry["fingerprint"] == fingerprint:
+            result.unchanged += 1
+            continue
+        trimmed = bool(entry and entry.get("trimmed"))
+        table = month_readings(uow, month)
+        if trimmed:
+            archived = archive.read_month(month)
+            result.corrections += _record_corrections(uow, archived, month)
+            table = _merged(archived, table)
+        archive.write_month(month, table)
+        months[month] = {"fingerprint": fingerprint, "trimmed": trimmed}
+        archive.save_manifest(manifest)
+        result.written.append(month)
+        result.readings += table.num_rows
+    periods = period_table(uow)
+    if not archive.read_periods().equals(periods):
+        archive.write_periods(periods)
+        result.periods = periods.num_rows
+    result.trimmed = _trim(uow, archive, manifest)
     if result.written or result.periods is not None:
         persons = sorted(set(periods.column("person_id").to_pylist()))
         uow.note_read(persons, {Category.CONSUMPTION}, "readings and contract periods archived")
@@ -159,6 +165,46 @@ def _merged(archived: pa.Table, fresh: pa.Table) -> pa.Table:
     return pa.concat_tables(
         [kept.cast(archived.schema), fresh.select(archived.column_names).cast(archived.schema)]
     )
+
+
+def _record_corrections(uow: UnitOfWork, archived: pa.Table, month: str) -> int:
+    """A month kept in the archive only that a later file corrects: the archived readings the
+    correction replaces go to reading_correction with their old value (P12), as the import
+    records them for a month the database holds. The archive keeps no file per reading, so
+    the replaced reading's file is left empty; the replacing file is the block's."""
+    lo, hi = month_days(month)
+    fresh = blocks_frame(Store(uow.connection).fetch("day >= ? AND day < ?", [lo, hi]))
+    if fresh.height == 0 or archived.num_rows == 0:
+        return 0
+    keys = ["metering_point_id", "ts", "resolution"]
+    whole = pl.from_arrow(archived.select([*keys, "wh", "quality"]))
+    assert isinstance(whole, pl.DataFrame)
+    as_int = [pl.col(c).cast(pl.Int64) for c in (*keys, "wh", "quality")]
+    old = whole.select(as_int)
+    new = fresh.select([*as_int, pl.col("file_id").cast(pl.Int64)])
+    replaced = old.join(new, on=keys, how="inner", suffix="_new").filter(
+        pl.col("wh").ne_missing(pl.col("wh_new")) | (pl.col("quality") != pl.col("quality_new"))
+    )
+    if replaced.height == 0:
+        return 0
+    now = uow.now()
+    uow.execute(
+        reading_correction.insert(),
+        [
+            {
+                "metering_point_id": r["metering_point_id"],
+                "ts": r["ts"],
+                "wh": r["wh"],
+                "quality": r["quality"],
+                "resolution": r["resolution"],
+                "file_id": None,
+                "replaced_by_file_id": r["file_id"],
+                "replaced_at": now,
+            }
+            for r in replaced.iter_rows(named=True)
+        ],
+    )
+    return replaced.height
 
 
 def period_table(uow: UnitOfWork) -> pa.Table:
