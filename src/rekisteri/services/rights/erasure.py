@@ -28,6 +28,7 @@ from rekisteri.domain.errors import NotFound, RuleViolation
 from rekisteri.domain.reasons import Reason, coded
 from rekisteri.domain.register import Provenance
 from rekisteri.services import erasure_journal
+from rekisteri.services.archive import privacy as archive_privacy
 from rekisteri.services.register.subjects import only_theirs, personal_tables
 from rekisteri.services.rights import periods, recipient_notices, remains
 from rekisteri.services.rights.deletion import (
@@ -94,6 +95,10 @@ def erase_person(
             f"person {person_id} has a contract in force: the contract needs the data (Art. "
             "17(1)(a) does not apply); end the contract first, then erase"
         )
+    # The archive's lock before the first write, as a sync takes it before the database: on
+    # SQLite an erasure holding the database while waiting for a sync holding the lock (and
+    # waiting for the database) would make the sync give up after the busy timeout.
+    archive_privacy.hold(uow)
     answer = ErasureAnswer(person_id, lang=lang)
     # The erasure is itself a change of the person's data: its audit entry names them, and
     # the answer counts that entry among those that remain (services/rights/remains).
