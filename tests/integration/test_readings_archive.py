@@ -439,3 +439,24 @@ def test_a_sync_during_an_erasure_waits_and_brings_none_of_it_back(
     assert not failures, failures
     _nothing_of(Archive(tmp_path / "archive"), ids["mover"], at_a, at_b)
     assert any(r[2] == 5 for r in _archived(register))  # the sync did write February
+
+
+def test_the_register_records_one_archive_only(register: RegisterApp, tmp_path: Path) -> None:
+    """The recorded directory is one row (id 1, checked by the database): two first syncs to
+    different directories at once cannot both be recorded."""
+    from sqlalchemy.exc import IntegrityError
+
+    from rekisteri.adapters.schema.consumption import reading_archive
+
+    _setup(register, tmp_path)
+    _sync(register)
+    for row_id in (1, 2):
+        with pytest.raises(IntegrityError), register.engine.begin() as conn:
+            conn.execute(
+                reading_archive.insert().values(
+                    id=row_id,
+                    root="/elsewhere",
+                    recorded_at=dt.datetime.now(dt.UTC),
+                    recorded_by="x",
+                )
+            )
