@@ -30,8 +30,6 @@ from rekisteri.services.archive.sync import month_days
 from rekisteri.services.consumption.attribution import attributed_points
 from rekisteri.services.unit_of_work import UnitOfWork
 
-_locked = location.held_for  # the lock and the undo set, until the unit of work ends
-
 
 def hold(uow: UnitOfWork) -> None:
     """Take the archive's lock for the rest of the unit of work, before it touches the
@@ -39,7 +37,7 @@ def hold(uow: UnitOfWork) -> None:
     writer must, or the two wait on each other (PostgreSQL cannot see the file lock)."""
     archive = location.in_use(uow)
     if archive is not None:
-        _locked(uow, archive)
+        location.held_for(uow, archive)
 
 
 def erase_periods(uow: UnitOfWork, person_ids: list[int], ranges: list[tuple[int, Period]]) -> int:
@@ -49,7 +47,7 @@ def erase_periods(uow: UnitOfWork, person_ids: list[int], ranges: list[tuple[int
     archive = location.in_use(uow)
     if archive is None:
         return 0
-    _locked(uow, archive)
+    location.held_for(uow, archive)
     periods = archive.read_periods()
     theirs = pc.is_in(periods.column("person_id"), pa.array(person_ids, pa.int64()))
     recorded = periods.filter(theirs)
@@ -122,7 +120,7 @@ def drop_before(uow: UnitOfWork, cutoff: dt.date, dry_run: bool) -> int:
     if archive is None:
         return 0
     if not dry_run:
-        _locked(uow, archive)
+        location.held_for(uow, archive)
     cut = local_midnight(cutoff)
     count = 0
     manifest = archive.manifest()

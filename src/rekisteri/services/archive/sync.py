@@ -91,10 +91,11 @@ def sync(uow: UnitOfWork, archive: Archive) -> SyncResult:
             result.unchanged += 1
             continue
         trimmed = bool(entry and entry.get("trimmed"))
-        table = month_readings(uow, month)
+        frame = _month_blocks(uow, month)
+        table = month_readings(uow, frame)
         if trimmed:
             archived = archive.read_month(month)
-            result.corrections += _record_corrections(uow, archived, month)
+            result.corrections += _record_corrections(uow, archived, frame)
             table = _merged(archived, table)
         archive.write_month(month, table)
         months[month] = {"fingerprint": fingerprint, "trimmed": trimmed}
@@ -133,11 +134,16 @@ def fingerprints(uow: UnitOfWork) -> dict[str, list[int]]:
     return dict(sorted(out.items()))
 
 
-def month_readings(uow: UnitOfWork, month: str) -> pa.Table:
-    """The month's readings from the day blocks, with each point's GSRN."""
+def _month_blocks(uow: UnitOfWork, month: str) -> pl.DataFrame:
+    """The month's readings the database holds, with the file of each (one read of the
+    blocks: the archive's month and the corrections both come from it)."""
     lo, hi = month_days(month)
-    frame = blocks_frame(Store(uow.connection).fetch("day >= ? AND day < ?", [lo, hi]))
-    frame = frame.select(COLUMNS)
+    return blocks_frame(Store(uow.connection).fetch("day >= ? AND day < ?", [lo, hi]))
+
+
+def month_readings(uow: UnitOfWork, blocks: pl.DataFrame) -> pa.Table:
+    """The month's readings from its day blocks (`_month_blocks`), with each point's GSRN."""
+    frame = blocks.select(COLUMNS)
     gsrns = dict(
         uow.execute(
             select(metering_point.c.id, metering_point.c.gsrn).where(
@@ -167,13 +173,11 @@ def _merged(archived: pa.Table, fresh: pa.Table) -> pa.Table:
     )
 
 
-def _record_corrections(uow: UnitOfWork, archived: pa.Table, month: str) -> int:
+def _record_corrections(uow: UnitOfWork, archived: pa.Table, fresh: pl.DataFrame) -> int:
     """A month kept in the archive only that a later file corrects: the archived readings the
     correction replaces go to reading_correction with their old value (P12), as the import
     records them for a month the database holds. The archive keeps no file per reading, so
     the replaced reading's file is left empty; the replacing file is the block's."""
-    lo, hi = month_days(month)
-    fresh = blocks_frame(Store(uow.connection).fetch("day >= ? AND day < ?", [lo, hi]))
     if fresh.height == 0 or archived.num_rows == 0:
         return 0
     keys = ["metering_point_id", "ts", "resolution"]
