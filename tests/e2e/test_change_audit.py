@@ -39,6 +39,7 @@ from rekisteri.catalogue import Purpose, Role, Source
 from rekisteri.config import Settings, file_store_path
 from rekisteri.demo.credit_checks import ANSWERS as DEMO_CREDIT_ANSWERS
 from rekisteri.domain.register import Provenance
+from rekisteri.domain.values import HELSINKI
 from rekisteri.entrypoints.api.app import create_app
 from rekisteri.entrypoints.api.deps import all_routes
 from rekisteri.entrypoints.cli.main import app as cli
@@ -1142,7 +1143,9 @@ def _request_commands(w: CommandWalk, key: str, tmp: Path) -> None:
     w.run("request", "show", access)
     w.run("request", "verify", access, "--how", "signature_matched")
     w.run("request", "recording-copies", access, "--note", "only the person's own voice")
-    today = dt.date.today()  # the command runs on the real clock
+    # The command runs on the real clock and takes its day in Helsinki (between 22 and 24 UTC
+    # that is already tomorrow there).
+    today = dt.datetime.now(HELSINKI).date()
     w.run(
         "request", "extend", access, "--to", str(today + dt.timedelta(days=80)),
         "--reason", "many", "--notice-on", str(today),
