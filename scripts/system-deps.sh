@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # What the tests need from outside Python: Chromium for the browser tests (Debian), pdftoppm
-# (poppler-utils) for the access report's pages as PNG in test-artifacts/, the npm
+# (poppler-utils) for the access report's pages as PNG in test-artifacts/, a Java runtime for
+# the archive's Spark jobs (a standalone cluster started by their tests), the npm
 # packages of tests/oidc and tests/axe. PostgreSQL's server binaries
 # are expected on the machine; they are installed here too when missing.
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
 if ! command -v pg_ctl >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
   need+=(postgresql)
 fi

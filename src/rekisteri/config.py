@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     # read the database, the access package reads both).
     archive_dir: Path | None = None
     db_reading_months: int | None = Field(default=None, ge=1, le=1200)
+    # Where the archive's jobs run (`archive totals`, docs/scale.md): a Spark master URL,
+    # `local[N]` for N cores of this machine or `spark://host:7077` for a cluster (whose
+    # workers must reach REKISTERI_ARCHIVE_DIR at the same path: a shared file system).
+    spark_master: str = Field(default="local[2]", max_length=300)
     # The credit check made when a contract is made (issue 16): the service's endpoint (unset:
     # no check is made, and `contract add` says so), its credential (from the environment,
     # never a default), how long to wait for it, the purpose-of-use code sent with each query,

@@ -945,6 +945,9 @@ def _command_steps(w: CommandWalk, tmp: Path) -> None:
     # The archive keeps the reading; past the database's one month, it leaves the database.
     archived = {"REKISTERI_ARCHIVE_DIR": str(tmp / "archive"), "REKISTERI_DB_READING_MONTHS": "1"}
     w.run("archive", "sync", env=archived)
+    # The consumption job on the archive (Spark in this process, one core): its totals are the
+    # customer's consumption data written back.
+    w.run("archive", "totals", "--master", "local[1]", env=archived)
     # From now on the register has an archive: every later command runs where it is set, as a
     # deployment's would (one without it is refused: tests/integration/test_readings_archive).
     w.env = w.env | {"REKISTERI_ARCHIVE_DIR": archived["REKISTERI_ARCHIVE_DIR"]}

@@ -74,7 +74,51 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     ),
 )
 
+# What the archive's consumption job found (services/archive/totals): computed by the register
+# from the readings, kept and erased as they are.
+
+
+def _measured(key: str, columns: tuple[str, ...], words: Words) -> Attribute:
+    return Attribute(
+        key=key,
+        table=key.split(".")[0],
+        columns=columns,
+        category=Category.CONSUMPTION,
+        purposes=frozenset({Purpose.CUSTOMER_RELATIONSHIP, Purpose.PROFILING}),
+        basis=LawfulBasis.CONTRACT,
+        sources=frozenset({Source.REGISTER_ITSELF}),
+        retention=READINGS,
+        words=words,
+    )
+
+
+ATTRIBUTES += (
+    _measured(
+        "consumption_month.totals",
+        ("month", "gsrn", "wh", "readings", "missing", "night_wh", "computed_at"),
+        Words(
+            "kuukausittainen sähkönkulutus mittauspisteittäin (yhteensä, yöaikaan, lukemien "
+            "määrä), laskettu mittauslukemista",
+            "månatlig elförbrukning per mätpunkt (totalt, nattetid, antal mätvärden), "
+            "beräknad ur mätvärdena",
+            "monthly electricity consumption per metering point (in all, at night, number of "
+            "readings), computed from the readings",
+        ),
+    ),
+    _measured(
+        "consumption_peak.peak_hour",
+        ("hour_start", "wh", "computed_at"),
+        Words(
+            "suurimman kulutuksen tunti ja sen kulutus, laskettu mittauslukemista",
+            "timmen med högst förbrukning och dess förbrukning, beräknad ur mätvärdena",
+            "the hour of highest consumption and its consumption, computed from the readings",
+        ),
+    ),
+)
+
 TABLES: tuple[TableSpec, ...] = (
+    TableSpec("consumption_month", frozenset({"person_id", "metering_point_id"}), ("person_id",)),
+    TableSpec("consumption_peak", frozenset({"person_id"}), ("person_id",)),
     # file_id and slot_files name the Datahub file each reading came from: provenance (P2).
     TableSpec(
         "reading_block", frozenset({"metering_point_id", "file_id", "slot_files"}), THROUGH_CONTRACT

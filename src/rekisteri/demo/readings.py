@@ -49,13 +49,15 @@ def _points(reg: RegisterApp) -> list[tuple[str, str | None, str | None, int | N
         return [tuple(r) for r in conn.execute(q)]
 
 
-def _frame(
+def profile_frame(
     points: list[tuple[str, str | None, str | None, int | None]],
     start: int,
     end: int,
     resolution: int,
     seed: int,
 ) -> pl.DataFrame:
+    """Readings of `points` (GSRN, heating type, usage timing, yearly kWh estimate) every
+    `resolution` seconds in [start, end): the profile of the module's docstring."""
     times = pl.int_range(start, end, resolution, dtype=pl.Int64, eager=True).alias("ts")
     per_point = pl.DataFrame(
         {
@@ -114,7 +116,7 @@ def write_demo_files(
     for n, i in enumerate(range(0, len(points), POINTS_PER_FILE), start=1):
         part = points[i : i + POINTS_PER_FILE]
         path = directory / f"datahub-{today:%Y%m%d}-{seed}-{n:04d}.csv"
-        write_datahub_file(path, [_frame(part, start, end, seconds, seed)])
+        write_datahub_file(path, [profile_frame(part, start, end, seconds, seed)])
         yield path
 
 

@@ -40,6 +40,7 @@ FIELDS: dict[str, Words] = {
     "closed_how": _W("miten päättyi", "hur det avslutades", "how closed"),
     "code_sent_at": _W("koodi lähetetty", "koden skickad", "code sent"),
     "codes_sent": _W("lähetettyjä koodeja", "skickade koder", "codes sent"),
+    "computed_at": _W("laskettu", "beräknat", "computed"),
     "connection_details": _W("liittymän tiedot", "anslutningsuppgifter", "connection details"),
     "consumption_estimate_kwh": _W(
         "arvioitu vuosikulutus (kWh)", "uppskattad årsförbrukning (kWh)", "yearly estimate (kWh)"
@@ -95,6 +96,7 @@ FIELDS: dict[str, Words] = {
     ),
     "handled_by": _W("käsittelijä", "handläggare", "handled by"),
     "held_at": _W("pidetty", "hållen", "held"),
+    "hour_start": _W("tunti alkaen", "timmen från", "hour from"),
     "how": _W("tapa", "sätt", "how"),
     "impossible_reason": _W("miksi ei mahdollista", "varför inte möjligt", "why not possible"),
     "installed_on": _W("asennettu", "installerad", "installed on"),
@@ -113,6 +115,7 @@ FIELDS: dict[str, Words] = {
     "matched_at": _W("yhdistetty", "matchad", "matched"),
     "method": _W("tapa", "sätt", "method"),
     "missing": _W("puuttuvia", "saknade", "missing"),
+    "month": _W("kuukausi", "månad", "month"),
     "moved_on": _W("muuttopäivä", "flyttdag", "moving day"),
     "name": _W("nimi", "namn", "name"),
     "new_country": _W("uusi maa", "nytt land", "new country"),

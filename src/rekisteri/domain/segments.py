@@ -22,6 +22,9 @@ class SegmentField(StrEnum):
     HEATING_TYPE = "heating_type"  # of a site under an active contract
     HOUSING_TYPE = "housing_type"
     CONSUMPTION_KWH = "consumption_kwh"  # the site's yearly consumption estimate, a band
+    # The person's metered consumption over the last 12 whole Helsinki months, as the
+    # archive's consumption job found it (archive totals), a band.
+    MEASURED_KWH = "measured_kwh"
     CONTRACT_ENDING_WITHIN_DAYS = "contract_ending_within_days"  # fixed-term contract
     LANGUAGE = "language"  # mother tongue
     PERSON_KIND = "person_kind"
@@ -34,21 +37,22 @@ _CHOICES: dict[SegmentField, type[StrEnum]] = {
     SegmentField.PERSON_KIND: PersonKind,
 }
 CHOICES = _CHOICES  # the enum of each enumerated field (domain/value_words says its values)
+BANDS = frozenset({SegmentField.CONSUMPTION_KWH, SegmentField.MEASURED_KWH})  # MIN..MAX kWh
 
 
 @dataclass(frozen=True)
 class SegmentRule:
     field: SegmentField
     choices: tuple[str, ...] = ()  # for the enumerated fields
-    minimum: int | None = None  # consumption band, inclusive
+    minimum: int | None = None  # consumption band (estimated or measured), inclusive
     maximum: int | None = None
     days: int | None = None
 
     def describe(self) -> str:
-        if self.field is SegmentField.CONSUMPTION_KWH:
+        if self.field in BANDS:
             low = "" if self.minimum is None else str(self.minimum)
             high = "" if self.maximum is None else str(self.maximum)
-            return f"consumption_kwh={low}..{high}"
+            return f"{self.field.value}={low}..{high}"
         if self.field is SegmentField.CONTRACT_ENDING_WITHIN_DAYS:
             return f"contract_ending_within_days={self.days}"
         return f"{self.field.value}={','.join(self.choices)}"
@@ -68,7 +72,7 @@ _RANGE = re.compile(r"^\s*(\d*)\s*\.\.\s*(\d*)\s*$")
 
 def parse_rule(text: str) -> SegmentRule:
     """`heating_type=electric,heat_pump`, `consumption_kwh=5000..20000`,
-    `contract_ending_within_days=90`, `language=sv`."""
+    `measured_kwh=..3000`, `contract_ending_within_days=90`, `language=sv`."""
     name, sep, raw = text.partition("=")
     if not sep:
         raise InvalidInput("rule", f"{text!r} is not FIELD=VALUE")
@@ -84,14 +88,17 @@ def parse_rule(text: str) -> SegmentRule:
         if not picked:
             raise InvalidInput(f"rule.{field.value}", "names no values")
         return SegmentRule(field, tuple(sorted(set(picked))))
-    if field is SegmentField.CONSUMPTION_KWH:
+    if field in BANDS:
+        where = f"rule.{field.value}"
         match = _RANGE.match(raw)
         if not match or not (match[1] or match[2]):
-            raise InvalidInput("rule.consumption_kwh", "must be MIN..MAX in kWh (one may be empty)")
+            raise InvalidInput(where, "must be MIN..MAX in kWh (one may be empty)")
+        if any(len(m) > 10 for m in (match[1], match[2])):
+            raise InvalidInput(where, "is more kWh than any site uses")
         low = int(match[1]) if match[1] else None
         high = int(match[2]) if match[2] else None
         if low is not None and high is not None and low > high:
-            raise InvalidInput("rule.consumption_kwh", "the minimum is above the maximum")
+            raise InvalidInput(where, "the minimum is above the maximum")
         return SegmentRule(field, minimum=low, maximum=high)
     if not raw.isdigit() or not 1 <= int(raw) <= 366:
         raise InvalidInput("rule.contract_ending_within_days", "must be a number of days 1-366")
@@ -102,7 +109,7 @@ def rule_from_json(data: dict[str, Any]) -> SegmentRule:
     field = values.enum_value(SegmentField, str(data.get("field")), "rule")
     if field in _CHOICES:
         return parse_rule(f"{field.value}={','.join(data.get('choices') or [])}")
-    if field is SegmentField.CONSUMPTION_KWH:
+    if field in BANDS:
         low, high = data.get("minimum"), data.get("maximum")
         return parse_rule(
             f"{field.value}={'' if low is None else low}..{'' if high is None else high}"

@@ -69,6 +69,7 @@ from rekisteri.domain.requests import (
     RequestState,
     VerifiedHow,
 )
+from rekisteri.domain.segments import BANDS as SEGMENT_BANDS
 from rekisteri.domain.segments import CHOICES as SEGMENT_CHOICES
 from rekisteri.domain.segments import SegmentField, SegmentRule
 from rekisteri.domain.transfers import DisclosureKind, RecipientKind, Safeguard
@@ -477,6 +478,11 @@ _WORDS: dict[type[Enum], Mapping[Any, Words]] = {
             "uppskattad årsförbrukning (kWh)",
             "estimated yearly consumption (kWh)",
         ),
+        SegmentField.MEASURED_KWH: W(
+            "mitattu kulutus 12 kk (kWh)",
+            "uppmätt förbrukning 12 mån (kWh)",
+            "metered consumption, 12 months (kWh)",
+        ),
         SegmentField.CONTRACT_ENDING_WITHIN_DAYS: W(
             "sopimus päättyy (päivää)", "avtalet löper ut (dagar)", "contract ends within (days)"
         ),
@@ -752,7 +758,7 @@ def segment_rule_words(rule: SegmentRule, lang: Lang | str) -> str:
     enum = SEGMENT_CHOICES.get(rule.field)
     if enum is not None:
         return f"{field}: {', '.join(value_word(enum(c), lang) for c in rule.choices)}"
-    if rule.field is SegmentField.CONSUMPTION_KWH:
+    if rule.field in SEGMENT_BANDS:
         low = "" if rule.minimum is None else str(rule.minimum)
         high = "" if rule.maximum is None else str(rule.maximum)
         return f"{field}: {low}–{high}"

@@ -103,12 +103,16 @@ def show(section: str, field: str, value: Any, lang: Lang | str, row: dict[str, 
         return rights_words.word("yes" if value else "no", lang)
     if isinstance(value, dt.datetime):
         return moment(value, lang)
+    if isinstance(value, dt.date) and field == "month":  # a month by its first day
+        return month(f"{value:%Y-%m}", lang)
     if isinstance(value, dt.date):
         return day(value, lang)
     if isinstance(value, int) and field.endswith("_cents"):
         return euros(value, lang)
     if isinstance(value, int | float) and (field in _KWH_FIELDS or field.endswith("_kwh")):
         return kwh(float(value), lang)
+    if isinstance(value, int) and (field == "wh" or field.endswith("_wh")):  # stored in Wh
+        return kwh(value / 1000, lang)
     if isinstance(value, list | tuple):
         return ", ".join(show(section, field, v, lang, row) for v in value)
     if isinstance(value, dict):

@@ -14,6 +14,7 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     Column,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -114,4 +115,37 @@ archive_undo = Table(
     metadata,
     Column("token", String(32), primary_key=True),
     Column("at", UtcDateTime(), nullable=False),
+)
+
+
+consumption_month = Table(
+    # What the archive's consumption job (services/archive/totals) found: a person's Wh,
+    # readings, missing readings and night Wh at one metering point in one Helsinki month,
+    # within their contract periods. Replaced whole by each run; segments on measured
+    # consumption read it (P6).
+    "consumption_month",
+    metadata,
+    Column("person_id", ForeignKey("person.id"), nullable=False),
+    Column("metering_point_id", Integer, nullable=False),
+    Column("gsrn", String(18), nullable=False),  # the point as the person knows it
+    # The Helsinki month by its first day: retention drops the row from that day's period on.
+    Column("month", Date, nullable=False),
+    Column("wh", BigInteger, nullable=False),
+    Column("readings", Integer, nullable=False),
+    Column("missing", Integer, nullable=False),
+    Column("night_wh", BigInteger, nullable=False),
+    Column("computed_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("person_id", "metering_point_id", "month"),
+)
+
+
+consumption_peak = Table(
+    # The hour of the person's highest consumption over their archived readings (all their
+    # points added up), from the same run.
+    "consumption_peak",
+    metadata,
+    Column("person_id", ForeignKey("person.id"), primary_key=True),
+    Column("hour_start", UtcDateTime(), nullable=False),
+    Column("wh", BigInteger, nullable=False),
+    Column("computed_at", UtcDateTime(), nullable=False),
 )

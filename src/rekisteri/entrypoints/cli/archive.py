@@ -1,4 +1,5 @@
-"""archive sync: the readings to the columnar archive (docs/archive.md)."""
+"""archive sync: the readings to the columnar archive (docs/archive.md); archive totals: the
+consumption job on the archive's engine (docs/scale.md)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import typer
 from rekisteri.entrypoints.cli.common import console, job, print_json, register_errors, settings
 from rekisteri.services.access import system_actors
 from rekisteri.services.archive import sync as archive_sync
+from rekisteri.services.archive import totals as archive_totals
 
 app = typer.Typer(
     help="The readings archive: columnar files past the database.", no_args_is_help=True
@@ -42,5 +44,37 @@ def sync(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> No
     if result.corrections:
         console.print(
             f"archived readings replaced by later files, kept as corrections {result.corrections}",
+            markup=False,
+        )
+
+
+@app.command()
+def totals(
+    master: str = typer.Option(
+        None, "--master", help="Spark master URL (default: REKISTERI_SPARK_MASTER, local[2])"
+    ),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+) -> None:
+    """Run the consumption job on the archive with Spark: monthly totals per person and
+    metering point within their contract periods (night included) and each person's peak
+    hour, written to the register in place of the last run's (segments on measured
+    consumption read them). Needs PySpark and a Java runtime on this machine; on a cluster,
+    its workers read REKISTERI_ARCHIVE_DIR at the same path. A job: runs as system:archive."""
+    reg, actor = job(system_actors.ARCHIVE)
+    job_run = archive_totals.spark_job(master or reg.settings.spark_master)
+    with register_errors(), reg.unit_of_work(actor) as uow:
+        result = archive_totals.compute(uow, job_run)
+    if as_json:
+        print_json(asdict(result))
+        return
+    console.print(
+        f"persons {result.persons}, months by metering point {result.months}, "
+        f"peak hours {result.peaks}",
+        markup=False,
+    )
+    if result.left_out:
+        console.print(
+            f"left out {len(result.left_out)} persons the archive names but the register no "
+            "longer holds or has restricted (the next archive sync drops their periods)",
             markup=False,
         )

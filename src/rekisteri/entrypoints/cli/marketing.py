@@ -125,8 +125,8 @@ def segment_add(
     rule: list[str] = typer.Option(
         ...,
         help="FIELD=VALUE, all must hold: heating_type=electric,heat_pump; housing_type=...; "
-        "consumption_kwh=5000..20000; contract_ending_within_days=90; language=sv; "
-        "person_kind=natural",
+        "consumption_kwh=5000..20000; measured_kwh=..3000 (metered over the last 12 months, "
+        "from archive totals); contract_ending_within_days=90; language=sv; person_kind=natural",
     ),
     description: str | None = typer.Option(None),
 ) -> None:

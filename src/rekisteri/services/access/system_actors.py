@@ -58,7 +58,8 @@ KNOWN: dict[str, str] = {
     AUDIT_VERIFY: "walks the audit trail's hash chain (rekisteri audit verify)",
     BACKUP: "writes an encrypted backup of the whole register (rekisteri backup)",
     ARCHIVE: "copies the readings and contract periods to the readings archive "
-    "(rekisteri archive sync)",
+    "(rekisteri archive sync) and writes back the consumption job's totals "
+    "(rekisteri archive totals)",
     DEMO: "adds synthetic persons and demo staff to a register that has other staff "
     "(rekisteri demo)",
 }

@@ -502,7 +502,12 @@ class Audience:
         finally:
             self.uow.note_read(
                 ids,
-                [Category.IDENTITY, Category.CONTACT, Category.MARKETING],
+                [
+                    Category.IDENTITY,
+                    Category.CONTACT,
+                    Category.MARKETING,
+                    *segments.categories_read(self.spec.segment),
+                ],
                 f"audience {self.spec.purpose.value}/{self.spec.channel.value}",
             )
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, select
+from sqlalchemy import ColumnElement, and_, exists, func, select
 
 from rekisteri.adapters import contracts_in_force
+from rekisteri.adapters.schema.consumption import consumption_month
 from rekisteri.adapters.schema.marketing import segment
 from rekisteri.adapters.schema.register import consent_event, contract, person, site
 from rekisteri.catalogue import Category
@@ -89,6 +90,8 @@ def rule_sql(rule: SegmentRule, today: dt.date) -> ColumnElement[bool]:
         if rule.maximum is not None:
             band.append(site.c.consumption_estimate_kwh <= rule.maximum)
         return _site_rule(today, and_(*band))
+    if rule.field is SegmentField.MEASURED_KWH:
+        return _measured(rule, today)
     if rule.field is SegmentField.CONTRACT_ENDING_WITHIN_DAYS:
         assert rule.days is not None
         return exists(
@@ -104,6 +107,38 @@ def rule_sql(rule: SegmentRule, today: dt.date) -> ColumnElement[bool]:
     if rule.field is SegmentField.PERSON_KIND:
         return person.c.kind.in_(rule.choices)
     raise AssertionError(rule.field)
+
+
+def last_whole_months(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The 12 whole Helsinki months before `today`'s: [first day, first day of this month)."""
+    end = today.replace(day=1)
+    return end.replace(year=end.year - 1), end
+
+
+def _measured(rule: SegmentRule, today: dt.date) -> ColumnElement[bool]:
+    """The person's metered Wh over the last 12 whole months (the archive's consumption job,
+    services/archive/totals) within MIN..MAX kWh. No totals: not placed."""
+    first, end = last_whole_months(today)
+    m = consumption_month.c
+    total = (
+        select(func.sum(m.wh))
+        .where(m.person_id == person.c.id, m.month >= first, m.month < end)
+        .scalar_subquery()
+    )
+    band: list[ColumnElement[bool]] = [total.is_not(None)]
+    if rule.minimum is not None:
+        band.append(total >= rule.minimum * 1000)
+    if rule.maximum is not None:
+        band.append(total <= rule.maximum * 1000)
+    return and_(*band)
+
+
+def categories_read(definition: SegmentDefinition | None) -> set[Category]:
+    """What placing persons by the segment reads besides their marketing data: their metered
+    consumption for a measured_kwh rule."""
+    if definition is None:
+        return set()
+    return {Category.CONSUMPTION for r in definition.rules if r.field is SegmentField.MEASURED_KWH}
 
 
 def definition_sql(definition: SegmentDefinition, today: dt.date) -> ColumnElement[bool]:

@@ -1,0 +1,244 @@
+"""The archive's consumption job on a real Spark standalone cluster (a master and two
+one-core workers, each its own Java process): its results, written back to the register, equal
+the register's own consumption summary and its totals by metering point, for every person, on
+both databases.
+
+The register: readings in the demo's shapes (heating season, daily rhythm, night tariffs,
+noise, missing and estimated readings) over both of 2025's clock changes and the month ends
+beside them; PT15M and PT1H points; a move on the day the clocks went forward and one the day
+after they went back; a person holding two points at once (their hours add up for the peak);
+a later file correcting readings of the autumn's long day.
+
+The tests run in one xdist group, so one worker starts the cluster once for them all."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from sqlalchemy import select
+
+from rekisteri.adapters.schema.consumption import consumption_month, consumption_peak
+from rekisteri.adapters.schema.register import metering_point
+from rekisteri.demo.readings import profile_frame
+from rekisteri.domain.consent import ConsentPurpose
+from rekisteri.domain.consumption import HELSINKI, local_midnight
+from rekisteri.domain.errors import InvalidInput
+from rekisteri.domain.register import Provenance
+from rekisteri.domain.segments import SegmentDefinition, parse_rule
+from rekisteri.services.archive import sync as archive_sync
+from rekisteri.services.archive import totals as archive_totals
+from rekisteri.services.consumption.attribution import summary, totals_by_point
+from rekisteri.services.marketing import segments
+from rekisteri.services.rights import erasure, objection
+from rekisteri.services.unit_of_work import Actor, RegisterApp
+from tests.support.clock import FakeClock
+from tests.support.consumption import (
+    new_contract,
+    new_customer,
+    new_gsrn,
+    new_site,
+    prov,
+    run_import,
+    write,
+)
+from tests.support.spark_cluster import standalone_cluster
+
+pytestmark = pytest.mark.xdist_group("spark")
+
+STAFF = Actor("test")
+SPRING = dt.date(2025, 3, 24)  # clocks forward on 30 March; April from the 1st
+AUTUMN = dt.date(2025, 10, 20)  # clocks back on 26 October; November from the 1st
+DAYS = 16
+FAR_START = dt.datetime(2024, 1, 1, tzinfo=HELSINKI)
+FAR_END = dt.datetime(2026, 6, 1, tzinfo=HELSINKI)
+
+
+@pytest.fixture(scope="module")
+def spark_master(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with standalone_cluster(tmp_path_factory.mktemp("spark")) as url:
+        yield url
+        from pyspark.sql import SparkSession
+
+        active = SparkSession.getActiveSession()
+        if active is not None:
+            active.stop()
+
+
+def _frames(points: list[tuple[str, str, str, int]], resolution: int) -> list[pl.DataFrame]:
+    return [
+        profile_frame(
+            points,
+            local_midnight(first),
+            local_midnight(first + dt.timedelta(days=DAYS)),
+            resolution,
+            seed=7,
+        )
+        for first in (SPRING, AUTUMN)
+    ]
+
+
+def _build(register: RegisterApp, tmp: Path) -> dict[str, int]:
+    a, b, c, d = (new_gsrn() for _ in range(4))
+    with register.unit_of_work(Actor("test")) as uow:
+        site_a, site_b, site_c, site_d = (new_site(uow, g) for g in (a, b, c, d))
+        mover, next_occupant, two_homes = (new_customer(uow) for _ in range(3))
+        new_contract(uow, mover, site_a, dt.date(2025, 1, 1), dt.date(2025, 3, 30))
+        new_contract(uow, mover, site_b, dt.date(2025, 3, 30))
+        new_contract(uow, next_occupant, site_a, dt.date(2025, 3, 30), dt.date(2025, 10, 27))
+        new_contract(uow, two_homes, site_c, dt.date(2025, 1, 1))
+        new_contract(uow, two_homes, site_d, dt.date(2025, 3, 28))
+    quarter = _frames([(a, "electric", "time_of_day", 18000), (c, "district", "", 4000)], 900)
+    hourly = _frames([(b, "heat_pump", "", 9000), (d, "electric", "", 12000)], 3600)
+    run_import(register, write(tmp / "quarter.csv", *quarter))
+    run_import(register, write(tmp / "hourly.csv", *hourly))
+    # A later delivery corrects point A's long autumn day (25 hours of quarters).
+    long_day = (local_midnight(dt.date(2025, 10, 26)), local_midnight(dt.date(2025, 10, 27)))
+    corrected = quarter[1].filter(
+        (pl.col("gsrn") == a) & pl.col("ts").is_between(long_day[0], long_day[1], closed="left")
+    )
+    assert corrected.height == 100
+    run_import(
+        register,
+        write(
+            tmp / "correction.csv",
+            corrected.with_columns(pl.col("wh").fill_null(40) + 11, pl.lit("OK").alias("quality")),
+        ),
+    )
+    register.settings.archive_dir = tmp / "archive"
+    with register.unit_of_work(Actor("system:archive")) as uow:
+        archive_sync.sync(uow, archive_sync.required_archive(uow.settings))
+    return {"mover": mover, "next": next_occupant, "two_homes": two_homes}
+
+
+def _run(register: RegisterApp, master: str) -> archive_totals.TotalsResult:
+    with register.unit_of_work(Actor("system:archive")) as uow:
+        return archive_totals.compute(uow, archive_totals.spark_job(master))
+
+
+def _job_rows(register: RegisterApp, person_id: int) -> list[Any]:
+    with register.engine.connect() as conn:
+        m = consumption_month.c
+        return list(
+            conn.execute(
+                select(m.metering_point_id, m.month, m.wh, m.readings, m.missing, m.night_wh).where(
+                    m.person_id == person_id
+                )
+            )
+        )
+
+
+def _job_by(rows: list[Any], width: int) -> list[tuple[str, int, int, int]]:
+    out: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for _, month, wh, n, missing, _ in rows:
+        acc = out[month.isoformat()[:width]]
+        acc[0], acc[1], acc[2] = acc[0] + wh, acc[1] + n, acc[2] + missing
+    return sorted((k, *v) for k, v in out.items())  # type: ignore[misc]
+
+
+def test_the_jobs_results_equal_the_registers_own_summary_for_every_person(
+    register: RegisterApp, tmp_path: Path, spark_master: str
+) -> None:
+    persons = _build(register, tmp_path)
+    result = _run(register, spark_master)
+    assert result.persons == 3 and result.left_out == []
+    for name, pid in persons.items():
+        rows = _job_rows(register, pid)
+        with register.unit_of_work(Actor("test")) as uow:
+            months = summary(uow, pid, FAR_START, FAR_END, "month")
+            years = summary(uow, pid, FAR_START, FAR_END, "year")
+            points = totals_by_point(uow, pid, FAR_START, FAR_END, "month")
+            gsrns = dict(uow.execute(select(metering_point.c.gsrn, metering_point.c.id)).all())
+            peak = uow.execute(
+                select(consumption_peak.c.hour_start, consumption_peak.c.wh).where(
+                    consumption_peak.c.person_id == pid
+                )
+            ).one()
+        register_months = [(t.period, t.wh, t.readings, t.missing) for t in months.totals]
+        assert _job_by(rows, 7) == register_months, name
+        assert _job_by(rows, 4) == [(t.period, t.wh, t.readings, t.missing) for t in years.totals]
+        # Both clock changes' months for each (March, April, October; November but for the
+        # person who moved out on 27 October).
+        assert len(register_months) == (3 if name == "next" else 4), name
+        by_point = {
+            (gsrns[p.gsrn], t.period): (t.wh, t.readings, t.missing)
+            for p in points
+            for t in p.totals
+        }
+        assert {(r[0], r[1].isoformat()[:7]): tuple(r[2:5]) for r in rows} == by_point, name
+        night = sum(r[5] for r in rows)
+        assert months.night_share == night / sum(r[2] for r in rows), name
+        assert (peak.hour_start, peak.wh) == (
+            months.peak_hour.astimezone(dt.UTC) if months.peak_hour else None,
+            months.peak_hour_wh,
+        ), name
+    # The person with two homes has both in the same months (their hours added for the peak).
+    both = defaultdict(set)
+    for point, month, *_ in _job_rows(register, persons["two_homes"]):
+        both[month].add(point)
+    assert max(len(points) for points in both.values()) == 2
+
+
+def test_a_second_run_replaces_the_first_and_an_erased_person_has_nothing_back(
+    register: RegisterApp, tmp_path: Path, spark_master: str
+) -> None:
+    persons = _build(register, tmp_path)
+    _run(register, spark_master)
+    with register.unit_of_work(Actor("test")) as uow:
+        erasure.erase_person(uow, persons["next"], prov(uow), reason="a rights request")
+    assert _job_rows(register, persons["next"]) == []  # the erasure took the totals too
+    again = _run(register, spark_master)
+    # The erasure removed the person's periods from the archive: the job finds none of theirs,
+    # and the run removed the totals of the first.
+    assert again.persons == 2
+    assert _job_rows(register, persons["next"]) == []
+    assert _job_rows(register, persons["mover"])
+
+
+def test_a_measured_consumption_segment_places_by_the_jobs_totals_but_never_an_objector(
+    register: RegisterApp, tmp_path: Path, spark_master: str, clock: FakeClock
+) -> None:
+    persons = _build(register, tmp_path)
+    _run(register, spark_master)
+    first, end = segments.last_whole_months(clock().astimezone(HELSINKI).date())
+    kwh = {
+        name: sum(r[2] for r in _job_rows(register, pid) if first <= r[1] < end) / 1000
+        for name, pid in persons.items()
+    }
+    assert all(kwh.values())
+    lowest = min(kwh, key=lambda n: kwh[n])
+    below = int(sorted(kwh.values())[1]) - 1  # all but the lowest above it
+    with register.unit_of_work(STAFF) as uow:
+        segments.add(uow, SegmentDefinition("small", (parse_rule(f"measured_kwh=..{below}"),)))
+        segments.add(uow, SegmentDefinition("any", (parse_rule("measured_kwh=0.."),)))
+
+    def placed(name: str) -> set[str]:
+        with register.unit_of_work(STAFF) as uow:
+            return {m["segment"] for m in segments.memberships_of(uow, persons[name])}
+
+    assert {name: placed(name) for name in persons} == {
+        name: {"any", "small"} if name == lowest else {"any"} for name in persons
+    }
+    with register.unit_of_work(STAFF) as uow:
+        objection.record_objection(
+            uow,
+            persons[lowest],
+            Provenance.of("customer_contact", uow.now()),
+            captured_how="letter",
+            wording="Ei profilointia",
+            purposes=(ConsentPurpose.PROFILING,),
+        )
+    assert placed(lowest) == set()
+
+
+def test_without_an_archive_the_job_is_refused_naming_why(register: RegisterApp) -> None:
+    with (
+        pytest.raises(InvalidInput, match="archive sync"),
+        register.unit_of_work(Actor("system:archive")) as uow,
+    ):
+        archive_totals.compute(uow, lambda archive: ([], []))
