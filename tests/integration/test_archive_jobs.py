@@ -14,6 +14,7 @@ The tests run in one xdist group, so one worker starts the cluster once for them
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,16 +22,19 @@ from typing import Any
 
 import polars as pl
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from rekisteri.adapters.schema.consumption import consumption_month, consumption_peak
-from rekisteri.adapters.schema.register import metering_point
+from rekisteri.adapters.schema.register import metering_point, person
+from rekisteri.catalogue import Role
 from rekisteri.demo.readings import profile_frame
 from rekisteri.domain.consent import ConsentPurpose
-from rekisteri.domain.consumption import HELSINKI, local_midnight
+from rekisteri.domain.consumption import HELSINKI, last_whole_months, local_midnight
 from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.register import Provenance
 from rekisteri.domain.segments import SegmentDefinition, parse_rule
+from rekisteri.entrypoints.api.app import create_app
 from rekisteri.services.archive import sync as archive_sync
 from rekisteri.services.archive import totals as archive_totals
 from rekisteri.services.consumption.attribution import summary, totals_by_point
@@ -48,6 +52,7 @@ from tests.support.consumption import (
     write,
 )
 from tests.support.spark_cluster import standalone_cluster
+from tests.support.staff import tokens_per_role
 
 pytestmark = pytest.mark.xdist_group("spark")
 
@@ -184,6 +189,34 @@ def test_the_jobs_results_equal_the_registers_own_summary_for_every_person(
     assert max(len(points) for points in both.values()) == 2
 
 
+def test_the_person_page_shows_the_metered_year_in_the_readers_language(
+    register: RegisterApp, tmp_path: Path, spark_master: str, clock: FakeClock
+) -> None:
+    persons = _build(register, tmp_path)
+    _run(register, spark_master)
+    token = tokens_per_role(register)[Role.CUSTOMER_SERVICE]
+    first, end = last_whole_months(clock().astimezone(HELSINKI).date())
+    pid = persons["two_homes"]
+    wh = sum(r[2] for r in _job_rows(register, pid) if first <= r[1] < end)
+    with register.unit_of_work(STAFF) as uow:
+        number = uow.execute(select(person.c.customer_number).where(person.c.id == pid)).scalar()
+    with TestClient(create_app(register)) as client:
+        for lang, words in (("fi", "Mitattu kulutus"), ("sv", "Uppmätt förbrukning")):
+            page = client.get(
+                f"/console/persons/{number}",
+                params={"lang": lang},
+                headers={"Authorization": f"Bearer {token}", "Accept": "text/html"},
+            )
+            assert page.status_code == 200, page.text[:300]
+            found = re.search(r'<p id="consumption-measured">(.*?)</p>', page.text, re.S)
+            assert found, lang
+            line = re.sub(r"<[^>]+>", "", found[1])
+            kwh = f"{wh / 1000:,.1f}".replace(",", "\u00a0").replace(".", ",")
+            assert line.startswith(f"{words} {first.month}/{first.year}"), line
+            assert kwh in line.replace("\xa0", "\u00a0"), (kwh, line)
+            assert "kk)" in line if lang == "fi" else "mån)" in line
+
+
 def test_a_second_run_replaces_the_first_and_an_erased_person_has_nothing_back(
     register: RegisterApp, tmp_path: Path, spark_master: str
 ) -> None:
@@ -205,7 +238,7 @@ def test_a_measured_consumption_segment_places_by_the_jobs_totals_but_never_an_o
 ) -> None:
     persons = _build(register, tmp_path)
     _run(register, spark_master)
-    first, end = segments.last_whole_months(clock().astimezone(HELSINKI).date())
+    first, end = last_whole_months(clock().astimezone(HELSINKI).date())
     kwh = {
         name: sum(r[2] for r in _job_rows(register, pid) if first <= r[1] < end) / 1000
         for name, pid in persons.items()

@@ -131,3 +131,10 @@ def offset_changes(window: Period) -> list[tuple[int, int]]:
             changes.append((h, offset(h)))
         t = nxt
     return changes
+
+
+def last_whole_months(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The 12 whole months before `today`'s (a Helsinki day): [first day, first of this month).
+    The measured_kwh segment rule and the person page's metered year both count these."""
+    end = today.replace(day=1)
+    return end.replace(year=end.year - 1), end

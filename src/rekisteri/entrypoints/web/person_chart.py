@@ -11,7 +11,7 @@ from rekisteri.catalogue import Lang
 from rekisteri.entrypoints.web import formats
 from rekisteri.entrypoints.web.i18n import translations
 from rekisteri.entrypoints.web.staff import cell
-from rekisteri.services.consumption import attribution, charts
+from rekisteri.services.consumption import attribution, charts, measured
 from rekisteri.services.unit_of_work import UnitOfWork
 
 
@@ -79,4 +79,24 @@ def chart(
         "total_kwh": found.total_wh / 1000,
         "night_share": found.night_share,
         "by": by,
+        "measured": _measured(uow, person_id, lang),
+    }
+
+
+def _measured(uow: UnitOfWork, person_id: int, lang: Lang) -> dict[str, Any] | None:
+    """The archive's consumption run for the last 12 whole months, in the page's words: it
+    covers months the database may no longer keep."""
+    found = measured.of_person(uow, person_id)
+    if found is None:
+        return None
+    last = found.end - dt.timedelta(days=1)
+    return {
+        "first": f"{found.first.month}/{found.first.year}",
+        "last": f"{last.month}/{last.year}",
+        "kwh": found.kwh,
+        "months": found.months,
+        "night_share": found.night_share,
+        "peak_hour": formats.format_datetime(found.peak_hour, lang) if found.peak_hour else None,
+        "peak_kwh": found.peak_kwh,
+        "computed_at": formats.format_datetime(found.computed_at, lang),
     }

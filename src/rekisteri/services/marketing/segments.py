@@ -17,6 +17,7 @@ from rekisteri.adapters.schema.marketing import segment
 from rekisteri.adapters.schema.register import consent_event, contract, person, site
 from rekisteri.catalogue import Category
 from rekisteri.domain.consent import ANY_CHANNEL, ConsentPurpose
+from rekisteri.domain.consumption import last_whole_months
 from rekisteri.domain.errors import InvalidInput, NotFound
 from rekisteri.domain.segments import SegmentDefinition, SegmentField, SegmentRule
 from rekisteri.services.marketing import deceased
@@ -107,12 +108,6 @@ def rule_sql(rule: SegmentRule, today: dt.date) -> ColumnElement[bool]:
     if rule.field is SegmentField.PERSON_KIND:
         return person.c.kind.in_(rule.choices)
     raise AssertionError(rule.field)
-
-
-def last_whole_months(today: dt.date) -> tuple[dt.date, dt.date]:
-    """The 12 whole Helsinki months before `today`'s: [first day, first day of this month)."""
-    end = today.replace(day=1)
-    return end.replace(year=end.year - 1), end
 
 
 def _measured(rule: SegmentRule, today: dt.date) -> ColumnElement[bool]:
