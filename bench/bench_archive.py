@@ -218,21 +218,12 @@ def timed(fn: Any, *args: Any) -> tuple[float, Any]:
     return time.perf_counter() - started, out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--points", type=int, default=3000)
-    parser.add_argument("--days", type=int, default=350)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--keep", type=Path, help="work in this directory and keep it")
-    args = parser.parse_args()
-    work = args.keep or Path(tempfile.mkdtemp(prefix="bench-archive-"))
-    work.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{work / 'rekisteri.db'}"
-    rng = random.Random(1)
-    print(f"{args.points:,} points x {args.days} days of quarter hours, in {work}", flush=True)
-    profiles = prepare(url, args.points, args.days, rng)
-    reg = register(url, work / "archive")
-    seconds, readings = timed(fill, reg, profiles, args.days, work)
+def fill_and_sync(
+    reg: RegisterApp, url: str, points: int, days: int, work: Path
+) -> archive_sync.SyncResult:
+    print(f"{points:,} points x {days} days of quarter hours, in {work}", flush=True)
+    profiles = prepare(url, points, days, random.Random(1))
+    seconds, readings = timed(fill, reg, profiles, days, work)
     print(f"import: {readings:,} readings in {seconds:.0f} s ({readings / seconds / 1e6:.2f} M/s)")
 
     def sync() -> archive_sync.SyncResult:
@@ -244,6 +235,35 @@ def main() -> None:
         f"sync: {synced.readings:,} readings, {len(synced.written)} months in {seconds:.1f} s "
         f"({synced.readings / seconds / 1e6:.2f} M readings/s)"
     )
+    return synced
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--points", type=int, default=3000)
+    parser.add_argument("--days", type=int, default=350)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--keep", type=Path, help="work in this directory and keep it")
+    parser.add_argument(
+        "--reuse", action="store_true", help="with --keep: measure the kept archive again"
+    )
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="bench-archive-"))
+    work.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{work / 'rekisteri.db'}"
+    reg = register(url, work / "archive")
+    if args.reuse and (work / "archive" / "_manifest.json").exists():
+        print(f"the register and archive kept in {work}", flush=True)
+        with reg.unit_of_work(Actor("system:archive")) as uow:
+            synced = archive_sync.sync(uow, archive_sync.required_archive(uow.settings))
+        synced.readings = int(
+            pl.scan_parquet(work / "archive" / "readings" / "*" / "*.parquet")
+            .select(pl.len())
+            .collect()
+            .item()
+        )
+    else:
+        synced = fill_and_sync(reg, url, args.points, args.days, work)
     root = work / "archive"
     files = sum(p.stat().st_size for p in (root / "readings").rglob("*.parquet"))
     with reg.engine.connect() as conn:
@@ -286,7 +306,8 @@ def main() -> None:
             "person_id", "metering_point_id", "month", "wh", "readings", "missing", "night_wh"
         ).iter_rows()
     )
-    print(f"check: the cluster's totals equal the single process's: {spark_rows == polars_rows}")
+    same = spark_rows == polars_rows
+    print(f"check: the cluster's totals equal the single process's: {same}")
     core_hours = FINLAND_READINGS / (rate / args.workers) / 3600
     print(
         f"on paper: Finland's six years ({FINLAND_READINGS / 1e12:.2f} trillion readings) at "
@@ -294,6 +315,8 @@ def main() -> None:
         f"core-hours, i.e. {core_hours:,.0f} cores for an hour's run "
         f"({core_hours / 24:,.0f} cores for a day's)"
     )
+    if not same:
+        sys.exit("the cluster's totals differ from the single process's")
 
 
 if __name__ == "__main__":

@@ -67,7 +67,7 @@ class SegmentRule:
         return data
 
 
-_RANGE = re.compile(r"^\s*(\d*)\s*\.\.\s*(\d*)\s*$")
+_RANGE = re.compile(r"^\s*([0-9]*)\s*\.\.\s*([0-9]*)\s*$", re.ASCII)
 
 
 def parse_rule(text: str) -> SegmentRule:
@@ -93,8 +93,8 @@ def parse_rule(text: str) -> SegmentRule:
         match = _RANGE.match(raw)
         if not match or not (match[1] or match[2]):
             raise InvalidInput(where, "must be MIN..MAX in kWh (one may be empty)")
-        if any(len(m) > 10 for m in (match[1], match[2])):
-            raise InvalidInput(where, "is more kWh than any site uses")
+        if any(len(m.lstrip("0")) > 10 for m in (match[1], match[2])):
+            raise InvalidInput(where, "a bound has more than 10 digits of kWh")
         low = int(match[1]) if match[1] else None
         high = int(match[2]) if match[2] else None
         if low is not None and high is not None and low > high:

@@ -98,7 +98,8 @@ def _attributed(spark: SparkSession, root: Path) -> DataFrame | None:
         "ts",
         "wh",
         "quality",
-        F.date_format(local, "yyyy-MM").alias("month"),
+        # The month as a number (202503): no string per reading; worded once per total.
+        (F.year(local) * 100 + F.month(local)).alias("month"),
         ((hour >= NIGHT_FROM) | (hour < NIGHT_TO)).alias("night"),
     )
 
@@ -113,11 +114,20 @@ def consumption_totals(spark: SparkSession, root: Path) -> tuple[list[PointMonth
     if attributed is None:
         return [], []
     value = F.coalesce(F.col("wh").cast("long"), F.lit(0))
-    months = attributed.groupBy("person_id", "metering_point_id", "gsrn", "month").agg(
-        F.sum(value).alias("wh"),
-        F.count(F.lit(1)).alias("readings"),
-        F.sum(F.when(F.col("quality") == int(Quality.MISSING), 1).otherwise(0)).alias("missing"),
-        F.sum(F.when(F.col("night"), value).otherwise(0)).alias("night_wh"),
+    months = (
+        attributed.groupBy("person_id", "metering_point_id", "gsrn", "month")
+        .agg(
+            F.sum(value).alias("wh"),
+            F.count(F.lit(1)).alias("readings"),
+            F.sum(F.when(F.col("quality") == int(Quality.MISSING), 1).otherwise(0)).alias(
+                "missing"
+            ),
+            F.sum(F.when(F.col("night"), value).otherwise(0)).alias("night_wh"),
+        )
+        .withColumn(
+            "month",
+            F.format_string("%04d-%02d", (F.col("month") / 100).cast("int"), F.col("month") % 100),
+        )
     )
     hours = (
         attributed.where(F.col("wh").isNotNull())

@@ -58,12 +58,14 @@ def totals(
     """Run the consumption job on the archive with Spark: monthly totals per person and
     metering point within their contract periods (night included) and each person's peak
     hour, written to the register in place of the last run's (segments on measured
-    consumption read them). Needs PySpark and a Java runtime on this machine; on a cluster,
-    its workers read REKISTERI_ARCHIVE_DIR at the same path. A job: runs as system:archive."""
+    consumption and the person page read them). Refused until archive sync has brought the
+    archive up to the register's contracts and readings. Needs PySpark and a Java runtime on
+    this machine; on a cluster, its workers read REKISTERI_ARCHIVE_DIR at the same path. A
+    job: runs as system:archive."""
     reg, actor = job(system_actors.ARCHIVE)
-    job_run = archive_totals.spark_job(master or reg.settings.spark_master)
-    with register_errors(), reg.unit_of_work(actor) as uow:
-        result = archive_totals.compute(uow, job_run)
+    with register_errors():
+        job_run = archive_totals.spark_job(master or reg.settings.spark_master)
+        result = archive_totals.compute(reg, actor, job_run)
     if as_json:
         print_json(asdict(result))
         return
@@ -74,7 +76,7 @@ def totals(
     )
     if result.left_out:
         console.print(
-            f"left out {len(result.left_out)} persons the archive names but the register no "
-            "longer holds or has restricted (the next archive sync drops their periods)",
+            f"left out {len(result.left_out)} persons the register no longer holds or has "
+            "restricted since the check before the job",
             markup=False,
         )

@@ -23,7 +23,8 @@ class Measured:
     months: int  # months of the 12 with totals
     kwh: float
     night_share: float | None
-    peak_hour: dt.datetime | None  # Helsinki time, over all the person's archived readings
+    # Over all the person's archived readings (the job keeps one peak per person), Helsinki
+    peak_hour: dt.datetime | None
     peak_kwh: float | None
     computed_at: dt.datetime
 

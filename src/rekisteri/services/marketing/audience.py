@@ -585,7 +585,8 @@ def explain(uow: UnitOfWork, spec: AudienceSpec, person_id: int) -> Explanation 
         row = uow.execute(query).first()
     if row is None:
         return None
-    uow.note_read([person_id], [Category.MARKETING], "audience explanation")
+    read = [Category.MARKETING, *segments.categories_read(spec.segment)]
+    uow.note_read([person_id], read, "audience explanation")
     f = row._mapping
     person_facts = PersonFacts(
         kind=PersonKind(f["kind"]),
@@ -606,7 +607,10 @@ def explain(uow: UnitOfWork, spec: AudienceSpec, person_id: int) -> Explanation 
     decision = decide(
         spec.purpose, spec.channel, person_facts, cap=cap, segmented=spec.segment is not None
     )
+    # A person who objected to profiling is not profiled, not even to explain a segment.
     rules = (
-        segments.rules_for_person(uow, spec.segment, person_id) if spec.segment is not None else []
+        segments.rules_for_person(uow, spec.segment, person_id)
+        if spec.segment is not None and not person_facts.profiling_objection
+        else []
     )
     return Explanation(person_id, person_facts, decision, f["reason"], rules)

@@ -112,15 +112,14 @@ def rule_sql(rule: SegmentRule, today: dt.date) -> ColumnElement[bool]:
 
 def _measured(rule: SegmentRule, today: dt.date) -> ColumnElement[bool]:
     """The person's metered Wh over the last 12 whole months (the archive's consumption job,
-    services/archive/totals) within MIN..MAX kWh. No totals: not placed."""
+    services/archive/totals) within MIN..MAX kWh. Only a person metered in each of the 12
+    months is placed: a part of a year is not a year's consumption."""
     first, end = last_whole_months(today)
     m = consumption_month.c
-    total = (
-        select(func.sum(m.wh))
-        .where(m.person_id == person.c.id, m.month >= first, m.month < end)
-        .scalar_subquery()
-    )
-    band: list[ColumnElement[bool]] = [total.is_not(None)]
+    theirs = and_(m.person_id == person.c.id, m.month >= first, m.month < end)
+    total = select(func.sum(m.wh)).where(theirs).scalar_subquery()
+    months = select(func.count(func.distinct(m.month))).where(theirs).scalar_subquery()
+    band: list[ColumnElement[bool]] = [months == 12, total.is_not(None)]
     if rule.minimum is not None:
         band.append(total >= rule.minimum * 1000)
     if rule.maximum is not None:
@@ -193,5 +192,8 @@ def memberships_of(uow: UnitOfWork, person_id: int) -> list[dict[str, Any]]:
                     "rules": "; ".join(r.describe() for r in definition.rules),
                 }
             )
-    uow.note_read([person_id], {Category.CLASSIFICATION}, "segments of the person")
+    read = {Category.CLASSIFICATION}
+    for row in uow.execute(select(segment.c.name, segment.c.rules)):
+        read |= categories_read(SegmentDefinition.from_stored(row.name, row.rules, None))
+    uow.note_read([person_id], read, "segments of the person")
     return found
