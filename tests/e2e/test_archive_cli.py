@@ -103,3 +103,34 @@ def test_a_damaged_archive_is_refused_naming_the_file(
     assert "part-0.parquet" in damaged.output and "is not a file of the readings archive" in (
         damaged.output
     )
+
+
+def test_archive_totals_refuses_in_one_line_what_it_cannot_run(
+    register: RegisterApp, settings: Settings, keyring: Keyring, tmp_path: Path
+) -> None:
+    """A master that is not a Spark master URL, an archive never synced, an archive older than
+    the register's readings: exit 2 with the reason, no traceback, no Spark started."""
+    gsrn = new_gsrn()
+    with register.unit_of_work(Actor("test")) as uow:
+        new_contract(uow, new_customer(uow), new_site(uow, gsrn), dt.date(2025, 1, 1))
+    run_import(register, write(tmp_path / "a.csv", readings(gsrn, utc(2025, 1, 30, 22), 96 * 3)))
+    env = {
+        "REKISTERI_DATABASE_URL": settings.database_url,
+        "REKISTERI_SECRET_KEY": keyring.to_json(),
+        "REKISTERI_ARCHIVE_DIR": str(tmp_path / "archive"),
+    }
+    enable_jobs(settings, system_actors.ARCHIVE)
+    runner = CliRunner()
+    bad = runner.invoke(app, ["archive", "totals", "--master", "yarn"], env=env)
+    assert bad.exit_code == 2 and "master: 'yarn' is not local" in bad.output, bad.output
+    never = runner.invoke(app, ["archive", "totals", "--master", "local[1]"], env=env)
+    assert never.exit_code == 2 and "run archive sync" in never.output, never.output
+    assert runner.invoke(app, ["archive", "sync"], env=env).exit_code == 0
+    later = readings(gsrn, utc(2025, 2, 2, 22), 96)
+    run_import(register, write(tmp_path / "b.csv", later))
+    stale = runner.invoke(app, ["archive", "totals", "--master", "local[1]"], env=env)
+    assert stale.exit_code == 2, stale.output
+    assert "the readings of 2025-02 changed since the archive's: run archive sync first" in (
+        stale.output
+    )
+    assert "Traceback" not in bad.output + never.output + stale.output
