@@ -25,13 +25,16 @@ import pyarrow as pa
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from typer.testing import CliRunner
 
 from rekisteri.adapters.archive import spark_jobs
 from rekisteri.adapters.archive.parquet import Archive
+from rekisteri.adapters.crypto import Keyring
 from rekisteri.adapters.schema.audit import audit_entry
 from rekisteri.adapters.schema.consumption import consumption_month, consumption_peak
 from rekisteri.adapters.schema.register import metering_point, person
 from rekisteri.catalogue import Role
+from rekisteri.config import Settings
 from rekisteri.demo.readings import profile_frame
 from rekisteri.domain.consent import Channel, ConsentPurpose
 from rekisteri.domain.consumption import HELSINKI, last_whole_months, local_midnight
@@ -40,6 +43,7 @@ from rekisteri.domain.marketing import AudiencePurpose
 from rekisteri.domain.register import Provenance
 from rekisteri.domain.segments import SegmentDefinition, parse_rule
 from rekisteri.entrypoints.api.app import create_app
+from rekisteri.entrypoints.cli.main import app as cli
 from rekisteri.services.archive import sync as archive_sync
 from rekisteri.services.archive import totals as archive_totals
 from rekisteri.services.consumption.attribution import summary, totals_by_point
@@ -162,6 +166,38 @@ def _job_by(rows: list[Any], width: int) -> list[tuple[str, int, int, int]]:
     return sorted((k, *v) for k, v in out.items())  # type: ignore[misc]
 
 
+def _equal_to_the_registers(
+    register: RegisterApp, pid: int, start: dt.datetime, end: dt.datetime
+) -> list[str]:
+    """The job's rows for the person against `summary` by month and by year, `totals_by_point`,
+    the night share and the peak hour; returns the person's months."""
+    rows = _job_rows(register, pid)
+    with register.unit_of_work(Actor("test")) as uow:
+        months = summary(uow, pid, start, end, "month")
+        years = summary(uow, pid, start, end, "year")
+        points = totals_by_point(uow, pid, start, end, "month")
+        gsrns = dict(uow.execute(select(metering_point.c.gsrn, metering_point.c.id)).all())
+        peak = uow.execute(
+            select(consumption_peak.c.hour_start, consumption_peak.c.wh).where(
+                consumption_peak.c.person_id == pid
+            )
+        ).first()
+    register_months = [(t.period, t.wh, t.readings, t.missing) for t in months.totals]
+    assert _job_by(rows, 7) == register_months, pid
+    assert _job_by(rows, 4) == [(t.period, t.wh, t.readings, t.missing) for t in years.totals]
+    by_point = {
+        (gsrns[p.gsrn], t.period): (t.wh, t.readings, t.missing) for p in points for t in p.totals
+    }
+    assert {(r[0], r[1].isoformat()[:7]): tuple(r[2:5]) for r in rows} == by_point, pid
+    total = sum(r[2] for r in rows)
+    assert months.night_share == (sum(r[5] for r in rows) / total if total else None), pid
+    assert (tuple(peak) if peak else (None, None)) == (
+        months.peak_hour.astimezone(dt.UTC) if months.peak_hour else None,
+        months.peak_hour_wh,
+    ), pid
+    return [t.period for t in months.totals]
+
+
 def test_the_jobs_results_equal_the_registers_own_summary_for_every_person(
     register: RegisterApp, tmp_path: Path, spark_master: str
 ) -> None:
@@ -169,40 +205,46 @@ def test_the_jobs_results_equal_the_registers_own_summary_for_every_person(
     result = _run(register, spark_master)
     assert result.persons == 3 and result.left_out == []
     for name, pid in persons.items():
-        rows = _job_rows(register, pid)
-        with register.unit_of_work(Actor("test")) as uow:
-            months = summary(uow, pid, FAR_START, FAR_END, "month")
-            years = summary(uow, pid, FAR_START, FAR_END, "year")
-            points = totals_by_point(uow, pid, FAR_START, FAR_END, "month")
-            gsrns = dict(uow.execute(select(metering_point.c.gsrn, metering_point.c.id)).all())
-            peak = uow.execute(
-                select(consumption_peak.c.hour_start, consumption_peak.c.wh).where(
-                    consumption_peak.c.person_id == pid
-                )
-            ).one()
-        register_months = [(t.period, t.wh, t.readings, t.missing) for t in months.totals]
-        assert _job_by(rows, 7) == register_months, name
-        assert _job_by(rows, 4) == [(t.period, t.wh, t.readings, t.missing) for t in years.totals]
+        months = _equal_to_the_registers(register, pid, FAR_START, FAR_END)
         # Both clock changes' months for each (March, April, October; November but for the
         # person who moved out on 27 October).
-        assert len(register_months) == (3 if name == "next" else 4), name
-        by_point = {
-            (gsrns[p.gsrn], t.period): (t.wh, t.readings, t.missing)
-            for p in points
-            for t in p.totals
-        }
-        assert {(r[0], r[1].isoformat()[:7]): tuple(r[2:5]) for r in rows} == by_point, name
-        night = sum(r[5] for r in rows)
-        assert months.night_share == night / sum(r[2] for r in rows), name
-        assert (peak.hour_start, peak.wh) == (
-            months.peak_hour.astimezone(dt.UTC) if months.peak_hour else None,
-            months.peak_hour_wh,
-        ), name
+        assert len(months) == (3 if name == "next" else 4), name
     # The person with two homes has both in the same months (their hours added for the peak).
     both = defaultdict(set)
     for point, month, *_ in _job_rows(register, persons["two_homes"]):
         both[month].add(point)
     assert max(len(points) for points in both.values()) == 2
+
+
+def test_the_same_for_every_person_of_a_demo_register(
+    register: RegisterApp, settings: Settings, keyring: Keyring, tmp_path: Path, spark_master: str
+) -> None:
+    """`rekisteri demo` (its customers and contracts, ended ones among them; 45 days of its
+    quarter-hour readings to today, across a month end always and across the autumn's clock
+    change when run in November or early December), then the job: every person with readings
+    as the register says. The moves and clock changes that are always there are in the test
+    above."""
+    env = {
+        "REKISTERI_DATABASE_URL": settings.database_url,
+        "REKISTERI_SECRET_KEY": keyring.to_json(),
+    }
+    made = CliRunner().invoke(
+        cli,
+        ["demo", "--customers", "40", "--seed", "3", "--readings-days", "45",
+         "--resolution", "PT15M"],
+        env=env,
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    register.settings.archive_dir = tmp_path / "archive"
+    _sync(register)
+    result = _run(register, spark_master)
+    assert result.persons >= 20 and result.left_out == []
+    with register.engine.connect() as conn:
+        pids = sorted(set(conn.execute(select(consumption_month.c.person_id)).scalars()))
+    start = dt.datetime(2020, 1, 1, tzinfo=HELSINKI)
+    end = dt.datetime.now(HELSINKI) + dt.timedelta(days=2)
+    months = {m for pid in pids for m in _equal_to_the_registers(register, pid, start, end)}
+    assert len(months) >= 2  # a month end at least
 
 
 def test_the_person_page_shows_the_metered_year_in_the_readers_language(
