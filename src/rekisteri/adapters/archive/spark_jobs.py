@@ -148,6 +148,7 @@ def consumption_totals(spark: SparkSession, root: Path) -> tuple[list[PointMonth
 
 
 def _rows(frame: DataFrame, columns: list[str]) -> Iterator[tuple[Any, ...]]:
-    # Row by row to the driver (a partition at a time), not all at once.
+    # To the driver a partition at a time; the caller keeps them all, a few rows per person
+    # and month (docs/scale.md: a national run would write them to files instead).
     for row in frame.select(*columns).toLocalIterator():
         yield tuple(row)

@@ -177,8 +177,10 @@ def memberships_of(uow: UnitOfWork, person_id: int) -> list[dict[str, Any]]:
         return []
     today = uow.today()
     found = []
+    read = {Category.CLASSIFICATION}  # and what each segment's rules read to place the person
     for row in uow.execute(select(segment).order_by(segment.c.name)).mappings():
         definition = SegmentDefinition.from_stored(row["name"], row["rules"], row["description"])
+        read |= categories_read(definition)
         held = uow.execute(
             select(definition_sql(definition, today))
             .select_from(person)
@@ -192,8 +194,5 @@ def memberships_of(uow: UnitOfWork, person_id: int) -> list[dict[str, Any]]:
                     "rules": "; ".join(r.describe() for r in definition.rules),
                 }
             )
-    read = {Category.CLASSIFICATION}
-    for row in uow.execute(select(segment.c.name, segment.c.rules)):
-        read |= categories_read(SegmentDefinition.from_stored(row.name, row.rules, None))
     uow.note_read([person_id], read, "segments of the person")
     return found
