@@ -175,27 +175,39 @@ def fill(reg: RegisterApp, profiles: list[tuple[Any, ...]], days: int, work: Pat
 
 
 def polars_job(root: Path) -> pl.DataFrame:
-    """The consumption job's monthly totals in one process with polars (all cores)."""
+    """The consumption job's monthly totals and each month's peak hour at each point, in one
+    process with polars (all cores): the same arithmetic as the Spark job."""
     readings = pl.scan_parquet(root / "readings" / "*" / "*.parquet", hive_partitioning=False)
     periods = pl.scan_parquet(root / "periods" / "part-0.parquet")
     local = pl.from_epoch("ts", time_unit="s").dt.convert_time_zone(HELSINKI.key)
-    return (
+    value = pl.col("wh").fill_null(0).cast(pl.Int64)
+    hours = (
         readings.join(
             periods.select("person_id", "metering_point_id", "start_ts", "end_ts"),
             on="metering_point_id",
         )
         .filter((pl.col("ts") >= pl.col("start_ts")) & (pl.col("ts") < pl.col("end_ts")))
-        .with_columns(local.dt.strftime("%Y-%m").alias("month"), local.dt.hour().alias("hour"))
-        .group_by("person_id", "metering_point_id", "month")
+        .with_columns(local.dt.strftime("%Y-%m").alias("month"), local.dt.hour().alias("h"))
+        .group_by("person_id", "metering_point_id", "month", (pl.col("ts") - pl.col("ts") % 3600))
         .agg(
-            pl.col("wh").fill_null(0).cast(pl.Int64).sum().alias("wh"),
+            pl.col("wh").cast(pl.Int64).sum().alias("wh"),
+            pl.col("wh").is_not_null().any().alias("valued"),
             pl.len().alias("readings"),
             (pl.col("quality") == int(Quality.MISSING)).sum().alias("missing"),
-            pl.when((pl.col("hour") >= 22) | (pl.col("hour") < 7))
-            .then(pl.col("wh").fill_null(0).cast(pl.Int64))
-            .otherwise(0)
-            .sum()
+            pl.when((pl.col("h") >= 22) | (pl.col("h") < 7)).then(value).otherwise(0).sum()
             .alias("night_wh"),
+        )
+    )  # fmt: skip
+    return (
+        hours.sort(["wh", "ts"], descending=[True, False])
+        .group_by("person_id", "metering_point_id", "month")
+        .agg(
+            pl.col("wh").sum(),
+            pl.col("readings").sum(),
+            pl.col("missing").sum(),
+            pl.col("night_wh").sum(),
+            pl.col("ts").filter(pl.col("valued")).first().alias("peak_start"),
+            pl.col("wh").filter(pl.col("valued")).first().alias("peak_wh"),
         )
         .collect()
     )
@@ -298,12 +310,23 @@ def main() -> None:
         f"{len(peaks):,} peak hours"
     )
     spark_rows = sorted(
-        (m.person_id, m.metering_point_id, m.month, m.wh, m.readings, m.missing, m.night_wh)
+        (
+            m.person_id, m.metering_point_id, m.month, m.wh, m.readings, m.missing,
+            m.night_wh, m.peak_start, m.peak_wh,
+        )
         for m in months
-    )
+    )  # fmt: skip
     polars_rows = sorted(
         local.select(
-            "person_id", "metering_point_id", "month", "wh", "readings", "missing", "night_wh"
+            "person_id",
+            "metering_point_id",
+            "month",
+            "wh",
+            "readings",
+            "missing",
+            "night_wh",
+            "peak_start",
+            "peak_wh",
         ).iter_rows()
     )
     same = spark_rows == polars_rows

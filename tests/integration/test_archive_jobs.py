@@ -24,6 +24,7 @@ import polars as pl
 import pyarrow as pa
 import pytest
 from fastapi.testclient import TestClient
+from pyspark.sql import SparkSession
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -46,7 +47,11 @@ from rekisteri.entrypoints.api.app import create_app
 from rekisteri.entrypoints.cli.main import app as cli
 from rekisteri.services.archive import sync as archive_sync
 from rekisteri.services.archive import totals as archive_totals
-from rekisteri.services.consumption.attribution import summary, totals_by_point
+from rekisteri.services.consumption.attribution import (
+    reading_frame_of,
+    summary,
+    totals_by_point,
+)
 from rekisteri.services.marketing import audience, segments
 from rekisteri.services.marketing.audience import AudienceSpec
 from rekisteri.services.rights import erasure, objection, restriction
@@ -79,11 +84,6 @@ FAR_END = dt.datetime(2026, 6, 1, tzinfo=HELSINKI)
 def spark_master(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with standalone_cluster(tmp_path_factory.mktemp("spark")) as url:
         yield url
-        from pyspark.sql import SparkSession
-
-        active = SparkSession.getActiveSession()
-        if active is not None:
-            active.stop()
 
 
 def _frames(
@@ -136,8 +136,19 @@ def _build(register: RegisterApp, tmp: Path, *, whole_year: bool = False) -> dic
     return {"mover": mover, "next": next_occupant, "two_homes": two_homes}
 
 
-def _run(register: RegisterApp, master: str) -> archive_totals.TotalsResult:
-    job = archive_totals.spark_job(master)
+@pytest.fixture(scope="module")
+def spark(spark_master: str) -> Iterator[SparkSession]:
+    """One session on the cluster for the module's runs. (`archive totals` starts and stops a
+    session of its own, `spark_job`: tests/e2e/test_change_audit.py runs it.)"""
+    session = spark_jobs.session(spark_master)
+    yield session
+    session.stop()
+
+
+def _run(register: RegisterApp, spark: SparkSession) -> archive_totals.TotalsResult:
+    def job(archive: Archive) -> tuple[list[spark_jobs.PointMonth], list[spark_jobs.PeakHour]]:
+        return spark_jobs.consumption_totals(spark, archive.root)
+
     return archive_totals.compute(register, Actor("system:archive"), job)
 
 
@@ -195,14 +206,53 @@ def _equal_to_the_registers(
         months.peak_hour.astimezone(dt.UTC) if months.peak_hour else None,
         months.peak_hour_wh,
     ), pid
+    assert _point_peaks(register, pid) == _register_point_peaks(register, pid, start, end), pid
     return [t.period for t in months.totals]
 
 
+def _point_peaks(register: RegisterApp, pid: int) -> dict[tuple[str, str], tuple[Any, int]]:
+    m = consumption_month.c
+    with register.engine.connect() as conn:
+        rows = conn.execute(
+            select(m.gsrn, m.month, m.peak_start, m.peak_wh).where(
+                m.person_id == pid, m.peak_wh.is_not(None)
+            )
+        ).all()
+    return {(g, f"{month:%Y-%m}"): (at, wh) for g, month, at, wh in rows}
+
+
+def _register_point_peaks(
+    register: RegisterApp, pid: int, start: dt.datetime, end: dt.datetime
+) -> dict[tuple[str, str], tuple[Any, int]]:
+    """Each month's highest hour at each of the person's points, from the register's own
+    readings of the person (the attribution), added up by hour with polars."""
+    with register.unit_of_work(Actor("test")) as uow:
+        frame = reading_frame_of(uow, pid, start, end)
+    hourly = (
+        frame.filter(pl.col("wh").is_not_null())
+        .group_by("gsrn", (pl.col("ts") - pl.col("ts") % 3600).alias("hour"))
+        .agg(pl.col("wh").sum())
+        .with_columns(
+            pl.from_epoch("hour", time_unit="s")
+            .dt.convert_time_zone(HELSINKI.key)
+            .dt.strftime("%Y-%m")
+            .alias("month")
+        )
+        .sort(["wh", "hour"], descending=[True, False])
+        .group_by("gsrn", "month", maintain_order=True)
+        .first()
+    )
+    return {
+        (g, month): (dt.datetime.fromtimestamp(hour, dt.UTC), wh)
+        for g, month, hour, wh in hourly.select("gsrn", "month", "hour", "wh").iter_rows()
+    }
+
+
 def test_the_jobs_results_equal_the_registers_own_summary_for_every_person(
-    register: RegisterApp, tmp_path: Path, spark_master: str
+    register: RegisterApp, tmp_path: Path, spark: SparkSession
 ) -> None:
     persons = _build(register, tmp_path)
-    result = _run(register, spark_master)
+    result = _run(register, spark)
     assert result.persons == 3 and result.left_out == []
     for name, pid in persons.items():
         months = _equal_to_the_registers(register, pid, FAR_START, FAR_END)
@@ -217,7 +267,7 @@ def test_the_jobs_results_equal_the_registers_own_summary_for_every_person(
 
 
 def test_the_same_for_every_person_of_a_demo_register(
-    register: RegisterApp, settings: Settings, keyring: Keyring, tmp_path: Path, spark_master: str
+    register: RegisterApp, settings: Settings, keyring: Keyring, tmp_path: Path, spark: SparkSession
 ) -> None:
     """`rekisteri demo` (its customers and contracts, ended ones among them; 45 days of its
     quarter-hour readings to today, across a month end always and across the autumn's clock
@@ -237,7 +287,7 @@ def test_the_same_for_every_person_of_a_demo_register(
     assert made.exit_code == 0, made.output
     register.settings.archive_dir = tmp_path / "archive"
     _sync(register)
-    result = _run(register, spark_master)
+    result = _run(register, spark)
     assert result.persons >= 20 and result.left_out == []
     with register.engine.connect() as conn:
         pids = sorted(set(conn.execute(select(consumption_month.c.person_id)).scalars()))
@@ -248,10 +298,10 @@ def test_the_same_for_every_person_of_a_demo_register(
 
 
 def test_the_person_page_shows_the_metered_year_in_the_readers_language(
-    register: RegisterApp, tmp_path: Path, spark_master: str, clock: FakeClock
+    register: RegisterApp, tmp_path: Path, spark: SparkSession, clock: FakeClock
 ) -> None:
     persons = _build(register, tmp_path)
-    _run(register, spark_master)
+    _run(register, spark)
     token = tokens_per_role(register)[Role.CUSTOMER_SERVICE]
     first, end = last_whole_months(clock().astimezone(HELSINKI).date())
     pid = persons["two_homes"]
@@ -276,18 +326,18 @@ def test_the_person_page_shows_the_metered_year_in_the_readers_language(
 
 
 def test_a_second_run_replaces_the_first_and_an_erased_person_has_nothing_back(
-    register: RegisterApp, tmp_path: Path, spark_master: str
+    register: RegisterApp, tmp_path: Path, spark: SparkSession
 ) -> None:
     persons = _build(register, tmp_path)
-    _run(register, spark_master)
+    _run(register, spark)
     with register.unit_of_work(Actor("test")) as uow:
         erasure.erase_person(uow, persons["next"], prov(uow), reason="a rights request")
     assert _job_rows(register, persons["next"]) == []  # the erasure took the totals too
     # The erasure took their readings from the database: the archive is no longer current.
     with pytest.raises(RuleViolation, match="run archive sync first"):
-        _run(register, spark_master)
+        _run(register, spark)
     _sync(register)
-    again = _run(register, spark_master)
+    again = _run(register, spark)
     # The erasure removed the person's periods from the archive: the job finds none of theirs,
     # and the run removed the totals of the first.
     assert again.persons == 2
@@ -296,10 +346,10 @@ def test_a_second_run_replaces_the_first_and_an_erased_person_has_nothing_back(
 
 
 def test_a_measured_consumption_segment_places_by_the_jobs_totals_but_never_an_objector(
-    register: RegisterApp, tmp_path: Path, spark_master: str, clock: FakeClock
+    register: RegisterApp, tmp_path: Path, spark: SparkSession, clock: FakeClock
 ) -> None:
     persons = _build(register, tmp_path, whole_year=True)
-    _run(register, spark_master)
+    _run(register, spark)
     first, end = last_whole_months(clock().astimezone(HELSINKI).date())
     # Metered in each of the 12 months: those who held a point the whole year.
     whole = {"mover", "two_homes"}  # not the one who moved out on 27 October
@@ -359,19 +409,19 @@ def test_a_measured_consumption_segment_places_by_the_jobs_totals_but_never_an_o
 
 
 def test_a_restriction_after_the_sync_refuses_the_job_until_the_next_sync(
-    register: RegisterApp, tmp_path: Path, spark_master: str
+    register: RegisterApp, tmp_path: Path, spark: SparkSession
 ) -> None:
     persons = _build(register, tmp_path)
     with register.unit_of_work(STAFF) as uow:
         restriction.restrict(uow, persons["next"], "the person asked", prov(uow))
     with pytest.raises(RuleViolation, match="run archive sync first"):
-        _run(register, spark_master)
+        _run(register, spark)
     _sync(register)
-    done = _run(register, spark_master)
+    done = _run(register, spark)
     assert done.persons == 2 and _job_rows(register, persons["next"]) == []
 
 
-def test_of_two_equal_hours_the_earlier_is_the_peak(tmp_path: Path, spark_master: str) -> None:
+def test_of_two_equal_hours_the_earlier_is_the_peak(tmp_path: Path, spark: SparkSession) -> None:
     archive = Archive(tmp_path / "archive")
     start = local_midnight(dt.date(2025, 3, 3))
     hours = [start + 3600 * h for h in range(4)]
@@ -400,8 +450,9 @@ def test_of_two_equal_hours_the_earlier_is_the_peak(tmp_path: Path, spark_master
             }
         )
     )
-    months, peaks = spark_jobs.consumption_totals(spark_jobs.session(spark_master), archive.root)
+    months, peaks = spark_jobs.consumption_totals(spark, archive.root)
     assert peaks == [spark_jobs.PeakHour(5, hours[1], 700)]
+    assert [(m.peak_start, m.peak_wh) for m in months] == [(hours[1], 700)]
     assert [(m.month, m.wh, m.readings, m.night_wh) for m in months] == [("2025-03", 1800, 4, 1800)]
 
 

@@ -95,14 +95,24 @@ def _measured(key: str, columns: tuple[str, ...], words: Words) -> Attribute:
 ATTRIBUTES += (
     _measured(
         "consumption_month.totals",
-        ("month", "gsrn", "wh", "readings", "missing", "night_wh", "computed_at"),
+        (
+            "month",
+            "gsrn",
+            "wh",
+            "readings",
+            "missing",
+            "night_wh",
+            "peak_start",
+            "peak_wh",
+            "computed_at",
+        ),
         Words(
-            "kuukausittainen sähkönkulutus mittauspisteittäin (yhteensä, yöaikaan, lukemien "
-            "määrä), laskettu mittauslukemista",
-            "månatlig elförbrukning per mätpunkt (totalt, nattetid, antal mätvärden), "
-            "beräknad ur mätvärdena",
-            "monthly electricity consumption per metering point (in all, at night, number of "
-            "readings), computed from the readings",
+            "kuukausittainen sähkönkulutus mittauspisteittäin (yhteensä, yöaikaan, suurin "
+            "tunti, lukemien määrä), laskettu mittauslukemista",
+            "månatlig elförbrukning per mätpunkt (totalt, nattetid, högsta timmen, antal "
+            "mätvärden), beräknad ur mätvärdena",
+            "monthly electricity consumption per metering point (in all, at night, the highest "
+            "hour, number of readings), computed from the readings",
         ),
     ),
     _measured(

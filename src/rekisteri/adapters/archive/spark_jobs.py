@@ -40,6 +40,8 @@ class PointMonth:
     readings: int
     missing: int
     night_wh: int
+    peak_start: int | None  # the month's highest hour at the point (UTC epoch); None: no value
+    peak_wh: int | None
 
 
 @dataclass(frozen=True)
@@ -105,46 +107,84 @@ def _attributed(spark: SparkSession, root: Path) -> DataFrame | None:
 
 
 def consumption_totals(spark: SparkSession, root: Path) -> tuple[list[PointMonth], list[PeakHour]]:
-    """Monthly totals per person and metering point (their Wh, readings, missing readings and
-    night Wh), and each person's peak hour. Years, whole-person totals and the night share
-    are sums of the monthly rows."""
+    """Monthly totals per person and metering point (their Wh, readings, missing readings,
+    night Wh and the month's peak hour at the point), and each person's peak hour over all
+    their points. Years, whole-person totals and the night share are sums of the monthly rows.
+
+    The readings are added up by point and UTC hour first; the months and both peaks come
+    from those rows in one plan, so Spark reads and shuffles the readings once."""
     from pyspark.sql import functions as F
 
     attributed = _attributed(spark, root)
     if attributed is None:
         return [], []
     value = F.coalesce(F.col("wh").cast("long"), F.lit(0))
-    months = (
-        attributed.groupBy("person_id", "metering_point_id", "gsrn", "month")
-        .agg(
-            F.sum(value).alias("wh"),
-            F.count(F.lit(1)).alias("readings"),
-            F.sum(F.when(F.col("quality") == int(Quality.MISSING), 1).otherwise(0)).alias(
-                "missing"
-            ),
-            F.sum(F.when(F.col("night"), value).otherwise(0)).alias("night_wh"),
-        )
-        .withColumn(
-            "month",
-            F.format_string("%04d-%02d", (F.col("month") / 100).cast("int"), F.col("month") % 100),
-        )
+    hours = attributed.groupBy(
+        "person_id", "metering_point_id", "month", (F.col("ts") - F.col("ts") % 3600).alias("hour")
+    ).agg(
+        F.sum(F.col("wh").cast("long")).alias("wh"),  # null: no value in the hour
+        F.count(F.lit(1)).alias("readings"),
+        F.sum(F.when(F.col("quality") == int(Quality.MISSING), 1).otherwise(0)).alias("missing"),
+        F.sum(F.when(F.col("night"), value).otherwise(0)).alias("night_wh"),
     )
-    hours = (
-        attributed.where(F.col("wh").isNotNull())
-        .groupBy("person_id", (F.col("ts") - F.col("ts") % 3600).alias("hour"))
-        .agg(F.sum(F.col("wh").cast("long")).alias("wh"))
+    # The highest hour with a value; of equal ones the earliest (max of (wh, -hour)).
+    top = F.max(
+        F.when(F.col("wh").isNotNull(), F.struct(F.col("wh"), (-F.col("hour")).alias("earliest")))
+    ).alias("top")
+    months = hours.groupBy("person_id", "metering_point_id", "month").agg(
+        F.sum(F.coalesce(F.col("wh"), F.lit(0))).alias("wh"),
+        F.sum("readings").alias("readings"),
+        F.sum("missing").alias("missing"),
+        F.sum("night_wh").alias("night_wh"),
+        top,
     )
-    # The highest hour; of equal ones the earliest (max of (wh, -hour)).
-    peaks = hours.groupBy("person_id").agg(
-        F.max(F.struct(F.col("wh"), (-F.col("hour")).alias("earliest"))).alias("top")
+    person_hours = (
+        hours.where(F.col("wh").isNotNull())
+        .groupBy("person_id", "hour")
+        .agg(F.sum("wh").alias("wh"))  # the person's points added up
     )
-    return (
-        [PointMonth(*row) for row in _rows(months, list(PointMonth.__dataclass_fields__))],
-        [
-            PeakHour(int(pid), -int(top["earliest"]), int(top["wh"]))
-            for pid, top in _rows(peaks, ["person_id", "top"])
-        ],
-    )
+    peaks = person_hours.groupBy("person_id").agg(top)
+    none = F.lit(None).cast("long")
+    both = months.select(
+        F.lit(True).alias("monthly"), "person_id", "metering_point_id", "month", "wh",
+        "readings", "missing", "night_wh", "top",
+    ).unionByName(
+        peaks.select(
+            F.lit(False).alias("monthly"), "person_id", none.alias("metering_point_id"),
+            none.alias("month"), none.alias("wh"), none.alias("readings"),
+            none.alias("missing"), none.alias("night_wh"), "top",
+        ),
+        allowMissingColumns=False,
+    )  # fmt: skip
+    gsrn = {
+        int(point): str(code)
+        for point, code in spark.read.parquet(str(root / "periods" / "part-0.parquet"))
+        .select("metering_point_id", "gsrn")
+        .distinct()
+        .collect()
+    }
+    monthly: list[PointMonth] = []
+    person: list[PeakHour] = []
+    for row in _rows(both, list(both.columns)):
+        is_month, pid, point, month, wh, readings, missing, night_wh, peak = row
+        if is_month:
+            monthly.append(
+                PointMonth(
+                    int(pid),
+                    int(point),
+                    gsrn[int(point)],
+                    f"{month // 100:04d}-{month % 100:02d}",
+                    int(wh),
+                    int(readings),
+                    int(missing),
+                    int(night_wh),
+                    -int(peak["earliest"]) if peak else None,
+                    int(peak["wh"]) if peak else None,
+                )
+            )
+        elif peak is not None:
+            person.append(PeakHour(int(pid), -int(peak["earliest"]), int(peak["wh"])))
+    return monthly, person
 
 
 def _rows(frame: DataFrame, columns: list[str]) -> Iterator[tuple[Any, ...]]:

@@ -134,6 +134,9 @@ consumption_month = Table(
     Column("readings", Integer, nullable=False),
     Column("missing", Integer, nullable=False),
     Column("night_wh", BigInteger, nullable=False),
+    # The month's highest hour at the point (null: no value in the month), earliest of equals.
+    Column("peak_start", UtcDateTime()),
+    Column("peak_wh", BigInteger),
     Column("computed_at", UtcDateTime(), nullable=False),
     PrimaryKeyConstraint("person_id", "metering_point_id", "month"),
 )

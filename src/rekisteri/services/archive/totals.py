@@ -76,7 +76,10 @@ def spark_job(master: str) -> Job:
             ) from None
         except Exception as exc:  # Py4J/Spark: no Java, an unreachable master
             raise RuleViolation(f"Spark could not start on {master}: {str(exc)[:300]}") from None
-        return spark_jobs.consumption_totals(spark, archive.root)
+        try:
+            return spark_jobs.consumption_totals(spark, archive.root)
+        finally:
+            spark.stop()  # the job's executors go back to the cluster; a local JVM ends
 
     return run
 
@@ -130,7 +133,7 @@ def _write_back(uow: UnitOfWork, months: list[PointMonth], peaks: list[PeakHour]
     before |= set(uow.execute(select(consumption_peak.c.person_id)).scalars())
     uow.execute(delete(consumption_month))
     uow.execute(delete(consumption_peak))
-    rows = [
+    rows: list[dict[str, object]] = [
         {
             "person_id": m.person_id,
             "metering_point_id": m.metering_point_id,
@@ -140,13 +143,17 @@ def _write_back(uow: UnitOfWork, months: list[PointMonth], peaks: list[PeakHour]
             "readings": m.readings,
             "missing": m.missing,
             "night_wh": m.night_wh,
+            "peak_start": (
+                None if m.peak_start is None else dt.datetime.fromtimestamp(m.peak_start, dt.UTC)
+            ),
+            "peak_wh": m.peak_wh,
             "computed_at": at,
         }
         for m in months
         if m.person_id in held
     ]
     _insert(uow, consumption_month, rows)
-    tops = [
+    tops: list[dict[str, object]] = [
         {
             "person_id": p.person_id,
             "hour_start": dt.datetime.fromtimestamp(p.start, dt.UTC),

@@ -1,5 +1,5 @@
-"""what the archive's consumption job found: monthly totals per person and metering point, and
-each person's peak hour
+"""what the archive's consumption job found: monthly totals and peak hours per person and
+metering point, and each person's peak hour
 
 Revision ID: 0033_consumption_totals
 Revises: 0032_correction_of_archived
@@ -33,6 +33,10 @@ def upgrade() -> None:
         sa.Column('readings', sa.Integer(), nullable=False),
         sa.Column('missing', sa.Integer(), nullable=False),
         sa.Column('night_wh', sa.BigInteger(), nullable=False),
+        sa.Column(
+            'peak_start', rekisteri.adapters.schema.base.UtcDateTime(timezone=True), nullable=True
+        ),
+        sa.Column('peak_wh', sa.BigInteger(), nullable=True),
         _at('computed_at'),
         sa.ForeignKeyConstraint(
             ['person_id'], ['person.id'], name=op.f('fk_consumption_month_person_id_person')
