@@ -29,9 +29,9 @@ test: setup-dev
 	@$(BIN)/ruff format --check src tests bench
 	@$(BIN)/mypy
 	@$(BIN)/lint-imports --no-cache
-	@# One worker per core (pytest-xdist); each worker starts its own PostgreSQL server. Tests
-	@# of one xdist group (the Spark cluster's) run on one worker, which starts it once.
-	@$(BIN)/pytest -q -n auto --dist loadgroup
+	@# One worker per core (pytest-xdist); each worker starts its own PostgreSQL server. The
+	@# Spark cluster's tests run on one worker, which starts it once (tests/conftest.py).
+	@$(BIN)/pytest -q -n auto
 
 lint: setup-dev
 	@$(BIN)/ruff check src tests bench && $(BIN)/ruff format --check src tests bench

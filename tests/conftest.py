@@ -13,6 +13,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -34,6 +35,25 @@ BACKENDS = [
     b for b in os.environ.get("REKISTERI_TEST_BACKENDS", "sqlite,postgresql").split(",") if b
 ]
 _counter = itertools.count()
+
+
+# Tests that share one costly resource per machine run on one xdist worker, which starts it
+# once: the Spark cluster of the archive's jobs (three Java processes). xdist's own loadgroup
+# does not group here (pytest 9 ignores the node id suffix it adds on the workers), so the
+# scheduler is chosen here: as `load`, but these files' tests are one unit of work.
+TOGETHER = ("tests/integration/test_archive_jobs.py::",)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class LoadWithTogether(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            return next((t for t in TOGETHER if nodeid.startswith(t)), nodeid)
+
+    return LoadWithTogether(config, log)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

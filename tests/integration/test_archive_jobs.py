@@ -9,7 +9,8 @@ beside them; PT15M and PT1H points; a move on the day the clocks went forward an
 after they went back; a person holding two points at once (their hours add up for the peak);
 a later file correcting readings of the autumn's long day.
 
-The tests run in one xdist group, so one worker starts the cluster once for them all."""
+The tests run on one xdist worker (tests/conftest.py TOGETHER), which starts the cluster once
+for them all."""
 
 from __future__ import annotations
 
@@ -68,8 +69,6 @@ from tests.support.consumption import (
 )
 from tests.support.spark_cluster import standalone_cluster
 from tests.support.staff import tokens_per_role
-
-pytestmark = pytest.mark.xdist_group("spark")
 
 STAFF = Actor("test")
 SPRING = dt.date(2025, 3, 24)  # clocks forward on 30 March; April from the 1st
