@@ -141,7 +141,7 @@ CHANGES = {
     "breach assess", "breach notify", "credit check", "credit review", "credit decide",
     "import population", "import trade-register", "import address-changes",
     "import market-events", "user reset-second-factor", "request handed-over",
-    "request expire-packages", "user role", "archive sync",
+    "request expire-packages", "user role", "archive sync", "archive totals",
 }  # fmt: skip
 
 

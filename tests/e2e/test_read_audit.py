@@ -131,7 +131,7 @@ WRITE_COMMANDS = {
         "import payments", "task done",
     "credit check", "credit review", "credit decide",
     "request handed-over", "request expire-packages",
-    "archive sync",
+    "archive sync", "archive totals",
 }  # fmt: skip
 
 # The organisation _setup registers (its customer number: the third person registered).
