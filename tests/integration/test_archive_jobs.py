@@ -55,7 +55,7 @@ from rekisteri.services.consumption.attribution import (
 )
 from rekisteri.services.marketing import audience, segments
 from rekisteri.services.marketing.audience import AudienceSpec
-from rekisteri.services.rights import erasure, objection, restriction
+from rekisteri.services.rights import erasure, objection, restriction, retention
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.clock import FakeClock
 from tests.support.consumption import (
@@ -466,3 +466,35 @@ def test_without_an_archive_the_job_is_refused_naming_why(register: RegisterApp)
 def test_a_master_that_is_not_a_spark_master_url_is_refused(master: str) -> None:
     with pytest.raises(InvalidInput, match="master"):
         archive_totals.spark_job(master)
+
+
+def test_the_retention_run_removes_the_jobs_totals_past_the_readings_period(
+    register: RegisterApp, tmp_path: Path, spark: SparkSession, clock: FakeClock
+) -> None:
+    """P14: the totals are kept as the readings are, from the month's first day: 72 months
+    after 15 April 2025, March's and April's totals go, October's and November's stay; a peak
+    hour before that day goes too."""
+    persons = _build(register, tmp_path)
+    _run(register, spark)
+    with register.engine.connect() as conn:
+        peaks_before = {
+            p: at
+            for p, at in conn.execute(
+                select(consumption_peak.c.person_id, consumption_peak.c.hour_start)
+            )
+        }
+    clock.set(dt.datetime(2031, 4, 15, 12, tzinfo=dt.UTC))
+    with register.unit_of_work(STAFF) as uow:
+        retention.run(uow)
+    cut = dt.datetime(2025, 4, 15, tzinfo=HELSINKI)
+    for pid in persons.values():
+        months = {f"{r[1]:%Y-%m}" for r in _job_rows(register, pid)}
+        assert months and months <= {"2025-10", "2025-11"}, months
+    with register.engine.connect() as conn:
+        peaks_after = {
+            p: at
+            for p, at in conn.execute(
+                select(consumption_peak.c.person_id, consumption_peak.c.hour_start)
+            )
+        }
+    assert peaks_after == {p: at for p, at in peaks_before.items() if at >= cut}
