@@ -14,6 +14,7 @@ from rekisteri.adapters.schema.register import attribute_change, invoice, paymen
 from rekisteri.adapters.schema.tasks import staff_task
 from rekisteri.domain.errors import InvalidInput
 from rekisteri.domain.references import rf_form
+from rekisteri.services.billing import payments
 from rekisteri.services.billing.invoices import import_invoice_file
 from rekisteri.services.register import tasks
 from rekisteri.services.unit_of_work import Actor, RegisterApp
@@ -36,6 +37,15 @@ def two(register: RegisterApp) -> tuple[Billed, Billed]:
     return billed_customer(register, 1), billed_customer(register, 2)
 
 
+@pytest.fixture(params=["thread", "child"])
+def parsed_in(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A small file is parsed in a thread, a large one in a child interpreter
+    (payments.APART_FROM_BYTES): the tests that use this run both ways."""
+    if request.param == "child":
+        monkeypatch.setattr(payments, "APART_FROM_BYTES", 0)
+    return str(request.param)
+
+
 def _payments_of(reg: RegisterApp, invoice_id: int) -> list[tuple[int, int | None, str]]:
     with reg.engine.connect() as conn:
         return [
@@ -50,6 +60,7 @@ def _open_tasks(reg: RegisterApp) -> list[tasks.Task]:
         return tasks.listing(uow)
 
 
+@pytest.mark.usefixtures("parsed_in")
 def test_a_good_file_pays_its_invoices_through_the_write_path(register, two, tmp_path) -> None:
     a, b = two
     f = notification(
@@ -79,6 +90,7 @@ def test_a_good_file_pays_its_invoices_through_the_write_path(register, two, tmp
     assert _open_tasks(register) == []
 
 
+@pytest.mark.usefixtures("parsed_in")
 def test_the_same_file_twice_changes_nothing(register, two, tmp_path) -> None:
     a, _ = two
     f = notification(tmp_path / "n.xml", pay(a.open_reference, "BR-1"), pay(None, "BR-2"))
@@ -104,6 +116,7 @@ def test_a_payment_notified_again_in_another_file_is_a_duplicate(register, two, 
     }
 
 
+@pytest.mark.usefixtures("parsed_in")
 def test_one_bad_record_is_quarantined_with_a_task_and_the_rest_applied(
     register, two, tmp_path
 ) -> None:
@@ -182,6 +195,7 @@ def test_an_unmatched_payment_is_kept_for_review_and_attached_to_nobody(
     assert kept.invoice_id is None and task.subject_id == kept.id
 
 
+@pytest.mark.usefixtures("parsed_in")
 def test_partial_over_and_repeated_payments(register, two, tmp_path) -> None:
     a, b = two
     done = run_import(
@@ -228,6 +242,44 @@ def test_two_payments_of_one_invoice_in_one_file(register, two, tmp_path) -> Non
     assert invoice_row(register, a.open_invoice).status == "paid"
 
 
+def test_chunks_parsed_in_a_child_are_matched_across_their_bounds(
+    register, two, tmp_path, monkeypatch
+) -> None:
+    """Three payments a chunk: a payment completing the one before it in another chunk, a bank
+    reference repeated in a later chunk, and the file's counts all as one reading gives."""
+    monkeypatch.setattr(payments, "APART_FROM_BYTES", 0)
+    monkeypatch.setattr(payments, "CHUNK", 3)
+    a, b = two
+    done = run_import(
+        register,
+        notification(
+            tmp_path / "n.xml",
+            pay(a.open_reference, "BR-1", "100.00"),  # partial
+            pay(None, "BR-2"),  # quarantined
+            pay("1234561", "BR-3"),  # no such invoice
+            pay(a.open_reference, "BR-4", "23.45"),  # settles a, in the second chunk
+            pay(b.open_reference, "BR-5"),  # settles b
+            pay(a.open_reference, "BR-1", "100.00"),  # BR-1 again: a duplicate
+            pay(b.open_reference, "BR-7", "1.00"),  # b paid already: kept for review
+        ),
+    )
+    assert (done.payments, done.partial, done.applied, done.duplicate, done.repeated) == (
+        7,
+        1,
+        2,
+        1,
+        1,
+    )
+    assert [n for n, _ in done.quarantined] == [2, 3]
+    assert done.version == "camt.054.001.02"
+    assert invoice_row(register, a.open_invoice).status == "paid"
+    assert invoice_row(register, b.open_invoice).status == "paid"
+    assert sorted(_payments_of(register, a.open_invoice)) == [
+        (2345, None, "BR-4"),
+        (10000, None, "BR-1"),
+    ]
+
+
 HOSTILE = {
     "xxe.xml": (
         '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
@@ -251,6 +303,7 @@ HOSTILE = {
 }
 
 
+@pytest.mark.usefixtures("parsed_in")
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_a_hostile_or_malformed_file_is_refused_whole(register, two, tmp_path, name) -> None:
     before = state(register)
@@ -262,6 +315,7 @@ def test_a_hostile_or_malformed_file_is_refused_whole(register, two, tmp_path, n
     assert state(register) == before
 
 
+@pytest.mark.usefixtures("parsed_in")
 def test_a_file_cut_after_good_payments_stores_none_of_them(register, two, tmp_path) -> None:
     a, _ = two
     good = notification(tmp_path / "n.xml", pay(a.open_reference, "BR-1"))

@@ -17,9 +17,11 @@ value is still yielded, as the bank stated it, for the service to quarantine wit
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, Any
 from xml.etree.ElementTree import ParseError
 
@@ -219,3 +221,28 @@ class Notification:
             booked_on=e.get("booked_on"),
             payer_name=tx.get("payer_name") or None,
         )
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Payments of a notification in file order, with the message's id and version as far as
+    read (both are known before the first payment)."""
+
+    payments: list[Payment]
+    version: str | None
+    message_id: str | None
+
+
+def read_chunks(source: Path | bytes, name: str, size: int) -> Iterator[Chunk]:
+    """The notification's payments `size` at a time, read from a file or bytes: what a parser
+    of its own process hands back (adapters/read_ahead.read_apart)."""
+    with source.open("rb") if isinstance(source, Path) else io.BytesIO(source) as f:
+        notification = Notification(f, name)
+        payments: list[Payment] = []
+        for p in notification:
+            payments.append(p)
+            if len(payments) >= size:
+                yield Chunk(payments, notification.version, notification.message_id)
+                payments = []
+        # The last chunk, even an empty one: the message's id may follow the last payment.
+        yield Chunk(payments, notification.version, notification.message_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class RegisterError(Exception):
     """Base of every error the register raises on purpose."""
@@ -26,6 +28,19 @@ class InvalidInput(RegisterError):
         self.where = where
         prefix = f"{where}: " if where else ""
         super().__init__(f"{prefix}{field}: {reason}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Made again without calling __init__ (whose arguments are not the message, which is
+        # what an exception pickles by default): a file parsed in another process hands its
+        # refusal back pickled (adapters/read_ahead).
+        return (_unpickled, (type(self), self.args, dict(self.__dict__)))
+
+
+def _unpickled(kind: type[InvalidInput], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    error = kind.__new__(kind)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class NotFound(RegisterError):

@@ -13,9 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import queue
-import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +21,7 @@ import polars as pl
 from sqlalchemy import or_, select
 
 from rekisteri.adapters import datahub
+from rekisteri.adapters.read_ahead import read_ahead
 from rekisteri.adapters.reading_writer import ReadingWriter, StatedTwice
 from rekisteri.adapters.schema.consumption import datahub_file
 from rekisteri.adapters.schema.register import contract, metering_point
@@ -117,17 +116,20 @@ def import_datahub_file(
     rows = 0
     done = 0
     spans: dict[int, tuple[int, int]] = {}  # point id: first and last interval written
-    for chunk in _read_ahead(datahub.read_chunks(path, name, window, chunk_bytes)):
-        frame = _with_point_ids(uow, chunk, name, points, point_resolution)
-        _widen(spans, frame)
-        try:
-            writer.write(frame)
-        except StatedTwice as twice:
-            raise _stated_twice(path, name, window, (twice.point, twice.ts), points) from None
-        rows += frame.height
-        if progress:
-            progress(chunk.bytes_done - done)
-        done = chunk.bytes_done
+    # The next blocks are parsed in a thread while this one is written (adapters/read_ahead).
+    parsed = read_ahead(datahub.read_chunks(path, name, window, chunk_bytes), name="datahub-parse")
+    with contextlib.closing(parsed) as chunks:
+        for chunk in chunks:
+            frame = _with_point_ids(uow, chunk, name, points, point_resolution)
+            _widen(spans, frame)
+            try:
+                writer.write(frame)
+            except StatedTwice as twice:
+                raise _stated_twice(path, name, window, (twice.point, twice.ts), points) from None
+            rows += frame.height
+            if progress:
+                progress(chunk.bytes_done - done)
+            done = chunk.bytes_done
     corrected = writer.corrected
     uow.execute(
         datahub_file.update()
@@ -176,43 +178,6 @@ def reading_window(uow: UnitOfWork) -> Period:
     settings = uow.settings
     today = uow.now().astimezone(HELSINKI).date()
     return plausible_window(settings.readings_from, today, settings.readings_days_ahead)
-
-
-def _read_ahead(chunks: Iterator[datahub.Chunk], depth: int = 2) -> Iterator[datahub.Chunk]:
-    """Parse the next blocks in a thread while this one is written: polars and the database
-    drivers release the interpreter lock, so parsing and storing overlap. At most `depth`
-    blocks wait, so memory stays bounded."""
-    waiting: queue.Queue[datahub.Chunk | BaseException | None] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for chunk in chunks:
-                while not stop.is_set():
-                    try:
-                        waiting.put(chunk, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            waiting.put(None)
-        except BaseException as exc:  # handed to the consumer, raised there
-            waiting.put(exc)
-
-    worker = threading.Thread(target=produce, name="datahub-parse", daemon=True)
-    worker.start()
-    try:
-        while (item := waiting.get()) is not None:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        while worker.is_alive():
-            with contextlib.suppress(queue.Empty):
-                waiting.get(timeout=0.1)
-        worker.join()
 
 
 def _with_point_ids(
