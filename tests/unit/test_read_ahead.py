@@ -87,6 +87,14 @@ def test_a_child_interpreter_parses_the_file_and_hands_back_its_chunks(tmp_path:
     assert _children() == []
 
 
+def test_bytes_sent_to_the_child_are_read_as_the_file_would_be(tmp_path: Path) -> None:
+    """The API's upload: the body's bytes go to the child through its input."""
+    f = _file(tmp_path / "n.xml", 12)
+    sent = list(read_apart(functools.partial(camt054.read_chunks, f.read_bytes(), "upload", 5)))
+    assert sent == list(camt054.read_chunks(f, "upload", 5))
+    assert [len(c.payments) for c in sent] == [5, 5, 2]
+
+
 def test_a_refusal_in_the_child_is_raised_whole_in_the_consumer(tmp_path: Path) -> None:
     good = _file(tmp_path / "n.xml", 30)
     cut = tmp_path / "cut.xml"
