@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,7 +34,8 @@ def _file(path: Path, n: int) -> Path:
 
 
 def _children() -> list[int]:
-    """This process's children that run the read-ahead module."""
+    """This process's children that are (or were: a zombie's command line is gone) the
+    read-ahead's child interpreters."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -42,8 +45,11 @@ def _children() -> list[int]:
             cmdline = (entry / "cmdline").read_bytes()
         except OSError:
             continue
-        ppid = int(stat.rpartition(")")[2].split()[1])
-        if ppid == os.getpid() and b"rekisteri.adapters.read_ahead" in cmdline:
+        comm, _, rest = stat.partition(" (")[2].rpartition(")")
+        state, ppid = rest.split()[:2]
+        if int(ppid) != os.getpid():
+            continue
+        if b"rekisteri.adapters.read_ahead" in cmdline or (state == "Z" and "python" in comm):
             found.append(int(entry.name))
     return found
 
@@ -112,7 +118,8 @@ def test_a_refusal_in_the_child_is_raised_whole_in_the_consumer(tmp_path: Path) 
 
 
 def test_a_consumer_stopping_early_ends_the_child(tmp_path: Path) -> None:
-    f = _file(tmp_path / "n.xml", 200)
+    # Far more than a pipe holds: the child is still writing when the consumer stops.
+    f = _file(tmp_path / "n.xml", 5000)
     chunks = read_apart(functools.partial(camt054.read_chunks, f, f.name, 10))
     assert len(next(chunks).payments) == 10
     assert len(_children()) == 1
@@ -120,7 +127,48 @@ def test_a_consumer_stopping_early_ends_the_child(tmp_path: Path) -> None:
     assert _children() == []
 
 
+def test_nothing_is_started_for_an_iterator_closed_before_its_first_item(tmp_path: Path) -> None:
+    f = _file(tmp_path / "n.xml", 5)
+    read_apart(functools.partial(camt054.read_chunks, f, f.name, 10)).close()
+    assert _children() == []
+
+
 def test_a_child_that_dies_is_an_error_not_an_end() -> None:
     with pytest.raises(RuntimeError, match=r"the dying process ended \(exit code 3\)"):
         list(read_apart(functools.partial(os._exit, 3), name="dying"))
     assert _children() == []
+
+
+def test_the_childs_exit_is_not_the_consumers() -> None:
+    with pytest.raises(RuntimeError, match="SystemExit: 4"):
+        list(read_apart(functools.partial(sys.exit, 4)))
+    assert _children() == []
+
+
+def test_what_the_child_prints_does_not_break_its_records(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    # print() returns None, which is no iterable: the child prints, then fails.
+    with pytest.raises(TypeError, match="not iterable") as failed:
+        list(read_apart(functools.partial(print, "x" * 100_000)))
+    assert "x" * 100_000 in capfd.readouterr().err  # it went to stderr
+    assert any("Traceback" in note for note in failed.value.__notes__)  # the child's
+
+
+def test_a_child_that_sends_nothing_is_stopped() -> None:
+    with pytest.raises(RuntimeError, match=r"the slow process sent nothing for 0.5 s"):
+        list(read_apart(functools.partial(time.sleep, 30), name="slow", stall_seconds=0.5))
+    assert _children() == []
+
+
+def test_the_working_directory_is_not_on_the_childs_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bank file's directory is where the job may run: a module there of a name the child
+    imports must not be found, so neither the directory nor "" is on the child's path, and it
+    has this process's own entries first."""
+    monkeypatch.chdir(tmp_path)
+    childs_path = list(read_apart(functools.partial(eval, "__import__('sys').path")))
+    assert "" not in childs_path and str(tmp_path) not in childs_path
+    own = [p for p in sys.path if p and os.path.isabs(p)]
+    assert childs_path[: len(own)] == own

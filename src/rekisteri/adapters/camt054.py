@@ -226,7 +226,8 @@ class Notification:
 @dataclass(frozen=True)
 class Chunk:
     """Payments of a notification in file order, with the message's id and version as far as
-    read (both are known before the first payment)."""
+    read (the version from the root element on; the id once its element has been read, which
+    the standard puts before the payments, so the last chunk's are the file's)."""
 
     payments: list[Payment]
     version: str | None
