@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Connection, Engine, create_engine, delete, insert, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from rekisteri.adapters import audit_chain
 from rekisteri.adapters.audit_chain import (
@@ -492,3 +493,65 @@ def test_begin_without_a_head_adds_nothing(conn: Connection) -> None:
     conn.execute(delete(audit_chain_head))
     assert not begin(conn, KEY, actor="rekisteri init", via="rekisteri init", at=AT)
     assert conn.execute(select(audit_entry)).first() is None
+
+
+@pytest.mark.parametrize("rows", [audit_chain._BULK_SUBJECTS - 1, audit_chain._BULK_SUBJECTS])
+def test_an_entry_naming_an_audience_indexes_every_person(conn: Connection, rows: int) -> None:
+    """An audience's entry names thousands of persons: from _BULK_SUBJECTS subject rows in one
+    append on they go in by COPY on PostgreSQL, below it (and always on SQLite) by
+    executemany; the index is the same. Here one entry names a person, the next the rest."""
+    count = rows - 1
+    persons = tuple(range(count, 0, -1))
+    assert append(conn, KEY, [_entry((7,)), _entry(persons), _entry(())], AT) == 3
+    conn.commit()
+    expected = [(1, 7)] + [(2, p) for p in range(1, count + 1)]
+    assert _subjects(conn) == expected
+    assert len(expected) == rows
+    assert _row(conn, 2)["person_ids"] == " ".join(str(p) for p in range(1, count + 1))
+    assert verify(conn, KEY, holds_persons=True) == Verdict(True, 3)
+
+
+def test_the_statements_are_built_once_for_each_dialect_and_driver(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The append's SQL, built the first time a dialect and driver append (the cache is emptied
+    here: the other tests of this process have built it already)."""
+    monkeypatch.setattr(audit_chain, "_STATEMENTS", {})
+    columns = ", ".join(c.name for c in audit_entry.columns)
+    built: dict[tuple[str, str], Any] = {}
+    for dialect, p in ((sqlite.pysqlite.dialect(), "?"), (postgresql.psycopg.dialect(), "%s")):
+        sql = audit_chain._statements(dialect)
+        assert sql.lock_head == (
+            f"UPDATE audit_chain_head SET seq = seq + {p} WHERE id = 1 RETURNING seq, entry_hash"
+        )
+        slots = ", ".join([p] * len(audit_entry.columns))
+        assert sql.add_entry == f"INSERT INTO audit_entry ({columns}) VALUES ({slots})"
+        assert sql.add_subject == f"INSERT INTO audit_subject (seq, person_id) VALUES ({p}, {p})"
+        assert (
+            sql.move_head == f"UPDATE audit_chain_head SET entry_hash = {p}, tag = {p} WHERE id = 1"
+        )
+        # Each column's own bind processor, where it has one, at the column's place in a row.
+        expected = [
+            (i, c.type.bind_processor(dialect))
+            for i, c in enumerate(audit_entry.columns)
+            if c.type.bind_processor(dialect) is not None
+        ]
+        assert [i for i, _ in sql.processors] == [i for i, _ in expected]
+        at = audit_entry.columns.keys().index("at")
+        assert at in dict(sql.processors)
+        stored = dict(sql.processors)[at](AT)
+        assert stored == dict(expected)[at](AT)
+        assert audit_chain._statements(dialect) is sql  # built once
+        built[(dialect.name, dialect.driver)] = sql
+    assert built == audit_chain._STATEMENTS
+
+
+def test_an_append_with_nothing_built_yet_holds(
+    conn: Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a new server process does on its first audited request."""
+    monkeypatch.setattr(audit_chain, "_STATEMENTS", {})
+    assert append(conn, KEY, [_entry(p) for p in PERSONS], AT) == 6
+    conn.commit()
+    assert _subjects(conn) == [(1, 1), (3, 1), (3, 3), (4, 4), (5, 5), (6, 6)]
+    assert verify(conn, KEY, holds_persons=True) == Verdict(True, 6)

@@ -23,6 +23,12 @@ REFUSALS: list[tuple[Check, str, str, str]] = [
         "personal_identity_code",
         "is a temporary code (900-999), not allowed here",
     ),
+    (
+        ids.personal_identity_code,
+        "131052-308U",
+        "personal_identity_code",
+        "is not a valid personal identity code",
+    ),
     (ids.business_id, "2630573-5", "business_id", "is not a valid business ID"),
     (ids.iban, "FI21 1234 5600 0007 86", "iban", "is not a valid IBAN"),
     (ids.gsrn, "64300696602279127", "gsrn", "must be exactly 18 digits"),

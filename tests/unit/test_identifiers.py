@@ -148,3 +148,19 @@ def test_digits_of_other_scripts_are_not_a_canonical_code(code: str) -> None:
     except InvalidInput:
         return  # refused (stdnum refuses Arabic-Indic digits)
     assert stored == "131052-308T"  # stdnum's canonical ASCII form (full-width digits)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"), [(" 131052-308t ", "131052-308T"), ("010101a123n", "010101A123N")]
+)
+def test_a_code_typed_in_lower_case_is_stored_in_upper_case(typed: str, stored: str) -> None:
+    """Not in canonical form, so stdnum checks and cleans it (the quick check takes only a
+    canonical code)."""
+    assert ids.personal_identity_code(typed) == stored
+
+
+def test_a_temporary_code_in_lower_case_is_taken_only_where_allowed() -> None:
+    assert ids.personal_identity_code("131052-913a", allow_temporary=True) == "131052-913A"
+    with pytest.raises(InvalidInput) as err:
+        ids.personal_identity_code("131052-913a")
+    assert err.value.reason == "is a temporary code (900-999), not allowed here"
