@@ -31,6 +31,7 @@ from rekisteri.adapters.schema.register import (
     contact_person,
     contact_point,
     contract,
+    device,
     digital_account,
     feedback,
     invoice,
@@ -156,6 +157,7 @@ def test_the_last_days_came_in_through_the_doors(demo: Demo) -> None:
     assert _count(reg, select(func.count()).where(feedback.c.feed_ref.is_not(None))) > 0
     logins = select(func.count()).where(digital_account.c.last_login_at >= NOW - dt.timedelta(3))
     assert _count(reg, logins) > 0
+    _customer_service_came_through_its_doors(demo)
     assert _count(reg, select(func.count(func.distinct(marketing_ban_match.c.person_id)))) > 0
     # Each recording's audio is in the encrypted store, linked to its call in the contact
     # log; no plain copy is left where the phone system's files were written.
@@ -172,6 +174,49 @@ def test_the_last_days_came_in_through_the_doors(demo: Demo) -> None:
     assert not any(b"WAVEfmt" in p.read_bytes() for p in stored)  # sealed, no plain header
     assert not list(demo.scratch.rglob("*.wav"))
     _credit_checks_came_through_their_door(demo)
+
+
+def _customer_service_came_through_its_doors(demo: Demo) -> None:
+    """Devices installed and taken away, and self-service accounts registered, in the door
+    days: each through the door's service (its provenance, and a history entry for a removal),
+    none in the bulk history."""
+    reg = demo.register
+    told = "demo: customer service"
+    since = (NOW - dt.timedelta(days=3)).date()
+    with reg.engine.connect() as conn:
+        installed = conn.execute(select(device).where(device.c.source_detail == told)).all()
+        removed = conn.execute(select(device).where(device.c.removed_on.is_not(None))).all()
+        removals = conn.execute(
+            select(func.count()).where(
+                attribute_change.c.table_name == "device",
+                attribute_change.c.source_detail == told,
+            )
+        ).scalar_one()
+        accounts = conn.execute(
+            select(digital_account).where(digital_account.c.source_detail == told)
+        ).all()
+        # Devices of the door days in the bulk history: only at the sites of persons whose
+        # data may not be processed now (restricted, deceased), who have no door traffic.
+        late_bulk = conn.execute(
+            select(person.c.restricted, person.c.deceased_on)
+            .select_from(device)
+            .join(contract, contract.c.site_id == device.c.site_id)
+            .join(person, person.c.id == contract.c.person_id)
+            .where(
+                contract.c.end_date.is_(None),
+                device.c.received_at >= NOW - dt.timedelta(days=3),
+                device.c.source_detail.is_distinct_from(told),
+            )
+        ).all()
+    assert installed and all(since <= d.installed_on <= NOW.date() for d in installed)
+    assert all(d.source == "customer_contact" for d in installed)
+    assert removed and all(since <= d.removed_on <= NOW.date() for d in removed)
+    assert removals == len(removed)  # each removal has its history entry
+    assert accounts and all(a.registered_at >= NOW - dt.timedelta(days=3) for a in accounts)
+    assert all(restricted or deceased_on for restricted, deceased_on in late_bulk), late_bulk
+    line = next(x for x in demo.doors.lines if x.startswith("customer service: "))
+    assert f"{len(installed)} devices recorded, {len(removed)} removed" in line
+    assert f"{len(accounts)} self-service accounts registered" in line
 
 
 def _credit_checks_came_through_their_door(demo: Demo) -> None:

@@ -168,6 +168,8 @@ def _prov(source: str, at: dt.datetime, detail: str | None = None) -> dict[str, 
     return {"source": source, "source_detail": detail, "received_at": at}
 
 
+DEVICE_KINDS = ("heat_pump", "ev_charger", "solar_panels")
+
 # Consent wordings by the day they came into use: an event carries the version in use that day.
 # The register's own wording (domain.wording) from 2026; the demo's two earlier ones before it.
 OLD_WORDINGS = (
@@ -233,6 +235,7 @@ class _Customer:
         self.batch: dict[str, list[dict[str, Any]]] = {}
         self.seen: set[str] = set()
         self.vacancies: list[tuple[int, dt.date, str]] = []
+        self.site_devices: dict[int, tuple[int, dt.datetime]] = {}  # site: device, installed
 
     def _number(self) -> str:
         number = str(self.numbers["customer"])
@@ -473,6 +476,7 @@ class _Customer:
             self._telephone_sale(contract_start, joined_at, kind, fresh_sale) if end is None else {}
         )
         cid, cnumber = self._contract(pid, sid, ba, contract_start, end, joined_at, sale)
+        home = sid  # the site the customer holds now (a new one after a move)
         if end is not None:
             vacancies.append((sid, end, street))
             if rng.random() < 0.5:
@@ -481,6 +485,7 @@ class _Customer:
                 sid2 = self._new_site(street2, postcode, city, joined_at)
                 self._contract(pid, sid2, ba, end, None, joined_at, {})
                 end = None
+                home = sid2
         if not (sale.get("sales_call") == "outbound" and sale.get("accepted_at") is None):
             # A telephone sale not accepted in writing is not in force: nothing to bill.
             self._invoices(pid, cid, cnumber, bill, contract_start, end or today)
@@ -490,6 +495,8 @@ class _Customer:
             self._feedback(pid, number, joined_at)
         if rng.random() < 0.4:
             self._digital_account(pid, email, joined_at, doors)
+        if doors and end is None:
+            self._device_news(home, joined_at)
         return made
 
     def _bans(
@@ -667,17 +674,43 @@ class _Customer:
             }
         )
         if rng.random() < 0.3:
+            device_id = ids.take(device)
             batch["device"].append(
                 {
-                    "id": ids.take(device),
+                    "id": device_id,
                     "site_id": sid,
-                    "kind": rng.choice(["heat_pump", "ev_charger", "solar_panels"]),
+                    "kind": rng.choice(DEVICE_KINDS),
                     "description": None,
                     "installed_on": at.date(),
                     **_prov("customer_contact", at),
                 }
             )
+            self.site_devices[sid] = (device_id, at)
         return sid
+
+    def _device_news(self, sid: int, joined_at: dt.datetime) -> None:
+        """Now and then, in the door days, a device installed at the customer's site or one
+        taken away, recorded at customer service through the device door (demo/doors.py)."""
+        traffic, rng = self.traffic, self.traffic.rng
+        had = self.site_devices.get(sid)
+        if had is not None and traffic.through_doors(had[1]):
+            # Installed with a site that is itself of the door days: through the door too.
+            row = next(r for r in reversed(self.batch["device"]) if r["id"] == had[0])
+            self.batch["device"].remove(row)
+            del self.site_devices[sid]
+            fields = ("kind", "description", "installed_on")
+            traffic.devices.append((sid, {f: row[f] for f in fields}))
+        if rng.random() < 0.04:
+            day = between(rng, max(joined_at, traffic.since), self.now).date()
+            traffic.devices.append(
+                (sid, {"kind": rng.choice(DEVICE_KINDS), "description": None, "installed_on": day})
+            )
+        had = self.site_devices.get(sid)
+        if had is not None and rng.random() < 0.05:
+            device_id, installed_at = self.site_devices.pop(sid)
+            traffic.removals.append(
+                (device_id, between(rng, max(installed_at, traffic.since), self.now).date())
+            )
 
     def _telephone_sale(
         self, start: dt.date, at: dt.datetime, kind: str, fresh: bool
@@ -890,21 +923,32 @@ class _Customer:
         last: dt.datetime | None = None
         if rng.random() < 0.7 and joined_at < self.traffic.since:
             last = between(rng, joined_at, self.traffic.since)
-        self.batch["digital_account"].append(
-            {
-                "id": self.ids.take(digital_account),
-                "person_id": pid,
-                "login": login,
-                "registered_at": joined_at,
-                "last_login_at": last,
-                "closed_at": None,
-                **_prov("customer_contact", joined_at),
-            }
-        )
+        traffic = self.traffic
+        registered = joined_at
+        if doors and not traffic.through_doors(joined_at) and traffic.rng.random() < 0.03:
+            # A customer of long standing registers in the door days.
+            registered = between(traffic.rng, traffic.since, self.now)
+        if doors and traffic.through_doors(registered):
+            # Registered in the door days: through the self-service door (demo/doors.py).
+            traffic.accounts.append((pid, login, registered))
+        else:
+            self.batch["digital_account"].append(
+                {
+                    "id": self.ids.take(digital_account),
+                    "person_id": pid,
+                    "login": login,
+                    "registered_at": joined_at,
+                    "last_login_at": last,
+                    "closed_at": None,
+                    **_prov("customer_contact", joined_at),
+                }
+            )
         if doors and rng.random() < 0.015:
-            start = max(joined_at, self.traffic.since)
+            start = max(joined_at, traffic.since)
             for _ in range(rng.randint(1, 3)):
-                self.traffic.logins.append((login, between(rng, start, self.now)))
+                # Not before the registration (drawn as before it moved, so that the customers
+                # drawn after this one stay the same).
+                traffic.logins.append((login, max(registered, between(rng, start, self.now))))
 
 
 @dataclass(frozen=True)

@@ -50,12 +50,14 @@ from rekisteri.demo.population import population_changes
 from rekisteri.demo.traffic import DoorTraffic, OutRecording
 from rekisteri.domain.recordings import RecordingMeta
 from rekisteri.domain.references import make_invoice_reference
+from rekisteri.domain.register import Provenance
 from rekisteri.services.billing.invoices import import_invoice_file
 from rekisteri.services.billing.payments import import_payment_file
 from rekisteri.services.contacts.feedback import import_feedback
 from rekisteri.services.contacts.log import import_contacts
 from rekisteri.services.marketing import bans
 from rekisteri.services.recordings import audio
+from rekisteri.services.register import devices, digital_accounts
 from rekisteri.services.register.digital_accounts import import_logins
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 
@@ -87,7 +89,7 @@ class DoorsResult:
 
 def steps(traffic: DoorTraffic) -> int:
     """How many steps `through_the_doors` reports (for a progress bar)."""
-    return 12
+    return 13
 
 
 def through_the_doors(
@@ -113,6 +115,7 @@ def through_the_doors(
     done(_feed(reg, import_contacts, traffic.contacts, directory / f"contacts-{day}.csv"))
     done(_recordings(reg, traffic.recordings, directory / "recordings"))
     done(_feed(reg, import_feedback, traffic.feedback, directory / f"feedback-{day}.csv"))
+    done(_at_customer_service(reg, traffic))  # accounts before the logins feed names them
     logins = [{"login": login, "at": at} for login, at in traffic.logins]
     done(_feed(reg, import_logins, logins, directory / f"logins-{day}.csv"))
     done(representatives.record(reg, traffic))
@@ -176,6 +179,25 @@ def _payments(reg: RegisterApp, traffic: DoorTraffic, path: Path) -> str:
     )  # fmt: skip
     with reg.unit_of_work(ACTOR) as uow:
         return "camt.054 " + import_payment_file(uow, path).describe().splitlines()[0]
+
+
+def _at_customer_service(reg: RegisterApp, traffic: DoorTraffic) -> str:
+    """What customer service typed in during the door days, through the same services as
+    `rekisteri device add|remove` and `rekisteri self-service register`."""
+    with reg.unit_of_work(ACTOR) as uow:
+        told = Provenance.of("customer_contact", uow.now(), "demo: customer service")
+        for site_id, fields in traffic.devices:
+            devices.add_device(uow, site_id, fields, told)
+        for device_id, on in traffic.removals:
+            devices.remove_device(uow, device_id, on, None, told)
+        for person_id, login, at in traffic.accounts:
+            digital_accounts.register_account(
+                uow, person_id, {"login": login, "registered_at": at}, told
+            )
+    return (
+        f"customer service: {len(traffic.devices)} devices recorded, {len(traffic.removals)} "
+        f"removed, {len(traffic.accounts)} self-service accounts registered"
+    )
 
 
 def _write_csv(path: Path, columns: tuple[str, ...], rows: list[dict[str, Any]]) -> None:

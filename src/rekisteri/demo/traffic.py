@@ -3,8 +3,9 @@
 While the demo builds its customers it inserts their history in bulk, as a register's first
 load from the systems it replaces would be; what happened in the last DOOR_DAYS days is instead
 collected here, to be written as the files those systems send (a Finvoice batch, a camt.054
-notification, the contact, survey and login feeds, call recordings, the ASML ban file) and
-imported through the register's own doors (demo/doors.py). Nothing here is dated after `now`.
+notification, the contact, survey and login feeds, call recordings, the ASML ban file) or typed
+in at customer service (devices, self-service accounts), and put through the register's own
+doors (demo/doors.py). Nothing here is dated after `now`.
 """
 
 from __future__ import annotations
@@ -41,8 +42,20 @@ class DoorTraffic:
     feedback: list[dict[str, Any]] = field(default_factory=list)
     logins: list[tuple[str, dt.datetime]] = field(default_factory=list)
     bans: list[dict[str, str]] = field(default_factory=list)
+    # What customer service records at the device and self-service doors: devices installed
+    # (site id, the device's fields), devices taken away (device id, day), accounts registered
+    # (person id, login, when).
+    devices: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    removals: list[tuple[int, dt.date]] = field(default_factory=list)
+    accounts: list[tuple[int, str, dt.datetime]] = field(default_factory=list)
     run: str = ""  # this demo's first customer number: another demo's ids are not these
     _serial: int = 0
+    # Draws for the traffic added after the first demos (devices, removals): a stream of its
+    # own, so the customers a seed makes stay the same.
+    rng: random.Random = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(f"door-traffic-{self.seed}")
 
     @property
     def today(self) -> dt.date:
