@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Table,
     create_engine,
+    delete,
     insert,
     select,
     update,
@@ -35,6 +36,7 @@ from rekisteri.adapters.schema.register import (
     consent_event,
     contact_person,
     invoice,
+    payment,
     person,
 )
 from rekisteri.catalogue import catalogue
@@ -165,6 +167,23 @@ def test_an_open_invoice_keeps_an_ended_customer(register: RegisterApp) -> None:
         assert lifetime_of(uow, c.person_id).ended_on == ENDED
 
 
+def test_only_the_customers_own_open_invoices_keep_them(register: RegisterApp) -> None:
+    ended = make_customer(register, ended_on=ENDED)
+    make_customer(
+        register,
+        ended_on=ENDED,
+        open_invoice=True,
+        hetu="010101A123N",
+        email="toinen@example.fi",
+        phone="+358401234568",
+        site_numbers=(3, 4),
+    )
+    with register.unit_of_work(DPO) as uow:
+        assert lifetime_of(uow, ended.person_id) == Lifetime(
+            ENDED, dt.date(2035, 3, 15), by_rule=True
+        )
+
+
 # -- lifetime_of: a contact person
 
 
@@ -238,7 +257,8 @@ def test_a_contact_person_with_a_contract_of_their_own_is_a_customer(
 
 def test_a_prospect_with_no_permission_in_force_goes_on_the_next_run(uow: UnitOfWork) -> None:
     _person(uow, 1, "prospect")
-    _consent(uow, 1, expires_at=_midnight(YESTERDAY))  # expired before today began
+    _consent(uow, 1, expires_at=_midnight(dt.date(2026, 1, 15)))  # expired
+    _consent(uow, 1, "withdrawn", channel="sms")
     assert lifetime_of(uow, 1) == Lifetime(YESTERDAY, YESTERDAY, by_rule=False)
 
 
@@ -294,9 +314,37 @@ def test_a_prospect_who_was_a_contact_person_goes_on_the_earlier_day(
     assert life == (contact if expected == "contact" else prospect)
 
 
+def test_a_prospect_with_a_contract_of_their_own_is_no_contact_person(
+    register: RegisterApp,
+) -> None:
+    """A prospect whose contract (with no invoice yet) is on the register is kept as a
+    prospect, whatever their link to an organisation says."""
+    c = make_customer(register, ended_on=ENDED)  # with an e-mail permission that runs
+    with register.unit_of_work(DPO) as uow:
+        uow.execute(delete(payment).where(payment.c.invoice_id.in_(c.invoice_ids)))
+        uow.execute(delete(invoice).where(invoice.c.person_id == c.person_id))
+        uow.execute(
+            update(person).where(person.c.id == c.person_id).values(relationship="prospect")
+        )
+        _person(uow, ORG, kind="legal")
+        _link(uow, c.person_id, ORG, dt.date(2025, 6, 30))
+        assert lifetime_of(uow, c.person_id) == Lifetime(None, None, by_rule=False)
+
+
 def test_a_prospect_who_is_no_contact_person_is_a_prospect_only(uow: UnitOfWork) -> None:
     _person(uow, 1, "prospect")
     assert lifetime_of(uow, 1) == Lifetime(YESTERDAY, YESTERDAY, by_rule=False)
+
+
+def test_only_the_prospects_own_permissions_count(uow: UnitOfWork) -> None:
+    _person(uow, 1, "prospect")
+    _person(uow, 2, "prospect")
+    _person(uow, 3, "prospect")
+    _consent(uow, 2, expires_at=_midnight(dt.date(2026, 9, 1)))
+    _consent(uow, 3, expires_at=None)
+    assert lifetime_of(uow, 1) == Lifetime(YESTERDAY, YESTERDAY, by_rule=False)
+    september = dt.date(2026, 9, 1)
+    assert lifetime_of(uow, 2) == Lifetime(september, september, by_rule=False)
 
 
 # -- grants_in_force
@@ -344,6 +392,18 @@ def test_only_a_grant_that_is_the_latest_of_its_purpose_and_channel_is_in_force(
     got = _in_force(uow, TODAY)
     assert got == {other_channel, other_purpose, other_person, again, same_instant}
     assert {withdrawn, first, prohibited_first}.isdisjoint(got)
+
+
+def test_an_event_entered_later_but_dated_earlier_does_not_hide_a_grant(
+    uow: UnitOfWork,
+) -> None:
+    """Events of a purpose and channel are ordered by when they happened; the row order only
+    decides between events of the same instant (a paper withdrawal entered after a later
+    grant does not withdraw it)."""
+    _person(uow, 1, "prospect")
+    grant = _consent(uow, 1, at=dt.datetime(2025, 6, 1, tzinfo=dt.UTC))
+    _consent(uow, 1, "withdrawn", at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+    assert _in_force(uow, TODAY) == {grant}
 
 
 def test_a_withdrawal_or_prohibition_is_never_in_force(uow: UnitOfWork) -> None:
