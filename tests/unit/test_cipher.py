@@ -93,6 +93,9 @@ def test_a_single_key_is_the_current_key_and_derives_the_index_key() -> None:
     [
         ("", "a key must be 32 bytes, base64-encoded"),  # no text: no key
         ("not base64!", "not a keyring"),
+        # a key with a character outside base64 in it is refused, not read around
+        (RAW_TEXT[:10] + "*" + RAW_TEXT[10:], "not a keyring"),
+        (RAW_TEXT[:10] + "\n" + RAW_TEXT[10:], "not a keyring"),
         (base64.b64encode(b"short").decode(), "a key must be 32 bytes, base64-encoded"),
         ('{"current": "a", "keys": {"a": "' + RAW_TEXT + '"}}', "not a keyring"),
         ('{"current": "a", "keys": [], "index_key": "' + RAW_TEXT + '"}', "not a keyring"),
@@ -200,6 +203,10 @@ def test_a_key_files_signature_changes_when_it_is_replaced(tmp_path: Path) -> No
     assert source.load() == k
     write_key_file(k.rotated(), key_file)
     assert source.signature() != first
+    key_file.write_text("{broken")
+    with pytest.raises(KeyringError) as exc:
+        source.load()
+    assert str(exc.value).startswith(f"the key file {key_file}: not a keyring")
 
 
 # -- sealing and opening
@@ -330,6 +337,24 @@ def test_a_file_key_under_a_key_added_since_is_found_in_the_file(key_file: Path)
         rotated.current,
         _hkdf(rotated.keys[rotated.current], b"rekisteri file store", salt),
     )
+
+
+def test_a_key_asked_for_is_looked_for_in_the_file_even_if_it_looks_unchanged(
+    key_file: Path,
+) -> None:
+    """A rotation may write a file of the same inode, size and modification time as the one
+    this cipher read (within the clock's resolution): a key it is asked for and does not
+    hold is looked for in the file all the same."""
+    old = KeyFile(key_file).load()
+    rotated = old.rotated()
+    write_key_file(rotated, key_file)
+    server = Cipher(old, KeyFile(key_file))  # the file's signature, the older keys
+    salt = b"s" * 16
+    assert server.seal(HETU, CODE).key_id == old.current  # nothing looks replaced
+    assert server.file_key(salt, rotated.current)[0] == rotated.current
+    sealed = Cipher(rotated).seal(HETU, CODE)
+    server = Cipher(old, KeyFile(key_file))
+    assert server.open(HETU, sealed.ciphertext, sealed.key_id) == CODE
 
 
 def test_a_key_already_held_is_never_forgotten(key_file: Path) -> None:
