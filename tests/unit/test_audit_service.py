@@ -15,7 +15,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import event, insert, select
 
 from rekisteri.adapters import audit_chain
 from rekisteri.adapters.audit_chain import NewEntry
@@ -119,6 +119,24 @@ def test_each_process_that_ran_with_the_trail_off_is_listed(register: RegisterAp
     ]
 
 
+def test_the_processes_are_listed_in_the_trails_order_wherever_the_rows_lie(
+    register: RegisterApp, database_url: str
+) -> None:
+    """After a pruning and a VACUUM, PostgreSQL puts new rows in the space the pruned ones
+    left, and a scan without ORDER BY returns them before the older rows."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite scans a table in its rowid (seq) order")
+    off = dataclasses.replace(_entry(), action=audit_chain.AUDIT_OFF_ACTION, via="process 1")
+    _append(register, [off, off, off], dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    _append(register, [dataclasses.replace(off, via="process 4")], NOW)
+    with register.unit_of_work(DPO) as uow:
+        assert audit.prune(uow) == 3
+    with register.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM audit_entry")
+    _append(register, [dataclasses.replace(off, via="process 6")], NOW)
+    assert [o.via for o in audit.audit_off(register)] == ["process 4", "process 6"]
+
+
 def test_a_trail_never_off_lists_nothing(register: RegisterApp) -> None:
     _append(register, [_entry((1,))])
     assert audit.audit_off(register) == []
@@ -173,6 +191,37 @@ def test_a_trail_with_nothing_old_is_left_whole(register: RegisterApp) -> None:
     with register.unit_of_work(DPO) as uow:
         assert audit.prune(uow) == 0
     assert [r["seq"] for r in _rows(register)] == [1]
+
+
+def test_a_pruning_another_finished_first_prunes_nothing(
+    register: RegisterApp, database_url: str
+) -> None:
+    """Two retention runs at once on PostgreSQL: the second reads the newest old entry, the
+    first commits its pruning, and the second finds nothing left that old (each statement
+    sees what was committed before it began). SQLite's transaction reads one snapshot (and
+    its writers queue), so there the second run never sees the gap."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite reads one snapshot per transaction")
+    _append(register, [_entry((1,)), _entry((2,))], dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    _append(register, [_entry((3,))], NOW)
+    first_run: list[int] = []
+
+    def the_other_run_first(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if "min(audit_entry.seq)" in statement and not first_run:
+            first_run.append(-1)
+            with register.unit_of_work(Actor.system()) as other:
+                first_run[0] = audit.prune(other)
+
+    event.listen(register.engine, "before_cursor_execute", the_other_run_first)
+    try:
+        with register.unit_of_work(DPO) as uow:
+            assert audit.prune(uow) == 0
+    finally:
+        event.remove(register.engine, "before_cursor_execute", the_other_run_first)
+    assert first_run == [2]
+    rows = _rows(register)
+    assert [(r["seq"], r["action"]) for r in rows] == [(3, "read"), (4, audit_chain.PRUNE)]
+    assert audit.verify_trail(register).ok
 
 
 # -- who_read
