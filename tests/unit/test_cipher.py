@@ -318,6 +318,10 @@ def test_a_cipher_follows_a_rotation_written_by_another_process(key_file: Path) 
     assert server.seal(HETU, CODE).key_id == rotated.current
     assert server.keyring.current == rotated.current
     assert server.open(HETU, before.ciphertext, before.key_id) == CODE
+    # The file it follows now is the rotated one: not read again until it is replaced.
+    followed = server._keys
+    server.seal(HETU, CODE)
+    assert server._keys is followed
 
 
 def test_sealing_rereads_a_replaced_file_before_it_seals(key_file: Path) -> None:
