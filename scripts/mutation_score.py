@@ -7,6 +7,7 @@ Reads `mutmut results --all true` on stdin; prints the count of each status and 
 from __future__ import annotations
 
 import fnmatch
+import os
 import sys
 from collections import Counter
 
@@ -30,4 +31,12 @@ def main(patterns: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:] or ["*"]))
+    try:
+        code = main(sys.argv[1:] or ["*"])
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Piped into `head`, which has stopped reading: the rest goes nowhere, quietly (the
+        # interpreter's own flush at exit would fail on the closed pipe again).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 0
+    sys.exit(code)

@@ -139,7 +139,9 @@ def _statements(dialect: Dialect) -> _Statements:
         p = "?" if dialect.paramstyle == "qmark" else "%s"
         processors = []
         for i, column in enumerate(audit_entry.columns):
-            processor = column.type.bind_processor(dialect)
+            # The dialect's own type (SQLite's DATETIME writes the text SQLAlchemy compares
+            # with; the generic type's processor would leave that to sqlite3's adapter).
+            processor = column.type.dialect_impl(dialect).bind_processor(dialect)
             if processor is not None:
                 processors.append((i, processor))
         # Only the tables' own names and placeholders go into these strings (the head is row
