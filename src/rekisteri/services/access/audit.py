@@ -21,8 +21,6 @@ from rekisteri.catalogue import Category
 from rekisteri.domain.values import HELSINKI
 from rekisteri.services.unit_of_work import Actor, RegisterApp, UnitOfWork
 
-# Not domain.consumption's constant: that module brings polars, which every CLI command that
-
 
 def verify_trail(reg: RegisterApp) -> audit_chain.Verdict:
     """Walk the whole chain (from the newest checkpoint) in one consistent read."""
