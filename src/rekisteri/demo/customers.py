@@ -700,13 +700,15 @@ class _Customer:
             del self.site_devices[sid]
             fields = ("kind", "description", "installed_on")
             traffic.devices.append((sid, {f: row[f] for f in fields}))
-        if rng.random() < 0.04:
+        # Rates higher than a real three days' (a few a year per hundred homes), so that a small
+        # demo shows each door, and low enough that 100,000 customers' doors stay cheap.
+        if rng.random() < 0.005:
             day = between(rng, max(joined_at, traffic.since), self.now).date()
             traffic.devices.append(
                 (sid, {"kind": rng.choice(DEVICE_KINDS), "description": None, "installed_on": day})
             )
         had = self.site_devices.get(sid)
-        if had is not None and rng.random() < 0.05:
+        if had is not None and rng.random() < 0.02:
             device_id, installed_at = self.site_devices.pop(sid)
             traffic.removals.append(
                 (device_id, between(rng, max(installed_at, traffic.since), self.now).date())
@@ -925,7 +927,7 @@ class _Customer:
             last = between(rng, joined_at, self.traffic.since)
         traffic = self.traffic
         registered = joined_at
-        if doors and not traffic.through_doors(joined_at) and traffic.rng.random() < 0.03:
+        if doors and not traffic.through_doors(joined_at) and traffic.rng.random() < 0.01:
             # A customer of long standing registers in the door days.
             registered = between(traffic.rng, traffic.since, self.now)
         if doors and traffic.through_doors(registered):
