@@ -693,9 +693,12 @@ class _Customer:
         taken away, recorded at customer service through the device door (demo/doors.py)."""
         traffic, rng = self.traffic, self.traffic.rng
         had = self.site_devices.get(sid)
+        row = None
         if had is not None and traffic.through_doors(had[1]):
-            # Installed with a site that is itself of the door days: through the door too.
-            row = next(r for r in reversed(self.batch["device"]) if r["id"] == had[0])
+            # Installed with a site that is itself of the door days: through the door too (the
+            # row is still in this customer's batch; one already written stays in the bulk).
+            row = next((r for r in reversed(self.batch["device"]) if r["id"] == had[0]), None)
+        if row is not None:
             self.batch["device"].remove(row)
             del self.site_devices[sid]
             fields = ("kind", "description", "installed_on")

@@ -50,8 +50,8 @@ class DoorTraffic:
     accounts: list[tuple[int, str, dt.datetime]] = field(default_factory=list)
     run: str = ""  # this demo's first customer number: another demo's ids are not these
     _serial: int = 0
-    # Draws for the traffic added after the first demos (devices, removals): a stream of its
-    # own, so the customers a seed makes stay the same.
+    # Draws for the traffic added after the first demos (devices, their removals, accounts
+    # registered): a stream of its own, so the customers a seed makes stay the same.
     rng: random.Random = field(init=False)
 
     def __post_init__(self) -> None:
