@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Delete, Insert, Select, Table, Update, event, select
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from rekisteri.adapters.bulk import BULK_LISTENERS
 from rekisteri.adapters.value_sets import batches, one_of
@@ -154,8 +155,11 @@ class ChangeTracker:
         elif column == "id":  # the person table itself: the new row's own id
             firsts = [k[0] for k in (result.inserted_primary_key_rows or []) if k]
         else:
-            given = dict(clause.compile().params)
-            firsts = [(given | row).get(column) for row in _parameter_sets(multiparams, params)]
+            firsts = [
+                self._asked((given | row).get(column))
+                for given in _given_rows(clause)
+                for row in _parameter_sets(multiparams, params)
+            ]
         if isinstance(firsts, Select):
             persons = self._persons(spec, firsts)
         else:
@@ -167,6 +171,14 @@ class ChangeTracker:
             else:
                 persons = self._linked(spec, known)
         self.noted.append((persons, self._categories(spec, None), f"add {table.name}"))
+
+    def _asked(self, value: Any) -> Any:
+        """A link value the INSERT gave as SQL (a subquery, a function) asked of the database:
+        what it gives now is what the insert stored."""
+        if not isinstance(value, ColumnElement):
+            return value
+        found = self._quietly(select(value))
+        return found[0] if found else None
 
     def _bulk(self, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
         """Rows a bulk load put in (they are in the table now: multi-hop paths are followed
@@ -193,6 +205,26 @@ class ChangeTracker:
                 spec, select(link).where(one_of(dialect, link, chunk)).distinct()
             )
         return persons
+
+
+def _given_rows(clause: Insert) -> list[dict[str, Any]]:
+    """The rows an INSERT's own VALUES clause gives, read from the statement: compiling every
+    INSERT again to read its parameters cost more than the insert itself. A value that is SQL
+    stays SQL (`ChangeTracker._asked` asks the database for it)."""
+
+    def row(pairs: Iterable[tuple[Any, Any]]) -> dict[str, Any]:
+        return {
+            getattr(k, "key", str(k)): v.effective_value if isinstance(v, BindParameter) else v
+            for k, v in pairs
+        }
+
+    if clause._multi_values:
+        return [
+            row(r.items() if isinstance(r, Mapping) else zip(clause.table.c, r, strict=False))
+            for group in clause._multi_values
+            for r in group
+        ]
+    return [row((clause._values or {}).items())]
 
 
 def _parameter_sets(multiparams: Any, params: Any) -> list[dict[str, Any]]:
