@@ -34,7 +34,6 @@ from rekisteri.domain.reasons import Reason, coded
 from rekisteri.domain.register import PersonKind, Provenance
 from rekisteri.domain.vocabulary import Source
 from rekisteri.services.register import attributes, tasks
-from rekisteri.services.register.processing import is_restricted
 from rekisteri.services.unit_of_work import UnitOfWork
 from rekisteri.services.updates import files, postal
 from rekisteri.services.updates.files import UpdateReport
@@ -79,13 +78,25 @@ def import_trade_register(uow: UnitOfWork, name: str, data: bytes) -> UpdateRepo
         "trade register update: matching business IDs",
     )
     points = postal.postal_points(uow, {p.id for p in persons.values()})
+    statuses: list[attributes.RowChange] = []
     for company in companies:
         row = persons.get(company.business_id)
         if row is None:
             report.unmatched += 1
             continue
         report.matched += 1
-        _Company(uow, report, row, company, points.get(row.id, [])).apply()
+        _Company(uow, report, row, company, points.get(row.id, []), statuses).apply()
+    # The statuses in one set-based write (every company of a file has one; one write each
+    # was most of the import's time), each with its record's provenance.
+    attributes.write_attributes_many(
+        uow,
+        person,
+        statuses,
+        REASON,
+        Provenance(Source.TRADE_REGISTER, uow.now(), f"trade register {report.name}"[:200]),
+        writable=STATUS,
+        held={row.id: row._mapping for row in persons.values()},
+    )
     report.file_id = files.record_file(uow, files.TRADE_REGISTER, sha, report)
     return report
 
@@ -110,9 +121,10 @@ class _Company:
     row: Any
     company: CompanyUpdate
     points: list[postal.Point]
+    statuses: list[attributes.RowChange]
 
     def apply(self) -> None:
-        if is_restricted(self.uow, self.row.id):
+        if self.row.restricted:  # read with the row, in this transaction
             # Art. 18: the data is only stored; the update waits until the restriction ends.
             self.report.conflicts += 1
             return
@@ -143,11 +155,14 @@ class _Company:
         return bool(written)
 
     def _status(self) -> str:
+        """Whether the status changes; the change itself is written with the file's others."""
         c = self.company
-        changed = self._write(
-            {"trade_status": c.status.value, "trade_status_on": c.status_on}, STATUS
-        )
-        return "changed" if changed else "same"
+        given = {"trade_status": c.status.value, "trade_status_on": c.status_on}
+        stored = attributes.validated(self.uow, person, given, self.provenance, writable=STATUS)
+        if all(self.row._mapping[f] == v for f, v in stored.items()):
+            return "same"
+        self.statuses.append(attributes.RowChange(self.row.id, self.row.id, given, self.provenance))
+        return "changed"
 
     def _name(self) -> str:
         c = self.company
