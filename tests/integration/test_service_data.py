@@ -104,6 +104,25 @@ def test_contact_feed_stores_each_record_once_and_corrects_a_record_sent_again(
     assert [tuple(h) for h in history] == [("billing", "contract")]
 
 
+def test_a_record_sent_again_for_another_customer_is_refused_and_nothing_stored(
+    register: RegisterApp, tmp_path: Path
+) -> None:
+    first = make_customer(register)
+    other = make_customer(
+        register, hetu="010101-123N", email="toinen@example.fi", site_numbers=(3, 4)
+    )
+    _import(register, _write(tmp_path / "contacts.csv", *_contacts(first.customer_number)))
+    before = _count(register, contact_log)
+    # A new record first, then CS-1002 (stored for the first customer) naming the other.
+    lines = _contacts(other.customer_number)
+    lines[1] = lines[1].replace("CS-1001", "CS-1009")
+    with pytest.raises(InvalidInput) as refused:
+        _import(register, _write(tmp_path / "again.csv", *lines))
+    assert (refused.value.field, refused.value.where) == ("customer_number", "again.csv, line 3")
+    assert "CS-1002 was stored for another customer" in refused.value.reason
+    assert _count(register, contact_log) == before
+
+
 @pytest.mark.parametrize(
     ("last", "line", "field"),
     [

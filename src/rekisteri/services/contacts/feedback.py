@@ -23,7 +23,9 @@ from rekisteri.services.contacts.log import entry_of_person
 from rekisteri.services.register import attributes
 from rekisteri.services.register.feeds import (
     FeedImport,
+    Known,
     at_record,
+    known_to,
     person_by_number,
     ref_of,
     sent_again,
@@ -85,13 +87,14 @@ def import_feedback(uow: UnitOfWork, path: Path) -> FeedImport:
     records = service_feeds.read_feed(path, FEED_REQUIRED, FEED_COLUMNS)
     done = FeedImport(path.name, records=len(records))
     seen: dict[str, int] = {}
+    known = known_to(uow, feedback, records)
     for record in records:
         try:
             ref = ref_of(record.fields)
             if ref in seen:
                 raise InvalidInput("ref", f"{ref} was already given on line {seen[ref]}")
             seen[ref] = record.line
-            _one(uow, record.fields, ref, path.name, done)
+            _one(uow, record.fields, ref, path.name, done, known)
         except RegisterError as exc:
             raise at_record(f"{path.name}, line {record.line}", exc) from None
     return done
@@ -111,8 +114,15 @@ def _contact_of(uow: UnitOfWork, fields: dict[str, Any], person_id: int) -> int 
         raise InvalidInput("contact_ref", f"{ref} is another person's contact") from None
 
 
-def _one(uow: UnitOfWork, fields: dict[str, Any], ref: str, name: str, done: FeedImport) -> None:
-    person_id = person_by_number(uow, fields)
+def _one(
+    uow: UnitOfWork,
+    fields: dict[str, Any],
+    ref: str,
+    name: str,
+    done: FeedImport,
+    known: Known,
+) -> None:
+    person_id = person_by_number(uow, fields, known)
     contact_id = _contact_of(uow, fields, person_id)
     given = {f: fields.get(f) for f in FIELDS}
     provenance = Provenance(Source.CUSTOMER_CONTACT, uow.now(), f"survey feed {name}"[:200])
@@ -127,6 +137,7 @@ def _one(uow: UnitOfWork, fields: dict[str, Any], ref: str, name: str, done: Fee
         reason=coded(Reason.SURVEY_FEED, name),
         provenance=provenance,
         writable=FIELDS,
+        known=known,
     ):
         add_feedback(uow, person_id, given, provenance, contact_id=contact_id, feed_ref=ref)
         done.new += 1

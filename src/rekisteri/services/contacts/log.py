@@ -25,7 +25,9 @@ from rekisteri.domain.vocabulary import Source
 from rekisteri.services.register import attributes
 from rekisteri.services.register.feeds import (
     FeedImport,
+    Known,
     at_record,
+    known_to,
     person_by_number,
     ref_of,
     sent_again,
@@ -103,6 +105,7 @@ def import_contacts(uow: UnitOfWork, path: Path) -> FeedImport:
     records = service_feeds.read_feed(path, FEED_REQUIRED, FEED_COLUMNS)
     done = FeedImport(path.name, records=len(records))
     seen: dict[str, int] = {}
+    known = known_to(uow, contact_log, records)
     for record in records:
         where = f"{path.name}, line {record.line}"
         try:
@@ -110,14 +113,21 @@ def import_contacts(uow: UnitOfWork, path: Path) -> FeedImport:
             if ref in seen:
                 raise InvalidInput("ref", f"{ref} was already given on line {seen[ref]}")
             seen[ref] = record.line
-            _one(uow, record.fields, ref, path.name, done)
+            _one(uow, record.fields, ref, path.name, done, known)
         except RegisterError as exc:
             raise at_record(where, exc) from None
     return done
 
 
-def _one(uow: UnitOfWork, fields: dict[str, Any], ref: str, name: str, done: FeedImport) -> None:
-    person_id = person_by_number(uow, fields)
+def _one(
+    uow: UnitOfWork,
+    fields: dict[str, Any],
+    ref: str,
+    name: str,
+    done: FeedImport,
+    known: Known,
+) -> None:
+    person_id = person_by_number(uow, fields, known)
     given = {f: fields.get(f) for f in FIELDS}
     provenance = Provenance(Source.CUSTOMER_CONTACT, uow.now(), f"contact feed {name}"[:200])
     if not sent_again(
@@ -131,6 +141,7 @@ def _one(uow: UnitOfWork, fields: dict[str, Any], ref: str, name: str, done: Fee
         reason=coded(Reason.CONTACT_FEED, name),
         provenance=provenance,
         writable=FIELDS,
+        known=known,
     ):
         add_contact(uow, person_id, given, provenance, feed_ref=ref)
         done.new += 1
