@@ -25,6 +25,7 @@ from rekisteri.adapters.schema.register import (
     site,
 )
 from rekisteri.adapters.schema.rights import marketing_suppression, rights_request
+from rekisteri.catalogue import Lang
 from rekisteri.domain.errors import RuleViolation
 from rekisteri.services.rights import fulfilment, requests, retention, suppression
 from rekisteri.services.unit_of_work import Actor, RegisterApp
@@ -125,9 +126,12 @@ def test_erasure_keeps_contract_and_invoices_restricted_and_nothing_else_identif
     assert _count(register, rights_request) == 0
     with register.reading(DPO) as uow:
         last = retention.last_run(uow)
-    assert (
-        last is not None and last["counts"]["ended customers past the contract period: purged"] == 1
-    )
+    # The latest run (not the dry run before it), as the DPO desk shows it.
+    assert last is not None
+    assert last["counts"]["ended customers past the contract period: purged"] == 1
+    assert (last["dry_run"], last["actor"]) == (False, "retention")
+    assert last["started_at"] == last["finished_at"] == clock()  # the clock stood still
+    assert last["notes"] == done_run.notes and last["files"] == done_run.files_outside
     # Idempotent: a second run finds nothing.
     with register.unit_of_work(Actor("retention")) as uow:
         again = retention.run(uow)
@@ -326,7 +330,16 @@ def test_a_prospect_with_nothing_a_law_keeps_is_erased_whole(register: RegisterA
         ).person_id
     out = _erase(register, pid).outcome
     assert _count(register, person) == 0 and _count(register, contact_point) == 0
-    assert "person.last_name" in {e["attribute"] for e in out["erased"]}
+    # Each attribute erased is said in the answer's language, with its rows and how it went.
+    erased = {e["attribute"]: e for e in out["erased"]}
+    assert erased["person.last_name"] == {
+        "attribute": "person.last_name",
+        "what": register.catalogue["person.last_name"].label(Lang.EN),
+        "rows": 1,
+        "how": "deleted",
+    }
+    assert {e["how"] for e in out["erased"]} == {"deleted"}
+    assert erased["contact_point.email"]["rows"] == 1
     # Nothing of the person is kept but the records that outlive them, each said: the audit
     # entries naming them, the answered request and its steps, and the suppression hash.
     kept = {k["attribute"].split(".")[0] for k in out["kept"]}

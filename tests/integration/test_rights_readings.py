@@ -14,9 +14,11 @@ from sqlalchemy import func, select
 from rekisteri.adapters.reports import access
 from rekisteri.adapters.schema.consumption import reading_block
 from rekisteri.adapters.schema.register import metering_point
+from rekisteri.catalogue import Category, Lang, label
 from rekisteri.domain.consumption import HELSINKI
+from rekisteri.domain.register import Provenance
 from rekisteri.services.consumption import retention as reading_retention
-from rekisteri.services.rights import package, portability, retention
+from rekisteri.services.rights import erasure, package, portability, retention
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.clock import FakeClock
 from tests.support.consumption import (
@@ -179,3 +181,30 @@ def test_erasure_takes_exactly_the_persons_periods_readings_and_their_correction
     assert len(a_left) == 2 * 96 and min(r[1] for r in a_left) >= moved_ts  # the next occupant
     assert len(b_left) == 2 * 96 and max(r[1] for r in b_left) < moved_ts  # nobody's, before
     assert {c[1] >= moved_ts for c in corrections(register)} == {True}
+
+
+def test_an_erasure_takes_the_former_customers_readings_and_says_so_in_their_language(
+    register: RegisterApp, tmp_path: Path
+) -> None:
+    point = new_gsrn()
+    with register.unit_of_work(Actor("test")) as uow:
+        site = new_site(uow, point)
+        former = new_customer(uow)
+        new_contract(uow, former, site, dt.date(2025, 1, 1), dt.date(2025, 6, 1))
+    start = dt.datetime(2025, 3, 1, tzinfo=HELSINKI).astimezone(dt.UTC)
+    run_import(register, write(tmp_path / "r.csv", readings(point, start, 2 * 96)))
+    with register.unit_of_work(Actor("test")) as uow:
+        told = Provenance.of("customer_contact", uow.now(), "letter")
+        answer = erasure.erase_person(uow, former, told, reason="asked", lang="sv")
+    assert stored(register) == []
+    # Only what the person had is said erased: no table of theirs with no rows.
+    assert answer.erased and all(e["rows"] > 0 for e in answer.erased)
+    said = [e for e in answer.erased if e["attribute"] == "reading_block.readings"]
+    assert said == [
+        {
+            "attribute": "reading_block.readings",
+            "what": label(Category.CONSUMPTION, Lang.SV),
+            "rows": 2 * 96,
+            "how": "deleted",
+        }
+    ]

@@ -187,21 +187,17 @@ def _erase_keeping_records(
             how = "cleared"
         for a in erase:
             if set(a.columns) & required:
-                answer.kept.append(
-                    _kept(a, lang, rights_words.word("needed_by_record", lang), None, count)
-                )
+                answer.kept.append(_kept(a, rights_words.word("needed_by_record", lang), None))
             else:
                 answer.erased.append(
                     {"attribute": a.key, "what": a.label(lang), "rows": count, "how": how}
                 )
         for a in keep:
             if a.category in held_categories and a.retention.on_erasure is OnErasure.ERASE:
-                answer.kept.append(
-                    _kept(a, lang, rights_words.word("open_claims", lang), None, count)
-                )
+                answer.kept.append(_kept(a, rights_words.word("open_claims", lang), None))
                 continue
             until = periods.kept_until(uow, a.retention, person_id)
-            answer.kept.append(_kept(a, lang, a.retention.describe(lang), until, count))
+            answer.kept.append(_kept(a, a.retention.describe(lang), until))
     # The erasure's own notice tells the recipients that what is kept is restricted.
     restrict(uow, person_id, coded(Reason.ERASURE, reason)[:200], provenance, notify=False)
 
@@ -240,5 +236,7 @@ OUTLIVE_THE_PERSON = frozenset(
 )
 
 
-def _kept(a: Attribute, lang: Lang, why: str, until: dt.date | None, rows: int) -> dict[str, Any]:
-    return {"attribute": a.key, "what": a.label(lang), "why": why, "until": until, "rows": rows}
+def _kept(a: Attribute, why: str, until: dt.date | None) -> dict[str, Any]:
+    """What the walk meant to keep and why: only the why of those kept with no end date is used
+    (`erase_person` reads back what remains, with its words and rows, from the database)."""
+    return {"attribute": a.key, "why": why, "until": until}

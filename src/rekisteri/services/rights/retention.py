@@ -109,23 +109,6 @@ class RunResult:
         self.counts[category] = self.counts.get(category, 0) + n
 
 
-def ended_customers(cutoff: dt.date) -> Select[Any]:
-    """Customers with no contract that binds whose last contract ended before `cutoff` (a
-    telephone sale never accepted counts from its start: adapters/contracts_in_force)."""
-    return (
-        select(contract.c.person_id)
-        .join(person, person.c.id == contract.c.person_id)
-        .where(person.c.relationship == "customer")
-        .group_by(contract.c.person_id)
-        .having(
-            and_(
-                func.count().filter(binding()) == 0,
-                func.max(counted_end()) < cutoff,
-            )
-        )
-    )
-
-
 # The run's working set: every customer with no contract in force, the day their last contract
 # ended and whether they have open invoices. Found once per run with one scan of the contracts
 # (a session's temporary table, not part of the register), then each rule's cutoff is an
