@@ -64,7 +64,8 @@ def test_erasure_keeps_contract_and_invoices_restricted_and_nothing_else_identif
     # Kept, under the legal period: the person's name and identity code, contracts, billing.
     with register.reading(DPO) as uow:
         p = uow.execute(select(person).where(person.c.id == pid)).one()
-    assert p.restricted and "erasure" in p.restricted_reason
+    # Restricted for the erasure, naming the request it answered.
+    assert p.restricted and p.restricted_reason == f"erasure|rights_request|{done.reference}"
     assert p.last_name == "Meikäläinen" and p.hetu_ct is not None
     assert p.birth_year is None and p.mother_tongue is None and p.customer_class is None
     assert _count(register, contract, contract.c.person_id == pid) == 2
@@ -91,6 +92,17 @@ def test_erasure_keeps_contract_and_invoices_restricted_and_nothing_else_identif
     erased = {e["attribute"] for e in out["erased"]}
     kept = {k["attribute"]: k for k in out["kept"]}
     assert {"contact_point.email", "consent_event.event", "call_recording.recording"} <= erased
+    # Each in the answer's language, with its rows and whether the rows went or were cleared.
+    said = {e["attribute"]: e for e in out["erased"]}
+    assert said["site.heating_type"] == {
+        "attribute": "site.heating_type",
+        "what": "heating type",
+        "rows": 2,
+        "how": "cleared",
+    }
+    assert said["contact_point.email"]["how"] == "deleted"
+    # A value a kept record needs stays, and says so.
+    assert kept["person.relationship"]["why"] == "a required part of a record that is kept"
     assert kept["contract.contract"]["until"] == dt.date(ended.year + 10, ended.month, ended.day)
     assert "Electricity Market Act" in kept["invoice.invoice"]["why"]
     # Its audio is kept outside the register's file store: listed, not claimed destroyed.
@@ -98,6 +110,8 @@ def test_erasure_keeps_contract_and_invoices_restricted_and_nothing_else_identif
     assert out["files_to_destroy_elsewhere"] == ["recordings/2026/03/call-1.opus"]
     # A suppression entry keeps them out of future marketing imports, without who they are.
     assert _count(register, marketing_suppression) >= 3
+    assert out["suppression_entries"] == _count(register, marketing_suppression)
+    assert out["person_id"] == pid and out["recipients_to_notify"] == []  # disclosed to no one
     with register.reading(DPO) as uow:
         assert suppression.is_suppressed(uow, email=EMAIL.upper())
         assert suppression.is_suppressed(uow, phone=PHONE)
@@ -432,3 +446,34 @@ def test_a_telephone_sale_never_accepted_does_not_keep_retention_from_starting(
     with register.reading(DPO) as uow:
         kept = uow.execute(select(person.c.restricted).where(person.c.id == accepted)).scalar()
     assert kept is False
+
+
+def test_an_erasure_that_keeps_records_tells_each_recipient_once(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    """The restriction the erasure leaves behind is said in the erasure's own notice (Art. 19),
+    not in a second one per recipient."""
+    from rekisteri.catalogue import Category, LawfulBasis, Purpose
+    from rekisteri.domain.transfers import DisclosureKind
+    from rekisteri.services.access import disclosures
+    from rekisteri.services.rights import recipient_notices
+
+    c = make_customer(register, ended_on=clock().date() - dt.timedelta(days=400))
+    with register.unit_of_work(DPO) as uow:
+        for name in ("Perintä Oy", "Suomen Asiakastieto Oy"):
+            disclosures.add_recipient(uow, name, "service_provider", "FI", list(Purpose))
+            disclosures.disclose(
+                uow,
+                disclosures.find_recipient(uow, name),
+                kind=DisclosureKind.OTHER,
+                purpose=Purpose.BILLING_AND_COLLECTION,
+                basis=LawfulBasis.CONTRACT,
+                categories=[Category.IDENTITY],
+                person_ids=[c.person_id],
+                reason="collection of an invoice",
+            )
+    done = _erase(register, c.person_id)
+    assert done.outcome["recipients_to_notify"] == ["Perintä Oy", "Suomen Asiakastieto Oy"]
+    with register.reading(DPO) as uow:
+        pending = recipient_notices.pending(uow)
+    assert len(pending) == 2
