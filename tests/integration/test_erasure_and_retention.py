@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from rekisteri.adapters.schema.audit import audit_entry
 from rekisteri.adapters.schema.register import (
     attribute_change,
     billing_account,
@@ -24,10 +25,12 @@ from rekisteri.adapters.schema.register import (
     person,
     site,
 )
+from rekisteri.adapters.schema.rights import erasure_journal as journal_table
 from rekisteri.adapters.schema.rights import marketing_suppression, rights_request
 from rekisteri.catalogue import Lang
-from rekisteri.domain.errors import RuleViolation
-from rekisteri.services.rights import fulfilment, requests, retention, suppression
+from rekisteri.domain.errors import NotFound, RuleViolation
+from rekisteri.services import erasure_journal
+from rekisteri.services.rights import erasure, fulfilment, requests, retention, suppression
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.clock import FakeClock
 from tests.support.people import EMAIL, IBAN, PHONE, make_customer
@@ -112,6 +115,20 @@ def test_erasure_keeps_contract_and_invoices_restricted_and_nothing_else_identif
     assert _count(register, marketing_suppression) >= 3
     assert out["suppression_entries"] == _count(register, marketing_suppression)
     assert out["person_id"] == pid and out["recipients_to_notify"] == []  # disclosed to no one
+    # Journalled by a keyed hash of the person (a restored backup erases them again), and
+    # audited as an erasure in the staff's words.
+    with register.reading(DPO) as uow:
+        key = uow.cipher.derived_key(erasure_journal.JOURNAL_KEY_INFO)
+        journal = [
+            tuple(r) for r in uow.execute(select(journal_table.c.kind, journal_table.c.digest))
+        ]
+        said_in_trail = list(
+            uow.execute(
+                select(audit_entry.c.what).where(audit_entry.c.what.like("%erasure%"))
+            ).scalars()
+        )
+    assert ("erasure", erasure_journal.digest(key, pid)) in journal
+    assert len(said_in_trail) == 1 and f"; erasure: request {done.reference}; " in said_in_trail[0]
     with register.reading(DPO) as uow:
         assert suppression.is_suppressed(uow, email=EMAIL.upper())
         assert suppression.is_suppressed(uow, phone=PHONE)
@@ -171,9 +188,17 @@ def test_erasure_is_limited_by_open_invoices_and_refused_during_a_contract(
         phone="+358401111111",
         site_numbers=(3, 4),
     )
-    with pytest.raises(RuleViolation, match="contract in force"):
+    with pytest.raises(RuleViolation) as refused:
         _erase(register, active.person_id)
+    assert str(refused.value) == (
+        f"person {active.person_id} has a contract in force: the contract needs the data (Art. "
+        "17(1)(a) does not apply); end the contract first, then erase"
+    )
     assert _count(register, contact_point, contact_point.c.person_id == active.person_id) == 3
+    # A person the register does not hold is named as not found.
+    with register.unit_of_work(DPO) as uow, pytest.raises(NotFound) as missing:
+        erasure.erase_person(uow, 999_999, _prov(uow), reason="asked")
+    assert str(missing.value) == "person 999999 not found"
 
 
 def test_a_site_someone_else_moved_into_is_not_erased_for_them(
