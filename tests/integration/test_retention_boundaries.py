@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from sqlalchemy import Table, func, select
@@ -22,6 +23,7 @@ from rekisteri.adapters.schema.register import (
     feedback,
     person,
 )
+from rekisteri.domain.reasons import Reason, coded
 from rekisteri.domain.requests import add_months
 from rekisteri.domain.values import HELSINKI
 from rekisteri.services.rights import retention
@@ -51,6 +53,11 @@ def _rows(reg: RegisterApp, table: Table, c: Customer) -> int:
         where = [owner == c.person_id]
     with reg.engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one())
+
+
+def _person_row(reg: RegisterApp, c: Customer) -> Any:
+    with reg.engine.connect() as conn:
+        return conn.execute(select(person).where(person.c.id == c.person_id)).one()
 
 
 PERIODS = {
@@ -131,6 +138,7 @@ def test_open_invoices_keep_contact_data_past_12_months_and_the_person_past_ten_
     _run_on(register, clock, add_months(ENDED, 13))
     assert _rows(register, contact_point, paid) == 0
     assert _rows(register, contact_point, owing) == 3
+    assert _person_row(register, owing).restricted  # what is kept for the claim is restricted
     # Ten years and a day on: the paid-up customer is purged, the owing one kept and noted.
     result = _run_on(register, clock, add_months(ENDED, 120) + dt.timedelta(days=1))
     assert _rows(register, person, paid) == 0
@@ -177,3 +185,55 @@ def test_the_run_counts_in_helsinki_days_whatever_the_hour(
         with register.unit_of_work(RUN) as uow:
             retention.run(uow)
         assert _rows(register, period.table, c) == left, (rule, at)
+
+
+def test_the_run_takes_only_the_ended_customers_data_and_a_second_run_finds_nothing(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    """Two customers, the one in force registered first (the lower id): 13 months after the
+    other's contracts ended, only theirs goes; a preview counts the same and changes nothing."""
+    active = make_customer(register)
+    ended = make_customer(
+        register,
+        ended_on=ENDED,
+        hetu="010101-123N",
+        email="b@example.fi",
+        phone="+358401111111",
+        site_numbers=(3, 4),
+    )
+    day = add_months(ENDED, 13)
+    clock.set(dt.datetime.combine(day, dt.time(10), dt.UTC))
+    with register.unit_of_work(RUN) as uow:
+        preview = retention.run(uow, dry_run=True)
+    assert _rows(register, contact_point, ended) == 3
+    assert not _person_row(register, ended).restricted
+    done = _run_on(register, clock, day)
+    relationship = {
+        k: n for k, n in done.counts.items() if k.startswith(("customer_data", "restricted"))
+    }
+    assert relationship == {
+        k: n for k, n in preview.counts.items() if k.startswith(("customer_data", "restricted"))
+    }
+    assert _rows(register, contact_point, ended) == 0
+    assert _rows(register, contact_point, active) == 3
+    gone, kept = _person_row(register, ended), _person_row(register, active)
+    assert gone.birth_year is None and kept.birth_year is not None
+    assert gone.restricted and gone.restricted_reason == coded(Reason.RETENTION_ENDED)
+    assert not kept.restricted
+    assert done.counts["restricted: relationship ended"] == 1
+    again = _run_on(register, clock, day)
+    assert {k: n for k, n in again.counts.items() if n and k in relationship} == {}
+
+
+def test_a_contact_recorded_after_the_relationship_ended_counts_from_its_own_day(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    """The contact log's 36 months run from each entry, not from the end of the relationship:
+    the entry recorded on START (a year after the contracts ended) outlives ENDED + 36 months."""
+    c = make_customer(register, ended_on=ENDED)
+    held = _rows(register, contact_log, c)
+    assert held > 0
+    _run_on(register, clock, add_months(ENDED, 36) + dt.timedelta(days=2))
+    assert _rows(register, contact_log, c) == held
+    _run_on(register, clock, add_months(START, 36) + dt.timedelta(days=1))
+    assert _rows(register, contact_log, c) == 0

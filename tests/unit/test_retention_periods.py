@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from rekisteri.catalogue import Anchor, OnErasure, RetentionRule
 from rekisteri.catalogue.retention import ALL_RULES
 from rekisteri.config import Settings
-from rekisteri.services.rights import periods
+from rekisteri.services.rights import periods, retention
 
 BY_NAME = {rule.name: rule for rule in ALL_RULES}
 
@@ -46,3 +48,11 @@ def test_a_setting_the_settings_do_not_have_leaves_the_period_as_it_is() -> None
         "example", Anchor.RECORDED, 5, OnErasure.ERASE, setting="no_such_retention_years"
     )
     assert periods.months(rule, Settings(database_url="sqlite://")) == 5
+
+
+def test_a_run_result_adds_up_what_each_step_counts_under_one_name() -> None:
+    result = retention.RunResult(dry_run=True, today=dt.date(2026, 3, 3))
+    result.add("call audio files destroyed", 2)
+    result.add("call audio files destroyed", 3)
+    result.add("feedback: feedback", 0)
+    assert result.counts == {"call audio files destroyed": 5, "feedback: feedback": 0}
