@@ -32,6 +32,7 @@ from rekisteri.domain.errors import NotFound, RuleViolation
 from rekisteri.services import erasure_journal
 from rekisteri.services.rights import erasure, fulfilment, requests, retention, suppression
 from rekisteri.services.unit_of_work import Actor, RegisterApp
+from tests.integration.marketing_helpers import consent
 from tests.support.clock import FakeClock
 from tests.support.people import EMAIL, IBAN, PHONE, make_customer
 
@@ -317,23 +318,39 @@ def test_prospects_without_permission_in_force_are_purged_and_their_requests_unl
             ).person_id
 
     keeps, objects = prospect("Pysyvä"), prospect("Kieltäytyvä")
-    also = prospect("Toinen")
+    also, withdraws, lapses = prospect("Toinen"), prospect("Peruva"), prospect("Vanheneva")
+    customer = make_customer(register)  # objects too, but stays a customer
     with register.unit_of_work(DPO) as uow:
-        for who in (objects, also):
+        for who in (objects, also, customer.person_id):
             objection.record_objection(
                 uow, who, _prov(uow), captured_how="letter", wording="Älkää markkinoiko"
             )
         new = requests.new_request(uow, objects, "access", "signed_letter", _prov(uow))
+    consent(register, withdraws, "own_marketing", "letter", "withdrawn")
+    # Granted again for an hour: it lapses without anyone refusing anything.
+    consent(
+        register,
+        lapses,
+        "own_marketing",
+        "letter",
+        "granted",
+        expires_at=clock() + dt.timedelta(hours=1),
+    )
     clock.advance(days=1)
     with register.unit_of_work(Actor("retention")) as uow:
         result = retention.run(uow)
-    assert result.counts["prospects without permission: purged"] == 2
-    assert _count(register, person, person.c.id == keeps) == 1
-    assert _count(register, person, person.c.id.in_((objects, also))) == 0
-    with register.reading(DPO) as uow:  # those who objected stay out of future imports
+    assert result.counts["prospects without permission: purged"] == 4
+    assert _count(register, person, person.c.id.in_((keeps, customer.person_id))) == 2
+    assert _count(register, person, person.c.id.in_((objects, also, withdraws, lapses))) == 0
+    with register.reading(DPO) as uow:  # those who objected or withdrew stay out of imports
         assert suppression.is_suppressed(uow, email="kieltäytyvä@example.fi")
         assert suppression.is_suppressed(uow, email="Toinen@example.fi")
+        assert suppression.is_suppressed(uow, email="peruva@example.fi")
         assert not suppression.is_suppressed(uow, email="pysyvä@example.fi")
+        # A lapsed permission refuses nothing: they may be met again at the next fair.
+        assert not suppression.is_suppressed(uow, email="vanheneva@example.fi")
+        # The run suppresses only whom it purges; the customer's objection is in their ledger.
+        assert not suppression.is_suppressed(uow, email=EMAIL)
     with register.reading(DPO) as uow:
         req = uow.execute(select(rights_request)).one()
     assert req.reference == new.reference and req.person_id is None and req.details is None

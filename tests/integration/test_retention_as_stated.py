@@ -103,3 +103,17 @@ def test_a_former_customer_is_kept_the_contract_years_and_then_purged(
     _run_on(register, clock, last + dt.timedelta(days=1))
     assert _count(register, person, person.c.id == c.person_id) == 0
     assert _count(register, contract, contract.c.person_id == c.person_id) == 0
+
+
+def test_a_retailer_keeping_contract_records_seven_years_has_them_purged_after_seven(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    """The setting (contract_retention_years) decides the run, not the catalogue's default."""
+    register.settings = register.settings.model_copy(update={"contract_retention_years": 7})
+    ended = dt.date(2025, 12, 31)
+    c = make_customer(register, ended_on=ended)
+    last = add_months(ended, 7 * 12)
+    _run_on(register, clock, last)
+    assert _count(register, person, person.c.id == c.person_id) == 1
+    _run_on(register, clock, last + dt.timedelta(days=1))
+    assert _count(register, person, person.c.id == c.person_id) == 0

@@ -93,9 +93,15 @@ def test_each_period_keeps_data_the_day_before_it_ends_and_not_the_day_after(
     # Kept through the day itself: the erasure answer names it as the day the data is kept until.
     _run_on(register, clock, ends)
     assert _rows(register, period.table, c) == held, f"{rule}: kept on {ends}"
+    # A preview the day after counts what the run will take and takes nothing.
+    clock.set(dt.datetime.combine(ends + dt.timedelta(days=1), dt.time(10), dt.UTC))
+    with register.unit_of_work(RUN) as uow:
+        preview = retention.run(uow, dry_run=True)
+    assert _rows(register, period.table, c) == held, f"{rule}: a preview took it"
     result = _run_on(register, clock, ends + dt.timedelta(days=1))
     assert _rows(register, period.table, c) == 0, f"{rule}: gone after {ends}"
     assert sum(n for k, n in result.counts.items() if k.startswith(rule) or "purged" in k) > 0
+    assert preview.counts == result.counts
 
 
 def test_the_access_log_is_kept_five_years_to_the_day(
@@ -135,7 +141,8 @@ def test_open_invoices_keep_contact_data_past_12_months_and_the_person_past_ten_
     )
     # 13 months on: the paid-up customer's contact data is gone, the owing one's kept to
     # collect the claim.
-    _run_on(register, clock, add_months(ENDED, 13))
+    early = _run_on(register, clock, add_months(ENDED, 13))
+    assert not any("open invoices" in n for n in early.notes)  # nobody past ten years yet
     assert _rows(register, contact_point, paid) == 0
     assert _rows(register, contact_point, owing) == 3
     assert _person_row(register, owing).restricted  # what is kept for the claim is restricted
@@ -237,3 +244,18 @@ def test_a_contact_recorded_after_the_relationship_ended_counts_from_its_own_day
     assert _rows(register, contact_log, c) == held
     _run_on(register, clock, add_months(START, 36) + dt.timedelta(days=1))
     assert _rows(register, contact_log, c) == 0
+
+
+def test_a_retailer_keeping_recordings_18_months_has_them_18_months(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    """The setting (recording_retention_months) decides the run, not the catalogue's 12."""
+    register.settings = register.settings.model_copy(update={"recording_retention_months": 18})
+    c = make_customer(register)
+    held = _rows(register, call_recording, c)
+    assert held > 0
+    ends = add_months(START, 18)
+    _run_on(register, clock, ends)
+    assert _rows(register, call_recording, c) == held
+    _run_on(register, clock, ends + dt.timedelta(days=1))
+    assert _rows(register, call_recording, c) == 0
