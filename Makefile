@@ -47,7 +47,7 @@ unit: setup-dev
 ## MUTANTS narrows the run to the rule functions; MUTANTS='*' takes every function of the files
 ## [tool.mutmut] names (hours on two cores).
 MUTANTS ?= rekisteri.domain.marketing.* rekisteri.domain.masking.* \
-  rekisteri.services.rights.retention.x__ended_before* \
+  rekisteri.services.rights.retention.* rekisteri.services.rights.erasure.* \
   rekisteri.adapters.audit_chain.x_canonical* rekisteri.adapters.audit_chain.x_entry_hash* \
   rekisteri.adapters.audit_chain.x_head_tag* rekisteri.adapters.audit_chain.x_stored_values* \
   rekisteri.adapters.crypto.x*blind_index* \
