@@ -34,6 +34,7 @@ from rekisteri.services.rights import erasure, fulfilment, requests, retention, 
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.integration.marketing_helpers import consent
 from tests.support.clock import FakeClock
+from tests.support.disclosed import disclose_to
 from tests.support.people import EMAIL, IBAN, PHONE, make_customer
 
 DPO = Actor("tietosuoja.dpo")
@@ -495,25 +496,11 @@ def test_an_erasure_that_keeps_records_tells_each_recipient_once(
 ) -> None:
     """The restriction the erasure leaves behind is said in the erasure's own notice (Art. 19),
     not in a second one per recipient."""
-    from rekisteri.catalogue import Category, LawfulBasis, Purpose
-    from rekisteri.domain.transfers import DisclosureKind
-    from rekisteri.services.access import disclosures
     from rekisteri.services.rights import recipient_notices
 
     c = make_customer(register, ended_on=clock().date() - dt.timedelta(days=400))
-    with register.unit_of_work(DPO) as uow:
-        for name in ("Perintä Oy", "Suomen Asiakastieto Oy"):
-            disclosures.add_recipient(uow, name, "service_provider", "FI", list(Purpose))
-            disclosures.disclose(
-                uow,
-                disclosures.find_recipient(uow, name),
-                kind=DisclosureKind.OTHER,
-                purpose=Purpose.BILLING_AND_COLLECTION,
-                basis=LawfulBasis.CONTRACT,
-                categories=[Category.IDENTITY],
-                person_ids=[c.person_id],
-                reason="collection of an invoice",
-            )
+    for name in ("Perintä Oy", "Suomen Asiakastieto Oy"):
+        disclose_to(register, name, [c.person_id])
     done = _erase(register, c.person_id)
     assert done.outcome["recipients_to_notify"] == ["Perintä Oy", "Suomen Asiakastieto Oy"]
     with register.reading(DPO) as uow:

@@ -60,6 +60,18 @@ def _person_row(reg: RegisterApp, c: Customer) -> Any:
         return conn.execute(select(person).where(person.c.id == c.person_id)).one()
 
 
+def _another_ended(reg: RegisterApp) -> Customer:
+    """A second customer whose contracts ended on ENDED (own identity code, contacts, sites)."""
+    return make_customer(
+        reg,
+        ended_on=ENDED,
+        hetu="010101-123N",
+        email="b@example.fi",
+        phone="+358401111111",
+        site_numbers=(3, 4),
+    )
+
+
 PERIODS = {
     # Recorded: the contact log 36 months, call recordings 12, feedback 24 from the contact.
     "contact_history": Period(36, contact_log, lambda: START, ended=False),
@@ -131,14 +143,7 @@ def test_open_invoices_keep_contact_data_past_12_months_and_the_person_past_ten_
     register: RegisterApp, clock: FakeClock
 ) -> None:
     owing = make_customer(register, ended_on=ENDED, open_invoice=True)
-    paid = make_customer(
-        register,
-        ended_on=ENDED,
-        hetu="010101-123N",
-        email="b@example.fi",
-        phone="+358401111111",
-        site_numbers=(3, 4),
-    )
+    paid = _another_ended(register)
     # 13 months on: the paid-up customer's contact data is gone, the owing one's kept to
     # collect the claim.
     early = _run_on(register, clock, add_months(ENDED, 13))
@@ -200,14 +205,7 @@ def test_the_run_takes_only_the_ended_customers_data_and_a_second_run_finds_noth
     """Two customers, the one in force registered first (the lower id): 13 months after the
     other's contracts ended, only theirs goes; a preview counts the same and changes nothing."""
     active = make_customer(register)
-    ended = make_customer(
-        register,
-        ended_on=ENDED,
-        hetu="010101-123N",
-        email="b@example.fi",
-        phone="+358401111111",
-        site_numbers=(3, 4),
-    )
+    ended = _another_ended(register)
     day = add_months(ENDED, 13)
     clock.set(dt.datetime.combine(day, dt.time(10), dt.UTC))
     with register.unit_of_work(RUN) as uow:
