@@ -4,6 +4,7 @@ test-artifacts/."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.browser.test_search_page import NARROW, PASSWORD, WIDE, _fits, plain_http  # noqa: F401
 from tests.e2e.test_retention_desk_web import PURGED, _objecting_prospect
 from tests.support.clock import FakeClock
+from tests.support.people import make_customer
 from tests.support.second_factor import give_code
 
 pytestmark = pytest.mark.browser
@@ -30,7 +32,9 @@ def test_the_dpo_previews_and_approves_the_retention_run(
     shot: Shot,
 ) -> None:
     _objecting_prospect(register, "Poistuva")
-    clock.advance(days=1)
+    # A customer who left: contact data, a recording and its audio kept elsewhere go too.
+    make_customer(register, ended_on=dt.date(2025, 12, 31))
+    clock.advance(days=400)
     with register.unit_of_work(Actor("test")) as uow:
         accounts.add_user(uow, "olli.dpo", Role.DPO, password=PASSWORD)
     page.goto(f"{plain_http}/console/retention?lang=fi")
@@ -43,6 +47,9 @@ def test_the_dpo_previews_and_approves_the_retention_run(
     page.get_by_role("button", name="Esikatsele ajoa").click()
     expect(page.get_by_role("heading", level=2)).to_contain_text("Esikatselu")
     expect(page.locator("dl.counts")).to_contain_text(PURGED)
+    expect(page.locator("dl.counts")).to_contain_text("Puhelutallenteet ja niiden tallennusaika")
+    page.get_by_text("Äänitiedostot, jotka hävitetään siellä, missä niitä säilytetään").click()
+    expect(page.locator("ul.files")).to_contain_text("recordings/")
     for width in (WIDE, NARROW):
         page.set_viewport_size({"width": width, "height": 900})
         _fits(page, width)

@@ -5,12 +5,13 @@ the DPO as its actor; the page is the DPO's alone and its forms need the CSRF to
 
 from __future__ import annotations
 
+import json
 import re
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from rekisteri.adapters.schema.register import person
+from rekisteri.adapters.schema.register import call_recording, person
 from rekisteri.adapters.schema.rights import retention_run
 from rekisteri.catalogue import Role
 from rekisteri.domain.consent import CaptureMethod, Channel, ConsentPurpose, PermissionDraft
@@ -23,7 +24,7 @@ from tests.e2e.test_dpo_desk_web import _post, _session
 from tests.support.clock import FakeClock
 
 PAGE = "/console/retention"
-PURGED = "prospects without permission: purged"
+PURGED = "Potentiaaliset asiakkaat ilman voimassa olevaa lupaa: poistettu"
 
 
 def _objecting_prospect(reg: RegisterApp, name: str) -> int:
@@ -107,3 +108,46 @@ def test_the_page_is_the_dpos_and_its_forms_need_the_token(register: RegisterApp
     assert dpo.post(f"{PAGE}/preview", follow_redirects=False).status_code == 403
     with register.engine.connect() as conn:
         assert conn.execute(select(retention_run)).first() is None
+
+
+def test_the_run_reads_in_the_desks_language_with_the_files_to_destroy(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    """Every count in the DPO's words (the data and its period from the catalogue), only those
+    that are not zero; the notes in the same language; the audio files kept elsewhere listed."""
+    import datetime as dt
+
+    from tests.support.people import make_customer
+
+    make_customer(register, ended_on=dt.date(2025, 12, 31))  # a recording kept outside
+    with register.engine.connect() as conn:
+        audio = conn.execute(select(call_recording.c.file_ref)).scalar_one()
+    clock.advance(days=400)
+    dpo = _session(register, "olli.dpo", Role.DPO)
+    assert _post(dpo, f"{PAGE}/preview").status_code == 303
+    with register.engine.connect() as conn:
+        stored = json.loads(conn.execute(select(retention_run.c.result)).scalar_one())
+    said = {
+        "fi": (
+            "<dt>Puhelutallenteet ja niiden tallennusaika (12 kuukautta tallennuksesta)</dt>"
+            "<dd>1</dd>",
+            "Poistettujen puhelutallenteiden äänitiedostoja rekisterin ulkopuolella: 1. Hävitä "
+            "ne siellä, missä niitä säilytetään (luettelo alla).",
+        ),
+        "sv": (
+            "<dt>Samtalsinspelningar och tidpunkten för inspelningen (12 månader från inspelningen)"
+            "</dt>"
+            "<dd>1</dd>",
+            "Ljudfiler av raderade samtalsinspelningar utanför registret: 1. Förstör dem där de "
+            "förvaras (förteckning nedan).",
+        ),
+    }
+    for lang, (count, note) in said.items():
+        page = dpo.get(PAGE, params={"lang": lang}).text
+        assert count in page and note in page, lang
+        assert f"<li><code>{audio}</code></li>" in page
+        for name in stored["counts"]:
+            assert f"<dt>{name}</dt>" not in page, (lang, name)
+        assert page.count("<dt>") == sum(1 for n in stored["counts"].values() if n), lang
+        desk = dpo.get("/console/dpo", params={"lang": lang}).text
+        assert count in desk and note in desk, lang

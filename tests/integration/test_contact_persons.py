@@ -14,7 +14,14 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, update
 
-from rekisteri.adapters.schema.register import consent_event, contact_person, contact_point, person
+from rekisteri.adapters.schema.register import (
+    consent_event,
+    contact_person,
+    contact_point,
+    contract,
+    invoice,
+    person,
+)
 from rekisteri.adapters.schema.rights import rights_request
 from rekisteri.catalogue import Role
 from rekisteri.domain.consent import CaptureMethod, Channel, ConsentPurpose, PermissionDraft
@@ -205,6 +212,49 @@ def test_retention_purges_a_former_contact_person_a_year_after_the_last_link(
     assert result.counts["former contact persons: purged"] == 1
     assert _count(register, person, person.c.id == cp) == 0
     assert _count(register, person, person.c.id == org) == 1
+
+
+def test_only_those_the_register_knows_through_ended_links_alone_are_purged(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    """A year after their links ended: purged, the contact person with nothing else here.
+    Kept: one with a contract of their own, one with invoices of their own (another customer
+    took their contract over), and one whose link to a second organisation still runs. A
+    preview counts the same and purges nobody."""
+    from tests.support.people import another_customer, make_customer
+
+    org, other_org = _organisation(register), _organisation(register, "0112038-9")
+    with_contract, with_invoices = make_customer(register), another_customer(register)
+    with register.engine.begin() as conn:  # one keeps the contracts, the other the invoices
+        for t, frm, to in (
+            (contract, with_invoices, with_contract),
+            (invoice, with_contract, with_invoices),
+        ):
+            conn.execute(
+                update(t).where(t.c.person_id == frm.person_id).values(person_id=to.person_id)
+            )
+    _, only_link = _contact_person(register, org)
+    _, still_acting = _contact_person(register, org, "contact")
+    with register.unit_of_work(STAFF) as uow:
+        prov = Provenance.of("customer_contact", uow.now())
+        contact_persons.add(uow, other_org, "contact", prov, person_id=still_acting)
+        for who in (with_contract.person_id, with_invoices.person_id):
+            contact_persons.add(uow, org, "contact", prov, person_id=who)
+        for link in uow.execute(
+            select(contact_person.c.id).where(contact_person.c.organisation_id == org)
+        ).scalars():
+            contact_persons.end(uow, link, uow.today(), "left", prov)
+    clock.advance(days=370)
+    with register.unit_of_work(DPO) as uow:
+        preview = retention.run(uow, dry_run=True)
+    assert preview.counts["former contact persons: purged"] == 1
+    assert _count(register, person, person.c.id == only_link) == 1
+    with register.unit_of_work(DPO) as uow:
+        result = retention.run(uow)
+    assert result.counts["former contact persons: purged"] == 1
+    assert _count(register, person, person.c.id == only_link) == 0
+    kept = (with_contract.person_id, with_invoices.person_id, still_acting, org, other_org)
+    assert _count(register, person, person.c.id.in_(kept)) == len(kept)
 
 
 def test_a_prospect_who_was_a_contact_person_is_kept_until_the_earlier_rule_ends(

@@ -26,6 +26,7 @@ from rekisteri.services.access import (
     recording_loans,
 )
 from rekisteri.services.marketing import ledger
+from rekisteri.services.rights import retention
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.registered import HETUS, add_person
 
@@ -342,6 +343,11 @@ def test_recording_loans_have_a_deadline_and_close_with_evidence(
     clock.advance(days=31)
     with register.reading(ACTOR) as uow:
         overdue = recording_loans.overdue_recording_loans(uow)
+    # The daily retention run reports it to the DPO.
+    with register.unit_of_work(Actor("system:retention")) as uow:
+        run = retention.run(uow)
+    assert run.counts["research loans of recordings past their return date"] == 1
+    assert run.notes == ["1 recording loans overdue: ask the institute"]
     assert [(o["loan_id"], o["recipient"], o["recordings"]) for o in overdue] == [
         (loan.loan_id, "Tutkimuslaitos Oy", 1)
     ]

@@ -35,7 +35,7 @@ from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.integration.marketing_helpers import consent
 from tests.support.clock import FakeClock
 from tests.support.disclosed import disclose_to
-from tests.support.people import EMAIL, IBAN, PHONE, make_customer
+from tests.support.people import EMAIL, IBAN, PHONE, another_customer, make_customer
 
 DPO = Actor("tietosuoja.dpo")
 
@@ -183,13 +183,7 @@ def test_erasure_is_limited_by_open_invoices_and_refused_during_a_contract(
     assert "legal claims" in kept["contact_point.email"]
     assert _count(register, consent_event, consent_event.c.person_id == owing.person_id) == 0
 
-    active = make_customer(
-        register,
-        hetu="010101-123N",
-        email="b@example.fi",
-        phone="+358401111111",
-        site_numbers=(3, 4),
-    )
+    active = another_customer(register)
     with pytest.raises(RuleViolation) as refused:
         _erase(register, active.person_id)
     assert str(refused.value) == (
@@ -211,13 +205,7 @@ def test_a_site_someone_else_moved_into_is_not_erased_for_them(
     from rekisteri.domain.register import ContractKind, Provenance
     from rekisteri.services.register import customers
 
-    second = make_customer(
-        register,
-        hetu="010101-123N",
-        email="b@example.fi",
-        phone="+358401111111",
-        site_numbers=(5, 6),
-    )
+    second = another_customer(register, site_numbers=(5, 6))
     with register.unit_of_work(DPO) as uow:
         customers.add_contract(
             uow,
@@ -259,10 +247,17 @@ def test_retention_run_applies_relationship_and_recording_periods(
     # 36 months.
     clock.advance(days=400)
     with register.unit_of_work(Actor("retention")) as uow:
+        preview = retention.run(uow, dry_run=True)
+    assert preview.files_outside == [audio] and preview.counts[retention.FILES_DESTROYED] == 0
+    with register.unit_of_work(Actor("retention")) as uow:
         result = retention.run(uow)
     assert result.counts["recordings: call_recording"] == 1
     assert result.counts[retention.FILES_DESTROYED] == 0
-    assert result.files_outside == [audio] and any("audio files" in n for n in result.notes)
+    assert result.files_outside == [audio]
+    assert result.notes == [
+        "1 audio files of deleted call recordings are kept outside the register: destroy them "
+        "where they are kept (listed in the run's result)"
+    ]
     assert _count(register, call_recording) == 0
     assert _count(register, contact_log) == 1
     # Ended more than 12 months ago: contact data goes; 24 months: marketing data goes.
@@ -338,6 +333,12 @@ def test_prospects_without_permission_in_force_are_purged_and_their_requests_unl
         expires_at=clock() + dt.timedelta(hours=1),
     )
     clock.advance(days=1)
+    with register.unit_of_work(Actor("retention")) as uow:
+        preview = retention.run(uow, dry_run=True)
+    assert preview.counts["prospects without permission: purged"] == 4
+    assert _count(register, person, person.c.id.in_((objects, also, withdraws, lapses))) == 4
+    with register.reading(DPO) as uow:  # nor is anyone suppressed by a preview
+        assert not suppression.is_suppressed(uow, email="peruva@example.fi")
     with register.unit_of_work(Actor("retention")) as uow:
         result = retention.run(uow)
     assert result.counts["prospects without permission: purged"] == 4
@@ -446,14 +447,7 @@ def _phone_sale(reg: RegisterApp, person_id: int, *, accepted: bool) -> None:
 
 
 def _other_customer(reg: RegisterApp) -> int:
-    return make_customer(
-        reg,
-        ended_on=dt.date(2024, 1, 31),
-        hetu="010101-123N",
-        email="b@example.fi",
-        phone="+358401111111",
-        site_numbers=(3, 4),
-    ).person_id
+    return another_customer(reg, ended_on=dt.date(2024, 1, 31)).person_id
 
 
 def test_a_telephone_sale_never_accepted_does_not_keep_erasure_waiting(
@@ -506,3 +500,49 @@ def test_an_erasure_that_keeps_records_tells_each_recipient_once(
     with register.reading(DPO) as uow:
         pending = recipient_notices.pending(uow)
     assert len(pending) == 2
+
+
+def test_a_long_reason_is_cut_to_fit_the_trail_and_the_restriction(register: RegisterApp) -> None:
+    """A staff member's reason of any length erases: the restriction keeps its first 200
+    characters (PostgreSQL refuses more) and the trail's note its first 200 too."""
+    from rekisteri.domain.register import Provenance
+
+    c = make_customer(register, ended_on=dt.date(2025, 1, 31))
+    reason = "pyyntö kirjeellä " + "x" * 400
+    with register.unit_of_work(DPO) as uow:
+        answer = erasure.erase_person(
+            uow, c.person_id, Provenance.of("customer_contact", uow.now()), reason=reason, lang="sv"
+        )
+    assert answer.as_dict()["language"] == "sv"
+    with register.engine.connect() as conn:
+        restricted = conn.execute(
+            select(person.c.restricted_reason).where(person.c.id == c.person_id)
+        ).scalar_one()
+        noted = conn.execute(
+            select(audit_entry.c.what).where(audit_entry.c.what.like("%erasure: %"))
+        ).scalar_one()
+    assert restricted == ("erasure|" + reason)[:200]
+    said = noted[noted.index("erasure: ") :]
+    assert said.startswith("erasure: pyyntö kirjeellä xxx") and len(said.split(";")[0]) == 200
+
+
+def test_a_person_kept_only_for_invoices_is_told_the_rule_that_keeps_them(
+    register: RegisterApp,
+) -> None:
+    """No contract of their own (another customer took it over), only invoices: the invoices
+    are kept, and with no day fixed the answer says the rule, in the answer's language."""
+    from sqlalchemy import update
+
+    taker = make_customer(register, ended_on=dt.date(2025, 1, 31))
+    payer = another_customer(register, ended_on=dt.date(2025, 1, 31))
+    with register.engine.begin() as conn:
+        conn.execute(
+            update(contract)
+            .where(contract.c.person_id == payer.person_id)
+            .values(person_id=taker.person_id)
+        )
+    kept = {k["attribute"]: k for k in _erase(register, payer.person_id).outcome["kept"]}
+    assert kept["invoice.invoice"]["until"] is None
+    assert kept["invoice.invoice"]["why"] == (
+        "10 years after the contract ended (Electricity Market Act, Accounting Act)"
+    )

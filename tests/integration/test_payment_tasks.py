@@ -84,6 +84,27 @@ def test_retention_closes_a_task_whose_payment_it_deleted(
         assert [t.id for t in tasks.listing(uow)] == [over.id]
 
 
+def test_a_preview_counts_a_task_whose_row_went_otherwise_and_closes_nothing(
+    register: RegisterApp, tmp_path: Path
+) -> None:
+    """A row can go between runs (an erasure takes a person's rows and leaves their tasks to
+    the run): the preview counts its task and leaves it open, the run closes it."""
+    found = _imported(register, billed_customer(register, 1), tmp_path)
+    quarantined = found["payment_quarantined"]
+    with register.engine.begin() as conn:
+        conn.execute(
+            payment_quarantine.delete().where(payment_quarantine.c.id == quarantined.subject_id)
+        )
+    with register.unit_of_work(Actor("system:retention")) as uow:
+        planned = retention.run(uow, dry_run=True)
+    assert planned.counts["staff tasks closed: their row is gone"] == 1
+    assert _tasks(register)["payment_quarantined"].done_at is None
+    with register.unit_of_work(Actor("system:retention")) as uow:
+        done = retention.run(uow)
+    assert done.counts == planned.counts
+    assert _tasks(register)["payment_quarantined"].done_by == "system:retention"
+
+
 def test_a_tasks_payment_is_shown_and_the_read_audited(
     register: RegisterApp, tmp_path: Path
 ) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import threading
 from pathlib import Path
 from typing import Any
@@ -395,6 +396,44 @@ def test_the_retention_run_drops_archived_readings_past_their_period(
     archive = archive_sync.required_archive(register.settings)
     assert archive.months() == ["2025-01", "2025-02"]
     assert _archived(register) == everything - old
+
+
+def _locked(lock: Path) -> bool:
+    """Whether someone holds the flock of this file (a new open file is a new holder)."""
+    with lock.open("a") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(f, fcntl.LOCK_UN)
+        return False
+
+
+def test_a_run_holds_the_archives_lock_before_readings_leave_the_database(
+    register: RegisterApp, tmp_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sync's order (the lock, then the database): a run has the lock before it deletes
+    the first reading, so a sync cannot copy back what it is deleting. A preview deletes
+    nothing and never takes it (a sync is not held up by the DPO's look)."""
+    from rekisteri.services.consumption import retention as reading_retention
+
+    _setup(register, tmp_path)
+    _sync(register)
+    held: list[bool] = []
+    purge_before = reading_retention.purge_before
+
+    def purge_watched(uow: Any, cut: dt.date, dry_run: bool) -> int:
+        held.append(_locked(tmp_path / "archive" / "_lock"))
+        return purge_before(uow, cut, dry_run)
+
+    monkeypatch.setattr(reading_retention, "purge_before", purge_watched)
+    clock.set(dt.datetime(2031, 1, 10, 12, tzinfo=dt.UTC))
+    with register.unit_of_work(Actor("test")) as uow:
+        retention.run(uow, dry_run=True)
+        assert not _locked(tmp_path / "archive" / "_lock")  # nor later in the preview
+    with register.unit_of_work(Actor("test")) as uow:
+        retention.run(uow)
+    assert held == [False, True]
 
 
 def _waiting_on(lock: Path) -> bool:

@@ -119,11 +119,14 @@ def test_a_recording_past_its_period_loses_its_file(
     with register.unit_of_work(Actor("retention")) as uow:
         dry = retention.run(uow, dry_run=True)
     assert dry.counts[retention.FILES_DESTROYED] == 1
+    assert dry.files_outside == []  # the store's own file is destroyed, not listed elsewhere
     assert sorted(stored_files(register)) == sorted(refs.values())
     with register.unit_of_work(Actor("retention")) as uow:
         result = retention.run(uow)
     assert result.counts[retention.FILES_DESTROYED] == 1
-    assert any("1 audio files destroyed" in n for n in result.notes)
+    assert result.notes == [
+        "1 audio files destroyed in the register's encrypted file store (once this run commits)"
+    ]
     assert stored_files(register) == [refs[kept]]
     assert not register.files.exists(refs[old])
     with register.unit_of_work(Actor("retention")) as uow:
@@ -131,20 +134,38 @@ def test_a_recording_past_its_period_loses_its_file(
     assert again.counts[retention.FILES_DESTROYED] == 0
 
 
+def _age(reg: RegisterApp, ref: str, days: int) -> None:
+    name = ref.removeprefix("store:")
+    path = file_store_path(reg.settings) / name[:2] / f"{name}.rkf"
+    aged = path.stat().st_mtime - days * 24 * 3600
+    os.utime(path, (aged, aged))
+
+
 def test_an_orphaned_file_is_swept_once_a_day_old(register: RegisterApp) -> None:
+    """Only a file no row names goes, once a day old; a file a recording names stays however
+    old it is. A preview counts the orphan and destroys nothing."""
+    recorded = take_in(register, add_person(register))
+    with register.reading(SYSTEM) as uow:
+        named = uow.execute(
+            select(call_recording.c.file_ref).where(call_recording.c.id == recorded)
+        ).scalar_one()
     with register.files.writer() as w:  # an intake whose row never came (a killed process)
         w.write(AUDIO)
         orphan = w.close().ref
     with register.unit_of_work(Actor("retention")) as uow:
         assert retention.run(uow).counts[retention.FILES_DESTROYED] == 0
     assert register.files.exists(orphan)
-    name = orphan.removeprefix("store:")
-    path = file_store_path(register.settings) / name[:2] / f"{name}.rkf"
-    day_old = path.stat().st_mtime - 2 * 24 * 3600
-    os.utime(path, (day_old, day_old))
+    _age(register, orphan, 2)
+    _age(register, named, 2)
     with register.unit_of_work(Actor("retention")) as uow:
-        assert retention.run(uow).counts[retention.FILES_DESTROYED] == 1
-    assert not register.files.exists(orphan)
+        preview = retention.run(uow, dry_run=True)
+    assert preview.counts[retention.FILES_DESTROYED] == 1
+    assert sorted(stored_files(register)) == sorted([named, orphan])
+    with register.unit_of_work(Actor("retention")) as uow:
+        done = retention.run(uow)
+    assert done.counts == preview.counts
+    assert stored_files(register) == [named]
+    assert heard(register, recorded) == AUDIO
 
 
 def test_erasure_destroys_the_audio(register: RegisterApp, clock: FakeClock) -> None:

@@ -23,6 +23,7 @@ from rekisteri.adapters.schema.register import (
     feedback,
     person,
 )
+from rekisteri.adapters.schema.rights import erasure_journal
 from rekisteri.domain.reasons import Reason, coded
 from rekisteri.domain.requests import add_months
 from rekisteri.domain.values import HELSINKI
@@ -30,7 +31,7 @@ from rekisteri.services.rights import retention
 from rekisteri.services.unit_of_work import Actor, RegisterApp
 from tests.support.clock import FakeClock
 from tests.support.disclosed import disclose_to
-from tests.support.people import Customer, make_customer
+from tests.support.people import Customer, another_customer, make_customer
 
 RUN = Actor("retention")
 START = dt.date(2026, 3, 3)  # the test clock's first day: the rows below are recorded then
@@ -62,14 +63,7 @@ def _person_row(reg: RegisterApp, c: Customer) -> Any:
 
 def _another_ended(reg: RegisterApp) -> Customer:
     """A second customer whose contracts ended on ENDED (own identity code, contacts, sites)."""
-    return make_customer(
-        reg,
-        ended_on=ENDED,
-        hetu="010101-123N",
-        email="b@example.fi",
-        phone="+358401111111",
-        site_numbers=(3, 4),
-    )
+    return another_customer(reg, ended_on=ENDED)
 
 
 PERIODS = {
@@ -151,6 +145,10 @@ def test_open_invoices_keep_contact_data_past_12_months_and_the_person_past_ten_
     assert _rows(register, contact_point, paid) == 0
     assert _rows(register, contact_point, owing) == 3
     assert _person_row(register, owing).restricted  # what is kept for the claim is restricted
+    # On the tenth year's last day both are kept, and nobody is noted.
+    on_the_day = _run_on(register, clock, add_months(ENDED, 120))
+    assert _rows(register, person, paid) == 1
+    assert not any("open invoices" in n for n in on_the_day.notes)
     # Ten years and a day on: the paid-up customer is purged, the owing one kept and noted.
     result = _run_on(register, clock, add_months(ENDED, 120) + dt.timedelta(days=1))
     assert _rows(register, person, paid) == 0
@@ -257,3 +255,20 @@ def test_a_retailer_keeping_recordings_18_months_has_them_18_months(
     assert _rows(register, call_recording, c) == held
     _run_on(register, clock, ends + dt.timedelta(days=1))
     assert _rows(register, call_recording, c) == 0
+
+
+def test_a_run_is_journalled_with_its_day_and_a_preview_is_not(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    """A restored backup applies again the runs made since it (their day from the journal);
+    a preview removed nothing, so there is nothing to apply again."""
+    day = add_months(ENDED, 13)
+    clock.set(dt.datetime.combine(day, dt.time(10), dt.UTC))
+    with register.unit_of_work(RUN) as uow:
+        retention.run(uow, dry_run=True)
+    journal = select(erasure_journal.c.kind, erasure_journal.c.run_day)
+    with register.engine.connect() as conn:
+        assert conn.execute(journal).all() == []
+    _run_on(register, clock, day)
+    with register.engine.connect() as conn:
+        assert [tuple(r) for r in conn.execute(journal)] == [("retention", day)]

@@ -111,12 +111,17 @@ def test_the_retention_run_drops_readings_past_their_period(
         assert retention.run(uow).counts["readings past their period"] == 0  # idempotent
 
 
+@pytest.mark.parametrize("years", [6, 5])
 def test_readings_are_kept_72_months_to_the_helsinki_day(
-    register: RegisterApp, tmp_path: Path, clock: FakeClock
+    register: RegisterApp, tmp_path: Path, clock: FakeClock, years: int
 ) -> None:
     """A reading of Helsinki day D is kept through D + 72 months and gone the day after, as the
-    statement's "6 years from the reading" says (mid-month: no month-end rounding)."""
+    statement's "6 years from the reading" says (mid-month: no month-end rounding). A retailer
+    that sets another period (reading_retention_months) has it to the day as well."""
     assert register.settings.reading_retention_months == 72
+    if years != 6:
+        update = {"reading_retention_months": years * 12}
+        register.settings = register.settings.model_copy(update=update)
     point = new_gsrn()
     with register.unit_of_work(Actor("test")) as uow:
         new_contract(uow, new_customer(uow), new_site(uow, point), dt.date(2019, 1, 1))
@@ -133,10 +138,11 @@ def test_readings_are_kept_72_months_to_the_helsinki_day(
         with register.unit_of_work(Actor("test")) as uow:
             return retention.run(uow).counts["readings past their period"]
 
-    for today in (dt.date(2026, 1, 14), dt.date(2026, 1, 15)):  # the day before, the day itself
+    end = 2020 + years
+    for today in (dt.date(end, 1, 14), dt.date(end, 1, 15)):  # the day before, the day itself
         assert run_on(today) == 0, today
         assert held() == 96, today
-    assert run_on(dt.date(2026, 1, 16)) == 96
+    assert run_on(dt.date(end, 1, 16)) == 96
     assert held() == 0
 
 

@@ -236,3 +236,23 @@ def make_customer(
             )
         )
     return Customer(pid, done.customer_number, [c1, c2], site_ids, gsrns, invoice_ids)
+
+
+def another_customer(
+    reg: RegisterApp,
+    *,
+    ended_on: dt.date | None = None,
+    site_numbers: tuple[int, int] = (3, 4),
+    open_invoice: bool = False,
+) -> Customer:
+    """A second customer beside make_customer's: their own identity code, e-mail, phone and
+    sites."""
+    return make_customer(
+        reg,
+        ended_on=ended_on,
+        hetu="010101-123N",
+        email="b@example.fi",
+        phone="+358401111111",
+        site_numbers=site_numbers,
+        open_invoice=open_invoice,
+    )

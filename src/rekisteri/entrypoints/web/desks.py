@@ -33,7 +33,7 @@ from rekisteri.domain.transfers import DisclosureKind, RecipientKind
 from rekisteri.domain.value_words import value_word
 from rekisteri.domain.wording import channel_label
 from rekisteri.entrypoints.api.deps import Principal, RegisterDep, guard
-from rekisteri.entrypoints.web import request_words
+from rekisteri.entrypoints.web import request_words, retention_desk
 from rekisteri.entrypoints.web.i18n import translations
 from rekisteri.entrypoints.web.staff import staff_page
 from rekisteri.entrypoints.web.templating import page_language
@@ -117,6 +117,7 @@ def dpo_desk(
         context["requests"] = listed
         context["loans"] = overdue_recording_loans(uow)
         context["retention"] = retention.last_run(uow)
+        context["retention_said"] = retention_desk.shown(uow, context["retention"], lang)
         context["form_alerts"] = web_form.alerts(uow)
         context["form_alert_level"] = reg.settings.request_form_daily_alert
         context["today"] = uow.today()

@@ -5,7 +5,7 @@ the session's CSRF token."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -13,10 +13,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from rekisteri.catalogue import Purpose, Role
 from rekisteri.domain.errors import NotFound, RuleViolation
 from rekisteri.entrypoints.api.deps import Principal, RegisterDep, guard
+from rekisteri.entrypoints.web import formats
 from rekisteri.entrypoints.web.i18n import translations
 from rekisteri.entrypoints.web.staff import staff_page
 from rekisteri.entrypoints.web.templating import page_language, url_in
-from rekisteri.services.rights import retention_approval
+from rekisteri.services.rights import retention_approval, run_words
+from rekisteri.services.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/console/retention", tags=["staff console"], include_in_schema=False)
 PAGE = "/console/retention"
@@ -30,12 +32,19 @@ DpoRuns = Annotated[
 ]
 
 
+def shown(uow: UnitOfWork, run: dict[str, Any] | None, lang: str) -> run_words.Shown | None:
+    """A run or preview as the DPO reads it, in the page's language (None: no run yet)."""
+    if run is None:
+        return None
+    return run_words.shown(uow.catalogue, run, lang, lambda n: formats.format_number(n, lang))
+
+
 def _page(
     request: Request, reg: RegisterDep, who: Principal, error: str = "", status_code: int = 200
 ) -> HTMLResponse:
     with reg.reading(who.actor) as uow:
         found = retention_approval.latest(uow)
-    context = {"run": found, "error": error}
+        context = {"run": found, "said": shown(uow, found, page_language(request)), "error": error}
     return staff_page(request, reg, who, "console/retention.html", context, status_code)
 
 

@@ -53,7 +53,9 @@ from rekisteri.adapters.schema.register import (
 )
 from rekisteri.adapters.schema.rights import retention_run
 from rekisteri.catalogue import Anchor, Attribute, OnErasure, RetentionRule
+from rekisteri.domain import retention_words as rw
 from rekisteri.domain.reasons import Reason, coded
+from rekisteri.domain.vocabulary import Lang
 from rekisteri.services import erasure_journal
 from rekisteri.services.access import audit, recording_loans
 from rekisteri.services.archive import location as archive_location
@@ -61,7 +63,7 @@ from rekisteri.services.archive import privacy as archive_privacy
 from rekisteri.services.consumption import retention as reading_retention
 from rekisteri.services.register import tasks
 from rekisteri.services.register.subjects import only_theirs, personal_tables
-from rekisteri.services.rights import periods
+from rekisteri.services.rights import periods, run_words
 from rekisteri.services.rights.deletion import (
     CHUNK,
     FILE_COLUMNS,
@@ -73,7 +75,7 @@ from rekisteri.services.rights.deletion import (
 )
 from rekisteri.services.unit_of_work import UnitOfWork
 
-FILES_DESTROYED = "call audio files destroyed (encrypted file store)"
+FILES_DESTROYED = rw.FILES_DESTROYED
 # A file of the store that no row names is the leftover of an intake that never committed
 # (a process killed between sealing the audio and recording its row): destroyed once it is
 # this old, so an intake under way is never touched.
@@ -81,7 +83,8 @@ ORPHAN_AGE = dt.timedelta(days=1)
 
 
 def _sweep(uow: UnitOfWork, dry_run: bool) -> int:
-    """Destroy the store's files that no row names (after commit, like every destruction)."""
+    """Destroy the store's files that no row names (after commit, like every destruction); a
+    preview only counts them."""
     named = set(uow.files_destroyed)  # this run's own destructions are counted already
     for table, column in FILE_COLUMNS.items():
         col = metadata.tables[table].c[column]
@@ -212,7 +215,7 @@ def _after_relationship(uow: UnitOfWork, result: RunResult) -> None:
             .where(cond)
             .values(restricted=True, restricted_reason=coded(Reason.RETENTION_ENDED))
         )
-    result.add("restricted: relationship ended", n)
+    result.add(rw.RESTRICTED, n)
 
 
 def _recorded(uow: UnitOfWork, result: RunResult) -> None:
@@ -259,7 +262,7 @@ def _prospects(uow: UnitOfWork, result: RunResult) -> None:
             ids = [int(p) for p in uow.execute(refused).scalars()]
             if ids:
                 suppress_contact_points(uow, ids)
-    result.add("prospects without permission: purged", purge(uow, lapsed, result.dry_run))
+    result.add(rw.PROSPECTS, purge(uow, lapsed, result.dry_run))
 
 
 def former_contact_persons(cutoff: dt.date) -> Select[Any]:
@@ -289,7 +292,7 @@ def _former_contact_persons(uow: UnitOfWork, result: RunResult) -> None:
     rule = uow.catalogue["contact_person.role"].retention
     cutoff = periods.first_kept(rule, uow.settings, result.today)
     gone = [int(i) for i in uow.execute(former_contact_persons(cutoff)).scalars()]
-    result.add("former contact persons: purged", purge(uow, gone, result.dry_run))
+    result.add(rw.CONTACT_PERSONS, purge(uow, gone, result.dry_run))
 
 
 def _drop_person_links(uow: UnitOfWork, t: Table, cond: Any) -> None:
@@ -319,42 +322,30 @@ def run(uow: UnitOfWork, *, dry_run: bool = False) -> RunResult:
     cutoff = periods.first_kept(contract_rule, uow.settings, result.today)
     _find_ended(uow)
     held = _count(uow, ended, and_(ended.c.last_end < cutoff, ended.c.open_claims))
-    if held:
-        result.notes.append(f"{held} ended customers past the period kept: open invoices")
-    result.add(
-        "ended customers past the contract period: purged",
-        purge(uow, _ended_before(cutoff), dry_run),
-    )
+    result.add(rw.KEPT_OPEN_INVOICES, held)
+    result.add(rw.PURGED_ENDED, purge(uow, _ended_before(cutoff), dry_run))
     _after_relationship(uow, result)
     _prospects(uow, result)
     _former_contact_persons(uow, result)
     _recorded(uow, result)
     readings = uow.catalogue["reading_block.readings"].retention
     cut = periods.first_kept(readings, uow.settings, result.today)
-    result.add("readings past their period", reading_retention.purge_before(uow, cut, dry_run))
+    result.add(rw.READINGS, reading_retention.purge_before(uow, cut, dry_run))
     # The recorded archive is reached, or the run (a preview too) is refused naming why.
     if archive_location.in_use(uow) is not None:
         dropped = archive_privacy.drop_before(uow, cut, dry_run)
-        result.add("archived readings past their period", dropped)
-    result.add("audit entries past their period: pruned", audit.prune(uow, dry_run=dry_run))
-    result.add("staff tasks closed: their row is gone", tasks.close_gone(uow, dry_run=dry_run))
+        result.add(rw.ARCHIVED_READINGS, dropped)
+    result.add(rw.AUDIT_ENTRIES, audit.prune(uow, dry_run=dry_run))
+    result.add(rw.TASKS_CLOSED, tasks.close_gone(uow, dry_run=dry_run))
     if not dry_run:
         result.files_outside.extend(uow.files_outside)
-        result.add(FILES_DESTROYED, len(uow.files_destroyed) + _sweep(uow, dry_run))
-    overdue = recording_loans.overdue_recording_loans(uow)
-    result.add("research loans of recordings past their return date", len(overdue))
-    if overdue:
-        result.notes.append(f"{len(overdue)} recording loans overdue: ask the institute")
-    if result.files_outside:
-        result.notes.append(
-            f"{len(result.files_outside)} audio files of deleted call recordings are kept outside "
-            "the register: destroy them where they are kept (listed in the run's result)"
-        )
-    if result.counts.get(FILES_DESTROYED):
-        result.notes.append(
-            f"{result.counts[FILES_DESTROYED]} audio files destroyed in the register's "
-            "encrypted file store (once this run commits)"
-        )
+        result.add(FILES_DESTROYED, len(uow.files_destroyed))
+    # Orphans too are what the run destroys: a preview counts them, so the run approved from
+    # it destroys only what the DPO saw counted.
+    result.add(FILES_DESTROYED, _sweep(uow, dry_run))
+    result.add(rw.LOANS_OVERDUE, len(recording_loans.overdue_recording_loans(uow)))
+    # In English, as the CLI prints them; the desks word them from the counts (run_words).
+    result.notes = run_words.notes(result.counts, result.files_outside, Lang.EN)
     ended.drop(uow.connection)
     if not dry_run:
         # Journalled so a restored backup has the run applied again.
