@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from rekisteri.domain.consent import Channel
-from rekisteri.domain.marketing import AudiencePurpose
+from rekisteri.domain.marketing import AudiencePurpose, Exclusion
 from rekisteri.domain.register import PersonKind
 from rekisteri.domain.segments import SegmentDefinition, parse_rule
 from rekisteri.services.marketing import audience, campaigns, segments
@@ -239,9 +239,15 @@ def test_segments_never_place_persons_who_objected_to_profiling(
     with register.reading(STAFF) as uow:
         spec = audience.AudienceSpec(OWN, Channel.LETTER, segments.get(uow, "sv-electric")[1])
         why = audience.explain(uow, spec, district)
+        why_not = audience.explain(uow, spec, objector)
     assert why is not None
     assert ("heating_type=electric,heat_pump", False) in why.segment_rules
     assert ("language=sv", True) in why.segment_rules
+    # The explanation's facts and its rule-by-rule decision say the same.
+    assert not why.facts.in_segment and not why.facts.profiling_objection
+    assert why.decision.reason is Exclusion.NOT_IN_SEGMENT
+    assert why_not is not None and why_not.facts.profiling_objection
+    assert why_not.decision.reason is Exclusion.PROFILING_OBJECTION
 
 
 def test_the_sql_and_the_domain_agree_for_every_person_purpose_and_channel(
@@ -460,3 +466,112 @@ def test_bans_match_persons_added_or_moved_after_the_import(
     letters = reasons(register, OWN, Channel.LETTER)
     assert letters[ahead] == "asml_ban" and letters[leaving] is None
     assert_decided_as_looked_up(register, audience.AudienceSpec(OWN, Channel.LETTER), people)
+
+
+def test_a_namesake_cleared_of_a_postal_ban_is_decided_again_by_the_other_rules(
+    register: RegisterApp,
+) -> None:
+    """The postal-ban test flags by surname and postal code; a namesake next door, whose whole
+    key is no ban's, is decided again without the ban: here the frequency cap holds them."""
+    from rekisteri.domain.drafts import ContactPointDraft
+    from rekisteri.domain.register import ContactKind
+
+    free = add_person(register, postal=False)  # the first person: no address until capped
+    address = {"postal_code": "00500", "post_office": "Helsinki"}
+    namesake = add_person(register, first="Mirja", last="Salo", postal=False)
+    _add_point(
+        register,
+        namesake,
+        ContactPointDraft(ContactKind.POSTAL, street="Muuttajankuja 5", **address),
+    )
+    spec = audience.AudienceSpec(OWN, Channel.LETTER)
+    for n in range(register.settings.marketing_contacts_per_year):
+        with register.unit_of_work(STAFF) as uow, audience.build(uow, spec) as built:
+            campaigns.record(built, f"Kampanja {n}")
+    _add_point(register, free, ContactPointDraft(ContactKind.POSTAL, street="Vapaa 1", **address))
+    banned = add_person(register, first="Mirja", last="Salo", postal=False)
+    _add_point(
+        register,
+        banned,
+        ContactPointDraft(ContactKind.POSTAL, street="Muuttajankuja 3", **address),
+    )
+    _import_bans(
+        register,
+        {
+            "kind": "postal",
+            "last_name": "Salo",
+            "first_names": "Mirja",
+            "street": "Muuttajankuja 3",
+            "postal_code": "00500",
+        },
+    )
+    letters = reasons(register, OWN, Channel.LETTER)
+    assert letters == {free: None, namesake: "frequency_cap", banned: "asml_ban"}
+
+
+def test_the_list_names_each_person_in_order_and_its_read_names_what_placing_read(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    """The list gives the name as the person has it (an organisation's name for one), in
+    person order; placing by metered consumption makes the list and an explanation reads of
+    consumption, audited as such."""
+    from rekisteri.adapters.schema.audit import audit_entry
+    from rekisteri.adapters.schema.consumption import consumption_month
+    from rekisteri.adapters.schema.register import person
+    from rekisteri.domain.consumption import last_whole_months
+    from rekisteri.domain.values import HELSINKI
+
+    people = [
+        add_person(register, first="Anna Liisa", last="Virtanen"),
+        add_person(register, kind=PersonKind.LEGAL),
+        add_person(register, first="Olli", last="Aho"),
+    ]
+    first, _ = last_whole_months(clock().astimezone(HELSINKI).date())
+    with register.engine.begin() as conn:
+        for n in range(12):
+            month = first.replace(year=first.year + (first.month + n - 1) // 12)
+            month = month.replace(month=(first.month + n - 1) % 12 + 1)
+            for pid in people:
+                conn.execute(
+                    consumption_month.insert().values(
+                        person_id=pid,
+                        metering_point_id=1,
+                        gsrn="643007000000000017",
+                        month=month,
+                        wh=100_000,
+                        readings=720,
+                        missing=0,
+                        night_wh=30_000,
+                        computed_at=clock(),
+                    )
+                )
+    metered = SegmentDefinition("metered", (parse_rule("measured_kwh=1.."),))
+    spec = audience.AudienceSpec(OWN, Channel.LETTER, metered)
+    with register.reading(STAFF) as uow, audience.build(uow, spec) as built:
+        listed = list(built.rows())
+    with register.reading(STAFF) as uow:
+        audience.explain(uow, spec, people[0])
+    with register.engine.connect() as conn:
+        organisation = conn.execute(
+            select(person.c.organisation_name).where(person.c.id == people[1])
+        ).scalar_one()
+    assert organisation.endswith(" Oy")
+    assert [(r["id"], r["name"]) for r in listed] == [
+        (people[0], "Anna Liisa Virtanen"),
+        (people[1], organisation),
+        (people[2], "Olli Aho"),
+    ]
+    with register.engine.connect() as conn:
+        read = dict(
+            conn.execute(
+                select(audit_entry.c.what, audit_entry.c.categories).where(
+                    audit_entry.c.what.like("%audience %")
+                )
+            ).all()
+        )
+    # The explanation's entry also names the ban matching it did for the person.
+    assert sorted(read) == [
+        "ASML ban matching; audience explanation",
+        "audience own_marketing/letter",
+    ]
+    assert all("consumption" in categories.split() for categories in read.values())

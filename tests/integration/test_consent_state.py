@@ -152,3 +152,48 @@ def test_the_migration_builds_the_state_of_an_existing_ledger(register: Register
         conn.rollback()
     assert (pid, "own_marketing", "sms") in {r[:3] for r in expected}
     assert {r[4] for r in expected} == {"granted"}  # the later of the two at the same moment
+
+
+def test_the_ledger_read_for_an_event_ahead_of_time_is_the_persons_own_key_latest_first(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    """Where the kept state is ahead of time, the audience reads the ledger: only this
+    person's events of this purpose and channel, the latest by time (of two at the same moment,
+    the later recorded), whatever order they were recorded in."""
+    now = clock()
+    pid, other = add_person(register), add_person(register)
+    # Two at the same moment: the later recorded counts (granted).
+    consent(register, pid, "own_marketing", "letter", "prohibited", now - dt.timedelta(days=2))
+    consent(register, pid, "own_marketing", "letter", "granted", now - dt.timedelta(days=2))
+    # Recorded later, but of an earlier day: not the latest.
+    consent(register, pid, "own_marketing", "letter", "withdrawn", now - dt.timedelta(days=10))
+    # Ahead of time: in consent_state, not yet in force.
+    consent(register, pid, "own_marketing", "letter", "withdrawn", now + dt.timedelta(days=1))
+    # Later events, but of another person, channel or purpose.
+    consent(register, other, "own_marketing", "letter", "prohibited", now - dt.timedelta(hours=1))
+    consent(register, pid, "own_marketing", "sms", "prohibited", now - dt.timedelta(hours=1))
+    consent(register, pid, "group_marketing", "letter", "prohibited", now - dt.timedelta(hours=1))
+    spec = audience.AudienceSpec(AudiencePurpose.OWN_MARKETING, Channel.LETTER)
+    with register.reading(STAFF) as uow:
+        why = audience.explain(uow, spec, pid)
+        with audience.build(uow, spec) as a:
+            contactable = [r["id"] for r in a.rows()]
+    assert why is not None and why.facts.consent is ConsentState.GRANTED
+    assert why.sql_reason is None and contactable == [pid]
+
+
+def test_a_profiling_objection_holds_while_a_later_event_is_ahead_of_time(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    """A segmented audience reads the profiling objection from the ledger while the kept
+    state holds an event not yet in force."""
+    from rekisteri.domain.segments import SegmentDefinition, parse_rule
+
+    pid = add_person(register)
+    consent(register, pid, "profiling", "any", "prohibited", clock() - dt.timedelta(days=1))
+    consent(register, pid, "profiling", "any", "granted", clock() + dt.timedelta(days=1))
+    segment = SegmentDefinition("kaikki", (parse_rule("language=fi"),))
+    spec = audience.AudienceSpec(AudiencePurpose.OWN_MARKETING, Channel.LETTER, segment)
+    with register.reading(STAFF) as uow:
+        why = audience.explain(uow, spec, pid)
+    assert why is not None and why.sql_reason == "profiling_objection"
