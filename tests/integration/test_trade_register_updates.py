@@ -355,3 +355,30 @@ def test_a_sole_trader_takes_only_the_status(register: RegisterApp) -> None:
     row = row_of(register, pid)
     assert (row.last_name, row.organisation_name, row.trade_status) == ("Puuseppä", None, "ceased")
     assert [p.street for p in postal_points(register, pid)] == ["Kotikatu 3"]
+
+
+def test_a_restricted_organisations_update_waits_until_the_restriction_ends(
+    register: RegisterApp,
+) -> None:
+    """Art. 18: while processing is restricted the data is only stored, so the trade
+    register's name, address and bankruptcy wait (counted as a conflict): nothing changes, no
+    history, no staff task."""
+    pid = organisation(register)
+    with register.engine.begin() as conn:
+        conn.execute(
+            person.update()
+            .where(person.c.id == pid)
+            .values(restricted=True, restricted_reason="objection")
+        )
+    before = (count(register, attribute_change), count(register, staff_task))
+    done = apply(
+        register,
+        answer(
+            company(name="Konepaja Suomi Oy", street="Teollisuuskatu", situations=[_bankruptcy()])
+        ),
+    )
+    assert (done.matched, done.conflicts, done.changed) == (1, 1, 0)
+    row = row_of(register, pid)
+    assert (row.organisation_name, row.trade_status) == ("Konepaja Oy", None)
+    assert [p.street for p in postal_points(register, pid)] == ["Pajatie 1"]
+    assert (count(register, attribute_change), count(register, staff_task)) == before
