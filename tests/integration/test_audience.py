@@ -142,15 +142,23 @@ def test_the_frequency_cap_window_is_365_days_to_the_day(
     register: RegisterApp, clock: FakeClock
 ) -> None:
     pid = add_person(register)
+    unsent = add_person(register, postal=False)  # no address: never sent to, never capped
     cap = register.settings.marketing_contacts_per_year
+    spec = audience.AudienceSpec(OWN, Channel.LETTER)
     for n in range(cap):  # the year's contacts used up at once
-        spec = audience.AudienceSpec(OWN, Channel.LETTER)
         with register.unit_of_work(STAFF) as uow, audience.build(uow, spec) as built:
             campaigns.record(built, f"Kampanja {n}")
+    sent = clock()
+    # Sent this very moment counts; so does the kept copy and the one-person lookup.
     assert reasons(register, OWN, Channel.LETTER)[pid] == "frequency_cap"
+    assert_decided_as_looked_up(register, spec, [pid, unsent])
     clock.advance(days=364)  # still inside the window
     assert reasons(register, OWN, Channel.LETTER)[pid] == "frequency_cap"
-    clock.advance(days=2)  # 366 days on: the contacts have left the window
+    assert_decided_as_looked_up(register, spec, [pid, unsent])
+    clock.set(sent + dt.timedelta(days=365))  # the window is the year after the contact
+    assert reasons(register, OWN, Channel.LETTER)[pid] is None
+    assert_decided_as_looked_up(register, spec, [pid, unsent])
+    clock.advance(days=1)  # 366 days on: the contacts have left the window
     assert reasons(register, OWN, Channel.LETTER)[pid] is None
 
 
@@ -226,6 +234,10 @@ def test_segments_never_place_persons_who_objected_to_profiling(
     objector = add_person(register, tongue="sv")
     add_contract(register, objector, heating="electric", kwh=20000)
     consent(register, objector, "profiling", "any", "prohibited")
+    withdrew = add_person(register, tongue="sv")  # consented to profiling, then withdrew
+    add_contract(register, withdrew, heating="electric", kwh=20000)
+    consent(register, withdrew, "profiling", "any", "granted", clock() - dt.timedelta(days=9))
+    consent(register, withdrew, "profiling", "any", "withdrawn")
     small = add_person(register, tongue="sv")
     add_contract(register, small, heating="electric", kwh=2000)
     with register.unit_of_work(STAFF) as uow:
@@ -235,7 +247,7 @@ def test_segments_never_place_persons_who_objected_to_profiling(
     assert r[electric] is None
     assert r[district] == "not_in_segment"
     assert r[small] == "not_in_segment"
-    assert r[objector] == "profiling_objection"
+    assert r[objector] == r[withdrew] == "profiling_objection"
     with register.reading(STAFF) as uow:
         spec = audience.AudienceSpec(OWN, Channel.LETTER, segments.get(uow, "sv-electric")[1])
         why = audience.explain(uow, spec, district)
@@ -261,6 +273,7 @@ def test_the_sql_and_the_domain_agree_for_every_person_purpose_and_channel(
     expiry = clock() + dt.timedelta(days=1)
     consent(register, people[1], "own_marketing", "sms", "granted", expires_at=expiry)
     consent(register, people[1], "newsletter", "email", "granted")
+    consent(register, people[2], "newsletter", "email", "granted", expires_at=expiry)
     consent(register, people[2], "research", "phone", "prohibited")
     consent(register, people[3], "group_marketing", "letter", "withdrawn")
     set_person(register, people[4], restricted=True)
@@ -268,6 +281,9 @@ def test_the_sql_and_the_domain_agree_for_every_person_purpose_and_channel(
     for purpose in AudiencePurpose:
         for channel in Channel:
             assert_decided_as_looked_up(register, audience.AudienceSpec(purpose, channel), people)
+    # A subscription that lapsed is said to have lapsed, not never to have been made.
+    newsletter = reasons(register, AudiencePurpose.NEWSLETTER, Channel.EMAIL)
+    assert (newsletter[people[1]], newsletter[people[2]]) == (None, "consent_expired")
 
 
 @pytest.mark.parametrize("channel", list(Channel))
@@ -575,3 +591,119 @@ def test_the_list_names_each_person_in_order_and_its_read_names_what_placing_rea
         "audience own_marketing/letter",
     ]
     assert all("consumption" in categories.split() for categories in read.values())
+
+
+def test_a_contact_point_is_used_through_its_last_day(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    from rekisteri.adapters.schema.register import contact_point
+
+    today = clock().date()
+    ends_today = add_person(register, email=False, phone=False)
+    ended = add_person(register, email=False, phone=False)
+    with register.engine.begin() as conn:
+        for pid, last in ((ends_today, today), (ended, today - dt.timedelta(days=1))):
+            conn.execute(
+                contact_point.update().where(contact_point.c.person_id == pid).values(valid_to=last)
+            )
+    letters = reasons(register, OWN, Channel.LETTER)
+    assert (letters[ends_today], letters[ended]) == (None, "missing_contact_point")
+    spec = audience.AudienceSpec(OWN, Channel.LETTER)
+    assert_decided_as_looked_up(register, spec, [ends_today, ended])
+
+
+def test_a_renewal_offer_goes_to_fixed_terms_ending_within_the_window_to_the_day(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    """The fixed term ends today or within the next 90 days (both ends counted) and the
+    contract has not been ended before it: an offer; otherwise none."""
+    from sqlalchemy import update
+
+    from rekisteri.adapters.schema.register import contract
+
+    today = clock().date()
+    day = dt.timedelta(days=1)
+    cases = {
+        "ends today": (today, None, None),
+        "ends on the window's last day": (today + 90 * day, None, None),
+        "ends after the window": (today + 91 * day, None, "no_expiring_contract"),
+        "ended yesterday": (today - day, None, "no_expiring_contract"),
+        "ended early, yesterday": (today + 10 * day, today - day, "no_expiring_contract"),
+        "ends early, today": (today + 10 * day, today, "no_expiring_contract"),
+        "ends early, tomorrow": (today + 10 * day, today + day, None),
+    }
+    people = {}
+    for name, (term_end, end_date, _) in cases.items():
+        pid = people[name] = add_person(register)
+        add_contract(register, pid, fixed_term_end=term_end)
+        with register.engine.begin() as conn:
+            conn.execute(
+                update(contract).where(contract.c.person_id == pid).values(end_date=end_date)
+            )
+    offers = reasons(register, AudiencePurpose.RENEWAL_OFFER, Channel.LETTER)
+    assert {n: offers[p] for n, p in people.items()} == {n: c[2] for n, c in cases.items()}
+    spec = audience.AudienceSpec(AudiencePurpose.RENEWAL_OFFER, Channel.LETTER)
+    assert_decided_as_looked_up(register, spec, list(people.values()))
+
+
+def test_the_newest_address_valid_today_is_used_when_the_newest_is_not_yet(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    """A move announced ahead (an address from a later day) is not used before its day; of the
+    addresses valid today the one valid from the latest day is, and of two from the same day
+    the later recorded, whatever order they were recorded in."""
+    from rekisteri.adapters.schema.register import contact_point
+
+    now, today = clock(), clock().date()
+    later, same_day = add_person(register, postal=False), add_person(register, postal=False)
+    points = [
+        (later, "Uudempi 2", today - dt.timedelta(days=100)),
+        (later, "Vanhempi 1", today - dt.timedelta(days=400)),  # recorded after the newer
+        (later, "Tuleva 3", today + dt.timedelta(days=10)),
+        (same_day, "Ensin 1", today - dt.timedelta(days=50)),
+        (same_day, "Sitten 2", today - dt.timedelta(days=50)),
+        (same_day, "Tuleva 3", today + dt.timedelta(days=10)),
+    ]
+    with register.engine.begin() as conn:
+        for pid, street, valid_from in points:
+            conn.execute(
+                contact_point.insert().values(
+                    person_id=pid,
+                    kind="postal",
+                    street=street,
+                    postal_code="00100",
+                    post_office="Helsinki",
+                    country="FI",
+                    valid_from=valid_from,
+                    source="customer_contact",
+                    received_at=now,
+                )
+            )
+    with register.reading(STAFF) as uow:
+        spec = audience.AudienceSpec(OWN, Channel.LETTER)
+        with audience.build(uow, spec) as built:
+            streets = {r["id"]: r["street"] for r in built.rows()}
+    assert (streets[later], streets[same_day]) == ("Uudempi 2", "Sitten 2")
+
+
+def test_the_cap_holds_when_a_contact_is_dated_after_now(
+    register: RegisterApp, clock: FakeClock
+) -> None:
+    """The kept contact times answer only up to now: a contact dated after it (recorded ahead,
+    or a clock set back) makes the audience count the sent contacts instead, and the year's
+    contacts still hold the person back."""
+    from rekisteri.adapters.schema.marketing import marketing_contact
+
+    pid = add_person(register)
+    spec = audience.AudienceSpec(OWN, Channel.LETTER)
+    for n in range(register.settings.marketing_contacts_per_year):
+        with register.unit_of_work(STAFF) as uow, audience.build(uow, spec) as built:
+            campaigns.record(built, f"Kampanja {n}")
+    with register.engine.begin() as conn:
+        sent = conn.execute(select(marketing_contact).limit(1)).one()._mapping
+        ahead = {k: v for k, v in sent.items() if k != "id"}
+        ahead["sent_at"] = clock() + dt.timedelta(days=30)
+        conn.execute(marketing_contact.insert().values(**ahead))
+    clock.advance(days=1)
+    assert reasons(register, OWN, Channel.LETTER)[pid] == "frequency_cap"
+    assert_decided_as_looked_up(register, spec, [pid])

@@ -364,3 +364,48 @@ def test_the_business_rule_reaches_contact_persons_not_sole_traders(
     # Until they object.
     consent(register, cp, "own_marketing", "email", "prohibited")
     assert reasons(AudiencePurpose.OWN_MARKETING, Channel.EMAIL)[cp] == Exclusion.OBJECTION.value
+
+
+def test_only_a_link_in_force_today_without_a_contract_of_ones_own_is_the_business_rule(
+    register: RegisterApp,
+) -> None:
+    """Own marketing by e-mail without consent reaches a contact person whose link is in force
+    today (through its last day) and who has no contract of their own; a link that ended
+    yesterday or starts tomorrow, or a contract of their own, puts them under the consumer
+    rule (consent needed)."""
+    from tests.integration.marketing_helpers import add_contract
+
+    org = _organisation(register)
+    with register.unit_of_work(STAFF) as uow:
+        today = uow.today()
+
+    def linked(name: str, valid_from: dt.date = today, valid_to: dt.date | None = None) -> int:
+        draft = PersonDraft(
+            PersonKind.NATURAL,
+            first_names=name,
+            last_name="Laine",
+            contact_points=(ContactPointDraft(ContactKind.EMAIL, f"{name}@yritys.example.fi"),),
+        )
+        with register.unit_of_work(STAFF) as uow:
+            prov = Provenance.of("contract", uow.now())
+            link, pid = contact_persons.add(uow, org, "contact", prov, draft=draft)
+            uow.execute(
+                update(contact_person)
+                .where(contact_person.c.id == link)
+                .values(valid_from=valid_from, valid_to=valid_to)
+            )
+        return pid
+
+    day = dt.timedelta(days=1)
+    acting = linked("liisa")
+    last_day = linked("leena", valid_to=today)
+    left = linked("lasse", valid_from=today - 30 * day, valid_to=today - day)
+    coming = linked("lauri", valid_from=today + day)
+    customer = linked("laila")
+    add_contract(register, customer)
+    people = [acting, last_day, left, coming, customer]
+    spec = audience.AudienceSpec(AudiencePurpose.OWN_MARKETING, Channel.EMAIL)
+    assert_decided_as_looked_up(register, spec, people)
+    with register.reading(STAFF) as uow, audience.build(uow, spec) as built:
+        rows = dict(uow.execute(select(built.table.c.person_id, built.reason)).all())
+    assert [rows[p] for p in people] == [None, None, "no_consent", "no_consent", "no_consent"]
