@@ -274,6 +274,8 @@ def test_the_sql_and_the_domain_agree_for_every_person_purpose_and_channel(
     consent(register, people[1], "own_marketing", "sms", "granted", expires_at=expiry)
     consent(register, people[1], "newsletter", "email", "granted")
     consent(register, people[2], "newsletter", "email", "granted", expires_at=expiry)
+    # A letter needs no permission: one that lapsed excludes nobody.
+    consent(register, people[2], "own_marketing", "letter", "granted", expires_at=expiry)
     consent(register, people[2], "research", "phone", "prohibited")
     consent(register, people[3], "group_marketing", "letter", "withdrawn")
     set_person(register, people[4], restricted=True)
@@ -284,6 +286,7 @@ def test_the_sql_and_the_domain_agree_for_every_person_purpose_and_channel(
     # A subscription that lapsed is said to have lapsed, not never to have been made.
     newsletter = reasons(register, AudiencePurpose.NEWSLETTER, Channel.EMAIL)
     assert (newsletter[people[1]], newsletter[people[2]]) == (None, "consent_expired")
+    assert reasons(register, OWN, Channel.LETTER)[people[2]] is None
 
 
 @pytest.mark.parametrize("channel", list(Channel))
@@ -707,3 +710,19 @@ def test_the_cap_holds_when_a_contact_is_dated_after_now(
     clock.advance(days=1)
     assert reasons(register, OWN, Channel.LETTER)[pid] == "frequency_cap"
     assert_decided_as_looked_up(register, spec, [pid])
+
+
+def test_two_audiences_are_built_at_once_each_in_its_own_table(register: RegisterApp) -> None:
+    """Two people of the marketing desk at the same moment: each audience is decided in a
+    table of its own connection (temporary), so neither waits for nor sees the other's."""
+    letters_only = add_person(register, email=False)
+    both = add_person(register)
+    consent(register, both, "own_marketing", "email", "granted")
+    with (
+        register.reading(STAFF) as first,
+        register.reading(STAFF) as second,
+        audience.build(first, audience.AudienceSpec(OWN, Channel.LETTER)) as letters,
+    ):
+        with audience.build(second, audience.AudienceSpec(OWN, Channel.EMAIL)) as emails:
+            assert [r["id"] for r in emails.rows()] == [both]
+        assert [r["id"] for r in letters.rows()] == [letters_only, both]
