@@ -48,6 +48,7 @@ unit: setup-dev
 ## [tool.mutmut] names (hours on two cores).
 MUTANTS ?= rekisteri.domain.marketing.* rekisteri.domain.masking.* \
   rekisteri.services.rights.retention.* rekisteri.services.rights.erasure.* \
+  rekisteri.services.marketing.audience.* \
   rekisteri.adapters.audit_chain.x_canonical* rekisteri.adapters.audit_chain.x_entry_hash* \
   rekisteri.adapters.audit_chain.x_head_tag* rekisteri.adapters.audit_chain.x_stored_values* \
   rekisteri.adapters.crypto.x*blind_index* \

@@ -279,6 +279,8 @@ def test_the_sql_and_the_domain_agree_for_every_person_purpose_and_channel(
     consent(register, people[2], "research", "phone", "prohibited")
     consent(register, people[3], "group_marketing", "letter", "withdrawn")
     set_person(register, people[4], restricted=True)
+    people.append(add_person(register))
+    set_person(register, people[5], deceased_on=clock().date())
     clock.advance(days=2)
     for purpose in AudiencePurpose:
         for channel in Channel:
