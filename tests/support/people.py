@@ -243,7 +243,6 @@ def another_customer(
     *,
     ended_on: dt.date | None = None,
     site_numbers: tuple[int, int] = (3, 4),
-    open_invoice: bool = False,
 ) -> Customer:
     """A second customer beside make_customer's: their own identity code, e-mail, phone and
     sites."""
@@ -254,5 +253,4 @@ def another_customer(
         email="b@example.fi",
         phone="+358401111111",
         site_numbers=site_numbers,
-        open_invoice=open_invoice,
     )
